@@ -1,0 +1,43 @@
+# PlexRT -- two commands do everything: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DB     ?= data/plexrt.duckdb
+PORT   ?= 8501
+
+.PHONY: run test setup db chromium lint format bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "PlexRT needs $(PYTHON) (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: $(STAMP)
+	@test -f $(DB) || $(VENV)/bin/plexrt build-db --db $(DB)
+
+run: db
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+test: setup chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+bench: db
+	$(PY) bench/run.py
+
+lint: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) $(DB) test-artifacts .pytest_cache

@@ -1,0 +1,70 @@
+"""Cohort: summary figures and the site table for the filtered cohort."""
+
+import streamlit as st
+
+from plexrt import cohort
+from plexrt.export import safe_csv
+from plexrt.stats import METHOD_LABELS
+from plexrt.ui import db, sidebar, widgets
+from plexrt.ui.tables import COHORT_COLUMNS, cohort_table
+
+flt = sidebar.current_filter()
+df = db.cohort(flt)
+st.title("Cohort")
+if df.empty:
+    widgets.empty_cohort()
+    st.stop()
+
+s = cohort.summarise(df)
+f = cohort.fmt
+c = st.columns(4)
+c[0].metric("Irradiated sites", s.n_sites, help="One row per irradiated site (course of RT)")
+c[1].metric("Patients", s.n_patients)
+c[2].metric(
+    "Median age (years)",
+    f(s.median_age, 1),
+    help=f"Per patient; range {f(s.age_min, 0)}–{f(s.age_max, 0)}",
+)
+c[3].metric("Median NRS before → at RT completion", f"{f(s.median_nrs_before)} → {f(s.median_nrs_after)}")
+c = st.columns(4)
+c[0].metric(
+    "NRS 0 at RT completion",
+    s.nrs0_after.text() if s.nrs0_after else "not available",
+    help="Sites whose pain score was 0 at the end of RT, with an exact 95% interval",
+)
+c[1].metric(
+    "Improved by ≥ 2 points",
+    s.improved2.text() if s.improved2 else "not available",
+    help="The paper's definition of improvement: a fall of 2 or more on the NRS",
+)
+c[2].metric(
+    "Weeks to maximum response, mean (range)",
+    f"{f(s.mean_weeks_to_max, 1)} ({f(s.min_weeks_to_max, 0)}–{f(s.max_weeks_to_max, 0)})",
+    help="From the start of RT (Table 1)",
+)
+c[3].metric(
+    "Mean NRS before → at completion",
+    f"{f(s.mean_nrs_before, 1)} → {f(s.mean_nrs_after, 1)}",
+)
+widgets.footnote(
+    widgets.cohort_line(flt, s.n_sites, s.n_patients),
+    f"Percentages: sites with the outcome / sites with both scores, {METHOD_LABELS['exact']}. "
+    "Age is counted once per patient. Source: Sanuki et al., Cureus 2022;14(1):e20939, Table 1.",
+)
+
+st.subheader("Irradiated sites")
+shown = cohort_table(df)
+st.dataframe(shown, hide_index=True, column_config=COHORT_COLUMNS, width="stretch")
+st.download_button(
+    "Download this table (CSV)",
+    data=safe_csv(shown),
+    file_name="plexrt_cohort.csv",
+    mime="text/csv",
+    help="Exactly the rows and columns shown; text cells that a spreadsheet would run as a formula "
+    "are prefixed with an apostrophe",
+)
+widgets.footnote(
+    "EQD2 and BED with α/β 10 Gy; baseline OMED = oral morphine equivalent (CDC 2022 factors, oral "
+    "route assumed because the paper does not state it; factors are population estimates). "
+    "Blank cells are not stated in the paper."
+)

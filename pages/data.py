@@ -1,0 +1,93 @@
+"""Data & provenance: where every value comes from, where the paper contradicts itself, what it omits."""
+
+import streamlit as st
+
+from plexrt.provenance_text import NOT_PUBLISHED, SOURCE_LABELS
+from plexrt.ui import db
+
+st.title("Data & provenance")
+series = db.table("series").iloc[0]
+st.markdown(
+    f"**Source:** {series.citation}. DOI [{series.doi}](https://doi.org/{series.doi}) · "
+    f"{series.licence} · {series.design}, {series.period_start} to {series.period_end}, "
+    f"data cut-off {series.data_cutoff}."
+)
+
+tab_disc, tab_prov, tab_missing, tab_cases = st.tabs(
+    ["Contradictions in the paper", "Provenance of every value", "What the paper does not publish",
+     "Case details & toxicity"]  # fmt: skip
+)
+
+with tab_disc:
+    disc = db.table("discrepancies")
+    st.markdown(
+        f"The paper contradicts itself in **{len(disc)} places**. Each row gives both readings, where "
+        "each stands, and how PlexRT resolves it."
+    )
+    st.dataframe(
+        disc[["discrepancy_id", "topic", "reading_a", "where_a", "reading_b", "where_b", "resolution"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "discrepancy_id": st.column_config.TextColumn("#", width="small"),
+            "topic": st.column_config.TextColumn("Topic"),
+            "reading_a": st.column_config.TextColumn("Reading A", width="medium"),
+            "where_a": st.column_config.TextColumn("Where A stands"),
+            "reading_b": st.column_config.TextColumn("Reading B", width="medium"),
+            "where_b": st.column_config.TextColumn("Where B stands"),
+            "resolution": st.column_config.TextColumn("How PlexRT resolves it", width="large"),
+        },
+    )
+
+with tab_prov:
+    prov = db.table("provenance")
+    counts = prov["source"].value_counts()
+    st.markdown(
+        "One row per stored value: "
+        + ", ".join(f"**{counts.get(k, 0)}** from {v}" for k, v in SOURCE_LABELS.items() if counts.get(k, 0))
+        + "."
+    )
+    c1, c2 = st.columns(2)
+    tables = c1.multiselect("Table", sorted(prov["table_name"].unique()), placeholder="All tables")
+    sources = c2.multiselect(
+        "Source", list(SOURCE_LABELS), format_func=SOURCE_LABELS.get, placeholder="All sources"
+    )
+    shown = prov
+    if tables:
+        shown = shown[shown["table_name"].isin(tables)]
+    if sources:
+        shown = shown[shown["source"].isin(sources)]
+    st.dataframe(
+        shown.assign(source=shown["source"].map(SOURCE_LABELS)),
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={
+            "table_name": "Table",
+            "row_key": "Row",
+            "column_name": "Column",
+            "source": "Source",
+            "location": "Where in the paper",
+            "note": st.column_config.TextColumn("Note", width="large"),
+        },
+    )
+    st.caption(f"{len(shown)} of {len(prov)} values shown.")
+
+with tab_missing:
+    for item in NOT_PUBLISHED:
+        st.markdown(f"- {item}")
+
+with tab_cases:
+    st.markdown("**Case narratives** (the paper describes patients 1, 5 and 8 in detail)")
+    st.dataframe(
+        db.table("case_details")[["patient_id", "course_id", "topic", "detail", "location"]],
+        hide_index=True,
+        width="stretch",
+        column_config={"detail": st.column_config.TextColumn("Detail", width="large")},
+    )
+    st.markdown("**Toxicity as reported** (CTCAE grade; v4.0 per Methods, v5.0 per reference list)")
+    st.dataframe(
+        db.table("toxicities")[["event", "ctcae_grade", "n_patients", "patient_id", "attribution"]],
+        hide_index=True,
+        width="stretch",
+    )

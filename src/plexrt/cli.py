@@ -1,0 +1,58 @@
+"""``plexrt`` command line: build the store, export a table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from plexrt import store
+from plexrt.sources import DataError
+
+
+def _build(args) -> int:
+    try:
+        report = store.build_db(args.data, args.db)
+    except DataError as exc:
+        print(f"plexrt build-db: the data folder is not valid; nothing was changed.\n{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"plexrt build-db: {exc}; nothing was changed.", file=sys.stderr)
+        return 1
+    print(report)
+    return 0
+
+
+def _export(args) -> int:
+    from plexrt.export import safe_csv
+
+    con = store.connect(args.db)
+    frame = store.cohort(con)
+    data = safe_csv(frame)
+    if args.out in (None, "-"):
+        sys.stdout.write(data.decode("utf-8-sig"))
+    else:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(frame)} rows to {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="plexrt", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build-db", help="build the DuckDB store from the CSV files in data/")
+    b.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+    b.add_argument(
+        "--db", type=Path, default=None, help="database file (default: $PLEXRT_DB or data/plexrt.duckdb)"
+    )
+    b.set_defaults(func=_build)
+    e = sub.add_parser("export", help="write course_summary as CSV")
+    e.add_argument("--db", type=Path, default=None)
+    e.add_argument("--out", default="-", help="file to write (default: standard output)")
+    e.set_defaults(func=_export)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

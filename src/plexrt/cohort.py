@@ -1,0 +1,90 @@
+"""Summary figures for a filtered cohort (one row per irradiated site in, plain values out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from plexrt.stats import Proportion, proportion
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    n_sites: int
+    n_patients: int
+    median_age: float | None  # per patient (a patient with two sites counts once)
+    age_min: float | None
+    age_max: float | None
+    median_nrs_before: float | None
+    median_nrs_after: float | None
+    mean_nrs_before: float | None
+    mean_nrs_after: float | None
+    nrs0_after: Proportion | None  # sites with NRS 0 at RT completion, among sites with a score
+    improved2: Proportion | None  # sites whose NRS fell by 2 or more (the paper's 'improvement')
+    mean_weeks_to_max: float | None
+    min_weeks_to_max: float | None
+    max_weeks_to_max: float | None
+    n_weeks_known: int
+
+
+def _med(s: pd.Series) -> float | None:
+    s = s.dropna()
+    return float(s.median()) if len(s) else None
+
+
+def _mean(s: pd.Series) -> float | None:
+    s = s.dropna()
+    return float(s.mean()) if len(s) else None
+
+
+def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
+    """Figures for the sites in ``df`` (rows of ``course_summary``)."""
+    patients = df.drop_duplicates(["series_id", "patient_id"])
+    ages = patients["age"].dropna()
+    scored = df.dropna(subset=["nrs_before", "nrs_after"])
+    weeks = df["weeks_to_max_response"].dropna()
+    return CohortSummary(
+        n_sites=len(df),
+        n_patients=len(patients),
+        median_age=_med(ages),
+        age_min=float(ages.min()) if len(ages) else None,
+        age_max=float(ages.max()) if len(ages) else None,
+        median_nrs_before=_med(df["nrs_before"]),
+        median_nrs_after=_med(df["nrs_after"]),
+        mean_nrs_before=_mean(df["nrs_before"]),
+        mean_nrs_after=_mean(df["nrs_after"]),
+        nrs0_after=proportion(int((df["nrs_after"].dropna() == 0).sum()), len(df["nrs_after"].dropna()), ci_method),
+        improved2=proportion(
+            int(((scored["nrs_before"] - scored["nrs_after"]) >= 2).sum()), len(scored), ci_method
+        ),
+        mean_weeks_to_max=_mean(weeks),
+        min_weeks_to_max=float(weeks.min()) if len(weeks) else None,
+        max_weeks_to_max=float(weeks.max()) if len(weeks) else None,
+        n_weeks_known=len(weeks),
+    )
+
+
+def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
+    """A number for the screen; unknown is shown as 'not available', never as 0."""
+    if value is None or pd.isna(value):
+        return "not available"
+    text = f"{value:.{digits}f}"
+    if digits and text.endswith("." + "0" * digits) and float(value).is_integer():
+        text = text[: -(digits + 1)]
+    return f"{text}{unit}"
+
+
+def sites_patients(n_sites: int, n_patients: int) -> str:
+    s = "site" if n_sites == 1 else "sites"
+    p = "patient" if n_patients == 1 else "patients"
+    return f"{n_sites} {s}, {n_patients} {p}"
+
+
+def banner_text(shown_sites: int, shown_patients: int, total_sites: int, total_patients: int) -> str:
+    """'12 of 12 sites (11 patients) shown' or '7 of 12 sites (6 of 11 patients) shown'."""
+    if shown_sites == total_sites and shown_patients == total_patients:
+        return f"{shown_sites} of {total_sites} sites ({total_patients} patients) shown"
+    return (
+        f"{shown_sites} of {total_sites} sites ({shown_patients} of {total_patients} patients) shown"
+    )

@@ -1,0 +1,89 @@
+"""Proportions and their intervals for small samples.
+
+Small n is the normal case in PlexRT, so intervals are exact (Clopper-Pearson) by default, Wilson on
+request, never Wald.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import stats as _st
+
+METHODS = ("exact", "wilson")
+
+METHOD_LABELS = {
+    "exact": "exact (Clopper-Pearson) 95% CI",
+    "wilson": "Wilson score 95% CI",
+}
+
+
+def _check_counts(k: int, n: int) -> None:
+    for name, v in (("k", k), ("n", n)):
+        if isinstance(v, bool) or not isinstance(v, int | float) or v != int(v):
+            raise ValueError(f"{name} must be a whole number, got {v!r}")
+    if n <= 0:
+        raise ValueError(f"n must be positive, got {n}")
+    if k < 0:
+        raise ValueError(f"k must not be negative, got {k}")
+    if k > n:
+        raise ValueError(f"k ({k}) cannot exceed n ({n})")
+
+
+def proportion_ci(
+    k: int, n: int, method: str = "exact", alpha: float = 0.05
+) -> tuple[float, float]:
+    """Two-sided (1 - alpha) confidence interval for the proportion k / n.
+
+    ``method="exact"``: Clopper-Pearson (beta quantiles); ``"wilson"``: Wilson score interval
+    without continuity correction. Raises ValueError for k > n, n <= 0, k < 0, non-integers,
+    an unknown method or alpha outside (0, 1).
+    """
+    _check_counts(k, n)
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
+    k, n = int(k), int(n)
+    if method == "exact":
+        low = 0.0 if k == 0 else float(_st.beta.ppf(alpha / 2, k, n - k + 1))
+        high = 1.0 if k == n else float(_st.beta.ppf(1 - alpha / 2, k + 1, n - k))
+        return low, high
+    if method == "wilson":
+        z = float(_st.norm.ppf(1 - alpha / 2))
+        p = k / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        return max(0.0, centre - half), min(1.0, centre + half)
+    raise ValueError(f"unknown interval method {method!r}; choose one of {', '.join(METHODS)}")
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """k of n with its interval; ``text()`` is how every percentage is shown on screen."""
+
+    k: int
+    n: int
+    low: float
+    high: float
+    method: str
+
+    @property
+    def estimate(self) -> float:
+        return self.k / self.n
+
+    def text(self, digits: int = 0) -> str:
+        """'75% (9/12; 95% CI 43-95%)' -- n always beside the percentage."""
+        f = f"{{:.{digits}f}}"
+        return (
+            f"{f.format(100 * self.estimate)}% ({self.k}/{self.n}; 95% CI "
+            f"{f.format(100 * self.low)}–{f.format(100 * self.high)}%)"
+        )
+
+
+def proportion(k: int, n: int, method: str = "exact", alpha: float = 0.05) -> Proportion | None:
+    """A Proportion with its interval, or None when n == 0 (nothing to estimate)."""
+    if n == 0:
+        return None
+    low, high = proportion_ci(k, n, method=method, alpha=alpha)
+    return Proportion(int(k), int(n), low, high, method)

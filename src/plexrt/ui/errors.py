@@ -1,0 +1,39 @@
+"""Never a stack trace in the browser: known failures become plain messages."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import streamlit as st
+
+from plexrt.sources import DataError
+
+log = logging.getLogger("plexrt")
+
+
+@contextlib.contextmanager
+def guarded(what: str):
+    """Run a block; on failure show what went wrong in words and stop this page run."""
+    try:
+        yield
+    except DataError as exc:
+        st.error(
+            f"PlexRT could not build its database because the data files are not valid. "
+            f"Nothing was changed.\n\n```\n{exc}\n```",
+            icon="🚫",
+        )
+        st.stop()
+    except FileNotFoundError as exc:
+        st.error(f"PlexRT could not open its data: {exc}", icon="🚫")
+        st.stop()
+    except Exception as exc:  # noqa: BLE001 -- last line of defence for the browser
+        if type(exc).__name__ in ("StopException", "RerunException"):
+            raise
+        log.exception("error while rendering %s", what)
+        st.error(
+            f"Something went wrong while showing {what}: {type(exc).__name__}: {exc}. "
+            "The details are in the server log; your filters are kept.",
+            icon="🚫",
+        )
+        st.stop()

@@ -2,24 +2,28 @@
 
 import streamlit as st
 
-from plexrt.ui import sidebar
+from plexrt.ui import shell, sidebar
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
     page_title="PlexRT · RT for malignant lumbosacral plexopathy",
-    page_icon="🎯",
+    page_icon=":material/radiology:",
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
 PAGES = [
-    st.Page("pages/cohort.py", title="Cohort", icon="👥", default=True),
-    st.Page("pages/data.py", title="Data & provenance", icon="📚"),
+    st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
+    st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
 ]
 
+page = st.navigation(PAGES)
 with guarded("the cohort filters"):
-    page = st.navigation(PAGES)
     flt = sidebar.render()
-    st.markdown("### PlexRT · radiotherapy for malignant lumbosacral plexopathy")
     sidebar.banner(flt)
-page.run()
+shell.enter()
+try:
+    with guarded(page.title):
+        page.run()
+finally:
+    shell.leave()

@@ -5,8 +5,10 @@ import streamlit as st
 from plexrt import cohort
 from plexrt.export import safe_csv
 from plexrt.stats import METHOD_LABELS
-from plexrt.ui import db, sidebar, widgets
+from plexrt.ui import db, shell, sidebar, widgets
 from plexrt.ui.tables import COHORT_COLUMNS, cohort_table
+
+shell.require()
 
 flt = sidebar.current_filter()
 df = db.cohort(flt)
@@ -25,16 +27,20 @@ c[2].metric(
     f(s.median_age, 1),
     help=f"Per patient; range {f(s.age_min, 0)}–{f(s.age_max, 0)}",
 )
-c[3].metric("Median NRS before → at RT completion", f"{f(s.median_nrs_before)} → {f(s.median_nrs_after)}")
+c[3].metric(
+    "Median NRS before → at RT completion", f"{f(s.median_nrs_before)} → {f(s.median_nrs_after)}"
+)
 c = st.columns(4)
-c[0].metric(
+widgets.proportion_metric(
+    c[0],
     "NRS 0 at RT completion",
-    s.nrs0_after.text() if s.nrs0_after else "not available",
+    s.nrs0_after,
     help="Sites whose pain score was 0 at the end of RT, with an exact 95% interval",
 )
-c[1].metric(
+widgets.proportion_metric(
+    c[1],
     "Improved by ≥ 2 points",
-    s.improved2.text() if s.improved2 else "not available",
+    s.improved2,
     help="The paper's definition of improvement: a fall of 2 or more on the NRS",
 )
 c[2].metric(

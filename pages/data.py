@@ -3,7 +3,9 @@
 import streamlit as st
 
 from plexrt.provenance_text import NOT_PUBLISHED, SOURCE_LABELS
-from plexrt.ui import db
+from plexrt.ui import db, shell
+
+shell.require()
 
 st.title("Data & provenance")
 series = db.table("series").iloc[0]
@@ -14,8 +16,12 @@ st.markdown(
 )
 
 tab_disc, tab_prov, tab_missing, tab_cases = st.tabs(
-    ["Contradictions in the paper", "Provenance of every value", "What the paper does not publish",
-     "Case details & toxicity"]  # fmt: skip
+    [
+        "Contradictions in the paper",
+        "Provenance of every value",
+        "What the paper does not publish",
+        "Case details & toxicity",
+    ]  # fmt: skip
 )
 
 with tab_disc:
@@ -24,27 +30,22 @@ with tab_disc:
         f"The paper contradicts itself in **{len(disc)} places**. Each row gives both readings, where "
         "each stands, and how PlexRT resolves it."
     )
-    st.dataframe(
-        disc[["discrepancy_id", "topic", "reading_a", "where_a", "reading_b", "where_b", "resolution"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "discrepancy_id": st.column_config.TextColumn("#", width="small"),
-            "topic": st.column_config.TextColumn("Topic"),
-            "reading_a": st.column_config.TextColumn("Reading A", width="medium"),
-            "where_a": st.column_config.TextColumn("Where A stands"),
-            "reading_b": st.column_config.TextColumn("Reading B", width="medium"),
-            "where_b": st.column_config.TextColumn("Where B stands"),
-            "resolution": st.column_config.TextColumn("How PlexRT resolves it", width="large"),
-        },
-    )
+    for r in disc.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{r.discrepancy_id} · {r.topic}**")
+            a, b = st.columns(2)
+            a.markdown(f"**Reading A** ({r.where_a}):  \n{r.reading_a}")
+            b.markdown(f"**Reading B** ({r.where_b}):  \n{r.reading_b}")
+            st.markdown(f":material/gavel: **How PlexRT resolves it:** {r.resolution}")
 
 with tab_prov:
     prov = db.table("provenance")
     counts = prov["source"].value_counts()
     st.markdown(
         "One row per stored value: "
-        + ", ".join(f"**{counts.get(k, 0)}** from {v}" for k, v in SOURCE_LABELS.items() if counts.get(k, 0))
+        + ", ".join(
+            f"**{counts.get(k, 0)}** from {v}" for k, v in SOURCE_LABELS.items() if counts.get(k, 0)
+        )
         + "."
     )
     c1, c2 = st.columns(2)

@@ -14,7 +14,10 @@ def _build(args) -> int:
     try:
         report = store.build_db(args.data, args.db)
     except DataError as exc:
-        print(f"plexrt build-db: the data folder is not valid; nothing was changed.\n{exc}", file=sys.stderr)
+        print(
+            f"plexrt build-db: the data folder is not valid; nothing was changed.\n{exc}",
+            file=sys.stderr,
+        )
         return 2
     except OSError as exc:
         print(f"plexrt build-db: {exc}; nothing was changed.", file=sys.stderr)
@@ -43,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build-db", help="build the DuckDB store from the CSV files in data/")
     b.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
     b.add_argument(
-        "--db", type=Path, default=None, help="database file (default: $PLEXRT_DB or data/plexrt.duckdb)"
+        "--db",
+        type=Path,
+        default=None,
+        help="database file (default: $PLEXRT_DB or data/plexrt.duckdb)",
     )
     b.set_defaults(func=_build)
     e = sub.add_parser("export", help="write course_summary as CSV")

@@ -54,7 +54,9 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
         median_nrs_after=_med(df["nrs_after"]),
         mean_nrs_before=_mean(df["nrs_before"]),
         mean_nrs_after=_mean(df["nrs_after"]),
-        nrs0_after=proportion(int((df["nrs_after"].dropna() == 0).sum()), len(df["nrs_after"].dropna()), ci_method),
+        nrs0_after=proportion(
+            int((df["nrs_after"].dropna() == 0).sum()), len(df["nrs_after"].dropna()), ci_method
+        ),
         improved2=proportion(
             int(((scored["nrs_before"] - scored["nrs_after"]) >= 2).sum()), len(scored), ci_method
         ),
@@ -81,10 +83,10 @@ def sites_patients(n_sites: int, n_patients: int) -> str:
     return f"{n_sites} {s}, {n_patients} {p}"
 
 
-def banner_text(shown_sites: int, shown_patients: int, total_sites: int, total_patients: int) -> str:
+def banner_text(
+    shown_sites: int, shown_patients: int, total_sites: int, total_patients: int
+) -> str:
     """'12 of 12 sites (11 patients) shown' or '7 of 12 sites (6 of 11 patients) shown'."""
     if shown_sites == total_sites and shown_patients == total_patients:
         return f"{shown_sites} of {total_sites} sites ({total_patients} patients) shown"
-    return (
-        f"{shown_sites} of {total_sites} sites ({shown_patients} of {total_patients} patients) shown"
-    )
+    return f"{shown_sites} of {total_sites} sites ({shown_patients} of {total_patients} patients) shown"

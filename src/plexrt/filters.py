@@ -239,10 +239,10 @@ def from_query_params(
         (lo_attr, hi_attr), (_, _, (bmin, bmax)) = next(
             (k, v) for k, v in _RANGE_FILTERS.items() if v[0] == key
         )
-        if (lo is not None and not bmin <= lo <= bmax) or (hi is not None and not bmin <= hi <= bmax):
-            notices.append(
-                f"Ignored URL parameter {key}='{_clip(value)}': outside {bmin}–{bmax}."
-            )
+        if (lo is not None and not bmin <= lo <= bmax) or (
+            hi is not None and not bmin <= hi <= bmax
+        ):
+            notices.append(f"Ignored URL parameter {key}='{_clip(value)}': outside {bmin}–{bmax}.")
             continue
         kw[lo_attr], kw[hi_attr] = lo, hi
     return CohortFilter(**kw), notices

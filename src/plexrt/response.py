@@ -408,7 +408,7 @@ OPIOID_FACTORS: dict[str, dict[str, float]] = {
     "vonkorff2008": {"morphine": 1.0, "oxycodone": 1.5, "hydromorphone": 4.0},
 }
 OPIOID_FACTOR_SOURCES = {
-    "cdc2022": "CDC 2022 clinical practice guideline",
+    "cdc2022": "CDC 2022",
     "vonkorff2008": "Von Korff 2008 / CDC 2016",
 }
 

@@ -72,6 +72,16 @@ class Proportion:
     def estimate(self) -> float:
         return self.k / self.n
 
+    def pct(self, digits: int = 0) -> str:
+        return f"{100 * self.estimate:.{digits}f}%"
+
+    def detail(self, unit: str = "sites", digits: int = 0) -> str:
+        """'9/12 sites · 95% CI 43–95%' -- the line under a big percentage."""
+        f = f"{{:.{digits}f}}"
+        return (
+            f"{self.k}/{self.n} {unit} · 95% CI {f.format(100 * self.low)}–{f.format(100 * self.high)}%"
+        )
+
     def text(self, digits: int = 0) -> str:
         """'75% (9/12; 95% CI 43-95%)' -- n always beside the percentage."""
         f = f"{{:.{digits}f}}"

@@ -188,7 +188,9 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
             con.execute("COMMIT")
             for table in ("series", "patients", "courses", "analgesics", "provenance"):
                 counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
-            counts["discrepancies"] = con.execute("SELECT count(*) FROM discrepancies").fetchone()[0]
+            counts["discrepancies"] = con.execute("SELECT count(*) FROM discrepancies").fetchone()[
+                0
+            ]
         finally:
             con.close()
         os.replace(tmp, db_path)

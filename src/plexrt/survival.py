@@ -175,6 +175,7 @@ def _check_event_of_interest(event_of_interest) -> int:
     ok = (
         not isinstance(event_of_interest, bool)
         and isinstance(event_of_interest, Real)
+        and math.isfinite(event_of_interest)
         and float(event_of_interest) == int(event_of_interest)
         and int(event_of_interest) >= 1
     )

@@ -21,11 +21,11 @@ def guarded(what: str):
         st.error(
             f"PlexRT could not build its database because the data files are not valid. "
             f"Nothing was changed.\n\n```\n{exc}\n```",
-            icon="🚫",
+            icon=":material/error:",
         )
         st.stop()
     except FileNotFoundError as exc:
-        st.error(f"PlexRT could not open its data: {exc}", icon="🚫")
+        st.error(f"PlexRT could not open its data: {exc}", icon=":material/error:")
         st.stop()
     except Exception as exc:  # noqa: BLE001 -- last line of defence for the browser
         if type(exc).__name__ in ("StopException", "RerunException"):
@@ -34,6 +34,6 @@ def guarded(what: str):
         st.error(
             f"Something went wrong while showing {what}: {type(exc).__name__}: {exc}. "
             "The details are in the server log; your filters are kept.",
-            icon="🚫",
+            icon=":material/error:",
         )
         st.stop()

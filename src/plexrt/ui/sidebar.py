@@ -170,11 +170,12 @@ def current_filter() -> CohortFilter:
 def banner(flt: CohortFilter) -> None:
     """The what-if banner at the top of every page, with the URL notices and a one-click reset."""
     for note in st.session_state.get("url_notices", []):
-        st.warning(note, icon="⚠️")
-    if st.session_state.get("url_notices"):
-        if st.button("Dismiss URL notices", key="dismiss_notices"):
-            st.session_state.url_notices = []
-            st.rerun()
+        st.warning(note, icon=":material/warning:")
+    if st.session_state.get("url_notices") and st.button(
+        "Dismiss URL notices", key="dismiss_notices"
+    ):
+        st.session_state.url_notices = []
+        st.rerun()
     shown = db.cohort(flt)
     total = db.all_sites()
     text = cohort_mod.banner_text(
@@ -185,8 +186,10 @@ def banner(flt: CohortFilter) -> None:
     )
     cols = st.columns([5, 1], vertical_alignment="center")
     if flt.is_empty:
-        cols[0].info(f"**{text}** · all sites, no filter applied", icon="👥")
+        cols[0].info(f"**{text}** · all sites, no filter applied", icon=":material/groups:")
     else:
-        cols[0].warning(f"**{text}** · what-if filter: {flt.describe()}", icon="🔎")
+        cols[0].warning(
+            f"**{text}** · what-if filter: {flt.describe()}", icon=":material/filter_alt:"
+        )
         cols[1].button("Reset filters", on_click=reset_filters, key="reset_filters",
                        width="stretch")  # fmt: skip

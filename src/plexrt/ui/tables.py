@@ -31,7 +31,9 @@ _COLS = {
 def cohort_table(df: pd.DataFrame) -> pd.DataFrame:
     """The cohort table as shown (and as downloaded): readable headers, regimen as '39 Gy/13'."""
     out = df.copy()
-    out["regimen"] = [f"{d:g} Gy/{int(n)}" for d, n in zip(out["dose_gy"], out["fractions"], strict=True)]
+    out["regimen"] = [
+        f"{d:g} Gy/{int(n)}" for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
+    ]
     out["intent"] = out["intent"].map(lambda v: INTENT_LABELS.get(v, v))
     out = out[list(_COLS)].rename(columns=_COLS)
     return out

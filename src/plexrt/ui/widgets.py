@@ -9,6 +9,16 @@ from plexrt.filters import CohortFilter
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+def proportion_metric(container, label: str, prop, help: str | None = None, unit: str = "sites"):
+    """A big percentage with 'k/n · 95% CI' under it; 'not available' when n = 0."""
+    if prop is None:
+        container.metric(label, "not available", help=help)
+        return
+    container.metric(
+        label, prop.pct(), delta=prop.detail(unit), delta_color="off", delta_arrow="off", help=help
+    )
+
+
 def footnote(*lines: str) -> None:
     """Cohort and method under a chart or table, in small type."""
     st.caption("  \n".join(line for line in lines if line))

@@ -1,0 +1,122 @@
+"""One look for every PlexRT figure: colour-blind-safe palette, readable type, a footnote band.
+
+Figures are values (``go.Figure``); pages only display them. ``present=True`` gives the tumour-board
+variant: larger type and thicker marks for a projector.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+GREY = "#6B6B6B"
+LIGHT_GREY = "#D9D9D9"
+RECONSTRUCTED_LABEL = "RECONSTRUCTED TIMES — not published per patient; see Data & provenance"
+
+FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+
+
+def font_sizes(present: bool = False) -> dict[str, int]:
+    return (
+        {"base": 22, "title": 28, "tick": 20, "footnote": 16}
+        if present
+        else {"base": 15, "title": 19, "tick": 14, "footnote": 12}
+    )
+
+
+def colour_map(values) -> dict:
+    """Stable colour per category in order of first appearance."""
+    out: dict = {}
+    for v in values:
+        if v not in out:
+            out[v] = OKABE_ITO[len(out) % len(OKABE_ITO)]
+    return out
+
+
+def apply(
+    fig: go.Figure,
+    *,
+    title: str | None = None,
+    footnote: str | None = None,
+    present: bool = False,
+    height: int | None = None,
+    reconstructed: bool = False,
+) -> go.Figure:
+    """House style in place: fonts, margins, white background, footnote under the plot area.
+
+    ``footnote`` states the cohort and method; ``reconstructed`` adds a visible label on the plot.
+    """
+    fs = font_sizes(present)
+    n_foot_lines = footnote.count("<br>") + 1 if footnote else 0
+    bottom = 60 + n_foot_lines * (fs["footnote"] + 6)
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": fs["base"], "color": "#1A1A1A"},
+        title={"text": title, "font": {"size": fs["title"]}, "x": 0, "xanchor": "left"}
+        if title
+        else None,
+        margin={"l": 70, "r": 30, "t": 70 if title else 30, "b": bottom},
+        height=height,
+        legend={"font": {"size": fs["base"]}},
+        hoverlabel={"font": {"size": fs["base"]}},
+    )
+    fig.update_xaxes(
+        tickfont={"size": fs["tick"]},
+        title_font={"size": fs["base"]},
+        showline=True,
+        linecolor=GREY,
+    )
+    fig.update_yaxes(
+        tickfont={"size": fs["tick"]},
+        title_font={"size": fs["base"]},
+        showline=True,
+        linecolor=GREY,
+    )
+    if footnote:
+        fig.add_annotation(
+            text=footnote,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-bottom + 8,
+            xanchor="left",
+            yanchor="bottom",
+            align="left",
+            showarrow=False,
+            font={"size": fs["footnote"], "color": GREY},
+            name="footnote",
+        )
+    if reconstructed:
+        fig.add_annotation(
+            text=f"<b>{RECONSTRUCTED_LABEL}</b>",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": fs["footnote"] + 1, "color": "#D55E00"},
+            bgcolor="rgba(255,255,255,0.85)",
+            name="reconstructed",
+        )
+    return fig
+
+
+def footnote_text(fig: go.Figure) -> str | None:
+    """The footnote drawn on a figure (for tests and exports)."""
+    for ann in fig.layout.annotations:
+        if ann.name == "footnote":
+            return ann.text
+    return None

@@ -1,0 +1,103 @@
+"""The app shell: every page runs, filters change the banner and the figures, the URL holds the
+filter state, garbage URL parameters give a notice and never an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+PAGES = ["pages/cohort.py", "pages/data.py"]
+
+
+def _banner(at) -> str:
+    texts = [e.value for e in at.info] + [e.value for e in at.warning]
+    return next(t for t in texts if "sites" in t and "shown" in t)
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(app, page):
+    at = app().run()
+    assert not at.exception
+    at.switch_page(page).run()
+    assert not at.exception
+    assert "12 of 12 sites (11 patients) shown" in _banner(at)
+
+
+def test_cohort_figures_unfiltered(app):
+    at = app().run()
+    assert _metric(at, "Irradiated sites") == "12"
+    assert _metric(at, "Patients") == "11"
+    assert _metric(at, "NRS 0 at RT completion") == "75%"
+    m = next(m for m in at.metric if m.label == "NRS 0 at RT completion")
+    assert m.delta == "9/12 sites · 95% CI 43–95%"
+    assert _metric(at, "Weeks to maximum response, mean (range)") == "3.2 (1–12)"
+    assert _metric(at, "Median age (years)") == "70"
+
+
+def test_filter_changes_banner_figures_and_url(app):
+    at = app().run()
+    at.sidebar.multiselect(key="f_muscle").set_value(["piriformis"]).run()
+    assert not at.exception
+    # piriformis: 2.1, 6.1, 8.1, 11.1 -> NRS 0 in 2.1, 8.1, 11.1 = 3/4
+    assert "4 of 12 sites (4 of 11 patients) shown" in _banner(at)
+    assert "piriformis" in _banner(at)
+    assert _metric(at, "Irradiated sites") == "4"
+    m = next(m for m in at.metric if m.label == "NRS 0 at RT completion")
+    # exact 95% CI for 3/4: 0.194-0.994 (R binom.test(3, 4))
+    assert (m.value, m.delta) == ("75%", "3/4 sites · 95% CI 19–99%")
+    assert at.query_params["muscle"] in ("piriformis", ["piriformis"])
+
+
+def test_reset_button(app):
+    at = app().run()
+    at.sidebar.multiselect(key="f_intent").set_value(["palliative"]).run()
+    assert "7 of 12 sites (6 of 11 patients)" in _banner(at)
+    at.button(key="reset_filters").click().run()
+    assert "12 of 12 sites (11 patients) shown" in _banner(at)
+    assert "intent" not in at.query_params
+
+
+def test_url_opens_filtered_view(app):
+    at = app(muscle="psoas", intent="palliative", exclude="1.2").run()
+    assert not at.exception
+    assert "5 of 12 sites (5 of 11 patients) shown" in _banner(at)
+    assert _metric(at, "Irradiated sites") == "5"
+
+
+def test_url_on_subpage_keeps_filter(app):
+    at = app(sex="M").run()
+    at.switch_page("pages/data.py").run()
+    assert "5 of 12 sites (5 of 11 patients) shown" in _banner(at)
+    assert at.query_params["sex"] in ("M", ["M"])
+
+
+def test_garbage_url_gives_notice_not_crash(app):
+    at = app(age="banana", muscle="liver", zzz="1", nrs="0-99").run()
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert "Ignored URL parameter age" in notes
+    assert "Ignored muscle value(s) 'liver'" in notes
+    assert "Ignored unknown URL parameter 'zzz'" in notes
+    assert "outside 0–10" in notes
+    assert "12 of 12 sites" in _banner(at)
+
+
+def test_empty_cohort_message(app):
+    at = app(muscle="piriformis", sex="F", intent="palliative").run()
+    assert not at.exception
+    assert any("No site matches" in i.value for i in at.info)
+
+
+def test_data_page_shows_discrepancies_and_provenance(app):
+    at = app().run()
+    at.switch_page("pages/data.py").run()
+    assert any("contradicts itself in **15 places**" in m.value for m in at.markdown)
+    texts = " ".join(m.value for m in at.markdown)
+    assert "**X1 · Dose of patient 5**" in texts
+    assert "21 Gy in 7 fractions" in texts and "12 Gy in 4 fractions" in texts
+    frames = [d.value for d in at.dataframe]
+    prov = next(f for f in frames if "column_name" in f.columns)
+    assert len(prov) > 400

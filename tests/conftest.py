@@ -1,0 +1,42 @@
+"""Shared fixtures: every test session builds its own store from data/ into a temporary file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_db(tmp_path_factory) -> Path:
+    """Build the bundled store once per session and point PLEXRT_DB (and the app) at it."""
+    from plexrt import store
+
+    path = tmp_path_factory.mktemp("db") / "plexrt.duckdb"
+    store.build_db(DATA, path)
+    os.environ["PLEXRT_DB"] = str(path)
+    os.environ["PLEXRT_USER_DB"] = str(path.with_name("user.duckdb"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def con(test_db):
+    from plexrt import store
+
+    c = store.connect(test_db)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of data/ (CSV files only) for breaking on purpose."""
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("*.duckdb*", ".*", "user"))
+    return dest

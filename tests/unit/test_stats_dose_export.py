@@ -1,0 +1,120 @@
+"""Intervals against scipy / statsmodels, BED/EQD2 by hand for every regimen in the series, CSV
+neutralisation."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from scipy.stats import binomtest
+from statsmodels.stats.proportion import proportion_confint
+
+from plexrt import dose
+from plexrt.cohort import banner_text, fmt
+from plexrt.export import neutralise, safe_csv
+from plexrt.stats import proportion, proportion_ci
+
+
+@pytest.mark.parametrize(
+    ("k", "n"), [(0, 1), (0, 12), (1, 12), (9, 12), (12, 12), (67, 112), (18, 18), (3, 7)]
+)
+def test_exact_matches_scipy_and_statsmodels(k, n):
+    lo, hi = proportion_ci(k, n, "exact")
+    ref = binomtest(k, n).proportion_ci(method="exact")
+    assert (lo, hi) == pytest.approx((ref.low, ref.high), abs=1e-10)
+    sm = proportion_confint(k, n, method="beta")
+    assert (lo, hi) == pytest.approx(sm, abs=1e-10)
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 12), (9, 12), (12, 12), (67, 112), (5, 9)])
+def test_wilson_matches_scipy_and_statsmodels(k, n):
+    lo, hi = proportion_ci(k, n, "wilson")
+    ref = binomtest(k, n).proportion_ci(method="wilson")
+    assert (lo, hi) == pytest.approx((ref.low, ref.high), abs=1e-10)
+    assert (lo, hi) == pytest.approx(proportion_confint(k, n, method="wilson"), abs=1e-10)
+
+
+def test_alpha_90():
+    lo, hi = proportion_ci(9, 12, "exact", alpha=0.10)
+    assert (lo, hi) == pytest.approx(
+        proportion_confint(9, 12, alpha=0.10, method="beta"), abs=1e-10
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [((13, 12), "cannot exceed"), ((1, 0), "n must be positive"), ((-1, 5), "must not be negative"),
+     ((1.5, 5), "whole number"), ((1, 5, "wald"), "unknown interval method")],
+)  # fmt: skip
+def test_proportion_ci_rejects(args, match):
+    with pytest.raises(ValueError, match=match):
+        proportion_ci(*args)
+
+
+def test_proportion_text_has_n():
+    assert proportion(9, 12).text() == "75% (9/12; 95% CI 43–95%)"
+    assert proportion(0, 0) is None
+
+
+# Every regimen in Table 1, by hand: d = D/n; BED = D(1 + d/ab); EQD2 = D(d + ab)/(2 + ab)
+REGIMENS = [
+    # D, n, BED10, EQD2_10, EQD2_3
+    (39, 13, 39 * 1.3, 39 * 13 / 12, 39 * 6 / 5),  # d = 3
+    (54, 30, 54 * 1.18, 54 * 11.8 / 12, 54 * 4.8 / 5),  # d = 1.8
+    (59.4, 33, 59.4 * 1.18, 59.4 * 11.8 / 12, 59.4 * 4.8 / 5),  # d = 1.8
+    (60, 30, 72.0, 60.0, 60.0),  # d = 2: EQD2 = D for any alpha/beta
+    (21, 7, 27.3, 22.75, 25.2),  # d = 3
+    (30, 10, 39.0, 32.5, 36.0),  # d = 3
+]
+
+
+@pytest.mark.parametrize(("D", "n", "bed10", "eqd2_10", "eqd2_3"), REGIMENS)
+def test_bed_eqd2_by_hand(D, n, bed10, eqd2_10, eqd2_3):
+    assert dose.bed(D, n, 10) == pytest.approx(bed10)
+    assert dose.eqd2(D, n, 10) == pytest.approx(eqd2_10)
+    assert dose.eqd2(D, n, 3) == pytest.approx(eqd2_3)
+    # EQD2 = BED / (1 + 2/ab)
+    assert dose.eqd2(D, n, 3) == pytest.approx(dose.bed(D, n, 3) / (1 + 2 / 3))
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [((-1, 5), "total dose must be positive"), ((30, 0), "fractions"), ((30, 2.5), "whole number"),
+     ((30, 10, 0), "alpha/beta"), ((None, 10), "must be a number")],
+)  # fmt: skip
+def test_dose_rejects(args, match):
+    with pytest.raises(ValueError, match=match):
+        dose.eqd2(*args)
+
+
+def test_regimen_label():
+    assert dose.regimen_label(39, 13) == "39 Gy/13"
+    assert dose.regimen_label(59.4, 33) == "59.4 Gy/33"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+A1", "'+A1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\t=x", "'\t=x"), ("Ovarian cancer", "Ovarian cancer"), (-9, -9), (None, None)],
+)  # fmt: skip
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_safe_csv_keeps_numbers_and_neutralises_text():
+    df = pd.DataFrame(
+        {"Site": ["1.1", '=HYPERLINK("x")'], "NRS change": [-9, -2], "@col": ["a", "b"]}
+    )
+    back = pd.read_csv(io.BytesIO(safe_csv(df)), encoding="utf-8-sig")
+    assert list(back.columns) == ["Site", "NRS change", "'@col"]
+    assert back["NRS change"].tolist() == [-9, -2]
+    assert back["Site"].tolist() == ["1.1", '\'=HYPERLINK("x")']
+
+
+def test_banner_and_fmt():
+    assert banner_text(12, 11, 12, 11) == "12 of 12 sites (11 patients) shown"
+    assert banner_text(7, 6, 12, 11) == "7 of 12 sites (6 of 11 patients) shown"
+    assert fmt(None) == "not available"
+    assert fmt(70.0, 1) == "70"
+    assert fmt(3.1667, 1) == "3.2"

@@ -186,7 +186,7 @@ class Definition:
         source = "Sanuki 2022" if self.kind == "paper" else f"What-if threshold of {k}"
         return (
             f"{source}: improved = NRS fall of {k} or more; complete = NRS 0 at completion of RT "
-            f"after a fall of {k} or more; progression = rise of {PROGRESSION_RISE} or more; "
+            f"(any fall); progression = rise of {PROGRESSION_RISE} or more; "
             "otherwise stable. Responders = complete + improved. A site with no pain at baseline "
             "cannot improve and counts as stable (or progression)."
         )
@@ -307,11 +307,11 @@ def classify(
 ) -> str:
     """Response category of one site.
 
-    paper / threshold (k = 2 for paper): "complete" if NRS after == 0 after a fall of k or more;
-    "improved" if the fall is k or more and pain remains; "progression" if pain rose by 2 or more;
-    otherwise "stable". With no pain at baseline (before == 0) nothing can fall, so the site is
-    "stable" (0 -> 0 or 1) or "progression" (a rise of 2 or more), never complete. A fall to 0
-    smaller than k (e.g. 1 -> 0 with k = 2) is "stable". OMED arguments are ignored.
+    paper / threshold (k = 2 for paper): "complete" if NRS after == 0 from a painful baseline
+    (pain resolved; the same for every k); "improved" if the fall is k or more and pain remains;
+    "progression" if pain rose by 2 or more; otherwise "stable". With no pain at baseline
+    (before == 0) nothing can fall, so the site is "stable" (0 -> 0 or 1) or "progression" (a
+    rise of 2 or more), never complete. OMED arguments are ignored.
 
     icpre: complete / partial / indeterminate / progression by the ICPRE 2012 rules (see
     ``_icpre_from_band``). Needs OMED before and after (mg/day). When either is unknown, the
@@ -325,8 +325,12 @@ def classify(
     b, a = _check_nrs(before, "before"), _check_nrs(after, "after")
     if definition.kind != "icpre":
         fall = b - a
+        # Complete = pain resolved (NRS 0 at completion, from a painful baseline) whatever k is:
+        # the what-if threshold moves only the bar for "improved" (issue: "complete unchanged").
+        if a == 0 and b > 0:
+            return "complete"
         if fall >= definition.k:
-            return "complete" if a == 0 else "improved"
+            return "improved"
         if -fall >= PROGRESSION_RISE:
             return "progression"
         return "stable"

@@ -13,7 +13,11 @@ CREATE TABLE series (
     data_cutoff          VARCHAR,
     pain_scale           VARCHAR,
     n_patients_reported  INTEGER,
-    n_sites_reported     INTEGER
+    n_sites_reported     INTEGER,
+    analgesic_change_unit VARCHAR,
+    analgesic_reduced    INTEGER,
+    analgesic_unchanged  INTEGER,
+    analgesic_increased  INTEGER
 );
 
 CREATE TABLE patients (
@@ -156,3 +160,37 @@ SELECT
 FROM courses c
 JOIN patients p USING (series_id, patient_id)
 JOIN course_derived d USING (series_id, course_id);
+
+-- Published comparison series, seeded from data/literature.csv (read-only in the app). Columns follow
+-- plexrt.literature.COLUMNS: every figure is followed by <figure>_source. NULL = not reported.
+CREATE TABLE literature (
+    series_key                      VARCHAR PRIMARY KEY,
+    citation                        VARCHAR,
+    doi                             VARCHAR,
+    year                            INTEGER,
+    population                      VARCHAR,
+    design                          VARCHAR,
+    n_patients                      INTEGER,
+    n_patients_source               VARCHAR,
+    n_sites                         INTEGER,
+    n_sites_source                  VARCHAR,
+    pain_scale                      VARCHAR,
+    pain_scale_source               VARCHAR,
+    response_definition             VARCHAR,
+    response_definition_source      VARCHAR,
+    responders                      INTEGER,
+    responders_source               VARCHAR,
+    complete_responders             INTEGER,
+    complete_responders_source      VARCHAR,
+    time_to_response                VARCHAR,
+    time_to_response_source         VARCHAR,
+    median_relief_months            DOUBLE,
+    median_relief_months_source     VARCHAR,
+    median_followup_months          DOUBLE,
+    median_followup_months_source   VARCHAR,
+    median_survival_months          DOUBLE,
+    median_survival_months_source   VARCHAR,
+    schedules                       VARCHAR,
+    schedules_source                VARCHAR,
+    notes                           VARCHAR
+);

@@ -71,6 +71,12 @@ SERIES_FILES: tuple[FileSpec, ...] = (
             _c("pain_scale", required=False),
             _c("n_patients_reported", "int", required=False, min=0),
             _c("n_sites_reported", "int", required=False, min=0),
+            # After-RT analgesic change published only as counts (Sanuki: reduced 2, unchanged 6,
+            # increased 4; read as sites, see discrepancy X6).
+            _c("analgesic_change_unit", required=False, choices=("sites", "patients")),
+            _c("analgesic_reduced", "int", required=False, min=0),
+            _c("analgesic_unchanged", "int", required=False, min=0),
+            _c("analgesic_increased", "int", required=False, min=0),
         ),
         ("series_id",),
     ),

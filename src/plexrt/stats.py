@@ -78,9 +78,7 @@ class Proportion:
     def detail(self, unit: str = "sites", digits: int = 0) -> str:
         """'9/12 sites · 95% CI 43–95%' -- the line under a big percentage."""
         f = f"{{:.{digits}f}}"
-        return (
-            f"{self.k}/{self.n} {unit} · 95% CI {f.format(100 * self.low)}–{f.format(100 * self.high)}%"
-        )
+        return f"{self.k}/{self.n} {unit} · 95% CI {f.format(100 * self.low)}–{f.format(100 * self.high)}%"
 
     def text(self, digits: int = 0) -> str:
         """'75% (9/12; 95% CI 43-95%)' -- n always beside the percentage."""

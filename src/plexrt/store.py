@@ -18,7 +18,7 @@ import pandas as pd
 
 from plexrt import dose
 from plexrt.filters import CohortFilter, Options
-from plexrt.sources import ROW_KEYS, TRACED_TABLES, SeriesData, read_data_folder
+from plexrt.sources import ROW_KEYS, TRACED_TABLES, DataError, SeriesData, read_data_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -156,6 +156,22 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         con.unregister("_incoming")
 
 
+def _read_literature(data_dir: Path) -> pd.DataFrame | None:
+    """The bundled comparison series (optional file); problems stop the build like any other."""
+    from plexrt.literature import LiteratureFileError, load_literature
+    from plexrt.sources import Problem
+
+    path = data_dir / "literature.csv"
+    if not path.exists():
+        return None
+    try:
+        return load_literature(path)
+    except LiteratureFileError as exc:
+        raise DataError(
+            [Problem("literature.csv", line, col, msg) for _, line, col, msg in exc.problems]
+        ) from None
+
+
 def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = None) -> BuildReport:
     """Build the store from a data folder into a temporary file, then rename it into place.
 
@@ -165,6 +181,7 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
     data_dir = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
     db_path = Path(db_path) if db_path else default_db_path()
     series, factors = read_data_folder(data_dir)
+    literature = _read_literature(data_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
@@ -177,6 +194,8 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
             con.execute("BEGIN TRANSACTION")
             con.execute(schema_sql())
             _insert(con, "opioid_factors", factors)
+            if literature is not None:
+                _insert(con, "literature", literature)
             for sd in series:
                 t = sd.tables
                 derived = _derived(t["courses"], t["analgesics"])
@@ -309,6 +328,11 @@ def case_details(con) -> pd.DataFrame:
         con,
         "SELECT * FROM case_details ORDER BY TRY_CAST(substr(detail_id, 2) AS INTEGER)",
     )
+
+
+def literature(con) -> pd.DataFrame:
+    """The bundled comparison series (read-only)."""
+    return _df(con, "SELECT * FROM literature ORDER BY year, series_key")
 
 
 def toxicities(con) -> pd.DataFrame:

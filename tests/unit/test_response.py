@@ -178,7 +178,7 @@ def test_definition_unknown_key():
         (8, 3, "improved"),  # fall 5, pain left
         (5, 3, "improved"),  # fall exactly 2
         (4, 3, "stable"),  # fall 1
-        (1, 0, "stable"),  # pain 0 but the fall (1) is below 2
+        (1, 0, "complete"),  # pain resolved: complete whatever the size of the fall
         (0, 0, "stable"),  # no pain at baseline: cannot improve
         (0, 1, "stable"),  # rise 1
         (0, 2, "progression"),  # rise exactly 2
@@ -195,7 +195,7 @@ def test_classify_threshold_k():
     assert classify(5, 3, t3) == "stable"  # fall 2 < 3
     assert classify(5, 2, t3) == "improved"  # fall 3
     assert classify(3, 0, t3) == "complete"  # fall 3
-    assert classify(2, 0, t3) == "stable"  # pain 0 after a fall of 2 < 3
+    assert classify(2, 0, t3) == "complete"  # pain resolved; complete does not depend on k
     t1 = Definition("threshold", 1)
     assert classify(1, 0, t1) == "complete"
     assert classify(4, 3, t1) == "improved"
@@ -709,11 +709,11 @@ def test_icpre_bounds_too_many_allocations():
     [
         # falls: 1.1 9, 1.2 8, 2 4, 3 3, 4 5, 5 4, 6 2, 7 4, 8 3, 9 3, 10 8, 11 8; nine end at 0
         (PAPER, 12, 9),  # every fall >= 2
-        (Definition("threshold", 3), 11, 9),  # site 6 (fall 2) drops out; it was not complete
-        # k = 4: sites 3, 6, 8, 9 (falls 3, 2, 3, 3) drop out; 3 and 8 had ended at 0
-        (Definition("threshold", 4), 8, 7),
-        # k = 5: only 1.1, 1.2, 4, 10, 11; of these 4 ends at 3
-        (Definition("threshold", 5), 5, 4),
+        # Complete (NRS 0 at completion) is the same nine sites for every k; "improved" needs a
+        # fall >= k among the three that still have pain: 4 (8->3, fall 5), 6 (5->3, 2), 9 (4->1, 3).
+        (Definition("threshold", 3), 11, 9),  # improved: 4, 9
+        (Definition("threshold", 4), 10, 9),  # improved: 4
+        (Definition("threshold", 5), 10, 9),  # improved: 4 (fall exactly 5)
     ],
 )
 def test_response_counts_sanuki(definition, responders, complete):

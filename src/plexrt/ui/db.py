@@ -55,3 +55,15 @@ def table(name: str) -> pd.DataFrame:
         "opioid_factors": store.opioid_factors,
     }[name]
     return getter(connection())
+
+
+@st.cache_data(show_spinner=False)
+def analgesic_aggregate():
+    """The published after-RT analgesic change counts, or None when the series has none."""
+    from plexrt.outcomes import Aggregate
+
+    s = store.series(connection()).iloc[0]
+    vals = (s.analgesic_reduced, s.analgesic_unchanged, s.analgesic_increased)
+    if any(pd.isna(v) for v in vals):
+        return None
+    return Aggregate(*(int(v) for v in vals))

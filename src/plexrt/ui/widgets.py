@@ -38,3 +38,47 @@ def empty_cohort() -> bool:
     """Show a plain message and return True when the filter leaves no site."""
     st.info("No site matches the current filters. Widen them or press **Reset filters** above.")
     return True
+
+
+def page_choice(param: str, label: str, options: dict, default, *, container=None, **kw):
+    """A selectbox whose value lives in the URL (?param=key); a bad value falls back with a notice."""
+    import streamlit as st
+
+    container = container or st
+    key = f"pp_{param}"
+    if key not in st.session_state:
+        raw = st.query_params.get(param)
+        if raw is not None and raw not in options:
+            note = (
+                f"Ignored URL parameter {param}={str(raw)[:30]!r}: expected one of "
+                f"{', '.join(map(str, options))}."
+            )
+            st.session_state.setdefault("url_notices", []).append(note)
+            st.warning(note, icon=":material/warning:")
+            raw = None
+        st.session_state[key] = raw if raw is not None else default
+    value = container.selectbox(label, list(options), format_func=options.get, key=key, **kw)
+    if value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
+def scenario_table(bounds):
+    """Best- and worst-case allocations of the aggregate analgesic changes, one row per site."""
+    import pandas as pd
+
+    rows = []
+    for cid in bounds.best_case.categories:
+        rows.append(
+            {
+                "Site": cid,
+                "Best case: analgesic change": bounds.best_case.labels.get(cid),
+                "Best case: ICPRE": bounds.best_case.categories.get(cid),
+                "Worst case: analgesic change": bounds.worst_case.labels.get(cid),
+                "Worst case: ICPRE": bounds.worst_case.categories.get(cid),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,179 @@
+"""The user's own additions (literature series for now), kept apart from the bundled data.
+
+They live in a second DuckDB file (``$PLEXRT_USER_DB`` or ``data/user/plexrt-user.duckdb``) that
+``plexrt build-db`` never touches. Each operation opens the file, works in one transaction and closes
+it, under a process-wide lock, so two browser sessions (threads) or two app processes take turns and
+neither loses a row. Opening an older file adds any column a newer PlexRT expects (never drops one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from plexrt import literature as lit
+
+DEFAULT_USER_DB = Path(__file__).resolve().parents[2] / "data" / "user" / "plexrt-user.duckdb"
+SCHEMA_VERSION = "1"
+_LOCK = threading.Lock()
+_TYPES = {"text": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE"}
+
+
+class SeriesInvalid(ValueError):
+    """The record was refused; ``messages`` name each field and what is wrong with it."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+def default_user_db() -> Path:
+    env = os.environ.get("PLEXRT_USER_DB")
+    return Path(env) if env else DEFAULT_USER_DB
+
+
+def _schema() -> str:
+    return resources.files("plexrt").joinpath("user_schema.sql").read_text(encoding="utf-8")
+
+
+class UserStore:
+    """User-added literature series. All writes go through add / update / delete."""
+
+    def __init__(self, path: Path | str | None = None, timeout_s: float = 10.0):
+        self.path = Path(path) if path else default_user_db()
+        self.timeout_s = timeout_s
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._open() as con:
+            self._migrate(con)
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Open read-write, waiting while another process holds the file."""
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _migrate(self, con) -> None:
+        with _LOCK:
+            con.execute(_schema())
+            have = {
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = 'user_series'"
+                ).fetchall()
+            }
+            for spec in lit.COLUMNS:
+                if spec.name not in have:
+                    con.execute(
+                        f'ALTER TABLE user_series ADD COLUMN "{spec.name}" {_TYPES[spec.kind]}'
+                    )
+            for name in ("created_at", "updated_at"):
+                if name not in have:
+                    con.execute(f"ALTER TABLE user_series ADD COLUMN {name} TIMESTAMP")
+            con.execute(
+                "INSERT OR REPLACE INTO user_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+            )
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def series(self) -> pd.DataFrame:
+        """All user-added series, oldest first, in the literature table's columns."""
+        cols = ", ".join(f'"{c}"' for c in lit.COLUMN_NAMES)
+        with _LOCK, self._open() as con:
+            df = con.execute(
+                f"SELECT {cols}, created_at, updated_at FROM user_series ORDER BY created_at, series_key"  # noqa: S608 -- column names from the schema spec
+            ).df()
+        return df
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def add_series(self, record: Mapping[str, Any]) -> str:
+        """Validate and store a new series; returns its key. Nothing is stored if invalid."""
+        clean = _clean(record)
+        key = _new_key(clean)
+        clean["series_key"] = key
+        cols = list(clean)
+        with _LOCK, self._open() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(
+                    f"INSERT INTO user_series ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608
+                    [clean[c] for c in cols],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return key
+
+    def update_series(self, key: str, record: Mapping[str, Any]) -> None:
+        clean = _clean(record)
+        clean.pop("series_key", None)
+        sets = ", ".join(f"{c} = ?" for c in clean)
+        with _LOCK, self._open() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                n = con.execute(
+                    f"UPDATE user_series SET {sets}, updated_at = current_timestamp "  # noqa: S608
+                    "WHERE series_key = ? RETURNING series_key",
+                    [*clean.values(), key],
+                ).fetchall()
+                if not n:
+                    raise KeyError(f"no user-added series with key {key!r}")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def delete_series(self, key: str) -> None:
+        with _LOCK, self._open() as con:
+            n = con.execute(
+                "DELETE FROM user_series WHERE series_key = ? RETURNING series_key", [key]
+            ).fetchall()
+        if not n:
+            raise KeyError(f"no user-added series with key {key!r}")
+
+
+def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated record with numbers as numbers and blanks as None (unknown, never 0)."""
+    messages = lit.validate_series(record)
+    if messages:
+        raise SeriesInvalid(messages)
+    out: dict[str, Any] = {}
+    for spec in lit.COLUMNS:
+        if spec.name == "series_key":
+            continue
+        v = record.get(spec.name)
+        if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+            out[spec.name] = None
+        elif spec.kind == "integer":
+            out[spec.name] = int(float(v))
+        elif spec.kind == "number":
+            out[spec.name] = float(v)
+        else:
+            out[spec.name] = str(v).strip()
+    return out
+
+
+def _new_key(record: Mapping[str, Any]) -> str:
+    """'user-smith2023-1a2b3c': readable, and never equal to a bundled key."""
+    first = re.sub(r"[^a-z]", "", str(record.get("citation", "")).split(" ")[0].lower())[:20]
+    year = record.get("year") or ""
+    return f"user-{first or 'series'}{year}-{uuid.uuid4().hex[:6]}"

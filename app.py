@@ -14,6 +14,9 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
+    st.Page("pages/pain.py", title="Pain response", icon=":material/monitor_heart:"),
+    st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
+    st.Page("pages/literature.py", title="Literature comparison", icon=":material/compare:"),
     st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
 ]
 

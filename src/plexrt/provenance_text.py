@@ -7,6 +7,7 @@ SOURCE_LABELS = {
     "derived": "derived by PlexRT",
     "reconstructed": "reconstructed by PlexRT",
     "reference": "reference table",
+    "imported": "imported per-patient data",
 }
 
 NOT_PUBLISHED = (

@@ -113,7 +113,8 @@ CREATE TABLE provenance (
     row_key      VARCHAR NOT NULL,
     column_name  VARCHAR NOT NULL,
     source       VARCHAR NOT NULL CHECK (source IN
-                 ('table1', 'results_text', 'case_narrative', 'derived', 'reconstructed', 'reference')),
+                 ('table1', 'results_text', 'case_narrative', 'derived', 'reconstructed', 'reference',
+                  'imported')),
     location     VARCHAR,
     note         VARCHAR
 );
@@ -193,4 +194,87 @@ CREATE TABLE literature (
     schedules                       VARCHAR,
     schedules_source                VARCHAR,
     notes                           VARCHAR
+);
+
+-- Published time-to-event figures and facts (the constraints a reconstruction honours), as text.
+CREATE TABLE published_times (
+    series_id      VARCHAR NOT NULL,
+    constraint_id  VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    quantity       VARCHAR NOT NULL,
+    value          VARCHAR,
+    unit           VARCHAR,
+    applies_to     VARCHAR,
+    rounding       VARCHAR,
+    quote          VARCHAR,
+    location       VARCHAR,
+    PRIMARY KEY (series_id, constraint_id)
+);
+
+-- Per-patient event times in days from the start of the patient's first RT course (no calendar
+-- dates). For a series without published per-patient times these are the seeded default
+-- reconstruction; every column has a *_source flag ('reconstructed', 'table1', 'derived', ...).
+CREATE TABLE events (
+    series_id                             VARCHAR NOT NULL,
+    patient_id                            VARCHAR NOT NULL,
+    rt_end_day                            INTEGER NOT NULL,
+    death                                 BOOLEAN NOT NULL,
+    death_day                             DOUBLE,
+    last_contact_day                      INTEGER NOT NULL,
+    followup_from_completion_days         INTEGER,
+    assessable_for_relief                 BOOLEAN NOT NULL,
+    max_response_day                      INTEGER,
+    relapse                               BOOLEAN,
+    relapse_day                           DOUBLE,
+    relief_end_day                        DOUBLE,
+    relief_days                           DOUBLE,
+    relief_event                          INTEGER,
+    rt_end_day_source                     VARCHAR,
+    death_source                          VARCHAR,
+    death_day_source                      VARCHAR,
+    last_contact_day_source               VARCHAR,
+    followup_from_completion_days_source  VARCHAR,
+    assessable_for_relief_source          VARCHAR,
+    max_response_day_source               VARCHAR,
+    relapse_source                        VARCHAR,
+    relapse_day_source                    VARCHAR,
+    relief_end_day_source                 VARCHAR,
+    relief_days_source                    VARCHAR,
+    relief_event_source                   VARCHAR,
+    seed                                  INTEGER,
+    PRIMARY KEY (series_id, patient_id)
+);
+
+CREATE TABLE course_events (
+    series_id                VARCHAR NOT NULL,
+    course_id                VARCHAR NOT NULL,
+    patient_id               VARCHAR NOT NULL,
+    rt_start_day             INTEGER NOT NULL,
+    rt_end_day               INTEGER NOT NULL,
+    max_response_day         INTEGER,
+    rt_start_day_source      VARCHAR,
+    rt_end_day_source        VARCHAR,
+    max_response_day_source  VARCHAR,
+    PRIMARY KEY (series_id, course_id)
+);
+
+-- Every published constraint recomputed from the stored reconstruction, and the conflicts found.
+CREATE TABLE reconstruction_checks (
+    series_id      VARCHAR NOT NULL,
+    constraint_id  VARCHAR NOT NULL,
+    description    VARCHAR,
+    target         VARCHAR,
+    achieved       VARCHAR,
+    holds          BOOLEAN,
+    kept           BOOLEAN,
+    status         VARCHAR
+);
+
+CREATE TABLE reconstruction_conflicts (
+    series_id    VARCHAR NOT NULL,
+    conflict_id  VARCHAR NOT NULL,
+    description  VARCHAR NOT NULL,
+    source_a     VARCHAR NOT NULL,
+    source_b     VARCHAR NOT NULL,
+    dropped      VARCHAR NOT NULL
 );

@@ -25,6 +25,7 @@ PROVENANCE_SOURCES = (
     "derived",
     "reconstructed",
     "reference",
+    "imported",
 )
 
 
@@ -467,3 +468,111 @@ def read_data_folder(data_dir: Path) -> tuple[list[SeriesData], pd.DataFrame]:
     if problems:
         raise DataError(problems)
     return series, factors
+
+
+# Real per-patient times for an imported series (no reconstruction then). Days from the start of
+# the patient's first RT course; no calendar dates.
+EVENTS_FILE = FileSpec(
+    "events.csv",
+    "events",
+    (
+        _c("patient_id"),
+        _c("death", "bool"),
+        _c("last_contact_day", "int", min=0),
+        _c("assessable_for_relief", "bool"),
+        _c("relapse", "bool", required=False),
+        _c("relapse_day", "int", required=False, min=0),
+    ),
+    ("patient_id",),
+)
+COURSE_TIMES_FILE = FileSpec(
+    "course_times.csv",
+    "course_times",
+    (
+        _c("course_id"),
+        _c("rt_start_day", "int", min=0),
+        _c("rt_end_day", "int", min=0),
+        _c("max_response_day", "int", required=False, min=0),
+    ),
+    ("course_id",),
+)
+
+
+def read_events(folder: Path, tables: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate events.csv + course_times.csv of an imported series and derive the event columns.
+
+    Order rules: RT ends on or after it starts; maximum response, relapse and death/last contact
+    come in that order; a relapse needs its day.
+    """
+    problems: list[Problem] = []
+    ev, p1 = read_file(folder / EVENTS_FILE.filename, EVENTS_FILE, f"{folder.name}/events.csv")
+    ct, p2 = read_file(
+        folder / COURSE_TIMES_FILE.filename, COURSE_TIMES_FILE, f"{folder.name}/course_times.csv"
+    )
+    problems += p1 + p2
+    if not (folder / COURSE_TIMES_FILE.filename).exists():
+        problems = [Problem(f"{folder.name}/course_times.csv", None, None, "file is missing")]
+    if problems:
+        raise DataError(problems)
+    courses = tables["courses"].set_index("course_id")
+    patients = set(tables["patients"]["patient_id"])
+    for r in ct.itertuples():
+        where = f"{folder.name}/course_times.csv"
+        if r.course_id not in courses.index:
+            problems.append(
+                Problem(where, r._5, "course_id", f"'{r.course_id}' is not in courses.csv")
+            )
+        elif r.rt_end_day < r.rt_start_day:
+            problems.append(Problem(where, r._5, "rt_end_day", "RT ends before it starts"))
+    ct = ct.assign(patient_id=[courses["patient_id"].get(c) for c in ct["course_id"]])
+    last_end = ct.groupby("patient_id")["rt_end_day"].max()
+    first_mr = ct.groupby("patient_id")["max_response_day"].min()
+    rows = []
+    for r in ev.to_dict("records"):
+        where, line = f"{folder.name}/events.csv", r["_line"]
+        pid = r["patient_id"]
+        if pid not in patients:
+            problems.append(Problem(where, line, "patient_id", f"'{pid}' is not in patients.csv"))
+            continue
+        end = last_end.get(pid)
+        if end is None:
+            problems.append(Problem(where, line, "patient_id", "no course times for this patient"))
+            continue
+        relapse = bool(r["relapse"]) if r["relapse"] is not None else False
+        if relapse and r["relapse_day"] is None:
+            problems.append(Problem(where, line, "relapse_day", "a relapse needs its day"))
+            continue
+        if relapse and r["relapse_day"] > r["last_contact_day"]:
+            problems.append(Problem(where, line, "relapse_day", "relapse after last contact"))
+        mr = first_mr.get(pid)
+        relief_end = r["relapse_day"] if relapse else r["last_contact_day"]
+        assessable = bool(r["assessable_for_relief"]) and mr is not None and not pd.isna(mr)
+        rows.append(
+            {
+                "patient_id": pid,
+                "rt_end_day": int(end),
+                "death": bool(r["death"]),
+                "death_day": float(r["last_contact_day"]) if r["death"] else None,
+                "last_contact_day": int(r["last_contact_day"]),
+                "followup_from_completion_days": int(r["last_contact_day"] - end),
+                "assessable_for_relief": assessable,
+                "max_response_day": None if mr is None or pd.isna(mr) else int(mr),
+                "relapse": relapse,
+                "relapse_day": float(r["relapse_day"]) if relapse else None,
+                "relief_end_day": float(relief_end) if assessable else None,
+                "relief_days": float(relief_end - mr) if assessable else None,
+                "relief_event": int(relapse) if assessable else None,
+            }
+        )
+    if problems:
+        raise DataError(problems)
+    events = pd.DataFrame(rows)
+    for col in list(events.columns):
+        if col != "patient_id":
+            events[f"{col}_source"] = "imported"
+    course_events = ct.drop(columns="_line").assign(
+        rt_start_day_source="imported",
+        rt_end_day_source="imported",
+        max_response_day_source="imported",
+    )
+    return events, course_events

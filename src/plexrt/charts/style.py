@@ -57,6 +57,8 @@ def apply(
     ``footnote`` states the cohort and method; ``reconstructed`` adds a visible label on the plot.
     """
     fs = font_sizes(present)
+    if footnote:
+        footnote = wrap_footnote(footnote, 110 if present else 150)
     n_foot_lines = footnote.count("<br>") + 1 if footnote else 0
     bottom = 60 + n_foot_lines * (fs["footnote"] + 6)
     fig.update_layout(
@@ -112,6 +114,16 @@ def apply(
             name="reconstructed",
         )
     return fig
+
+
+def wrap_footnote(text: str, width: int) -> str:
+    """Break long footnote lines (plotly does not wrap annotation text)."""
+    import textwrap
+
+    lines = []
+    for segment in text.split("<br>"):
+        lines.extend(textwrap.wrap(segment, width) or [""])
+    return "<br>".join(lines)
 
 
 def footnote_text(fig: go.Figure) -> str | None:

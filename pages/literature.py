@@ -1,0 +1,99 @@
+"""Literature comparison: this series (as filtered) beside published series."""
+
+import streamlit as st
+
+from plexrt import comparison, response
+from plexrt import literature as lit
+from plexrt.charts import literature as charts
+from plexrt.export import safe_csv
+from plexrt.ui import db, forms, shell, sidebar, widgets
+
+shell.require()
+
+st.title("Literature comparison")
+flt = sidebar.current_filter()
+df = db.cohort(flt)
+DEFS = {key: d.label for key, d in response.DEFINITIONS.items()}
+def_key = widgets.page_choice("resp", "Response definition for this series", DEFS, "paper")
+definition = response.Definition.from_key(def_key)
+
+published = db.literature_all()
+medians = db.plexrt_medians(flt)
+plexrt = comparison.plexrt_series(
+    df, definition, medians.values, flt.describe(), medians.cis, medians.reconstructed
+)
+records = [plexrt, *published.to_dict("records")]
+labels = ["PlexRT (this cohort)", *[comparison.short_label(r) for r in records[1:]]]
+cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique() if len(df) else 0)
+
+pops = {k: v for k, v in lit.POPULATIONS.items() if k in set(published["population"].dropna())}
+c1, c2 = st.columns(2)
+chosen_pops = c1.multiselect(
+    "Populations to compare", list(pops), default=[p for p in pops if p in comparison.DEFAULT_POPULATIONS],
+    format_func=pops.get, key="lit_pops",
+)  # fmt: skip
+candidates = [lab for lab, r in zip(labels[1:], records[1:], strict=True)
+              if r.get("population") in chosen_pops]  # fmt: skip
+chosen = c2.multiselect("Series", candidates, default=candidates, key="lit_series")
+keep = [0] + [i for i, lab in enumerate(labels) if lab in chosen]
+recs = [records[i] for i in keep]
+labs = [labels[i] for i in keep]
+
+tab_t, tab_f, tab_d, tab_add = st.tabs(
+    ["Side by side", "Response (forest plot)", "Durations", "Add or edit a series"]
+)
+with tab_t:
+    st.table(comparison.side_by_side(recs, labs).set_index(""))
+    widgets.footnote(
+        f"PlexRT column: {cohort_line}; computed live from the store. Published columns show only "
+        "figures with a stated source; 'not reported' means the figure is not available, never 0. "
+        "Response definitions differ between series: read the 'Response definition' row before "
+        "comparing rates.",
+        medians.note,
+    )
+with tab_f:
+    for measure, title in (
+        ("responders", "Pain response"),
+        ("complete_responders", "Complete response"),
+    ):
+        data = charts.forest_data(comparison.forest_rows(recs, labs, measure))
+        dropped = data.attrs.get("dropped", [])
+        if data.empty:
+            st.info(f"{title}: no series reports this figure.")
+            continue
+        pooled = comparison.pool(data)
+        fig = charts.forest_figure(
+            data, pooled, title=f"{title} across series",
+            footnote=f"{cohort_line}<br>Exact (Clopper–Pearson) 95% CI per series; "
+            + (pooled.method_note if pooled else "no published series to pool"),
+        )  # fmt: skip
+        widgets.chart(fig, f"forest_{measure}")
+        if dropped:
+            st.caption(f"Not reported, so not drawn: {', '.join(dropped)}.")
+with tab_d:
+    rows = comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
+    if rows.empty:
+        st.info("No series in the selection reports a median duration.")
+    else:
+        fig = charts.duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
+        widgets.chart(fig, "durations")
+    if any(v is None for v in medians.values.values()):
+        st.caption(
+            "PlexRT medians not reached, so not drawn: "
+            + "; ".join(
+                f"{name} ({comparison.median_display(None, medians.cis.get(col), medians.reconstructed)})"
+                for col, name in (
+                    (c, comparison.TABLE_LABELS[c]) for c, v in medians.values.items() if v is None
+                )
+            )
+            + "."
+        )
+with tab_add:
+    forms.series_editor(db.user_store())
+    all_rows = published
+    st.download_button(
+        "Download all series (CSV)",
+        data=safe_csv(all_rows),
+        file_name="plexrt_literature.csv",
+        mime="text/csv",
+    )

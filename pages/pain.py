@@ -1,0 +1,151 @@
+"""Pain response: how much did pain fall, in whom, how fast, and does anything go with it?"""
+
+import streamlit as st
+
+from plexrt import outcomes, response
+from plexrt.charts import pain as charts
+from plexrt.stats import METHOD_LABELS
+from plexrt.ui import db, shell, sidebar, widgets
+
+shell.require()
+
+st.title("Pain response")
+flt = sidebar.current_filter()
+df = db.cohort(flt)
+if df.empty:
+    widgets.empty_cohort()
+    st.stop()
+
+DEFS = {key: d.label for key, d in response.DEFINITIONS.items()}
+c1, c2 = st.columns([3, 1])
+def_key = widgets.page_choice(
+    "resp", "Response definition (every figure on this page follows it)", DEFS, "paper",
+    container=c1,
+)  # fmt: skip
+ci = widgets.page_choice(
+    "ci",
+    "Interval",
+    {"exact": "Exact (Clopper–Pearson)", "wilson": "Wilson"},
+    "exact",
+    container=c2,
+)
+definition = response.Definition.from_key(def_key)
+agg = db.analgesic_aggregate()
+summary = outcomes.summarise(df, definition, ci, db.all_sites(), agg)
+cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique())
+
+# --- headline figures --------------------------------------------------------------------------
+st.subheader("Response rates")
+cols = st.columns(4)
+if summary.icpre_bounds is not None:
+    b = summary.icpre_bounds
+    cols[0].metric(
+        "ICPRE responders (range)", f"{b.responders_min}–{b.responders_max} of {b.n_sites}"
+    )
+    cols[1].metric(
+        "ICPRE complete (range)",
+        f"{b.category_min['complete']}–{b.category_max['complete']} of {b.n_sites}",
+    )
+    settled = b.settled
+    cols[2].metric("Sites settled by pain score alone", f"{len(settled)} of {b.n_sites}")
+    cols[3].metric("Allocations examined", f"{b.n_allocations:,}")
+    st.info(
+        "After-RT analgesics are published only in aggregate (reduced 2, unchanged 6, increased 4 "
+        "of 12 sites), so ICPRE categories cannot be given per site. The range covers every way of "
+        "assigning those changes to the sites. " + b.footnote,
+        icon=":material/info:",
+    )
+    with st.expander("Best and worst case allocations"):
+        st.dataframe(widgets.scenario_table(b), hide_index=True, width="stretch")
+else:
+    widgets.proportion_metric(cols[0], "Responders, all treated sites", summary.responders_treated)
+    widgets.proportion_metric(cols[1], "Complete, all treated sites", summary.complete_treated)
+    widgets.proportion_metric(
+        cols[2], "Responders, assessable sites", summary.responders_assessable
+    )
+    widgets.proportion_metric(cols[3], "Complete, assessable sites", summary.complete_assessable)
+widgets.footnote(
+    cohort_line,
+    f"{definition.footnote} Treated = every site in the cohort (n = {summary.n_treated}); "
+    f"assessable = NRS known before and at completion (n = {summary.n_assessable}). "
+    f"{METHOD_LABELS[ci]}.",
+)
+
+# --- plots ---------------------------------------------------------------------------------------
+tab_w, tab_p, tab_t, tab_d, tab_a = st.tabs(
+    ["Waterfall", "Before → after", "Time to maximum response", "Dose view", "Analgesics"]
+)
+with tab_w:
+    a, b2 = st.columns([2, 1])
+    colour_by = widgets.page_choice(
+        "colour", "Colour bars by",
+        {"response": "response category", "muscle": "involved muscle", "intent": "intent",
+         "primary_group": "primary group"},
+        "response", container=a,
+    )  # fmt: skip
+    percent = b2.toggle("Percent change instead of points", key="wf_percent")
+    fig = charts.waterfall_figure(
+        df, definition, colour_by=colour_by, percent=percent,
+        footnote=f"{cohort_line}<br>{definition.label}",
+    )  # fmt: skip
+    widgets.chart(fig, "waterfall")
+with tab_p:
+    widgets.chart(charts.paired_figure(df, footnote=cohort_line), "paired")
+with tab_t:
+    group_opts = {"none": "no grouping", "involved_muscle": "involved muscle", "intent": "intent",
+                  "primary_group": "primary group"}  # fmt: skip
+    group = widgets.page_choice("group", "Group by", group_opts, "none")
+    gb = None if group == "none" else group
+    widgets.chart(charts.time_to_max_figure(df, group_by=gb, footnote=cohort_line), "ttm")
+    st.dataframe(charts.time_to_max_summary(df, gb), hide_index=True)
+with tab_d:
+    ab = widgets.page_choice(
+        "ab", "α/β for EQD2", {"10": "10 Gy (tumour, acute)", "3": "3 Gy (late)"}, "10"
+    )
+    widgets.chart(
+        charts.dose_response_figure(df, alpha_beta=float(ab), footnote=cohort_line), "dose"
+    )
+    st.dataframe(charts.regimen_counts(df), hide_index=True)
+with tab_a:
+    table = widgets.page_choice(
+        "omed", "Morphine-equivalent table",
+        {"cdc2022": "CDC 2022", "vonkorff2008": "Von Korff 2008 / CDC 2016"}, "cdc2022",
+    )  # fmt: skip
+    st.dataframe(
+        outcomes.analgesic_table(db.analgesics(flt), table),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "course_id": "Site",
+            "opioids": "Opioids (mg/day × factor)",
+            "non_opioids": "Non-opioids (not converted)",
+            "omed_mg": st.column_config.NumberColumn("Baseline OMED (mg/day)", format="%.0f"),
+        },
+    )
+    widgets.footnote(
+        "OMED = oral morphine equivalent daily dose = Σ opioid mg/day × factor. Factors are "
+        "population estimates, not individual conversions. Route is not stated in the paper; oral "
+        "dosing is assumed. Regimens are those at the start of RT (Table 1).",
+    )
+
+st.subheader("Subgroups")
+sub = outcomes.subgroup_table(df, definition, ci, db.all_sites(), agg)
+st.dataframe(
+    sub,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "factor": "Factor",
+        "level": "Group",
+        "n": st.column_config.NumberColumn("n sites"),
+        "responders": "Responders (95% CI)",
+        "complete": "Complete (95% CI)",
+        "fisher_p": st.column_config.NumberColumn("Fisher exact p", format="%.2f"),
+    },
+)
+widgets.footnote(
+    "Fisher's exact test (two-sided) only where a factor has two groups that both have sites. "
+    "With n this small no test can show a difference or its absence: the p-values are descriptive, "
+    "not evidence.",
+    cohort_line,
+)

@@ -1,0 +1,161 @@
+"""Time to event: survival after RT and duration of pain relief, on reconstructed times."""
+
+import numpy as np
+import streamlit as st
+
+from plexrt import survival
+from plexrt import timetoevent as tte
+from plexrt.charts import survival as charts
+from plexrt.ui import db, shell, sidebar, widgets
+
+shell.require()
+
+st.title("Time to event")
+flt = sidebar.current_filter()
+df = db.cohort(flt)
+if df.empty:
+    widgets.empty_cohort()
+    st.stop()
+events = db.events()
+if events.empty:
+    st.info(
+        "This series has no time-to-event data (no per-patient times and no published aggregates)."
+    )
+    st.stop()
+pids = sorted(df["patient_id"].unique(), key=lambda p: (len(p), p))
+reconstructed = tte.is_reconstructed(events)
+if reconstructed:
+    st.warning(
+        "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
+        "only aggregates (deaths, means and ranges, two relapses, case narratives). PlexRT generates "
+        "individual times that satisfy every published figure it can; the grey band shows how much "
+        "the curve moves over 200 such reconstructions. See *Constraints & conflicts* below.",
+        icon=":material/warning:",
+    )
+
+c1, c2, c3, c4 = st.columns(4)
+unit = widgets.page_choice(
+    "unit", "Time unit", {u: u for u in charts.UNITS}, "months", container=c1
+)
+group = widgets.page_choice("group", "Group by", tte.GROUPS, "none", container=c2)
+t0 = widgets.page_choice("t0", "Survival time zero", tte.TIME_ZERO, "completion", container=c3)
+with c4:
+    band = st.toggle("95% CI band", value=True, key="tte_band")
+    show_env = st.toggle("Reconstruction envelope (5–95%)", value=reconstructed, key="tte_env",
+                         disabled=not reconstructed)  # fmt: skip
+unit_days = charts.UNITS[unit]
+groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
+lit = db.literature_bundled().set_index("series_key")
+cohort_line = widgets.cohort_line(flt, len(df), len(pids))
+
+
+def reference(col: str, what: str) -> list:
+    """Gerontopoulos 2020 medians from the literature table, in days."""
+    if "gerontopoulos2020" not in lit.index or np.isnan(lit.loc["gerontopoulos2020", col]):
+        return []
+    months = float(lit.loc["gerontopoulos2020", col])
+    return [(months * charts.UNITS["months"], f"Gerontopoulos 2020 {what} ≈ {months:g} mo")]
+
+
+def km_section(endpoint: str, refs: list, key: str) -> None:
+    data = tte.endpoint_data(events, pids, endpoint, t0)
+    if data.empty:
+        st.info("No patient in the current cohort can be assessed for this endpoint.")
+        return
+    cs = tte.curves(data, groups)
+    env = None
+    if show_env and reconstructed and groups is None:
+        grid = np.linspace(0, float(data["duration_days"].max()), 200)
+        env = tte.ensemble_envelope(db.ensemble_events(), pids, endpoint, t0, grid)
+    what = tte.ENDPOINTS[endpoint]
+    zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO[t0]
+    method = cs[0][1].method_note
+    fig = charts.km_figure(
+        cs, unit=unit, band=band, envelope=env, reference_lines=refs, reconstructed=reconstructed,
+        title=f"{what} (time zero: {zero})", x_title=f"{unit.capitalize()} from {zero}",
+        footnote=f"{cohort_line} · n = {len(data)} patients, {int(data['event'].sum())} events<br>"
+        f"{method} Numbers at risk = patients still followed at each tick.",
+    )  # fmt: skip
+    widgets.chart(fig, key)
+    for label, res in cs:
+        st.markdown(f"- **{label}** (n = {res.n}, {res.n_events} events): "
+                    f"{tte.median_text(res, unit_days, unit)}")  # fmt: skip
+    if groups is not None:
+        test = tte.compare(data, groups)
+        if test is not None:
+            sizes = ", ".join(f"{r.group} n = {r.n}" for r in test.table.itertuples())
+            st.markdown(
+                f"Log-rank test: χ² = {test.statistic:.2f} on {test.df} df, p = {test.p_value:.2f} "
+                f"({sizes})."
+            )
+        small = tte.small_groups(tte.split_by_group(data, groups))
+        if small:
+            st.warning(
+                "Groups too small to mean anything (" + "; ".join(small) + "). The curves and the "
+                "test describe these few patients; they cannot show that a difference exists or not.",
+                icon=":material/warning:",
+            )
+        if show_env and reconstructed:
+            st.caption("The reconstruction envelope is drawn for the ungrouped curve only.")
+
+
+tab_s, tab_r, tab_c, tab_sw, tab_k = st.tabs(
+    [
+        "Survival after RT",
+        "Duration of pain relief",
+        "Relapse vs death",
+        "Swimmer plot",
+        "Constraints & conflicts",
+    ]  # fmt: skip
+)
+with tab_s:
+    km_section("survival", reference("median_followup_months", "median follow-up"), "km_survival")
+with tab_r:
+    km_section("relief", reference("median_relief_months", "median relief"), "km_relief")
+with tab_c:
+    rd = tte.relief_data(events, pids)
+    if rd.empty:
+        st.info("No assessable patient in the current cohort.")
+    else:
+        cif = survival.cumulative_incidence(rd["duration_days"], rd["code"], event_of_interest=1)
+        omk = survival.one_minus_km(rd["duration_days"], rd["code"], event_of_interest=1)
+        fig = charts.cif_figure(
+            cif, omk, unit=unit, band=band, reconstructed=reconstructed,
+            event_name="relapse of pain", competing_name="death before relapse",
+            title="Cumulative incidence of pain relapse (death competing)",
+            footnote=f"{cohort_line} · n = {len(rd)} assessable patients, "
+            f"{int((rd['code'] == 1).sum())} relapses, {int((rd['code'] == 2).sum())} deaths before "
+            f"relapse<br>{cif.method_note}",
+        )  # fmt: skip
+        widgets.chart(fig, "cif")
+        st.markdown(
+            "**Why the two lines differ:** 1 − Kaplan–Meier treats a patient who died without relapse "
+            "as if they could still relapse later, so it overstates the chance of relapse; the "
+            "cumulative incidence counts death as ending that chance."
+        )
+with tab_sw:
+    fig = charts.swimmer_figure(
+        tte.swimmer_patients(events, pids), tte.swimmer_sites(db.course_events(), pids),
+        unit=unit, reconstructed=reconstructed, title="Each patient from the start of RT",
+        footnote=f"{cohort_line}<br>Hollow markers and dotted lanes: reconstructed times.",
+    )  # fmt: skip
+    widgets.chart(fig, "swimmer")
+with tab_k:
+    checks, conflicts = db.reconstruction_report()
+    if checks.empty:
+        st.info("This series has real per-patient times: nothing was reconstructed.")
+    else:
+        st.markdown(f"**Conflicts found by computation ({len(conflicts)}):**")
+        for k in conflicts.itertuples():
+            with st.container(border=True):
+                st.markdown(f"**{k.conflict_id}.** {k.description}")
+                a, b = st.columns(2)
+                a.markdown(f"**A:** {k.source_a}")
+                b.markdown(f"**B:** {k.source_b}")
+                st.markdown(f":material/gavel: {k.dropped}")
+        held = int(checks["holds"].sum())
+        st.markdown(f"**Published constraints and rules: {held} of {len(checks)} hold** in the stored "
+                    "default reconstruction (dropped ones are the conflicts above).")  # fmt: skip
+        st.dataframe(checks, hide_index=True, width="stretch",
+                     column_config={"holds": st.column_config.CheckboxColumn("holds"),
+                                    "kept": st.column_config.CheckboxColumn("kept")})  # fmt: skip

@@ -1,0 +1,205 @@
+"""The PlexRT cohort set beside published series: one row per series in the literature table's
+columns, the side-by-side table, and the rows behind the forest and duration plots.
+
+The PlexRT row is computed from the store under the current filter, never typed in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from plexrt import literature as lit
+from plexrt import response
+from plexrt.dose import regimen_label
+from plexrt.response import Definition
+
+PLEXRT_KEY = "plexrt"
+# Shown by default: series of the same condition, and the broader RT comparator with consensus
+# endpoints. Frequency surveys, non-RT comparators and case reports can be added by the user.
+DEFAULT_POPULATIONS = (
+    "malignant_psoas_syndrome",
+    "lumbosacral_plexopathy",
+    "non_bone_painful_lesions",
+)
+NOT_REPORTED = "not reported"
+
+# Side-by-side table rows: (label, column, unit suffix)
+TABLE_ROWS = (
+    ("Population", "population", ""),
+    ("Design", "design", ""),
+    ("Patients (n)", "n_patients", ""),
+    ("Irradiated sites (n)", "n_sites", ""),
+    ("Pain scale", "pain_scale", ""),
+    ("Response definition", "response_definition", ""),
+    ("Responders", "responders", ""),
+    ("Complete responders", "complete_responders", ""),
+    ("Time to response", "time_to_response", ""),
+    ("Median duration of relief", "median_relief_months", " months"),
+    ("Median follow-up", "median_followup_months", " months"),
+    ("Median survival", "median_survival_months", " months"),
+    ("Schedules", "schedules", ""),
+)
+
+
+TABLE_LABELS = {col: label for label, col, _ in TABLE_ROWS}
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def short_label(row) -> str:
+    """'Gerontopoulos 2020' from the series key or citation."""
+    key = str(row.get("series_key") or "")
+    m = re.fullmatch(r"(?:user-)?([a-z]+)(\d{4})(?:-[0-9a-f]+)?", key)
+    if m:
+        name = f"{m.group(1).capitalize()} {m.group(2)}"
+        return f"{name} (added)" if key.startswith("user-") else name
+    return str(row.get("citation") or key)[:40]
+
+
+def plexrt_series(
+    df: pd.DataFrame,
+    definition: Definition,
+    medians: dict[str, float | None] | None = None,
+    filter_text: str = "all sites",
+    median_cis: dict | None = None,
+    reconstructed: bool = False,
+) -> dict:
+    """The filtered cohort as one literature-style record (responders counted per site)."""
+    counts = response.response_counts(df, definition)
+    settled = counts["n_unknown"] == 0
+    regimens = (
+        df.groupby(["dose_gy", "fractions"]).size().sort_values(ascending=False)
+        if len(df)
+        else pd.Series(dtype=int)
+    )
+    weeks = df["weeks_to_max_response"].dropna()
+    rec = {
+        "series_key": PLEXRT_KEY,
+        "citation": f"Sanuki 2022 in PlexRT ({filter_text})",
+        "population": "lumbosacral_plexopathy",
+        "design": "retrospective single-centre case series",
+        "n_patients": int(df["patient_id"].nunique()),
+        "n_sites": len(df),
+        "pain_scale": "NRS 0-10",
+        "response_definition": definition.label,
+        "responders": counts["responders"] if settled and len(df) else None,
+        "complete_responders": counts["complete"] if settled and len(df) else None,
+        "time_to_response": (
+            f"maximum response at mean {weeks.mean():.1f} weeks (range {weeks.min():g}–"
+            f"{weeks.max():g}) from RT start"
+            if len(weeks)
+            else None
+        ),
+        "schedules": "; ".join(f"{regimen_label(d, f)} ×{n}" for (d, f), n in regimens.items())
+        or None,
+    }
+    display = {}
+    for col in ("median_relief_months", "median_followup_months", "median_survival_months"):
+        rec[col] = (medians or {}).get(col)
+        if medians is not None and col in medians:
+            display[col] = median_display(rec[col], (median_cis or {}).get(col), reconstructed)
+    if definition.kind == "icpre" and rec["responders"] is None and len(df):
+        display["responders"] = "range only (after-RT analgesics published in aggregate)"
+        display["complete_responders"] = display["responders"]
+    rec["_display"] = display
+    return rec
+
+
+def median_display(value, ci, reconstructed: bool) -> str:
+    """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; flagged if reconstructed."""
+
+    def f(v):
+        return "not reached" if v is None else f"{v:.1f}"
+
+    lo, hi = ci if ci else (None, None)
+    head = "not reached" if value is None else f"{value:.1f} months"
+    tail = "; reconstructed times" if reconstructed else ""
+    return f"{head} (95% CI {f(lo)} to {f(hi)}{tail})"
+
+
+def _cell(record: dict, column: str, unit: str) -> str:
+    shown = record.get("_display", {}).get(column)
+    if shown is not None:
+        return shown
+    v = record.get(column)
+    if _missing(v):
+        return NOT_REPORTED
+    if column == "population":
+        return lit.POPULATIONS.get(v, str(v))
+    if column in ("responders", "complete_responders"):
+        denom_col = "n_sites" if not _missing(record.get("n_sites")) else "n_patients"
+        n = record.get(denom_col)
+        if _missing(n) or not n:
+            return f"{int(v)}"
+        word = "sites" if denom_col == "n_sites" else "patients"
+        return f"{int(v)}/{int(n)} {word} ({100 * int(v) / int(n):.0f}%)"
+    if isinstance(v, float):
+        return f"{v:g}{unit}"
+    return f"{v}{unit}"
+
+
+def side_by_side(records: list[dict], labels: list[str]) -> pd.DataFrame:
+    """Rows = the same quantities in the same units for every series; unknown = 'not reported'."""
+    data = {"": [r[0] for r in TABLE_ROWS]}
+    for rec, label in zip(records, labels, strict=True):
+        data[label] = [_cell(rec, col, unit) for _, col, unit in TABLE_ROWS]
+    return pd.DataFrame(data)
+
+
+def forest_rows(
+    records: list[dict], labels: list[str], measure: str = "responders"
+) -> pd.DataFrame:
+    """label, events, total, population, is_plexrt -- total = sites when reported, else patients."""
+    rows = []
+    for rec, label in zip(records, labels, strict=True):
+        total = rec.get("n_sites") if not _missing(rec.get("n_sites")) else rec.get("n_patients")
+        rows.append(
+            {
+                "label": label,
+                "events": None if _missing(rec.get(measure)) else int(rec[measure]),
+                "total": None if _missing(total) else int(total),
+                "population": rec.get("population"),
+                "is_plexrt": rec.get("series_key") == PLEXRT_KEY,
+            }
+        )
+    return pd.DataFrame(rows, columns=["label", "events", "total", "population", "is_plexrt"])
+
+
+def pool(data: pd.DataFrame):
+    """Random-effects pool of the literature rows of ``forest_data`` output (PlexRT kept out)."""
+    lit_rows = data[~data["is_plexrt"].astype(bool)]
+    if lit_rows.empty:
+        return None
+    return lit.pool_proportions(lit_rows["events"].tolist(), lit_rows["total"].tolist())
+
+
+def duration_rows(
+    records: list[dict], labels: list[str], plexrt_ci: dict | None = None, reconstructed=True
+) -> pd.DataFrame:
+    """label, measure, value, low, high, is_plexrt, reconstructed -- missing values left out."""
+    rows = []
+    for rec, label in zip(records, labels, strict=True):
+        is_p = rec.get("series_key") == PLEXRT_KEY
+        for measure in ("median_relief_months", "median_followup_months", "median_survival_months"):
+            v = rec.get(measure)
+            if _missing(v):
+                continue
+            lo, hi = (plexrt_ci or {}).get(measure, (None, None)) if is_p else (None, None)
+            rows.append(
+                {
+                    "label": label,
+                    "measure": measure,
+                    "value": float(v),
+                    "low": lo,
+                    "high": hi,
+                    "is_plexrt": is_p,
+                    "reconstructed": bool(is_p and reconstructed),
+                }
+            )
+    cols = ["label", "measure", "value", "low", "high", "is_plexrt", "reconstructed"]
+    return pd.DataFrame(rows, columns=cols)

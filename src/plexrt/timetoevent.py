@@ -1,0 +1,271 @@
+"""From per-patient event times (reconstructed or real) to the inputs of the survival functions.
+
+Time-to-event analyses are per patient: a patient with two irradiated sites counts once.
+- Survival after RT: death (event) or last contact (censored), from RT completion (as the paper
+  reports it) or from RT start. Completion = the end of the patient's last course.
+- Duration of pain relief: from maximum response to relapse of pain (event); death and last contact
+  censor. Only patients the paper calls assessable for duration enter.
+- Competing risks: relapse of pain (event 1) with death before relapse as the competing event (2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+TIME_ZERO = {"completion": "RT completion (as in the paper)", "start": "RT start"}
+GROUPS = {
+    "none": "no grouping",
+    "involved_muscle": "involved muscle",
+    "intent": "intent",
+    "primary_group": "primary group",
+}
+# A group smaller than this, or with fewer events, is too small for a comparison to mean anything.
+MIN_GROUP_N = 5
+MIN_GROUP_EVENTS = 3
+
+
+def _subset(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+    ids = {str(p) for p in patient_ids}
+    return events[events["patient_id"].astype(str).isin(ids)].copy()
+
+
+def survival_data(events: pd.DataFrame, patient_ids, time_zero: str = "completion") -> pd.DataFrame:
+    """patient_id, duration_days, event (1 = death, 0 = alive at last contact)."""
+    if time_zero not in TIME_ZERO:
+        raise ValueError(f"time_zero must be one of {', '.join(TIME_ZERO)}, got {time_zero!r}")
+    d = _subset(events, patient_ids)
+    zero = d["rt_end_day"] if time_zero == "completion" else 0
+    out = pd.DataFrame(
+        {
+            "patient_id": d["patient_id"].astype(str),
+            "duration_days": (d["last_contact_day"] - zero).astype(float),
+            "event": d["death"].astype(bool).astype(int),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def relief_data(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+    """Assessable patients: patient_id, duration_days (maximum response to relapse or censoring),
+    event (1 relapse, 0 censored) and code (0 censored alive, 1 relapse, 2 death before relapse)."""
+    d = _subset(events, patient_ids)
+    d = d[d["assessable_for_relief"].astype(bool)]
+    relapse = d["relapse"].astype(bool)
+    end = d["relief_end_day"].astype(float)
+    code = np.where(relapse, 1, np.where(d["death"].astype(bool), 2, 0))
+    out = pd.DataFrame(
+        {
+            "patient_id": d["patient_id"].astype(str),
+            "duration_days": (end - d["max_response_day"]).astype(float),
+            "event": relapse.astype(int),
+            "code": code.astype(int),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def patient_groups(sites: pd.DataFrame, by: str) -> pd.Series:
+    """Group label per patient; a patient whose sites differ (e.g. psoas and piriformis) is 'mixed'."""
+    if by not in GROUPS or by == "none":
+        raise ValueError(f"by must be one of {', '.join(g for g in GROUPS if g != 'none')}")
+    labels = {"local_control": "local control"}
+    per = sites.groupby(sites["patient_id"].astype(str))[by].agg(
+        lambda s: labels.get(s.iloc[0], s.iloc[0]) if s.nunique() == 1 else "mixed"
+    )
+    return per
+
+
+def split_by_group(data: pd.DataFrame, groups: pd.Series) -> dict[str, pd.DataFrame]:
+    """{group label: rows of data}, in sorted label order."""
+    g = data["patient_id"].map(groups)
+    return {str(k): data[g == k] for k in sorted(g.dropna().unique())}
+
+
+def small_groups(parts: dict[str, pd.DataFrame]) -> list[str]:
+    """Plain warnings for groups too small for a comparison to mean anything."""
+    out = []
+    for label, part in parts.items():
+        n, ev = len(part), int(part["event"].sum())
+        if n < MIN_GROUP_N or ev < MIN_GROUP_EVENTS:
+            out.append(f"{label}: n = {n}, {ev} event{'s' if ev != 1 else ''}")
+    return out
+
+
+def swimmer_patients(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+    """Columns the swimmer plot needs, one row per patient, with per-field reconstructed flags."""
+    d = _subset(events, patient_ids)
+
+    def flag(col: str) -> pd.Series:
+        src = f"{col}_source"
+        return (d[src] == "reconstructed") if src in d else pd.Series(False, index=d.index)
+
+    return pd.DataFrame(
+        {
+            "patient_id": d["patient_id"].astype(str),
+            "last_day": d["last_contact_day"].astype(float),
+            "death": d["death"].astype(bool),
+            "max_response_day": d["max_response_day"].astype(float),
+            "relapse": d["relapse"].fillna(False).astype(bool),
+            "relapse_day": d["relapse_day"].astype(float),
+            "last_day_reconstructed": flag("last_contact_day").astype(bool),
+            "max_response_day_reconstructed": flag("max_response_day").astype(bool),
+            "relapse_day_reconstructed": flag("relapse_day").astype(bool),
+        }
+    ).reset_index(drop=True)
+
+
+def swimmer_sites(course_events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+    d = _subset(course_events, patient_ids)
+    return pd.DataFrame(
+        {
+            "patient_id": d["patient_id"].astype(str),
+            "course_id": d["course_id"].astype(str),
+            "rt_start_day": d["rt_start_day"].astype(float),
+            "rt_end_day": d["rt_end_day"].astype(float),
+            "reconstructed": (d["rt_start_day_source"] == "reconstructed").astype(bool),
+        }
+    ).reset_index(drop=True)
+
+
+def is_reconstructed(events: pd.DataFrame) -> bool:
+    """True when any stored time is reconstructed rather than published or imported."""
+    src = events.filter(like="_source")
+    return bool((src == "reconstructed").any().any())
+
+
+# --------------------------------------------------------------------------------------------
+# Curves, tests and medians
+# --------------------------------------------------------------------------------------------
+
+ENDPOINTS = {"survival": "Survival after RT", "relief": "Duration of pain relief"}
+
+
+def endpoint_data(events: pd.DataFrame, patient_ids, endpoint: str, time_zero: str) -> pd.DataFrame:
+    if endpoint == "survival":
+        return survival_data(events, patient_ids, time_zero)
+    if endpoint == "relief":
+        return relief_data(events, patient_ids)
+    raise ValueError(f"endpoint must be one of {', '.join(ENDPOINTS)}, got {endpoint!r}")
+
+
+def curves(data: pd.DataFrame, groups: pd.Series | None, overall_label: str = "All patients"):
+    """[(label, KMResult)] overall or per group (groups with no patient are left out)."""
+    from plexrt.survival import kaplan_meier
+
+    if data.empty:
+        return []
+    if groups is None:
+        return [(f"{overall_label}", kaplan_meier(data["duration_days"], data["event"]))]
+    parts = split_by_group(data, groups)
+    return [
+        (label, kaplan_meier(part["duration_days"], part["event"]))
+        for label, part in parts.items()
+        if len(part)
+    ]
+
+
+def compare(data: pd.DataFrame, groups: pd.Series):
+    """Log-rank test across groups, or None when fewer than two groups have patients."""
+    from plexrt.survival import logrank
+
+    parts = {k: v for k, v in split_by_group(data, groups).items() if len(v)}
+    if len(parts) < 2:
+        return None
+    sub = pd.concat(parts.values())
+    return logrank(sub["duration_days"], sub["event"], sub["patient_id"].map(groups))
+
+
+def reverse_km_median_followup(data: pd.DataFrame) -> float | None:
+    """Median follow-up by the reverse Kaplan-Meier method (censoring as the event; Schemper &
+    Smith 1996), in days."""
+    from plexrt.survival import kaplan_meier
+
+    if data.empty:
+        return None
+    res = kaplan_meier(data["duration_days"], 1 - data["event"])
+    return res.median
+
+
+def ensemble_envelope(
+    draws: list[pd.DataFrame],
+    patient_ids,
+    endpoint: str,
+    time_zero: str,
+    grid_days: np.ndarray,
+    lo: float = 0.05,
+    hi: float = 0.95,
+) -> pd.DataFrame:
+    """Pointwise lo-hi band of the KM curves over an ensemble of reconstructions (events frames)."""
+    from plexrt.charts.survival import envelope_from_ensemble
+
+    members = []
+    for ev in draws:
+        d = endpoint_data(ev, patient_ids, endpoint, time_zero)
+        if len(d):
+            members.append((d["duration_days"].to_numpy(), d["event"].to_numpy()))
+    if not members:
+        return pd.DataFrame(columns=["time_days", "low", "high", "median"])
+    return envelope_from_ensemble(members, grid_days, lo=lo, hi=hi)
+
+
+def median_text(res, unit_days: float, unit: str) -> str:
+    """'median 5.9 months (95% CI 1.3 months to not reached)'."""
+
+    def f(v):
+        return "not reached" if v is None else f"{v / unit_days:.1f} {unit}"
+
+    lo, hi = res.median_ci if res.median_ci else (None, None)
+    head = "median not reached" if res.median is None else f"median {f(res.median)}"
+    return f"{head} (95% CI {f(lo)} to {f(hi)})"
+
+
+DAYS_PER_MONTH = 30.4375
+
+
+@dataclass(frozen=True)
+class SeriesMedians:
+    """Kaplan-Meier medians of a cohort in months, in the literature table's column names."""
+
+    values: dict
+    cis: dict
+    reconstructed: bool
+    note: str
+
+
+def series_medians(events: pd.DataFrame, patient_ids) -> SeriesMedians:
+    """Median relief and survival (KM, log-log CI) and median follow-up (reverse KM), from RT
+    completion as the paper counts them, for the patients in the cohort."""
+    from plexrt.survival import kaplan_meier
+
+    values: dict = {}
+    cis: dict = {}
+    if events.empty or not len(list(patient_ids)):
+        return SeriesMedians({}, {}, False, "No time-to-event data for this cohort.")
+
+    def months(v):
+        return None if v is None else v / DAYS_PER_MONTH
+
+    surv = survival_data(events, patient_ids, "completion")
+    relief = relief_data(events, patient_ids)
+    for col, data, reverse in (
+        ("median_relief_months", relief, False),
+        ("median_survival_months", surv, False),
+        ("median_followup_months", surv, True),
+    ):
+        if data.empty:
+            continue
+        ev = 1 - data["event"] if reverse else data["event"]
+        res = kaplan_meier(data["duration_days"], ev)
+        values[col] = months(res.median)
+        lo, hi = res.median_ci if res.median_ci else (None, None)
+        cis[col] = (months(lo), months(hi))
+    rec = is_reconstructed(events)
+    note = (
+        "PlexRT medians: Kaplan–Meier (log-log 95% CI) from RT completion; follow-up by reverse "
+        "Kaplan–Meier; months of 30.44 days."
+        + (" They rest on reconstructed times (not published per patient)." if rec else "")
+    )
+    return SeriesMedians(values, cis, rec, note)

@@ -1,0 +1,115 @@
+"""Pain-response figures for a cohort: rates, ICPRE range, subgroups, analgesic table.
+
+Expected values are worked by hand from Table 1 of Sanuki 2022 (falls: 1.1 9, 1.2 8, 2.1 4, 3.1 3,
+4.1 5, 5.1 4, 6.1 2, 7.1 4, 8.1 3, 9.1 3, 10.1 8, 11.1 8; NRS 0 at completion in all but 4.1, 6.1, 9.1).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from plexrt import outcomes, store
+from plexrt.filters import CohortFilter
+from plexrt.response import Definition
+
+AGG = outcomes.Aggregate(reduced=2, unchanged=6, increased=4)
+
+
+@pytest.fixture(scope="module")
+def sites(con):
+    return store.cohort(con)
+
+
+def test_paper_rates(sites):
+    s = outcomes.summarise(sites, Definition("paper"))
+    assert (s.responders_treated.k, s.responders_treated.n) == (12, 12)
+    assert (s.complete_treated.k, s.complete_treated.n) == (9, 12)
+    assert s.icpre_bounds is None
+    # 12/12 exact lower limit = 0.025 ** (1/12)
+    assert s.responders_treated.low == pytest.approx(0.025 ** (1 / 12))
+
+
+@pytest.mark.parametrize(("k", "responders"), [(1, 12), (2, 12), (3, 11), (4, 10), (5, 10)])
+def test_threshold_what_if(sites, k, responders):
+    # complete (NRS 0) stays 9; improved among 4.1 (fall 5), 6.1 (2), 9.1 (3) needs fall >= k
+    s = outcomes.summarise(sites, Definition("threshold", k))
+    assert s.responders_treated.k == responders
+    assert s.complete_treated.k == 9
+
+
+def test_icpre_range_from_aggregate(sites):
+    s = outcomes.summarise(sites, Definition("icpre"), "exact", sites, AGG)
+    assert s.responders_treated is None  # no point estimate without per-site OMED after RT
+    b = s.icpre_bounds
+    # best case: no OMED rise anywhere that matters -> all 12 respond; worst case: the 4 increases
+    # land on 4 responders -> 8 (derived in tests/unit/test_response.py)
+    assert (b.responders_min, b.responders_max) == (8, 12)
+
+
+def test_icpre_range_for_filtered_cohort(con, sites):
+    psoas = store.cohort(con, CohortFilter(muscles=("psoas",)))
+    s = outcomes.summarise(psoas, Definition("icpre"), "exact", sites, AGG)
+    b = s.icpre_bounds
+    assert b.n_sites == 8
+    # the 4 increases can all fall on psoas sites (worst 4 of 8) or all on piriformis (best 8 of 8)
+    assert (b.responders_min, b.responders_max) == (4, 8)
+
+
+def test_subgroup_table_paper(sites):
+    t = outcomes.subgroup_table(sites, Definition("paper")).set_index(["factor", "level"])
+    assert t.loc[("Involved muscle", "psoas"), "n"] == 8
+    # psoas NRS 0: 1.1, 1.2, 3.1, 5.1, 7.1, 10.1 = 6 of 8; exact CI 34.9-96.8%
+    assert t.loc[("Involved muscle", "psoas"), "complete"] == "75% (6/8; 95% CI 35–97%)"
+    assert t.loc[("Intent", "local control"), "n"] == 5
+    # Dose per fraction >= 3 Gy: 39/13 x3, 21/7, 30/10 x3 = 7 sites
+    assert t.loc[("Dose per fraction", "≥ 3 Gy"), "n"] == 7
+    assert t.loc[("Dose per fraction", "< 3 Gy"), "n"] == 5
+    # every site responds under the paper's rule: Fisher on [[8,0],[4,0]] is 1
+    assert t.loc[("Involved muscle", "psoas"), "fisher_p"] == pytest.approx(1.0)
+    # three primary groups: no two-group test
+    assert pd.isna(t.loc[("Primary group", "urological"), "fisher_p"])
+
+
+def test_fisher_on_hand_made_groups():
+    df = pd.DataFrame(
+        {
+            "course_id": [f"{i}.1" for i in range(8)],
+            "nrs_before": [8] * 8,
+            "nrs_after": [0, 0, 0, 0, 8, 8, 8, 8],
+            "involved_muscle": ["psoas"] * 4 + ["piriformis"] * 4,
+            "intent": ["palliative"] * 8,
+            "primary_group": ["urological"] * 8,
+            "dose_per_fraction_gy": [3.0] * 8,
+        }
+    )
+    t = outcomes.subgroup_table(df, Definition("paper")).set_index(["factor", "level"])
+    # 4/4 vs 0/4: hypergeometric P(table) = 1 / C(8,4) = 1/70 at each extreme -> p = 2/70
+    assert t.loc[("Involved muscle", "psoas"), "fisher_p"] == pytest.approx(2 / 70)
+    # intent has one group only: no test
+    assert pd.isna(t.loc[("Intent", "palliative"), "fisher_p"])
+
+
+def test_analgesic_table(con):
+    t = outcomes.analgesic_table(store.analgesics(con), "cdc2022").set_index("course_id")
+    assert t.loc["1.1", "opioids"] == "hydromorphone 6 mg × 5"
+    assert t.loc["1.1", "non_opioids"] == "loxoprofen 180 mg"
+    assert t.loc["1.1", "omed_mg"] == 30  # 6 x 5
+    assert t.loc["11.1", "opioids"] == "none" and t.loc["11.1", "omed_mg"] == 0
+    vk = outcomes.analgesic_table(store.analgesics(con), "vonkorff2008").set_index("course_id")
+    assert vk.loc["5.1", "omed_mg"] == 8  # hydromorphone 2 mg x 4
+    assert vk.loc["6.1", "omed_mg"] == 60  # oxycodone 40 mg x 1.5
+
+
+def test_factor_tables_agree_with_data_file(con):
+    from plexrt.response import OPIOID_FACTORS
+
+    f = store.opioid_factors(con)
+    for r in f.itertuples():
+        assert OPIOID_FACTORS[r.table_key][r.drug] == r.factor
+
+
+def test_literature_schema_matches_columns(con):
+    from plexrt.literature import COLUMN_NAMES
+
+    assert list(store.literature(con).columns) == list(COLUMN_NAMES)

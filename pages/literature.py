@@ -34,7 +34,16 @@ chosen_pops = c1.multiselect(
 )  # fmt: skip
 candidates = [lab for lab, r in zip(labels[1:], records[1:], strict=True)
               if r.get("population") in chosen_pops]  # fmt: skip
-chosen = c2.multiselect("Series", candidates, default=candidates, key="lit_series")
+# Series the user has not seen yet (just added, or a newly chosen population) start selected.
+known = st.session_state.setdefault("lit_known", set())
+if "lit_series" in st.session_state:
+    fresh = [lab for lab in candidates if lab not in known]
+    kept = [lab for lab in st.session_state.lit_series if lab in candidates]
+    st.session_state.lit_series = kept + fresh
+else:
+    st.session_state.lit_series = candidates
+known.update(candidates)
+chosen = c2.multiselect("Series", candidates, key="lit_series")
 keep = [0] + [i for i, lab in enumerate(labels) if lab in chosen]
 recs = [records[i] for i in keep]
 labs = [labels[i] for i in keep]

@@ -94,7 +94,7 @@ with tab_p:
 with tab_t:
     group_opts = {"none": "no grouping", "involved_muscle": "involved muscle", "intent": "intent",
                   "primary_group": "primary group"}  # fmt: skip
-    group = widgets.page_choice("group", "Group by", group_opts, "none")
+    group = widgets.page_choice("ttm", "Group by", group_opts, "none")
     gb = None if group == "none" else group
     widgets.chart(charts.time_to_max_figure(df, group_by=gb, footnote=cohort_line), "ttm")
     st.dataframe(charts.time_to_max_summary(df, gb), hide_index=True)
@@ -131,7 +131,7 @@ with tab_a:
 st.subheader("Subgroups")
 sub = outcomes.subgroup_table(df, definition, ci, db.all_sites(), agg)
 st.dataframe(
-    sub,
+    sub.drop(columns="fisher_p"),
     hide_index=True,
     width="stretch",
     column_config={
@@ -140,7 +140,7 @@ st.dataframe(
         "n": st.column_config.NumberColumn("n sites"),
         "responders": "Responders (95% CI)",
         "complete": "Complete (95% CI)",
-        "fisher_p": st.column_config.NumberColumn("Fisher exact p", format="%.2f"),
+        "fisher": "Fisher exact test (responders)",
     },
 )
 widgets.footnote(

@@ -37,7 +37,7 @@ c1, c2, c3, c4 = st.columns(4)
 unit = widgets.page_choice(
     "unit", "Time unit", {u: u for u in charts.UNITS}, "months", container=c1
 )
-group = widgets.page_choice("group", "Group by", tte.GROUPS, "none", container=c2)
+group = widgets.page_choice("by", "Group by", tte.GROUPS, "none", container=c2)
 t0 = widgets.page_choice("t0", "Survival time zero", tte.TIME_ZERO, "completion", container=c3)
 with c4:
     band = st.toggle("95% CI band", value=True, key="tte_band")
@@ -123,6 +123,7 @@ with tab_c:
             cif, omk, unit=unit, band=band, reconstructed=reconstructed,
             event_name="relapse of pain", competing_name="death before relapse",
             title="Cumulative incidence of pain relapse (death competing)",
+            x_title=f"{unit.capitalize()} from maximum response",
             footnote=f"{cohort_line} · n = {len(rd)} assessable patients, "
             f"{int((rd['code'] == 1).sum())} relapses, {int((rd['code'] == 2).sum())} deaths before "
             f"relapse<br>{cif.method_note}",

@@ -22,6 +22,7 @@ def test_db(tmp_path_factory) -> Path:
     store.build_db(DATA, path)
     os.environ["PLEXRT_DB"] = str(path)
     os.environ["PLEXRT_USER_DB"] = str(path.with_name("user.duckdb"))
+
     return path
 
 

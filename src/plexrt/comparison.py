@@ -73,7 +73,7 @@ def plexrt_series(
     counts = response.response_counts(df, definition)
     settled = counts["n_unknown"] == 0
     regimens = (
-        df.groupby(["dose_gy", "fractions"]).size().sort_values(ascending=False)
+        df.groupby(["dose_gy", "fractions"]).size().sort_values(ascending=False, kind="stable")
         if len(df)
         else pd.Series(dtype=int)
     )
@@ -167,7 +167,9 @@ def forest_rows(
                 "is_plexrt": rec.get("series_key") == PLEXRT_KEY,
             }
         )
-    return pd.DataFrame(rows, columns=["label", "events", "total", "population", "is_plexrt"])
+    return pd.DataFrame(
+        rows, columns=["label", "events", "total", "population", "is_plexrt"], dtype=object
+    )
 
 
 def pool(data: pd.DataFrame):

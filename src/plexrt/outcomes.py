@@ -116,14 +116,20 @@ def subgroup_table(
                 }
             )
             tests[lvl] = s.responders_treated
-        p = None
-        if len(tests) == 2 and all(v is not None for v in tests.values()):
+        p, why = None, ""
+        if len(tests) != 2:
+            why = f"not tested ({len(tests)} group{'s' if len(tests) != 1 else ''})"
+        elif any(v is None for v in tests.values()):
+            why = "not tested (rates not known)"
+        else:
             a, b = tests.values()
             table = [[a.k, a.n - a.k], [b.k, b.n - b.k]]
             p = float(_st.fisher_exact(table).pvalue)
+            why = f"p = {p:.2f}"
         for r in rows:
             if r["factor"] == factor:
                 r["fisher_p"] = p
+                r["fisher"] = why
     out = pd.DataFrame(rows).drop(columns="_r")
     return out
 

@@ -108,7 +108,7 @@ def swimmer_patients(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
             "last_day": d["last_contact_day"].astype(float),
             "death": d["death"].astype(bool),
             "max_response_day": d["max_response_day"].astype(float),
-            "relapse": d["relapse"].fillna(False).astype(bool),
+            "relapse": d["relapse"].astype("boolean").fillna(False).astype(bool),
             "relapse_day": d["relapse_day"].astype(float),
             "last_day_reconstructed": flag("last_contact_day").astype(bool),
             "max_response_day_reconstructed": flag("max_response_day").astype(bool),
@@ -240,9 +240,10 @@ def series_medians(events: pd.DataFrame, patient_ids) -> SeriesMedians:
     completion as the paper counts them, for the patients in the cohort."""
     from plexrt.survival import kaplan_meier
 
+    patient_ids = list(patient_ids)
     values: dict = {}
     cis: dict = {}
-    if events.empty or not len(list(patient_ids)):
+    if events.empty or not patient_ids:
         return SeriesMedians({}, {}, False, "No time-to-event data for this cohort.")
 
     def months(v):
@@ -262,7 +263,7 @@ def series_medians(events: pd.DataFrame, patient_ids) -> SeriesMedians:
         values[col] = months(res.median)
         lo, hi = res.median_ci if res.median_ci else (None, None)
         cis[col] = (months(lo), months(hi))
-    rec = is_reconstructed(events)
+    rec = is_reconstructed(_subset(events, patient_ids))
     note = (
         "PlexRT medians: Kaplan–Meier (log-log 95% CI) from RT completion; follow-up by reverse "
         "Kaplan–Meier; months of 30.44 days."

@@ -97,6 +97,15 @@ def page_errors(page):
     return errors
 
 
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished drawing: no skeletons, no running script, plots laid out."""
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
+    page.wait_for_timeout(600)
+
+
 def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

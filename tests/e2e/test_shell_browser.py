@@ -8,12 +8,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import settle, shot
 
 pytestmark = pytest.mark.e2e
 
 BANNER = re.compile(r"\d+ of 12 sites \(")
-PAGES = [("", "Cohort"), ("data", "Data & provenance")]
+PAGES = [
+    ("", "Cohort"),
+    ("pain", "Pain response"),
+    ("time_to_event", "Time to event"),
+    ("literature", "Literature comparison"),
+    ("data", "Data & provenance"),
+]
 
 
 def _banner(page):
@@ -31,11 +37,12 @@ def test_a_deep_link_as_first_request_opens_inside_the_shell(server, page, page_
 
 @pytest.mark.parametrize(("path", "title"), PAGES)
 def test_every_page_renders(server, page, page_errors, path, title):
-    page.set_viewport_size({"width": 1600, "height": 1000})
+    # A tall window, so the screenshot shows the whole page (Streamlit scrolls inside its own frame).
+    page.set_viewport_size({"width": 1600, "height": 2400})
     page.goto(f"{server}/{path}")
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=60_000)
     expect(_banner(page)).to_contain_text("12 of 12 sites (11 patients) shown")
-    page.wait_for_timeout(800)
+    settle(page)
     shot(page, f"page-{path or 'cohort'}")
     assert page_errors == []
     assert page.get_by_text("Traceback").count() == 0

@@ -167,3 +167,19 @@ def test_filter_is_hashable_and_lists_become_tuples():
     assert hash(flt) == hash(CohortFilter(muscles=("psoas",)))
     with pytest.raises(ValueError, match="dose_metric"):
         CohortFilter(dose_metric="bed")
+
+
+def test_page_params_do_not_collide_with_filter_params():
+    import ast
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "plexrt" / "ui" / "sidebar.py"
+    tree = ast.parse(src.read_text())
+    page_params = next(
+        ast.literal_eval(n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGE_PARAMS"
+    )
+    from plexrt.filters import KNOWN_PARAMS
+
+    assert not set(page_params) & set(KNOWN_PARAMS)

@@ -69,6 +69,8 @@ def test_subgroup_table_paper(sites):
     assert t.loc[("Involved muscle", "psoas"), "fisher_p"] == pytest.approx(1.0)
     # three primary groups: no two-group test
     assert pd.isna(t.loc[("Primary group", "urological"), "fisher_p"])
+    assert t.loc[("Primary group", "urological"), "fisher"] == "not tested (3 groups)"
+    assert t.loc[("Involved muscle", "psoas"), "fisher"] == "p = 1.00"
 
 
 def test_fisher_on_hand_made_groups():

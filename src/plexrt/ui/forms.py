@@ -82,7 +82,8 @@ def series_editor(store: UserStore) -> None:
     with st.form("add_series", clear_on_submit=False, border=True):
         st.markdown("#### Add a published series")
         rec = _fields("add", {})
-        if st.form_submit_button("Save series", type="primary"):
+        clicked = st.form_submit_button("Save series", type="primary")
+        if clicked:
             try:
                 key = store.add_series(rec)
             except SeriesInvalid as exc:

@@ -1,15 +1,18 @@
-"""Make sure every page is drawn inside the app shell (sidebar filters, banner, theme).
+"""Make sure every page is drawn inside the app shell (sidebar filters, banner, navigation).
 
 Streamlit still has its legacy multipage mode: when a folder named ``pages/`` sits beside the entry
-point, the very first script run of a server process treats a deep link such as ``/data`` as a
-legacy page and runs ``pages/data.py`` on its own, without ``app.py``. ``st.navigation`` switches
-that mode off, but only once ``app.py`` has run. A page that finds itself outside the shell switches
-the legacy mode off and reruns, so the deep link opens the same page inside the shell.
+point, the first script run of a server process (and every AppTest run) treats a deep link such as
+``/data`` as a legacy page and runs ``pages/data.py`` on its own, without ``app.py``. A page that
+finds itself outside the shell switches the legacy mode off and runs ``app.py`` in its place, which
+declares the real navigation and draws this same page inside the shell; then it stops. No rerun is
+needed, so no click or form submission is lost.
 """
 
 from __future__ import annotations
 
+import runpy
 import threading
+from pathlib import Path
 
 import streamlit as st
 
@@ -24,6 +27,17 @@ def leave() -> None:
     _state.active = False
 
 
+def _entry_point() -> Path:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and getattr(ctx, "pages_manager", None) is not None:
+        return Path(ctx.pages_manager.main_script_path)
+    from plexrt.store import PROJECT_ROOT
+
+    return PROJECT_ROOT / "app.py"
+
+
 def require() -> None:
     """Call at the top of every page script."""
     if getattr(_state, "active", False):
@@ -31,4 +45,5 @@ def require() -> None:
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
-    st.rerun()
+    runpy.run_path(str(_entry_point()), run_name="__main__")
+    st.stop()

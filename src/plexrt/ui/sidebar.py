@@ -22,7 +22,7 @@ KEYS = ("f_cancer", "f_group", "f_muscle", "f_intent", "f_sex", "f_age", "f_nrs"
         "f_dose", "f_exclude")  # fmt: skip
 FILTER_STATE = "cohort_filter"
 # URL parameters owned by pages (view options), not by the cohort filter.
-PAGE_PARAMS = ("present", "slide", "resp", "ci", "colour", "ab", "omed", "unit", "t0", "group")
+PAGE_PARAMS = ("present", "slide", "resp", "ci", "colour", "ab", "omed", "unit", "t0", "by", "ttm")
 
 
 def _bounds(lo: float, hi: float, step: float) -> tuple[float, float]:

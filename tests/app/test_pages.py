@@ -1,0 +1,180 @@
+"""AppTest of the analysis pages: they run, their selectors change the figures, nothing raises."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+
+def _charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _values(arr) -> np.ndarray:
+    """Plotly 7 may encode numeric arrays as {'dtype', 'bdata'}."""
+    if isinstance(arr, dict) and "bdata" in arr:
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
+    return np.asarray(arr, dtype=float)
+
+
+def _metric(at, label):
+    return next(m for m in at.metric if m.label == label)
+
+
+def _page(app, page, **params):
+    at = app(**params).run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# --- pain response ---------------------------------------------------------------------------
+
+
+def test_pain_page_default(app):
+    at = _page(app, "pages/pain.py")
+    m = _metric(at, "Responders, all treated sites")
+    assert (m.value, m.delta) == ("100%", "12/12 sites · 95% CI 74–100%")
+    charts = _charts(at)
+    waterfall = charts[0]
+    bars = [t for t in waterfall["data"] if t["type"] == "bar"]
+    assert sum(len(t["x"]) for t in bars) == 12
+    # the largest fall first: site 1.1 (9 -> 0)
+    first = min(bars, key=lambda t: 0 if "1.1" in list(t["x"]) else 1)
+    assert "1.1" in list(first["x"])
+
+
+def test_pain_definition_selector_changes_figures(app):
+    at = _page(app, "pages/pain.py")
+    at.selectbox(key="pp_resp").set_value("threshold4").run()
+    assert not at.exception
+    # k = 4: complete 9 (NRS 0) + improved 4.1 (fall 5) = 10 of 12
+    assert _metric(at, "Responders, all treated sites").delta.startswith("10/12 sites")
+    assert at.query_params["resp"] in ("threshold4", ["threshold4"])
+    at.selectbox(key="pp_resp").set_value("icpre").run()
+    assert _metric(at, "ICPRE responders (range)").value == "8–12 of 12"
+
+
+def test_pain_colour_selector_changes_traces(app):
+    at = _page(app, "pages/pain.py")
+    n_resp = len([t for t in _charts(at)[0]["data"] if t["type"] == "bar"])
+    at.selectbox(key="pp_colour").set_value("muscle").run()
+    names = sorted(t["name"] for t in _charts(at)[0]["data"] if t["type"] == "bar")
+    assert n_resp == 2  # complete, improved
+    assert len(names) == 2 and names[0].lower().startswith("piriformis")
+
+
+def test_pain_url_what_if_and_garbage(app):
+    at = _page(app, "pages/pain.py", resp="threshold3", muscle="psoas")
+    # psoas 8 sites; k = 3: complete 6 + improved 4.1 (5) and 9.1 (3) = 8 of 8
+    assert _metric(at, "Responders, all treated sites").delta.startswith("8/8 sites")
+    at = _page(app, "pages/pain.py", resp="bogus")
+    assert any("Ignored URL parameter resp" in w.value for w in at.warning)
+
+
+def test_pain_percent_toggle(app):
+    at = _page(app, "pages/pain.py")
+    at.toggle(key="wf_percent").set_value(True).run()
+    assert not at.exception
+    ys = np.concatenate([_values(t["y"]) for t in _charts(at)[0]["data"] if t["type"] == "bar"])
+    assert sorted(np.round(ys, 1))[:1] == [-100.0]
+
+
+# --- time to event -----------------------------------------------------------------------------
+
+
+def _step_traces(chart):
+    return [t for t in chart["data"] if (t.get("meta") or {}).get("role") == "km"]
+
+
+@pytest.mark.parametrize("group", ["none", "involved_muscle", "intent", "primary_group"])
+def test_time_to_event_groupings(app, group):
+    at = _page(app, "pages/time_to_event.py", by=group)
+    km = _charts(at)[0]
+    expected = {"none": 1, "involved_muscle": 2, "intent": 2, "primary_group": 3}[group]
+    assert len(_step_traces(km)) == expected
+    assert any("reconstructed times" in w.value for w in at.warning)
+
+
+def test_time_to_event_options(app):
+    at = _page(app, "pages/time_to_event.py", unit="weeks", t0="start")
+    assert not at.exception
+    at.toggle(key="tte_env").set_value(False).run()
+    at.toggle(key="tte_band").set_value(False).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Conflicts found by computation (4)" in text
+
+
+# --- literature --------------------------------------------------------------------------------
+
+
+FORM = {
+    "citation": "Example A, et al. Test series. J Test 2023;1:1",
+    "year": "2023",
+    "n_patients": "10",
+    "n_patients_source": "Table 1",
+    "responders": "6",
+    "responders_source": "Results",
+}
+
+
+def _fill(at, prefix, values):
+    for k, v in values.items():
+        at.text_input(key=f"{prefix}_{k}").input(v)
+
+
+def test_literature_page_and_form(app):
+    at = _page(app, "pages/literature.py")
+    n_before = len(_charts(at))
+    forest = _charts(at)[0]
+    assert any(
+        "Gerontopoulos" in str(t.get("y")) or "Gerontopoulos" in str(t) for t in forest["data"]
+    )
+    # invalid: responders > n -> refused with a message naming the field, nothing saved
+    _fill(at, "add", {**FORM, "responders": "12"})
+    _save(at).click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "responders" in errors and "cannot exceed" in errors
+    assert not any("Example 2023 (added)" in str(c) for c in _charts(at))
+    # the form keeps what was typed (nothing lost)
+    assert at.text_input(key="add_citation").value == FORM["citation"]
+    # valid: saved and shown in the table and the forest plot
+    _fill(at, "add", FORM)
+    _save(at).click().run()
+    assert not at.exception
+    at.run()
+    assert any("Example 2023 (added)" in str(c) for c in _charts(at))
+    assert len(_charts(at)) >= n_before
+
+
+def _save(at):
+    return next(b for b in at.button if b.label == "Save series")
+
+
+def test_user_series_survive_a_rebuild(app, tmp_path, monkeypatch):
+    from plexrt import store
+    from plexrt.userdata import UserStore
+    from tests.conftest import DATA
+
+    db = tmp_path / "b.duckdb"
+    udb = tmp_path / "u.duckdb"
+    store.build_db(DATA, db)
+    monkeypatch.setenv("PLEXRT_DB", str(db))
+    monkeypatch.setenv("PLEXRT_USER_DB", str(udb))
+    UserStore(udb).add_series(
+        {**FORM, "citation": "Rebuild R. Survivor. J 2022;1:1", "year": "2022",
+         "population": "malignant_psoas_syndrome"}
+    )  # fmt: skip
+    store.build_db(DATA, db)  # rebuild the bundled store
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = _page(app, "pages/literature.py")
+    assert any("Rebuild 2022 (added)" in str(c) for c in _charts(at))
+    st.cache_resource.clear()
+    st.cache_data.clear()

@@ -1,0 +1,404 @@
+"""Tests for plexrt.comparison: the PlexRT row beside published series.
+
+Independent references:
+- Sanuki et al., Cureus 2022;14(1):e20939, Table 1 (/work/shared/reference/sanuki2022-cureus.md):
+  11 patients, 12 sites; NRS before -> after per site; doses/fractions; weeks to maximum response;
+  "all patients achieved improvement ... with pain resolution (NRS 0) in nine"; "maximum effect ...
+  at a mean of three weeks (1-12 weeks)".
+- Gerontopoulos 2020 (literature table): all 18 patients responded.
+- Pooling: plexrt.literature.pool_proportions run on the published rows only.
+Percentages and rounding are worked by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plexrt import comparison as cmp
+from plexrt import store
+from plexrt.literature import POPULATIONS, pool_proportions
+from plexrt.response import Definition
+
+PAPER = Definition("paper")
+ICPRE = Definition("icpre")
+
+
+@pytest.fixture(scope="module")
+def cohort(con):
+    return store.cohort(con)
+
+
+@pytest.fixture(scope="module")
+def literature(con):
+    return store.literature(con)
+
+
+def _lit_record(literature, key):
+    return literature[literature["series_key"] == key].iloc[0].to_dict()
+
+
+# ------------------------------------------------------------------ short_label
+
+
+def test_short_label_bundled_keys(literature):
+    # Every bundled citation starts "<Author> <year>." -- the label is that part.
+    for row in literature.to_dict("records"):
+        assert cmp.short_label(row) == row["citation"].split(".")[0]
+    assert cmp.short_label(_lit_record(literature, "gerontopoulos2020")) == "Gerontopoulos 2020"
+
+
+def test_short_label_pandas_row(literature):
+    row = literature[literature["series_key"] == "shindo2024"].iloc[0]
+    assert cmp.short_label(row) == "Shindo 2024"
+
+
+def test_short_label_user_keys():
+    assert cmp.short_label({"series_key": "user-smith2023-1a2b3c"}) == "Smith 2023 (added)"
+    assert cmp.short_label({"series_key": "user-series2019-abcdef"}) == "Series 2019 (added)"
+
+
+def test_short_label_fallback_to_citation():
+    long = "Doe J, Roe R. A very long citation of a series that goes on and on. 2021"
+    # No year in the key (userdata makes 'user-doe-1a2b3c' when no year is given): citation, cut
+    # to 40 characters.
+    assert cmp.short_label({"series_key": "user-doe-1a2b3c", "citation": long}) == long[:40]
+    assert cmp.short_label({"series_key": "plexrt", "citation": "Sanuki 2022 in PlexRT"}) == (
+        "Sanuki 2022 in PlexRT"
+    )
+    assert cmp.short_label({"series_key": "Smith2020", "citation": "Smith"}) == "Smith"
+    assert cmp.short_label({"series_key": None, "citation": None}) == ""
+
+
+# ------------------------------------------------------------------ plexrt_series
+
+
+def test_plexrt_series_paper_definition(cohort):
+    rec = cmp.plexrt_series(cohort, PAPER)
+    assert rec["series_key"] == cmp.PLEXRT_KEY
+    assert rec["citation"] == "Sanuki 2022 in PlexRT (all sites)"
+    assert rec["n_patients"] == 11
+    assert rec["n_sites"] == 12
+    # Table 1, NRS before -> after: 9->0, 8->0, 4->0, 3->0, 8->3, 4->0, 5->3, 4->0, 3->0, 4->1,
+    # 8->0, 8->0: every site falls by >= 2 (12 responders), 9 reach 0 (complete).
+    assert rec["responders"] == 12
+    assert rec["complete_responders"] == 9
+    # Weeks to maximum response 3,3,1,4,4,2,12,2,2,3,1,1: sum 38 / 12 = 3.17 -> 3.2; range 1-12.
+    assert rec["time_to_response"] == (
+        "maximum response at mean 3.2 weeks (range 1–12) from RT start"
+    )
+    assert rec["response_definition"] == PAPER.label
+    assert rec["population"] == "lumbosacral_plexopathy"
+    # No medians passed: unknown, not 0, and nothing to display specially.
+    for col in ("median_relief_months", "median_followup_months", "median_survival_months"):
+        assert rec[col] is None
+    assert rec["_display"] == {}
+
+
+def test_plexrt_series_schedule_counts(cohort):
+    rec = cmp.plexrt_series(cohort, PAPER)
+    items = rec["schedules"].split("; ")
+    # Table 1: 39/13 (1, 1, 10), 30/10 (7, 9, 11), 54/30 (2, 8), 59.4/33 (3, 6), 21/7 (5), 60/30 (4)
+    assert set(items) == {
+        "30 Gy/10 ×3",
+        "39 Gy/13 ×3",
+        "54 Gy/30 ×2",
+        "59.4 Gy/33 ×2",
+        "21 Gy/7 ×1",
+        "60 Gy/30 ×1",
+    }
+    counts = [int(s.rsplit("×", 1)[1]) for s in items]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_plexrt_series_schedule_order(cohort):
+    rec = cmp.plexrt_series(cohort, PAPER)
+    # By count (descending), ties in grouped order (dose, then fractions, ascending).
+    assert rec["schedules"] == (
+        "30 Gy/10 ×3; 39 Gy/13 ×3; 54 Gy/30 ×2; 59.4 Gy/33 ×2; 21 Gy/7 ×1; 60 Gy/30 ×1"
+    )
+
+
+def test_plexrt_series_filtered_piriformis(cohort):
+    sub = cohort[cohort["involved_muscle"] == "piriformis"]
+    rec = cmp.plexrt_series(sub, PAPER, filter_text="piriformis")
+    # Table 1 piriformis sites: patients 2 (4->0), 6 (5->3), 8 (3->0), 11 (8->0).
+    assert (rec["n_patients"], rec["n_sites"]) == (4, 4)
+    assert (rec["responders"], rec["complete_responders"]) == (4, 3)
+    # weeks 1, 12, 2, 1: mean 16 / 4 = 4.0
+    assert (
+        rec["time_to_response"] == "maximum response at mean 4.0 weeks (range 1–12) from RT start"
+    )
+    assert set(rec["schedules"].split("; ")) == {"54 Gy/30 ×2", "59.4 Gy/33 ×1", "30 Gy/10 ×1"}
+    assert rec["citation"] == "Sanuki 2022 in PlexRT (piriformis)"
+
+
+def test_plexrt_series_icpre_is_range_only(cohort):
+    rec = cmp.plexrt_series(cohort, ICPRE)
+    # After-RT analgesics are published only in aggregate: no site-level ICPRE count.
+    assert rec["responders"] is None
+    assert rec["complete_responders"] is None
+    shown = "range only (after-RT analgesics published in aggregate)"
+    assert rec["_display"]["responders"] == shown
+    assert rec["_display"]["complete_responders"] == shown
+    assert rec["response_definition"] == ICPRE.label
+
+
+def test_plexrt_series_empty_cohort(cohort):
+    rec = cmp.plexrt_series(cohort.iloc[:0], ICPRE)
+    assert (rec["n_patients"], rec["n_sites"]) == (0, 0)
+    assert rec["responders"] is None and rec["complete_responders"] is None
+    assert rec["time_to_response"] is None
+    assert rec["schedules"] is None
+    assert "responders" not in rec["_display"]
+
+
+def test_plexrt_series_medians_and_display(cohort):
+    medians = {"median_relief_months": None, "median_survival_months": 5.94}
+    cis = {"median_relief_months": (1.38, None), "median_survival_months": (1.28, None)}
+    rec = cmp.plexrt_series(cohort, PAPER, medians, median_cis=cis, reconstructed=True)
+    assert rec["median_relief_months"] is None
+    assert rec["median_survival_months"] == 5.94
+    assert rec["median_followup_months"] is None  # not passed: not reported
+    d = rec["_display"]
+    assert (
+        d["median_relief_months"] == "not reached (95% CI 1.4 to not reached; reconstructed times)"
+    )
+    assert (
+        d["median_survival_months"] == "5.9 months (95% CI 1.3 to not reached; reconstructed times)"
+    )
+    assert "median_followup_months" not in d
+
+
+# ------------------------------------------------------------------ median_display
+
+
+def test_median_display_wording():
+    assert cmp.median_display(5.94, (1.28, None), False) == "5.9 months (95% CI 1.3 to not reached)"
+    assert cmp.median_display(5.94, (1.28, 9.04), True) == (
+        "5.9 months (95% CI 1.3 to 9.0; reconstructed times)"
+    )
+    assert cmp.median_display(None, (2.0, None), False) == "not reached (95% CI 2.0 to not reached)"
+    assert (
+        cmp.median_display(None, None, False) == "not reached (95% CI not reached to not reached)"
+    )
+
+
+# ------------------------------------------------------------------ side_by_side
+
+
+def _table(records, labels):
+    return cmp.side_by_side(records, labels).set_index("")
+
+
+def test_side_by_side_same_rows_for_every_series(cohort, literature):
+    recs = [cmp.plexrt_series(cohort, PAPER), *literature.to_dict("records")]
+    labels = ["PlexRT", *[cmp.short_label(r) for r in recs[1:]]]
+    t = cmp.side_by_side(recs, labels)
+    assert list(t.columns) == ["", *labels]
+    assert list(t[""]) == [label for label, _, _ in cmp.TABLE_ROWS]
+    for lab in labels:
+        for cell in t[lab]:
+            assert isinstance(cell, str) and cell.strip()
+            assert cell.lower() not in ("nan", "none", "<na>", "0", "")
+            assert "nan" not in cell.split() and "<NA>" not in cell
+
+
+def test_side_by_side_published_series_cells(literature):
+    geron = _lit_record(literature, "gerontopoulos2020")
+    t = _table([geron], ["G"])["G"]
+    # 18 of 18 patients (no site count reported): 100%
+    assert t["Responders"] == "18/18 patients (100%)"
+    assert t["Patients (n)"] == "18"
+    assert t["Irradiated sites (n)"] == cmp.NOT_REPORTED
+    assert t["Complete responders"] == cmp.NOT_REPORTED
+    assert t["Median duration of relief"] == "3.5 months"
+    assert t["Median follow-up"] == "5.5 months"
+    assert t["Median survival"] == cmp.NOT_REPORTED
+    assert t["Population"] == POPULATIONS["malignant_psoas_syndrome"]
+
+
+def test_side_by_side_plexrt_cells(cohort):
+    t = _table([cmp.plexrt_series(cohort, PAPER)], ["P"])["P"]
+    assert t["Patients (n)"] == "11"
+    assert t["Irradiated sites (n)"] == "12"
+    assert t["Responders"] == "12/12 sites (100%)"
+    assert t["Complete responders"] == "9/12 sites (75%)"  # 9 / 12 = 75%
+    assert t["Population"] == "malignant lumbosacral plexopathy"
+    assert t["Median survival"] == cmp.NOT_REPORTED
+    ti = _table([cmp.plexrt_series(cohort, ICPRE)], ["P"])["P"]
+    assert ti["Responders"].startswith("range only")
+
+
+def test_side_by_side_sites_denominator_and_missing_values():
+    base = {"series_key": "x2020", "citation": "X 2020", "n_patients": 8, "n_sites": 9}
+    recs = [
+        {**base, "responders": 7, "complete_responders": 0},
+        {**base, "n_sites": None, "responders": float("nan"), "complete_responders": pd.NA},
+        {**base, "n_sites": np.nan, "n_patients": None, "responders": None,
+         "median_relief_months": np.float64("nan"), "median_survival_months": 4.25},
+    ]  # fmt: skip
+    t = _table(recs, ["a", "b", "c"])
+    # 7 / 9 = 77.8% -> 78%; a reported 0 stays 0 (0 / 9 = 0%)
+    assert t.loc["Responders", "a"] == "7/9 sites (78%)"
+    assert t.loc["Complete responders", "a"] == "0/9 sites (0%)"
+    for col in ("b", "c"):
+        assert t.loc["Responders", col] == cmp.NOT_REPORTED
+    assert t.loc["Complete responders", "b"] == cmp.NOT_REPORTED
+    assert t.loc["Irradiated sites (n)", "b"] == cmp.NOT_REPORTED
+    assert t.loc["Patients (n)", "c"] == cmp.NOT_REPORTED
+    assert t.loc["Median duration of relief", "c"] == cmp.NOT_REPORTED
+    assert t.loc["Median survival", "c"] == "4.25 months"
+    assert t.loc["Pain scale", "a"] == cmp.NOT_REPORTED  # key absent altogether
+
+
+def test_side_by_side_label_count_must_match():
+    with pytest.raises(ValueError):
+        cmp.side_by_side([{"series_key": "a2020"}], ["a", "b"])
+
+
+# ------------------------------------------------------------------ forest_rows and pool
+
+
+def _records(cohort, literature, definition=PAPER):
+    lit = literature.to_dict("records")
+    recs = [cmp.plexrt_series(cohort, definition), *lit]
+    return recs, ["PlexRT", *[cmp.short_label(r) for r in lit]]
+
+
+def test_forest_rows_totals(cohort, literature):
+    recs, labels = _records(cohort, literature)
+    extra = {"series_key": "user-x2021-abc123", "population": "lumbosacral_plexopathy",
+             "n_patients": 8, "n_sites": 9, "responders": 7, "complete_responders": 2}  # fmt: skip
+    nothing = {"series_key": "user-y2022-abc123", "n_patients": None, "n_sites": None}
+    rows = cmp.forest_rows([*recs, extra, nothing], [*labels, "X", "Y"]).set_index("label")
+    assert list(rows.columns) == ["events", "total", "population", "is_plexrt"]
+    assert (rows.loc["PlexRT", "events"], rows.loc["PlexRT", "total"]) == (12, 12)  # sites
+    assert bool(rows.loc["PlexRT", "is_plexrt"]) is True
+    assert rows["is_plexrt"].sum() == 1
+    # Gerontopoulos: no site count, so patients (18/18); the extra series reports sites (7/9).
+    assert (rows.loc["Gerontopoulos 2020", "events"], rows.loc["Gerontopoulos 2020", "total"]) == (
+        18,
+        18,
+    )
+    assert (rows.loc["X", "events"], rows.loc["X", "total"]) == (7, 9)
+    # Stevens 1990 reports no responder count: unknown, not 0.
+    assert pd.isna(rows.loc["Stevens 1990", "events"])
+    assert rows.loc["Stevens 1990", "total"] == 4
+    assert pd.isna(rows.loc["Y", "total"])
+    complete = cmp.forest_rows([*recs, extra], [*labels, "X"], "complete_responders")
+    complete = complete.set_index("label")
+    assert complete.loc["PlexRT", "events"] == 9
+    assert complete.loc["X", "events"] == 2
+    assert pd.isna(complete.loc["Gerontopoulos 2020", "events"])
+
+
+def test_forest_rows_all_missing_stay_none():
+    rows = cmp.forest_rows([{"series_key": "a2020", "n_patients": None}], ["A"])
+    assert rows.loc[0, "events"] is None
+    assert rows.loc[0, "total"] is None
+    assert not rows.loc[0, "is_plexrt"]
+
+
+def test_forest_rows_keep_none_beside_counts(cohort, literature):
+    recs, labels = _records(cohort, literature)
+    rows = cmp.forest_rows(recs, labels).set_index("label")
+    assert rows.loc["Stevens 1990", "events"] is None
+    assert isinstance(rows.loc["PlexRT", "events"], int | np.integer)
+
+
+def test_forest_rows_icpre_plexrt_events_unknown(cohort, literature):
+    recs, labels = _records(cohort, literature, ICPRE)
+    rows = cmp.forest_rows(recs, labels).set_index("label")
+    assert pd.isna(rows.loc["PlexRT", "events"])
+    assert rows.loc["PlexRT", "total"] == 12
+
+
+def test_pool_keeps_plexrt_out():
+    data = pd.DataFrame(
+        {
+            "label": ["PlexRT", "Gerontopoulos 2020", "Shindo 2024", "Uno 2024"],
+            "events": [12, 18, 67, 1],
+            "total": [12, 18, 112, 1],
+            "is_plexrt": [True, False, False, False],
+        }
+    )
+    pooled = cmp.pool(data)
+    ref = pool_proportions([18, 67, 1], [18, 112, 1])
+    assert pooled.k == 3
+    assert pooled.estimate == pytest.approx(ref.estimate, rel=1e-12)
+    assert (pooled.low, pooled.high) == (
+        pytest.approx(ref.low, rel=1e-12),
+        pytest.approx(ref.high, rel=1e-12),
+    )
+    assert pooled.tau2 == pytest.approx(ref.tau2, rel=1e-12, abs=1e-15)
+    with_plexrt = pool_proportions([12, 18, 67, 1], [12, 18, 112, 1])
+    assert not math.isclose(pooled.estimate, with_plexrt.estimate)
+
+
+def test_pool_pipeline_with_forest_data(cohort, literature):
+    from plexrt.charts.literature import forest_data
+
+    recs, labels = _records(cohort, literature)
+    data = forest_data(cmp.forest_rows(recs, labels))
+    pooled = cmp.pool(data)
+    # Published rows with a responder count: Gerontopoulos 18/18, Shindo 67/112, Uno 1/1.
+    lit = literature.dropna(subset=["responders"])
+    totals = [
+        s if pd.notna(s) else p for s, p in zip(lit["n_sites"], lit["n_patients"], strict=True)
+    ]
+    ref = pool_proportions([int(v) for v in lit["responders"]], [int(v) for v in totals])
+    assert pooled.k == ref.k == len(lit)
+    assert pooled.estimate == pytest.approx(ref.estimate, rel=1e-12)
+
+
+def test_pool_none_without_published_rows():
+    data = pd.DataFrame({"label": ["PlexRT"], "events": [12], "total": [12], "is_plexrt": [True]})
+    assert cmp.pool(data) is None
+
+
+# ------------------------------------------------------------------ duration_rows
+
+
+def test_duration_rows_leave_out_missing_and_flag_plexrt(literature):
+    plexrt = {
+        "series_key": cmp.PLEXRT_KEY,
+        "median_relief_months": None,  # not reached
+        "median_followup_months": 16.0,
+        "median_survival_months": 5.95,
+    }
+    geron = _lit_record(literature, "gerontopoulos2020")  # relief 3.5, follow-up 5.5, no survival
+    stevens = _lit_record(literature, "stevens1990")  # no medians
+    cis = {"median_followup_months": (6.6, None), "median_survival_months": (1.28, 9.0)}
+    rows = cmp.duration_rows([plexrt, geron, stevens], ["P", "G", "S"], cis, reconstructed=True)
+    assert list(rows.columns) == [
+        "label", "measure", "value", "low", "high", "is_plexrt", "reconstructed",
+    ]  # fmt: skip
+    got = list(zip(rows["label"], rows["measure"], rows["value"], strict=True))
+    assert got == [
+        ("P", "median_followup_months", 16.0),
+        ("P", "median_survival_months", 5.95),
+        ("G", "median_relief_months", 3.5),
+        ("G", "median_followup_months", 5.5),
+    ]
+    p = rows[rows["label"] == "P"]
+    assert list(p["low"]) == [6.6, 1.28]
+    assert pd.isna(p["high"].iloc[0]) and p["high"].iloc[1] == 9.0
+    assert list(rows["is_plexrt"]) == [True, True, False, False]
+    assert list(rows["reconstructed"]) == [True, True, False, False]
+    g = rows[rows["label"] == "G"]
+    assert g["low"].isna().all() and g["high"].isna().all()  # no CI for published medians
+
+    real = cmp.duration_rows([plexrt], ["P"], cis, reconstructed=False)
+    assert list(real["reconstructed"]) == [False, False]
+
+
+def test_duration_rows_empty_when_nothing_reported(literature):
+    rows = cmp.duration_rows([_lit_record(literature, "stevens1990")], ["S"])
+    assert rows.empty
+    assert list(rows.columns) == [
+        "label", "measure", "value", "low", "high", "is_plexrt", "reconstructed",
+    ]  # fmt: skip

@@ -17,13 +17,15 @@ PAGES = [
     st.Page("pages/pain.py", title="Pain response", icon=":material/monitor_heart:"),
     st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
     st.Page("pages/literature.py", title="Literature comparison", icon=":material/compare:"),
+    st.Page("pages/board.py", title="Tumour board", icon=":material/co_present:"),
     st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
 ]
 
 page = st.navigation(PAGES)
 with guarded("the cohort filters"):
     flt = sidebar.render()
-    sidebar.banner(flt)
+    if not sidebar.presenting():
+        sidebar.banner(flt)
 shell.enter()
 try:
     with guarded(page.title):

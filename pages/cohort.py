@@ -5,8 +5,9 @@ import streamlit as st
 from plexrt import cohort
 from plexrt.export import safe_csv
 from plexrt.stats import METHOD_LABELS
+from plexrt.tables import cohort_table
 from plexrt.ui import db, shell, sidebar, widgets
-from plexrt.ui.tables import COHORT_COLUMNS, cohort_table
+from plexrt.ui.tables import COHORT_COLUMNS
 
 shell.require()
 

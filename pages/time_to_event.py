@@ -65,8 +65,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     cs = tte.curves(data, groups)
     env = None
     if show_env and reconstructed and groups is None:
-        grid = np.linspace(0, float(data["duration_days"].max()), 200)
-        env = tte.ensemble_envelope(db.ensemble_events(), pids, endpoint, t0, grid)
+        env = db.envelope(tuple(pids), endpoint, t0, float(data["duration_days"].max()))
     what = tte.ENDPOINTS[endpoint]
     zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO[t0]
     method = cs[0][1].method_note

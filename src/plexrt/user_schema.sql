@@ -39,3 +39,17 @@ CREATE TABLE IF NOT EXISTS user_meta (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR
 );
+
+-- Cases discussed at a board, saved only when the user asks.
+CREATE TABLE IF NOT EXISTS user_cases (
+    case_id          VARCHAR PRIMARY KEY,
+    saved_at         TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    label            VARCHAR,
+    primary_cancer   VARCHAR,
+    primary_group    VARCHAR,
+    involved_muscle  VARCHAR,
+    nrs_before       INTEGER,
+    intent           VARCHAR,
+    dose_gy          DOUBLE,
+    fractions        INTEGER
+);

@@ -142,6 +142,21 @@ class UserStore:
                 con.execute("ROLLBACK")
                 raise
 
+    def save_case(self, case, label: str | None = None) -> str:
+        """Keep a board case (a validated ``plexrt.matcher.Case``) at the user's request."""
+        row = _case_row(case.validate(), label)
+        cols = list(row)
+        with _LOCK, self._open() as con:
+            con.execute(
+                f"INSERT INTO user_cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608
+                [row[c] for c in cols],
+            )
+        return row["case_id"]
+
+    def cases(self) -> pd.DataFrame:
+        with _LOCK, self._open() as con:
+            return con.execute("SELECT * FROM user_cases ORDER BY saved_at").df()
+
     def delete_series(self, key: str) -> None:
         with _LOCK, self._open() as con:
             n = con.execute(
@@ -149,6 +164,20 @@ class UserStore:
             ).fetchall()
         if not n:
             raise KeyError(f"no user-added series with key {key!r}")
+
+
+def _case_row(case, label: str | None) -> dict[str, Any]:
+    return {
+        "case_id": f"case-{uuid.uuid4().hex[:8]}",
+        "label": (label or "").strip() or None,
+        "primary_cancer": case.primary_cancer,
+        "primary_group": case.primary_group,
+        "involved_muscle": case.involved_muscle,
+        "nrs_before": int(case.nrs_before),
+        "intent": case.intent,
+        "dose_gy": float(case.dose_gy),
+        "fractions": int(case.fractions),
+    }
 
 
 def _clean(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -58,9 +58,10 @@ def apply(
     """
     fs = font_sizes(present)
     if footnote:
-        footnote = wrap_footnote(footnote, 110 if present else 150)
+        footnote = wrap_footnote(footnote, 95 if present else 150)
     n_foot_lines = footnote.count("<br>") + 1 if footnote else 0
-    bottom = 60 + n_foot_lines * (fs["footnote"] + 6)
+    # room for tick labels and the axis title, then the footnote lines
+    bottom = (100 if present else 70) + n_foot_lines * (fs["footnote"] + 6)
     fig.update_layout(
         template="plotly_white",
         font={"family": FONT_FAMILY, "size": fs["base"], "color": "#1A1A1A"},
@@ -104,9 +105,9 @@ def apply(
             text=f"<b>{RECONSTRUCTED_LABEL}</b>",
             xref="paper",
             yref="paper",
-            x=1,
+            x=0,
             y=1,
-            xanchor="right",
+            xanchor="left",
             yanchor="bottom",
             showarrow=False,
             font={"size": fs["footnote"] + 1, "color": "#D55E00"},

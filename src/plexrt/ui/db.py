@@ -108,7 +108,8 @@ def reconstruction_report() -> tuple[pd.DataFrame, pd.DataFrame]:
     return store.reconstruction_checks(con), store.reconstruction_conflicts(con)
 
 
-@st.cache_data(show_spinner="Drawing 200 reconstructions of the unpublished times…")
+# A resource, not data: 200 frames are shared read-only instead of unpickled on every run.
+@st.cache_resource(show_spinner="Drawing 200 reconstructions of the unpublished times…")
 def ensemble_events(n: int = 200) -> list[pd.DataFrame]:
     """Per-patient event frames of ``n`` seeded reconstructions (seeds 0..n-1; draw 0 is the
     stored default). Empty when the series has real times (nothing to reconstruct)."""
@@ -130,3 +131,46 @@ def plexrt_medians(flt: CohortFilter):
     from plexrt.timetoevent import series_medians
 
     return series_medians(events(), cohort(flt)["patient_id"].unique())
+
+
+def board_input(flt: CohortFilter, resp_key: str = "paper"):
+    """Everything the board needs for the current filter and response definition."""
+    from plexrt.board import BoardInput
+    from plexrt.response import DEFINITIONS
+
+    return BoardInput(
+        sites=cohort(flt),
+        all_sites=all_sites(),
+        events=events(),
+        course_events=course_events(),
+        literature=literature_all(),
+        filter_text=flt.describe(),
+        definition=DEFINITIONS.get(resp_key, DEFINITIONS["paper"]),
+        aggregate=analgesic_aggregate(),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_days: float):
+    """Pointwise 5-95% band of the KM curve over the 200 reconstructions (cached per cohort)."""
+    import numpy as np
+
+    from plexrt import timetoevent as tte
+
+    grid = np.linspace(0, max_days, 200)
+    return tte.ensemble_envelope(ensemble_events(), list(patient_ids), endpoint, time_zero, grid)
+
+
+def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
+    """The board's figures for a filter (cached: slide navigation must be instant). The cache key
+    includes the user's series, so a newly added series appears on the forest slide at once."""
+    user = user_store().series()
+    version = f"{len(user)}:{user['updated_at'].max() if len(user) else ''}"
+    return _board_slides(flt, resp_key, present, version)
+
+
+@st.cache_data(show_spinner="Drawing the board's charts…", max_entries=16)
+def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version: str = ""):
+    from plexrt import board
+
+    return board.slides(board_input(flt, resp_key), present=present)

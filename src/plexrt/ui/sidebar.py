@@ -22,7 +22,20 @@ KEYS = ("f_cancer", "f_group", "f_muscle", "f_intent", "f_sex", "f_age", "f_nrs"
         "f_dose", "f_exclude")  # fmt: skip
 FILTER_STATE = "cohort_filter"
 # URL parameters owned by pages (view options), not by the cohort filter.
-PAGE_PARAMS = ("present", "slide", "resp", "ci", "colour", "ab", "omed", "unit", "t0", "by", "ttm")
+PAGE_PARAMS = (
+    "present",
+    "slide",
+    "resp",
+    "ci",
+    "colour",
+    "ab",
+    "omed",
+    "unit",
+    "t0",
+    "by",
+    "ttm",
+    "screen",
+)
 
 
 def _bounds(lo: float, hi: float, step: float) -> tuple[float, float]:
@@ -193,3 +206,10 @@ def banner(flt: CohortFilter) -> None:
         )
         cols[1].button("Reset filters", on_click=reset_filters, key="reset_filters",
                        width="stretch")  # fmt: skip
+
+
+def presenting() -> bool:
+    """Presentation mode hides the banner (the slide header states the cohort instead)."""
+    return bool(st.session_state.get("present_on")) or (
+        "present_on" not in st.session_state and st.query_params.get("present") == "1"
+    )

@@ -1,0 +1,71 @@
+"""Tumour board: presentation view, the case at the board, and exports."""
+
+from datetime import date
+
+import streamlit as st
+
+from plexrt import board, matcher
+from plexrt.ui import boardview, db, shell, sidebar, widgets
+
+shell.require()
+
+flt = sidebar.current_filter()
+df = db.cohort(flt)
+resp = st.session_state.get("pp_resp", "paper")
+inp = db.board_input(flt, resp)
+present = boardview.presentation_toggle()
+
+if present:
+    boardview.presentation_view(inp, db.board_slides(flt, resp))
+    st.stop()
+
+st.title("Tumour board")
+st.caption(board.header_line(inp))
+tab_case, tab_export = st.tabs(["Case at the board", "Exports"])
+
+with tab_case:
+    st.markdown(
+        "Enter the patient being discussed. Nothing is stored unless you press **Save this case**."
+    )
+    with st.form("case_form", border=True):
+        c = st.columns(4)
+        cancers = ["(not listed)", *sorted(matcher.KNOWN_PRIMARY_CANCERS)]
+        raw = {
+            "primary_cancer": c[0].selectbox("Primary cancer", cancers, key="case_cancer"),
+            "primary_group": c[1].selectbox(
+                "Primary group (if not listed)",
+                ["(from the cancer)", "gynecological", "urological", "gastrointestinal", "other"],
+                key="case_group",
+            ),
+            "involved_muscle": c[2].selectbox("Involved muscle", ["psoas", "piriformis"], key="case_muscle"),
+            "intent": c[3].selectbox(
+                "Intent", ["palliative", "local_control"], key="case_intent",
+                format_func=lambda v: v.replace("_", " "),
+            ),
+        }  # fmt: skip
+        c = st.columns(4)
+        raw["nrs_before"] = c[0].text_input("Baseline NRS (0–10)", "8", key="case_nrs")
+        raw["dose_gy"] = c[1].text_input("Planned dose (Gy)", "39", key="case_dose")
+        raw["fractions"] = c[2].text_input("Fractions", "13", key="case_fx")
+        submitted = c[3].form_submit_button("Find similar sites", type="primary")
+    if submitted:
+        raw["primary_cancer"] = (
+            None if raw["primary_cancer"] == "(not listed)" else raw["primary_cancer"]
+        )
+        raw["primary_group"] = (
+            None if raw["primary_group"].startswith("(") else raw["primary_group"]
+        )
+        try:
+            st.session_state.board_case = matcher.make_case(**raw)
+        except matcher.CaseInputError as exc:
+            st.session_state.pop("board_case", None)
+            st.error("Not used — please correct:\n\n" + "\n".join(f"- {m}" for m in exc.messages),
+                     icon=":material/error:")  # fmt: skip
+    case = st.session_state.get("board_case")
+    if case is not None and not df.empty:
+        boardview.case_results(case, df, inp)
+    elif case is not None:
+        widgets.empty_cohort()
+
+with tab_export:
+    boardview.export_panel(inp, db.board_slides(flt, resp), date.today().isoformat())

@@ -1,0 +1,73 @@
+"""Tumour board in Chromium: presentation mode at projector sizes, the case matcher, the board pack."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import settle, shot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize(("w", "h", "screen"), [(1920, 1080, "1080"), (1280, 720, "720")])
+def test_presentation_mode_fits_the_screen(server, page, page_errors, w, h, screen):
+    page.set_viewport_size({"width": w, "height": h})
+    page.goto(f"{server}/board?present=1&slide=1&muscle=psoas&screen={screen}")
+    expect(page.get_by_text(re.compile(r"Slide 1 of \d+"))).to_be_visible(timeout=60_000)
+    settle(page)
+    # the sidebar is hidden and the header states cohort, source and reconstruction
+    expect(page.locator('section[data-testid="stSidebar"]')).to_be_hidden()
+    expect(
+        page.get_by_text(re.compile(r"Cohort: n = 8 sites, 7 patients · psoas · Data:"))
+    ).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"screen={screen}|present=1"))
+    for i in range(1, 10):
+        plot = page.locator(".js-plotly-plot").first
+        expect(plot).to_be_visible(timeout=30_000)
+        box = plot.bounding_box()
+        # nothing cut off: the whole chart is inside the window
+        assert box["y"] >= 0 and box["y"] + box["height"] <= h + 1, (i, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= w + 1, (i, box)
+        shot(page, f"present-{screen}-slide-{i}")
+        text = page.get_by_text(re.compile(r"Slide \d+ of (\d+)")).inner_text()
+        total = int(re.search(r"of (\d+)", text).group(1))
+        if i >= total:
+            break
+        page.get_by_role("button", name="Next ▶").click()
+        expect(page.get_by_text(re.compile(rf"Slide {i + 1} of"))).to_be_visible(timeout=30_000)
+        settle(page)
+    assert page_errors == []
+
+
+def test_case_matcher_and_board_pack(server, page, page_errors, tmp_path):
+    from pptx import Presentation
+
+    page.set_viewport_size({"width": 1600, "height": 2200})
+    page.goto(f"{server}/board")
+    expect(page.get_by_role("heading", name="Tumour board")).to_be_visible(timeout=60_000)
+    settle(page)
+    page.get_by_role("textbox", name="Baseline NRS (0–10)").fill("8")
+    page.get_by_role("button", name="Find similar sites").click()
+    expect(page.get_by_text("Most similar irradiated sites")).to_be_visible(timeout=30_000)
+    settle(page)
+    shot(page, "board-case-matcher")
+    page.get_by_role("textbox", name="Baseline NRS (0–10)").fill("14")
+    page.get_by_role("button", name="Find similar sites").click()
+    expect(
+        page.get_by_text(re.compile("nrs_before: NRS must be a whole number 0-10"))
+    ).to_be_visible()
+    page.get_by_role("tab", name="Exports").click()
+    page.get_by_role("button", name="Build board pack (PPTX)").click()
+    dl = page.get_by_role("button", name="Download board pack (PPTX)")
+    expect(dl).to_be_visible(timeout=120_000)
+    shot(page, "board-exports")
+    with page.expect_download() as info:
+        dl.click()
+    data = open(info.value.path(), "rb").read()
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) >= 3  # title + charts + summary
+    assert page_errors == []

@@ -538,8 +538,8 @@ def read_events(folder: Path, tables: dict) -> tuple[pd.DataFrame, pd.DataFrame]
         if end is None:
             problems.append(Problem(where, line, "patient_id", "no course times for this patient"))
             continue
-        relapse = bool(r["relapse"]) if r["relapse"] is not None else False
-        if relapse and r["relapse_day"] is None:
+        relapse = False if pd.isna(r["relapse"]) else bool(r["relapse"])
+        if relapse and pd.isna(r["relapse_day"]):
             problems.append(Problem(where, line, "relapse_day", "a relapse needs its day"))
             continue
         if relapse and r["relapse_day"] > r["last_contact_day"]:

@@ -67,7 +67,8 @@ def test_case_matcher_and_board_pack(server, page, page_errors, tmp_path):
     shot(page, "board-exports")
     with page.expect_download() as info:
         dl.click()
-    data = open(info.value.path(), "rb").read()
+    with open(info.value.path(), "rb") as fh:
+        data = fh.read()
     prs = Presentation(io.BytesIO(data))
     assert len(prs.slides) >= 3  # title + charts + summary
     assert page_errors == []

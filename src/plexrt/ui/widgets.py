@@ -79,6 +79,9 @@ def scenario_table(bounds):
                 "Best case: ICPRE": bounds.best_case.categories.get(cid),
                 "Worst case: analgesic change": bounds.worst_case.labels.get(cid),
                 "Worst case: ICPRE": bounds.worst_case.categories.get(cid),
+                "Possible from the pain score alone": ", ".join(
+                    sorted(bounds.possible.get(cid, ()))
+                ),
             }
         )
     return pd.DataFrame(rows)

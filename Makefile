@@ -6,18 +6,20 @@ STAMP  := $(VENV)/.installed
 DB     ?= data/plexrt.duckdb
 PORT   ?= 8501
 
-.PHONY: run test setup db chromium lint format bench clean
+.PHONY: run test setup db chromium lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
-	@command -v $(PYTHON) >/dev/null || { echo "PlexRT needs $(PYTHON) (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@bash scripts/ensure-venv.sh $(PYTHON) $(VENV)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-db: $(STAMP)
-	@test -f $(DB) || $(VENV)/bin/plexrt build-db --db $(DB)
+# Rebuilt whenever a source file or the schema is newer than the database.
+$(DB): $(STAMP) $(shell find data -name '*.csv') src/plexrt/schema.sql
+	$(VENV)/bin/plexrt build-db --db $(DB)
+
+db: $(DB)
 
 run: db
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \

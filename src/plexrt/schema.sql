@@ -278,3 +278,9 @@ CREATE TABLE reconstruction_conflicts (
     source_b     VARCHAR NOT NULL,
     dropped      VARCHAR NOT NULL
 );
+
+-- Which schema built this file: a store built by an older PlexRT is rebuilt from data/ on start.
+CREATE TABLE meta (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR
+);

@@ -40,6 +40,31 @@ def schema_sql() -> str:
     return resources.files("plexrt").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
+def schema_version() -> str:
+    """A fingerprint of the DDL: a store built with other DDL is out of date."""
+    import hashlib
+
+    return hashlib.sha256(schema_sql().encode("utf-8")).hexdigest()[:16]
+
+
+def is_current(db_path: Path | str) -> bool:
+    """True when the file exists and was built with this version's schema."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return False
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return bool(row) and row[0] == schema_version()
+
+
 # ---------------------------------------------------------------------------------------------
 # Build
 # ---------------------------------------------------------------------------------------------
@@ -317,6 +342,7 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
                         _insert(con, table, frame)
                     prov = pd.concat([prov, _event_provenance(sd, times)], ignore_index=True)
                 _insert(con, "provenance", prov)
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [schema_version()])
             con.execute("COMMIT")
             for table in ("series", "patients", "courses", "analgesics", "provenance"):
                 counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608

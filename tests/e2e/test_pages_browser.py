@@ -88,10 +88,11 @@ def test_literature_add_series_appears_in_forest_plot(server, page, page_errors)
         "Responders (n)": "7",
         "Source of: Responders (n)": "Results, para 3",
     }
+    add_form = page.locator('[data-testid="stForm"]').filter(has_text="Add a published series")
     for label, value in form.items():
-        page.get_by_role("textbox", name=label, exact=True).fill(value)
+        add_form.get_by_role("textbox", name=label, exact=True).fill(value)
     shot(page, "literature-form-filled")
-    page.get_by_role("button", name="Save series").click()
+    add_form.get_by_role("button", name="Save series").click()
     page.get_by_role("tab", name="Response (forest plot)").click()
     expect(page.locator(".js-plotly-plot").first).to_contain_text(
         "Browser 2025 (added)", timeout=30_000

@@ -131,3 +131,19 @@ def test_provenance_rule_required_for_every_column(data_copy, tmp_path):
     path.write_text("\n".join(lines) + "\n")
     msg = _build_error(data_copy, tmp_path)
     assert "no provenance rule for courses.dose_gy" in msg
+
+
+def test_schema_version_marks_a_store_out_of_date(data_copy, tmp_path):
+    db = tmp_path / "v.duckdb"
+    assert not store.is_current(db)  # missing
+    store.build_db(data_copy, db)
+    assert store.is_current(db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_version'")
+    con.close()
+    assert not store.is_current(db)  # built by another version: the app rebuilds it
+    old = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(old))
+    con.execute("CREATE TABLE courses (x INTEGER)")  # no meta table at all
+    con.close()
+    assert not store.is_current(old)

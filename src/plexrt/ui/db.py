@@ -13,7 +13,9 @@ from plexrt.filters import CohortFilter, Options
 def connection():
     """The process-wide connection; builds the store from data/ first if it does not exist yet."""
     path = store.default_db_path()
-    if not path.exists():
+    if not store.is_current(path):
+        # Missing, or built by another PlexRT version: the bundled store is always rebuildable
+        # from data/ (user additions live in a separate file and are not touched).
         store.build_db(store.DEFAULT_DATA_DIR, path)
     return store.connect(path)
 

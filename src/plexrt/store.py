@@ -30,6 +30,12 @@ RECONSTRUCTED_NOTE = (
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 
+def default_data_dir() -> Path:
+    """``$PLEXRT_DATA`` if set, else the project's ``data/`` folder."""
+    env = os.environ.get("PLEXRT_DATA")
+    return Path(env) if env else DEFAULT_DATA_DIR
+
+
 def default_db_path() -> Path:
     """``$PLEXRT_DB`` if set, else ``data/plexrt.duckdb`` in the project."""
     env = os.environ.get("PLEXRT_DB")
@@ -310,7 +316,7 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
     Validation problems raise ``plexrt.sources.DataError`` before anything is written; any failure
     leaves the existing database untouched and removes the temporary file.
     """
-    data_dir = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
     db_path = Path(db_path) if db_path else default_db_path()
     series, factors = read_data_folder(data_dir)
     literature = _read_literature(data_dir)

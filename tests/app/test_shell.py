@@ -101,3 +101,27 @@ def test_data_page_shows_discrepancies_and_provenance(app):
     frames = [d.value for d in at.dataframe]
     prov = next(f for f in frames if "column_name" in f.columns)
     assert len(prov) > 400
+
+
+def test_broken_data_file_gives_a_message_not_a_trace(app, data_copy, tmp_path, monkeypatch):
+    import csv
+
+    import streamlit as st
+
+    path = data_copy / "sanuki2022" / "courses.csv"
+    rows = list(csv.reader(open(path, newline="")))  # noqa: SIM115
+    rows[3][rows[0].index("nrs_before")] = "eleven"
+    with open(path, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    monkeypatch.setenv("PLEXRT_DATA", str(data_copy))
+    monkeypatch.setenv("PLEXRT_DB", str(tmp_path / "fresh.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = app().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "data files are not valid" in errors
+    assert "sanuki2022/courses.csv, line 4, column 'nrs_before'" in errors
+    assert not (tmp_path / "fresh.duckdb").exists()
+    st.cache_resource.clear()
+    st.cache_data.clear()

@@ -48,6 +48,7 @@ def _slide_index(n: int) -> int:
         try:
             i = int(raw) - 1
         except ValueError:
+            st.warning(f"Ignored URL parameter slide={str(raw)[:20]!r}: not a slide number.")
             i = 0
         st.session_state.slide_i = min(max(i, 0), max(n - 1, 0))
     return st.session_state.slide_i

@@ -16,7 +16,7 @@ def connection():
     if not store.is_current(path):
         # Missing, or built by another PlexRT version: the bundled store is always rebuildable
         # from data/ (user additions live in a separate file and are not touched).
-        store.build_db(store.DEFAULT_DATA_DIR, path)
+        store.build_db(store.default_data_dir(), path)
     return store.connect(path)
 
 

@@ -45,7 +45,7 @@ widgets.proportion_metric(
     help="The paper's definition of improvement: a fall of 2 or more on the NRS",
 )
 c[2].metric(
-    "Weeks to maximum response, mean (range)",
+    "Weeks to max. response, mean (range)",
     f"{f(s.mean_weeks_to_max, 1)} ({f(s.min_weeks_to_max, 0)}–{f(s.max_weeks_to_max, 0)})",
     help="From the start of RT (Table 1)",
 )

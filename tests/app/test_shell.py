@@ -33,7 +33,7 @@ def test_cohort_figures_unfiltered(app):
     assert _metric(at, "NRS 0 at RT completion") == "75%"
     m = next(m for m in at.metric if m.label == "NRS 0 at RT completion")
     assert m.delta == "9/12 sites · 95% CI 43–95%"
-    assert _metric(at, "Weeks to maximum response, mean (range)") == "3.2 (1–12)"
+    assert _metric(at, "Weeks to max. response, mean (range)") == "3.2 (1–12)"
     assert _metric(at, "Median age (years)") == "70"
 
 

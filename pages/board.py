@@ -13,13 +13,12 @@ flt = sidebar.current_filter()
 df = db.cohort(flt)
 resp = st.session_state.get("pp_resp", "paper")
 inp = db.board_input(flt, resp)
-present = boardview.presentation_toggle()
-
-if present:
+if boardview.presenting():
     boardview.presentation_view(inp, db.board_slides(flt, resp))
     st.stop()
 
 st.title("Tumour board")
+boardview.presentation_toggle()
 st.caption(board.header_line(inp))
 tab_case, tab_export = st.tabs(["Case at the board", "Exports"])
 

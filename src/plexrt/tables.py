@@ -36,3 +36,53 @@ def cohort_table(df: pd.DataFrame) -> pd.DataFrame:
     out["intent"] = out["intent"].map(lambda v: INTENT_LABELS.get(v, v))
     out = out[list(_COLS)].rename(columns=_COLS)
     return out
+
+
+NOT_REPORTED = "not reported"
+
+
+def _months(v) -> str:
+    return NOT_REPORTED if v is None or pd.isna(v) else f"{float(v):g} months"
+
+
+def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:
+    """Published series for the same population, in words; unknown is 'not reported', never 0."""
+    rows = []
+    for r in bench.itertuples():
+        if pd.isna(r.response_rate):
+            response = NOT_REPORTED
+        else:
+            response = (
+                f"{r.responders_text} = {100 * r.response_rate:.0f}% "
+                f"(95% CI {100 * r.response_low:.0f}–{100 * r.response_high:.0f}%)"
+            )
+        rows.append(
+            {
+                "Series": r.citation,
+                "Population": r.population_label,
+                "Responders (exact 95% CI)": response,
+                "Response definition": r.response_definition or NOT_REPORTED,
+                "Median relief": _months(r.median_relief_months),
+                "Median follow-up": _months(r.median_followup_months),
+                "Median survival": _months(r.median_survival_months),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+SIMILAR_COLUMNS = {
+    "rank": "#",
+    "course_id": "Site",
+    "score": "Score",
+    "explanation": "Why similar",
+    "regimen": "Regimen",
+    "nrs_before": "NRS before",
+    "nrs_after": "NRS at completion",
+    "weeks_to_max_response": "Weeks to max. response",
+    "relief_note": "Relief",
+}
+
+
+def similar_table(top: pd.DataFrame) -> pd.DataFrame:
+    """The most similar sites as shown at the board."""
+    return top[list(SIMILAR_COLUMNS)].rename(columns=SIMILAR_COLUMNS)

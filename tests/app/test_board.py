@@ -26,7 +26,7 @@ def test_case_matcher(app):
     assert not at.exception
     top = at.dataframe[0].value
     # identical to site 10.1 (gastric, psoas, palliative, NRS 8, 39 Gy/13): 12 of 12 points
-    assert top.iloc[0]["course_id"] == "10.1" and top.iloc[0]["score"] == 12
+    assert top.iloc[0]["Site"] == "10.1" and top.iloc[0]["Score"] == 12
     text = " ".join(m.value for m in at.markdown)
     assert "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher." in text
 

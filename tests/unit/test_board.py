@@ -96,3 +96,21 @@ def test_saved_case_round_trip(tmp_path):
         39.0,
         13,
     )
+
+
+def test_benchmark_and_similar_tables(con):
+    from plexrt.tables import benchmark_table, similar_table
+
+    case = matcher.make_case(
+        primary_cancer="Gastric cancer", involved_muscle="psoas", nrs_before="8",
+        intent="palliative", dose_gy="39", fractions="13",
+    )  # fmt: skip
+    bench = benchmark_table(matcher.literature_benchmark(case, store.literature(con)))
+    g = bench.set_index("Series").loc["Gerontopoulos 2020. Indian J Palliat Care 2020;26:348-51"]
+    # 18/18: exact lower limit 0.025 ** (1/18) = 81.5%
+    assert g["Responders (exact 95% CI)"] == "18/18 patients = 100% (95% CI 81–100%)"
+    assert g["Median relief"] == "3.5 months" and g["Median survival"] == "not reported"
+    stevens = bench.set_index("Series").iloc[0]
+    assert stevens["Responders (exact 95% CI)"] == "not reported"
+    top = similar_table(matcher.most_similar(case, store.cohort(con), store.events(con), k=3))
+    assert list(top["Site"]) == ["10.1", "1.1", "1.2"] and list(top["Score"]) == [12, 9, 9]

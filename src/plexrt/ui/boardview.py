@@ -9,6 +9,7 @@ from plexrt import board, exports, matcher
 from plexrt.charts import board as marks
 from plexrt.charts import pain as pain_charts
 from plexrt.export import safe_csv
+from plexrt.tables import benchmark_table, similar_table
 from plexrt.ui import db, widgets
 
 SCREENS = {"1080": ("1920 × 1080", 860), "720": ("1280 × 720", 530)}
@@ -24,18 +25,19 @@ html, body, [data-testid="stMarkdownContainer"] p { font-size: 20px; line-height
 """
 
 
-def presentation_toggle() -> bool:
-    """Presentation mode, also reachable by URL (?present=1)."""
+def presenting() -> bool:
+    """Presentation mode is on (toggle, or the URL ?present=1 on first load); keeps the URL in step."""
     if "present_on" not in st.session_state:
         st.session_state.present_on = st.query_params.get("present") == "1"
-    on = st.session_state.present_on
-    if not on:
-        st.toggle("Presentation mode (one chart per screen, for the projector)", key="present_on")
     if st.session_state.present_on:
         st.query_params["present"] = "1"
     elif "present" in st.query_params:
         del st.query_params["present"]
     return st.session_state.present_on
+
+
+def presentation_toggle() -> None:
+    st.toggle("Presentation mode (one chart per screen, for the projector)", key="present_on")
 
 
 def _exit() -> None:
@@ -93,12 +95,10 @@ def case_results(case: matcher.Case, df: pd.DataFrame, inp: board.BoardInput) ->
     top = matcher.most_similar(case, df, db.events(), k=5)
     st.markdown("**Most similar irradiated sites** (" + matcher.SCORE_NOTE + ")")
     st.dataframe(
-        top[["rank", "course_id", "score", "explanation", "regimen", "nrs_before", "nrs_after",
-             "weeks_to_max_response", "relief_note"]],
-        hide_index=True, width="stretch",
-        column_config={"explanation": st.column_config.TextColumn("Why similar", width="large"),
-                       "relief_note": st.column_config.TextColumn("Relief", width="medium"),
-                       "score": st.column_config.NumberColumn(f"Score (of {matcher.MAX_SCORE})")},
+        similar_table(top), hide_index=True, width="stretch",
+        column_config={"Why similar": st.column_config.TextColumn(width="large"),
+                       "Relief": st.column_config.TextColumn(width="medium"),
+                       "Score": st.column_config.NumberColumn(f"Score (of {matcher.MAX_SCORE})")},
     )  # fmt: skip
     line = f"Cohort: {board.cohort_text(inp)}"
     a, b = st.columns(2)
@@ -119,7 +119,7 @@ def case_results(case: matcher.Case, df: pd.DataFrame, inp: board.BoardInput) ->
     if bench.empty:
         st.info(matcher.benchmark_note(case.involved_muscle))
     else:
-        st.dataframe(bench, hide_index=True, width="stretch")
+        st.table(benchmark_table(bench).set_index("Series"))
         st.caption(bench.attrs.get("note", ""))
     label = st.text_input("Label for this case (optional, no names)", key="case_label")
     if st.button("Save this case", key="save_case"):

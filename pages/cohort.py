@@ -61,7 +61,13 @@ widgets.footnote(
 
 st.subheader("Irradiated sites")
 shown = cohort_table(df)
-st.dataframe(shown, hide_index=True, column_config=COHORT_COLUMNS, width="stretch")
+st.dataframe(
+    shown,
+    hide_index=True,
+    column_config=COHORT_COLUMNS,
+    width="stretch",
+    height=widgets.table_height(len(shown)),
+)
 st.download_button(
     "Download this table (CSV)",
     data=safe_csv(shown),

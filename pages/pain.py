@@ -111,10 +111,12 @@ with tab_a:
         "omed", "Morphine-equivalent table",
         {"cdc2022": "CDC 2022", "vonkorff2008": "Von Korff 2008 / CDC 2016"}, "cdc2022",
     )  # fmt: skip
+    analgesia = outcomes.analgesic_table(db.analgesics(flt), table)
     st.dataframe(
-        outcomes.analgesic_table(db.analgesics(flt), table),
+        analgesia,
         hide_index=True,
         width="stretch",
+        height=widgets.table_height(len(analgesia)),
         column_config={
             "course_id": "Site",
             "opioids": "Opioids (mg/day × factor)",
@@ -134,6 +136,7 @@ st.dataframe(
     sub.drop(columns="fisher_p"),
     hide_index=True,
     width="stretch",
+    height=widgets.table_height(len(sub)),
     column_config={
         "factor": "Factor",
         "level": "Group",

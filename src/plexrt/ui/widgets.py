@@ -19,6 +19,11 @@ def proportion_metric(container, label: str, prop, help: str | None = None, unit
     )
 
 
+def table_height(n_rows: int) -> int:
+    """Pixel height that shows every row (no inner scroll: the whole table is on the projector)."""
+    return 38 + 35 * max(n_rows, 1)
+
+
 def footnote(*lines: str) -> None:
     """Cohort and method under a chart or table, in small type."""
     st.caption("  \n".join(line for line in lines if line))

@@ -5,7 +5,7 @@ import streamlit as st
 from plexrt import cohort
 from plexrt.export import safe_csv
 from plexrt.stats import METHOD_LABELS
-from plexrt.tables import cohort_table
+from plexrt.tables import cohort_table, dispute_notes
 from plexrt.ui import db, shell, sidebar, widgets
 from plexrt.ui.tables import COHORT_COLUMNS
 
@@ -55,12 +55,13 @@ c[3].metric(
 )
 widgets.footnote(
     widgets.cohort_line(flt, s.n_sites, s.n_patients),
-    f"Percentages: sites with the outcome / sites with both scores, {METHOD_LABELS['exact']}. "
+    "Percentages: NRS 0 = sites scored 0 / sites with a score at completion; improved = sites "
+    f"with a fall of 2 or more / sites with both scores; {METHOD_LABELS['exact']}. "
     "Age is counted once per patient. Source: Sanuki et al., Cureus 2022;14(1):e20939, Table 1.",
 )
 
 st.subheader("Irradiated sites")
-shown = cohort_table(df)
+shown = cohort_table(df, dispute_notes(db.table("discrepancies")))
 st.dataframe(
     shown,
     hide_index=True,
@@ -79,5 +80,6 @@ st.download_button(
 widgets.footnote(
     "EQD2 and BED with α/β 10 Gy; baseline OMED = oral morphine equivalent (CDC 2022 factors, oral "
     "route assumed because the paper does not state it; factors are population estimates). "
-    "Blank cells are not stated in the paper."
+    "Blank cells are not stated in the paper. 'Disputed in the paper' names the discrepancies "
+    "recorded on the Data & provenance page (e.g. X1: patient 5's dose)."
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from plexrt.provenance_text import NOT_PUBLISHED, SOURCE_LABELS
+from plexrt.provenance_text import NOT_PUBLISHED, SOURCE_LABELS, source_counts
 from plexrt.ui import db, shell
 
 shell.require()
@@ -27,8 +27,9 @@ tab_disc, tab_prov, tab_missing, tab_cases = st.tabs(
 with tab_disc:
     disc = db.table("discrepancies")
     st.markdown(
-        f"The paper contradicts itself in **{len(disc)} places**. Each row gives both readings, where "
-        "each stands, and how PlexRT resolves it."
+        f"**{len(disc)} places** where the paper contradicts itself, is ambiguous, or states "
+        "something PlexRT has to derive. Each gives both readings, where each stands, and how "
+        "PlexRT resolves it."
     )
     for r in disc.itertuples():
         with st.container(border=True):
@@ -40,12 +41,9 @@ with tab_disc:
 
 with tab_prov:
     prov = db.table("provenance")
-    counts = prov["source"].value_counts()
     st.markdown(
         "One row per stored value: "
-        + ", ".join(
-            f"**{counts.get(k, 0)}** from {v}" for k, v in SOURCE_LABELS.items() if counts.get(k, 0)
-        )
+        + ", ".join(f"**{n}** from {label}" for label, n in source_counts(prov))
         + "."
     )
     c1, c2 = st.columns(2)

@@ -73,12 +73,17 @@ with tab_f:
         pooled = comparison.pool(data)
         fig = charts.forest_figure(
             data, pooled, title=f"{title} across series",
-            footnote=f"{cohort_line}<br>Exact (Clopper–Pearson) 95% CI per series; "
-            + (pooled.method_note if pooled else "no published series to pool"),
+            footnote=f"{cohort_line}<br>{comparison.FOREST_NOTE}"
+            + (" Pooled: random effects (DerSimonian–Laird, logit)." if pooled else ""),
         )  # fmt: skip
         widgets.chart(fig, f"forest_{measure}")
-        if dropped:
-            st.caption(f"Not reported, so not drawn: {', '.join(dropped)}.")
+        warning = comparison.definition_warning(recs, labs)
+        if warning and pooled:
+            st.warning(warning, icon=":material/warning:")
+        st.caption(
+            (pooled.method_note if pooled else comparison.NO_POOL_NOTE)
+            + (f" Not reported, so not drawn: {', '.join(dropped)}." if dropped else "")
+        )
 with tab_d:
     rows = comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
     if rows.empty:

@@ -5,6 +5,7 @@ import streamlit as st
 from plexrt import outcomes, response
 from plexrt.charts import pain as charts
 from plexrt.stats import METHOD_LABELS
+from plexrt.tables import dispute_notes
 from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()
@@ -102,8 +103,20 @@ with tab_d:
     ab = widgets.page_choice(
         "ab", "α/β for EQD2", {"10": "10 Gy (tumour, acute)", "3": "3 Gy (late)"}, "10"
     )
+    disputed = dispute_notes(db.table("discrepancies"), ("dose_gy",))
+    shown = {k: v for k, v in disputed.items() if k in set(df["course_id"])}
+    note = (
+        "Doses disputed in the paper: "
+        + ", ".join(f"site {k} ({v})" for k, v in shown.items())
+        + "; Table 1 values are plotted (see Data & provenance)."
+        if shown
+        else ""
+    )
     widgets.chart(
-        charts.dose_response_figure(df, alpha_beta=float(ab), footnote=cohort_line), "dose"
+        charts.dose_response_figure(
+            df, alpha_beta=float(ab), footnote=f"{cohort_line}<br>{note}" if note else cohort_line
+        ),
+        "dose",
     )
     st.dataframe(charts.regimen_counts(df), hide_index=True)
 with tab_a:
@@ -147,7 +160,8 @@ st.dataframe(
     },
 )
 widgets.footnote(
-    "Fisher's exact test (two-sided) only where a factor has two groups that both have sites. "
+    "Fisher's exact test (two-sided) only where a factor has two groups that both have sites; "
+    "sites are counted as independent (patient 1 contributes two). "
     "With n this small no test can show a difference or its absence: the p-values are descriptive, "
     "not evidence.",
     cohort_line,

@@ -1,6 +1,5 @@
 """Time to event: survival after RT and duration of pain relief, on reconstructed times."""
 
-import numpy as np
 import streamlit as st
 
 from plexrt import survival
@@ -45,16 +44,8 @@ with c4:
                          disabled=not reconstructed)  # fmt: skip
 unit_days = charts.UNITS[unit]
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
-lit = db.literature_bundled().set_index("series_key")
+lit = db.literature_bundled()
 cohort_line = widgets.cohort_line(flt, len(df), len(pids))
-
-
-def reference(col: str, what: str) -> list:
-    """Gerontopoulos 2020 medians from the literature table, in days."""
-    if "gerontopoulos2020" not in lit.index or np.isnan(lit.loc["gerontopoulos2020", col]):
-        return []
-    months = float(lit.loc["gerontopoulos2020", col])
-    return [(months * charts.UNITS["months"], f"Gerontopoulos 2020 {what} ≈ {months:g} mo")]
 
 
 def km_section(endpoint: str, refs: list, key: str) -> None:
@@ -69,24 +60,34 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     what = tte.ENDPOINTS[endpoint]
     zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO[t0]
     method = cs[0][1].method_note
+    n, n_ev = tte.event_counts(data)
     fig = charts.km_figure(
         cs, unit=unit, band=band, envelope=env, reference_lines=refs, reconstructed=reconstructed,
         title=f"{what} (time zero: {zero})", x_title=f"{unit.capitalize()} from {zero}",
-        footnote=f"{cohort_line} · n = {len(data)} patients, {int(data['event'].sum())} events<br>"
+        footnote=f"{cohort_line} · n = {n} patients, {n_ev} events<br>"
         f"{method} Numbers at risk = patients still followed at each tick.",
     )  # fmt: skip
     widgets.chart(fig, key)
+    which = " (default reconstruction)" if reconstructed else ""
     for label, res in cs:
         st.markdown(f"- **{label}** (n = {res.n}, {res.n_events} events): "
-                    f"{tte.median_text(res, unit_days, unit)}")  # fmt: skip
+                    f"{tte.median_text(res, unit_days, unit)}{which}")  # fmt: skip
     if groups is not None:
         test = tte.compare(data, groups)
         if test is not None:
             sizes = ", ".join(f"{r.group} n = {r.n}" for r in test.table.itertuples())
             st.markdown(
-                f"Log-rank test: χ² = {test.statistic:.2f} on {test.df} df, p = {test.p_value:.2f} "
-                f"({sizes})."
+                f"Log-rank test{which}: χ² = {test.statistic:.2f} on {test.df} df, "
+                f"p = {test.p_value:.2f} ({sizes})."
             )
+            if reconstructed:
+                spread = db.logrank_ensemble(tuple(pids), endpoint, t0, group)
+                st.warning(
+                    "**The published data cannot answer this comparison.** The paper does not say "
+                    "which patient had which time, and every reconstruction fits its figures equally "
+                    f"well: {tte.ensemble_p_text(spread)}. Do not read the p-value above as evidence.",
+                    icon=":material/warning:",
+                )
         small = tte.small_groups(tte.split_by_group(data, groups))
         if small:
             st.warning(
@@ -108,9 +109,17 @@ tab_s, tab_r, tab_c, tab_sw, tab_k = st.tabs(
     ]  # fmt: skip
 )
 with tab_s:
-    km_section("survival", reference("median_followup_months", "median follow-up"), "km_survival")
+    km_section("survival", [], "km_survival")
 with tab_r:
-    km_section("relief", reference("median_relief_months", "median relief"), "km_relief")
+    refs = tte.literature_reference(
+        lit, "gerontopoulos2020", "median_relief_months", "Gerontopoulos 2020 median relief"
+    )
+    km_section("relief", refs, "km_relief")
+    st.caption(
+        "Duration of relief is counted from maximum response (PlexRT's reading of the paper's "
+        "'after their maximal response'); death and last contact censor. The Gerontopoulos 2020 "
+        "line is their median as quoted in Sanuki 2022; their time zero is not stated."
+    )
 with tab_c:
     rd = tte.relief_data(events, pids)
     if rd.empty:
@@ -123,9 +132,8 @@ with tab_c:
             event_name="relapse of pain", competing_name="death before relapse",
             title="Cumulative incidence of pain relapse (death competing)",
             x_title=f"{unit.capitalize()} from maximum response",
-            footnote=f"{cohort_line} · n = {len(rd)} assessable patients, "
-            f"{int((rd['code'] == 1).sum())} relapses, {int((rd['code'] == 2).sum())} deaths before "
-            f"relapse<br>{cif.method_note}",
+            footnote=f"{cohort_line} · n = {len(rd)} assessable patients, {cif.n_events} relapses, "
+            f"{cif.n_competing} deaths before relapse<br>{cif.method_note}",
         )  # fmt: skip
         widgets.chart(fig, "cif")
         st.markdown(
@@ -153,8 +161,8 @@ with tab_k:
                 a.markdown(f"**A:** {k.source_a}")
                 b.markdown(f"**B:** {k.source_b}")
                 st.markdown(f":material/gavel: {k.dropped}")
-        held = int(checks["holds"].sum())
-        st.markdown(f"**Published constraints and rules: {held} of {len(checks)} hold** in the stored "
+        held, total = tte.checks_held(checks)
+        st.markdown(f"**Published constraints and rules: {held} of {total} hold** in the stored "
                     "default reconstruction (dropped ones are the conflicts above).")  # fmt: skip
         st.dataframe(checks, hide_index=True, width="stretch",
                      column_config={"holds": st.column_config.CheckboxColumn("holds"),

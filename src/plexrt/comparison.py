@@ -44,6 +44,15 @@ TABLE_ROWS = (
 )
 
 
+FOREST_NOTE = (
+    "Exact (Clopper–Pearson) 95% CI per series; denominators in the series' own unit (sites or "
+    "patients); the PlexRT row is never pooled."
+)
+NO_POOL_NOTE = (
+    "No pooled estimate: fewer than two published series in the selection report this figure "
+    "(one series is not a pool). Add populations or series above to pool."
+)
+
 TABLE_LABELS = {col: label for label, col, _ in TABLE_ROWS}
 
 
@@ -102,12 +111,23 @@ def plexrt_series(
     for col in ("median_relief_months", "median_followup_months", "median_survival_months"):
         rec[col] = (medians or {}).get(col)
         if medians is not None and col in medians:
-            display[col] = median_display(rec[col], (median_cis or {}).get(col), reconstructed)
+            display[col] = (
+                median_display(rec[col], (median_cis or {}).get(col), reconstructed)
+                + f"; {ESTIMATORS[col]}"
+            )
     if definition.kind == "icpre" and rec["responders"] is None and len(df):
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]
     rec["_display"] = display
     return rec
+
+
+# How PlexRT's medians are estimated and from which time zero (published series rarely say).
+ESTIMATORS = {
+    "median_relief_months": "Kaplan–Meier from maximum response",
+    "median_followup_months": "reverse Kaplan–Meier from RT completion",
+    "median_survival_months": "Kaplan–Meier from RT completion",
+}
 
 
 def median_display(value, ci, reconstructed: bool) -> str:
@@ -154,13 +174,15 @@ def side_by_side(records: list[dict], labels: list[str]) -> pd.DataFrame:
 def forest_rows(
     records: list[dict], labels: list[str], measure: str = "responders"
 ) -> pd.DataFrame:
-    """label, events, total, population, is_plexrt -- total = sites when reported, else patients."""
+    """label (with its unit), events, total, population, is_plexrt -- total = sites when
+    reported, else patients."""
     rows = []
     for rec, label in zip(records, labels, strict=True):
-        total = rec.get("n_sites") if not _missing(rec.get("n_sites")) else rec.get("n_patients")
+        per_site = not _missing(rec.get("n_sites"))
+        total = rec.get("n_sites") if per_site else rec.get("n_patients")
         rows.append(
             {
-                "label": label,
+                "label": f"{label} · {'sites' if per_site else 'patients'}",
                 "events": None if _missing(rec.get(measure)) else int(rec[measure]),
                 "total": None if _missing(total) else int(total),
                 "population": rec.get("population"),
@@ -173,11 +195,29 @@ def forest_rows(
 
 
 def pool(data: pd.DataFrame):
-    """Random-effects pool of the literature rows of ``forest_data`` output (PlexRT kept out)."""
+    """Random-effects pool of the literature rows of ``forest_data`` output (PlexRT kept out);
+    None when fewer than two published series are drawn (one series is not a pool)."""
     lit_rows = data[~data["is_plexrt"].astype(bool)]
-    if lit_rows.empty:
+    if len(lit_rows) < 2:
         return None
     return lit.pool_proportions(lit_rows["events"].tolist(), lit_rows["total"].tolist())
+
+
+def definition_warning(records: list[dict], labels: list[str]) -> str | None:
+    """A plain warning when the series drawn define response differently (or not at all)."""
+    defs = {}
+    for rec, label in zip(records, labels, strict=True):
+        if rec.get("series_key") == PLEXRT_KEY or _missing(rec.get("responders")):
+            continue
+        d = rec.get("response_definition")
+        defs[label] = "not reported" if _missing(d) else str(d)
+    if len(set(defs.values())) <= 1:
+        return None
+    return (
+        "These series define response differently: "
+        + "; ".join(f"{k}: {v}" for k, v in defs.items())
+        + ". A pooled figure mixes these definitions."
+    )
 
 
 def duration_rows(

@@ -608,27 +608,37 @@ def _days(x: float) -> str:
 
 
 def _relief(rec: dict[str, Any]) -> tuple[float, str]:
-    """(relief_days, note) for one patient's event row."""
+    """(relief_days, note) for one patient's event row.
+
+    Only published (or imported) facts are shown per patient at the board: a reconstructed
+    duration is a draw that fits the series' aggregates, not this patient's history, so it is
+    not shown; what the paper does say (e.g. that the patient relapsed) still is.
+    """
     assessable = rec.get("assessable_for_relief")
     if _is_blank(assessable):
         return math.nan, "relief duration unknown"
+    if _reconstructed(rec, "assessable_for_relief", "relief_days", "relief_event"):
+        relapse, src = rec.get("relapse"), rec.get("relapse_source")
+        if not _is_blank(src) and src != "reconstructed" and not _is_blank(relapse):
+            where = f" ({str(src).replace('_', ' ')})"
+            if bool(relapse):
+                return (
+                    math.nan,
+                    f"relapsed after maximum response{where}; timing not published per patient",
+                )
+            return math.nan, f"no relapse reported{where}; duration not published per patient"
+        return math.nan, "not published per patient"
     if not bool(assessable):
-        suffix = " (reconstructed)" if _reconstructed(rec, "assessable_for_relief") else ""
-        return math.nan, f"not assessable{suffix}"
+        return math.nan, "not assessable"
     days, event = rec.get("relief_days"), rec.get("relief_event")
-    suffix = (
-        " (reconstructed)"
-        if _reconstructed(rec, "relief_days", "relief_event", "assessable_for_relief")
-        else ""
-    )
     if _is_blank(days):
-        return math.nan, f"relief duration unknown{suffix}"
+        return math.nan, "relief duration unknown"
     days = float(days)
     if _is_blank(event):
-        return days, f"relief {_days(days)} days, end of relief unknown{suffix}"
+        return days, f"relief {_days(days)} days, end of relief unknown"
     if int(event) == 1:
-        return days, f"relapse at {_days(days)} days{suffix}"
-    return days, f"relief ≥ {_days(days)} days, censored{suffix}"
+        return days, f"relapse at {_days(days)} days"
+    return days, f"relief ≥ {_days(days)} days, censored"
 
 
 def _checked_k(k: Any) -> int:

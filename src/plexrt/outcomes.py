@@ -172,3 +172,12 @@ def analgesic_table(analgesics: pd.DataFrame, table: str = "cdc2022") -> pd.Data
             }
         )
     return pd.DataFrame(rows, columns=["course_id", "opioids", "non_opioids", "omed_mg"])
+
+
+def bound_proportions(bounds: response.IcpreBounds, method: str = "exact"):
+    """The lowest and highest responder counts of an ICPRE range, each as a proportion with its
+    interval (the range itself is not a confidence interval)."""
+    n = bounds.n_sites
+    return proportion(bounds.responders_min, n, method), proportion(
+        bounds.responders_max, n, method
+    )

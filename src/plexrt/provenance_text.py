@@ -27,3 +27,9 @@ NOT_PUBLISHED = (
     "the four patients with grade 1 diarrhoea are not named.",
     "**No performance status, target volumes or imaging response** per site.",
 )
+
+
+def source_counts(provenance) -> list[tuple[str, int]]:
+    """[(source in words, number of stored values)] in SOURCE_LABELS order, zeros left out."""
+    counts = provenance["source"].value_counts()
+    return [(label, int(counts[k])) for k, label in SOURCE_LABELS.items() if counts.get(k, 0)]

@@ -165,10 +165,12 @@ class Definition:
     def label(self) -> str:
         """One line for a chart legend or a select box."""
         if self.kind == "paper":
-            return "Sanuki 2022: improvement = NRS fall ≥2; complete = NRS 0 at end of RT"
+            return (
+                "Sanuki 2022: improvement = NRS fall ≥2; complete = NRS 0 at end of RT (any fall)"
+            )
         if self.kind == "threshold":
             pts = "point" if self.k == 1 else "points"
-            return f"What-if: improvement = NRS fall ≥{self.k} {pts}; complete = NRS 0"
+            return f"What-if: improvement = NRS fall ≥{self.k} {pts}; complete = NRS 0 (any fall)"
         return "ICPRE 2012: pain score and oral morphine equivalent dose"
 
     @property
@@ -180,7 +182,9 @@ class Definition:
                 "morphine equivalent dose (OMED); partial = pain down ≥2 without an OMED increase, "
                 "or OMED down ≥25% without more pain; progression = pain up ≥2 with unchanged OMED, "
                 "or OMED up ≥25% with pain unchanged or up 1; anything else indeterminate. "
-                "Responders = complete + partial. OMED factors are population estimates."
+                "Responders = complete + partial. By the literal wording, pain up ≥2 together with "
+                "OMED up ≥25% is indeterminate. ICPRE assesses response 1–3 months after RT; "
+                "Sanuki 2022 scored pain at RT completion. OMED factors are population estimates."
             )
         k = self.k
         source = "Sanuki 2022" if self.kind == "paper" else f"What-if threshold of {k}"

@@ -27,14 +27,17 @@ _COLS = {
 }
 
 
-def cohort_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The cohort table as shown (and as downloaded): readable headers, regimen as '39 Gy/13'."""
+def cohort_table(df: pd.DataFrame, disputes: dict[str, str] | None = None) -> pd.DataFrame:
+    """The cohort table as shown (and as downloaded): readable headers, regimen as '39 Gy/13';
+    with ``disputes`` a last column names the recorded discrepancies about each site."""
     out = df.copy()
     out["regimen"] = [
         f"{d:g} Gy/{int(n)}" for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
     ]
     out["intent"] = out["intent"].map(lambda v: INTENT_LABELS.get(v, v))
     out = out[list(_COLS)].rename(columns=_COLS)
+    if disputes is not None:
+        out["Disputed in the paper"] = [disputes.get(c, "") for c in df["course_id"]]
     return out
 
 
@@ -86,3 +89,18 @@ SIMILAR_COLUMNS = {
 def similar_table(top: pd.DataFrame) -> pd.DataFrame:
     """The most similar sites as shown at the board."""
     return top[list(SIMILAR_COLUMNS)].rename(columns=SIMILAR_COLUMNS)
+
+
+def dispute_notes(discrepancies: pd.DataFrame, columns: tuple[str, ...] = ()) -> dict[str, str]:
+    """{course_id: 'X1, X2'} for the sites a recorded discrepancy names, e.g. 'courses.dose_gy/
+    fractions (5.1)'; restricted to discrepancies about the given columns when any are given."""
+    import re
+
+    out: dict[str, list[str]] = {}
+    for r in discrepancies.itertuples():
+        affects = str(r.affects or "")
+        if columns and not any(c in affects for c in columns):
+            continue
+        for cid in re.findall(r"\b(\d+\.\d+)\b", affects):
+            out.setdefault(cid, []).append(r.discrepancy_id)
+    return {k: ", ".join(v) for k, v in out.items()}

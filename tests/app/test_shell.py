@@ -94,7 +94,7 @@ def test_empty_cohort_message(app):
 def test_data_page_shows_discrepancies_and_provenance(app):
     at = app().run()
     at.switch_page("pages/data.py").run()
-    assert any("contradicts itself in **15 places**" in m.value for m in at.markdown)
+    assert any("**19 places** where the paper contradicts itself" in m.value for m in at.markdown)
     texts = " ".join(m.value for m in at.markdown)
     assert "**X1 · Dose of patient 5**" in texts
     assert "21 Gy in 7 fractions" in texts and "12 Gy in 4 fractions" in texts

@@ -164,11 +164,14 @@ def test_plexrt_series_medians_and_display(cohort):
     assert rec["median_survival_months"] == 5.94
     assert rec["median_followup_months"] is None  # not passed: not reported
     d = rec["_display"]
-    assert (
-        d["median_relief_months"] == "not reached (95% CI 1.4 to not reached; reconstructed times)"
+    # each PlexRT median names its estimator and time zero (published series rarely do)
+    assert d["median_relief_months"] == (
+        "not reached (95% CI 1.4 to not reached; reconstructed times); "
+        "Kaplan–Meier from maximum response"
     )
-    assert (
-        d["median_survival_months"] == "5.9 months (95% CI 1.3 to not reached; reconstructed times)"
+    assert d["median_survival_months"] == (
+        "5.9 months (95% CI 1.3 to not reached; reconstructed times); "
+        "Kaplan–Meier from RT completion"
     )
     assert "median_followup_months" not in d
 
@@ -269,12 +272,17 @@ def _records(cohort, literature, definition=PAPER):
     return recs, ["PlexRT", *[cmp.short_label(r) for r in lit]]
 
 
+def _by_name(rows: pd.DataFrame) -> pd.DataFrame:
+    """Index forest rows by series name (labels end in ' · sites' / ' · patients')."""
+    return rows.assign(label=rows["label"].str.rsplit(" · ", n=1).str[0]).set_index("label")
+
+
 def test_forest_rows_totals(cohort, literature):
     recs, labels = _records(cohort, literature)
     extra = {"series_key": "user-x2021-abc123", "population": "lumbosacral_plexopathy",
              "n_patients": 8, "n_sites": 9, "responders": 7, "complete_responders": 2}  # fmt: skip
     nothing = {"series_key": "user-y2022-abc123", "n_patients": None, "n_sites": None}
-    rows = cmp.forest_rows([*recs, extra, nothing], [*labels, "X", "Y"]).set_index("label")
+    rows = _by_name(cmp.forest_rows([*recs, extra, nothing], [*labels, "X", "Y"]))
     assert list(rows.columns) == ["events", "total", "population", "is_plexrt"]
     assert (rows.loc["PlexRT", "events"], rows.loc["PlexRT", "total"]) == (12, 12)  # sites
     assert bool(rows.loc["PlexRT", "is_plexrt"]) is True
@@ -290,7 +298,7 @@ def test_forest_rows_totals(cohort, literature):
     assert rows.loc["Stevens 1990", "total"] == 4
     assert pd.isna(rows.loc["Y", "total"])
     complete = cmp.forest_rows([*recs, extra], [*labels, "X"], "complete_responders")
-    complete = complete.set_index("label")
+    complete = _by_name(complete)
     assert complete.loc["PlexRT", "events"] == 9
     assert complete.loc["X", "events"] == 2
     assert pd.isna(complete.loc["Gerontopoulos 2020", "events"])
@@ -305,14 +313,14 @@ def test_forest_rows_all_missing_stay_none():
 
 def test_forest_rows_keep_none_beside_counts(cohort, literature):
     recs, labels = _records(cohort, literature)
-    rows = cmp.forest_rows(recs, labels).set_index("label")
+    rows = _by_name(cmp.forest_rows(recs, labels))
     assert rows.loc["Stevens 1990", "events"] is None
     assert isinstance(rows.loc["PlexRT", "events"], int | np.integer)
 
 
 def test_forest_rows_icpre_plexrt_events_unknown(cohort, literature):
     recs, labels = _records(cohort, literature, ICPRE)
-    rows = cmp.forest_rows(recs, labels).set_index("label")
+    rows = _by_name(cmp.forest_rows(recs, labels))
     assert pd.isna(rows.loc["PlexRT", "events"])
     assert rows.loc["PlexRT", "total"] == 12
 
@@ -402,3 +410,25 @@ def test_duration_rows_empty_when_nothing_reported(literature):
     assert list(rows.columns) == [
         "label", "measure", "value", "low", "high", "is_plexrt", "reconstructed",
     ]  # fmt: skip
+
+
+def test_forest_labels_carry_their_unit_and_one_series_is_not_pooled(con, cohort):
+    lit = store.literature(con).set_index("series_key")
+    recs = [cmp.plexrt_series(cohort, PAPER), lit.loc["gerontopoulos2020"].to_dict()]
+    recs[1]["series_key"] = "gerontopoulos2020"
+    rows = cmp.forest_rows(recs, ["PlexRT", "Gerontopoulos 2020"])
+    assert list(rows["label"]) == ["PlexRT · sites", "Gerontopoulos 2020 · patients"]
+    from plexrt.charts import literature as lit_charts
+
+    data = lit_charts.forest_data(rows)
+    assert cmp.pool(data) is None  # one published series: no diamond
+
+
+def test_definition_warning(con):
+    lit = store.literature(con).set_index("series_key")
+    g = {**lit.loc["gerontopoulos2020"].to_dict(), "series_key": "gerontopoulos2020"}
+    s = {**lit.loc["shindo2024"].to_dict(), "series_key": "shindo2024"}
+    assert cmp.definition_warning([g], ["G"]) is None
+    text = cmp.definition_warning([g, s], ["G", "S"])
+    assert text.startswith("These series define response differently: G: significant pain relief")
+    assert "S: ICPRE 2012" in text

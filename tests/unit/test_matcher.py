@@ -264,6 +264,7 @@ def test_relief_notes_from_a_hand_made_events_frame(cohort, like_10_1):
                 "assessable_for_relief_source": "results_text",
                 "relief_days_source": "reconstructed",
                 "relief_event_source": "results_text",
+                "relapse_source": "results_text",
             },
             # patient 7: real (imported) times -> no "(reconstructed)"
             {
@@ -290,12 +291,17 @@ def test_relief_notes_from_a_hand_made_events_frame(cohort, like_10_1):
         ]
     )
     top = _by_site(most_similar(like_10_1, cohort, events=events, k=7))
-    assert top.loc["10.1", "relief_note"] == "relief ≥ 70 days, censored (reconstructed)"
-    assert top.loc["10.1", "relief_days"] == 70.0
-    assert top.loc["1.1", "relief_note"] == "not assessable (reconstructed)"
-    assert top.loc["1.2", "relief_note"] == "not assessable (reconstructed)"
+    # reconstructed per-patient durations are not shown at the board (not this patient's history)
+    assert top.loc["10.1", "relief_note"] == "not published per patient"
+    assert math.isnan(top.loc["10.1", "relief_days"])
+    assert top.loc["1.1", "relief_note"] == "not published per patient"
+    assert top.loc["1.2", "relief_note"] == "not published per patient"
     assert math.isnan(top.loc["1.1", "relief_days"])
-    assert top.loc["4.1", "relief_note"] == "relapse at 76 days (reconstructed)"
+    # what the paper does say is kept: patient 4 relapsed (Results); the timing is reconstructed
+    assert top.loc["4.1", "relief_note"] == (
+        "relapsed after maximum response (results text); timing not published per patient"
+    )
+    assert math.isnan(top.loc["4.1", "relief_days"])
     assert top.loc["7.1", "relief_note"] == "relief ≥ 151 days, censored"
     assert top.loc["9.1", "relief_note"] == "not assessable"
     # patient 11 has no event row: unknown, not invented
@@ -303,17 +309,20 @@ def test_relief_notes_from_a_hand_made_events_frame(cohort, like_10_1):
     assert math.isnan(top.loc["11.1", "relief_days"])
 
 
-def test_relief_notes_from_the_store_say_reconstructed(con, cohort, like_10_1):
+def test_relief_notes_from_the_store_never_show_reconstructed_values(con, cohort, like_10_1):
     events = store.events(con)
-    top = most_similar(like_10_1, cohort, events=events, k=12)
-    flags = events.set_index("patient_id")
-    for rec in top.itertuples():
-        f = flags.loc[rec.patient_id]
-        reconstructed = (
-            f["relief_days_source"] == "reconstructed"
-            or f["assessable_for_relief_source"] == "reconstructed"
-        )
-        assert rec.relief_note.endswith("(reconstructed)") == reconstructed
+    top = most_similar(like_10_1, cohort, events=events, k=12).set_index("course_id")
+    # every relief value in the bundled store is reconstructed: none is shown as a number
+    assert top["relief_days"].isna().all()
+    # the two relapses the Results name (urachal = patient 4, rectal = patient 8) stay visible
+    assert top.loc["4.1", "relief_note"].startswith(
+        "relapsed after maximum response (results text)"
+    )
+    assert top.loc["8.1", "relief_note"].startswith(
+        "relapsed after maximum response (results text)"
+    )
+    # patient 5: the narrative says pain-free; the duration is not published
+    assert top.loc["5.1", "relief_note"].startswith("no relapse reported (case narrative)")
 
 
 def test_most_similar_without_events_and_bad_arguments(cohort, like_10_1):

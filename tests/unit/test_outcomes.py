@@ -115,3 +115,11 @@ def test_literature_schema_matches_columns(con):
     from plexrt.literature import COLUMN_NAMES
 
     assert list(store.literature(con).columns) == list(COLUMN_NAMES)
+
+
+def test_bound_proportions(sites):
+    s = outcomes.summarise(sites, Definition("icpre"), "exact", sites, AGG)
+    lo, hi = outcomes.bound_proportions(s.icpre_bounds)
+    # 8/12: Clopper-Pearson 0.349-0.901 (R binom.test(8, 12)); 12/12: 0.025^(1/12) = 0.735 to 1
+    assert (lo.k, lo.n, round(lo.low, 3), round(lo.high, 3)) == (8, 12, 0.349, 0.901)
+    assert (hi.k, round(hi.low, 3), hi.high) == (12, 0.735, 1.0)

@@ -158,3 +158,24 @@ def test_filtered_cohort(con):
     psoas_pall = store.cohort(con, CohortFilter(muscles=("psoas",), intents=("palliative",)))
     # Table 1: psoas & P = 1.1, 1.2, 4, 7, 9, 10
     assert list(psoas_pall["course_id"]) == ["1.1", "1.2", "4.1", "7.1", "9.1", "10.1"]
+
+
+def test_summary_nrs_and_age_by_hand(sites):
+    s = cohort.summarise(sites)
+    # NRS before sorted: 3 3 4 4 4 4 5 8 8 8 8 9 -> median (4 + 5) / 2 = 4.5; sum 68 -> mean 5.667
+    assert s.median_nrs_before == 4.5
+    assert s.mean_nrs_before == pytest.approx(68 / 12)
+    # NRS after: nine 0s, 3, 3, 1 -> median 0; sum 7 -> mean 0.583
+    assert s.median_nrs_after == 0
+    assert s.mean_nrs_after == pytest.approx(7 / 12)
+    assert (s.age_min, s.age_max) == (44, 80)
+
+
+def test_provenance_source_counts(con):
+    from plexrt.provenance_text import source_counts
+
+    prov = store.provenance(con)
+    counts = dict(source_counts(prov))
+    assert sum(counts.values()) == len(prov)
+    assert counts["Table 1"] == int((prov["source"] == "table1").sum())
+    assert "imported per-patient data" not in counts  # zero counts are left out

@@ -664,3 +664,50 @@ def test_bundled_swimmer_sites_flag_second_course_of_patient_1(bundled):
     src = course_events.set_index("course_id")["rt_start_day_source"]
     assert flags == {c: src[c] == "reconstructed" for c in ("1.1", "1.2")}
     assert not flags["1.1"]  # the first course starts on day 0 by definition
+
+
+def test_checks_held_and_event_counts(con):
+    checks = store.reconstruction_checks(con)
+    held, total = tte.checks_held(checks)
+    assert total == len(checks) and held == int((checks["holds"] == True).sum())  # noqa: E712
+    assert held < total  # the dropped constraints (conflicts) do not hold
+    data = tte.survival_data(store.events(con), [str(i) for i in range(1, 12)])
+    assert tte.event_counts(data) == (11, 8)  # 11 patients, 8 deaths (Results)
+
+
+def test_ensemble_p_spread_and_literature_reference(con):
+    import numpy as np
+
+    assert tte.ensemble_p_text(np.array([])) == "no reconstruction allows the test"
+    p = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    # numpy linear quantiles: 5% -> 0.1 + 0.04*0.25... computed by numpy itself as the reference
+    lo, med, hi = np.quantile(p, [0.05, 0.5, 0.95])
+    assert tte.ensemble_p_text(p) == (
+        f"across 5 reconstructions p ranges {lo:.2f}–{hi:.2f} (5th–95th percentile; median {med:.2f})"
+    )
+    lit = store.literature(con)
+    ref = tte.literature_reference(lit, "gerontopoulos2020", "median_relief_months", "G")
+    assert ref == [(3.5 * 30.4375, "G ≈ 3.5 mo")]
+    assert tte.literature_reference(lit, "gerontopoulos2020", "median_survival_months", "G") == []
+    assert tte.literature_reference(lit, "nosuch", "median_relief_months", "G") == []
+
+
+def test_compare_ensemble_on_hand_made_draws():
+    import pandas as pd
+
+    groups = pd.Series({"1": "a", "2": "a", "3": "b", "4": "b"})
+
+    def draw(days):
+        return pd.DataFrame(
+            {
+                "patient_id": ["1", "2", "3", "4"],
+                "rt_end_day": [0, 0, 0, 0],
+                "last_contact_day": days,
+                "death": [True, True, True, True],
+            }
+        )
+
+    draws = [draw([10, 20, 30, 40]), draw([30, 40, 10, 20])]
+    p = tte.compare_ensemble(draws, ["1", "2", "3", "4"], "survival", "completion", groups)
+    # the two draws are mirror images: the same chi-square, the same p
+    assert len(p) == 2 and p[0] == pytest.approx(p[1])

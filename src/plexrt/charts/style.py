@@ -58,7 +58,7 @@ def apply(
     """
     fs = font_sizes(present)
     if footnote:
-        footnote = wrap_footnote(footnote, 95 if present else 150)
+        footnote = wrap_footnote(footnote, 95 if present else 120)
     n_foot_lines = footnote.count("<br>") + 1 if footnote else 0
     # room for tick labels and the axis title, then the footnote lines
     bottom = (100 if present else 70) + n_foot_lines * (fs["footnote"] + 6)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from plexrt import board, exports, matcher
+from plexrt import timetoevent as tte
 from plexrt.charts import board as marks
 from plexrt.charts import pain as pain_charts
 from plexrt.export import safe_csv
@@ -237,8 +238,8 @@ def _report(inp: board.BoardInput, slides, today: str) -> str:
     if inp.reconstructed:
         notes.append(
             "Time-to-event figures use a seeded reconstruction of unpublished per-patient times "
-            f"that satisfies the published aggregates; {int(checks['holds'].sum())} of "
-            f"{len(checks)} constraints hold; conflicts are listed under Time to event."
+            "that satisfies the published aggregates; {} of {} constraints hold; conflicts are "
+            "listed under Time to event.".format(*tte.checks_held(checks))
         )
     return exports.html_report(
         "PlexRT report · radiotherapy for malignant lumbosacral plexopathy",

@@ -176,3 +176,11 @@ def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version:
     from plexrt import board
 
     return board.slides(board_input(flt, resp_key), present=present)
+
+
+@st.cache_data(show_spinner="Repeating the test on 200 reconstructions…")
+def logrank_ensemble(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
+    from plexrt import timetoevent as tte
+
+    groups = tte.patient_groups(all_sites(), by)
+    return tte.compare_ensemble(ensemble_events(), list(patient_ids), endpoint, time_zero, groups)

@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-DB     ?= data/plexrt.duckdb
+DB     ?= $(or $(PLEXRT_DB),data/plexrt.duckdb)
 PORT   ?= 8501
 
 .PHONY: run test setup db chromium lint bench clean
@@ -15,11 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# Rebuilt whenever a source file or the schema is newer than the database.
-$(DB): $(STAMP) $(shell find data -name '*.csv') src/plexrt/schema.sql
-	$(VENV)/bin/plexrt build-db --db $(DB)
-
-db: $(DB)
+# Rebuilt when missing or built from other data files or code (fingerprint in the file).
+db: $(STAMP)
+	$(VENV)/bin/plexrt build-db --if-stale --db $(DB)
 
 run: db
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \

@@ -24,7 +24,8 @@ PAGES = [
 page = st.navigation(PAGES)
 with guarded("the cohort filters"):
     flt = sidebar.render()
-    if not sidebar.presenting():
+    # Presentation mode exists on the board page only; elsewhere the banner always shows.
+    if not (page.url_path == "board" and sidebar.presenting()):
         sidebar.banner(flt)
 shell.enter()
 try:

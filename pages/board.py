@@ -4,14 +4,16 @@ from datetime import date
 
 import streamlit as st
 
-from plexrt import board, matcher
+from plexrt import board, matcher, response
 from plexrt.ui import boardview, db, shell, sidebar, widgets
 
 shell.require()
 
 flt = sidebar.current_filter()
 df = db.cohort(flt)
-resp = st.session_state.get("pp_resp", "paper")
+DEFS = {key: d.label for key, d in response.DEFINITIONS.items()}
+resp = st.session_state.get("pp_resp", st.query_params.get("resp", "paper"))
+resp = resp if resp in DEFS else "paper"
 inp = db.board_input(flt, resp)
 if boardview.presenting():
     boardview.presentation_view(inp, db.board_slides(flt, resp))
@@ -19,6 +21,7 @@ if boardview.presenting():
 
 st.title("Tumour board")
 boardview.presentation_toggle()
+widgets.page_choice("resp", "Response definition on the board's charts", DEFS, "paper")
 st.caption(board.header_line(inp))
 tab_case, tab_export = st.tabs(["Case at the board", "Exports"])
 
@@ -65,6 +68,7 @@ with tab_case:
         boardview.case_results(case, df, inp)
     elif case is not None:
         widgets.empty_cohort()
+    boardview.saved_cases()
 
 with tab_export:
     boardview.export_panel(inp, db.board_slides(flt, resp), date.today().isoformat())

@@ -7,6 +7,7 @@ from plexrt import literature as lit
 from plexrt.charts import literature as charts
 from plexrt.export import safe_csv
 from plexrt.ui import db, forms, shell, sidebar, widgets
+from plexrt.userdata import UserDataBusy
 
 shell.require()
 
@@ -23,7 +24,7 @@ plexrt = comparison.plexrt_series(
     df, definition, medians.values, flt.describe(), medians.cis, medians.reconstructed
 )
 records = [plexrt, *published.to_dict("records")]
-labels = ["PlexRT (this cohort)", *[comparison.short_label(r) for r in records[1:]]]
+labels = comparison.series_labels(records)
 cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique() if len(df) else 0)
 
 pops = {k: v for k, v in lit.POPULATIONS.items() if k in set(published["population"].dropna())}
@@ -103,7 +104,10 @@ with tab_d:
             + "."
         )
 with tab_add:
-    forms.series_editor(db.user_store())
+    try:
+        forms.series_editor(db.user_store())
+    except UserDataBusy as exc:
+        st.warning(str(exc), icon=":material/lock:")
     all_rows = published
     st.download_button(
         "Download all series (CSV)",

@@ -4,7 +4,13 @@
 set -euo pipefail
 PY="${1:-python3.11}"
 VENV="${2:-.venv}"
-if [ -x "$VENV/bin/python" ]; then exit 0; fi
+if [ -x "$VENV/bin/python" ]; then
+  if "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+    exit 0
+  fi
+  echo "$VENV is not a Python 3.11 environment: recreating it."
+  rm -rf "$VENV"
+fi
 if ! command -v "$PY" >/dev/null 2>&1; then
   echo "PlexRT needs $PY (Debian: apt-get install python3.11 python3.11-venv)" >&2
   exit 1

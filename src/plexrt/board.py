@@ -127,7 +127,7 @@ def _records(inp: BoardInput):
     )
     lit = inp.literature[inp.literature["population"].isin(comparison.DEFAULT_POPULATIONS)]
     records = [plexrt, *lit.to_dict("records")]
-    labels = ["PlexRT (this cohort)", *[comparison.short_label(r) for r in records[1:]]]
+    labels = comparison.series_labels(records)
     return records, labels, med
 
 

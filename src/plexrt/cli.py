@@ -11,6 +11,11 @@ from plexrt.sources import DataError
 
 
 def _build(args) -> int:
+    if args.if_stale:
+        db = args.db or store.default_db_path()
+        if store.is_current(db, args.data):
+            print(f"{db} is up to date")
+            return 0
     try:
         report = store.build_db(args.data, args.db)
     except DataError as exc:
@@ -21,6 +26,12 @@ def _build(args) -> int:
         return 2
     except OSError as exc:
         print(f"plexrt build-db: {exc}; nothing was changed.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 -- a message, never a traceback, for a failed build
+        print(
+            f"plexrt build-db: the build failed ({type(exc).__name__}: {exc}); nothing was changed.",
+            file=sys.stderr,
+        )
         return 1
     print(report)
     return 0
@@ -50,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=None,
         help="database file (default: $PLEXRT_DB or data/plexrt.duckdb)",
+    )
+    b.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="build only when the file is missing or was built from other data or code",
     )
     b.set_defaults(func=_build)
     e = sub.add_parser("export", help="write course_summary as CSV")

@@ -70,6 +70,22 @@ def short_label(row) -> str:
     return str(row.get("citation") or key)[:40]
 
 
+def unique_labels(labels: list[str]) -> list[str]:
+    """Labels made unique for display ('Smith 2020 (added)', 'Smith 2020 (added) [2]'): two
+    series by the same first author and year must both be shown, never refused."""
+    seen: dict[str, int] = {}
+    out = []
+    for lab in labels:
+        seen[lab] = seen.get(lab, 0) + 1
+        out.append(lab if seen[lab] == 1 else f"{lab} [{seen[lab]}]")
+    return out
+
+
+def series_labels(records: list[dict]) -> list[str]:
+    """Display labels of [PlexRT record, *published records], unique."""
+    return unique_labels(["PlexRT (this cohort)", *[short_label(r) for r in records[1:]]])
+
+
 def plexrt_series(
     df: pd.DataFrame,
     definition: Definition,

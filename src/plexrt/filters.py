@@ -212,12 +212,14 @@ def from_query_params(
             attr = set_attr or "exclude"
             known = getattr(options, "course_ids" if attr == "exclude" else attr)
             chosen, bad = [], []
-            for item in (v.strip() for v in value.split(",") if v.strip()):
+            for item in dict.fromkeys(v.strip() for v in value.split(",") if v.strip()):
                 (chosen if item in known else bad).append(item)
             if bad:
+                shown = ", ".join(repr(_clip(b)) for b in bad[:10])
+                more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
                 notices.append(
-                    f"Ignored {key} value(s) {', '.join(repr(_clip(b)) for b in bad)}: "
-                    f"not in the data (known: {', '.join(known)})."
+                    f"Ignored {key} value(s) {shown}{more}: not in the data "
+                    f"(known: {_clip(', '.join(known), 200)})."
                 )
             if chosen:
                 kw[attr] = tuple(dict.fromkeys(chosen))

@@ -110,6 +110,16 @@ SOURCE_COLUMNS: tuple[str, ...] = tuple(f"{c}_source" for c in FIGURE_COLUMNS)
 INTEGER_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "integer")
 NUMBER_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "number")
 _MEDIAN_COLUMNS = ("median_relief_months", "median_followup_months", "median_survival_months")
+# Plausibility limits for entered figures (a series of a million patients or a median of 50 years
+# is a typing error, and would not fit the store's integer columns either).
+MAX_COUNT = 1_000_000
+MAX_MONTHS = 600
+
+
+def _this_year() -> int:
+    import datetime
+
+    return datetime.date.today().year
 
 
 class LiteratureFileError(ValueError):
@@ -193,6 +203,20 @@ def _record_problems(record: Mapping[str, Any], *, require_n: bool) -> list[tupl
         v = parsed[name]
         if v is not None and v < 1:
             problems.append((name, f"must be a positive whole number, got {v}"))
+            parsed[name] = None
+        elif v is not None and v > MAX_COUNT:
+            problems.append((name, f"must be at most {MAX_COUNT:,}, got {v:,}"))
+            parsed[name] = None
+    year = parsed.get("year")
+    if year is not None and not 1900 <= year <= _this_year() + 1:
+        problems.append(
+            ("year", f"must be a publication year from 1900 to {_this_year() + 1}, got {year}")
+        )
+        parsed["year"] = None
+    for name in _MEDIAN_COLUMNS:
+        v = parsed[name]
+        if v is not None and v > MAX_MONTHS:
+            problems.append((name, f"must be at most {MAX_MONTHS} months, got {v:g}"))
             parsed[name] = None
     if (
         require_n

@@ -9,6 +9,7 @@ before anything is written.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,17 +102,17 @@ SERIES_FILES: tuple[FileSpec, ...] = (
             _c("series_id"),
             _c("course_id"),
             _c("patient_id"),
-            _c("course_no", "int", min=1),
+            _c("course_no", "int", min=1, max=50),
             _c("pain_at_presentation", required=False),
             _c("involved_muscle", choices=MUSCLES),
             _c("plexus_level", required=False, choices=("upper", "lower")),
             _c("laterality", required=False, choices=("left", "right", "bilateral")),
             _c("intent", choices=INTENTS),
-            _c("dose_gy", "float", positive=True),
-            _c("fractions", "int", positive=True),
+            _c("dose_gy", "float", positive=True, max=200),
+            _c("fractions", "int", positive=True, max=100),
             _c("nrs_before", "int", required=False, min=0, max=10),
             _c("nrs_after", "int", required=False, min=0, max=10),
-            _c("weeks_to_max_response", "int", required=False, min=0),
+            _c("weeks_to_max_response", "int", required=False, min=0, max=520),
         ),
         ("series_id", "course_id"),
     ),
@@ -123,7 +124,7 @@ SERIES_FILES: tuple[FileSpec, ...] = (
             _c("course_id"),
             _c("timepoint", choices=("baseline", "after")),
             _c("drug"),
-            _c("mg_per_day", "float", required=False, min=0),
+            _c("mg_per_day", "float", required=False, min=0, max=100000),
             _c("route", required=False),
             _c("is_opioid", "bool"),
         ),
@@ -255,7 +256,7 @@ def _parse(value: str, col: Col) -> tuple[object, str | None]:
             f = float(v)
         except ValueError:
             return None, f"'{v}' is not a whole number"
-        if f != int(f):
+        if not math.isfinite(f) or f != int(f):
             return None, f"'{v}' is not a whole number"
         out: object = int(f)
     elif col.kind == "float":
@@ -263,8 +264,8 @@ def _parse(value: str, col: Col) -> tuple[object, str | None]:
             out = float(v)
         except ValueError:
             return None, f"'{v}' is not a number"
-        if out != out:  # NaN
-            return None, f"'{v}' is not a number"
+        if not math.isfinite(out):
+            return None, f"'{v}' is not a finite number"
     elif col.kind == "bool":
         low = v.lower()
         if low not in ("true", "false", "1", "0", "yes", "no"):
@@ -279,7 +280,12 @@ def _parse(value: str, col: Col) -> tuple[object, str | None]:
             return None, f"{v} must be positive"
         lo, hi = col.min, col.max
         if (lo is not None and out < lo) or (hi is not None and out > hi):
-            rng = f"{lo:g}–{hi:g}" if lo is not None and hi is not None else f">= {lo:g}"
+            if lo is not None and hi is not None:
+                rng = f"{lo:g}–{hi:g}"
+            elif lo is not None:
+                rng = f">= {lo:g}"
+            else:
+                rng = f"<= {hi:g}"
             return None, f"{v} is outside the allowed range {rng}"
     return out, None
 
@@ -289,7 +295,8 @@ def read_file(path: Path, spec: FileSpec, label: str | None = None) -> tuple[pd.
     label = label or path.name
     problems: list[Problem] = []
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
+        # utf-8-sig: spreadsheets often save CSV with a byte-order mark
+        with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
             try:
                 header = [h.strip() for h in next(reader)]

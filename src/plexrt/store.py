@@ -46,20 +46,47 @@ def schema_sql() -> str:
     return resources.files("plexrt").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
-def schema_version() -> str:
-    """A fingerprint of the DDL: a store built with other DDL is out of date."""
+# What the stored values depend on besides the data files: the DDL and the code that derives,
+# validates and reconstructs values. A change to any of them makes a stored database out of date.
+_FINGERPRINTED = (
+    "schema.sql",
+    "sources.py",
+    "store.py",
+    "dose.py",
+    "response.py",
+    "reconstruct.py",
+)
+
+
+def schema_version(data_dir: Path | str | None = None) -> str:
+    """Fingerprint of the schema, the deriving code and the data files a store is built from."""
     import hashlib
 
-    return hashlib.sha256(schema_sql().encode("utf-8")).hexdigest()[:16]
+    h = hashlib.sha256()
+    pkg = resources.files("plexrt")
+    for name in _FINGERPRINTED:
+        h.update(name.encode())
+        h.update(pkg.joinpath(name).read_bytes())
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    if data_dir.is_dir():
+        for path in sorted(data_dir.rglob("*.csv")):
+            h.update(str(path.relative_to(data_dir)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
-def is_current(db_path: Path | str) -> bool:
-    """True when the file exists and was built with this version's schema."""
+def is_current(db_path: Path | str, data_dir: Path | str | None = None) -> bool:
+    """True when the file exists and was built by this code from these data files.
+
+    A file another process holds (locked) counts as current: it is in use, not stale.
+    """
     db_path = Path(db_path)
     if not db_path.exists():
         return False
     try:
         con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.IOException as exc:
+        return "lock" in str(exc).lower()
     except duckdb.Error:
         return False
     try:
@@ -68,7 +95,7 @@ def is_current(db_path: Path | str) -> bool:
         return False
     finally:
         con.close()
-    return bool(row) and row[0] == schema_version()
+    return bool(row) and row[0] == schema_version(data_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,6 +337,18 @@ def _read_literature(data_dir: Path) -> pd.DataFrame | None:
         ) from None
 
 
+def _remove_stale_temps(db_path: Path, older_than_s: float = 3600) -> None:
+    """Temporary files of builds that were killed (kill -9) and never cleaned up."""
+    import time
+
+    for tmp in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
+        try:
+            if time.time() - tmp.stat().st_mtime > older_than_s:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
 def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = None) -> BuildReport:
     """Build the store from a data folder into a temporary file, then rename it into place.
 
@@ -321,6 +360,7 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
     series, factors = read_data_folder(data_dir)
     literature = _read_literature(data_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(db_path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -348,7 +388,7 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
                         _insert(con, table, frame)
                     prov = pd.concat([prov, _event_provenance(sd, times)], ignore_index=True)
                 _insert(con, "provenance", prov)
-            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [schema_version()])
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [schema_version(data_dir)])
             con.execute("COMMIT")
             for table in ("series", "patients", "courses", "analgesics", "provenance"):
                 counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608

@@ -1,6 +1,6 @@
 """The user's own additions (literature series for now), kept apart from the bundled data.
 
-They live in a second DuckDB file (``$PLEXRT_USER_DB`` or ``data/user/plexrt-user.duckdb``) that
+They live in a second DuckDB file (``$PLEXRT_USER_DB``, else ``~/.local/share/plexrt/``) that
 ``plexrt build-db`` never touches. Each operation opens the file, works in one transaction and closes
 it, under a process-wide lock, so two browser sessions (threads) or two app processes take turns and
 neither loses a row. Opening an older file adds any column a newer PlexRT expects (never drops one).
@@ -23,7 +23,14 @@ import pandas as pd
 
 from plexrt import literature as lit
 
-DEFAULT_USER_DB = Path(__file__).resolve().parents[2] / "data" / "user" / "plexrt-user.duckdb"
+
+def _platform_dir() -> Path:
+    # Outside the checkout and the virtualenv, so a re-clone or a new .venv keeps the user's rows.
+    import platformdirs
+
+    return platformdirs.user_data_path("plexrt", appauthor=False)
+
+
 SCHEMA_VERSION = "1"
 _LOCK = threading.Lock()
 _TYPES = {"text": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE"}
@@ -38,8 +45,19 @@ class SeriesInvalid(ValueError):
 
 
 def default_user_db() -> Path:
+    """``$PLEXRT_USER_DB``, else the user's data folder (Linux: ~/.local/share/plexrt/)."""
     env = os.environ.get("PLEXRT_USER_DB")
-    return Path(env) if env else DEFAULT_USER_DB
+    return Path(env) if env else _platform_dir() / "plexrt-user.duckdb"
+
+
+class UserDataBusy(RuntimeError):
+    """Another program holds the user's data file; nothing was read or written."""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            f"Your own series and cases ({path}) are open in another program (for example a "
+            "notebook or a second PlexRT). Close it and reload; nothing was changed."
+        )
 
 
 def _schema() -> str:
@@ -58,15 +76,18 @@ class UserStore:
 
     # -- connection ---------------------------------------------------------------------------
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
-        """Open read-write, waiting while another process holds the file."""
-        deadline = time.monotonic() + self.timeout_s
+    def _open(self, read_only: bool = False, timeout_s: float | None = None):
+        """Open the file, waiting briefly while another process holds it (readers share it)."""
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + limit
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                return duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                if "lock" not in str(exc).lower():
                     raise
+                if time.monotonic() > deadline:
+                    raise UserDataBusy(self.path) from None
                 time.sleep(0.05)
 
     def _migrate(self, con) -> None:
@@ -96,7 +117,7 @@ class UserStore:
     def series(self) -> pd.DataFrame:
         """All user-added series, oldest first, in the literature table's columns."""
         cols = ", ".join(f'"{c}"' for c in lit.COLUMN_NAMES)
-        with _LOCK, self._open() as con:
+        with _LOCK, self._open(read_only=True, timeout_s=3.0) as con:
             df = con.execute(
                 f"SELECT {cols}, created_at, updated_at FROM user_series ORDER BY created_at, series_key"  # noqa: S608 -- column names from the schema spec
             ).df()
@@ -154,7 +175,7 @@ class UserStore:
         return row["case_id"]
 
     def cases(self) -> pd.DataFrame:
-        with _LOCK, self._open() as con:
+        with _LOCK, self._open(read_only=True, timeout_s=3.0) as con:
             return con.execute("SELECT * FROM user_cases ORDER BY saved_at").df()
 
     def delete_series(self, key: str) -> None:
@@ -164,6 +185,10 @@ class UserStore:
             ).fetchall()
         if not n:
             raise KeyError(f"no user-added series with key {key!r}")
+
+    def delete_case(self, case_id: str) -> None:
+        with _LOCK, self._open() as con:
+            con.execute("DELETE FROM user_cases WHERE case_id = ?", [case_id])
 
 
 def _case_row(case, label: str | None) -> dict[str, Any]:

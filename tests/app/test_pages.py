@@ -178,3 +178,20 @@ def test_user_series_survive_a_rebuild(app, tmp_path, monkeypatch):
     assert any("Rebuild 2022 (added)" in str(c) for c in _charts(at))
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def test_two_series_with_the_same_author_and_year(app, tmp_path, monkeypatch):
+    import streamlit as st
+
+    from plexrt.userdata import UserStore
+
+    monkeypatch.setenv("PLEXRT_USER_DB", str(tmp_path / "u.duckdb"))
+    st.cache_resource.clear()
+    us = UserStore(tmp_path / "u.duckdb")
+    for first in ("Twin A", "Twin B"):
+        us.add_series({**FORM, "citation": f"{first}. Same year. J 2024;1:1", "year": "2024",
+                       "population": "malignant_psoas_syndrome"})  # fmt: skip
+    at = _page(app, "pages/literature.py")
+    text = " ".join(str(c) for c in _charts(at))
+    assert "Twin 2024 (added)" in text and "Twin 2024 (added) [2]" in text
+    st.cache_resource.clear()

@@ -125,3 +125,48 @@ def test_broken_data_file_gives_a_message_not_a_trace(app, data_copy, tmp_path, 
     assert not (tmp_path / "fresh.duckdb").exists()
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # ages in the data run 44-80: a range outside it is applied as asked, not clamped
+        ({"age": "10-20"}, "0 of 12 sites"),
+        ({"nrs": "0-2"}, "0 of 12 sites"),
+        ({"dpf": "5-9"}, "0 of 12 sites"),
+        ({"age": "70-90"}, "6 of 12 sites"),  # 70, 71, 73, 74, 75, 80
+    ],
+)
+def test_url_ranges_beyond_the_data_are_applied_as_given(app, params, expected):
+    at = app(**params).run()
+    assert not at.exception
+    texts = [e.value for e in at.info] + [e.value for e in at.warning]
+    assert any(expected in t for t in texts), texts
+
+
+def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatch):
+    import csv
+
+    import streamlit as st
+
+    from plexrt import store
+
+    db = tmp_path / "live.duckdb"
+    monkeypatch.setenv("PLEXRT_DATA", str(data_copy))
+    monkeypatch.setenv("PLEXRT_DB", str(db))
+    store.build_db(data_copy, db)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = app().run()
+    assert at.sidebar.slider(key="f_age").max == 80
+    path = data_copy / "sanuki2022" / "patients.csv"
+    rows = list(csv.reader(open(path, newline="")))  # noqa: SIM115
+    rows[-1][rows[0].index("age")] = "95"  # patient 11
+    with open(path, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    store.build_db(data_copy, db)  # `plexrt build-db` while the app is running
+    at2 = app().run()  # a new session of the same server process
+    assert not at2.exception
+    assert at2.sidebar.slider(key="f_age").max == 95
+    st.cache_resource.clear()
+    st.cache_data.clear()

@@ -101,9 +101,11 @@ def settle(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit has finished drawing: no skeletons, no running script, plots laid out."""
     from playwright.sync_api import expect
 
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=timeout
+    )
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
-    page.wait_for_timeout(600)
+    page.wait_for_timeout(400)  # plotly lays out after the script has finished
 
 
 def shot(page, name: str) -> Path:

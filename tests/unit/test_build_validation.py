@@ -147,3 +147,38 @@ def test_schema_version_marks_a_store_out_of_date(data_copy, tmp_path):
     con.execute("CREATE TABLE courses (x INTEGER)")  # no meta table at all
     con.close()
     assert not store.is_current(old)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("fractions", "inf", "'inf' is not a whole number"),
+        ("nrs_before", "nan", "'nan' is not a whole number"),
+        ("dose_gy", "inf", "'inf' is not a finite number"),
+        ("dose_gy", "1e308", "outside the allowed range"),
+        ("fractions", "500", "outside the allowed range"),
+    ],
+)
+def test_non_finite_and_implausible_numbers(data_copy, tmp_path, column, value, expected):
+    _edit(data_copy / "sanuki2022" / "courses.csv", 3, column, value)
+    msg = _build_error(data_copy, tmp_path)
+    assert f"courses.csv, line 3, column '{column}'" in msg and expected in msg
+
+
+def test_csv_saved_with_a_byte_order_mark_is_read(data_copy, tmp_path):
+    path = data_copy / "sanuki2022" / "patients.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as a spreadsheet saves UTF-8 CSV
+    store.build_db(data_copy, tmp_path / "bom.duckdb")
+
+
+def test_build_if_stale(data_copy, tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    assert cli_main(["build-db", "--if-stale", "--data", str(data_copy), "--db", str(db)]) == 0
+    first = db.stat().st_mtime_ns
+    assert cli_main(["build-db", "--if-stale", "--data", str(data_copy), "--db", str(db)]) == 0
+    assert "is up to date" in capsys.readouterr().out
+    assert db.stat().st_mtime_ns == first
+    _edit(data_copy / "sanuki2022" / "patients.csv", 2, "age", "50")  # the data changed
+    assert not store.is_current(db, data_copy)
+    assert cli_main(["build-db", "--if-stale", "--data", str(data_copy), "--db", str(db)]) == 0
+    assert store.is_current(db, data_copy)

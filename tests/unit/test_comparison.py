@@ -432,3 +432,18 @@ def test_definition_warning(con):
     text = cmp.definition_warning([g, s], ["G", "S"])
     assert text.startswith("These series define response differently: G: significant pain relief")
     assert "S: ICPRE 2012" in text
+
+
+def test_labels_of_same_author_and_year_stay_distinct():
+    recs = [
+        {"series_key": "plexrt"},
+        {"series_key": "user-smith2020-aaaaaa"},
+        {"series_key": "user-smith2020-bbbbbb"},
+        {"series_key": "user-smith2020-cccccc"},
+    ]
+    assert cmp.series_labels(recs) == [
+        "PlexRT (this cohort)",
+        "Smith 2020 (added)",
+        "Smith 2020 (added) [2]",
+        "Smith 2020 (added) [3]",
+    ]

@@ -183,3 +183,12 @@ def test_page_params_do_not_collide_with_filter_params():
     from plexrt.filters import KNOWN_PARAMS
 
     assert not set(page_params) & set(KNOWN_PARAMS)
+
+
+def test_long_lists_of_garbage_are_deduplicated_and_capped():
+    flt, notices = from_query_params(
+        {"exclude": ",".join(["x"] * 2000 + [f"y{i}" for i in range(30)])}, OPTS
+    )
+    assert flt == CohortFilter()
+    assert len(notices) == 1 and "and 21 more" in notices[0]  # 'x' once, then y0..y8 shown
+    assert len(notices[0]) < 400

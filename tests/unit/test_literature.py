@@ -438,3 +438,15 @@ def test_validate_series_uses_sites_as_denominator_when_given():
     }  # fmt: skip
     assert validate_series(record) == []
     assert any(m.startswith("responders:") for m in validate_series(record | {"responders": 13}))
+
+
+def test_implausible_figures_are_refused_by_the_form():
+    from plexrt.literature import validate_series
+
+    base = {"citation": "X Y. J 2020", "n_patients": "10", "n_patients_source": "T1"}
+    msgs = validate_series({**base, "n_patients": "1e10", "year": "99999999999",
+                            "median_survival_months": "1e308",
+                            "median_survival_months_source": "s"})  # fmt: skip
+    fields = {m.split(":")[0] for m in msgs}
+    assert fields == {"n_patients", "year", "median_survival_months"}
+    assert validate_series({**base, "year": "1850"})[0].startswith("year:")

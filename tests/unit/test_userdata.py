@@ -109,3 +109,30 @@ def test_two_sessions_adding_at_once_lose_nothing(tmp_path):
     df = UserStore(path).series()
     assert len(df) == 10
     assert df["series_key"].is_unique
+
+
+def test_file_held_by_another_program_gives_a_plain_message(tmp_path):
+    import subprocess
+    import sys
+
+    from plexrt.userdata import UserDataBusy
+
+    path = tmp_path / "u.duckdb"
+    UserStore(path).add_series(GOOD)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+         "time.sleep(30)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(UserDataBusy) as info:
+            UserStore(path, timeout_s=0.3).series()
+        assert "open in another program" in str(info.value) and "nothing was changed" in str(
+            info.value
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(UserStore(path).series()) == 1  # nothing lost once the other program is gone

@@ -12,6 +12,7 @@ from plexrt.charts import pain as pain_charts
 from plexrt.export import safe_csv
 from plexrt.tables import benchmark_table, similar_table
 from plexrt.ui import db, widgets
+from plexrt.userdata import UserDataBusy
 
 SCREENS = {"1080": ("1920 × 1080", 860), "720": ("1280 × 720", 530)}
 
@@ -29,7 +30,10 @@ html, body, [data-testid="stMarkdownContainer"] p { font-size: 20px; line-height
 def presenting() -> bool:
     """Presentation mode is on (toggle, or the URL ?present=1 on first load); keeps the URL in step."""
     if "present_on" not in st.session_state:
-        st.session_state.present_on = st.query_params.get("present") == "1"
+        raw = st.query_params.get("present")
+        if raw not in (None, "0", "1"):
+            st.warning(f"Ignored URL parameter present={str(raw)[:20]!r}: use present=1.")
+        st.session_state.present_on = raw == "1"
     if st.session_state.present_on:
         st.query_params["present"] = "1"
     elif "present" in st.query_params:
@@ -53,7 +57,10 @@ def _slide_index(n: int) -> int:
         except ValueError:
             st.warning(f"Ignored URL parameter slide={str(raw)[:20]!r}: not a slide number.")
             i = 0
-        st.session_state.slide_i = min(max(i, 0), max(n - 1, 0))
+        if not 0 <= i < n:
+            st.warning(f"URL parameter slide={str(raw)[:20]!r} is outside 1–{n}: showing slide 1.")
+            i = 0
+        st.session_state.slide_i = i
     return st.session_state.slide_i
 
 
@@ -124,8 +131,33 @@ def case_results(case: matcher.Case, df: pd.DataFrame, inp: board.BoardInput) ->
         st.caption(bench.attrs.get("note", ""))
     label = st.text_input("Label for this case (optional, no names)", key="case_label")
     if st.button("Save this case", key="save_case"):
-        key = db.user_store().save_case(case, label)
-        st.success(f"Saved as {key} in your local PlexRT data (not in the bundled series).")
+        try:
+            key = db.user_store().save_case(case, label)
+        except UserDataBusy as exc:
+            st.error(f"Not saved: {exc}")
+        else:
+            st.success(f"Saved as {key} in your local PlexRT data (not in the bundled series).")
+
+
+def saved_cases() -> None:
+    """The cases the user chose to keep: list, export, delete."""
+    try:
+        cases = db.user_store().cases()
+    except UserDataBusy as exc:
+        st.warning(str(exc), icon=":material/lock:")
+        return
+    with st.expander(f"Saved cases ({len(cases)})"):
+        if cases.empty:
+            st.caption("None saved. A case is kept only when you press Save this case.")
+            return
+        st.dataframe(cases, hide_index=True, width="stretch")
+        c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+        c1.download_button("Download saved cases (CSV)", safe_csv(cases), "plexrt_cases.csv",
+                           mime="text/csv", key="dl_cases")  # fmt: skip
+        gone = c2.selectbox("Delete", list(cases["case_id"]), key="case_to_delete")
+        if c3.button("Delete case", key="delete_case"):
+            db.user_store().delete_case(gone)
+            st.rerun()
 
 
 def export_panel(inp: board.BoardInput, slides: list, today: str) -> None:

@@ -2,22 +2,59 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import streamlit as st
 
 from plexrt import store
 from plexrt.filters import CohortFilter, Options
 
+_SEEN: dict[str, tuple] = {}
+_OPEN: dict[str, list] = {}
 
-@st.cache_resource(show_spinner="Opening the PlexRT database…")
+
+def _stamp(path) -> tuple:
+    try:
+        st_ = path.stat()
+    except OSError:
+        return ()
+    return (st_.st_ino, st_.st_mtime_ns)
+
+
 def connection():
-    """The process-wide connection; builds the store from data/ first if it does not exist yet."""
+    """The process-wide connection to the store as it is now on disk."""
     path = store.default_db_path()
-    if not store.is_current(path):
-        # Missing, or built by another PlexRT version: the bundled store is always rebuildable
+    return _connection(str(path), _stamp(path))
+
+
+def check_rebuilt() -> None:
+    """Called at the start of every script run: when `plexrt build-db` has replaced the file
+    since the last run, close the old connection (DuckDB would otherwise keep serving the old file
+    to every new connection of this process) and drop every cached query result."""
+    path = store.default_db_path()
+    stamp = _stamp(path)
+    if _SEEN.get(str(path), stamp) != stamp:
+        for con in _OPEN.pop(str(path), []):
+            with contextlib.suppress(Exception):
+                con.close()
+        _connection.clear()
+        st.cache_data.clear()
+    _SEEN[str(path)] = stamp
+
+
+@st.cache_resource(show_spinner="Opening the PlexRT database…", max_entries=4)
+def _connection(path: str, stamp: tuple):
+    from pathlib import Path
+
+    p = Path(path)
+    if not store.is_current(p):
+        # Missing, or built from other data or code: the bundled store is always rebuildable
         # from data/ (user additions live in a separate file and are not touched).
-        store.build_db(store.default_data_dir(), path)
-    return store.connect(path)
+        store.build_db(store.default_data_dir(), p)
+    con = store.connect(p)
+    _OPEN.setdefault(path, []).append(con)
+    return con
 
 
 @st.cache_data(show_spinner=False)
@@ -84,9 +121,16 @@ def literature_bundled() -> pd.DataFrame:
 
 
 def literature_all() -> pd.DataFrame:
-    """Bundled series plus the user's own (read fresh: another session may have added one)."""
-    user = user_store().series().drop(columns=["created_at", "updated_at"])
+    """Bundled series plus the user's own (read fresh: another session may have added one).
+    When another program holds the user's file, the bundled series are shown with a notice."""
+    from plexrt.userdata import UserDataBusy
+
     bundled = literature_bundled()
+    try:
+        user = user_store().series().drop(columns=["created_at", "updated_at"])
+    except UserDataBusy as exc:
+        st.warning(str(exc) + " Only the bundled series are shown.", icon=":material/lock:")
+        return bundled.assign(origin="bundled")
     if user.empty:
         return bundled.assign(origin="bundled")
     return pd.concat(
@@ -166,8 +210,13 @@ def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_da
 def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
     """The board's figures for a filter (cached: slide navigation must be instant). The cache key
     includes the user's series, so a newly added series appears on the forest slide at once."""
-    user = user_store().series()
-    version = f"{len(user)}:{user['updated_at'].max() if len(user) else ''}"
+    from plexrt.userdata import UserDataBusy
+
+    try:
+        user = user_store().series()
+        version = f"{len(user)}:{user['updated_at'].max() if len(user) else ''}"
+    except UserDataBusy:
+        version = "busy"
     return _board_slides(flt, resp_key, present, version)
 
 

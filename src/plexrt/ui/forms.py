@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from plexrt import literature as lit
-from plexrt.userdata import SeriesInvalid, UserStore
+from plexrt.userdata import SeriesInvalid, UserDataBusy, UserStore
 
 # (column, label, kind) for the figures; each gets a matching source field.
 FIGURES = (
@@ -73,6 +74,12 @@ def _show_errors(messages: list[str]) -> None:
     )  # fmt: skip
 
 
+def _plain(exc: Exception) -> str:
+    if isinstance(exc, UserDataBusy):
+        return str(exc)
+    return "the database refused the values (a number may be too large)."
+
+
 def series_editor(store: UserStore) -> None:
     """Add a series; edit or delete user-added ones. Bundled series are read-only."""
     st.markdown(
@@ -88,10 +95,16 @@ def series_editor(store: UserStore) -> None:
                 key = store.add_series(rec)
             except SeriesInvalid as exc:
                 _show_errors(exc.messages)
+            except (UserDataBusy, duckdb.Error) as exc:
+                st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
             else:
                 st.success(f"Saved as {key}. It now appears in the table and the forest plot.")
                 st.rerun()
-    user = store.series()
+    try:
+        user = store.series()
+    except UserDataBusy as exc:
+        st.warning(str(exc), icon=":material/lock:")
+        return
     if user.empty:
         st.caption("No user-added series yet.")
         return
@@ -107,13 +120,20 @@ def series_editor(store: UserStore) -> None:
                 store.update_series(key, rec)
             except SeriesInvalid as exc:
                 _show_errors(exc.messages)
+            except KeyError:
+                st.error("Not saved: this series was deleted in another session. Reload the page.")
+            except (UserDataBusy, duckdb.Error) as exc:
+                st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
             else:
                 st.success("Saved.")
                 st.rerun()
         confirm = delete.checkbox("Yes, delete this series", key=f"confirm_{key}")
         if delete.form_submit_button("Delete series"):
             if confirm:
-                store.delete_series(key)
+                try:
+                    store.delete_series(key)
+                except KeyError:
+                    st.info("Already deleted in another session.")
                 st.rerun()
             else:
                 st.warning("Tick 'Yes, delete this series' first.")

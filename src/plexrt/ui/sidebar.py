@@ -50,37 +50,50 @@ def _dose_bounds(metric: str) -> tuple[float, float, float]:
     return round(a, 1), round(b, 1), step
 
 
+def _data_bounds(kind: str) -> tuple[float, float]:
+    """Slider range from the data: age / nrs as whole numbers, dose on its step grid."""
+    if kind == "dose":
+        d0, d1, _ = _dose_bounds(st.session_state.get("f_metric", "dpf"))
+        return d0, d1
+    lo, hi = db.ranges()[kind]
+    return int(lo), int(hi)
+
+
+def slider_bounds(kind: str) -> tuple[float, float]:
+    """The data range, widened to a range a URL asked for, so that '?age=10-20' filters exactly
+    that (an empty cohort is an honest answer) instead of being clamped to the data."""
+    return st.session_state.get(f"b_{kind}", _data_bounds(kind))
+
+
+def _from_url(kind: str, lo, hi, cast) -> tuple:
+    b0, b1 = _data_bounds(kind)
+    if lo is not None:
+        b0 = min(b0, cast(lo))
+    if hi is not None:
+        b1 = max(b1, cast(hi))
+    if (b0, b1) != _data_bounds(kind):
+        st.session_state[f"b_{kind}"] = (b0, b1)
+    return (cast(lo) if lo is not None else b0, cast(hi) if hi is not None else b1)
+
+
 def _apply_url(opts) -> None:
     """First run of a session: put the URL's filter into the widgets; keep notices for display."""
     flt, notices = from_query_params(st.query_params.to_dict(), opts, ignore=PAGE_PARAMS)
-    r = db.ranges()
     st.session_state.f_cancer = list(flt.primary_cancers)
     st.session_state.f_group = list(flt.primary_groups)
     st.session_state.f_muscle = list(flt.muscles)
     st.session_state.f_intent = list(flt.intents)
     st.session_state.f_sex = list(flt.sexes)
     st.session_state.f_exclude = list(flt.exclude)
-    a0, a1 = r["age"]
-    st.session_state.f_age = (
-        int(min(max(flt.age_min, a0), a1)) if flt.age_min is not None else int(a0),
-        int(max(min(flt.age_max, a1), a0)) if flt.age_max is not None else int(a1),
-    )
-    n0, n1 = r["nrs"]
-    st.session_state.f_nrs = (
-        int(min(max(flt.nrs_min, n0), n1)) if flt.nrs_min is not None else int(n0),
-        int(max(min(flt.nrs_max, n1), n0)) if flt.nrs_max is not None else int(n1),
-    )
     st.session_state.f_metric = flt.dose_metric
-    d0, d1, _ = _dose_bounds(flt.dose_metric)
-    st.session_state.f_dose = (
-        float(min(max(flt.dose_min, d0), d1)) if flt.dose_min is not None else d0,
-        float(max(min(flt.dose_max, d1), d0)) if flt.dose_max is not None else d1,
-    )
+    st.session_state.f_age = _from_url("age", flt.age_min, flt.age_max, int)
+    st.session_state.f_nrs = _from_url("nrs", flt.nrs_min, flt.nrs_max, int)
+    st.session_state.f_dose = _from_url("dose", flt.dose_min, flt.dose_max, float)
     st.session_state.url_notices = notices
 
 
 def reset_filters() -> None:
-    for k in KEYS:
+    for k in (*KEYS, "b_age", "b_nrs", "b_dose"):
         st.session_state.pop(k, None)
     for k in KNOWN_PARAMS:
         if k in st.query_params:
@@ -91,20 +104,19 @@ def reset_filters() -> None:
 def _on_metric_change() -> None:
     # A new dose metric has a different scale: start from its full range.
     st.session_state.pop("f_dose", None)
+    st.session_state.pop("b_dose", None)
 
 
 def _filter_from_widgets() -> CohortFilter:
     s = st.session_state
-    r = db.ranges()
 
     def rng(value, full):
         lo, hi = value
         return (None if lo <= full[0] else lo), (None if hi >= full[1] else hi)
 
-    age = rng(s.f_age, (int(r["age"][0]), int(r["age"][1])))
-    nrs = rng(s.f_nrs, (int(r["nrs"][0]), int(r["nrs"][1])))
-    d0, d1, _ = _dose_bounds(s.f_metric)
-    dose = rng(s.f_dose, (d0, d1))
+    age = rng(s.f_age, slider_bounds("age"))
+    nrs = rng(s.f_nrs, slider_bounds("nrs"))
+    dose = rng(s.f_dose, slider_bounds("dose"))
     return CohortFilter(
         primary_cancers=tuple(s.f_cancer),
         primary_groups=tuple(s.f_group),
@@ -132,11 +144,11 @@ def _site_label(course_id: str) -> str:
 
 def render() -> CohortFilter:
     """Draw the filters in the sidebar, keep the URL in step, and return the current filter."""
+    db.check_rebuilt()
     opts = db.options()
     if not st.session_state.get("url_applied"):
         _apply_url(opts)
         st.session_state.url_applied = True
-    r = db.ranges()
     sb = st.sidebar
     sb.header("Cohort filters")
     sb.multiselect("Involved muscle", opts.muscles, key="f_muscle",
@@ -148,11 +160,15 @@ def render() -> CohortFilter:
                    placeholder="All primaries")  # fmt: skip
     sb.multiselect("Sex", opts.sexes, key="f_sex", format_func=lambda v: SEX_LABELS.get(v, v),
                    placeholder="Both")  # fmt: skip
-    sb.slider("Age (years)", int(r["age"][0]), int(r["age"][1]), key="f_age")
-    sb.slider("NRS before RT", int(r["nrs"][0]), int(r["nrs"][1]), key="f_nrs")
+    for kind, label in (("age", "Age (years)"), ("nrs", "NRS before RT")):
+        if f"f_{kind}" not in st.session_state:  # after a reset
+            st.session_state[f"f_{kind}"] = slider_bounds(kind)
+        lo, hi = slider_bounds(kind)
+        sb.slider(label, int(lo), int(hi), key=f"f_{kind}")
     sb.radio("Dose range by", ("dpf", "eqd2"), key="f_metric", horizontal=True,
              format_func=lambda m: DOSE_LABELS[m], on_change=_on_metric_change)  # fmt: skip
-    d0, d1, step = _dose_bounds(st.session_state.f_metric)
+    _, _, step = _dose_bounds(st.session_state.f_metric)
+    d0, d1 = slider_bounds("dose")
     if "f_dose" not in st.session_state:
         st.session_state.f_dose = (d0, d1)
     sb.slider(f"{DOSE_LABELS[st.session_state.f_metric].capitalize()} (Gy)", d0, d1, key="f_dose",

@@ -17,13 +17,10 @@ from plexrt.dose import regimen_label
 from plexrt.response import Definition
 
 PLEXRT_KEY = "plexrt"
-# Shown by default: series of the same condition, and the broader RT comparator with consensus
-# endpoints. Frequency surveys, non-RT comparators and case reports can be added by the user.
-DEFAULT_POPULATIONS = (
-    "malignant_psoas_syndrome",
-    "lumbosacral_plexopathy",
-    "non_bone_painful_lesions",
-)
+# Shown (and pooled) by default: series of the same condition only. Broader comparators (painful
+# non-bone lesions), frequency surveys, non-RT comparators and case reports are opt-in, so that
+# unlike populations are never pooled silently.
+DEFAULT_POPULATIONS = ("malignant_psoas_syndrome", "lumbosacral_plexopathy")
 NOT_REPORTED = "not reported"
 
 # Side-by-side table rows: (label, column, unit suffix)

@@ -447,3 +447,8 @@ def test_labels_of_same_author_and_year_stay_distinct():
         "Smith 2020 (added) [2]",
         "Smith 2020 (added) [3]",
     ]
+
+
+def test_default_populations_are_the_same_condition_only():
+    # broader comparators (e.g. painful non-bone lesions) must be chosen, never pooled by default
+    assert set(cmp.DEFAULT_POPULATIONS) == {"malignant_psoas_syndrome", "lumbosacral_plexopathy"}

@@ -193,6 +193,26 @@ def _step_band(t: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[list, 
     return xs, ys
 
 
+def _band_trace(t_u, tab: pd.DataFrame, colour: str, group: str, name: str, meta: dict):
+    """The shaded pointwise confidence band of a step curve (None when there is nothing to fill)."""
+    bx, by = _step_band(t_u, tab["lower"].to_numpy(float), tab["upper"].to_numpy(float))
+    if not bx:
+        return None
+    return go.Scatter(
+        x=bx,
+        y=by,
+        mode="lines",
+        fill="toself",
+        fillcolor=_rgba(colour, _BAND_OPACITY),
+        line={"width": 0},
+        legendgroup=group,
+        showlegend=False,
+        hoverinfo="skip",
+        name=name,
+        meta=meta,
+    )
+
+
 def _km_durations(result: survival.KMResult) -> np.ndarray:
     """The individual follow-up times behind a Kaplan-Meier table (one per subject)."""
     tab = result.table
@@ -448,25 +468,10 @@ def km_figure(
         t_u = t_days / UNITS[unit]
         surv = tab["survival"].to_numpy(dtype=float)
         if band:
-            bx, by = _step_band(t_u, tab["lower"].to_numpy(float), tab["upper"].to_numpy(float))
-            if bx:
-                fig.add_trace(
-                    go.Scatter(
-                        x=bx,
-                        y=by,
-                        mode="lines",
-                        fill="toself",
-                        fillcolor=_rgba(colour, _BAND_OPACITY),
-                        line={"width": 0},
-                        legendgroup=label,
-                        showlegend=False,
-                        hoverinfo="skip",
-                        name=f"{label} {100 * (1 - res.alpha):g}% CI",
-                        meta={"role": "km_band", "curve": label},
-                    ),
-                    row=1,
-                    col=1,
-                )
+            ci = _band_trace(t_u, tab, colour, label, f"{label} {100 * (1 - res.alpha):g}% CI",
+                             {"role": "km_band", "curve": label})  # fmt: skip
+            if ci is not None:
+                fig.add_trace(ci, row=1, col=1)
         sx, sy = _thin_steps(t_u, surv)
         fig.add_trace(
             go.Scatter(
@@ -654,23 +659,10 @@ def cif_figure(
 
     fig = go.Figure()
     if band:
-        bx, by = _step_band(t_u, tab["lower"].to_numpy(float), tab["upper"].to_numpy(float))
-        if bx:
-            fig.add_trace(
-                go.Scatter(
-                    x=bx,
-                    y=by,
-                    mode="lines",
-                    fill="toself",
-                    fillcolor=_rgba(colour, _BAND_OPACITY),
-                    line={"width": 0},
-                    legendgroup="cif",
-                    showlegend=False,
-                    hoverinfo="skip",
-                    name=f"{100 * (1 - cif_result.alpha):g}% CI",
-                    meta={"role": "cif_band"},
-                )
-            )
+        ci = _band_trace(t_u, tab, colour, "cif", f"{100 * (1 - cif_result.alpha):g}% CI",
+                         {"role": "cif_band"})  # fmt: skip
+        if ci is not None:
+            fig.add_trace(ci)
     width = 3.5 if present else 2.2
     cx, cy = _thin_steps(t_u, cif)
     fig.add_trace(

@@ -1,38 +1,12 @@
 -- The user's own data, kept in a separate DuckDB file that `plexrt build-db` never touches.
 -- Created on first use; later versions only ever ADD tables or columns here (never drop).
 
+-- The figure columns are those of plexrt.literature.COLUMNS (the literature table's schema); they
+-- are added by UserStore on open, so one specification serves the bundled and the user table.
 CREATE TABLE IF NOT EXISTS user_series (
-    series_key                      VARCHAR PRIMARY KEY,
-    citation                        VARCHAR,
-    doi                             VARCHAR,
-    year                            INTEGER,
-    population                      VARCHAR,
-    design                          VARCHAR,
-    n_patients                      INTEGER,
-    n_patients_source               VARCHAR,
-    n_sites                         INTEGER,
-    n_sites_source                  VARCHAR,
-    pain_scale                      VARCHAR,
-    pain_scale_source               VARCHAR,
-    response_definition             VARCHAR,
-    response_definition_source      VARCHAR,
-    responders                      INTEGER,
-    responders_source               VARCHAR,
-    complete_responders             INTEGER,
-    complete_responders_source      VARCHAR,
-    time_to_response                VARCHAR,
-    time_to_response_source         VARCHAR,
-    median_relief_months            DOUBLE,
-    median_relief_months_source     VARCHAR,
-    median_followup_months          DOUBLE,
-    median_followup_months_source   VARCHAR,
-    median_survival_months          DOUBLE,
-    median_survival_months_source   VARCHAR,
-    schedules                       VARCHAR,
-    schedules_source                VARCHAR,
-    notes                           VARCHAR,
-    created_at                      TIMESTAMP NOT NULL DEFAULT current_timestamp,
-    updated_at                      TIMESTAMP NOT NULL DEFAULT current_timestamp
+    series_key  VARCHAR PRIMARY KEY,
+    created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    updated_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 
 CREATE TABLE IF NOT EXISTS user_meta (

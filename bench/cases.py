@@ -23,8 +23,11 @@ PAGE_CASES = [
 def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     import os
 
-    from plexrt import board, exports, outcomes, reconstruct, response, store
-    from plexrt.filters import CohortFilter
+    from plexrt import board, reconstruct
+    from plexrt.clinical import outcomes, response
+    from plexrt.data import store
+    from plexrt.data.filters import CohortFilter
+    from plexrt.export import rendering as exports
 
     con = store.connect(os.environ["PLEXRT_DB"])
     flt = CohortFilter(muscles=("psoas",), intents=("palliative",))

@@ -75,7 +75,7 @@ def bench_functions() -> list[tuple[str, float, float]]:
 
 
 def main() -> int:
-    from plexrt import store
+    from plexrt.data import store
 
     tmp = Path(tempfile.mkdtemp(prefix="plexrt-bench-"))
     db = tmp / "plexrt.duckdb"

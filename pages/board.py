@@ -4,7 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from plexrt import board, matcher, response
+from plexrt import board
+from plexrt.board import matcher
+from plexrt.clinical import response
 from plexrt.ui import boardview, db, shell, sidebar, widgets
 
 shell.require()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from plexrt import cohort
-from plexrt.export import safe_csv
-from plexrt.stats import METHOD_LABELS
-from plexrt.tables import cohort_table, dispute_notes
+from plexrt.charts.tables import cohort_table, dispute_notes
+from plexrt.clinical import cohort
+from plexrt.export.tabular import safe_csv
+from plexrt.stats.proportions import METHOD_LABELS
 from plexrt.ui import db, shell, sidebar, widgets
 from plexrt.ui.tables import COHORT_COLUMNS
 

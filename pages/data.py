@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from plexrt.provenance_text import NOT_PUBLISHED, SOURCE_LABELS, source_counts
+from plexrt.data.provenance_text import NOT_PUBLISHED, SOURCE_LABELS, source_counts
 from plexrt.ui import db, shell
 
 shell.require()

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from plexrt import comparison, response
-from plexrt import literature as lit
 from plexrt.charts import literature as charts
-from plexrt.export import safe_csv
+from plexrt.clinical import comparison, response
+from plexrt.data import literature as lit
+from plexrt.data.userstore import UserDataBusy
+from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, forms, shell, sidebar, widgets
-from plexrt.userdata import UserDataBusy
 
 shell.require()
 

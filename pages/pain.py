@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from plexrt import outcomes, response
 from plexrt.charts import pain as charts
-from plexrt.stats import METHOD_LABELS
-from plexrt.tables import dispute_notes
+from plexrt.charts.tables import dispute_notes
+from plexrt.clinical import outcomes, response
+from plexrt.stats.proportions import METHOD_LABELS
 from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()

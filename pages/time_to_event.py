@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from plexrt import survival
-from plexrt import timetoevent as tte
 from plexrt.charts import survival as charts
+from plexrt.clinical import endpoints as tte
+from plexrt.stats import survival
 from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()

@@ -16,7 +16,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session", autouse=True)
 def test_db(tmp_path_factory) -> Path:
     """Build the bundled store once per session and point PLEXRT_DB (and the app) at it."""
-    from plexrt import store
+    from plexrt.data import store
 
     path = tmp_path_factory.mktemp("db") / "plexrt.duckdb"
     store.build_db(DATA, path)
@@ -28,7 +28,7 @@ def test_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def con(test_db):
-    from plexrt import store
+    from plexrt.data import store
 
     c = store.connect(test_db)
     yield c

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from plexrt import store
-from plexrt.sources import DataError
+from plexrt.data import store
+from plexrt.data.sources import DataError
 
 
 def _build(args) -> int:
@@ -38,7 +38,7 @@ def _build(args) -> int:
 
 
 def _export(args) -> int:
-    from plexrt.export import safe_csv
+    from plexrt.export.tabular import safe_csv
 
     con = store.connect(args.db)
     frame = store.cohort(con)

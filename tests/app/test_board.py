@@ -42,7 +42,7 @@ def test_case_out_of_range_is_refused(app):
 
 
 def test_case_is_not_stored_unless_saved(app, tmp_path, monkeypatch):
-    from plexrt.userdata import UserStore
+    from plexrt.data.userstore import UserStore
 
     at = _board(app)
     at.button(key=SUBMIT).click().run()

@@ -156,8 +156,8 @@ def _save(at):
 
 
 def test_user_series_survive_a_rebuild(app, tmp_path, monkeypatch):
-    from plexrt import store
-    from plexrt.userdata import UserStore
+    from plexrt.data import store
+    from plexrt.data.userstore import UserStore
     from tests.conftest import DATA
 
     db = tmp_path / "b.duckdb"
@@ -183,7 +183,7 @@ def test_user_series_survive_a_rebuild(app, tmp_path, monkeypatch):
 def test_two_series_with_the_same_author_and_year(app, tmp_path, monkeypatch):
     import streamlit as st
 
-    from plexrt.userdata import UserStore
+    from plexrt.data.userstore import UserStore
 
     monkeypatch.setenv("PLEXRT_USER_DB", str(tmp_path / "u.duckdb"))
     st.cache_resource.clear()

@@ -149,7 +149,7 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
 
     import streamlit as st
 
-    from plexrt import store
+    from plexrt.data import store
 
     db = tmp_path / "live.duckdb"
     monkeypatch.setenv("PLEXRT_DATA", str(data_copy))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from plexrt import board, matcher, outcomes, store
+from plexrt import board
+from plexrt.board import matcher
 from plexrt.charts import board as marks
 from plexrt.charts import pain as pain_charts
 from plexrt.charts import style
-from plexrt.filters import CohortFilter
-from plexrt.response import Definition
+from plexrt.clinical import outcomes
+from plexrt.clinical.response import Definition
+from plexrt.data import store
+from plexrt.data.filters import CohortFilter
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +83,7 @@ def test_case_marks(inp):
 
 
 def test_saved_case_round_trip(tmp_path):
-    from plexrt.userdata import UserStore
+    from plexrt.data.userstore import UserStore
 
     us = UserStore(tmp_path / "u.duckdb")
     case = matcher.make_case(
@@ -99,7 +102,7 @@ def test_saved_case_round_trip(tmp_path):
 
 
 def test_benchmark_and_similar_tables(con):
-    from plexrt.tables import benchmark_table, similar_table
+    from plexrt.charts.tables import benchmark_table, similar_table
 
     case = matcher.make_case(
         primary_cancer="Gastric cancer", involved_muscle="psoas", nrs_before="8",

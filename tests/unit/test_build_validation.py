@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plexrt import store
 from plexrt.cli import main as cli_main
-from plexrt.sources import DataError
+from plexrt.data import store
+from plexrt.data.sources import DataError
 
 
 def _edit(path: Path, line: int, column: str, value: str) -> None:

@@ -22,7 +22,7 @@ from plexrt.charts.literature import (
     forest_data,
     forest_figure,
 )
-from plexrt.literature import pool_proportions
+from plexrt.data.literature import pool_proportions
 
 FOOT = "n = 12 sites, 11 patients · exact (Clopper-Pearson) 95% CI"
 

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt import store
 from plexrt.charts import pain, style
-from plexrt.response import Definition
+from plexrt.clinical.response import Definition
+from plexrt.data import store
 
 PAPER = Definition("paper")
 FOOT = "n = 12 sites, 11 patients · all sites"

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt import survival
 from plexrt.charts import style
 from plexrt.charts import survival as cs
+from plexrt.stats import survival
 
 TOY_T = [30, 60, 60, 90, 120]
 TOY_E = [1, 1, 0, 1, 0]

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt import comparison as cmp
-from plexrt import store
-from plexrt.literature import POPULATIONS, pool_proportions
-from plexrt.response import Definition
+from plexrt.clinical import comparison as cmp
+from plexrt.clinical.response import Definition
+from plexrt.data import store
+from plexrt.data.literature import POPULATIONS, pool_proportions
 
 PAPER = Definition("paper")
 ICPRE = Definition("icpre")

@@ -20,8 +20,8 @@ import pytest
 from PIL import Image
 from plotly.offline import get_plotlyjs
 
-from plexrt import exports
 from plexrt.charts import style
+from plexrt.export import rendering as exports
 
 CITATION = "Sanuki N et al. Cureus 2022"
 FOOTNOTE = "Cohort: 12 irradiated sites in 11 patients. Method: exact 95% CI"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from plexrt import store
-from plexrt.filters import CohortFilter, Options, from_query_params, parse_range
+from plexrt.data import store
+from plexrt.data.filters import CohortFilter, Options, from_query_params, parse_range
 
 OPTS = Options(
     primary_cancers=("Bladder cancer", "Cervical cancer", "Ovarian cancer"),
@@ -180,7 +180,7 @@ def test_page_params_do_not_collide_with_filter_params():
         for n in ast.walk(tree)
         if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGE_PARAMS"
     )
-    from plexrt.filters import KNOWN_PARAMS
+    from plexrt.data.filters import KNOWN_PARAMS
 
     assert not set(page_params) & set(KNOWN_PARAMS)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from plexrt import store
-from plexrt import timetoevent as tte
-from plexrt.sources import DataError
+from plexrt.clinical import endpoints as tte
+from plexrt.data import store
+from plexrt.data.sources import DataError
 
 # Made-up times for a test copy of the data folder (not patient data): days from first RT start.
 EVENTS = """patient_id,death,last_contact_day,assessable_for_relief,relapse,relapse_day

@@ -19,7 +19,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from plexrt.literature import (
+from plexrt.data.literature import (
     COLUMN_NAMES,
     FIGURE_COLUMNS,
     POPULATIONS,
@@ -441,7 +441,7 @@ def test_validate_series_uses_sites_as_denominator_when_given():
 
 
 def test_implausible_figures_are_refused_by_the_form():
-    from plexrt.literature import validate_series
+    from plexrt.data.literature import validate_series
 
     base = {"citation": "X Y. J 2020", "n_patients": "10", "n_patients_source": "T1"}
     msgs = validate_series({**base, "n_patients": "1e10", "year": "99999999999",

@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt import store
-from plexrt.matcher import (
+from plexrt.board.matcher import (
     MAX_SCORE,
     SCORE_NOTE,
     Case,
@@ -35,6 +34,7 @@ from plexrt.matcher import (
     most_similar,
     similarity,
 )
+from plexrt.data import store
 
 
 @pytest.fixture(scope="module")

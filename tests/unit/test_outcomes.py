@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from plexrt import outcomes, store
-from plexrt.filters import CohortFilter
-from plexrt.response import Definition
+from plexrt.clinical import outcomes
+from plexrt.clinical.response import Definition
+from plexrt.data import store
+from plexrt.data.filters import CohortFilter
 
 AGG = outcomes.Aggregate(reduced=2, unchanged=6, increased=4)
 
@@ -104,7 +105,7 @@ def test_analgesic_table(con):
 
 
 def test_factor_tables_agree_with_data_file(con):
-    from plexrt.response import OPIOID_FACTORS
+    from plexrt.clinical.response import OPIOID_FACTORS
 
     f = store.opioid_factors(con)
     for r in f.itertuples():
@@ -112,7 +113,7 @@ def test_factor_tables_agree_with_data_file(con):
 
 
 def test_literature_schema_matches_columns(con):
-    from plexrt.literature import COLUMN_NAMES
+    from plexrt.data.literature import COLUMN_NAMES
 
     assert list(store.literature(con).columns) == list(COLUMN_NAMES)
 

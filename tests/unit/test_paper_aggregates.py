@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from plexrt import cohort, store
-from plexrt.filters import CohortFilter
+from plexrt.clinical import cohort
+from plexrt.data import store
+from plexrt.data.filters import CohortFilter
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +149,7 @@ def test_discrepancies_recorded(con):
 
 
 def test_discrepancy_eqd2_quotes_are_right(con):
-    from plexrt.dose import eqd2
+    from plexrt.clinical.dose import eqd2
 
     text = store.discrepancies(con).set_index("discrepancy_id").loc["X1", "resolution"]
     assert f"{eqd2(12, 4):.1f} Gy instead of {eqd2(21, 7):.1f} Gy" in text
@@ -172,7 +173,7 @@ def test_summary_nrs_and_age_by_hand(sites):
 
 
 def test_provenance_source_counts(con):
-    from plexrt.provenance_text import source_counts
+    from plexrt.data.provenance_text import source_counts
 
     prov = store.provenance(con)
     counts = dict(source_counts(prov))

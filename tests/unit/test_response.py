@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from plexrt.response import (
+from plexrt.clinical.response import (
     DEFINITIONS,
     OPIOID_FACTORS,
     Definition,

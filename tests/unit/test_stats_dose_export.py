@@ -10,10 +10,10 @@ import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
-from plexrt import dose
-from plexrt.cohort import banner_text, fmt
-from plexrt.export import neutralise, safe_csv
-from plexrt.stats import proportion, proportion_ci
+from plexrt.clinical import dose
+from plexrt.clinical.cohort import banner_text, fmt
+from plexrt.export.tabular import neutralise, safe_csv
+from plexrt.stats.proportions import proportion, proportion_ci
 
 
 @pytest.mark.parametrize(

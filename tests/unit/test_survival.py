@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from plexrt.survival import (
+from plexrt.stats.survival import (
     CIFResult,
     KMResult,
     at_risk_at,

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt import store
-from plexrt import timetoevent as tte
-from plexrt.survival import kaplan_meier
+from plexrt.clinical import endpoints as tte
+from plexrt.data import store
+from plexrt.stats.survival import kaplan_meier
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 

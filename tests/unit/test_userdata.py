@@ -9,8 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from plexrt import store
-from plexrt.userdata import SeriesInvalid, UserStore
+from plexrt.data import store
+from plexrt.data.userstore import SeriesInvalid, UserStore
 
 GOOD = {
     "citation": "Smith J, et al. Example series. J Example 2023;1:1-2",
@@ -115,7 +115,7 @@ def test_file_held_by_another_program_gives_a_plain_message(tmp_path):
     import subprocess
     import sys
 
-    from plexrt.userdata import UserDataBusy
+    from plexrt.data.userstore import UserDataBusy
 
     path = tmp_path / "u.duckdb"
     UserStore(path).add_series(GOOD)

@@ -16,8 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.charts import style
-from plexrt.literature import POPULATIONS, PooledResult
-from plexrt.stats import METHODS, proportion_ci
+from plexrt.data.literature import POPULATIONS, PooledResult
+from plexrt.stats.proportions import METHODS, proportion_ci
 
 __all__ = [
     "MEASURE_NAMES",

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from plexrt import dose, response
 from plexrt.charts import style
-from plexrt.sources import INTENTS, MUSCLES, PRIMARY_GROUPS
+from plexrt.clinical import dose, response
+from plexrt.data.sources import INTENTS, MUSCLES, PRIMARY_GROUPS
 
 # --- layout assumptions used to keep text labels apart ---------------------------------------
 ASSUMED_PLOT_WIDTH_PX = 560  # narrowest plot area we design for (Streamlit centred layout)

@@ -23,8 +23,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plexrt import survival
 from plexrt.charts import style
+from plexrt.stats import survival
 
 __all__ = [
     "UNITS",

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plexrt import board, exports, matcher
-from plexrt import timetoevent as tte
+from plexrt import board
+from plexrt.board import matcher
 from plexrt.charts import board as marks
 from plexrt.charts import pain as pain_charts
-from plexrt.export import safe_csv
-from plexrt.tables import benchmark_table, similar_table
+from plexrt.charts.tables import benchmark_table, similar_table
+from plexrt.clinical import endpoints as tte
+from plexrt.data.userstore import UserDataBusy
+from plexrt.export import rendering as exports
+from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, widgets
-from plexrt.userdata import UserDataBusy
 
 SCREENS = {"1080": ("1920 × 1080", 860), "720": ("1280 × 720", 530)}
 

@@ -7,8 +7,8 @@ import contextlib
 import pandas as pd
 import streamlit as st
 
-from plexrt import store
-from plexrt.filters import CohortFilter, Options
+from plexrt.data import store
+from plexrt.data.filters import CohortFilter, Options
 
 _SEEN: dict[str, tuple] = {}
 _OPEN: dict[str, list] = {}
@@ -99,7 +99,7 @@ def table(name: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def analgesic_aggregate():
     """The published after-RT analgesic change counts, or None when the series has none."""
-    from plexrt.outcomes import Aggregate
+    from plexrt.clinical.outcomes import Aggregate
 
     s = store.series(connection()).iloc[0]
     vals = (s.analgesic_reduced, s.analgesic_unchanged, s.analgesic_increased)
@@ -110,7 +110,7 @@ def analgesic_aggregate():
 
 @st.cache_resource(show_spinner=False)
 def user_store():
-    from plexrt.userdata import UserStore
+    from plexrt.data.userstore import UserStore
 
     return UserStore()
 
@@ -123,7 +123,7 @@ def literature_bundled() -> pd.DataFrame:
 def literature_all() -> pd.DataFrame:
     """Bundled series plus the user's own (read fresh: another session may have added one).
     When another program holds the user's file, the bundled series are shown with a notice."""
-    from plexrt.userdata import UserDataBusy
+    from plexrt.data.userstore import UserDataBusy
 
     bundled = literature_bundled()
     try:
@@ -174,7 +174,7 @@ def ensemble_events(n: int = 200) -> list[pd.DataFrame]:
 
 @st.cache_data(show_spinner=False)
 def plexrt_medians(flt: CohortFilter):
-    from plexrt.timetoevent import series_medians
+    from plexrt.clinical.endpoints import series_medians
 
     return series_medians(events(), cohort(flt)["patient_id"].unique())
 
@@ -182,7 +182,7 @@ def plexrt_medians(flt: CohortFilter):
 def board_input(flt: CohortFilter, resp_key: str = "paper"):
     """Everything the board needs for the current filter and response definition."""
     from plexrt.board import BoardInput
-    from plexrt.response import DEFINITIONS
+    from plexrt.clinical.response import DEFINITIONS
 
     return BoardInput(
         sites=cohort(flt),
@@ -201,7 +201,7 @@ def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_da
     """Pointwise 5-95% band of the KM curve over the 200 reconstructions (cached per cohort)."""
     import numpy as np
 
-    from plexrt import timetoevent as tte
+    from plexrt.clinical import endpoints as tte
 
     grid = np.linspace(0, max_days, 200)
     return tte.ensemble_envelope(ensemble_events(), list(patient_ids), endpoint, time_zero, grid)
@@ -210,7 +210,7 @@ def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_da
 def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
     """The board's figures for a filter (cached: slide navigation must be instant). The cache key
     includes the user's series, so a newly added series appears on the forest slide at once."""
-    from plexrt.userdata import UserDataBusy
+    from plexrt.data.userstore import UserDataBusy
 
     try:
         user = user_store().series()
@@ -229,7 +229,7 @@ def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version:
 
 @st.cache_data(show_spinner="Repeating the test on 200 reconstructions…")
 def logrank_ensemble(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
-    from plexrt import timetoevent as tte
+    from plexrt.clinical import endpoints as tte
 
     groups = tte.patient_groups(all_sites(), by)
     return tte.compare_ensemble(ensemble_events(), list(patient_ids), endpoint, time_zero, groups)

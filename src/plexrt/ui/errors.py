@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from plexrt.sources import DataError
+from plexrt.data.sources import DataError
 
 log = logging.getLogger("plexrt")
 

@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from plexrt import literature as lit
-from plexrt.userdata import SeriesInvalid, UserDataBusy, UserStore
+from plexrt.data import literature as lit
+from plexrt.data.userstore import SeriesInvalid, UserDataBusy, UserStore
 
 # (column, label, kind) for the figures; each gets a matching source field.
 FIGURES = (

@@ -6,8 +6,8 @@ import math
 
 import streamlit as st
 
-from plexrt import cohort as cohort_mod
-from plexrt.filters import (
+from plexrt.clinical import cohort as cohort_mod
+from plexrt.data.filters import (
     DOSE_LABELS,
     INTENT_LABELS,
     KNOWN_PARAMS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from plexrt.filters import CohortFilter
+from plexrt.data.filters import CohortFilter
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from plexrt.stats import METHODS as CI_METHODS
-from plexrt.stats import proportion_ci
+from plexrt.stats.proportions import METHODS as CI_METHODS
+from plexrt.stats.proportions import proportion_ci
 
 __all__ = [
     "COLUMNS",
@@ -44,7 +44,7 @@ __all__ = [
     "validate_series",
 ]
 
-DEFAULT_LITERATURE_PATH = Path(__file__).resolve().parents[2] / "data" / "literature.csv"
+DEFAULT_LITERATURE_PATH = Path(__file__).resolve().parents[3] / "data" / "literature.csv"
 
 POPULATIONS: dict[str, str] = {
     "malignant_psoas_syndrome": "malignant psoas syndrome",

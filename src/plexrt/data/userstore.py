@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from plexrt import literature as lit
+from plexrt.data import literature as lit
 
 
 def _platform_dir() -> Path:
@@ -61,7 +61,7 @@ class UserDataBusy(RuntimeError):
 
 
 def _schema() -> str:
-    return resources.files("plexrt").joinpath("user_schema.sql").read_text(encoding="utf-8")
+    return resources.files("plexrt.data").joinpath("user_schema.sql").read_text(encoding="utf-8")
 
 
 class UserStore:

@@ -16,11 +16,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from plexrt import dose
-from plexrt.filters import CohortFilter, Options
-from plexrt.sources import ROW_KEYS, TRACED_TABLES, DataError, SeriesData, read_data_folder
+from plexrt.clinical import dose
+from plexrt.data.filters import CohortFilter, Options
+from plexrt.data.sources import ROW_KEYS, TRACED_TABLES, DataError, SeriesData, read_data_folder
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # The stored default reconstruction of unpublished times is drawn with this seed (deterministic).
 DEFAULT_SEED = 0
 RECONSTRUCTED_NOTE = (
@@ -43,19 +43,23 @@ def default_db_path() -> Path:
 
 
 def schema_sql() -> str:
-    return resources.files("plexrt").joinpath("schema.sql").read_text(encoding="utf-8")
+    return resources.files("plexrt.data").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
-# What the stored values depend on besides the data files: the DDL and the code that derives,
-# validates and reconstructs values. A change to any of them makes a stored database out of date.
-_FINGERPRINTED = (
-    "schema.sql",
-    "sources.py",
-    "store.py",
-    "dose.py",
-    "response.py",
-    "reconstruct.py",
-)
+# What the stored values depend on besides the data files: the DDL and the code that reads,
+# validates, derives and reconstructs values (whole packages, so a new module is never missed).
+# A change to any of them makes a stored database out of date.
+_FINGERPRINTED = ("data", "clinical", "stats", "reconstruct")
+
+
+def _code_files() -> list[tuple[str, bytes]]:
+    root = Path(__file__).resolve().parents[1]
+    out = []
+    for pkg in _FINGERPRINTED:
+        for path in sorted((root / pkg).rglob("*")):
+            if path.suffix in (".py", ".sql") and path.is_file():
+                out.append((str(path.relative_to(root)), path.read_bytes()))
+    return out
 
 
 def schema_version(data_dir: Path | str | None = None) -> str:
@@ -63,10 +67,9 @@ def schema_version(data_dir: Path | str | None = None) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    pkg = resources.files("plexrt")
-    for name in _FINGERPRINTED:
+    for name, content in _code_files():
         h.update(name.encode())
-        h.update(pkg.joinpath(name).read_bytes())
+        h.update(content)
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     if data_dir.is_dir():
         for path in sorted(data_dir.rglob("*.csv")):
@@ -116,7 +119,7 @@ class BuildReport:
 
 def _derived(courses: pd.DataFrame, analgesics: pd.DataFrame) -> pd.DataFrame:
     """Per-course values computed by PlexRT (one implementation each: plexrt.dose, plexrt.response)."""
-    from plexrt.response import omed_by_course
+    from plexrt.clinical.response import omed_by_course
 
     baseline = analgesics[analgesics["timepoint"] == "baseline"]
     omed = omed_by_course(baseline, "cdc2022") if len(baseline) else pd.Series(dtype=float)
@@ -228,7 +231,7 @@ def _event_times(sd: SeriesData) -> dict[str, pd.DataFrame] | None:
     series_id = sd.tables["series"]["series_id"].iloc[0]
     times_path = sd.folder / "published_times.csv"
     if (sd.folder / "events.csv").exists():
-        from plexrt.sources import read_events
+        from plexrt.data.sources import read_events
 
         ev, ce = read_events(sd.folder, sd.tables)
         return {
@@ -240,7 +243,7 @@ def _event_times(sd: SeriesData) -> dict[str, pd.DataFrame] | None:
     try:
         cons = reconstruct.load_published_times(times_path)
     except ValueError as exc:
-        from plexrt.sources import Problem
+        from plexrt.data.sources import Problem
 
         raise DataError(
             [Problem(f"{sd.folder.name}/published_times.csv", None, None, str(exc))]
@@ -323,8 +326,8 @@ def _event_provenance(sd: SeriesData, times: dict[str, pd.DataFrame]) -> pd.Data
 
 def _read_literature(data_dir: Path) -> pd.DataFrame | None:
     """The bundled comparison series (optional file); problems stop the build like any other."""
-    from plexrt.literature import LiteratureFileError, load_literature
-    from plexrt.sources import Problem
+    from plexrt.data.literature import LiteratureFileError, load_literature
+    from plexrt.data.sources import Problem
 
     path = data_dir / "literature.csv"
     if not path.exists():

@@ -153,7 +153,7 @@ def endpoint_data(events: pd.DataFrame, patient_ids, endpoint: str, time_zero: s
 
 def curves(data: pd.DataFrame, groups: pd.Series | None, overall_label: str = "All patients"):
     """[(label, KMResult)] overall or per group (groups with no patient are left out)."""
-    from plexrt.survival import kaplan_meier
+    from plexrt.stats.survival import kaplan_meier
 
     if data.empty:
         return []
@@ -169,7 +169,7 @@ def curves(data: pd.DataFrame, groups: pd.Series | None, overall_label: str = "A
 
 def compare(data: pd.DataFrame, groups: pd.Series):
     """Log-rank test across groups, or None when fewer than two groups have patients."""
-    from plexrt.survival import logrank
+    from plexrt.stats.survival import logrank
 
     parts = {k: v for k, v in split_by_group(data, groups).items() if len(v)}
     if len(parts) < 2:
@@ -181,7 +181,7 @@ def compare(data: pd.DataFrame, groups: pd.Series):
 def reverse_km_median_followup(data: pd.DataFrame) -> float | None:
     """Median follow-up by the reverse Kaplan-Meier method (censoring as the event; Schemper &
     Smith 1996), in days."""
-    from plexrt.survival import kaplan_meier
+    from plexrt.stats.survival import kaplan_meier
 
     if data.empty:
         return None
@@ -238,7 +238,7 @@ class SeriesMedians:
 def series_medians(events: pd.DataFrame, patient_ids) -> SeriesMedians:
     """Median relief and survival (KM, log-log CI) and median follow-up (reverse KM), from RT
     completion as the paper counts them, for the patients in the cohort."""
-    from plexrt.survival import kaplan_meier
+    from plexrt.stats.survival import kaplan_meier
 
     patient_ids = list(patient_ids)
     values: dict = {}

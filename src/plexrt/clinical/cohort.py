@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from plexrt.stats import Proportion, proportion
+from plexrt.stats.proportions import Proportion, proportion
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from plexrt import comparison, outcomes, survival
-from plexrt import timetoevent as tte
 from plexrt.charts import literature as lit_charts
 from plexrt.charts import pain as pain_charts
 from plexrt.charts import survival as surv_charts
-from plexrt.response import Definition
-from plexrt.tables import cohort_table
+from plexrt.charts.tables import cohort_table
+from plexrt.clinical import comparison, outcomes
+from plexrt.clinical import endpoints as tte
+from plexrt.clinical.response import Definition
+from plexrt.stats import survival
 
 SHORT_SOURCE = "Data: Sanuki et al., Cureus 2022;14(1):e20939 (CC-BY 4.0), via PlexRT"
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.stats import proportion
+from plexrt.stats.proportions import proportion
 
 NRS_MIN, NRS_MAX = 0, 10
 

@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt import dose
-from plexrt.literature import POPULATIONS
-from plexrt.sources import INTENTS, MUSCLES, PRIMARY_GROUPS
-from plexrt.stats import proportion_ci
+from plexrt.clinical import dose
+from plexrt.data.literature import POPULATIONS
+from plexrt.data.sources import INTENTS, MUSCLES, PRIMARY_GROUPS
+from plexrt.stats.proportions import proportion_ci
 
 __all__ = [
     "KNOWN_PRIMARY_CANCERS",

@@ -11,10 +11,10 @@ import re
 
 import pandas as pd
 
-from plexrt import literature as lit
-from plexrt import response
-from plexrt.dose import regimen_label
-from plexrt.response import Definition
+from plexrt.clinical import response
+from plexrt.clinical.dose import regimen_label
+from plexrt.clinical.response import Definition
+from plexrt.data import literature as lit
 
 PLEXRT_KEY = "plexrt"
 # Shown (and pooled) by default: series of the same condition only. Broader comparators (painful

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats as _st
 
-from plexrt import response
-from plexrt.response import Definition
-from plexrt.stats import Proportion, proportion
+from plexrt.clinical import response
+from plexrt.clinical.response import Definition
+from plexrt.stats.proportions import Proportion, proportion
 
 # Subgroup factors shown on the pain page: label -> how to split a site.
 SUBGROUPS = {

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= $(or $(PLEXRT_DB),data/plexrt.duckdb)
 PORT   ?= 8501
 
-.PHONY: run test setup db chromium lint bench clean
+.PHONY: run test test-fast check setup db chromium lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@bash scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -26,10 +26,20 @@ run: db
 chromium:
 	@bash scripts/ensure-chromium.sh
 
-test: setup chromium
+# Static checks: lint, format, the layer contract (import-linter) and types (mypy).
+check: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+# Everything: static checks, unit, app and real-browser tests.
+test: check chromium
 	$(PY) -m pytest
+
+# The edit loop: static checks, unit and app tests (no browser).
+test-fast: check
+	$(PY) -m pytest tests/unit tests/app
 
 bench: db
 	$(PY) bench/run.py

@@ -1,0 +1,73 @@
+"""What counts as a missing value, how a typed number is read, and the natural order of ids.
+
+One home for each rule: every reader, validator, form and chart imports them from here.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def is_missing(value: Any) -> bool:
+    """None, pandas NA/NaT, a float NaN, or text that is empty after stripping: not known.
+
+    Clinical rule: an empty cell means "not stated" (unknown), never 0.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return math.isnan(value)
+    return isinstance(value, str) and value.strip() == ""
+
+
+def number_problem(value: Any, *, whole: bool = False) -> str | None:
+    """Why ``value`` is not a finite number (a whole one when ``whole``), or None when it is."""
+    kind = "a whole number" if whole else "a number"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | str):
+        return f"must be {kind}, got {value!r}"
+    if isinstance(value, str):
+        try:
+            x = float(value.strip())
+        except ValueError:
+            return f"must be {kind}, got {value!r}"
+    else:
+        x = float(value)
+    if not math.isfinite(x):
+        return f"must be a finite number, got {value!r}"
+    if whole and x != int(x):
+        return f"must be a whole number, got {value!r}"
+    return None
+
+
+def parse_number(value: Any, *, whole: bool = False) -> float | int | None:
+    """A typed or stored value as a finite number (int when ``whole``); None when missing.
+
+    Raises ValueError with a message naming what is wrong ("must be a whole number, got '2.5'").
+    """
+    if is_missing(value):
+        return None
+    problem = number_problem(value, whole=whole)
+    if problem:
+        raise ValueError(problem)
+    x = float(value.strip()) if isinstance(value, str) else float(value)
+    return int(x) if whole else x
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(value: Any) -> tuple:
+    """Sort key in which digit runs compare as numbers: '2.1' < '10.1', '1.1' < '1.2', 'P9' < 'P10'."""
+    parts = [p for p in _DIGITS.split(str(value)) if p]
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+def natural_sorted(values) -> list:
+    """The values in natural order (see ``natural_key``)."""
+    return sorted(values, key=natural_key)

@@ -1,0 +1,24 @@
+"""Time units. Every time in PlexRT is stored in days; conversion happens only for display.
+
+A month is 365.25 / 12 = 30.4375 days (the mean Gregorian month): one definition, used everywhere a
+number of days is turned into months or back. Footnotes that convert name it (MONTH_NOTE).
+"""
+
+from __future__ import annotations
+
+DAYS_PER_WEEK = 7.0
+DAYS_PER_MONTH = 365.25 / 12
+UNITS = {"days": 1.0, "weeks": DAYS_PER_WEEK, "months": DAYS_PER_MONTH}
+UNIT_ABBREV = {"days": "d", "weeks": "wk", "months": "mo"}
+MONTH_NOTE = "months of 365.25/12 = 30.44 days"
+
+
+def to_unit(days, unit: str):
+    """Days (scalar or array) in ``unit``; raises ValueError for an unknown unit."""
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    return days / UNITS[unit]
+
+
+def months_to_days(months):
+    return months * DAYS_PER_MONTH

@@ -1,4 +1,5 @@
--- PlexRT store. All DDL lives here. One row per irradiated site ("course"); a patient may have several.
+-- PlexRT store. All DDL lives here, except the literature table (generated from its column spec).
+-- One row per irradiated site ("course"); a patient may have several.
 -- CHECK constraints repeat the build validation as a second line of defence.
 
 CREATE TABLE series (
@@ -133,6 +134,16 @@ CREATE TABLE discrepancies (
     PRIMARY KEY (series_id, discrepancy_id)
 );
 
+-- What the paper does not publish (PlexRT's reading of it) and where in the paper that shows.
+CREATE TABLE not_published (
+    series_id  VARCHAR NOT NULL,
+    item_id    VARCHAR NOT NULL,
+    topic      VARCHAR NOT NULL,
+    detail     VARCHAR NOT NULL,
+    location   VARCHAR NOT NULL,
+    PRIMARY KEY (series_id, item_id)
+);
+
 CREATE VIEW course_summary AS
 SELECT
     c.series_id,
@@ -162,39 +173,8 @@ FROM courses c
 JOIN patients p USING (series_id, patient_id)
 JOIN course_derived d USING (series_id, course_id);
 
--- Published comparison series, seeded from data/literature.csv (read-only in the app). Columns follow
--- plexrt.literature.COLUMNS: every figure is followed by <figure>_source. NULL = not reported.
-CREATE TABLE literature (
-    series_key                      VARCHAR PRIMARY KEY,
-    citation                        VARCHAR,
-    doi                             VARCHAR,
-    year                            INTEGER,
-    population                      VARCHAR,
-    design                          VARCHAR,
-    n_patients                      INTEGER,
-    n_patients_source               VARCHAR,
-    n_sites                         INTEGER,
-    n_sites_source                  VARCHAR,
-    pain_scale                      VARCHAR,
-    pain_scale_source               VARCHAR,
-    response_definition             VARCHAR,
-    response_definition_source      VARCHAR,
-    responders                      INTEGER,
-    responders_source               VARCHAR,
-    complete_responders             INTEGER,
-    complete_responders_source      VARCHAR,
-    time_to_response                VARCHAR,
-    time_to_response_source         VARCHAR,
-    median_relief_months            DOUBLE,
-    median_relief_months_source     VARCHAR,
-    median_followup_months          DOUBLE,
-    median_followup_months_source   VARCHAR,
-    median_survival_months          DOUBLE,
-    median_survival_months_source   VARCHAR,
-    schedules                       VARCHAR,
-    schedules_source                VARCHAR,
-    notes                           VARCHAR
-);
+-- The literature table (published comparison series, from data/literature.csv) is created from
+-- plexrt.data.literature.COLUMNS, its one specification (plexrt.data.bundled_write.literature_ddl).
 
 -- Published time-to-event figures and facts (the constraints a reconstruction honours), as text.
 CREATE TABLE published_times (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from plexrt.data import store
-from plexrt.data.bundled_write import literature_ddl
+from plexrt.data.ddl import literature_ddl
 from plexrt.data.literature import COLUMNS
 
 

@@ -17,20 +17,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from plexrt.data.literature import COLUMNS as LITERATURE_COLUMNS
+from plexrt.data.ddl import specified_ddl
 
 
 def schema_sql() -> str:
-    return resources.files("plexrt.data").joinpath("schema.sql").read_text(encoding="utf-8")
-
-
-def literature_ddl() -> str:
-    """The literature table from its one specification: every figure followed by its source."""
-    cols = ",\n    ".join(
-        f'"{c.name}" {c.sql_type}{" PRIMARY KEY" if c.name == "series_key" else ""}'
-        for c in LITERATURE_COLUMNS
-    )
-    return f"CREATE TABLE literature (\n    {cols}\n);"
+    """All DDL of the store: the tables specified in Python, then ``schema.sql``."""
+    schema = resources.files("plexrt.data").joinpath("schema.sql").read_text(encoding="utf-8")
+    return f"{specified_ddl()}\n\n{schema}"
 
 
 def _remove_stale_temps(db_path: Path, older_than_s: float = 3600) -> None:
@@ -66,7 +59,6 @@ def new_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             con.execute("BEGIN TRANSACTION")
             con.execute(schema_sql())
-            con.execute(literature_ddl())
             yield con
             con.execute("COMMIT")
         finally:

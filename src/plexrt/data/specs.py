@@ -194,6 +194,8 @@ NOT_PUBLISHED = FileSpec(
     optional=True,
 )
 
+_SOURCE = _c("source", choices=PROVENANCE_SOURCES)
+
 PROVENANCE_RULES = FileSpec(
     "provenance.csv",
     "provenance_rules",
@@ -201,11 +203,22 @@ PROVENANCE_RULES = FileSpec(
         _c("table_name"),
         _c("column_name"),
         _c("row_key"),
-        _c("source", choices=PROVENANCE_SOURCES),
+        _SOURCE,
         _c("location", required=False),
         _c("note", required=False),
     ),
     ("table_name", "column_name", "row_key"),
+)
+
+# The stored provenance table: one row per stored cell, from the rules above (plexrt.ingest).
+PROVENANCE_COLUMNS = (
+    _c("series_id", required=False),
+    _c("table_name"),
+    _c("row_key"),
+    _c("column_name"),
+    _SOURCE,
+    _c("location", required=False),
+    _c("note", required=False),
 )
 
 SERIES_FILES: tuple[FileSpec, ...] = (
@@ -232,6 +245,19 @@ OPIOID_FACTORS = FileSpec(
         _c("source"),
     ),
     ("table_key", "drug", "route"),
+)
+
+# The file tables stored as they are read, in the order they are created (references first).
+STORED_FILES: tuple[FileSpec, ...] = (
+    SERIES,
+    PATIENTS,
+    COURSES,
+    ANALGESICS,
+    OPIOID_FACTORS,
+    TOXICITIES,
+    CASE_DETAILS,
+    DISCREPANCIES,
+    NOT_PUBLISHED,
 )
 
 # Real per-patient times for an imported series (no reconstruction then). Days from the start of

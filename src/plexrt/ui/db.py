@@ -7,7 +7,9 @@ computation in its domain package; this module only caches them for the pages.
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -17,10 +19,10 @@ from plexrt.data.fingerprint import is_current
 from plexrt.data.paths import default_data_dir, default_db_path
 
 _SEEN: dict[str, tuple] = {}
-_OPEN: dict[str, list] = {}
+_OPEN: dict[str, list[duckdb.DuckDBPyConnection]] = {}
 
 
-def _stamp(path) -> tuple:
+def _stamp(path: Path) -> tuple:
     try:
         st_ = path.stat()
     except OSError:
@@ -28,7 +30,7 @@ def _stamp(path) -> tuple:
     return (st_.st_ino, st_.st_mtime_ns)
 
 
-def connection():
+def connection() -> duckdb.DuckDBPyConnection:
     """The process-wide connection to the store as it is now on disk."""
     path = default_db_path()
     return _connection(str(path), _stamp(path))
@@ -50,9 +52,7 @@ def check_rebuilt() -> None:
 
 
 @st.cache_resource(show_spinner="Opening the PlexRT database…", max_entries=4)
-def _connection(path: str, stamp: tuple):
-    from pathlib import Path
-
+def _connection(path: str, stamp: tuple) -> duckdb.DuckDBPyConnection:
     from plexrt.ingest.build import build_db
 
     p = Path(path)
@@ -70,9 +70,9 @@ def cohort(flt: CohortFilter) -> pd.DataFrame:
     return store.cohort(connection(), flt)
 
 
-@st.cache_data(show_spinner=False)
 def all_sites() -> pd.DataFrame:
-    return store.cohort(connection(), CohortFilter())
+    """Every site (the cached unfiltered cohort)."""
+    return cohort(CohortFilter())
 
 
 @st.cache_data(show_spinner=False)

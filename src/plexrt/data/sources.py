@@ -39,7 +39,9 @@ def read_series(folder: Path) -> tuple[SeriesData, list[Problem]]:
             sd.tables[spec.table] = pd.DataFrame(columns=list(spec.names))
             continue
         frame, probs = read_table(folder / spec.filename, spec, f"{folder.name}/{spec.filename}")
-        sd.tables[spec.table] = frame if len(frame.columns) else pd.DataFrame(columns=spec.names)
+        sd.tables[spec.table] = (
+            frame if len(frame.columns) else pd.DataFrame(columns=list(spec.names))
+        )
         problems.extend(probs)
     if not problems:
         problems = check_links(folder.name, sd.tables)

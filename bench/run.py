@@ -75,12 +75,12 @@ def bench_functions() -> list[tuple[str, float, float]]:
 
 
 def main() -> int:
-    from plexrt.data import store
+    from plexrt.ingest.build import build_db
 
     tmp = Path(tempfile.mkdtemp(prefix="plexrt-bench-"))
     db = tmp / "plexrt.duckdb"
     t0 = time.perf_counter()
-    store.build_db(ROOT / "data", db)
+    build_db(ROOT / "data", db)
     build_ms = (time.perf_counter() - t0) * 1000
     os.environ["PLEXRT_DB"] = str(db)
     os.environ["PLEXRT_USER_DB"] = str(tmp / "user.duckdb")

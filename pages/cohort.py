@@ -57,7 +57,7 @@ widgets.footnote(
     widgets.cohort_line(flt, s.n_sites, s.n_patients),
     "Percentages: NRS 0 = sites scored 0 / sites with a score at completion; improved = sites "
     f"with a fall of 2 or more / sites with both scores; {METHOD_LABELS['exact']}. "
-    "Age is counted once per patient. Source: Sanuki et al., Cureus 2022;14(1):e20939, Table 1.",
+    f"Age is counted once per patient. Source: {db.source_line()}, Table 1.",
 )
 
 st.subheader("Irradiated sites")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from plexrt.data.provenance_text import NOT_PUBLISHED, SOURCE_LABELS, source_counts
+from plexrt.data.vocab import SOURCE_LABELS
 from plexrt.ui import db, shell
 
 shell.require()
@@ -43,7 +43,7 @@ with tab_prov:
     prov = db.table("provenance")
     st.markdown(
         "One row per stored value: "
-        + ", ".join(f"**{n}** from {label}" for label, n in source_counts(prov))
+        + ", ".join(f"**{n}** from {label}" for label, n in db.source_counts())
         + "."
     )
     c1, c2 = st.columns(2)
@@ -73,8 +73,8 @@ with tab_prov:
     st.caption(f"{len(shown)} of {len(prov)} values shown.")
 
 with tab_missing:
-    for item in NOT_PUBLISHED:
-        st.markdown(f"- {item}")
+    for item in db.table("not_published").itertuples():
+        st.markdown(f"- **{item.topic}** {item.detail}")
 
 with tab_cases:
     st.markdown("**Case narratives** (the paper describes patients 1, 5 and 8 in detail)")

@@ -16,10 +16,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session", autouse=True)
 def test_db(tmp_path_factory) -> Path:
     """Build the bundled store once per session and point PLEXRT_DB (and the app) at it."""
-    from plexrt.data import store
+    from plexrt.ingest.build import build_db
 
     path = tmp_path_factory.mktemp("db") / "plexrt.duckdb"
-    store.build_db(DATA, path)
+    build_db(DATA, path)
     os.environ["PLEXRT_DB"] = str(path)
     os.environ["PLEXRT_USER_DB"] = str(path.with_name("user.duckdb"))
 

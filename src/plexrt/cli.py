@@ -7,17 +7,20 @@ import sys
 from pathlib import Path
 
 from plexrt.data import store
-from plexrt.data.sources import DataError
+from plexrt.data.csvfile import DataError
+from plexrt.data.fingerprint import is_current
+from plexrt.data.paths import default_db_path
+from plexrt.ingest.build import build_db
 
 
-def _build(args) -> int:
+def _build(args: argparse.Namespace) -> int:
     if args.if_stale:
-        db = args.db or store.default_db_path()
-        if store.is_current(db, args.data):
+        db = args.db or default_db_path()
+        if is_current(db, args.data):
             print(f"{db} is up to date")
             return 0
     try:
-        report = store.build_db(args.data, args.db)
+        report = build_db(args.data, args.db)
     except DataError as exc:
         print(
             f"plexrt build-db: the data folder is not valid; nothing was changed.\n{exc}",
@@ -37,7 +40,7 @@ def _build(args) -> int:
     return 0
 
 
-def _export(args) -> int:
+def _export(args: argparse.Namespace) -> int:
     from plexrt.export.tabular import safe_csv
 
     con = store.connect(args.db)

@@ -156,20 +156,20 @@ def _save(at):
 
 
 def test_user_series_survive_a_rebuild(app, tmp_path, monkeypatch):
-    from plexrt.data import store
     from plexrt.data.userstore import UserStore
+    from plexrt.ingest.build import build_db
     from tests.conftest import DATA
 
     db = tmp_path / "b.duckdb"
     udb = tmp_path / "u.duckdb"
-    store.build_db(DATA, db)
+    build_db(DATA, db)
     monkeypatch.setenv("PLEXRT_DB", str(db))
     monkeypatch.setenv("PLEXRT_USER_DB", str(udb))
     UserStore(udb).add_series(
         {**FORM, "citation": "Rebuild R. Survivor. J 2022;1:1", "year": "2022",
          "population": "malignant_psoas_syndrome"}
     )  # fmt: skip
-    store.build_db(DATA, db)  # rebuild the bundled store
+    build_db(DATA, db)  # rebuild the bundled store
     import streamlit as st
 
     st.cache_resource.clear()

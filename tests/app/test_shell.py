@@ -149,12 +149,12 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
 
     import streamlit as st
 
-    from plexrt.data import store
+    from plexrt.ingest.build import build_db
 
     db = tmp_path / "live.duckdb"
     monkeypatch.setenv("PLEXRT_DATA", str(data_copy))
     monkeypatch.setenv("PLEXRT_DB", str(db))
-    store.build_db(data_copy, db)
+    build_db(data_copy, db)
     st.cache_resource.clear()
     st.cache_data.clear()
     at = app().run()
@@ -164,7 +164,7 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
     rows[-1][rows[0].index("age")] = "95"  # patient 11
     with open(path, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
-    store.build_db(data_copy, db)  # `plexrt build-db` while the app is running
+    build_db(data_copy, db)  # `plexrt build-db` while the app is running
     at2 = app().run()  # a new session of the same server process
     assert not at2.exception
     assert at2.sidebar.slider(key="f_age").max == 95

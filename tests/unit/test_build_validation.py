@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from plexrt.cli import main as cli_main
-from plexrt.data import store
-from plexrt.data.sources import DataError
+from plexrt.data.csvfile import DataError
+from plexrt.data.fingerprint import is_current
+from plexrt.ingest.build import build_db
 
 
 def _edit(path: Path, line: int, column: str, value: str) -> None:
@@ -26,7 +27,7 @@ def _edit(path: Path, line: int, column: str, value: str) -> None:
 
 def _build_error(data: Path, tmp_path: Path) -> str:
     with pytest.raises(DataError) as info:
-        store.build_db(data, tmp_path / "out.duckdb")
+        build_db(data, tmp_path / "out.duckdb")
     assert not (tmp_path / "out.duckdb").exists()
     return str(info.value)
 
@@ -89,11 +90,11 @@ def test_bad_sex_and_ragged_row(data_copy, tmp_path):
 
 def test_failed_build_keeps_existing_database(data_copy, tmp_path):
     db = tmp_path / "keep.duckdb"
-    store.build_db(data_copy, db)
+    build_db(data_copy, db)
     before = db.read_bytes()
     _edit(data_copy / "sanuki2022" / "courses.csv", 2, "nrs_before", "12")
     with pytest.raises(DataError):
-        store.build_db(data_copy, db)
+        build_db(data_copy, db)
     assert db.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".keep")] == []
     con = duckdb.connect(str(db), read_only=True)
@@ -133,22 +134,6 @@ def test_provenance_rule_required_for_every_column(data_copy, tmp_path):
     assert "no provenance rule for courses.dose_gy" in msg
 
 
-def test_schema_version_marks_a_store_out_of_date(data_copy, tmp_path):
-    db = tmp_path / "v.duckdb"
-    assert not store.is_current(db)  # missing
-    store.build_db(data_copy, db)
-    assert store.is_current(db)
-    con = duckdb.connect(str(db))
-    con.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_version'")
-    con.close()
-    assert not store.is_current(db)  # built by another version: the app rebuilds it
-    old = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(old))
-    con.execute("CREATE TABLE courses (x INTEGER)")  # no meta table at all
-    con.close()
-    assert not store.is_current(old)
-
-
 @pytest.mark.parametrize(
     ("column", "value", "expected"),
     [
@@ -168,7 +153,7 @@ def test_non_finite_and_implausible_numbers(data_copy, tmp_path, column, value, 
 def test_csv_saved_with_a_byte_order_mark_is_read(data_copy, tmp_path):
     path = data_copy / "sanuki2022" / "patients.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as a spreadsheet saves UTF-8 CSV
-    store.build_db(data_copy, tmp_path / "bom.duckdb")
+    build_db(data_copy, tmp_path / "bom.duckdb")
 
 
 def test_build_if_stale(data_copy, tmp_path, capsys):
@@ -179,6 +164,6 @@ def test_build_if_stale(data_copy, tmp_path, capsys):
     assert "is up to date" in capsys.readouterr().out
     assert db.stat().st_mtime_ns == first
     _edit(data_copy / "sanuki2022" / "patients.csv", 2, "age", "50")  # the data changed
-    assert not store.is_current(db, data_copy)
+    assert not is_current(db, data_copy)
     assert cli_main(["build-db", "--if-stale", "--data", str(data_copy), "--db", str(db)]) == 0
-    assert store.is_current(db, data_copy)
+    assert is_current(db, data_copy)

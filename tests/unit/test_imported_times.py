@@ -7,7 +7,8 @@ import pytest
 
 from plexrt.clinical import endpoints as tte
 from plexrt.data import store
-from plexrt.data.sources import DataError
+from plexrt.data.csvfile import DataError
+from plexrt.ingest.build import build_db
 
 # Made-up times for a test copy of the data folder (not patient data): days from first RT start.
 EVENTS = """patient_id,death,last_contact_day,assessable_for_relief,relapse,relapse_day
@@ -43,7 +44,7 @@ def imported(data_copy, tmp_path, con):
 
 def test_real_times_are_used_as_given(imported, tmp_path):
     db = tmp_path / "imp.duckdb"
-    store.build_db(imported, db)
+    build_db(imported, db)
     c = store.connect(db)
     ev = store.events(c).set_index("patient_id")
     assert ev.loc["2", "last_contact_day"] == 400 and bool(ev.loc["2", "relapse"])
@@ -65,6 +66,6 @@ def test_bad_real_times_stop_the_build(imported, tmp_path):
     path = imported / "sanuki2022" / "events.csv"
     path.write_text(EVENTS.replace("2,false,400,true,true,90", "2,false,400,true,true,"))
     with pytest.raises(DataError) as info:
-        store.build_db(imported, tmp_path / "x.duckdb")
+        build_db(imported, tmp_path / "x.duckdb")
     assert "events.csv, line 3, column 'relapse_day': a relapse needs its day" in str(info.value)
     assert not (tmp_path / "x.duckdb").exists()

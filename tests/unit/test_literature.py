@@ -383,6 +383,30 @@ def test_negative_count_is_rejected(tmp_path):
         load_literature(_write_copy(tmp_path, bad))
 
 
+def test_unknown_column_and_missing_file_are_named(tmp_path):
+    def extra(rows):
+        return [[*r, "x"] for r in rows]
+
+    path = _write_copy(tmp_path, extra)
+    with pytest.raises(LiteratureFileError) as err:
+        load_literature(path)
+    assert err.value.problems == [
+        (None, 1, "x", f"unknown column (expected: {', '.join(COLUMN_NAMES)})")
+    ]
+    with pytest.raises(LiteratureFileError, match="nowhere.csv: file is missing"):
+        load_literature(tmp_path / "nowhere.csv")
+
+
+def test_ragged_row_is_named_with_its_data_row(tmp_path):
+    def short(rows):
+        rows[2] = rows[2][:3]
+        return rows
+
+    with pytest.raises(LiteratureFileError) as err:
+        load_literature(_write_copy(tmp_path, short))
+    assert err.value.problems == [(2, 3, "(all)", f"has 3 fields, header has {len(COLUMN_NAMES)}")]
+
+
 # ------------------------------------------------------------------ the "add a series" form
 
 

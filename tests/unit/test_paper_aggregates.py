@@ -173,10 +173,8 @@ def test_summary_nrs_and_age_by_hand(sites):
 
 
 def test_provenance_source_counts(con):
-    from plexrt.data.provenance_text import source_counts
-
     prov = store.provenance(con)
-    counts = dict(source_counts(prov))
+    counts = dict(store.source_counts(con))
     assert sum(counts.values()) == len(prov)
     assert counts["Table 1"] == int((prov["source"] == "table1").sum())
     assert "imported per-patient data" not in counts  # zero counts are left out

@@ -11,6 +11,7 @@ import pytest
 
 from plexrt.data import store
 from plexrt.data.userstore import SeriesInvalid, UserStore
+from plexrt.ingest.build import build_db
 
 GOOD = {
     "citation": "Smith J, et al. Example series. J Example 2023;1:1-2",
@@ -64,9 +65,9 @@ def test_invalid_is_refused_and_nothing_saved(tmp_path, change, field):
 
 def test_survives_rebuild_and_restart(tmp_path, data_copy):
     db, udb = tmp_path / "b.duckdb", tmp_path / "u.duckdb"
-    store.build_db(data_copy, db)
+    build_db(data_copy, db)
     key = UserStore(udb).add_series(GOOD)
-    store.build_db(data_copy, db)  # rebuild the bundled store
+    build_db(data_copy, db)  # rebuild the bundled store
     assert list(UserStore(udb).series()["series_key"]) == [key]  # a new process opens it again
     # The bundled literature is untouched by user rows and vice versa.
     con = store.connect(db)

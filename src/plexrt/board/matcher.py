@@ -26,7 +26,7 @@ import pandas as pd
 
 from plexrt.clinical import dose
 from plexrt.data.literature import POPULATIONS
-from plexrt.data.sources import INTENTS, MUSCLES, PRIMARY_GROUPS
+from plexrt.data.vocab import INTENTS, MUSCLES, PRIMARY_GROUPS
 from plexrt.stats.proportions import proportion_ci
 
 __all__ = [

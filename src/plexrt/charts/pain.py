@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from plexrt.charts import style
 from plexrt.clinical import dose, response
-from plexrt.data.sources import INTENTS, MUSCLES, PRIMARY_GROUPS
+from plexrt.data.vocab import INTENTS, MUSCLES, PRIMARY_GROUPS
 
 # --- layout assumptions used to keep text labels apart ---------------------------------------
 ASSUMED_PLOT_WIDTH_PX = 560  # narrowest plot area we design for (Streamlit centred layout)

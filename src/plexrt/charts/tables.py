@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from plexrt.data.filters import INTENT_LABELS
+from plexrt.data.vocab import INTENT_LABELS
 
 _COLS = {
     "course_id": "Site",

@@ -6,18 +6,25 @@ Column names come from a fixed whitelist; every value is a bound parameter.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
+
+from plexrt.data.values import parse_number
+from plexrt.data.vocab import (
+    INTENT_LABELS,
+    INTENTS,
+    MUSCLE_LABELS,
+    MUSCLES,
+    SEX_LABELS,
+    SEXES,
+    label,
+)
 
 # Dose filter: dose per fraction (Gy) or EQD2 with alpha/beta 10 Gy.
 DOSE_METRICS = {"dpf": "dose_per_fraction_gy", "eqd2": "eqd2_10_gy"}
 DOSE_LABELS = {"dpf": "dose per fraction", "eqd2": "EQD2 (α/β 10 Gy)"}
-
-MUSCLE_LABELS = {"psoas": "psoas", "piriformis": "piriformis"}
-INTENT_LABELS = {"palliative": "palliative", "local_control": "local control"}
-SEX_LABELS = {"F": "female", "M": "male"}
 
 # Set-valued filters: dataclass field -> (URL parameter, SQL column).
 _SET_FILTERS = {
@@ -103,9 +110,10 @@ class CohortFilter:
         labels = {"muscles": MUSCLE_LABELS, "intents": INTENT_LABELS, "sexes": SEX_LABELS}
         for attr in ("muscles", "intents", "primary_groups", "primary_cancers", "sexes"):
             values = getattr(self, attr)
-            if values:
-                lab = labels.get(attr, {})
-                parts.append(" or ".join(lab.get(v, v) for v in values))
+            if values and attr in labels:
+                parts.append(" or ".join(label(v, labels[attr]) for v in values))
+            elif values:  # cancers and groups are shown as stored
+                parts.append(" or ".join(values))
         if self.age_min is not None or self.age_max is not None:
             parts.append(f"age {_range_words(self.age_min, self.age_max)}")
         if self.nrs_min is not None or self.nrs_max is not None:
@@ -162,11 +170,7 @@ def parse_range(text: str) -> tuple[float | None, float | None]:
     m = _RANGE_RE.match(text or "")
     if not m or (m.group(1) is None and m.group(2) is None):
         raise ValueError(f"'{text}' is not a range like 45-75")
-    lo = float(m.group(1)) if m.group(1) is not None else None
-    hi = float(m.group(2)) if m.group(2) is not None else None
-    for v in (lo, hi):
-        if v is not None and not math.isfinite(v):
-            raise ValueError(f"'{text}' is not a finite range")
+    lo, hi = parse_number(m.group(1)), parse_number(m.group(2))
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"'{text}': the lower end is above the upper end")
     return lo, hi
@@ -178,9 +182,9 @@ class Options:
 
     primary_cancers: tuple[str, ...] = ()
     primary_groups: tuple[str, ...] = ()
-    muscles: tuple[str, ...] = ("psoas", "piriformis")
-    intents: tuple[str, ...] = ("palliative", "local_control")
-    sexes: tuple[str, ...] = ("F", "M")
+    muscles: tuple[str, ...] = MUSCLES
+    intents: tuple[str, ...] = INTENTS
+    sexes: tuple[str, ...] = SEXES
     course_ids: tuple[str, ...] = ()
 
 
@@ -188,6 +192,48 @@ def _first(value) -> str:
     if isinstance(value, list | tuple):
         return str(value[-1]) if value else ""
     return str(value)
+
+
+def _read_set(key: str, value: str, options: Options, kw: dict[str, Any]) -> str | None:
+    """A set-valued parameter: keep the values the data has; a notice for the others."""
+    attr = next((a for a, (p, _) in _SET_FILTERS.items() if p == key), "exclude")
+    known = getattr(options, "course_ids" if attr == "exclude" else attr)
+    chosen: list[str] = []
+    bad: list[str] = []
+    for item in dict.fromkeys(v.strip() for v in value.split(",") if v.strip()):
+        (chosen if item in known else bad).append(item)
+    if chosen:
+        kw[attr] = tuple(dict.fromkeys(chosen))
+    if not bad:
+        return None
+    shown = ", ".join(repr(_clip(b)) for b in bad[:10])
+    more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+    return (
+        f"Ignored {key} value(s) {shown}{more}: not in the data "
+        f"(known: {_clip(', '.join(known), 200)})."
+    )
+
+
+def _read_range(key: str, value: str, kw: dict[str, Any]) -> str | None:
+    """A range parameter (age, NRS, one dose metric); a notice when it cannot apply."""
+    try:
+        lo, hi = parse_range(value)
+    except ValueError as exc:
+        return f"Ignored URL parameter {key}: {_clip(str(exc), 80)}."
+    if key in DOSE_METRICS:
+        if "dose_metric" in kw:
+            return f"Ignored URL parameter {key}: only one dose range can apply."
+        if (lo is not None and lo < 0) or (hi is not None and hi < 0):
+            return f"Ignored URL parameter {key}: doses cannot be negative."
+        kw.update(dose_metric=key, dose_min=lo, dose_max=hi)
+        return None
+    (lo_attr, hi_attr), (_, _, (bmin, bmax)) = next(
+        (k, v) for k, v in _RANGE_FILTERS.items() if v[0] == key
+    )
+    if (lo is not None and not bmin <= lo <= bmax) or (hi is not None and not bmin <= hi <= bmax):
+        return f"Ignored URL parameter {key}='{_clip(value)}': outside {bmin}–{bmax}."
+    kw[lo_attr], kw[hi_attr] = lo, hi
+    return None
 
 
 def from_query_params(
@@ -199,54 +245,20 @@ def from_query_params(
     dropped with a notice naming the parameter and value.
     """
     notices: list[str] = []
-    kw: dict = {}
+    kw: dict[str, Any] = {}
+    set_params = {p for p, _ in _SET_FILTERS.values()} | {"exclude"}
     for key, raw in params.items():
         if key in ignore:
             continue
         value = _first(raw).strip()
         if key not in KNOWN_PARAMS:
-            notices.append(f"Ignored unknown URL parameter '{_clip(key)}'.")
-            continue
-        set_attr = next((a for a, (p, _) in _SET_FILTERS.items() if p == key), None)
-        if set_attr is not None or key == "exclude":
-            attr = set_attr or "exclude"
-            known = getattr(options, "course_ids" if attr == "exclude" else attr)
-            chosen, bad = [], []
-            for item in dict.fromkeys(v.strip() for v in value.split(",") if v.strip()):
-                (chosen if item in known else bad).append(item)
-            if bad:
-                shown = ", ".join(repr(_clip(b)) for b in bad[:10])
-                more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
-                notices.append(
-                    f"Ignored {key} value(s) {shown}{more}: not in the data "
-                    f"(known: {_clip(', '.join(known), 200)})."
-                )
-            if chosen:
-                kw[attr] = tuple(dict.fromkeys(chosen))
-            continue
-        try:
-            lo, hi = parse_range(value)
-        except ValueError as exc:
-            notices.append(f"Ignored URL parameter {key}: {_clip(str(exc), 80)}.")
-            continue
-        if key in ("dpf", "eqd2"):
-            if "dose_metric" in kw:
-                notices.append(f"Ignored URL parameter {key}: only one dose range can apply.")
-                continue
-            if (lo is not None and lo < 0) or (hi is not None and hi < 0):
-                notices.append(f"Ignored URL parameter {key}: doses cannot be negative.")
-                continue
-            kw.update(dose_metric=key, dose_min=lo, dose_max=hi)
-            continue
-        (lo_attr, hi_attr), (_, _, (bmin, bmax)) = next(
-            (k, v) for k, v in _RANGE_FILTERS.items() if v[0] == key
-        )
-        if (lo is not None and not bmin <= lo <= bmax) or (
-            hi is not None and not bmin <= hi <= bmax
-        ):
-            notices.append(f"Ignored URL parameter {key}='{_clip(value)}': outside {bmin}–{bmax}.")
-            continue
-        kw[lo_attr], kw[hi_attr] = lo, hi
+            notice: str | None = f"Ignored unknown URL parameter '{_clip(key)}'."
+        elif key in set_params:
+            notice = _read_set(key, value, options, kw)
+        else:
+            notice = _read_range(key, value, kw)
+        if notice:
+            notices.append(notice)
     return CohortFilter(**kw), notices
 
 

@@ -12,7 +12,6 @@ figure is fragile; the result object says so in plain words.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from plexrt.data.csvfile import CsvRow, Problem, header_problems, read_csv
+from plexrt.data.paths import DEFAULT_DATA_DIR
+from plexrt.data.values import is_missing, parse_number
 from plexrt.stats.proportions import METHODS as CI_METHODS
 from plexrt.stats.proportions import proportion_ci
 
@@ -44,7 +46,7 @@ __all__ = [
     "validate_series",
 ]
 
-DEFAULT_LITERATURE_PATH = Path(__file__).resolve().parents[3] / "data" / "literature.csv"
+DEFAULT_LITERATURE_PATH = DEFAULT_DATA_DIR / "literature.csv"
 
 POPULATIONS: dict[str, str] = {
     "malignant_psoas_syndrome": "malignant psoas syndrome",
@@ -56,6 +58,10 @@ POPULATIONS: dict[str, str] = {
 }
 
 
+# How each kind of column is stored (the bundled literature table and the user's own series).
+SQL_TYPES = {"text": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE"}
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     """One column of the literature CSV: name, kind ('text' | 'integer' | 'number'), meaning."""
@@ -64,6 +70,10 @@ class ColumnSpec:
     kind: str
     description: str
     is_figure: bool = False
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.kind]
 
 
 _BASE_COLUMNS: tuple[ColumnSpec, ...] = (
@@ -122,14 +132,21 @@ def _this_year() -> int:
     return datetime.date.today().year
 
 
+# (data row or None for the header/the whole file, physical line, column, message)
+_FileProblem = tuple[int | None, int | None, str, str]
+
+
 class LiteratureFileError(ValueError):
     """The literature CSV is malformed. ``problems`` lists (data row, line, column, message)."""
 
-    def __init__(self, path: str | Path, problems: list[tuple[int | None, int, str, str]]):
+    def __init__(self, path: str | Path, problems: list[_FileProblem]):
         self.path = str(path)
         self.problems = problems
         lines = []
         for row, line, column, message in problems:
+            if line is None:
+                lines.append(f"{self.path}: {message}")
+                continue
             where = "header" if row is None else f"data row {row}"
             lines.append(f"{self.path}: {where} (line {line}), column '{column}': {message}")
         super().__init__("\n".join(lines))
@@ -138,14 +155,6 @@ class LiteratureFileError(ValueError):
 # --------------------------------------------------------------------------------------------
 # record validation shared by the file loader and the "add a series" form
 # --------------------------------------------------------------------------------------------
-
-
-def _is_empty(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() == ""
 
 
 def _parse_number(value: Any, *, whole: bool) -> float | int | None:
@@ -171,34 +180,40 @@ def _parse_number(value: Any, *, whole: bool) -> float | int | None:
     return number
 
 
-def _record_problems(record: Mapping[str, Any], *, require_n: bool) -> list[tuple[str, str]]:
-    """(column, message) for everything wrong with one series record."""
-    problems: list[tuple[str, str]] = []
-    parsed: dict[str, float | int | None] = {}
-
-    if _is_empty(record.get("citation")):
+def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    problems = []
+    if is_missing(record.get("citation")):
         problems.append(("citation", "a citation is required"))
-
     population = record.get("population")
-    if not _is_empty(population) and str(population).strip() not in POPULATIONS:
+    if not is_missing(population) and str(population).strip() not in POPULATIONS:
         problems.append(
             (
                 "population",
                 f"unknown population {population!r}; use one of {', '.join(POPULATIONS)}",
             )
         )
+    return problems
 
+
+_Parsed = dict[str, float | int | None]
+
+
+def _parse_figures(record: Mapping[str, Any]) -> tuple[_Parsed, list[tuple[str, str]]]:
+    """The numeric columns as numbers (None when blank or not a number, with a problem)."""
+    parsed: _Parsed = {}
+    problems = []
     for name in INTEGER_COLUMNS + NUMBER_COLUMNS:
-        value = record.get(name)
-        if _is_empty(value):
-            parsed[name] = None
-            continue
         try:
-            parsed[name] = _parse_number(value, whole=name in INTEGER_COLUMNS)
+            parsed[name] = parse_number(record.get(name), whole=name in INTEGER_COLUMNS)
         except ValueError as exc:
             parsed[name] = None
             problems.append((name, str(exc)))
+    return parsed, problems
 
+
+def _limit_problems(parsed: _Parsed) -> list[tuple[str, str]]:
+    """Implausible counts, years and medians (each is then treated as not given)."""
+    problems = []
     for name in ("n_patients", "n_sites"):
         v = parsed[name]
         if v is not None and v < 1:
@@ -218,28 +233,31 @@ def _record_problems(record: Mapping[str, Any], *, require_n: bool) -> list[tupl
         if v is not None and v > MAX_MONTHS:
             problems.append((name, f"must be at most {MAX_MONTHS} months, got {v:g}"))
             parsed[name] = None
-    if (
-        require_n
-        and parsed["n_patients"] is None
-        and not any(c == "n_patients" for c, _ in problems)
-    ):
-        problems.append(("n_patients", "the number of patients is required"))
+    return problems
 
+
+def _negative_problems(parsed: _Parsed) -> list[tuple[str, str]]:
+    problems = []
     for name in ("responders", "complete_responders", *_MEDIAN_COLUMNS):
         v = parsed[name]
         if v is not None and v < 0:
             problems.append((name, f"must not be negative, got {v}"))
             parsed[name] = None
+    return problems
 
+
+def _responder_problems(parsed: _Parsed, n_reported: bool) -> list[tuple[str, str]]:
+    """Responders within their denominator; ``n_reported``: a count problem was already given."""
     # Responders are counted in the unit of n_sites when sites are given, otherwise per patient.
     denom_name = "n_sites" if parsed["n_sites"] is not None else "n_patients"
     denom = parsed[denom_name]
     responders, complete = parsed["responders"], parsed["complete_responders"]
+    problems = []
     for name, v in (("responders", responders), ("complete_responders", complete)):
         if v is None:
             continue
         if denom is None:
-            if not any(c in ("n_patients", "n_sites") for c, _ in problems):
+            if not n_reported:
                 problems.append((name, "needs n_patients (or n_sites) as its denominator"))
         elif v > denom:
             problems.append((name, f"({v}) cannot exceed {denom_name} ({denom})"))
@@ -247,10 +265,26 @@ def _record_problems(record: Mapping[str, Any], *, require_n: bool) -> list[tupl
         problems.append(
             ("complete_responders", f"({complete}) cannot exceed responders ({responders})")
         )
+    return problems
 
+
+def _record_problems(record: Mapping[str, Any], *, require_n: bool) -> list[tuple[str, str]]:
+    """(column, message) for everything wrong with one series record."""
+    problems = _text_problems(record)
+    parsed, parse_problems = _parse_figures(record)
+    problems += parse_problems + _limit_problems(parsed)
+    if (
+        require_n
+        and parsed["n_patients"] is None
+        and not any(c == "n_patients" for c, _ in problems)
+    ):
+        problems.append(("n_patients", "the number of patients is required"))
+    problems += _negative_problems(parsed)
+    n_reported = any(c in ("n_patients", "n_sites") for c, _ in problems)
+    problems += _responder_problems(parsed, n_reported)
     # Every figure needs to say where it comes from.
     for name in FIGURE_COLUMNS:
-        if not _is_empty(record.get(name)) and _is_empty(record.get(f"{name}_source")):
+        if not is_missing(record.get(name)) and is_missing(record.get(f"{name}_source")):
             problems.append((f"{name}_source", f"a source is required for {name}"))
     return problems
 
@@ -273,83 +307,65 @@ def validate_series(record: Mapping[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
+def _as_tuple(p: Problem) -> _FileProblem:
+    return (p.row, p.line, p.column or "(all)", p.message)
+
+
+def _row_problems(rows: Sequence[CsvRow]) -> list[_FileProblem]:
+    """Key and figure problems of every data row, in file order."""
+    problems: list[_FileProblem] = []
+    seen_keys: dict[str, int] = {}
+    for row in rows:
+        key = row.cells["series_key"].strip()
+        if not key:
+            problems.append((row.number, row.line, "series_key", "a series key is required"))
+        elif key in seen_keys:
+            problems.append(
+                (
+                    row.number,
+                    row.line,
+                    "series_key",
+                    f"duplicate key {key!r} (also data row {seen_keys[key]})",
+                )
+            )
+        else:
+            seen_keys[key] = row.number
+        for column, message in _record_problems(row.cells, require_n=False):
+            problems.append((row.number, row.line, column, message))
+    return problems
+
+
+def _typed(column: str, cells: Sequence[str]) -> pd.Series:
+    """One column of text cells in its type: Int64, float (NaN = not reported) or text/None."""
+    if column in INTEGER_COLUMNS:
+        return pd.Series([parse_number(v, whole=True) for v in cells], dtype="Int64")
+    if column in NUMBER_COLUMNS:
+        return pd.Series([parse_number(v) for v in cells], dtype=float)
+    return pd.Series([None if is_missing(v) else v.strip() for v in cells], dtype=object)
+
+
 def load_literature(path: str | Path = DEFAULT_LITERATURE_PATH) -> pd.DataFrame:
     """Read and validate the literature CSV; one row per series.
 
     Integer columns come back as nullable ``Int64``, medians as float (NaN = not reported), text
     as object with None for empty cells. Raises LiteratureFileError (a ValueError) naming the file,
-    the data row and physical line, and the column of every problem: missing columns, non-numeric
-    figures, responders > n, negative counts, empty citation or series_key, duplicate keys,
-    unknown population, figures without a source.
+    the data row and physical line, and the column of every problem: missing or unknown columns,
+    non-numeric figures, responders > n, negative counts, empty citation or series_key, duplicate
+    keys, unknown population, figures without a source.
     """
     path = Path(path)
-    problems: list[tuple[int | None, int, str, str]] = []
-    records: list[dict[str, str]] = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise LiteratureFileError(path, [(None, 1, "(all)", "file is empty")]) from None
-        missing = [c for c in COLUMN_NAMES if c not in header]
-        if missing:
-            raise LiteratureFileError(
-                path, [(None, 1, c, "required column is missing") for c in missing]
-            )
-        previous_line = reader.line_num
-        row_no = 0
-        seen_keys: dict[str, int] = {}
-        for cells in reader:
-            # csv counts physical lines, so a quoted note spanning lines keeps numbering right.
-            start_line = previous_line + 1
-            previous_line = reader.line_num
-            if not cells or all(c.strip() == "" for c in cells):
-                continue
-            row_no += 1
-            if len(cells) != len(header):
-                problems.append(
-                    (
-                        row_no,
-                        start_line,
-                        "(all)",
-                        f"has {len(cells)} cells but the header has {len(header)}",
-                    )
-                )
-                continue
-            record = dict(zip(header, cells, strict=True))
-            key = record["series_key"].strip()
-            if not key:
-                problems.append((row_no, start_line, "series_key", "a series key is required"))
-            elif key in seen_keys:
-                problems.append(
-                    (
-                        row_no,
-                        start_line,
-                        "series_key",
-                        f"duplicate key {key!r} (also data row {seen_keys[key]})",
-                    )
-                )
-            else:
-                seen_keys[key] = row_no
-            for column, message in _record_problems(record, require_n=False):
-                problems.append((row_no, start_line, column, message))
-            records.append(record)
-    if problems:
-        raise LiteratureFileError(path, problems)
-
-    df = pd.DataFrame.from_records(records, columns=header)
-    for name in df.columns:
-        if name in INTEGER_COLUMNS:
-            df[name] = pd.array(
-                [None if _is_empty(v) else int(float(v)) for v in df[name]], dtype="Int64"
-            )
-        elif name in NUMBER_COLUMNS:
-            df[name] = [np.nan if _is_empty(v) else float(v) for v in df[name]]
-            df[name] = df[name].astype(float)
-        else:
-            df[name] = pd.Series(
-                [None if _is_empty(v) else v.strip() for v in df[name]], dtype=object
-            )
+    table, problems = read_csv(path, str(path))
+    if not table.header:
+        raise LiteratureFileError(path, [_as_tuple(p) for p in problems])
+    head = header_problems(table.header, COLUMN_NAMES, str(path))
+    if head:
+        raise LiteratureFileError(path, [_as_tuple(p) for p in head])
+    found = [_as_tuple(p) for p in problems] + _row_problems(table.rows)
+    if found:
+        raise LiteratureFileError(path, sorted(found, key=lambda p: p[1] or 0))
+    df = pd.DataFrame(
+        {name: _typed(name, [r.cells[name] for r in table.rows]) for name in table.header}
+    )
     return df.reset_index(drop=True)
 
 

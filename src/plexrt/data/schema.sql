@@ -1,55 +1,10 @@
--- PlexRT store. All DDL lives here. One row per irradiated site ("course"); a patient may have several.
--- CHECK constraints repeat the build validation as a second line of defence.
+-- PlexRT store: the tables PlexRT computes, the course_summary view and meta. The tables whose
+-- columns are specified in Python (the series' file tables, provenance, literature) are created
+-- before this file from their one specification (plexrt.data.ddl). One row per irradiated site
+-- ("course"); a patient may have several.
 
-CREATE TABLE series (
-    series_id            VARCHAR PRIMARY KEY,
-    short_name           VARCHAR NOT NULL,
-    citation             VARCHAR NOT NULL,
-    doi                  VARCHAR,
-    licence              VARCHAR,
-    design               VARCHAR,
-    period_start         VARCHAR,
-    period_end           VARCHAR,
-    data_cutoff          VARCHAR,
-    pain_scale           VARCHAR,
-    n_patients_reported  INTEGER,
-    n_sites_reported     INTEGER,
-    analgesic_change_unit VARCHAR,
-    analgesic_reduced    INTEGER,
-    analgesic_unchanged  INTEGER,
-    analgesic_increased  INTEGER
-);
-
-CREATE TABLE patients (
-    series_id       VARCHAR NOT NULL REFERENCES series (series_id),
-    patient_id      VARCHAR NOT NULL,
-    age             INTEGER CHECK (age BETWEEN 0 AND 120),
-    sex             VARCHAR CHECK (sex IN ('F', 'M')),
-    primary_cancer  VARCHAR NOT NULL,
-    primary_group   VARCHAR NOT NULL,
-    PRIMARY KEY (series_id, patient_id)
-);
-
-CREATE TABLE courses (
-    series_id              VARCHAR NOT NULL,
-    course_id              VARCHAR NOT NULL,
-    patient_id             VARCHAR NOT NULL,
-    course_no              INTEGER NOT NULL CHECK (course_no >= 1),
-    pain_at_presentation   VARCHAR,
-    involved_muscle        VARCHAR NOT NULL CHECK (involved_muscle IN ('psoas', 'piriformis')),
-    plexus_level           VARCHAR CHECK (plexus_level IN ('upper', 'lower')),
-    laterality             VARCHAR CHECK (laterality IN ('left', 'right', 'bilateral')),
-    intent                 VARCHAR NOT NULL CHECK (intent IN ('palliative', 'local_control')),
-    dose_gy                DOUBLE NOT NULL CHECK (dose_gy > 0),
-    fractions              INTEGER NOT NULL CHECK (fractions > 0),
-    nrs_before             INTEGER CHECK (nrs_before BETWEEN 0 AND 10),
-    nrs_after              INTEGER CHECK (nrs_after BETWEEN 0 AND 10),
-    weeks_to_max_response  INTEGER CHECK (weeks_to_max_response >= 0),
-    PRIMARY KEY (series_id, course_id),
-    FOREIGN KEY (series_id, patient_id) REFERENCES patients (series_id, patient_id)
-);
-
--- Values computed at build time by plexrt.dose and plexrt.response (one implementation of each formula).
+-- Values computed at build time by plexrt.clinical.dose and plexrt.clinical.response (one
+-- implementation of each formula).
 CREATE TABLE course_derived (
     series_id             VARCHAR NOT NULL,
     course_id             VARCHAR NOT NULL,
@@ -60,77 +15,6 @@ CREATE TABLE course_derived (
     eqd2_3_gy             DOUBLE NOT NULL,
     baseline_omed_mg      DOUBLE,
     PRIMARY KEY (series_id, course_id)
-);
-
-CREATE TABLE analgesics (
-    series_id    VARCHAR NOT NULL,
-    course_id    VARCHAR NOT NULL,
-    timepoint    VARCHAR NOT NULL CHECK (timepoint IN ('baseline', 'after')),
-    drug         VARCHAR NOT NULL,
-    mg_per_day   DOUBLE CHECK (mg_per_day >= 0),
-    route        VARCHAR,
-    is_opioid    BOOLEAN NOT NULL,
-    PRIMARY KEY (series_id, course_id, timepoint, drug)
-);
-
-CREATE TABLE opioid_factors (
-    table_key    VARCHAR NOT NULL,
-    table_label  VARCHAR NOT NULL,
-    drug         VARCHAR NOT NULL,
-    route        VARCHAR NOT NULL,
-    factor       DOUBLE NOT NULL CHECK (factor > 0),
-    source       VARCHAR NOT NULL,
-    PRIMARY KEY (table_key, drug, route)
-);
-
-CREATE TABLE toxicities (
-    series_id    VARCHAR NOT NULL,
-    toxicity_id  VARCHAR NOT NULL,
-    event        VARCHAR NOT NULL,
-    ctcae_grade  INTEGER CHECK (ctcae_grade BETWEEN 1 AND 5),
-    n_patients   INTEGER CHECK (n_patients >= 0),
-    patient_id   VARCHAR,
-    attribution  VARCHAR,
-    location     VARCHAR,
-    PRIMARY KEY (series_id, toxicity_id)
-);
-
-CREATE TABLE case_details (
-    series_id   VARCHAR NOT NULL,
-    detail_id   VARCHAR NOT NULL,
-    patient_id  VARCHAR,
-    course_id   VARCHAR,
-    topic       VARCHAR NOT NULL,
-    detail      VARCHAR NOT NULL,
-    location    VARCHAR NOT NULL,
-    PRIMARY KEY (series_id, detail_id)
-);
-
--- One row per stored cell: where the value comes from.
-CREATE TABLE provenance (
-    series_id    VARCHAR,
-    table_name   VARCHAR NOT NULL,
-    row_key      VARCHAR NOT NULL,
-    column_name  VARCHAR NOT NULL,
-    source       VARCHAR NOT NULL CHECK (source IN
-                 ('table1', 'results_text', 'case_narrative', 'derived', 'reconstructed', 'reference',
-                  'imported')),
-    location     VARCHAR,
-    note         VARCHAR
-);
-
--- Where the paper contradicts itself: both readings, where each stands, and how PlexRT resolves it.
-CREATE TABLE discrepancies (
-    series_id       VARCHAR NOT NULL,
-    discrepancy_id  VARCHAR NOT NULL,
-    topic           VARCHAR NOT NULL,
-    affects         VARCHAR,
-    reading_a       VARCHAR NOT NULL,
-    where_a         VARCHAR NOT NULL,
-    reading_b       VARCHAR NOT NULL,
-    where_b         VARCHAR NOT NULL,
-    resolution      VARCHAR NOT NULL,
-    PRIMARY KEY (series_id, discrepancy_id)
 );
 
 CREATE VIEW course_summary AS
@@ -161,40 +45,6 @@ SELECT
 FROM courses c
 JOIN patients p USING (series_id, patient_id)
 JOIN course_derived d USING (series_id, course_id);
-
--- Published comparison series, seeded from data/literature.csv (read-only in the app). Columns follow
--- plexrt.literature.COLUMNS: every figure is followed by <figure>_source. NULL = not reported.
-CREATE TABLE literature (
-    series_key                      VARCHAR PRIMARY KEY,
-    citation                        VARCHAR,
-    doi                             VARCHAR,
-    year                            INTEGER,
-    population                      VARCHAR,
-    design                          VARCHAR,
-    n_patients                      INTEGER,
-    n_patients_source               VARCHAR,
-    n_sites                         INTEGER,
-    n_sites_source                  VARCHAR,
-    pain_scale                      VARCHAR,
-    pain_scale_source               VARCHAR,
-    response_definition             VARCHAR,
-    response_definition_source      VARCHAR,
-    responders                      INTEGER,
-    responders_source               VARCHAR,
-    complete_responders             INTEGER,
-    complete_responders_source      VARCHAR,
-    time_to_response                VARCHAR,
-    time_to_response_source         VARCHAR,
-    median_relief_months            DOUBLE,
-    median_relief_months_source     VARCHAR,
-    median_followup_months          DOUBLE,
-    median_followup_months_source   VARCHAR,
-    median_survival_months          DOUBLE,
-    median_survival_months_source   VARCHAR,
-    schedules                       VARCHAR,
-    schedules_source                VARCHAR,
-    notes                           VARCHAR
-);
 
 -- Published time-to-event figures and facts (the constraints a reconstruction honours), as text.
 CREATE TABLE published_times (

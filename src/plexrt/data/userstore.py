@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from plexrt.data import literature as lit
+from plexrt.data.values import is_missing, parse_number
 
 
 def _platform_dir() -> Path:
@@ -33,7 +34,6 @@ def _platform_dir() -> Path:
 
 SCHEMA_VERSION = "1"
 _LOCK = threading.Lock()
-_TYPES = {"text": "VARCHAR", "integer": "INTEGER", "number": "DOUBLE"}
 
 
 class SeriesInvalid(ValueError):
@@ -102,9 +102,7 @@ class UserStore:
             }
             for spec in lit.COLUMNS:
                 if spec.name not in have:
-                    con.execute(
-                        f'ALTER TABLE user_series ADD COLUMN "{spec.name}" {_TYPES[spec.kind]}'
-                    )
+                    con.execute(f'ALTER TABLE user_series ADD COLUMN "{spec.name}" {spec.sql_type}')
             for name in ("created_at", "updated_at"):
                 if name not in have:
                     con.execute(f"ALTER TABLE user_series ADD COLUMN {name} TIMESTAMP")
@@ -215,14 +213,10 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
         if spec.name == "series_key":
             continue
         v = record.get(spec.name)
-        if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
-            out[spec.name] = None
-        elif spec.kind == "integer":
-            out[spec.name] = int(float(v))
-        elif spec.kind == "number":
-            out[spec.name] = float(v)
+        if spec.kind in ("integer", "number"):
+            out[spec.name] = parse_number(v, whole=spec.kind == "integer")
         else:
-            out[spec.name] = str(v).strip()
+            out[spec.name] = None if is_missing(v) else str(v).strip()
     return out
 
 

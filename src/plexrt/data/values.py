@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,6 @@ def natural_key(value: Any) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
-def natural_sorted(values) -> list:
+def natural_sorted(values: Iterable[Any]) -> list[Any]:
     """The values in natural order (see ``natural_key``)."""
     return sorted(values, key=natural_key)

@@ -1,20 +1,28 @@
-"""One cached DuckDB connection per process and cached query wrappers keyed by the frozen filter."""
+"""One cached DuckDB connection per process and cached wrappers keyed by the frozen filter.
+
+Thin on purpose: every query is defined once in ``plexrt.data.store`` (or the user store), every
+computation in its domain package; this module only caches them for the pages.
+"""
 
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter, Options
+from plexrt.data.fingerprint import is_current
+from plexrt.data.paths import default_data_dir, default_db_path
 
 _SEEN: dict[str, tuple] = {}
-_OPEN: dict[str, list] = {}
+_OPEN: dict[str, list[duckdb.DuckDBPyConnection]] = {}
 
 
-def _stamp(path) -> tuple:
+def _stamp(path: Path) -> tuple:
     try:
         st_ = path.stat()
     except OSError:
@@ -22,9 +30,9 @@ def _stamp(path) -> tuple:
     return (st_.st_ino, st_.st_mtime_ns)
 
 
-def connection():
+def connection() -> duckdb.DuckDBPyConnection:
     """The process-wide connection to the store as it is now on disk."""
-    path = store.default_db_path()
+    path = default_db_path()
     return _connection(str(path), _stamp(path))
 
 
@@ -32,7 +40,7 @@ def check_rebuilt() -> None:
     """Called at the start of every script run: when `plexrt build-db` has replaced the file
     since the last run, close the old connection (DuckDB would otherwise keep serving the old file
     to every new connection of this process) and drop every cached query result."""
-    path = store.default_db_path()
+    path = default_db_path()
     stamp = _stamp(path)
     if _SEEN.get(str(path), stamp) != stamp:
         for con in _OPEN.pop(str(path), []):
@@ -44,14 +52,14 @@ def check_rebuilt() -> None:
 
 
 @st.cache_resource(show_spinner="Opening the PlexRT database…", max_entries=4)
-def _connection(path: str, stamp: tuple):
-    from pathlib import Path
+def _connection(path: str, stamp: tuple) -> duckdb.DuckDBPyConnection:
+    from plexrt.ingest.build import build_db
 
     p = Path(path)
-    if not store.is_current(p):
+    if not is_current(p):
         # Missing, or built from other data or code: the bundled store is always rebuildable
         # from data/ (user additions live in a separate file and are not touched).
-        store.build_db(store.default_data_dir(), p)
+        build_db(default_data_dir(), p)
     con = store.connect(p)
     _OPEN.setdefault(path, []).append(con)
     return con
@@ -62,9 +70,9 @@ def cohort(flt: CohortFilter) -> pd.DataFrame:
     return store.cohort(connection(), flt)
 
 
-@st.cache_data(show_spinner=False)
 def all_sites() -> pd.DataFrame:
-    return store.cohort(connection(), CohortFilter())
+    """Every site (the cached unfiltered cohort)."""
+    return cohort(CohortFilter())
 
 
 @st.cache_data(show_spinner=False)
@@ -84,16 +92,29 @@ def analgesics(flt: CohortFilter) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def table(name: str) -> pd.DataFrame:
-    """Small reference tables: series, provenance, discrepancies, case_details, toxicities, factors."""
+    """Small reference tables: series, provenance, discrepancies, case_details, toxicities,
+    not_published, opioid_factors."""
     getter = {
         "series": store.series,
         "provenance": store.provenance,
         "discrepancies": store.discrepancies,
         "case_details": store.case_details,
         "toxicities": store.toxicities,
+        "not_published": store.not_published,
         "opioid_factors": store.opioid_factors,
     }[name]
     return getter(connection())
+
+
+@st.cache_data(show_spinner=False)
+def source_line() -> str:
+    """The citation of the bundled series (from the ``series`` table), for footnotes."""
+    return store.source_line(connection())
+
+
+@st.cache_data(show_spinner=False)
+def source_counts() -> list[tuple[str, int]]:
+    return store.source_counts(connection())
 
 
 @st.cache_data(show_spinner=False)
@@ -101,11 +122,8 @@ def analgesic_aggregate():
     """The published after-RT analgesic change counts, or None when the series has none."""
     from plexrt.clinical.outcomes import Aggregate
 
-    s = store.series(connection()).iloc[0]
-    vals = (s.analgesic_reduced, s.analgesic_unchanged, s.analgesic_increased)
-    if any(pd.isna(v) for v in vals):
-        return None
-    return Aggregate(*(int(v) for v in vals))
+    counts = store.analgesic_change_counts(connection())
+    return None if counts is None else Aggregate(*counts)
 
 
 @st.cache_resource(show_spinner=False)
@@ -159,17 +177,9 @@ def reconstruction_report() -> tuple[pd.DataFrame, pd.DataFrame]:
 def ensemble_events(n: int = 200) -> list[pd.DataFrame]:
     """Per-patient event frames of ``n`` seeded reconstructions (seeds 0..n-1; draw 0 is the
     stored default). Empty when the series has real times (nothing to reconstruct)."""
-    from plexrt import reconstruct
+    from plexrt.ingest.ensemble import reconstruction_draws
 
-    con = connection()
-    published = store.published_times(con)
-    if published.empty:
-        return []
-    cons = [reconstruct.constraint_from_record(r) for r in published.to_dict("records")]
-    sites = all_sites()
-    patients = sites.drop_duplicates("patient_id")[["patient_id", "age", "sex", "primary_cancer"]]
-    draws = reconstruct.ensemble(sites, patients, cons, n=n, seed=store.DEFAULT_SEED)
-    return [d.patients for d in draws]
+    return reconstruction_draws(connection(), n)
 
 
 @st.cache_data(show_spinner=False)

@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from plexrt.data.sources import DataError
+from plexrt.data.csvfile import DataError
 
 log = logging.getLogger("plexrt")
 

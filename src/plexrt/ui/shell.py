@@ -33,7 +33,7 @@ def _entry_point() -> Path:
     ctx = get_script_run_ctx()
     if ctx is not None and getattr(ctx, "pages_manager", None) is not None:
         return Path(ctx.pages_manager.main_script_path)
-    from plexrt.data.store import PROJECT_ROOT
+    from plexrt.data.paths import PROJECT_ROOT
 
     return PROJECT_ROOT / "app.py"
 

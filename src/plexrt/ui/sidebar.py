@@ -7,15 +7,8 @@ import math
 import streamlit as st
 
 from plexrt.clinical import cohort as cohort_mod
-from plexrt.data.filters import (
-    DOSE_LABELS,
-    INTENT_LABELS,
-    KNOWN_PARAMS,
-    MUSCLE_LABELS,
-    SEX_LABELS,
-    CohortFilter,
-    from_query_params,
-)
+from plexrt.data.filters import DOSE_LABELS, KNOWN_PARAMS, CohortFilter, from_query_params
+from plexrt.data.vocab import INTENT_LABELS, MUSCLE_LABELS, SEX_LABELS
 from plexrt.ui import db
 
 KEYS = ("f_cancer", "f_group", "f_muscle", "f_intent", "f_sex", "f_age", "f_nrs", "f_metric",

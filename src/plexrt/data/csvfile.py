@@ -1,0 +1,121 @@
+"""The one CSV reader of PlexRT, and how a problem in a data file is reported.
+
+Every data file (a series folder, the opioid factors, imported times, the literature table) is read
+here: UTF-8 with or without a byte-order mark (spreadsheets often add one), the header on line 1,
+blank lines skipped, line numbers counted as physical lines (a quoted cell may span lines). Every
+problem names the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file; ``row`` is the data row (1 = first after the header)."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    row: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+class DataError(ValueError):
+    """The data folder is not valid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        head = f"{len(problems)} problem(s) in the data files:\n" if len(problems) > 1 else ""
+        super().__init__(head + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row: its number (blank lines not counted), the line it starts on, its cells."""
+
+    number: int
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """The header and the well-formed rows of a file (rows with a wrong cell count are left out
+    and reported)."""
+
+    header: tuple[str, ...]
+    rows: tuple[CsvRow, ...]
+
+
+def read_csv(path: Path, label: str | None = None) -> tuple[CsvTable, list[Problem]]:
+    """Read a CSV file as text cells. Returns the table and the problems found (a missing, empty,
+    unreadable or non-UTF-8 file gives an empty table and one problem)."""
+    label = label or path.name
+    empty = CsvTable((), ())
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return _read_rows(csv.reader(fh), label)
+    except FileNotFoundError:
+        return empty, [Problem(label, None, None, "file is missing")]
+    except UnicodeDecodeError as exc:
+        return empty, [Problem(label, None, None, f"not UTF-8 text ({exc.reason})")]
+    except OSError as exc:
+        return empty, [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
+
+
+def _read_rows(reader, label: str) -> tuple[CsvTable, list[Problem]]:
+    try:
+        header = tuple(h.strip() for h in next(reader))
+    except StopIteration:
+        return CsvTable((), ()), [Problem(label, 1, None, "file is empty (no header row)")]
+    problems: list[Problem] = []
+    rows: list[CsvRow] = []
+    previous_line = reader.line_num
+    number = 0
+    for cells in reader:
+        start_line, previous_line = previous_line + 1, reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue  # blank line
+        number += 1
+        if len(cells) != len(header):
+            problems.append(
+                Problem(
+                    label,
+                    start_line,
+                    None,
+                    f"has {len(cells)} fields, header has {len(header)}",
+                    row=number,
+                )
+            )
+            continue
+        rows.append(CsvRow(number, start_line, dict(zip(header, cells, strict=True))))
+    return CsvTable(header, tuple(rows)), problems
+
+
+def header_problems(header: Iterable[str], expected: Iterable[str], label: str) -> list[Problem]:
+    """Required columns missing from the header, then columns the file should not have."""
+    header, expected = list(header), list(expected)
+    problems = [
+        Problem(label, 1, name, "required column is missing from the header")
+        for name in expected
+        if name not in header
+    ]
+    problems += [
+        Problem(label, 1, name, f"unknown column (expected: {', '.join(expected)})")
+        for name in header
+        if name not in expected
+    ]
+    return problems

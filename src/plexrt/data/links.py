@@ -1,0 +1,139 @@
+"""Cross-file checks of a series folder: every row points at rows that exist, every stored column
+has a provenance rule, and imported times come in a possible order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from plexrt.data.csvfile import Problem
+from plexrt.data.specs import TRACED_TABLES, spec_of
+from plexrt.data.values import is_missing
+
+Tables = Mapping[str, pd.DataFrame]
+
+# Tables whose rows name their series.
+_SERIES_ROWS = (
+    "patients",
+    "courses",
+    "analgesics",
+    "toxicities",
+    "case_details",
+    "discrepancies",
+    "not_published",
+)
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    return [] if frame is None or frame.empty else frame.to_dict("records")
+
+
+def _series_links(name: str, tables: Tables) -> list[Problem]:
+    known = set(tables["series"]["series_id"]) if len(tables["series"]) else set()
+    return [
+        Problem(
+            f"{name}/{table}.csv",
+            r["_line"],
+            "series_id",
+            f"'{r['series_id']}' is not in series.csv",
+        )
+        for table in _SERIES_ROWS
+        for r in _records(tables.get(table))
+        if r["series_id"] not in known
+    ]
+
+
+def _row_links(name: str, tables: Tables) -> list[Problem]:
+    patients = set(tables["patients"]["patient_id"])
+    courses = set(tables["courses"]["course_id"])
+    problems = [
+        Problem(
+            f"{name}/courses.csv",
+            r["_line"],
+            "patient_id",
+            f"patient '{r['patient_id']}' is not in patients.csv",
+        )
+        for r in _records(tables["courses"])
+        if r["patient_id"] is not None and r["patient_id"] not in patients
+    ]
+    for table, col, known in (
+        ("analgesics", "course_id", courses),
+        ("toxicities", "patient_id", patients),
+        ("case_details", "patient_id", patients),
+        ("case_details", "course_id", courses),
+    ):
+        problems += [
+            Problem(f"{name}/{table}.csv", r["_line"], col, f"'{r[col]}' is not known")
+            for r in _records(tables.get(table))
+            if r[col] is not None and r[col] not in known
+        ]
+    return problems
+
+
+def _provenance_coverage(name: str, tables: Tables) -> list[Problem]:
+    """Every column of every traced table needs a provenance rule."""
+    covered = {(r.table_name, r.column_name) for r in tables["provenance_rules"].itertuples()}
+    problems = []
+    for table in TRACED_TABLES:
+        if tables.get(table) is None or tables[table].empty:
+            continue
+        for col in spec_of(table).names:
+            if col != "series_id" and not covered & {(table, col), (table, "*")}:
+                problems.append(
+                    Problem(
+                        f"{name}/provenance.csv",
+                        None,
+                        "column_name",
+                        f"no provenance rule for {table}.{col}",
+                    )
+                )
+    return problems
+
+
+def check_links(name: str, tables: Tables) -> list[Problem]:
+    """Cross-file problems of the series folder ``name``: unknown series, patients and courses,
+    and columns without a provenance rule."""
+    return (
+        _series_links(name, tables) + _row_links(name, tables) + _provenance_coverage(name, tables)
+    )
+
+
+def check_times(
+    name: str, events: pd.DataFrame, course_times: pd.DataFrame, tables: Tables
+) -> list[Problem]:
+    """Imported times: known courses and patients, RT ends on or after it starts, every patient
+    has course times, a relapse has its day and comes before last contact."""
+    where = f"{name}/course_times.csv"
+    courses = set(tables["courses"]["course_id"])
+    course_patient = dict(
+        zip(tables["courses"]["course_id"], tables["courses"]["patient_id"], strict=True)
+    )
+    problems: list[Problem] = []
+    with_times = set()
+    for r in _records(course_times):
+        if r["course_id"] not in courses:
+            problems.append(
+                Problem(where, r["_line"], "course_id", f"'{r['course_id']}' is not in courses.csv")
+            )
+        elif r["rt_end_day"] < r["rt_start_day"]:
+            problems.append(Problem(where, r["_line"], "rt_end_day", "RT ends before it starts"))
+        with_times.add(course_patient.get(r["course_id"]))
+    patients = set(tables["patients"]["patient_id"])
+    for r in _records(events):
+        problems += _event_problems(f"{name}/events.csv", r, patients, with_times)
+    return problems
+
+
+def _event_problems(where: str, r: dict, patients: set, with_times: set) -> list[Problem]:
+    line, pid = r["_line"], r["patient_id"]
+    if pid not in patients:
+        return [Problem(where, line, "patient_id", f"'{pid}' is not in patients.csv")]
+    if pid not in with_times:
+        return [Problem(where, line, "patient_id", "no course times for this patient")]
+    relapse = not is_missing(r["relapse"]) and bool(r["relapse"])
+    if relapse and is_missing(r["relapse_day"]):
+        return [Problem(where, line, "relapse_day", "a relapse needs its day")]
+    if relapse and r["relapse_day"] > r["last_contact_day"]:
+        return [Problem(where, line, "relapse_day", "relapse after last contact")]
+    return []

@@ -1,0 +1,306 @@
+"""What each data file holds: its columns, their types, allowed values and plausible ranges.
+
+A data folder holds ``opioid_factors.csv``, ``literature.csv`` (see ``plexrt.data.literature``) and
+one sub-folder per case series (``sanuki2022/``) with the files of ``SERIES_FILES``; a series with
+real per-patient times adds ``events.csv`` and ``course_times.csv``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plexrt.data.vocab import (
+    INTENTS,
+    LATERALITIES,
+    MUSCLES,
+    PLEXUS_LEVELS,
+    PRIMARY_GROUPS,
+    PROVENANCE_SOURCES,
+    SEXES,
+)
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a source file: its type, whether it may be blank, and its allowed values."""
+
+    name: str
+    kind: str = "text"  # text | int | float | bool
+    required: bool = True
+    choices: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    positive: bool = False
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    filename: str
+    table: str
+    columns: tuple[Col, ...]
+    key: tuple[str, ...]
+    optional: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _c(name: str, kind: str = "text", **kw: Any) -> Col:
+    return Col(name, kind, **kw)
+
+
+SERIES = FileSpec(
+    "series.csv",
+    "series",
+    (
+        _c("series_id"),
+        _c("short_name"),
+        _c("citation"),
+        _c("doi", required=False),
+        _c("licence", required=False),
+        _c("design", required=False),
+        _c("period_start", required=False),
+        _c("period_end", required=False),
+        _c("data_cutoff", required=False),
+        _c("pain_scale", required=False),
+        _c("n_patients_reported", "int", required=False, min=0),
+        _c("n_sites_reported", "int", required=False, min=0),
+        # After-RT analgesic change published only as counts (Sanuki: reduced 2, unchanged 6,
+        # increased 4; read as sites, see discrepancy X6).
+        _c("analgesic_change_unit", required=False, choices=("sites", "patients")),
+        _c("analgesic_reduced", "int", required=False, min=0),
+        _c("analgesic_unchanged", "int", required=False, min=0),
+        _c("analgesic_increased", "int", required=False, min=0),
+    ),
+    ("series_id",),
+)
+
+PATIENTS = FileSpec(
+    "patients.csv",
+    "patients",
+    (
+        _c("series_id"),
+        _c("patient_id"),
+        _c("age", "int", required=False, min=0, max=120),
+        _c("sex", required=False, choices=SEXES),
+        _c("primary_cancer"),
+        _c("primary_group", choices=PRIMARY_GROUPS),
+    ),
+    ("series_id", "patient_id"),
+)
+
+COURSES = FileSpec(
+    "courses.csv",
+    "courses",
+    (
+        _c("series_id"),
+        _c("course_id"),
+        _c("patient_id"),
+        _c("course_no", "int", min=1, max=50),
+        _c("pain_at_presentation", required=False),
+        _c("involved_muscle", choices=MUSCLES),
+        _c("plexus_level", required=False, choices=PLEXUS_LEVELS),
+        _c("laterality", required=False, choices=LATERALITIES),
+        _c("intent", choices=INTENTS),
+        _c("dose_gy", "float", positive=True, max=200),
+        _c("fractions", "int", positive=True, max=100),
+        _c("nrs_before", "int", required=False, min=0, max=10),
+        _c("nrs_after", "int", required=False, min=0, max=10),
+        _c("weeks_to_max_response", "int", required=False, min=0, max=520),
+    ),
+    ("series_id", "course_id"),
+)
+
+ANALGESICS = FileSpec(
+    "analgesics.csv",
+    "analgesics",
+    (
+        _c("series_id"),
+        _c("course_id"),
+        _c("timepoint", choices=("baseline", "after")),
+        _c("drug"),
+        _c("mg_per_day", "float", required=False, min=0, max=100000),
+        _c("route", required=False),
+        _c("is_opioid", "bool"),
+    ),
+    ("series_id", "course_id", "timepoint", "drug"),
+)
+
+TOXICITIES = FileSpec(
+    "toxicities.csv",
+    "toxicities",
+    (
+        _c("series_id"),
+        _c("toxicity_id"),
+        _c("event"),
+        _c("ctcae_grade", "int", required=False, min=1, max=5),
+        _c("n_patients", "int", required=False, min=0),
+        _c("patient_id", required=False),
+        _c("attribution", required=False),
+        _c("location", required=False),
+    ),
+    ("series_id", "toxicity_id"),
+    optional=True,
+)
+
+CASE_DETAILS = FileSpec(
+    "case_details.csv",
+    "case_details",
+    (
+        _c("series_id"),
+        _c("detail_id"),
+        _c("patient_id", required=False),
+        _c("course_id", required=False),
+        _c("topic"),
+        _c("detail"),
+        _c("location"),
+    ),
+    ("series_id", "detail_id"),
+    optional=True,
+)
+
+DISCREPANCIES = FileSpec(
+    "discrepancies.csv",
+    "discrepancies",
+    (
+        _c("series_id"),
+        _c("discrepancy_id"),
+        _c("topic"),
+        _c("affects", required=False),
+        _c("reading_a"),
+        _c("where_a"),
+        _c("reading_b"),
+        _c("where_b"),
+        _c("resolution"),
+    ),
+    ("series_id", "discrepancy_id"),
+    optional=True,
+)
+
+# What the paper does not publish, in PlexRT's words, and where in the paper that shows.
+NOT_PUBLISHED = FileSpec(
+    "not_published.csv",
+    "not_published",
+    (
+        _c("series_id"),
+        _c("item_id"),
+        _c("topic"),
+        _c("detail"),
+        _c("location"),
+    ),
+    ("series_id", "item_id"),
+    optional=True,
+)
+
+_SOURCE = _c("source", choices=PROVENANCE_SOURCES)
+
+PROVENANCE_RULES = FileSpec(
+    "provenance.csv",
+    "provenance_rules",
+    (
+        _c("table_name"),
+        _c("column_name"),
+        _c("row_key"),
+        _SOURCE,
+        _c("location", required=False),
+        _c("note", required=False),
+    ),
+    ("table_name", "column_name", "row_key"),
+)
+
+# The stored provenance table: one row per stored cell, from the rules above (plexrt.ingest).
+PROVENANCE_COLUMNS = (
+    _c("series_id", required=False),
+    _c("table_name"),
+    _c("row_key"),
+    _c("column_name"),
+    _SOURCE,
+    _c("location", required=False),
+    _c("note", required=False),
+)
+
+SERIES_FILES: tuple[FileSpec, ...] = (
+    SERIES,
+    PATIENTS,
+    COURSES,
+    ANALGESICS,
+    TOXICITIES,
+    CASE_DETAILS,
+    DISCREPANCIES,
+    NOT_PUBLISHED,
+    PROVENANCE_RULES,
+)
+
+OPIOID_FACTORS = FileSpec(
+    "opioid_factors.csv",
+    "opioid_factors",
+    (
+        _c("table_key"),
+        _c("table_label"),
+        _c("drug"),
+        _c("route"),
+        _c("factor", "float", positive=True),
+        _c("source"),
+    ),
+    ("table_key", "drug", "route"),
+)
+
+# The file tables stored as they are read, in the order they are created (references first).
+STORED_FILES: tuple[FileSpec, ...] = (
+    SERIES,
+    PATIENTS,
+    COURSES,
+    ANALGESICS,
+    OPIOID_FACTORS,
+    TOXICITIES,
+    CASE_DETAILS,
+    DISCREPANCIES,
+    NOT_PUBLISHED,
+)
+
+# Real per-patient times for an imported series (no reconstruction then). Days from the start of
+# the patient's first RT course; no calendar dates.
+EVENTS_FILE = FileSpec(
+    "events.csv",
+    "events",
+    (
+        _c("patient_id"),
+        _c("death", "bool"),
+        _c("last_contact_day", "int", min=0),
+        _c("assessable_for_relief", "bool"),
+        _c("relapse", "bool", required=False),
+        _c("relapse_day", "int", required=False, min=0),
+    ),
+    ("patient_id",),
+)
+COURSE_TIMES_FILE = FileSpec(
+    "course_times.csv",
+    "course_times",
+    (
+        _c("course_id"),
+        _c("rt_start_day", "int", min=0),
+        _c("rt_end_day", "int", min=0),
+        _c("max_response_day", "int", required=False, min=0),
+    ),
+    ("course_id",),
+)
+
+# Tables whose every cell must be traceable (the provenance rules must cover each column).
+TRACED_TABLES = ("series", "patients", "courses", "analgesics", "toxicities", "case_details")
+
+# The column(s) that name a row in the provenance table.
+ROW_KEYS = {
+    "series": ("series_id",),
+    "patients": ("patient_id",),
+    "courses": ("course_id",),
+    "analgesics": ("course_id", "timepoint", "drug"),
+    "toxicities": ("toxicity_id",),
+    "case_details": ("detail_id",),
+}
+
+
+def spec_of(table: str) -> FileSpec:
+    """The file spec of a series table."""
+    return next(s for s in SERIES_FILES if s.table == table)

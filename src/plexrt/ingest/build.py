@@ -1,0 +1,75 @@
+"""Build the bundled store: read and validate the data folder (plexrt.data), derive dose and OMED
+values (plexrt.clinical), reconstruct unpublished times (plexrt.reconstruct), note where every value
+comes from, and write it all in one transaction (plexrt.data.bundled_write)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from plexrt.data import bundled_write
+from plexrt.data.fingerprint import schema_version
+from plexrt.data.paths import default_data_dir, default_db_path
+from plexrt.data.sources import SeriesData, read_data_folder, read_literature
+from plexrt.data.specs import TRACED_TABLES
+from plexrt.ingest.derived import derived_values
+from plexrt.ingest.provenance import cell_provenance, event_provenance
+from plexrt.ingest.times import event_times
+
+# The row counts the build reports.
+REPORTED_TABLES = ("series", "patients", "courses", "analgesics", "provenance", "discrepancies")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    db_path: Path
+    series: tuple[str, ...]
+    counts: dict[str, int]
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{k} {v}" for k, v in self.counts.items())
+        return f"built {self.db_path} from {', '.join(self.series)}: {parts}"
+
+
+def series_tables(sd: SeriesData) -> dict[str, pd.DataFrame]:
+    """Every stored table of one series (table -> rows), in the order they are written."""
+    derived = derived_values(sd.tables["courses"], sd.tables["analgesics"])
+    tables = {table: sd.tables[table] for table in TRACED_TABLES}
+    tables["course_derived"] = derived
+    tables["discrepancies"] = sd.tables["discrepancies"]
+    tables["not_published"] = sd.tables["not_published"]
+    provenance = cell_provenance(sd, derived)
+    times = event_times(sd)
+    if times is not None:
+        tables.update({name: frame.assign(series_id=sd.series_id) for name, frame in times.items()})
+        provenance = pd.concat(
+            [provenance, event_provenance(sd.series_id, times)], ignore_index=True
+        )
+    tables["provenance"] = provenance
+    return tables
+
+
+def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = None) -> BuildReport:
+    """Build the store from a data folder into a temporary file, then rename it into place.
+
+    Validation problems raise ``plexrt.data.csvfile.DataError`` before anything is written; any
+    failure leaves the existing database untouched and removes the temporary file.
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    db_path = Path(db_path) if db_path else default_db_path()
+    series, factors = read_data_folder(data_dir)
+    literature = read_literature(data_dir)
+    contents = [series_tables(sd) for sd in series]
+    version = schema_version(data_dir)
+    with bundled_write.new_store(db_path) as con:
+        bundled_write.insert(con, "opioid_factors", factors)
+        if literature is not None:
+            bundled_write.insert(con, "literature", literature)
+        for tables in contents:
+            for table, frame in tables.items():
+                bundled_write.insert(con, table, frame)
+        bundled_write.set_meta(con, "schema_version", version)
+        counts = bundled_write.row_counts(con, REPORTED_TABLES)
+    return BuildReport(db_path, tuple(sd.folder.name for sd in series), counts)

@@ -230,7 +230,7 @@ def _value_problem(raw: str, kind: str, unit: str) -> str | None:
     return None
 
 
-def validate_row(rec: dict[str, str]) -> list[tuple[str, str]]:
+def _validate_row(rec: dict[str, str]) -> list[tuple[str, str]]:
     """Problems of one row (text cells, stripped) as (column, message)."""
     bad = _vocabulary_problems(rec)
     problem = _value_problem(rec["value"], rec["kind"], rec["unit"])
@@ -304,7 +304,7 @@ def load_published_times(path: str | Path) -> list[Constraint]:
         rec = {h: raw[k].strip() for k, h in enumerate(header)}
         cid = rec["constraint_id"]
         where += f", constraint '{cid}'"
-        bad = validate_row(rec)
+        bad = _validate_row(rec)
         if cid in seen:
             bad.append(("constraint_id", f"duplicate id (first in row {seen[cid]})"))
         seen.setdefault(cid, i)

@@ -85,6 +85,33 @@ def cell_sums(
 
 
 @dataclass(frozen=True)
+class _Patients:
+    """What every try of one draw shares: patient count, RT completion minus maximal response
+    (off), RT completion day, relapsers, patients not known to be alive, non-relapsers."""
+
+    n: int
+    off: np.ndarray
+    rt_end: np.ndarray
+    is_rel: np.ndarray
+    optional: np.ndarray
+    nonrel: np.ndarray
+
+    @classmethod
+    def of(cls, plan: Plan) -> _Patients:
+        n = len(plan.tl.pids)
+        is_rel = np.zeros(n, bool)
+        is_rel[list(plan.relapsers)] = True
+        return cls(
+            n=n,
+            off=plan.tl.offset.astype(np.int64),
+            rt_end=plan.tl.rt_end.astype(np.int64),
+            is_rel=is_rel,
+            optional=np.array([i for i in range(n) if i not in plan.must_alive]),
+            nonrel=np.flatnonzero(~is_rel),
+        )
+
+
+@dataclass(frozen=True)
 class _Roles:
     """One try's roles: relapse days (NaN: no relapse), who relapsed, who died, and who is one of
     the non-relapsing assessable patients (n7, "the other seven")."""
@@ -95,29 +122,25 @@ class _Roles:
     n7: np.ndarray
 
 
-def _draw_roles(plan: Plan, rng: np.random.Generator) -> _Roles:
-    n = len(plan.tl.pids)
-    is_rel = np.zeros(n, bool)
-    is_rel[list(plan.relapsers)] = True
-    relapse_day = np.full(n, np.nan)
+def _draw_roles(plan: Plan, p: _Patients, rng: np.random.Generator) -> _Roles:
+    """Relapse days within their windows; who died (patients known to be alive at the end never
+    do); which non-relapsing patients are the assessable ones."""
+    relapse_day = np.full(p.n, np.nan)
     for i in plan.relapsers:
         a, b = plan.relapse_win[i]
         relapse_day[i] = rng.integers(a, b + 1)
-    alive = np.zeros(n, bool)
+    alive = np.zeros(p.n, bool)
     alive[list(plan.must_alive)] = True
-    optional = np.array([i for i in range(n) if i not in plan.must_alive])
-    extra = n - plan.n_dead - len(plan.must_alive)
-    alive[rng.choice(optional, extra, replace=False)] = True
-    n7 = np.zeros(n, bool)
-    n7[rng.choice(np.flatnonzero(~is_rel), plan.n_norel, replace=False)] = True
-    return _Roles(relapse_day, is_rel, ~alive, n7)
+    extra = p.n - plan.n_dead - len(plan.must_alive)
+    alive[rng.choice(p.optional, extra, replace=False)] = True
+    n7 = np.zeros(p.n, bool)
+    n7[rng.choice(p.nonrel, plan.n_norel, replace=False)] = True
+    return _Roles(relapse_day, p.is_rel, ~alive, n7)
 
 
-def _time_bounds(plan: Plan, r: _Roles) -> tuple[np.ndarray, np.ndarray]:
+def _time_bounds(plan: Plan, p: _Patients, r: _Roles) -> tuple[np.ndarray, np.ndarray]:
     """Bounds on t = days from RT completion to death / last contact, given the roles."""
-    n = len(plan.tl.pids)
-    off = plan.tl.offset.astype(np.int64)
-    rt_end = plan.tl.rt_end.astype(np.int64)
+    n, off, rt_end = p.n, p.off, p.rt_end
     dead_g, fu_g, rel_g, dead, n7 = plan.dead, plan.fu, plan.relief, r.dead, r.n7
     lo = np.full(n, fu_g.lo if fu_g.lo_attained or fu_g.lo else 0, np.int64)
     hi = np.full(n, fu_g.hi, np.int64)
@@ -139,12 +162,11 @@ def _time_bounds(plan: Plan, r: _Roles) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _attain_extremes(
-    plan: Plan, r: _Roles, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
+    plan: Plan, p: _Patients, r: _Roles, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Who attains each published maximum and minimum: one admissible patient per extreme (unless
     one already does), whose bounds collapse to it. None if some extreme has no candidate."""
-    n = len(plan.tl.pids)
-    off = plan.tl.offset.astype(np.int64)
+    n, off = p.n, p.off
     dead_g, fu_g, rel_g = plan.dead, plan.fu, plan.relief
     everyone = np.ones(n, bool)
     extremes = []
@@ -173,12 +195,11 @@ def _attain_extremes(
 
 
 def _draw_times(
-    plan: Plan, r: _Roles, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
+    plan: Plan, p: _Patients, r: _Roles, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray | None:
     """Whole days within the bounds whose sums meet the published means of the deceased, the
     non-relapsing assessable patients and everyone. None if the sums cannot be met."""
-    off = plan.tl.offset.astype(np.int64)
-    dead, n7 = r.dead, r.n7
+    off, dead, n7 = p.off, r.dead, r.n7
     alive = ~dead
     cells = [dead & n7, dead & ~n7, alive & n7, alive & ~n7]
     boxes = [(int(lo[c].sum()), int(hi[c].sum())) for c in cells]
@@ -196,10 +217,9 @@ def _draw_times(
     return t
 
 
-def _relief_checks_hold(plan: Plan, r: _Roles, t: np.ndarray) -> bool:
+def _relief_checks_hold(plan: Plan, p: _Patients, r: _Roles, t: np.ndarray) -> bool:
     """The kept relief medians / Discussion figures, enforced by rejection."""
-    off = plan.tl.offset.astype(np.int64)
-    relief = np.where(r.is_rel, r.relapse_day - plan.tl.mr_first, t + off)
+    relief = np.where(r.is_rel, r.relapse_day - plan.tl.mr_first, t + p.off)
     for kind, with_rel, w in plan.relief_extra:
         mask = r.n7 | r.is_rel if with_rel else r.n7
         stat = np.median if kind == "median" else np.mean
@@ -218,18 +238,19 @@ def _roles_possible(plan: Plan) -> bool:
 
 def sample(plan: Plan, rng: np.random.Generator) -> Draw:
     """One draw of roles and of times, retried until every kept constraint can be met."""
+    p = _Patients.of(plan)
     for _ in range(MAX_TRIES if _roles_possible(plan) else 0):
-        roles = _draw_roles(plan, rng)
-        lo, hi = _time_bounds(plan, roles)
+        roles = _draw_roles(plan, p, rng)
+        lo, hi = _time_bounds(plan, p, roles)
         if (lo > hi).any():
             continue
-        bounds = _attain_extremes(plan, roles, lo, hi, rng)
+        bounds = _attain_extremes(plan, p, roles, lo, hi, rng)
         if bounds is None:
             continue
-        t = _draw_times(plan, roles, *bounds, rng)
+        t = _draw_times(plan, p, roles, *bounds, rng)
         if t is None:
             continue
-        if plan.relief_extra and not _relief_checks_hold(plan, roles, t):
+        if plan.relief_extra and not _relief_checks_hold(plan, p, roles, t):
             continue
         return Draw(
             t=t, dead=roles.dead, assess=roles.n7 | roles.is_rel, relapse_day=roles.relapse_day

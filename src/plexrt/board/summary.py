@@ -82,6 +82,8 @@ class SeriesRecords:
 
 
 def series_records(inp: BoardInput) -> SeriesRecords:
+    """The cohort as a series (its response and Kaplan-Meier medians) and the published series of
+    malignant psoas syndrome and lumbosacral plexopathy, labelled for the forest plot."""
     med = tte.series_medians(inp.events, inp.patient_ids)
     plexrt = comparison.plexrt_series(
         inp.sites, inp.definition, med.values, inp.filter_text, med.cis, med.reconstructed

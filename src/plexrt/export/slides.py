@@ -28,6 +28,8 @@ from plexrt.clinical import endpoints as tte
 
 @dataclass(frozen=True)
 class Slide:
+    """One chart of the board; ``reconstructed`` when it rests on reconstructed times."""
+
     key: str
     title: str
     fig: go.Figure

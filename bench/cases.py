@@ -23,11 +23,15 @@ PAGE_CASES = [
 def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     import os
 
-    from plexrt import board, reconstruct
+    from plexrt import reconstruct
+    from plexrt.board.summary import BoardInput, cohort_text, key_figures, source_line
     from plexrt.clinical import outcomes, response
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
-    from plexrt.export import rendering as exports
+    from plexrt.export import images
+    from plexrt.export.board_pack import board_pack
+    from plexrt.export.report import Section, html_report
+    from plexrt.export.slides import report_tables, slides
 
     con = store.connect(os.environ["PLEXRT_DB"])
     flt = CohortFilter(muscles=("psoas",), intents=("palliative",))
@@ -37,22 +41,32 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         reconstruct.constraint_from_record(r) for r in store.published_times(con).to_dict("records")
     ]
     agg = outcomes.Aggregate(2, 6, 4)
-    inp = board.BoardInput(
-        sites=sites, all_sites=sites, events=store.events(con),
-        course_events=store.course_events(con), literature=store.literature(con),
-        filter_text="all sites", definition=response.Definition("paper"), aggregate=agg,
-    )  # fmt: skip
-    slides = board.slides(inp)
+    inp = BoardInput(
+        sites=sites,
+        all_sites=sites,
+        events=store.events(con),
+        course_events=store.course_events(con),
+        literature=store.literature(con),
+        filter_text="all sites",
+        definition=response.Definition("paper"),
+        aggregate=agg,
+        source=source_line(store.series(con).iloc[0]),
+    )
+    board_slides = slides(inp)
 
     def pack():
-        return exports.board_pack(
-            "PlexRT", board.cohort_text(inp), inp.source, "today",
-            [(s.title, s.fig) for s in slides], board.key_figures(inp),
-        )  # fmt: skip
+        return board_pack(
+            "PlexRT",
+            cohort_text(inp),
+            inp.source,
+            "today",
+            [(s.title, s.fig) for s in board_slides],
+            key_figures(inp),
+        )
 
     def report():
-        sec = exports.Section("All", [(s.title, s.fig) for s in slides], board.report_tables(inp))
-        return exports.html_report("PlexRT", "all sites", inp.source, [sec], [])
+        sec = Section("All", [(s.title, s.fig) for s in board_slides], report_tables(inp))
+        return html_report("PlexRT", "all sites", inp.source, [sec], [])
 
     cases = [
         ("store.cohort (filtered query)", lambda: store.cohort(con, flt)),
@@ -69,9 +83,11 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
             "outcomes.summarise ICPRE bounds (12 sites)",
             lambda: outcomes.summarise(sites, response.Definition("icpre"), "exact", sites, agg),
         ),
-        ("board.slides (9 figures, presentation size)", lambda: board.slides(inp)),
-        ("exports.html_report (all figures + tables)", report),
+        ("export.slides.slides (9 figures, presentation size)", lambda: slides(inp)),
+        ("export.report.html_report (all figures + tables)", report),
     ]
-    if exports.browser_available():
-        cases.append((f"exports.board_pack ({len(slides)} charts, one Chromium)", pack))
+    if images.browser_available():
+        cases.append(
+            (f"export.board_pack.board_pack ({len(board_slides)} charts, one Chromium)", pack)
+        )
     return cases

@@ -4,9 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from plexrt import board
-from plexrt.board import matcher
+from plexrt.board.case import KNOWN_PRIMARY_CANCERS, CaseInputError, make_case
+from plexrt.board.summary import header_line
 from plexrt.clinical import response
+from plexrt.data import vocab
 from plexrt.ui import boardview, db, shell, sidebar, widgets
 
 shell.require()
@@ -24,7 +25,7 @@ if boardview.presenting():
 st.title("Tumour board")
 boardview.presentation_toggle()
 widgets.page_choice("resp", "Response definition on the board's charts", DEFS, "paper")
-st.caption(board.header_line(inp))
+st.caption(header_line(inp))
 tab_case, tab_export = st.tabs(["Case at the board", "Exports"])
 
 with tab_case:
@@ -33,20 +34,27 @@ with tab_case:
     )
     with st.form("case_form", border=True):
         c = st.columns(4)
-        cancers = ["(not listed)", *sorted(matcher.KNOWN_PRIMARY_CANCERS)]
+        cancers = ["(not listed)", *sorted(KNOWN_PRIMARY_CANCERS)]
         raw = {
             "primary_cancer": c[0].selectbox("Primary cancer", cancers, key="case_cancer"),
             "primary_group": c[1].selectbox(
                 "Primary group (if not listed)",
-                ["(from the cancer)", "gynecological", "urological", "gastrointestinal", "other"],
+                ["(from the cancer)", *vocab.PRIMARY_GROUPS],
                 key="case_group",
             ),
-            "involved_muscle": c[2].selectbox("Involved muscle", ["psoas", "piriformis"], key="case_muscle"),
-            "intent": c[3].selectbox(
-                "Intent", ["palliative", "local_control"], key="case_intent",
-                format_func=lambda v: v.replace("_", " "),
+            "involved_muscle": c[2].selectbox(
+                "Involved muscle",
+                vocab.MUSCLES,
+                key="case_muscle",
+                format_func=lambda v: vocab.label(v, vocab.MUSCLE_LABELS),
             ),
-        }  # fmt: skip
+            "intent": c[3].selectbox(
+                "Intent",
+                vocab.INTENTS,
+                key="case_intent",
+                format_func=lambda v: vocab.label(v, vocab.INTENT_LABELS),
+            ),
+        }
         c = st.columns(4)
         raw["nrs_before"] = c[0].text_input("Baseline NRS (0–10)", "8", key="case_nrs")
         raw["dose_gy"] = c[1].text_input("Planned dose (Gy)", "39", key="case_dose")
@@ -60,11 +68,13 @@ with tab_case:
             None if raw["primary_group"].startswith("(") else raw["primary_group"]
         )
         try:
-            st.session_state.board_case = matcher.make_case(**raw)
-        except matcher.CaseInputError as exc:
+            st.session_state.board_case = make_case(**raw)
+        except CaseInputError as exc:
             st.session_state.pop("board_case", None)
-            st.error("Not used — please correct:\n\n" + "\n".join(f"- {m}" for m in exc.messages),
-                     icon=":material/error:")  # fmt: skip
+            st.error(
+                "Not used — please correct:\n\n" + "\n".join(f"- {m}" for m in exc.messages),
+                icon=":material/error:",
+            )
     case = st.session_state.get("board_case")
     if case is not None and not df.empty:
         boardview.case_results(case, df, inp)

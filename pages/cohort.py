@@ -57,7 +57,7 @@ widgets.footnote(
     widgets.cohort_line(flt, s.n_sites, s.n_patients),
     "Percentages: NRS 0 = sites scored 0 / sites with a score at completion; improved = sites "
     f"with a fall of 2 or more / sites with both scores; {METHOD_LABELS['exact']}. "
-    f"Age is counted once per patient. Source: {db.source_line()}, Table 1.",
+    f"Age is counted once per patient. Source: {db.citation()}, Table 1.",
 )
 
 st.subheader("Irradiated sites")

@@ -70,5 +70,29 @@ def test_case_matcher_and_board_pack(server, page, page_errors, tmp_path):
     with open(info.value.path(), "rb") as fh:
         data = fh.read()
     prs = Presentation(io.BytesIO(data))
-    assert len(prs.slides) >= 3  # title + charts + summary
+    slides = list(prs.slides)
+
+    def texts(slide):
+        return [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+
+    # the title slide names the cohort and the data source (from the series table)
+    title = "\n".join(texts(slides[0]))
+    assert "Cohort: n = 12 sites, 11 patients · all sites" in title
+    assert "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT" in title
+    # one slide per chart of the unfiltered series, in the order of the presentation view
+    assert [texts(s)[0] for s in slides[1:-1]] == [
+        "Change in pain score per site",
+        "Pain score before RT and at completion",
+        "Weeks from RT start to maximum response",
+        "Dose (EQD2, α/β 10 Gy) and change in pain",
+        "Survival after RT",
+        "Duration of pain relief",
+        "Pain relapse (competing risks)",
+        "Swimmer plot",
+        "Response across published series",
+    ]
+    # and a last slide with the key figures: 12/12 responders (exact 95% CI 74-100%)
+    (table,) = [sh.table for sh in slides[-1].shapes if sh.has_table]
+    rows = {r.cells[0].text: r.cells[1].text for r in table.rows}
+    assert rows["Responders"] == "100% (12/12; 95% CI 74–100%)"
     assert page_errors == []

@@ -1,18 +1,14 @@
-"""Intervals against scipy / statsmodels, BED/EQD2 by hand for every regimen in the series, CSV
-neutralisation."""
+"""Intervals against scipy / statsmodels, BED/EQD2 by hand for every regimen in the series.
+(CSV neutralisation: tests/unit/test_tabular.py.)"""
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
 import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
 from plexrt.clinical import dose
 from plexrt.clinical.cohort import banner_text, fmt
-from plexrt.export.tabular import neutralise, safe_csv
 from plexrt.stats.proportions import proportion, proportion_ci
 
 
@@ -91,25 +87,6 @@ def test_dose_rejects(args, match):
 def test_regimen_label():
     assert dose.regimen_label(39, 13) == "39 Gy/13"
     assert dose.regimen_label(59.4, 33) == "59.4 Gy/33"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+A1", "'+A1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\t=x", "'\t=x"), ("Ovarian cancer", "Ovarian cancer"), (-9, -9), (None, None)],
-)  # fmt: skip
-def test_neutralise(value, expected):
-    assert neutralise(value) == expected
-
-
-def test_safe_csv_keeps_numbers_and_neutralises_text():
-    df = pd.DataFrame(
-        {"Site": ["1.1", '=HYPERLINK("x")'], "NRS change": [-9, -2], "@col": ["a", "b"]}
-    )
-    back = pd.read_csv(io.BytesIO(safe_csv(df)), encoding="utf-8-sig")
-    assert list(back.columns) == ["Site", "NRS change", "'@col"]
-    assert back["NRS change"].tolist() == [-9, -2]
-    assert back["Site"].tolist() == ["1.1", '\'=HYPERLINK("x")']
 
 
 def test_banner_and_fmt():

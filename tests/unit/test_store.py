@@ -21,9 +21,9 @@ def test_natural_order_of_ids():
     assert got == ["1.1", "X2", "2.2", "2.10", "D9", "X10", "10.1", "11", "D14", "sanuki2022", "b"]
 
 
-def test_source_line_is_the_series_citation(con):
-    assert store.source_line(con) == store.series(con).loc[0, "citation"]
-    assert "Cureus 14(1): e20939 (2022)" in store.source_line(con)
+def test_citations_are_the_series_citation(con):
+    assert store.citations(con) == store.series(con).loc[0, "citation"]
+    assert "Cureus 14(1): e20939 (2022)" in store.citations(con)
 
 
 def test_analgesic_change_counts_as_published(con):

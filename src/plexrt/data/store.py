@@ -117,7 +117,7 @@ def series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _df(con, "SELECT * FROM series ORDER BY series_id")
 
 
-def source_line(con: duckdb.DuckDBPyConnection) -> str:
+def citations(con: duckdb.DuckDBPyConnection) -> str:
     """The citation(s) of the bundled series, for a footnote ('Source: ...')."""
     row = _row(con, "SELECT string_agg(citation, '; ' ORDER BY series_id) FROM series")
     return str(row[0]) if row and row[0] else ""

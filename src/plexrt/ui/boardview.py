@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from plexrt import board
-from plexrt.board import matcher
+from plexrt.board.benchmarks import benchmark_note, literature_benchmark
+from plexrt.board.case import Case
+from plexrt.board.position import case_position
+from plexrt.board.similarity import MAX_SCORE, SCORE_NOTE, most_similar
+from plexrt.board.summary import BoardInput, cohort_text, header_line, key_figures
 from plexrt.charts import board as marks
 from plexrt.charts import pain as pain_charts
 from plexrt.charts.tables import benchmark_table, similar_table
 from plexrt.clinical import endpoints as tte
+from plexrt.data import vocab
 from plexrt.data.userstore import UserDataBusy
-from plexrt.export import rendering as exports
+from plexrt.export import images
+from plexrt.export.board_pack import board_pack
+from plexrt.export.report import Section, html_report
+from plexrt.export.slides import Slide, report_tables
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, widgets
 
@@ -70,7 +78,7 @@ def _move(step: int, n: int) -> None:
     st.session_state.slide_i = (st.session_state.slide_i + step) % n
 
 
-def presentation_view(inp: board.BoardInput, slides: list) -> None:
+def presentation_view(inp: BoardInput, slides: list[Slide]) -> None:
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     if not slides:
         st.info("No site matches the current filters.")
@@ -81,11 +89,15 @@ def presentation_view(inp: board.BoardInput, slides: list) -> None:
     st.query_params["slide"] = str(i + 1)
     s = slides[i]
     top = st.columns([5.2, 1.5, 1, 1, 1], vertical_alignment="center")
-    top[0].markdown(f"**Slide {i + 1} of {n} · {s.title}**  \n{board.header_line(inp)}")
+    top[0].markdown(f"**Slide {i + 1} of {n} · {s.title}**  \n{header_line(inp)}")
     screen = widgets.page_choice(
-        "screen", "Screen", {k: v[0].replace(" × ", "×") for k, v in SCREENS.items()}, "1080", container=top[1],
+        "screen",
+        "Screen",
+        {k: v[0].replace(" × ", "×") for k, v in SCREENS.items()},
+        "1080",
+        container=top[1],
         label_visibility="collapsed",
-    )  # fmt: skip
+    )
     top[2].button("◀ Prev", on_click=_move, args=(-1, n), key="prev_slide", width="stretch")
     top[3].button("Next ▶", on_click=_move, args=(1, n), key="next_slide", width="stretch")
     top[4].button("Exit", on_click=_exit, key="exit_present", width="stretch")
@@ -94,23 +106,27 @@ def presentation_view(inp: board.BoardInput, slides: list) -> None:
     widgets.chart(fig, f"slide_{s.key}")
 
 
-def case_results(case: matcher.Case, df: pd.DataFrame, inp: board.BoardInput) -> None:
-    pos = matcher.case_position(case, df)
+def case_results(case: Case, df: pd.DataFrame, inp: BoardInput) -> None:
+    pos = case_position(case, df)
     st.markdown(
         f"**Patient under discussion:** {case.primary_cancer or case.primary_group or 'primary not given'}, "
-        f"{case.involved_muscle}, {case.intent.replace('_', ' ')}, baseline NRS {case.nrs_before}, "
+        f"{case.involved_muscle}, {vocab.label(case.intent, vocab.INTENT_LABELS)}, baseline NRS {case.nrs_before}, "
         f"planned {case.regimen}."
     )
     st.markdown(f"- {pos['nrs_text']}\n- {pos['eqd2_text']}")
-    top = matcher.most_similar(case, df, db.events(), k=5)
-    st.markdown("**Most similar irradiated sites** (" + matcher.SCORE_NOTE + ")")
+    top = most_similar(case, df, db.events(), k=5)
+    st.markdown("**Most similar irradiated sites** (" + SCORE_NOTE + ")")
     st.dataframe(
-        similar_table(top), hide_index=True, width="stretch",
-        column_config={"Why similar": st.column_config.TextColumn(width="large"),
-                       "Relief": st.column_config.TextColumn(width="medium"),
-                       "Score": st.column_config.NumberColumn(f"Score (of {matcher.MAX_SCORE})")},
-    )  # fmt: skip
-    line = f"Cohort: {board.cohort_text(inp)}"
+        similar_table(top),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Why similar": st.column_config.TextColumn(width="large"),
+            "Relief": st.column_config.TextColumn(width="medium"),
+            "Score": st.column_config.NumberColumn(f"Score (of {MAX_SCORE})"),
+        },
+    )
+    line = f"Cohort: {cohort_text(inp)}"
     a, b = st.columns(2)
     with a:
         fig = pain_charts.waterfall_figure(
@@ -124,10 +140,10 @@ def case_results(case: matcher.Case, df: pd.DataFrame, inp: board.BoardInput) ->
         )
         marks.mark_eqd2(fig, pos["eqd2_10_gy"], f"this patient: {case.regimen}")
         widgets.chart(fig, "case_chart_dose")
-    bench = matcher.literature_benchmark(case, db.literature_all())
+    bench = literature_benchmark(case, db.literature_all())
     st.markdown("**Published benchmark for the same population**")
     if bench.empty:
-        st.info(matcher.benchmark_note(case.involved_muscle))
+        st.info(benchmark_note(case.involved_muscle))
     else:
         st.table(benchmark_table(bench).set_index("Series"))
         st.caption(bench.attrs.get("note", ""))
@@ -154,128 +170,168 @@ def saved_cases() -> None:
             return
         st.dataframe(cases, hide_index=True, width="stretch")
         c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-        c1.download_button("Download saved cases (CSV)", safe_csv(cases), "plexrt_cases.csv",
-                           mime="text/csv", key="dl_cases")  # fmt: skip
+        c1.download_button(
+            "Download saved cases (CSV)",
+            safe_csv(cases),
+            "plexrt_cases.csv",
+            mime="text/csv",
+            key="dl_cases",
+        )
         gone = c2.selectbox("Delete", list(cases["case_id"]), key="case_to_delete")
         if c3.button("Delete case", key="delete_case"):
             db.user_store().delete_case(gone)
             st.rerun()
 
 
-def export_panel(inp: board.BoardInput, slides: list, today: str) -> None:
+def export_panel(inp: BoardInput, slides: list[Slide], today: str) -> None:
     if inp.sites.empty:
         widgets.empty_cohort()
         return
-    can_render = exports.browser_available()
+    can_render = images.browser_available()
     if not can_render:
-        st.info(exports.UNAVAILABLE_MESSAGE, icon=":material/info:")
+        st.info(images.UNAVAILABLE_MESSAGE, icon=":material/info:")
     st.markdown("#### One chart")
+    _one_chart(inp, slides, can_render)
+    st.markdown("#### Report and board pack")
+    c = st.columns(2)
+    _html_report(c[0], inp, slides)
+    _board_pack(c[1], inp, slides, today, can_render)
+    st.caption("Every exported chart carries its cohort and method footnote and the data source.")
+    st.download_button(
+        "Download key figures (CSV)",
+        safe_csv(pd.DataFrame(key_figures(inp), columns=["Figure", "Value"])),
+        "plexrt_key_figures.csv",
+        mime="text/csv",
+        key="dl_keyfig",
+    )
+
+
+def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool) -> None:
+    """One slide's chart, stamped with the data source, as PNG or SVG."""
     c = st.columns([3, 1, 1])
-    choice = c[0].selectbox("Chart", range(len(slides)), format_func=lambda i: slides[i].title,
-                            key="export_chart")  # fmt: skip
-    fig = exports.stamp(slides[choice].fig, inp.source)
+    choice = c[0].selectbox(
+        "Chart", range(len(slides)), format_func=lambda i: slides[i].title, key="export_chart"
+    )
+    fig = images.stamp(slides[choice].fig, inp.source)
     for col, fmt in ((c[1], "png"), (c[2], "svg")):
         if col.button(f"Render {fmt.upper()}", key=f"render_{fmt}", disabled=not can_render):
             with st.spinner(f"Rendering {fmt.upper()} (a few seconds)…"):
                 try:
-                    data = exports.figure_png(fig) if fmt == "png" else exports.figure_svg(fig)
+                    data = images.figure_png(fig) if fmt == "png" else images.figure_svg(fig)
                     st.session_state[f"export_{fmt}"] = (slides[choice].key, data)
-                except exports.ExportUnavailable as exc:
+                except images.ExportUnavailable as exc:
                     st.error(str(exc))
         got = st.session_state.get(f"export_{fmt}")
         if got and got[0] == slides[choice].key:
-            col.download_button(f"Download {fmt.upper()}", got[1], f"plexrt_{got[0]}.{fmt}",
-                                mime="image/png" if fmt == "png" else "image/svg+xml",
-                                key=f"dl_{fmt}")  # fmt: skip
-    st.markdown("#### Report and board pack")
-    c = st.columns(2)
-    if c[0].button("Build HTML report (opens offline)", key="build_html"):
-        with st.spinner("Building the report…"):
-            st.session_state.export_html = _report(inp, slides, today)
-    if st.session_state.get("export_html"):
-        c[0].download_button("Download HTML report", st.session_state.export_html,
-                             "plexrt_report.html", mime="text/html", key="dl_html")  # fmt: skip
-    if c[1].button("Build board pack (PPTX)", key="build_pptx", disabled=not can_render):
-        bar = c[1].progress(0.0, text="Starting the renderer…")
+            col.download_button(
+                f"Download {fmt.upper()}",
+                got[1],
+                f"plexrt_{got[0]}.{fmt}",
+                mime="image/png" if fmt == "png" else "image/svg+xml",
+                key=f"dl_{fmt}",
+            )
 
-        def progress(i, n, label):
+
+def _html_report(col: DeltaGenerator, inp: BoardInput, slides: list[Slide]) -> None:
+    if col.button("Build HTML report (opens offline)", key="build_html"):
+        with st.spinner("Building the report…"):
+            st.session_state.export_html = _report(inp, slides)
+    if st.session_state.get("export_html"):
+        col.download_button(
+            "Download HTML report",
+            st.session_state.export_html,
+            "plexrt_report.html",
+            mime="text/html",
+            key="dl_html",
+        )
+
+
+def _board_pack(
+    col: DeltaGenerator, inp: BoardInput, slides: list[Slide], today: str, can_render: bool
+) -> None:
+    if col.button("Build board pack (PPTX)", key="build_pptx", disabled=not can_render):
+        bar = col.progress(0.0, text="Starting the renderer…")
+
+        def progress(i: int, n: int, label: str) -> None:
             bar.progress((i - 1) / n, text=f"Rendering chart {i} of {n}: {label}")
 
         try:
-            st.session_state.export_pptx = exports.board_pack(
-                "PlexRT · malignant lumbosacral plexopathy", board.cohort_text(inp), inp.source,
-                today, [(s.title, s.fig) for s in slides], board.key_figures(inp),
+            st.session_state.export_pptx = board_pack(
+                "PlexRT · malignant lumbosacral plexopathy",
+                cohort_text(inp),
+                inp.source,
+                today,
+                [(s.title, s.fig) for s in slides],
+                key_figures(inp),
                 on_progress=progress,
-            )  # fmt: skip
+            )
             bar.progress(1.0, text="Board pack ready")
-        except exports.ExportUnavailable as exc:
+        except images.ExportUnavailable as exc:
             bar.empty()
             st.error(str(exc))
     if st.session_state.get("export_pptx"):
-        c[1].download_button(
-            "Download board pack (PPTX)", st.session_state.export_pptx, "plexrt_board_pack.pptx",
+        col.download_button(
+            "Download board pack (PPTX)",
+            st.session_state.export_pptx,
+            "plexrt_board_pack.pptx",
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
             key="dl_pptx",
-        )  # fmt: skip
-    st.caption("Every exported chart carries its cohort and method footnote and the data source.")
-    st.download_button("Download key figures (CSV)",
-                       safe_csv(pd.DataFrame(board.key_figures(inp), columns=["Figure", "Value"])),
-                       "plexrt_key_figures.csv", mime="text/csv", key="dl_keyfig")  # fmt: skip
+        )
 
 
-def _report(inp: board.BoardInput, slides, today: str) -> str:
+_DISCREPANCY_COLUMNS = [
+    "discrepancy_id",
+    "topic",
+    "reading_a",
+    "where_a",
+    "reading_b",
+    "where_b",
+    "resolution",
+]
+
+
+def _report(inp: BoardInput, slides: list[Slide]) -> str:
     checks, conflicts = db.reconstruction_report()
-    prov = db.table("provenance")["source"].value_counts()
-    disc = db.table("discrepancies")
-    by_key = {s.key: s for s in slides}
-    sec = exports.Section
-    sections = [
-        sec(
-            "Pain response",
-            [
-                (by_key[k].title, by_key[k].fig)
-                for k in ("waterfall", "paired", "time_to_max", "dose")
-                if k in by_key
-            ],
-            board.report_tables(inp),
-        ),  # fmt: skip
-        sec(
-            "Time to event",
-            [(s.title, s.fig) for s in slides if s.key.startswith(("km_", "cif", "swim"))],
-            [],
-            [f"{k.conflict_id}: {k.description} — {k.dropped}" for k in conflicts.itertuples()],
-        ),  # fmt: skip
-        sec("Literature", [(s.title, s.fig) for s in slides if s.key == "forest"]),
-        sec(
-            "Provenance and contradictions",
-            [],
-            [
-                (
-                    "Contradictions in the paper",
-                    disc[
-                        [
-                            "discrepancy_id",
-                            "topic",
-                            "reading_a",
-                            "where_a",
-                            "reading_b",
-                            "where_b",
-                            "resolution",
-                        ]
-                    ],
-                )
-            ],
-            [f"{v} stored values from {k}" for k, v in prov.items()],
-        ),  # fmt: skip
-    ]
-    notes = [board.header_line(inp)]
+    notes = [header_line(inp)]
     if inp.reconstructed:
         notes.append(
             "Time-to-event figures use a seeded reconstruction of unpublished per-patient times "
             "that satisfies the published aggregates; {} of {} constraints hold; conflicts are "
             "listed under Time to event.".format(*tte.checks_held(checks))
         )
-    return exports.html_report(
+    return html_report(
         "PlexRT report · radiotherapy for malignant lumbosacral plexopathy",
-        inp.filter_text, inp.source, sections, notes,
-    )  # fmt: skip
+        inp.filter_text,
+        inp.source,
+        _report_sections(inp, slides, conflicts),
+        notes,
+    )
+
+
+def _report_sections(
+    inp: BoardInput, slides: list[Slide], conflicts: pd.DataFrame
+) -> list[Section]:
+    """Pain response, time to event, literature, provenance: the slides' figures with tables."""
+    by_key = {s.key: s for s in slides}
+    pain = [
+        (by_key[k].title, by_key[k].fig)
+        for k in ("waterfall", "paired", "time_to_max", "dose")
+        if k in by_key
+    ]
+    tte_figs = [(s.title, s.fig) for s in slides if s.key.startswith(("km_", "cif", "swim"))]
+    conflict_notes = [
+        f"{k.conflict_id}: {k.description} — {k.dropped}" for k in conflicts.itertuples()
+    ]
+    prov = db.table("provenance")["source"].value_counts()
+    disc = db.table("discrepancies")[_DISCREPANCY_COLUMNS]
+    return [
+        Section("Pain response", pain, report_tables(inp)),
+        Section("Time to event", tte_figs, [], conflict_notes),
+        Section("Literature", [(s.title, s.fig) for s in slides if s.key == "forest"]),
+        Section(
+            "Provenance and contradictions",
+            [],
+            [("Contradictions in the paper", disc)],
+            [f"{v} stored values from {k}" for k, v in prov.items()],
+        ),
+    ]

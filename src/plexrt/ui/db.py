@@ -107,9 +107,9 @@ def table(name: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def source_line() -> str:
+def citation() -> str:
     """The citation of the bundled series (from the ``series`` table), for footnotes."""
-    return store.source_line(connection())
+    return store.citations(connection())
 
 
 @st.cache_data(show_spinner=False)
@@ -191,7 +191,7 @@ def plexrt_medians(flt: CohortFilter):
 
 def board_input(flt: CohortFilter, resp_key: str = "paper"):
     """Everything the board needs for the current filter and response definition."""
-    from plexrt.board import BoardInput
+    from plexrt.board.summary import BoardInput, source_line
     from plexrt.clinical.response import DEFINITIONS
 
     return BoardInput(
@@ -203,6 +203,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
         filter_text=flt.describe(),
         definition=DEFINITIONS.get(resp_key, DEFINITIONS["paper"]),
         aggregate=analgesic_aggregate(),
+        source=source_line(table("series").iloc[0]),
     )
 
 
@@ -232,9 +233,9 @@ def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
 
 @st.cache_data(show_spinner="Drawing the board's charts…", max_entries=16)
 def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version: str = ""):
-    from plexrt import board
+    from plexrt.export.slides import slides
 
-    return board.slides(board_input(flt, resp_key), present=present)
+    return slides(board_input(flt, resp_key), present=present)
 
 
 @st.cache_data(show_spinner="Repeating the test on 200 reconstructions…")

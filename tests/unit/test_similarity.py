@@ -1,40 +1,20 @@
-"""The case-at-the-board matcher.
+"""The similarity score and the most similar sites of the series (plexrt.board.similarity).
 
 Every expected value is worked by hand from Table 1 of Sanuki 2022 (shared/reference/
-sanuki2022-cureus.md) with the arithmetic in a comment. EQD2 (alpha/beta 10) = D (d + 10) / 12:
-  39 Gy/13  d 3.0  -> 39 x 13 / 12     = 42.25   (sites 1.1, 1.2, 10.1)
-  30 Gy/10  d 3.0  -> 30 x 13 / 12     = 32.50   (sites 7.1, 9.1, 11.1)
-  54 Gy/30  d 1.8  -> 54 x 11.8 / 12   = 53.10   (sites 2.1, 8.1)
-  59.4/33   d 1.8  -> 59.4 x 11.8 / 12 = 58.41   (sites 3.1, 6.1)
-  60 Gy/30  d 2.0  -> 60 x 12 / 12     = 60.00   (site 4.1)
-  21 Gy/7   d 3.0  -> 21 x 13 / 12     = 22.75   (site 5.1)
-Table 1 (site: primary/group, muscle, intent, NRS before):
-  1.1 ovarian/gyn psoas P 9 | 1.2 ovarian/gyn psoas P 8 | 2.1 endometrial/gyn piriformis LC 4
-  3.1 cervical/gyn psoas LC 3 | 4.1 urachal/uro psoas P 8 | 5.1 cervical/gyn psoas LC 4
-  6.1 cervical/gyn piriformis LC 5 | 7.1 ureteral/uro psoas P 4 | 8.1 rectal/GI piriformis LC 3
-  9.1 bladder/uro psoas P 4 | 10.1 gastric/GI psoas P 8 | 11.1 bladder/uro piriformis P 8
+sanuki2022-cureus.md); the EQD2 of each regimen and the table are in tests/unit/board_cases.py.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt.board.matcher import (
-    MAX_SCORE,
-    SCORE_NOTE,
-    Case,
-    CaseInputError,
-    case_position,
-    literature_benchmark,
-    make_case,
-    most_similar,
-    similarity,
-)
+from plexrt.board.case import Case, make_case
+from plexrt.board.similarity import MAX_SCORE, SCORE_NOTE, most_similar, similarity
 from plexrt.data import store
+from tests.unit.board_cases import LIKE_10_1
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +24,7 @@ def cohort(con) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def like_10_1() -> Case:
-    # Patient 10 of Table 1: gastric cancer (GI), psoas, NRS 8, palliative, 39 Gy/13.
-    return make_case(
-        primary_cancer="Gastric cancer",
-        involved_muscle="psoas",
-        nrs_before=8,
-        intent="palliative",
-        dose_gy=39,
-        fractions=13,
-    )
+    return LIKE_10_1
 
 
 def _by_site(df: pd.DataFrame) -> pd.DataFrame:
@@ -337,225 +309,3 @@ def test_most_similar_without_events_and_bad_arguments(cohort, like_10_1):
         similarity(like_10_1, cohort.drop(columns="intent"))
     with pytest.raises(ValueError, match="case must be"):
         similarity({"involved_muscle": "psoas"}, cohort)
-
-
-# ---------------------------------------------------------------------------------------------
-# case_position
-# ---------------------------------------------------------------------------------------------
-
-
-def test_case_position_counts(cohort, like_10_1):
-    pos = case_position(like_10_1, cohort)
-    # 39 Gy/13: d = 3; EQD2(10) = 39 x 13 / 12 = 42.25; EQD2(3) = 39 x (3 + 3) / 5 = 46.8
-    assert pos["eqd2_10_gy"] == pytest.approx(42.25)
-    assert pos["eqd2_3_gy"] == pytest.approx(46.8)
-    assert pos["bed10_gy"] == pytest.approx(39 * 1.3)  # BED = D (1 + d/10) = 50.7
-    assert pos["dose_per_fraction_gy"] == pytest.approx(3.0)
-    assert pos["regimen"] == "39 Gy/13"
-    # NRS 8: below 7 sites (3, 3, 4, 4, 4, 4, 5), equal 4 (8, 8, 8, 8), above 1 (9)
-    assert (pos["nrs_below"], pos["nrs_equal"], pos["nrs_above"]) == (7, 4, 1)
-    assert pos["n_sites"] == pos["n_nrs_known"] == 12
-    assert pos["nrs_below_share"] == pytest.approx(7 / 12)
-    assert pos["nrs_equal_share"] == pytest.approx(4 / 12)
-    assert pos["nrs_above_share"] == pytest.approx(1 / 12)
-    # EQD2 42.25: lower 22.75, 32.5 x3 = 4; equal 42.25 x3 = 3; higher 53.1 x2, 58.41 x2, 60 = 5
-    assert (pos["eqd2_below"], pos["eqd2_equal"], pos["eqd2_above"]) == (4, 3, 5)
-    assert (pos["eqd2_rank"], pos["eqd2_rank_of"]) == (5, 13)
-
-
-def test_case_position_extremes(cohort):
-    # NRS 10, 80 Gy/40 (EQD2 80 x 12 / 12 = 80): every site lower on both
-    case = make_case(
-        primary_cancer=None,
-        involved_muscle="piriformis",
-        nrs_before=10,
-        intent="local_control",
-        dose_gy=80,
-        fractions=40,
-    )
-    pos = case_position(case, cohort)
-    assert (pos["nrs_below"], pos["nrs_equal"], pos["nrs_above"]) == (12, 0, 0)
-    assert (pos["eqd2_rank"], pos["eqd2_rank_of"]) == (13, 13)
-
-
-# ---------------------------------------------------------------------------------------------
-# input validation
-# ---------------------------------------------------------------------------------------------
-
-GOOD = {
-    "primary_cancer": "Bladder cancer",
-    "primary_group": None,
-    "involved_muscle": "psoas",
-    "nrs_before": 8,
-    "intent": "palliative",
-    "dose_gy": 30,
-    "fractions": 10,
-}
-
-
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [
-        ("nrs_before", 11),
-        ("nrs_before", -1),
-        ("nrs_before", 7.5),
-        ("nrs_before", "seven"),
-        ("nrs_before", True),
-        ("nrs_before", None),
-        ("dose_gy", 0),
-        ("dose_gy", -3),
-        ("dose_gy", 80.5),
-        ("dose_gy", "abc"),
-        ("dose_gy", float("nan")),
-        ("fractions", 0),
-        ("fractions", 41),
-        ("fractions", 2.5),
-        ("fractions", ""),
-        ("involved_muscle", "quadratus"),
-        ("involved_muscle", None),
-        ("intent", "curative"),
-        ("intent", 3),
-        ("primary_group", "haematological"),
-        ("primary_group", "gastrointestinal"),  # bladder cancer is urological
-        ("primary_cancer", 42),
-    ],
-)
-def test_each_invalid_field_is_named(field, value):
-    with pytest.raises(CaseInputError) as info:
-        make_case(**{**GOOD, field: value})
-    assert info.value.fields == [field]
-    assert info.value.messages[0].startswith(f"{field}: ")
-    assert isinstance(info.value, ValueError)
-
-
-def test_dose_per_fraction_limit_and_all_problems_reported_together():
-    # 26 Gy in 1 fraction: 26 > 25 Gy per fraction; 25 Gy/1 is allowed
-    with pytest.raises(CaseInputError) as info:
-        make_case(**{**GOOD, "dose_gy": 26, "fractions": 1})
-    assert info.value.fields == ["dose_per_fraction"]
-    assert "dose_gy / fractions" in info.value.messages[0]
-    assert make_case(**{**GOOD, "dose_gy": 25, "fractions": 1}).dose_gy == 25
-    with pytest.raises(CaseInputError) as info:
-        make_case(
-            primary_group="x",
-            involved_muscle="x",
-            nrs_before=12,
-            intent="x",
-            dose_gy=100,
-            fractions=50,
-            colour="blue",
-        )
-    assert sorted(info.value.fields) == sorted(
-        [
-            "colour",
-            "primary_group",
-            "involved_muscle",
-            "intent",
-            "nrs_before",
-            "dose_gy",
-            "fractions",
-        ]
-    )
-    for msg, field in zip(info.value.messages, info.value.fields, strict=True):
-        assert msg.startswith(f"{field}: ")
-
-
-def test_form_input_is_converted_and_group_derived():
-    case = make_case(
-        primary_cancer=" gastric ",
-        primary_group="",
-        involved_muscle="Iliopsoas",
-        nrs_before="8",
-        intent="LC",
-        dose_gy="59.4",
-        fractions="33",
-    )
-    assert case == Case("Gastric cancer", "gastrointestinal", "psoas", 8, "local_control", 59.4, 33)
-    # limits are inclusive: NRS 0 and 10, 80 Gy, 40 fractions
-    assert make_case(**{**GOOD, "nrs_before": 10, "dose_gy": 80, "fractions": 40}).nrs_before == 10
-    assert make_case(**{**GOOD, "nrs_before": 0}).nrs_before == 0
-    # an unlisted primary cancer keeps an unknown group unless one is given
-    assert make_case(**{**GOOD, "primary_cancer": "Myxoid liposarcoma"}).primary_group is None
-    # directly built cases are checked too; the group is filled from a known cancer
-    direct = Case("Ovarian cancer", None, "psoas", 9, "palliative", 39.0, 13)
-    assert direct.validate().primary_group == "gynecological"
-    with pytest.raises(CaseInputError) as info:
-        Case(None, None, "Psoas", 12, "palliative", 39.0, 13).validate()
-    assert sorted(info.value.fields) == ["involved_muscle", "nrs_before"]
-
-
-# ---------------------------------------------------------------------------------------------
-# literature benchmark
-# ---------------------------------------------------------------------------------------------
-
-
-def test_literature_benchmark_psoas_on_bundled_literature(con, like_10_1):
-    lit = store.literature(con)
-    bench = literature_benchmark(like_10_1, lit)
-    # data/literature.csv: the malignant psoas syndrome series are stevens1990, agar2004 and
-    # gerontopoulos2020; no lumbosacral_plexopathy series is bundled.
-    assert set(bench["series_key"]) == {"stevens1990", "agar2004", "gerontopoulos2020"}
-    assert set(bench["population"]) == {"malignant_psoas_syndrome"}
-    g = bench.set_index("series_key").loc["gerontopoulos2020"]
-    # Sanuki 2022 Discussion: "All 18 patients achieved significant pain relief ... median duration
-    # of pain relief was approximately 3.5 months at a median of 5.5 months of follow-up."
-    assert (g["responders"], g["response_n"], g["responders_text"]) == (18, 18, "18/18 patients")
-    assert g["median_relief_months"] == 3.5 and g["median_followup_months"] == 5.5
-    # exact interval for 18/18: lower = (alpha/2)^(1/n) = 0.025^(1/18) = 0.8147, upper 1
-    assert g["response_low"] == pytest.approx(0.025 ** (1 / 18), abs=1e-9)
-    assert g["response_high"] == 1.0
-    # not reported stays unknown, never 0
-    assert pd.isna(g["median_survival_months"])
-    assert pd.isna(g["n_sites"]) and pd.isna(g["complete_responders"])
-    s = bench.set_index("series_key").loc["stevens1990"]
-    assert pd.isna(s["responders"]) and math.isnan(s["response_rate"])
-    assert s["responders_text"] == "not reported"
-    # every carried figure is missing exactly where the literature table has it missing
-    src = lit.set_index("series_key").loc[bench["series_key"]]
-    for col in ("n_sites", "responders", "complete_responders", "median_survival_months"):
-        assert bench[col].isna().tolist() == src[col].isna().tolist()
-        assert not (bench[col].fillna(-1) == 0).any()
-
-
-def _lit_row(key, population, **over):
-    row = {
-        "series_key": key,
-        "citation": f"{key} citation",
-        "year": 2020,
-        "population": population,
-        "n_patients": 10,
-        "responders": np.nan,
-        "median_relief_months": np.nan,
-    }
-    row.update(over)
-    return row
-
-
-def test_literature_benchmark_populations_and_piriformis_note():
-    lit = pd.DataFrame(
-        [
-            _lit_row("lsp", "lumbosacral_plexopathy", year=2010, n_sites=12, responders=9),
-            _lit_row("mps", "malignant_psoas_syndrome", year=2021),
-            _lit_row("nonbone", "non_bone_painful_lesions"),
-            _lit_row("cr", "case_report"),
-        ]
-    )
-    psoas = make_case(
-        primary_cancer=None,
-        involved_muscle="psoas",
-        nrs_before=8,
-        intent="palliative",
-        dose_gy=30,
-        fractions=10,
-    )
-    piri = make_case(**{**GOOD, "involved_muscle": "piriformis"})
-    # psoas: the syndrome-specific series first, then the broader plexopathy series
-    assert literature_benchmark(psoas, lit)["series_key"].tolist() == ["mps", "lsp"]
-    bench = literature_benchmark(piri, lit)
-    assert bench["series_key"].tolist() == ["lsp"]
-    # responders per site when n_sites is given: 9/12 sites
-    assert bench.loc[0, "responders_text"] == "9/12 sites"
-    assert bench.loc[0, "response_rate"] == pytest.approx(0.75)
-    assert "No piriformis-specific series" in bench.attrs["note"]
-    with pytest.raises(ValueError, match="literature_df is missing"):
-        literature_benchmark(piri, lit.drop(columns="population"))

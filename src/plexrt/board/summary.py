@@ -1,0 +1,160 @@
+"""What the tumour board states about the cohort: its inputs, the cohort and data-source lines,
+the series compared with the literature, the relapse curves and the key figures.
+
+The figures drawn from these live one layer up (``plexrt.export.slides``): the board computes,
+export draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from plexrt.clinical import comparison, outcomes
+from plexrt.clinical import endpoints as tte
+from plexrt.clinical.cohort import sites_patients
+from plexrt.clinical.response import Definition
+from plexrt.data.values import is_missing, natural_sorted
+from plexrt.stats import survival
+
+
+@dataclass(frozen=True)
+class BoardInput:
+    """Everything the board shows for one filter and response definition."""
+
+    sites: pd.DataFrame  # the filtered cohort (course_summary rows)
+    all_sites: pd.DataFrame
+    events: pd.DataFrame
+    course_events: pd.DataFrame
+    literature: pd.DataFrame
+    filter_text: str
+    definition: Definition
+    aggregate: outcomes.Aggregate | None
+    source: str  # the data-source line, from the series table (``source_line``)
+
+    @property
+    def patient_ids(self) -> list[str]:
+        return natural_sorted(self.sites["patient_id"].unique())
+
+    @property
+    def reconstructed(self) -> bool:
+        return bool(len(self.events)) and tte.is_reconstructed(self.events)
+
+
+def source_line(series: Mapping[str, Any] | pd.Series) -> str:
+    """The data-source line of one row of the ``series`` table, as every export and slide states it:
+    'Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT'. A missing doi or
+    licence is left out, never invented."""
+    text = f"Data: {series['short_name']}"
+    if not is_missing(series.get("doi")):
+        text += f", doi:{series['doi']}"
+    if not is_missing(series.get("licence")):
+        text += f" ({series['licence']})"
+    return f"{text}, via PlexRT"
+
+
+def cohort_text(inp: BoardInput) -> str:
+    """'n = 12 sites, 11 patients · all sites'."""
+    n_sites, n_patients = len(inp.sites), inp.sites["patient_id"].nunique()
+    return f"n = {sites_patients(n_sites, n_patients)} · {inp.filter_text}"
+
+
+def header_line(inp: BoardInput) -> str:
+    """Cohort in words, data source, and whether anything shown is reconstructed."""
+    rec = (
+        "Time-to-event figures rest on reconstructed times (not published per patient)."
+        if inp.reconstructed
+        else "No reconstructed values."
+    )
+    return f"Cohort: {cohort_text(inp)} · {inp.source} · {rec}"
+
+
+@dataclass(frozen=True)
+class SeriesRecords:
+    """This cohort as one series beside the published series of the same populations."""
+
+    records: list[dict[str, Any]]  # PlexRT's cohort first, then the literature rows
+    labels: list[str]  # one unique short label per record
+    medians: tte.SeriesMedians  # the cohort's median survival and relief, with intervals
+
+
+def series_records(inp: BoardInput) -> SeriesRecords:
+    """The cohort as a series (its response and Kaplan-Meier medians) and the published series of
+    malignant psoas syndrome and lumbosacral plexopathy, labelled for the forest plot."""
+    med = tte.series_medians(inp.events, inp.patient_ids)
+    plexrt = comparison.plexrt_series(
+        inp.sites, inp.definition, med.values, inp.filter_text, med.cis, med.reconstructed
+    )
+    lit = inp.literature[inp.literature["population"].isin(comparison.DEFAULT_POPULATIONS)]
+    records = [plexrt, *lit.to_dict("records")]
+    return SeriesRecords(records, comparison.series_labels(records), med)
+
+
+@dataclass(frozen=True)
+class RelapseCurves:
+    """Relapse of pain with death before relapse as the competing event, from maximum response."""
+
+    n_patients: int  # patients assessable for the duration of relief
+    cif: survival.CIFResult  # Aalen-Johansen cumulative incidence of relapse
+    one_minus_km: pd.DataFrame  # 1 - KM with death censored (overstates relapse; drawn to show it)
+
+
+def relapse_curves(inp: BoardInput) -> RelapseCurves | None:
+    """The cohort's relapse curves, or None when no patient is assessable for relief.
+
+    The same computation as the Time to event page; one function so that it can be replaced by a
+    single call to the shared clinical endpoint.
+    """
+    rd = tte.relief_data(inp.events, inp.patient_ids)
+    if not len(rd):
+        return None
+    cif = survival.cumulative_incidence(rd["duration_days"], rd["code"], 1)
+    omk = survival.one_minus_km(rd["duration_days"], rd["code"], 1)
+    return RelapseCurves(len(rd), cif, omk)
+
+
+def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]:
+    """The summary slide: key figures with their intervals and n."""
+    s = outcomes.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
+    rows = [("Cohort", cohort_text(inp)), ("Response definition", inp.definition.label)]
+    if s.icpre_bounds is not None:
+        b = s.icpre_bounds
+        rows.append(
+            (
+                "Responders (ICPRE, range)",
+                f"{b.responders_min}–{b.responders_max} of {b.n_sites} sites",
+            )
+        )
+    else:
+        rows.append(
+            ("Responders", s.responders_treated.text() if s.responders_treated else "not available")
+        )
+        rows.append(
+            (
+                "Complete response",
+                s.complete_treated.text() if s.complete_treated else "not available",
+            )
+        )
+    weeks = inp.sites["weeks_to_max_response"].dropna()
+    if len(weeks):
+        rows.append(
+            (
+                "Weeks to maximum response",
+                f"mean {weeks.mean():.1f} (range {weeks.min():g}–{weeks.max():g}; "
+                f"n = {len(weeks)} sites)",
+            )
+        )
+    med = series_records(inp).medians
+    flag = " (reconstructed times)" if med.reconstructed else ""
+    for col, label in (
+        ("median_survival_months", "Median survival after RT"),
+        ("median_relief_months", "Median duration of relief"),
+    ):
+        if col in med.values:
+            rows.append(
+                (label, comparison.median_display(med.values[col], med.cis.get(col), False) + flag)
+            )
+    return rows

@@ -1,0 +1,161 @@
+"""The tumour board drawn: one figure per slide (the presentation view, the PPTX pack and the HTML
+report share them) and the tables that go with them into the report.
+
+What the figures show is computed in ``plexrt.board.summary``; this module only draws it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from plexrt.board.summary import (
+    BoardInput,
+    cohort_text,
+    key_figures,
+    relapse_curves,
+    series_records,
+)
+from plexrt.charts import literature as lit_charts
+from plexrt.charts import pain as pain_charts
+from plexrt.charts import survival as surv_charts
+from plexrt.charts.tables import cohort_table
+from plexrt.clinical import comparison, outcomes
+from plexrt.clinical import endpoints as tte
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One chart of the board; ``reconstructed`` when it rests on reconstructed times."""
+
+    key: str
+    title: str
+    fig: go.Figure
+    reconstructed: bool = False
+
+
+def slides(inp: BoardInput, present: bool = True, unit: str = "months") -> list[Slide]:
+    """The board's charts, one per slide, each with its cohort/method footnote."""
+    if inp.sites.empty:
+        return []
+    out = _pain_slides(inp, present)
+    if len(inp.events):
+        out += _time_to_event_slides(inp, present, unit)
+    forest = _forest(inp, present)
+    if forest is not None:
+        out.append(Slide("forest", "Response across published series", forest))
+    return out
+
+
+def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
+    line = f"Cohort: {cohort_text(inp)}"
+    d = inp.definition
+    return [
+        Slide(
+            "waterfall",
+            "Change in pain score per site",
+            pain_charts.waterfall_figure(
+                inp.sites, d, footnote=f"{line}<br>{d.label}", present=present
+            ),
+        ),
+        Slide(
+            "paired",
+            "Pain score before RT and at completion",
+            pain_charts.paired_figure(inp.sites, footnote=line, present=present),
+        ),
+        Slide(
+            "time_to_max",
+            "Weeks from RT start to maximum response",
+            pain_charts.time_to_max_figure(inp.sites, footnote=line, present=present),
+        ),
+        Slide(
+            "dose",
+            "Dose (EQD2, α/β 10 Gy) and change in pain",
+            pain_charts.dose_response_figure(inp.sites, 10.0, footnote=line, present=present),
+        ),
+    ]
+
+
+def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Slide]:
+    """Kaplan-Meier of survival and relief, relapse with death competing, the swimmer plot."""
+    line = f"Cohort: {cohort_text(inp)}"
+    pids, rec = inp.patient_ids, inp.reconstructed
+    out = []
+    for endpoint in ("survival", "relief"):
+        data = tte.endpoint_data(inp.events, pids, endpoint, "completion")
+        if data.empty:
+            continue
+        curves = tte.curves(data, None)
+        zero = "maximum response" if endpoint == "relief" else "RT completion"
+        fig = surv_charts.km_figure(
+            curves,
+            unit=unit,
+            reconstructed=rec,
+            present=present,
+            title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
+            x_title=f"{unit.capitalize()} from {zero}",
+            footnote=f"{line} · n = {len(data)} patients, {int(data['event'].sum())} events<br>"
+            f"{curves[0][1].method_note}",
+        )
+        out.append(Slide(f"km_{endpoint}", tte.ENDPOINTS[endpoint], fig, rec))
+    relapse = relapse_curves(inp)
+    if relapse is not None:
+        fig = surv_charts.cif_figure(
+            relapse.cif,
+            relapse.one_minus_km,
+            unit=unit,
+            reconstructed=rec,
+            present=present,
+            event_name="relapse of pain",
+            competing_name="death before relapse",
+            title="Pain relapse with death as a competing event",
+            x_title=f"{unit.capitalize()} from maximum response",
+            footnote=f"{line} · n = {relapse.n_patients} assessable patients<br>"
+            f"{relapse.cif.method_note}",
+        )
+        out.append(Slide("cif", "Pain relapse (competing risks)", fig, rec))
+    fig = surv_charts.swimmer_figure(
+        tte.swimmer_patients(inp.events, pids),
+        tte.swimmer_sites(inp.course_events, pids),
+        unit=unit,
+        reconstructed=rec,
+        present=present,
+        title="Each patient from the start of RT",
+        footnote=f"{line}<br>Hollow markers and dotted lanes: reconstructed times.",
+    )
+    out.append(Slide("swimmer", "Swimmer plot", fig, rec))
+    return out
+
+
+def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
+    series = series_records(inp)
+    rows = comparison.forest_rows(series.records, series.labels, "responders")
+    data = lit_charts.forest_data(rows)
+    if data.empty:
+        return None
+    pooled = comparison.pool(data)
+    note = (
+        "Pooled: random effects (DerSimonian–Laird) on the logit scale over the published series "
+        "only; 0.5 added to 0%/100% cells. Method in full in the HTML report."
+        if pooled
+        else "No published series to pool."
+    )
+    return lit_charts.forest_figure(
+        data,
+        pooled,
+        title="Pain response across series",
+        present=present,
+        footnote=f"Cohort: {cohort_text(inp)}<br>Exact 95% CI per series. {note}",
+    )
+
+
+def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.DataFrame]]:
+    """The tables of the report's pain section: the sites, the subgroups, the key figures."""
+    sub = outcomes.subgroup_table(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
+    return [
+        ("Irradiated sites", cohort_table(inp.sites)),
+        ("Subgroups (descriptive; n too small for inference)", sub.drop(columns="fisher_p")),
+        ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
+    ]

@@ -1,0 +1,56 @@
+"""Where the patient sits within the series (plexrt.board.position), worked by hand from Table 1
+of Sanuki 2022 (see tests/unit/board_cases.py)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from plexrt.board.case import Case, make_case
+from plexrt.board.position import case_position
+from plexrt.data import store
+from tests.unit.board_cases import LIKE_10_1
+
+
+@pytest.fixture(scope="module")
+def cohort(con) -> pd.DataFrame:
+    return store.cohort(con)
+
+
+@pytest.fixture(scope="module")
+def like_10_1() -> Case:
+    return LIKE_10_1
+
+
+def test_case_position_counts(cohort, like_10_1):
+    pos = case_position(like_10_1, cohort)
+    # 39 Gy/13: d = 3; EQD2(10) = 39 x 13 / 12 = 42.25; EQD2(3) = 39 x (3 + 3) / 5 = 46.8
+    assert pos["eqd2_10_gy"] == pytest.approx(42.25)
+    assert pos["eqd2_3_gy"] == pytest.approx(46.8)
+    assert pos["bed10_gy"] == pytest.approx(39 * 1.3)  # BED = D (1 + d/10) = 50.7
+    assert pos["dose_per_fraction_gy"] == pytest.approx(3.0)
+    assert pos["regimen"] == "39 Gy/13"
+    # NRS 8: below 7 sites (3, 3, 4, 4, 4, 4, 5), equal 4 (8, 8, 8, 8), above 1 (9)
+    assert (pos["nrs_below"], pos["nrs_equal"], pos["nrs_above"]) == (7, 4, 1)
+    assert pos["n_sites"] == pos["n_nrs_known"] == 12
+    assert pos["nrs_below_share"] == pytest.approx(7 / 12)
+    assert pos["nrs_equal_share"] == pytest.approx(4 / 12)
+    assert pos["nrs_above_share"] == pytest.approx(1 / 12)
+    # EQD2 42.25: lower 22.75, 32.5 x3 = 4; equal 42.25 x3 = 3; higher 53.1 x2, 58.41 x2, 60 = 5
+    assert (pos["eqd2_below"], pos["eqd2_equal"], pos["eqd2_above"]) == (4, 3, 5)
+    assert (pos["eqd2_rank"], pos["eqd2_rank_of"]) == (5, 13)
+
+
+def test_case_position_extremes(cohort):
+    # NRS 10, 80 Gy/40 (EQD2 80 x 12 / 12 = 80): every site lower on both
+    case = make_case(
+        primary_cancer=None,
+        involved_muscle="piriformis",
+        nrs_before=10,
+        intent="local_control",
+        dose_gy=80,
+        fractions=40,
+    )
+    pos = case_position(case, cohort)
+    assert (pos["nrs_below"], pos["nrs_equal"], pos["nrs_above"]) == (12, 0, 0)
+    assert (pos["eqd2_rank"], pos["eqd2_rank_of"]) == (13, 13)

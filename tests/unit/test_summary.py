@@ -1,0 +1,81 @@
+"""What the board states about the cohort (plexrt.board.summary): data-source line from the series
+table, header, relapse curves, key figures."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from plexrt.board.summary import (
+    BoardInput,
+    header_line,
+    key_figures,
+    relapse_curves,
+    source_line,
+)
+from plexrt.clinical import outcomes
+from plexrt.clinical.response import Definition
+from plexrt.data import store
+
+
+@pytest.fixture(scope="module")
+def inp(con):
+    sites = store.cohort(con)
+    return BoardInput(
+        sites=sites,
+        all_sites=sites,
+        events=store.events(con),
+        course_events=store.course_events(con),
+        literature=store.literature(con),
+        filter_text="all sites",
+        definition=Definition("paper"),
+        aggregate=outcomes.Aggregate(2, 6, 4),
+        source=source_line(store.series(con).iloc[0]),
+    )
+
+
+def test_source_line_comes_from_the_series_table(con):
+    # data/sanuki2022/series.csv: short_name "Sanuki 2022", doi 10.7759/cureus.20939, CC-BY 4.0
+    row = store.series(con).iloc[0]
+    assert source_line(row) == "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT"
+    # a department's own series without doi or licence: nothing invented
+    own = {"short_name": "Our department 2026", "doi": None, "licence": math.nan}
+    assert source_line(own) == "Data: Our department 2026, via PlexRT"
+    assert source_line(pd.Series({"short_name": "X", "doi": "", "licence": "CC0"})) == (
+        "Data: X (CC0), via PlexRT"
+    )
+
+
+def test_header_line_says_what_is_reconstructed(inp):
+    assert header_line(inp) == (
+        "Cohort: n = 12 sites, 11 patients · all sites · "
+        "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT · "
+        "Time-to-event figures rest on reconstructed times (not published per patient)."
+    )
+
+
+def test_key_figures(inp):
+    rows = dict(key_figures(inp))
+    # 12/12 responders, exact lower limit 0.025 ** (1/12) = 73.5%; 9/12 complete, 42.8-94.5%
+    assert rows["Responders"] == "100% (12/12; 95% CI 74–100%)"
+    assert rows["Complete response"] == "75% (9/12; 95% CI 43–95%)"
+    assert rows["Weeks to maximum response"] == "mean 3.2 (range 1–12; n = 12 sites)"
+    assert rows["Median survival after RT"].endswith("(reconstructed times)")
+
+
+def test_relapse_curves(inp):
+    relapse = relapse_curves(inp)
+    assert relapse is not None
+    # Sanuki 2022, Results para 2: "Of the nine patients for whom the duration of effect could be
+    # assessed ... two patients (rectal cancer and urachal cancer) experienced a relapse of pain"
+    assert relapse.n_patients == 9
+    assert (relapse.cif.n, relapse.cif.n_events) == (9, 2)
+    # the other seven: death before relapse competes, alive without relapse is censored
+    dead = inp.events["assessable_for_relief"] & ~inp.events["relapse"] & inp.events["death"]
+    assert relapse.cif.n_competing == int(dead.sum())
+    # 1 - KM (death censored) is drawn over the same follow-up of the same patients
+    assert relapse.one_minus_km["time"].max() == relapse.cif.table["time"].max()
+    none = BoardInput(**{**inp.__dict__, "events": inp.events.iloc[0:0]})
+    assert relapse_curves(none) is None

@@ -6,7 +6,7 @@ Independent references:
   "all patients achieved improvement ... with pain resolution (NRS 0) in nine"; "maximum effect ...
   at a mean of three weeks (1-12 weeks)".
 - Gerontopoulos 2020 (literature table): all 18 patients responded.
-- Pooling: plexrt.literature.pool_proportions run on the published rows only.
+- Pooling: plexrt.stats.meta.pool_proportions run on the published rows only.
 Percentages and rounding are worked by hand in the comments.
 """
 
@@ -21,7 +21,8 @@ import pytest
 from plexrt.clinical import comparison as cmp
 from plexrt.clinical.response import Definition
 from plexrt.data import store
-from plexrt.data.literature import POPULATIONS, pool_proportions
+from plexrt.data.literature import POPULATIONS
+from plexrt.stats.meta import pool_proportions
 
 PAPER = Definition("paper")
 ICPRE = Definition("icpre")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from plexrt import board
 from plexrt.board import matcher
-from plexrt.clinical import response
+from plexrt.clinical import definitions as response
 from plexrt.ui import boardview, db, shell, sidebar, widgets
 
 shell.require()

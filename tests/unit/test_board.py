@@ -9,8 +9,8 @@ from plexrt.board import matcher
 from plexrt.charts import board as marks
 from plexrt.charts import pain as pain_charts
 from plexrt.charts import style
-from plexrt.clinical import outcomes
-from plexrt.clinical.response import Definition
+from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 

@@ -12,9 +12,10 @@ from plexrt.charts import literature as lit_charts
 from plexrt.charts import pain as pain_charts
 from plexrt.charts import survival as surv_charts
 from plexrt.charts.tables import cohort_table
-from plexrt.clinical import comparison, outcomes
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical.response import Definition
+from plexrt.clinical import literature_comparison as comparison
+from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical.definitions import Definition
 from plexrt.stats import survival
 
 SHORT_SOURCE = "Data: Sanuki et al., Cureus 2022;14(1):e20939 (CC-BY 4.0), via PlexRT"

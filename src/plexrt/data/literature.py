@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 __all__ = [
     "COLUMNS",
     "COLUMN_NAMES",

@@ -117,12 +117,14 @@ class BuildReport:
         return f"built {self.db_path} from {', '.join(self.series)}: {parts}"
 
 
-def _derived(courses: pd.DataFrame, analgesics: pd.DataFrame) -> pd.DataFrame:
+def _derived(
+    courses: pd.DataFrame, analgesics: pd.DataFrame, factors: pd.DataFrame
+) -> pd.DataFrame:
     """Per-course values computed by PlexRT (one implementation each: plexrt.dose, plexrt.response)."""
-    from plexrt.clinical.response import omed_by_course
+    from plexrt.clinical.analgesics import omed_by_course
 
     baseline = analgesics[analgesics["timepoint"] == "baseline"]
-    omed = omed_by_course(baseline, "cdc2022") if len(baseline) else pd.Series(dtype=float)
+    omed = omed_by_course(baseline, factors, "cdc2022") if len(baseline) else pd.Series(dtype=float)
     rows = []
     for r in courses.itertuples():
         rows.append(
@@ -379,7 +381,7 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
                 _insert(con, "literature", literature)
             for sd in series:
                 t = sd.tables
-                derived = _derived(t["courses"], t["analgesics"])
+                derived = _derived(t["courses"], t["analgesics"], factors)
                 for table in TRACED_TABLES:
                     _insert(con, table, t[table])
                 _insert(con, "course_derived", derived)

@@ -99,7 +99,7 @@ def table(name: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def analgesic_aggregate():
     """The published after-RT analgesic change counts, or None when the series has none."""
-    from plexrt.clinical.outcomes import Aggregate
+    from plexrt.clinical.response_summary import Aggregate
 
     s = store.series(connection()).iloc[0]
     vals = (s.analgesic_reduced, s.analgesic_unchanged, s.analgesic_increased)
@@ -182,7 +182,7 @@ def plexrt_medians(flt: CohortFilter):
 def board_input(flt: CohortFilter, resp_key: str = "paper"):
     """Everything the board needs for the current filter and response definition."""
     from plexrt.board import BoardInput
-    from plexrt.clinical.response import DEFINITIONS
+    from plexrt.clinical.definitions import DEFINITIONS
 
     return BoardInput(
         sites=cohort(flt),

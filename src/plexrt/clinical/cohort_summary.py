@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from plexrt.clinical.pain_scores import assessable
+from plexrt.data.values import is_missing
 from plexrt.stats.proportions import Proportion, proportion
+
+# The ways a cohort can be split on screen (the key is the site column; "none" = no grouping).
+GROUPINGS = {
+    "none": "no grouping",
+    "involved_muscle": "involved muscle",
+    "intent": "intent",
+    "primary_group": "primary group",
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +52,7 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     """Figures for the sites in ``df`` (rows of ``course_summary``)."""
     patients = df.drop_duplicates(["series_id", "patient_id"])
     ages = patients["age"].dropna()
-    scored = df.dropna(subset=["nrs_before", "nrs_after"])
+    scored = df[assessable(df)]
     weeks = df["weeks_to_max_response"].dropna()
     return CohortSummary(
         n_sites=len(df),
@@ -69,7 +79,7 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
 
 def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     """A number for the screen; unknown is shown as 'not available', never as 0."""
-    if value is None or pd.isna(value):
+    if value is None or is_missing(value):
         return "not available"
     text = f"{value:.{digits}f}"
     if digits and text.endswith("." + "0" * digits) and float(value).is_integer():

@@ -1,4 +1,4 @@
-"""Tests for plexrt.timetoevent: from per-patient event times to survival inputs, curves and medians.
+"""Tests for plexrt.clinical.endpoints: from per-patient event times to survival inputs, curves and medians.
 
 Independent references:
 - Kaplan-Meier curves, medians and the reverse Kaplan-Meier follow-up worked by hand on toy frames

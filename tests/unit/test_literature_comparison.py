@@ -1,4 +1,4 @@
-"""Tests for plexrt.comparison: the PlexRT row beside published series.
+"""Tests for plexrt.clinical.literature_comparison: the PlexRT row beside published series.
 
 Independent references:
 - Sanuki et al., Cureus 2022;14(1):e20939, Table 1 (/work/shared/reference/sanuki2022-cureus.md):

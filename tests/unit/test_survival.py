@@ -1,4 +1,4 @@
-"""Tests for plexrt.survival against published R output, hand arithmetic, statsmodels and lifelines.
+"""Tests for plexrt.stats.survival against published R output, hand arithmetic, statsmodels and lifelines.
 
 Published R numbers come from the NCCTG lung data (R ``survival::lung``), copied into
 tests/fixtures/lung.csv from the copy lifelines ships (``lifelines.datasets.load_lung``): the same

@@ -231,6 +231,15 @@ def _prediction(
     return (_expit(mu - half), _expit(mu + half)), text
 
 
+def _few_series_warning(k: int) -> str | None:
+    if k >= 3:
+        return None
+    return (
+        f"Only {k} series pooled: tau² and I² are very uncertain and no prediction interval "
+        "is given."
+    )
+
+
 def pool_proportions(
     events: Sequence[int],
     totals: Sequence[int],
@@ -268,12 +277,6 @@ def pool_proportions(
         f"1/(variance + tau²); {level} Wald interval on the logit scale, back-transformed to a "
         f"proportion. {fx.note} {pi_text}"
     )
-    warning = None
-    if k < 3:
-        warning = (
-            f"Only {k} series pooled: tau² and I² are very uncertain and no prediction interval "
-            "is given."
-        )
     return PooledResult(
         estimate=_expit(mu),
         low=_expit(mu - z * se),
@@ -286,7 +289,7 @@ def pool_proportions(
         prediction=prediction,
         k=k,
         method_note=note,
-        warning=warning,
+        warning=_few_series_warning(k),
         logit_estimate=mu,
         logit_se=se,
         effects=tuple(float(a) for a in fx.y),

@@ -73,6 +73,28 @@ def _fit(frame: pd.DataFrame, alpha: float) -> tuple[Any, str | None]:
     return fit, "the model did not converge" if diverged else None
 
 
+def _ratio_table(
+    fit: Any, labels: list[Any], codes: np.ndarray, e: np.ndarray, ref: int
+) -> tuple[pd.DataFrame, list[Any]]:
+    """One row per group (reference first) and the groups without events (not estimable)."""
+    n_g = np.bincount(codes, minlength=len(labels))
+    d_g = np.bincount(codes, weights=e, minlength=len(labels)).astype(np.int64)
+    rows = [(labels[ref], n_g[ref], d_g[ref], 1.0, np.nan, np.nan, np.nan)]
+    no_events = []
+    for i in (i for i in range(len(labels)) if i != ref):
+        name = f"g{i}"
+        if d_g[i] == 0:
+            no_events.append(labels[i])
+            rows.append((labels[i], n_g[i], 0, np.nan, np.nan, np.nan, np.nan))
+            continue
+        lo, hi = np.exp(fit.confidence_intervals_.loc[name].to_numpy(dtype=float))
+        hr = float(fit.hazard_ratios_[name])
+        rows.append((labels[i], n_g[i], d_g[i], hr, lo, hi, float(fit.summary.loc[name, "p"])))
+    table = pd.DataFrame(rows, columns=list(COX_COLUMNS))
+    table[["n", "events"]] = table[["n", "events"]].astype(np.int64)
+    return table, no_events
+
+
 def cox_hazard_ratio(
     durations: Any,
     events: Any,
@@ -101,22 +123,7 @@ def cox_hazard_ratio(
     frame, others = _design(t, e, codes, ref, len(labels))
     fit, problem = _fit(frame, alpha)
 
-    n_g = np.bincount(codes, minlength=len(labels))
-    d_g = np.bincount(codes, weights=e, minlength=len(labels)).astype(np.int64)
-    no_events = [labels[i] for i in others if d_g[i] == 0]
-    rows = [(reference, n_g[ref], d_g[ref], 1.0, np.nan, np.nan, np.nan)]
-    ci = fit.confidence_intervals_
-    for i in others:
-        name = f"g{i}"
-        if d_g[i] == 0:
-            rows.append((labels[i], n_g[i], 0, np.nan, np.nan, np.nan, np.nan))
-            continue
-        lo, hi = np.exp(ci.loc[name].to_numpy(dtype=float))
-        hr = float(fit.hazard_ratios_[name])
-        rows.append((labels[i], n_g[i], d_g[i], hr, lo, hi, float(fit.summary.loc[name, "p"])))
-    table = pd.DataFrame(rows, columns=list(COX_COLUMNS))
-    table[["n", "events"]] = table[["n", "events"]].astype(np.int64)
-
+    table, no_events = _ratio_table(fit, labels, codes, e, ref)
     lr = fit.log_likelihood_ratio_test()
     warning = None
     if no_events or problem:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical.cohort_summary import GROUPINGS
-from plexrt.data.values import natural_sorted
+from plexrt.data.values import is_missing, natural_sorted
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats import timescale
 from plexrt.stats.survival import (
@@ -341,7 +341,7 @@ def literature_reference(
     if key not in set(literature["series_key"]):
         return []
     months = literature.set_index("series_key").loc[key, column]
-    if months is None or pd.isna(months):
+    if is_missing(months):
         return []
     return [(float(timescale.months_to_days(float(months))), f"{what} ≈ {float(months):g} mo")]
 

@@ -25,7 +25,8 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
 
     from plexrt import reconstruct
     from plexrt.board.summary import BoardInput, cohort_text, key_figures, source_line
-    from plexrt.clinical import outcomes, response
+    from plexrt.clinical import definitions as response
+    from plexrt.clinical import response_summary as outcomes
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
     from plexrt.export import images
@@ -68,7 +69,14 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         sec = Section("All", [(s.title, s.fig) for s in board_slides], report_tables(inp))
         return html_report("PlexRT", "all sites", inp.source, [sec], [])
 
+    from plexrt.stats.survival import kaplan_meier, logrank
+
+    # Twelve subjects, as in the bundled series (was a wall-clock assertion in the unit tests).
+    km_t = [2.1, 3.5, 5.0, 5.0, 7.2, 9.9, 12.4, 15.0, 18.3, 21.7, 30.2, 41.0]
+    km_e = [1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0]
     cases = [
+        ("stats.kaplan_meier (12 subjects)", lambda: kaplan_meier(km_t, km_e)),
+        ("stats.logrank (12 subjects, 2 groups)", lambda: logrank(km_t, km_e, [0, 1] * 6)),
         ("store.cohort (filtered query)", lambda: store.cohort(con, flt)),
         ("store.provenance (all rows)", lambda: store.provenance(con)),
         (

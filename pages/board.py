@@ -6,7 +6,7 @@ import streamlit as st
 
 from plexrt.board.case import KNOWN_PRIMARY_CANCERS, CaseInputError, make_case
 from plexrt.board.summary import header_line
-from plexrt.clinical import response
+from plexrt.clinical import definitions as response
 from plexrt.data import vocab
 from plexrt.ui import boardview, db, shell, sidebar, widgets
 

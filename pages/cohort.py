@@ -3,7 +3,7 @@
 import streamlit as st
 
 from plexrt.charts.tables import cohort_table, dispute_notes
-from plexrt.clinical import cohort
+from plexrt.clinical import cohort_summary as cohort
 from plexrt.export.tabular import safe_csv
 from plexrt.stats.proportions import METHOD_LABELS
 from plexrt.ui import db, shell, sidebar, widgets

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from plexrt.charts import literature as charts
-from plexrt.clinical import comparison, response
+from plexrt.clinical import definitions as response
+from plexrt.clinical import literature_comparison as comparison
 from plexrt.data import literature as lit
 from plexrt.data.userstore import UserDataBusy
 from plexrt.export.tabular import safe_csv

@@ -4,7 +4,9 @@ import streamlit as st
 
 from plexrt.charts import pain as charts
 from plexrt.charts.tables import dispute_notes
-from plexrt.clinical import outcomes, response
+from plexrt.clinical import analgesics, response_summary
+from plexrt.clinical.cohort_summary import GROUPINGS
+from plexrt.clinical.definitions import DEFINITIONS, Definition
 from plexrt.stats.proportions import METHOD_LABELS
 from plexrt.ui import db, shell, sidebar, widgets
 
@@ -17,7 +19,7 @@ if df.empty:
     widgets.empty_cohort()
     st.stop()
 
-DEFS = {key: d.label for key, d in response.DEFINITIONS.items()}
+DEFS = {key: d.label for key, d in DEFINITIONS.items()}
 c1, c2 = st.columns([3, 1])
 def_key = widgets.page_choice(
     "resp", "Response definition (every figure on this page follows it)", DEFS, "paper",
@@ -30,9 +32,9 @@ ci = widgets.page_choice(
     "exact",
     container=c2,
 )
-definition = response.Definition.from_key(def_key)
+definition = Definition.from_key(def_key)
 agg = db.analgesic_aggregate()
-summary = outcomes.summarise(df, definition, ci, db.all_sites(), agg)
+summary = response_summary.summarise(df, definition, ci, db.all_sites(), agg)
 cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique())
 
 # --- headline figures --------------------------------------------------------------------------
@@ -51,9 +53,9 @@ if summary.icpre_bounds is not None:
     cols[2].metric("Sites settled by pain score alone", f"{len(settled)} of {b.n_sites}")
     cols[3].metric("Allocations examined", f"{b.n_allocations:,}")
     st.info(
-        "After-RT analgesics are published only in aggregate (reduced 2, unchanged 6, increased 4 "
-        "of 12 sites), so ICPRE categories cannot be given per site. The range covers every way of "
-        "assigning those changes to the sites. " + b.footnote,
+        f"After-RT analgesics are published only in aggregate ({agg.text()}), so ICPRE categories "
+        "cannot be given per site. The range covers every way of assigning those changes to the "
+        "sites. " + b.footnote,
         icon=":material/info:",
     )
     with st.expander("Best and worst case allocations"):
@@ -93,9 +95,7 @@ with tab_w:
 with tab_p:
     widgets.chart(charts.paired_figure(df, footnote=cohort_line), "paired")
 with tab_t:
-    group_opts = {"none": "no grouping", "involved_muscle": "involved muscle", "intent": "intent",
-                  "primary_group": "primary group"}  # fmt: skip
-    group = widgets.page_choice("ttm", "Group by", group_opts, "none")
+    group = widgets.page_choice("ttm", "Group by", GROUPINGS, "none")
     gb = None if group == "none" else group
     widgets.chart(charts.time_to_max_figure(df, group_by=gb, footnote=cohort_line), "ttm")
     st.dataframe(charts.time_to_max_summary(df, gb), hide_index=True)
@@ -120,11 +120,14 @@ with tab_d:
     )
     st.dataframe(charts.regimen_counts(df), hide_index=True)
 with tab_a:
+    factors = db.table("opioid_factors")
     table = widgets.page_choice(
-        "omed", "Morphine-equivalent table",
-        {"cdc2022": "CDC 2022", "vonkorff2008": "Von Korff 2008 / CDC 2016"}, "cdc2022",
-    )  # fmt: skip
-    analgesia = outcomes.analgesic_table(db.analgesics(flt), table)
+        "omed",
+        "Morphine-equivalent table",
+        analgesics.factor_tables(factors),
+        analgesics.DEFAULT_FACTOR_TABLE,
+    )
+    analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table)
     st.dataframe(
         analgesia,
         hide_index=True,
@@ -144,7 +147,7 @@ with tab_a:
     )
 
 st.subheader("Subgroups")
-sub = outcomes.subgroup_table(df, definition, ci, db.all_sites(), agg)
+sub = response_summary.subgroup_table(df, definition, ci, db.all_sites(), agg)
 st.dataframe(
     sub.drop(columns="fisher_p"),
     hide_index=True,

@@ -4,7 +4,6 @@ import streamlit as st
 
 from plexrt.charts import survival as charts
 from plexrt.clinical import endpoints as tte
-from plexrt.stats import survival
 from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()
@@ -21,7 +20,7 @@ if events.empty:
         "This series has no time-to-event data (no per-patient times and no published aggregates)."
     )
     st.stop()
-pids = sorted(df["patient_id"].unique(), key=lambda p: (len(p), p))
+pids = tte.cohort_patients(df)
 reconstructed = tte.is_reconstructed(events)
 if reconstructed:
     st.warning(
@@ -121,18 +120,17 @@ with tab_r:
         "line is their median as quoted in Sanuki 2022; their time zero is not stated."
     )
 with tab_c:
-    rd = tte.relief_data(events, pids)
-    if rd.empty:
+    risks = tte.relapse_competing_risks(events, pids)
+    if risks is None:
         st.info("No assessable patient in the current cohort.")
     else:
-        cif = survival.cumulative_incidence(rd["duration_days"], rd["code"], event_of_interest=1)
-        omk = survival.one_minus_km(rd["duration_days"], rd["code"], event_of_interest=1)
+        cif, omk = risks
         fig = charts.cif_figure(
             cif, omk, unit=unit, band=band, reconstructed=reconstructed,
             event_name="relapse of pain", competing_name="death before relapse",
             title="Cumulative incidence of pain relapse (death competing)",
             x_title=f"{unit.capitalize()} from maximum response",
-            footnote=f"{cohort_line} · n = {len(rd)} assessable patients, {cif.n_events} relapses, "
+            footnote=f"{cohort_line} · n = {cif.n} assessable patients, {cif.n_events} relapses, "
             f"{cif.n_competing} deaths before relapse<br>{cif.method_note}",
         )  # fmt: skip
         widgets.chart(fig, "cif")

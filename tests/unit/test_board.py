@@ -9,7 +9,7 @@ from plexrt.board.case import make_case
 from plexrt.board.similarity import most_similar
 from plexrt.charts import board as marks
 from plexrt.charts import pain as pain_charts
-from plexrt.clinical.response import Definition
+from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 
 

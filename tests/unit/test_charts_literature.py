@@ -3,7 +3,7 @@
 Independent references: scipy.stats.binomtest(...).proportion_ci for the per-series intervals, and
 Clopper-Pearson bounds worked by hand from the binomial distribution for a 3-row example (closed
 forms for 0/n and n/n, the binomial tail equation solved numerically for 3/4). The pooled diamond is
-checked against plexrt.literature.pool_proportions run on the published rows only.
+checked against plexrt.stats.meta.pool_proportions run on the published rows only.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from plexrt.charts.literature import (
     forest_data,
     forest_figure,
 )
-from plexrt.data.literature import pool_proportions
+from plexrt.stats.meta import pool_proportions
 
 FOOT = "n = 12 sites, 11 patients · exact (Clopper-Pearson) 95% CI"
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from plexrt.charts import pain, style
-from plexrt.clinical.response import Definition
+from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 
 PAPER = Definition("paper")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from plexrt.clinical import cohort
+from plexrt.clinical import cohort_summary as cohort
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 

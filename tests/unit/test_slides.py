@@ -6,8 +6,8 @@ import pytest
 
 from plexrt.board.summary import BoardInput, source_line
 from plexrt.charts import style
-from plexrt.clinical import outcomes
-from plexrt.clinical.response import Definition
+from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 from plexrt.export.slides import report_tables, slides

@@ -8,7 +8,7 @@ from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
 from plexrt.clinical import dose
-from plexrt.clinical.cohort import banner_text, fmt
+from plexrt.clinical.cohort_summary import banner_text, fmt
 from plexrt.stats.proportions import proportion, proportion_ci
 
 
@@ -40,9 +40,14 @@ def test_alpha_90():
 
 @pytest.mark.parametrize(
     ("args", "match"),
-    [((13, 12), "cannot exceed"), ((1, 0), "n must be positive"), ((-1, 5), "must not be negative"),
-     ((1.5, 5), "whole number"), ((1, 5, "wald"), "unknown interval method")],
-)  # fmt: skip
+    [
+        ((13, 12), "cannot exceed"),
+        ((1, 0), "n must be positive"),
+        ((-1, 5), "must not be negative"),
+        ((1.5, 5), "whole number"),
+        ((1, 5, "wald"), "unknown interval method"),
+    ],
+)
 def test_proportion_ci_rejects(args, match):
     with pytest.raises(ValueError, match=match):
         proportion_ci(*args)
@@ -76,9 +81,14 @@ def test_bed_eqd2_by_hand(D, n, bed10, eqd2_10, eqd2_3):
 
 @pytest.mark.parametrize(
     ("args", "match"),
-    [((-1, 5), "total dose must be positive"), ((30, 0), "fractions"), ((30, 2.5), "whole number"),
-     ((30, 10, 0), "alpha/beta"), ((None, 10), "must be a number")],
-)  # fmt: skip
+    [
+        ((-1, 5), "total dose must be positive"),
+        ((30, 0), "fractions"),
+        ((30, 2.5), "whole number"),
+        ((30, 10, 0), "alpha/beta"),
+        ((None, 10), "must be a number"),
+    ],
+)
 def test_dose_rejects(args, match):
     with pytest.raises(ValueError, match=match):
         dose.eqd2(*args)

@@ -15,8 +15,8 @@ from plexrt.board.summary import (
     relapse_curves,
     source_line,
 )
-from plexrt.clinical import outcomes
-from plexrt.clinical.response import Definition
+from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 
 

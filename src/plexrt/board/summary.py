@@ -13,10 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from plexrt.clinical import comparison, outcomes
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical.cohort import sites_patients
-from plexrt.clinical.response import Definition
+from plexrt.clinical import literature_comparison as comparison
+from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical.cohort_summary import sites_patients
+from plexrt.clinical.definitions import Definition
 from plexrt.data.values import is_missing, natural_sorted
 from plexrt.stats import survival
 
@@ -103,17 +104,13 @@ class RelapseCurves:
 
 
 def relapse_curves(inp: BoardInput) -> RelapseCurves | None:
-    """The cohort's relapse curves, or None when no patient is assessable for relief.
-
-    The same computation as the Time to event page; one function so that it can be replaced by a
-    single call to the shared clinical endpoint.
-    """
-    rd = tte.relief_data(inp.events, inp.patient_ids)
-    if not len(rd):
+    """The cohort's relapse curves (the Time to event page's, from plexrt.clinical.endpoints), or
+    None when no patient is assessable for relief."""
+    risks = tte.relapse_competing_risks(inp.events, inp.patient_ids)
+    if risks is None:
         return None
-    cif = survival.cumulative_incidence(rd["duration_days"], rd["code"], 1)
-    omk = survival.one_minus_km(rd["duration_days"], rd["code"], 1)
-    return RelapseCurves(len(rd), cif, omk)
+    cif, omk = risks
+    return RelapseCurves(cif.n, cif, omk)
 
 
 def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]:

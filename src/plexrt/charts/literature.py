@@ -16,7 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.charts import style
-from plexrt.data.literature import POPULATIONS, PooledResult
+from plexrt.data.literature import POPULATIONS
+from plexrt.stats.meta import PooledResult
 from plexrt.stats.proportions import METHODS, proportion_ci
 
 __all__ = [

@@ -20,7 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.charts import style
-from plexrt.clinical import dose, response
+from plexrt.clinical import definitions as response
+from plexrt.clinical import dose, pain_scores
 from plexrt.data.vocab import INTENTS, MUSCLES, PRIMARY_GROUPS
 
 # --- layout assumptions used to keep text labels apart ---------------------------------------
@@ -282,8 +283,8 @@ def waterfall_data(
     _check_definition(definition)
     percent = _check_bool(percent, "percent")
     d = _course_order(df)
-    change = response.nrs_change(d["nrs_before"], d["nrs_after"]).astype("float64")
-    pct = response.percent_change(d["nrs_before"], d["nrs_after"])
+    change = pain_scores.nrs_change(d["nrs_before"], d["nrs_after"]).astype("float64")
+    pct = pain_scores.percent_change(d["nrs_before"], d["nrs_after"])
     missing = d["nrs_before"].isna() | d["nrs_after"].isna()
     zero = ~missing & (d["nrs_before"] == 0)
     out = pd.DataFrame(
@@ -364,7 +365,11 @@ def _legend_rows(names: Sequence[str], legend_title: str, font_px: int) -> int:
 def _threshold_lines(fig: go.Figure, definition: response.Definition, font_px: int) -> None:
     for y, text, name in (
         (-definition.k, f"fall ≥{definition.k}", "improvement threshold"),
-        (response.PROGRESSION_RISE, f"rise ≥{response.PROGRESSION_RISE}", "progression threshold"),
+        (
+            pain_scores.PROGRESSION_RISE,
+            f"rise ≥{pain_scores.PROGRESSION_RISE}",
+            "progression threshold",
+        ),
     ):
         fig.add_hline(y=y, line={"dash": "dash", "color": style.GREY, "width": 1.5}, name=name)
         fig.add_annotation(
@@ -400,9 +405,9 @@ def _waterfall_reference(
     method = (
         "Bars: NRS at RT completion − NRS before RT, largest fall first. Dashed lines: "
         f"fall of {definition.k} points (improvement) and rise of "
-        f"{response.PROGRESSION_RISE} (progression)."
+        f"{pain_scores.PROGRESSION_RISE} (progression)."
     )
-    y_range = [lo, max(float(response.PROGRESSION_RISE), top) + 1]
+    y_range = [lo, max(float(pain_scores.PROGRESSION_RISE), top) + 1]
     return "Change in NRS (points)", y_range, method
 
 
@@ -827,7 +832,7 @@ def dose_response_data(df: pd.DataFrame, alpha_beta: float = 10.0) -> pd.DataFra
             "patient_id": d["patient_id"],
             "regimen": [_regimen(a, b) for a, b in zip(d["dose_gy"], d["fractions"], strict=True)],
             "eqd2": np.asarray(eqd2, dtype=float),
-            "change": response.nrs_change(d["nrs_before"], d["nrs_after"]).astype(float),
+            "change": pain_scores.nrs_change(d["nrs_before"], d["nrs_after"]).astype(float),
         }
     )
     span = max(float(np.ptp(out["eqd2"])) if len(out) else 0.0, 10.0)

@@ -10,29 +10,47 @@ Time-to-event analyses are per patient: a patient with two irradiated sites coun
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from plexrt.clinical.cohort_summary import GROUPINGS
+from plexrt.data.values import is_missing, natural_sorted
+from plexrt.data.vocab import INTENT_LABELS
+from plexrt.stats import timescale
+from plexrt.stats.survival import (
+    CIFResult,
+    KMResult,
+    LogRankResult,
+    cumulative_incidence,
+    kaplan_meier,
+    logrank,
+    one_minus_km,
+)
+
 TIME_ZERO = {"completion": "RT completion (as in the paper)", "start": "RT start"}
-GROUPS = {
-    "none": "no grouping",
-    "involved_muscle": "involved muscle",
-    "intent": "intent",
-    "primary_group": "primary group",
-}
+GROUPS = GROUPINGS
 # A group smaller than this, or with fewer events, is too small for a comparison to mean anything.
 MIN_GROUP_N = 5
 MIN_GROUP_EVENTS = 3
 
 
-def _subset(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+def cohort_patients(sites: pd.DataFrame) -> list[str]:
+    """The patients of a cohort (one row per site in), each once, in natural order ('2' < '10')."""
+    return natural_sorted(sites["patient_id"].astype(str).unique())
+
+
+def _subset(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
     ids = {str(p) for p in patient_ids}
     return events[events["patient_id"].astype(str).isin(ids)].copy()
 
 
-def survival_data(events: pd.DataFrame, patient_ids, time_zero: str = "completion") -> pd.DataFrame:
+def survival_data(
+    events: pd.DataFrame, patient_ids: Iterable[Any], time_zero: str = "completion"
+) -> pd.DataFrame:
     """patient_id, duration_days, event (1 = death, 0 = alive at last contact)."""
     if time_zero not in TIME_ZERO:
         raise ValueError(f"time_zero must be one of {', '.join(TIME_ZERO)}, got {time_zero!r}")
@@ -48,7 +66,7 @@ def survival_data(events: pd.DataFrame, patient_ids, time_zero: str = "completio
     return out.reset_index(drop=True)
 
 
-def relief_data(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+def relief_data(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
     """Assessable patients: patient_id, duration_days (maximum response to relapse or censoring),
     event (1 relapse, 0 censored) and code (0 censored alive, 1 relapse, 2 death before relapse)."""
     d = _subset(events, patient_ids)
@@ -71,9 +89,8 @@ def patient_groups(sites: pd.DataFrame, by: str) -> pd.Series:
     """Group label per patient; a patient whose sites differ (e.g. psoas and piriformis) is 'mixed'."""
     if by not in GROUPS or by == "none":
         raise ValueError(f"by must be one of {', '.join(g for g in GROUPS if g != 'none')}")
-    labels = {"local_control": "local control"}
     per = sites.groupby(sites["patient_id"].astype(str))[by].agg(
-        lambda s: labels.get(s.iloc[0], s.iloc[0]) if s.nunique() == 1 else "mixed"
+        lambda s: INTENT_LABELS.get(s.iloc[0], s.iloc[0]) if s.nunique() == 1 else "mixed"
     )
     return per
 
@@ -94,7 +111,7 @@ def small_groups(parts: dict[str, pd.DataFrame]) -> list[str]:
     return out
 
 
-def swimmer_patients(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+def swimmer_patients(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
     """Columns the swimmer plot needs, one row per patient, with per-field reconstructed flags."""
     d = _subset(events, patient_ids)
 
@@ -117,7 +134,7 @@ def swimmer_patients(events: pd.DataFrame, patient_ids) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def swimmer_sites(course_events: pd.DataFrame, patient_ids) -> pd.DataFrame:
+def swimmer_sites(course_events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
     d = _subset(course_events, patient_ids)
     return pd.DataFrame(
         {
@@ -143,7 +160,9 @@ def is_reconstructed(events: pd.DataFrame) -> bool:
 ENDPOINTS = {"survival": "Survival after RT", "relief": "Duration of pain relief"}
 
 
-def endpoint_data(events: pd.DataFrame, patient_ids, endpoint: str, time_zero: str) -> pd.DataFrame:
+def endpoint_data(
+    events: pd.DataFrame, patient_ids: Iterable[Any], endpoint: str, time_zero: str
+) -> pd.DataFrame:
     if endpoint == "survival":
         return survival_data(events, patient_ids, time_zero)
     if endpoint == "relief":
@@ -151,10 +170,10 @@ def endpoint_data(events: pd.DataFrame, patient_ids, endpoint: str, time_zero: s
     raise ValueError(f"endpoint must be one of {', '.join(ENDPOINTS)}, got {endpoint!r}")
 
 
-def curves(data: pd.DataFrame, groups: pd.Series | None, overall_label: str = "All patients"):
+def curves(
+    data: pd.DataFrame, groups: pd.Series | None, overall_label: str = "All patients"
+) -> list[tuple[str, KMResult]]:
     """[(label, KMResult)] overall or per group (groups with no patient are left out)."""
-    from plexrt.stats.survival import kaplan_meier
-
     if data.empty:
         return []
     if groups is None:
@@ -167,10 +186,8 @@ def curves(data: pd.DataFrame, groups: pd.Series | None, overall_label: str = "A
     ]
 
 
-def compare(data: pd.DataFrame, groups: pd.Series):
+def compare(data: pd.DataFrame, groups: pd.Series) -> LogRankResult | None:
     """Log-rank test across groups, or None when fewer than two groups have patients."""
-    from plexrt.stats.survival import logrank
-
     parts = {k: v for k, v in split_by_group(data, groups).items() if len(v)}
     if len(parts) < 2:
         return None
@@ -181,12 +198,25 @@ def compare(data: pd.DataFrame, groups: pd.Series):
 def reverse_km_median_followup(data: pd.DataFrame) -> float | None:
     """Median follow-up by the reverse Kaplan-Meier method (censoring as the event; Schemper &
     Smith 1996), in days."""
-    from plexrt.stats.survival import kaplan_meier
-
     if data.empty:
         return None
     res = kaplan_meier(data["duration_days"], 1 - data["event"])
     return res.median
+
+
+def relapse_competing_risks(
+    events: pd.DataFrame, patient_ids: Iterable[Any]
+) -> tuple[CIFResult, pd.DataFrame] | None:
+    """Relapse of pain with death before relapse as the competing event, from maximum response,
+    for the patients assessable for duration of relief: (Aalen-Johansen cumulative incidence of
+    relapse, 1 - Kaplan-Meier of relapse with deaths censored). None when no patient of the cohort
+    is assessable. ``cif.n`` is the number of assessable patients."""
+    rd = relief_data(events, patient_ids)
+    if rd.empty:
+        return None
+    cif = cumulative_incidence(rd["duration_days"], rd["code"], event_of_interest=1)
+    omk = one_minus_km(rd["duration_days"], rd["code"], event_of_interest=1)
+    return cif, omk
 
 
 def ensemble_envelope(
@@ -211,10 +241,10 @@ def ensemble_envelope(
     return envelope_from_ensemble(members, grid_days, lo=lo, hi=hi)
 
 
-def median_text(res, unit_days: float, unit: str) -> str:
+def median_text(res: KMResult, unit_days: float, unit: str) -> str:
     """'median 5.9 months (95% CI 1.3 months to not reached)'."""
 
-    def f(v):
+    def f(v: float | None) -> str:
         return "not reached" if v is None else f"{v / unit_days:.1f} {unit}"
 
     lo, hi = res.median_ci if res.median_ci else (None, None)
@@ -222,35 +252,30 @@ def median_text(res, unit_days: float, unit: str) -> str:
     return f"{head} (95% CI {f(lo)} to {f(hi)})"
 
 
-DAYS_PER_MONTH = 30.4375
-
-
 @dataclass(frozen=True)
 class SeriesMedians:
     """Kaplan-Meier medians of a cohort in months, in the literature table's column names."""
 
-    values: dict
-    cis: dict
+    values: dict[str, float | None]
+    cis: dict[str, tuple[float | None, float | None]]
     reconstructed: bool
     note: str
 
 
-def series_medians(events: pd.DataFrame, patient_ids) -> SeriesMedians:
+def series_medians(events: pd.DataFrame, patient_ids: Iterable[Any]) -> SeriesMedians:
     """Median relief and survival (KM, log-log CI) and median follow-up (reverse KM), from RT
     completion as the paper counts them, for the patients in the cohort."""
-    from plexrt.stats.survival import kaplan_meier
-
-    patient_ids = list(patient_ids)
-    values: dict = {}
-    cis: dict = {}
-    if events.empty or not patient_ids:
+    ids = list(patient_ids)
+    values: dict[str, float | None] = {}
+    cis: dict[str, tuple[float | None, float | None]] = {}
+    if events.empty or not ids:
         return SeriesMedians({}, {}, False, "No time-to-event data for this cohort.")
 
-    def months(v):
-        return None if v is None else v / DAYS_PER_MONTH
+    def months(v: float | None) -> float | None:
+        return None if v is None else float(timescale.to_unit(v, "months"))
 
-    surv = survival_data(events, patient_ids, "completion")
-    relief = relief_data(events, patient_ids)
+    surv = survival_data(events, ids, "completion")
+    relief = relief_data(events, ids)
     for col, data, reverse in (
         ("median_relief_months", relief, False),
         ("median_survival_months", surv, False),
@@ -263,26 +288,31 @@ def series_medians(events: pd.DataFrame, patient_ids) -> SeriesMedians:
         values[col] = months(res.median)
         lo, hi = res.median_ci if res.median_ci else (None, None)
         cis[col] = (months(lo), months(hi))
-    rec = is_reconstructed(_subset(events, patient_ids))
+    rec = is_reconstructed(_subset(events, ids))
     note = (
         "PlexRT medians: Kaplan–Meier (log-log 95% CI) from RT completion; follow-up by reverse "
-        "Kaplan–Meier; months of 30.44 days."
+        f"Kaplan–Meier; {timescale.MONTH_NOTE}."
         + (" They rest on reconstructed times (not published per patient)." if rec else "")
     )
     return SeriesMedians(values, cis, rec, note)
 
 
 def compare_ensemble(
-    draws: list[pd.DataFrame], patient_ids, endpoint: str, time_zero: str, groups: pd.Series
+    draws: list[pd.DataFrame],
+    patient_ids: Iterable[Any],
+    endpoint: str,
+    time_zero: str,
+    groups: pd.Series,
 ) -> np.ndarray:
     """Log-rank p-value of the same comparison in every reconstruction (NaN-free).
 
     With reconstructed times the group comparison is not identified by the published data: each
     reconstruction fits the aggregates equally well, so the spread of p is the honest answer.
     """
+    ids = list(patient_ids)
     out = []
     for ev in draws:
-        res = compare(endpoint_data(ev, patient_ids, endpoint, time_zero), groups)
+        res = compare(endpoint_data(ev, ids, endpoint, time_zero), groups)
         if res is not None and np.isfinite(res.p_value):
             out.append(float(res.p_value))
     return np.asarray(out, dtype=float)
@@ -304,14 +334,16 @@ def event_counts(data: pd.DataFrame) -> tuple[int, int]:
     return len(data), int(data["event"].sum()) if len(data) else 0
 
 
-def literature_reference(literature: pd.DataFrame, key: str, column: str, what: str) -> list:
+def literature_reference(
+    literature: pd.DataFrame, key: str, column: str, what: str
+) -> list[tuple[float, str]]:
     """[(days, label)] for a published median drawn as a reference line; [] when not reported."""
     if key not in set(literature["series_key"]):
         return []
     months = literature.set_index("series_key").loc[key, column]
-    if months is None or pd.isna(months):
+    if is_missing(months):
         return []
-    return [(float(months) * DAYS_PER_MONTH, f"{what} ≈ {float(months):g} mo")]
+    return [(float(timescale.months_to_days(float(months))), f"{what} ≈ {float(months):g} mo")]
 
 
 def checks_held(checks: pd.DataFrame) -> tuple[int, int]:

@@ -1,32 +1,25 @@
-"""Published comparison series: the literature table, per-series intervals and pooling.
+"""Published comparison series: the literature table and the validation of a series record.
 
 The literature table (``data/literature.csv``) holds one row per published series. Every figure in it
 carries a ``<column>_source`` saying where the figure comes from; a figure that is not reported stays an
 empty cell (unknown), never 0. The Sanuki 2022 series is not in the file: the app computes it from the
 store.
 
-Pooling is a random-effects meta-analysis of proportions on the logit scale with the
-DerSimonian-Laird between-series variance. With the handful of small series available here, any pooled
-figure is fragile; the result object says so in plain words.
+Per-series intervals and the random-effects pool are statistics: ``plexrt.stats.meta``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from scipy import stats as _st
 
 from plexrt.data.csvfile import CsvRow, Problem, header_problems, read_csv
 from plexrt.data.paths import DEFAULT_DATA_DIR
 from plexrt.data.values import is_missing, parse_number
-from plexrt.stats.proportions import METHODS as CI_METHODS
-from plexrt.stats.proportions import proportion_ci
 
 __all__ = [
     "COLUMNS",
@@ -39,10 +32,7 @@ __all__ = [
     "SOURCE_COLUMNS",
     "ColumnSpec",
     "LiteratureFileError",
-    "PooledResult",
     "load_literature",
-    "pool_proportions",
-    "series_ci",
     "validate_series",
 ]
 
@@ -155,29 +145,6 @@ class LiteratureFileError(ValueError):
 # --------------------------------------------------------------------------------------------
 # record validation shared by the file loader and the "add a series" form
 # --------------------------------------------------------------------------------------------
-
-
-def _parse_number(value: Any, *, whole: bool) -> float | int | None:
-    """The value as a finite number (int when ``whole``); raises ValueError if it is not one."""
-    if isinstance(value, bool):
-        raise ValueError(f"must be a number, got {value!r}")
-    if isinstance(value, int | float | np.integer | np.floating):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            kind = "a whole number" if whole else "a number"
-            raise ValueError(f"must be {kind}, got {value!r}") from None
-    else:
-        raise ValueError(f"must be a number, got {value!r}")
-    if not math.isfinite(number):
-        raise ValueError(f"must be a finite number, got {value!r}")
-    if whole:
-        if number != int(number):
-            raise ValueError(f"must be a whole number, got {value!r}")
-        return int(number)
-    return number
 
 
 def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -367,253 +334,3 @@ def load_literature(path: str | Path = DEFAULT_LITERATURE_PATH) -> pd.DataFrame:
         {name: _typed(name, [r.cells[name] for r in table.rows]) for name in table.header}
     )
     return df.reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------------------------
-# per-series intervals and pooling
-# --------------------------------------------------------------------------------------------
-
-
-def _check_event_counts(
-    events: Sequence[Any], totals: Sequence[Any]
-) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        ev, tot = list(events), list(totals)
-    except TypeError:
-        raise ValueError("events and totals must be sequences of counts") from None
-    if len(ev) != len(tot):
-        raise ValueError(
-            f"events ({len(ev)} values) and totals ({len(tot)} values) differ in length"
-        )
-    if not ev:
-        raise ValueError("events and totals are empty: at least one series is needed")
-    out_e, out_t = [], []
-    for i, (e, t) in enumerate(zip(ev, tot, strict=True)):
-        try:
-            e_i = _parse_number(e, whole=True)
-        except ValueError as exc:
-            raise ValueError(f"events[{i}] {exc}") from None
-        try:
-            t_i = _parse_number(t, whole=True)
-        except ValueError as exc:
-            raise ValueError(f"totals[{i}] {exc}") from None
-        if t_i <= 0:
-            raise ValueError(f"totals[{i}] must be positive, got {t_i}")
-        if e_i < 0:
-            raise ValueError(f"events[{i}] must not be negative, got {e_i}")
-        if e_i > t_i:
-            raise ValueError(f"events[{i}] ({e_i}) cannot exceed totals[{i}] ({t_i})")
-        out_e.append(e_i)
-        out_t.append(t_i)
-    return np.asarray(out_e, dtype=int), np.asarray(out_t, dtype=int)
-
-
-def series_ci(
-    events: Sequence[int],
-    totals: Sequence[int],
-    method: str = "exact",
-    alpha: float = 0.05,
-    labels: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Per-series proportion events/totals with its exact (Clopper-Pearson) or Wilson interval.
-
-    Returns columns label (when labels are given), events, totals, proportion, low, high, method.
-    Raises ValueError for mismatched lengths, empty input, events > totals, negative events,
-    totals <= 0 or an unknown method.
-    """
-    if method not in CI_METHODS:
-        raise ValueError(
-            f"unknown interval method {method!r}; choose one of {', '.join(CI_METHODS)}"
-        )
-    ev, tot = _check_event_counts(events, totals)
-    rows = []
-    for e, t in zip(ev, tot, strict=True):
-        low, high = proportion_ci(int(e), int(t), method=method, alpha=alpha)
-        rows.append(
-            {"events": int(e), "totals": int(t), "proportion": e / t, "low": low, "high": high}
-        )
-    df = pd.DataFrame(rows, columns=["events", "totals", "proportion", "low", "high"])
-    df["method"] = method
-    if labels is not None:
-        labels = list(labels)
-        if len(labels) != len(df):
-            raise ValueError(f"labels ({len(labels)}) and events ({len(df)}) differ in length")
-        df.insert(0, "label", labels)
-    return df
-
-
-@dataclass(frozen=True)
-class PooledResult:
-    """Random-effects pooled proportion (logit scale, DerSimonian-Laird) and heterogeneity.
-
-    estimate/low/high and prediction are proportions (back-transformed); logit_estimate and
-    logit_se are on the log-odds scale. i2 is in percent (None for a single series); prediction is
-    None for fewer than 3 series. ``corrected`` flags the series that received the continuity
-    correction; ``weights`` are relative random-effects weights in percent.
-    """
-
-    estimate: float
-    low: float
-    high: float
-    tau2: float
-    i2: float | None
-    q: float
-    q_df: int
-    q_p: float | None
-    prediction: tuple[float, float] | None
-    k: int
-    method_note: str
-    warning: str | None
-    logit_estimate: float
-    logit_se: float
-    effects: tuple[float, ...]
-    variances: tuple[float, ...]
-    weights: tuple[float, ...]
-    corrected: tuple[bool, ...]
-    alpha: float = 0.05
-
-
-def _expit(x: float) -> float:
-    return float(1.0 / (1.0 + math.exp(-x)))
-
-
-def pool_proportions(
-    events: Sequence[int],
-    totals: Sequence[int],
-    method: str = "DL",
-    correction: float = 0.5,
-    alpha: float = 0.05,
-) -> PooledResult:
-    """Random-effects pooled proportion of several series (logit scale, DerSimonian-Laird tau^2).
-
-    Each series contributes logit(p_i) with variance 1/e_i + 1/(n_i - e_i). Series with 0% or
-    100% get ``correction`` added to their events and non-events (only those series). The pooled
-    log-odds uses weights 1/(v_i + tau^2), its Wald interval is back-transformed; the prediction
-    interval for a new series follows Higgins, Thompson & Spiegelhalter 2009 (t with k-2 df).
-    One series: its own logit estimate and Wald-logit interval, tau2 = 0, I2 None. Fewer than 3
-    series set ``warning``. Raises ValueError on invalid counts, empty input, unknown method,
-    correction <= 0 or alpha outside (0, 1).
-    """
-    if method.upper() != "DL":
-        raise ValueError(f"unknown pooling method {method!r}; only 'DL' (DerSimonian-Laird)")
-    if isinstance(correction, bool) or not isinstance(correction, int | float):
-        raise ValueError(f"correction must be a positive number, got {correction!r}")
-    if not (math.isfinite(correction) and correction > 0):
-        raise ValueError(f"correction must be a positive number, got {correction!r}")
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
-    ev, tot = _check_event_counts(events, totals)
-    k = len(ev)
-    level = f"{100 * (1 - alpha):g}%"
-    z = float(_st.norm.ppf(1 - alpha / 2))
-
-    # A 0% or 100% series has an infinite log-odds; add `correction` to its events and
-    # non-events (a 0.5 continuity correction by default), leave all other series as observed.
-    corrected = (ev == 0) | (ev == tot)
-    e_adj = ev + np.where(corrected, correction, 0.0)
-    ne_adj = (tot - ev) + np.where(corrected, correction, 0.0)
-    y = np.log(e_adj / ne_adj)
-    v = 1.0 / e_adj + 1.0 / ne_adj
-    n_corr = int(corrected.sum())
-
-    if n_corr:
-        corr_text = (
-            f"{n_corr} of {k} series had 0% or 100% and received a continuity correction of "
-            f"{correction:g} added to their events and non-events (other series used as observed)."
-        )
-    else:
-        corr_text = "No series had 0% or 100%, so no continuity correction was needed."
-
-    if k == 1:
-        se = math.sqrt(float(v[0]))
-        mu = float(y[0])
-        note = (
-            "Only one series, so nothing is pooled: its own proportion on the logit (log-odds) "
-            f"scale with a Wald {level} interval (logit ± z·SE, SE² = 1/events + 1/non-events), "
-            f"back-transformed to a proportion. {corr_text} No heterogeneity or prediction "
-            "interval can be estimated."
-        )
-        return PooledResult(
-            estimate=_expit(mu),
-            low=_expit(mu - z * se),
-            high=_expit(mu + z * se),
-            tau2=0.0,
-            i2=None,
-            q=0.0,
-            q_df=0,
-            q_p=None,
-            prediction=None,
-            k=1,
-            method_note=note,
-            warning="Only 1 series: no pooling; the figure is that series' own estimate.",
-            logit_estimate=mu,
-            logit_se=se,
-            effects=(mu,),
-            variances=(float(v[0]),),
-            weights=(100.0,),
-            corrected=(bool(corrected[0]),),
-            alpha=alpha,
-        )
-
-    # DerSimonian-Laird: Q from fixed-effect weights w_i = 1/v_i, then
-    # tau^2 = max(0, (Q - (k-1)) / (sum w - sum w^2 / sum w)).
-    w = 1.0 / v
-    y_fe = float(np.sum(w * y) / np.sum(w))
-    q = float(np.sum(w * (y - y_fe) ** 2))
-    q_df = k - 1
-    c = float(np.sum(w) - np.sum(w**2) / np.sum(w))
-    tau2 = max(0.0, (q - q_df) / c) if c > 0 else 0.0
-    q_p = float(_st.chi2.sf(q, q_df))
-    # I^2 = (Q - df) / Q, truncated at 0, as a percentage (Higgins & Thompson 2002).
-    i2 = 100.0 * max(0.0, (q - q_df) / q) if q > 0 else 0.0
-
-    w_re = 1.0 / (v + tau2)
-    mu = float(np.sum(w_re * y) / np.sum(w_re))
-    se = math.sqrt(1.0 / float(np.sum(w_re)))
-
-    prediction = None
-    if k >= 3:
-        # Higgins, Thompson & Spiegelhalter 2009: mu ± t_{k-2} sqrt(tau^2 + SE(mu)^2).
-        t_crit = float(_st.t.ppf(1 - alpha / 2, k - 2))
-        half = t_crit * math.sqrt(tau2 + se**2)
-        prediction = (_expit(mu - half), _expit(mu + half))
-        pi_text = (
-            f"The {level} prediction interval for the proportion in a new series is "
-            "mu ± t(k-2)·sqrt(tau² + SE²) (Higgins, Thompson & Spiegelhalter 2009), back-transformed."
-        )
-    else:
-        pi_text = "No prediction interval: it needs at least 3 series."
-
-    note = (
-        f"Random-effects meta-analysis of {k} proportions on the logit (log-odds) scale; "
-        "between-series variance tau² by the DerSimonian-Laird moment estimator; weights "
-        f"1/(variance + tau²); {level} Wald interval on the logit scale, back-transformed to a "
-        f"proportion. {corr_text} {pi_text}"
-    )
-    warning = None
-    if k < 3:
-        warning = (
-            f"Only {k} series pooled: tau² and I² are very uncertain and no prediction interval "
-            "is given."
-        )
-    return PooledResult(
-        estimate=_expit(mu),
-        low=_expit(mu - z * se),
-        high=_expit(mu + z * se),
-        tau2=tau2,
-        i2=i2,
-        q=q,
-        q_df=q_df,
-        q_p=q_p,
-        prediction=prediction,
-        k=k,
-        method_note=note,
-        warning=warning,
-        logit_estimate=mu,
-        logit_se=se,
-        effects=tuple(float(a) for a in y),
-        variances=tuple(float(a) for a in v),
-        weights=tuple(float(a) for a in 100.0 * w_re / np.sum(w_re)),
-        corrected=tuple(bool(a) for a in corrected),
-        alpha=alpha,
-    )

@@ -22,8 +22,9 @@ from plexrt.charts import literature as lit_charts
 from plexrt.charts import pain as pain_charts
 from plexrt.charts import survival as surv_charts
 from plexrt.charts.tables import cohort_table
-from plexrt.clinical import comparison, outcomes
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import literature_comparison as comparison
+from plexrt.clinical import response_summary as outcomes
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,10 @@ class BuildReport:
         return f"built {self.db_path} from {', '.join(self.series)}: {parts}"
 
 
-def series_tables(sd: SeriesData) -> dict[str, pd.DataFrame]:
-    """Every stored table of one series (table -> rows), in the order they are written."""
-    derived = derived_values(sd.tables["courses"], sd.tables["analgesics"])
+def series_tables(sd: SeriesData, factors: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every stored table of one series (table -> rows), in the order they are written; ``factors``
+    are the opioid conversion factors (data/opioid_factors.csv) the baseline OMED uses."""
+    derived = derived_values(sd.tables["courses"], sd.tables["analgesics"], factors)
     tables = {table: sd.tables[table] for table in TRACED_TABLES}
     tables["course_derived"] = derived
     tables["discrepancies"] = sd.tables["discrepancies"]
@@ -61,7 +62,7 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
     db_path = Path(db_path) if db_path else default_db_path()
     series, factors = read_data_folder(data_dir)
     literature = read_literature(data_dir)
-    contents = [series_tables(sd) for sd in series]
+    contents = [series_tables(sd, factors) for sd in series]
     version = schema_version(data_dir)
     with bundled_write.new_store(db_path) as con:
         bundled_write.insert(con, "opioid_factors", factors)

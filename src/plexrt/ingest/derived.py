@@ -1,12 +1,12 @@
 """Per-course values PlexRT computes at build time (one implementation each: plexrt.clinical.dose
-for BED/EQD2, plexrt.clinical.response for the oral morphine equivalent)."""
+for BED/EQD2, plexrt.clinical.analgesics for the oral morphine equivalent)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from plexrt.clinical import dose
-from plexrt.clinical.response import omed_by_course
+from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_by_course
 
 # How each derived value is computed, stored as its provenance note.
 DERIVED_NOTES = {
@@ -20,11 +20,17 @@ DERIVED_NOTES = {
 }
 
 
-def derived_values(courses: pd.DataFrame, analgesics: pd.DataFrame) -> pd.DataFrame:
+def derived_values(
+    courses: pd.DataFrame, analgesics: pd.DataFrame, factors: pd.DataFrame
+) -> pd.DataFrame:
     """One ``course_derived`` row per course: dose per fraction, BED and EQD2 (alpha/beta 10 and
     3 Gy), and the baseline oral morphine equivalent (CDC 2022 factors)."""
     baseline = analgesics[analgesics["timepoint"] == "baseline"]
-    omed = omed_by_course(baseline, "cdc2022") if len(baseline) else pd.Series(dtype=float)
+    omed = (
+        omed_by_course(baseline, factors, DEFAULT_FACTOR_TABLE)
+        if len(baseline)
+        else pd.Series(dtype=float)
+    )
     rows = []
     for r in courses.itertuples():
         rows.append(

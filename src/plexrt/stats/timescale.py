@@ -6,6 +6,15 @@ number of days is turned into months or back. Footnotes that convert name it (MO
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# A number of days as a scalar, an array or a Series; converting keeps the kind.
+Days = TypeVar("Days", float, "np.ndarray", "pd.Series")
+
 DAYS_PER_WEEK = 7.0
 DAYS_PER_MONTH = 365.25 / 12
 UNITS = {"days": 1.0, "weeks": DAYS_PER_WEEK, "months": DAYS_PER_MONTH}
@@ -13,12 +22,12 @@ UNIT_ABBREV = {"days": "d", "weeks": "wk", "months": "mo"}
 MONTH_NOTE = "months of 365.25/12 = 30.44 days"
 
 
-def to_unit(days, unit: str):
+def to_unit(days: Days, unit: str) -> Days:
     """Days (scalar or array) in ``unit``; raises ValueError for an unknown unit."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
     return days / UNITS[unit]
 
 
-def months_to_days(months):
+def months_to_days(months: Days) -> Days:
     return months * DAYS_PER_MONTH

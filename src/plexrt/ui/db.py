@@ -120,7 +120,7 @@ def source_counts() -> list[tuple[str, int]]:
 @st.cache_data(show_spinner=False)
 def analgesic_aggregate():
     """The published after-RT analgesic change counts, or None when the series has none."""
-    from plexrt.clinical.outcomes import Aggregate
+    from plexrt.clinical.response_summary import Aggregate
 
     counts = store.analgesic_change_counts(connection())
     return None if counts is None else Aggregate(*counts)
@@ -192,7 +192,7 @@ def plexrt_medians(flt: CohortFilter):
 def board_input(flt: CohortFilter, resp_key: str = "paper"):
     """Everything the board needs for the current filter and response definition."""
     from plexrt.board.summary import BoardInput, source_line
-    from plexrt.clinical.response import DEFINITIONS
+    from plexrt.clinical.definitions import DEFINITIONS
 
     return BoardInput(
         sites=cohort(flt),

@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from plexrt.clinical import cohort as cohort_mod
+from plexrt.clinical import cohort_summary as cohort_mod
 from plexrt.data.filters import DOSE_LABELS, KNOWN_PARAMS, CohortFilter, from_query_params
 from plexrt.data.vocab import INTENT_LABELS, MUSCLE_LABELS, SEX_LABELS
 from plexrt.ui import db

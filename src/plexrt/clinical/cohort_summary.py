@@ -6,7 +6,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from plexrt.clinical.definitions import DEFINITIONS
+from plexrt.clinical.pain_scores import assessable, nrs_change
+from plexrt.data.values import is_missing
 from plexrt.stats.proportions import Proportion, proportion
+
+# The paper's "improvement": an NRS fall of this many points or more.
+PAPER_IMPROVEMENT = DEFINITIONS["paper"].k
+
+# The ways a cohort can be split on screen (the key is the site column; "none" = no grouping).
+GROUPINGS = {
+    "none": "no grouping",
+    "involved_muscle": "involved muscle",
+    "intent": "intent",
+    "primary_group": "primary group",
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +56,8 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     """Figures for the sites in ``df`` (rows of ``course_summary``)."""
     patients = df.drop_duplicates(["series_id", "patient_id"])
     ages = patients["age"].dropna()
-    scored = df.dropna(subset=["nrs_before", "nrs_after"])
+    scored = df[assessable(df)]
+    falls = -nrs_change(scored["nrs_before"], scored["nrs_after"])
     weeks = df["weeks_to_max_response"].dropna()
     return CohortSummary(
         n_sites=len(df),
@@ -57,9 +72,7 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
         nrs0_after=proportion(
             int((df["nrs_after"].dropna() == 0).sum()), len(df["nrs_after"].dropna()), ci_method
         ),
-        improved2=proportion(
-            int(((scored["nrs_before"] - scored["nrs_after"]) >= 2).sum()), len(scored), ci_method
-        ),
+        improved2=proportion(int((falls >= PAPER_IMPROVEMENT).sum()), len(scored), ci_method),
         mean_weeks_to_max=_mean(weeks),
         min_weeks_to_max=float(weeks.min()) if len(weeks) else None,
         max_weeks_to_max=float(weeks.max()) if len(weeks) else None,
@@ -69,7 +82,7 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
 
 def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     """A number for the screen; unknown is shown as 'not available', never as 0."""
-    if value is None or pd.isna(value):
+    if value is None or is_missing(value):
         return "not available"
     text = f"{value:.{digits}f}"
     if digits and text.endswith("." + "0" * digits) and float(value).is_integer():

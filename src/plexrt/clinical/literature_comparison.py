@@ -6,15 +6,16 @@ The PlexRT row is computed from the store under the current filter, never typed 
 
 from __future__ import annotations
 
-import math
 import re
+from typing import Any
 
 import pandas as pd
 
-from plexrt.clinical import response
+from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
-from plexrt.clinical.response import Definition
-from plexrt.data import literature as lit
+from plexrt.data.literature import POPULATIONS
+from plexrt.data.values import is_missing
+from plexrt.stats.meta import PooledResult, pool_proportions
 
 PLEXRT_KEY = "plexrt"
 # Shown (and pooled) by default: series of the same condition only. Broader comparators (painful
@@ -53,11 +54,7 @@ NO_POOL_NOTE = (
 TABLE_LABELS = {col: label for label, col, _ in TABLE_ROWS}
 
 
-def _missing(v) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-
-
-def short_label(row) -> str:
+def short_label(row: dict[str, Any] | pd.Series) -> str:
     """'Gerontopoulos 2020' from the series key or citation."""
     key = str(row.get("series_key") or "")
     m = re.fullmatch(r"(?:user-)?([a-z]+)(\d{4})(?:-[0-9a-f]+)?", key)
@@ -78,7 +75,7 @@ def unique_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def series_labels(records: list[dict]) -> list[str]:
+def series_labels(records: list[dict[str, Any]]) -> list[str]:
     """Display labels of [PlexRT record, *published records], unique."""
     return unique_labels(["PlexRT (this cohort)", *[short_label(r) for r in records[1:]]])
 
@@ -88,11 +85,11 @@ def plexrt_series(
     definition: Definition,
     medians: dict[str, float | None] | None = None,
     filter_text: str = "all sites",
-    median_cis: dict | None = None,
+    median_cis: dict[str, tuple[float | None, float | None]] | None = None,
     reconstructed: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """The filtered cohort as one literature-style record (responders counted per site)."""
-    counts = response.response_counts(df, definition)
+    counts = response_counts(df, definition)
     settled = counts["n_unknown"] == 0
     regimens = (
         df.groupby(["dose_gy", "fractions"]).size().sort_values(ascending=False, kind="stable")
@@ -100,7 +97,7 @@ def plexrt_series(
         else pd.Series(dtype=int)
     )
     weeks = df["weeks_to_max_response"].dropna()
-    rec = {
+    rec: dict[str, Any] = {
         "series_key": PLEXRT_KEY,
         "citation": f"Sanuki 2022 in PlexRT ({filter_text})",
         "population": "lumbosacral_plexopathy",
@@ -120,7 +117,7 @@ def plexrt_series(
         "schedules": "; ".join(f"{regimen_label(d, f)} ×{n}" for (d, f), n in regimens.items())
         or None,
     }
-    display = {}
+    display: dict[str, str] = {}
     for col in ("median_relief_months", "median_followup_months", "median_survival_months"):
         rec[col] = (medians or {}).get(col)
         if medians is not None and col in medians:
@@ -143,10 +140,12 @@ ESTIMATORS = {
 }
 
 
-def median_display(value, ci, reconstructed: bool) -> str:
+def median_display(
+    value: float | None, ci: tuple[float | None, float | None] | None, reconstructed: bool
+) -> str:
     """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; flagged if reconstructed."""
 
-    def f(v):
+    def f(v: float | None) -> str:
         return "not reached" if v is None else f"{v:.1f}"
 
     lo, hi = ci if ci else (None, None)
@@ -155,19 +154,19 @@ def median_display(value, ci, reconstructed: bool) -> str:
     return f"{head} (95% CI {f(lo)} to {f(hi)}{tail})"
 
 
-def _cell(record: dict, column: str, unit: str) -> str:
+def _cell(record: dict[str, Any], column: str, unit: str) -> str:
     shown = record.get("_display", {}).get(column)
     if shown is not None:
         return shown
-    v = record.get(column)
-    if _missing(v):
+    v: Any = record.get(column)
+    if is_missing(v):
         return NOT_REPORTED
     if column == "population":
-        return lit.POPULATIONS.get(v, str(v))
+        return POPULATIONS.get(v, str(v))
     if column in ("responders", "complete_responders"):
-        denom_col = "n_sites" if not _missing(record.get("n_sites")) else "n_patients"
-        n = record.get(denom_col)
-        if _missing(n) or not n:
+        denom_col = "n_sites" if not is_missing(record.get("n_sites")) else "n_patients"
+        n: Any = record.get(denom_col)
+        if is_missing(n) or not n:
             return f"{int(v)}"
         word = "sites" if denom_col == "n_sites" else "patients"
         return f"{int(v)}/{int(n)} {word} ({100 * int(v) / int(n):.0f}%)"
@@ -176,7 +175,7 @@ def _cell(record: dict, column: str, unit: str) -> str:
     return f"{v}{unit}"
 
 
-def side_by_side(records: list[dict], labels: list[str]) -> pd.DataFrame:
+def side_by_side(records: list[dict[str, Any]], labels: list[str]) -> pd.DataFrame:
     """Rows = the same quantities in the same units for every series; unknown = 'not reported'."""
     data = {"": [r[0] for r in TABLE_ROWS]}
     for rec, label in zip(records, labels, strict=True):
@@ -185,19 +184,19 @@ def side_by_side(records: list[dict], labels: list[str]) -> pd.DataFrame:
 
 
 def forest_rows(
-    records: list[dict], labels: list[str], measure: str = "responders"
+    records: list[dict[str, Any]], labels: list[str], measure: str = "responders"
 ) -> pd.DataFrame:
     """label (with its unit), events, total, population, is_plexrt -- total = sites when
     reported, else patients."""
     rows = []
     for rec, label in zip(records, labels, strict=True):
-        per_site = not _missing(rec.get("n_sites"))
-        total = rec.get("n_sites") if per_site else rec.get("n_patients")
+        per_site = not is_missing(rec.get("n_sites"))
+        total: Any = rec.get("n_sites") if per_site else rec.get("n_patients")
         rows.append(
             {
                 "label": f"{label} · {'sites' if per_site else 'patients'}",
-                "events": None if _missing(rec.get(measure)) else int(rec[measure]),
-                "total": None if _missing(total) else int(total),
+                "events": None if is_missing(rec.get(measure)) else int(rec[measure]),
+                "total": None if is_missing(total) else int(total),
                 "population": rec.get("population"),
                 "is_plexrt": rec.get("series_key") == PLEXRT_KEY,
             }
@@ -207,23 +206,23 @@ def forest_rows(
     )
 
 
-def pool(data: pd.DataFrame):
+def pool(data: pd.DataFrame) -> PooledResult | None:
     """Random-effects pool of the literature rows of ``forest_data`` output (PlexRT kept out);
     None when fewer than two published series are drawn (one series is not a pool)."""
     lit_rows = data[~data["is_plexrt"].astype(bool)]
     if len(lit_rows) < 2:
         return None
-    return lit.pool_proportions(lit_rows["events"].tolist(), lit_rows["total"].tolist())
+    return pool_proportions(lit_rows["events"].tolist(), lit_rows["total"].tolist())
 
 
-def definition_warning(records: list[dict], labels: list[str]) -> str | None:
+def definition_warning(records: list[dict[str, Any]], labels: list[str]) -> str | None:
     """A plain warning when the series drawn define response differently (or not at all)."""
     defs = {}
     for rec, label in zip(records, labels, strict=True):
-        if rec.get("series_key") == PLEXRT_KEY or _missing(rec.get("responders")):
+        if rec.get("series_key") == PLEXRT_KEY or is_missing(rec.get("responders")):
             continue
         d = rec.get("response_definition")
-        defs[label] = "not reported" if _missing(d) else str(d)
+        defs[label] = "not reported" if is_missing(d) else str(d)
     if len(set(defs.values())) <= 1:
         return None
     return (
@@ -234,15 +233,18 @@ def definition_warning(records: list[dict], labels: list[str]) -> str | None:
 
 
 def duration_rows(
-    records: list[dict], labels: list[str], plexrt_ci: dict | None = None, reconstructed=True
+    records: list[dict[str, Any]],
+    labels: list[str],
+    plexrt_ci: dict[str, tuple[float | None, float | None]] | None = None,
+    reconstructed: bool = True,
 ) -> pd.DataFrame:
     """label, measure, value, low, high, is_plexrt, reconstructed -- missing values left out."""
     rows = []
     for rec, label in zip(records, labels, strict=True):
         is_p = rec.get("series_key") == PLEXRT_KEY
         for measure in ("median_relief_months", "median_followup_months", "median_survival_months"):
-            v = rec.get(measure)
-            if _missing(v):
+            v: Any = rec.get(measure)
+            if is_missing(v):
                 continue
             lo, hi = (plexrt_ci or {}).get(measure, (None, None)) if is_p else (None, None)
             rows.append(

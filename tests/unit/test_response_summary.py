@@ -1,4 +1,4 @@
-"""Pain-response figures for a cohort: rates, ICPRE range, subgroups, analgesic table.
+"""Pain-response figures for a cohort: rates, ICPRE range, subgroups.
 
 Expected values are worked by hand from Table 1 of Sanuki 2022 (falls: 1.1 9, 1.2 8, 2.1 4, 3.1 3,
 4.1 5, 5.1 4, 6.1 2, 7.1 4, 8.1 3, 9.1 3, 10.1 8, 11.1 8; NRS 0 at completion in all but 4.1, 6.1, 9.1).
@@ -9,12 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from plexrt.clinical import outcomes
-from plexrt.clinical.response import Definition
+from plexrt.clinical import response_summary
+from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 
-AGG = outcomes.Aggregate(reduced=2, unchanged=6, increased=4)
+AGG = response_summary.Aggregate(reduced=2, unchanged=6, increased=4)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def sites(con):
 
 
 def test_paper_rates(sites):
-    s = outcomes.summarise(sites, Definition("paper"))
+    s = response_summary.summarise(sites, Definition("paper"))
     assert (s.responders_treated.k, s.responders_treated.n) == (12, 12)
     assert (s.complete_treated.k, s.complete_treated.n) == (9, 12)
     assert s.icpre_bounds is None
@@ -34,13 +34,13 @@ def test_paper_rates(sites):
 @pytest.mark.parametrize(("k", "responders"), [(1, 12), (2, 12), (3, 11), (4, 10), (5, 10)])
 def test_threshold_what_if(sites, k, responders):
     # complete (NRS 0) stays 9; improved among 4.1 (fall 5), 6.1 (2), 9.1 (3) needs fall >= k
-    s = outcomes.summarise(sites, Definition("threshold", k))
+    s = response_summary.summarise(sites, Definition("threshold", k))
     assert s.responders_treated.k == responders
     assert s.complete_treated.k == 9
 
 
 def test_icpre_range_from_aggregate(sites):
-    s = outcomes.summarise(sites, Definition("icpre"), "exact", sites, AGG)
+    s = response_summary.summarise(sites, Definition("icpre"), "exact", sites, AGG)
     assert s.responders_treated is None  # no point estimate without per-site OMED after RT
     b = s.icpre_bounds
     # best case: no OMED rise anywhere that matters -> all 12 respond; worst case: the 4 increases
@@ -50,7 +50,7 @@ def test_icpre_range_from_aggregate(sites):
 
 def test_icpre_range_for_filtered_cohort(con, sites):
     psoas = store.cohort(con, CohortFilter(muscles=("psoas",)))
-    s = outcomes.summarise(psoas, Definition("icpre"), "exact", sites, AGG)
+    s = response_summary.summarise(psoas, Definition("icpre"), "exact", sites, AGG)
     b = s.icpre_bounds
     assert b.n_sites == 8
     # the 4 increases can all fall on psoas sites (worst 4 of 8) or all on piriformis (best 8 of 8)
@@ -58,7 +58,7 @@ def test_icpre_range_for_filtered_cohort(con, sites):
 
 
 def test_subgroup_table_paper(sites):
-    t = outcomes.subgroup_table(sites, Definition("paper")).set_index(["factor", "level"])
+    t = response_summary.subgroup_table(sites, Definition("paper")).set_index(["factor", "level"])
     assert t.loc[("Involved muscle", "psoas"), "n"] == 8
     # psoas NRS 0: 1.1, 1.2, 3.1, 5.1, 7.1, 10.1 = 6 of 8; exact CI 34.9-96.8%
     assert t.loc[("Involved muscle", "psoas"), "complete"] == "75% (6/8; 95% CI 35–97%)"
@@ -86,30 +86,11 @@ def test_fisher_on_hand_made_groups():
             "dose_per_fraction_gy": [3.0] * 8,
         }
     )
-    t = outcomes.subgroup_table(df, Definition("paper")).set_index(["factor", "level"])
+    t = response_summary.subgroup_table(df, Definition("paper")).set_index(["factor", "level"])
     # 4/4 vs 0/4: hypergeometric P(table) = 1 / C(8,4) = 1/70 at each extreme -> p = 2/70
     assert t.loc[("Involved muscle", "psoas"), "fisher_p"] == pytest.approx(2 / 70)
     # intent has one group only: no test
     assert pd.isna(t.loc[("Intent", "palliative"), "fisher_p"])
-
-
-def test_analgesic_table(con):
-    t = outcomes.analgesic_table(store.analgesics(con), "cdc2022").set_index("course_id")
-    assert t.loc["1.1", "opioids"] == "hydromorphone 6 mg × 5"
-    assert t.loc["1.1", "non_opioids"] == "loxoprofen 180 mg"
-    assert t.loc["1.1", "omed_mg"] == 30  # 6 x 5
-    assert t.loc["11.1", "opioids"] == "none" and t.loc["11.1", "omed_mg"] == 0
-    vk = outcomes.analgesic_table(store.analgesics(con), "vonkorff2008").set_index("course_id")
-    assert vk.loc["5.1", "omed_mg"] == 8  # hydromorphone 2 mg x 4
-    assert vk.loc["6.1", "omed_mg"] == 60  # oxycodone 40 mg x 1.5
-
-
-def test_factor_tables_agree_with_data_file(con):
-    from plexrt.clinical.response import OPIOID_FACTORS
-
-    f = store.opioid_factors(con)
-    for r in f.itertuples():
-        assert OPIOID_FACTORS[r.table_key][r.drug] == r.factor
 
 
 def test_literature_schema_matches_columns(con):
@@ -119,8 +100,13 @@ def test_literature_schema_matches_columns(con):
 
 
 def test_bound_proportions(sites):
-    s = outcomes.summarise(sites, Definition("icpre"), "exact", sites, AGG)
-    lo, hi = outcomes.bound_proportions(s.icpre_bounds)
+    s = response_summary.summarise(sites, Definition("icpre"), "exact", sites, AGG)
+    lo, hi = response_summary.bound_proportions(s.icpre_bounds)
     # 8/12: Clopper-Pearson 0.349-0.901 (R binom.test(8, 12)); 12/12: 0.025^(1/12) = 0.735 to 1
     assert (lo.k, lo.n, round(lo.low, 3), round(lo.high, 3)) == (8, 12, 0.349, 0.901)
     assert (hi.k, round(hi.low, 3), hi.high) == (12, 0.735, 1.0)
+
+
+def test_aggregate_in_words():
+    assert AGG.total == 12
+    assert AGG.text() == "reduced 2, unchanged 6, increased 4 of 12 sites"

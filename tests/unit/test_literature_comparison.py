@@ -1,4 +1,4 @@
-"""Tests for plexrt.comparison: the PlexRT row beside published series.
+"""Tests for plexrt.clinical.literature_comparison: the PlexRT row beside published series.
 
 Independent references:
 - Sanuki et al., Cureus 2022;14(1):e20939, Table 1 (/work/shared/reference/sanuki2022-cureus.md):
@@ -6,7 +6,7 @@ Independent references:
   "all patients achieved improvement ... with pain resolution (NRS 0) in nine"; "maximum effect ...
   at a mean of three weeks (1-12 weeks)".
 - Gerontopoulos 2020 (literature table): all 18 patients responded.
-- Pooling: plexrt.literature.pool_proportions run on the published rows only.
+- Pooling: plexrt.stats.meta.pool_proportions run on the published rows only.
 Percentages and rounding are worked by hand in the comments.
 """
 
@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt.clinical import comparison as cmp
-from plexrt.clinical.response import Definition
+from plexrt.clinical import literature_comparison as cmp
+from plexrt.clinical.definitions import Definition
 from plexrt.data import store
-from plexrt.data.literature import POPULATIONS, pool_proportions
+from plexrt.data.literature import POPULATIONS
+from plexrt.stats.meta import pool_proportions
 
 PAPER = Definition("paper")
 ICPRE = Definition("icpre")
@@ -241,9 +242,15 @@ def test_side_by_side_sites_denominator_and_missing_values():
     recs = [
         {**base, "responders": 7, "complete_responders": 0},
         {**base, "n_sites": None, "responders": float("nan"), "complete_responders": pd.NA},
-        {**base, "n_sites": np.nan, "n_patients": None, "responders": None,
-         "median_relief_months": np.float64("nan"), "median_survival_months": 4.25},
-    ]  # fmt: skip
+        {
+            **base,
+            "n_sites": np.nan,
+            "n_patients": None,
+            "responders": None,
+            "median_relief_months": np.float64("nan"),
+            "median_survival_months": 4.25,
+        },
+    ]
     t = _table(recs, ["a", "b", "c"])
     # 7 / 9 = 77.8% -> 78%; a reported 0 stays 0 (0 / 9 = 0%)
     assert t.loc["Responders", "a"] == "7/9 sites (78%)"
@@ -279,8 +286,14 @@ def _by_name(rows: pd.DataFrame) -> pd.DataFrame:
 
 def test_forest_rows_totals(cohort, literature):
     recs, labels = _records(cohort, literature)
-    extra = {"series_key": "user-x2021-abc123", "population": "lumbosacral_plexopathy",
-             "n_patients": 8, "n_sites": 9, "responders": 7, "complete_responders": 2}  # fmt: skip
+    extra = {
+        "series_key": "user-x2021-abc123",
+        "population": "lumbosacral_plexopathy",
+        "n_patients": 8,
+        "n_sites": 9,
+        "responders": 7,
+        "complete_responders": 2,
+    }
     nothing = {"series_key": "user-y2022-abc123", "n_patients": None, "n_sites": None}
     rows = _by_name(cmp.forest_rows([*recs, extra, nothing], [*labels, "X", "Y"]))
     assert list(rows.columns) == ["events", "total", "population", "is_plexrt"]
@@ -383,8 +396,14 @@ def test_duration_rows_leave_out_missing_and_flag_plexrt(literature):
     cis = {"median_followup_months": (6.6, None), "median_survival_months": (1.28, 9.0)}
     rows = cmp.duration_rows([plexrt, geron, stevens], ["P", "G", "S"], cis, reconstructed=True)
     assert list(rows.columns) == [
-        "label", "measure", "value", "low", "high", "is_plexrt", "reconstructed",
-    ]  # fmt: skip
+        "label",
+        "measure",
+        "value",
+        "low",
+        "high",
+        "is_plexrt",
+        "reconstructed",
+    ]
     got = list(zip(rows["label"], rows["measure"], rows["value"], strict=True))
     assert got == [
         ("P", "median_followup_months", 16.0),
@@ -408,8 +427,14 @@ def test_duration_rows_empty_when_nothing_reported(literature):
     rows = cmp.duration_rows([_lit_record(literature, "stevens1990")], ["S"])
     assert rows.empty
     assert list(rows.columns) == [
-        "label", "measure", "value", "low", "high", "is_plexrt", "reconstructed",
-    ]  # fmt: skip
+        "label",
+        "measure",
+        "value",
+        "low",
+        "high",
+        "is_plexrt",
+        "reconstructed",
+    ]
 
 
 def test_forest_labels_carry_their_unit_and_one_series_is_not_pooled(con, cohort):

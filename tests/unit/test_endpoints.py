@@ -1,4 +1,4 @@
-"""Tests for plexrt.timetoevent: from per-patient event times to survival inputs, curves and medians.
+"""Tests for plexrt.clinical.endpoints: from per-patient event times to survival inputs, curves and medians.
 
 Independent references:
 - Kaplan-Meier curves, medians and the reverse Kaplan-Meier follow-up worked by hand on toy frames
@@ -25,7 +25,7 @@ from plexrt.clinical import endpoints as tte
 from plexrt.data import store
 from plexrt.stats.survival import kaplan_meier
 
-DAYS_PER_MONTH = 30.4375  # 365.25 / 12
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12, typed here as the independent reference
 
 
 def _events(rows: list[dict]) -> pd.DataFrame:
@@ -97,24 +97,56 @@ def _relief_frame():
     return _events(
         [
             # relapse at day 80, maximum response at day 20: 60 days of relief, code 1
-            {"patient_id": "1", "assessable_for_relief": True, "max_response_day": 20,
-             "relapse": True, "relapse_day": 80, "relief_end_day": 80, "death": False,
-             "last_contact_day": 300},
+            {
+                "patient_id": "1",
+                "assessable_for_relief": True,
+                "max_response_day": 20,
+                "relapse": True,
+                "relapse_day": 80,
+                "relief_end_day": 80,
+                "death": False,
+                "last_contact_day": 300,
+            },
             # died at day 150 without relapse: 150 - 14 = 136 days, censored, code 2
-            {"patient_id": "2", "assessable_for_relief": True, "max_response_day": 14,
-             "relief_end_day": 150, "death": True, "last_contact_day": 150},
+            {
+                "patient_id": "2",
+                "assessable_for_relief": True,
+                "max_response_day": 14,
+                "relief_end_day": 150,
+                "death": True,
+                "last_contact_day": 150,
+            },
             # alive without relapse at day 400: 400 - 7 = 393 days, censored, code 0
-            {"patient_id": "3", "assessable_for_relief": True, "max_response_day": 7,
-             "relief_end_day": 400, "death": False, "last_contact_day": 400},
+            {
+                "patient_id": "3",
+                "assessable_for_relief": True,
+                "max_response_day": 7,
+                "relief_end_day": 400,
+                "death": False,
+                "last_contact_day": 400,
+            },
             # relapse (day 60) then death (day 90): relapse is the first event, code 1
-            {"patient_id": "4", "assessable_for_relief": True, "max_response_day": 21,
-             "relapse": True, "relapse_day": 60, "relief_end_day": 60, "death": True,
-             "last_contact_day": 90},
+            {
+                "patient_id": "4",
+                "assessable_for_relief": True,
+                "max_response_day": 21,
+                "relapse": True,
+                "relapse_day": 60,
+                "relief_end_day": 60,
+                "death": True,
+                "last_contact_day": 90,
+            },
             # not assessable for duration: left out whatever its times
-            {"patient_id": "5", "assessable_for_relief": False, "max_response_day": 21,
-             "relief_end_day": 50, "death": True, "last_contact_day": 50},
+            {
+                "patient_id": "5",
+                "assessable_for_relief": False,
+                "max_response_day": 21,
+                "relief_end_day": 50,
+                "death": True,
+                "last_contact_day": 50,
+            },
         ]
-    )  # fmt: skip
+    )
 
 
 def test_relief_data_keeps_only_assessable_patients_with_codes():
@@ -132,6 +164,47 @@ def test_relief_data_respects_cohort():
     assert list(out["patient_id"]) == ["2"]
 
 
+def test_relapse_competing_risks_by_hand():
+    # Patients 1-4 of _relief_frame plus patient 6, who dies 30 days after maximum response
+    # without relapse. Times from maximum response: 30 (death), 39 (relapse), 60 (relapse),
+    # 136 (death), 393 (censored).
+    # Aalen-Johansen: t=39: S(t-) = 4/5, n = 4 -> CIF 1/5; t=60: S(t-) = 3/5, n = 3 -> + 1/5 = 2/5.
+    # 1 - KM with deaths censored: t=39: 1 - 3/4; t=60: 1 - 3/4 * 2/3 = 1/2 (> 2/5: it overstates).
+    frame = pd.concat(
+        [
+            _relief_frame(),
+            _events(
+                [
+                    {
+                        "patient_id": "6",
+                        "assessable_for_relief": True,
+                        "max_response_day": 10,
+                        "relief_end_day": 40,
+                        "death": True,
+                        "last_contact_day": 40,
+                    },
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    cif, omk = tte.relapse_competing_risks(frame, ["1", "2", "3", "4", "5", "6"])
+    assert (cif.n, cif.n_events, cif.n_competing) == (5, 2, 2)
+    assert cif.table["cif"].iloc[-1] == pytest.approx(0.4)
+    assert cif.table.set_index("time").loc[39.0, "cif"] == pytest.approx(0.2)
+    assert omk["one_minus_km"].iloc[-1] == pytest.approx(0.5)
+    assert omk.set_index("time").loc[39.0, "one_minus_km"] == pytest.approx(0.25)
+
+
+def test_relapse_competing_risks_none_without_assessable_patients():
+    assert tte.relapse_competing_risks(_relief_frame(), ["5"]) is None
+
+
+def test_cohort_patients_once_each_in_natural_order():
+    sites = pd.DataFrame({"patient_id": ["10", "2", "1", "2", "11"]})
+    assert tte.cohort_patients(sites) == ["1", "2", "10", "11"]
+
+
 # ------------------------------------------------------------------ groups
 
 
@@ -139,14 +212,32 @@ def _sites():
     return pd.DataFrame(
         {
             "patient_id": [1, 1, 2, 3, 3, 4],
-            "involved_muscle": ["psoas", "piriformis", "psoas", "piriformis", "piriformis",
-                                "psoas"],
-            "intent": ["palliative", "palliative", "local_control", "local_control",
-                       "palliative", "local_control"],
-            "primary_group": ["gynecological", "gynecological", "urological", "urological",
-                              "urological", "gastrointestinal"],
+            "involved_muscle": [
+                "psoas",
+                "piriformis",
+                "psoas",
+                "piriformis",
+                "piriformis",
+                "psoas",
+            ],
+            "intent": [
+                "palliative",
+                "palliative",
+                "local_control",
+                "local_control",
+                "palliative",
+                "local_control",
+            ],
+            "primary_group": [
+                "gynecological",
+                "gynecological",
+                "urological",
+                "urological",
+                "urological",
+                "gastrointestinal",
+            ],
         }
-    )  # fmt: skip
+    )
 
 
 def test_patient_groups_mixed_when_sites_differ():
@@ -232,8 +323,19 @@ def _km_data():
 
 
 def _km_groups():
-    return pd.Series({"a1": "A", "a2": "A", "a3": "A", "a4": "A", "a5": "A",
-                      "b1": "B", "b2": "B", "b3": "B", "b4": "B"})  # fmt: skip
+    return pd.Series(
+        {
+            "a1": "A",
+            "a2": "A",
+            "a3": "A",
+            "a4": "A",
+            "a5": "A",
+            "b1": "B",
+            "b2": "B",
+            "b3": "B",
+            "b4": "B",
+        }
+    )
 
 
 def test_curves_overall_one_curve_with_hand_median():
@@ -424,8 +526,9 @@ def test_ensemble_envelope_from_start_shifts_by_rt_end():
 
 
 def test_ensemble_envelope_empty_cohort():
-    out = tte.ensemble_envelope([_draw([5], [1])], ["nobody"], "survival", "completion",
-                                np.array([0.0, 10.0]))  # fmt: skip
+    out = tte.ensemble_envelope(
+        [_draw([5], [1])], ["nobody"], "survival", "completion", np.array([0.0, 10.0])
+    )
     assert out.empty
     assert list(out.columns) == ["time_days", "low", "high", "median"]
 
@@ -436,13 +539,25 @@ def test_ensemble_envelope_empty_cohort():
 def test_swimmer_patients_flags_from_source_columns():
     ev = _events(
         [
-            {"patient_id": "1", "last_contact_day": 200, "death": True, "max_response_day": 14,
-             "relapse": True, "relapse_day": 90},
-            {"patient_id": "2", "last_contact_day": 300, "death": False, "max_response_day": 7,
-             "relapse": None, "relapse_day": np.nan},
+            {
+                "patient_id": "1",
+                "last_contact_day": 200,
+                "death": True,
+                "max_response_day": 14,
+                "relapse": True,
+                "relapse_day": 90,
+            },
+            {
+                "patient_id": "2",
+                "last_contact_day": 300,
+                "death": False,
+                "max_response_day": 7,
+                "relapse": None,
+                "relapse_day": np.nan,
+            },
             {"patient_id": "3", "last_contact_day": 50, "death": True, "max_response_day": 7},
         ]
-    )  # fmt: skip
+    )
     ev["last_contact_day_source"] = ["reconstructed", "case_narrative", "reconstructed"]
     ev["relapse_day_source"] = ["results_text", "derived", "reconstructed"]
     # no max_response_day_source column: nothing there is flagged
@@ -493,8 +608,13 @@ def _medians_frame():
     surv = [(30, True), (60, True), (90, False), (120, True), (150, False), (180, False)]
     relief = [(20, True), (40, False), (60, True), (80, True), (100, False)]
     for i, (t, dead) in enumerate(surv):
-        r = {"patient_id": str(i + 1), "rt_end_day": 10, "last_contact_day": 10 + t,
-             "death": dead, "max_response_day": 10}  # fmt: skip
+        r = {
+            "patient_id": str(i + 1),
+            "rt_end_day": 10,
+            "last_contact_day": 10 + t,
+            "death": dead,
+            "max_response_day": 10,
+        }
         if i < len(relief):
             rt, rel = relief[i]
             r.update(assessable_for_relief=True, relapse=rel, relief_end_day=10 + rt)
@@ -661,9 +781,8 @@ def test_bundled_swimmer_sites_flag_second_course_of_patient_1(bundled):
     assert list(out["course_id"]) == ["1.1", "1.2"]
     # The start of patient 1's second course is not published (only "two weeks later").
     flags = dict(zip(out["course_id"], out["reconstructed"], strict=True))
-    src = course_events.set_index("course_id")["rt_start_day_source"]
-    assert flags == {c: src[c] == "reconstructed" for c in ("1.1", "1.2")}
-    assert not flags["1.1"]  # the first course starts on day 0 by definition
+    # 1.1 starts on day 0 by definition; 1.2 "two weeks later" is not a published day.
+    assert flags == {"1.1": False, "1.2": True}
 
 
 def test_checks_held_and_event_counts(con):

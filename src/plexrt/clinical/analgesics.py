@@ -1,0 +1,195 @@
+"""Oral morphine equivalent daily dose (OMED) of a site's analgesics.
+
+OMED = sum over opioids of mg/day x conversion factor. The factors are data, not code: they live in
+``data/opioid_factors.csv`` (the store's table ``opioid_factors``) and every function here takes
+that table as a DataFrame with columns table_key, table_label, drug, route, factor, source. They are
+population estimates (CDC 2022, or Von Korff 2008 / CDC 2016), not individual conversions; every
+display of OMED should say so.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from plexrt.clinical._inputs import require_columns
+from plexrt.data.values import is_missing
+
+DEFAULT_FACTOR_TABLE = "cdc2022"
+FACTOR_COLUMNS = ("table_key", "table_label", "drug", "route", "factor", "source")
+
+# Table 1 of the paper gives daily doses without a route; the factors are for oral dosing, so a
+# blank route is read as oral ("po" is oral too).
+ORAL = "oral"
+_ORAL_WORDS = frozenset({"", "oral", "po"})
+
+_Factors = dict[tuple[str, str], float]
+
+
+def factor_tables(factors: pd.DataFrame) -> dict[str, str]:
+    """{table_key: table_label} of the factor tables, in the order of the factor table."""
+    require_columns(factors, ("table_key", "table_label"), "factors")
+    pairs = factors[["table_key", "table_label"]].drop_duplicates("table_key")
+    return dict(zip(pairs["table_key"], pairs["table_label"], strict=True))
+
+
+def _factor_map(factors: pd.DataFrame, table: str) -> _Factors:
+    """{(drug, route): factor} of one table; ValueError for an unknown table."""
+    require_columns(factors, ("table_key", "drug", "route", "factor"), "factors")
+    keys = list(pd.unique(factors["table_key"]))
+    if table not in keys:
+        raise ValueError(f"table must be one of {', '.join(map(str, keys))}, got {table!r}")
+    rows = factors[factors["table_key"] == table]
+    return {
+        (str(d).strip().lower(), str(r).strip().lower()): float(f)
+        for d, r, f in zip(rows["drug"], rows["route"], rows["factor"], strict=True)
+    }
+
+
+def _route(value: Any) -> str:
+    if is_missing(value) or str(value).strip().lower() in _ORAL_WORDS:
+        return ORAL
+    return str(value).strip().lower()
+
+
+def _truthy(v: Any, name: str) -> bool:
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, numbers.Integral) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str) and v.strip().lower() in ("true", "false"):
+        return v.strip().lower() == "true"
+    raise ValueError(f"{name} must be true or false, got {v!r}")
+
+
+def _rows(rows: Any) -> list[Mapping[str, Any]]:
+    if isinstance(rows, pd.DataFrame):
+        return rows.to_dict("records")
+    if isinstance(rows, Mapping | pd.Series):
+        return [rows]
+    if isinstance(rows, Iterable) and not isinstance(rows, str):
+        return list(rows)
+    raise ValueError(f"rows must be a DataFrame or an iterable of dict-like rows, got {rows!r}")
+
+
+def _opioid_mg(row: Mapping[str, Any], drug: str) -> float:
+    mg = row["mg_per_day"]
+    if isinstance(mg, bool | np.bool_) or not isinstance(mg, numbers.Real) or is_missing(mg):
+        raise ValueError(f"mg_per_day of opioid {drug!r} must be a number, got {mg!r}")
+    if mg < 0 or math.isinf(mg):
+        raise ValueError(f"mg_per_day of opioid {drug!r} must be 0 or more, got {mg!r}")
+    return float(mg)
+
+
+def _factor(row: Mapping[str, Any], drug: str, fmap: _Factors, table: str) -> float | None:
+    """The factor of an analgesic row; None for a non-opioid (contributes 0)."""
+    known = {d for d, _ in fmap}
+    if not _truthy(row["is_opioid"], f"is_opioid of {drug}"):
+        if drug in known:
+            raise ValueError(f"drug {drug!r} is an opioid but is marked is_opioid = false")
+        return None
+    if drug not in known:
+        raise ValueError(
+            f"no oral morphine equivalent factor for opioid {drug!r} in table {table!r}"
+        )
+    route = _route(row.get("route"))
+    if (drug, route) not in fmap:
+        routes = sorted(r for d, r in fmap if d == drug)
+        raise ValueError(
+            f"route {row.get('route')!r} of {drug!r}: table {table!r} has factors for "
+            f"{', '.join(routes)} only"
+        )
+    return fmap[(drug, route)]
+
+
+def _omed(rows: Any, fmap: _Factors, table: str) -> float:
+    total = 0.0
+    for row in _rows(rows):
+        for col in ("drug", "mg_per_day", "is_opioid"):
+            if col not in row:
+                raise ValueError(f"analgesic row lacks column {col!r}: {dict(row)!r}")
+        drug = row["drug"]
+        if not isinstance(drug, str) or not drug.strip():
+            raise ValueError(f"drug must be a drug name, got {drug!r}")
+        drug = drug.strip().lower()
+        factor = _factor(row, drug, fmap, table)
+        if factor is not None:
+            total += factor * _opioid_mg(row, drug)
+    return total
+
+
+def omed_mg(rows: Any, factors: pd.DataFrame, table: str = DEFAULT_FACTOR_TABLE) -> float:
+    """Daily oral morphine equivalent dose (mg) of one course's analgesic rows.
+
+    ``rows``: a DataFrame or dict-like rows with ``drug`` (lowercase name), ``mg_per_day`` and
+    ``is_opioid``; an optional ``route`` that is missing/blank is taken as oral (Table 1 of the
+    paper gives daily doses without a route; the factors are for oral dosing); a route without a
+    factor in ``table`` raises. Non-opioids contribute 0. An opioid without a factor in ``table``,
+    an opioid with an unknown dose, or a drug of the table marked as a non-opioid raises
+    ValueError -- never a silent 0. ``factors``: the factor table (see the module docstring).
+    """
+    return _omed(rows, _factor_map(factors, table), table)
+
+
+def omed_by_course(
+    analgesics: pd.DataFrame,
+    factors: pd.DataFrame,
+    table: str = DEFAULT_FACTOR_TABLE,
+    timepoint: str | None = None,
+) -> pd.Series:
+    """OMED (mg/day) per course, a float Series indexed by ``course_id``.
+
+    Courses that appear with no opioid rows get 0.0; courses with no analgesic rows at all are
+    absent (unknown, not 0). If ``analgesics`` has a ``timepoint`` column with more than one
+    value, ``timepoint`` ("baseline" / "after") must say which to use.
+    """
+    require_columns(analgesics, ("course_id", "drug", "mg_per_day", "is_opioid"), "analgesics")
+    fmap = _factor_map(factors, table)
+    df = analgesics
+    if timepoint is not None:
+        if "timepoint" not in df:
+            raise ValueError("timepoint given but analgesics has no 'timepoint' column")
+        df = df[df["timepoint"] == timepoint]
+    elif "timepoint" in df and df["timepoint"].nunique(dropna=False) > 1:
+        raise ValueError(
+            "analgesics mixes timepoints "
+            f"{sorted(map(str, df['timepoint'].unique()))}; pass timepoint="
+        )
+    ids = pd.unique(df["course_id"])
+    values = [_omed(df[df["course_id"] == cid], fmap, table) for cid in ids]
+    return pd.Series(values, index=pd.Index(ids, name="course_id"), dtype="float64", name="omed_mg")
+
+
+def analgesic_table(
+    analgesics: pd.DataFrame, factors: pd.DataFrame, table: str = DEFAULT_FACTOR_TABLE
+) -> pd.DataFrame:
+    """Per site: opioids with mg/day and their factor, non-opioids listed (not converted), OMED
+    at baseline."""
+    base = analgesics[analgesics["timepoint"] == "baseline"]
+    fmap = _factor_map(factors, table)
+    omed = omed_by_course(base, factors, table)
+    rows = []
+    for cid, sub in base.groupby("course_id", sort=False):
+        opioids = sub[sub["is_opioid"]]
+        others = sub[~sub["is_opioid"]]
+        rows.append(
+            {
+                "course_id": cid,
+                "opioids": "; ".join(
+                    f"{r.drug} {r.mg_per_day:g} mg × {fmap[(r.drug, _route(getattr(r, 'route', None)))]:g}"
+                    for r in opioids.itertuples()
+                )
+                or "none",
+                "non_opioids": "; ".join(
+                    f"{r.drug} {r.mg_per_day:g} mg" for r in others.itertuples()
+                )
+                or "none",
+                "omed_mg": float(omed[cid]),
+            }
+        )
+    return pd.DataFrame(rows, columns=["course_id", "opioids", "non_opioids", "omed_mg"])

@@ -1,0 +1,223 @@
+"""Pain-response definitions and the category of a site under each.
+
+Three definitions of response are offered (``Definition``):
+
+* ``paper`` -- Sanuki 2022: "improvement" = NRS fall of 2 or more; complete = NRS 0 at completion of RT.
+* ``threshold`` -- what-if: improvement = NRS fall of k or more (k = 1..5); complete as in the paper.
+* ``icpre`` -- International Consensus on Palliative Radiotherapy Endpoints (Chow et al. 2012), which
+  needs the daily oral morphine equivalent dose (OMED) before and after RT as well as the pain score
+  (rules in ``plexrt.clinical.icpre``).
+
+Which sites count in a rate is the denominator rule of ``plexrt.clinical.pain_scores.assessable``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from plexrt.clinical.icpre import ICPRE_CATEGORIES, icpre_category
+from plexrt.clinical.pain_scores import PROGRESSION_RISE, assessable, check_nrs
+from plexrt.stats.proportions import proportion
+
+KINDS = ("paper", "threshold", "icpre")
+
+PAIN_CATEGORIES = ("complete", "improved", "stable", "progression")
+UNKNOWN = "unknown"
+RESPONDER_CATEGORIES = frozenset({"complete", "improved", "partial"})
+_ALL_CATEGORIES = frozenset(PAIN_CATEGORIES) | frozenset(ICPRE_CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A pain-response definition: ``kind`` is "paper", "threshold" or "icpre".
+
+    ``k`` is the NRS fall that counts as improvement. It must be 2 for "paper" (Sanuki 2022) and
+    "icpre" (fixed by the consensus) and 1..5 for "threshold".
+    """
+
+    kind: str
+    k: int = 2
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+        if isinstance(self.k, bool) or not isinstance(self.k, numbers.Integral):
+            raise ValueError(f"k must be a whole number of NRS points, got {self.k!r}")
+        if self.kind == "threshold" and not 1 <= self.k <= 5:
+            raise ValueError(f"k must be 1 to 5 for a threshold definition, got {self.k}")
+        if self.kind in ("paper", "icpre") and self.k != 2:
+            raise ValueError(
+                f"k is fixed at 2 for the {self.kind!r} definition, got {self.k}; "
+                "use kind='threshold' for other cut-offs"
+            )
+
+    @property
+    def key(self) -> str:
+        """Short stable key for the UI / URL: 'paper', 'threshold3', 'icpre'."""
+        return f"threshold{self.k}" if self.kind == "threshold" else self.kind
+
+    @classmethod
+    def from_key(cls, key: str) -> Definition:
+        """Inverse of ``key``; ValueError for an unknown key."""
+        if key not in DEFINITIONS:
+            raise ValueError(
+                f"unknown definition key {key!r}; choose one of {', '.join(DEFINITIONS)}"
+            )
+        return DEFINITIONS[key]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Categories in display order (best to worst)."""
+        return ICPRE_CATEGORIES if self.kind == "icpre" else PAIN_CATEGORIES
+
+    @property
+    def label(self) -> str:
+        """One line for a chart legend or a select box."""
+        if self.kind == "paper":
+            return (
+                "Sanuki 2022: improvement = NRS fall ≥2; complete = NRS 0 at end of RT (any fall)"
+            )
+        if self.kind == "threshold":
+            pts = "point" if self.k == 1 else "points"
+            return f"What-if: improvement = NRS fall ≥{self.k} {pts}; complete = NRS 0 (any fall)"
+        return "ICPRE 2012: pain score and oral morphine equivalent dose"
+
+    @property
+    def footnote(self) -> str:
+        """Plain-English statement of the rules, for a chart footnote."""
+        if self.kind == "icpre":
+            return (
+                "ICPRE 2012 (Chow et al.): complete = pain 0 with no increase in daily oral "
+                "morphine equivalent dose (OMED); partial = pain down ≥2 without an OMED increase, "
+                "or OMED down ≥25% without more pain; progression = pain up ≥2 with unchanged OMED, "
+                "or OMED up ≥25% with pain unchanged or up 1; anything else indeterminate. "
+                "Responders = complete + partial. By the literal wording, pain up ≥2 together with "
+                "OMED up ≥25% is indeterminate. ICPRE assesses response 1–3 months after RT; "
+                "Sanuki 2022 scored pain at RT completion. OMED factors are population estimates."
+            )
+        k = self.k
+        source = "Sanuki 2022" if self.kind == "paper" else f"What-if threshold of {k}"
+        return (
+            f"{source}: improved = NRS fall of {k} or more; complete = NRS 0 at completion of RT "
+            f"(any fall); progression = rise of {PROGRESSION_RISE} or more; "
+            "otherwise stable. Responders = complete + improved. A site with no pain at baseline "
+            "cannot improve and counts as stable (or progression)."
+        )
+
+
+DEFINITIONS: dict[str, Definition] = {
+    d.key: d
+    for d in (
+        Definition("paper"),
+        *(Definition("threshold", k) for k in range(1, 6)),
+        Definition("icpre"),
+    )
+}
+
+
+def definition_from_key(key: str) -> Definition:
+    """The Definition for a UI key ('paper', 'threshold1'..'threshold5', 'icpre')."""
+    return Definition.from_key(key)
+
+
+def classify(
+    before: Any,
+    after: Any,
+    definition: Definition,
+    omed_before: Any = None,
+    omed_after: Any = None,
+) -> str:
+    """Response category of one site.
+
+    paper / threshold (k = 2 for paper): "complete" if NRS after == 0 from a painful baseline
+    (pain resolved; the same for every k); "improved" if the fall is k or more and pain remains;
+    "progression" if pain rose by 2 or more; otherwise "stable". With no pain at baseline
+    (before == 0) nothing can fall, so the site is "stable" (0 -> 0 or 1) or "progression" (a
+    rise of 2 or more), never complete. OMED arguments are ignored.
+
+    icpre: complete / partial / indeterminate / progression by the ICPRE 2012 rules (see
+    ``icpre.category_from_band``). Needs OMED before and after (mg/day). When either is unknown, the
+    category is returned only if the pain scores settle it whatever the OMED did (see
+    ``icpre_possible``); otherwise "unknown". A site with pain 0 before and after and no OMED
+    increase is "complete" by the literal rules; the app should consider whether such a site (no
+    pain to treat) belongs in a response analysis at all.
+    """
+    if not isinstance(definition, Definition):
+        raise ValueError(f"definition must be a Definition, got {definition!r}")
+    b, a = check_nrs(before, "before"), check_nrs(after, "after")
+    if definition.kind != "icpre":
+        fall = b - a
+        # Complete = pain resolved (NRS 0 at completion, from a painful baseline) whatever k is:
+        # the what-if threshold moves only the bar for "improved" (issue: "complete unchanged").
+        if a == 0 and b > 0:
+            return "complete"
+        if fall >= definition.k:
+            return "improved"
+        if -fall >= PROGRESSION_RISE:
+            return "progression"
+        return "stable"
+    category = icpre_category(b, a, omed_before, omed_after)
+    return UNKNOWN if category is None else category
+
+
+def is_responder(category: str) -> bool | None:
+    """True for complete / improved / partial, False for stable / indeterminate / progression,
+    None for "unknown" (not settled); ValueError for anything else."""
+    if category == UNKNOWN:
+        return None
+    if category not in _ALL_CATEGORIES:
+        raise ValueError(
+            f"category must be one of {', '.join(sorted(_ALL_CATEGORIES))}, got {category!r}"
+        )
+    return category in RESPONDER_CATEGORIES
+
+
+def classify_frame(df: pd.DataFrame, definition: Definition) -> pd.Series:
+    """``classify`` for every row of ``df`` (columns nrs_before, nrs_after; for ICPRE optionally
+    omed_before, omed_after). Sites that are not assessable (``pain_scores.assessable``) give None."""
+    keep = assessable(df)
+    ob = df["omed_before"] if "omed_before" in df else pd.Series(None, index=df.index)
+    oa = df["omed_after"] if "omed_after" in df else pd.Series(None, index=df.index)
+    out: list[str | None] = []
+    for ok, b, a, o1, o2 in zip(keep, df["nrs_before"], df["nrs_after"], ob, oa, strict=True):
+        out.append(classify(b, a, definition, o1, o2) if ok else None)
+    return pd.Series(out, index=df.index, dtype=object, name="category")
+
+
+def response_counts(
+    df: pd.DataFrame, definition: Definition, method: str = "exact"
+) -> dict[str, Any]:
+    """Counts behind a response rate for the sites in ``df``.
+
+    Keys: ``n_treated`` (rows), ``n_assessable`` (``pain_scores.assessable``), ``n_unknown`` (assessable but
+    the category is not settled -- ICPRE without OMED after RT), ``n_classified`` (assessable and
+    settled; the denominator of the rates), ``responders``, ``complete``, ``categories`` (count per
+    category, plus "unknown" for ICPRE), and ``responder_rate`` / ``complete_rate`` as
+    ``plexrt.stats.Proportion`` (None when nothing is classified).
+    """
+    cats = classify_frame(df, definition)
+    known = cats.dropna()
+    n_unknown = int((known == UNKNOWN).sum())
+    settled = known[known != UNKNOWN]
+    counts = {c: int((settled == c).sum()) for c in definition.categories}
+    if definition.kind == "icpre":
+        counts[UNKNOWN] = n_unknown
+    responders = int(settled.isin(RESPONDER_CATEGORIES).sum())
+    complete = counts["complete"]
+    n = len(settled)
+    return {
+        "definition": definition.key,
+        "n_treated": len(df),
+        "n_assessable": len(known),
+        "n_unknown": n_unknown,
+        "n_classified": n,
+        "responders": responders,
+        "complete": complete,
+        "categories": counts,
+        "responder_rate": proportion(responders, n, method) if n else None,
+        "complete_rate": proportion(complete, n, method) if n else None,
+    }

@@ -1,0 +1,96 @@
+"""Where lifelines' Kaplan-Meier falls short of R's ``survival`` package, done as R does it.
+
+PlexRT's numbers are checked against published R output (survfit, print.survfit). lifelines'
+KaplanMeierFitter gives the product-limit estimate and the risk table, but
+* its only interval is the log(-log) one: R's default "log" and the "plain" scale are missing, and
+  the Greenwood variance itself is not public, so the pointwise limits are computed here from the
+  Greenwood variance exactly as R's ``survfit_confint``;
+* its median (and the median of a confidence curve) is the first time the curve is at or below
+  0.5, and ``inf`` when not reached; R's ``quantile.survfit`` takes the midpoint of a stretch where
+  the curve sits exactly at 0.5 (within sqrt(machine eps)) and reports NA when not reached. The
+  rule of R is kept here (``r_findq``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# R's quantile.survfit treats a curve as "exactly at" the requested quantile within this tolerance.
+_R_TOLERANCE = math.sqrt(np.finfo(float).eps)
+
+
+def km_ci(
+    surv: np.ndarray, se_log: np.ndarray, z: float, conf_type: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise limits exactly as R's survfit_confint (se_log = SE of log S, Greenwood)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if conf_type == "plain":
+            half = z * se_log * surv
+            lower = np.maximum(surv - half, 0.0)
+            upper = np.minimum(surv + half, 1.0)
+        elif conf_type == "log":
+            lower = surv * np.exp(-z * se_log)
+            upper = np.minimum(surv * np.exp(z * se_log), 1.0)
+        else:  # log-log: S ** exp(+-z * se / |log S|)
+            log_s = np.log(surv)
+            expo = z * se_log / np.abs(log_s)
+            lower = np.exp(log_s * np.exp(expo))
+            upper = np.exp(log_s * np.exp(-expo))
+            lower = np.where(surv == 1.0, 1.0, lower)
+            upper = np.where(surv == 1.0, 1.0, upper)
+    # Where the estimate has reached 0 the Greenwood variance is infinite and R reports NA.
+    dead = surv <= 0.0
+    lower = np.where(dead, np.nan, lower)
+    upper = np.where(dead, np.nan, upper)
+    return lower, upper
+
+
+def r_findq(x: np.ndarray, y: np.ndarray, p: float, tol: float = _R_TOLERANCE) -> float | None:
+    """R survival's ``findq``: where the rising curve y (= 1 - survival) first reaches p.
+
+    x[0] / y[0] are the origin (time 0, y = 0). Duplicated y values (censorings) are dropped, NaN
+    values are ignored. If y equals p (within tol) over a stretch, the midpoint of the stretch is
+    returned; if the curve ends exactly at p, the midpoint between reaching p and the last time.
+    """
+    if np.all(np.isnan(y)) or np.nanmax(y) < p:
+        return None
+    xmax = x[-1]
+    # Keep the first occurrence of each distinct y (NaN counts as one value, as in R duplicated()).
+    key = np.where(np.isnan(y), np.inf, y)
+    _, first = np.unique(key, return_index=True)
+    first.sort()
+    xd, yd = x[first], y[first]
+    n = yd.size
+    valid = ~np.isnan(yd)
+    idx = np.arange(n)[valid]
+    yv = yd[valid]
+
+    def approx_constant_f1(shift: float) -> int | None:
+        # approx(yv + shift, idx, p, method="constant", f=1): index of the first knot >= p.
+        knots = yv + shift
+        order = np.argsort(knots, kind="stable")
+        knots, ids = knots[order], idx[order]
+        if p < knots[0] or p > knots[-1]:
+            return None
+        return int(ids[np.searchsorted(knots, p, side="left")])
+
+    i1 = approx_constant_f1(tol)
+    i2 = approx_constant_f1(-tol)
+    quant = None if i1 is None or i2 is None else (xd[i1] + xd[i2]) / 2.0
+    if not np.isnan(yd[-1]) and abs(p - yd[-1]) < tol and i1 is not None:
+        quant = (xd[i1] + xmax) / 2.0
+    return None if quant is None else float(quant)
+
+
+def median_from_table(
+    time: np.ndarray, surv: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[float | None, tuple[float | None, float | None]]:
+    """Median and its interval as R's print.survfit: where the curve, the lower and the upper
+    confidence curve first reach 0.5. The arrays start with the time-0 row, which plays the role
+    of R's (firstx = 0, y = 0)."""
+    med = r_findq(time, 1.0 - surv, 0.5)
+    low = r_findq(time, 1.0 - lower, 0.5)
+    high = r_findq(time, 1.0 - upper, 0.5)
+    return med, (low, high)

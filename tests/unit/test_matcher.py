@@ -1,7 +1,7 @@
 """The case-at-the-board matcher.
 
-Every expected value is worked by hand from Table 1 of Sanuki 2022 (shared/reference/
-sanuki2022-cureus.md) with the arithmetic in a comment. EQD2 (alpha/beta 10) = D (d + 10) / 12:
+Every expected value is worked by hand from Table 1 of Sanuki 2022 (tests/fixtures/
+sanuki2022-cureus-excerpt.md) with the arithmetic in a comment. EQD2 (alpha/beta 10) = D (d + 10) / 12:
   39 Gy/13  d 3.0  -> 39 x 13 / 12     = 42.25   (sites 1.1, 1.2, 10.1)
   30 Gy/10  d 3.0  -> 30 x 13 / 12     = 32.50   (sites 7.1, 9.1, 11.1)
   54 Gy/30  d 1.8  -> 54 x 11.8 / 12   = 53.10   (sites 2.1, 8.1)

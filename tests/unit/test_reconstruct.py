@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from plexrt import reconstruct as R
+from tests.fixtures import PAPER, read_fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 SERIES = ROOT / "data" / "sanuki2022"
-PAPER = Path("/work/shared/reference/sanuki2022-cureus.md")
 MONTHS = (30.0, 365.25 / 12)  # the two month lengths PlexRT accepts
 
 # Dropped / relaxed by the reconstruction (see test_conflicts_found_on_the_paper)
@@ -80,9 +80,8 @@ def _prose_paragraphs(block: str) -> list[str]:
     ]
 
 
-@pytest.mark.skipif(not PAPER.exists(), reason="reference text of the paper not available")
 def test_quotes_are_verbatim_and_located(cons):
-    text = PAPER.read_text(encoding="utf-8")
+    text = read_fixture(PAPER)
     flat = " ".join(text.split())
     sections = {
         "Results": _section(text, "## Results", "### Case presentation"),

@@ -7,7 +7,7 @@ Independent references:
   ``logrank_test`` / ``multivariate_logrank_test`` on the same data.
 - Ensemble band: Kaplan-Meier of each draw by hand, pointwise quantiles by ``numpy.quantile``.
 - Bundled store: the published aggregates of Sanuki et al., Cureus 2022;14(1):e20939
-  (/work/shared/reference/sanuki2022-cureus.md): 8 deaths; mean time from RT completion to death
+  (tests/fixtures/sanuki2022-cureus-excerpt.md): 8 deaths; mean time from RT completion to death
   125 days (31-260); mean follow-up 215 days (31-675); 9 patients assessable for duration of
   relief, 2 relapses (rectal = patient 8, urachal = patient 4), the other 7 a mean of 205 days
   (70-481); Table 1 for involved muscle, intent and primary cancer.

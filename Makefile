@@ -41,8 +41,8 @@ test: check chromium
 test-fast: check
 	$(PY) -m pytest tests/unit tests/app
 
-bench: db
-	$(PY) bench/run.py
+bench: setup
+	$(PY) bench/run.py --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check --fix .

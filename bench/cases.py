@@ -55,6 +55,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         return exports.html_report("PlexRT", "all sites", inp.source, [sec], [])
 
     cases = [
+        ("stats.kaplan_meier, 12 subjects, 50 calls", _km_twelve_subjects()),
         ("store.cohort (filtered query)", lambda: store.cohort(con, flt)),
         ("store.provenance (all rows)", lambda: store.provenance(con)),
         (
@@ -75,3 +76,21 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     if exports.browser_available():
         cases.append((f"exports.board_pack ({len(slides)} charts, one Chromium)", pack))
     return cases
+
+
+def _km_twelve_subjects():
+    """50 Kaplan-Meier fits on 12 subjects (one PlexRT cohort). Was a test asserting < 1 ms per fit
+    (tests/unit/test_survival.py); the median here / 50 is the time of one fit."""
+    import numpy as np
+
+    from plexrt.stats.survival import kaplan_meier
+
+    rng = np.random.default_rng(3)
+    t = rng.exponential(10, 12).round(1)
+    e = (rng.random(12) < 0.7).astype(int)
+
+    def fifty():
+        for _ in range(50):
+            kaplan_meier(t, e)
+
+    return fifty

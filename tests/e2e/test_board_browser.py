@@ -45,6 +45,7 @@ def test_presentation_mode_fits_the_screen(server, page, page_errors, w, h, scre
 
 def test_case_matcher_and_board_pack(server, page, page_errors, tmp_path):
     from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     page.set_viewport_size({"width": 1600, "height": 2200})
     page.goto(f"{server}/board")
@@ -65,10 +66,31 @@ def test_case_matcher_and_board_pack(server, page, page_errors, tmp_path):
     dl = page.get_by_role("button", name="Download board pack (PPTX)")
     expect(dl).to_be_visible(timeout=120_000)
     shot(page, "board-exports")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=60_000) as info:
         dl.click()
     with open(info.value.path(), "rb") as fh:
         data = fh.read()
     prs = Presentation(io.BytesIO(data))
-    assert len(prs.slides) >= 3  # title + charts + summary
+    # The title slide, one slide per board chart of the whole cohort (the nine the board shows
+    # for 12 sites with survival, relief and published series), then the key figures.
+    assert [_title(s) for s in prs.slides] == [
+        "PlexRT · malignant lumbosacral plexopathy",
+        "Change in pain score per site",
+        "Pain score before RT and at completion",
+        "Weeks from RT start to maximum response",
+        "Dose (EQD2, α/β 10 Gy) and change in pain",
+        "Survival after RT",
+        "Duration of pain relief",
+        "Pain relapse (competing risks)",
+        "Swimmer plot",
+        "Response across published series",
+        "Key figures",
+    ]
+    for slide in list(prs.slides)[1:-1]:  # each chart slide carries its chart
+        assert sum(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in slide.shapes) == 1
     assert page_errors == []
+
+
+def _title(slide) -> str:
+    """The first text on a slide: its title."""
+    return next(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)

@@ -40,6 +40,8 @@ def test_presentation_mode_fits_the_screen(server, page, page_errors, w, h, scre
         page.get_by_role("button", name="Next ▶").click()
         expect(page.get_by_text(re.compile(rf"Slide {i + 1} of"))).to_be_visible(timeout=30_000)
         settle(page)
+    # every slide of the psoas board was checked: its nine charts (waterfall ... forest plot)
+    assert (i, total) == (9, 9)
     assert page_errors == []
 
 

@@ -145,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     block = "\n".join(
         [
             f"Run of {date.today().isoformat()} · Python {platform.python_version()} · "
-            f"{os.cpu_count()} CPUs · {RUNS} runs after a warm-up · baseline "
-            f"{base_before:.1f} ms before and {base_after:.1f} ms after the cases",
+            f"{os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f} at the end) · "
+            f"{RUNS} runs after a warm-up · baseline {base_before:.1f} ms before and "
+            f"{base_after:.1f} ms after the cases",
             "",
             table(baseline_ms, build_ms, rows),
             "",

@@ -33,7 +33,8 @@ check: setup
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-# Everything: static checks, unit, app and real-browser tests.
+# Everything: static checks, unit, app and real-browser tests (Chromium is installed if missing;
+# with CI=true a skipped test fails). pytest-timeout (pyproject) fails a hung test.
 test: check chromium
 	$(PY) -m pytest
 
@@ -41,8 +42,10 @@ test: check chromium
 test-fast: check
 	$(PY) -m pytest tests/unit tests/app
 
-bench: db
-	$(PY) bench/run.py
+# Timings of every page and the heavy functions, as ratios to a baseline timed in the same run;
+# rewrites the table in docs/benchmarks.md. Never part of `make test`.
+bench: setup
+	$(PY) bench/run.py --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check --fix .

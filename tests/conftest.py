@@ -1,4 +1,9 @@
-"""Shared fixtures: every test session builds its own store from data/ into a temporary file."""
+"""Shared fixtures: every test session builds its own store from data/ into a temporary file.
+
+Tests are hermetic: they read only the repository (data/, tests/fixtures/), never shared reference
+files beside it. In CI (CI=true) a skipped test fails: what CI does not run, it must not report as
+passed (locally, tests that need Chromium are skipped when it is missing, with the reason shown).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a test may not be skipped in CI ({reason})"
 
 
 @pytest.fixture(scope="session", autouse=True)

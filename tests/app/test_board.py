@@ -45,9 +45,11 @@ def test_case_is_not_stored_unless_saved(app, tmp_path, monkeypatch):
     from plexrt.data.userstore import UserStore
 
     at = _board(app)
-    at.button(key=SUBMIT).click().run()
     store = UserStore()
     n = len(store.cases())
+    at.button(key=SUBMIT).click().run()
+    assert not at.exception
+    assert len(store.cases()) == n  # finding similar sites stores nothing
     at.button(key="save_case").click().run()
     assert len(store.cases()) == n + 1
 
@@ -59,6 +61,8 @@ def test_presentation_toggle_and_slides(app):
     slides = [m.value for m in at.markdown if m.value.startswith("**Slide")]
     assert slides and slides[0].startswith("**Slide 1 of ")
     n = int(slides[0].split(" of ")[1].split(" ")[0])
+    # the nine board charts of the whole cohort (tests/unit/test_board.py lists them)
+    assert n == 9
     at.button(key="next_slide").click().run()
     assert any(m.value.startswith("**Slide 2 of") for m in at.markdown)
     assert at.query_params["slide"] in ("2", ["2"])

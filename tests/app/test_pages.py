@@ -42,9 +42,26 @@ def test_pain_page_default(app):
     waterfall = charts[0]
     bars = [t for t in waterfall["data"] if t["type"] == "bar"]
     assert sum(len(t["x"]) for t in bars) == 12
-    # the largest fall first: site 1.1 (9 -> 0)
-    first = min(bars, key=lambda t: 0 if "1.1" in list(t["x"]) else 1)
-    assert "1.1" in list(first["x"])
+    # Bars left to right: largest fall first, ties in course order, from the CSV the store is built of.
+    expected = _falls_from_csv()
+    assert waterfall["layout"]["xaxis"]["categoryarray"] == list(expected)
+    # ... and every bar's height is its own site's change (not just the right labels).
+    drawn = {x: y for t in bars for x, y in zip(t["x"], _values(t["y"]), strict=True)}
+    assert drawn == expected
+
+
+def _falls_from_csv() -> dict[str, float]:
+    """NRS change per site (after - before) from data/, sorted ascending, ties in course order."""
+    import pandas as pd
+
+    from tests.conftest import DATA
+
+    c = pd.read_csv(DATA / "sanuki2022" / "courses.csv", dtype={"course_id": str})
+    c["change"] = c["nrs_after"] - c["nrs_before"]
+    c = c.sort_values(["patient_id", "course_no"]).sort_values("change", kind="stable")
+    # 1.1 (-9) first; 1.2, 10.1, 11.1 (-8); 4.1 (-5); ... 6.1 (-2, 5 -> 3) last.
+    assert list(c["course_id"])[:4] == ["1.1", "1.2", "10.1", "11.1"]
+    return dict(zip(c["course_id"], c["change"].astype(float), strict=True))
 
 
 def test_pain_definition_selector_changes_figures(app):
@@ -148,7 +165,7 @@ def test_literature_page_and_form(app):
     assert not at.exception
     at.run()
     assert any("Example 2023 (added)" in str(c) for c in _charts(at))
-    assert len(_charts(at)) >= n_before
+    assert len(_charts(at)) == n_before  # the series joins the figures; no figure comes or goes
 
 
 def _save(at):

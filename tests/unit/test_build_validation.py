@@ -154,6 +154,11 @@ def test_csv_saved_with_a_byte_order_mark_is_read(data_copy, tmp_path):
     path = data_copy / "sanuki2022" / "patients.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as a spreadsheet saves UTF-8 CSV
     build_db(data_copy, tmp_path / "bom.duckdb")
+    con = duckdb.connect(str(tmp_path / "bom.duckdb"), read_only=True)
+    # the first header name (after the mark) is recognised and every row is stored
+    ids = [r[0] for r in con.execute("SELECT patient_id FROM patients").fetchall()]
+    con.close()
+    assert sorted(ids, key=int) == [str(i) for i in range(1, 12)]
 
 
 def test_build_if_stale(data_copy, tmp_path, capsys):

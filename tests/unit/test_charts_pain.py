@@ -1,7 +1,7 @@
 """Tests for plexrt.charts.pain (figures of the Pain response page).
 
 Expected values are worked out by hand from Table 1 of Sanuki 2022 (Cureus 14(1): e20939,
-/work/shared/reference/sanuki2022-cureus.md), with the arithmetic in the comments. The figures are
+tests/fixtures/sanuki2022-cureus.md), with the arithmetic in the comments. The figures are
 checked on ``fig.data`` / ``fig.layout``; plotly may store arrays as numpy arrays, so numeric
 arrays are compared through ``np.asarray(..., dtype=float)``.
 """

@@ -199,6 +199,7 @@ def test_km_band_is_the_greenwood_log_log_interval(toy):
 
 
 def test_km_band_optional(toy):
+    assert len(_traces(cs.km_figure([("Toy", toy)], footnote=FOOT), "km_band")) == 1  # default
     fig = cs.km_figure([("Toy", toy)], band=False, footnote=FOOT)
     assert _traces(fig, "km_band") == []
 

@@ -7,7 +7,7 @@ Independent references:
   ``logrank_test`` / ``multivariate_logrank_test`` on the same data.
 - Ensemble band: Kaplan-Meier of each draw by hand, pointwise quantiles by ``numpy.quantile``.
 - Bundled store: the published aggregates of Sanuki et al., Cureus 2022;14(1):e20939
-  (/work/shared/reference/sanuki2022-cureus.md): 8 deaths; mean time from RT completion to death
+  (tests/fixtures/sanuki2022-cureus.md): 8 deaths; mean time from RT completion to death
   125 days (31-260); mean follow-up 215 days (31-675); 9 patients assessable for duration of
   relief, 2 relapses (rectal = patient 8, urachal = patient 4), the other 7 a mean of 205 days
   (70-481); Table 1 for involved muscle, intent and primary cancer.
@@ -632,12 +632,13 @@ def test_series_medians_hand_made_frame():
     # Relief: 20: 4/5; 40 censored; 60: n=3 -> 0.8 * 2/3 = 0.533; 80: n=2 -> 0.267 -> 80 days.
     assert m.values["median_relief_months"] == pytest.approx(80 / DAYS_PER_MONTH)
     assert set(m.cis) == set(m.values)
-    km = kaplan_meier([20, 40, 60, 80, 100], [1, 0, 1, 1, 0])
-    lo, hi = km.median_ci
-    assert m.cis["median_relief_months"] == (
-        pytest.approx(lo / DAYS_PER_MONTH) if lo is not None else None,
-        pytest.approx(hi / DAYS_PER_MONTH) if hi is not None else None,
-    )
+    # Relief median CI, log-log limits by hand (Greenwood sum d / (n (n - d)), z = 1.96):
+    # t=20: S 0.8, sum 1/20; lower = 0.8 ** exp(1.96 * 0.2236 / 0.2231) = 0.8 ** 7.13 = 0.20 <= 0.5
+    #   -> the lower limit of the median is 20 days.
+    # upper = S ** exp(-1.96 * sqrt(sum) / |log S|): t=20 0.97; t=60 (S 0.533, sum 0.217) 0.86;
+    #   t=80 (S 0.267, sum 0.717) 0.2667 ** exp(-1.96 * 0.8466 / 1.3218) = 0.69 > 0.5
+    #   -> the upper limit is not reached.
+    assert m.cis["median_relief_months"] == (pytest.approx(20 / DAYS_PER_MONTH), None)
     assert m.reconstructed is False
     assert "reconstructed" not in m.note
 
@@ -745,32 +746,52 @@ def test_bundled_compare_by_muscle_matches_lifelines(bundled):
 
 
 def test_bundled_series_medians(bundled):
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import median_survival_times
+
     cohort, events, _ = bundled
     pids = cohort["patient_id"].unique()
     m = tte.series_medians(events, pids)
-    relief = tte.relief_data(events, pids)
-    km = kaplan_meier(relief["duration_days"], relief["event"])
-    expected = None if km.median is None else km.median / DAYS_PER_MONTH
-    assert m.values["median_relief_months"] == (
-        expected if expected is None else pytest.approx(expected)
-    )
-    lo, hi = km.median_ci
-    assert m.cis["median_relief_months"] == (
-        None if lo is None else pytest.approx(lo / DAYS_PER_MONTH),
-        None if hi is None else pytest.approx(hi / DAYS_PER_MONTH),
-    )
-    # Survival and follow-up checked against lifelines on the same data.
-    from lifelines import KaplanMeierFitter
 
+    def lifelines_median(durations, observed):
+        """(median, lower, upper) in days from lifelines; inf (not reached) -> None."""
+        kmf = KaplanMeierFitter().fit(durations, observed)
+        ci = median_survival_times(kmf.confidence_interval_).iloc[0]
+        vals = (kmf.median_survival_time_, ci.iloc[0], ci.iloc[1])
+        return tuple(None if np.isinf(v) else float(v) for v in vals)
+
+    def months(v):
+        return None if v is None else pytest.approx(v / DAYS_PER_MONTH)
+
+    # Relief: 9 assessable patients, 2 relapses (patients 4 and 8). Kaplan-Meier by hand: each
+    # relapse multiplies S by (1 - 1/n at risk), so S never falls to 0.5 -> median not reached.
+    relief = tte.relief_data(events, pids)
+    t = relief["duration_days"].to_numpy()
+    relapses = relief.loc[relief["event"] == 1, "duration_days"].sort_values()
+    at_risk = [int((t >= r).sum()) for r in relapses]
+    s_end = float(np.prod([1 - 1 / n for n in at_risk]))
+    assert len(relief) == 9 and len(relapses) == 2
+    assert s_end > 0.5
+    assert m.values["median_relief_months"] is None
+    # The lower 95% limit (log-log) falls below 0.5 at the first relapse: the CI starts there.
+    med, lo, hi = lifelines_median(relief["duration_days"], relief["event"])
+    assert med is None and hi is None and lo == relapses.iloc[0]
+    assert m.cis["median_relief_months"] == (months(lo), None)
+
+    # Survival (deaths) and follow-up (reverse Kaplan-Meier), against lifelines on the same data.
     surv = tte.survival_data(events, pids, "completion")
-    kmf = KaplanMeierFitter().fit(surv["duration_days"], surv["event"])
-    assert m.values["median_survival_months"] == pytest.approx(
-        kmf.median_survival_time_ / DAYS_PER_MONTH
-    )
-    rev = KaplanMeierFitter().fit(surv["duration_days"], 1 - surv["event"])
-    assert m.values["median_followup_months"] == pytest.approx(
-        rev.median_survival_time_ / DAYS_PER_MONTH
-    )
+    med, lo, hi = lifelines_median(surv["duration_days"], surv["event"])
+    assert med is not None  # 8 deaths of 11: the median is reached
+    assert m.values["median_survival_months"] == months(med)
+    assert m.cis["median_survival_months"] == (months(lo), months(hi))
+    med, lo, hi = lifelines_median(surv["duration_days"], 1 - surv["event"])
+    assert med is not None
+    assert m.values["median_followup_months"] == months(med)
+    # The reverse curve falls to 0 at the longest follow-up (675 days, one patient at risk), where
+    # the log-log limits are undefined (NA, as R prints them): PlexRT reports the upper limit as
+    # not reached, while lifelines reads its limit there as 675 days.
+    assert surv["duration_days"].max() == 675 and hi == 675
+    assert m.cis["median_followup_months"] == (months(lo), None)
     assert m.reconstructed is True  # the bundled times are reconstructed (not published)
     assert tte.is_reconstructed(events) is True
 
@@ -799,10 +820,10 @@ def test_ensemble_p_spread_and_literature_reference(con):
 
     assert tte.ensemble_p_text(np.array([])) == "no reconstruction allows the test"
     p = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
-    # numpy linear quantiles: 5% -> 0.1 + 0.04*0.25... computed by numpy itself as the reference
-    lo, med, hi = np.quantile(p, [0.05, 0.5, 0.95])
+    # Linear interpolation between order statistics, position q * (n - 1) on 0..4:
+    # 5%: 0.2 -> 0.1 + 0.2 * 0.1 = 0.12; 95%: 3.8 -> 0.4 + 0.8 * 0.1 = 0.48; median 0.30.
     assert tte.ensemble_p_text(p) == (
-        f"across 5 reconstructions p ranges {lo:.2f}–{hi:.2f} (5th–95th percentile; median {med:.2f})"
+        "across 5 reconstructions p ranges 0.12–0.48 (5th–95th percentile; median 0.30)"
     )
     lit = store.literature(con)
     ref = tte.literature_reference(lit, "gerontopoulos2020", "median_relief_months", "G")

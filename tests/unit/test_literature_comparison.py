@@ -1,7 +1,7 @@
 """Tests for plexrt.clinical.literature_comparison: the PlexRT row beside published series.
 
 Independent references:
-- Sanuki et al., Cureus 2022;14(1):e20939, Table 1 (/work/shared/reference/sanuki2022-cureus.md):
+- Sanuki et al., Cureus 2022;14(1):e20939, Table 1 (tests/fixtures/sanuki2022-cureus.md):
   11 patients, 12 sites; NRS before -> after per site; doses/fractions; weeks to maximum response;
   "all patients achieved improvement ... with pain resolution (NRS 0) in nine"; "maximum effect ...
   at a mean of three weeks (1-12 weeks)".

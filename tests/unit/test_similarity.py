@@ -1,6 +1,6 @@
 """The similarity score and the most similar sites of the series (plexrt.board.similarity).
 
-Every expected value is worked by hand from Table 1 of Sanuki 2022 (shared/reference/
+Every expected value is worked by hand from Table 1 of Sanuki 2022 (tests/fixtures/
 sanuki2022-cureus.md); the EQD2 of each regimen and the table are in tests/unit/board_cases.py.
 """
 

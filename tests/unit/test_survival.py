@@ -423,6 +423,26 @@ def test_km_curve_on_grid_ensemble_matches_lifelines():
         np.testing.assert_allclose(out[i], ref, atol=1e-12)
 
 
+def test_kaplan_meier_on_twelve_subjects_matches_lifelines():
+    # The size of one PlexRT cohort. (Its speed is measured by `make bench`, not asserted here.)
+    from lifelines import KaplanMeierFitter
+
+    rng = np.random.default_rng(3)
+    t = rng.exponential(10, 12).round(1)
+    e = (rng.random(12) < 0.7).astype(int)
+    r = kaplan_meier(t, e)
+    kmf = KaplanMeierFitter().fit(t, e)
+    tab = r.table.iloc[1:].set_index("time")  # lifelines also has a time-0 row
+    assert (r.n, r.n_events) == (12, int(e.sum()))
+    np.testing.assert_allclose(
+        tab["survival"], kmf.survival_function_.loc[tab.index].iloc[:, 0], atol=1e-12
+    )
+    ci = kmf.confidence_interval_survival_function_.loc[tab.index]
+    ok = (tab["survival"] > 0) & (tab["survival"] < 1)
+    np.testing.assert_allclose(tab.loc[ok, "lower"], ci.loc[ok].iloc[:, 0], atol=1e-10)
+    np.testing.assert_allclose(tab.loc[ok, "upper"], ci.loc[ok].iloc[:, 1], atol=1e-10)
+
+
 # ------------------------------------------------------------------------------------------------
 # Log-rank by hand
 # ------------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ import pytest
 from plexrt import board
 from plexrt.board import matcher
 from plexrt.charts import board as marks
-from plexrt.charts import pain as pain_charts
 from plexrt.charts import style
-from plexrt.clinical import outcomes
+from plexrt.charts.dose import dose_response_figure
+from plexrt.charts.waterfall import waterfall_figure
+from plexrt.clinical import outcomes, pain_views
 from plexrt.clinical.response import Definition
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
@@ -73,11 +74,12 @@ def test_empty_cohort_has_no_slides(con, inp):
 
 
 def test_case_marks(inp):
-    fig = pain_charts.waterfall_figure(inp.sites, Definition("paper"), footnote="x")
+    paper = Definition("paper")
+    fig = waterfall_figure(pain_views.waterfall_data(inp.sites, paper), paper, footnote="x")
     n = len(fig.data)
     marks.highlight_sites(fig, ["10.1", "1.1"], "most similar")
     assert len(fig.data) == n + 1 and list(fig.data[-1].x) == ["10.1", "1.1"]
-    fig = pain_charts.dose_response_figure(inp.sites, 10.0, footnote="x")
+    fig = dose_response_figure(pain_views.dose_response(inp.sites, 10.0), footnote="x")
     marks.mark_eqd2(fig, 42.25, "this patient")
     assert any(sh.x0 == 42.25 and sh.x1 == 42.25 for sh in fig.layout.shapes)
 

@@ -8,12 +8,18 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from plexrt.charts import literature as lit_charts
-from plexrt.charts import pain as pain_charts
-from plexrt.charts import survival as surv_charts
+from plexrt.charts.cif import cif_figure
+from plexrt.charts.dose import dose_response_figure
+from plexrt.charts.forest import forest_figure
+from plexrt.charts.km import km_figure
+from plexrt.charts.paired import paired_figure
+from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.tables import cohort_table
-from plexrt.clinical import comparison, outcomes
+from plexrt.charts.time_to_max import time_to_max_figure
+from plexrt.charts.waterfall import waterfall_figure
+from plexrt.clinical import comparison, outcomes, pain_views
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical.forest import forest_data
 from plexrt.clinical.response import Definition
 from plexrt.stats import survival
 
@@ -72,13 +78,13 @@ def slides(inp: BoardInput, present: bool = True, unit: str = "months") -> list[
     d = inp.definition
     out = [
         Slide("waterfall", "Change in pain score per site",
-              pain_charts.waterfall_figure(inp.sites, d, footnote=f"{line}<br>{d.label}", present=present)),
+              waterfall_figure(pain_views.waterfall_data(inp.sites, d), d, footnote=f"{line}<br>{d.label}", present=present)),
         Slide("paired", "Pain score before RT and at completion",
-              pain_charts.paired_figure(inp.sites, footnote=line, present=present)),
+              paired_figure(pain_views.paired_data(inp.sites), footnote=line, present=present)),
         Slide("time_to_max", "Weeks from RT start to maximum response",
-              pain_charts.time_to_max_figure(inp.sites, footnote=line, present=present)),
+              time_to_max_figure(pain_views.time_to_max(inp.sites), footnote=line, present=present)),
         Slide("dose", "Dose (EQD2, α/β 10 Gy) and change in pain",
-              pain_charts.dose_response_figure(inp.sites, 10.0, footnote=line, present=present)),
+              dose_response_figure(pain_views.dose_response(inp.sites, 10.0), footnote=line, present=present)),
     ]  # fmt: skip
     pids = inp.patient_ids
     rec = inp.reconstructed
@@ -89,7 +95,7 @@ def slides(inp: BoardInput, present: bool = True, unit: str = "months") -> list[
                 continue
             curves = tte.curves(data, None)
             zero = "maximum response" if endpoint == "relief" else "RT completion"
-            fig = surv_charts.km_figure(
+            fig = km_figure(
                 curves, unit=unit, reconstructed=rec, present=present,
                 title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
                 x_title=f"{unit.capitalize()} from {zero}",
@@ -101,7 +107,7 @@ def slides(inp: BoardInput, present: bool = True, unit: str = "months") -> list[
         if len(rd):
             cif = survival.cumulative_incidence(rd["duration_days"], rd["code"], 1)
             omk = survival.one_minus_km(rd["duration_days"], rd["code"], 1)
-            fig = surv_charts.cif_figure(
+            fig = cif_figure(
                 cif, omk, unit=unit, reconstructed=rec, present=present,
                 event_name="relapse of pain", competing_name="death before relapse",
                 title="Pain relapse with death as a competing event",
@@ -109,7 +115,7 @@ def slides(inp: BoardInput, present: bool = True, unit: str = "months") -> list[
                 footnote=f"{line} · n = {len(rd)} assessable patients<br>{cif.method_note}",
             )  # fmt: skip
             out.append(Slide("cif", "Pain relapse (competing risks)", fig, rec))
-        fig = surv_charts.swimmer_figure(
+        fig = swimmer_figure(
             tte.swimmer_patients(inp.events, pids), tte.swimmer_sites(inp.course_events, pids),
             unit=unit, reconstructed=rec, present=present, title="Each patient from the start of RT",
             footnote=f"{line}<br>Hollow markers and dotted lanes: reconstructed times.",
@@ -134,7 +140,7 @@ def _records(inp: BoardInput):
 
 def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
     records, labels, _ = _records(inp)
-    data = lit_charts.forest_data(comparison.forest_rows(records, labels, "responders"))
+    data = forest_data(comparison.forest_rows(records, labels, "responders"))
     if data.empty:
         return None
     pooled = comparison.pool(data)
@@ -144,7 +150,7 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
         if pooled
         else "No published series to pool."
     )
-    return lit_charts.forest_figure(
+    return forest_figure(
         data, pooled, title="Pain response across series", present=present,
         footnote=f"Cohort: {cohort_text(inp)}<br>Exact 95% CI per series. {note}",
     )  # fmt: skip

@@ -34,6 +34,13 @@ def font_sizes(present: bool = False) -> dict[str, int]:
     )
 
 
+def rgba(hex_colour: str, alpha: float) -> str:
+    """A palette colour made translucent: '#6B6B6B', 0.25 -> 'rgba(107,107,107,0.25)'."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def colour_map(values) -> dict:
     """Stable colour per category in order of first appearance."""
     out: dict = {}

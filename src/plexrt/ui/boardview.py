@@ -8,9 +8,11 @@ import streamlit as st
 from plexrt import board
 from plexrt.board import matcher
 from plexrt.charts import board as marks
-from plexrt.charts import pain as pain_charts
+from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.tables import benchmark_table, similar_table
+from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import pain_views
 from plexrt.data.userstore import UserDataBusy
 from plexrt.export import rendering as exports
 from plexrt.export.tabular import safe_csv
@@ -113,14 +115,16 @@ def case_results(case: matcher.Case, df: pd.DataFrame, inp: board.BoardInput) ->
     line = f"Cohort: {board.cohort_text(inp)}"
     a, b = st.columns(2)
     with a:
-        fig = pain_charts.waterfall_figure(
-            df, inp.definition, footnote=f"{line}<br>▼ = most similar sites"
+        fig = waterfall_figure(
+            pain_views.waterfall_data(df, inp.definition),
+            inp.definition,
+            footnote=f"{line}<br>▼ = most similar sites",
         )
         marks.highlight_sites(fig, top["course_id"], "most similar to this patient")
         widgets.chart(fig, "case_chart_waterfall")
     with b:
-        fig = pain_charts.dose_response_figure(
-            df, 10.0, footnote=f"{line}<br>Dashed: planned regimen"
+        fig = dose_response_figure(
+            pain_views.dose_response(df, 10.0), footnote=f"{line}<br>Dashed: planned regimen"
         )
         marks.mark_eqd2(fig, pos["eqd2_10_gy"], f"this patient: {case.regimen}")
         widgets.chart(fig, "case_chart_dose")

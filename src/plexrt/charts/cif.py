@@ -64,6 +64,48 @@ def _one_minus_km_trace(
     )
 
 
+def _cif_trace(
+    tab: pd.DataFrame, t_u: Any, unit: str, width: float, event_name: str, competing_name: str
+) -> go.Scatter:
+    cx, cy = thin_steps(t_u, tab["cif"].to_numpy(dtype=float))
+    return go.Scatter(
+        x=cx,
+        y=cy,
+        mode="lines",
+        line_shape="hv",
+        line={"color": style.OKABE_ITO[0], "width": width},
+        name=(
+            f"Cumulative incidence of {event_name} (Aalen–Johansen, {competing_name} as "
+            "competing risk)"
+        ),
+        legendgroup="cif",
+        hovertemplate=f"CIF %{{x:.1f}} {unit_abbrev(unit)}: %{{y:.2f}}<extra></extra>",
+        meta={"role": "cif"},
+    )
+
+
+def _style_axes(fig: go.Figure, ticks: list, unit: str, x_title: str | None) -> None:
+    axis_max = ticks[-1]
+    fig.update_xaxes(
+        range=[-0.02 * axis_max, axis_max * 1.03],
+        tickvals=ticks,
+        title_text=x_title or time_axis_title(unit),
+    )
+    fig.update_yaxes(
+        range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1.0], title_text="Cumulative incidence"
+    )
+    # Incidence curves rise to the right, so the top left of the plot is usually free.
+    fig.update_layout(
+        legend={
+            "x": 0.01,
+            "y": 0.99,
+            "xanchor": "left",
+            "yanchor": "top",
+            "bgcolor": style.backdrop(0.8),
+        }
+    )
+
+
 def cif_figure(
     cif_result: CIFResult,
     one_minus_km_table: pd.DataFrame | None = None,
@@ -94,36 +136,16 @@ def cif_figure(
     present = check_flag(present, "present")
     reconstructed = check_flag(reconstructed, "reconstructed")
 
-    colour = style.OKABE_ITO[0]
     tab = cif_result.table
     t_u = to_unit(tab["time"].to_numpy(dtype=float), unit)
-    ticks = _ticks(cif_result, one_minus_km_table, unit)
-    axis_max = ticks[-1]
-
     fig = go.Figure()
     if band:
         level = f"{100 * (1 - cif_result.alpha):g}% CI"
-        ci = band_trace(t_u, tab, colour, "cif", level, {"role": "cif_band"})
+        ci = band_trace(t_u, tab, style.OKABE_ITO[0], "cif", level, {"role": "cif_band"})
         if ci is not None:
             fig.add_trace(ci)
     width = 3.5 if present else 2.2
-    cx, cy = thin_steps(t_u, tab["cif"].to_numpy(dtype=float))
-    fig.add_trace(
-        go.Scatter(
-            x=cx,
-            y=cy,
-            mode="lines",
-            line_shape="hv",
-            line={"color": colour, "width": width},
-            name=(
-                f"Cumulative incidence of {event_name} (Aalen–Johansen, {competing_name} as "
-                "competing risk)"
-            ),
-            legendgroup="cif",
-            hovertemplate=f"CIF %{{x:.1f}} {unit_abbrev(unit)}: %{{y:.2f}}<extra></extra>",
-            meta={"role": "cif"},
-        )
-    )
+    fig.add_trace(_cif_trace(tab, t_u, unit, width, event_name, competing_name))
     if one_minus_km_table is not None:
         fig.add_trace(
             _one_minus_km_trace(one_minus_km_table, unit, width, event_name, competing_name)
@@ -136,22 +158,5 @@ def cif_figure(
         height=height if height is not None else (620 if present else 460),
         reconstructed=reconstructed,
     )
-    fig.update_xaxes(
-        range=[-0.02 * axis_max, axis_max * 1.03],
-        tickvals=ticks,
-        title_text=x_title or time_axis_title(unit),
-    )
-    fig.update_yaxes(
-        range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1.0], title_text="Cumulative incidence"
-    )
-    # Incidence curves rise to the right, so the top left of the plot is usually free.
-    fig.update_layout(
-        legend={
-            "x": 0.01,
-            "y": 0.99,
-            "xanchor": "left",
-            "yanchor": "top",
-            "bgcolor": "rgba(255,255,255,0.8)",
-        }
-    )
+    _style_axes(fig, _ticks(cif_result, one_minus_km_table, unit), unit, x_title)
     return fig

@@ -264,7 +264,7 @@ def _add_reconstructed_note(fig: go.Figure, fs: dict) -> int:
         text=f"<b>{RECONSTRUCTED_NOTE}</b>",
         showarrow=False,
         font={"size": fs["footnote"] + 1, "color": PLEXRT_COLOUR},
-        bgcolor="rgba(255,255,255,0.85)",
+        bgcolor=style.backdrop(0.85),
         name="reconstructed_note",
     )
     return fs["footnote"] + 14

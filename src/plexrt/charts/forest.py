@@ -86,7 +86,7 @@ def _add_squares(fig: go.Figure, data: pd.DataFrame, plexrt: list[bool], present
                 "symbol": "square",
                 "size": [_square_size(int(data["total"].iloc[i]), present) for i in idx],
                 "color": colour,
-                "line": {"color": "white", "width": 1},
+                "line": {"color": style.WHITE, "width": 1},
             },
             name=name,
             meta={"role": "plexrt" if is_p else "series"},
@@ -118,7 +118,7 @@ def _column_text(
 
 def _add_row_texts(fig: go.Figure, data: pd.DataFrame, plexrt: list[bool], fs: dict) -> None:
     for i, text in enumerate(data["display"]):
-        colour = PLEXRT_COLOUR if plexrt[i] else "#1A1A1A"
+        colour = PLEXRT_COLOUR if plexrt[i] else style.TEXT_COLOUR
         _column_text(fig, i, esc(text), colour, "row_text", fs)
     fig.add_annotation(
         x=1,
@@ -232,7 +232,7 @@ def _add_pooled(
     text = f"{pct_text(pooled.estimate)}% ({pct_text(pooled.low)}–{pct_text(pooled.high)}%)"
     _column_text(fig, y_d, text, POOLED_COLOUR, "pooled_text", fs, bold=True)
     y_text = y_d + _DIAMOND_HALF_HEIGHT + 0.55
-    _pooled_note(fig, y_text, _summary_line(pooled), "#1A1A1A", "pooled_summary", fs)
+    _pooled_note(fig, y_text, _summary_line(pooled), style.TEXT_COLOUR, "pooled_summary", fs)
     if not pooled.warning:
         return y_text + 0.4
     y_warn = y_text + 0.65

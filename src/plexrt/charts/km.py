@@ -245,7 +245,7 @@ def _add_reference_lines(
             xshift=-4 if right else 4,
             showarrow=False,
             font={"size": fs["footnote"] + 1, "color": style.GREY},
-            bgcolor="rgba(255,255,255,0.8)",
+            bgcolor=style.backdrop(0.8),
             name=f"reference: {label}",
         )
 
@@ -271,7 +271,7 @@ def _style_axes(fig: go.Figure, axis: _Axis, x_title: str | None, y_title: str) 
             "y": legend_y,
             "xanchor": "right",
             "yanchor": "top",
-            "bgcolor": "rgba(255,255,255,0.85)",
+            "bgcolor": style.backdrop(0.85),
         }
     )
 
@@ -357,9 +357,8 @@ def km_figure(
     colours = [style.OKABE_ITO[i] for i in range(len(items))]
     axis = _axis(items, env, refs, unit)
     if height is None:
-        height = (720 if present else 600) + (
-            (len(items) * (34 if present else 24)) if show_risk_table else 0
-        )
+        table_px = len(items) * (34 if present else 24) if show_risk_table else 0
+        height = (720 if present else 600) + table_px
     fig = _canvas(len(items), show_risk_table, height, title, footnote, fs)
     if env is not None:  # first, so that it sits behind the curves
         _add_envelope(fig, env, unit, envelope_name(envelope, envelope_label))

@@ -156,6 +156,6 @@ def note(fig: go.Figure, text: str, row_px: float, font_px: int, name: str) -> N
         yshift=row_px,
         showarrow=False,
         align="left",
-        font={"size": font_px, "color": "#1A1A1A"},
+        font={"size": font_px, "color": style.TEXT_COLOUR},
         name=name,
     )

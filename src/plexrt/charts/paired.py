@@ -53,8 +53,8 @@ def _add_medians(fig: go.Figure, medians: tuple[float, float], present: bool) ->
         y=list(medians),
         mode="lines+markers",
         name="Median",
-        line={"color": "#000000", "width": 7 if present else 5},
-        marker={"size": 20 if present else 15, "color": "#000000", "symbol": "diamond"},
+        line={"color": style.BLACK, "width": 7 if present else 5},
+        marker={"size": 20 if present else 15, "color": style.BLACK, "symbol": "diamond"},
         hovertemplate="Median NRS %{y}<extra></extra>",
     )
     for xpos, anchor, value in ((-0.26, "right", medians[0]), (1.26, "left", medians[1])):
@@ -64,7 +64,7 @@ def _add_medians(fig: go.Figure, medians: tuple[float, float], present: bool) ->
             y=value,
             xanchor=anchor,
             showarrow=False,
-            font={"size": fs["base"], "color": "#000000"},
+            font={"size": fs["base"], "color": style.BLACK},
             name="median label",
         )
 

@@ -193,10 +193,8 @@ def _segments(
     fig.add_scatter(x=xs, y=ys, mode="lines", line=line, name=name, hoverinfo="skip", meta=meta)
 
 
-def _add_lanes(
-    fig: go.Figure, p: _Patients, courses: list[_Course], unit: str, present: bool
-) -> None:
-    """Follow-up lanes (thin grey), then RT courses (thick blue); dotted where reconstructed."""
+def _add_lanes(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
+    """Follow-up lanes (thin grey) from 0 to death / last contact; dotted where reconstructed."""
     for recon in (False, True):
         sel = [i for i in range(p.n) if p.flags["last_day"][i] == recon]
         if sel:
@@ -206,6 +204,10 @@ def _add_lanes(
             line["dash"] = "dot" if recon else "solid"
             ends = [p.last[i] for i in sel]
             _segments(fig, lanes, [0.0] * len(sel), ends, unit, name, "lane", recon, line)
+
+
+def _add_courses(fig: go.Figure, courses: list[_Course], unit: str, present: bool) -> None:
+    """RT courses as thick bars on the lanes; dotted where the dates are reconstructed."""
     for recon in (False, True):
         sel = [c for c in courses if c.reconstructed == recon]
         if sel:
@@ -229,7 +231,7 @@ class _Marker:
 _MARKERS = (
     _Marker("max_response", "Maximum response", "star", style.OKABE_ITO[2], "maximum response"),
     _Marker("relapse", "Relapse", "square", style.OKABE_ITO[5], "relapse"),
-    _Marker("death", "Death", "x", "#000000", "death"),
+    _Marker("death", "Death", "x", style.BLACK, "death"),
     _Marker(
         "alive", "Alive at last contact", "triangle-right", style.GREY, "alive at last contact"
     ),
@@ -345,7 +347,8 @@ def swimmer_figure(
     courses = _read_sites(sites, p)
 
     fig = go.Figure()
-    _add_lanes(fig, p, courses, unit, present)
+    _add_lanes(fig, p, unit, present)
+    _add_courses(fig, courses, unit, present)
     _add_markers(fig, p, unit, present)
     note = _undrawn_note(p)
     if note:

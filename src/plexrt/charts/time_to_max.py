@@ -51,7 +51,7 @@ def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, p
             y=[r.median, r.median],
             mode="lines",
             name=f"{r.label} median",
-            line={"color": "#000000", "width": 6 if present else 4},
+            line={"color": style.BLACK, "width": 6 if present else 4},
             hovertext=[text, text],
             hovertemplate="%{hovertext}<extra></extra>",
         )
@@ -76,7 +76,7 @@ def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, p
             marker={
                 "symbol": "diamond-open",
                 "size": 22 if present else 17,
-                "color": "#000000",
+                "color": style.BLACK,
                 "line": {"width": 3},
             },
             hovertext=[text],

@@ -188,6 +188,19 @@ def _top(fig: go.Figure, notes: list[str], legend_title: str, fs: dict) -> None:
     )
 
 
+def _add_bars(fig: go.Figure, groups: list[tuple[str, str, pd.DataFrame]]) -> None:
+    """One bar trace (legend entry) per colour group."""
+    for name, colour, rows in groups:
+        fig.add_bar(
+            x=list(rows["label"]),
+            y=rows["value"].to_numpy(dtype=float),
+            name=name,
+            marker={"color": colour, "line": {"color": style.WHITE, "width": 0.5}},
+            hovertext=[_hover(r) for r in rows.itertuples()],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+
+
 def _check_data(data: Any, definition: Any, colour_by: Any) -> pd.DataFrame:
     if colour_by not in COLOUR_BY:
         raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}, got {colour_by!r}")
@@ -225,15 +238,7 @@ def waterfall_figure(
     fs = style.font_sizes(present)
     fig = go.Figure()
     groups = _colour_groups(shown, colour_by, definition)
-    for name, colour, rows in groups:
-        fig.add_bar(
-            x=list(rows["label"]),
-            y=rows["value"].to_numpy(dtype=float),
-            name=name,
-            marker={"color": colour, "line": {"color": "#FFFFFF", "width": 0.5}},
-            hovertext=[_hover(r) for r in rows.itertuples()],
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
+    _add_bars(fig, groups)
     y_title, y_range, method = _reference(fig, definition, percent, shown["value"], fs)
     fig.update_layout(
         barmode="relative",

@@ -98,3 +98,92 @@ def test_dose_response_rejects_bad_alpha_beta(df):
     for bad in (0, -3, True, "10", float("nan")):
         with pytest.raises(ValueError, match="alpha_beta"):
             pain_views.dose_response_data(df, bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the figures used to compute themselves (now computed here and handed to them)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_paired_data_medians_in_course_order(df):
+    data = pain_views.paired_data(df.iloc[::-1])
+    # Natural course order whatever the row order: 1.1, 1.2, 2.1, ..., 10.1, 11.1.
+    assert list(data["course_id"])[:3] == ["1.1", "1.2", "2.1"]
+    assert list(data["course_id"])[-2:] == ["10.1", "11.1"]
+    # Before: sorted 3,3,4,4,4,4,5,8,8,8,8,9 -> (4 + 5) / 2 = 4.5. After: nine 0s, 1, 3, 3 -> 0.
+    assert data.attrs["medians"] == (4.5, 0.0)
+    assert data.attrs["not_assessable"] == []
+    assert pain_views.paired_data(df.iloc[0:0]).attrs["medians"] is None
+
+
+def test_time_to_max_sites_and_view(df):
+    d = df.copy()
+    d["weeks_to_max_response"] = d["weeks_to_max_response"].astype("float64")
+    d.loc[d["course_id"] == "6.1", "weeks_to_max_response"] = np.nan
+    sites = pain_views.time_to_max_sites(d, "involved_muscle")
+    # 6.1 (piriformis) has no known value: 11 sites left, 8 psoas + 3 piriformis.
+    assert len(sites) == 11 and "6.1" not in set(sites["course_id"])
+    assert sites["group"].value_counts().to_dict() == {"psoas": 8, "piriformis": 3}
+    # Piriformis in course order: 2.1 (1 week), 8.1 (2), 11.1 (1).
+    pir = sites[sites["group"] == "piriformis"]
+    assert list(pir["course_id"]) == ["2.1", "8.1", "11.1"]
+    assert list(pir["weeks_to_max_response"]) == [1.0, 2.0, 1.0]
+    view = pain_views.time_to_max(d, "involved_muscle")
+    assert view.group_by == "involved_muscle"
+    assert list(view.summary["label"]) == ["Psoas", "Piriformis"]
+    assert view.summary.set_index("group").loc["piriformis", "mean"] == pytest.approx(4 / 3)
+
+
+def test_dose_response_data_eqd2_from_the_dose_module(df):
+    data = pain_views.dose_response_data(df, 3.0)
+    assert data.attrs["alpha_beta"] == 3.0
+    eqd2 = dict(zip(data["course_id"], data["eqd2"], strict=True))
+    # 39 Gy/13 at a/b 3: d = 3, 39 * (3 + 3) / (2 + 3) = 46.8; 21 Gy/7 (site 5.1): 21 * 6/5 = 25.2;
+    # 59.4 Gy/33 (sites 3.1, 6.1): d = 1.8, 59.4 * 4.8 / 5 = 57.024.
+    assert eqd2["1.1"] == pytest.approx(46.8)
+    assert eqd2["5.1"] == pytest.approx(25.2)
+    assert eqd2["3.1"] == pytest.approx(57.024)
+    row = data[data["course_id"] == "4.1"].iloc[0]
+    # 4.1: 60 Gy/30, NRS 8 -> 3.
+    assert (row["regimen"], row["change"], row["nrs_before"], row["nrs_after"]) == (
+        "60 Gy/30",
+        -5.0,
+        8,
+        3,
+    )
+
+
+def test_dose_response_counts_sites_without_scores(df):
+    extra = df.copy()
+    extra["nrs_after"] = extra["nrs_after"].astype("Float64")
+    extra.loc[extra["course_id"] == "7.1", "nrs_after"] = None
+    view = pain_views.dose_response(extra, 10.0)
+    # 7.1 (30 Gy/10) has no score after RT: not plotted, still counted in its regimen.
+    assert "7.1" not in set(view.sites["course_id"]) and len(view.sites) == 11
+    counts = dict(zip(view.regimens["regimen"], view.regimens["n_sites"], strict=True))
+    assert counts["30 Gy/10"] == 3
+    assert view.alpha_beta == 10.0
+
+
+def test_category_words_and_order_come_from_the_vocabulary():
+    from plexrt.data import vocab
+
+    assert pain_views.category_label("local_control", vocab.INTENT_LABELS) == "Local control"
+    assert pain_views.category_label("gynecological") == "Gynecological"
+    assert pain_views.category_label(None) == "Not stated"
+    values = ["other", None, "urological", "gynecological", "urological", "zz"]
+    # Canonical order first, then unknown codes sorted, "not stated" last.
+    assert pain_views.category_order(values, vocab.PRIMARY_GROUPS) == [
+        "gynecological",
+        "urological",
+        "other",
+        "zz",
+        "not stated",
+    ]
+
+
+def test_regimen_text():
+    assert pain_views.regimen_text(39.0, 13) == "39 Gy/13"
+    assert pain_views.regimen_text(np.float64(59.4), np.int64(33)) == "59.4 Gy/33"
+    assert pain_views.regimen_text(None, 10) == "regimen not stated"
+    assert pain_views.regimen_text(30.0, pd.NA) == "regimen not stated"

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plexrt.charts import style
 from plexrt.charts.checks import check_footnote, check_title, require_columns
 from plexrt.charts.series_style import OTHER_COLOURS, PLEXRT_COLOUR, apply_style, esc
+from plexrt.clinical.comparison import NOT_REPORTED
 from plexrt.clinical.inputs import number, yes_no
 from plexrt.data.values import is_missing
 
@@ -220,7 +221,7 @@ def _add_row_marks(fig: go.Figure, drawn: list[_Point], lay: _Layout, fs: dict) 
                 xshift=8,
                 y=i,
                 yref="y",
-                text="not reported",
+                text=NOT_REPORTED,
                 showarrow=False,
                 font={"size": fs["tick"], "color": style.GREY},
                 name="not_reported",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from plexrt.clinical.comparison import NOT_REPORTED
 from plexrt.clinical.pain_views import regimen_text
 from plexrt.data import vocab
 from plexrt.data.values import is_missing
@@ -41,9 +42,6 @@ def cohort_table(df: pd.DataFrame, disputes: dict[str, str] | None = None) -> pd
     if disputes is not None:
         out["Disputed in the paper"] = [disputes.get(c, "") for c in df["course_id"]]
     return out
-
-
-NOT_REPORTED = "not reported"
 
 
 def _months(v) -> str:

@@ -24,6 +24,8 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     import os
 
     from plexrt import board, reconstruct
+    from plexrt.charts.slides import report_tables
+    from plexrt.charts.slides import slides as board_slides
     from plexrt.clinical import outcomes, response
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
@@ -42,7 +44,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         course_events=store.course_events(con), literature=store.literature(con),
         filter_text="all sites", definition=response.Definition("paper"), aggregate=agg,
     )  # fmt: skip
-    slides = board.slides(inp)
+    slides = board_slides(inp)
 
     def pack():
         return exports.board_pack(
@@ -51,7 +53,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         )  # fmt: skip
 
     def report():
-        sec = exports.Section("All", [(s.title, s.fig) for s in slides], board.report_tables(inp))
+        sec = exports.Section("All", [(s.title, s.fig) for s in slides], report_tables(inp))
         return exports.html_report("PlexRT", "all sites", inp.source, [sec], [])
 
     cases = [
@@ -69,7 +71,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
             "outcomes.summarise ICPRE bounds (12 sites)",
             lambda: outcomes.summarise(sites, response.Definition("icpre"), "exact", sites, agg),
         ),
-        ("board.slides (9 figures, presentation size)", lambda: board.slides(inp)),
+        ("board.slides (9 figures, presentation size)", lambda: board_slides(inp)),
         ("exports.html_report (all figures + tables)", report),
     ]
     if exports.browser_available():

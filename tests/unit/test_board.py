@@ -7,6 +7,7 @@ import pytest
 from plexrt import board
 from plexrt.board import matcher
 from plexrt.charts import board as marks
+from plexrt.charts import slides as board_slides
 from plexrt.charts import style
 from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.waterfall import waterfall_figure
@@ -32,7 +33,7 @@ def inp(con):
 
 
 def test_slides_cover_every_view_with_footnotes(inp):
-    slides = board.slides(inp)
+    slides = board_slides.slides(inp)
     keys = [s.key for s in slides]
     assert keys == ["waterfall", "paired", "time_to_max", "dose", "km_survival", "km_relief",
                     "cif", "swimmer", "forest"]  # fmt: skip
@@ -70,7 +71,7 @@ def test_empty_cohort_has_no_slides(con, inp):
     empty = store.cohort(
         con, CohortFilter(muscles=("piriformis",), sexes=("F",), intents=("palliative",))
     )
-    assert board.slides(board.BoardInput(**{**inp.__dict__, "sites": empty})) == []
+    assert board_slides.slides(board.BoardInput(**{**inp.__dict__, "sites": empty})) == []
 
 
 def test_case_marks(inp):

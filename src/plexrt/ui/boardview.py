@@ -9,6 +9,7 @@ from plexrt import board
 from plexrt.board import matcher
 from plexrt.charts import board as marks
 from plexrt.charts.dose import dose_response_figure
+from plexrt.charts.slides import report_tables
 from plexrt.charts.tables import benchmark_table, similar_table
 from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import endpoints as tte
@@ -241,7 +242,7 @@ def _report(inp: board.BoardInput, slides, today: str) -> str:
                 for k in ("waterfall", "paired", "time_to_max", "dose")
                 if k in by_key
             ],
-            board.report_tables(inp),
+            report_tables(inp),
         ),  # fmt: skip
         sec(
             "Time to event",

@@ -222,9 +222,9 @@ def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
 
 @st.cache_data(show_spinner="Drawing the board's charts…", max_entries=16)
 def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version: str = ""):
-    from plexrt import board
+    from plexrt.charts import slides
 
-    return board.slides(board_input(flt, resp_key), present=present)
+    return slides.slides(board_input(flt, resp_key), present=present)
 
 
 @st.cache_data(show_spinner="Repeating the test on 200 reconstructions…")

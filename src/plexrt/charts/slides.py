@@ -1,0 +1,170 @@
+"""The tumour board's figures, one per slide, and the tables of its HTML report.
+
+Built once from a ``plexrt.board.BoardInput``: the presentation view, the PPTX pack and the HTML
+report share them. Every figure carries the cohort and its method in its footnote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from plexrt.board import BoardInput, cohort_text, key_figures, series_records
+from plexrt.charts.cif import cif_figure
+from plexrt.charts.dose import dose_response_figure
+from plexrt.charts.forest import forest_figure
+from plexrt.charts.km import km_figure
+from plexrt.charts.paired import paired_figure
+from plexrt.charts.swimmer import swimmer_figure
+from plexrt.charts.tables import cohort_table
+from plexrt.charts.time_to_max import time_to_max_figure
+from plexrt.charts.waterfall import waterfall_figure
+from plexrt.clinical import comparison, outcomes, pain_views
+from plexrt.clinical import endpoints as tte
+from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
+from plexrt.clinical.forest import forest_data
+from plexrt.stats import survival
+
+__all__ = ["Slide", "report_tables", "slides"]
+
+
+@dataclass(frozen=True)
+class Slide:
+    key: str
+    title: str
+    fig: go.Figure
+    reconstructed: bool = False
+
+
+def _pain_slides(inp: BoardInput, line: str, present: bool) -> list[Slide]:
+    d, sites = inp.definition, inp.sites
+    waterfall = pain_views.waterfall_data(sites, d)
+    return [
+        Slide(
+            "waterfall",
+            "Change in pain score per site",
+            waterfall_figure(waterfall, d, footnote=f"{line}<br>{d.label}", present=present),
+        ),
+        Slide(
+            "paired",
+            "Pain score before RT and at completion",
+            paired_figure(pain_views.paired_data(sites), footnote=line, present=present),
+        ),
+        Slide(
+            "time_to_max",
+            "Weeks from RT start to maximum response",
+            time_to_max_figure(pain_views.time_to_max(sites), footnote=line, present=present),
+        ),
+        Slide(
+            "dose",
+            "Dose (EQD2, α/β 10 Gy) and change in pain",
+            dose_response_figure(
+                pain_views.dose_response(sites, DEFAULT_ALPHA_BETA), footnote=line, present=present
+            ),
+        ),
+    ]
+
+
+def _km_slides(inp: BoardInput, line: str, present: bool, unit: str) -> list[Slide]:
+    out = []
+    for endpoint in ("survival", "relief"):
+        data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, "completion")
+        if data.empty:
+            continue
+        curves = tte.curves(data, None)
+        zero = "maximum response" if endpoint == "relief" else "RT completion"
+        fig = km_figure(
+            curves,
+            unit=unit,
+            reconstructed=inp.reconstructed,
+            present=present,
+            title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
+            x_title=f"{unit.capitalize()} from {zero}",
+            footnote=f"{line} · n = {len(data)} patients, {int(data['event'].sum())} events<br>"
+            f"{curves[0][1].method_note}",
+        )
+        out.append(Slide(f"km_{endpoint}", tte.ENDPOINTS[endpoint], fig, inp.reconstructed))
+    return out
+
+
+def _relapse_and_swimmer_slides(
+    inp: BoardInput, line: str, present: bool, unit: str
+) -> list[Slide]:
+    out = []
+    pids, rec = inp.patient_ids, inp.reconstructed
+    rd = tte.relief_data(inp.events, pids)
+    if len(rd):
+        cif = survival.cumulative_incidence(rd["duration_days"], rd["code"], 1)
+        omk = survival.one_minus_km(rd["duration_days"], rd["code"], 1)
+        fig = cif_figure(
+            cif,
+            omk,
+            unit=unit,
+            reconstructed=rec,
+            present=present,
+            event_name="relapse of pain",
+            competing_name="death before relapse",
+            title="Pain relapse with death as a competing event",
+            x_title=f"{unit.capitalize()} from maximum response",
+            footnote=f"{line} · n = {len(rd)} assessable patients<br>{cif.method_note}",
+        )
+        out.append(Slide("cif", "Pain relapse (competing risks)", fig, rec))
+    fig = swimmer_figure(
+        tte.swimmer_patients(inp.events, pids),
+        tte.swimmer_sites(inp.course_events, pids),
+        unit=unit,
+        reconstructed=rec,
+        present=present,
+        title="Each patient from the start of RT",
+        footnote=f"{line}<br>Hollow markers and dotted lanes: reconstructed times.",
+    )
+    out.append(Slide("swimmer", "Swimmer plot", fig, rec))
+    return out
+
+
+def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
+    records, labels, _ = series_records(inp)
+    data = forest_data(comparison.forest_rows(records, labels, "responders"))
+    if data.empty:
+        return None
+    pooled = comparison.pool(data)
+    note = (
+        "Pooled: random effects (DerSimonian–Laird) on the logit scale over the published series "
+        "only; 0.5 added to 0%/100% cells. Method in full in the HTML report."
+        if pooled
+        else "No published series to pool."
+    )
+    return forest_figure(
+        data,
+        pooled,
+        title="Pain response across series",
+        present=present,
+        footnote=f"Cohort: {cohort_text(inp)}<br>Exact 95% CI per series. {note}",
+    )
+
+
+def slides(inp: BoardInput, present: bool = True, unit: str = "months") -> list[Slide]:
+    """The board's charts, one per slide, each with its cohort/method footnote."""
+    if inp.sites.empty:
+        return []
+    line = f"Cohort: {cohort_text(inp)}"
+    out = _pain_slides(inp, line, present)
+    if len(inp.events):
+        out += _km_slides(inp, line, present, unit)
+        out += _relapse_and_swimmer_slides(inp, line, present, unit)
+    forest = _forest(inp, present)
+    if forest is not None:
+        out.append(Slide("forest", "Response across published series", forest))
+    return out
+
+
+def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.DataFrame]]:
+    """The tables of the board's HTML report: sites, subgroups, key figures."""
+    sub = outcomes.subgroup_table(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
+    return [
+        ("Irradiated sites", cohort_table(inp.sites)),
+        ("Subgroups (descriptive; n too small for inference)", sub.drop(columns="fisher_p")),
+        ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
+    ]

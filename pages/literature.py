@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from plexrt.charts import literature as charts
+from plexrt.charts.durations import duration_figure
+from plexrt.charts.forest import forest_figure
 from plexrt.clinical import definitions as response
 from plexrt.clinical import literature_comparison as comparison
+from plexrt.clinical.forest import forest_data
 from plexrt.data import literature as lit
 from plexrt.data.userstore import UserDataBusy
 from plexrt.export.tabular import safe_csv
@@ -67,13 +69,13 @@ with tab_f:
         ("responders", "Pain response"),
         ("complete_responders", "Complete response"),
     ):
-        data = charts.forest_data(comparison.forest_rows(recs, labs, measure))
+        data = forest_data(comparison.forest_rows(recs, labs, measure))
         dropped = data.attrs.get("dropped", [])
         if data.empty:
             st.info(f"{title}: no series reports this figure.")
             continue
         pooled = comparison.pool(data)
-        fig = charts.forest_figure(
+        fig = forest_figure(
             data, pooled, title=f"{title} across series",
             footnote=f"{cohort_line}<br>{comparison.FOREST_NOTE}"
             + (" Pooled: random effects (DerSimonian–Laird, logit)." if pooled else ""),
@@ -91,7 +93,7 @@ with tab_d:
     if rows.empty:
         st.info("No series in the selection reports a median duration.")
     else:
-        fig = charts.duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
+        fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
         widgets.chart(fig, "durations")
     if any(v is None for v in medians.values.values()):
         st.caption(

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from plexrt.charts import pain as charts
+from plexrt.charts.dose import dose_response_figure
+from plexrt.charts.paired import paired_figure
 from plexrt.charts.tables import dispute_notes
-from plexrt.clinical import analgesics, response_summary
+from plexrt.charts.time_to_max import time_to_max_figure
+from plexrt.charts.waterfall import waterfall_figure
+from plexrt.clinical import analgesics, pain_views, response_summary
 from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITIONS, Definition
 from plexrt.stats.proportions import METHOD_LABELS
@@ -87,18 +90,19 @@ with tab_w:
         "response", container=a,
     )  # fmt: skip
     percent = b2.toggle("Percent change instead of points", key="wf_percent")
-    fig = charts.waterfall_figure(
-        df, definition, colour_by=colour_by, percent=percent,
+    fig = waterfall_figure(
+        pain_views.waterfall_data(df, definition, percent), definition, colour_by=colour_by,
         footnote=f"{cohort_line}<br>{definition.label}",
     )  # fmt: skip
     widgets.chart(fig, "waterfall")
 with tab_p:
-    widgets.chart(charts.paired_figure(df, footnote=cohort_line), "paired")
+    widgets.chart(paired_figure(pain_views.paired_data(df), footnote=cohort_line), "paired")
 with tab_t:
     group = widgets.page_choice("ttm", "Group by", GROUPINGS, "none")
     gb = None if group == "none" else group
-    widgets.chart(charts.time_to_max_figure(df, group_by=gb, footnote=cohort_line), "ttm")
-    st.dataframe(charts.time_to_max_summary(df, gb), hide_index=True)
+    ttm = pain_views.time_to_max(df, gb)
+    widgets.chart(time_to_max_figure(ttm, footnote=cohort_line), "ttm")
+    st.dataframe(ttm.summary, hide_index=True)
 with tab_d:
     ab = widgets.page_choice(
         "ab", "α/β for EQD2", {"10": "10 Gy (tumour, acute)", "3": "3 Gy (late)"}, "10"
@@ -112,13 +116,14 @@ with tab_d:
         if shown
         else ""
     )
+    dose_view = pain_views.dose_response(df, alpha_beta=float(ab))
     widgets.chart(
-        charts.dose_response_figure(
-            df, alpha_beta=float(ab), footnote=f"{cohort_line}<br>{note}" if note else cohort_line
+        dose_response_figure(
+            dose_view, footnote=f"{cohort_line}<br>{note}" if note else cohort_line
         ),
         "dose",
     )
-    st.dataframe(charts.regimen_counts(df), hide_index=True)
+    st.dataframe(dose_view.regimens, hide_index=True)
 with tab_a:
     factors = db.table("opioid_factors")
     table = widgets.page_choice(

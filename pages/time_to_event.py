@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from plexrt.charts import survival as charts
+from plexrt.charts.cif import cif_figure
+from plexrt.charts.km import km_figure
+from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoints as tte
+from plexrt.stats import timescale
 from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()
@@ -33,7 +36,7 @@ if reconstructed:
 
 c1, c2, c3, c4 = st.columns(4)
 unit = widgets.page_choice(
-    "unit", "Time unit", {u: u for u in charts.UNITS}, "months", container=c1
+    "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1
 )
 group = widgets.page_choice("by", "Group by", tte.GROUPS, "none", container=c2)
 t0 = widgets.page_choice("t0", "Survival time zero", tte.TIME_ZERO, "completion", container=c3)
@@ -41,7 +44,7 @@ with c4:
     band = st.toggle("95% CI band", value=True, key="tte_band")
     show_env = st.toggle("Reconstruction envelope (5–95%)", value=reconstructed, key="tte_env",
                          disabled=not reconstructed)  # fmt: skip
-unit_days = charts.UNITS[unit]
+unit_days = timescale.UNITS[unit]
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
 cohort_line = widgets.cohort_line(flt, len(df), len(pids))
@@ -60,7 +63,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO[t0]
     method = cs[0][1].method_note
     n, n_ev = tte.event_counts(data)
-    fig = charts.km_figure(
+    fig = km_figure(
         cs, unit=unit, band=band, envelope=env, reference_lines=refs, reconstructed=reconstructed,
         title=f"{what} (time zero: {zero})", x_title=f"{unit.capitalize()} from {zero}",
         footnote=f"{cohort_line} · n = {n} patients, {n_ev} events<br>"
@@ -125,7 +128,7 @@ with tab_c:
         st.info("No assessable patient in the current cohort.")
     else:
         cif, omk = risks
-        fig = charts.cif_figure(
+        fig = cif_figure(
             cif, omk, unit=unit, band=band, reconstructed=reconstructed,
             event_name="relapse of pain", competing_name="death before relapse",
             title="Cumulative incidence of pain relapse (death competing)",
@@ -140,7 +143,7 @@ with tab_c:
             "cumulative incidence counts death as ending that chance."
         )
 with tab_sw:
-    fig = charts.swimmer_figure(
+    fig = swimmer_figure(
         tte.swimmer_patients(events, pids), tte.swimmer_sites(db.course_events(), pids),
         unit=unit, reconstructed=reconstructed, title="Each patient from the start of RT",
         footnote=f"{cohort_line}<br>Hollow markers and dotted lanes: reconstructed times.",

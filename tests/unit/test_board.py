@@ -8,7 +8,9 @@ from plexrt.board.benchmarks import literature_benchmark
 from plexrt.board.case import make_case
 from plexrt.board.similarity import most_similar
 from plexrt.charts import board as marks
-from plexrt.charts import pain as pain_charts
+from plexrt.charts.dose import dose_response_figure
+from plexrt.charts.waterfall import waterfall_figure
+from plexrt.clinical import pain_views
 from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 
@@ -19,11 +21,12 @@ def sites(con):
 
 
 def test_case_marks(sites):
-    fig = pain_charts.waterfall_figure(sites, Definition("paper"), footnote="x")
+    paper = Definition("paper")
+    fig = waterfall_figure(pain_views.waterfall_data(sites, paper), paper, footnote="x")
     n = len(fig.data)
     marks.highlight_sites(fig, ["10.1", "1.1"], "most similar")
     assert len(fig.data) == n + 1 and list(fig.data[-1].x) == ["10.1", "1.1"]
-    fig = pain_charts.dose_response_figure(sites, 10.0, footnote="x")
+    fig = dose_response_figure(pain_views.dose_response(sites, 10.0), footnote="x")
     marks.mark_eqd2(fig, 42.25, "this patient")
     assert any(sh.x0 == 42.25 and sh.x1 == 42.25 for sh in fig.layout.shapes)
 

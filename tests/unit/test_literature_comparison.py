@@ -361,7 +361,7 @@ def test_pool_keeps_plexrt_out():
 
 
 def test_pool_pipeline_with_forest_data(cohort, literature):
-    from plexrt.charts.literature import forest_data
+    from plexrt.clinical.forest import forest_data
 
     recs, labels = _records(cohort, literature)
     data = forest_data(cmp.forest_rows(recs, labels))
@@ -443,9 +443,9 @@ def test_forest_labels_carry_their_unit_and_one_series_is_not_pooled(con, cohort
     recs[1]["series_key"] = "gerontopoulos2020"
     rows = cmp.forest_rows(recs, ["PlexRT", "Gerontopoulos 2020"])
     assert list(rows["label"]) == ["PlexRT · sites", "Gerontopoulos 2020 · patients"]
-    from plexrt.charts import literature as lit_charts
+    from plexrt.clinical.forest import forest_data
 
-    data = lit_charts.forest_data(rows)
+    data = forest_data(rows)
     assert cmp.pool(data) is None  # one published series: no diamond
 
 

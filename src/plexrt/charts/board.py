@@ -18,7 +18,7 @@ def mark_eqd2(fig: go.Figure, eqd2_gy: float, label: str, present: bool = False)
         annotation={
             "text": f"<b>{label}</b>",
             "font": {"color": CASE_COLOUR, "size": fs["base"]},
-            "bgcolor": "rgba(255,255,255,0.85)",
+            "bgcolor": style.backdrop(0.85),
         },
         annotation_position="bottom right",
         name="case",

@@ -19,6 +19,9 @@ OKABE_ITO = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+BLACK = OKABE_ITO[7]
+WHITE = "#FFFFFF"
+TEXT_COLOUR = "#1A1A1A"  # near-black body text
 GREY = "#6B6B6B"
 LIGHT_GREY = "#D9D9D9"
 RECONSTRUCTED_LABEL = "RECONSTRUCTED TIMES — not published per patient; see Data & provenance"
@@ -32,6 +35,18 @@ def font_sizes(present: bool = False) -> dict[str, int]:
         if present
         else {"base": 15, "title": 19, "tick": 14, "footnote": 12}
     )
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    """A palette colour made translucent: '#6B6B6B', 0.25 -> 'rgba(107,107,107,0.25)'."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def backdrop(alpha: float) -> str:
+    """Translucent white behind text placed over a plot (legends, labels)."""
+    return rgba(WHITE, alpha)
 
 
 def colour_map(values) -> dict:
@@ -64,7 +79,7 @@ def apply(
     bottom = (100 if present else 70) + n_foot_lines * (fs["footnote"] + 6)
     fig.update_layout(
         template="plotly_white",
-        font={"family": FONT_FAMILY, "size": fs["base"], "color": "#1A1A1A"},
+        font={"family": FONT_FAMILY, "size": fs["base"], "color": TEXT_COLOUR},
         title={"text": title, "font": {"size": fs["title"]}, "x": 0, "xanchor": "left"}
         if title
         else None,
@@ -86,35 +101,45 @@ def apply(
         linecolor=GREY,
     )
     if footnote:
-        fig.add_annotation(
-            text=footnote,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-bottom + 8,
-            xanchor="left",
-            yanchor="bottom",
-            align="left",
-            showarrow=False,
-            font={"size": fs["footnote"], "color": GREY},
-            name="footnote",
-        )
+        _add_footnote(fig, footnote, bottom, fs)
     if reconstructed:
-        fig.add_annotation(
-            text=f"<b>{RECONSTRUCTED_LABEL}</b>",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": fs["footnote"] + 1, "color": "#D55E00"},
-            bgcolor="rgba(255,255,255,0.85)",
-            name="reconstructed",
-        )
+        _add_reconstructed_label(fig, fs)
     return fig
+
+
+def _add_footnote(fig: go.Figure, footnote: str, bottom: int, fs: dict[str, int]) -> None:
+    """The cohort and method under the plot area, in the bottom margin."""
+    fig.add_annotation(
+        text=footnote,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-bottom + 8,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        showarrow=False,
+        font={"size": fs["footnote"], "color": GREY},
+        name="footnote",
+    )
+
+
+def _add_reconstructed_label(fig: go.Figure, fs: dict[str, int]) -> None:
+    """The visible warning that a figure rests on reconstructed (unpublished) times."""
+    fig.add_annotation(
+        text=f"<b>{RECONSTRUCTED_LABEL}</b>",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": fs["footnote"] + 1, "color": OKABE_ITO[5]},
+        bgcolor=backdrop(0.85),
+        name="reconstructed",
+    )
 
 
 def wrap_footnote(text: str, width: int) -> str:

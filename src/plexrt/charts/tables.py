@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from plexrt.data.vocab import INTENT_LABELS
+from plexrt.clinical.literature_comparison import NOT_REPORTED
+from plexrt.clinical.pain_views import regimen_text
+from plexrt.data import vocab
+from plexrt.data.values import is_missing
 
 _COLS = {
     "course_id": "Site",
@@ -32,20 +35,17 @@ def cohort_table(df: pd.DataFrame, disputes: dict[str, str] | None = None) -> pd
     with ``disputes`` a last column names the recorded discrepancies about each site."""
     out = df.copy()
     out["regimen"] = [
-        f"{d:g} Gy/{int(n)}" for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
+        regimen_text(d, n) for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
     ]
-    out["intent"] = out["intent"].map(lambda v: INTENT_LABELS.get(v, v))
+    out["intent"] = out["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
     out = out[list(_COLS)].rename(columns=_COLS)
     if disputes is not None:
         out["Disputed in the paper"] = [disputes.get(c, "") for c in df["course_id"]]
     return out
 
 
-NOT_REPORTED = "not reported"
-
-
 def _months(v) -> str:
-    return NOT_REPORTED if v is None or pd.isna(v) else f"{float(v):g} months"
+    return NOT_REPORTED if is_missing(v) else f"{float(v):g} months"
 
 
 def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:

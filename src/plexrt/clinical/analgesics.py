@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.clinical._inputs import require_columns
+from plexrt.clinical.inputs import require_columns
 from plexrt.data.values import is_missing
 
 DEFAULT_FACTOR_TABLE = "cdc2022"
@@ -33,14 +33,14 @@ _Factors = dict[tuple[str, str], float]
 
 def factor_tables(factors: pd.DataFrame) -> dict[str, str]:
     """{table_key: table_label} of the factor tables, in the order of the factor table."""
-    require_columns(factors, ("table_key", "table_label"), "factors")
+    require_columns(factors, "factors", ("table_key", "table_label"))
     pairs = factors[["table_key", "table_label"]].drop_duplicates("table_key")
     return dict(zip(pairs["table_key"], pairs["table_label"], strict=True))
 
 
 def _factor_map(factors: pd.DataFrame, table: str) -> _Factors:
     """{(drug, route): factor} of one table; ValueError for an unknown table."""
-    require_columns(factors, ("table_key", "drug", "route", "factor"), "factors")
+    require_columns(factors, "factors", ("table_key", "drug", "route", "factor"))
     keys = list(pd.unique(factors["table_key"]))
     if table not in keys:
         raise ValueError(f"table must be one of {', '.join(map(str, keys))}, got {table!r}")
@@ -148,7 +148,7 @@ def omed_by_course(
     absent (unknown, not 0). If ``analgesics`` has a ``timepoint`` column with more than one
     value, ``timepoint`` ("baseline" / "after") must say which to use.
     """
-    require_columns(analgesics, ("course_id", "drug", "mg_per_day", "is_opioid"), "analgesics")
+    require_columns(analgesics, "analgesics", ("course_id", "drug", "mg_per_day", "is_opioid"))
     fmap = _factor_map(factors, table)
     df = analgesics
     if timepoint is not None:

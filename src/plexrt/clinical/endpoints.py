@@ -229,7 +229,7 @@ def ensemble_envelope(
     hi: float = 0.95,
 ) -> pd.DataFrame:
     """Pointwise lo-hi band of the KM curves over an ensemble of reconstructions (events frames)."""
-    from plexrt.charts.survival import envelope_from_ensemble
+    from plexrt.stats.envelope import envelope_from_ensemble
 
     members = []
     for ev in draws:

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.clinical._inputs import check_count, require_columns
 from plexrt.clinical.definitions import RESPONDER_CATEGORIES
 from plexrt.clinical.icpre import ICPRE_CATEGORIES, bands_possible, category_from_band, check_omed
+from plexrt.clinical.inputs import check_count, require_columns
 from plexrt.clinical.pain_scores import check_nrs
 
 LABELS = ("reduced", "unchanged", "increased")
@@ -136,7 +136,7 @@ def _check_counts(n_reduced: Any, n_unchanged: Any, n_increased: Any) -> tuple[i
 
 
 def _check_sites(sites: Any, name: str) -> pd.DataFrame:
-    require_columns(sites, ("course_id", "nrs_before", "nrs_after", "omed_before"), name)
+    require_columns(sites, name, ("course_id", "nrs_before", "nrs_after", "omed_before"))
     if sites["course_id"].duplicated().any():
         dup = sites.loc[sites["course_id"].duplicated(), "course_id"].tolist()
         raise ValueError(f"{name} has duplicate course_id {dup}")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.clinical._inputs import require_columns
+from plexrt.clinical.inputs import require_columns
 from plexrt.data.values import is_missing
 
 NRS_MIN, NRS_MAX = 0, 10
@@ -82,7 +82,7 @@ def assessable(df: pd.DataFrame) -> pd.Series:
     "Treated" counts every site; "assessable" only these. Every response rate, waterfall, paired
     plot and dose view counts its sites with this rule (a boolean Series on ``df``'s index).
     """
-    require_columns(df, ("nrs_before", "nrs_after"), "df")
+    require_columns(df, "df", ("nrs_before", "nrs_after"))
     before_missing = df["nrs_before"].map(is_missing).astype(bool)
     after_missing = df["nrs_after"].map(is_missing).astype(bool)
     return (~(before_missing | after_missing)).rename("assessable")

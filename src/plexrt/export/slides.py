@@ -18,13 +18,21 @@ from plexrt.board.summary import (
     relapse_curves,
     series_records,
 )
-from plexrt.charts import literature as lit_charts
-from plexrt.charts import pain as pain_charts
-from plexrt.charts import survival as surv_charts
+from plexrt.charts.cif import cif_figure
+from plexrt.charts.dose import dose_response_figure
+from plexrt.charts.forest import forest_figure
+from plexrt.charts.km import km_figure
+from plexrt.charts.paired import paired_figure
+from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.tables import cohort_table
+from plexrt.charts.time_to_max import time_to_max_figure
+from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import literature_comparison as comparison
+from plexrt.clinical import pain_views
 from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
+from plexrt.clinical.forest import forest_data
 
 
 @dataclass(frozen=True)
@@ -57,24 +65,31 @@ def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
         Slide(
             "waterfall",
             "Change in pain score per site",
-            pain_charts.waterfall_figure(
-                inp.sites, d, footnote=f"{line}<br>{d.label}", present=present
+            waterfall_figure(
+                pain_views.waterfall_data(inp.sites, d),
+                d,
+                footnote=f"{line}<br>{d.label}",
+                present=present,
             ),
         ),
         Slide(
             "paired",
             "Pain score before RT and at completion",
-            pain_charts.paired_figure(inp.sites, footnote=line, present=present),
+            paired_figure(pain_views.paired_data(inp.sites), footnote=line, present=present),
         ),
         Slide(
             "time_to_max",
             "Weeks from RT start to maximum response",
-            pain_charts.time_to_max_figure(inp.sites, footnote=line, present=present),
+            time_to_max_figure(pain_views.time_to_max(inp.sites), footnote=line, present=present),
         ),
         Slide(
             "dose",
             "Dose (EQD2, α/β 10 Gy) and change in pain",
-            pain_charts.dose_response_figure(inp.sites, 10.0, footnote=line, present=present),
+            dose_response_figure(
+                pain_views.dose_response(inp.sites, DEFAULT_ALPHA_BETA),
+                footnote=line,
+                present=present,
+            ),
         ),
     ]
 
@@ -90,7 +105,7 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
             continue
         curves = tte.curves(data, None)
         zero = "maximum response" if endpoint == "relief" else "RT completion"
-        fig = surv_charts.km_figure(
+        fig = km_figure(
             curves,
             unit=unit,
             reconstructed=rec,
@@ -103,7 +118,7 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
         out.append(Slide(f"km_{endpoint}", tte.ENDPOINTS[endpoint], fig, rec))
     relapse = relapse_curves(inp)
     if relapse is not None:
-        fig = surv_charts.cif_figure(
+        fig = cif_figure(
             relapse.cif,
             relapse.one_minus_km,
             unit=unit,
@@ -117,7 +132,7 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
             f"{relapse.cif.method_note}",
         )
         out.append(Slide("cif", "Pain relapse (competing risks)", fig, rec))
-    fig = surv_charts.swimmer_figure(
+    fig = swimmer_figure(
         tte.swimmer_patients(inp.events, pids),
         tte.swimmer_sites(inp.course_events, pids),
         unit=unit,
@@ -133,7 +148,7 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
 def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
     series = series_records(inp)
     rows = comparison.forest_rows(series.records, series.labels, "responders")
-    data = lit_charts.forest_data(rows)
+    data = forest_data(rows)
     if data.empty:
         return None
     pooled = comparison.pool(data)
@@ -143,7 +158,7 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
         if pooled
         else "No published series to pool."
     )
-    return lit_charts.forest_figure(
+    return forest_figure(
         data,
         pooled,
         title="Pain response across series",

@@ -12,9 +12,11 @@ from plexrt.board.position import case_position
 from plexrt.board.similarity import MAX_SCORE, SCORE_NOTE, most_similar
 from plexrt.board.summary import BoardInput, cohort_text, header_line, key_figures
 from plexrt.charts import board as marks
-from plexrt.charts import pain as pain_charts
+from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.tables import benchmark_table, similar_table
+from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import pain_views
 from plexrt.data import vocab
 from plexrt.data.userstore import UserDataBusy
 from plexrt.export import images
@@ -129,14 +131,16 @@ def case_results(case: Case, df: pd.DataFrame, inp: BoardInput) -> None:
     line = f"Cohort: {cohort_text(inp)}"
     a, b = st.columns(2)
     with a:
-        fig = pain_charts.waterfall_figure(
-            df, inp.definition, footnote=f"{line}<br>▼ = most similar sites"
+        fig = waterfall_figure(
+            pain_views.waterfall_data(df, inp.definition),
+            inp.definition,
+            footnote=f"{line}<br>▼ = most similar sites",
         )
         marks.highlight_sites(fig, top["course_id"], "most similar to this patient")
         widgets.chart(fig, "case_chart_waterfall")
     with b:
-        fig = pain_charts.dose_response_figure(
-            df, 10.0, footnote=f"{line}<br>Dashed: planned regimen"
+        fig = dose_response_figure(
+            pain_views.dose_response(df, 10.0), footnote=f"{line}<br>Dashed: planned regimen"
         )
         marks.mark_eqd2(fig, pos["eqd2_10_gy"], f"this patient: {case.regimen}")
         widgets.chart(fig, "case_chart_dose")

@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-import math
-
 import duckdb
-import pandas as pd
 import streamlit as st
 
 from plexrt.data import literature as lit
 from plexrt.data.userstore import SeriesInvalid, UserDataBusy, UserStore
+from plexrt.data.values import is_missing
 
-# (column, label, kind) for the figures; each gets a matching source field.
-FIGURES = (
-    ("n_patients", "Patients (n) *", "int"),
-    ("n_sites", "Irradiated sites (n)", "int"),
-    ("responders", "Responders (n)", "int"),
-    ("complete_responders", "Complete responders (n)", "int"),
-    ("median_relief_months", "Median duration of relief (months)", "float"),
-    ("median_followup_months", "Median follow-up (months)", "float"),
-    ("median_survival_months", "Median survival (months)", "float"),
-    ("pain_scale", "Pain scale", "text"),
-    ("response_definition", "Response definition", "text"),
-    ("time_to_response", "Time to response", "text"),
-    ("schedules", "Schedules", "text"),
-)
+# The figures of a series, in the order of the literature schema (plexrt.data.literature.COLUMNS,
+# the one home of their names, kinds and labels); each gets a matching source field.
+FIGURES = tuple(c for c in lit.COLUMNS if c.is_figure)
+REQUIRED = ("citation", "n_patients")
 
 
-def _text(v) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+def _text(v: object) -> str:
+    if is_missing(v):
         return ""
     if isinstance(v, float) and v.is_integer():
         return f"{v:g}"
     return str(v)
+
+
+def _label(column: str) -> str:
+    """The column's label, starred when the form requires it."""
+    label = lit.COLUMN_LABELS[column]
+    return f"{label} *" if column in REQUIRED else label
 
 
 def _fields(prefix: str, current: dict) -> dict:
@@ -40,7 +34,7 @@ def _fields(prefix: str, current: dict) -> dict:
     rec: dict = {}
     a, b = st.columns([3, 1])
     rec["citation"] = a.text_input(
-        "Citation *", _text(current.get("citation")), key=f"{prefix}_citation"
+        _label("citation"), _text(current.get("citation")), key=f"{prefix}_citation"
     )
     rec["year"] = b.text_input("Year", _text(current.get("year")), key=f"{prefix}_year")
     a, b, c = st.columns([2, 2, 2])
@@ -48,30 +42,35 @@ def _fields(prefix: str, current: dict) -> dict:
     pops = list(lit.POPULATIONS)
     cur_pop = current.get("population")
     rec["population"] = b.selectbox(
-        "Population", pops, index=pops.index(cur_pop) if cur_pop in pops else 0,
-        format_func=lit.POPULATIONS.get, key=f"{prefix}_population",
-    )  # fmt: skip
+        "Population",
+        pops,
+        index=pops.index(cur_pop) if cur_pop in pops else 0,
+        format_func=lambda p: lit.POPULATIONS.get(p, p),
+        key=f"{prefix}_population",
+    )
     rec["design"] = c.text_input("Design", _text(current.get("design")), key=f"{prefix}_design")
     st.markdown(
         "**Figures** — give the source (table, page, paragraph) for every figure you enter."
     )
-    for col, label, _ in FIGURES:
+    for spec in FIGURES:
+        col = spec.name
         a, b = st.columns([2, 3])
-        rec[col] = a.text_input(label, _text(current.get(col)), key=f"{prefix}_{col}")
+        rec[col] = a.text_input(_label(col), _text(current.get(col)), key=f"{prefix}_{col}")
         rec[f"{col}_source"] = b.text_input(
-            f"Source of: {label.rstrip(' *')}", _text(current.get(f"{col}_source")),
+            lit.COLUMN_LABELS[f"{col}_source"],
+            _text(current.get(f"{col}_source")),
             key=f"{prefix}_{col}_source",
-        )  # fmt: skip
+        )
     rec["notes"] = st.text_area("Notes", _text(current.get("notes")), key=f"{prefix}_notes")
     return rec
 
 
 def _show_errors(messages: list[str]) -> None:
-    st.error(
-        "Not saved — please correct:\n\n" + "\n".join(f"- **{m.split(':', 1)[0]}**:{m.split(':', 1)[1]}"
-                                                      for m in messages),
-        icon=":material/error:",
-    )  # fmt: skip
+    lines = []
+    for m in messages:
+        field, _, what = m.partition(":")
+        lines.append(f"- **{field}**:{what}")
+    st.error("Not saved — please correct:\n\n" + "\n".join(lines), icon=":material/error:")
 
 
 def _plain(exc: Exception) -> str:
@@ -86,20 +85,7 @@ def series_editor(store: UserStore) -> None:
         "Series you add are stored apart from the bundled data: they survive `plexrt build-db`, "
         "restarts and upgrades. Bundled series are read-only."
     )
-    with st.form("add_series", clear_on_submit=False, border=True):
-        st.markdown("#### Add a published series")
-        rec = _fields("add", {})
-        clicked = st.form_submit_button("Save series", type="primary")
-        if clicked:
-            try:
-                key = store.add_series(rec)
-            except SeriesInvalid as exc:
-                _show_errors(exc.messages)
-            except (UserDataBusy, duckdb.Error) as exc:
-                st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
-            else:
-                st.success(f"Saved as {key}. It now appears in the table and the forest plot.")
-                st.rerun()
+    _add_form(store)
     try:
         user = store.series()
     except UserDataBusy as exc:
@@ -111,29 +97,57 @@ def series_editor(store: UserStore) -> None:
     st.markdown("#### Your series")
     st.dataframe(user[["series_key", "citation", "n_patients", "responders"]], hide_index=True)
     key = st.selectbox("Edit or delete", list(user["series_key"]), key="edit_key")
-    current = user.set_index("series_key").loc[key].to_dict()
+    _edit_form(store, key, user.set_index("series_key").loc[key].to_dict())
+
+
+def _add_form(store: UserStore) -> None:
+    with st.form("add_series", clear_on_submit=False, border=True):
+        st.markdown("#### Add a published series")
+        rec = _fields("add", {})
+        if not st.form_submit_button("Save series", type="primary"):
+            return
+        try:
+            key = store.add_series(rec)
+        except SeriesInvalid as exc:
+            _show_errors(exc.messages)
+        except (UserDataBusy, duckdb.Error) as exc:
+            st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
+        else:
+            st.success(f"Saved as {key}. It now appears in the table and the forest plot.")
+            st.rerun()
+
+
+def _edit_form(store: UserStore, key: str, current: dict) -> None:
     with st.form("edit_series", clear_on_submit=False, border=True):
         rec = _fields(f"edit_{key}", current)
         save, delete = st.columns(2)
         if save.form_submit_button("Save changes", type="primary"):
-            try:
-                store.update_series(key, rec)
-            except SeriesInvalid as exc:
-                _show_errors(exc.messages)
-            except KeyError:
-                st.error("Not saved: this series was deleted in another session. Reload the page.")
-            except (UserDataBusy, duckdb.Error) as exc:
-                st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
-            else:
-                st.success("Saved.")
-                st.rerun()
+            _save_changes(store, key, rec)
         confirm = delete.checkbox("Yes, delete this series", key=f"confirm_{key}")
         if delete.form_submit_button("Delete series"):
-            if confirm:
-                try:
-                    store.delete_series(key)
-                except KeyError:
-                    st.info("Already deleted in another session.")
-                st.rerun()
-            else:
-                st.warning("Tick 'Yes, delete this series' first.")
+            _delete(store, key, confirm)
+
+
+def _save_changes(store: UserStore, key: str, rec: dict) -> None:
+    try:
+        store.update_series(key, rec)
+    except SeriesInvalid as exc:
+        _show_errors(exc.messages)
+    except KeyError:
+        st.error("Not saved: this series was deleted in another session. Reload the page.")
+    except (UserDataBusy, duckdb.Error) as exc:
+        st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
+    else:
+        st.success("Saved.")
+        st.rerun()
+
+
+def _delete(store: UserStore, key: str, confirm: bool) -> None:
+    if not confirm:
+        st.warning("Tick 'Yes, delete this series' first.")
+        return
+    try:
+        store.delete_series(key)
+    except KeyError:
+        st.info("Already deleted in another session.")
+    st.rerun()

@@ -1,0 +1,81 @@
+"""Time axes of the time-to-event figures: the unit shown, round tick steps, times as text.
+
+All times going in are **days**; ``unit`` only changes what the axes show. Units and their
+abbreviations come from ``plexrt.stats.timescale`` (a month is 365.25 / 12 days).
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any
+
+from plexrt.stats.timescale import UNIT_ABBREV, UNITS, to_unit
+
+__all__ = ["check_unit", "fmt_time", "nice_ticks", "time_axis_title", "unit_abbrev"]
+
+# Candidate tick steps in each unit (consecutive ratios at most 2, so a step giving 5-8 ticks
+# always exists); outside these ranges a 1-2-2.5-5 series is used.
+_STEPS = {
+    "days": (1, 2, 3, 5, 7, 10, 14, 20, 25, 30, 50, 60, 100, 150, 200, 250, 300, 500, 750, 1000),
+    "weeks": (1, 2, 4, 8, 12, 16, 26, 52, 104, 156, 260),
+    "months": (0.25, 0.5, 1, 2, 3, 6, 12, 24, 36, 60, 120),
+}
+_MIN_TICKS, _MAX_TICKS = 5, 8
+
+
+def check_unit(unit: Any) -> str:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    return str(unit)
+
+
+def unit_abbrev(unit: str) -> str:
+    return UNIT_ABBREV[unit]
+
+
+def _step_candidates(unit: str) -> list[float]:
+    own = list(_STEPS[unit])
+    generic = [m * 10.0**k for k in range(-3, 7) for m in (1, 2, 2.5, 5)]
+    lo, hi = own[0], own[-1]
+    return sorted([g for g in generic if g < lo] + own + [g for g in generic if g > hi])
+
+
+def nice_ticks(max_days: Any, unit: str = "months") -> list[float]:
+    """Evenly spaced tick positions in ``unit`` from 0 to at least ``max_days``: 5-8 ticks.
+
+    The step is a "round" number for the unit (e.g. every 3 months, 4 weeks or 100 days); among
+    steps giving 5-8 ticks the one whose last tick overshoots ``max_days`` least is chosen (ties:
+    the larger step, i.e. fewer ticks).
+    """
+    unit = check_unit(unit)
+    if isinstance(max_days, bool) or not isinstance(max_days, Real) or not math.isfinite(max_days):
+        raise ValueError(f"max_days must be a finite number, got {max_days!r}")
+    if max_days <= 0:
+        raise ValueError(f"max_days must be positive, got {max_days!r}")
+    top = to_unit(float(max_days), unit)
+    best: tuple[float, float, int] | None = None
+    for step in _step_candidates(unit):
+        k = math.ceil(top / step - 1e-9)
+        if not _MIN_TICKS <= k + 1 <= _MAX_TICKS:
+            continue
+        overshoot = k * step - top
+        key = (round(overshoot, 9), -step)
+        if best is None or key < (round(best[0], 9), -best[1]):
+            best = (overshoot, step, k)
+    if best is None:  # unreachable with the candidate lists above; kept as a guard
+        raise ValueError(f"no tick step found for max_days={max_days!r} in {unit}")
+    _, step, k = best
+    return [round(i * step, 10) for i in range(k + 1)]
+
+
+def fmt_time(days: float | None, unit: str) -> str:
+    """A time in ``unit`` for a legend: whole days, or weeks / months to one decimal."""
+    if days is None or not math.isfinite(days):
+        return "not reached"
+    v = to_unit(days, unit)
+    return f"{v:.0f}" if unit == "days" else f"{v:.1f}"
+
+
+def time_axis_title(unit: str) -> str:
+    return f"Time from start of radiotherapy ({unit})"

@@ -1,0 +1,103 @@
+"""What ``km_figure`` accepts: labelled Kaplan-Meier curves, reference lines, an envelope."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from plexrt.charts import style
+from plexrt.stats.survival import KMResult
+
+__all__ = [
+    "DEFAULT_ENVELOPE_LABEL",
+    "check_curves",
+    "check_envelope",
+    "check_reference_lines",
+    "envelope_name",
+]
+
+DEFAULT_ENVELOPE_LABEL = "Reconstruction ensemble 5–95%"
+
+
+def _is_list(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
+def check_curves(curves: Any) -> list[tuple[str, KMResult]]:
+    if not _is_list(curves) or not curves:
+        raise ValueError("curves must be a non-empty list of (label, KMResult) pairs")
+    out = []
+    for item in curves:
+        if not _is_list(item) or len(item) != 2:
+            raise ValueError(f"curves must hold (label, KMResult) pairs, got {item!r}")
+        label, result = item
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"curve labels must be non-empty strings, got {label!r}")
+        if not isinstance(result, KMResult):
+            raise ValueError(f"curve {label!r}: expected a KMResult from survival.kaplan_meier()")
+        out.append((label, result))
+    labels = [lab for lab, _ in out]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"curve labels must be unique, got {labels}")
+    if len(out) > len(style.OKABE_ITO):
+        raise ValueError(
+            f"curves: at most {len(style.OKABE_ITO)} curves can be told apart, got {len(out)}"
+        )
+    return out
+
+
+def check_reference_lines(reference_lines: Any) -> list[tuple[float, str]]:
+    if reference_lines is None:
+        return []
+    if not _is_list(reference_lines):
+        raise ValueError("reference_lines must be a list of (value_days, label) pairs")
+    out = []
+    for item in reference_lines:
+        if not _is_list(item) or len(item) != 2:
+            raise ValueError(f"reference_lines must hold (value_days, label) pairs, got {item!r}")
+        value, label = item
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            raise ValueError(f"reference_lines: value_days must be a finite number, got {value!r}")
+        if value < 0:
+            raise ValueError(f"reference_lines: value_days must not be negative, got {value!r}")
+        if not isinstance(label, str) or not label.strip():
+            raise ValueError(f"reference_lines: label must be a non-empty string, got {label!r}")
+        out.append((float(value), label))
+    return out
+
+
+def check_envelope(envelope: Any) -> pd.DataFrame:
+    if not isinstance(envelope, pd.DataFrame):
+        raise ValueError("envelope must be a DataFrame with columns time_days, low, high")
+    missing = {"time_days", "low", "high"} - set(envelope.columns)
+    if missing:
+        raise ValueError(f"envelope is missing column(s) {sorted(missing)}")
+    if envelope.empty:
+        raise ValueError("envelope has no rows")
+    env = envelope.sort_values("time_days")
+    try:
+        t = env["time_days"].to_numpy(dtype=float)
+        lo = env["low"].to_numpy(dtype=float)
+        hi = env["high"].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("envelope columns time_days, low, high must be numbers") from None
+    if not (np.isfinite(t).all() and np.isfinite(lo).all() and np.isfinite(hi).all()):
+        raise ValueError("envelope contains NaN or infinite values")
+    if (lo > hi).any():
+        raise ValueError("envelope: low must not exceed high")
+    return pd.DataFrame({"time_days": t, "low": lo, "high": hi})
+
+
+def envelope_name(envelope: pd.DataFrame, label: str | None) -> str:
+    """The legend entry of the envelope: its quantiles when known (attrs lo, hi)."""
+    if label is not None:
+        return label
+    attrs = getattr(envelope, "attrs", {})
+    if "lo" in attrs and "hi" in attrs:
+        return f"Reconstruction ensemble {100 * attrs['lo']:g}–{100 * attrs['hi']:g}%"
+    return DEFAULT_ENVELOPE_LABEL

@@ -1,0 +1,370 @@
+"""Swimmer plot: one lane per patient from the first RT start to death or last contact.
+
+Times going in are **days** from the first RT start; ``unit`` only changes the x axis. Traces carry
+``meta = {"role": ..., "reconstructed": bool}`` with roles ``lane``, ``rt``, ``max_response``,
+``relapse``, ``death``, ``alive``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from plexrt.charts import style
+from plexrt.charts.axes import check_unit, nice_ticks, unit_abbrev
+from plexrt.charts.checks import check_flag, check_footnote
+from plexrt.clinical.inputs import yes_no
+from plexrt.stats.timescale import to_unit
+
+__all__ = ["swimmer_figure"]
+
+_PATIENT_REQUIRED = ("patient_id", "last_day", "death")
+_SITE_REQUIRED = ("patient_id", "course_id", "rt_start_day", "rt_end_day")
+_FLAGGED_FIELDS = ("last_day", "max_response_day", "relapse_day")
+
+
+@dataclass(frozen=True)
+class _Patients:
+    """The patients' columns as arrays, one entry per lane (in the order given)."""
+
+    lane: list[str]
+    last: np.ndarray
+    death: np.ndarray
+    resp: np.ndarray
+    relapse: np.ndarray
+    rel_day: np.ndarray
+    flags: dict[str, np.ndarray]  # field -> reconstructed per patient
+
+    @property
+    def n(self) -> int:
+        return len(self.lane)
+
+
+@dataclass(frozen=True)
+class _Course:
+    lane: str
+    start: float
+    end: float
+    reconstructed: bool
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading the input frames
+# ----------------------------------------------------------------------------------------------
+
+
+def _bool_column(df: pd.DataFrame, col: str, frame: str) -> np.ndarray:
+    if df[col].isna().any():
+        raise ValueError(f"{frame}.{col} has missing values; it must be True or False per row")
+    return np.asarray([yes_no(v, f"{frame}.{col}") for v in df[col].tolist()], dtype=bool)
+
+
+def _optional_bool(df: pd.DataFrame, col: str, frame: str) -> np.ndarray:
+    return _bool_column(df, col, frame) if col in df.columns else np.zeros(len(df), dtype=bool)
+
+
+def _float_column(df: pd.DataFrame, col: str, frame: str) -> np.ndarray:
+    try:
+        return pd.to_numeric(df[col], errors="raise").to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{frame}.{col} must be numbers (days)") from None
+
+
+def _optional_days(df: pd.DataFrame, col: str) -> np.ndarray:
+    return _float_column(df, col, "patients") if col in df.columns else np.full(len(df), np.nan)
+
+
+def _field_flags(patients: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per field, whether its time is reconstructed: the field's own flag, else the row's."""
+    row = _optional_bool(patients, "reconstructed", "patients")
+    out = {}
+    for field in _FLAGGED_FIELDS:
+        col = f"{field}_reconstructed"
+        out[field] = _bool_column(patients, col, "patients") if col in patients.columns else row
+    return out
+
+
+def _lanes(patients: Any) -> tuple[pd.DataFrame, list[str]]:
+    if not isinstance(patients, pd.DataFrame) or patients.empty:
+        raise ValueError("patients must be a non-empty DataFrame")
+    missing = [c for c in _PATIENT_REQUIRED if c not in patients.columns]
+    if missing:
+        raise ValueError(f"patients is missing column(s) {missing}")
+    pts = patients.reset_index(drop=True)
+    if pts["patient_id"].isna().any():
+        raise ValueError("patients.patient_id has missing values")
+    lane = [f"Pt {pid}" for pid in pts["patient_id"]]
+    if len(set(lane)) != len(lane):
+        raise ValueError("patients.patient_id must be unique")
+    return pts, lane
+
+
+def _check_event_days(p: _Patients) -> None:
+    """Markers must fall on the lane: known days between 0 and death / last contact."""
+    for name, arr in (("max_response_day", p.resp), ("relapse_day", p.rel_day)):
+        known = np.isfinite(arr)
+        if (arr[known] < 0).any():
+            raise ValueError(f"patients.{name} must not be negative")
+        late = known & (arr > p.last)
+        if late.any():
+            bad = [p.lane[i] for i in np.flatnonzero(late)]
+            raise ValueError(f"patients.{name} is after last_day (death / last contact) for {bad}")
+    stray = np.isfinite(p.rel_day) & ~p.relapse
+    if stray.any():
+        bad = [p.lane[i] for i in np.flatnonzero(stray)]
+        raise ValueError(f"patients.relapse_day is given but relapse is False for {bad}")
+
+
+def _read_patients(patients: Any) -> _Patients:
+    pts, lane = _lanes(patients)
+    last = _float_column(pts, "last_day", "patients")
+    if not np.isfinite(last).all():
+        raise ValueError("patients.last_day must be known for every patient (no NaN)")
+    if (last < 0).any():
+        raise ValueError("patients.last_day must not be negative")
+    p = _Patients(
+        lane=lane,
+        last=last,
+        death=_bool_column(pts, "death", "patients"),
+        resp=_optional_days(pts, "max_response_day"),
+        relapse=_optional_bool(pts, "relapse", "patients"),
+        rel_day=_optional_days(pts, "relapse_day"),
+        flags=_field_flags(pts),
+    )
+    _check_event_days(p)
+    return p
+
+
+def _read_sites(sites: Any, p: _Patients) -> list[_Course]:
+    if sites is None:
+        return []
+    if not isinstance(sites, pd.DataFrame):
+        raise ValueError("sites must be a DataFrame or None")
+    missing = [c for c in _SITE_REQUIRED if c not in sites.columns]
+    if missing:
+        raise ValueError(f"sites is missing column(s) {missing}")
+    s = sites.reset_index(drop=True)
+    start = _float_column(s, "rt_start_day", "sites")
+    end = _float_column(s, "rt_end_day", "sites")
+    if not (np.isfinite(start).all() and np.isfinite(end).all()):
+        raise ValueError("sites.rt_start_day and sites.rt_end_day must be known (no NaN)")
+    if (start < 0).any() or (end < start).any():
+        raise ValueError("sites: need 0 <= rt_start_day <= rt_end_day for every course")
+    flag = _optional_bool(s, "reconstructed", "sites")
+    index = {lab: i for i, lab in enumerate(p.lane)}
+    out = []
+    for k, pid in enumerate(s["patient_id"]):
+        lab = f"Pt {pid}"
+        if lab not in index:
+            raise ValueError(f"sites.patient_id {pid!r} is not in patients")
+        if end[k] > p.last[index[lab]]:
+            raise ValueError(f"sites: RT course of {lab} ends after last_day")
+        out.append(_Course(lab, start[k], end[k], bool(flag[k])))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Drawing
+# ----------------------------------------------------------------------------------------------
+
+
+def _segments(
+    fig: go.Figure,
+    lanes: list[str],
+    x0: list,
+    x1: list,
+    unit: str,
+    name: str,
+    role: str,
+    recon: bool,
+    line: dict,
+) -> None:
+    """Horizontal segments (one per lane) in one trace, separated by gaps."""
+    xs: list = []
+    ys: list = []
+    for lane, a, b in zip(lanes, x0, x1, strict=True):
+        xs += [to_unit(a, unit), to_unit(b, unit), None]
+        ys += [lane, lane, None]
+    meta = {"role": role, "reconstructed": recon}
+    fig.add_scatter(x=xs, y=ys, mode="lines", line=line, name=name, hoverinfo="skip", meta=meta)
+
+
+def _add_lanes(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
+    """Follow-up lanes (thin grey) from 0 to death / last contact; dotted where reconstructed."""
+    for recon in (False, True):
+        sel = [i for i in range(p.n) if p.flags["last_day"][i] == recon]
+        if sel:
+            lanes = [p.lane[i] for i in sel]
+            name = "Follow-up (reconstructed)" if recon else "Follow-up"
+            line = {"color": style.GREY, "width": 2.5 if present else 1.5}
+            line["dash"] = "dot" if recon else "solid"
+            ends = [p.last[i] for i in sel]
+            _segments(fig, lanes, [0.0] * len(sel), ends, unit, name, "lane", recon, line)
+
+
+def _add_courses(fig: go.Figure, courses: list[_Course], unit: str, present: bool) -> None:
+    """RT courses as thick bars on the lanes; dotted where the dates are reconstructed."""
+    for recon in (False, True):
+        sel = [c for c in courses if c.reconstructed == recon]
+        if sel:
+            name = "RT course (reconstructed dates)" if recon else "RT course"
+            line = {"color": style.OKABE_ITO[0], "width": 14 if present else 9}
+            line["dash"] = "dot" if recon else "solid"
+            lanes = [c.lane for c in sel]
+            starts, ends = [c.start for c in sel], [c.end for c in sel]
+            _segments(fig, lanes, starts, ends, unit, name, "rt", recon, line)
+
+
+@dataclass(frozen=True)
+class _Marker:
+    role: str
+    name: str
+    symbol: str
+    colour: str
+    what: str  # in the hover: "<lane>: <what> at <time>"
+
+
+_MARKERS = (
+    _Marker("max_response", "Maximum response", "star", style.OKABE_ITO[2], "maximum response"),
+    _Marker("relapse", "Relapse", "square", style.OKABE_ITO[5], "relapse"),
+    _Marker("death", "Death", "x", style.BLACK, "death"),
+    _Marker(
+        "alive", "Alive at last contact", "triangle-right", style.GREY, "alive at last contact"
+    ),
+)
+
+
+def _when(days: float, unit: str) -> str:
+    if unit == "days":
+        return f"day {days:g}"
+    return f"{to_unit(days, unit):.1f} {unit_abbrev(unit)} (day {days:g})"
+
+
+def _marker_rows(p: _Patients, role: str, recon: bool) -> tuple[list[int], np.ndarray]:
+    """The lanes carrying a marker of ``role`` whose time is (not) reconstructed, and its days."""
+    flags = p.flags
+    if role == "max_response":
+        keep = np.isfinite(p.resp) & (flags["max_response_day"] == recon)
+        return list(np.flatnonzero(keep)), p.resp
+    if role == "relapse":
+        keep = p.relapse & np.isfinite(p.rel_day) & (flags["relapse_day"] == recon)
+        return list(np.flatnonzero(keep)), p.rel_day
+    dead = p.death if role == "death" else ~p.death
+    return list(np.flatnonzero(dead & (flags["last_day"] == recon))), p.last
+
+
+def _add_markers(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
+    """Maximum response, relapse, death, alive: filled where published, hollow where not."""
+    size = 16 if present else 11
+    for recon in (False, True):
+        for m in _MARKERS:
+            idx, days = _marker_rows(p, m.role, recon)
+            if not idx:
+                continue
+            text = [
+                f"{p.lane[i]}: {m.what} at {_when(days[i], unit)}"
+                + (" — reconstructed" if recon else "")
+                for i in idx
+            ]
+            fig.add_scatter(
+                x=[to_unit(days[i], unit) for i in idx],
+                y=[p.lane[i] for i in idx],
+                mode="markers",
+                marker={
+                    "symbol": f"{m.symbol}-open" if recon else m.symbol,
+                    "size": size,
+                    "color": m.colour,
+                    "line": {"width": 2, "color": m.colour},
+                },
+                name=f"{m.name} (reconstructed time)" if recon else m.name,
+                text=text,
+                hovertemplate="%{text}<extra></extra>",
+                meta={"role": m.role, "reconstructed": recon},
+            )
+
+
+def _undrawn_note(p: _Patients) -> str | None:
+    """A relapse whose day is unknown cannot be placed; say so under the plot rather than guess."""
+    undrawn = [p.lane[i] for i in range(p.n) if p.relapse[i] and not np.isfinite(p.rel_day[i])]
+    if not undrawn:
+        return None
+    return f"Relapse with no known day (not drawn): {', '.join(undrawn)}."
+
+
+def _style_axes(fig: go.Figure, p: _Patients, unit: str, x_title: str | None) -> None:
+    ticks = nice_ticks(max(float(p.last.max()), 1.0), unit)
+    axis_max = ticks[-1]
+    fig.update_xaxes(
+        range=[-0.01 * axis_max, axis_max * 1.04],
+        tickvals=ticks,
+        title_text=x_title or f"Time from first RT start ({unit})",
+        zeroline=False,
+    )
+    # Longest follow-up at the top: plotly puts the first category at the bottom.
+    order_top_down = sorted(range(p.n), key=lambda i: -p.last[i])
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[p.lane[i] for i in reversed(order_top_down)],
+        showgrid=False,
+        title_text=None,
+    )
+
+
+def swimmer_figure(
+    patients: pd.DataFrame,
+    sites: pd.DataFrame | None = None,
+    unit: str = "months",
+    *,
+    footnote: str,
+    present: bool = False,
+    reconstructed: bool = False,
+    title: str | None = None,
+    x_title: str | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """One lane per patient from first RT start to death or last contact, longest at the top.
+
+    ``patients`` columns (days from the first RT start): ``patient_id``, ``last_day`` (death or
+    last contact), ``death`` (bool); optional ``max_response_day`` (NaN = not known / no marker),
+    ``relapse`` (bool), ``relapse_day`` (NaN if none or not known), ``reconstructed`` (bool: this
+    patient's times are reconstructed). Per-field flags ``last_day_reconstructed``,
+    ``max_response_day_reconstructed``, ``relapse_day_reconstructed`` override ``reconstructed``
+    for that field. ``sites``: ``patient_id, course_id, rt_start_day, rt_end_day`` (optional
+    ``reconstructed``), drawn as thick bars. Lanes are labelled "Pt <patient_id>". Reconstructed
+    parts are dotted (lanes, RT bars) or hollow (markers) and listed as separate legend entries;
+    a relapse without a known day is not drawn and is named in a line added to the footnote.
+    """
+    unit = check_unit(unit)
+    footnote = check_footnote(footnote)
+    present = check_flag(present, "present")
+    reconstructed = check_flag(reconstructed, "reconstructed")
+    p = _read_patients(patients)
+    courses = _read_sites(sites, p)
+
+    fig = go.Figure()
+    _add_lanes(fig, p, unit, present)
+    _add_courses(fig, courses, unit, present)
+    _add_markers(fig, p, unit, present)
+    note = _undrawn_note(p)
+    if note:
+        footnote = f"{footnote}<br>{note}"
+    if height is None:
+        fs = style.font_sizes(present)
+        lanes_px = (48 if present else 32) * p.n
+        legend_px = (fs["base"] + 12) * sum(1 for tr in fig.data if tr.showlegend is not False)
+        height = 160 + max(lanes_px, legend_px)
+    style.apply(
+        fig,
+        title=title,
+        footnote=footnote,
+        present=present,
+        height=height,
+        reconstructed=reconstructed,
+    )
+    _style_axes(fig, p, unit, x_title)
+    return fig

@@ -1,0 +1,246 @@
+"""Kaplan-Meier figure (plexrt.charts.km): contents checked against hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plexrt.charts import style
+from plexrt.charts.km import km_figure
+from plexrt.stats import survival
+from plexrt.stats.envelope import envelope_from_ensemble
+from tests.unit.survival_cases import (
+    FOOT,
+    MONTH,
+    TOY_E,
+    TOY_T,
+    Z95,
+    annotation_names,
+    f,
+    has_point,
+    one,
+    points,
+    traces,
+)
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return survival.kaplan_meier(TOY_T, TOY_E)
+
+
+def test_km_step_trace_in_days(toy):
+    fig = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
+    km = one(fig, "km", "Toy")
+    assert km.line.shape == "hv"
+    # (0, 1), (30, 0.8), (60, 0.6), (90, 0.3), then flat to the last follow-up at 120.
+    np.testing.assert_allclose(f(km.x), [0, 30, 60, 90, 120])
+    np.testing.assert_allclose(f(km.y), [1.0, 0.8, 0.6, 0.3, 0.3])
+
+
+def test_km_step_trace_in_months(toy):
+    fig = km_figure([("Toy", toy)], unit="months", footnote=FOOT)
+    km = one(fig, "km", "Toy")
+    # 30 / 30.4375 = 0.98563..., 60 / 30.4375 = 1.97125..., 90 / 30.4375 = 2.95688...
+    np.testing.assert_allclose(
+        f(km.x), [0, 30 / 30.4375, 60 / 30.4375, 90 / 30.4375, 120 / 30.4375]
+    )
+    assert f(km.x)[1] == pytest.approx(0.985626, abs=1e-6)
+    np.testing.assert_allclose(f(km.y), [1.0, 0.8, 0.6, 0.3, 0.3])
+    assert fig.layout.xaxis.title.text == "Time from start of radiotherapy (months)"
+    assert fig.layout.yaxis.title.text == "Proportion"
+    assert tuple(fig.layout.yaxis.range) == (0, 1.05)
+
+
+def test_km_censor_ticks_at_curve_height(toy):
+    fig = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
+    ticks = one(fig, "censor", "Toy")
+    # Censorings at 60 (after that day's death: S = 0.6) and at 120 (S = 0.3).
+    np.testing.assert_allclose(f(ticks.x), [60, 120])
+    np.testing.assert_allclose(f(ticks.y), [0.6, 0.3])
+    assert ticks.mode == "markers"
+    assert "line-ns" in ticks.marker.symbol
+
+
+def test_km_band_is_the_greenwood_log_log_interval(toy):
+    fig = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
+    band = one(fig, "km_band", "Toy")
+    assert band.fill == "toself"
+    # At t = 30: S = 0.8, Greenwood Var(log S) = d / (n (n - d)) = 1 / (5 * 4) = 0.05.
+    # log-log limits: S ** exp(+-z * se / |log S|), se = sqrt(0.05) = 0.22361, |log 0.8| = 0.22314
+    #   lower = 0.8 ** exp(1.96 * 1.00208) = 0.8 ** 7.1273 = 0.2038
+    #   upper = 0.8 ** exp(-1.96 * 1.00208) = 0.8 ** 0.14031 = 0.9692
+    se = math.sqrt(1 / (5 * 4))
+    expo = Z95 * se / abs(math.log(0.8))
+    lower, upper = 0.8 ** math.exp(expo), 0.8 ** math.exp(-expo)
+    assert lower == pytest.approx(0.2038, abs=1e-4)
+    assert upper == pytest.approx(0.9692, abs=1e-4)
+    pts = points(band)
+    # The limits at 30 hold until the next step at 60 (right-continuous band).
+    for x in (30, 60):
+        assert has_point(pts, x, lower)
+        assert has_point(pts, x, upper)
+    # Band starts at (0, 1): no uncertainty before the first event.
+    assert has_point(pts, 0, 1.0)
+
+
+def test_km_band_optional(toy):
+    fig = km_figure([("Toy", toy)], band=False, footnote=FOOT)
+    assert traces(fig, "km_band") == []
+
+
+def test_km_risk_table_in_figure_days(toy):
+    fig = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
+    row = one(fig, "risk_table", "Toy")
+    # Ticks for 120 days are 0, 30, 60, 90, 120 (see test_nice_ticks_round_steps);
+    # at risk by hand: 5, 5, 4, 2, 1.
+    np.testing.assert_allclose(f(row.x), [0, 30, 60, 90, 120])
+    assert [int(t) for t in row.text] == [5, 5, 4, 2, 1]
+    assert [int(t) for t in row.text] == survival.at_risk_at(TOY_T, [0, 30, 60, 90, 120])
+    # Aligned with the x ticks of the plot above, on the shared x axis.
+    np.testing.assert_allclose(f(fig.layout.xaxis.tickvals), f(row.x))
+    assert row.xaxis == "x2"
+    assert fig.layout.xaxis.matches == "x2"
+    assert any(a.text == "Number at risk" for a in fig.layout.annotations)
+
+
+def test_km_risk_table_in_figure_months(toy):
+    fig = km_figure([("Toy", toy)], unit="months", footnote=FOOT)
+    row = one(fig, "risk_table", "Toy")
+    # 120 days = 3.94 months -> ticks 0..4 months = 0, 30.4375, 60.875, 91.3125, 121.75 days.
+    # At risk (time >= tick): 5; 4 (60, 60, 90, 120); 2 (90, 120); 1 (120); 0.
+    np.testing.assert_allclose(f(row.x), [0, 1, 2, 3, 4])
+    assert [int(t) for t in row.text] == [5, 4, 2, 1, 0]
+    ticks_days = [t * MONTH for t in f(row.x)]
+    assert [int(t) for t in row.text] == survival.at_risk_at(TOY_T, ticks_days)
+
+
+def test_km_one_curve_per_group_with_own_risk_row():
+    a = survival.kaplan_meier(TOY_T, TOY_E)
+    # Group B: 10, 20, 200 all events -> S = 2/3, 1/3, 0.
+    b = survival.kaplan_meier([10, 20, 200], [1, 1, 1])
+    fig = km_figure([("Iliopsoas", a), ("Piriformis", b)], unit="days", footnote=FOOT)
+    assert len(traces(fig, "km")) == 2
+    kb = one(fig, "km", "Piriformis")
+    np.testing.assert_allclose(f(kb.x), [0, 10, 20, 200])
+    np.testing.assert_allclose(f(kb.y), [1, 2 / 3, 1 / 3, 0])
+    rows = traces(fig, "risk_table")
+    assert [r.meta["curve"] for r in rows] == ["Iliopsoas", "Piriformis"]
+    # Ticks for 200 days: 0, 50, 100, 150, 200. Group B at risk: 3, 1, 1, 1, 1.
+    rb = one(fig, "risk_table", "Piriformis")
+    np.testing.assert_allclose(f(rb.x), [0, 50, 100, 150, 200])
+    assert [int(t) for t in rb.text] == [3, 1, 1, 1, 1]
+    # Colours match the curves; row labels are the curve labels.
+    ka = one(fig, "km", "Iliopsoas")
+    assert ka.line.color == style.OKABE_ITO[0] and kb.line.color == style.OKABE_ITO[1]
+    assert rb.textfont.color == kb.line.color
+    ticktext = list(fig.layout.yaxis2.ticktext)
+    assert "Iliopsoas" in ticktext[0] and "Piriformis" in ticktext[1]
+
+
+def test_km_legend_shows_median_and_ci(toy):
+    # Median: first time S <= 0.5 is 90 days (S = 0.3). Lower CI curve is 0.2038 at 30 days, so
+    # the CI's lower end is 30 days. Upper CI curve at 90: Var(log S) = 1/20 + 1/12 + 1/2 = 0.6333,
+    # se = 0.7958, upper = 0.3 ** exp(-1.96 * 0.7958 / 1.2040) = 0.3 ** 0.2737 = 0.719 > 0.5 and
+    # it never falls to 0.5 -> "not reached".
+    fig = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
+    name = one(fig, "km", "Toy").name
+    assert name == "Toy (n=5): median 90 d (95% CI 30–not reached)"
+    # In months: 90 / 30.4375 = 2.96 -> "3.0"; 30 / 30.4375 = 0.99 -> "1.0".
+    fig_m = km_figure([("Toy", toy)], unit="months", footnote=FOOT)
+    assert one(fig_m, "km", "Toy").name == "Toy (n=5): median 3.0 mo (95% CI 1.0–not reached)"
+
+
+def test_km_legend_median_not_reached():
+    # Only one event in 4: S = 3/4 at 10 and never <= 0.5.
+    res = survival.kaplan_meier([10, 50, 60, 70], [1, 0, 0, 0])
+    fig = km_figure([("Few events", res)], footnote=FOOT)
+    assert "median not reached" in one(fig, "km").name
+
+
+def test_km_envelope_drawn_behind_curves(toy):
+    env = pd.DataFrame({"time_days": [0, 50, 100], "low": [1, 0.5, 0.05], "high": [1, 0.95, 0.5]})
+    fig = km_figure([("Toy", toy)], envelope=env, unit="days", footnote=FOOT)
+    first = fig.data[0]
+    assert first.meta["role"] == "envelope"
+    assert first.name == "Reconstruction ensemble 5–95%"
+    assert first.fill == "toself"
+    pts = points(first)
+    # Step band: value at 50 holds on [50, 100).
+    for x, y in [(50, 0.95), (100, 0.95), (50, 0.5), (100, 0.5), (100, 0.05)]:
+        assert has_point(pts, x, y)
+    # A chart drawn from a reconstruction ensemble always carries the reconstructed label.
+    assert "reconstructed" in annotation_names(fig)
+
+
+def test_km_reference_line_with_label(toy):
+    label = "Gerontopoulos 2020 median relief ≈ 3.5 mo"
+    fig = km_figure(
+        [("Toy", toy)], reference_lines=[(3.5 * MONTH, label)], unit="months", footnote=FOOT
+    )
+    shapes = [s for s in fig.layout.shapes if s.name == f"reference: {label}"]
+    assert len(shapes) == 1
+    # 3.5 months * 30.4375 days / 30.4375 = 3.5 on the month axis.
+    assert shapes[0].x0 == pytest.approx(3.5) and shapes[0].x1 == pytest.approx(3.5)
+    assert shapes[0].line.dash == "dash"
+    texts = [a.text for a in fig.layout.annotations if a.name == f"reference: {label}"]
+    assert texts == [label]
+
+
+def test_km_reconstructed_label_only_when_asked(toy):
+    plain = km_figure([("Toy", toy)], footnote=FOOT)
+    assert "reconstructed" not in annotation_names(plain)
+    assert all(style.RECONSTRUCTED_LABEL not in (a.text or "") for a in plain.layout.annotations)
+    recon = km_figure([("Toy", toy)], footnote=FOOT, reconstructed=True)
+    texts = [a.text for a in recon.layout.annotations if a.name == "reconstructed"]
+    assert len(texts) == 1 and style.RECONSTRUCTED_LABEL in texts[0]
+    assert style.footnote_text(recon) == FOOT
+
+
+def test_km_present_mode_is_larger(toy):
+    small = km_figure([("Toy", toy)], footnote=FOOT)
+    big = km_figure([("Toy", toy)], footnote=FOOT, present=True)
+    assert big.layout.font.size > small.layout.font.size
+    assert one(big, "risk_table").textfont.size > one(small, "risk_table").textfont.size
+    assert one(big, "km").line.width > one(small, "km").line.width
+
+
+def test_km_without_risk_table(toy):
+    fig = km_figure([("Toy", toy)], show_risk_table=False, footnote=FOOT)
+    assert traces(fig, "risk_table") == []
+    assert "yaxis2" not in fig.layout.to_plotly_json()
+    assert one(fig, "km").yaxis == "y"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"curves": []}, "curves"),
+        ({"curves": [("A", "not a result")]}, "KMResult"),
+        ({"unit": "years"}, "unit"),
+        ({"footnote": ""}, "footnote"),
+        ({"reference_lines": [(-1, "x")]}, "reference_lines"),
+        ({"envelope": pd.DataFrame({"time_days": [0]})}, "envelope"),
+    ],
+)
+def test_km_invalid_arguments(toy, kwargs, match):
+    args = {"curves": [("Toy", toy)], "footnote": FOOT} | kwargs
+    with pytest.raises(ValueError, match=match):
+        km_figure(**args)
+
+
+def test_km_duplicate_labels_rejected(toy):
+    with pytest.raises(ValueError, match="unique"):
+        km_figure([("A", toy), ("A", toy)], footnote=FOOT)
+
+
+def test_envelope_label_follows_quantiles(toy):
+    ensemble = [([40, 80], [1, 1]), ([60, 120], [1, 0]), ([10, 20, 30, 200], [1, 1, 0, 0])]
+    env = envelope_from_ensemble(ensemble, [0, 50, 100], lo=0.1, hi=0.9)
+    # q10 at t = 100: position 0.2 -> 0 + 0.2 * 0.5 = 0.1
+    assert env["low"].iloc[2] == pytest.approx(0.1)
+    fig = km_figure([("Toy", toy)], envelope=env, footnote=FOOT)
+    assert one(fig, "envelope").name == "Reconstruction ensemble 10–90%"

@@ -25,8 +25,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
 
     from plexrt import reconstruct
     from plexrt.board.summary import BoardInput, cohort_text, key_figures, source_line
-    from plexrt.clinical import definitions as response
-    from plexrt.clinical import response_summary as outcomes
+    from plexrt.clinical import definitions, response_summary
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
     from plexrt.export import images
@@ -41,7 +40,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     cons = [
         reconstruct.constraint_from_record(r) for r in store.published_times(con).to_dict("records")
     ]
-    agg = outcomes.Aggregate(2, 6, 4)
+    agg = response_summary.Aggregate(2, 6, 4)
     inp = BoardInput(
         sites=sites,
         all_sites=sites,
@@ -49,7 +48,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         course_events=store.course_events(con),
         literature=store.literature(con),
         filter_text="all sites",
-        definition=response.Definition("paper"),
+        definition=definitions.Definition("paper"),
         aggregate=agg,
         source=source_line(store.series(con).iloc[0]),
     )
@@ -88,8 +87,10 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
             lambda: reconstruct.ensemble(sites, patients, cons, n=200),
         ),
         (
-            "outcomes.summarise ICPRE bounds (12 sites)",
-            lambda: outcomes.summarise(sites, response.Definition("icpre"), "exact", sites, agg),
+            "response_summary.summarise ICPRE bounds (12 sites)",
+            lambda: response_summary.summarise(
+                sites, definitions.Definition("icpre"), "exact", sites, agg
+            ),
         ),
         ("export.slides.slides (9 figures, presentation size)", lambda: slides(inp)),
         ("export.report.html_report (all figures + tables)", report),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from plexrt.board.case import KNOWN_PRIMARY_CANCERS, CaseInputError, make_case
 from plexrt.board.summary import header_line
-from plexrt.clinical import definitions as response
+from plexrt.clinical import definitions
 from plexrt.data import vocab
 from plexrt.ui import boardview, db, shell, sidebar, widgets
 
@@ -14,7 +14,7 @@ shell.require()
 
 flt = sidebar.current_filter()
 df = db.cohort(flt)
-DEFS = {key: d.label for key, d in response.DEFINITIONS.items()}
+DEFS = {key: d.label for key, d in definitions.DEFINITIONS.items()}
 resp = st.session_state.get("pp_resp", st.query_params.get("resp", "paper"))
 resp = resp if resp in DEFS else "paper"
 inp = db.board_input(flt, resp)

@@ -21,7 +21,7 @@ tab_disc, tab_prov, tab_missing, tab_cases = st.tabs(
         "Provenance of every value",
         "What the paper does not publish",
         "Case details & toxicity",
-    ]  # fmt: skip
+    ]
 )
 
 with tab_disc:

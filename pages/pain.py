@@ -25,9 +25,12 @@ if df.empty:
 DEFS = {key: d.label for key, d in DEFINITIONS.items()}
 c1, c2 = st.columns([3, 1])
 def_key = widgets.page_choice(
-    "resp", "Response definition (every figure on this page follows it)", DEFS, "paper",
+    "resp",
+    "Response definition (every figure on this page follows it)",
+    DEFS,
+    "paper",
     container=c1,
-)  # fmt: skip
+)
 ci = widgets.page_choice(
     "ci",
     "Interval",
@@ -84,16 +87,24 @@ tab_w, tab_p, tab_t, tab_d, tab_a = st.tabs(
 with tab_w:
     a, b2 = st.columns([2, 1])
     colour_by = widgets.page_choice(
-        "colour", "Colour bars by",
-        {"response": "response category", "muscle": "involved muscle", "intent": "intent",
-         "primary_group": "primary group"},
-        "response", container=a,
-    )  # fmt: skip
+        "colour",
+        "Colour bars by",
+        {
+            "response": "response category",
+            "muscle": "involved muscle",
+            "intent": "intent",
+            "primary_group": "primary group",
+        },
+        "response",
+        container=a,
+    )
     percent = b2.toggle("Percent change instead of points", key="wf_percent")
     fig = waterfall_figure(
-        pain_views.waterfall_data(df, definition, percent), definition, colour_by=colour_by,
+        pain_views.waterfall_data(df, definition, percent),
+        definition,
+        colour_by=colour_by,
         footnote=f"{cohort_line}<br>{definition.label}",
-    )  # fmt: skip
+    )
     widgets.chart(fig, "waterfall")
 with tab_p:
     widgets.chart(paired_figure(pain_views.paired_data(df), footnote=cohort_line), "paired")

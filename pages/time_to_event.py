@@ -42,8 +42,12 @@ group = widgets.page_choice("by", "Group by", tte.GROUPS, "none", container=c2)
 t0 = widgets.page_choice("t0", "Survival time zero", tte.TIME_ZERO, "completion", container=c3)
 with c4:
     band = st.toggle("95% CI band", value=True, key="tte_band")
-    show_env = st.toggle("Reconstruction envelope (5–95%)", value=reconstructed, key="tte_env",
-                         disabled=not reconstructed)  # fmt: skip
+    show_env = st.toggle(
+        "Reconstruction envelope (5–95%)",
+        value=reconstructed,
+        key="tte_env",
+        disabled=not reconstructed,
+    )
 unit_days = timescale.UNITS[unit]
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
@@ -64,16 +68,24 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     method = cs[0][1].method_note
     n, n_ev = tte.event_counts(data)
     fig = km_figure(
-        cs, unit=unit, band=band, envelope=env, reference_lines=refs, reconstructed=reconstructed,
-        title=f"{what} (time zero: {zero})", x_title=f"{unit.capitalize()} from {zero}",
+        cs,
+        unit=unit,
+        band=band,
+        envelope=env,
+        reference_lines=refs,
+        reconstructed=reconstructed,
+        title=f"{what} (time zero: {zero})",
+        x_title=f"{unit.capitalize()} from {zero}",
         footnote=f"{cohort_line} · n = {n} patients, {n_ev} events<br>"
         f"{method} Numbers at risk = patients still followed at each tick.",
-    )  # fmt: skip
+    )
     widgets.chart(fig, key)
     which = " (default reconstruction)" if reconstructed else ""
     for label, res in cs:
-        st.markdown(f"- **{label}** (n = {res.n}, {res.n_events} events): "
-                    f"{tte.median_text(res, unit_days, unit)}{which}")  # fmt: skip
+        st.markdown(
+            f"- **{label}** (n = {res.n}, {res.n_events} events): "
+            f"{tte.median_text(res, unit_days, unit)}{which}"
+        )
     if groups is not None:
         test = tte.compare(data, groups)
         if test is not None:
@@ -108,7 +120,7 @@ tab_s, tab_r, tab_c, tab_sw, tab_k = st.tabs(
         "Relapse vs death",
         "Swimmer plot",
         "Constraints & conflicts",
-    ]  # fmt: skip
+    ]
 )
 with tab_s:
     km_section("survival", [], "km_survival")
@@ -129,13 +141,18 @@ with tab_c:
     else:
         cif, omk = risks
         fig = cif_figure(
-            cif, omk, unit=unit, band=band, reconstructed=reconstructed,
-            event_name="relapse of pain", competing_name="death before relapse",
+            cif,
+            omk,
+            unit=unit,
+            band=band,
+            reconstructed=reconstructed,
+            event_name="relapse of pain",
+            competing_name="death before relapse",
             title="Cumulative incidence of pain relapse (death competing)",
             x_title=f"{unit.capitalize()} from maximum response",
             footnote=f"{cohort_line} · n = {cif.n} assessable patients, {cif.n_events} relapses, "
             f"{cif.n_competing} deaths before relapse<br>{cif.method_note}",
-        )  # fmt: skip
+        )
         widgets.chart(fig, "cif")
         st.markdown(
             "**Why the two lines differ:** 1 − Kaplan–Meier treats a patient who died without relapse "
@@ -144,10 +161,13 @@ with tab_c:
         )
 with tab_sw:
     fig = swimmer_figure(
-        tte.swimmer_patients(events, pids), tte.swimmer_sites(db.course_events(), pids),
-        unit=unit, reconstructed=reconstructed, title="Each patient from the start of RT",
+        tte.swimmer_patients(events, pids),
+        tte.swimmer_sites(db.course_events(), pids),
+        unit=unit,
+        reconstructed=reconstructed,
+        title="Each patient from the start of RT",
         footnote=f"{cohort_line}<br>Hollow markers and dotted lanes: reconstructed times.",
-    )  # fmt: skip
+    )
     widgets.chart(fig, "swimmer")
 with tab_k:
     checks, conflicts = db.reconstruction_report()
@@ -163,8 +183,16 @@ with tab_k:
                 b.markdown(f"**B:** {k.source_b}")
                 st.markdown(f":material/gavel: {k.dropped}")
         held, total = tte.checks_held(checks)
-        st.markdown(f"**Published constraints and rules: {held} of {total} hold** in the stored "
-                    "default reconstruction (dropped ones are the conflicts above).")  # fmt: skip
-        st.dataframe(checks, hide_index=True, width="stretch",
-                     column_config={"holds": st.column_config.CheckboxColumn("holds"),
-                                    "kept": st.column_config.CheckboxColumn("kept")})  # fmt: skip
+        st.markdown(
+            f"**Published constraints and rules: {held} of {total} hold** in the stored "
+            "default reconstruction (dropped ones are the conflicts above)."
+        )
+        st.dataframe(
+            checks,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "holds": st.column_config.CheckboxColumn("holds"),
+                "kept": st.column_config.CheckboxColumn("kept"),
+            },
+        )

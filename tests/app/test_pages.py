@@ -183,9 +183,13 @@ def test_user_series_survive_a_rebuild(app, tmp_path, monkeypatch):
     monkeypatch.setenv("PLEXRT_DB", str(db))
     monkeypatch.setenv("PLEXRT_USER_DB", str(udb))
     UserStore(udb).add_series(
-        {**FORM, "citation": "Rebuild R. Survivor. J 2022;1:1", "year": "2022",
-         "population": "malignant_psoas_syndrome"}
-    )  # fmt: skip
+        {
+            **FORM,
+            "citation": "Rebuild R. Survivor. J 2022;1:1",
+            "year": "2022",
+            "population": "malignant_psoas_syndrome",
+        }
+    )
     build_db(DATA, db)  # rebuild the bundled store
     import streamlit as st
 
@@ -206,8 +210,14 @@ def test_two_series_with_the_same_author_and_year(app, tmp_path, monkeypatch):
     st.cache_resource.clear()
     us = UserStore(tmp_path / "u.duckdb")
     for first in ("Twin A", "Twin B"):
-        us.add_series({**FORM, "citation": f"{first}. Same year. J 2024;1:1", "year": "2024",
-                       "population": "malignant_psoas_syndrome"})  # fmt: skip
+        us.add_series(
+            {
+                **FORM,
+                "citation": f"{first}. Same year. J 2024;1:1",
+                "year": "2024",
+                "population": "malignant_psoas_syndrome",
+            }
+        )
     at = _page(app, "pages/literature.py")
     text = " ".join(str(c) for c in _charts(at))
     assert "Twin 2024 (added)" in text and "Twin 2024 (added) [2]" in text

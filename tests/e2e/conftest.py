@@ -111,13 +111,30 @@ def server(request, test_db):
     log = open(SHOTS.parent / "streamlit-e2e.log", "w")  # noqa: SIM115 -- closed by the finalizer
     request.addfinalizer(log.close)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
         preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-    )  # fmt: skip
+    )
     request.addfinalizer(lambda: _stop(proc))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_S

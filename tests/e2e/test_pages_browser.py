@@ -34,13 +34,19 @@ def test_pain_page_selectors(server, page, page_errors):
     shot(page, "pain-default")
     _select(page, "Colour bars by", "involved muscle")
     expect(legend.first).to_contain_text(re.compile("piriformis|psoas", re.I), timeout=15_000)
-    _select(page, "Response definition (every figure on this page follows it)",
-            "What-if: improvement = NRS fall ≥4 points; complete = NRS 0 (any fall)")  # fmt: skip
+    _select(
+        page,
+        "Response definition (every figure on this page follows it)",
+        "What-if: improvement = NRS fall ≥4 points; complete = NRS 0 (any fall)",
+    )
     expect(page.get_by_text("10/12 sites · 95% CI").first).to_be_visible(timeout=15_000)
     expect(page).to_have_url(re.compile(r"resp=threshold4"))
     shot(page, "pain-what-if-k4-by-muscle")
-    _select(page, "Response definition (every figure on this page follows it)",
-            "ICPRE 2012: pain score and oral morphine equivalent dose")  # fmt: skip
+    _select(
+        page,
+        "Response definition (every figure on this page follows it)",
+        "ICPRE 2012: pain score and oral morphine equivalent dose",
+    )
     expect(page.get_by_text("8–12 of 12")).to_be_visible(timeout=15_000)
     shot(page, "pain-icpre-range")
     assert page_errors == []

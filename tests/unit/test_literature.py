@@ -33,9 +33,14 @@ SEEDED = REPO / "data" / "literature.csv"
 def test_seeded_csv_has_the_literature_md_figures():
     df = load_literature(SEEDED).set_index("series_key")
     assert set(df.index) == {
-        "gerontopoulos2020", "uno2024", "shindo2024", "ishikawa2024",
-        "stevens1990", "agar2004", "takase2015",
-    }  # fmt: skip
+        "gerontopoulos2020",
+        "uno2024",
+        "shindo2024",
+        "ishikawa2024",
+        "stevens1990",
+        "agar2004",
+        "takase2015",
+    }
     assert "sanuki2022" not in df.index
     assert set(df["population"]) <= set(POPULATIONS)
 
@@ -75,8 +80,16 @@ def test_every_seeded_number_appears_in_its_literature_md_row():
         if m:
             lines[m.group(1)] = line
     df = load_literature(SEEDED)
-    numeric = ["year", "n_patients", "n_sites", "responders", "complete_responders",
-               "median_relief_months", "median_followup_months", "median_survival_months"]  # fmt: skip
+    numeric = [
+        "year",
+        "n_patients",
+        "n_sites",
+        "responders",
+        "complete_responders",
+        "median_relief_months",
+        "median_followup_months",
+        "median_survival_months",
+    ]
     checked = 0
     for rec in df.to_dict("records"):
         line = lines[rec["series_key"]]
@@ -91,8 +104,10 @@ def test_every_seeded_number_appears_in_its_literature_md_row():
                 continue
             text = f"{value:g}" if isinstance(value, float) else str(int(value))
             assert re.search(rf"(?<![\d.]){re.escape(text)}(?![\d]|\.\d)", line), (
-                rec["series_key"], col, text,
-            )  # fmt: skip
+                rec["series_key"],
+                col,
+                text,
+            )
             checked += 1
     # Every filled figure cell of the raw CSV was compared (none passed over): 19 cells.
     with SEEDED.open(newline="", encoding="utf-8") as fh:
@@ -265,9 +280,12 @@ def test_validate_series_names_the_field(change, field):
 def test_validate_series_uses_sites_as_denominator_when_given():
     # 12 responders among 12 sites in 11 patients is valid (responders counted per site).
     record = _valid_record() | {
-        "n_patients": 11, "n_sites": 12, "n_sites_source": "Table 1",
-        "responders": 12, "complete_responders": 9,
-    }  # fmt: skip
+        "n_patients": 11,
+        "n_sites": 12,
+        "n_sites_source": "Table 1",
+        "responders": 12,
+        "complete_responders": 9,
+    }
     assert validate_series(record) == []
     assert any(m.startswith("responders:") for m in validate_series(record | {"responders": 13}))
 
@@ -276,9 +294,15 @@ def test_implausible_figures_are_refused_by_the_form():
     from plexrt.data.literature import validate_series
 
     base = {"citation": "X Y. J 2020", "n_patients": "10", "n_patients_source": "T1"}
-    msgs = validate_series({**base, "n_patients": "1e10", "year": "99999999999",
-                            "median_survival_months": "1e308",
-                            "median_survival_months_source": "s"})  # fmt: skip
+    msgs = validate_series(
+        {
+            **base,
+            "n_patients": "1e10",
+            "year": "99999999999",
+            "median_survival_months": "1e308",
+            "median_survival_months_source": "s",
+        }
+    )
     fields = {m.split(":")[0] for m in msgs}
     assert fields == {"n_patients", "year", "median_survival_months"}
     assert validate_series({**base, "year": "1850"})[0].startswith("year:")

@@ -6,7 +6,7 @@ import pytest
 
 from plexrt.board.summary import BoardInput, source_line
 from plexrt.charts import style
-from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical import response_summary
 from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
@@ -24,7 +24,7 @@ def inp(con):
         literature=store.literature(con),
         filter_text="all sites",
         definition=Definition("paper"),
-        aggregate=outcomes.Aggregate(2, 6, 4),
+        aggregate=response_summary.Aggregate(2, 6, 4),
         source=source_line(store.series(con).iloc[0]),
     )
 

@@ -15,7 +15,7 @@ from plexrt.board.summary import (
     relapse_curves,
     source_line,
 )
-from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical import response_summary
 from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 
@@ -31,7 +31,7 @@ def inp(con):
         literature=store.literature(con),
         filter_text="all sites",
         definition=Definition("paper"),
-        aggregate=outcomes.Aggregate(2, 6, 4),
+        aggregate=response_summary.Aggregate(2, 6, 4),
         source=source_line(store.series(con).iloc[0]),
     )
 

@@ -14,8 +14,7 @@ from typing import Any
 import pandas as pd
 
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import literature_comparison as comparison
-from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical import literature_comparison, response_summary
 from plexrt.clinical.cohort_summary import sites_patients
 from plexrt.clinical.definitions import Definition
 from plexrt.data.values import is_missing, natural_sorted
@@ -33,7 +32,7 @@ class BoardInput:
     literature: pd.DataFrame
     filter_text: str
     definition: Definition
-    aggregate: outcomes.Aggregate | None
+    aggregate: response_summary.Aggregate | None
     source: str  # the data-source line, from the series table (``source_line``)
 
     @property
@@ -86,12 +85,14 @@ def series_records(inp: BoardInput) -> SeriesRecords:
     """The cohort as a series (its response and Kaplan-Meier medians) and the published series of
     malignant psoas syndrome and lumbosacral plexopathy, labelled for the forest plot."""
     med = tte.series_medians(inp.events, inp.patient_ids)
-    plexrt = comparison.plexrt_series(
+    plexrt = literature_comparison.plexrt_series(
         inp.sites, inp.definition, med.values, inp.filter_text, med.cis, med.reconstructed
     )
-    lit = inp.literature[inp.literature["population"].isin(comparison.DEFAULT_POPULATIONS)]
+    lit = inp.literature[
+        inp.literature["population"].isin(literature_comparison.DEFAULT_POPULATIONS)
+    ]
     records = [plexrt, *lit.to_dict("records")]
-    return SeriesRecords(records, comparison.series_labels(records), med)
+    return SeriesRecords(records, literature_comparison.series_labels(records), med)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def relapse_curves(inp: BoardInput) -> RelapseCurves | None:
 
 def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]:
     """The summary slide: key figures with their intervals and n."""
-    s = outcomes.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
+    s = response_summary.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
     rows = [("Cohort", cohort_text(inp)), ("Response definition", inp.definition.label)]
     if s.icpre_bounds is not None:
         b = s.icpre_bounds
@@ -152,6 +153,10 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
     ):
         if col in med.values:
             rows.append(
-                (label, comparison.median_display(med.values[col], med.cis.get(col), False) + flag)
+                (
+                    label,
+                    literature_comparison.median_display(med.values[col], med.cis.get(col), False)
+                    + flag,
+                )
             )
     return rows

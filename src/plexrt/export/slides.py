@@ -28,9 +28,7 @@ from plexrt.charts.tables import cohort_table
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import literature_comparison as comparison
-from plexrt.clinical import pain_views
-from plexrt.clinical import response_summary as outcomes
+from plexrt.clinical import literature_comparison, pain_views, response_summary
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
 
@@ -147,11 +145,11 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
 
 def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
     series = series_records(inp)
-    rows = comparison.forest_rows(series.records, series.labels, "responders")
+    rows = literature_comparison.forest_rows(series.records, series.labels, "responders")
     data = forest_data(rows)
     if data.empty:
         return None
-    pooled = comparison.pool(data)
+    pooled = literature_comparison.pool(data)
     note = (
         "Pooled: random effects (DerSimonian–Laird) on the logit scale over the published series "
         "only; 0.5 added to 0%/100% cells. Method in full in the HTML report."
@@ -169,7 +167,9 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
 
 def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.DataFrame]]:
     """The tables of the report's pain section: the sites, the subgroups, the key figures."""
-    sub = outcomes.subgroup_table(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
+    sub = response_summary.subgroup_table(
+        inp.sites, inp.definition, method, inp.all_sites, inp.aggregate
+    )
     return [
         ("Irradiated sites", cohort_table(inp.sites)),
         ("Subgroups (descriptive; n too small for inference)", sub.drop(columns="fisher_p")),

@@ -11,8 +11,18 @@ from plexrt.data.filters import DOSE_LABELS, KNOWN_PARAMS, CohortFilter, from_qu
 from plexrt.data.vocab import INTENT_LABELS, MUSCLE_LABELS, SEX_LABELS
 from plexrt.ui import db
 
-KEYS = ("f_cancer", "f_group", "f_muscle", "f_intent", "f_sex", "f_age", "f_nrs", "f_metric",
-        "f_dose", "f_exclude")  # fmt: skip
+KEYS = (
+    "f_cancer",
+    "f_group",
+    "f_muscle",
+    "f_intent",
+    "f_sex",
+    "f_age",
+    "f_nrs",
+    "f_metric",
+    "f_dose",
+    "f_exclude",
+)
 FILTER_STATE = "cohort_filter"
 # URL parameters owned by pages (view options), not by the cohort filter.
 PAGE_PARAMS = (
@@ -144,30 +154,62 @@ def render() -> CohortFilter:
         st.session_state.url_applied = True
     sb = st.sidebar
     sb.header("Cohort filters")
-    sb.multiselect("Involved muscle", opts.muscles, key="f_muscle",
-                   format_func=lambda v: MUSCLE_LABELS.get(v, v), placeholder="All muscles")  # fmt: skip
-    sb.multiselect("Intent of RT", opts.intents, key="f_intent",
-                   format_func=lambda v: INTENT_LABELS.get(v, v), placeholder="All intents")  # fmt: skip
+    sb.multiselect(
+        "Involved muscle",
+        opts.muscles,
+        key="f_muscle",
+        format_func=lambda v: MUSCLE_LABELS.get(v, v),
+        placeholder="All muscles",
+    )
+    sb.multiselect(
+        "Intent of RT",
+        opts.intents,
+        key="f_intent",
+        format_func=lambda v: INTENT_LABELS.get(v, v),
+        placeholder="All intents",
+    )
     sb.multiselect("Primary group", opts.primary_groups, key="f_group", placeholder="All groups")
-    sb.multiselect("Primary cancer", opts.primary_cancers, key="f_cancer",
-                   placeholder="All primaries")  # fmt: skip
-    sb.multiselect("Sex", opts.sexes, key="f_sex", format_func=lambda v: SEX_LABELS.get(v, v),
-                   placeholder="Both")  # fmt: skip
+    sb.multiselect(
+        "Primary cancer", opts.primary_cancers, key="f_cancer", placeholder="All primaries"
+    )
+    sb.multiselect(
+        "Sex",
+        opts.sexes,
+        key="f_sex",
+        format_func=lambda v: SEX_LABELS.get(v, v),
+        placeholder="Both",
+    )
     for kind, label in (("age", "Age (years)"), ("nrs", "NRS before RT")):
         if f"f_{kind}" not in st.session_state:  # after a reset
             st.session_state[f"f_{kind}"] = slider_bounds(kind)
         lo, hi = slider_bounds(kind)
         sb.slider(label, int(lo), int(hi), key=f"f_{kind}")
-    sb.radio("Dose range by", ("dpf", "eqd2"), key="f_metric", horizontal=True,
-             format_func=lambda m: DOSE_LABELS[m], on_change=_on_metric_change)  # fmt: skip
+    sb.radio(
+        "Dose range by",
+        ("dpf", "eqd2"),
+        key="f_metric",
+        horizontal=True,
+        format_func=lambda m: DOSE_LABELS[m],
+        on_change=_on_metric_change,
+    )
     _, _, step = _dose_bounds(st.session_state.f_metric)
     d0, d1 = slider_bounds("dose")
     if "f_dose" not in st.session_state:
         st.session_state.f_dose = (d0, d1)
-    sb.slider(f"{DOSE_LABELS[st.session_state.f_metric].capitalize()} (Gy)", d0, d1, key="f_dose",
-              step=step)  # fmt: skip
-    sb.multiselect("Exclude these sites", opts.course_ids, key="f_exclude",
-                   format_func=_site_label, placeholder="None excluded")  # fmt: skip
+    sb.slider(
+        f"{DOSE_LABELS[st.session_state.f_metric].capitalize()} (Gy)",
+        d0,
+        d1,
+        key="f_dose",
+        step=step,
+    )
+    sb.multiselect(
+        "Exclude these sites",
+        opts.course_ids,
+        key="f_exclude",
+        format_func=_site_label,
+        placeholder="None excluded",
+    )
     flt = _filter_from_widgets()
     st.session_state[FILTER_STATE] = flt
     _sync_url(flt)
@@ -213,8 +255,9 @@ def banner(flt: CohortFilter) -> None:
         cols[0].warning(
             f"**{text}** · what-if filter: {flt.describe()}", icon=":material/filter_alt:"
         )
-        cols[1].button("Reset filters", on_click=reset_filters, key="reset_filters",
-                       width="stretch")  # fmt: skip
+        cols[1].button(
+            "Reset filters", on_click=reset_filters, key="reset_filters", width="stretch"
+        )
 
 
 def presenting() -> bool:

@@ -1,4 +1,4 @@
-"""``plexrt`` command line: build the store, export a table."""
+"""``plexrt build-db`` and ``plexrt export``: the bundled store."""
 
 from __future__ import annotations
 
@@ -54,9 +54,7 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="plexrt", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build-db", help="build the DuckDB store from the CSV files in data/")
     b.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
     b.add_argument(
@@ -75,9 +73,3 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--db", type=Path, default=None)
     e.add_argument("--out", default="-", help="file to write (default: standard output)")
     e.set_defaults(func=_export)
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

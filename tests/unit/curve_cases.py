@@ -142,3 +142,13 @@ def compare(t: np.ndarray, e: np.ndarray, rec_t: np.ndarray, rec_e: np.ndarray) 
         median_reached=(orig.median is not None, rec.median is not None),
         max_survival_error=float(err.max()) if len(fixed) else 0.0,
     )
+
+
+def example_series(rng: np.random.Generator, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """The synthetic 'published' series of the note and the fixtures (``tests/fixtures/
+    curve_example``): overall survival after palliative RT, Weibull (shape 1.2, median 7 months),
+    accrual over 18 months and analysis at 24 (administrative censoring 6-24 months), a few lost
+    to follow-up."""
+    event_t = _weibull(rng, 7.0, 1.2, n)
+    cens_t = np.minimum(24.0 - rng.uniform(0, 18, n), _exp(rng, 60.0, n))
+    return np.minimum(event_t, cens_t), (event_t <= cens_t).astype(int)

@@ -52,7 +52,7 @@ def test_unsorted_points_are_sorted_and_a_rise_is_averaged():
     np.testing.assert_allclose(c.survival, [1.0, 0.9, 0.71, 0.71, 0.5])
     assert any("sorted by time" in n for n in c.notes)
     assert any("2 point(s) in runs where the curve rose" in n for n in c.notes)
-    assert any("largest change 0.010" in n for n in c.notes)
+    assert any("median change 0.010, largest 0.010" in n for n in c.notes)
 
 
 def test_longer_rising_run_is_pooled_to_its_mean():

@@ -55,6 +55,7 @@ def test_example_a_risk_table_only():
     # (5, .5) lies on the reconstructed drop from .7875 to .45 at t = 5: no gap.
     assert rec.fit.max_gap == pytest.approx(0.0375)
     assert rec.fit.max_gap_time == 3.0
+    assert (rec.fit.max_gap_point, rec.fit.max_gap_line) == (0.75, pytest.approx(0.7875))
     assert rec.fit.median_reconstructed == 5.0 and rec.fit.median_digitised == 5.0
 
 
@@ -152,3 +153,25 @@ def test_published_median_is_compared():
 def test_invalid_inputs_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         reconstruct(A_T, A_S, **kwargs)
+
+
+def test_fit_warnings_name_what_to_check():
+    from plexrt.stats.guyot_fit import fit_warnings
+
+    assert fit_warnings(reconstruct(A_T, A_S, [0, 2], [10, 8]).fit) == []  # gap 0.0375 < 0.05
+    # Example B with 1 event reported: the censored count climbs 0 -> 4 -> 7 -> 8 -> 9 (spread at
+    # 2j/9) until one event is left (t=1: round(6 x .2) = 1, S = 5/6; t=2: round(1 x .4) = 0): the
+    # reconstruction stays at 5/6 where the curve reads 0.5.
+    rec = reconstruct(B_T, B_S, [0], [10], total_events=1)
+    assert rec.fit.events_reconstructed == 1
+    assert rec.fit.max_gap == pytest.approx(5 / 6 - 0.5) and rec.fit.max_gap_time == 2.0
+    assert fit_warnings(rec.fit, "months") == [
+        "The reconstructed curve departs from the digitised points by 0.33 at 2 months: check the "
+        "points there (a missed step, a drop digitised off the line) and the risk table."
+    ]
+    # Example A with 1 event reported: interval [0, 2) already holds it; the later drops are kept
+    # (4 more events, as without the total) and the excess is said.
+    rec = reconstruct(A_T, A_S, [0, 2], [10, 8], total_events=1)
+    assert rec.fit.events_reconstructed == 5
+    assert "Events: 5 reconstructed, 1 reported." in fit_warnings(rec.fit)
+    assert any("4 event(s) more than reported" in n for n in rec.method_notes)

@@ -13,7 +13,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,8 +33,10 @@ def _platform_dir() -> Path:
     return platformdirs.user_data_path("plexrt", appauthor=False)
 
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _LOCK = threading.Lock()
+# Tables whose rows belong to a user series (user_schema.sql): deleted with it.
+SERIES_CHILD_TABLES = ("curve_ipd", "curve_points", "curve_risk", "curve_series")
 
 
 class SeriesInvalid(ValueError):
@@ -177,12 +180,33 @@ class UserStore:
             return con.execute("SELECT * FROM user_cases ORDER BY saved_at").df()
 
     def delete_series(self, key: str) -> None:
-        with _LOCK, self._open() as con:
+        with self.transaction() as con:
+            for table in SERIES_CHILD_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE series_key = ?", [key])  # noqa: S608
             n = con.execute(
                 "DELETE FROM user_series WHERE series_key = ? RETURNING series_key", [key]
             ).fetchall()
-        if not n:
-            raise KeyError(f"no user-added series with key {key!r}")
+            if not n:
+                raise KeyError(f"no user-added series with key {key!r}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction (committed at the end, rolled back on any error), for modules
+        that store rows beside a series (``plexrt.data.curve_store``)."""
+        with _LOCK, self._open() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection, under the same lock as every other access."""
+        with _LOCK, self._open(read_only=True, timeout_s=3.0) as con:
+            yield con
 
     def delete_case(self, case_id: str) -> None:
         with _LOCK, self._open() as con:
@@ -218,6 +242,15 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[spec.name] = None if is_missing(v) else str(v).strip()
     return out
+
+
+def prepared_series(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A new series record validated and typed as ``add_series`` stores it, with its new key
+    (``series_key``); raises SeriesInvalid naming every problem. For modules that insert the
+    series in their own transaction (``plexrt.data.curve_store``)."""
+    clean = _clean(record)
+    clean["series_key"] = _new_key(clean)
+    return clean
 
 
 def _new_key(record: Mapping[str, Any]) -> str:

@@ -18,11 +18,22 @@ import pandas as pd
 from plexrt.stats.curve_points import CleanCurve
 from plexrt.stats.survival import KMResult, at_risk_at, survival_at
 
-__all__ = ["GAP_TIME_TOLERANCE", "CurveFit", "curve_fit", "digitised_median", "fit_lines", "gaps"]
+__all__ = [
+    "FIT_WARNING_GAP",
+    "GAP_TIME_TOLERANCE",
+    "CurveFit",
+    "curve_fit",
+    "digitised_median",
+    "fit_lines",
+    "fit_warnings",
+    "gaps",
+]
 
 # The precision of digitising along the time axis: about a pixel or two of a figure a few hundred
 # pixels wide.
 GAP_TIME_TOLERANCE = 0.01
+# A gap larger than this is more than digitising noise and rounding to whole patients: worth a look.
+FIT_WARNING_GAP = 0.05
 
 
 @dataclass(frozen=True)
@@ -31,13 +42,16 @@ class CurveFit:
 
     ``max_gap``: the largest vertical distance from a cleaned digitised point to the reconstructed
     Kaplan-Meier line within ``GAP_TIME_TOLERANCE`` of the time axis (see ``gaps``), at
-    ``max_gap_time``; ``mean_gap`` the mean of the same. Medians are None when not reached (or,
+    ``max_gap_time``, between the point's survival ``max_gap_point`` and the line's nearest value
+    ``max_gap_line``; ``mean_gap`` the mean of the same. Medians are None when not reached (or,
     for ``median_published``, not given). ``at_risk``: per published time, ``published``,
     ``reconstructed`` and ``difference`` (reconstructed - published).
     """
 
     max_gap: float
     max_gap_time: float
+    max_gap_point: float
+    max_gap_line: float
     mean_gap: float
     n_points: int
     median_reconstructed: float | None
@@ -64,16 +78,21 @@ def digitised_median(curve: CleanCurve) -> float | None:
     return float(t[k])
 
 
-def gaps(km: KMResult, curve: CleanCurve) -> np.ndarray:
-    """Vertical distance from each digitised point to the reconstructed Kaplan-Meier line drawn
-    over [t - h, t + h], h = GAP_TIME_TOLERANCE x the curve's last time: 0 when the point lies
-    between the line's lowest and highest value there (on a drop), else the distance to the nearer."""
+def _nearest_line(km: KMResult, curve: CleanCurve) -> np.ndarray:
+    """The reconstructed line's value nearest each point within [t - h, t + h], h =
+    GAP_TIME_TOLERANCE x the curve's last time (the point itself when the line passes through it
+    there, as on a drop)."""
     h = GAP_TIME_TOLERANCE * float(curve.time[-1])
     high = survival_at(km, np.maximum(curve.time - h, 0.0))
     low = survival_at(km, curve.time + h)
-    return np.maximum.reduce(
-        [low - curve.survival, curve.survival - high, np.zeros(curve.time.size)]
-    )
+    return np.clip(curve.survival, low, high)
+
+
+def gaps(km: KMResult, curve: CleanCurve) -> np.ndarray:
+    """Vertical distance from each digitised point to the reconstructed Kaplan-Meier line drawn
+    over [t - h, t + h] (see ``_nearest_line``): 0 when the point lies between the line's lowest
+    and highest value there, else the distance to the nearer."""
+    return np.abs(curve.survival - _nearest_line(km, curve))
 
 
 def curve_fit(
@@ -85,7 +104,8 @@ def curve_fit(
     published_median: float | None,
 ) -> CurveFit:
     """Compare the reconstruction with the digitised curve, the medians and the risk table."""
-    gap = gaps(km, curve)
+    line = _nearest_line(km, curve)
+    gap = np.abs(curve.survival - line)
     worst = int(np.argmax(gap))
     reconstructed = at_risk_at(ipd["time"], risk_table["time"])
     published = risk_table["at_risk"].to_numpy(dtype=np.int64)
@@ -100,6 +120,8 @@ def curve_fit(
     return CurveFit(
         max_gap=float(gap[worst]),
         max_gap_time=float(curve.time[worst]),
+        max_gap_point=float(curve.survival[worst]),
+        max_gap_line=float(line[worst]),
         mean_gap=float(gap.mean()),
         n_points=int(curve.time.size),
         median_reconstructed=km.median,
@@ -143,3 +165,30 @@ def fit_lines(fit: CurveFit, unit: str = "time units") -> list[str]:
     )
     lines.append(f"Numbers at risk, published vs reconstructed ({unit}: n): {pairs}.")
     return lines
+
+
+def fit_warnings(fit: CurveFit, unit: str = "time units") -> list[str]:
+    """What in the fit deserves a look before the curve is used: a gap above FIT_WARNING_GAP,
+    numbers at risk not matched, a total of events other than the one reported."""
+    out = []
+    if fit.max_gap > FIT_WARNING_GAP:
+        out.append(
+            f"The reconstructed curve departs from the digitised points by {fit.max_gap:.2f} at "
+            f"{fit.max_gap_time:g} {unit}: check the points there (a missed step, a drop "
+            "digitised off the line) and the risk table."
+        )
+    off = fit.at_risk[fit.at_risk["difference"] != 0]
+    if len(off):
+        out.append(
+            "Numbers at risk not matched exactly: "
+            + ", ".join(
+                f"{r.time:g} {unit} (published {r.published}, reconstructed {r.reconstructed})"
+                for r in off.itertuples()
+            )
+            + "."
+        )
+    if fit.events_published is not None and fit.events_published != fit.events_reconstructed:
+        out.append(
+            f"Events: {fit.events_reconstructed} reconstructed, {fit.events_published} reported."
+        )
+    return out

@@ -9,7 +9,7 @@ from plexrt.clinical.forest import forest_data
 from plexrt.data import literature as lit
 from plexrt.data.userstore import UserDataBusy
 from plexrt.export.tabular import safe_csv
-from plexrt.ui import db, forms, shell, sidebar, widgets
+from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
 
 shell.require()
 
@@ -57,8 +57,15 @@ keep = [0] + [i for i, lab in enumerate(labels) if lab in chosen]
 recs = [records[i] for i in keep]
 labs = [labels[i] for i in keep]
 
-tab_t, tab_f, tab_d, tab_add = st.tabs(
-    ["Side by side", "Response (forest plot)", "Durations", "Add or edit a series"]
+tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
+    [
+        "Side by side",
+        "Response (forest plot)",
+        "Durations",
+        "Kaplan–Meier comparison",
+        "Add or edit a series",
+        "Import a published curve",
+    ]
 )
 with tab_t:
     st.table(literature_comparison.side_by_side(recs, labs).set_index(""))
@@ -127,3 +134,10 @@ with tab_add:
         file_name="plexrt_literature.csv",
         mime="text/csv",
     )
+with tab_km:
+    curve_compare.km_comparison(df, cohort_line)
+with tab_curve:
+    try:
+        curve_form.curve_importer(db.user_store())
+    except UserDataBusy as exc:
+        st.warning(str(exc), icon=":material/lock:")

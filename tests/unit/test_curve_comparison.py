@@ -64,3 +64,10 @@ def test_published_curves_by_outcome_and_labels():
     assert curve_label(meta.iloc[2]) == f"Lee 2020 (added): {CURVE_FLAG}"
     with pytest.raises(ValueError, match="outcome must be one of"):
         published_curves(meta, ipd, "qol")
+
+
+def test_label_escapes_tags_for_legends():
+    row = {"series_key": "user-series-abc123", "citation": "<b>Bold</b> & co", "arm": "<i>x</i>"}
+    assert (
+        curve_label(row) == f"&lt;b&gt;Bold&lt;/b&gt; &amp; co, &lt;i&gt;x&lt;/i&gt;: {CURVE_FLAG}"
+    )

@@ -184,3 +184,17 @@ def test_details_problems_name_the_field(change, message):
     details, problems = details_from_text({**FORM, **change})
     assert details is None
     assert any(p.startswith(message) for p in problems), problems
+
+
+def test_board_benchmark_lists_the_curve_series_flagged(tmp_path):
+    from plexrt.board.benchmarks import literature_benchmark
+    from plexrt.charts.tables import benchmark_table
+    from tests.unit.board_cases import LIKE_10_1
+
+    store = UserStore(tmp_path / "u.duckdb")
+    _, rec = prepared()
+    save_curve_series(store, prepared()[0])
+    bench = benchmark_table(literature_benchmark(LIKE_10_1, store.series()))
+    row = bench.set_index("Series").loc[FORM["citation"]]
+    assert row["Median survival"] == f"{rec.fit.median_reconstructed:g} months ({CURVE_FLAG})"
+    assert row["Responders (exact 95% CI)"] == "not reported"

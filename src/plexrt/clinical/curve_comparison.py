@@ -9,6 +9,7 @@ and the bundled series' own times are reconstructed from published aggregates.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,10 +64,11 @@ class CurveComparison:
 
 
 def curve_label(row: Any) -> str:
-    """'Smith 2023 (added), RT arm: reconstructed from published curve'."""
+    """'Smith 2023 (added), RT arm: reconstructed from published curve'. The user's words are
+    HTML-escaped: the label goes into figure legends, which read tags."""
     arm = row.get("arm")
-    head = short_label(row) + (f", {arm}" if isinstance(arm, str) and arm.strip() else "")
-    return f"{head}: {CURVE_FLAG}"
+    head = short_label(row) + (f", {arm.strip()}" if isinstance(arm, str) and arm.strip() else "")
+    return f"{html.escape(head, quote=False)}: {CURVE_FLAG}"
 
 
 def published_curves(

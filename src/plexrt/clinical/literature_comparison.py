@@ -13,6 +13,7 @@ import pandas as pd
 
 from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
+from plexrt.data.curve_store import CURVE_FLAG, is_curve_source
 from plexrt.data.literature import POPULATIONS
 from plexrt.data.values import is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
@@ -170,9 +171,10 @@ def _cell(record: dict[str, Any], column: str, unit: str) -> str:
             return f"{int(v)}"
         word = "sites" if denom_col == "n_sites" else "patients"
         return f"{int(v)}/{int(n)} {word} ({100 * int(v) / int(n):.0f}%)"
+    flag = f" ({CURVE_FLAG})" if is_curve_source(record.get(f"{column}_source")) else ""
     if isinstance(v, float):
-        return f"{v:g}{unit}"
-    return f"{v}{unit}"
+        return f"{v:g}{unit}{flag}"
+    return f"{v}{unit}{flag}"
 
 
 def side_by_side(records: list[dict[str, Any]], labels: list[str]) -> pd.DataFrame:
@@ -255,7 +257,9 @@ def duration_rows(
                     "low": lo,
                     "high": hi,
                     "is_plexrt": is_p,
-                    "reconstructed": bool(is_p and reconstructed),
+                    # PlexRT's own times, or a median read off a published curve's reconstruction.
+                    "reconstructed": bool(is_p and reconstructed)
+                    or is_curve_source(rec.get(f"{measure}_source")),
                 }
             )
     cols = ["label", "measure", "value", "low", "high", "is_plexrt", "reconstructed"]

@@ -1,0 +1,118 @@
+"""Kaplan-Meier comparison on the literature page: stored published curves (their reconstructed
+patients) on the same axes as the bundled series, with log-rank and Cox hazard ratios against it
+when the outcome is the same."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from plexrt.charts.km import km_figure
+from plexrt.clinical import endpoints as tte
+from plexrt.clinical.curve_comparison import (
+    BUNDLED_WARNING,
+    COMPARISON_NOTE,
+    compare_curves,
+    published_curves,
+)
+from plexrt.clinical.curve_series import OUTCOME_ENDPOINTS
+from plexrt.data.curve_store import curve_ipd, curve_series
+from plexrt.data.userstore import UserDataBusy
+from plexrt.data.vocab import CURVE_OUTCOMES
+from plexrt.ui import db, widgets
+
+BUNDLED_LABEL = "Sanuki 2022 (this cohort)"
+
+
+def _stored() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    try:
+        store = db.user_store()
+        meta = curve_series(store)
+        return meta, curve_ipd(store, meta["series_key"])
+    except UserDataBusy as exc:
+        st.warning(str(exc), icon=":material/lock:")
+        return None
+
+
+def _tests(cmp) -> None:
+    test = cmp.logrank
+    st.markdown(
+        f"Log-rank test across the {len(cmp.curves)} curves: χ² = {test.statistic:.2f} on "
+        f"{test.df} df, p = {test.p_value:.3f}."
+    )
+    if cmp.cox is None:
+        return
+    rows = cmp.cox.table.iloc[1:].dropna(subset=["hazard_ratio"])
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Curve": rows["group"],
+                f"Hazard ratio vs {cmp.reference}": rows["hazard_ratio"].round(2),
+                "95% CI": [
+                    f"{a:.2f}–{b:.2f}" for a, b in zip(rows["lower"], rows["upper"], strict=True)
+                ],
+                "Patients": rows["n"],
+                "Events": rows["events"],
+            }
+        ),
+        hide_index=True,
+    )
+    st.caption(cmp.cox.method_note + " " + test.method_note)
+
+
+def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
+    """The comparison for the filtered cohort ``df`` (one row per site)."""
+    stored = _stored()
+    if stored is None:
+        return
+    meta, ipd = stored
+    if meta.empty:
+        st.info("No published curve stored yet: import one under *Import a published curve*.")
+        return
+    present = [o for o in CURVE_OUTCOMES if o in set(meta["outcome"])]
+    outcome = str(
+        st.selectbox(
+            "Outcome", present, format_func=lambda k: CURVE_OUTCOMES[k], key="curve_cmp_outcome"
+        )
+    )
+    endpoint = OUTCOME_ENDPOINTS.get(outcome)
+    bundled = None
+    if endpoint is not None and not df.empty and not db.events().empty:
+        bundled = tte.endpoint_data(db.events(), tte.cohort_patients(df), endpoint, "completion")
+        bundled = bundled[["duration_days", "event"]]
+    cmp = compare_curves(bundled, BUNDLED_LABEL, published_curves(meta, ipd, outcome))
+    zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO["completion"]
+    fig = km_figure(
+        cmp.curves,
+        unit="months",
+        reconstructed=True,
+        title=f"{CURVE_OUTCOMES[outcome].capitalize()}: published curves beside this cohort",
+        x_title="Months from each series' time zero",
+        footnote=(f"{cohort_line}; bundled series from {zero}.<br>" if bundled is not None else "")
+        + "Published curves: patients reconstructed from the figure (Guyot et al. 2012).",
+    )
+    widgets.chart(fig, "curve_comparison")
+    if bundled is None:
+        st.caption(
+            "The bundled series has no counterpart for this outcome: the published curves are "
+            "drawn without a test."
+        )
+    else:
+        st.warning(BUNDLED_WARNING, icon=":material/warning:")
+        if cmp.logrank is not None:
+            _tests(cmp)
+    widgets.footnote(COMPARISON_NOTE)
+    rows = meta[meta["outcome"] == outcome]
+    st.dataframe(
+        rows[["citation", "arm", "figure", "time_zero", "n_patients", "total_events"]].rename(
+            columns={
+                "citation": "Published curve",
+                "arm": "Arm",
+                "figure": "Figure",
+                "time_zero": "Time zero (as stated)",
+                "n_patients": "Patients",
+                "total_events": "Events reported",
+            }
+        ),
+        hide_index=True,
+    )

@@ -9,7 +9,12 @@ import pytest
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import survdiff
 
-from plexrt.clinical.curve_comparison import compare_curves, curve_label, published_curves
+from plexrt.clinical.curve_comparison import (
+    compare_curves,
+    curve_label,
+    flagged,
+    published_curves,
+)
 from plexrt.data.curve_store import CURVE_FLAG
 
 BUNDLED = pd.DataFrame({"duration_days": [30, 60, 60, 90, 120, 200], "event": [1, 1, 0, 1, 0, 1]})
@@ -31,6 +36,7 @@ def test_logrank_and_hazard_ratio_against_statsmodels():
     assert hr == pytest.approx(np.exp(fit.params[0]), rel=1e-5)
     assert cmp.reference == "Sanuki 2022"
     assert [label for label, _ in cmp.curves] == ["Sanuki 2022", "Smith 2023: curve"]
+    assert cmp.published == ("Smith 2023: curve",)
 
 
 def test_without_bundled_counterpart_only_curves():
@@ -56,18 +62,13 @@ def test_published_curves_by_outcome_and_labels():
         }
     )
     curves = published_curves(meta, ipd, "overall_survival")
-    assert [label for label, _ in curves] == [
-        f"Smith 2023 (added), RT arm: {CURVE_FLAG}",
-        f"Smith 2023 (added): {CURVE_FLAG}",
-    ]
+    assert [label for label, _ in curves] == ["Smith 2023 (added), RT arm", "Smith 2023 (added)"]
     assert list(curves[0][1]["duration_days"]) == [10.0, 20.0]
-    assert curve_label(meta.iloc[2]) == f"Lee 2020 (added): {CURVE_FLAG}"
+    assert flagged(curve_label(meta.iloc[2])) == f"Lee 2020 (added): {CURVE_FLAG}"
     with pytest.raises(ValueError, match="outcome must be one of"):
         published_curves(meta, ipd, "qol")
 
 
 def test_label_escapes_tags_for_legends():
     row = {"series_key": "user-series-abc123", "citation": "<b>Bold</b> & co", "arm": "<i>x</i>"}
-    assert (
-        curve_label(row) == f"&lt;b&gt;Bold&lt;/b&gt; &amp; co, &lt;i&gt;x&lt;/i&gt;: {CURVE_FLAG}"
-    )
+    assert curve_label(row) == "&lt;b&gt;Bold&lt;/b&gt; &amp; co, &lt;i&gt;x&lt;/i&gt;"

@@ -166,7 +166,7 @@ def test_fit_warnings_name_what_to_check():
     assert rec.fit.events_reconstructed == 1
     assert rec.fit.max_gap == pytest.approx(5 / 6 - 0.5) and rec.fit.max_gap_time == 2.0
     assert fit_warnings(rec.fit, "months") == [
-        "The reconstructed curve departs from the digitised points by 0.33 at 2 months: check the "
+        "The reconstructed curve departs from the digitised points by 0.33 at 2.00 months: check the "
         "points there (a missed step, a drop digitised off the line) and the risk table."
     ]
     # Example A with 1 event reported: interval [0, 2) already holds it; the later drops are kept

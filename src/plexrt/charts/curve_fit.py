@@ -188,7 +188,7 @@ def curve_fit_figure(
     present = check_flag(present, "present")
     fs = style.font_sizes(present)
     fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.8, 0.2], vertical_spacing=0.12
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.17
     )
     size, width = (9, 3.5) if present else (6, 2.4)
     _add_points(fig, rec, unit, size)
@@ -201,7 +201,7 @@ def curve_fit_figure(
         title=title,
         footnote=footnote,
         present=present,
-        height=height or (680 if present else 560),
+        height=height or (720 if present else 600),
     )
     fig.update_xaxes(title_text=f"Time ({unit})", showticklabels=True, row=1, col=1)
     fig.update_yaxes(range=[0, 1.05], title_text="Proportion", row=1, col=1)

@@ -34,6 +34,7 @@ __all__ = [
     "CurveComparison",
     "compare_curves",
     "curve_label",
+    "flagged",
     "published_curves",
 ]
 
@@ -53,22 +54,30 @@ COMPARISON_NOTE = (
 
 @dataclass(frozen=True)
 class CurveComparison:
-    """``curves``: (label, KMResult on days), the bundled series first when given. ``logrank``
-    across all curves and ``cox`` (each published curve against the bundled one, the reference)
-    only when the bundled series is part of the comparison."""
+    """``curves``: (label, KMResult on days), the bundled series first when given; ``published``:
+    the labels of the published (reconstructed) curves among them. ``logrank`` across all curves
+    and ``cox`` (each published curve against the bundled one, the reference) only when the
+    bundled series is part of the comparison."""
 
     curves: list[tuple[str, KMResult]]
+    published: tuple[str, ...]
     logrank: LogRankResult | None
     cox: CoxResult | None
     reference: str | None
 
 
 def curve_label(row: Any) -> str:
-    """'Smith 2023 (added), RT arm: reconstructed from published curve'. The user's words are
-    HTML-escaped: the label goes into figure legends, which read tags."""
+    """'Smith 2023 (added), RT arm': the series and its arm. The user's words are HTML-escaped: the
+    label goes into figure legends, which read tags. Wherever it is shown, the label is followed
+    by ``flagged(label)`` or sits beside the flag."""
     arm = row.get("arm")
     head = short_label(row) + (f", {arm.strip()}" if isinstance(arm, str) and arm.strip() else "")
-    return f"{html.escape(head, quote=False)}: {CURVE_FLAG}"
+    return html.escape(head, quote=False)
+
+
+def flagged(label: str) -> str:
+    """'Smith 2023 (added): reconstructed from published curve'."""
+    return f"{label}: {CURVE_FLAG}"
 
 
 def published_curves(
@@ -109,11 +118,12 @@ def compare_curves(
         (label, frame) for label, frame in published if len(frame)
     ]
     curves = [(label, kaplan_meier(f["duration_days"], f["event"])) for label, f in parts]
+    drawn = tuple(label for label, f in published if len(f))
     if bundled is None or not len(bundled) or len(parts) < 2:
-        return CurveComparison(curves, None, None, None)
+        return CurveComparison(curves, drawn, None, None, None)
     t = np.concatenate([f["duration_days"].to_numpy(dtype=float) for _, f in parts])
     e = np.concatenate([f["event"].to_numpy(dtype=int) for _, f in parts])
     g = np.concatenate([[label] * len(f) for label, f in parts])
     test = logrank(t, e, g)
     cox = cox_hazard_ratio(t, e, g, reference=bundled_label) if e.sum() else None
-    return CurveComparison(curves, test, cox, bundled_label)
+    return CurveComparison(curves, drawn, test, cox, bundled_label)

@@ -149,7 +149,7 @@ def fit_lines(fit: CurveFit, unit: str = "time units") -> list[str]:
         )
         + ".",
         f"Largest vertical gap between the reconstructed Kaplan–Meier curve and the {fit.n_points} "
-        f"digitised points: {fit.max_gap:.3f} at {fit.max_gap_time:g} {unit} "
+        f"digitised points: {fit.max_gap:.3f} at {fit.max_gap_time:.2f} {unit} "
         f"(mean gap {fit.mean_gap:.3f}; the curve may sit up to {100 * GAP_TIME_TOLERANCE:g}% of "
         "the time axis to either side, the precision of digitising).",
         f"Median ({unit}): reconstructed {_median(fit.median_reconstructed)}, read off the "
@@ -174,7 +174,7 @@ def fit_warnings(fit: CurveFit, unit: str = "time units") -> list[str]:
     if fit.max_gap > FIT_WARNING_GAP:
         out.append(
             f"The reconstructed curve departs from the digitised points by {fit.max_gap:.2f} at "
-            f"{fit.max_gap_time:g} {unit}: check the points there (a missed step, a drop "
+            f"{fit.max_gap_time:.2f} {unit}: check the points there (a missed step, a drop "
             "digitised off the line) and the risk table."
         )
     off = fit.at_risk[fit.at_risk["difference"] != 0]

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from plexrt.charts.km import km_figure
+from plexrt.charts.curve_km import curve_km_figure
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.curve_comparison import (
     BUNDLED_WARNING,
     COMPARISON_NOTE,
     compare_curves,
+    flagged,
     published_curves,
 )
 from plexrt.clinical.curve_series import OUTCOME_ENDPOINTS
@@ -46,7 +47,7 @@ def _tests(cmp) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "Curve": rows["group"],
+                "Curve": [flagged(g) for g in rows["group"]],
                 f"Hazard ratio vs {cmp.reference}": rows["hazard_ratio"].round(2),
                 "95% CI": [
                     f"{a:.2f}–{b:.2f}" for a, b in zip(rows["lower"], rows["upper"], strict=True)
@@ -82,10 +83,10 @@ def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
         bundled = bundled[["duration_days", "event"]]
     cmp = compare_curves(bundled, BUNDLED_LABEL, published_curves(meta, ipd, outcome))
     zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO["completion"]
-    fig = km_figure(
+    fig = curve_km_figure(
         cmp.curves,
+        cmp.published,
         unit="months",
-        reconstructed=True,
         title=f"{CURVE_OUTCOMES[outcome].capitalize()}: published curves beside this cohort",
         x_title="Months from each series' time zero",
         footnote=(f"{cohort_line}; bundled series from {zero}.<br>" if bundled is not None else "")

@@ -29,15 +29,21 @@ def _problems(title: str, lines: list[str]) -> None:
 
 
 def _inputs() -> dict[str, Any]:
+    # A saved curve empties the uploaders (new keys), so that it is not saved twice by mistake.
+    gen = st.session_state.get("curve_uploads", 0)
+    suffix = f"_{gen}" if gen else ""
     a, b = st.columns(2)
     rec: dict[str, Any] = {
         "points": a.file_uploader(
-            "Digitised points (CSV)", type=_FILE_TYPES, key="curve_points", help=POINTS_FORMAT
+            "Digitised points (CSV)",
+            type=_FILE_TYPES,
+            key=f"curve_points{suffix}",
+            help=POINTS_FORMAT,
         ),
         "risk": b.file_uploader(
             "Number-at-risk table (CSV; leave empty if the paper prints none)",
             type=_FILE_TYPES,
-            key="curve_risk",
+            key=f"curve_risk{suffix}",
             help=RISK_FORMAT,
         ),
     }
@@ -152,10 +158,13 @@ def _save(store: UserStore, values: dict) -> None:
         msg = str(exc) if isinstance(exc, UserDataBusy) else "the database refused the values."
         st.error(f"Not saved: {msg} What you entered is kept in the form.")
     else:
-        st.success(
+        # Rerun so that every tab shows the new series; the message waits for that run.
+        st.session_state["curve_saved"] = (
             f"Saved as {key}, flagged 'reconstructed from published curve'. It now appears on "
             "the Kaplan–Meier comparison, in the side-by-side table and the durations."
         )
+        st.session_state["curve_uploads"] = st.session_state.get("curve_uploads", 0) + 1
+        st.rerun()
 
 
 def curve_importer(store: UserStore) -> None:
@@ -167,6 +176,9 @@ def curve_importer(store: UserStore) -> None:
         "times are reconstructed with the algorithm of Guyot et al. (BMC Med Res Methodol "
         "2012;12:9) and stay flagged *reconstructed from published curve*."
     )
+    saved = st.session_state.pop("curve_saved", None)
+    if saved:
+        st.success(saved, icon=":material/check_circle:")
     values = _inputs()
     if values["points"] is None:
         st.info("Upload the digitised points to see the reconstruction.")

@@ -5,7 +5,7 @@ arms) are drawn as Kaplan-Meier curves, digitised with pixel-sized noise, recons
 points and the number-at-risk table (every 3 months), and compared with the original series' own
 statistics: median, survival at 6/12/18/24 months, the Cox hazard ratio between the arms.
 
-    .venv/bin/python scripts/curve_accuracy.py [--reps 20] [--markdown]
+    .venv/bin/python scripts/curve_accuracy.py [--reps 20]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from tests.unit import curve_cases as cc  # noqa: E402
 
 from plexrt.stats.guyot import SCENARIOS, reconstruct  # noqa: E402
-from plexrt.stats.survival import cox_hazard_ratio  # noqa: E402
+from plexrt.stats.survival import cox_hazard_ratio, kaplan_meier  # noqa: E402
 
 
 def _inputs(t, e, scenario):
@@ -50,8 +50,6 @@ def shape_rows(n: int, reps: int, scenario: str) -> list[dict]:
             surv.append(rt.max_survival_error)
             gaps.append(rec.fit.max_gap)
             if rt.median_error is not None:
-                from plexrt.stats.survival import kaplan_meier
-
                 m0 = kaplan_meier(t, e).median
                 med.append(abs(rt.median_error))
                 med_pct.append(100 * abs(rt.median_error) / m0)
@@ -99,7 +97,7 @@ def print_tables(reps: int) -> None:
         "Digitiser noise: 0.2% of the x range, 0.0025 in survival; 300 points; risk table every 3 mo."
     )
     for scenario in SCENARIOS:
-        print(f"\nInputs: {SCENARIOS[scenario]}")
+        print(f"\n**Inputs: {SCENARIOS[scenario]}**\n")
         print(
             "| shape | n | median abs error, months | median error, % | max abs error of S at "
             "6/12/18/24 mo | largest gap to the points |"
@@ -111,7 +109,7 @@ def print_tables(reps: int) -> None:
                     f"| {r['shape']} | {r['n']} | {_fmt(r['median_err'])} | "
                     f"{_fmt(r['median_pct'], 1)} | {_fmt(r['surv_err'], 3)} | {_fmt(r['gap'], 3)} |"
                 )
-    print("\nCox hazard ratio, two arms (true HR 0.65), reconstructed / original")
+    print("\n**Cox hazard ratio, two arms (true HR 0.65), reconstructed / original**\n")
     print("| inputs | patients per arm | mean ratio | min | max |")
     print("|---|---|---|---|---|")
     for scenario in SCENARIOS:

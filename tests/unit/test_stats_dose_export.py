@@ -94,6 +94,27 @@ def test_dose_rejects(args, match):
         dose.eqd2(*args)
 
 
+@pytest.mark.parametrize(("D", "n", "bed10", "eqd2_10", "eqd2_3"), REGIMENS)
+def test_derived_doses_are_the_stored_columns(D, n, bed10, eqd2_10, eqd2_3):
+    got = dose.derived_doses(D, n)
+    assert list(got) == ["dose_per_fraction_gy", "bed10_gy", "eqd2_10_gy", "bed3_gy", "eqd2_3_gy"]
+    assert got["dose_per_fraction_gy"] == pytest.approx(D / n)
+    assert got["bed10_gy"] == pytest.approx(bed10)
+    assert got["eqd2_10_gy"] == pytest.approx(eqd2_10)
+    assert got["eqd2_3_gy"] == pytest.approx(eqd2_3)
+    # BED at alpha/beta 3 by hand: D (1 + d / 3)
+    assert got["bed3_gy"] == pytest.approx(D * (1 + D / n / 3))
+
+
+def test_alpha_beta_values_and_choices():
+    assert (dose.DEFAULT_ALPHA_BETA, dose.LATE_ALPHA_BETA) == (10.0, 3.0)
+    assert dose.ALPHA_BETA_CHOICES == {"10": "10 Gy (tumour, acute)", "3": "3 Gy (late)"}
+    assert dose.check_alpha_beta(3) == 3.0
+    for bad in (0, -1, float("nan"), float("inf"), True, "3"):
+        with pytest.raises(ValueError, match="alpha/beta"):
+            dose.check_alpha_beta(bad)
+
+
 def test_regimen_label():
     assert dose.regimen_label(39, 13) == "39 Gy/13"
     assert dose.regimen_label(59.4, 33) == "59.4 Gy/33"

@@ -8,8 +8,6 @@ in the natural order of their course ids; a missing score is "not assessable", n
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -248,17 +246,6 @@ def time_to_max(df: pd.DataFrame, group_by: str | None = None) -> TimeToMax:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_alpha_beta(alpha_beta: Any) -> float:
-    if (
-        isinstance(alpha_beta, bool)
-        or not isinstance(alpha_beta, numbers.Real)
-        or not math.isfinite(alpha_beta)
-        or alpha_beta <= 0
-    ):
-        raise ValueError(f"alpha_beta must be a positive number of Gy, got {alpha_beta!r}")
-    return float(alpha_beta)
-
-
 def regimen_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Sites per regimen: regimen ("39 Gy/13"), dose_gy, fractions, n_sites; ordered by total
     dose, then fractions. Sites without dose or fractions are not counted."""
@@ -282,7 +269,7 @@ def dose_response_data(
     """One row per site with dose, fractions and both NRS scores, in course order: course_id,
     patient_id, regimen, eqd2 (``plexrt.clinical.dose.eqd2`` at ``alpha_beta``), change (NRS
     after - before), nrs_before, nrs_after. ``attrs["alpha_beta"]`` holds the alpha/beta used."""
-    ab = _check_alpha_beta(alpha_beta)
+    ab = dose.check_alpha_beta(alpha_beta)
     require_columns(df, "df", SITE_COLUMNS)
     d = in_course_order(df)
     keep = pain_scores.assessable(d) & d[["dose_gy", "fractions"]].notna().all(axis=1)

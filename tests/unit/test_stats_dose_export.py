@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from plexrt.clinical import dose
 from plexrt.clinical.cohort_summary import banner_text, fmt
-from plexrt.stats.proportions import proportion, proportion_ci
+from plexrt.stats.proportions import check_count_pair, proportion, proportion_ci
 
 
 @pytest.mark.parametrize(
@@ -51,6 +51,25 @@ def test_alpha_90():
 def test_proportion_ci_rejects(args, match):
     with pytest.raises(ValueError, match=match):
         proportion_ci(*args)
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "message"),
+    [
+        (1, 0, "rows: total of 'A' must be positive, got 0"),
+        (-1, 4, "rows: events of 'A' must not be negative, got -1"),
+        (5, 4, "rows: events of 'A' (5) cannot exceed total of 'A' (4)"),
+    ],
+)
+def test_check_count_pair_names_the_counts(k, n, message):
+    with pytest.raises(ValueError) as err:
+        check_count_pair(k, n, "events of 'A'", "total of 'A'", where="rows: ")
+    assert str(err.value) == message
+
+
+def test_check_count_pair_accepts_the_edges():
+    for k, n in ((0, 1), (1, 1), (0, 12), (12, 12)):
+        check_count_pair(k, n)  # no exception: 0 <= k <= n, n > 0
 
 
 def test_proportion_text_has_n():

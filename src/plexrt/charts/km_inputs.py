@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.charts import style
+from plexrt.clinical.inputs import require_columns
 from plexrt.stats.survival import KMResult
 
 __all__ = [
@@ -72,11 +73,7 @@ def check_reference_lines(reference_lines: Any) -> list[tuple[float, str]]:
 
 
 def check_envelope(envelope: Any) -> pd.DataFrame:
-    if not isinstance(envelope, pd.DataFrame):
-        raise ValueError("envelope must be a DataFrame with columns time_days, low, high")
-    missing = {"time_days", "low", "high"} - set(envelope.columns)
-    if missing:
-        raise ValueError(f"envelope is missing column(s) {sorted(missing)}")
+    require_columns(envelope, "envelope", ("time_days", "low", "high"))
     if envelope.empty:
         raise ValueError("envelope has no rows")
     env = envelope.sort_values("time_days")

@@ -54,7 +54,7 @@ c[3].metric(
     f"{f(s.mean_nrs_before, 1)} → {f(s.mean_nrs_after, 1)}",
 )
 widgets.footnote(
-    widgets.cohort_line(flt, s.n_sites, s.n_patients),
+    widgets.cohort_line(flt, df),
     "Percentages: NRS 0 = sites scored 0 / sites with a score at completion; improved = sites "
     f"with a fall of 2 or more / sites with both scores; {METHOD_LABELS['exact']}. "
     f"Age is counted once per patient. Source: {db.citation()}, Table 1.",

@@ -27,7 +27,7 @@ plexrt = literature_comparison.plexrt_series(
 )
 records = [plexrt, *published.to_dict("records")]
 labels = literature_comparison.series_labels(records)
-cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique() if len(df) else 0)
+cohort_line = widgets.cohort_line(flt, df)
 
 pops = {k: v for k, v in lit.POPULATIONS.items() if k in set(published["population"].dropna())}
 c1, c2 = st.columns(2)

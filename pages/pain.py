@@ -41,7 +41,7 @@ ci = widgets.page_choice(
 definition = Definition.from_key(def_key)
 agg = db.analgesic_aggregate()
 summary = response_summary.summarise(df, definition, ci, db.all_sites(), agg)
-cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique())
+cohort_line = widgets.cohort_line(flt, df)
 
 # --- headline figures --------------------------------------------------------------------------
 st.subheader("Response rates")

@@ -51,7 +51,7 @@ with c4:
 unit_days = timescale.UNITS[unit]
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
-cohort_line = widgets.cohort_line(flt, len(df), len(pids))
+cohort_line = widgets.cohort_line(flt, df)
 
 
 def km_section(endpoint: str, refs: list, key: str) -> None:

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
 from plexrt.clinical import dose
-from plexrt.clinical.cohort_summary import banner_text, fmt
+from plexrt.clinical.cohort_summary import (
+    banner_text,
+    cohort_banner,
+    cohort_text,
+    count_patients,
+    fmt,
+)
 from plexrt.stats.proportions import check_count_pair, proportion, proportion_ci
 
 
@@ -145,3 +152,33 @@ def test_banner_and_fmt():
     assert fmt(None) == "not available"
     assert fmt(70.0, 1) == "70"
     assert fmt(3.1667, 1) == "3.2"
+
+
+def _sites(*patients: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "series_id": "s",
+            "patient_id": list(patients),
+            "course_id": [f"c{i}" for i in range(len(patients))],
+        }
+    )
+
+
+def test_patients_are_counted_once_per_patient():
+    # Sanuki patient 1 has two irradiated sites: 3 sites of 2 patients.
+    three = _sites("1", "1", "2")
+    assert count_patients(three) == 2
+    assert count_patients(three.iloc[:0]) == 0
+    # The same patient id in two series is two patients.
+    two_series = pd.DataFrame({"series_id": ["a", "b"], "patient_id": ["1", "1"]})
+    assert count_patients(two_series) == 2
+    assert count_patients(two_series.drop(columns="series_id")) == 1
+
+
+def test_cohort_text_and_banner_words():
+    assert cohort_text(_sites("1", "1", "2"), "all sites") == "n = 3 sites, 2 patients · all sites"
+    assert cohort_text(_sites("7"), "psoas") == "n = 1 site, 1 patient · psoas"
+    total = _sites(*[str(i) for i in range(1, 12)], "1")  # 12 sites, 11 patients
+    assert cohort_banner(total, total) == "12 of 12 sites (11 patients) shown"
+    shown = total[total["patient_id"].isin(["1", "2"])]
+    assert cohort_banner(shown, total) == "3 of 12 sites (2 of 11 patients) shown"

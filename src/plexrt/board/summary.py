@@ -13,9 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from plexrt.clinical import cohort_summary, literature_comparison, response_summary
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import literature_comparison, response_summary
-from plexrt.clinical.cohort_summary import sites_patients
 from plexrt.clinical.definitions import Definition
 from plexrt.data.values import is_missing, natural_sorted
 from plexrt.stats import survival
@@ -58,8 +57,7 @@ def source_line(series: Mapping[str, Any] | pd.Series) -> str:
 
 def cohort_text(inp: BoardInput) -> str:
     """'n = 12 sites, 11 patients · all sites'."""
-    n_sites, n_patients = len(inp.sites), inp.sites["patient_id"].nunique()
-    return f"n = {sites_patients(n_sites, n_patients)} · {inp.filter_text}"
+    return cohort_summary.cohort_text(inp.sites, inp.filter_text)
 
 
 def header_line(inp: BoardInput) -> str:

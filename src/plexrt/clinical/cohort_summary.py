@@ -52,9 +52,19 @@ def _mean(s: pd.Series) -> float | None:
     return float(s.mean()) if len(s) else None
 
 
+def _patients(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per patient among the sites (a patient with two irradiated sites counts once)."""
+    return df.drop_duplicates(["series_id", "patient_id"] if "series_id" in df else ["patient_id"])
+
+
+def count_patients(df: pd.DataFrame) -> int:
+    """The number of patients the sites in ``df`` belong to."""
+    return len(_patients(df))
+
+
 def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     """Figures for the sites in ``df`` (rows of ``course_summary``)."""
-    patients = df.drop_duplicates(["series_id", "patient_id"])
+    patients = _patients(df)
     ages = patients["age"].dropna()
     scored = df[assessable(df)]
     falls = -nrs_change(scored["nrs_before"], scored["nrs_after"])
@@ -94,6 +104,16 @@ def sites_patients(n_sites: int, n_patients: int) -> str:
     s = "site" if n_sites == 1 else "sites"
     p = "patient" if n_patients == 1 else "patients"
     return f"{n_sites} {s}, {n_patients} {p}"
+
+
+def cohort_text(df: pd.DataFrame, filter_text: str) -> str:
+    """The cohort under a figure: 'n = 12 sites, 11 patients · all sites'."""
+    return f"n = {sites_patients(len(df), count_patients(df))} · {filter_text}"
+
+
+def cohort_banner(shown: pd.DataFrame, total: pd.DataFrame) -> str:
+    """``banner_text`` of the shown sites among all sites."""
+    return banner_text(len(shown), count_patients(shown), len(total), count_patients(total))
 
 
 def banner_text(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from plexrt.clinical import cohort_summary
 from plexrt.data.filters import CohortFilter
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -29,10 +31,9 @@ def footnote(*lines: str) -> None:
     st.caption("  \n".join(line for line in lines if line))
 
 
-def cohort_line(flt: CohortFilter, n_sites: int, n_patients: int) -> str:
-    s = "site" if n_sites == 1 else "sites"
-    p = "patient" if n_patients == 1 else "patients"
-    return f"Cohort: n = {n_sites} {s}, {n_patients} {p} · {flt.describe()}"
+def cohort_line(flt: CohortFilter, df: pd.DataFrame) -> str:
+    """'Cohort: n = 12 sites, 11 patients · all sites' for the filtered sites ``df``."""
+    return f"Cohort: {cohort_summary.cohort_text(df, flt.describe())}"
 
 
 def chart(fig, key: str) -> None:
@@ -73,8 +74,6 @@ def page_choice(param: str, label: str, options: dict, default, *, container=Non
 
 def scenario_table(bounds):
     """Best- and worst-case allocations of the aggregate analgesic changes, one row per site."""
-    import pandas as pd
-
     rows = []
     for cid in bounds.best_case.categories:
         rows.append(

@@ -10,7 +10,7 @@ import pandas as pd
 from plexrt.board.case import Case, checked_case
 from plexrt.clinical.inputs import require_columns
 from plexrt.data.literature import POPULATIONS
-from plexrt.data.values import is_missing
+from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.data.vocab import MUSCLES
 from plexrt.stats.proportions import proportion_ci
 
@@ -129,7 +129,7 @@ def _response(rec: dict[str, Any]) -> dict[str, Any]:
     if n is None or is_missing(r):
         nan = math.nan
         return out | {
-            "responders_text": "not reported",
+            "responders_text": NOT_REPORTED,
             "response_rate": nan,
             "response_low": nan,
             "response_high": nan,

@@ -16,7 +16,7 @@ import pandas as pd
 from plexrt.clinical import cohort_summary, literature_comparison, response_summary
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.definitions import Definition
-from plexrt.data.values import is_missing, natural_sorted
+from plexrt.data.values import NOT_AVAILABLE, is_missing, natural_sorted
 from plexrt.stats import survival
 
 
@@ -126,12 +126,12 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
         )
     else:
         rows.append(
-            ("Responders", s.responders_treated.text() if s.responders_treated else "not available")
+            ("Responders", s.responders_treated.text() if s.responders_treated else NOT_AVAILABLE)
         )
         rows.append(
             (
                 "Complete response",
-                s.complete_treated.text() if s.complete_treated else "not available",
+                s.complete_treated.text() if s.complete_treated else NOT_AVAILABLE,
             )
         )
     weeks = inp.sites["weeks_to_max_response"].dropna()

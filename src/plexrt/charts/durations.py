@@ -26,17 +26,19 @@ from plexrt.charts.series_style import (
     row_text,
 )
 from plexrt.clinical.inputs import number, yes_no
-from plexrt.clinical.literature_comparison import NOT_REPORTED
-from plexrt.data.values import is_missing
+from plexrt.data.literature import MEDIAN_COLUMNS
+from plexrt.data.values import NOT_REPORTED, is_missing
 
 __all__ = ["MEASURE_NAMES", "RECONSTRUCTED_NOTE", "duration_figure"]
 
 #: Duration measures in display order (top to bottom) with their names in words.
-MEASURE_NAMES: dict[str, str] = {
-    "median_relief_months": "Median duration of pain relief",
-    "median_followup_months": "Median follow-up",
-    "median_survival_months": "Median survival",
-}
+MEASURE_NAMES: dict[str, str] = dict(
+    zip(
+        MEDIAN_COLUMNS,
+        ("Median duration of pain relief", "Median follow-up", "Median survival"),
+        strict=True,
+    )
+)
 
 RECONSTRUCTED_NOTE = "PlexRT values rest on reconstructed times (hollow markers)"
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.charts import style
-from plexrt.clinical.pain_views import NOT_STATED
+from plexrt.data.values import NOT_STATED
 
 __all__ = [
     "ASSUMED_PLOT_WIDTH_PX",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from plexrt.clinical.literature_comparison import NOT_REPORTED
 from plexrt.clinical.pain_views import regimen_text
 from plexrt.data import vocab
-from plexrt.data.values import is_missing
+from plexrt.data.values import NOT_REPORTED, is_missing
 
 _COLS = {
     "course_id": "Site",

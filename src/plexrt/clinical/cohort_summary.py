@@ -8,7 +8,7 @@ import pandas as pd
 
 from plexrt.clinical.definitions import DEFINITIONS
 from plexrt.clinical.pain_scores import assessable, nrs_change
-from plexrt.data.values import is_missing
+from plexrt.data.values import NOT_AVAILABLE, is_missing
 from plexrt.stats.proportions import Proportion, proportion
 
 # The paper's "improvement": an NRS fall of this many points or more.
@@ -93,7 +93,7 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
 def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     """A number for the screen; unknown is shown as 'not available', never as 0."""
     if value is None or is_missing(value):
-        return "not available"
+        return NOT_AVAILABLE
     text = f"{value:.{digits}f}"
     if digits and text.endswith("." + "0" * digits) and float(value).is_integer():
         text = text[: -(digits + 1)]

@@ -13,8 +13,8 @@ import pandas as pd
 
 from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
-from plexrt.data.literature import POPULATIONS
-from plexrt.data.values import is_missing
+from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
+from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
 
 PLEXRT_KEY = "plexrt"
@@ -22,7 +22,6 @@ PLEXRT_KEY = "plexrt"
 # non-bone lesions), frequency surveys, non-RT comparators and case reports are opt-in, so that
 # unlike populations are never pooled silently.
 DEFAULT_POPULATIONS = ("malignant_psoas_syndrome", "lumbosacral_plexopathy")
-NOT_REPORTED = "not reported"
 
 # Side-by-side table rows: (label, column, unit suffix)
 TABLE_ROWS = (
@@ -118,7 +117,7 @@ def plexrt_series(
         or None,
     }
     display: dict[str, str] = {}
-    for col in ("median_relief_months", "median_followup_months", "median_survival_months"):
+    for col in MEDIAN_COLUMNS:
         rec[col] = (medians or {}).get(col)
         if medians is not None and col in medians:
             display[col] = (
@@ -222,7 +221,7 @@ def definition_warning(records: list[dict[str, Any]], labels: list[str]) -> str 
         if rec.get("series_key") == PLEXRT_KEY or is_missing(rec.get("responders")):
             continue
         d = rec.get("response_definition")
-        defs[label] = "not reported" if is_missing(d) else str(d)
+        defs[label] = NOT_REPORTED if is_missing(d) else str(d)
     if len(set(defs.values())) <= 1:
         return None
     return (
@@ -242,7 +241,7 @@ def duration_rows(
     rows = []
     for rec, label in zip(records, labels, strict=True):
         is_p = rec.get("series_key") == PLEXRT_KEY
-        for measure in ("median_relief_months", "median_followup_months", "median_survival_months"):
+        for measure in MEDIAN_COLUMNS:
             v: Any = rec.get(measure)
             if is_missing(v):
                 continue

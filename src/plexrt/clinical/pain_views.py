@@ -18,7 +18,7 @@ import pandas as pd
 from plexrt.clinical import definitions, dose, pain_scores
 from plexrt.clinical.inputs import flag, require_columns
 from plexrt.data import vocab
-from plexrt.data.values import is_missing, natural_key
+from plexrt.data.values import NOT_STATED, is_missing, natural_order
 
 __all__ = [
     "GROUP_BY",
@@ -40,7 +40,6 @@ __all__ = [
     "waterfall_data",
 ]
 
-NOT_STATED = "not stated"
 
 #: Columns every pain view needs from the site rows.
 SITE_COLUMNS = ("course_id", "patient_id", "nrs_before", "nrs_after", "dose_gy", "fractions")
@@ -61,9 +60,7 @@ GROUP_BY: dict[str | None, tuple[str | None, tuple[str, ...], dict[str, str]]] =
 
 def in_course_order(df: pd.DataFrame) -> pd.DataFrame:
     """Sites in the natural order of their course ids ('2.1' before '10.1'), index reset."""
-    keys = [natural_key(c) for c in df["course_id"]]
-    order = sorted(range(len(df)), key=lambda i: keys[i])
-    return df.iloc[order].reset_index(drop=True)
+    return natural_order(df, ["course_id"])
 
 
 def category_label(value: Any, labels: dict[str, str] | None = None) -> str:

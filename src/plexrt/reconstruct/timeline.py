@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical.inputs import require_columns
-from plexrt.data.values import natural_key
+from plexrt.data.values import natural_order
 from plexrt.reconstruct.constraints import DATE_QUANTITIES, Constraint, parse_date
 from plexrt.reconstruct.rounding import DayWindow, int_window
 from plexrt.stats.timescale import DAYS_PER_WEEK
@@ -110,7 +110,7 @@ def _course_table(courses: object) -> pd.DataFrame:
         df[col] = v.astype(int)
     if (df["fractions"] <= 0).any():
         raise ValueError("courses.fractions must be positive")
-    return df.sort_values(["patient_id", "course_no"], key=lambda s: s.map(natural_key))
+    return natural_order(df, ["patient_id", "course_no"])
 
 
 def build_timeline(courses: object, cons: Sequence[Constraint]) -> Timeline:

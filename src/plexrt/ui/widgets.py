@@ -7,6 +7,7 @@ import streamlit as st
 
 from plexrt.clinical import cohort_summary
 from plexrt.data.filters import CohortFilter
+from plexrt.data.values import NOT_AVAILABLE
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -14,7 +15,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png",
 def proportion_metric(container, label: str, prop, help: str | None = None, unit: str = "sites"):
     """A big percentage with 'k/n · 95% CI' under it; 'not available' when n = 0."""
     if prop is None:
-        container.metric(label, "not available", help=help)
+        container.metric(label, NOT_AVAILABLE, help=help)
         return
     container.metric(
         label, prop.pct(), delta=prop.detail(unit), delta_color="off", delta_arrow="off", help=help

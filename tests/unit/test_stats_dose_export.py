@@ -14,6 +14,7 @@ from plexrt.clinical.cohort_summary import (
     cohort_banner,
     cohort_text,
     count_patients,
+    weeks_to_max_text,
     fmt,
 )
 from plexrt.stats.proportions import check_count_pair, proportion, proportion_ci
@@ -182,3 +183,9 @@ def test_cohort_text_and_banner_words():
     assert cohort_banner(total, total) == "12 of 12 sites (11 patients) shown"
     shown = total[total["patient_id"].isin(["1", "2"])]
     assert cohort_banner(shown, total) == "3 of 12 sites (2 of 11 patients) shown"
+
+
+def test_weeks_to_max_text():
+    # (1 + 2 + 12 + missing) -> mean of the known three = 5.0
+    assert weeks_to_max_text(pd.Series([1, 2, 12, None])) == "mean 5.0 weeks (range 1–12)"
+    assert weeks_to_max_text(pd.Series([None, None], dtype=float)) is None

@@ -134,15 +134,10 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
                 s.complete_treated.text() if s.complete_treated else NOT_AVAILABLE,
             )
         )
-    weeks = inp.sites["weeks_to_max_response"].dropna()
-    if len(weeks):
-        rows.append(
-            (
-                "Weeks to maximum response",
-                f"mean {weeks.mean():.1f} (range {weeks.min():g}–{weeks.max():g}; "
-                f"n = {len(weeks)} sites)",
-            )
-        )
+    weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
+    if weeks:
+        n_known = int(inp.sites["weeks_to_max_response"].notna().sum())
+        rows.append(("Weeks to maximum response", f"{weeks}, n = {n_known} sites"))
     med = series_records(inp).medians
     flag = " (reconstructed times)" if med.reconstructed else ""
     for col, label in (

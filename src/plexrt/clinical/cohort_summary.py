@@ -100,6 +100,15 @@ def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
+def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
+    """'mean 3.2 weeks (range 1–12)' of the known weeks from RT start to maximum response; None
+    when no site has one."""
+    weeks = weeks_to_max.dropna()
+    if not len(weeks):
+        return None
+    return f"mean {weeks.mean():.1f} weeks (range {weeks.min():g}–{weeks.max():g})"
+
+
 def sites_patients(n_sites: int, n_patients: int) -> str:
     s = "site" if n_sites == 1 else "sites"
     p = "patient" if n_patients == 1 else "patients"

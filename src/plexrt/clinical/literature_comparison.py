@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from plexrt.clinical.cohort_summary import weeks_to_max_text
 from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
@@ -95,7 +96,7 @@ def plexrt_series(
         if len(df)
         else pd.Series(dtype=int)
     )
-    weeks = df["weeks_to_max_response"].dropna()
+    weeks = weeks_to_max_text(df["weeks_to_max_response"])
     rec: dict[str, Any] = {
         "series_key": PLEXRT_KEY,
         "citation": f"Sanuki 2022 in PlexRT ({filter_text})",
@@ -107,12 +108,7 @@ def plexrt_series(
         "response_definition": definition.label,
         "responders": counts["responders"] if settled and len(df) else None,
         "complete_responders": counts["complete"] if settled and len(df) else None,
-        "time_to_response": (
-            f"maximum response at mean {weeks.mean():.1f} weeks (range {weeks.min():g}–"
-            f"{weeks.max():g}) from RT start"
-            if len(weeks)
-            else None
-        ),
+        "time_to_response": f"maximum response at {weeks} from RT start" if weeks else None,
         "schedules": "; ".join(f"{regimen_label(d, f)} ×{n}" for (d, f), n in regimens.items())
         or None,
     }

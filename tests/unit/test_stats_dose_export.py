@@ -14,8 +14,8 @@ from plexrt.clinical.cohort_summary import (
     cohort_banner,
     cohort_text,
     count_patients,
-    weeks_to_max_text,
     fmt,
+    weeks_to_max_text,
 )
 from plexrt.stats.proportions import check_count_pair, proportion, proportion_ci
 

@@ -100,6 +100,30 @@ def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
+@dataclass(frozen=True)
+class CohortTexts:
+    """The summary figures as the Cohort page shows them (unknown = 'not available')."""
+
+    median_age: str  # '70'
+    age_range: str  # '51–84'
+    median_nrs: str  # '8 → 3.5' (before RT -> at completion)
+    mean_nrs: str  # '7.6 → 3.3'
+    weeks_to_max: str  # '3.2 (1–12)': mean (range)
+
+
+def texts(s: CohortSummary) -> CohortTexts:
+    return CohortTexts(
+        median_age=fmt(s.median_age, 1),
+        age_range=f"{fmt(s.age_min, 0)}–{fmt(s.age_max, 0)}",
+        median_nrs=f"{fmt(s.median_nrs_before)} → {fmt(s.median_nrs_after)}",
+        mean_nrs=f"{fmt(s.mean_nrs_before, 1)} → {fmt(s.mean_nrs_after, 1)}",
+        weeks_to_max=(
+            f"{fmt(s.mean_weeks_to_max, 1)} ({fmt(s.min_weeks_to_max, 0)}–"
+            f"{fmt(s.max_weeks_to_max, 0)})"
+        ),
+    )
+
+
 def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
     """'mean 3.2 weeks (range 1–12)' of the known weeks from RT start to maximum response; None
     when no site has one."""

@@ -17,6 +17,8 @@ METHOD_LABELS = {
     "exact": "exact (Clopper-Pearson) 95% CI",
     "wilson": "Wilson score 95% CI",
 }
+# The same methods as a choice on a page.
+METHOD_CHOICES = {"exact": "Exact (Clopper–Pearson)", "wilson": "Wilson"}
 
 
 def check_count_pair(k: int, n: int, k_name: str = "k", n_name: str = "n", where: str = "") -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from plexrt.clinical.definitions import Definition, response_counts
-from plexrt.clinical.icpre_bounds import IcpreBounds, icpre_bounds_subset
+from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds, icpre_bounds_subset
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
@@ -73,7 +73,7 @@ def summarise(
     if definition.kind == "icpre" and counts["n_unknown"] and all_sites is not None and aggregate:
         sites = all_sites.rename(columns={"baseline_omed_mg": "omed_before"})
         bounds = icpre_bounds_subset(
-            sites[["course_id", "nrs_before", "nrs_after", "omed_before"]],
+            sites[list(SITE_COLUMNS)],
             list(df["course_id"]),
             aggregate.reduced,
             aggregate.unchanged,

@@ -7,6 +7,7 @@ from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
+from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
 from plexrt.ui import db, shell, sidebar, widgets
 
@@ -31,7 +32,8 @@ if reconstructed:
         "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
         "only aggregates (deaths, means and ranges, two relapses, case narratives). PlexRT generates "
         "individual times that satisfy every published figure it can; the grey band shows how much "
-        "the curve moves over 200 such reconstructions. See *Constraints & conflicts* below.",
+        f"the curve moves over {ENSEMBLE_SIZE} such reconstructions. See *Constraints & conflicts* "
+        "below.",
         icon=":material/warning:",
     )
 

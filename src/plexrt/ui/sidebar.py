@@ -7,18 +7,25 @@ import math
 import streamlit as st
 
 from plexrt.clinical import cohort_summary as cohort_mod
-from plexrt.data.filters import DOSE_LABELS, KNOWN_PARAMS, CohortFilter, from_query_params
-from plexrt.data.vocab import INTENT_LABELS, MUSCLE_LABELS, SEX_LABELS, label
+from plexrt.data.filters import (
+    DOSE_LABELS,
+    KNOWN_PARAMS,
+    VALUE_LABELS,
+    CohortFilter,
+    from_query_params,
+)
+from plexrt.data.vocab import label
 from plexrt.ui import db
 
 # The multiselect filters in sidebar order: (widget key, CohortFilter and Options field, label,
-# words for the coded values or None, placeholder). Excluded sites are chosen further down.
+# placeholder); coded values are shown in words (filters.VALUE_LABELS). Excluded sites are chosen
+# further down.
 _CHOICES = (
-    ("f_muscle", "muscles", "Involved muscle", MUSCLE_LABELS, "All muscles"),
-    ("f_intent", "intents", "Intent of RT", INTENT_LABELS, "All intents"),
-    ("f_group", "primary_groups", "Primary group", None, "All groups"),
-    ("f_cancer", "primary_cancers", "Primary cancer", None, "All primaries"),
-    ("f_sex", "sexes", "Sex", SEX_LABELS, "Both"),
+    ("f_muscle", "muscles", "Involved muscle", "All muscles"),
+    ("f_intent", "intents", "Intent of RT", "All intents"),
+    ("f_group", "primary_groups", "Primary group", "All groups"),
+    ("f_cancer", "primary_cancers", "Primary cancer", "All primaries"),
+    ("f_sex", "sexes", "Sex", "Both"),
 )
 KEYS = (*(c[0] for c in _CHOICES), "f_age", "f_nrs", "f_metric", "f_dose", "f_exclude")
 FILTER_STATE = "cohort_filter"
@@ -145,7 +152,8 @@ def render() -> CohortFilter:
         st.session_state.url_applied = True
     sb = st.sidebar
     sb.header("Cohort filters")
-    for key, field, title, words, placeholder in _CHOICES:
+    for key, field, title, placeholder in _CHOICES:
+        words = VALUE_LABELS.get(field)
         sb.multiselect(
             title,
             getattr(opts, field),

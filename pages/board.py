@@ -14,7 +14,7 @@ shell.require()
 
 flt = sidebar.current_filter()
 df = db.cohort(flt)
-DEFS = {key: d.label for key, d in definitions.DEFINITIONS.items()}
+DEFS = definitions.DEFINITION_LABELS
 resp = st.session_state.get("pp_resp", st.query_params.get("resp", "paper"))
 resp = resp if resp in DEFS else "paper"
 inp = db.board_input(flt, resp)

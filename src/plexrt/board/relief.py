@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from plexrt.clinical.inputs import require_columns
 from plexrt.data.values import is_missing
 
 #: The columns of store.events the relief notes read.
@@ -69,13 +70,7 @@ def relief_columns(
     notes: list[str | None] = [None] * len(sites)
     if events is None:
         return days, notes
-    if not isinstance(events, pd.DataFrame):
-        raise ValueError(
-            f"events must be a pandas DataFrame (store.events) or None, got {type(events).__name__}"
-        )
-    missing = [c for c in EVENT_COLUMNS if c not in events.columns]
-    if missing:
-        raise ValueError(f"events is missing column(s): {', '.join(missing)}")
+    require_columns(events, "events", EVENT_COLUMNS, "store.events")
     by_series = "series_id" in events.columns and "series_id" in sites.columns
     key_cols = ["series_id", "patient_id"] if by_series else ["patient_id"]
     ev = events.assign(patient_id=events["patient_id"].astype(str))

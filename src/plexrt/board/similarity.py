@@ -21,6 +21,7 @@ from plexrt.board.case import Case, cancer_key, checked_case
 from plexrt.board.doses import one_decimal, site_eqd2, site_regimen
 from plexrt.board.relief import relief_columns
 from plexrt.clinical import dose
+from plexrt.clinical.inputs import require_columns
 from plexrt.data.values import is_missing
 from plexrt.data.vocab import INTENT_LABELS, label
 
@@ -98,14 +99,7 @@ _SITE_SHOWN = (
 
 def checked_sites(df: Any, name: str = "df") -> pd.DataFrame:
     """``df`` (store.cohort) with a fresh 0..n-1 index; ValueError when it lacks a column."""
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (store.cohort), got {type(df).__name__}"
-        )
-    missing = [c for c in SITE_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} is missing column(s): {', '.join(missing)}")
-    return df.reset_index(drop=True)
+    return require_columns(df, name, SITE_COLUMNS, "store.cohort").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from plexrt.clinical.literature_comparison import NOT_REPORTED
 from plexrt.clinical.pain_views import regimen_text
 from plexrt.data import vocab
-from plexrt.data.values import is_missing
+from plexrt.data.values import NOT_REPORTED, is_missing
 
-_COLS = {
+# Store column -> header of the cohort table (on screen and in the CSV download).
+COHORT_HEADERS = {
     "course_id": "Site",
     "patient_id": "Patient",
     "primary_cancer": "Primary",
@@ -38,7 +38,7 @@ def cohort_table(df: pd.DataFrame, disputes: dict[str, str] | None = None) -> pd
         regimen_text(d, n) for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
     ]
     out["intent"] = out["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
-    out = out[list(_COLS)].rename(columns=_COLS)
+    out = out[list(COHORT_HEADERS)].rename(columns=COHORT_HEADERS)
     if disputes is not None:
         out["Disputed in the paper"] = [disputes.get(c, "") for c in df["course_id"]]
     return out
@@ -104,3 +104,19 @@ def dispute_notes(discrepancies: pd.DataFrame, columns: tuple[str, ...] = ()) ->
         for cid in re.findall(r"\b(\d+\.\d+)\b", affects):
             out.setdefault(cid, []).append(r.discrepancy_id)
     return {k: ", ".join(v) for k, v in out.items()}
+
+
+def dose_dispute_note(discrepancies: pd.DataFrame, course_ids) -> str:
+    """The sentence under the dose view naming the shown sites whose dose the paper states in two
+    ways ('' when none is shown): 'Doses disputed in the paper: site 5.1 (X1); Table 1 values are
+    plotted (see Data & provenance).'"""
+    shown = set(course_ids)
+    disputed = dispute_notes(discrepancies, ("dose_gy",))
+    named = [f"site {k} ({v})" for k, v in disputed.items() if k in shown]
+    if not named:
+        return ""
+    return (
+        "Doses disputed in the paper: "
+        + ", ".join(named)
+        + "; Table 1 values are plotted (see Data & provenance)."
+    )

@@ -40,9 +40,8 @@ _PLOTLY_LINE_SPACING = 1.3
 # plotly.js uses a 80 px bottom margin when the layout does not set one.
 _PLOTLY_DEFAULT_MARGIN_B = 80
 # Widths (px) assumed when wrapping the citation: a projected 16:9 export versus the narrowest
-# on-screen plot (same assumption as charts.pain); a sans-serif glyph is taken as 0.6 em wide.
-_CITATION_WIDTH_PX = {True: 1200, False: 560}
-_CHAR_WIDTH_EM = 0.6
+# on-screen plot (charts.style holds that width and the glyph width).
+_CITATION_WIDTH_PX = {True: 1200, False: style.ASSUMED_PLOT_WIDTH_PX}
 
 _MAX_PIXELS = 8000  # larger images would be a typo, not a slide
 _START_TIMEOUT_S = 60.0
@@ -105,8 +104,9 @@ def stamp(fig: go.Figure, citation: str, present: bool = True) -> go.Figure:
 
     out = go.Figure(fig)
     size = max(10, style.font_sizes(present)["footnote"] - 2)
-    chars = int(_CITATION_WIDTH_PX[present] / (_CHAR_WIDTH_EM * size))
-    text = style.wrap_footnote(html.escape(" ".join(citation.split()), quote=False), chars)
+    text = style.wrap_to_px(
+        html.escape(" ".join(citation.split()), quote=False), _CITATION_WIDTH_PX[present], size
+    )
 
     kept, old_growth = [], 0
     for ann in out.layout.annotations:
@@ -124,19 +124,15 @@ def stamp(fig: go.Figure, citation: str, present: bool = True) -> go.Figure:
     out.update_layout(margin_b=new_b)
     if out.layout.height is not None:
         out.update_layout(height=out.layout.height - old_growth + growth)
-    out.add_annotation(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=1,
-        y=0,
-        # 4 px above the bottom edge of the image; the footnote stays `growth` px higher.
+    # 4 px above the bottom edge of the image; the footnote stays `growth` px higher.
+    style.margin_text(
+        out,
+        text,
+        above=False,
+        right=True,
         yshift=-new_b + 4,
-        xanchor="right",
-        yanchor="bottom",
-        align="right",
-        showarrow=False,
-        font={"size": size, "color": style.GREY},
+        size=size,
+        colour=style.GREY,
         name="citation",
     )
     return out

@@ -82,7 +82,7 @@ def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
         ),
         Slide(
             "dose",
-            "Dose (EQD2, α/β 10 Gy) and change in pain",
+            f"Dose (EQD2, α/β {DEFAULT_ALPHA_BETA:g} Gy) and change in pain",
             dose_response_figure(
                 pain_views.dose_response(inp.sites, DEFAULT_ALPHA_BETA),
                 footnote=line,

@@ -140,7 +140,7 @@ def case_results(case: Case, df: pd.DataFrame, inp: BoardInput) -> None:
         widgets.chart(fig, "case_chart_waterfall")
     with b:
         fig = dose_response_figure(
-            pain_views.dose_response(df, 10.0), footnote=f"{line}<br>Dashed: planned regimen"
+            pain_views.dose_response(df), footnote=f"{line}<br>Dashed: planned regimen"
         )
         marks.mark_eqd2(fig, pos["eqd2_10_gy"], f"this patient: {case.regimen}")
         widgets.chart(fig, "case_chart_dose")

@@ -172,14 +172,15 @@ def reconstruction_report() -> tuple[pd.DataFrame, pd.DataFrame]:
     return store.reconstruction_checks(con), store.reconstruction_conflicts(con)
 
 
-# A resource, not data: 200 frames are shared read-only instead of unpickled on every run.
-@st.cache_resource(show_spinner="Drawing 200 reconstructions of the unpublished times…")
-def ensemble_events(n: int = 200) -> list[pd.DataFrame]:
-    """Per-patient event frames of ``n`` seeded reconstructions (seeds 0..n-1; draw 0 is the
-    stored default). Empty when the series has real times (nothing to reconstruct)."""
+# A resource, not data: the frames are shared read-only instead of unpickled on every run.
+@st.cache_resource(show_spinner="Drawing reconstructions of the unpublished times…")
+def ensemble_events() -> list[pd.DataFrame]:
+    """Per-patient event frames of the seeded reconstructions (``reconstruct.ensemble.
+    ENSEMBLE_SIZE`` of them; draw 0 is the stored default). Empty when the series has real times
+    (nothing to reconstruct)."""
     from plexrt.ingest.ensemble import reconstruction_draws
 
-    return reconstruction_draws(connection(), n)
+    return reconstruction_draws(connection())
 
 
 @st.cache_data(show_spinner=False)
@@ -209,7 +210,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
 
 @st.cache_data(show_spinner=False)
 def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_days: float):
-    """Pointwise 5-95% band of the KM curve over the 200 reconstructions (cached per cohort)."""
+    """Pointwise 5-95% band of the KM curve over the reconstructions (cached per cohort)."""
     import numpy as np
 
     from plexrt.clinical import endpoints as tte
@@ -238,7 +239,7 @@ def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version:
     return slides(board_input(flt, resp_key), present=present)
 
 
-@st.cache_data(show_spinner="Repeating the test on 200 reconstructions…")
+@st.cache_data(show_spinner="Repeating the test on every reconstruction…")
 def logrank_ensemble(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
     from plexrt.clinical import endpoints as tte
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.csvfile import Problem
+from plexrt.data.own_problems import TEXT
 from plexrt.data.own_template import AGE_RANGE
 
 AGE_CAP = 90  # == own_schema.AGE_CAP; ages over 89 are stored as 90 ("90+")
@@ -183,15 +184,14 @@ _NAME_LIKE = r"@|[^\W\d_]{2,}[ ,]+[^\W\d_]{2,}"
 
 def codes_may_identify(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(may be a hospital number, is a name or e-mail) for each code, whole-column."""
-    text = codes.astype(str)
-    digits = text.str.count(r"\d").to_numpy()
-    numberlike = (
-        text.str.contains(_LONG_RUN).to_numpy()
-        | (digits >= 9)
-        | text.str.contains(_DATE_LIKE).to_numpy()
-    )
-    namelike = text.str.contains(_NAME_LIKE).to_numpy()
-    return numberlike, namelike
+    text = codes.astype(object).where(codes.notna(), "").astype(TEXT)
+
+    def has(pattern: str) -> np.ndarray:
+        return text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+
+    digits = text.str.replace(r"\D", "", regex=True).str.len().to_numpy(dtype="int64", na_value=0)
+    numberlike = has(_LONG_RUN) | (digits >= 9) | has(_DATE_LIKE)
+    return numberlike, has(_NAME_LIKE)
 
 
 _PSEUDONYM = re.compile(r"P(\d+)")

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from plexrt.data.csvfile import Problem
-from plexrt.data.own_problems import Locator, ProblemLog
+from plexrt.data.own_problems import TEXT, Locator, ProblemLog
 from plexrt.data.own_readers import RawTable
 from plexrt.data.own_template import (
     COURSES,
@@ -28,6 +30,10 @@ from plexrt.data.own_template import (
 )
 
 _CONTROL = r"[\x00-\x1f\x7f]"
+# A cell a spreadsheet would run as a formula (CSV injection); a patient code also goes into the
+# key file, so '+' and '-' are refused there too.
+_FORMULA_START = r"[=@]"
+_FORMULA_START_ID = r"[=@+-]"
 _FILE_COURSE_NO = TemplateColumn(FILE_COURSE_NO, "integer", "Course number (file)", "", min=1)
 
 
@@ -100,8 +106,8 @@ def _missing_column(label: str, table: str, col: TemplateColumn, headers: list[s
 def _parse_column(
     parsed: ParsedTable, col: TemplateColumn, cells: pd.Series, log: ProblemLog
 ) -> None:
-    text = cells.astype(str).str.strip()
-    given = text.ne("").to_numpy()
+    text = cells.astype(TEXT).fillna("").str.strip()
+    given = _mask(text.ne(""))
     kind = col.kind
     if kind in ("integer", "number"):
         values, bad = _numbers(parsed.table, col, text, given, log)
@@ -113,24 +119,33 @@ def _parse_column(
     parsed.bad[col.name] = bad
 
 
+def _mask(flags: pd.Series) -> np.ndarray:
+    """A boolean column (Arrow or numpy) as a numpy mask; unknown counts as false."""
+    return flags.to_numpy(dtype=bool, na_value=False)
+
+
 def _texts(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, log: ProblemLog):
-    control = text.str.contains(_CONTROL, regex=True).to_numpy() & given
+    control = _mask(text.str.contains(_CONTROL, regex=True)) & given
     log.add(table, control, col.name, "line breaks and control characters are not allowed", text)
-    too_long = (text.str.len().to_numpy() > MAX_TEXT_CHARS) & given & ~control
+    length = text.str.len().to_numpy(dtype="int64", na_value=0)
+    too_long = (length > MAX_TEXT_CHARS) & given & ~control
     log.add(table, too_long, col.name, f"longer than {MAX_TEXT_CHARS} characters", text)
-    formula = text.str.match(r"[=@]").to_numpy() & given & ~control & ~too_long
-    log.add(table, formula, col.name, "starts like a spreadsheet formula (= or @)", text)
+    start = _FORMULA_START_ID if col.name == "patient_id" else _FORMULA_START
+    formula = _mask(text.str.match(start)) & given & ~control & ~too_long
+    log.add(table, formula, col.name, "starts like a spreadsheet formula", text)
     bad = control | too_long | formula
     if col.kind == "choice":
         values = _choices(col, text)
     else:
-        values = text.str.replace(r"\s+", " ", regex=True)
-    return values.where(given & ~bad, None).astype(object), bad
+        values = text.str.replace(r"\s+", " ", regex=True).astype(object)
+    keep = given & ~bad
+    return pd.Series(np.where(keep, values.to_numpy(dtype=object), None), index=text.index), bad
 
 
 def _choices(col: TemplateColumn, text: pd.Series) -> pd.Series:
     """What was typed -> the code ('Local control', 'LC' -> 'local_control', 'female' -> 'F');
-    anything else is kept as typed, and the series rules report it with the allowed values."""
+    anything else is kept as typed, and the series rules report it with the allowed values.
+    Each distinct text is looked up once."""
     lookup: dict[str, str] = {}
     for code in col.choices or ():
         lookup[code.lower()] = code
@@ -138,40 +153,51 @@ def _choices(col: TemplateColumn, text: pd.Series) -> pd.Series:
     for code, label in col.choice_labels.items():
         lookup[label.lower()] = code
     lookup.update({k.lower(): v for k, v in col.aliases.items()})
-    norm = text.str.lower().str.replace("-", " ").str.replace(r"\s+", " ", regex=True).str.strip()
-    mapped = norm.map(lookup)
-    return mapped.where(mapped.notna(), text)
+    codes, uniques = pd.factorize(text.astype(object))
+    words = [" ".join(str(u).lower().replace("-", " ").split()) for u in uniques]
+    mapped = np.asarray(
+        [lookup.get(w, u) for w, u in zip(words, uniques, strict=True)] + [None], dtype=object
+    )
+    return pd.Series(mapped[codes], index=text.index)
+
+
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
 def _numbers(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, log: ProblemLog):
-    values = pd.to_numeric(text.where(given, None), errors="coerce").astype("float64")
-    unread = given & values.isna().to_numpy()
-    comma = unread & text.str.fullmatch(r"-?\d+,\d+").to_numpy()
+    """Numbers written plainly (39, 59.4, 1e3); anything else is reported, never guessed."""
+    ok = _mask(text.str.match(_NUMBER)) & given
+    arrow = pa.array(text.where(ok, None), type=pa.string(), from_pandas=True)
+    values = pd.Series(
+        pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False), index=text.index
+    )
+    unread = given & ~ok
+    comma = unread & _mask(text.str.fullmatch(r"-?\d+,\d+"))
     log.add(table, comma, col.name, "write decimals with a point (39.5), not a comma", text)
     log.add(table, unread & ~comma, col.name, "is not a number", text)
-    infinite = given & np.isinf(values.to_numpy())
-    log.add(table, infinite, col.name, "is not a finite number", text)
-    bad = unread | infinite
+    bad = unread
     if col.kind == "integer":
-        fraction = given & ~bad & (values.to_numpy() % 1 != 0)
+        fraction = ok & (values.to_numpy() % 1 != 0)
         log.add(table, fraction, col.name, "must be a whole number", text)
-        bad |= fraction
+        bad = bad | fraction
     return values.where(~bad), bad
 
 
 def _dates(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, log: ProblemLog):
-    iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy() & given
+    """ISO dates only (YYYY-MM-DD): 03/04/2021 could be March or April, so it is never guessed."""
+    iso = _mask(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")) & given
     dates = pd.to_datetime(text.where(iso, None), format="%Y-%m-%d", errors="coerce")
     wrong = given & ~iso
-    hint = np.full(len(text), "is not a date written YYYY-MM-DD", dtype=object)
-    hint[text.str.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}").to_numpy()] = (
-        "write dates as YYYY-MM-DD (day/month/year and month/day/year cannot be told apart)"
-    )
-    hint[text.str.fullmatch(r"\d{5}(\.0+)?").to_numpy()] = (
-        "looks like an Excel date number: format the column as a date or as text YYYY-MM-DD"
-    )
-    hint[text.str.match(r"\d{4}-\d{2}-\d{2}[ T]").to_numpy()] = "write the date only (YYYY-MM-DD)"
-    log.add(table, wrong, col.name, hint)
+    if wrong.any():
+        hint = np.full(len(text), "is not a date written YYYY-MM-DD", dtype=object)
+        hint[_mask(text.str.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"))] = (
+            "write dates as YYYY-MM-DD (day/month/year and month/day/year cannot be told apart)"
+        )
+        hint[_mask(text.str.fullmatch(r"\d{5}(\.0+)?"))] = (
+            "looks like an Excel date number: format the column as a date or as text YYYY-MM-DD"
+        )
+        hint[_mask(text.str.match(r"\d{4}-\d{2}-\d{2}[ T]"))] = "write the date only (YYYY-MM-DD)"
+        log.add(table, wrong, col.name, hint)
     impossible = iso & dates.isna().to_numpy()
     log.add(table, impossible, col.name, "is not a real calendar date (e.g. 30 February)")
     year = dates.dt.year.to_numpy(dtype="float64", na_value=np.nan)

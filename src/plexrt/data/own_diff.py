@@ -67,6 +67,9 @@ def diff_frames(old: OwnSeriesFrames, new: OwnSeriesFrames) -> FramesDiff:
 def _diff_table(table: str, old: pd.DataFrame, new: pd.DataFrame) -> TableDiff:
     key = list(KEYS[table])
     old, new = typed(old, table), typed(new, table)
+    if old.empty or new.empty:  # a first import (or an emptied series): whole rows only
+        nothing = pd.DataFrame(columns=[*key, "column", "old", "new"])
+        return TableDiff(new.copy(), old.copy(), nothing)
     merged = old.merge(new, on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
     left = (merged["_merge"] == "left_only").to_numpy()
     right = (merged["_merge"] == "right_only").to_numpy()

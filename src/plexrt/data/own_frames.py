@@ -55,6 +55,10 @@ def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     columns = TABLES[table]
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     for col in columns:
+        dtype = _DTYPES[col.kind]
+        if col.name in frame and str(frame[col.name].dtype) == dtype and col.kind != "text":
+            out[col.name] = frame[col.name].to_numpy()  # already in the stored form
+            continue
         values = frame[col.name].to_numpy() if col.name in frame else [None] * len(frame)
         series = pd.Series(values, index=out.index)
         if col.kind == "text":

@@ -18,6 +18,7 @@ import pandas as pd
 from plexrt.data.csvfile import Problem
 
 _SHOWN_CHARS = 40
+TEXT = "string[pyarrow]"  # cells as Arrow strings: whole-column text checks run in C++, not Python
 _CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127] if i not in (9,)}
 
 
@@ -143,3 +144,11 @@ def report_frame(problems: Sequence[Problem]) -> pd.DataFrame:
             "problem": [p.message for p in problems],
         }
     )
+
+
+def map_unique(values: pd.Series, fn: Callable[[object], object]) -> pd.Series:
+    """``values.map(fn)`` computed once per distinct value (a registry repeats a few cancer names
+    over 100,000 rows); missing values stay missing."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.asarray([fn(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index)

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from plexrt.data import own_xlsx
 from plexrt.data.csvfile import Problem
-from plexrt.data.own_problems import shown
+from plexrt.data.own_problems import TEXT, shown
 from plexrt.data.own_template import (
     ASSESSMENTS,
     COURSES,
@@ -39,8 +41,9 @@ _SAVE_AS = "save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and impor
 
 @dataclass
 class RawTable:
-    """A table as read: text cells under the file's headers, the line of each row, and for columns
-    whose cells live on other lines (REDCap patient fields) the line of each of those cells."""
+    """A table as read: text cells (dtype ``TEXT``, '' = empty) under the file's headers, the line
+    of each row, and for columns whose cells live on other lines (REDCap patient fields) the line
+    of each of those cells."""
 
     label: str
     frame: pd.DataFrame
@@ -108,12 +111,84 @@ def read_csv_bytes(data: bytes, label: str, role: str = COURSES) -> ReadResult:
     if delimiter != ",":
         name = {";": "semicolons", "\t": "tabs"}[delimiter]
         notices.append(f"{label}: cells are separated by {name}; read as such.")
+    fast = _arrow_table(text, label, delimiter)
+    if fast is not None:
+        table, problems = fast
+        return ReadResult({role: table} if table is not None else {}, problems, notices)
     header, rows, lines, problems = _csv_rows(text, label, delimiter)
     if problems and not rows:
         return ReadResult(problems=problems, notices=notices)
     table, more = _table(label, header, rows, np.asarray(lines, dtype=np.int64))
-    result = ReadResult({role: table}, problems + more, notices)
-    return result
+    return ReadResult({role: table}, problems + more, notices)
+
+
+def _skip(skipped: list, row) -> str:
+    skipped.append(row)
+    return "skip"
+
+
+def _arrow_table(
+    text: str, label: str, delimiter: str
+) -> tuple[RawTable | None, list[Problem]] | None:
+    """The fast path (Arrow's C++ CSV reader) for the usual file: no cell spans lines, so the line
+    of each row is known. None when the file needs the exact reader below (a cell with a line
+    break, an unclosed quote, an odd line ending): that one reads it, reporting by line."""
+    first = text.split("\n", 1)[0]
+    try:
+        width = len(next(csv.reader([first], delimiter=delimiter, strict=True)))
+    except (csv.Error, StopIteration):
+        return None
+    skipped: list = []
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False, autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=lambda row: _skip(skipped, row),
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{j}": pa.string() for j in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+        return None
+    columns = [table.column(j) for j in range(table.num_columns)]
+    # Records are split at line ends only (LF or CRLF; a lone CR goes to the exact reader), and
+    # there are as many records as lines: so no cell spans lines, and record i is on line i + 1.
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if text.count("\r") != text.count("\r\n"):
+        return None
+    if table.num_rows + len(skipped) != n_lines or any(r.number is None for r in skipped):
+        return None
+    if table.num_rows - 1 > MAX_ROWS:
+        msg = f"the file has more than {MAX_ROWS:,} data rows; split it or ask for a bulk load"
+        return None, [Problem(label, MAX_ROWS + 2, None, msg)]
+    lines = np.setdiff1d(np.arange(1, n_lines + 1), [r.number for r in skipped])
+    problems = [
+        Problem(
+            label,
+            int(r.number),
+            None,
+            f"this row has {r.actual_columns} cells, the header has {width}",
+        )
+        for r in skipped
+        if r.text.strip()
+    ]
+    header = [str(c[0].as_py()) for c in columns]
+    frame = pd.DataFrame(
+        {
+            j: pd.arrays.ArrowStringArray(
+                pa.chunked_array(c.slice(1).chunks or [pa.array([], pa.string())])
+            )
+            for j, c in enumerate(columns)
+        }
+    )
+    return _finish(label, header, frame, lines[1:], problems)
 
 
 def _decode(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
@@ -194,9 +269,8 @@ def _table(
     label: str, header: list[str], rows: list[list[str]], lines: np.ndarray
 ) -> tuple[RawTable, list[Problem]]:
     """Rows -> RawTable: blank rows dropped, rows with the wrong cell count reported."""
-    header = [h.strip() for h in header]
-    problems = _header_problems(label, header, rows)
     width = len(header)
+    problems: list[Problem] = []
     keep = np.ones(len(rows), dtype=bool)
     for i, cells in enumerate(rows):
         if len(cells) == width:
@@ -208,33 +282,34 @@ def _table(
         msg = f"this row has {len(cells)} cells, the header has {width}"
         problems.append(Problem(label, int(lines[i]), None, msg))
     kept = [r for r, k in zip(rows, keep, strict=True) if k]
-    frame = pd.DataFrame(kept, columns=range(width), dtype=object) if kept else None
-    if frame is None:
-        frame = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
+    columns = list(zip(*kept, strict=True)) if kept else [()] * width
+    frame = pd.DataFrame({j: pd.array(list(col), dtype=TEXT) for j, col in enumerate(columns)})
     return _finish(label, header, frame, lines[keep], problems)
 
 
 def _finish(
     label: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray, problems: list[Problem]
 ) -> tuple[RawTable, list[Problem]]:
-    """Drop blank rows and unnamed empty columns, name the columns, check cell lengths."""
+    """Drop blank rows and unnamed empty columns, name the columns, check headers and lengths."""
+    header = [h.strip() for h in header]
     frame.columns = range(len(header))
     blank = np.ones(len(frame), dtype=bool)
     for j in frame.columns:
-        blank &= frame[j].str.strip().eq("").to_numpy()
+        blank &= frame[j].str.strip().eq("").to_numpy(dtype=bool, na_value=True)
     frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
+    problems = _header_problems(label, header, frame) + problems
     named = [j for j, h in enumerate(header) if h or frame[j].str.strip().ne("").any()]
     frame = frame[named]
     frame.columns = [header[j] if header[j] else f"(column {j + 1})" for j in named]
     for h in frame.columns:
-        too_long = frame[h].str.len().to_numpy() > MAX_CELL_CHARS
+        too_long = frame[h].str.len().to_numpy(dtype="int64", na_value=0) > MAX_CELL_CHARS
         for i in np.flatnonzero(too_long)[:1000]:
             msg = f"the cell holds {len(frame[h].iat[i]):,} characters; at most {MAX_CELL_CHARS:,}"
             problems.append(Problem(label, int(lines[i]), h, msg, value=shown(frame[h].iat[i])))
     return RawTable(label, frame, lines), problems
 
 
-def _header_problems(label: str, header: list[str], rows: list[list[str]]) -> list[Problem]:
+def _header_problems(label: str, header: list[str], frame: pd.DataFrame) -> list[Problem]:
     problems = []
     if len(header) > MAX_COLUMNS:
         problems.append(Problem(label, 1, None, f"{len(header)} columns; at most {MAX_COLUMNS}"))
@@ -247,9 +322,9 @@ def _header_problems(label: str, header: list[str], rows: list[list[str]]) -> li
             msg = f"the header '{shown(h)}' appears twice (columns {seen[key] + 1} and {j + 1})"
             problems.append(Problem(label, 1, h, msg))
         seen.setdefault(key, j)
-        if not h and any(j < len(r) and r[j].strip() for r in rows):
+        if not h and frame[j].str.strip().ne("").any():
             problems.append(Problem(label, 1, None, f"column {j + 1} has values but no header"))
-    if not rows:
+    if frame.empty:
         problems.append(Problem(label, 2, None, "the file has a header but no data rows"))
     return problems
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_frames import TABLES, OwnSeriesFrames
-from plexrt.data.own_problems import Locator, ProblemLog
+from plexrt.data.own_problems import TEXT, Locator, ProblemLog, map_unique
 from plexrt.data.own_schema import StoredColumn
 from plexrt.data.own_template import (
     AGE_RANGE,
@@ -100,16 +100,18 @@ def _column_rules(
 def _text_rules(
     log: ProblemLog, table: str, col: StoredColumn, values: pd.Series, missing: np.ndarray
 ) -> None:
-    text = values.astype(str)
     if col.choices:
         unknown = ~missing & ~values.isin(col.choices).to_numpy()
         word = col.name.replace("_", " ")
         msg = f"unknown {word}: must be one of {', '.join(col.choices)}"
         log.add(table, unknown, col.name, msg, values)
         return
-    long_ = ~missing & (text.str.len().to_numpy() > MAX_TEXT_CHARS)
-    log.add(table, long_, col.name, f"longer than {MAX_TEXT_CHARS} characters", values)
-    control = ~missing & text.str.contains(r"[\x00-\x1f\x7f]", regex=True).to_numpy()
+    text = values.astype(object).where(~missing, "").astype(str).astype(TEXT)
+    length = text.str.len().to_numpy(dtype="int64", na_value=0)
+    log.add(
+        table, length > MAX_TEXT_CHARS, col.name, f"longer than {MAX_TEXT_CHARS} characters", values
+    )
+    control = text.str.contains(r"[\x00-\x1f\x7f]", regex=True).to_numpy(dtype=bool, na_value=False)
     log.add(table, control, col.name, "line breaks and control characters are not allowed", values)
 
 
@@ -179,7 +181,7 @@ def _patient_rules(log: ProblemLog, p: pd.DataFrame) -> None:
         log.add(
             t, ~plus & (age > 89) & (age <= AGE_RANGE[1]), "age", "ages over 89 are stored as 90+"
         )
-    known = p["primary_cancer"].map(known_group)
+    known = map_unique(p["primary_cancer"], known_group)
     clash = known.notna().to_numpy() & (known != p["primary_group"]).to_numpy()
     log.add(t, clash, "primary_group", "does not match the primary cancer", p["primary_group"])
 

@@ -21,7 +21,7 @@ from plexrt.clinical import dose
 from plexrt.data.deidentify import days_from
 from plexrt.data.own_cells import ParsedTable
 from plexrt.data.own_frames import OwnSeriesFrames
-from plexrt.data.own_problems import Locator, ProblemLog
+from plexrt.data.own_problems import Locator, ProblemLog, map_unique
 from plexrt.data.own_template import (
     ASSESSMENTS,
     COURSE_TEMPLATE,
@@ -63,8 +63,8 @@ def build_frames(courses: ParsedTable, assessments: ParsedTable | None, log: Pro
     _reported_course_cells(courses, c, order, day0, loc)
     first = ~c["patient_id"].duplicated(keep="first").to_numpy()
     p = c.loc[first, ["patient_id", *_PATIENT_STORED]].reset_index(drop=True)
-    p["primary_cancer"] = p["primary_cancer"].map(_cancer)
-    group = p["primary_cancer"].map(known_group)
+    p["primary_cancer"] = map_unique(p["primary_cancer"], _cancer)
+    group = map_unique(p["primary_cancer"], known_group)
     unknown = sorted(set(p.loc[group.isna() & p["primary_cancer"].notna(), "primary_cancer"]))
     p["primary_group"] = group.where(group.notna(), OTHER_GROUP).where(p["primary_cancer"].notna())
     p["age_90_plus"] = False
@@ -210,8 +210,9 @@ def _assessments(
     dated = v["assessment_date"].notna().to_numpy()
     reported["day"] |= bad_pid | (dated & v["day"].isna().to_numpy())
     v["_pos"] = np.arange(len(v))
-    v = v.sort_values(["patient_id", "course_no", "day", "_pos"], na_position="last", kind="stable")
-    v["assessment_no"] = v.groupby(["patient_id", "course_no"], dropna=False).cumcount() + 1
+    v["_patient"] = pd.factorize(v["patient_id"])[0]
+    v = v.sort_values(["_patient", "course_no", "day", "_pos"], na_position="last", kind="stable")
+    v["assessment_no"] = v.groupby(["_patient", "course_no"], dropna=False).cumcount() + 1
     order = v["_pos"].to_numpy()
     loc.lines[ASSESSMENTS] = parsed.lines[order]
     for name, mask in reported.items():

@@ -45,7 +45,10 @@ _FEMALE_ONLY = {"Cervical cancer", "Ovarian cancer", "Endometrial cancer"}
 _PALLIATIVE = [(30, 10, 0.35), (20, 5, 0.20), (8, 1, 0.15), (39, 13, 0.15), (36, 12, 0.05)]
 _PALLIATIVE += [(45, 15, 0.05), (25, 5, 0.05)]
 _LOCAL = [(50, 25, 0.4), (54, 30, 0.2), (59.4, 33, 0.15), (60, 30, 0.15), (45, 25, 0.1)]
-_OPIOIDS = [("morphine", "oral", 30, 180), ("oxycodone", "oral", 20, 120)]
+_OPIOIDS: list[tuple[str, str, float, float]] = [
+    ("morphine", "oral", 30, 180),
+    ("oxycodone", "oral", 20, 120),
+]
 _OPIOIDS += [("hydromorphone", "oral", 4, 24), ("fentanyl", "transdermal", 0.3, 2.4)]
 _FIRST_DAY = np.datetime64("2015-01-05")  # a Monday
 _SPAN_DAYS = 9 * 365

@@ -24,9 +24,12 @@ _CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127] if i not in (9,)}
 
 def shown(value: object) -> str:
     """A cell value as a report may show it: control characters escaped, at most 40 characters."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
-    text = str(value).translate(_CONTROL)
+    if isinstance(value, float | np.floating):
+        text = f"{float(value):g}"  # 11.0 -> 11, as typed
+    else:
+        text = str(value).translate(_CONTROL)
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 

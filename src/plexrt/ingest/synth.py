@@ -132,9 +132,10 @@ def _courses(rng: np.random.Generator, patients: pd.DataFrame, per: np.ndarray) 
     before = np.where(mostly, rng.integers(6, 10, n), rng.integers(3, 11, n)).astype(float)
     after = np.clip(before - rng.binomial(8, 0.55, n), 0, 10)
     best = start + 7 * rng.integers(1, 8, n)
-    responded = (after < before) & (rng.random(n) < 0.85)
+    # Only what happens before death or the end of follow-up is recorded.
+    responded = (after < before) & (rng.random(n) < 0.85) & (best <= horizon)
     relapse = best + np.round(rng.exponential(90, n)) + 7
-    relapsed = responded & (rng.random(n) < 0.3)
+    relapsed = responded & (rng.random(n) < 0.4) & (relapse <= horizon)
     last_day = np.maximum(end, np.where(responded, best, 0))
     last_day = np.maximum(last_day, np.where(relapsed, relapse, 0))
     return pd.DataFrame(
@@ -259,3 +260,29 @@ def write_registry(out: Path, n_courses: int, seed: int = DEFAULT_SEED) -> tuple
     reg.courses.to_csv(paths[0], index=False)
     reg.assessments.to_csv(paths[1], index=False)
     return paths
+
+
+EXAMPLE_SEED = 12
+EXAMPLE_STEM = "SYNTHETIC_example"
+EXAMPLE_NAME = "SYNTHETIC example series (not real patients)"
+
+
+def example_series() -> Registry:
+    """The bundled example: about 40 synthetic patients of one department, codes SYN-001..."""
+    return synth_registry(52, EXAMPLE_SEED, centres=1, code="SYN-{n:03d}")
+
+
+def write_example(out: Path) -> list[Path]:
+    """data/examples/SYNTHETIC_example_courses.csv, ..._assessments.csv and ....xlsx."""
+    from plexrt.data.own_template_files import template_xlsx
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    reg = example_series()
+    courses = out / f"{EXAMPLE_STEM}_courses.csv"
+    assessments = out / f"{EXAMPLE_STEM}_assessments.csv"
+    workbook = out / f"{EXAMPLE_STEM}.xlsx"
+    reg.courses.to_csv(courses, index=False)
+    reg.assessments.to_csv(assessments, index=False)
+    workbook.write_bytes(template_xlsx({"courses": reg.courses, "assessments": reg.assessments}))
+    return [courses, assessments, workbook]

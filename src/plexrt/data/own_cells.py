@@ -83,6 +83,9 @@ def parse_table(
             if col.required:
                 log.fixed.append(_missing_column(raw.label, table, col, list(raw.frame)))
             values[col.name] = pd.Series(None, index=values.index, dtype=_empty_dtype(col))
+            # A missing required column is one problem, not one per row: its cells count as
+            # reported.
+            parsed.bad[col.name] = np.full(len(values), col.required)
             continue
         _parse_column(parsed, col, raw.frame[headers[col.name]], log)
     if table == COURSES and FILE_COURSE_NO in headers:
@@ -280,6 +283,6 @@ def _duplicated(
     log.add(
         parsed.table,
         dup,
-        column or keys[0],
+        column,
         lambda rows: [what.format(int(first_line[i])) for i in rows],
     )

@@ -100,10 +100,12 @@ def _column_rules(
 def _text_rules(
     log: ProblemLog, table: str, col: StoredColumn, values: pd.Series, missing: np.ndarray
 ) -> None:
-    if col.choices:
-        unknown = ~missing & ~values.isin(col.choices).to_numpy()
+    tc = _BY_STORED.get(col.name)
+    choices = col.choices or (tc.choices if tc else None)
+    if choices:
+        unknown = ~missing & ~values.isin(choices).to_numpy()
         word = col.name.replace("_", " ")
-        msg = f"unknown {word}: must be one of {', '.join(col.choices)}"
+        msg = f"unknown {word}: must be one of {', '.join(choices)}"
         log.add(table, unknown, col.name, msg, values)
         return
     text = values.astype(object).where(~missing, "").astype(str).astype(TEXT)

@@ -133,6 +133,8 @@ def _arrow_table(
     """The fast path (Arrow's C++ CSV reader) for the usual file: no cell spans lines, so the line
     of each row is known. None when the file needs the exact reader below (a cell with a line
     break, an unclosed quote, an odd line ending): that one reads it, reporting by line."""
+    if text.count('"') % 2:  # a quote never closed: the exact reader names its line
+        return None
     first = text.split("\n", 1)[0]
     try:
         width = len(next(csv.reader([first], delimiter=delimiter, strict=True)))

@@ -69,6 +69,8 @@ def build_frames(courses: ParsedTable, assessments: ParsedTable | None, log: Pro
     p["primary_group"] = group.where(group.notna(), OTHER_GROUP).where(p["primary_cancer"].notna())
     p["age_90_plus"] = False
     _patient_location(courses, order[first], loc)
+    # The group is derived from the cancer: an empty or unreadable cancer is reported once.
+    loc.reported[("patients", "primary_group")] = p["primary_cancer"].isna().to_numpy()
     a = _assessments(assessments, c, day0, log, loc) if assessments else _no_assessments()
     frames = OwnSeriesFrames(p, c, a)
     return Built(frames, loc, unknown, renumbered)

@@ -19,6 +19,7 @@ from plexrt.data.own_problems import TEXT, Locator, ProblemLog
 from plexrt.data.own_readers import RawTable
 from plexrt.data.own_template import (
     COURSES,
+    FILE_COURSE_KEY,
     FILE_COURSE_NO,
     MAX_TEXT_CHARS,
     PATIENT_LEVEL,
@@ -34,7 +35,7 @@ _CONTROL = r"[\x00-\x1f\x7f]"
 # key file, so '+' and '-' are refused there too.
 _FORMULA_START = r"[=@]"
 _FORMULA_START_ID = r"[=@+-]"
-_FILE_COURSE_NO = TemplateColumn(FILE_COURSE_NO, "integer", "Course number (file)", "", min=1)
+_FILE_COURSE_NO = TemplateColumn(FILE_COURSE_KEY, "integer", "Course number (file)", "", min=1)
 
 
 @dataclass
@@ -89,6 +90,7 @@ def parse_table(
             continue
         _parse_column(parsed, col, raw.frame[headers[col.name]], log)
     if table == COURSES and FILE_COURSE_NO in headers:
+        headers[FILE_COURSE_KEY] = headers[FILE_COURSE_NO]
         _parse_column(parsed, _FILE_COURSE_NO, raw.frame[headers[FILE_COURSE_NO]], log)
     return parsed
 
@@ -248,15 +250,15 @@ def duplicates(parsed: ParsedTable, log: ProblemLog) -> None:
         keys = ["patient_id", "rt_start_date", "involved_muscle", "laterality", "plexus_level"]
         what = "the same course twice (same patient, RT start, muscle, side and level as line {})"
         _duplicated(parsed, log, keys, v["rt_start_date"].notna().to_numpy(), what)
-        if FILE_COURSE_NO in v:
+        if FILE_COURSE_KEY in v:
             what = "this course number appears twice for the patient (also on line {})"
             _duplicated(
                 parsed,
                 log,
-                ["patient_id", FILE_COURSE_NO],
-                v[FILE_COURSE_NO].notna().to_numpy(),
+                ["patient_id", FILE_COURSE_KEY],
+                v[FILE_COURSE_KEY].notna().to_numpy(),
                 what,
-                FILE_COURSE_NO,
+                FILE_COURSE_KEY,
             )
     else:
         keys = [c.name for c in TEMPLATES[parsed.table]]

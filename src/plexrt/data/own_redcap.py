@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.csvfile import Problem
+from plexrt.data.own_problems import TEXT
 from plexrt.data.own_readers import RawTable
 from plexrt.data.own_template import (
     ASSESSMENT_TEMPLATE,
@@ -153,15 +154,20 @@ def _courses(table: RawTable, form: pd.Series, pid: pd.Series, own: np.ndarray) 
         part.frame[col.name] = course_pid.map(values).fillna("").to_numpy()
         lines = course_pid.map(own_lines).to_numpy(dtype="float64", na_value=np.nan)
         part.column_lines[col.name] = np.where(np.isnan(lines), part.lines, lines).astype(np.int64)
+    part.frame = _decoded(part.frame)
     return part
 
 
 def _part(table: RawTable, mask: np.ndarray, names: list[str]) -> RawTable:
     """The rows of one instrument, its fields, choices mapped back from REDCap's raw codes."""
     frame = table.frame.loc[mask, [n for n in names if n in table.frame.columns]].copy()
+    return RawTable(table.label, _decoded(frame).reset_index(drop=True), table.lines[mask])
+
+
+def _decoded(frame: pd.DataFrame) -> pd.DataFrame:
+    """REDCap's raw choice codes -> PlexRT's codes ('1' -> 'F'); other text unchanged."""
     for col in (*COURSE_TEMPLATE, *ASSESSMENT_TEMPLATE):
         if col.kind == "choice" and col.name in frame:
-            codes = choice_codes(col)
-            text = frame[col.name].str.strip()
-            frame[col.name] = text.map(codes).fillna(text)
-    return RawTable(table.label, frame.reset_index(drop=True), table.lines[mask])
+            text = frame[col.name].astype(object).fillna("").astype(str).str.strip()
+            frame[col.name] = text.map(choice_codes(col)).fillna(text).astype(TEXT)
+    return frame

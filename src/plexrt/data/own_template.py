@@ -253,6 +253,7 @@ TEMPLATES: dict[str, tuple[TemplateColumn, ...]] = {
 
 #: Optional column of the courses file: the file's own course number (links assessments to it).
 FILE_COURSE_NO = "course_no"
+FILE_COURSE_KEY = "file_course_no"  # where the import keeps that number beside its own
 
 PATIENT_LEVEL = tuple(
     c.name for c in COURSE_TEMPLATE if c.level == "patient" and c.name != "patient_id"

@@ -27,7 +27,7 @@ from plexrt.data.own_template import (
     COURSE_TEMPLATE,
     COURSES,
     DATE_COLUMNS,
-    FILE_COURSE_NO,
+    FILE_COURSE_KEY,
     PATIENT_LEVEL,
     TEMPLATES,
 )
@@ -88,13 +88,15 @@ def _courses(parsed: ParsedTable, keep: np.ndarray) -> tuple[pd.DataFrame, np.nd
     v = v[keep]
     v["_patient"] = pd.factorize(v["patient_id"])[0]
     by = (
-        ["_patient", "rt_start_date"] + ([FILE_COURSE_NO] if FILE_COURSE_NO in v else []) + ["_pos"]
+        ["_patient", "rt_start_date"]
+        + ([FILE_COURSE_KEY] if FILE_COURSE_KEY in v else [])
+        + ["_pos"]
     )
     v = v.sort_values(by, na_position="last", kind="stable")
     v["course_no"] = v.groupby("_patient").cumcount() + 1
     renumbered = 0
-    if FILE_COURSE_NO in v:
-        differs = v[FILE_COURSE_NO].notna() & (v[FILE_COURSE_NO] != v["course_no"])
+    if FILE_COURSE_KEY in v:
+        differs = v[FILE_COURSE_KEY].notna() & (v[FILE_COURSE_KEY] != v["course_no"])
         renumbered = int(v.loc[differs, "_patient"].nunique())
     order = v["_pos"].to_numpy()
     return v.reset_index(drop=True), order, renumbered
@@ -178,7 +180,7 @@ def _assessments(
     """Assessments linked to their course (by the file's course number when the courses file has
     one), in stored order (patient, course, day), numbered per course."""
     v = parsed.values.copy()
-    file_no = c[FILE_COURSE_NO] if FILE_COURSE_NO in c else c["course_no"]
+    file_no = c[FILE_COURSE_KEY] if FILE_COURSE_KEY in c else c["course_no"]
     link = pd.DataFrame(
         {
             "patient_id": c["patient_id"],

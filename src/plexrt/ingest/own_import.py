@@ -24,7 +24,13 @@ from plexrt.data.own_diff import FramesDiff, diff_frames
 from plexrt.data.own_frames import OwnSeriesFrames, empty_frames, typed
 from plexrt.data.own_problems import Locator, ProblemLog, report_frame, shown
 from plexrt.data.own_readers import RawTable, ReadResult, read_path, read_upload
-from plexrt.data.own_template import ASSESSMENTS, COURSES, TEMPLATES, known_columns
+from plexrt.data.own_template import (
+    ASSESSMENTS,
+    COURSES,
+    FILE_COURSE_KEY,
+    TEMPLATES,
+    known_columns,
+)
 from plexrt.data.own_validation import validate_own_series
 from plexrt.ingest.own_build import Built, build_frames
 
@@ -103,7 +109,9 @@ def prepare_import(
     _cap_ages(built, notices)
     problems += log.problems(_file_locator(parsed))
     problems += validate_own_series(built.frames, built.locator)
-    used = {t: {h: n for n, h in p.headers.items()} for t, p in parsed.items()}
+    used = {
+        t: {h: n for n, h in p.headers.items() if n != FILE_COURSE_KEY} for t, p in parsed.items()
+    }
     if problems:
         return _refused(problems, notices, used)
     return _finish(built, notices, used, study_codes, key, previous, previous_pseudonymised)

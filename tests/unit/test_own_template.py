@@ -19,8 +19,35 @@ from plexrt.data.own_template import (
 from plexrt.data.own_template_files import data_dictionary, write_template
 from plexrt.ingest.own_import import Upload, prepare_import
 
-ISSUE_COURSE_COLUMNS = ["patient_id", "age", "sex", "primary_cancer", "involved_muscle", "plexus_level", "laterality", "intent", "dose_gy", "fractions", "nrs_before", "nrs_after", "rt_start_date", "rt_end_date", "max_response_date", "relapse_date", "last_contact_date", "death_date"]
-ISSUE_ASSESSMENT_COLUMNS = ["patient_id", "course_no", "assessment_date", "nrs", "opioid_drug", "opioid_mg_per_day", "opioid_route"]
+ISSUE_COURSE_COLUMNS = [
+    "patient_id",
+    "age",
+    "sex",
+    "primary_cancer",
+    "involved_muscle",
+    "plexus_level",
+    "laterality",
+    "intent",
+    "dose_gy",
+    "fractions",
+    "nrs_before",
+    "nrs_after",
+    "rt_start_date",
+    "rt_end_date",
+    "max_response_date",
+    "relapse_date",
+    "last_contact_date",
+    "death_date",
+]
+ISSUE_ASSESSMENT_COLUMNS = [
+    "patient_id",
+    "course_no",
+    "assessment_date",
+    "nrs",
+    "opioid_drug",
+    "opioid_mg_per_day",
+    "opioid_route",
+]
 
 
 def test_columns_are_named_exactly_as_the_standard():

@@ -3,6 +3,7 @@ data_dictionary; drop-down lists and number checks), and the REDCap data diction
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -97,7 +98,11 @@ def template_xlsx(frames: dict[str, pd.DataFrame] | None = None) -> bytes:
         rows = frames.get(table) if frames else None
         if rows is not None:
             for record in rows[[c.name for c in columns]].itertuples(index=False):
-                ws.append([None if pd.isna(v) or v == "" else v for v in record])
+                ws.append([_cell(col, v) for col, v in zip(columns, record, strict=True)])
+            for j, col in enumerate(columns, start=1):
+                if col.kind == "date":
+                    for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                        cell.number_format = "yyyy-mm-dd"
         for j, col in enumerate(columns, start=1):
             _validation(ws, j, col)
         ws.freeze_panes = "A2"
@@ -109,6 +114,18 @@ def template_xlsx(frames: dict[str, pd.DataFrame] | None = None) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _cell(col: TemplateColumn, value: object) -> object:
+    """A template text as a spreadsheet holds it: numbers as numbers, dates as dates."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return None
+    if col.kind in ("integer", "number"):
+        x = float(str(value))
+        return int(x) if x.is_integer() else x
+    if col.kind == "date":
+        return dt.date.fromisoformat(str(value))
+    return value
 
 
 def _validation(ws, j: int, col: TemplateColumn) -> None:

@@ -160,6 +160,8 @@ def _arrow_table(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
         return None
     columns = [table.column(j) for j in range(table.num_columns)]
+    if not width or len(columns) != width or any(c.type != pa.string() for c in columns):
+        return None
     # Records are split at line ends only (LF or CRLF; a lone CR goes to the exact reader), and
     # there are as many records as lines: so no cell spans lines, and record i is on line i + 1.
     n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
@@ -184,9 +186,7 @@ def _arrow_table(
     header = [str(c[0].as_py()) for c in columns]
     frame = pd.DataFrame(
         {
-            j: pd.arrays.ArrowStringArray(
-                pa.chunked_array(c.slice(1).chunks or [pa.array([], pa.string())])
-            )
+            j: pd.arrays.ArrowStringArray(pa.chunked_array(c.slice(1).chunks, type=pa.string()))
             for j, c in enumerate(columns)
         }
     )
@@ -302,7 +302,16 @@ def _finish(
     problems = _header_problems(label, header, frame) + problems
     named = [j for j, h in enumerate(header) if h or frame[j].str.strip().ne("").any()]
     frame = frame[named]
-    frame.columns = [header[j] if header[j] else f"(column {j + 1})" for j in named]
+    names, seen = [], set()
+    for j in named:  # an empty or repeated header (reported above) gets a name of its own
+        name = (
+            header[j]
+            if header[j] and header[j].lower() not in seen
+            else f"{header[j]} (column {j + 1})"
+        )
+        seen.add(header[j].lower())
+        names.append(name.strip())
+    frame.columns = names
     for h in frame.columns:
         too_long = frame[h].str.len().to_numpy(dtype="int64", na_value=0) > MAX_CELL_CHARS
         for i in np.flatnonzero(too_long)[:1000]:

@@ -190,7 +190,8 @@ def _patient_rules(log: ProblemLog, p: pd.DataFrame) -> None:
 
 def _course_rules(log: ProblemLog, c: pd.DataFrame, p: pd.DataFrame) -> None:
     t = "courses"
-    m = c[["patient_id"]].merge(p, on="patient_id", how="left", indicator=True)
+    once = p.drop_duplicates("patient_id")  # a code twice is reported by the patient rules
+    m = c[["patient_id"]].merge(once, on="patient_id", how="left", indicator=True)
     orphan = (m["_merge"] == "left_only").to_numpy() & c["patient_id"].notna().to_numpy()
     log.add(t, orphan, "patient_id", "no patient row for this course", c["patient_id"])
     key = c[["patient_id", "course_no"]]

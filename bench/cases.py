@@ -95,6 +95,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         ("export.slides.slides (9 figures, presentation size)", lambda: slides(inp)),
         ("export.report.html_report (all figures + tables)", report),
     ]
+    cases.append(_own_import_case(10_000))
     if images.browser_available():
         cases.append(
             (f"export.board_pack.board_pack ({len(board_slides)} charts, one Chromium)", pack)
@@ -118,3 +119,20 @@ def _km_twelve_subjects():
             kaplan_meier(t, e)
 
     return fifty
+
+
+def _own_import_case(n: int):
+    """Own-series import (read, check, de-identify, build, diff) of ``n`` synthetic courses and
+    their assessments, as `plexrt synth` writes them. bench/own_import_scale.py gives 1k/10k/100k
+    with peak memory and the DuckDB read_csv floor."""
+    import tempfile
+    from pathlib import Path
+
+    from plexrt.ingest.own_import import prepare_import
+    from plexrt.ingest.synth import write_registry
+
+    courses, assessments = write_registry(Path(tempfile.mkdtemp(prefix="plexrt-bench-")), n)
+    return (
+        f"ingest.own_import.prepare_import ({n:,} synthetic courses + assessments)",
+        lambda: prepare_import(courses, assessments),
+    )

@@ -4,10 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from plexrt.board.case import KNOWN_PRIMARY_CANCERS, CaseInputError, make_case
+from plexrt.board.case import CaseInputError, make_case
 from plexrt.board.summary import header_line
 from plexrt.clinical import definitions
 from plexrt.data import vocab
+from plexrt.data.vocab import KNOWN_PRIMARY_CANCERS
 from plexrt.ui import boardview, db, shell, sidebar, widgets
 
 shell.require()

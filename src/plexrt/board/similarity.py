@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.board.case import Case, cancer_key, checked_case
+from plexrt.board.case import Case, checked_case
 from plexrt.board.doses import one_decimal, site_eqd2, site_regimen
 from plexrt.board.relief import relief_columns
 from plexrt.clinical import dose
 from plexrt.clinical.inputs import require_columns
 from plexrt.data.values import is_missing
-from plexrt.data.vocab import INTENT_LABELS, label
+from plexrt.data.vocab import INTENT_LABELS, cancer_key, label
 
 #: Points per shared feature. Anatomy first: the involved muscle decides which plexus (upper for
 #: psoas, lower for piriformis) and therefore the pain syndrome. Intent and primary group come next

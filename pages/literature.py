@@ -7,7 +7,7 @@ from plexrt.charts.forest import forest_figure
 from plexrt.clinical import definitions, literature_comparison
 from plexrt.clinical.forest import forest_data
 from plexrt.data import literature as lit
-from plexrt.data.userstore import UserDataBusy
+from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, forms, shell, sidebar, widgets
 
@@ -117,8 +117,8 @@ with tab_d:
         )
 with tab_add:
     try:
-        forms.series_editor(db.user_store())
-    except UserDataBusy as exc:
+        forms.series_editor(db.user_store(), db.principal())
+    except UserDataUnavailable as exc:
         st.warning(str(exc), icon=":material/lock:")
     all_rows = published
     st.download_button(

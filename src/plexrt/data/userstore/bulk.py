@@ -114,6 +114,7 @@ def _copy_out(
         na_values=[""],
         true_values=["t"],
         false_values=["f"],
+        float_precision="round_trip",
     )
 
 

@@ -323,7 +323,7 @@ def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:
     acc = [sharing.access_of(r, grants) for r in df.to_dict("records")]
     df["can_edit"] = [access.can_edit(p, a) for a in acc]
     df["can_manage"] = [access.can_manage(p, a) for a in acc]
-    visible = [access.can_read(p, a) for a in acc]
+    visible = pd.Series([access.can_read(p, a) for a in acc], index=df.index, dtype=bool)
     return df[visible].drop(columns=["content_hash"]).reset_index(drop=True)
 
 

@@ -36,7 +36,9 @@ def _some_history(user_db: str) -> UserStore:
 
 def _rows(user_db: str) -> list[dict]:
     with eng.reading(eng.locate(user_db)) as conn:
-        return [dict(r) for r in conn.execute(sa.text("SELECT * FROM audit ORDER BY seq")).mappings()]
+        return [
+            dict(r) for r in conn.execute(sa.text("SELECT * FROM audit ORDER BY seq")).mappings()
+        ]
 
 
 def _tamper(user_db: str, sql: str, **params) -> None:
@@ -62,7 +64,19 @@ def test_each_entry_is_chained_as_specified(user_db):
     for r in rows:
         # The rule written out independently: sha256(prev_hash + canonical JSON of the entry
         # without its hash; sorted keys, no spaces).
-        body = {k: r[k] for k in ("seq", "at_utc", "actor", "action", "series_id", "patient_id", "detail", "prev_hash")}
+        body = {
+            k: r[k]
+            for k in (
+                "seq",
+                "at_utc",
+                "actor",
+                "action",
+                "series_id",
+                "patient_id",
+                "detail",
+                "prev_hash",
+            )
+        }
         text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert r["prev_hash"] == prev
         assert r["hash"] == hashlib.sha256((prev + text).encode("utf-8")).hexdigest()
@@ -87,7 +101,19 @@ def test_verify_finds_a_removed_or_rehashed_entry(user_db):
     rows = _rows(user_db)
     # Re-hashing the altered entry itself moves the break to the next entry's link.
     forged = dict(rows[1], actor="mallory")
-    body = {k: forged[k] for k in ("seq", "at_utc", "actor", "action", "series_id", "patient_id", "detail", "prev_hash")}
+    body = {
+        k: forged[k]
+        for k in (
+            "seq",
+            "at_utc",
+            "actor",
+            "action",
+            "series_id",
+            "patient_id",
+            "detail",
+            "prev_hash",
+        )
+    }
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     new_hash = hashlib.sha256((forged["prev_hash"] + text).encode()).hexdigest()
     _tamper(user_db, "UPDATE audit SET actor = 'mallory', hash = :h WHERE seq = 2", h=new_hash)
@@ -105,7 +131,11 @@ def test_no_code_path_changes_the_trail():
 
     src = Path(__file__).resolve().parents[2] / "src" / "plexrt"
     pattern = re.compile(r"(UPDATE|DELETE\s+FROM|TRUNCATE)\s+(TABLE\s+)?audit\b", re.IGNORECASE)
-    found = [p for p in src.rglob("*.py") if pattern.search(p.read_text()) and "migrations" not in p.parts]
+    found = [
+        p
+        for p in src.rglob("*.py")
+        if pattern.search(p.read_text()) and "migrations" not in p.parts
+    ]
     assert found == []
 
 

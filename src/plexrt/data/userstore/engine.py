@@ -257,7 +257,7 @@ def translate(loc: Location, exc: BaseException) -> BaseException:
             )
         if "is a directory" in low:
             return UserDataUnavailable(loc.shown, "it is a folder, not a database file")
-        return UserDataUnavailable(loc.shown, f"the database file is damaged or unreadable ({msg})")
+        return UserDataUnavailable(loc.shown, f"the file is damaged or cut short ({msg})")
     if module.startswith("psycopg"):
         kind = type(orig).__name__
         if kind == "InsufficientPrivilege":

@@ -68,7 +68,8 @@ def test_an_edit_grant_lets_an_editor_record_follow_up(private):
     us, sid, pid = private
     us.grant(A, sid, C.user_id, can_edit=True)
     batch = us.record_follow_up(C, sid, [Change.update("patients", (pid,), death_day=500)])
-    assert us.history(A, sid).query("batch_id == @batch")["actor"].iloc[0] == C.user_id
+    hist = us.history(A, sid)
+    assert hist.loc[hist["batch_id"] == batch, "actor"].iloc[0] == C.user_id
     with pytest.raises(PermissionDenied):
         us.grant(C, sid, B.user_id)  # editing is not managing
 

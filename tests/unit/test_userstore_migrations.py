@@ -16,9 +16,8 @@ import sqlalchemy as sa
 from plexrt.data import literature as lit
 from plexrt.data.access import Principal
 from plexrt.data.own_schema import TABLES
-from plexrt.data.userstore import UserDataUnavailable, UserStore
+from plexrt.data.userstore import UserDataUnavailable, UserStore, migrate
 from plexrt.data.userstore import engine as eng
-from plexrt.data.userstore import migrate
 from tests.unit.legacy_userstore import write_v1_file
 from tests.unit.own_frames import make_frames
 

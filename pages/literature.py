@@ -116,10 +116,14 @@ with tab_d:
             + "."
         )
 with tab_add:
-    try:
-        forms.series_editor(db.user_store(), db.principal())
-    except UserDataUnavailable as exc:
-        st.warning(str(exc), icon=":material/lock:")
+    user_store = db.user_data()
+    if user_store is None:
+        st.caption("Adding series needs your own data, which cannot be used now (see the notice).")
+    else:
+        try:
+            forms.series_editor(user_store, db.principal())
+        except UserDataUnavailable as exc:
+            db.user_data_failed(exc)
     all_rows = published
     st.download_button(
         "Download all series (CSV)",

@@ -164,10 +164,13 @@ def case_results(case: Case, df: pd.DataFrame, inp: BoardInput) -> None:
 
 def saved_cases() -> None:
     """The cases the user chose to keep: list, export, delete."""
+    store = db.user_data()
+    if store is None:
+        return
     try:
-        cases = db.user_store().cases(db.principal())
+        cases = store.cases(db.principal())
     except UserDataUnavailable as exc:
-        st.warning(str(exc), icon=":material/lock:")
+        db.user_data_failed(exc)
         return
     with st.expander(f"Saved cases ({len(cases)})"):
         if cases.empty:

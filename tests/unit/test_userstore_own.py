@@ -309,3 +309,24 @@ def test_no_calendar_date_anywhere_in_the_store(user_db):
                 for column, value in row.items():
                     if isinstance(value, str) and (table, column) not in own_times:
                         assert not DATE.search(value), (table, column, value)
+
+
+def test_a_large_follow_up_rewrites_only_its_patients(user_db):
+    """A follow-up larger than the row-by-row path rewrites the rows of the patients it concerns
+    on the bulk path; every other patient's rows stay as they were."""
+    us = UserStore(user_db)
+    frames = make_frames(20)
+    sid = us.apply_import(ANN, "S", frames, pseudonymised=False).series_id
+    pid = frames.courses.loc[0, "patient_id"]
+    many = [
+        Change.add("assessments", (pid, 1, 100 + i), day=100 + i, nrs=i % 11) for i in range(2100)
+    ]
+    us.record_follow_up(ANN, sid, many)
+    got = us.series_frames(ANN, sid)
+    mine = got.assessments["patient_id"] == pid
+    assert mine.sum() == (frames.assessments["patient_id"] == pid).sum() + 2100
+    others = frames.replace(assessments=frames.assessments[frames.assessments["patient_id"] != pid])
+    rest = got.replace(assessments=got.assessments[~mine])
+    assert_same_series(rest, others)
+    us.undo_last(ANN, sid)
+    assert_same_series(us.series_frames(ANN, sid), frames)

@@ -90,16 +90,28 @@ def read_frame(
     if conn.dialect.name == "postgresql":
         df = _copy_out(conn, sql, params, kinds)
     else:
-        result = conn.execute(sa.text(sql), dict(params))
+        result = conn.execute(_statement(sql, params), dict(params))
         df = result.cursor.fetch_df()  # DuckDB's columnar fetch
     return _typed(df, kinds) if len(df) else _empty(kinds)
+
+
+def _statement(sql: str, params: Mapping[str, Any]) -> sa.TextClause:
+    """``sql`` with list-valued parameters bound as expanding (``IN :ids``)."""
+    lists = [k for k, v in params.items() if isinstance(v, list | tuple)]
+    return sa.text(sql).bindparams(*(sa.bindparam(k, expanding=True) for k in lists))
 
 
 def _copy_out(
     conn: sa.Connection, sql: str, params: Mapping[str, Any], kinds: Mapping[str, str]
 ) -> pd.DataFrame:
     """PostgreSQL: ``COPY (query) TO STDOUT`` as CSV (psycopg binds the parameters)."""
-    compiled = sa.text(sql).bindparams(**params).compile(dialect=conn.dialect)
+    bound = sa.text(sql).bindparams(
+        *(
+            sa.bindparam(k, value=v, expanding=isinstance(v, list | tuple))
+            for k, v in params.items()
+        )
+    )
+    compiled = bound.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     raw: Any = conn.connection.driver_connection
     buf = io.BytesIO()
     statement = f"COPY ({compiled.string}) TO STDOUT (FORMAT csv, HEADER)"

@@ -33,7 +33,8 @@ from plexrt.data.userstore.checks import reference_problems
 from plexrt.data.userstore.errors import NothingToUndo, SeriesInvalid
 from plexrt.data.userstore.own import Validator, load_frames, run_validator, write_batch
 
-AUDIT_DETAIL_LIMIT = 50  # values listed in one audit entry; larger batches give counts only
+AUDIT_DETAIL_LIMIT = 50
+PATIENT_SCOPE_LIMIT = 1000  # an undo touching more patients reads the whole series  # values listed in one audit entry; larger batches give counts only
 
 
 def _audit_changes(changes: pd.DataFrame) -> dict[str, Any]:
@@ -61,10 +62,13 @@ def record(
 ) -> int | None:
     sharing.checked(conn, p, series_id, "edit")
     changes = list(changes)
-    old = load_frames(conn, series_id)
+    # Only the patients the entry concerns are read, each patient whole: every value changed is
+    # checked in apply_changes, every row of those patients must keep its parent, and the
+    # validator sees each of those patients whole. The other patients were checked when stored and
+    # cannot change meanwhile (this runs under the write lock).
+    patients = sorted({str(c.key[0]) for c in changes if c.key})
+    old = load_frames(conn, series_id, patients)
     new, problems = apply_changes(old, changes)
-    # Each changed value was checked in apply_changes and the rest was checked when it was
-    # stored: what is left to check of the whole series is that every row still has its parent.
     problems = problems or reference_problems(new)
     if problems:
         raise SeriesInvalid(problems)
@@ -72,7 +76,7 @@ def record(
     found = diff(old, new, only=touched(changes))
     if found.empty:
         return None
-    batch_id = write_batch(conn, p, series_id, "follow_up", found, new)
+    batch_id = write_batch(conn, p, series_id, "follow_up", found, new, patients=patients)
     audit.append(
         conn,
         actor=p.user_id,
@@ -165,7 +169,9 @@ def undo_last(
             ]
         )
     history = _history(conn, batch_id)
-    current = load_frames(conn, series_id)
+    ids = sorted(set(history["patient_id"].astype(str)))
+    patients = ids if len(ids) <= PATIENT_SCOPE_LIMIT else None  # else the whole series
+    current = load_frames(conn, series_id, patients)
     tables, problems = {}, []
     for table in TABLES:
         tables[table], found = _revert_table(
@@ -179,7 +185,9 @@ def undo_last(
     run_validator(validate, restored)
     only = {t: key_index(history[history["table_name"] == t], k) for t, (_, k) in TABLES.items()}
     found = diff(current, restored, only=only)
-    undo = write_batch(conn, p, series_id, "undo", found, restored, undoes=batch_id)
+    undo = write_batch(
+        conn, p, series_id, "undo", found, restored, undoes=batch_id, patients=patients
+    )
     conn.execute(
         sa.text("UPDATE change_batches SET undone_by_batch = :u WHERE batch_id = :b"),
         {"u": undo, "b": batch_id},

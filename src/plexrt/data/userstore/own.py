@@ -69,15 +69,22 @@ def _sql_table(table: str) -> str:
     return f"own_{table}"
 
 
-def load_frames(conn: sa.Connection, series_id: str) -> OwnSeriesFrames:
+def _scope(patients: Sequence[str] | None) -> str:
+    return "" if patients is None else " AND patient_id IN :ids"
+
+
+def load_frames(
+    conn: sa.Connection, series_id: str, patients: Sequence[str] | None = None
+) -> OwnSeriesFrames:
+    """The series' rows (only those of ``patients``, each patient whole, when given)."""
     tables = {}
     for table, (columns, key) in TABLES.items():
         kinds = kinds_of(columns)
         tables[table] = read_frame(
             conn,
             f"SELECT {', '.join(kinds)} FROM {_sql_table(table)} "  # noqa: S608 -- schema names
-            f"WHERE series_id = :s ORDER BY {', '.join(key)}",
-            {"s": series_id},
+            f"WHERE series_id = :s{_scope(patients)} ORDER BY {', '.join(key)}",
+            {"s": series_id} | ({} if patients is None else {"ids": list(patients)}),
             kinds,
         )
     return OwnSeriesFrames(**tables)
@@ -170,14 +177,21 @@ def write_batch(
     changes: pd.DataFrame,
     new: OwnSeriesFrames,
     undoes: int | None = None,
+    patients: Sequence[str] | None = None,
 ) -> int:
-    """Store the new state, the change batch and its history rows; returns the batch id."""
+    """Store the new state, the change batch and its history rows; returns the batch id.
+
+    ``new`` holds the whole series, or (``patients`` given) the whole rows of those patients."""
     if len(changes) > ROW_BY_ROW_LIMIT:
+        params: dict[str, Any] = {"s": series_id}
+        if patients is not None:
+            params["ids"] = list(patients)
         for table in TABLES:
-            conn.execute(
-                sa.text(f"DELETE FROM {_sql_table(table)} WHERE series_id = :s"),  # noqa: S608
-                {"s": series_id},
-            )
+            sql = f"DELETE FROM {_sql_table(table)} WHERE series_id = :s{_scope(patients)}"  # noqa: S608
+            statement = sa.text(sql)
+            if patients is not None:
+                statement = statement.bindparams(sa.bindparam("ids", expanding=True))
+            conn.execute(statement, params)
         _insert_all(conn, series_id, new)
     else:
         _write_rows(conn, series_id, changes)
@@ -197,7 +211,10 @@ def write_batch(
         change_id=range(first, first + len(changes)), batch_id=batch_id, series_id=series_id
     )
     insert_frame(conn, "change_history", history, _HISTORY_KINDS)
-    sharing._touch(conn, p, series_id, content_hash=content_hash(new))
+    # The fingerprint covers the whole series: after a change to some patients it is unknown
+    # until the next import computes it (which then compares the rows one by one).
+    digest = content_hash(new) if patients is None else None
+    sharing.touch(conn, p, series_id, content_hash=digest)
     return batch_id
 
 
@@ -205,9 +222,8 @@ def _sizes(frames: OwnSeriesFrames) -> dict[str, int]:
     return {t: len(frames.table(t)) for t in TABLES}
 
 
-def _create(
-    conn: sa.Connection, p: Principal, name: str, frames: OwnSeriesFrames, meta: dict[str, Any]
-) -> ImportResult:
+def _create(conn: sa.Connection, p: Principal, prepared: PreparedImport) -> ImportResult:
+    name, frames, meta = prepared.name, prepared.frames, prepared.meta
     series_id = f"own-{uuid.uuid4().hex[:12]}"
     at = now()
     row = {
@@ -215,7 +231,7 @@ def _create(
         "name": name,
         "owner": p.user_id,
         "sharing": "private",
-        "content_hash": content_hash(frames),
+        "content_hash": prepared.digest,
         "created_at": at,
         "created_by": p.user_id,
         "updated_at": at,
@@ -256,8 +272,17 @@ def _create(
     return ImportResult(series_id, name, True, batch_id, **sizes, rows_added=sum(sizes.values()))
 
 
-def apply_import(
-    conn: sa.Connection,
+@dataclass(frozen=True)
+class PreparedImport:
+    """A series checked whole and ready to write: its name, rows, fingerprint and record fields."""
+
+    name: str
+    frames: OwnSeriesFrames
+    digest: str
+    meta: dict[str, Any]
+
+
+def prepare_import(
     p: Principal,
     name: str,
     frames: OwnSeriesFrames,
@@ -267,24 +292,29 @@ def apply_import(
     institution: str | None,
     period: str | None,
     validate: Validator | None,
-) -> ImportResult:
+) -> PreparedImport:
+    """Everything an import checks that needs no database (done before the write lock is taken)."""
     require_role(p, "editor", "import a series")
     new = _validated(frames, validate, metadata_problems(name, institution, period, mapping))
-    name = name.strip()
     meta = {
         "institution": (institution or "").strip() or None,
         "period_text": (period or "").strip() or None,
         "pseudonymised": bool(pseudonymised),
         "column_mapping": None if mapping is None else audit.canonical(dict(mapping)),
     }
+    return PreparedImport(name.strip(), new, content_hash(new), meta)
+
+
+def apply_import(conn: sa.Connection, p: Principal, prepared: PreparedImport) -> ImportResult:
+    """Create the series, or bring its stored rows to ``prepared`` (inside the write transaction)."""
+    name, new, meta = prepared.name, prepared.frames, prepared.meta
     row = sharing.series_by_name(conn, name)
     if row is None:
-        return _create(conn, p, name, new, meta)
+        return _create(conn, p, prepared)
     series_id = row["series_id"]
     sharing.checked(conn, p, series_id, "edit")
-    digest = content_hash(new)
-    if digest == row["content_hash"]:
-        changes = diff(new, new)  # the same rows: no change
+    if prepared.digest == row["content_hash"]:
+        changes = pd.DataFrame(columns=list(HISTORY_COLUMNS))  # the same rows: no change
     else:
         changes = diff(load_frames(conn, series_id), new)
     sizes = _sizes(new)
@@ -295,7 +325,7 @@ def apply_import(
     if not changes.empty:
         batch_id = write_batch(conn, p, series_id, "reimport", changes, new)
     if meta_changed:
-        sharing._touch(conn, p, series_id, **meta_changed)
+        sharing.touch(conn, p, series_id, **meta_changed)
     tally = counts(changes)
     audit.append(
         conn,
@@ -327,10 +357,15 @@ def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:
     return df[visible].drop(columns=["content_hash"]).reset_index(drop=True)
 
 
+def _count_rows(conn: sa.Connection, table: str, series_id: str) -> int:
+    sql = f"SELECT count(*) FROM {_sql_table(table)} WHERE series_id = :s"  # noqa: S608
+    return int(conn.execute(sa.text(sql), {"s": series_id}).scalar() or 0)
+
+
 def delete(conn: sa.Connection, p: Principal, series_id: str) -> None:
     """Remove a series, its rows, history and grants (the audit keeps that it happened)."""
     row = sharing.checked(conn, p, series_id, "manage")
-    sizes = {t: len(x) for t, x in load_frames(conn, series_id).__dict__.items()}
+    sizes = {t: _count_rows(conn, t, series_id) for t in TABLES}
     for table in (
         "own_assessments",
         "own_courses",

@@ -77,7 +77,7 @@ def checked(conn: sa.Connection, p: Principal, series_id: str, need: str) -> dic
     return row
 
 
-def _touch(conn: sa.Connection, p: Principal, series_id: str, **fields: Any) -> None:
+def touch(conn: sa.Connection, p: Principal, series_id: str, **fields: Any) -> None:
     values = {**fields, "updated_at": now(), "updated_by": p.user_id, "s": series_id}
     sets = ", ".join(f"{k} = :{k}" for k in values if k != "s")
     conn.execute(sa.text(f"UPDATE own_series SET {sets} WHERE series_id = :s"), values)  # noqa: S608
@@ -89,7 +89,7 @@ def set_sharing(conn: sa.Connection, p: Principal, series_id: str, sharing: str)
     row = checked(conn, p, series_id, "manage")
     if row["sharing"] == sharing:
         return
-    _touch(conn, p, series_id, sharing=sharing)
+    touch(conn, p, series_id, sharing=sharing)
     audit.append(
         conn,
         actor=p.user_id,
@@ -116,7 +116,7 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
         {"s": series_id, "g": who, "e": bool(can_edit), "by": p.user_id, "at": now()},
     )
     sharing = "users" if row["sharing"] == "private" else row["sharing"]
-    _touch(conn, p, series_id, sharing=sharing)
+    touch(conn, p, series_id, sharing=sharing)
     audit.append(
         conn,
         actor=p.user_id,
@@ -133,7 +133,7 @@ def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> N
         sa.text("DELETE FROM grants WHERE series_id = :s AND grantee = :g"),
         {"s": series_id, "g": who},
     )
-    _touch(conn, p, series_id)
+    touch(conn, p, series_id)
     audit.append(
         conn, actor=p.user_id, action="sharing", series_id=series_id, detail={"revoke": who}
     )
@@ -143,7 +143,7 @@ def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) 
     """Give the series to another owner (for example when it moves from a laptop to the server)."""
     who = access.normalise_grantee(new_owner)
     row = checked(conn, p, series_id, "manage")
-    _touch(conn, p, series_id, owner=who)
+    touch(conn, p, series_id, owner=who)
     audit.append(
         conn,
         actor=p.user_id,

@@ -148,18 +148,18 @@ class UserStore:
     ) -> ImportResult:
         """Create the series ``name``, or replace its rows with ``frames`` (an identical import
         changes nothing); rows, change history and audit entry in one transaction."""
+        prepared = own.prepare_import(
+            principal,
+            name,
+            frames,
+            mapping=mapping,
+            pseudonymised=pseudonymised,
+            institution=institution,
+            period=period,
+            validate=validate,
+        )
         with self._write() as conn:
-            return own.apply_import(
-                conn,
-                principal,
-                name,
-                frames,
-                mapping=mapping,
-                pseudonymised=pseudonymised,
-                institution=institution,
-                period=period,
-                validate=validate,
-            )
+            return own.apply_import(conn, principal, prepared)
 
     def record_follow_up(
         self,
@@ -170,7 +170,8 @@ class UserStore:
         validate: Validator | None = None,
     ) -> int | None:
         """Apply follow-up changes to the series as stored now; returns the batch id (None when
-        the changes change nothing)."""
+        the changes change nothing). ``validate`` (the import side's ``validate_own_series``)
+        sees the rows of the patients the changes concern, each patient whole."""
         with self._write() as conn:
             return followup.record(conn, principal, series_id, changes, validate)
 

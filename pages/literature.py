@@ -6,7 +6,7 @@ from plexrt.charts.durations import duration_figure
 from plexrt.charts.forest import forest_figure
 from plexrt.clinical import definitions, literature_comparison
 from plexrt.clinical.forest import forest_data
-from plexrt.data.userstore import UserDataBusy
+from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, forms, shell, sidebar, widgets
 
@@ -87,10 +87,15 @@ with tab_d:
     if unreached:
         st.caption(unreached)
 with tab_add:
-    try:
-        forms.series_editor(db.user_store())
-    except UserDataBusy as exc:
-        st.warning(str(exc), icon=":material/lock:")
+    user_store = db.user_data()
+    if user_store is None:
+        st.caption("Adding series needs your own data, which cannot be used now (see the notice).")
+    else:
+        try:
+            forms.series_editor(user_store, db.principal())
+        except UserDataUnavailable as exc:
+            db.user_data_failed(exc)
+
     st.download_button(
         "Download all series (CSV)",
         data=safe_csv(published),

@@ -42,16 +42,19 @@ def test_case_out_of_range_is_refused(app):
 
 
 def test_case_is_not_stored_unless_saved(app, tmp_path, monkeypatch):
+    from plexrt.data.access import local_principal
     from plexrt.data.userstore import UserStore
 
     at = _board(app)
     store = UserStore()
-    n = len(store.cases())
+    me = local_principal()
+    n = len(store.cases(me))
     at.button(key=SUBMIT).click().run()
     assert not at.exception
-    assert len(store.cases()) == n  # finding similar sites stores nothing
+    assert len(store.cases(me)) == n  # finding similar sites stores nothing
     at.button(key="save_case").click().run()
-    assert len(store.cases()) == n + 1
+    assert len(store.cases(me)) == n + 1
+    assert store.audit_log(me).iloc[0]["action"] == "create"  # saved under the local account
 
 
 def test_presentation_toggle_and_slides(app):

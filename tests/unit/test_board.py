@@ -31,29 +31,6 @@ def test_case_marks(sites):
     assert any(sh.x0 == 42.25 and sh.x1 == 42.25 for sh in fig.layout.shapes)
 
 
-def test_saved_case_round_trip(tmp_path):
-    from plexrt.data.userstore import UserStore
-
-    us = UserStore(tmp_path / "u.duckdb")
-    case = make_case(
-        primary_cancer="Gastric cancer",
-        involved_muscle="psoas",
-        nrs_before="8",
-        intent="palliative",
-        dose_gy="39",
-        fractions="13",
-    )
-    assert us.cases().empty  # nothing is stored unless asked
-    key = us.save_case(case, "board 27 Nov")
-    got = us.cases().set_index("case_id").loc[key]
-    assert (got.primary_group, got.nrs_before, got.dose_gy, got.fractions) == (
-        "gastrointestinal",
-        8,
-        39.0,
-        13,
-    )
-
-
 def test_benchmark_and_similar_tables(con):
     from plexrt.charts.tables import benchmark_table, similar_table
 

@@ -1,5 +1,5 @@
-"""plexrt template / import / synth from the command line (refusal paths and --dry-run; the store
-call is wired at merge with the user store v2)."""
+"""plexrt template / import / synth from the command line: refusal paths, --dry-run, and real
+imports into a user database given by --user-db."""
 
 from __future__ import annotations
 
@@ -64,3 +64,20 @@ def test_synth_writes_a_registry(tmp_path, capsys):
     assert len(pd.read_csv(tmp_path / "courses.csv")) == 50
     assert (tmp_path / "assessments.csv").exists()
     assert main(["synth", "--out", str(tmp_path)]) == 2
+
+
+def test_import_stores_the_series_then_a_reimport_reports_the_change(tmp_path, capsys):
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    args = ["import", str(c), str(a), "--series", "S", "--user-db", str(db)]
+    assert main(args) == 0
+    assert "created series 'S': 2 patients, 3 courses, 4 assessments" in capsys.readouterr().out
+    changed = [GOOD_COURSES[0].replace(",7,3,2023-04-03", ",7,1,2023-04-03"), *GOOD_COURSES[1:]]
+    c2, _ = write(tmp_path, changed, GOOD_ASSESSMENTS)
+    assert main(["import", str(c2), str(a), "--series", "S", "--user-db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "courses: 0 added, 1 changed (1 values)" in out and "updated series 'S'" in out
+    assert main(["audit", "verify", "--user-db", str(db)]) == 0
+    raw = db.read_bytes()
+    for date in ("2023-04-03", "2023-03-01", "2023-06-30", "2023-09-01"):
+        assert date.encode() not in raw  # no calendar date reaches the database

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from plexrt.data.own_diff import diff_frames
-from plexrt.data.own_frames import empty_frames, typed
+from plexrt.data.own_schema import OwnSeriesFrames, typed
 from tests.unit.test_own_validation import frames
 
 
@@ -42,7 +42,7 @@ def test_changed_added_and_removed():
 
 
 def test_a_first_import_adds_every_row():
-    d = diff_frames(empty_frames(), frames())
+    d = diff_frames(OwnSeriesFrames.empty(), frames())
     assert (len(d.patients.added), len(d.courses.added), len(d.assessments.added)) == (1, 1, 1)
     assert d.courses.changed.empty and not d.is_empty
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plexrt.data.deidentify import identifier_category, read_key
-from plexrt.data.own_frames import OwnSeriesFrames
 from plexrt.data.own_readers import read_upload
+from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template import COURSE_TEMPLATE
 from plexrt.data.own_validation import validate_own_series
 from plexrt.ingest.own_import import Upload, prepare_import

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from plexrt.data.own_frames import OwnSeriesFrames, typed
+from plexrt.data.own_schema import OwnSeriesFrames, typed
 from plexrt.data.own_validation import validate_own_series
 from plexrt.ingest.own_import import prepare_import
 from tests.unit.own_files import COURSE_HEADER, course_row, write

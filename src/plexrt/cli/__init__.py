@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from plexrt.cli import bundled, own
+from plexrt.cli import audit, bundled, own
 
 # Every module here has ``register(subparsers)``; it adds its commands with a ``func`` default.
-COMMAND_MODULES = (bundled, own)
+COMMAND_MODULES = (bundled, own, audit)
 
 
 def main(argv: list[str] | None = None) -> int:

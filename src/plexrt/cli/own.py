@@ -7,14 +7,17 @@ files were refused (every problem is printed; nothing is written), 1 when the st
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
+from plexrt.cli.userdb import add_user_db, open_store
+from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.deidentify import key_csv, merge_keys, read_key
-from plexrt.data.own_frames import OwnSeriesFrames
+from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template_files import FORMATS, write_template
+from plexrt.data.own_validation import validate_own_series
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.ingest.own_import import PreparedImport, prepare_import
 from plexrt.ingest.synth import DEFAULT_SEED, write_example, write_registry
 
@@ -93,15 +96,19 @@ def _summary(prepared: PreparedImport, name: str) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    if args.user_db:
-        os.environ["PLEXRT_USER_DB"] = str(args.user_db)
+    try:
+        store = open_store(args)
+        store.check()
+    except UserDataUnavailable as exc:
+        print(f"plexrt import: {exc} Nothing was written.", file=sys.stderr)
+        return FAILED
     key, errors = _keys(args.key or [])
     if errors:
         print("plexrt import: the key file(s) were refused; nothing was written.", file=sys.stderr)
         for e in errors:
             print(f"  - {e}", file=sys.stderr)
         return REFUSED
-    previous, was_pseudonymised = _stored(args.series)
+    previous, was_pseudonymised = _stored(store, args.series)
     prepared = prepare_import(
         args.file,
         args.assessments,
@@ -131,42 +138,49 @@ def _import(args: argparse.Namespace) -> int:
     if prepared.key and args.key_out is not None:
         args.key_out.write_bytes(key_csv(prepared.key))
         print(f"pseudonym key written to {args.key_out}: keep it safe; PlexRT does not keep it.")
-    return _write(prepared, args)
+    return _write(store, prepared, args)
 
 
-def _stored(name: str) -> tuple[OwnSeriesFrames | None, bool | None]:
-    """The stored series called ``name`` and whether it was stored with pseudonyms.
+def _stored(store: UserStore, name: str) -> tuple[OwnSeriesFrames | None, bool | None]:
+    """The stored series called ``name`` (as the local user may read it) and whether it was
+    stored with pseudonyms; (None, None) when there is no such series yet."""
+    listing = store.own_series(local_principal())
+    match = listing[listing["name"] == name]
+    if match.empty:
+        return None, None
+    row = match.iloc[0]
+    frames = store.series_frames(local_principal(), str(row["series_id"]))
+    return frames, bool(row["pseudonymised"])
 
-    Wire at merge (user store v2): ``series_frames(principal, series_id)`` and the series'
-    ``pseudonymised`` flag from ``own_series(principal)``. Until then there is no stored own
-    series to compare with, and every import is a first import.
-    """
-    return None, None
 
-
-def _write(prepared: PreparedImport, args: argparse.Namespace) -> int:
+def _write(store: UserStore, prepared: PreparedImport, args: argparse.Namespace) -> int:
     """The one call into the user store (one transaction: rows, change history, audit)."""
+    assert prepared.frames is not None  # refused imports never reach the store
     try:
-        from plexrt.data.userstore import apply_import  # type: ignore[attr-defined]
-    except ImportError:
-        print(
-            "plexrt import: this build has no own-series store yet (user store v2); "
-            "use --dry-run. Nothing was written.",
-            file=sys.stderr,
+        result = store.apply_import(
+            local_principal(),
+            args.series,
+            prepared.frames,
+            mapping=prepared.mapping,
+            pseudonymised=prepared.pseudonymised,
+            institution=args.institution,
+            period=args.period,
+            validate=validate_own_series,
         )
+    except SeriesInvalid as exc:
+        print("plexrt import: the store refused the series; nothing was written.", file=sys.stderr)
+        for problem in exc.messages:
+            print(f"  - {problem}", file=sys.stderr)
+        return REFUSED
+    except (PermissionDenied, UserDataUnavailable) as exc:
+        print(f"plexrt import: {exc} Nothing was written.", file=sys.stderr)
         return FAILED
-    from plexrt.data import access  # type: ignore[attr-defined]
-
-    result = apply_import(
-        access.local_principal(),
-        args.series,
-        prepared.frames,
-        mapping=prepared.mapping,
-        pseudonymised=prepared.pseudonymised,
-        institution=args.institution,
-        period=args.period,
+    verb = "created" if result.created else "updated"
+    print(
+        f"{verb} series {result.name!r}: {result.patients} patients, {result.courses} courses, "
+        f"{result.assessments} assessments"
+        + ("" if result.batch_id is None else f" (change batch {result.batch_id})")
     )
-    print(f"stored: {result}")
     return 0
 
 
@@ -188,9 +202,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "assessments", type=Path, nargs="?", default=None, help="assessments CSV (optional)"
     )
     i.add_argument("--series", required=True, help="name of the series")
-    i.add_argument(
-        "--user-db", type=Path, default=None, help="user database (default: as the app uses)"
-    )
+    add_user_db(i)
     i.add_argument(
         "--study-codes",
         action="store_true",

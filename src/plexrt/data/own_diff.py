@@ -13,8 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from plexrt.data.own_frames import TABLES, OwnSeriesFrames, typed
-from plexrt.data.own_schema import ASSESSMENT_KEY, COURSE_KEY, PATIENT_KEY
+from plexrt.data.own_schema import (
+    ASSESSMENT_KEY,
+    COURSE_KEY,
+    PATIENT_KEY,
+    TABLES,
+    OwnSeriesFrames,
+    typed,
+)
 
 KEYS = {"patients": PATIENT_KEY, "courses": COURSE_KEY, "assessments": ASSESSMENT_KEY}
 
@@ -77,7 +83,7 @@ def _diff_table(table: str, old: pd.DataFrame, new: pd.DataFrame) -> TableDiff:
     removed = _side(merged[left], key, old.columns, "_old")
     added = _side(merged[right], key, new.columns, "_new")
     changes = []
-    kinds = {c.name: c.kind for c in TABLES[table]}
+    kinds = {c.name: c.kind for c in TABLES[table][0]}
     common = merged[both]
     for col in old.columns:
         if col in key:

@@ -21,9 +21,8 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.csvfile import Problem
-from plexrt.data.own_frames import TABLES, OwnSeriesFrames
 from plexrt.data.own_problems import TEXT, Locator, ProblemLog, map_unique
-from plexrt.data.own_schema import StoredColumn
+from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
 from plexrt.data.own_template import (
     AGE_RANGE,
     DOSE_PER_FRACTION_GY_MAX,
@@ -45,7 +44,7 @@ _DERIVED = {"dose_per_fraction_gy", "bed10_gy", "eqd2_10_gy", "bed3_gy", "eqd2_3
 def validate_own_series(frames: OwnSeriesFrames, locator: Locator | None = None) -> list[Problem]:
     """Every problem of the series, sorted; empty when it may be stored."""
     log = ProblemLog()
-    for table, columns in TABLES.items():
+    for table, (columns, _key) in TABLES.items():
         _column_rules(log, table, frames.table(table), columns)
     _patient_rules(log, frames.patients)
     _course_rules(log, frames.courses, frames.patients)

@@ -20,8 +20,8 @@ import pandas as pd
 from plexrt.clinical import dose
 from plexrt.data.deidentify import days_from
 from plexrt.data.own_cells import ParsedTable
-from plexrt.data.own_frames import OwnSeriesFrames
 from plexrt.data.own_problems import Locator, ProblemLog, map_unique
+from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template import (
     ASSESSMENTS,
     COURSE_TEMPLATE,

@@ -21,9 +21,9 @@ from plexrt.data import deidentify, own_redcap
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_cells import ParsedTable, disagreements, duplicates, parse_table
 from plexrt.data.own_diff import FramesDiff, diff_frames
-from plexrt.data.own_frames import OwnSeriesFrames, empty_frames, typed
 from plexrt.data.own_problems import Locator, ProblemLog, report_frame, shown
 from plexrt.data.own_readers import RawTable, ReadResult, read_path, read_upload
+from plexrt.data.own_schema import OwnSeriesFrames, typed
 from plexrt.data.own_template import (
     ASSESSMENTS,
     COURSES,
@@ -211,7 +211,7 @@ def _finish(
         typed(_recode(f.courses, new_key), "courses"),
         typed(_recode(f.assessments, new_key), "assessments"),
     )
-    diff = diff_frames(previous if previous is not None else empty_frames(), frames)
+    diff = diff_frames(previous if previous is not None else OwnSeriesFrames.empty(), frames)
     report = ImportReport((), tuple(notices))
     return PreparedImport(frames, report, new_key, pseudonymised, mapping, diff)
 

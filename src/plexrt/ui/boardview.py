@@ -18,7 +18,8 @@ from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import pain_views
 from plexrt.data import vocab
-from plexrt.data.userstore import UserDataBusy
+from plexrt.data.access import PermissionDenied
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable
 from plexrt.export import images
 from plexrt.export.board_pack import board_pack
 from plexrt.export.report import Section, html_report
@@ -154,8 +155,8 @@ def case_results(case: Case, df: pd.DataFrame, inp: BoardInput) -> None:
     label = st.text_input("Label for this case (optional, no names)", key="case_label")
     if st.button("Save this case", key="save_case"):
         try:
-            key = db.user_store().save_case(case, label)
-        except UserDataBusy as exc:
+            key = db.user_store().save_case(db.principal(), case, label)
+        except (UserDataUnavailable, PermissionDenied, SeriesInvalid) as exc:
             st.error(f"Not saved: {exc}")
         else:
             st.success(f"Saved as {key} in your local PlexRT data (not in the bundled series).")
@@ -163,10 +164,13 @@ def case_results(case: Case, df: pd.DataFrame, inp: BoardInput) -> None:
 
 def saved_cases() -> None:
     """The cases the user chose to keep: list, export, delete."""
+    store = db.user_data()
+    if store is None:
+        return
     try:
-        cases = db.user_store().cases()
-    except UserDataBusy as exc:
-        st.warning(str(exc), icon=":material/lock:")
+        cases = store.cases(db.principal())
+    except UserDataUnavailable as exc:
+        db.user_data_failed(exc)
         return
     with st.expander(f"Saved cases ({len(cases)})"):
         if cases.empty:
@@ -183,7 +187,11 @@ def saved_cases() -> None:
         )
         gone = c2.selectbox("Delete", list(cases["case_id"]), key="case_to_delete")
         if c3.button("Delete case", key="delete_case"):
-            db.user_store().delete_case(gone)
+            try:
+                db.user_store().delete_case(db.principal(), gone)
+            except (UserDataUnavailable, PermissionDenied) as exc:
+                st.error(f"Not deleted: {exc}")
+                return
             st.rerun()
 
 

@@ -73,4 +73,23 @@ def test_benchmark_and_similar_tables(con):
     stevens = bench.set_index("Series").iloc[0]
     assert stevens["Responders (exact 95% CI)"] == "not reported"
     top = similar_table(most_similar(case, store.cohort(con), store.events(con), k=3))
-    assert list(top["Site"]) == ["10.1", "1.1", "1.2"] and list(top["Score"]) == [12, 9, 9]
+    # one row per patient: patient 1's second site (1.2, also 9 points) is named beside 1.1
+    assert list(top["Best-matching site"]) == ["10.1", "1.1 (also 1.2 (9 points))", "4.1"]
+    assert list(top["Patient"]) == ["10", "1", "4"] and list(top["Score"]) == [12, 9, 7]
+    assert list(top.columns) == [
+        "#",
+        "Patient",
+        "Best-matching site",
+        "Score",
+        "Why similar",
+        "Regimen",
+        "NRS before",
+        "NRS at completion",
+        "Weeks to max. response",
+        "Relief",
+    ]
+    # only the outcome columns asked for
+    narrow = similar_table(
+        most_similar(case, store.cohort(con), k=3), ["nrs_after", "weeks_to_max_response"]
+    )
+    assert "Relief" not in narrow.columns and "NRS at completion" in narrow.columns

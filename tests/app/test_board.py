@@ -42,7 +42,7 @@ def test_case_matcher(app):
     at.selectbox(key="case_cancer").set_value("Gastric cancer")
     at.button(key=SUBMIT).click().run()
     assert not at.exception
-    top = at.dataframe[0].value
+    top = at.table[0].value
     # identical to site 10.1 (gastric, psoas, palliative, NRS 8, 39 Gy/13): 12 of 12 points
     assert top.iloc[0]["Best-matching site"] == "10.1" and top.iloc[0]["Score (of 12)"] == 12
     # one row per patient: patient 1 (sites 1.1 and 1.2, 9 points each) once
@@ -66,14 +66,14 @@ def test_matcher_searches_all_sites_unless_asked(app):
     assert (
         "Searching all 12 sites of the series; the sidebar filter (piriformis) keeps 4" in captions
     )
-    assert at.dataframe[0].value.iloc[0]["Best-matching site"] == "10.1"
+    assert at.table[0].value.iloc[0]["Best-matching site"] == "10.1"
     # asked to search only the filtered sites: piriformis patients only, said in a warning
     at.toggle(key="match_filtered").set_value(True).run()
-    top = at.dataframe[0].value
+    top = at.table[0].value
     assert set(top["Best-matching site"]) <= {"2.1", "6.1", "8.1", "11.1"}
     assert any("Searching only the 4 of 12 sites" in w.value for w in at.warning)
     at.button(key="search_all").click().run()
-    assert at.dataframe[0].value.iloc[0]["Best-matching site"] == "10.1"
+    assert at.table[0].value.iloc[0]["Best-matching site"] == "10.1"
     assert not any("Searching only" in w.value for w in at.warning)
 
 
@@ -84,7 +84,7 @@ def test_case_out_of_range_is_refused(app):
     at.button(key=SUBMIT).click().run()
     errors = " ".join(e.value for e in at.error)
     assert "nrs_before" in errors and "fractions" in errors
-    assert len(at.dataframe) == 0  # nothing shown for an invalid case
+    assert len(at.table) == 0  # nothing shown for an invalid case
 
 
 def test_case_is_not_stored_unless_saved(app, tmp_path, monkeypatch):

@@ -23,9 +23,11 @@ def sites(con):
 def test_case_marks(sites):
     paper = Definition("paper")
     fig = waterfall_figure(pain_views.waterfall_data(sites, paper), paper, footnote="x")
-    n = len(fig.data)
+    n, top, height = len(fig.data), fig.layout.margin.t, fig.layout.height
     marks.highlight_sites(fig, ["10.1", "1.1"], "most similar")
     assert len(fig.data) == n + 1 and list(fig.data[-1].x) == ["10.1", "1.1"]
+    # one more legend entry above the plot: one more row (15 px type + 12) on top, plot kept
+    assert (fig.layout.margin.t, fig.layout.height) == (top + 27, height + 27)
     fig = dose_response_figure(pain_views.dose_response(sites, 10.0), footnote="x")
     marks.mark_eqd2(fig, 42.25, "this patient")
     assert any(sh.x0 == 42.25 and sh.x1 == 42.25 for sh in fig.layout.shapes)

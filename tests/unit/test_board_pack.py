@@ -149,7 +149,7 @@ def test_board_pack_with_the_case(con):
     assert titles == [
         "PlexRT",
         "The patient at the board",
-        "Most similar patients (one row per patient, best-matching site)",
+        "Most similar patients",
         "Change in pain per site, best-matching sites marked",
         "Dose (EQD2, α/β 10 Gy) and change in pain, this patient's plan marked",
         "Published series of the same population",
@@ -193,3 +193,11 @@ def test_board_pack_arguments_are_checked():
         board_pack("T", "All", CITATION, "d", [], [], case="a case")
     with pytest.raises(ValueError, match="on_progress"):
         board_pack("T", "All", CITATION, "d", [], [], on_progress=3)
+
+
+def test_titles_stay_on_one_line():
+    from plexrt.export.pptx_parts import title_size
+
+    # the title box is 13.333 - 2 x 0.5 = 12.333 in = 888 pt wide; a bold glyph ~0.55 em:
+    # 28 pt holds 888 / 15.4 = 57.7 characters, 24 pt 67.3, 20 pt 80.7
+    assert [title_size("x" * n) for n in (57, 58, 67, 68, 80, 81)] == [28, 24, 24, 20, 20, 16]

@@ -17,7 +17,7 @@ from plexrt.export import pptx_parts as parts
 from plexrt.export import rendering
 from plexrt.export.arguments import is_list, is_pair, text
 from plexrt.export.case_material import CaseMaterial, facts_table
-from plexrt.export.images import stamp
+from plexrt.export.images import copy_figure, stamp
 from plexrt.export.slides import fit_height, untitled
 
 # Chart pictures: 1920 px wide (the projector's width) and as tall as the slide leaves under the
@@ -41,7 +41,7 @@ def pack_picture(fig: go.Figure, source: str) -> go.Figure:
     it, and the top margin shrinks by the title's room), the data source stamped under the
     footnote, laid out IMAGE_W_PX x IMAGE_H_PX."""
     stamped = any(a.name == "citation" for a in fig.layout.annotations)
-    out = go.Figure(fig) if stamped else stamp(fig, source, present=True)  # one copy either way
+    out = copy_figure(fig) if stamped else stamp(fig, source, present=True)  # one copy either way
     out.update_layout(width=None)
     return fit_height(untitled(out), IMAGE_H_PX)
 
@@ -151,19 +151,32 @@ def _case_slides(prs, case: CaseMaterial, source: str) -> None:
     parts.text_box(slide, box, [case.cohort_line, *case.position], 18)
 
     slide = parts.blank_slide(prs, [*case.match_notes, case.cohort_line, source])
-    parts.title(slide, "Most similar patients (one row per patient, best-matching site)")
+    parts.title(slide, "Most similar patients")
     weights = [_weight(c) for c in case.matches.columns]
     parts.table(
-        slide, case.matches, (parts.MARGIN, parts.inches(1.1), parts.CONTENT_W), weights, 11
+        slide, case.matches, (parts.MARGIN, parts.inches(1.0), parts.CONTENT_W), weights, 11
     )
-    below = [*case.match_notes[:-1], "Score: a rule of thumb, not a validated model (notes)."]
-    box = (parts.MARGIN, parts.inches(5.6), parts.CONTENT_W, parts.inches(1.6))
+    below = [
+        "One row per patient, at the best-matching site. " + case.cohort_line,
+        *case.match_notes[:-1],
+        "Score: a rule of thumb, not a validated model (see the speaker notes).",
+    ]
+    box = (parts.MARGIN, parts.inches(5.85), parts.CONTENT_W, parts.inches(1.5))
     parts.text_box(slide, box, below, 12, parts.GREY)
 
 
 def _weight(column: str) -> float:
     """Relative column width in the matches table: the explanation gets the most room."""
-    return {"#": 0.35, "Why similar": 4.2, "Best-matching site": 1.4}.get(column, 1.0)
+    weights = {
+        "#": 0.3,
+        "Patient": 0.85,
+        "Best-matching site": 1.2,
+        "Why similar": 4.25,
+        "Regimen": 1.05,
+        "Weeks to max. response": 1.1,
+        "NRS at completion": 1.3,
+    }
+    return weights.get(column, 0.95)
 
 
 def _benchmark_slide(prs, case: CaseMaterial, source: str) -> None:
@@ -178,7 +191,8 @@ def _benchmark_slide(prs, case: CaseMaterial, source: str) -> None:
             2.6 if c == "Series" else 1.6 if c.startswith("Responders") else 1.0
             for c in case.benchmark.columns
         ]
-        parts.table(slide, case.benchmark, (parts.MARGIN, top, parts.CONTENT_W), weights, 11)
+        size = 14 if len(case.benchmark) <= 4 else 11
+        parts.table(slide, case.benchmark, (parts.MARGIN, top, parts.CONTENT_W), weights, size)
     box = (parts.MARGIN, parts.inches(5.9), parts.CONTENT_W, parts.inches(1.3))
     parts.text_box(slide, box, [case.benchmark_note], 12, parts.GREY)
 

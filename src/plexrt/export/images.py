@@ -25,6 +25,7 @@ __all__ = [
     "ExportUnavailable",
     "Renderer",
     "browser_available",
+    "copy_figure",
     "figure_png",
     "figure_svg",
     "stamp",
@@ -50,6 +51,12 @@ def _citation_growth(text: str, size: float) -> int:
     return int(n_lines * (size + 6) + 4)
 
 
+def copy_figure(fig: go.Figure) -> go.Figure:
+    """An independent copy of ``fig``, made from its dict without validating again (the figure
+    was validated when it was built): about 5x faster than ``go.Figure(fig)``."""
+    return go.Figure(fig.to_dict(), _validate=False)
+
+
 def stamp(fig: go.Figure, citation: str, present: bool = True) -> go.Figure:
     """A copy of ``fig`` with the data-source ``citation`` drawn bottom-right in small grey type.
 
@@ -64,7 +71,7 @@ def stamp(fig: go.Figure, citation: str, present: bool = True) -> go.Figure:
     if not isinstance(present, bool):
         raise ValueError("present must be True or False")
 
-    out = go.Figure(fig)
+    out = copy_figure(fig)
     size = max(10, style.font_sizes(present)["footnote"] - 2)
     chars = int(_CITATION_WIDTH_PX[present] / (_CHAR_WIDTH_EM * size))
     text = style.wrap_footnote(html.escape(" ".join(citation.split()), quote=False), chars)

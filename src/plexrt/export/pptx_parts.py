@@ -71,8 +71,15 @@ def text_box(
         run.font.color.rgb = RGBColor(*colour)
 
 
+def title_size(text: str) -> int:
+    """Points that keep a title on one line of the 12.3 in title box (a bold sans-serif glyph is
+    taken as 0.55 em wide): 28 pt up to 57 characters, then 24, 20 and 16."""
+    width_pt = CONTENT_W / EMU_PER_INCH * 72
+    return next((pt for pt in (TITLE_PT, 24, 20) if len(text) * 0.55 * pt <= width_pt), 16)
+
+
 def title(slide: Slide, text: str) -> None:
-    text_box(slide, TITLE_BOX, [text], TITLE_PT, bold=True)
+    text_box(slide, TITLE_BOX, [text], title_size(text), bold=True)
 
 
 def table(

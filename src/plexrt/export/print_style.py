@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from plexrt.export.images import copy_figure
+
 # From dark to light; bar fills use the lighter half so that a pattern on top stays visible.
 GREYS = ("#000000", "#404040", "#737373", "#A6A6A6", "#D0D0D0")
 PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
@@ -67,7 +69,7 @@ def for_print(fig: go.Figure) -> go.Figure:
     dash; text, axes, shapes and annotations in black and greys."""
     if not isinstance(fig, go.Figure):
         raise ValueError(f"fig must be a plotly go.Figure, got {type(fig).__name__}")
-    out = go.Figure(fig)
+    out = copy_figure(fig)
     k = 0
     for trace in out.data:
         if isinstance(trace, go.Bar):

@@ -60,28 +60,18 @@ def case_results(case: Case, inp: BoardInput) -> CaseMaterial:
     m = material(case, inp)
     facts = dict(m.facts)
     st.markdown(
-        f"**Patient under discussion:** {facts['Primary cancer']} ({facts['Primary group']}), "
-        f"{facts['Involved muscle']}, {facts['Intent']}, baseline NRS "
-        f"{facts['Baseline pain (NRS 0–10)']}, planned {facts['Planned regimen']}, "
-        f"EQD2 {facts['EQD2 (α/β 10 Gy)']}."
+        f"**Patient under discussion:** {_primary(case)}, {facts['Involved muscle']}, "
+        f"{facts['Intent']}, baseline NRS {facts['Baseline pain (NRS 0–10)']}, planned "
+        f"{facts['Planned regimen']}, EQD2 {facts['EQD2 (α/β 10 Gy)']}."
     )
     st.markdown("\n".join(f"- {line}" for line in m.position))
     st.markdown("**Most similar patients** (one row per patient, at their best-matching site)")
-    st.dataframe(
-        m.matches,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Why similar": st.column_config.TextColumn(width="large"),
-            "Relief": st.column_config.TextColumn(width="medium"),
-        },
-    )
+    # A static table: five rows whose explanations must be read whole, not clipped.
+    st.table(m.matches, hide_index=True)
     widgets.footnote(*m.match_notes)
-    a, b = st.columns(2)
-    for col, (label, fig), key in zip((a, b), m.figures, ("waterfall", "dose"), strict=True):
-        with col:
-            widgets.chart(fig, f"case_chart_{key}")
-            st.caption(label)
+    for (label, fig), key in zip(m.figures, ("waterfall", "dose"), strict=True):
+        st.markdown(f"**{label}**")
+        widgets.chart(fig, f"case_chart_{key}")
     st.markdown("**Published series of the same population**")
     if m.benchmark.empty:
         st.info(m.benchmark_note)
@@ -90,6 +80,15 @@ def case_results(case: Case, inp: BoardInput) -> CaseMaterial:
         st.caption(m.benchmark_note)
     _save(case)
     return m
+
+
+def _primary(case: Case) -> str:
+    """'Gastric cancer (gastrointestinal)', 'urological primary', or 'primary not given'."""
+    if case.primary_cancer and case.primary_group:
+        return f"{case.primary_cancer} ({case.primary_group})"
+    if case.primary_cancer:
+        return case.primary_cancer
+    return f"{case.primary_group} primary" if case.primary_group else "primary not given"
 
 
 def _save(case: Case) -> None:

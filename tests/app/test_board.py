@@ -158,3 +158,14 @@ def test_handout_without_a_case(app):
     assert paper == "Letter" and "@page { size: letter;" in page
     assert "No patient was entered at the board." in page
     assert pdf is None or pdf.startswith(b"%PDF")
+
+
+def test_matcher_works_when_the_filter_leaves_no_site(app):
+    # piriformis + female + palliative: no site of Table 1; the case is still matched against
+    # all 12 sites (the default), while the exports say the cohort is empty
+    at = _board(app, muscle="piriformis", sex="F", intent="palliative")
+    at.button(key=SUBMIT).click().run()
+    assert not at.exception
+    top = at.table[0].value
+    assert len(top) == 5 and top["Patient"].is_unique
+    assert any("No site matches the current filters" in i.value for i in at.info)

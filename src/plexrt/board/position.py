@@ -11,6 +11,7 @@ from plexrt.board.case import Case, checked_case
 from plexrt.board.doses import one_decimal, site_eqd2
 from plexrt.board.similarity import checked_sites
 from plexrt.clinical import dose
+from plexrt.data import vocab
 
 
 def _share(count: int, n: int) -> float | None:
@@ -91,3 +92,23 @@ def case_position(case: Case, df: pd.DataFrame) -> dict[str, Any]:
         "nrs_text": nrs_text,
         "eqd2_text": eqd2_text,
     }
+
+
+def case_facts(case: Case) -> list[tuple[str, str]]:
+    """The patient at the board as (item, value) pairs in words, for reports and slides: primary
+    cancer and group ('not given' when unknown), involved muscle, intent, baseline NRS, the
+    planned regimen with its dose per fraction, and its EQD2 (alpha/beta 10 Gy) to one decimal."""
+    case = checked_case(case)
+    d, n = float(case.dose_gy), int(case.fractions)
+    return [
+        ("Primary cancer", case.primary_cancer or "not given"),
+        ("Primary group", case.primary_group or "not given"),
+        ("Involved muscle", vocab.label(case.involved_muscle, vocab.MUSCLE_LABELS)),
+        ("Intent", vocab.label(case.intent, vocab.INTENT_LABELS)),
+        ("Baseline pain (NRS 0–10)", str(case.nrs_before)),
+        (
+            "Planned regimen",
+            f"{dose.regimen_label(d, n)} ({round(dose.dose_per_fraction(d, n), 2):g} Gy per fraction)",
+        ),
+        ("EQD2 (α/β 10 Gy)", f"{one_decimal(dose.eqd2(d, n, dose.DEFAULT_ALPHA_BETA))} Gy"),
+    ]

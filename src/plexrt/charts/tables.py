@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from plexrt.clinical.pain_views import regimen_text
@@ -75,7 +77,8 @@ def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:
 
 SIMILAR_COLUMNS = {
     "rank": "#",
-    "course_id": "Site",
+    "patient_id": "Patient",
+    "course_id": "Best-matching site",
     "score": "Score",
     "explanation": "Why similar",
     "regimen": "Regimen",
@@ -84,11 +87,21 @@ SIMILAR_COLUMNS = {
     "weeks_to_max_response": "Weeks to max. response",
     "relief_note": "Relief",
 }
+_SIMILAR_OUTCOMES = ("nrs_after", "weeks_to_max_response", "relief_note")
 
 
-def similar_table(top: pd.DataFrame) -> pd.DataFrame:
-    """The most similar sites as shown at the board."""
-    return top[list(SIMILAR_COLUMNS)].rename(columns=SIMILAR_COLUMNS)
+def similar_table(top: pd.DataFrame, outcomes: Sequence[str] = _SIMILAR_OUTCOMES) -> pd.DataFrame:
+    """The most similar patients as shown at the board (``board.similarity.most_similar``), one
+    row per patient; of the outcome columns only ``outcomes`` (``shown_outcomes`` picks them). A
+    patient's other irradiated sites are named beside the best-matching one."""
+    cols = [c for c in SIMILAR_COLUMNS if c not in _SIMILAR_OUTCOMES or c in outcomes]
+    out = top[cols].rename(columns=SIMILAR_COLUMNS)
+    if "other_sites" in top.columns:
+        out["Best-matching site"] = [
+            site if is_missing(more) else f"{site} (also {more})"
+            for site, more in zip(top["course_id"], top["other_sites"], strict=True)
+        ]
+    return out
 
 
 def dispute_notes(discrepancies: pd.DataFrame, columns: tuple[str, ...] = ()) -> dict[str, str]:

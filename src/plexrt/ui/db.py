@@ -274,9 +274,10 @@ def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_da
     return tte.ensemble_envelope(ensemble_events(), list(patient_ids), endpoint, time_zero, grid)
 
 
-def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
-    """The board's figures for a filter (cached: slide navigation must be instant). The cache key
-    includes the user's series, so a newly added series appears on the forest slide at once."""
+def board_slides(flt: CohortFilter, resp_key: str, present: bool = True, height: int | None = None):
+    """The board's figures for a filter (cached: slide navigation must be instant), laid out to
+    ``height`` px when given (presentation). The cache key includes the user's series, so a newly
+    added series appears on the forest slide at once."""
     from plexrt.data.userstore import UserDataUnavailable
 
     store = user_data()
@@ -289,14 +290,20 @@ def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
         version = "unavailable"
     else:
         version = f"{len(user)}:{user['updated_at'].max() if len(user) else ''}"
-    return _board_slides(flt, resp_key, present, version)
+    return _board_slides(flt, resp_key, present, version, height)
 
 
 @st.cache_data(show_spinner="Drawing the board's charts…", max_entries=16)
-def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version: str = ""):
+def _board_slides(
+    flt: CohortFilter,
+    resp_key: str,
+    present: bool,
+    user_version: str = "",
+    height: int | None = None,
+):
     from plexrt.export.slides import slides
 
-    return slides(board_input(flt, resp_key), present=present)
+    return slides(board_input(flt, resp_key), present=present, height=height)
 
 
 @st.cache_data(show_spinner="Repeating the test on every reconstruction…")

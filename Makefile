@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= $(or $(PLEXRT_DB),data/plexrt.duckdb)
 PORT   ?= 8501
 
-.PHONY: run test test-fast check setup db chromium lint bench clean
+.PHONY: run test test-fast check setup db chromium postgres lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@bash scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -26,6 +26,11 @@ run: db
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+# Debian's PostgreSQL server binaries: the user-store tests run the same suite on DuckDB and on a
+# throw-away PostgreSQL server they start (with CI=true a missing PostgreSQL fails, never skips).
+postgres:
+	@bash scripts/ensure-postgres.sh
+
 # Static checks: lint, format, the layer contract (import-linter) and types (mypy).
 check: setup
 	$(VENV)/bin/ruff check .
@@ -33,9 +38,9 @@ check: setup
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-# Everything: static checks, unit, app and real-browser tests (Chromium is installed if missing;
-# with CI=true a skipped test fails). pytest-timeout (pyproject) fails a hung test.
-test: check chromium
+# Everything: static checks, unit, app and real-browser tests (Chromium and PostgreSQL are installed
+# if missing; with CI=true a skipped test fails). pytest-timeout (pyproject) fails a hung test.
+test: check chromium postgres
 	$(PY) -m pytest
 
 # The edit loop: static checks, unit and app tests (no browser).
@@ -44,8 +49,9 @@ test-fast: check
 
 # Timings of every page and the heavy functions, as ratios to a baseline timed in the same run;
 # rewrites the table in docs/benchmarks.md. Never part of `make test`.
-bench: setup
+bench: setup postgres
 	$(PY) bench/run.py --write docs/benchmarks.md
+	$(PY) bench/userstore.py --write docs/benchmarks-userstore.md
 
 lint: setup
 	$(VENV)/bin/ruff check --fix .

@@ -24,12 +24,11 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     import os
 
     from plexrt import reconstruct
-    from plexrt.board.summary import BoardInput, cohort_text, key_figures, source_line
+    from plexrt.board.summary import BoardInput, source_line
     from plexrt.clinical import definitions, response_summary
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
     from plexrt.export import images
-    from plexrt.export.board_pack import board_pack
     from plexrt.export.report import Section, html_report
     from plexrt.export.slides import report_tables, slides
 
@@ -53,16 +52,6 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         source=source_line(store.series(con).iloc[0]),
     )
     board_slides = slides(inp)
-
-    def pack():
-        return board_pack(
-            "PlexRT",
-            cohort_text(inp),
-            inp.source,
-            "today",
-            [(s.title, s.fig) for s in board_slides],
-            key_figures(inp),
-        )
 
     def report():
         sec = Section("All", [(s.title, s.fig) for s in board_slides], report_tables(inp))
@@ -98,11 +87,96 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         ("export.slides.slides (9 figures, presentation size)", lambda: slides(inp)),
         ("export.report.html_report (all figures + tables)", report),
     ]
+    cases.append(_own_import_case(10_000))
     if images.browser_available():
-        cases.append(
-            (f"export.board_pack.board_pack ({len(board_slides)} charts, one Chromium)", pack)
-        )
+        cases += _export_cases(inp, board_slides)
     return cases
+
+
+# Cold and warm exports run fewer times: a cold one starts Chromium each time.
+EXPORT_RUNS = 3
+
+
+def _export_cases(inp, board_slides):
+    """What a user waits for after clicking export: one PNG and the whole pack, cold (Chromium
+    started for it, nothing cached), warm (the shared browser running, the cache emptied) and
+    again (the same charts, from the cache); first the way it was done before the shared
+    renderer (a browser per export, one tab, no cache)."""
+    from plexrt.board.case import make_case
+    from plexrt.board.summary import cohort_text, key_figures
+    from plexrt.export import images, rendering
+    from plexrt.export.board_pack import IMAGE_H_PX, IMAGE_W_PX, board_pack, pack_picture
+    from plexrt.export.case_material import case_material
+    from plexrt.export.slides import figure_title
+
+    # The patient of site 10.1 (Table 1): gastric cancer, psoas, palliative, NRS 8, 39 Gy/13.
+    like_10_1 = make_case(
+        primary_cancer="Gastric cancer",
+        involved_muscle="psoas",
+        nrs_before=8,
+        intent="palliative",
+        dose_gy=39,
+        fractions=13,
+    )
+    km = images.stamp(next(s.fig for s in board_slides if s.key == "km_survival"), inp.source)
+    case = case_material(
+        like_10_1, inp.all_sites, inp.definition, inp.events, inp.literature, "all", present=True
+    )
+    charts = [(figure_title(s.fig) or s.title, s.fig) for s in board_slides]
+    n = len(charts) + len(case.figures)
+
+    def png():
+        return images.figure_png(km)
+
+    def pack():
+        return board_pack(
+            "PlexRT", cohort_text(inp), inp.source, "today", charts, key_figures(inp), case
+        )
+
+    def cold(fn):
+        def run():
+            rendering.close()
+            rendering.clear_cache()
+            return fn()
+
+        return run
+
+    def warm(fn):
+        def run():
+            rendering.clear_cache()
+            return fn()
+
+        return run
+
+    def png_before():
+        with images.Renderer() as r:
+            return r.png(km)
+
+    def pack_pictures_before():
+        with images.Renderer() as r:
+            return [
+                r.png(pack_picture(f, inp.source), IMAGE_W_PX, IMAGE_H_PX)
+                for _, f in [*case.figures, *charts]
+            ]
+
+    return [
+        ("export: one PNG, before (a browser started for it)", png_before, EXPORT_RUNS),
+        ("export: one PNG, cold (shared browser started, empty cache)", cold(png), EXPORT_RUNS),
+        ("export: one PNG, warm (shared browser running, cache emptied)", warm(png), EXPORT_RUNS),
+        ("export: one PNG, same chart again (cache)", png, EXPORT_RUNS),
+        (
+            f"export: pack pictures, before (one browser, one tab, {n} charts)",
+            pack_pictures_before,
+            EXPORT_RUNS,
+        ),
+        (f"export: whole pack, cold ({n} charts + case tables)", cold(pack), EXPORT_RUNS),
+        (
+            "export: whole pack, warm (shared browser running, cache emptied)",
+            warm(pack),
+            EXPORT_RUNS,
+        ),
+        ("export: whole pack, same charts again (cache)", pack, EXPORT_RUNS),
+    ]
 
 
 def _km_twelve_subjects():
@@ -135,4 +209,21 @@ def _example_curve():
     risk = load_risk_table(folder / "risk.csv")
     return lambda: reconstruct(
         points.time, points.survival, risk.time, risk.at_risk, total_events=41
+    )
+
+
+def _own_import_case(n: int):
+    """Own-series import (read, check, de-identify, build, diff) of ``n`` synthetic courses and
+    their assessments, as `plexrt synth` writes them. bench/own_import_scale.py gives 1k/10k/100k
+    with peak memory and the DuckDB read_csv floor."""
+    import tempfile
+    from pathlib import Path
+
+    from plexrt.ingest.own_import import prepare_import
+    from plexrt.ingest.synth import write_registry
+
+    courses, assessments = write_registry(Path(tempfile.mkdtemp(prefix="plexrt-bench-")), n)
+    return (
+        f"ingest.own_import.prepare_import ({n:,} synthetic courses + assessments)",
+        lambda: prepare_import(courses, assessments),
     )

@@ -89,9 +89,10 @@ def bench_pages() -> list[Row]:
 
 
 def bench_functions() -> list[Row]:
+    """Each case is (label, function) or (label, function, runs)."""
     from bench.cases import FUNCTION_CASES
 
-    return [(label, *_time(fn)) for label, fn in FUNCTION_CASES()]
+    return [(case[0], *_time(*case[1:])) for case in FUNCTION_CASES()]
 
 
 def table(baseline_ms: float, build_ms: float, rows: list[Row]) -> str:

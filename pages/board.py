@@ -4,26 +4,26 @@ from datetime import date
 
 import streamlit as st
 
-from plexrt.board.case import KNOWN_PRIMARY_CANCERS, CaseInputError, make_case
+from plexrt.board.case import CaseInputError, make_case
 from plexrt.board.summary import header_line
 from plexrt.clinical import definitions
 from plexrt.data import vocab
-from plexrt.ui import boardview, db, shell, sidebar, widgets
+from plexrt.data.vocab import KNOWN_PRIMARY_CANCERS
+from plexrt.ui import board_exports, boardview, db, presentation, shell, sidebar, widgets
 
 shell.require()
 
 flt = sidebar.current_filter()
-df = db.cohort(flt)
-DEFS = {key: d.label for key, d in definitions.DEFINITIONS.items()}
+DEFS = definitions.DEFINITION_LABELS
 resp = st.session_state.get("pp_resp", st.query_params.get("resp", "paper"))
 resp = resp if resp in DEFS else "paper"
 inp = db.board_input(flt, resp)
-if boardview.presenting():
-    boardview.presentation_view(inp, db.board_slides(flt, resp))
+if presentation.presenting():
+    presentation.presentation_view(lambda h: db.board_slides(flt, resp, height=h), inp.source)
     st.stop()
 
 st.title("Tumour board")
-boardview.presentation_toggle()
+presentation.presentation_toggle()
 widgets.page_choice("resp", "Response definition on the board's charts", DEFS, "paper")
 st.caption(header_line(inp))
 tab_case, tab_export = st.tabs(["Case at the board", "Exports"])
@@ -76,11 +76,17 @@ with tab_case:
                 icon=":material/error:",
             )
     case = st.session_state.get("board_case")
-    if case is not None and not df.empty:
-        boardview.case_results(case, df, inp)
-    elif case is not None:
-        widgets.empty_cohort()
+    on_screen = boardview.case_results(case, inp) if case is not None else None
     boardview.saved_cases()
 
+
+def case_for(present: bool):
+    """The case at the board for the exports (None when no case was entered); the projector's
+    version has larger type."""
+    if case is None:
+        return None
+    return boardview.material(case, inp, present) if present else on_screen
+
+
 with tab_export:
-    boardview.export_panel(inp, db.board_slides(flt, resp), date.today().isoformat())
+    board_exports.export_panel(inp, db.board_slides(flt, resp), date.today().isoformat(), case_for)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from plexrt.charts.tables import cohort_table, dispute_notes
 from plexrt.clinical import cohort_summary as cohort
+from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.export.tabular import safe_csv
 from plexrt.stats.proportions import METHOD_LABELS
 from plexrt.ui import db, shell, sidebar, widgets
@@ -19,18 +20,12 @@ if df.empty:
     st.stop()
 
 s = cohort.summarise(df)
-f = cohort.fmt
+t = cohort.texts(s)
 c = st.columns(4)
 c[0].metric("Irradiated sites", s.n_sites, help="One row per irradiated site (course of RT)")
 c[1].metric("Patients", s.n_patients)
-c[2].metric(
-    "Median age (years)",
-    f(s.median_age, 1),
-    help=f"Per patient; range {f(s.age_min, 0)}–{f(s.age_max, 0)}",
-)
-c[3].metric(
-    "Median NRS before → at RT completion", f"{f(s.median_nrs_before)} → {f(s.median_nrs_after)}"
-)
+c[2].metric("Median age (years)", t.median_age, help=f"Per patient; range {t.age_range}")
+c[3].metric("Median NRS before → at RT completion", t.median_nrs)
 c = st.columns(4)
 widgets.proportion_metric(
     c[0],
@@ -40,23 +35,19 @@ widgets.proportion_metric(
 )
 widgets.proportion_metric(
     c[1],
-    "Improved by ≥ 2 points",
+    f"Improved by ≥ {cohort.PAPER_IMPROVEMENT} points",
     s.improved2,
-    help="The paper's definition of improvement: a fall of 2 or more on the NRS",
+    help=f"The paper's definition of improvement: a fall of {cohort.PAPER_IMPROVEMENT} or more on "
+    "the NRS",
 )
 c[2].metric(
-    "Weeks to max. response, mean (range)",
-    f"{f(s.mean_weeks_to_max, 1)} ({f(s.min_weeks_to_max, 0)}–{f(s.max_weeks_to_max, 0)})",
-    help="From the start of RT (Table 1)",
+    "Weeks to max. response, mean (range)", t.weeks_to_max, help="From the start of RT (Table 1)"
 )
-c[3].metric(
-    "Mean NRS before → at completion",
-    f"{f(s.mean_nrs_before, 1)} → {f(s.mean_nrs_after, 1)}",
-)
+c[3].metric("Mean NRS before → at completion", t.mean_nrs)
 widgets.footnote(
-    widgets.cohort_line(flt, s.n_sites, s.n_patients),
+    widgets.cohort_line(flt, df),
     "Percentages: NRS 0 = sites scored 0 / sites with a score at completion; improved = sites "
-    f"with a fall of 2 or more / sites with both scores; {METHOD_LABELS['exact']}. "
+    f"with a fall of {cohort.PAPER_IMPROVEMENT} or more / sites with both scores; {METHOD_LABELS['exact']}. "
     f"Age is counted once per patient. Source: {db.citation()}, Table 1.",
 )
 
@@ -78,7 +69,7 @@ st.download_button(
     "are prefixed with an apostrophe",
 )
 widgets.footnote(
-    "EQD2 and BED with α/β 10 Gy; baseline OMED = oral morphine equivalent (CDC 2022 factors, oral "
+    f"EQD2 and BED with α/β {DEFAULT_ALPHA_BETA:g} Gy; baseline OMED = oral morphine equivalent (CDC 2022 factors, oral "
     "route assumed because the paper does not state it; factors are population estimates). "
     "Blank cells are not stated in the paper. 'Disputed in the paper' names the discrepancies "
     "recorded on the Data & provenance page (e.g. X1: patient 5's dose)."

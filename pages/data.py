@@ -3,17 +3,12 @@
 import streamlit as st
 
 from plexrt.data.vocab import SOURCE_LABELS
-from plexrt.ui import db, shell
+from plexrt.ui import db, provenance, shell
 
 shell.require()
 
 st.title("Data & provenance")
-series = db.table("series").iloc[0]
-st.markdown(
-    f"**Source:** {series.citation}. DOI [{series.doi}](https://doi.org/{series.doi}) · "
-    f"{series.licence} · {series.design}, {series.period_start} to {series.period_end}, "
-    f"data cut-off {series.data_cutoff}."
-)
+st.markdown(provenance.source_text(db.table("series").iloc[0]))
 
 tab_disc, tab_prov, tab_missing, tab_cases = st.tabs(
     [
@@ -26,11 +21,7 @@ tab_disc, tab_prov, tab_missing, tab_cases = st.tabs(
 
 with tab_disc:
     disc = db.table("discrepancies")
-    st.markdown(
-        f"**{len(disc)} places** where the paper contradicts itself, is ambiguous, or states "
-        "something PlexRT has to derive. Each gives both readings, where each stands, and how "
-        "PlexRT resolves it."
-    )
+    st.markdown(provenance.discrepancy_intro(len(disc)))
     for r in disc.itertuples():
         with st.container(border=True):
             st.markdown(f"**{r.discrepancy_id} · {r.topic}**")
@@ -41,36 +32,24 @@ with tab_disc:
 
 with tab_prov:
     prov = db.table("provenance")
-    st.markdown(
-        "One row per stored value: "
-        + ", ".join(f"**{n}** from {label}" for label, n in db.source_counts())
-        + "."
-    )
+    st.markdown(provenance.provenance_intro(db.source_counts()))
     c1, c2 = st.columns(2)
-    tables = c1.multiselect("Table", sorted(prov["table_name"].unique()), placeholder="All tables")
+    tables = c1.multiselect("Table", provenance.table_choices(prov), placeholder="All tables")
     sources = c2.multiselect(
         "Source", list(SOURCE_LABELS), format_func=SOURCE_LABELS.get, placeholder="All sources"
     )
-    shown = prov
-    if tables:
-        shown = shown[shown["table_name"].isin(tables)]
-    if sources:
-        shown = shown[shown["source"].isin(sources)]
+    shown = provenance.provenance_rows(prov, tables, sources)
     st.dataframe(
-        shown.assign(source=shown["source"].map(SOURCE_LABELS)),
+        shown,
         hide_index=True,
         width="stretch",
         height=420,
         column_config={
-            "table_name": "Table",
-            "row_key": "Row",
-            "column_name": "Column",
-            "source": "Source",
-            "location": "Where in the paper",
+            **provenance.PROVENANCE_HEADERS,
             "note": st.column_config.TextColumn("Note", width="large"),
         },
     )
-    st.caption(f"{len(shown)} of {len(prov)} values shown.")
+    st.caption(provenance.shown_caption(len(shown), len(prov)))
 
 with tab_missing:
     for item in db.table("not_published").itertuples():
@@ -79,14 +58,14 @@ with tab_missing:
 with tab_cases:
     st.markdown("**Case narratives** (the paper describes patients 1, 5 and 8 in detail)")
     st.dataframe(
-        db.table("case_details")[["patient_id", "course_id", "topic", "detail", "location"]],
+        db.table("case_details")[provenance.CASE_DETAIL_COLUMNS],
         hide_index=True,
         width="stretch",
         column_config={"detail": st.column_config.TextColumn("Detail", width="large")},
     )
     st.markdown("**Toxicity as reported** (CTCAE grade; v4.0 per Methods, v5.0 per reference list)")
     st.dataframe(
-        db.table("toxicities")[["event", "ctcae_grade", "n_patients", "patient_id", "attribution"]],
+        db.table("toxicities")[provenance.TOXICITY_COLUMNS],
         hide_index=True,
         width="stretch",
     )

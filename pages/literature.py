@@ -6,8 +6,7 @@ from plexrt.charts.durations import duration_figure
 from plexrt.charts.forest import forest_figure
 from plexrt.clinical import definitions, literature_comparison
 from plexrt.clinical.forest import forest_data
-from plexrt.data import literature as lit
-from plexrt.data.userstore import UserDataBusy
+from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
 
@@ -16,8 +15,9 @@ shell.require()
 st.title("Literature comparison")
 flt = sidebar.current_filter()
 df = db.cohort(flt)
-DEFS = {key: d.label for key, d in definitions.DEFINITIONS.items()}
-def_key = widgets.page_choice("resp", "Response definition for this series", DEFS, "paper")
+def_key = widgets.page_choice(
+    "resp", "Response definition for this series", definitions.DEFINITION_LABELS, "paper"
+)
 definition = definitions.Definition.from_key(def_key)
 
 published = db.literature_all()
@@ -27,35 +27,21 @@ plexrt = literature_comparison.plexrt_series(
 )
 records = [plexrt, *published.to_dict("records")]
 labels = literature_comparison.series_labels(records)
-cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique() if len(df) else 0)
+cohort_line = widgets.cohort_line(flt, df)
 
-pops = {k: v for k, v in lit.POPULATIONS.items() if k in set(published["population"].dropna())}
+pops, default_pops = literature_comparison.population_choices(published)
 c1, c2 = st.columns(2)
 chosen_pops = c1.multiselect(
-    "Populations to compare",
-    list(pops),
-    default=[p for p in pops if p in literature_comparison.DEFAULT_POPULATIONS],
-    format_func=pops.get,
-    key="lit_pops",
+    "Populations to compare", list(pops), default=default_pops, format_func=pops.get, key="lit_pops"
 )
-candidates = [
-    lab
-    for lab, r in zip(labels[1:], records[1:], strict=True)
-    if r.get("population") in chosen_pops
-]
-# Series the user has not seen yet (just added, or a newly chosen population) start selected.
+candidates = literature_comparison.candidate_labels(records, labels, chosen_pops)
 known = st.session_state.setdefault("lit_known", set())
-if "lit_series" in st.session_state:
-    fresh = [lab for lab in candidates if lab not in known]
-    kept = [lab for lab in st.session_state.lit_series if lab in candidates]
-    st.session_state.lit_series = kept + fresh
-else:
-    st.session_state.lit_series = candidates
+st.session_state.lit_series = literature_comparison.kept_selection(
+    st.session_state.get("lit_series"), candidates, known
+)
 known.update(candidates)
 chosen = c2.multiselect("Series", candidates, key="lit_series")
-keep = [0] + [i for i, lab in enumerate(labels) if lab in chosen]
-recs = [records[i] for i in keep]
-labs = [labels[i] for i in keep]
+recs, labs = literature_comparison.chosen_records(records, labels, chosen)
 
 tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
     [
@@ -77,10 +63,7 @@ with tab_t:
         medians.note,
     )
 with tab_f:
-    for measure, title in (
-        ("responders", "Pain response"),
-        ("complete_responders", "Complete response"),
-    ):
+    for measure, title in literature_comparison.FOREST_MEASURES.items():
         data = forest_data(literature_comparison.forest_rows(recs, labs, measure))
         dropped = data.attrs.get("dropped", [])
         if data.empty:
@@ -91,17 +74,13 @@ with tab_f:
             data,
             pooled,
             title=f"{title} across series",
-            footnote=f"{cohort_line}<br>{literature_comparison.FOREST_NOTE}"
-            + (" Pooled: random effects (DerSimonian–Laird, logit)." if pooled else ""),
+            footnote=f"{cohort_line}<br>{literature_comparison.forest_footnote(pooled)}",
         )
         widgets.chart(fig, f"forest_{measure}")
         warning = literature_comparison.definition_warning(recs, labs)
         if warning and pooled:
             st.warning(warning, icon=":material/warning:")
-        st.caption(
-            (pooled.method_note if pooled else literature_comparison.NO_POOL_NOTE)
-            + (f" Not reported, so not drawn: {', '.join(dropped)}." if dropped else "")
-        )
+        st.caption(literature_comparison.forest_caption(pooled, dropped))
 with tab_d:
     rows = literature_comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
     if rows.empty:
@@ -109,35 +88,37 @@ with tab_d:
     else:
         fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
         widgets.chart(fig, "durations")
-    if any(v is None for v in medians.values.values()):
-        st.caption(
-            "PlexRT medians not reached, so not drawn: "
-            + "; ".join(
-                f"{name} ({literature_comparison.median_display(None, medians.cis.get(col), medians.reconstructed)})"
-                for col, name in (
-                    (c, literature_comparison.TABLE_LABELS[c])
-                    for c, v in medians.values.items()
-                    if v is None
-                )
-            )
-            + "."
-        )
+    unreached = literature_comparison.unreached_medians(
+        medians.values, medians.cis, medians.reconstructed
+    )
+    if unreached:
+        st.caption(unreached)
 with tab_add:
-    try:
-        forms.series_editor(db.user_store())
-    except UserDataBusy as exc:
-        st.warning(str(exc), icon=":material/lock:")
-    all_rows = published
+    user_store = db.user_data()
+    if user_store is None:
+        st.caption("Adding series needs your own data, which cannot be used now (see the notice).")
+    else:
+        try:
+            forms.series_editor(user_store, db.principal())
+        except UserDataUnavailable as exc:
+            db.user_data_failed(exc)
+
     st.download_button(
         "Download all series (CSV)",
-        data=safe_csv(all_rows),
+        data=safe_csv(published),
         file_name="plexrt_literature.csv",
         mime="text/csv",
     )
 with tab_km:
     curve_compare.km_comparison(df, cohort_line)
 with tab_curve:
-    try:
-        curve_form.curve_importer(db.user_store())
-    except UserDataBusy as exc:
-        st.warning(str(exc), icon=":material/lock:")
+    user_store = db.user_data()
+    if user_store is None:
+        st.caption(
+            "Importing a curve needs your own data, which cannot be used now (see the notice)."
+        )
+    else:
+        try:
+            curve_form.curve_importer(user_store, db.principal())
+        except UserDataUnavailable as exc:
+            db.user_data_failed(exc)

@@ -4,13 +4,13 @@ import streamlit as st
 
 from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.paired import paired_figure
-from plexrt.charts.tables import dispute_notes
+from plexrt.charts.tables import dose_dispute_note
 from plexrt.charts.time_to_max import time_to_max_figure
-from plexrt.charts.waterfall import waterfall_figure
-from plexrt.clinical import analgesics, pain_views, response_summary
+from plexrt.charts.waterfall import COLOUR_BY_CHOICES, waterfall_figure
+from plexrt.clinical import analgesics, dose, pain_views, response_summary
 from plexrt.clinical.cohort_summary import GROUPINGS
-from plexrt.clinical.definitions import DEFINITIONS, Definition
-from plexrt.stats.proportions import METHOD_LABELS
+from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
+from plexrt.stats.proportions import METHOD_CHOICES
 from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()
@@ -22,26 +22,19 @@ if df.empty:
     widgets.empty_cohort()
     st.stop()
 
-DEFS = {key: d.label for key, d in DEFINITIONS.items()}
 c1, c2 = st.columns([3, 1])
 def_key = widgets.page_choice(
     "resp",
     "Response definition (every figure on this page follows it)",
-    DEFS,
+    DEFINITION_LABELS,
     "paper",
     container=c1,
 )
-ci = widgets.page_choice(
-    "ci",
-    "Interval",
-    {"exact": "Exact (Clopper–Pearson)", "wilson": "Wilson"},
-    "exact",
-    container=c2,
-)
+ci = widgets.page_choice("ci", "Interval", METHOD_CHOICES, "exact", container=c2)
 definition = Definition.from_key(def_key)
 agg = db.analgesic_aggregate()
 summary = response_summary.summarise(df, definition, ci, db.all_sites(), agg)
-cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique())
+cohort_line = widgets.cohort_line(flt, df)
 
 # --- headline figures --------------------------------------------------------------------------
 st.subheader("Response rates")
@@ -73,12 +66,7 @@ else:
         cols[2], "Responders, assessable sites", summary.responders_assessable
     )
     widgets.proportion_metric(cols[3], "Complete, assessable sites", summary.complete_assessable)
-widgets.footnote(
-    cohort_line,
-    f"{definition.footnote} Treated = every site in the cohort (n = {summary.n_treated}); "
-    f"assessable = NRS known before and at completion (n = {summary.n_assessable}). "
-    f"{METHOD_LABELS[ci]}.",
-)
+widgets.footnote(cohort_line, response_summary.rates_footnote(summary, ci))
 
 # --- plots ---------------------------------------------------------------------------------------
 tab_w, tab_p, tab_t, tab_d, tab_a = st.tabs(
@@ -87,16 +75,7 @@ tab_w, tab_p, tab_t, tab_d, tab_a = st.tabs(
 with tab_w:
     a, b2 = st.columns([2, 1])
     colour_by = widgets.page_choice(
-        "colour",
-        "Colour bars by",
-        {
-            "response": "response category",
-            "muscle": "involved muscle",
-            "intent": "intent",
-            "primary_group": "primary group",
-        },
-        "response",
-        container=a,
+        "colour", "Colour bars by", COLOUR_BY_CHOICES, "response", container=a
     )
     percent = b2.toggle("Percent change instead of points", key="wf_percent")
     fig = waterfall_figure(
@@ -116,17 +95,9 @@ with tab_t:
     st.dataframe(ttm.summary, hide_index=True)
 with tab_d:
     ab = widgets.page_choice(
-        "ab", "α/β for EQD2", {"10": "10 Gy (tumour, acute)", "3": "3 Gy (late)"}, "10"
+        "ab", "α/β for EQD2", dose.ALPHA_BETA_CHOICES, f"{dose.DEFAULT_ALPHA_BETA:g}"
     )
-    disputed = dispute_notes(db.table("discrepancies"), ("dose_gy",))
-    shown = {k: v for k, v in disputed.items() if k in set(df["course_id"])}
-    note = (
-        "Doses disputed in the paper: "
-        + ", ".join(f"site {k} ({v})" for k, v in shown.items())
-        + "; Table 1 values are plotted (see Data & provenance)."
-        if shown
-        else ""
-    )
+    note = dose_dispute_note(db.table("discrepancies"), df["course_id"])
     dose_view = pain_views.dose_response(df, alpha_beta=float(ab))
     widgets.chart(
         dose_response_figure(

@@ -5,7 +5,9 @@ import streamlit as st
 from plexrt.charts.cif import cif_figure
 from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
+from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
+from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
 from plexrt.ui import db, shell, sidebar, widgets
 
@@ -30,7 +32,8 @@ if reconstructed:
         "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
         "only aggregates (deaths, means and ranges, two relapses, case narratives). PlexRT generates "
         "individual times that satisfy every published figure it can; the grey band shows how much "
-        "the curve moves over 200 such reconstructions. See *Constraints & conflicts* below.",
+        f"the curve moves over {ENSEMBLE_SIZE} such reconstructions. See *Constraints & conflicts* "
+        "below.",
         icon=":material/warning:",
     )
 
@@ -51,7 +54,7 @@ with c4:
 unit_days = timescale.UNITS[unit]
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
-cohort_line = widgets.cohort_line(flt, len(df), len(pids))
+cohort_line = widgets.cohort_line(flt, df)
 
 
 def km_section(endpoint: str, refs: list, key: str) -> None:
@@ -64,9 +67,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     if show_env and reconstructed and groups is None:
         env = db.envelope(tuple(pids), endpoint, t0, float(data["duration_days"].max()))
     what = tte.ENDPOINTS[endpoint]
-    zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO[t0]
-    method = cs[0][1].method_note
-    n, n_ev = tte.event_counts(data)
+    zero = notes.time_zero_text(endpoint, t0)
     fig = km_figure(
         cs,
         unit=unit,
@@ -76,8 +77,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         reconstructed=reconstructed,
         title=f"{what} (time zero: {zero})",
         x_title=f"{unit.capitalize()} from {zero}",
-        footnote=f"{cohort_line} · n = {n} patients, {n_ev} events<br>"
-        f"{method} Numbers at risk = patients still followed at each tick.",
+        footnote=f"{cohort_line} · {notes.km_footnote(data, cs[0][1].method_note)}",
     )
     widgets.chart(fig, key)
     which = " (default reconstruction)" if reconstructed else ""
@@ -89,11 +89,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     if groups is not None:
         test = tte.compare(data, groups)
         if test is not None:
-            sizes = ", ".join(f"{r.group} n = {r.n}" for r in test.table.itertuples())
-            st.markdown(
-                f"Log-rank test{which}: χ² = {test.statistic:.2f} on {test.df} df, "
-                f"p = {test.p_value:.2f} ({sizes})."
-            )
+            st.markdown(notes.logrank_text(test, which))
             if reconstructed:
                 spread = db.logrank_ensemble(tuple(pids), endpoint, t0, group)
                 st.warning(
@@ -125,10 +121,7 @@ tab_s, tab_r, tab_c, tab_sw, tab_k = st.tabs(
 with tab_s:
     km_section("survival", [], "km_survival")
 with tab_r:
-    refs = tte.literature_reference(
-        lit, "gerontopoulos2020", "median_relief_months", "Gerontopoulos 2020 median relief"
-    )
-    km_section("relief", refs, "km_relief")
+    km_section("relief", notes.relief_reference_lines(lit), "km_relief")
     st.caption(
         "Duration of relief is counted from maximum response (PlexRT's reading of the paper's "
         "'after their maximal response'); death and last contact censor. The Gerontopoulos 2020 "
@@ -150,8 +143,7 @@ with tab_c:
             competing_name="death before relapse",
             title="Cumulative incidence of pain relapse (death competing)",
             x_title=f"{unit.capitalize()} from maximum response",
-            footnote=f"{cohort_line} · n = {cif.n} assessable patients, {cif.n_events} relapses, "
-            f"{cif.n_competing} deaths before relapse<br>{cif.method_note}",
+            footnote=f"{cohort_line} · {notes.cif_footnote(cif)}",
         )
         widgets.chart(fig, "cif")
         st.markdown(

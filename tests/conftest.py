@@ -56,3 +56,39 @@ def data_copy(tmp_path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("*.duckdb*", ".*", "user"))
     return dest
+
+
+# -- the user store on both backends ---------------------------------------------------------
+
+BACKENDS = ("duckdb", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Debian's PostgreSQL, started for this session on a free local port (stopped at the end).
+    Missing PostgreSQL skips locally and fails under CI=true (scripts/ensure-postgres.sh)."""
+    from tests.pgserver import PgServer, find_bin
+
+    if find_bin() is None:
+        message = (
+            "PostgreSQL is not installed: scripts/ensure-postgres.sh installs Debian's package"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    server = PgServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def user_db(request, tmp_path) -> str:
+    """A new, empty user database on each backend: a DuckDB file, or a PostgreSQL database."""
+    from plexrt.data.userstore import engine
+
+    if request.param == "duckdb":
+        target = str(tmp_path / "user.duckdb")
+    else:
+        target = request.getfixturevalue("pg_server").new_database()
+    yield target
+    engine.release(engine.locate(target))

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 SUBMIT = "FormSubmitter:case_form-Find similar sites"
+SOURCE = "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT"
+
+
+def _counter(at) -> tuple[int, int] | None:
+    """(slide, of n) from the presentation header '**Slide 3 of 9** · title'."""
+    for m in at.markdown:
+        got = re.match(r"\*\*Slide (\d+) of (\d+)\*\*", m.value)
+        if got:
+            return int(got.group(1)), int(got.group(2))
+    return None
+
+
+def _chart_spec(at) -> dict:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec)
 
 
 def _board(app, **params):
@@ -24,11 +42,39 @@ def test_case_matcher(app):
     at.selectbox(key="case_cancer").set_value("Gastric cancer")
     at.button(key=SUBMIT).click().run()
     assert not at.exception
-    top = at.dataframe[0].value
+    top = at.table[0].value
     # identical to site 10.1 (gastric, psoas, palliative, NRS 8, 39 Gy/13): 12 of 12 points
-    assert top.iloc[0]["Site"] == "10.1" and top.iloc[0]["Score"] == 12
+    assert top.iloc[0]["Best-matching site"] == "10.1" and top.iloc[0]["Score (of 12)"] == 12
+    # one row per patient: patient 1 (sites 1.1 and 1.2, 9 points each) once
+    assert top["Patient"].tolist() == ["10", "1", "4", "7", "9"]
+    assert top.iloc[1]["Best-matching site"] == "1.1 (also 1.2 (9 points))"
+    # relief is published for 1 of these 5 patients: no column, a sentence instead
+    assert "Relief" not in top.columns
+    captions = " ".join(c.value for c in at.caption)
+    assert "Duration of pain relief: not published per patient for 4 of the 5" in captions
     text = " ".join(m.value for m in at.markdown)
     assert "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher." in text
+
+
+def test_matcher_searches_all_sites_unless_asked(app):
+    # the sidebar keeps the 4 piriformis sites (2.1, 6.1, 8.1, 11.1); the psoas case is still
+    # matched against all 12 sites, and the page says so
+    at = _board(app, muscle="piriformis")
+    at.selectbox(key="case_cancer").set_value("Gastric cancer")
+    at.button(key=SUBMIT).click().run()
+    captions = " ".join(c.value for c in at.caption)
+    assert (
+        "Searching all 12 sites of the series; the sidebar filter (piriformis) keeps 4" in captions
+    )
+    assert at.table[0].value.iloc[0]["Best-matching site"] == "10.1"
+    # asked to search only the filtered sites: piriformis patients only, said in a warning
+    at.toggle(key="match_filtered").set_value(True).run()
+    top = at.table[0].value
+    assert set(top["Best-matching site"]) <= {"2.1", "6.1", "8.1", "11.1"}
+    assert any("Searching only the 4 of 12 sites" in w.value for w in at.warning)
+    at.button(key="search_all").click().run()
+    assert at.table[0].value.iloc[0]["Best-matching site"] == "10.1"
+    assert not any("Searching only" in w.value for w in at.warning)
 
 
 def test_case_out_of_range_is_refused(app):
@@ -38,46 +84,91 @@ def test_case_out_of_range_is_refused(app):
     at.button(key=SUBMIT).click().run()
     errors = " ".join(e.value for e in at.error)
     assert "nrs_before" in errors and "fractions" in errors
-    assert len(at.dataframe) == 0  # nothing shown for an invalid case
+    assert len(at.table) == 0  # nothing shown for an invalid case
 
 
 def test_case_is_not_stored_unless_saved(app, tmp_path, monkeypatch):
+    from plexrt.data.access import local_principal
     from plexrt.data.userstore import UserStore
 
     at = _board(app)
     store = UserStore()
-    n = len(store.cases())
+    me = local_principal()
+    n = len(store.cases(me))
     at.button(key=SUBMIT).click().run()
     assert not at.exception
-    assert len(store.cases()) == n  # finding similar sites stores nothing
+    assert len(store.cases(me)) == n  # finding similar sites stores nothing
     at.button(key="save_case").click().run()
-    assert len(store.cases()) == n + 1
+    assert len(store.cases(me)) == n + 1
+    assert store.audit_log(me).iloc[0]["action"] == "create"  # saved under the local account
 
 
 def test_presentation_toggle_and_slides(app):
     at = _board(app)
     at.toggle(key="present_on").set_value(True).run()
     assert not at.exception
-    slides = [m.value for m in at.markdown if m.value.startswith("**Slide")]
-    assert slides and slides[0].startswith("**Slide 1 of ")
-    n = int(slides[0].split(" of ")[1].split(" ")[0])
-    # the nine board charts of the whole cohort (tests/unit/test_board.py lists them)
-    assert n == 9
+    # the nine board charts of the whole cohort (tests/unit/test_slides.py lists them)
+    assert _counter(at) == (1, 9)
     at.button(key="next_slide").click().run()
-    assert any(m.value.startswith("**Slide 2 of") for m in at.markdown)
+    assert _counter(at) == (2, 9)
     assert at.query_params["slide"] in ("2", ["2"])
     at.button(key="prev_slide").click().run()
     at.button(key="prev_slide").click().run()  # wraps around to the last slide
-    assert any(m.value.startswith(f"**Slide {n} of {n}") for m in at.markdown)
-    # the header states cohort, source and reconstruction
-    header = " ".join(m.value for m in at.markdown)
-    assert "Cohort: n = 12 sites, 11 patients" in header and "reconstructed" in header
+    assert _counter(at) == (9, 9)
     at.button(key="exit_present").click().run()
     assert "present" not in at.query_params
+    assert _counter(at) is None
+
+
+def test_presentation_slide_fits_the_default_screen_and_carries_the_source(app):
+    at = _board(app, present="1", slide="5")
+    assert _counter(at) == (5, 9)
+    spec = _chart_spec(at)
+    # before the browser reports its window, the slide is laid out for 1280 x 720:
+    # 720 - 96 px of header and padding = 624 -> 620 (20 px steps)
+    assert spec["layout"]["height"] == 620
+    cites = [a["text"] for a in spec["layout"]["annotations"] if a.get("name") == "citation"]
+    assert cites == [SOURCE]
 
 
 def test_presentation_by_url(app):
     at = _board(app, present="1", slide="3")
-    assert any(m.value.startswith("**Slide 3 of") for m in at.markdown)
-    # no banner in presentation mode: the slide header carries the cohort
+    assert _counter(at) == (3, 9)
+    # no banner in presentation mode: each slide's footnote carries the cohort
     assert not any("sites (11 patients) shown" in i.value for i in at.info)
+
+
+def test_exports_carry_the_case(app):
+    at = _board(app)
+    at.selectbox(key="case_cancer").set_value("Gastric cancer")
+    at.button(key=SUBMIT).click().run()
+    labels = [b.label for b in at.button]
+    assert "Build printable handout" in labels
+    at.button(key="build_html").click().run()
+    assert not at.exception
+    page = at.session_state["export_html"]
+    assert "<h2>The patient at the board</h2>" in page
+    assert "1.1 (also 1.2 (9 points))" in page
+    assert "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher." in page
+
+
+def test_handout_without_a_case(app):
+    at = _board(app)
+    at.radio(key="handout_paper").set_value("Letter").run()
+    at.button(key="build_handout").click().run()
+    assert not at.exception
+    paper, page, pdf = at.session_state["export_handout"]
+    assert paper == "Letter" and "@page { size: letter;" in page
+    assert "No patient was entered at the board." in page
+    assert pdf is None or pdf.startswith(b"%PDF")
+
+
+def test_matcher_works_when_the_filter_leaves_no_site(app):
+    # piriformis + female + palliative: no site of Table 1; the case is still matched against
+    # all 12 sites (the default), while the exports say the cohort is empty
+    at = _board(app, muscle="piriformis", sex="F", intent="palliative")
+    at.button(key=SUBMIT).click().run()
+    assert not at.exception
+    top = at.table[0].value
+    assert len(top) == 5 and top["Patient"].is_unique
+    assert any("No site matches the current filters" in i.value for i in at.info)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from plexrt.clinical.curve_comparison import BUNDLED_WARNING
-from plexrt.data.curve_store import CURVE_FLAG
+from plexrt.data.curve_schema import CURVE_FLAG
 from tests.fixtures import FIXTURES
 
 EX = FIXTURES / "curve_example"
@@ -63,14 +63,18 @@ def test_preview_then_save_then_compare(app, fresh_user_db):
     # Save without a citation: refused, nothing stored.
     next(b for b in at.button if b.label == "Save curve series").click().run()
     assert any("citation" in c.value for c in at.code)
-    from plexrt.data.curve_store import curve_series
+    from plexrt.data.access import local_principal
     from plexrt.data.userstore import UserStore
 
-    assert curve_series(UserStore(fresh_user_db)).empty
+    me = local_principal()
+    assert UserStore(fresh_user_db).curve_series(me).empty
     at.text_input(key="curve_citation").input("Synthetic A. Example curve. 2024")
     at.text_input(key="curve_year").input("2024")
     next(b for b in at.button if b.label == "Save curve series").click().run()
     assert any("flagged 'reconstructed from published curve'" in s.value for s in at.success)
+    stored = UserStore(fresh_user_db).curve_series(me)
+    assert list(stored["created_by"]) == [me.user_id]  # saved as the person using the app
+    assert list(UserStore(fresh_user_db).audit_log(me)["action"]) == ["import"]
     at.run()
     km = next(f for f in _figures(at) if "published curves beside this cohort" in str(f["layout"]))
     curves = [n for n in _names(km) if "median" in n]

@@ -182,13 +182,16 @@ def test_user_series_survive_a_rebuild(app, tmp_path, monkeypatch):
     build_db(DATA, db)
     monkeypatch.setenv("PLEXRT_DB", str(db))
     monkeypatch.setenv("PLEXRT_USER_DB", str(udb))
+    from plexrt.data.access import local_principal
+
     UserStore(udb).add_series(
+        local_principal(),
         {
             **FORM,
             "citation": "Rebuild R. Survivor. J 2022;1:1",
             "year": "2022",
             "population": "malignant_psoas_syndrome",
-        }
+        },
     )
     build_db(DATA, db)  # rebuild the bundled store
     import streamlit as st
@@ -208,15 +211,18 @@ def test_two_series_with_the_same_author_and_year(app, tmp_path, monkeypatch):
 
     monkeypatch.setenv("PLEXRT_USER_DB", str(tmp_path / "u.duckdb"))
     st.cache_resource.clear()
+    from plexrt.data.access import local_principal
+
     us = UserStore(tmp_path / "u.duckdb")
     for first in ("Twin A", "Twin B"):
         us.add_series(
+            local_principal(),
             {
                 **FORM,
                 "citation": f"{first}. Same year. J 2024;1:1",
                 "year": "2024",
                 "population": "malignant_psoas_syndrome",
-            }
+            },
         )
     at = _page(app, "pages/literature.py")
     text = " ".join(str(c) for c in _charts(at))

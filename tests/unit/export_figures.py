@@ -41,3 +41,11 @@ def running_renderer() -> Iterator[images.Renderer]:
 def png_size(data: bytes) -> tuple[int, int]:
     with Image.open(io.BytesIO(data)) as img:
         return img.size
+
+
+def need_browser() -> None:
+    """Skip (locally) or fail (CI) a test that draws images when Chromium is missing."""
+    if not images.browser_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required for export tests in CI but was not found")
+        pytest.skip("Chromium not installed (apt-get install chromium); rendering tests skipped")

@@ -23,35 +23,14 @@ def sites(con):
 def test_case_marks(sites):
     paper = Definition("paper")
     fig = waterfall_figure(pain_views.waterfall_data(sites, paper), paper, footnote="x")
-    n = len(fig.data)
+    n, top, height = len(fig.data), fig.layout.margin.t, fig.layout.height
     marks.highlight_sites(fig, ["10.1", "1.1"], "most similar")
     assert len(fig.data) == n + 1 and list(fig.data[-1].x) == ["10.1", "1.1"]
+    # one more legend entry above the plot: one more row (15 px type + 12) on top, plot kept
+    assert (fig.layout.margin.t, fig.layout.height) == (top + 27, height + 27)
     fig = dose_response_figure(pain_views.dose_response(sites, 10.0), footnote="x")
     marks.mark_eqd2(fig, 42.25, "this patient")
     assert any(sh.x0 == 42.25 and sh.x1 == 42.25 for sh in fig.layout.shapes)
-
-
-def test_saved_case_round_trip(tmp_path):
-    from plexrt.data.userstore import UserStore
-
-    us = UserStore(tmp_path / "u.duckdb")
-    case = make_case(
-        primary_cancer="Gastric cancer",
-        involved_muscle="psoas",
-        nrs_before="8",
-        intent="palliative",
-        dose_gy="39",
-        fractions="13",
-    )
-    assert us.cases().empty  # nothing is stored unless asked
-    key = us.save_case(case, "board 27 Nov")
-    got = us.cases().set_index("case_id").loc[key]
-    assert (got.primary_group, got.nrs_before, got.dose_gy, got.fractions) == (
-        "gastrointestinal",
-        8,
-        39.0,
-        13,
-    )
 
 
 def test_benchmark_and_similar_tables(con):
@@ -73,4 +52,23 @@ def test_benchmark_and_similar_tables(con):
     stevens = bench.set_index("Series").iloc[0]
     assert stevens["Responders (exact 95% CI)"] == "not reported"
     top = similar_table(most_similar(case, store.cohort(con), store.events(con), k=3))
-    assert list(top["Site"]) == ["10.1", "1.1", "1.2"] and list(top["Score"]) == [12, 9, 9]
+    # one row per patient: patient 1's second site (1.2, also 9 points) is named beside 1.1
+    assert list(top["Best-matching site"]) == ["10.1", "1.1 (also 1.2 (9 points))", "4.1"]
+    assert list(top["Patient"]) == ["10", "1", "4"] and list(top["Score"]) == [12, 9, 7]
+    assert list(top.columns) == [
+        "#",
+        "Patient",
+        "Best-matching site",
+        "Score",
+        "Why similar",
+        "Regimen",
+        "NRS before",
+        "NRS at completion",
+        "Weeks to max. response",
+        "Relief",
+    ]
+    # only the outcome columns asked for
+    narrow = similar_table(
+        most_similar(case, store.cohort(con), k=3), ["nrs_after", "weeks_to_max_response"]
+    )
+    assert "Relief" not in narrow.columns and "NRS at completion" in narrow.columns

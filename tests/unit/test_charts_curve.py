@@ -8,7 +8,7 @@ import pytest
 
 from plexrt.charts.curve_fit import CURVE_LABEL, curve_fit_figure
 from plexrt.charts.curve_km import curve_km_figure
-from plexrt.data.curve_store import CURVE_FLAG
+from plexrt.data.curve_schema import CURVE_FLAG
 from plexrt.stats.guyot import reconstruct
 from plexrt.stats.survival import kaplan_meier
 from tests.unit.survival_cases import TOY_E, TOY_T, annotation_names, f, one, traces

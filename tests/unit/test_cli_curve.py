@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from plexrt.cli import main
-from plexrt.data.curve_store import curve_series
+from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
 from tests.fixtures import FIXTURES
 
@@ -92,8 +92,12 @@ def test_import_stores_a_literature_series(tmp_path, capsys):
     ]
     assert main(args) == 0
     assert "stored as literature series user-synthetic2024-" in capsys.readouterr().out
-    meta = curve_series(UserStore(db))
+    me = local_principal()
+    meta = UserStore(db).curve_series(me)
     assert len(meta) == 1 and meta.iloc[0].n_patients == 60
+    assert meta.iloc[0].created_by == me.user_id  # the command line acts as the local account
+    log = UserStore(db).audit_log(me)
+    assert list(log["action"]) == ["import"] and list(log["actor"]) == [me.user_id]
     assert main(["curve", "list", "--user-db", str(db)]) == 0
     assert "overall survival\t60 patients\tSynthetic A. Example. 2024" in capsys.readouterr().out
 
@@ -117,4 +121,6 @@ def test_import_refused_stores_nothing(tmp_path, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "citation: a citation is required" in err and "year: must be a publication year" in err
-    assert curve_series(UserStore(db)).empty and UserStore(db).series().empty
+    me = local_principal()
+    assert UserStore(db).curve_series(me).empty and UserStore(db).series(me).empty
+    assert UserStore(db).audit_log(me).empty

@@ -15,7 +15,7 @@ from plexrt.clinical.curve_comparison import (
     flagged,
     published_curves,
 )
-from plexrt.data.curve_store import CURVE_FLAG
+from plexrt.data.curve_schema import CURVE_FLAG
 
 BUNDLED = pd.DataFrame({"duration_days": [30, 60, 60, 90, 120, 200], "event": [1, 1, 0, 1, 0, 1]})
 PUBLISHED = pd.DataFrame(

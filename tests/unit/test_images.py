@@ -83,6 +83,10 @@ def test_stamp_escapes_markup_and_rejects_bad_arguments():
 
 
 def test_no_chromium_raises_plain_message(monkeypatch, tmp_path):
+    from plexrt.export import rendering
+
+    rendering.close()  # the shared browser of earlier tests would still draw
+    rendering.clear_cache()
     # choreographer honours BROWSER_PATH before PATH; pointing it at a missing file hides Chromium.
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
     monkeypatch.setenv("PATH", str(tmp_path))

@@ -46,3 +46,7 @@ def test_require_columns_names_what_is_missing():
         require_columns(df, "rows", ["a", "b", "c"])
     with pytest.raises(ValueError, match="rows must be a pandas DataFrame"):
         require_columns([1], "rows", ["a"])
+    with pytest.raises(
+        ValueError, match=r"^events must be a pandas DataFrame \(store.events\), got list$"
+    ):
+        require_columns([1], "events", ["a"], "store.events")

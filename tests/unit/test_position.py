@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from plexrt.board.case import Case, make_case
-from plexrt.board.position import case_position
+from plexrt.board.position import case_facts, case_position
 from plexrt.data import store
 from tests.unit.board_cases import LIKE_10_1
 
@@ -54,3 +54,30 @@ def test_case_position_extremes(cohort):
     pos = case_position(case, cohort)
     assert (pos["nrs_below"], pos["nrs_equal"], pos["nrs_above"]) == (12, 0, 0)
     assert (pos["eqd2_rank"], pos["eqd2_rank_of"]) == (13, 13)
+
+
+def test_case_facts_in_words(like_10_1):
+    # 39 Gy/13: 3 Gy per fraction; EQD2(10) = 39 x 13 / 12 = 42.25 -> 42.3 (half up)
+    assert case_facts(like_10_1) == [
+        ("Primary cancer", "Gastric cancer"),
+        ("Primary group", "gastrointestinal"),
+        ("Involved muscle", "psoas"),
+        ("Intent", "palliative"),
+        ("Baseline pain (NRS 0–10)", "8"),
+        ("Planned regimen", "39 Gy/13 (3 Gy per fraction)"),
+        ("EQD2 (α/β 10 Gy)", "42.3 Gy"),
+    ]
+    case = make_case(
+        primary_cancer=None,
+        involved_muscle="piriformis",
+        nrs_before=3,
+        intent="LC",
+        dose_gy="59.4",
+        fractions="33",
+    )
+    facts = dict(case_facts(case))
+    # 59.4/33 = 1.8 Gy; EQD2 = 59.4 x 11.8 / 12 = 58.41 -> 58.4
+    assert facts["Primary cancer"] == facts["Primary group"] == "not given"
+    assert facts["Intent"] == "local control"
+    assert facts["Planned regimen"] == "59.4 Gy/33 (1.8 Gy per fraction)"
+    assert facts["EQD2 (α/β 10 Gy)"] == "58.4 Gy"

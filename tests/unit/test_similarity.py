@@ -12,7 +12,14 @@ import pandas as pd
 import pytest
 
 from plexrt.board.case import Case, make_case
-from plexrt.board.similarity import MAX_SCORE, SCORE_NOTE, most_similar, similarity
+from plexrt.board.similarity import (
+    MAX_SCORE,
+    SCORE_NOTE,
+    most_similar,
+    scope_note,
+    shown_outcomes,
+    similarity,
+)
 from plexrt.data import store
 from tests.unit.board_cases import LIKE_10_1
 
@@ -156,14 +163,72 @@ def test_band_limits_are_inclusive():
 # ---------------------------------------------------------------------------------------------
 
 
-def test_most_similar_order_and_course_order_tie_break(cohort, like_10_1):
+def test_most_similar_lists_each_patient_once_at_the_best_site(cohort, like_10_1):
     top = most_similar(like_10_1, cohort, k=7)
-    # scores (see above): 10.1 12; 1.1 9 and 1.2 9 (both EQD2 diff 0 -> course order);
-    # 4.1 7; 7.1 6 and 9.1 6 (both diff 9.75 -> course order); 11.1 5
-    assert top["course_id"].tolist() == ["10.1", "1.1", "1.2", "4.1", "7.1", "9.1", "11.1"]
-    assert top["score"].tolist() == [12, 9, 9, 7, 6, 6, 5]
+    # site scores (see above): 10.1 12; 1.1 9 and 1.2 9 (both EQD2 diff 0 -> course order);
+    # 4.1 7; 7.1 6 and 9.1 6 (both diff 9.75 -> course order); 11.1 5; 3.1 and 5.1 3 (3.1: psoas
+    # +3, NRS 3 vs 8 0, EQD2 58.41 vs 42.25 = 16.16 apart 0; 5.1 19.5 apart -> 3.1 first).
+    # Patient 1 appears once, at 1.1 (first of the tie); 1.2 is named beside it.
+    assert top["course_id"].tolist() == ["10.1", "1.1", "4.1", "7.1", "9.1", "11.1", "3.1"]
+    assert top["patient_id"].tolist() == ["10", "1", "4", "7", "9", "11", "3"]
+    assert top["score"].tolist() == [12, 9, 7, 6, 6, 5, 3]
     assert top["rank"].tolist() == list(range(1, 8))
+    assert top["other_sites"].tolist() == [None, "1.2 (9 points)", None, None, None, None, None]
     assert len(most_similar(like_10_1, cohort)) == 5
+    # 11 patients: asking for 12 gives every patient once
+    assert most_similar(like_10_1, cohort, k=12)["patient_id"].is_unique
+
+
+def test_a_patients_better_second_site_is_the_one_listed():
+    # Patient p: site p.1 piriformis (muscle 0), site p.2 psoas (+3); patient q: one psoas site.
+    # Case: psoas, palliative, group 'other', NRS 5, 30 Gy/10 (EQD2 32.5, as every site here).
+    case = make_case(
+        primary_cancer=None,
+        primary_group="other",
+        involved_muscle="psoas",
+        nrs_before=5,
+        intent="palliative",
+        dose_gy=30,
+        fractions=10,
+    )
+    sites = pd.DataFrame(
+        [
+            # piriformis 0 + palliative 2 + urological 0 + NRS 8 vs 5 (3) 0 + EQD2 0 apart 2 = 4
+            _site(course_id="p.1", patient_id="p", involved_muscle="piriformis"),
+            # psoas 3 + palliative 2 + 0 + NRS 6 vs 5 (1) 2 + EQD2 2 = 9
+            _site(course_id="p.2", patient_id="p", nrs_before=6),
+            # psoas 3 + local control 0 + 0 + NRS 8 vs 5 0 + EQD2 2 = 5
+            _site(course_id="q.1", patient_id="q", intent="local_control"),
+        ]
+    )
+    top = most_similar(case, sites, k=5)
+    assert top["course_id"].tolist() == ["p.2", "q.1"]
+    assert top["score"].tolist() == [9, 5]
+    assert top["other_sites"].tolist() == ["p.1 (4 points)", None]
+
+
+def test_patients_of_different_series_are_told_apart():
+    case = make_case(
+        primary_cancer=None,
+        primary_group="urological",
+        involved_muscle="psoas",
+        nrs_before=8,
+        intent="palliative",
+        dose_gy=30,
+        fractions=10,
+    )
+    # Both series call their patient "1": two patients, not one with two sites.
+    sites = pd.DataFrame(
+        [
+            _site(course_id="1.1", patient_id="1", series_id="a"),
+            _site(course_id="1.1", patient_id="1", series_id="b", nrs_before=4),
+        ]
+    )
+    top = most_similar(case, sites, k=5)
+    assert top["series_id"].tolist() == ["a", "b"]
+    # a: 3 + 2 + 2 + NRS 0 apart 2 + EQD2 2 = 11; b: NRS 4 apart 0 -> 9
+    assert top["score"].tolist() == [11, 9]
+    assert top["other_sites"].isna().all()
 
 
 def test_most_similar_breaks_score_ties_by_smaller_eqd2_difference(cohort):
@@ -180,6 +245,7 @@ def test_most_similar_breaks_score_ties_by_smaller_eqd2_difference(cohort):
     top = most_similar(case, cohort, k=12)
     # 7.1, 9.1: 3+2+0 + NRS 4 (diff 1) 2 + EQD2 32.5 (diff 7.5) 1 = 8 (tie, course order)
     # 1.1: 3+2 + NRS 9 (4) 0 + 42.25 (2.25) 2 = 7; 1.2 NRS 8 (3) 0 -> 7; 10.1 the same -> 7
+    #   (1.2 is patient 1's second site: named beside 1.1, not listed)
     # 5.1: 3+0 + NRS 4 (1) 2 + 22.75 (17.25) 0 = 5;  4.1: 3+2 + NRS 8 (3) 0 + 60 (20) 0 = 5
     #   -> 5.1 before 4.1 although 4.1 comes first in the series: smaller EQD2 difference
     # 3.1: 3 + NRS 3 (2) 1 = 4; 11.1: 2 + 32.5 (7.5) 1 = 3
@@ -188,7 +254,6 @@ def test_most_similar_breaks_score_ties_by_smaller_eqd2_difference(cohort):
         "7.1",
         "9.1",
         "1.1",
-        "1.2",
         "10.1",
         "5.1",
         "4.1",
@@ -198,7 +263,8 @@ def test_most_similar_breaks_score_ties_by_smaller_eqd2_difference(cohort):
         "6.1",
         "8.1",
     ]
-    assert top["score"].tolist() == [8, 8, 7, 7, 7, 5, 5, 4, 3, 2, 2, 1]
+    assert top["score"].tolist() == [8, 8, 7, 7, 5, 5, 4, 3, 2, 2, 1]
+    assert top.set_index("course_id").loc["1.1", "other_sites"] == "1.2 (7 points)"
 
 
 def test_relief_notes_from_a_hand_made_events_frame(cohort, like_10_1):
@@ -267,7 +333,7 @@ def test_relief_notes_from_a_hand_made_events_frame(cohort, like_10_1):
     assert top.loc["10.1", "relief_note"] == "not published per patient"
     assert math.isnan(top.loc["10.1", "relief_days"])
     assert top.loc["1.1", "relief_note"] == "not published per patient"
-    assert top.loc["1.2", "relief_note"] == "not published per patient"
+    assert "1.2" not in top.index  # patient 1 is listed once, at 1.1
     assert math.isnan(top.loc["1.1", "relief_days"])
     # what the paper does say is kept: patient 4 relapsed (Results); the timing is reconstructed
     assert top.loc["4.1", "relief_note"] == (
@@ -283,7 +349,7 @@ def test_relief_notes_from_a_hand_made_events_frame(cohort, like_10_1):
 
 def test_relief_notes_from_the_store_never_show_reconstructed_values(con, cohort, like_10_1):
     events = store.events(con)
-    top = most_similar(like_10_1, cohort, events=events, k=12).set_index("course_id")
+    top = most_similar(like_10_1, cohort, events=events, k=11).set_index("course_id")
     # every relief value in the bundled store is reconstructed: none is shown as a number
     assert top["relief_days"].isna().all()
     # the two relapses the Results name (urachal = patient 4, rectal = patient 8) stay visible
@@ -309,3 +375,92 @@ def test_most_similar_without_events_and_bad_arguments(cohort, like_10_1):
         similarity(like_10_1, cohort.drop(columns="intent"))
     with pytest.raises(ValueError, match="case must be"):
         similarity({"involved_muscle": "psoas"}, cohort)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which outcome columns carry information; what the matcher searched
+# ---------------------------------------------------------------------------------------------
+
+
+def test_relief_column_left_out_when_most_patients_have_no_published_duration(
+    con, cohort, like_10_1
+):
+    top = most_similar(like_10_1, cohort, events=store.events(con), k=5)
+    # patients 10, 1, 4, 7, 9: only patient 4's relapse is published (Results text); the other
+    # four durations are reconstructed, so 1 of 5 rows says something -> no Relief column
+    shown, said = shown_outcomes(top)
+    assert shown == ["nrs_after", "weeks_to_max_response"]
+    assert said == [
+        "Duration of pain relief: not published per patient for 4 of the 5 patients listed; "
+        "patient 4 (site 4.1): relapsed after maximum response (results text); timing not "
+        "published per patient."
+    ]
+
+
+def test_relief_column_kept_when_half_the_patients_have_a_fact(cohort, like_10_1):
+    # imported durations for patients 10 and 1, patient 4 not assessable: 3 of 5 rows say something
+    def row(pid, assessable, days, event):
+        return {
+            "patient_id": pid,
+            "assessable_for_relief": assessable,
+            "relief_days": days,
+            "relief_event": event,
+            "assessable_for_relief_source": "imported",
+            "relief_days_source": "imported",
+            "relief_event_source": "imported",
+        }
+
+    events = pd.DataFrame(
+        [row("10", True, 90.0, 1), row("1", True, 200.0, 0), row("4", False, None, None)]
+    )
+    top = most_similar(like_10_1, cohort, events=events, k=5)
+    shown, said = shown_outcomes(top)
+    assert shown == ["nrs_after", "weeks_to_max_response", "relief_note"]
+    assert said == []
+    assert top["relief_note"].tolist() == [
+        "relapse at 90 days",
+        "relief ≥ 200 days, censored",
+        "not assessable",
+        None,
+        None,
+    ]
+
+
+def test_without_events_the_relief_sentence_says_not_recorded(cohort, like_10_1):
+    top = most_similar(like_10_1, cohort, k=3)
+    _, said = shown_outcomes(top)
+    assert said == [
+        "Duration of pain relief: not published or not recorded for 3 of the 3 patients listed."
+    ]
+
+
+def test_mostly_unrecorded_outcome_columns_are_left_out_and_said():
+    case = make_case(
+        primary_cancer=None,
+        primary_group="urological",
+        involved_muscle="psoas",
+        nrs_before=8,
+        intent="palliative",
+        dose_gy=30,
+        fractions=10,
+    )
+    # weeks to maximum response known for 1 of 4 patients, NRS at completion for 2 of 4
+    sites = pd.DataFrame(
+        [
+            _site(course_id=f"{i}.1", patient_id=str(i), weeks_to_max_response=w, nrs_after=a)
+            for i, (w, a) in enumerate([(2, 0), (None, 1), (None, None), (None, None)], start=1)
+        ]
+    )
+    shown, said = shown_outcomes(most_similar(case, sites, k=4))
+    assert shown == ["nrs_after"]  # 2 of 4 is half: kept
+    assert said[0] == "Weeks to maximum response: not recorded for 3 of the 4 patients listed."
+
+
+def test_scope_note_says_which_sites_were_searched():
+    assert scope_note(8, 12, "psoas", restricted=False) == (
+        "Searching all 12 sites of the series; the sidebar filter (psoas) keeps 8 of them."
+    )
+    assert scope_note(8, 12, "psoas", restricted=True) == (
+        "Searching only the 8 of 12 sites that the sidebar filter keeps (psoas)."
+    )
+    assert scope_note(12, 12, "all sites", restricted=False) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import pytest
 
 from plexrt.board.summary import BoardInput, source_line
@@ -10,7 +11,14 @@ from plexrt.clinical import response_summary
 from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
-from plexrt.export.slides import report_tables, slides
+from plexrt.export.slides import (
+    figure_title,
+    fit_height,
+    key_figure_notes,
+    report_tables,
+    slides,
+    untitled,
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +87,65 @@ def test_report_tables(inp):
     assert "fisher_p" not in tables["Subgroups (descriptive; n too small for inference)"].columns
     figures = dict(tables["Key figures"].itertuples(index=False))
     assert figures["Responders"] == "100% (12/12; 95% CI 74–100%)"
+
+
+def test_slides_laid_out_to_a_height(inp):
+    # the presentation at 1280x720 asks for 620 px figures (see ui.presentation.figure_height)
+    board_slides = slides(inp, height=620)
+    for s in board_slides:
+        if s.key == "forest":  # a two-row forest is shorter than the screen: kept short
+            assert s.fig.layout.height <= 620
+        else:
+            assert s.fig.layout.height == 620, s.key
+    with pytest.raises(ValueError, match="height"):
+        slides(inp, height=620.5)
+
+
+def _outside_marks() -> go.Figure:
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
+    fig.update_layout(height=600, margin={"t": 100, "b": 100}, legend={"y": 1.1})  # plot 400 px
+    fig.add_annotation(text="below", xref="paper", yref="paper", x=0, y=-0.05)  # 20 px below
+    fig.add_annotation(text="inside", xref="paper", yref="paper", x=0, y=0.5)
+    fig.add_annotation(text="data", x=0, y=3)  # y in data units: not moved
+    fig.add_shape(type="line", xref="paper", yref="paper", x0=0, x1=1, y0=1.2, y1=1.3)
+    return fig
+
+
+def test_fit_height_keeps_outside_marks_at_their_pixel_distance():
+    fig = fit_height(_outside_marks(), 400)
+    # plot area 600 - 200 = 400 px -> 400 - 200 = 200 px: a mark 40 px above the plot
+    # (y = 1 + 40/400 = 1.1) stays 40 px above it (1 + 40/200 = 1.2); 20 px below (-20/400)
+    # stays 20 px below (-20/200 = -0.1); the shape 80-120 px above -> 1.4-1.6
+    assert fig.layout.height == 400
+    assert fig.layout.legend.y == pytest.approx(1.2)
+    below, inside, data = fig.layout.annotations
+    assert below.y == pytest.approx(-0.1) and inside.y == 0.5 and data.y == 3
+    assert (fig.layout.shapes[0].y0, fig.layout.shapes[0].y1) == (
+        pytest.approx(1.4),
+        pytest.approx(1.6),
+    )
+    # never less than MIN_PLOT_PX (160) of plot: 100 + 100 + 160 = 360
+    assert fit_height(_outside_marks(), 250).layout.height == 360
+
+
+def test_untitled_and_figure_title():
+    fig = go.Figure()
+    fig.update_layout(
+        title={"text": "Survival <b>after</b> RT<br>(from completion)", "font": {"size": 28}},
+        margin_t=70,
+    )
+    assert figure_title(fig) == "Survival after RT (from completion)"
+    untitled(fig)
+    # the title's room: its 28 px type + 16 px
+    assert fig.layout.title.text is None and fig.layout.margin.t == 70 - 44
+    assert figure_title(fig) is None
+
+
+def test_key_figure_notes(inp):
+    first, medians = key_figure_notes(inp)
+    assert first == (
+        "Response: Sanuki 2022: improvement = NRS fall ≥2; complete = NRS 0 at end of RT (any "
+        "fall). Percentages count irradiated sites, with the exact (Clopper-Pearson) 95% CI; n is "
+        "given beside each."
+    )
+    assert medians.startswith("PlexRT medians: Kaplan–Meier") and "reconstructed" in medians

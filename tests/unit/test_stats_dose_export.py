@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
 from plexrt.clinical import dose
-from plexrt.clinical.cohort_summary import banner_text, fmt
-from plexrt.stats.proportions import proportion, proportion_ci
+from plexrt.clinical.cohort_summary import (
+    banner_text,
+    cohort_banner,
+    cohort_text,
+    count_patients,
+    fmt,
+    weeks_to_max_text,
+)
+from plexrt.stats.proportions import check_count_pair, proportion, proportion_ci
 
 
 @pytest.mark.parametrize(
@@ -53,6 +61,25 @@ def test_proportion_ci_rejects(args, match):
         proportion_ci(*args)
 
 
+@pytest.mark.parametrize(
+    ("k", "n", "message"),
+    [
+        (1, 0, "rows: total of 'A' must be positive, got 0"),
+        (-1, 4, "rows: events of 'A' must not be negative, got -1"),
+        (5, 4, "rows: events of 'A' (5) cannot exceed total of 'A' (4)"),
+    ],
+)
+def test_check_count_pair_names_the_counts(k, n, message):
+    with pytest.raises(ValueError) as err:
+        check_count_pair(k, n, "events of 'A'", "total of 'A'", where="rows: ")
+    assert str(err.value) == message
+
+
+def test_check_count_pair_accepts_the_edges():
+    for k, n in ((0, 1), (1, 1), (0, 12), (12, 12)):
+        check_count_pair(k, n)  # no exception: 0 <= k <= n, n > 0
+
+
 def test_proportion_text_has_n():
     assert proportion(9, 12).text() == "75% (9/12; 95% CI 43–95%)"
     assert proportion(0, 0) is None
@@ -94,6 +121,27 @@ def test_dose_rejects(args, match):
         dose.eqd2(*args)
 
 
+@pytest.mark.parametrize(("D", "n", "bed10", "eqd2_10", "eqd2_3"), REGIMENS)
+def test_derived_doses_are_the_stored_columns(D, n, bed10, eqd2_10, eqd2_3):
+    got = dose.derived_doses(D, n)
+    assert list(got) == ["dose_per_fraction_gy", "bed10_gy", "eqd2_10_gy", "bed3_gy", "eqd2_3_gy"]
+    assert got["dose_per_fraction_gy"] == pytest.approx(D / n)
+    assert got["bed10_gy"] == pytest.approx(bed10)
+    assert got["eqd2_10_gy"] == pytest.approx(eqd2_10)
+    assert got["eqd2_3_gy"] == pytest.approx(eqd2_3)
+    # BED at alpha/beta 3 by hand: D (1 + d / 3)
+    assert got["bed3_gy"] == pytest.approx(D * (1 + D / n / 3))
+
+
+def test_alpha_beta_values_and_choices():
+    assert (dose.DEFAULT_ALPHA_BETA, dose.LATE_ALPHA_BETA) == (10.0, 3.0)
+    assert dose.ALPHA_BETA_CHOICES == {"10": "10 Gy (tumour, acute)", "3": "3 Gy (late)"}
+    assert dose.check_alpha_beta(3) == 3.0
+    for bad in (0, -1, float("nan"), float("inf"), True, "3"):
+        with pytest.raises(ValueError, match="alpha/beta"):
+            dose.check_alpha_beta(bad)
+
+
 def test_regimen_label():
     assert dose.regimen_label(39, 13) == "39 Gy/13"
     assert dose.regimen_label(59.4, 33) == "59.4 Gy/33"
@@ -105,3 +153,39 @@ def test_banner_and_fmt():
     assert fmt(None) == "not available"
     assert fmt(70.0, 1) == "70"
     assert fmt(3.1667, 1) == "3.2"
+
+
+def _sites(*patients: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "series_id": "s",
+            "patient_id": list(patients),
+            "course_id": [f"c{i}" for i in range(len(patients))],
+        }
+    )
+
+
+def test_patients_are_counted_once_per_patient():
+    # Sanuki patient 1 has two irradiated sites: 3 sites of 2 patients.
+    three = _sites("1", "1", "2")
+    assert count_patients(three) == 2
+    assert count_patients(three.iloc[:0]) == 0
+    # The same patient id in two series is two patients.
+    two_series = pd.DataFrame({"series_id": ["a", "b"], "patient_id": ["1", "1"]})
+    assert count_patients(two_series) == 2
+    assert count_patients(two_series.drop(columns="series_id")) == 1
+
+
+def test_cohort_text_and_banner_words():
+    assert cohort_text(_sites("1", "1", "2"), "all sites") == "n = 3 sites, 2 patients · all sites"
+    assert cohort_text(_sites("7"), "psoas") == "n = 1 site, 1 patient · psoas"
+    total = _sites(*[str(i) for i in range(1, 12)], "1")  # 12 sites, 11 patients
+    assert cohort_banner(total, total) == "12 of 12 sites (11 patients) shown"
+    shown = total[total["patient_id"].isin(["1", "2"])]
+    assert cohort_banner(shown, total) == "3 of 12 sites (2 of 11 patients) shown"
+
+
+def test_weeks_to_max_text():
+    # (1 + 2 + 12 + missing) -> mean of the known three = 5.0
+    assert weeks_to_max_text(pd.Series([1, 2, 12, None])) == "mean 5.0 weeks (range 1–12)"
+    assert weeks_to_max_text(pd.Series([None, None], dtype=float)) is None

@@ -61,7 +61,7 @@ def test_key_figures(inp):
     # 12/12 responders, exact lower limit 0.025 ** (1/12) = 73.5%; 9/12 complete, 42.8-94.5%
     assert rows["Responders"] == "100% (12/12; 95% CI 74–100%)"
     assert rows["Complete response"] == "75% (9/12; 95% CI 43–95%)"
-    assert rows["Weeks to maximum response"] == "mean 3.2 (range 1–12; n = 12 sites)"
+    assert rows["Weeks to maximum response"] == "mean 3.2 weeks (range 1–12), n = 12 sites"
     assert rows["Median survival after RT"].endswith("(reconstructed times)")
 
 

@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from plexrt.board.case import Case, checked_case
+from plexrt.clinical.inputs import require_columns
 from plexrt.data.literature import POPULATIONS
-from plexrt.data.values import is_missing
+from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.data.vocab import MUSCLES
 from plexrt.stats.proportions import proportion_ci
 
@@ -102,14 +103,9 @@ def literature_benchmark(case: Case, literature_df: pd.DataFrame) -> pd.DataFram
 def _population_rows(literature_df: Any, pops: tuple[str, ...]) -> pd.DataFrame:
     """The literature rows of ``pops`` in that order, then by year and series_key; every benchmark
     column present (an absent one is all missing)."""
-    if not isinstance(literature_df, pd.DataFrame):
-        raise ValueError(
-            f"literature_df must be a pandas DataFrame (store.literature), got "
-            f"{type(literature_df).__name__}"
-        )
-    missing = [c for c in ("series_key", "citation", "population") if c not in literature_df]
-    if missing:
-        raise ValueError(f"literature_df is missing column(s): {', '.join(missing)}")
+    require_columns(
+        literature_df, "literature_df", ("series_key", "citation", "population"), "store.literature"
+    )
     lit = literature_df[literature_df["population"].isin(pops)].copy()
     for col in _BENCHMARK_COLUMNS:
         if col not in lit.columns:
@@ -133,7 +129,7 @@ def _response(rec: dict[str, Any]) -> dict[str, Any]:
     if n is None or is_missing(r):
         nan = math.nan
         return out | {
-            "responders_text": "not reported",
+            "responders_text": NOT_REPORTED,
             "response_rate": nan,
             "response_low": nan,
             "response_high": nan,

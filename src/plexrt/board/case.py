@@ -12,7 +12,15 @@ from typing import Any, TypedDict
 
 from plexrt.clinical import dose
 from plexrt.data.values import is_missing, number_problem, parse_number
-from plexrt.data.vocab import INTENTS, MUSCLES, PRIMARY_GROUPS
+from plexrt.data.vocab import (
+    INTENT_ALIASES,
+    INTENTS,
+    MUSCLE_ALIASES,
+    MUSCLES,
+    PRIMARY_GROUPS,
+    canonical_cancer,
+    known_group,
+)
 
 
 class Limits(TypedDict):
@@ -29,52 +37,6 @@ LIMITS: Limits = {
     "fractions": (1, 40),
     "dose_per_fraction_gy_max": 25.0,
 }
-
-#: Primary cancers whose group is unambiguous: canonical name -> primary group. Used to fill the
-#: group when the form leaves it empty; any other cancer keeps an unknown group unless one is given.
-KNOWN_PRIMARY_CANCERS: dict[str, str] = {
-    "Ovarian cancer": "gynecological",
-    "Endometrial cancer": "gynecological",
-    "Cervical cancer": "gynecological",
-    "Uterine cancer": "gynecological",
-    "Vulvar cancer": "gynecological",
-    "Vaginal cancer": "gynecological",
-    "Bladder cancer": "urological",
-    "Ureteral cancer": "urological",
-    "Urachal cancer": "urological",
-    "Prostate cancer": "urological",
-    "Renal pelvic cancer": "urological",
-    "Rectal cancer": "gastrointestinal",
-    "Colon cancer": "gastrointestinal",
-    "Colorectal cancer": "gastrointestinal",
-    "Anal cancer": "gastrointestinal",
-    "Gastric cancer": "gastrointestinal",
-}
-
-# What clinicians type for a coded value. The iliopsoas is the psoas for this syndrome; Table 1 of
-# Sanuki 2022 abbreviates intent as P (palliative care) and LC (local control).
-MUSCLE_ALIASES = {"iliopsoas": "psoas"}
-INTENT_ALIASES = {"local control": "local_control", "lc": "local_control", "p": "palliative"}
-
-
-def cancer_key(name: str) -> str:
-    """'Gastric cancer', ' gastric ', 'GASTRIC CARCINOMA' -> 'gastric'."""
-    key = " ".join(str(name).lower().split())
-    for suffix in (" cancer", " carcinoma"):
-        if key.endswith(suffix):
-            key = key[: -len(suffix)]
-    return key
-
-
-_CANCER_BY_KEY = {cancer_key(k): k for k in KNOWN_PRIMARY_CANCERS}
-
-
-def known_group(cancer: Any) -> str | None:
-    """The primary group of a cancer in ``KNOWN_PRIMARY_CANCERS``; None for any other."""
-    if not isinstance(cancer, str):
-        return None
-    canonical = _CANCER_BY_KEY.get(cancer_key(cancer))
-    return KNOWN_PRIMARY_CANCERS[canonical] if canonical else None
 
 
 class CaseInputError(ValueError):
@@ -216,8 +178,7 @@ def _convert(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]
     elif not isinstance(cancer, str):
         problems.append(("primary_cancer", f"must be text, got {cancer!r}"))
     else:
-        canonical = _CANCER_BY_KEY.get(cancer_key(cancer))
-        out["primary_cancer"] = canonical or " ".join(cancer.split())
+        out["primary_cancer"] = canonical_cancer(cancer)
 
     # The primary group may be left empty (unknown); muscle and intent are required.
     choices: list[tuple[str, tuple[str, ...], dict[str, str]]] = [

@@ -11,9 +11,7 @@ from plexrt.board.case import Case, checked_case
 from plexrt.board.doses import one_decimal, site_eqd2
 from plexrt.board.similarity import checked_sites
 from plexrt.clinical import dose
-
-# Late-responding tissue: the EQD2 the position also reports for normal-tissue effects.
-_ALPHA_BETA_LATE_GY = 3.0
+from plexrt.data import vocab
 
 
 def _share(count: int, n: int) -> float | None:
@@ -56,7 +54,8 @@ def case_position(case: Case, df: pd.DataFrame) -> dict[str, Any]:
     case = checked_case(case)
     sites = checked_sites(df)
     d, n = float(case.dose_gy), int(case.fractions)
-    e10 = dose.eqd2(d, n, dose.DEFAULT_ALPHA_BETA)
+    doses = dose.derived_doses(d, n)
+    e10 = doses["eqd2_10_gy"]
     n_nrs, below, equal, above = _nrs_counts(case, sites)
     n_eq, e_below, e_equal, e_above = _eqd2_counts(e10, sites)
     nrs_text = (
@@ -66,15 +65,15 @@ def case_position(case: Case, df: pd.DataFrame) -> dict[str, Any]:
         else f"Baseline NRS {case.nrs_before}: no site of the series has a baseline NRS."
     )
     eqd2_text = (
-        f"EQD2 {one_decimal(e10)} Gy (alpha/beta 10): {e_below} of {n_eq} sites lower, "
+        f"EQD2 {one_decimal(e10)} Gy (alpha/beta {dose.DEFAULT_ALPHA_BETA:g}): {e_below} of {n_eq} sites lower, "
         f"{e_equal} the same, {e_above} higher."
     )
     return {
         "regimen": dose.regimen_label(d, n),
-        "dose_per_fraction_gy": dose.dose_per_fraction(d, n),
+        "dose_per_fraction_gy": doses["dose_per_fraction_gy"],
         "eqd2_10_gy": e10,
-        "eqd2_3_gy": dose.eqd2(d, n, _ALPHA_BETA_LATE_GY),
-        "bed10_gy": dose.bed(d, n, dose.DEFAULT_ALPHA_BETA),
+        "eqd2_3_gy": doses["eqd2_3_gy"],
+        "bed10_gy": doses["bed10_gy"],
         "n_sites": int(len(sites)),
         "nrs_before": case.nrs_before,
         "n_nrs_known": n_nrs,
@@ -93,3 +92,23 @@ def case_position(case: Case, df: pd.DataFrame) -> dict[str, Any]:
         "nrs_text": nrs_text,
         "eqd2_text": eqd2_text,
     }
+
+
+def case_facts(case: Case) -> list[tuple[str, str]]:
+    """The patient at the board as (item, value) pairs in words, for reports and slides: primary
+    cancer and group ('not given' when unknown), involved muscle, intent, baseline NRS, the
+    planned regimen with its dose per fraction, and its EQD2 (alpha/beta 10 Gy) to one decimal."""
+    case = checked_case(case)
+    d, n = float(case.dose_gy), int(case.fractions)
+    return [
+        ("Primary cancer", case.primary_cancer or "not given"),
+        ("Primary group", case.primary_group or "not given"),
+        ("Involved muscle", vocab.label(case.involved_muscle, vocab.MUSCLE_LABELS)),
+        ("Intent", vocab.label(case.intent, vocab.INTENT_LABELS)),
+        ("Baseline pain (NRS 0–10)", str(case.nrs_before)),
+        (
+            "Planned regimen",
+            f"{dose.regimen_label(d, n)} ({round(dose.dose_per_fraction(d, n), 2):g} Gy per fraction)",
+        ),
+        ("EQD2 (α/β 10 Gy)", f"{one_decimal(dose.eqd2(d, n, dose.DEFAULT_ALPHA_BETA))} Gy"),
+    ]

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from plexrt.clinical.inputs import require_columns
 from plexrt.data.values import is_missing
 
 #: The columns of store.events the relief notes read.
@@ -69,13 +70,7 @@ def relief_columns(
     notes: list[str | None] = [None] * len(sites)
     if events is None:
         return days, notes
-    if not isinstance(events, pd.DataFrame):
-        raise ValueError(
-            f"events must be a pandas DataFrame (store.events) or None, got {type(events).__name__}"
-        )
-    missing = [c for c in EVENT_COLUMNS if c not in events.columns]
-    if missing:
-        raise ValueError(f"events is missing column(s): {', '.join(missing)}")
+    require_columns(events, "events", EVENT_COLUMNS, "store.events")
     by_series = "series_id" in events.columns and "series_id" in sites.columns
     key_cols = ["series_id", "patient_id"] if by_series else ["patient_id"]
     ev = events.assign(patient_id=events["patient_id"].astype(str))
@@ -89,3 +84,29 @@ def relief_columns(
         if row is not None:
             days[i], notes[i] = relief(row)
     return days, notes
+
+
+# Notes that say nothing about the patient: unknown, or only that the paper does not publish it.
+_EMPTY_NOTES = ("not published per patient", "relief duration unknown")
+
+
+def states_a_fact(note: Any) -> bool:
+    """True when a relief note says something about this patient (a duration, a relapse, not
+    assessable); False for None, "not published per patient" and "relief duration unknown"."""
+    return not is_missing(note) and str(note) not in _EMPTY_NOTES
+
+
+def relief_sentence(top: pd.DataFrame, facts: list[bool]) -> str:
+    """What the board says instead of a mostly empty relief column: how many of the listed
+    patients have no published duration, then the facts that are published, by patient."""
+    n = len(top)
+    empty = [note for note, fact in zip(top["relief_note"], facts, strict=True) if not fact]
+    unpublished = all(note == _EMPTY_NOTES[0] for note in empty)
+    why = "not published per patient" if unpublished else "not published or not recorded"
+    text = f"Duration of pain relief: {why} for {len(empty)} of the {n} patients listed"
+    said = [
+        f"patient {rec['patient_id']} (site {rec['course_id']}): {rec['relief_note']}"
+        for rec, fact in zip(top.to_dict("records"), facts, strict=True)
+        if fact
+    ]
+    return f"{text}; " + "; ".join(said) + "." if said else f"{text}."

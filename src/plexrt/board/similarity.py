@@ -17,12 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.board.case import Case, cancer_key, checked_case
+from plexrt.board.case import Case, checked_case
 from plexrt.board.doses import one_decimal, site_eqd2, site_regimen
-from plexrt.board.relief import relief_columns
+from plexrt.board.relief import relief_columns, relief_sentence, states_a_fact
 from plexrt.clinical import dose
+from plexrt.clinical.inputs import require_columns
 from plexrt.data.values import is_missing
-from plexrt.data.vocab import INTENT_LABELS, label
+from plexrt.data.vocab import INTENT_LABELS, cancer_key, label
 
 #: Points per shared feature. Anatomy first: the involved muscle decides which plexus (upper for
 #: psoas, lower for piriformis) and therefore the pain syndrome. Intent and primary group come next
@@ -98,14 +99,7 @@ _SITE_SHOWN = (
 
 def checked_sites(df: Any, name: str = "df") -> pd.DataFrame:
     """``df`` (store.cohort) with a fresh 0..n-1 index; ValueError when it lacks a column."""
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a pandas DataFrame (store.cohort), got {type(df).__name__}"
-        )
-    missing = [c for c in SITE_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} is missing column(s): {', '.join(missing)}")
-    return df.reset_index(drop=True)
+    return require_columns(df, name, SITE_COLUMNS, "store.cohort").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,16 +249,19 @@ def _checked_k(k: Any) -> int:
 def most_similar(
     case: Case, df: pd.DataFrame, events: pd.DataFrame | None = None, k: int = 5
 ) -> pd.DataFrame:
-    """The ``k`` most similar sites: ``similarity`` rows sorted by score (highest first), ties
-    broken by the smaller EQD2 difference (unknown last), then by the order of ``df``.
+    """The ``k`` most similar patients, one row each at their best-matching site.
 
-    Adds ``rank`` (1 = most similar), ``relief_days`` and ``relief_note`` from ``events``
-    (store.events: one row per patient, so both sites of a patient with two courses share it).
-    Only published or imported relief is shown per site ("relapse at 76 days", "relief ≥ 151
-    days, censored", "not assessable"); a reconstructed duration is not this patient's history, so
-    it gives NaN and "not published per patient", or what the paper does say ("relapsed after
-    maximum response (results text); timing not published per patient"). A patient without an
-    event row, or ``events=None``, gives NaN and None (unknown).
+    Sites are sorted by score (highest first), ties broken by the smaller EQD2 difference (unknown
+    last), then by the order of ``df``; a patient's first site in that order is kept and their
+    other sites are named in ``other_sites`` ('1.2 (9 points)'; None when the patient has one
+    site in ``df``). Patients are told apart by series and patient when ``df`` has series_id.
+
+    Adds ``rank`` (1 = most similar), ``other_sites``, ``relief_days`` and ``relief_note`` from
+    ``events`` (store.events: one row per patient). Only published or imported relief is shown
+    ("relapse at 76 days", "relief ≥ 151 days, censored", "not assessable"); a reconstructed
+    duration is not this patient's history, so it gives NaN and "not published per patient", or
+    what the paper does say ("relapsed after maximum response (results text); timing not published
+    per patient"). A patient without an event row, or ``events=None``, gives NaN and None.
     Raises ValueError for an invalid case, k < 1, or frames missing their columns.
     """
     k = _checked_k(k)
@@ -275,10 +272,83 @@ def most_similar(
         ascending=[False, True, True],
         na_position="last",
         kind="mergesort",
-    ).head(k)
+    )
+    who = [c for c in ("series_id", "patient_id") if c in sim.columns]
+    others = _other_sites(sim, who)
+    sim = sim.drop_duplicates(who, keep="first").head(k)
     sim = sim.drop(columns="_order").reset_index(drop=True)
     sim.insert(0, "rank", np.arange(1, len(sim) + 1))
+    sim.insert(
+        sim.columns.get_loc("patient_id") + 1,
+        "other_sites",
+        pd.Series([others.get(_key(r, who)) for r in sim.to_dict("records")], dtype=object),
+    )
     days, notes = relief_columns(sim, events)
     sim["relief_days"] = pd.Series(days, dtype=float)
     sim["relief_note"] = pd.Series(notes, dtype=object)
     return sim
+
+
+def _key(rec: dict[str, Any], who: list[str]) -> tuple[str, ...]:
+    return tuple(str(rec[c]) for c in who)
+
+
+def _other_sites(ranked: pd.DataFrame, who: list[str]) -> dict[tuple[str, ...], str]:
+    """{patient: '1.2 (9 points)'}: each patient's sites after their best one, in ranked order."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    seen: set[tuple[str, ...]] = set()
+    for rec in ranked.to_dict("records"):
+        key = _key(rec, who)
+        if key in seen:
+            out.setdefault(key, []).append(f"{rec['course_id']} ({rec['score']} points)")
+        seen.add(key)
+    return {key: ", ".join(v) for key, v in out.items()}
+
+
+#: An outcome column of the matched patients is shown only when at least half of the listed
+#: patients have something in it; a column of blanks tells a clinician nothing, so it is left out
+#: and one sentence says what is not published or not recorded.
+MIN_SHARE_SHOWN = 0.5
+_OUTCOME_WORDS = {
+    "nrs_after": "NRS at RT completion",
+    "weeks_to_max_response": "Weeks to maximum response",
+}
+
+
+def shown_outcomes(top: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(outcome columns of ``most_similar`` worth a column, sentences for those left out).
+
+    Columns considered: nrs_after, weeks_to_max_response and relief_note (a relief note counts
+    only when it states something about this patient; see ``relief.states_a_fact``).
+    """
+    n = len(top)
+    shown: list[str] = []
+    said: list[str] = []
+    for col, words in _OUTCOME_WORDS.items():
+        known = int(top[col].map(lambda v: not is_missing(v)).sum())
+        if n and known >= MIN_SHARE_SHOWN * n:
+            shown.append(col)
+        elif n:
+            said.append(f"{words}: not recorded for {n - known} of the {n} patients listed.")
+    facts = [states_a_fact(v) for v in top["relief_note"]]
+    if n and sum(facts) >= MIN_SHARE_SHOWN * n:
+        shown.append("relief_note")
+    elif n:
+        said.append(relief_sentence(top, facts))
+    return shown, said
+
+
+def scope_note(n_filtered: int, n_all: int, filter_text: str, restricted: bool) -> str | None:
+    """Which sites the matcher searched, in words: all of them (the default) or, when the user
+    asked for it, only those the sidebar filter keeps. None when the filter keeps every site."""
+    if n_filtered == n_all:
+        return None
+    if restricted:
+        return (
+            f"Searching only the {n_filtered} of {n_all} sites that the sidebar filter keeps "
+            f"({filter_text})."
+        )
+    return (
+        f"Searching all {n_all} sites of the series; the sidebar filter ({filter_text}) keeps "
+        f"{n_filtered} of them."
+    )

@@ -13,11 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from plexrt.clinical import cohort_summary, literature_comparison, response_summary
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import literature_comparison, response_summary
-from plexrt.clinical.cohort_summary import sites_patients
 from plexrt.clinical.definitions import Definition
-from plexrt.data.values import is_missing, natural_sorted
+from plexrt.data.values import NOT_AVAILABLE, is_missing, natural_sorted
 from plexrt.stats import survival
 
 
@@ -58,8 +57,7 @@ def source_line(series: Mapping[str, Any] | pd.Series) -> str:
 
 def cohort_text(inp: BoardInput) -> str:
     """'n = 12 sites, 11 patients · all sites'."""
-    n_sites, n_patients = len(inp.sites), inp.sites["patient_id"].nunique()
-    return f"n = {sites_patients(n_sites, n_patients)} · {inp.filter_text}"
+    return cohort_summary.cohort_text(inp.sites, inp.filter_text)
 
 
 def header_line(inp: BoardInput) -> str:
@@ -128,23 +126,18 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
         )
     else:
         rows.append(
-            ("Responders", s.responders_treated.text() if s.responders_treated else "not available")
+            ("Responders", s.responders_treated.text() if s.responders_treated else NOT_AVAILABLE)
         )
         rows.append(
             (
                 "Complete response",
-                s.complete_treated.text() if s.complete_treated else "not available",
+                s.complete_treated.text() if s.complete_treated else NOT_AVAILABLE,
             )
         )
-    weeks = inp.sites["weeks_to_max_response"].dropna()
-    if len(weeks):
-        rows.append(
-            (
-                "Weeks to maximum response",
-                f"mean {weeks.mean():.1f} (range {weeks.min():g}–{weeks.max():g}; "
-                f"n = {len(weeks)} sites)",
-            )
-        )
+    weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
+    if weeks:
+        n_known = int(inp.sites["weeks_to_max_response"].notna().sum())
+        rows.append(("Weeks to maximum response", f"{weeks}, n = {n_known} sites"))
     med = series_records(inp).medians
     flag = " (reconstructed times)" if med.reconstructed else ""
     for col, label in (

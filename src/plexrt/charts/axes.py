@@ -12,7 +12,19 @@ from typing import Any
 
 from plexrt.stats.timescale import UNIT_ABBREV, UNITS, to_unit
 
-__all__ = ["check_unit", "fmt_time", "nice_ticks", "time_axis_title", "unit_abbrev"]
+__all__ = [
+    "PROPORTION_AXIS",
+    "check_unit",
+    "curve_width",
+    "fmt_time",
+    "nice_ticks",
+    "time_axis_range",
+    "time_axis_title",
+    "unit_abbrev",
+]
+
+#: The y axis of a survival or cumulative incidence curve: 0 to 1 with a little room above.
+PROPORTION_AXIS = {"range": [0, 1.05], "tickvals": [0, 0.25, 0.5, 0.75, 1.0]}
 
 # Candidate tick steps in each unit (consecutive ratios at most 2, so a step giving 5-8 ticks
 # always exists); outside these ranges a 1-2-2.5-5 series is used.
@@ -79,3 +91,14 @@ def fmt_time(days: float | None, unit: str) -> str:
 
 def time_axis_title(unit: str) -> str:
     return f"Time from start of radiotherapy ({unit})"
+
+
+def time_axis_range(ticks: list[float]) -> list[float]:
+    """x range of a step curve: from just left of 0 (a drop at time 0 stays visible) to a little
+    past the last tick."""
+    return [-0.02 * ticks[-1], ticks[-1] * 1.03]
+
+
+def curve_width(present: bool) -> float:
+    """Line width of a Kaplan-Meier or cumulative incidence curve (thicker for a projector)."""
+    return 3.5 if present else 2.2

@@ -31,6 +31,12 @@ def highlight_sites(fig: go.Figure, course_ids, label: str, present: bool = Fals
     ids = [str(c) for c in course_ids]
     if not ids:
         return fig
+    legend = fig.layout.legend
+    if legend.orientation == "h" and legend.yanchor == "bottom" and (legend.y or 0) > 1:
+        # The legend above the plot gets one more entry: one more row of room, plot kept.
+        row = style.font_sizes(present)["base"] + 12
+        m = fig.layout.margin
+        fig.update_layout(margin_t=(m.t or 0) + row, height=(fig.layout.height or 450) + row)
     fig.add_trace(
         go.Scatter(
             x=ids,

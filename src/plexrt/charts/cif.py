@@ -12,7 +12,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.charts import style
-from plexrt.charts.axes import check_unit, nice_ticks, time_axis_title, unit_abbrev
+from plexrt.charts.axes import (
+    PROPORTION_AXIS,
+    check_unit,
+    curve_width,
+    nice_ticks,
+    time_axis_range,
+    time_axis_title,
+    unit_abbrev,
+)
 from plexrt.charts.checks import check_flag, check_footnote
 from plexrt.charts.steps import band_trace, thin_steps
 from plexrt.stats.survival import CIFResult
@@ -85,25 +93,12 @@ def _cif_trace(
 
 
 def _style_axes(fig: go.Figure, ticks: list, unit: str, x_title: str | None) -> None:
-    axis_max = ticks[-1]
     fig.update_xaxes(
-        range=[-0.02 * axis_max, axis_max * 1.03],
-        tickvals=ticks,
-        title_text=x_title or time_axis_title(unit),
+        range=time_axis_range(ticks), tickvals=ticks, title_text=x_title or time_axis_title(unit)
     )
-    fig.update_yaxes(
-        range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1.0], title_text="Cumulative incidence"
-    )
+    fig.update_yaxes(**PROPORTION_AXIS, title_text="Cumulative incidence")
     # Incidence curves rise to the right, so the top left of the plot is usually free.
-    fig.update_layout(
-        legend={
-            "x": 0.01,
-            "y": 0.99,
-            "xanchor": "left",
-            "yanchor": "top",
-            "bgcolor": style.backdrop(0.8),
-        }
-    )
+    fig.update_layout(legend=style.legend_box(right=False, y=0.99, alpha=0.8))
 
 
 def cif_figure(
@@ -144,7 +139,7 @@ def cif_figure(
         ci = band_trace(t_u, tab, style.OKABE_ITO[0], "cif", level, {"role": "cif_band"})
         if ci is not None:
             fig.add_trace(ci)
-    width = 3.5 if present else 2.2
+    width = curve_width(present)
     fig.add_trace(_cif_trace(tab, t_u, unit, width, event_name, competing_name))
     if one_minus_km_table is not None:
         fig.add_trace(

@@ -13,7 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from plexrt.charts.km import km_figure
-from plexrt.data.curve_store import CURVE_FLAG
+from plexrt.data.curve_schema import CURVE_FLAG
 from plexrt.stats.survival import KMResult
 
 __all__ = ["curve_km_figure"]

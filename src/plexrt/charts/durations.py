@@ -15,19 +15,30 @@ import plotly.graph_objects as go
 
 from plexrt.charts import style
 from plexrt.charts.checks import check_footnote, check_title, require_columns
-from plexrt.charts.series_style import OTHER_COLOURS, PLEXRT_COLOUR, apply_style, esc
+from plexrt.charts.series_style import (
+    OTHER_COLOURS,
+    PLEXRT_COLOUR,
+    apply_style,
+    ci_trace,
+    empty_note,
+    esc,
+    row_rule,
+    row_text,
+)
 from plexrt.clinical.inputs import number, yes_no
-from plexrt.clinical.literature_comparison import NOT_REPORTED
-from plexrt.data.values import is_missing
+from plexrt.data.literature import MEDIAN_COLUMNS
+from plexrt.data.values import NOT_REPORTED, is_missing
 
 __all__ = ["MEASURE_NAMES", "RECONSTRUCTED_NOTE", "duration_figure"]
 
 #: Duration measures in display order (top to bottom) with their names in words.
-MEASURE_NAMES: dict[str, str] = {
-    "median_relief_months": "Median duration of pain relief",
-    "median_followup_months": "Median follow-up",
-    "median_survival_months": "Median survival",
-}
+MEASURE_NAMES: dict[str, str] = dict(
+    zip(
+        MEDIAN_COLUMNS,
+        ("Median duration of pain relief", "Median follow-up", "Median survival"),
+        strict=True,
+    )
+)
 
 RECONSTRUCTED_NOTE = "PlexRT values rest on reconstructed times (hollow markers)"
 
@@ -149,25 +160,23 @@ def _add_ci_lines(fig: go.Figure, drawn: list[_Point], lay: _Layout, present: bo
         if p.low is None:
             continue
         y = lay.y(p)
-        open_ended = p.high is None
         hi = lay.x_end if p.high is None else p.high
-        fig.add_scatter(
-            x=[p.low, hi],
-            y=[y, y],
-            mode="lines",
-            line={
-                "color": lay.colours[p.label],
-                "width": 3.0 if present else 2.0,
-                "dash": "dash" if open_ended else "solid",
-            },
-            name=f"{p.label}: 95% CI",
-            meta={"role": "ci", "label": p.label, "measure": p.measure},
-            hovertemplate=(
-                f"{esc(p.label)}: 95% CI {p.low:.1f}–"
-                + ("upper limit not reached" if p.high is None else f"{p.high:.1f}")
-                + " months<extra></extra>"
-            ),
-            showlegend=False,
+        fig.add_trace(
+            ci_trace(
+                p.low,
+                hi,
+                y,
+                colour=lay.colours[p.label],
+                label=p.label,
+                present=present,
+                meta={"measure": p.measure},
+                dash="dash" if p.high is None else "solid",
+                hovertemplate=(
+                    f"{esc(p.label)}: 95% CI {p.low:.1f}–"
+                    + ("upper limit not reached" if p.high is None else f"{p.high:.1f}")
+                    + " months<extra></extra>"
+                ),
+            )
         )
 
 
@@ -214,57 +223,29 @@ def _add_row_marks(fig: go.Figure, drawn: list[_Point], lay: _Layout, fs: dict) 
     """'not reported' in measure rows without any value; light separators between rows."""
     for i, m in enumerate(lay.measures):
         if not any(p.measure == m for p in drawn):
-            fig.add_annotation(
-                x=0,
-                xref="paper",
-                xanchor="left",
-                xshift=8,
-                y=i,
-                yref="y",
-                text=NOT_REPORTED,
-                showarrow=False,
-                font={"size": fs["tick"], "color": style.GREY},
+            row_text(
+                fig,
+                i,
+                NOT_REPORTED,
+                size=fs["tick"],
+                colour=style.GREY,
                 name="not_reported",
+                xshift=8,
             )
     for i in range(len(lay.measures) - 1):
-        fig.add_shape(
-            type="line",
-            xref="paper",
-            x0=0,
-            x1=1,
-            yref="y",
-            y0=i + 0.5,
-            y1=i + 0.5,
-            line={"color": style.LIGHT_GREY, "width": 1},
-        )
-
-
-def _add_empty(fig: go.Figure, fs: dict) -> None:
-    fig.add_annotation(
-        x=0.5,
-        xref="paper",
-        y=0.5,
-        yref="paper",
-        text="No median durations reported",
-        showarrow=False,
-        font={"size": fs["base"], "color": style.GREY},
-        name="empty",
-    )
+        row_rule(fig, i + 0.5)
 
 
 def _add_reconstructed_note(fig: go.Figure, fs: dict) -> int:
     """A note above the plot that PlexRT values are reconstructed; returns the room it takes."""
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        y=1,
-        yref="paper",
-        xanchor="right",
-        yanchor="bottom",
+    style.margin_text(
+        fig,
+        f"<b>{RECONSTRUCTED_NOTE}</b>",
+        above=True,
+        right=True,
         yshift=fs["footnote"] + 10,
-        text=f"<b>{RECONSTRUCTED_NOTE}</b>",
-        showarrow=False,
-        font={"size": fs["footnote"] + 1, "color": PLEXRT_COLOUR},
+        size=fs["footnote"] + 1,
+        colour=PLEXRT_COLOUR,
         bgcolor=style.backdrop(0.85),
         name="reconstructed_note",
     )
@@ -310,7 +291,7 @@ def duration_figure(
         automargin=True,
     )
     if not drawn:
-        _add_empty(fig, fs)
+        empty_note(fig, "No median durations reported", fs)
     any_reconstructed = any(p.reconstructed for p in drawn)
     apply_style(
         fig, title=title, footnote=footnote, present=present, reconstructed=any_reconstructed

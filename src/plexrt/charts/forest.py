@@ -20,7 +20,11 @@ from plexrt.charts.series_style import (
     SERIES_COLOUR,
     WARNING_COLOUR,
     apply_style,
+    ci_trace,
+    empty_note,
     esc,
+    row_rule,
+    row_text,
 )
 from plexrt.clinical.forest import FOREST_COLUMNS, FOREST_ROW_COLUMNS, pct_text
 from plexrt.data.literature import POPULATIONS
@@ -53,20 +57,16 @@ def _hover(data: pd.DataFrame, i: int) -> str:
 def _add_ci_lines(fig: go.Figure, data: pd.DataFrame, plexrt: list[bool], present: bool) -> None:
     """Confidence interval lines, one trace per series (drawn first, under the squares)."""
     for i, row in enumerate(data.itertuples(index=False)):
-        label = str(row.label)
-        fig.add_scatter(
-            x=[100 * float(row.low), 100 * float(row.high)],
-            y=[i, i],
-            mode="lines",
-            line={
-                "color": PLEXRT_COLOUR if plexrt[i] else SERIES_COLOUR,
-                "width": 3.0 if present else 2.0,
-            },
-            name=f"{label}: 95% CI",
-            meta={"role": "ci", "label": label},
-            hoverinfo="skip",
-            showlegend=False,
-            cliponaxis=False,
+        fig.add_trace(
+            ci_trace(
+                100 * float(row.low),
+                100 * float(row.high),
+                i,
+                colour=PLEXRT_COLOUR if plexrt[i] else SERIES_COLOUR,
+                label=str(row.label),
+                present=present,
+                hoverinfo="skip",
+            )
         )
 
 
@@ -102,19 +102,8 @@ def _column_text(
     fig: go.Figure, y: float, text: str, colour: str, name: str, fs: dict, bold: bool = False
 ) -> None:
     """Right-margin column: text anchored just right of the plot area, never over a line."""
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        y=y,
-        yref="y",
-        xanchor="left",
-        xshift=18,
-        text=f"<b>{text}</b>" if bold else text,
-        showarrow=False,
-        align="left",
-        font={"size": fs["tick"], "color": colour},
-        name=name,
-    )
+    text = f"<b>{text}</b>" if bold else text
+    row_text(fig, y, text, size=fs["tick"], colour=colour, name=name, x=1, xshift=18)
 
 
 def _add_row_texts(fig: go.Figure, data: pd.DataFrame, plexrt: list[bool], fs: dict) -> None:
@@ -147,16 +136,7 @@ def _ticktext(labels: list[str], plexrt: list[bool]) -> list[str]:
 
 def _add_diamond(fig: go.Figure, pooled: PooledResult, y_d: float, n_rows: int) -> None:
     """Separator, prediction interval (thin line) and the pooled diamond at height ``y_d``."""
-    fig.add_shape(
-        type="line",
-        xref="paper",
-        x0=0,
-        x1=1,
-        yref="y",
-        y0=n_rows - 0.4,
-        y1=n_rows - 0.4,
-        line={"color": style.LIGHT_GREY, "width": 1},
-    )
+    row_rule(fig, n_rows - 0.4)
     if pooled.prediction is not None:
         p_lo, p_hi = pooled.prediction
         fig.add_scatter(
@@ -207,18 +187,7 @@ def _summary_line(pooled: PooledResult) -> str:
 
 
 def _pooled_note(fig: go.Figure, y: float, text: str, colour: str, name: str, fs: dict) -> None:
-    fig.add_annotation(
-        x=0,
-        xref="paper",
-        y=y,
-        yref="y",
-        xanchor="left",
-        text=text,
-        showarrow=False,
-        align="left",
-        font={"size": fs["footnote"] + 1, "color": colour},
-        name=name,
-    )
+    row_text(fig, y, text, size=fs["footnote"] + 1, colour=colour, name=name)
 
 
 def _add_pooled(
@@ -243,16 +212,7 @@ def _add_pooled(
 
 
 def _add_empty(fig: go.Figure, fs: dict) -> float:
-    fig.add_annotation(
-        x=0.5,
-        xref="paper",
-        y=0,
-        yref="y",
-        text="No series with reported counts",
-        showarrow=False,
-        font={"size": fs["base"], "color": style.GREY},
-        name="empty",
-    )
+    empty_note(fig, "No series with reported counts", fs, y=0, yref="y")
     return 0.5
 
 
@@ -263,7 +223,7 @@ def _size(fig: go.Figure, bottom: float, column_texts: list[str], fs: dict, pres
     margin = fig.layout.margin
     row_px = 52 if present else 38
     fig.update_layout(
-        margin={"r": int(24 + 0.6 * fs["tick"] * longest)},
+        margin={"r": int(24 + style.CHAR_WIDTH_EM * fs["tick"] * longest)},
         height=int(row_px * (bottom - top)) + int(margin.t) + int(margin.b),
         showlegend=False,
     )

@@ -18,7 +18,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from plexrt.charts import style
-from plexrt.charts.axes import check_unit, fmt_time, nice_ticks, time_axis_title, unit_abbrev
+from plexrt.charts.axes import (
+    PROPORTION_AXIS,
+    check_unit,
+    curve_width,
+    fmt_time,
+    nice_ticks,
+    time_axis_range,
+    time_axis_title,
+    unit_abbrev,
+)
 from plexrt.charts.checks import check_flag, check_footnote
 from plexrt.charts.km_inputs import (
     check_curves,
@@ -175,7 +184,7 @@ def _add_curve(
             y=sy,
             mode="lines",
             line_shape="hv",
-            line={"color": colour, "width": 3.5 if present else 2.2},
+            line={"color": colour, "width": curve_width(present)},
             name=_km_legend_name(label, res, unit),
             legendgroup=label,
             hovertemplate=f"{label}<br>%{{x:.1f}} {abbrev}: %{{y:.2f}}<extra></extra>",
@@ -256,24 +265,14 @@ def _add_reference_lines(
 
 
 def _style_axes(fig: go.Figure, axis: _Axis, x_title: str | None, y_title: str) -> None:
-    fig.update_xaxes(range=[-0.02 * axis.top, axis.top * 1.03], tickvals=axis.ticks, showgrid=True)
+    fig.update_xaxes(range=time_axis_range(axis.ticks), tickvals=axis.ticks, showgrid=True)
     fig.update_xaxes(
         title_text=x_title or time_axis_title(axis.unit), showticklabels=True, row=1, col=1
     )
-    fig.update_yaxes(
-        range=[0, 1.05], tickvals=[0, 0.25, 0.5, 0.75, 1.0], title_text=y_title, row=1, col=1
-    )
+    fig.update_yaxes(**PROPORTION_AXIS, title_text=y_title, row=1, col=1)
     # Survival curves fall to the right, so the top right of the plot is usually free.
     legend_y = fig.layout.yaxis.domain[1] - 0.01
-    fig.update_layout(
-        legend={
-            "x": 0.99,
-            "y": legend_y,
-            "xanchor": "right",
-            "yanchor": "top",
-            "bgcolor": style.backdrop(0.85),
-        }
-    )
+    fig.update_layout(legend=style.legend_box(right=True, y=legend_y, alpha=0.85))
 
 
 def _style_risk_table(fig: go.Figure, labels: list[str], colours: list[str], fs: dict) -> None:

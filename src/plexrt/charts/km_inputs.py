@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.charts import style
+from plexrt.clinical.inputs import require_columns
 from plexrt.stats.survival import KMResult
 
 __all__ = [
@@ -28,14 +29,20 @@ def _is_list(value: Any) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
-def check_curves(curves: Any) -> list[tuple[str, KMResult]]:
-    if not _is_list(curves) or not curves:
-        raise ValueError("curves must be a non-empty list of (label, KMResult) pairs")
-    out = []
-    for item in curves:
+def _pairs(value: Any, name: str, pair: str, non_empty: bool = False) -> list[tuple[Any, Any]]:
+    """``value`` as a list of 2-tuples; ValueError "<name> must be a list of <pair> pairs"."""
+    if not _is_list(value) or (non_empty and not value):
+        size = "non-empty " if non_empty else ""
+        raise ValueError(f"{name} must be a {size}list of {pair} pairs")
+    for item in value:
         if not _is_list(item) or len(item) != 2:
-            raise ValueError(f"curves must hold (label, KMResult) pairs, got {item!r}")
-        label, result = item
+            raise ValueError(f"{name} must hold {pair} pairs, got {item!r}")
+    return [(item[0], item[1]) for item in value]
+
+
+def check_curves(curves: Any) -> list[tuple[str, KMResult]]:
+    out = []
+    for label, result in _pairs(curves, "curves", "(label, KMResult)", non_empty=True):
         if not isinstance(label, str) or not label.strip():
             raise ValueError(f"curve labels must be non-empty strings, got {label!r}")
         if not isinstance(result, KMResult):
@@ -54,13 +61,8 @@ def check_curves(curves: Any) -> list[tuple[str, KMResult]]:
 def check_reference_lines(reference_lines: Any) -> list[tuple[float, str]]:
     if reference_lines is None:
         return []
-    if not _is_list(reference_lines):
-        raise ValueError("reference_lines must be a list of (value_days, label) pairs")
     out = []
-    for item in reference_lines:
-        if not _is_list(item) or len(item) != 2:
-            raise ValueError(f"reference_lines must hold (value_days, label) pairs, got {item!r}")
-        value, label = item
+    for value, label in _pairs(reference_lines, "reference_lines", "(value_days, label)"):
         if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
             raise ValueError(f"reference_lines: value_days must be a finite number, got {value!r}")
         if value < 0:
@@ -72,11 +74,7 @@ def check_reference_lines(reference_lines: Any) -> list[tuple[float, str]]:
 
 
 def check_envelope(envelope: Any) -> pd.DataFrame:
-    if not isinstance(envelope, pd.DataFrame):
-        raise ValueError("envelope must be a DataFrame with columns time_days, low, high")
-    missing = {"time_days", "low", "high"} - set(envelope.columns)
-    if missing:
-        raise ValueError(f"envelope is missing column(s) {sorted(missing)}")
+    require_columns(envelope, "envelope", ("time_days", "low", "high"))
     if envelope.empty:
         raise ValueError("envelope has no rows")
     env = envelope.sort_values("time_days")

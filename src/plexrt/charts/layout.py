@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.charts import style
-from plexrt.clinical.pain_views import NOT_STATED
+from plexrt.data.values import NOT_STATED
 
 __all__ = [
     "ASSUMED_PLOT_WIDTH_PX",
@@ -38,26 +37,19 @@ __all__ = [
     "with_method",
 ]
 
-ASSUMED_PLOT_WIDTH_PX = 560  # narrowest plot area we design for (Streamlit centred layout)
-CHAR_WIDTH_EM = 0.6  # generous average glyph width of a sans-serif font, in em
+ASSUMED_PLOT_WIDTH_PX = style.ASSUMED_PLOT_WIDTH_PX
+CHAR_WIDTH_EM = style.CHAR_WIDTH_EM
 LABEL_GAP_PX = 10
 PLOT_HEIGHT_PX = {False: 320, True: 440}  # height of the plot area itself (normal, present)
 
 UNKNOWN_COLOUR = style.GREY  # "not stated" / "unknown" is never a category colour
 
 
-def _wrap(text: str, present: bool) -> str:
-    """Break a method sentence into lines that fit the assumed plot width (<br> kept)."""
-    chars = int(ASSUMED_PLOT_WIDTH_PX / (CHAR_WIDTH_EM * style.font_sizes(present)["footnote"]))
-    return "<br>".join(
-        "<br>".join(textwrap.wrap(part, chars, break_on_hyphens=False))
-        for part in text.split("<br>")
-    )
-
-
 def with_method(footnote: str, sentence: str, present: bool) -> str:
-    """The page's footnote followed by the figure's own method sentence (wrapped)."""
-    sentence = _wrap(sentence, present)
+    """The page's footnote followed by the figure's own method sentence, wrapped to the assumed
+    plot width (never at a hyphen: 'Clopper-Pearson' stays whole)."""
+    size = style.font_sizes(present)["footnote"]
+    sentence = style.wrap_to_px(sentence, ASSUMED_PLOT_WIDTH_PX, size, break_on_hyphens=False)
     return f"{footnote}<br>{sentence}" if footnote else sentence
 
 
@@ -145,17 +137,6 @@ def plot_height(fig: go.Figure) -> float:
 
 def note(fig: go.Figure, text: str, row_px: float, font_px: int, name: str) -> None:
     """A line of text just above the plot area, ``row_px`` above its top edge."""
-    fig.add_annotation(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=1,
-        xanchor="left",
-        yanchor="bottom",
-        yshift=row_px,
-        showarrow=False,
-        align="left",
-        font={"size": font_px, "color": style.TEXT_COLOUR},
-        name=name,
+    style.margin_text(
+        fig, text, above=True, yshift=row_px, size=font_px, colour=style.TEXT_COLOUR, name=name
     )

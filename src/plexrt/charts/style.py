@@ -28,6 +28,13 @@ RECONSTRUCTED_LABEL = "RECONSTRUCTED TIMES — not published per patient; see Da
 
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 
+# Plotly does not wrap text and no browser measures it here, so widths are estimated: a glyph is
+# taken as CHAR_WIDTH_EM wide (generous for a sans-serif font, so estimates err towards more room),
+# and figures are designed for a plot area at least ASSUMED_PLOT_WIDTH_PX wide (Streamlit's centred
+# layout).
+CHAR_WIDTH_EM = 0.6
+ASSUMED_PLOT_WIDTH_PX = 560
+
 
 def font_sizes(present: bool = False) -> dict[str, int]:
     return (
@@ -47,6 +54,17 @@ def rgba(hex_colour: str, alpha: float) -> str:
 def backdrop(alpha: float) -> str:
     """Translucent white behind text placed over a plot (legends, labels)."""
     return rgba(WHITE, alpha)
+
+
+def legend_box(*, right: bool, y: float, alpha: float) -> dict:
+    """A legend inside the plot, in its top left or top right corner, on a translucent backdrop."""
+    return {
+        "x": 0.99 if right else 0.01,
+        "y": y,
+        "xanchor": "right" if right else "left",
+        "yanchor": "top",
+        "bgcolor": backdrop(alpha),
+    }
 
 
 def colour_map(values) -> dict:
@@ -107,49 +125,78 @@ def apply(
     return fig
 
 
-def _add_footnote(fig: go.Figure, footnote: str, bottom: int, fs: dict[str, int]) -> None:
-    """The cohort and method under the plot area, in the bottom margin."""
+def margin_text(
+    fig: go.Figure,
+    text: str,
+    *,
+    above: bool,
+    size: int,
+    colour: str,
+    name: str,
+    right: bool = False,
+    yshift: float | None = None,
+    bgcolor: str | None = None,
+) -> None:
+    """Text in the margin just above (``above``) or below the plot area, from its left edge (or
+    ending at its right edge): the one way footnotes, citations, labels and notes are placed."""
     fig.add_annotation(
-        text=footnote,
+        text=text,
         xref="paper",
         yref="paper",
-        x=0,
-        y=0,
-        yshift=-bottom + 8,
-        xanchor="left",
+        x=1 if right else 0,
+        y=1 if above else 0,
+        yshift=yshift,
+        xanchor="right" if right else "left",
         yanchor="bottom",
-        align="left",
+        align="right" if right else "left",
         showarrow=False,
-        font={"size": fs["footnote"], "color": GREY},
+        font={"size": size, "color": colour},
+        bgcolor=bgcolor,
+        name=name,
+    )
+
+
+def _add_footnote(fig: go.Figure, footnote: str, bottom: int, fs: dict[str, int]) -> None:
+    """The cohort and method under the plot area, in the bottom margin."""
+    margin_text(
+        fig,
+        footnote,
+        above=False,
+        yshift=-bottom + 8,
+        size=fs["footnote"],
+        colour=GREY,
         name="footnote",
     )
 
 
 def _add_reconstructed_label(fig: go.Figure, fs: dict[str, int]) -> None:
     """The visible warning that a figure rests on reconstructed (unpublished) times."""
-    fig.add_annotation(
-        text=f"<b>{RECONSTRUCTED_LABEL}</b>",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=1,
-        xanchor="left",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": fs["footnote"] + 1, "color": OKABE_ITO[5]},
+    margin_text(
+        fig,
+        f"<b>{RECONSTRUCTED_LABEL}</b>",
+        above=True,
+        size=fs["footnote"] + 1,
+        colour=OKABE_ITO[5],
         bgcolor=backdrop(0.85),
         name="reconstructed",
     )
 
 
-def wrap_footnote(text: str, width: int) -> str:
-    """Break long footnote lines (plotly does not wrap annotation text)."""
+def wrap_footnote(text: str, width: int, *, break_on_hyphens: bool = True) -> str:
+    """Break long footnote lines at ``width`` characters (plotly does not wrap annotation
+    text); existing <br> breaks are kept."""
     import textwrap
 
     lines = []
     for segment in text.split("<br>"):
-        lines.extend(textwrap.wrap(segment, width) or [""])
+        lines.extend(textwrap.wrap(segment, width, break_on_hyphens=break_on_hyphens) or [""])
     return "<br>".join(lines)
+
+
+def wrap_to_px(text: str, width_px: float, font_px: float, *, break_on_hyphens: bool = True) -> str:
+    """``wrap_footnote`` at as many characters as fit ``width_px`` at ``font_px`` (CHAR_WIDTH_EM)."""
+    chars = int(width_px / (CHAR_WIDTH_EM * font_px))
+    return wrap_footnote(text, chars, break_on_hyphens=break_on_hyphens)
 
 
 def footnote_text(fig: go.Figure) -> str | None:

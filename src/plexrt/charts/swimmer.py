@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plexrt.charts import style
 from plexrt.charts.axes import check_unit, nice_ticks, unit_abbrev
 from plexrt.charts.checks import check_flag, check_footnote
-from plexrt.clinical.inputs import yes_no
+from plexrt.clinical.inputs import require_columns, yes_no
 from plexrt.stats.timescale import to_unit
 
 __all__ = ["swimmer_figure"]
@@ -89,12 +89,9 @@ def _field_flags(patients: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _lanes(patients: Any) -> tuple[pd.DataFrame, list[str]]:
-    if not isinstance(patients, pd.DataFrame) or patients.empty:
+    pts = require_columns(patients, "patients", _PATIENT_REQUIRED).reset_index(drop=True)
+    if pts.empty:
         raise ValueError("patients must be a non-empty DataFrame")
-    missing = [c for c in _PATIENT_REQUIRED if c not in patients.columns]
-    if missing:
-        raise ValueError(f"patients is missing column(s) {missing}")
-    pts = patients.reset_index(drop=True)
     if pts["patient_id"].isna().any():
         raise ValueError("patients.patient_id has missing values")
     lane = [f"Pt {pid}" for pid in pts["patient_id"]]
@@ -142,12 +139,7 @@ def _read_patients(patients: Any) -> _Patients:
 def _read_sites(sites: Any, p: _Patients) -> list[_Course]:
     if sites is None:
         return []
-    if not isinstance(sites, pd.DataFrame):
-        raise ValueError("sites must be a DataFrame or None")
-    missing = [c for c in _SITE_REQUIRED if c not in sites.columns]
-    if missing:
-        raise ValueError(f"sites is missing column(s) {missing}")
-    s = sites.reset_index(drop=True)
+    s = require_columns(sites, "sites", _SITE_REQUIRED).reset_index(drop=True)
     start = _float_column(s, "rt_start_day", "sites")
     end = _float_column(s, "rt_end_day", "sites")
     if not (np.isfinite(start).all() and np.isfinite(end).all()):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
-from plexrt.clinical.literature_comparison import NOT_REPORTED
 from plexrt.clinical.pain_views import regimen_text
 from plexrt.data import vocab
-from plexrt.data.curve_store import CURVE_FLAG, is_curve_source
-from plexrt.data.values import is_missing
+from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
+from plexrt.data.values import NOT_REPORTED, is_missing
 
-_COLS = {
+# Store column -> header of the cohort table (on screen and in the CSV download).
+COHORT_HEADERS = {
     "course_id": "Site",
     "patient_id": "Patient",
     "primary_cancer": "Primary",
@@ -39,7 +41,7 @@ def cohort_table(df: pd.DataFrame, disputes: dict[str, str] | None = None) -> pd
         regimen_text(d, n) for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
     ]
     out["intent"] = out["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
-    out = out[list(_COLS)].rename(columns=_COLS)
+    out = out[list(COHORT_HEADERS)].rename(columns=COHORT_HEADERS)
     if disputes is not None:
         out["Disputed in the paper"] = [disputes.get(c, "") for c in df["course_id"]]
     return out
@@ -81,7 +83,8 @@ def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:
 
 SIMILAR_COLUMNS = {
     "rank": "#",
-    "course_id": "Site",
+    "patient_id": "Patient",
+    "course_id": "Best-matching site",
     "score": "Score",
     "explanation": "Why similar",
     "regimen": "Regimen",
@@ -90,11 +93,21 @@ SIMILAR_COLUMNS = {
     "weeks_to_max_response": "Weeks to max. response",
     "relief_note": "Relief",
 }
+_SIMILAR_OUTCOMES = ("nrs_after", "weeks_to_max_response", "relief_note")
 
 
-def similar_table(top: pd.DataFrame) -> pd.DataFrame:
-    """The most similar sites as shown at the board."""
-    return top[list(SIMILAR_COLUMNS)].rename(columns=SIMILAR_COLUMNS)
+def similar_table(top: pd.DataFrame, outcomes: Sequence[str] = _SIMILAR_OUTCOMES) -> pd.DataFrame:
+    """The most similar patients as shown at the board (``board.similarity.most_similar``), one
+    row per patient; of the outcome columns only ``outcomes`` (``shown_outcomes`` picks them). A
+    patient's other irradiated sites are named beside the best-matching one."""
+    cols = [c for c in SIMILAR_COLUMNS if c not in _SIMILAR_OUTCOMES or c in outcomes]
+    out = top[cols].rename(columns=SIMILAR_COLUMNS)
+    if "other_sites" in top.columns:
+        out["Best-matching site"] = [
+            site if is_missing(more) else f"{site} (also {more})"
+            for site, more in zip(top["course_id"], top["other_sites"], strict=True)
+        ]
+    return out
 
 
 def dispute_notes(discrepancies: pd.DataFrame, columns: tuple[str, ...] = ()) -> dict[str, str]:
@@ -110,3 +123,19 @@ def dispute_notes(discrepancies: pd.DataFrame, columns: tuple[str, ...] = ()) ->
         for cid in re.findall(r"\b(\d+\.\d+)\b", affects):
             out.setdefault(cid, []).append(r.discrepancy_id)
     return {k: ", ".join(v) for k, v in out.items()}
+
+
+def dose_dispute_note(discrepancies: pd.DataFrame, course_ids) -> str:
+    """The sentence under the dose view naming the shown sites whose dose the paper states in two
+    ways ('' when none is shown): 'Doses disputed in the paper: site 5.1 (X1); Table 1 values are
+    plotted (see Data & provenance).'"""
+    shown = set(course_ids)
+    disputed = dispute_notes(discrepancies, ("dose_gy",))
+    named = [f"site {k} ({v})" for k, v in disputed.items() if k in shown]
+    if not named:
+        return ""
+    return (
+        "Doses disputed in the paper: "
+        + ", ".join(named)
+        + "; Table 1 values are plotted (see Data & provenance)."
+    )

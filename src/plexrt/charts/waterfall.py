@@ -26,6 +26,7 @@ from plexrt.charts.layout import (
     with_method,
 )
 from plexrt.clinical import definitions, pain_scores
+from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.pain_views import (
     GROUP_BY,
     NOT_STATED,
@@ -34,7 +35,7 @@ from plexrt.clinical.pain_views import (
 )
 from plexrt.data.values import is_missing
 
-__all__ = ["COLOUR_BY", "RESPONSE_COLOURS", "waterfall_figure"]
+__all__ = ["COLOUR_BY", "COLOUR_BY_CHOICES", "RESPONSE_COLOURS", "waterfall_figure"]
 
 # Response colours: green = complete, sky blue = improved/partial, orange = no change,
 # vermillion = worse (Okabe-Ito, colour-blind safe); "unknown" (ICPRE without OMED after RT) grey.
@@ -54,6 +55,13 @@ COLOUR_BY: dict[str, tuple[str | None, tuple[str, ...], dict[str, str]]] = {
     "muscle": GROUP_BY["involved_muscle"],
     "intent": GROUP_BY["intent"],
     "primary_group": GROUP_BY["primary_group"],
+}
+# The colour_by options in words, for a page's choice.
+COLOUR_BY_CHOICES = {
+    "response": "response category",
+    "muscle": GROUPINGS["involved_muscle"],
+    "intent": GROUPINGS["intent"],
+    "primary_group": GROUPINGS["primary_group"],
 }
 LEGEND_TITLES = {
     "response": "Response",

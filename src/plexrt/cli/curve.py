@@ -16,10 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from plexrt.cli.userdb import add_user_db, open_store
 from plexrt.clinical.curve_series import details_from_text, reconstruct_curve, to_store
+from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.csvfile import DataError
 from plexrt.data.curve_files import POINTS_FORMAT, RISK_FORMAT, load_points, load_risk_table
-from plexrt.data.userstore import SeriesInvalid, UserDataBusy
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
 
@@ -96,22 +98,16 @@ def _reconstruct(args: argparse.Namespace) -> int:
     return _run(args, write)
 
 
-def _store(args: argparse.Namespace):
-    from plexrt.data.userstore import UserStore
-
-    return UserStore(args.user_db)
-
-
 def _import(args: argparse.Namespace) -> int:
-    from plexrt.data.curve_store import save_curve_series
-
     def save(details, points, risk, rec) -> int:
         _report(rec, details.time_unit)
         try:
-            key = save_curve_series(_store(args), to_store(details, points, risk, rec))
+            key = open_store(args).add_curve_series(
+                local_principal(), to_store(details, points, risk, rec)
+            )
         except SeriesInvalid as exc:
             return _fail("not stored:\n" + "\n".join(f"  - {m}" for m in exc.messages))
-        except UserDataBusy as exc:
+        except (UserDataUnavailable, PermissionDenied) as exc:
             return _fail(str(exc), 1)
         print(f"stored as literature series {key} (reconstructed from published curve)")
         return 0
@@ -120,11 +116,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from plexrt.data.curve_store import curve_series
-
     try:
-        meta = curve_series(_store(args))
-    except UserDataBusy as exc:
+        meta = open_store(args).curve_series(local_principal())
+    except (UserDataUnavailable, PermissionDenied) as exc:
         return _fail(str(exc), 1)
     if meta.empty:
         print("no curve series stored")
@@ -173,8 +167,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         i.add_argument(f"--{name}", default=None)
     i.add_argument("--time-zero", dest="time_zero", default=None, help="as the paper states it")
     i.add_argument("--median-source", dest="published_median_source", default=None)
-    i.add_argument("--user-db", type=Path, default=None, help="default: $PLEXRT_USER_DB")
+    add_user_db(i)
     i.set_defaults(func=_import)
     lst = cmds.add_parser("list", help="the curve series stored")
-    lst.add_argument("--user-db", type=Path, default=None)
+    add_user_db(lst)
     lst.set_defaults(func=_list)

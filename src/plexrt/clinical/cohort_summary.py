@@ -8,7 +8,7 @@ import pandas as pd
 
 from plexrt.clinical.definitions import DEFINITIONS
 from plexrt.clinical.pain_scores import assessable, nrs_change
-from plexrt.data.values import is_missing
+from plexrt.data.values import NOT_AVAILABLE, is_missing
 from plexrt.stats.proportions import Proportion, proportion
 
 # The paper's "improvement": an NRS fall of this many points or more.
@@ -52,9 +52,19 @@ def _mean(s: pd.Series) -> float | None:
     return float(s.mean()) if len(s) else None
 
 
+def _patients(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per patient among the sites (a patient with two irradiated sites counts once)."""
+    return df.drop_duplicates(["series_id", "patient_id"] if "series_id" in df else ["patient_id"])
+
+
+def count_patients(df: pd.DataFrame) -> int:
+    """The number of patients the sites in ``df`` belong to."""
+    return len(_patients(df))
+
+
 def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     """Figures for the sites in ``df`` (rows of ``course_summary``)."""
-    patients = df.drop_duplicates(["series_id", "patient_id"])
+    patients = _patients(df)
     ages = patients["age"].dropna()
     scored = df[assessable(df)]
     falls = -nrs_change(scored["nrs_before"], scored["nrs_after"])
@@ -83,17 +93,60 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
 def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     """A number for the screen; unknown is shown as 'not available', never as 0."""
     if value is None or is_missing(value):
-        return "not available"
+        return NOT_AVAILABLE
     text = f"{value:.{digits}f}"
     if digits and text.endswith("." + "0" * digits) and float(value).is_integer():
         text = text[: -(digits + 1)]
     return f"{text}{unit}"
 
 
+@dataclass(frozen=True)
+class CohortTexts:
+    """The summary figures as the Cohort page shows them (unknown = 'not available')."""
+
+    median_age: str  # '70'
+    age_range: str  # '51–84'
+    median_nrs: str  # '8 → 3.5' (before RT -> at completion)
+    mean_nrs: str  # '7.6 → 3.3'
+    weeks_to_max: str  # '3.2 (1–12)': mean (range)
+
+
+def texts(s: CohortSummary) -> CohortTexts:
+    return CohortTexts(
+        median_age=fmt(s.median_age, 1),
+        age_range=f"{fmt(s.age_min, 0)}–{fmt(s.age_max, 0)}",
+        median_nrs=f"{fmt(s.median_nrs_before)} → {fmt(s.median_nrs_after)}",
+        mean_nrs=f"{fmt(s.mean_nrs_before, 1)} → {fmt(s.mean_nrs_after, 1)}",
+        weeks_to_max=(
+            f"{fmt(s.mean_weeks_to_max, 1)} ({fmt(s.min_weeks_to_max, 0)}–"
+            f"{fmt(s.max_weeks_to_max, 0)})"
+        ),
+    )
+
+
+def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
+    """'mean 3.2 weeks (range 1–12)' of the known weeks from RT start to maximum response; None
+    when no site has one."""
+    weeks = weeks_to_max.dropna()
+    if not len(weeks):
+        return None
+    return f"mean {weeks.mean():.1f} weeks (range {weeks.min():g}–{weeks.max():g})"
+
+
 def sites_patients(n_sites: int, n_patients: int) -> str:
     s = "site" if n_sites == 1 else "sites"
     p = "patient" if n_patients == 1 else "patients"
     return f"{n_sites} {s}, {n_patients} {p}"
+
+
+def cohort_text(df: pd.DataFrame, filter_text: str) -> str:
+    """The cohort under a figure: 'n = 12 sites, 11 patients · all sites'."""
+    return f"n = {sites_patients(len(df), count_patients(df))} · {filter_text}"
+
+
+def cohort_banner(shown: pd.DataFrame, total: pd.DataFrame) -> str:
+    """``banner_text`` of the shown sites among all sites."""
+    return banner_text(len(shown), count_patients(shown), len(total), count_patients(total))
 
 
 def banner_text(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical.literature_comparison import short_label, unique_labels
-from plexrt.data.curve_store import CURVE_FLAG
+from plexrt.data.curve_schema import CURVE_FLAG
 from plexrt.data.vocab import CURVE_OUTCOMES
 from plexrt.stats.survival import (
     CoxResult,
@@ -84,7 +84,7 @@ def published_curves(
     meta: pd.DataFrame, ipd: pd.DataFrame, outcome: str
 ) -> list[tuple[str, pd.DataFrame]]:
     """(label, duration_days/event frame) of every stored curve series of ``outcome``
-    (``curve_store.curve_series`` / ``curve_ipd`` frames), oldest first, labels unique."""
+    (``UserStore.curve_series`` / ``curve_ipd`` frames), oldest first, labels unique."""
     if outcome not in CURVE_OUTCOMES:
         raise ValueError(f"outcome must be one of {', '.join(CURVE_OUTCOMES)}, got {outcome!r}")
     rows = meta[meta["outcome"] == outcome]

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from plexrt.data.curve_files import CurvePoints, RiskRows
-from plexrt.data.curve_store import CURVE_FLAG, CurveSeries
+from plexrt.data.curve_schema import CURVE_FLAG, CurveSeries
 from plexrt.data.literature import POPULATIONS
 from plexrt.data.values import is_missing, parse_number
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
@@ -203,7 +203,7 @@ def literature_record(details: CurveDetails, rec: Reconstruction) -> dict[str, A
 def to_store(
     details: CurveDetails, points: CurvePoints, risk: RiskRows | None, rec: Reconstruction
 ) -> CurveSeries:
-    """Everything ``plexrt.data.curve_store.save_curve_series`` stores for this curve."""
+    """Everything ``UserStore.add_curve_series`` stores for this curve."""
     days = timescale.AXIS_UNITS[details.time_unit]
     ipd = pd.DataFrame({"time_days": rec.ipd["time"] * days, "event": rec.ipd["event"]})
     return CurveSeries(

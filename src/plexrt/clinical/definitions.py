@@ -119,6 +119,10 @@ DEFINITIONS: dict[str, Definition] = {
 }
 
 
+#: The definitions a page offers, in words (URL key -> label).
+DEFINITION_LABELS: dict[str, str] = {key: d.label for key, d in DEFINITIONS.items()}
+
+
 def definition_from_key(key: str) -> Definition:
     """The Definition for a UI key ('paper', 'threshold1'..'threshold5', 'icpre')."""
     return Definition.from_key(key)

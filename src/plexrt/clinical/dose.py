@@ -7,20 +7,42 @@ D total dose, d dose per fraction. alpha/beta 10 Gy for tumour and acute effects
 from __future__ import annotations
 
 import math
+import numbers
+from typing import Any
 
-DEFAULT_ALPHA_BETA = 10.0
+DEFAULT_ALPHA_BETA = 10.0  # tumour and acute effects
+LATE_ALPHA_BETA = 3.0  # late-responding normal tissue
+
+#: The alpha/beta values a page offers, keyed as they stand in a URL ("?ab=3").
+ALPHA_BETA_CHOICES = {
+    f"{DEFAULT_ALPHA_BETA:g}": f"{DEFAULT_ALPHA_BETA:g} Gy (tumour, acute)",
+    f"{LATE_ALPHA_BETA:g}": f"{LATE_ALPHA_BETA:g} Gy (late)",
+}
+
+
+def check_alpha_beta(alpha_beta: Any) -> float:
+    """An alpha/beta ratio: a finite positive number of Gy, as float."""
+    if (
+        isinstance(alpha_beta, bool)
+        or not isinstance(alpha_beta, numbers.Real)
+        or not math.isfinite(alpha_beta)
+        or alpha_beta <= 0
+    ):
+        raise ValueError(
+            f"alpha_beta (the alpha/beta ratio) must be a positive number of Gy, got {alpha_beta!r}"
+        )
+    return float(alpha_beta)
 
 
 def _check(total_gy: float, fractions: float, alpha_beta: float) -> None:
-    for name, v in (("total_gy", total_gy), ("fractions", fractions), ("alpha_beta", alpha_beta)):
+    for name, v in (("total_gy", total_gy), ("fractions", fractions)):
         if v is None or isinstance(v, bool) or not isinstance(v, int | float) or math.isnan(v):
             raise ValueError(f"{name} must be a number, got {v!r}")
     if total_gy <= 0:
         raise ValueError(f"total dose must be positive (Gy), got {total_gy}")
     if fractions <= 0 or fractions != int(fractions):
         raise ValueError(f"fractions must be a positive whole number, got {fractions}")
-    if alpha_beta <= 0:
-        raise ValueError(f"alpha/beta must be positive (Gy), got {alpha_beta}")
+    check_alpha_beta(alpha_beta)
 
 
 def dose_per_fraction(total_gy: float, fractions: int) -> float:
@@ -46,3 +68,15 @@ def regimen_label(total_gy: float, fractions: int) -> str:
     """'39 Gy/13', '59.4 Gy/33' -- the way regimens are written in the paper."""
     _check(total_gy, fractions, DEFAULT_ALPHA_BETA)
     return f"{total_gy:g} Gy/{int(fractions)}"
+
+
+def derived_doses(total_gy: float, fractions: int) -> dict[str, float]:
+    """The dose figures PlexRT stores per course (and reports for a case at the board): dose per
+    fraction, BED and EQD2 at alpha/beta 10 Gy and 3 Gy, keyed by their store column."""
+    return {
+        "dose_per_fraction_gy": dose_per_fraction(total_gy, fractions),
+        "bed10_gy": bed(total_gy, fractions, DEFAULT_ALPHA_BETA),
+        "eqd2_10_gy": eqd2(total_gy, fractions, DEFAULT_ALPHA_BETA),
+        "bed3_gy": bed(total_gy, fractions, LATE_ALPHA_BETA),
+        "eqd2_3_gy": eqd2(total_gy, fractions, LATE_ALPHA_BETA),
+    }

@@ -229,7 +229,7 @@ def ensemble_envelope(
     hi: float = 0.95,
 ) -> pd.DataFrame:
     """Pointwise lo-hi band of the KM curves over an ensemble of reconstructions (events frames)."""
-    from plexrt.stats.envelope import envelope_from_ensemble
+    from plexrt.stats.envelope import ENVELOPE_COLUMNS, envelope_from_ensemble
 
     members = []
     for ev in draws:
@@ -237,7 +237,7 @@ def ensemble_envelope(
         if len(d):
             members.append((d["duration_days"].to_numpy(), d["event"].to_numpy()))
     if not members:
-        return pd.DataFrame(columns=["time_days", "low", "high", "median"])
+        return pd.DataFrame(columns=list(ENVELOPE_COLUMNS))
     return envelope_from_ensemble(members, grid_days, lo=lo, hi=hi)
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from plexrt.clinical.inputs import count, require_columns, yes_no
 from plexrt.data.values import is_missing
-from plexrt.stats.proportions import METHODS, proportion_ci
+from plexrt.stats.proportions import METHODS, check_count_pair, proportion_ci
 
 __all__ = ["FOREST_COLUMNS", "FOREST_ROW_COLUMNS", "forest_data", "pct_text", "proportion_display"]
 
@@ -43,14 +43,9 @@ def _check_rows(rows: Any) -> list[str]:
 
 
 def _counts(record: dict[str, Any], label: str) -> tuple[int, int]:
-    k = count(record["events"], f"rows: events of {label!r}")
-    n = count(record["total"], f"rows: total of {label!r}")
-    if n <= 0:
-        raise ValueError(f"rows: total of {label!r} must be positive, got {n}")
-    if k < 0:
-        raise ValueError(f"rows: events of {label!r} must not be negative, got {k}")
-    if k > n:
-        raise ValueError(f"rows: events of {label!r} ({k}) cannot exceed total ({n})")
+    k_name, n_name = f"events of {label!r}", f"total of {label!r}"
+    k, n = count(record["events"], f"rows: {k_name}"), count(record["total"], f"rows: {n_name}")
+    check_count_pair(k, n, k_name, n_name, where="rows: ")
     return k, n
 
 

@@ -24,6 +24,8 @@ from plexrt.clinical.pain_scores import check_nrs
 
 LABELS = ("reduced", "unchanged", "increased")
 SCOPES = ("analgesic", "opioid")
+# The columns the bounds read from each site (omed_before: baseline oral morphine equivalent).
+SITE_COLUMNS = ("course_id", "nrs_before", "nrs_after", "omed_before")
 
 # Which OMED bands each aggregate label allows, for a site with / without opioid at baseline.
 # scope "analgesic": the paper says "analgesic dose", which includes non-opioids, so a reduction
@@ -136,7 +138,7 @@ def _check_counts(n_reduced: Any, n_unchanged: Any, n_increased: Any) -> tuple[i
 
 
 def _check_sites(sites: Any, name: str) -> pd.DataFrame:
-    require_columns(sites, name, ("course_id", "nrs_before", "nrs_after", "omed_before"))
+    require_columns(sites, name, SITE_COLUMNS)
     if sites["course_id"].duplicated().any():
         dup = sites.loc[sites["course_id"].duplicated(), "course_id"].tolist()
         raise ValueError(f"{name} has duplicate course_id {dup}")

@@ -18,10 +18,14 @@ from plexrt.data.values import is_missing, number_problem
 __all__ = ["check_count", "count", "flag", "number", "require_columns", "yes_no"]
 
 
-def require_columns(df: Any, name: str, columns: Sequence[str]) -> pd.DataFrame:
-    """``df`` is a DataFrame holding ``columns``; raises ValueError naming what is missing."""
+def require_columns(
+    df: Any, name: str, columns: Sequence[str], source: str | None = None
+) -> pd.DataFrame:
+    """``df`` is a DataFrame holding ``columns``; raises ValueError naming what is missing.
+    ``source`` names where such a frame comes from ("store.cohort"), for the message."""
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
+        where = f" ({source})" if source else ""
+        raise ValueError(f"{name} must be a pandas DataFrame{where}, got {type(df).__name__}")
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(f"{name} is missing column(s): {', '.join(missing)}")

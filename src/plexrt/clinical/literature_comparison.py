@@ -11,11 +11,12 @@ from typing import Any
 
 import pandas as pd
 
+from plexrt.clinical.cohort_summary import weeks_to_max_text
 from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
-from plexrt.data.curve_store import CURVE_FLAG, is_curve_source
-from plexrt.data.literature import POPULATIONS
-from plexrt.data.values import is_missing
+from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
+from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
+from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
 
 PLEXRT_KEY = "plexrt"
@@ -23,7 +24,6 @@ PLEXRT_KEY = "plexrt"
 # non-bone lesions), frequency surveys, non-RT comparators and case reports are opt-in, so that
 # unlike populations are never pooled silently.
 DEFAULT_POPULATIONS = ("malignant_psoas_syndrome", "lumbosacral_plexopathy")
-NOT_REPORTED = "not reported"
 
 # Side-by-side table rows: (label, column, unit suffix)
 TABLE_ROWS = (
@@ -97,7 +97,7 @@ def plexrt_series(
         if len(df)
         else pd.Series(dtype=int)
     )
-    weeks = df["weeks_to_max_response"].dropna()
+    weeks = weeks_to_max_text(df["weeks_to_max_response"])
     rec: dict[str, Any] = {
         "series_key": PLEXRT_KEY,
         "citation": f"Sanuki 2022 in PlexRT ({filter_text})",
@@ -109,17 +109,12 @@ def plexrt_series(
         "response_definition": definition.label,
         "responders": counts["responders"] if settled and len(df) else None,
         "complete_responders": counts["complete"] if settled and len(df) else None,
-        "time_to_response": (
-            f"maximum response at mean {weeks.mean():.1f} weeks (range {weeks.min():g}–"
-            f"{weeks.max():g}) from RT start"
-            if len(weeks)
-            else None
-        ),
+        "time_to_response": f"maximum response at {weeks} from RT start" if weeks else None,
         "schedules": "; ".join(f"{regimen_label(d, f)} ×{n}" for (d, f), n in regimens.items())
         or None,
     }
     display: dict[str, str] = {}
-    for col in ("median_relief_months", "median_followup_months", "median_survival_months"):
+    for col in MEDIAN_COLUMNS:
         rec[col] = (medians or {}).get(col)
         if medians is not None and col in medians:
             display[col] = (
@@ -224,7 +219,7 @@ def definition_warning(records: list[dict[str, Any]], labels: list[str]) -> str 
         if rec.get("series_key") == PLEXRT_KEY or is_missing(rec.get("responders")):
             continue
         d = rec.get("response_definition")
-        defs[label] = "not reported" if is_missing(d) else str(d)
+        defs[label] = NOT_REPORTED if is_missing(d) else str(d)
     if len(set(defs.values())) <= 1:
         return None
     return (
@@ -244,7 +239,7 @@ def duration_rows(
     rows = []
     for rec, label in zip(records, labels, strict=True):
         is_p = rec.get("series_key") == PLEXRT_KEY
-        for measure in ("median_relief_months", "median_followup_months", "median_survival_months"):
+        for measure in MEDIAN_COLUMNS:
             v: Any = rec.get(measure)
             if is_missing(v):
                 continue
@@ -264,3 +259,75 @@ def duration_rows(
             )
     cols = ["label", "measure", "value", "low", "high", "is_plexrt", "reconstructed"]
     return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the Literature comparison page offers and says
+# ---------------------------------------------------------------------------------------------
+
+#: The forest plots of the page: literature column -> title.
+FOREST_MEASURES = {"responders": "Pain response", "complete_responders": "Complete response"}
+
+
+def population_choices(published: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    """The populations of the published series in words (in ``POPULATIONS`` order, only those
+    present), and the ones chosen by default (``DEFAULT_POPULATIONS``)."""
+    present = set(published["population"].dropna()) if "population" in published else set()
+    choices = {k: v for k, v in POPULATIONS.items() if k in present}
+    return choices, [p for p in choices if p in DEFAULT_POPULATIONS]
+
+
+def candidate_labels(
+    records: list[dict[str, Any]], labels: list[str], populations: list[str]
+) -> list[str]:
+    """Labels of the published series (``records[1:]``, after PlexRT) of the chosen populations."""
+    return [
+        lab
+        for lab, r in zip(labels[1:], records[1:], strict=True)
+        if r.get("population") in populations
+    ]
+
+
+def kept_selection(previous: list[str] | None, candidates: list[str], seen: set[str]) -> list[str]:
+    """The series to select after the candidates changed: every candidate the first time
+    (``previous`` None); later the previous choices still offered, then the candidates never
+    offered before (a series just added, or one of a newly chosen population, starts selected)."""
+    if previous is None:
+        return list(candidates)
+    kept = [lab for lab in previous if lab in candidates]
+    return kept + [lab for lab in candidates if lab not in seen]
+
+
+def chosen_records(
+    records: list[dict[str, Any]], labels: list[str], chosen: list[str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """PlexRT (always, first) and the chosen published series, in table order."""
+    keep = [0] + [i for i, lab in enumerate(labels) if i and lab in chosen]
+    return [records[i] for i in keep], [labels[i] for i in keep]
+
+
+def forest_footnote(pooled: PooledResult | None) -> str:
+    """The method line under a forest plot."""
+    return FOREST_NOTE + (" Pooled: random effects (DerSimonian–Laird, logit)." if pooled else "")
+
+
+def forest_caption(pooled: PooledResult | None, dropped: list[str]) -> str:
+    """Under a forest plot: the pooling method (or why there is no pool) and the series left out
+    because they do not report the figure."""
+    text = pooled.method_note if pooled else NO_POOL_NOTE
+    return text + (f" Not reported, so not drawn: {', '.join(dropped)}." if dropped else "")
+
+
+def unreached_medians(
+    values: dict[str, float | None],
+    cis: dict[str, tuple[float | None, float | None]],
+    reconstructed: bool,
+) -> str | None:
+    """The PlexRT medians that are not reached (so not drawn on the duration plot), with their
+    intervals; None when every median is reached."""
+    parts = [
+        f"{TABLE_LABELS[col]} ({median_display(None, cis.get(col), reconstructed)})"
+        for col, v in values.items()
+        if v is None
+    ]
+    return f"PlexRT medians not reached, so not drawn: {'; '.join(parts)}." if parts else None

@@ -8,8 +8,6 @@ in the natural order of their course ids; a missing score is "not assessable", n
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +18,7 @@ import pandas as pd
 from plexrt.clinical import definitions, dose, pain_scores
 from plexrt.clinical.inputs import flag, require_columns
 from plexrt.data import vocab
-from plexrt.data.values import is_missing, natural_key
+from plexrt.data.values import NOT_STATED, is_missing, natural_order
 
 __all__ = [
     "GROUP_BY",
@@ -42,7 +40,6 @@ __all__ = [
     "waterfall_data",
 ]
 
-NOT_STATED = "not stated"
 
 #: Columns every pain view needs from the site rows.
 SITE_COLUMNS = ("course_id", "patient_id", "nrs_before", "nrs_after", "dose_gy", "fractions")
@@ -63,9 +60,7 @@ GROUP_BY: dict[str | None, tuple[str | None, tuple[str, ...], dict[str, str]]] =
 
 def in_course_order(df: pd.DataFrame) -> pd.DataFrame:
     """Sites in the natural order of their course ids ('2.1' before '10.1'), index reset."""
-    keys = [natural_key(c) for c in df["course_id"]]
-    order = sorted(range(len(df)), key=lambda i: keys[i])
-    return df.iloc[order].reset_index(drop=True)
+    return natural_order(df, ["course_id"])
 
 
 def category_label(value: Any, labels: dict[str, str] | None = None) -> str:
@@ -248,17 +243,6 @@ def time_to_max(df: pd.DataFrame, group_by: str | None = None) -> TimeToMax:
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_alpha_beta(alpha_beta: Any) -> float:
-    if (
-        isinstance(alpha_beta, bool)
-        or not isinstance(alpha_beta, numbers.Real)
-        or not math.isfinite(alpha_beta)
-        or alpha_beta <= 0
-    ):
-        raise ValueError(f"alpha_beta must be a positive number of Gy, got {alpha_beta!r}")
-    return float(alpha_beta)
-
-
 def regimen_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Sites per regimen: regimen ("39 Gy/13"), dose_gy, fractions, n_sites; ordered by total
     dose, then fractions. Sites without dose or fractions are not counted."""
@@ -282,7 +266,7 @@ def dose_response_data(
     """One row per site with dose, fractions and both NRS scores, in course order: course_id,
     patient_id, regimen, eqd2 (``plexrt.clinical.dose.eqd2`` at ``alpha_beta``), change (NRS
     after - before), nrs_before, nrs_after. ``attrs["alpha_beta"]`` holds the alpha/beta used."""
-    ab = _check_alpha_beta(alpha_beta)
+    ab = dose.check_alpha_beta(alpha_beta)
     require_columns(df, "df", SITE_COLUMNS)
     d = in_course_order(df)
     keep = pain_scores.assessable(d) & d[["dose_gy", "fractions"]].notna().all(axis=1)

@@ -9,9 +9,9 @@ import pandas as pd
 from scipy import stats as _st
 
 from plexrt.clinical.definitions import Definition, response_counts
-from plexrt.clinical.icpre_bounds import IcpreBounds, icpre_bounds_subset
+from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds, icpre_bounds_subset
 from plexrt.data.vocab import INTENT_LABELS
-from plexrt.stats.proportions import Proportion, proportion
+from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
 # Subgroup factors shown on the pain page: label -> how to split a site.
 SUBGROUPS = {
@@ -73,7 +73,7 @@ def summarise(
     if definition.kind == "icpre" and counts["n_unknown"] and all_sites is not None and aggregate:
         sites = all_sites.rename(columns={"baseline_omed_mg": "omed_before"})
         bounds = icpre_bounds_subset(
-            sites[["course_id", "nrs_before", "nrs_after", "omed_before"]],
+            sites[list(SITE_COLUMNS)],
             list(df["course_id"]),
             aggregate.reduced,
             aggregate.unchanged,
@@ -164,4 +164,13 @@ def bound_proportions(
     n = bounds.n_sites
     return proportion(bounds.responders_min, n, method), proportion(
         bounds.responders_max, n, method
+    )
+
+
+def rates_footnote(summary: ResponseSummary, ci_method: str) -> str:
+    """Under the response rates: the definition, both denominators with their n, the interval."""
+    return (
+        f"{summary.definition.footnote} Treated = every site in the cohort "
+        f"(n = {summary.n_treated}); assessable = NRS known before and at completion "
+        f"(n = {summary.n_assessable}). {METHOD_LABELS[ci_method]}."
     )

@@ -16,13 +16,15 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a data file; ``row`` is the data row (1 = first after the header)."""
+    """One thing wrong with a data file; ``row`` is the data row (1 = first after the header);
+    ``value`` is the offending cell shown safely (escaped, shortened; never a date), if any."""
 
     file: str
     line: int | None
     column: str | None
     message: str
     row: int | None = None
+    value: str | None = None
 
     def __str__(self) -> str:
         where = self.file

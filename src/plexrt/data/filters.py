@@ -34,6 +34,8 @@ _SET_FILTERS = {
     "intents": ("intent", "intent"),
     "sexes": ("sex", "sex"),
 }
+# Set-valued filters whose coded values have words (the others are shown as stored).
+VALUE_LABELS = {"muscles": MUSCLE_LABELS, "intents": INTENT_LABELS, "sexes": SEX_LABELS}
 # Range filters: (low field, high field) -> (URL parameter, SQL column, hard bounds).
 _RANGE_FILTERS = {
     ("age_min", "age_max"): ("age", "age", (0, 120)),
@@ -107,11 +109,10 @@ class CohortFilter:
     def describe(self) -> str:
         """Plain English, e.g. 'psoas · palliative · age 45–75 · excluding site 1.2'."""
         parts: list[str] = []
-        labels = {"muscles": MUSCLE_LABELS, "intents": INTENT_LABELS, "sexes": SEX_LABELS}
         for attr in ("muscles", "intents", "primary_groups", "primary_cancers", "sexes"):
             values = getattr(self, attr)
-            if values and attr in labels:
-                parts.append(" or ".join(label(v, labels[attr]) for v in values))
+            if values and attr in VALUE_LABELS:
+                parts.append(" or ".join(label(v, VALUE_LABELS[attr]) for v in values))
             elif values:  # cancers and groups are shown as stored
                 parts.append(" or ".join(values))
         if self.age_min is not None or self.age_max is not None:

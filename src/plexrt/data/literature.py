@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_LITERATURE_PATH",
     "FIGURE_COLUMNS",
     "INTEGER_COLUMNS",
+    "MEDIAN_COLUMNS",
     "NUMBER_COLUMNS",
     "POPULATIONS",
     "SOURCE_COLUMNS",
@@ -178,7 +179,7 @@ FIGURE_COLUMNS: tuple[str, ...] = tuple(c.name for c in _BASE_COLUMNS if c.is_fi
 SOURCE_COLUMNS: tuple[str, ...] = tuple(f"{c}_source" for c in FIGURE_COLUMNS)
 INTEGER_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "integer")
 NUMBER_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "number")
-_MEDIAN_COLUMNS = ("median_relief_months", "median_followup_months", "median_survival_months")
+MEDIAN_COLUMNS: tuple[str, ...] = tuple(c.name for c in _BASE_COLUMNS if c.kind == "number")
 # Plausibility limits for entered figures (a series of a million patients or a median of 50 years
 # is a typing error, and would not fit the store's integer columns either).
 MAX_COUNT = 1_000_000
@@ -264,7 +265,7 @@ def _limit_problems(parsed: _Parsed) -> list[tuple[str, str]]:
             ("year", f"must be a publication year from 1900 to {_this_year() + 1}, got {year}")
         )
         parsed["year"] = None
-    for name in _MEDIAN_COLUMNS:
+    for name in MEDIAN_COLUMNS:
         v = parsed[name]
         if v is not None and v > MAX_MONTHS:
             problems.append((name, f"must be at most {MAX_MONTHS} months, got {v:g}"))
@@ -274,7 +275,7 @@ def _limit_problems(parsed: _Parsed) -> list[tuple[str, str]]:
 
 def _negative_problems(parsed: _Parsed) -> list[tuple[str, str]]:
     problems = []
-    for name in ("responders", "complete_responders", *_MEDIAN_COLUMNS):
+    for name in ("responders", "complete_responders", *MEDIAN_COLUMNS):
         v = parsed[name]
         if v is not None and v < 0:
             problems.append((name, f"must not be negative, got {v}"))

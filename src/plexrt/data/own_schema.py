@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from plexrt.data.vocab import INTENTS, LATERALITIES, MUSCLES, PLEXUS_LEVELS, SEXES
 
 
@@ -81,3 +83,74 @@ ASSESSMENT_KEY = ("patient_id", "course_no", "assessment_no")
 
 def names(columns: tuple[StoredColumn, ...]) -> tuple[str, ...]:
     return tuple(c.name for c in columns)
+
+
+# --------------------------------------------------------------------------------------------
+# The three frames of one own series: what the import builds, the store writes and reads, and the
+# analysis turns into the pages' shapes.
+# --------------------------------------------------------------------------------------------
+
+# pandas dtype of each kind: nullable whole numbers and booleans, so unknown stays unknown.
+DTYPES = {"text": "object", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+
+TABLES: dict[str, tuple[tuple[StoredColumn, ...], tuple[str, ...]]] = {
+    "patients": (PATIENT_COLUMNS, PATIENT_KEY),
+    "courses": (COURSE_COLUMNS, COURSE_KEY),
+    "assessments": (ASSESSMENT_COLUMNS, ASSESSMENT_KEY),
+}
+
+
+def conform(frame: pd.DataFrame, columns: tuple[StoredColumn, ...]) -> pd.DataFrame:
+    """``frame`` with exactly ``columns``, in order, each in its dtype (missing -> None/<NA>).
+
+    Raises ValueError naming a value that cannot be held in its column's kind; the user store
+    validates whole frames before this is reached, so that message is for programming errors.
+    """
+    out = {}
+    for col in columns:
+        s = frame[col.name] if col.name in frame.columns else pd.Series([None] * len(frame))
+        s = s.reset_index(drop=True)
+        if col.kind == "text":
+            out[col.name] = s.astype(object).where(s.notna(), None)
+        elif col.kind == "integer":
+            out[col.name] = pd.to_numeric(s, errors="raise").astype("Int64")
+        elif col.kind == "number":
+            out[col.name] = pd.to_numeric(s, errors="raise").astype("float64")
+        else:
+            out[col.name] = s.astype("boolean")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+@dataclass(frozen=True)
+class OwnSeriesFrames:
+    """One own series: ``patients`` (PATIENT_COLUMNS), ``courses`` (COURSE_COLUMNS, derived dose
+    columns included) and ``assessments`` (ASSESSMENT_COLUMNS), one row per key."""
+
+    patients: pd.DataFrame
+    courses: pd.DataFrame
+    assessments: pd.DataFrame
+
+    @classmethod
+    def empty(cls) -> OwnSeriesFrames:
+        return cls(*(conform(pd.DataFrame(), cols) for cols, _ in TABLES.values()))
+
+    def table(self, name: str) -> pd.DataFrame:
+        return {
+            "patients": self.patients,
+            "courses": self.courses,
+            "assessments": self.assessments,
+        }[name]
+
+    def conformed(self) -> OwnSeriesFrames:
+        """The same rows with exactly the stored columns and dtypes."""
+        return OwnSeriesFrames(
+            *(conform(self.table(name), cols) for name, (cols, _) in TABLES.items())
+        )
+
+    def replace(self, **tables: pd.DataFrame) -> OwnSeriesFrames:
+        return OwnSeriesFrames(**{name: tables.get(name, self.table(name)) for name in TABLES})
+
+
+def typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` in the stored shape of ``table`` ('patients' | 'courses' | 'assessments')."""
+    return conform(frame, TABLES[table][0])

@@ -41,14 +41,28 @@ class FileSpec:
     columns: tuple[Col, ...]
     key: tuple[str, ...]
     optional: bool = False
+    traced: bool = False  # every stored cell must be covered by a provenance rule
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    @property
+    def row_key(self) -> tuple[str, ...]:
+        """The column(s) that name a row within its series (the provenance table's row_key)."""
+        return self.key[1:] if len(self.key) > 1 and self.key[0] == "series_id" else self.key
+
 
 def _c(name: str, kind: str = "text", **kw: Any) -> Col:
     return Col(name, kind, **kw)
+
+
+def _series_table(
+    filename: str, columns: tuple[Col, ...], key: tuple[str, ...], **kw: Any
+) -> FileSpec:
+    """A table of one case series: ``series_id`` first, rows keyed within their series."""
+    table = filename.removesuffix(".csv")
+    return FileSpec(filename, table, (_c("series_id"), *columns), ("series_id", *key), **kw)
 
 
 SERIES = FileSpec(
@@ -75,27 +89,25 @@ SERIES = FileSpec(
         _c("analgesic_increased", "int", required=False, min=0),
     ),
     ("series_id",),
+    traced=True,
 )
 
-PATIENTS = FileSpec(
+PATIENTS = _series_table(
     "patients.csv",
-    "patients",
     (
-        _c("series_id"),
         _c("patient_id"),
         _c("age", "int", required=False, min=0, max=120),
         _c("sex", required=False, choices=SEXES),
         _c("primary_cancer"),
         _c("primary_group", choices=PRIMARY_GROUPS),
     ),
-    ("series_id", "patient_id"),
+    ("patient_id",),
+    traced=True,
 )
 
-COURSES = FileSpec(
+COURSES = _series_table(
     "courses.csv",
-    "courses",
     (
-        _c("series_id"),
         _c("course_id"),
         _c("patient_id"),
         _c("course_no", "int", min=1, max=50),
@@ -110,14 +122,13 @@ COURSES = FileSpec(
         _c("nrs_after", "int", required=False, min=0, max=10),
         _c("weeks_to_max_response", "int", required=False, min=0, max=520),
     ),
-    ("series_id", "course_id"),
+    ("course_id",),
+    traced=True,
 )
 
-ANALGESICS = FileSpec(
+ANALGESICS = _series_table(
     "analgesics.csv",
-    "analgesics",
     (
-        _c("series_id"),
         _c("course_id"),
         _c("timepoint", choices=("baseline", "after")),
         _c("drug"),
@@ -125,14 +136,17 @@ ANALGESICS = FileSpec(
         _c("route", required=False),
         _c("is_opioid", "bool"),
     ),
-    ("series_id", "course_id", "timepoint", "drug"),
+    (
+        "course_id",
+        "timepoint",
+        "drug",
+    ),
+    traced=True,
 )
 
-TOXICITIES = FileSpec(
+TOXICITIES = _series_table(
     "toxicities.csv",
-    "toxicities",
     (
-        _c("series_id"),
         _c("toxicity_id"),
         _c("event"),
         _c("ctcae_grade", "int", required=False, min=1, max=5),
@@ -141,15 +155,14 @@ TOXICITIES = FileSpec(
         _c("attribution", required=False),
         _c("location", required=False),
     ),
-    ("series_id", "toxicity_id"),
+    ("toxicity_id",),
     optional=True,
+    traced=True,
 )
 
-CASE_DETAILS = FileSpec(
+CASE_DETAILS = _series_table(
     "case_details.csv",
-    "case_details",
     (
-        _c("series_id"),
         _c("detail_id"),
         _c("patient_id", required=False),
         _c("course_id", required=False),
@@ -157,15 +170,14 @@ CASE_DETAILS = FileSpec(
         _c("detail"),
         _c("location"),
     ),
-    ("series_id", "detail_id"),
+    ("detail_id",),
     optional=True,
+    traced=True,
 )
 
-DISCREPANCIES = FileSpec(
+DISCREPANCIES = _series_table(
     "discrepancies.csv",
-    "discrepancies",
     (
-        _c("series_id"),
         _c("discrepancy_id"),
         _c("topic"),
         _c("affects", required=False),
@@ -175,22 +187,20 @@ DISCREPANCIES = FileSpec(
         _c("where_b"),
         _c("resolution"),
     ),
-    ("series_id", "discrepancy_id"),
+    ("discrepancy_id",),
     optional=True,
 )
 
 # What the paper does not publish, in PlexRT's words, and where in the paper that shows.
-NOT_PUBLISHED = FileSpec(
+NOT_PUBLISHED = _series_table(
     "not_published.csv",
-    "not_published",
     (
-        _c("series_id"),
         _c("item_id"),
         _c("topic"),
         _c("detail"),
         _c("location"),
     ),
-    ("series_id", "item_id"),
+    ("item_id",),
     optional=True,
 )
 
@@ -247,17 +257,11 @@ OPIOID_FACTORS = FileSpec(
     ("table_key", "drug", "route"),
 )
 
-# The file tables stored as they are read, in the order they are created (references first).
+# The file tables stored as they are read, in the order they are created (references first):
+# the series' tables (the provenance rules become the provenance table), then the factor table.
 STORED_FILES: tuple[FileSpec, ...] = (
-    SERIES,
-    PATIENTS,
-    COURSES,
-    ANALGESICS,
+    *(spec for spec in SERIES_FILES if spec is not PROVENANCE_RULES),
     OPIOID_FACTORS,
-    TOXICITIES,
-    CASE_DETAILS,
-    DISCREPANCIES,
-    NOT_PUBLISHED,
 )
 
 # Real per-patient times for an imported series (no reconstruction then). Days from the start of
@@ -288,17 +292,10 @@ COURSE_TIMES_FILE = FileSpec(
 )
 
 # Tables whose every cell must be traceable (the provenance rules must cover each column).
-TRACED_TABLES = ("series", "patients", "courses", "analgesics", "toxicities", "case_details")
+TRACED_TABLES = tuple(spec.table for spec in SERIES_FILES if spec.traced)
 
 # The column(s) that name a row in the provenance table.
-ROW_KEYS = {
-    "series": ("series_id",),
-    "patients": ("patient_id",),
-    "courses": ("course_id",),
-    "analgesics": ("course_id", "timepoint", "drug"),
-    "toxicities": ("toxicity_id",),
-    "case_details": ("detail_id",),
-}
+ROW_KEYS = {spec.table: spec.row_key for spec in SERIES_FILES if spec.traced}
 
 
 def spec_of(table: str) -> FileSpec:

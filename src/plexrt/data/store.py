@@ -55,6 +55,11 @@ def natural(column: str) -> str:
 _SITE_ORDER = f"{natural('patient_id')}, course_no"
 
 
+def _all(con: duckdb.DuckDBPyConnection, table: str, order: str) -> pd.DataFrame:
+    """Every row of a stored table in ``order`` (both fixed in this module, never user input)."""
+    return _df(con, f"SELECT * FROM {table} ORDER BY {order}")  # noqa: S608 -- constants only
+
+
 def cohort(con: duckdb.DuckDBPyConnection, flt: CohortFilter | None = None) -> pd.DataFrame:
     """``course_summary`` rows that pass the filter, in patient/course order."""
     where, params = (flt or CohortFilter()).where()
@@ -110,11 +115,11 @@ def analgesics(con: duckdb.DuckDBPyConnection, flt: CohortFilter | None = None) 
 
 
 def opioid_factors(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "SELECT * FROM opioid_factors ORDER BY table_key, drug")
+    return _all(con, "opioid_factors", "table_key, drug")
 
 
 def series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "SELECT * FROM series ORDER BY series_id")
+    return _all(con, "series", "series_id")
 
 
 def citations(con: duckdb.DuckDBPyConnection) -> str:
@@ -152,34 +157,34 @@ def source_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
 
 
 def discrepancies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, f"SELECT * FROM discrepancies ORDER BY {natural('discrepancy_id')}")  # noqa: S608
+    return _all(con, "discrepancies", natural("discrepancy_id"))
 
 
 def case_details(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, f"SELECT * FROM case_details ORDER BY {natural('detail_id')}")  # noqa: S608
+    return _all(con, "case_details", natural("detail_id"))
 
 
 def not_published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """What the paper does not publish, with where in the paper that shows."""
-    return _df(con, f"SELECT * FROM not_published ORDER BY series_id, {natural('item_id')}")  # noqa: S608
+    return _all(con, "not_published", f"series_id, {natural('item_id')}")
 
 
 def literature(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The bundled comparison series (read-only)."""
-    return _df(con, "SELECT * FROM literature ORDER BY year, series_key")
+    return _all(con, "literature", "year, series_key")
 
 
 def events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per-patient event times (reconstructed or real), with their *_source flags."""
-    return _df(con, f"SELECT * FROM events ORDER BY {natural('patient_id')}")  # noqa: S608
+    return _all(con, "events", natural("patient_id"))
 
 
 def course_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, f"SELECT * FROM course_events ORDER BY {natural('course_id')}")  # noqa: S608
+    return _all(con, "course_events", natural("course_id"))
 
 
 def published_times(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "SELECT * FROM published_times ORDER BY constraint_id")
+    return _all(con, "published_times", "constraint_id")
 
 
 def reconstruction_checks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -187,8 +192,8 @@ def reconstruction_checks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def reconstruction_conflicts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "SELECT * FROM reconstruction_conflicts ORDER BY conflict_id")
+    return _all(con, "reconstruction_conflicts", "conflict_id")
 
 
 def toxicities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, f"SELECT * FROM toxicities ORDER BY {natural('toxicity_id')}")  # noqa: S608
+    return _all(con, "toxicities", natural("toxicity_id"))

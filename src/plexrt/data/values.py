@@ -8,11 +8,16 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+# The words for a value that is not known (never shown as 0):
+NOT_STATED = "not stated"  # a patient or site value the source does not give
+NOT_REPORTED = "not reported"  # a figure a published series does not report
+NOT_AVAILABLE = "not available"  # a summary that cannot be computed (no site has the value)
 
 
 def is_missing(value: Any) -> bool:
@@ -72,3 +77,9 @@ def natural_key(value: Any) -> tuple:
 def natural_sorted(values: Iterable[Any]) -> list[Any]:
     """The values in natural order (see ``natural_key``)."""
     return sorted(values, key=natural_key)
+
+
+def natural_order(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows of ``df`` in natural order of ``columns`` (ties keep their order), index reset."""
+    ordered = df.sort_values(list(columns), key=lambda s: s.map(natural_key), kind="stable")
+    return ordered.reset_index(drop=True)

@@ -1,4 +1,7 @@
-"""The PPTX board pack: a 16:9 deck of the board's charts, drawn as images, and its key figures."""
+"""The PPTX board pack: a 16:9 deck with the case at the board, the board's charts and the key
+figures. Titles, the case and every table are editable PowerPoint text; each chart is a picture
+across the full slide width with its methods footnote (and the data source) in the speaker notes.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +9,22 @@ import html
 import io
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
 from plexrt.charts import style
+from plexrt.export import pptx_parts as parts
+from plexrt.export import rendering
 from plexrt.export.arguments import is_list, is_pair, text
-from plexrt.export.images import Renderer, stamp
+from plexrt.export.case_material import CaseMaterial, facts_table
+from plexrt.export.images import copy_figure, stamp
+from plexrt.export.slides import fit_height, untitled
 
-if TYPE_CHECKING:
-    from pptx.dml.color import RGBColor
-    from pptx.presentation import Presentation
-    from pptx.slide import Slide
-
-# PowerPoint's 16:9 widescreen page: 13.333 x 7.5 in = 12 192 000 x 6 858 000 EMU.
-_SLIDE_W_EMU, _SLIDE_H_EMU = 12_192_000, 6_858_000
-_EMU_PER_INCH = 914_400
-_MARGIN = int(0.5 * _EMU_PER_INCH)
-_CONTENT_W = _SLIDE_W_EMU - 2 * _MARGIN
-_GREY, _DARK = (0x6B, 0x6B, 0x6B), (0x1A, 0x1A, 0x1A)
+# Chart pictures: 1920 px wide (the projector's width) and as tall as the slide leaves under the
+# title band, so that a picture spans the full 13.33 in width: 7.5 in - 0.97 in = 6.53 in.
+IMAGE_W_PX = 1920
+IMAGE_H_PX = 940
+_PICTURE_TOP = parts.SLIDE_H_EMU - int(parts.SLIDE_W_EMU * IMAGE_H_PX / IMAGE_W_PX)
 
 
 def footnote_lines(fig: go.Figure) -> list[str]:
@@ -36,6 +36,16 @@ def footnote_lines(fig: go.Figure) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]*>", "", line)).strip() for line in lines]
 
 
+def pack_picture(fig: go.Figure, source: str) -> go.Figure:
+    """The chart as a pack picture (a copy): its title left out (the slide's editable title says
+    it, and the top margin shrinks by the title's room), the data source stamped under the
+    footnote, laid out IMAGE_W_PX x IMAGE_H_PX."""
+    stamped = any(a.name == "citation" for a in fig.layout.annotations)
+    out = copy_figure(fig) if stamped else stamp(fig, source, present=True)  # one copy either way
+    out.update_layout(width=None)
+    return fit_height(untitled(out), IMAGE_H_PX)
+
+
 def board_pack(
     title: str,
     cohort_text: str,
@@ -43,28 +53,41 @@ def board_pack(
     date_text: str,
     charts: Sequence[tuple[str, go.Figure]],
     summary: Sequence[tuple[str, str]],
-    renderer: Renderer | None = None,
-    on_progress: Callable[[int, int, str], object] | None = None,
+    case: CaseMaterial | None = None,
+    on_progress: Callable[[int, int], object] | None = None,
 ) -> bytes:
     """A 16:9 PPTX for the tumour board; returns the file's bytes.
 
-    Slides: a title slide (title, cohort in words, date, data source); one slide per chart (its
-    title, the chart drawn at 1920x1080 and its footnote as text underneath); a final table of key
-    figures (label, value with interval). Charts without a citation are stamped with ``source``.
-    ``on_progress(i, n, label)`` is called with i = 1..n before chart i is drawn. Without a
-    ``renderer`` one is started for this pack. Raises ExportUnavailable when images cannot be drawn.
+    Slides: a title slide (title, cohort in words, date, data source); when ``case`` is given,
+    the patient (inputs as a table, position in the series as text), the most similar patients
+    (table), the case figures and the published series of the same population (table); one slide
+    per chart (editable title, the chart across the full width, its footnote and the data source
+    in the speaker notes); a final table of key figures. Charts are drawn by the shared browser,
+    several at a time; ``on_progress(done, total)`` is called as each is ready. Raises
+    ExportUnavailable when images cannot be drawn.
     """
-    _check_pack(title, cohort_text, source, date_text, charts, summary, renderer, on_progress)
-    if renderer is None:
-        with Renderer() as own:
-            return _build_pack(
-                title, cohort_text, source, date_text, charts, summary, own, on_progress
-            )
-    if not renderer.running:
-        raise ValueError("renderer must be running (enter it with `with Renderer() as r:`)")
-    return _build_pack(
-        title, cohort_text, source, date_text, charts, summary, renderer, on_progress
+    _check_pack(title, cohort_text, source, date_text, charts, summary, case, on_progress)
+    all_charts = [*(case.figures if case is not None else []), *charts]
+    pictures = rendering.pngs(
+        [pack_picture(fig, source) for _, fig in all_charts],
+        (IMAGE_W_PX, IMAGE_H_PX),
+        on_done=on_progress,
     )
+    prs = parts.new_presentation(title)
+    cohort = cohort_text.strip() or "All cases"
+    _title_slide(prs, title, [f"Cohort: {cohort}", date_text, f"Data source: {source}"])
+    drawn = iter(zip(all_charts, pictures, strict=True))
+    if case is not None:
+        _case_slides(prs, case, source)
+        for (label, fig), png in (next(drawn) for _ in case.figures):
+            _chart_slide(prs, label, png, [*footnote_lines(fig), source])
+        _benchmark_slide(prs, case, source)
+    for (label, fig), png in drawn:
+        _chart_slide(prs, label, png, [*footnote_lines(fig), source])
+    _key_figures_slide(prs, summary, f"Cohort: {cohort} · Data source: {source}")
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
 
 
 def _check_pack(
@@ -74,7 +97,7 @@ def _check_pack(
     date_text: object,
     charts: object,
     summary: object,
-    renderer: object,
+    case: object,
     on_progress: object,
 ) -> None:
     text(title, "title")
@@ -95,132 +118,99 @@ def _check_pack(
     for i, item in enumerate(summary):
         if not is_pair(item, str):
             raise ValueError(f"summary[{i}] must be a (label, value text) pair of strings")
-    if renderer is not None and not isinstance(renderer, Renderer):
-        raise ValueError("renderer must be a Renderer or None")
+    if case is not None and not isinstance(case, CaseMaterial):
+        raise ValueError("case must be a CaseMaterial (export.case_material) or None")
     if on_progress is not None and not callable(on_progress):
         raise ValueError("on_progress must be callable or None")
 
 
-def _build_pack(
-    title: str,
-    cohort_text: str,
-    source: str,
-    date_text: str,
-    charts: Sequence[tuple[str, go.Figure]],
-    summary: Sequence[tuple[str, str]],
-    renderer: Renderer,
-    on_progress: Callable[[int, int, str], object] | None,
-) -> bytes:
-    from pptx import Presentation
-    from pptx.util import Emu
-
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(_SLIDE_W_EMU), Emu(_SLIDE_H_EMU)
-    prs.core_properties.title = title
-    cohort = cohort_text.strip() or "All cases"
-    _title_slide(prs, title, [f"Cohort: {cohort}", date_text, f"Data source: {source}"])
-    for i, (label, fig) in enumerate(charts, start=1):
-        if on_progress is not None:
-            on_progress(i, len(charts), label)
-        has_citation = any(a.name == "citation" for a in fig.layout.annotations)
-        png = renderer.png(fig if has_citation else stamp(fig, source, present=True), 1920, 1080)
-        _chart_slide(prs, label, png, footnote_lines(fig))
-    _key_figures_slide(prs, summary, f"Cohort: {cohort} · Data source: {source}")
-    buf = io.BytesIO()
-    prs.save(buf)
-    return buf.getvalue()
+def _title_slide(prs, title: str, lines: list[str]) -> None:
+    slide = parts.blank_slide(prs)
+    box = (parts.MARGIN, parts.inches(1.6), parts.CONTENT_W, parts.inches(1.4))
+    parts.text_box(slide, box, [title], 40, bold=True)
+    box = (parts.MARGIN, parts.inches(3.2), parts.CONTENT_W, parts.inches(2.6))
+    parts.text_box(slide, box, lines, 22)
 
 
-def _rgb(colour: tuple[int, int, int]) -> RGBColor:
-    from pptx.dml.color import RGBColor
-
-    return RGBColor(*colour)
-
-
-def _text_box(
-    slide: Slide,
-    box: tuple[int, int, int, int],
-    lines: Sequence[str],
-    size: int,
-    colour: tuple[int, int, int] = _DARK,
-    bold: bool = False,
-) -> None:
-    """Lines of text, one paragraph each, in a word-wrapped box (left, top, width, height EMU)."""
-    from pptx.util import Emu, Pt
-
-    left, top, width, height = (Emu(v) for v in box)
-    tf = slide.shapes.add_textbox(left, top, width, height).text_frame
-    tf.word_wrap = True
-    for k, line in enumerate(lines):
-        para = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
-        run = para.add_run()
-        run.text = line
-        run.font.size, run.font.bold = Pt(size), bold
-        run.font.color.rgb = _rgb(colour)
+def _chart_slide(prs, label: str, png: bytes, notes: list[str]) -> None:
+    """Editable title, the chart across the full width under it, notes = footnote and source."""
+    slide = parts.blank_slide(prs, notes)
+    parts.title(slide, label)
+    parts.picture(slide, png, _PICTURE_TOP)
 
 
-def _blank_slide(prs: Presentation) -> Slide:
-    return prs.slides.add_slide(prs.slide_layouts[6])
+def _case_slides(prs, case: CaseMaterial, source: str) -> None:
+    """The patient (inputs and position) and the most similar patients, all editable."""
+    notes = [case.cohort_line, *case.position, source]
+    slide = parts.blank_slide(prs, notes)
+    parts.title(slide, "The patient at the board")
+    half = parts.CONTENT_W // 2
+    parts.table(slide, facts_table(case), (parts.MARGIN, parts.inches(1.2), half), [1, 1.3], 16)
+    right = (parts.MARGIN + half + parts.inches(0.3), parts.inches(1.2))
+    box = (*right, half - parts.inches(0.3), parts.inches(4.5))
+    parts.text_box(slide, box, [case.cohort_line, *case.position], 18)
 
-
-def _inches(x: float) -> int:
-    return int(x * _EMU_PER_INCH)
-
-
-def _title_slide(prs: Presentation, title: str, lines: list[str]) -> None:
-    slide = _blank_slide(prs)
-    _text_box(slide, (_MARGIN, _inches(1.6), _CONTENT_W, _inches(1.4)), [title], 40, bold=True)
-    _text_box(slide, (_MARGIN, _inches(3.2), _CONTENT_W, _inches(2.6)), lines, 22)
-
-
-def _chart_slide(prs: Presentation, label: str, png: bytes, notes: list[str]) -> None:
-    """The chart's title, its image fitted in the box (aspect kept, centred), its footnote below."""
-    from PIL import Image
-    from pptx.util import Emu
-
-    with Image.open(io.BytesIO(png)) as img:
-        px_w, px_h = img.size
-    slide = _blank_slide(prs)
-    _text_box(slide, (_MARGIN, _inches(0.3), _CONTENT_W, _inches(0.8)), [label], 28, bold=True)
-    pic_top, pic_max_h = _inches(1.15), _inches(5.0)
-    scale = min(_CONTENT_W / px_w, pic_max_h / px_h)
-    w, h = int(px_w * scale), int(px_h * scale)
-    left = int((_SLIDE_W_EMU - w) / 2)
-    slide.shapes.add_picture(io.BytesIO(png), Emu(left), Emu(pic_top), Emu(w), Emu(h))
-    if notes:
-        box = (_MARGIN, pic_top + h + _inches(0.1), _CONTENT_W, _inches(1.0))
-        _text_box(slide, box, notes, 12, _GREY)
-
-
-def _key_figures_slide(prs: Presentation, summary: Sequence[tuple[str, str]], footer: str) -> None:
-    """A two-column table (measure, value); type shrinks as rows are added so all fit."""
-    from pptx.util import Emu, Pt
-
-    slide = _blank_slide(prs)
-    _text_box(
-        slide, (_MARGIN, _inches(0.3), _CONTENT_W, _inches(0.8)), ["Key figures"], 28, bold=True
+    slide = parts.blank_slide(prs, [*case.match_notes, case.cohort_line, source])
+    parts.title(slide, "Most similar patients")
+    weights = [_weight(c) for c in case.matches.columns]
+    parts.table(
+        slide, case.matches, (parts.MARGIN, parts.inches(1.0), parts.CONTENT_W), weights, 11
     )
-    if not summary:
-        box = (_MARGIN, _inches(1.3), _CONTENT_W, _inches(1))
-        _text_box(slide, box, ["No key figures supplied."], 20)
+    below = [
+        "One row per patient, at the best-matching site. " + case.cohort_line,
+        *case.match_notes[:-1],
+        "Score: a rule of thumb, not a validated model (see the speaker notes).",
+    ]
+    box = (parts.MARGIN, parts.inches(5.85), parts.CONTENT_W, parts.inches(1.5))
+    parts.text_box(slide, box, below, 12, parts.GREY)
+
+
+def _weight(column: str) -> float:
+    """Relative column width in the matches table: the explanation gets the most room."""
+    weights = {
+        "#": 0.3,
+        "Patient": 0.85,
+        "Best-matching site": 1.2,
+        "Why similar": 4.25,
+        "Regimen": 1.05,
+        "Weeks to max. response": 1.1,
+        "NRS at completion": 1.3,
+    }
+    return weights.get(column, 0.95)
+
+
+def _benchmark_slide(prs, case: CaseMaterial, source: str) -> None:
+    slide = parts.blank_slide(prs, [case.benchmark_note, source])
+    parts.title(slide, "Published series of the same population")
+    top = parts.inches(1.1)
+    if case.benchmark.empty:
+        box = (parts.MARGIN, top, parts.CONTENT_W, parts.inches(1.5))
+        parts.text_box(slide, box, ["No published series in the literature table."], 18)
     else:
-        rows = len(summary) + 1
-        row_h = min(_inches(0.55), int(_inches(5.4) / rows))
-        size = 18 if row_h >= _inches(0.45) else 14 if row_h >= _inches(0.33) else 11
-        shape = slide.shapes.add_table(
-            rows, 2, Emu(_MARGIN), Emu(_inches(1.3)), Emu(_CONTENT_W), Emu(row_h * rows)
+        weights = [
+            2.6 if c == "Series" else 1.6 if c.startswith("Responders") else 1.0
+            for c in case.benchmark.columns
+        ]
+        size = 14 if len(case.benchmark) <= 4 else 11
+        parts.table(slide, case.benchmark, (parts.MARGIN, top, parts.CONTENT_W), weights, size)
+    box = (parts.MARGIN, parts.inches(5.9), parts.CONTENT_W, parts.inches(1.3))
+    parts.text_box(slide, box, [case.benchmark_note], 12, parts.GREY)
+
+
+def _key_figures_slide(prs, summary: Sequence[tuple[str, str]], footer: str) -> None:
+    """A two-column table (measure, value); type shrinks as rows are added so all fit."""
+    import pandas as pd
+
+    slide = parts.blank_slide(prs, [footer])
+    parts.title(slide, "Key figures")
+    if not summary:
+        box = (parts.MARGIN, parts.inches(1.3), parts.CONTENT_W, parts.inches(1))
+        parts.text_box(slide, box, ["No key figures supplied."], 20)
+    else:
+        size = 18 if len(summary) <= 8 else 14 if len(summary) <= 12 else 11
+        df = pd.DataFrame(list(summary), columns=["Measure", "Value"])
+        parts.table(
+            slide, df, (parts.MARGIN, parts.inches(1.2), parts.CONTENT_W), [0.45, 0.55], size
         )
-        table = shape.table
-        table.columns[0].width = int(_CONTENT_W * 0.45)
-        table.columns[1].width = _CONTENT_W - table.columns[0].width
-        for r, (label, value) in enumerate([("Measure", "Value"), *summary]):
-            table.rows[r].height = row_h
-            for c, cell_text in enumerate((label, value)):
-                cell = table.cell(r, c)
-                cell.text = cell_text
-                for para in cell.text_frame.paragraphs:
-                    for run in para.runs:
-                        run.font.size = Pt(size)
-                        run.font.bold = r == 0
-    box = (_MARGIN, _SLIDE_H_EMU - _inches(0.8), _CONTENT_W, _inches(0.5))
-    _text_box(slide, box, [footer], 12, _GREY)
+    box = (parts.MARGIN, parts.SLIDE_H_EMU - parts.inches(0.8), parts.CONTENT_W, parts.inches(0.5))
+    parts.text_box(slide, box, [footer], 12, parts.GREY)

@@ -6,6 +6,8 @@ What the figures show is computed in ``plexrt.board.summary``; this module only 
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +20,7 @@ from plexrt.board.summary import (
     relapse_curves,
     series_records,
 )
+from plexrt.charts import style
 from plexrt.charts.cif import cif_figure
 from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.forest import forest_figure
@@ -31,6 +34,7 @@ from plexrt.clinical import endpoints as tte
 from plexrt.clinical import literature_comparison, pain_views, response_summary
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
+from plexrt.stats.proportions import METHOD_LABELS
 
 
 @dataclass(frozen=True)
@@ -43,17 +47,84 @@ class Slide:
     reconstructed: bool = False
 
 
-def slides(inp: BoardInput, present: bool = True, unit: str = "months") -> list[Slide]:
-    """The board's charts, one per slide, each with its cohort/method footnote."""
+def slides(
+    inp: BoardInput, present: bool = True, unit: str = "months", height: int | None = None
+) -> list[Slide]:
+    """The board's charts, one per slide, each with its cohort/method footnote.
+
+    ``height`` (px): every figure laid out to exactly that height (the presentation fits the
+    screen with it); None keeps each figure's own height.
+    """
+    if height is not None and (isinstance(height, bool) or not isinstance(height, int)):
+        raise ValueError("height must be a whole number of pixels or None")
     if inp.sites.empty:
         return []
-    out = _pain_slides(inp, present)
+    out = [
+        Slide(s.key, s.title, fit_height(s.fig, height) if height else s.fig)
+        for s in _pain_slides(inp, present)
+    ]
     if len(inp.events):
-        out += _time_to_event_slides(inp, present, unit)
+        out += _time_to_event_slides(inp, present, unit, height)
     forest = _forest(inp, present)
     if forest is not None:
+        if height is not None and (forest.layout.height or 0) > height:
+            forest = fit_height(forest, height)
         out.append(Slide("forest", "Response across published series", forest))
     return out
+
+
+#: The smallest plot area (px) ``fit_height`` leaves between the margins.
+MIN_PLOT_PX = 160
+
+
+def fit_height(fig: go.Figure, height: int) -> go.Figure:
+    """``fig`` laid out ``height`` px tall: the margins (title, legends and notes above, axis
+    titles and footnote below) keep their pixel sizes and the plot area takes the rest (at least
+    MIN_PLOT_PX). Legends, annotations and shapes placed outside the plot area in paper units
+    keep their pixel distance from it. Returns the same figure, changed in place."""
+    m = fig.layout.margin
+    top, bottom = (m.t if m.t is not None else 100), (m.b if m.b is not None else 80)
+    old_plot = (fig.layout.height or 450) - top - bottom
+    height = max(int(height), int(top + bottom + MIN_PLOT_PX))
+    new_plot = height - top - bottom
+    if old_plot <= 0 or new_plot == old_plot:
+        fig.update_layout(height=height)
+        return fig
+    ratio = old_plot / new_plot
+
+    def moved(y: float | None) -> float | None:
+        if y is None or 0 <= y <= 1:
+            return y
+        return 1 + (y - 1) * ratio if y > 1 else y * ratio
+
+    for ann in fig.layout.annotations:
+        if ann.yref == "paper":
+            ann.y = moved(ann.y)
+    for shape in fig.layout.shapes:
+        if shape.yref == "paper":
+            shape.y0, shape.y1 = moved(shape.y0), moved(shape.y1)
+    if fig.layout.legend.yref in (None, "paper") and fig.layout.legend.y is not None:
+        fig.layout.legend.y = moved(fig.layout.legend.y)
+    fig.update_layout(height=height)
+    return fig
+
+
+def untitled(fig: go.Figure) -> go.Figure:
+    """``fig`` without its title (changed in place), the top margin shrunk by the title's room,
+    for exports whose own heading says the title (a slide's title box, a caption)."""
+    if fig.layout.title.text:
+        room = int((fig.layout.title.font.size or style.font_sizes(True)["title"]) + 16)
+        top = fig.layout.margin.t if fig.layout.margin.t is not None else 100
+        fig.update_layout(title_text=None, margin_t=max(24, int(top) - room))
+    return fig
+
+
+def figure_title(fig: go.Figure) -> str | None:
+    """The figure's own title as plain text (tags removed); None when it has none."""
+    text = fig.layout.title.text
+    if not text:
+        return None
+    return html.unescape(re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", " ", text))).strip() or None
 
 
 def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
@@ -82,7 +153,7 @@ def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
         ),
         Slide(
             "dose",
-            "Dose (EQD2, α/β 10 Gy) and change in pain",
+            f"Dose (EQD2, α/β {DEFAULT_ALPHA_BETA:g} Gy) and change in pain",
             dose_response_figure(
                 pain_views.dose_response(inp.sites, DEFAULT_ALPHA_BETA),
                 footnote=line,
@@ -92,7 +163,9 @@ def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
     ]
 
 
-def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Slide]:
+def _time_to_event_slides(
+    inp: BoardInput, present: bool, unit: str, height: int | None = None
+) -> list[Slide]:
     """Kaplan-Meier of survival and relief, relapse with death competing, the swimmer plot."""
     line = f"Cohort: {cohort_text(inp)}"
     pids, rec = inp.patient_ids, inp.reconstructed
@@ -112,6 +185,7 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
             x_title=f"{unit.capitalize()} from {zero}",
             footnote=f"{line} · n = {len(data)} patients, {int(data['event'].sum())} events<br>"
             f"{curves[0][1].method_note}",
+            height=height,
         )
         out.append(Slide(f"km_{endpoint}", tte.ENDPOINTS[endpoint], fig, rec))
     relapse = relapse_curves(inp)
@@ -128,6 +202,7 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
             x_title=f"{unit.capitalize()} from maximum response",
             footnote=f"{line} · n = {relapse.n_patients} assessable patients<br>"
             f"{relapse.cif.method_note}",
+            height=height,
         )
         out.append(Slide("cif", "Pain relapse (competing risks)", fig, rec))
     fig = swimmer_figure(
@@ -138,6 +213,7 @@ def _time_to_event_slides(inp: BoardInput, present: bool, unit: str) -> list[Sli
         present=present,
         title="Each patient from the start of RT",
         footnote=f"{line}<br>Hollow markers and dotted lanes: reconstructed times.",
+        height=height,
     )
     out.append(Slide("swimmer", "Swimmer plot", fig, rec))
     return out
@@ -175,3 +251,15 @@ def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.
         ("Subgroups (descriptive; n too small for inference)", sub.drop(columns="fisher_p")),
         ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
     ]
+
+
+def key_figure_notes(inp: BoardInput, method: str = "exact") -> list[str]:
+    """How the key figures (``board.summary.key_figures``) were counted, in words: the response
+    definition, the unit and interval of the percentages, the method of the medians."""
+    notes = [
+        f"Response: {inp.definition.label}. Percentages count irradiated sites, with the "
+        f"{METHOD_LABELS[method]}; n is given beside each.",
+    ]
+    if len(inp.events):
+        notes.append(series_records(inp).medians.note)
+    return notes

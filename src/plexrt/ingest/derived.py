@@ -8,13 +8,15 @@ import pandas as pd
 from plexrt.clinical import dose
 from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_by_course
 
+_AB, _LATE = dose.DEFAULT_ALPHA_BETA, dose.LATE_ALPHA_BETA
+
 # How each derived value is computed, stored as its provenance note.
 DERIVED_NOTES = {
     "dose_per_fraction_gy": "dose_gy / fractions",
-    "bed10_gy": "BED = D (1 + d / 10), alpha/beta 10 Gy (plexrt.dose.bed)",
-    "eqd2_10_gy": "EQD2 = D (d + 10) / 12, alpha/beta 10 Gy (plexrt.dose.eqd2)",
-    "bed3_gy": "BED with alpha/beta 3 Gy (plexrt.dose.bed)",
-    "eqd2_3_gy": "EQD2 with alpha/beta 3 Gy (plexrt.dose.eqd2)",
+    "bed10_gy": f"BED = D (1 + d / {_AB:g}), alpha/beta {_AB:g} Gy (plexrt.clinical.dose.bed)",
+    "eqd2_10_gy": f"EQD2 = D (d + {_AB:g}) / {_AB + 2:g}, alpha/beta {_AB:g} Gy (plexrt.clinical.dose.eqd2)",
+    "bed3_gy": f"BED with alpha/beta {_LATE:g} Gy (plexrt.clinical.dose.bed)",
+    "eqd2_3_gy": f"EQD2 with alpha/beta {_LATE:g} Gy (plexrt.clinical.dose.eqd2)",
     "baseline_omed_mg": "Oral morphine equivalent of the baseline opioids, CDC 2022 factors, oral "
     "route assumed (route not stated); population estimates",
 }
@@ -37,11 +39,7 @@ def derived_values(
             {
                 "series_id": r.series_id,
                 "course_id": r.course_id,
-                "dose_per_fraction_gy": dose.dose_per_fraction(r.dose_gy, r.fractions),
-                "bed10_gy": dose.bed(r.dose_gy, r.fractions, 10),
-                "eqd2_10_gy": dose.eqd2(r.dose_gy, r.fractions, 10),
-                "bed3_gy": dose.bed(r.dose_gy, r.fractions, 3),
-                "eqd2_3_gy": dose.eqd2(r.dose_gy, r.fractions, 3),
+                **dose.derived_doses(r.dose_gy, r.fractions),
                 # No analgesic rows for a course -> unknown, not 0.
                 "baseline_omed_mg": float(omed[r.course_id]) if r.course_id in omed.index else None,
             }

@@ -8,9 +8,12 @@ import pandas as pd
 from plexrt import reconstruct
 from plexrt.data import store
 from plexrt.ingest.times import DEFAULT_SEED
+from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 
 
-def reconstruction_draws(con: duckdb.DuckDBPyConnection, n: int = 200) -> list[pd.DataFrame]:
+def reconstruction_draws(
+    con: duckdb.DuckDBPyConnection, n: int = ENSEMBLE_SIZE
+) -> list[pd.DataFrame]:
     """Per-patient event frames of ``n`` seeded reconstructions (seeds from DEFAULT_SEED on; draw 0
     is the stored default). Empty when the series has real times (nothing to reconstruct)."""
     published = store.published_times(con)

@@ -200,14 +200,13 @@ def _conflicts_summaries(cons: Sequence[Constraint], tl: Timeline) -> list[Confl
     """Each published mean/min/max triple must be possible for its n values; Table 1 weeks must
     reproduce the published mean/range; deaths are part of follow-up."""
     out = []
-    groups = {(c.quantity, c.applies_to) for c in cons if c.kind in ("mean", "min", "max")}
+    summary = ("mean", "min", "max")
+    groups = {(c.quantity, c.applies_to) for c in cons if c.kind in summary}
     for quantity, pop in sorted(groups):
         if pop == "population not stated":
             continue
         members = [
-            c
-            for c in cons
-            if c.quantity == quantity and c.applies_to == pop and c.kind in ("mean", "min", "max")
+            c for c in cons if c.quantity == quantity and c.applies_to == pop and c.kind in summary
         ]
         if quantity == "weeks_to_max_response" and pop == "all sites":
             out += _conflicts_table1_weeks(members, tl)

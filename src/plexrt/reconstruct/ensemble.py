@@ -77,11 +77,16 @@ def reconstruct(
     return _build(build_plan(courses, patients, constraints), seed)
 
 
+# How many reconstructions the app draws to show how much a figure depends on the unpublished
+# times (the envelope of the curves, the spread of a p-value).
+ENSEMBLE_SIZE = 200
+
+
 def ensemble(
     courses: pd.DataFrame,
     patients: pd.DataFrame,
     constraints: Sequence[Constraint] | str | Path,
-    n: int = 200,
+    n: int = ENSEMBLE_SIZE,
     seed: int = 0,
 ) -> list[Reconstruction]:
     """``n`` reconstructions with seeds ``seed, seed + 1, ...`` (draw k equals

@@ -18,7 +18,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from plexrt.data.values import natural_key
+from plexrt.clinical.inputs import require_columns
+from plexrt.data.values import natural_order
 from plexrt.reconstruct.constraints import DATE_QUANTITIES, Constraint, parse_date
 from plexrt.reconstruct.rounding import DayWindow, int_window
 from plexrt.stats.timescale import DAYS_PER_WEEK
@@ -69,14 +70,10 @@ class Timeline:
 
 def require_frame(df: object, name: str, required: Sequence[str]) -> pd.DataFrame:
     """``df`` itself if it is a non-empty DataFrame with the ``required`` columns."""
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    miss = [c for c in required if c not in df.columns]
-    if miss:
-        raise ValueError(f"{name} lacks column(s): {', '.join(miss)}")
-    if df.empty:
+    frame = require_columns(df, name, required)
+    if frame.empty:
         raise ValueError(f"{name} has no rows")
-    return df
+    return frame
 
 
 def second_course_start(cons: Sequence[Constraint], pid: str | None, prev_end: int) -> int:
@@ -113,7 +110,7 @@ def _course_table(courses: object) -> pd.DataFrame:
         df[col] = v.astype(int)
     if (df["fractions"] <= 0).any():
         raise ValueError("courses.fractions must be positive")
-    return df.sort_values(["patient_id", "course_no"], key=lambda s: s.map(natural_key))
+    return natural_order(df, ["patient_id", "course_no"])
 
 
 def build_timeline(courses: object, cons: Sequence[Constraint]) -> Timeline:

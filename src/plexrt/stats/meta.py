@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from plexrt.stats.proportions import METHODS as CI_METHODS
-from plexrt.stats.proportions import proportion_ci
+from plexrt.stats.proportions import check_count_pair, proportion_ci
 
 __all__ = ["PooledResult", "pool_proportions", "series_ci"]
 
@@ -52,12 +52,7 @@ def _check_event_counts(
     out_e, out_t = [], []
     for i, (e, t) in enumerate(zip(ev, tot, strict=True)):
         e_i, t_i = _count(e, f"events[{i}]"), _count(t, f"totals[{i}]")
-        if t_i <= 0:
-            raise ValueError(f"totals[{i}] must be positive, got {t_i}")
-        if e_i < 0:
-            raise ValueError(f"events[{i}] must not be negative, got {e_i}")
-        if e_i > t_i:
-            raise ValueError(f"events[{i}] ({e_i}) cannot exceed totals[{i}] ({t_i})")
+        check_count_pair(e_i, t_i, f"events[{i}]", f"totals[{i}]")
         out_e.append(e_i)
         out_t.append(t_i)
     return np.asarray(out_e, dtype=int), np.asarray(out_t, dtype=int)

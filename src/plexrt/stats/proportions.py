@@ -17,18 +17,27 @@ METHOD_LABELS = {
     "exact": "exact (Clopper-Pearson) 95% CI",
     "wilson": "Wilson score 95% CI",
 }
+# The same methods as a choice on a page.
+METHOD_CHOICES = {"exact": "Exact (Clopper–Pearson)", "wilson": "Wilson"}
+
+
+def check_count_pair(k: int, n: int, k_name: str = "k", n_name: str = "n", where: str = "") -> None:
+    """k of n is a proportion's count pair: n > 0 and 0 <= k <= n (whole numbers checked by the
+    caller). The ValueError names ``where`` and ``k_name`` / ``n_name``, e.g. "events[2]" or
+    "rows: " + "total of 'X'"."""
+    if n <= 0:
+        raise ValueError(f"{where}{n_name} must be positive, got {n}")
+    if k < 0:
+        raise ValueError(f"{where}{k_name} must not be negative, got {k}")
+    if k > n:
+        raise ValueError(f"{where}{k_name} ({k}) cannot exceed {n_name} ({n})")
 
 
 def _check_counts(k: int, n: int) -> None:
     for name, v in (("k", k), ("n", n)):
         if isinstance(v, bool) or not isinstance(v, int | float) or v != int(v):
             raise ValueError(f"{name} must be a whole number, got {v!r}")
-    if n <= 0:
-        raise ValueError(f"n must be positive, got {n}")
-    if k < 0:
-        raise ValueError(f"k must not be negative, got {k}")
-    if k > n:
-        raise ValueError(f"k ({k}) cannot exceed n ({n})")
+    check_count_pair(k, n)
 
 
 def proportion_ci(

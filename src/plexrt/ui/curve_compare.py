@@ -17,8 +17,7 @@ from plexrt.clinical.curve_comparison import (
     published_curves,
 )
 from plexrt.clinical.curve_series import OUTCOME_ENDPOINTS
-from plexrt.data.curve_store import curve_ipd, curve_series
-from plexrt.data.userstore import UserDataBusy
+from plexrt.data.userstore import UserDataUnavailable
 from plexrt.data.vocab import CURVE_OUTCOMES
 from plexrt.ui import db, widgets
 
@@ -26,12 +25,16 @@ BUNDLED_LABEL = "Sanuki 2022 (this cohort)"
 
 
 def _stored() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(curve metadata, reconstructed patients), or None when the user data cannot be used now
+    (said once by ``db.user_data_failed``)."""
+    store = db.user_data()
+    if store is None:
+        return None
     try:
-        store = db.user_store()
-        meta = curve_series(store)
-        return meta, curve_ipd(store, meta["series_key"])
-    except UserDataBusy as exc:
-        st.warning(str(exc), icon=":material/lock:")
+        meta = store.curve_series(db.principal())
+        return meta, store.curve_ipd(db.principal(), meta["series_key"])
+    except UserDataUnavailable as exc:
+        db.user_data_failed(exc)
         return None
 
 

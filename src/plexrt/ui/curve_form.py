@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import streamlit as st
 
 from plexrt.charts.curve_fit import curve_fit_figure
 from plexrt.clinical.curve_series import details_from_text, reconstruct_curve, to_store
 from plexrt.data import literature as lit
+from plexrt.data.access import PermissionDenied, Principal
 from plexrt.data.csvfile import DataError
 from plexrt.data.curve_files import POINTS_FORMAT, RISK_FORMAT, read_points, read_risk_table
-from plexrt.data.curve_store import save_curve_series
-from plexrt.data.userstore import SeriesInvalid, UserDataBusy, UserStore
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
 from plexrt.ui import widgets
@@ -120,7 +119,7 @@ def _preview(details, rec) -> None:
         st.dataframe(rec.intervals, hide_index=True)
 
 
-def _save_form(store: UserStore, values: dict) -> None:
+def _save_form(store: UserStore, principal: Principal, values: dict) -> None:
     with st.form("curve_save", border=True):
         st.markdown("#### Save as a literature series")
         a, b = st.columns([3, 1])
@@ -142,21 +141,20 @@ def _save_form(store: UserStore, values: dict) -> None:
         values["notes"] = st.text_area("Notes", key="curve_notes")
         if not st.form_submit_button("Save curve series", type="primary"):
             return
-    _save(store, values)
+    _save(store, principal, values)
 
 
-def _save(store: UserStore, values: dict) -> None:
+def _save(store: UserStore, principal: Principal, values: dict) -> None:
     prepared = _read(values)
     if prepared is None:
         return
     details, points, risk, rec = prepared
     try:
-        key = save_curve_series(store, to_store(details, points, risk, rec))
+        key = store.add_curve_series(principal, to_store(details, points, risk, rec))
     except SeriesInvalid as exc:
         _problems("Not saved — please correct:", exc.messages)
-    except (UserDataBusy, duckdb.Error) as exc:
-        msg = str(exc) if isinstance(exc, UserDataBusy) else "the database refused the values."
-        st.error(f"Not saved: {msg} What you entered is kept in the form.")
+    except (UserDataUnavailable, PermissionDenied) as exc:
+        st.error(f"Not saved: {exc} What you entered is kept in the form.")
     else:
         # Rerun so that every tab shows the new series; the message waits for that run.
         st.session_state["curve_saved"] = (
@@ -167,8 +165,9 @@ def _save(store: UserStore, values: dict) -> None:
         st.rerun()
 
 
-def curve_importer(store: UserStore) -> None:
-    """Upload, preview, save. Nothing is stored until 'Save curve series' succeeds."""
+def curve_importer(store: UserStore, principal: Principal) -> None:
+    """Upload, preview, save (as ``principal``, audited). Nothing is stored until 'Save curve
+    series' succeeds."""
     st.markdown(
         "Turn a published Kaplan–Meier figure into individual times: digitise the curve (for "
         "example with WebPlotDigitizer, *View data → Download .CSV*), type its number-at-risk "
@@ -187,4 +186,7 @@ def curve_importer(store: UserStore) -> None:
     if prepared is None:
         return
     _preview(prepared[0], prepared[3])
-    _save_form(store, values)
+    if not principal.at_least("editor"):
+        st.caption(f"Saving a curve needs the editor role ({principal.label} is a viewer).")
+        return
+    _save_form(store, principal, values)

@@ -126,11 +126,65 @@ def analgesic_aggregate():
     return None if counts is None else Aggregate(*counts)
 
 
-@st.cache_resource(show_spinner=False)
+def principal():
+    """The person using the app, for every call of the user store.
+
+    Local single-user mode (no sign-in configured): the operating-system account, role admin.
+    (Sign-in, when configured, maps the signed-in identity to a principal here.)
+    """
+    from plexrt.data.access import local_principal
+
+    return local_principal()
+
+
 def user_store():
+    """The user store of ``$PLEXRT_USER_DB`` (one per database per process, upgraded on first
+    use). Raises ``UserDataUnavailable`` when it cannot be opened."""
+    from plexrt.data.userstore import default_target
+
+    return _user_store(default_target())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _user_store(target: str):
     from plexrt.data.userstore import UserStore
 
-    return UserStore()
+    return UserStore(target)
+
+
+_RETRY_S = 15.0  # after a failure, the user data are not tried again for this long in a session
+
+
+def user_data():
+    """The user store when it can be used now, else None: the reason is shown once per session
+    (pages then show the bundled data) and the store is not tried again for a few seconds, so no
+    rerun waits on a busy or broken database."""
+    import time
+
+    from plexrt.data.userstore import UserDataUnavailable
+
+    failed = st.session_state.get("_user_data_failed")
+    if failed and time.monotonic() - failed[0] < _RETRY_S:
+        return None
+    try:
+        store = user_store()
+        store.check()
+    except UserDataUnavailable as exc:
+        user_data_failed(exc)
+        return None
+    st.session_state.pop("_user_data_failed", None)
+    return store
+
+
+def user_data_failed(exc: Exception) -> None:
+    """Remember a failure of the user data; say it once per session."""
+    import time
+
+    st.session_state["_user_data_failed"] = (time.monotonic(), str(exc))
+    shown = st.session_state.setdefault("_user_data_notices", set())
+    if str(exc) not in shown:
+        shown.add(str(exc))
+        st.warning(f"{exc} Only the bundled data are shown.", icon=":material/lock:")
 
 
 @st.cache_data(show_spinner=False)
@@ -140,20 +194,21 @@ def literature_bundled() -> pd.DataFrame:
 
 def literature_all() -> pd.DataFrame:
     """Bundled series plus the user's own (read fresh: another session may have added one).
-    When another program holds the user's file, the bundled series are shown with a notice."""
-    from plexrt.data.userstore import UserDataBusy
+    When the user's data cannot be used, the bundled series are shown with one notice."""
+    from plexrt.data.userstore import UserDataUnavailable
 
-    bundled = literature_bundled()
+    bundled = literature_bundled().assign(origin="bundled")
+    store = user_data()
+    if store is None:
+        return bundled
     try:
-        user = user_store().series().drop(columns=["created_at", "updated_at"])
-    except UserDataBusy as exc:
-        st.warning(str(exc) + " Only the bundled series are shown.", icon=":material/lock:")
-        return bundled.assign(origin="bundled")
+        user = store.series(principal()).drop(columns=["created_at", "updated_at"])
+    except UserDataUnavailable as exc:
+        user_data_failed(exc)
+        return bundled
     if user.empty:
-        return bundled.assign(origin="bundled")
-    return pd.concat(
-        [bundled.assign(origin="bundled"), user.assign(origin="user")], ignore_index=True
-    )
+        return bundled
+    return pd.concat([bundled, user.assign(origin="user")], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -172,14 +227,15 @@ def reconstruction_report() -> tuple[pd.DataFrame, pd.DataFrame]:
     return store.reconstruction_checks(con), store.reconstruction_conflicts(con)
 
 
-# A resource, not data: 200 frames are shared read-only instead of unpickled on every run.
-@st.cache_resource(show_spinner="Drawing 200 reconstructions of the unpublished times…")
-def ensemble_events(n: int = 200) -> list[pd.DataFrame]:
-    """Per-patient event frames of ``n`` seeded reconstructions (seeds 0..n-1; draw 0 is the
-    stored default). Empty when the series has real times (nothing to reconstruct)."""
+# A resource, not data: the frames are shared read-only instead of unpickled on every run.
+@st.cache_resource(show_spinner="Drawing reconstructions of the unpublished times…")
+def ensemble_events() -> list[pd.DataFrame]:
+    """Per-patient event frames of the seeded reconstructions (``reconstruct.ensemble.
+    ENSEMBLE_SIZE`` of them; draw 0 is the stored default). Empty when the series has real times
+    (nothing to reconstruct)."""
     from plexrt.ingest.ensemble import reconstruction_draws
 
-    return reconstruction_draws(connection(), n)
+    return reconstruction_draws(connection())
 
 
 @st.cache_data(show_spinner=False)
@@ -209,7 +265,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
 
 @st.cache_data(show_spinner=False)
 def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_days: float):
-    """Pointwise 5-95% band of the KM curve over the 200 reconstructions (cached per cohort)."""
+    """Pointwise 5-95% band of the KM curve over the reconstructions (cached per cohort)."""
     import numpy as np
 
     from plexrt.clinical import endpoints as tte
@@ -218,27 +274,39 @@ def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_da
     return tte.ensemble_envelope(ensemble_events(), list(patient_ids), endpoint, time_zero, grid)
 
 
-def board_slides(flt: CohortFilter, resp_key: str, present: bool = True):
-    """The board's figures for a filter (cached: slide navigation must be instant). The cache key
-    includes the user's series, so a newly added series appears on the forest slide at once."""
-    from plexrt.data.userstore import UserDataBusy
+def board_slides(flt: CohortFilter, resp_key: str, present: bool = True, height: int | None = None):
+    """The board's figures for a filter (cached: slide navigation must be instant), laid out to
+    ``height`` px when given (presentation). The cache key includes the user's series, so a newly
+    added series appears on the forest slide at once."""
+    from plexrt.data.userstore import UserDataUnavailable
 
+    store = user_data()
     try:
-        user = user_store().series()
+        user = store.series(principal()) if store is not None else None
+    except UserDataUnavailable as exc:
+        user_data_failed(exc)
+        user = None
+    if user is None:
+        version = "unavailable"
+    else:
         version = f"{len(user)}:{user['updated_at'].max() if len(user) else ''}"
-    except UserDataBusy:
-        version = "busy"
-    return _board_slides(flt, resp_key, present, version)
+    return _board_slides(flt, resp_key, present, version, height)
 
 
 @st.cache_data(show_spinner="Drawing the board's charts…", max_entries=16)
-def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version: str = ""):
+def _board_slides(
+    flt: CohortFilter,
+    resp_key: str,
+    present: bool,
+    user_version: str = "",
+    height: int | None = None,
+):
     from plexrt.export.slides import slides
 
-    return slides(board_input(flt, resp_key), present=present)
+    return slides(board_input(flt, resp_key), present=present, height=height)
 
 
-@st.cache_data(show_spinner="Repeating the test on 200 reconstructions…")
+@st.cache_data(show_spinner="Repeating the test on every reconstruction…")
 def logrank_ensemble(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
     from plexrt.clinical import endpoints as tte
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from plexrt.data import literature as lit
-from plexrt.data.userstore import SeriesInvalid, UserDataBusy, UserStore
+from plexrt.data.access import PermissionDenied, Principal
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.values import is_missing
 
 # The figures of a series, in the order of the literature schema (plexrt.data.literature.COLUMNS,
@@ -74,21 +75,21 @@ def _show_errors(messages: list[str]) -> None:
 
 
 def _plain(exc: Exception) -> str:
-    if isinstance(exc, UserDataBusy):
+    if isinstance(exc, (UserDataUnavailable, PermissionDenied)):
         return str(exc)
     return "the database refused the values (a number may be too large)."
 
 
-def series_editor(store: UserStore) -> None:
+def series_editor(store: UserStore, principal: Principal) -> None:
     """Add a series; edit or delete user-added ones. Bundled series are read-only."""
     st.markdown(
         "Series you add are stored apart from the bundled data: they survive `plexrt build-db`, "
         "restarts and upgrades. Bundled series are read-only."
     )
-    _add_form(store)
+    _add_form(store, principal)
     try:
-        user = store.series()
-    except UserDataBusy as exc:
+        user = store.series(principal)
+    except UserDataUnavailable as exc:
         st.warning(str(exc), icon=":material/lock:")
         return
     if user.empty:
@@ -97,57 +98,60 @@ def series_editor(store: UserStore) -> None:
     st.markdown("#### Your series")
     st.dataframe(user[["series_key", "citation", "n_patients", "responders"]], hide_index=True)
     key = st.selectbox("Edit or delete", list(user["series_key"]), key="edit_key")
-    _edit_form(store, key, user.set_index("series_key").loc[key].to_dict())
+    _edit_form(store, principal, key, user.set_index("series_key").loc[key].to_dict())
 
 
-def _add_form(store: UserStore) -> None:
+def _add_form(store: UserStore, principal: Principal) -> None:
     with st.form("add_series", clear_on_submit=False, border=True):
         st.markdown("#### Add a published series")
         rec = _fields("add", {})
         if not st.form_submit_button("Save series", type="primary"):
             return
         try:
-            key = store.add_series(rec)
+            key = store.add_series(principal, rec)
         except SeriesInvalid as exc:
             _show_errors(exc.messages)
-        except (UserDataBusy, duckdb.Error) as exc:
+        except (UserDataUnavailable, PermissionDenied, DBAPIError) as exc:
             st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
         else:
             st.success(f"Saved as {key}. It now appears in the table and the forest plot.")
             st.rerun()
 
 
-def _edit_form(store: UserStore, key: str, current: dict) -> None:
+def _edit_form(store: UserStore, principal: Principal, key: str, current: dict) -> None:
     with st.form("edit_series", clear_on_submit=False, border=True):
         rec = _fields(f"edit_{key}", current)
         save, delete = st.columns(2)
         if save.form_submit_button("Save changes", type="primary"):
-            _save_changes(store, key, rec)
+            _save_changes(store, principal, key, rec)
         confirm = delete.checkbox("Yes, delete this series", key=f"confirm_{key}")
         if delete.form_submit_button("Delete series"):
-            _delete(store, key, confirm)
+            _delete(store, principal, key, confirm)
 
 
-def _save_changes(store: UserStore, key: str, rec: dict) -> None:
+def _save_changes(store: UserStore, principal: Principal, key: str, rec: dict) -> None:
     try:
-        store.update_series(key, rec)
+        store.update_series(principal, key, rec)
     except SeriesInvalid as exc:
         _show_errors(exc.messages)
     except KeyError:
         st.error("Not saved: this series was deleted in another session. Reload the page.")
-    except (UserDataBusy, duckdb.Error) as exc:
+    except (UserDataUnavailable, PermissionDenied, DBAPIError) as exc:
         st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
     else:
         st.success("Saved.")
         st.rerun()
 
 
-def _delete(store: UserStore, key: str, confirm: bool) -> None:
+def _delete(store: UserStore, principal: Principal, key: str, confirm: bool) -> None:
     if not confirm:
         st.warning("Tick 'Yes, delete this series' first.")
         return
     try:
-        store.delete_series(key)
+        store.delete_series(principal, key)
     except KeyError:
         st.info("Already deleted in another session.")
+    except (UserDataUnavailable, PermissionDenied) as exc:
+        st.error(f"Not deleted: {exc}")
+        return
     st.rerun()

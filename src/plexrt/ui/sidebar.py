@@ -7,22 +7,27 @@ import math
 import streamlit as st
 
 from plexrt.clinical import cohort_summary as cohort_mod
-from plexrt.data.filters import DOSE_LABELS, KNOWN_PARAMS, CohortFilter, from_query_params
-from plexrt.data.vocab import INTENT_LABELS, MUSCLE_LABELS, SEX_LABELS
+from plexrt.data.filters import (
+    DOSE_LABELS,
+    KNOWN_PARAMS,
+    VALUE_LABELS,
+    CohortFilter,
+    from_query_params,
+)
+from plexrt.data.vocab import label
 from plexrt.ui import db
 
-KEYS = (
-    "f_cancer",
-    "f_group",
-    "f_muscle",
-    "f_intent",
-    "f_sex",
-    "f_age",
-    "f_nrs",
-    "f_metric",
-    "f_dose",
-    "f_exclude",
+# The multiselect filters in sidebar order: (widget key, CohortFilter and Options field, label,
+# placeholder); coded values are shown in words (filters.VALUE_LABELS). Excluded sites are chosen
+# further down.
+_CHOICES = (
+    ("f_muscle", "muscles", "Involved muscle", "All muscles"),
+    ("f_intent", "intents", "Intent of RT", "All intents"),
+    ("f_group", "primary_groups", "Primary group", "All groups"),
+    ("f_cancer", "primary_cancers", "Primary cancer", "All primaries"),
+    ("f_sex", "sexes", "Sex", "Both"),
 )
+KEYS = (*(c[0] for c in _CHOICES), "f_age", "f_nrs", "f_metric", "f_dose", "f_exclude")
 FILTER_STATE = "cohort_filter"
 # URL parameters owned by pages (view options), not by the cohort filter.
 PAGE_PARAMS = (
@@ -82,11 +87,8 @@ def _from_url(kind: str, lo, hi, cast) -> tuple:
 def _apply_url(opts) -> None:
     """First run of a session: put the URL's filter into the widgets; keep notices for display."""
     flt, notices = from_query_params(st.query_params.to_dict(), opts, ignore=PAGE_PARAMS)
-    st.session_state.f_cancer = list(flt.primary_cancers)
-    st.session_state.f_group = list(flt.primary_groups)
-    st.session_state.f_muscle = list(flt.muscles)
-    st.session_state.f_intent = list(flt.intents)
-    st.session_state.f_sex = list(flt.sexes)
+    for key, field, *_ in _CHOICES:
+        st.session_state[key] = list(getattr(flt, field))
     st.session_state.f_exclude = list(flt.exclude)
     st.session_state.f_metric = flt.dose_metric
     st.session_state.f_age = _from_url("age", flt.age_min, flt.age_max, int)
@@ -121,11 +123,7 @@ def _filter_from_widgets() -> CohortFilter:
     nrs = rng(s.f_nrs, slider_bounds("nrs"))
     dose = rng(s.f_dose, slider_bounds("dose"))
     return CohortFilter(
-        primary_cancers=tuple(s.f_cancer),
-        primary_groups=tuple(s.f_group),
-        muscles=tuple(s.f_muscle),
-        intents=tuple(s.f_intent),
-        sexes=tuple(s.f_sex),
+        **{field: tuple(s[key]) for key, field, *_ in _CHOICES},
         age_min=age[0],
         age_max=age[1],
         nrs_min=nrs[0],
@@ -154,36 +152,20 @@ def render() -> CohortFilter:
         st.session_state.url_applied = True
     sb = st.sidebar
     sb.header("Cohort filters")
-    sb.multiselect(
-        "Involved muscle",
-        opts.muscles,
-        key="f_muscle",
-        format_func=lambda v: MUSCLE_LABELS.get(v, v),
-        placeholder="All muscles",
-    )
-    sb.multiselect(
-        "Intent of RT",
-        opts.intents,
-        key="f_intent",
-        format_func=lambda v: INTENT_LABELS.get(v, v),
-        placeholder="All intents",
-    )
-    sb.multiselect("Primary group", opts.primary_groups, key="f_group", placeholder="All groups")
-    sb.multiselect(
-        "Primary cancer", opts.primary_cancers, key="f_cancer", placeholder="All primaries"
-    )
-    sb.multiselect(
-        "Sex",
-        opts.sexes,
-        key="f_sex",
-        format_func=lambda v: SEX_LABELS.get(v, v),
-        placeholder="Both",
-    )
-    for kind, label in (("age", "Age (years)"), ("nrs", "NRS before RT")):
+    for key, field, title, placeholder in _CHOICES:
+        words = VALUE_LABELS.get(field)
+        sb.multiselect(
+            title,
+            getattr(opts, field),
+            key=key,
+            format_func=(lambda v, w=words: label(v, w)) if words else str,
+            placeholder=placeholder,
+        )
+    for kind, title in (("age", "Age (years)"), ("nrs", "NRS before RT")):
         if f"f_{kind}" not in st.session_state:  # after a reset
             st.session_state[f"f_{kind}"] = slider_bounds(kind)
         lo, hi = slider_bounds(kind)
-        sb.slider(label, int(lo), int(hi), key=f"f_{kind}")
+        sb.slider(title, int(lo), int(hi), key=f"f_{kind}")
     sb.radio(
         "Dose range by",
         ("dpf", "eqd2"),
@@ -240,14 +222,7 @@ def banner(flt: CohortFilter) -> None:
     ):
         st.session_state.url_notices = []
         st.rerun()
-    shown = db.cohort(flt)
-    total = db.all_sites()
-    text = cohort_mod.banner_text(
-        len(shown),
-        shown["patient_id"].nunique(),
-        len(total),
-        total["patient_id"].nunique(),
-    )
+    text = cohort_mod.cohort_banner(db.cohort(flt), db.all_sites())
     cols = st.columns([5, 1], vertical_alignment="center")
     if flt.is_empty:
         cols[0].info(f"**{text}** · all sites, no filter applied", icon=":material/groups:")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plexrt.charts.tables import COHORT_HEADERS as _H
+
 COHORT_COLUMNS = {
-    "Gy/fx": st.column_config.NumberColumn(format="%.1f"),
-    "EQD2₁₀ (Gy)": st.column_config.NumberColumn(format="%.1f"),
-    "BED₁₀ (Gy)": st.column_config.NumberColumn(format="%.1f"),
-    "Baseline OMED (mg/day)": st.column_config.NumberColumn(format="%.0f"),
-    "NRS change": st.column_config.NumberColumn(format="%+d"),
-    "Pain at presentation": st.column_config.TextColumn(width="large"),
+    _H["dose_per_fraction_gy"]: st.column_config.NumberColumn(format="%.1f"),
+    _H["eqd2_10_gy"]: st.column_config.NumberColumn(format="%.1f"),
+    _H["bed10_gy"]: st.column_config.NumberColumn(format="%.1f"),
+    _H["baseline_omed_mg"]: st.column_config.NumberColumn(format="%.0f"),
+    _H["nrs_change"]: st.column_config.NumberColumn(format="%+d"),
+    _H["pain_at_presentation"]: st.column_config.TextColumn(width="large"),
 }

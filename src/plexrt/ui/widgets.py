@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from plexrt.clinical import cohort_summary
 from plexrt.data.filters import CohortFilter
+from plexrt.data.values import NOT_AVAILABLE
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -12,7 +15,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png",
 def proportion_metric(container, label: str, prop, help: str | None = None, unit: str = "sites"):
     """A big percentage with 'k/n · 95% CI' under it; 'not available' when n = 0."""
     if prop is None:
-        container.metric(label, "not available", help=help)
+        container.metric(label, NOT_AVAILABLE, help=help)
         return
     container.metric(
         label, prop.pct(), delta=prop.detail(unit), delta_color="off", delta_arrow="off", help=help
@@ -29,10 +32,9 @@ def footnote(*lines: str) -> None:
     st.caption("  \n".join(line for line in lines if line))
 
 
-def cohort_line(flt: CohortFilter, n_sites: int, n_patients: int) -> str:
-    s = "site" if n_sites == 1 else "sites"
-    p = "patient" if n_patients == 1 else "patients"
-    return f"Cohort: n = {n_sites} {s}, {n_patients} {p} · {flt.describe()}"
+def cohort_line(flt: CohortFilter, df: pd.DataFrame) -> str:
+    """'Cohort: n = 12 sites, 11 patients · all sites' for the filtered sites ``df``."""
+    return f"Cohort: {cohort_summary.cohort_text(df, flt.describe())}"
 
 
 def chart(fig, key: str) -> None:
@@ -73,8 +75,6 @@ def page_choice(param: str, label: str, options: dict, default, *, container=Non
 
 def scenario_table(bounds):
     """Best- and worst-case allocations of the aggregate analgesic changes, one row per site."""
-    import pandas as pd
-
     rows = []
     for cid in bounds.best_case.categories:
         rows.append(

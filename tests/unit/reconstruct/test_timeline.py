@@ -59,7 +59,7 @@ def test_invalid_courses(courses, cons):
     bad = courses.assign(fractions="x")
     with pytest.raises(ValueError, match="courses.fractions must hold whole numbers"):
         build_timeline(bad, cons)
-    with pytest.raises(ValueError, match="lacks column"):
+    with pytest.raises(ValueError, match="is missing column"):
         build_timeline(courses.drop(columns="course_no"), cons)
     with pytest.raises(ValueError, match="no rows"):
         build_timeline(pd.DataFrame(columns=courses.columns), cons)

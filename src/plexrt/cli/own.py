@@ -1,0 +1,242 @@
+"""``plexrt template``, ``plexrt import`` and ``plexrt synth``: a department's own series.
+
+``plexrt import`` exits 0 when the series was stored (or, with --dry-run, would be), 2 when the
+files were refused (every problem is printed; nothing is written), 1 when the store failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from plexrt.cli.userdb import add_user_db, open_store
+from plexrt.data.access import PermissionDenied, local_principal
+from plexrt.data.deidentify import key_csv, merge_keys, read_key
+from plexrt.data.own_schema import OwnSeriesFrames
+from plexrt.data.own_template_files import FORMATS, write_template
+from plexrt.data.own_validation import validate_own_series
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.ingest.own_import import PreparedImport, prepare_import
+from plexrt.ingest.synth import DEFAULT_SEED, write_example, write_registry
+
+REFUSED, FAILED = 2, 1
+
+
+def _template(args: argparse.Namespace) -> int:
+    for path in write_template(args.format, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    if args.example:
+        for path in write_example(args.out):
+            print(f"wrote {path}")
+        return 0
+    if args.courses is None or args.courses < 1:
+        print("plexrt synth: give --courses N (N >= 1) or --example", file=sys.stderr)
+        return REFUSED
+    t0 = time.perf_counter()
+    paths = write_registry(args.out, args.courses, args.seed)
+    print(
+        f"wrote {paths[0]} and {paths[1]} ({args.courses:,} SYNTHETIC courses, seed {args.seed}, "
+        f"{time.perf_counter() - t0:.1f} s)"
+    )
+    return 0
+
+
+def _keys(paths: list[Path]) -> tuple[dict[str, str] | None, list[str]]:
+    if not paths:
+        return None, []
+    keys, errors = [], []
+    for path in paths:
+        try:
+            key, problems = read_key(Path(path).read_bytes(), Path(path).name)
+        except OSError as exc:
+            errors.append(f"{path}: cannot be read ({exc.strerror})")
+            continue
+        errors += [str(p) for p in problems]
+        keys.append(key)
+    merged, problems = merge_keys(keys)
+    return merged, errors + [str(p) for p in problems]
+
+
+def _print_problems(prepared: PreparedImport, report: Path | None) -> None:
+    problems = prepared.report.problems
+    print(
+        f"plexrt import: the files were refused ({len(problems)} problem(s)); nothing was written.",
+        file=sys.stderr,
+    )
+    for p in problems:
+        value = f" [value: {p.value}]" if p.value else ""
+        print(f"  - {p}{value}", file=sys.stderr)
+    for note in prepared.report.notices:
+        print(f"  note: {note}", file=sys.stderr)
+    if report is not None:
+        from plexrt.export.tabular import safe_csv
+
+        report.write_bytes(safe_csv(prepared.report.frame()))
+        print(f"problem report written to {report}", file=sys.stderr)
+
+
+def _summary(prepared: PreparedImport, name: str) -> str:
+    f = prepared.frames
+    assert f is not None
+    codes = "replaced by pseudonyms" if prepared.pseudonymised else "kept (study codes)"
+    lines = [
+        f"series '{name}': {len(f.patients)} patients, {len(f.courses)} courses, "
+        f"{len(f.assessments)} assessments; patient codes {codes}."
+    ]
+    lines += [f"  note: {n}" for n in prepared.report.notices]
+    if prepared.diff is not None:
+        lines.append(f"changes: {prepared.diff.summary()}")
+    return "\n".join(lines)
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        store = open_store(args)
+        store.check()
+    except UserDataUnavailable as exc:
+        print(f"plexrt import: {exc} Nothing was written.", file=sys.stderr)
+        return FAILED
+    key, errors = _keys(args.key or [])
+    if errors:
+        print("plexrt import: the key file(s) were refused; nothing was written.", file=sys.stderr)
+        for e in errors:
+            print(f"  - {e}", file=sys.stderr)
+        return REFUSED
+    previous, was_pseudonymised = _stored(store, args.series)
+    prepared = prepare_import(
+        args.file,
+        args.assessments,
+        study_codes=args.study_codes,
+        key=key,
+        previous=previous,
+        previous_pseudonymised=was_pseudonymised,
+    )
+    if not prepared.ok:
+        _print_problems(prepared, args.report)
+        return REFUSED
+    print(_summary(prepared, args.series))
+    if args.dry_run:
+        print("dry run: nothing was written.")
+        return 0
+    if prepared.key and args.key_out is None:
+        print(
+            "plexrt import: the patient codes are replaced by pseudonyms; give --key-out PATH to "
+            "save the key (PlexRT keeps it nowhere, and an update of the series needs it). "
+            "Nothing was written.",
+            file=sys.stderr,
+        )
+        return REFUSED
+    if prepared.diff is not None and prepared.diff.is_empty:
+        print("nothing to write: the stored series already holds exactly these rows.")
+        return 0
+    if prepared.key and args.key_out is not None:
+        args.key_out.write_bytes(key_csv(prepared.key))
+        print(f"pseudonym key written to {args.key_out}: keep it safe; PlexRT does not keep it.")
+    return _write(store, prepared, args)
+
+
+def _stored(store: UserStore, name: str) -> tuple[OwnSeriesFrames | None, bool | None]:
+    """The stored series called ``name`` (as the local user may read it) and whether it was
+    stored with pseudonyms; (None, None) when there is no such series yet."""
+    listing = store.own_series(local_principal())
+    match = listing[listing["name"] == name]
+    if match.empty:
+        return None, None
+    row = match.iloc[0]
+    frames = store.series_frames(local_principal(), str(row["series_id"]))
+    return frames, bool(row["pseudonymised"])
+
+
+def _write(store: UserStore, prepared: PreparedImport, args: argparse.Namespace) -> int:
+    """The one call into the user store (one transaction: rows, change history, audit)."""
+    assert prepared.frames is not None  # refused imports never reach the store
+    try:
+        result = store.apply_import(
+            local_principal(),
+            args.series,
+            prepared.frames,
+            mapping=prepared.mapping,
+            pseudonymised=prepared.pseudonymised,
+            institution=args.institution,
+            period=args.period,
+            validate=validate_own_series,
+        )
+    except SeriesInvalid as exc:
+        print("plexrt import: the store refused the series; nothing was written.", file=sys.stderr)
+        for problem in exc.messages:
+            print(f"  - {problem}", file=sys.stderr)
+        return REFUSED
+    except (PermissionDenied, UserDataUnavailable) as exc:
+        print(f"plexrt import: {exc} Nothing was written.", file=sys.stderr)
+        return FAILED
+    verb = "created" if result.created else "updated"
+    print(
+        f"{verb} series {result.name!r}: {result.patients} patients, {result.courses} courses, "
+        f"{result.assessments} assessments"
+        + ("" if result.batch_id is None else f" (change batch {result.batch_id})")
+    )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    t = sub.add_parser("template", help="write the blank own-series template")
+    t.add_argument("--format", choices=FORMATS, default="csv")
+    t.add_argument(
+        "out", type=Path, help="file to write (csv: also _assessments and _data_dictionary)"
+    )
+    t.set_defaults(func=_template)
+
+    i = sub.add_parser("import", help="import a department's own series (CSV, XLSX or REDCap CSV)")
+    i.add_argument(
+        "file",
+        type=Path,
+        help="courses: CSV, XLSX (sheets courses, assessments) or a REDCap raw export",
+    )
+    i.add_argument(
+        "assessments", type=Path, nargs="?", default=None, help="assessments CSV (optional)"
+    )
+    i.add_argument("--series", required=True, help="name of the series")
+    add_user_db(i)
+    i.add_argument(
+        "--study-codes",
+        action="store_true",
+        help="the patient codes are study codes, not hospital numbers: keep them",
+    )
+    i.add_argument(
+        "--key",
+        type=Path,
+        action="append",
+        help="pseudonym key file(s) of earlier imports of this series",
+    )
+    i.add_argument(
+        "--key-out",
+        type=Path,
+        default=None,
+        help="where to save the pseudonym key (required when codes are replaced)",
+    )
+    i.add_argument(
+        "--report", type=Path, default=None, help="write the problem report (CSV) here when refused"
+    )
+    i.add_argument("--institution", default="", help="institution shown with the series")
+    i.add_argument("--period", default="", help="treatment period, e.g. 2015-2023")
+    i.add_argument(
+        "--dry-run", action="store_true", help="check and show what would be stored; write nothing"
+    )
+    i.set_defaults(func=_import)
+
+    s = sub.add_parser("synth", help="write a SYNTHETIC registry in the own-series template")
+    s.add_argument("--courses", type=int, default=None, help="number of courses")
+    s.add_argument(
+        "--out", type=Path, required=True, help="folder for courses.csv and assessments.csv"
+    )
+    s.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    s.add_argument(
+        "--example", action="store_true", help="write the bundled example series instead"
+    )
+    s.set_defaults(func=_synth)

@@ -1,0 +1,26 @@
+"""The ``--user-db`` option that every command reading or writing user data takes, and who acts.
+
+The command line runs in local single-user mode: the principal is the operating-system account
+(``plexrt.data.access.local_principal``), and every write is audited under that name.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from plexrt.data.userstore import UserStore
+
+
+def add_user_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--user-db",
+        default=None,
+        metavar="PATH_OR_URL",
+        help="the user database: a DuckDB file or a postgresql:// URL "
+        "(default: $PLEXRT_USER_DB, else the user's data folder, as the app uses it)",
+    )
+
+
+def open_store(args: argparse.Namespace) -> UserStore:
+    """The user store the command works on (raises UserDataUnavailable with the reason)."""
+    return UserStore(args.user_db)

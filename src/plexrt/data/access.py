@@ -1,0 +1,172 @@
+"""Who may do what with user data: the acting ``Principal`` and the one access policy.
+
+Every read and write of user data (own series, follow-up, saved cases, user-added literature,
+sharing, the audit trail) passes through the user store, which asks this module. Pages never
+decide access themselves.
+
+The policy (issue 15):
+- viewer: reads the bundled data, the user-added literature, and the own series shared with them
+  (named users or department-wide);
+- editor: also imports series and records follow-up for series they own or were granted edit on,
+  adds literature series and saves board cases, and shares the series they own;
+- admin: also reads every series, manages the sharing of any series, and reads the audit trail.
+  An admin edits another's series only after granting themselves edit (which the audit records).
+A principal whose role drops to viewer keeps read access to what they own, not write access.
+
+Local single-user mode (no sign-in configured): the principal is the operating-system account with
+role admin. With sign-in, ``resolve_role`` maps the identity provider's e-mail and group claims to a
+role from the configuration file.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+ROLES: tuple[str, ...] = ("viewer", "editor", "admin")  # in increasing rights
+SHARINGS: tuple[str, ...] = ("private", "users", "department")
+SHARING_WORDS = {
+    "private": "private (owner only)",
+    "users": "shared with named users",
+    "department": "shared with the whole department",
+}
+GROUP_PREFIX = "group:"  # a grant to "group:<name>" reaches every member of that group
+
+
+class PermissionDenied(PermissionError):
+    """The principal may not do this; the message names who, their role, and what was refused."""
+
+    def __init__(self, principal: Principal, what: str):
+        self.principal = principal
+        self.what = what
+        super().__init__(f"{principal.label} (role {principal.role}) may not {what}.")
+
+
+def _norm(identity: str) -> str:
+    """E-mail addresses compare without case; other ids as given (trimmed)."""
+    s = identity.strip()
+    return s.lower() if "@" in s else s
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The person acting: a stable user id (OS account locally; the identity provider's subject or
+    e-mail with sign-in), the role, and the groups the identity provider reports."""
+
+    user_id: str
+    role: str = "viewer"
+    email: str | None = None
+    display_name: str | None = None
+    groups: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.user_id, str) or not self.user_id.strip():
+            raise ValueError("a principal needs a non-empty user id")
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; one of {', '.join(ROLES)}")
+        object.__setattr__(self, "groups", frozenset(self.groups))
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.email or self.user_id
+
+    def at_least(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def identities(self) -> frozenset[str]:
+        """Every name a grant or ownership may use for this principal."""
+        out = {_norm(self.user_id)}
+        if self.email:
+            out.add(_norm(self.email))
+        out |= {GROUP_PREFIX + g for g in self.groups}
+        return frozenset(out)
+
+
+@dataclass(frozen=True)
+class SeriesAccess:
+    """What the policy needs to know of one own series: its owner, sharing, and grants
+    (grantee -> may edit)."""
+
+    series_id: str
+    owner: str
+    sharing: str
+    grants: Mapping[str, bool] = field(default_factory=dict)
+
+
+def normalise_grantee(grantee: str) -> str:
+    g = _norm(str(grantee))
+    if not g:
+        raise ValueError("a grant needs a user id, an e-mail address or group:<name>")
+    return g
+
+
+def is_owner(p: Principal, s: SeriesAccess) -> bool:
+    return _norm(s.owner) in p.identities()
+
+
+def _granted(p: Principal, s: SeriesAccess) -> dict[str, bool]:
+    ids = p.identities()
+    return {g: e for g, e in s.grants.items() if _norm(g) in ids}
+
+
+def can_read(p: Principal, s: SeriesAccess) -> bool:
+    if p.role == "admin" or is_owner(p, s) or s.sharing == "department":
+        return True
+    return s.sharing == "users" and bool(_granted(p, s))
+
+
+def can_edit(p: Principal, s: SeriesAccess) -> bool:
+    if not p.at_least("editor"):
+        return False
+    if is_owner(p, s):
+        return True
+    return s.sharing != "private" and any(_granted(p, s).values())
+
+
+def can_manage(p: Principal, s: SeriesAccess) -> bool:
+    """Change sharing and grants, transfer or delete the series."""
+    return p.role == "admin" or (p.at_least("editor") and is_owner(p, s))
+
+
+def require(ok: bool, p: Principal, what: str) -> None:
+    if not ok:
+        raise PermissionDenied(p, what)
+
+
+def require_role(p: Principal, role: str, what: str) -> None:
+    require(p.at_least(role), p, what)
+
+
+def resolve_role(
+    email: str | None,
+    groups: Iterable[str] = (),
+    *,
+    by_email: Mapping[str, str] | None = None,
+    by_group: Mapping[str, str] | None = None,
+    default: str = "viewer",
+) -> str:
+    """The highest role the configuration gives this e-mail or any of its groups, else ``default``.
+
+    (The sign-in work reads ``by_email`` / ``by_group`` from its configuration file.)
+    """
+    found = [default]
+    if email and by_email:
+        found += [r for e, r in by_email.items() if _norm(e) == _norm(email)]
+    if by_group:
+        found += [by_group[g] for g in groups if g in by_group]
+    bad = [r for r in found if r not in ROLES]
+    if bad:
+        raise ValueError(f"unknown role {bad[0]!r} in the role configuration")
+    return max(found, key=ROLES.index)
+
+
+@lru_cache(maxsize=1)
+def local_principal() -> Principal:
+    """Local single-user mode: the operating-system account, with role admin."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment or the password database
+        name = "local-user"
+    return Principal(user_id=name, role="admin", display_name=f"{name} (this computer)")

@@ -1,0 +1,1 @@
+"""The user store's migrations, applied in order on open (``upgrade head``)."""

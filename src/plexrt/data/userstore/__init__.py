@@ -1,0 +1,37 @@
+"""The user store: everything a user adds, kept apart from the bundled data and never touched by a
+rebuild (own series and their follow-up, saved board cases, user-added literature series, sharing,
+and the audit trail). A DuckDB file by default, PostgreSQL for a team (``$PLEXRT_USER_DB``).
+
+Every call takes the acting ``plexrt.data.access.Principal``. Modules: ``store`` (the API),
+``engine`` (opening either backend), ``migrate`` (Alembic on open), ``own`` / ``followup`` /
+``sharing`` / ``literature`` / ``cases`` (the operations), ``changes`` (diffs and follow-up edits),
+``checks`` (storage rules), ``bulk`` (fast whole-table writes), ``audit`` (the hash-chained trail).
+"""
+
+from __future__ import annotations
+
+from plexrt.data.userstore.audit import AuditCheck
+from plexrt.data.userstore.changes import Change, apply_changes, diff
+from plexrt.data.userstore.engine import default_target
+from plexrt.data.userstore.errors import (
+    NothingToUndo,
+    SeriesInvalid,
+    UserDataBusy,
+    UserDataUnavailable,
+)
+from plexrt.data.userstore.own import ImportResult
+from plexrt.data.userstore.store import UserStore
+
+__all__ = [
+    "AuditCheck",
+    "Change",
+    "ImportResult",
+    "NothingToUndo",
+    "SeriesInvalid",
+    "UserDataBusy",
+    "UserDataUnavailable",
+    "UserStore",
+    "apply_changes",
+    "default_target",
+    "diff",
+]

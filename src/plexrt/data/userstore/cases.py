@@ -1,0 +1,97 @@
+"""Board cases a user chose to keep (table ``user_cases``): saved by editors, seen by whoever saved
+them and by admins (cases saved before sign-in existed have no author: admins only)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from plexrt.data.access import PermissionDenied, Principal, require_role
+from plexrt.data.userstore import audit
+from plexrt.data.userstore.errors import SeriesInvalid
+from plexrt.data.userstore.literature import now
+
+MAX_LABEL = 200
+COLUMNS = (
+    "case_id",
+    "saved_at",
+    "label",
+    "primary_cancer",
+    "primary_group",
+    "involved_muscle",
+    "nrs_before",
+    "intent",
+    "dose_gy",
+    "fractions",
+    "saved_by",
+)
+
+
+def _label(label: str | None) -> str | None:
+    text = (label or "").strip() or None
+    if text is not None and ("\x00" in text or len(text) > MAX_LABEL):
+        raise SeriesInvalid([f"label: at most {MAX_LABEL} characters of plain text"])
+    return text
+
+
+def save(conn: sa.Connection, p: Principal, case: Any, label: str | None) -> str:
+    """Keep a board case (a ``plexrt.board.case.Case``; validated here again)."""
+    require_role(p, "editor", "save a board case")
+    case = case.validate()
+    row = {
+        "case_id": f"case-{uuid.uuid4().hex[:8]}",
+        "saved_at": now(),
+        "label": _label(label),
+        "primary_cancer": case.primary_cancer,
+        "primary_group": case.primary_group,
+        "involved_muscle": case.involved_muscle,
+        "nrs_before": int(case.nrs_before),
+        "intent": case.intent,
+        "dose_gy": float(case.dose_gy),
+        "fractions": int(case.fractions),
+        "saved_by": p.user_id,
+    }
+    conn.execute(
+        sa.text(
+            f"INSERT INTO user_cases ({', '.join(COLUMNS)}) "  # noqa: S608 -- schema names
+            f"VALUES ({', '.join(':' + c for c in COLUMNS)})"
+        ),
+        row,
+    )
+    audit.append(conn, actor=p.user_id, action="create", detail={"board_case": row["case_id"]})
+    return str(row["case_id"])
+
+
+def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:
+    cols = ", ".join(COLUMNS)
+    if p.role == "admin":
+        result = conn.execute(sa.text(f"SELECT {cols} FROM user_cases ORDER BY saved_at"))  # noqa: S608
+    else:
+        result = conn.execute(
+            sa.text(
+                f"SELECT {cols} FROM user_cases WHERE saved_by IN :ids ORDER BY saved_at"  # noqa: S608
+            ).bindparams(sa.bindparam("ids", expanding=True)),
+            {"ids": sorted(p.identities())},
+        )
+    df = pd.DataFrame(result.fetchall(), columns=list(COLUMNS))
+    df["nrs_before"] = df["nrs_before"].astype("Int64")
+    df["fractions"] = df["fractions"].astype("Int64")
+    df["dose_gy"] = df["dose_gy"].astype("float64")
+    return df
+
+
+def delete(conn: sa.Connection, p: Principal, case_id: str) -> None:
+    """Delete a saved case (nothing happens when it is already gone)."""
+    row = conn.execute(
+        sa.text("SELECT saved_by FROM user_cases WHERE case_id = :c"), {"c": case_id}
+    ).first()
+    if row is None:
+        return
+    mine = row[0] is not None and row[0] in p.identities() and p.at_least("editor")
+    if not (mine or p.role == "admin"):
+        raise PermissionDenied(p, f"delete the saved case {case_id}")
+    conn.execute(sa.text("DELETE FROM user_cases WHERE case_id = :c"), {"c": case_id})
+    audit.append(conn, actor=p.user_id, action="delete", detail={"board_case": case_id})

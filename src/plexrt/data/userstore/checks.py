@@ -1,0 +1,247 @@
+"""The shape every own series must have before the store writes it, checked whole.
+
+These are the storage rules (columns, kinds, required values, coded values, unique keys, courses of
+known patients, safe text, no calendar dates); the clinical rules on days and scores are
+``validate_own_series`` of the import side, which the store runs too when it is given one. Every
+problem is reported at once, grouped by table, column and message with the rows it concerns
+(1-based row numbers of the frame).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
+
+MAX_TEXT = 500  # characters in one text value of an own series
+MAX_NAME = 200  # series name, institution, period
+MAX_ROWS_LISTED = 10
+MAX_INT = 2**31 - 1  # INTEGER columns of both backends
+# A calendar date in a text value (ISO, or day/month with a four-digit year): refused, since no
+# calendar date of a patient may reach the store (issue 12); two-digit years are not guessed at.
+_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)"
+    r"|(?<!\d)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d(?!\d)"
+)
+
+
+def looks_like_date(text: str) -> bool:
+    return bool(_DATE.search(text))
+
+
+def _rows(mask: pd.Series) -> list[int]:
+    return [int(i) + 1 for i in mask.to_numpy().nonzero()[0]]
+
+
+def _say(table: str, column: str, message: str, rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_LISTED])
+    more = f" and {len(rows) - MAX_ROWS_LISTED} more" if len(rows) > MAX_ROWS_LISTED else ""
+    word = "row" if len(rows) == 1 else "rows"
+    return f"{table}, {column}: {message} ({word} {shown}{more})"
+
+
+def value_problem(value: Any, col: StoredColumn) -> str | None:
+    """What keeps one present value out of its column (None when it can be stored)."""
+    if col.kind == "text":
+        if not isinstance(value, str):
+            return "is not text"
+        if "\x00" in value:
+            return "contains a NUL character"
+        if len(value) > MAX_TEXT:
+            return f"is longer than {MAX_TEXT} characters"
+        if not value.strip():
+            return "is empty text (leave the cell empty for unknown)"
+        if _DATE.search(value):
+            return "looks like a calendar date (dates are never stored)"
+        if col.choices is not None and value not in col.choices:
+            return f"is not one of: {', '.join(col.choices)}"
+        return None
+    if col.kind == "boolean":
+        return None if isinstance(value, bool | np.bool_) else "is not true/false"
+    word = "is not a whole number" if col.kind == "integer" else "is not a finite number"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return word
+    if not math.isfinite(float(value)) or (col.kind == "integer" and float(value) % 1 != 0):
+        return word
+    if col.kind == "integer" and abs(int(value)) > MAX_INT:
+        return "is too large"
+    return None
+
+
+def _typed_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Series] | None:
+    """Whole-column checks when the dtype already says what the values are (else None)."""
+    dtype = present.dtype
+    if col.kind == "boolean" and pd.api.types.is_bool_dtype(dtype):
+        return {}
+    if col.kind not in ("integer", "number") or pd.api.types.is_bool_dtype(dtype):
+        return None
+    if not pd.api.types.is_numeric_dtype(dtype):
+        return None
+    num = present.astype("float64")
+    if col.kind == "number":
+        return {"is not a finite number": ~np.isfinite(num)}
+    return {
+        "is not a whole number": ~np.isfinite(num) | (num % 1 != 0),
+        "is too large": num.abs() > MAX_INT,
+    }
+
+
+def _by_value(values: pd.Series, col: StoredColumn) -> dict[str, pd.Series]:
+    by_message: dict[str, list[Any]] = {}
+    for value in pd.unique(values.to_numpy(dtype=object)):
+        message = value_problem(value, col)
+        if message:
+            by_message.setdefault(message, []).append(value)
+    return {message: values.isin(bad) for message, bad in by_message.items()}
+
+
+def _value_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Series]:
+    """Each problem of the present values -> where; each distinct value is checked once."""
+    typed = _typed_problems(present, col)
+    if typed is not None:
+        return typed
+    if pd.api.types.infer_dtype(present, skipna=True) == "string":
+        return _by_value(present, col)
+    # Mixed types: values that compare equal across types (1, 1.0, True) are checked apart.
+    kinds = present.map(type)
+    out: dict[str, pd.Series] = {}
+    for kind in kinds.unique():
+        same = kinds == kind
+        for message, hit in _by_value(present[same], col).items():
+            where = hit.reindex(present.index, fill_value=False)
+            out[message] = out[message] | where if message in out else where
+    return out
+
+
+def _column_problems(table: str, s: pd.Series, col: StoredColumn) -> list[str]:
+    s = s.reset_index(drop=True)
+    missing = s.isna()
+    out = []
+    if col.required and missing.any():
+        out.append(_say(table, col.name, "is required but empty", _rows(missing)))
+    present = s[~missing]
+    for message, where in _value_problems(present, col).items():
+        mask = pd.Series(False, index=s.index)
+        mask[present.index[where.to_numpy(dtype=bool)]] = True
+        if mask.any():
+            out.append(_say(table, col.name, message, _rows(mask)))
+    return out
+
+
+def _table_problems(
+    table: str, df: Any, columns: tuple[StoredColumn, ...], key: tuple[str, ...]
+) -> list[str]:
+    if not isinstance(df, pd.DataFrame):
+        return [f"{table}: not a table (got {type(df).__name__})"]
+    names = [c.name for c in columns]
+    missing = [n for n in names if n not in df.columns]
+    extra = [str(c) for c in df.columns if c not in names]
+    out = []
+    if missing:
+        out.append(f"{table}: missing columns {', '.join(missing)}")
+    if extra:
+        out.append(f"{table}: unexpected columns {', '.join(extra)}")
+    if missing or not df.columns.is_unique:
+        return out + ([f"{table}: a column appears twice"] if not df.columns.is_unique else [])
+    for col in columns:
+        out += _column_problems(table, df[col.name], col)
+    dup = df.reset_index(drop=True).duplicated(list(key), keep="first")
+    if dup.any():
+        out.append(_say(table, "+".join(key), "repeats a row already given (same key)", _rows(dup)))
+    return out
+
+
+def _keys(df: pd.DataFrame, key: list[str]) -> pd.MultiIndex:
+    parts = [
+        df[k].astype(str)
+        if k == "patient_id"
+        else pd.to_numeric(df[k], errors="coerce").astype("Int64")
+        for k in key
+    ]
+    return pd.MultiIndex.from_arrays(parts)
+
+
+def reference_problems(frames: OwnSeriesFrames) -> list[str]:
+    out = []
+    patients = frames.patients["patient_id"].astype(str).reset_index(drop=True)
+    course_patients = frames.courses["patient_id"].astype(str).reset_index(drop=True)
+    unknown = ~course_patients.isin(patients)
+    if unknown.any():
+        out.append(_say("courses", "patient_id", "is not in the patients table", _rows(unknown)))
+    no_course = ~patients.isin(course_patients)
+    if no_course.any():
+        out.append(_say("patients", "patient_id", "has no course", _rows(no_course)))
+    key = ["patient_id", "course_no"]
+    orphan = pd.Series(~_keys(frames.assessments, key).isin(_keys(frames.courses, key)))
+    if orphan.any():
+        out.append(
+            _say("assessments", "patient_id+course_no", "is not a known course", _rows(orphan))
+        )
+    return out
+
+
+def frame_problems(frames: OwnSeriesFrames) -> list[str]:
+    """Every storage problem of a whole series; [] when it can be written."""
+    out: list[str] = []
+    for table, (columns, key) in TABLES.items():
+        out += _table_problems(table, frames.table(table), columns, key)
+    if not out:
+        out += reference_problems(frames)
+    return out
+
+
+def _short_text_problem(field: str, value: Any, required: bool = False) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return f"{field}: is required" if required else None
+    if not isinstance(value, str):
+        return f"{field}: is not text"
+    if "\x00" in value:
+        return f"{field}: contains a NUL character"
+    if len(value) > MAX_NAME:
+        return f"{field}: is longer than {MAX_NAME} characters"
+    return None
+
+
+def metadata_problems(
+    name: Any, institution: Any, period: Any, mapping: Mapping[str, Any] | None
+) -> list[str]:
+    """The series' own fields: a name (required), institution and period (free text)."""
+    out = [
+        p
+        for p in (
+            _short_text_problem("name", name, required=True),
+            _short_text_problem("institution", institution),
+            _short_text_problem("period", period),
+        )
+        if p
+    ]
+    if mapping is not None:
+        if not isinstance(mapping, Mapping) or len(mapping) > 200:
+            out.append("mapping: must be a mapping of at most 200 file headers to columns")
+        else:
+            out += _mapping_text_problems(mapping)
+            try:
+                json.dumps(dict(mapping))
+            except (TypeError, ValueError):
+                out.append("mapping: must hold text only")
+    return out
+
+
+def _mapping_text_problems(mapping: Mapping[str, Any]) -> list[str]:
+    """Headers and columns of a mapping {header: column}, or {table: {header: column}}."""
+    out = []
+    for k, v in mapping.items():
+        pairs = v.items() if isinstance(v, Mapping) else [(k, v)]
+        for header, column in pairs:
+            for field, item in (("mapping header", header), ("mapping column", column)):
+                problem = _short_text_problem(field, item)
+                if problem:
+                    out.append(problem)
+    return out

@@ -1,0 +1,42 @@
+"""What the user store raises, in words a clinician can act on."""
+
+from __future__ import annotations
+
+
+class SeriesInvalid(ValueError):
+    """The record or series was refused; ``messages`` name each field (and row) and what is wrong.
+    Nothing was written."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+class UserDataUnavailable(RuntimeError):
+    """The user database cannot be used now (missing server, damaged or read-only file, ...).
+    ``where`` is the file or the server (never a password), ``reason`` what is wrong. Nothing was
+    read or written; the bundled data stay usable."""
+
+    def __init__(self, where: str, reason: str):
+        self.where = where
+        self.reason = reason
+        super().__init__(
+            f"Your own series and cases ({where}) cannot be used: {reason}. Nothing was changed."
+        )
+
+
+class UserDataBusy(UserDataUnavailable):
+    """Another program holds the user's DuckDB file; nothing was read or written."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.reason = "open in another program"
+        RuntimeError.__init__(
+            self,
+            f"Your own series and cases ({where}) are open in another program (for example a "
+            "notebook or a second PlexRT). Close it and reload; nothing was changed.",
+        )
+
+
+class NothingToUndo(LookupError):
+    """The series has no change that undo could reverse; the message says why."""

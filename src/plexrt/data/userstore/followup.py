@@ -1,0 +1,224 @@
+"""Follow-up of an own series: record changes, keep their history, undo the latest.
+
+A follow-up entry is applied to the series as stored at that moment, inside the write transaction
+(so two clinicians recording at once never overwrite each other), validated whole, and stored with
+one history row per changed value (who, when, old -> new). Undo reverses the latest batch that is
+not undone yet by writing a new batch; pressing it again walks further back. The first import of a
+series is not undone this way (delete the series instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from plexrt.data.access import Principal
+from plexrt.data.own_schema import TABLES, OwnSeriesFrames
+from plexrt.data.userstore import audit, sharing
+from plexrt.data.userstore.changes import (
+    Change,
+    apply_changes,
+    counts,
+    decode,
+    diff,
+    key_index,
+    plain,
+    touched,
+)
+from plexrt.data.userstore.checks import reference_problems
+from plexrt.data.userstore.errors import NothingToUndo, SeriesInvalid
+from plexrt.data.userstore.own import Validator, load_frames, run_validator, write_batch
+
+AUDIT_DETAIL_LIMIT = 50
+PATIENT_SCOPE_LIMIT = 1000  # an undo touching more patients reads the whole series  # values listed in one audit entry; larger batches give counts only
+
+
+def _audit_changes(changes: pd.DataFrame) -> dict[str, Any]:
+    tally = counts(changes)
+    if len(changes) > AUDIT_DETAIL_LIMIT:
+        return tally
+    listed = [
+        {k: plain(v) for k, v in row.items() if plain(v) is not None}
+        for row in changes.to_dict("records")
+    ]
+    return {**tally, "changes": listed}
+
+
+def _one_patient(changes: pd.DataFrame) -> str | None:
+    ids = changes["patient_id"].dropna().unique()
+    return str(ids[0]) if len(ids) == 1 else None
+
+
+def record(
+    conn: sa.Connection,
+    p: Principal,
+    series_id: str,
+    changes: Iterable[Change],
+    validate: Validator | None,
+) -> int | None:
+    sharing.checked(conn, p, series_id, "edit")
+    changes = list(changes)
+    # Only the patients the entry concerns are read, each patient whole: every value changed is
+    # checked in apply_changes, every row of those patients must keep its parent, and the
+    # validator sees each of those patients whole. The other patients were checked when stored and
+    # cannot change meanwhile (this runs under the write lock).
+    patients = sorted({str(c.key[0]) for c in changes if c.key})
+    old = load_frames(conn, series_id, patients)
+    new, problems = apply_changes(old, changes)
+    problems = problems or reference_problems(new)
+    if problems:
+        raise SeriesInvalid(problems)
+    run_validator(validate, new)
+    found = diff(old, new, only=touched(changes))
+    if found.empty:
+        return None
+    batch_id = write_batch(conn, p, series_id, "follow_up", found, new, patients=patients)
+    audit.append(
+        conn,
+        actor=p.user_id,
+        action="follow_up",
+        series_id=series_id,
+        patient_id=_one_patient(found),
+        detail={"batch_id": batch_id, **_audit_changes(found)},
+    )
+    return batch_id
+
+
+def _latest_undoable(conn: sa.Connection, series_id: str) -> tuple[int, str]:
+    row = conn.execute(
+        sa.text(
+            "SELECT batch_id, kind FROM change_batches WHERE series_id = :s AND kind <> 'undo' "
+            "AND undone_by_batch IS NULL ORDER BY batch_id DESC LIMIT 1"
+        ),
+        {"s": series_id},
+    ).first()
+    if row is None or row[1] == "import":
+        raise NothingToUndo(
+            "Nothing to undo: the series holds only what was first imported "
+            "(delete the series to remove it)."
+        )
+    return int(row[0]), str(row[1])
+
+
+def _history(conn: sa.Connection, batch_id: int) -> pd.DataFrame:
+    result = conn.execute(
+        sa.text(
+            "SELECT table_name, change_kind, patient_id, course_no, assessment_no, column_name, "
+            "old_value, new_value FROM change_history WHERE batch_id = :b ORDER BY change_id"
+        ),
+        {"b": batch_id},
+    )
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _revert_table(table: str, df: pd.DataFrame, h: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """One table with the batch ``h`` reversed: added rows dropped, changed values restored,
+    removed rows put back; problems when the table no longer holds what the batch wrote."""
+    columns, key = TABLES[table]
+    out = df.astype(object).reset_index(drop=True)
+    problems = []
+    added = h[h["change_kind"] == "added"]
+    if len(added):
+        gone = key_index(out, key).isin(key_index(added, key))
+        if gone.sum() != len(added):
+            problems.append(f"{table}: rows this change added were removed since")
+        out = out[~gone].reset_index(drop=True)
+    for col, cells in h[h["change_kind"] == "changed"].groupby("column_name"):
+        at = key_index(out, key).get_indexer(key_index(cells, key))
+        if (at < 0).any():
+            problems.append(f"{table}, {col}: rows this change edited were removed since")
+            continue
+        now = [plain(v) for v in out[col].to_numpy()[at]]
+        if now != [decode(v) for v in cells["new_value"]]:
+            problems.append(f"{table}, {col}: values were changed again since")
+            continue
+        values = out[col].to_numpy(dtype=object).copy()
+        old = np.empty(len(cells), dtype=object)
+        old[:] = [decode(v) for v in cells["old_value"]]
+        values[at] = old
+        out[col] = values
+    removed = h[h["change_kind"] == "removed"]
+    if len(removed):
+        back = pd.DataFrame(
+            [decode(v) for v in removed["old_value"]], columns=[c.name for c in columns]
+        )
+        if key_index(back, key).isin(key_index(out, key)).any():
+            problems.append(f"{table}: rows this change removed were added again since")
+        out = pd.concat([out, back.astype(object)], ignore_index=True)
+    return out, problems
+
+
+def undo_last(
+    conn: sa.Connection,
+    p: Principal,
+    series_id: str,
+    expected_batch: int | None,
+    validate: Validator | None,
+) -> int:
+    sharing.checked(conn, p, series_id, "edit")
+    batch_id, _ = _latest_undoable(conn, series_id)
+    if expected_batch is not None and batch_id != expected_batch:
+        raise SeriesInvalid(
+            [
+                f"the latest change is now batch {batch_id}, not {expected_batch} (recorded in "
+                "another session meanwhile); reload and check before undoing"
+            ]
+        )
+    history = _history(conn, batch_id)
+    ids = sorted(set(history["patient_id"].astype(str)))
+    patients = ids if len(ids) <= PATIENT_SCOPE_LIMIT else None  # else the whole series
+    current = load_frames(conn, series_id, patients)
+    tables, problems = {}, []
+    for table in TABLES:
+        tables[table], found = _revert_table(
+            table, current.table(table), history[history["table_name"] == table]
+        )
+        problems += found
+    restored = OwnSeriesFrames(**tables).conformed()
+    problems = problems or reference_problems(restored)
+    if problems:
+        raise SeriesInvalid(problems)
+    run_validator(validate, restored)
+    only = {t: key_index(history[history["table_name"] == t], k) for t, (_, k) in TABLES.items()}
+    found = diff(current, restored, only=only)
+    undo = write_batch(
+        conn, p, series_id, "undo", found, restored, undoes=batch_id, patients=patients
+    )
+    conn.execute(
+        sa.text("UPDATE change_batches SET undone_by_batch = :u WHERE batch_id = :b"),
+        {"u": undo, "b": batch_id},
+    )
+    audit.append(
+        conn,
+        actor=p.user_id,
+        action="undo",
+        series_id=series_id,
+        patient_id=_one_patient(found) if len(found) else None,
+        detail={"batch_id": undo, "undoes_batch": batch_id, **_audit_changes(found)},
+    )
+    return undo
+
+
+def history(conn: sa.Connection, p: Principal, series_id: str) -> pd.DataFrame:
+    """Every recorded change of the series, newest batch first, values as plain values."""
+    sharing.checked(conn, p, series_id, "read")
+    result = conn.execute(
+        sa.text(
+            "SELECT b.batch_id, b.kind, b.actor, b.at_utc, b.undoes_batch, b.undone_by_batch, "
+            "h.table_name, h.change_kind, h.patient_id, h.course_no, h.assessment_no, "
+            "h.column_name, h.old_value, h.new_value "
+            "FROM change_batches b LEFT JOIN change_history h ON h.batch_id = b.batch_id "
+            "WHERE b.series_id = :s ORDER BY b.batch_id DESC, h.change_id"
+        ),
+        {"s": series_id},
+    )
+    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    for col in ("old_value", "new_value"):
+        df[col] = [decode(v) for v in df[col]]
+    for col in ("undoes_batch", "undone_by_batch", "course_no", "assessment_no"):
+        df[col] = pd.to_numeric(df[col]).astype("Int64")
+    return df

@@ -1,0 +1,90 @@
+"""Bring a user database to the schema this PlexRT expects: Alembic ``upgrade head`` on open.
+
+Runs inside one transaction (both backends have transactional DDL): an upgrade either completes or
+leaves the database as it was. Two processes opening a new database at once take turns (PostgreSQL:
+an advisory lock; DuckDB: the file lock and this process's write lock). A database written by a
+newer PlexRT is refused with a clear message, never altered.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.ddl.postgresql import PostgresqlImpl
+from alembic.script import ScriptDirectory
+
+from plexrt.data.userstore import engine as eng
+from plexrt.data.userstore.errors import UserDataUnavailable
+
+SCRIPT_LOCATION = Path(__file__).resolve().parents[1] / "migrations"
+_ADVISORY_KEY = 0x706C657872  # "plexr": serialises migrations of one PostgreSQL database
+
+
+class _DuckDBImpl(PostgresqlImpl):
+    """Alembic talks to DuckDB as to PostgreSQL (duckdb-engine's dialect derives from it)."""
+
+    __dialect__ = "duckdb"
+    transactional_ddl = True
+
+
+def _config(script_location: Path) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    return cfg
+
+
+@lru_cache(maxsize=8)
+def _revisions(script_location: str) -> tuple[str, frozenset[str]]:
+    script = ScriptDirectory.from_config(_config(Path(script_location)))
+    head = script.get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migration in {script_location}")
+    return head, frozenset(r.revision for r in script.walk_revisions())
+
+
+def head_revision(script_location: Path = SCRIPT_LOCATION) -> str:
+    return _revisions(str(script_location))[0]
+
+
+def current_revision(conn: sa.Connection) -> str | None:
+    exists = conn.execute(
+        sa.text(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = 'alembic_version'"
+        )
+    ).scalar()
+    if not exists:
+        return None
+    return conn.execute(sa.text("SELECT max(version_num) FROM alembic_version")).scalar()
+
+
+def ensure_current(
+    loc: eng.Location, wait_s: float = eng.BUSY_WAIT_S, script_location: Path = SCRIPT_LOCATION
+) -> str:
+    """Upgrade the database to head when it is behind; returns the revision it is at."""
+    head, known = _revisions(str(script_location))
+    with eng.reading(loc, wait_s) as conn:
+        have = current_revision(conn)
+    if have == head:
+        return head
+    if have is not None and have not in known:
+        raise UserDataUnavailable(
+            loc.shown,
+            f"it was written by a newer PlexRT (schema {have}); update PlexRT to use it",
+        )
+    with eng.write_lock(loc), eng.translated(loc):
+        conn = eng.connect(loc, wait_s)
+        try:
+            with conn.begin():
+                if loc.is_postgres:
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+                cfg = _config(script_location)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        finally:
+            conn.close()
+    return head

@@ -1,0 +1,153 @@
+"""Own series as records (owner, sharing, grants) and the changes of who may see or edit them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from plexrt.data import access
+from plexrt.data.access import Principal, SeriesAccess, require
+from plexrt.data.userstore import audit
+from plexrt.data.userstore.errors import SeriesInvalid
+from plexrt.data.userstore.literature import now
+
+SERIES_COLUMNS = (
+    "series_id",
+    "name",
+    "institution",
+    "period_text",
+    "owner",
+    "sharing",
+    "pseudonymised",
+    "column_mapping",
+    "content_hash",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+)
+_SELECT = f"SELECT {', '.join(SERIES_COLUMNS)} FROM own_series"  # noqa: S608 -- schema names
+
+
+def series_row(conn: sa.Connection, series_id: str) -> dict[str, Any]:
+    """The series' record; KeyError naming it when there is none."""
+    row = (
+        conn.execute(sa.text(f"{_SELECT} WHERE series_id = :s"), {"s": series_id})
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise KeyError(f"no own series {series_id!r}")
+    return dict(row)
+
+
+def series_by_name(conn: sa.Connection, name: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.text(f"{_SELECT} WHERE name = :n"), {"n": name}).mappings().first()
+    return None if row is None else dict(row)
+
+
+def grants_of(conn: sa.Connection, series_id: str | None = None) -> pd.DataFrame:
+    where = "WHERE series_id = :s" if series_id is not None else ""
+    cols = "series_id, grantee, can_edit, granted_by, granted_at"
+    sql = f"SELECT {cols} FROM grants {where} ORDER BY series_id, grantee"  # noqa: S608
+    result = conn.execute(sa.text(sql), {"s": series_id})
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def access_of(row: Mapping[str, Any], grants: pd.DataFrame) -> SeriesAccess:
+    mine = grants[grants["series_id"] == row["series_id"]]
+    return SeriesAccess(
+        series_id=row["series_id"],
+        owner=row["owner"],
+        sharing=row["sharing"],
+        grants={str(g): bool(e) for g, e in zip(mine["grantee"], mine["can_edit"], strict=True)},
+    )
+
+
+def checked(conn: sa.Connection, p: Principal, series_id: str, need: str) -> dict[str, Any]:
+    """The series' record once the principal may ``need`` ('read' | 'edit' | 'manage') it."""
+    row = series_row(conn, series_id)
+    acc = access_of(row, grants_of(conn, series_id))
+    rule = {"read": access.can_read, "edit": access.can_edit, "manage": access.can_manage}[need]
+    words = {"read": "see", "edit": "change", "manage": "manage the sharing of"}[need]
+    require(rule(p, acc), p, f"{words} the series {row['name']!r}")
+    return row
+
+
+def touch(conn: sa.Connection, p: Principal, series_id: str, **fields: Any) -> None:
+    values = {**fields, "updated_at": now(), "updated_by": p.user_id, "s": series_id}
+    sets = ", ".join(f"{k} = :{k}" for k in values if k != "s")
+    conn.execute(sa.text(f"UPDATE own_series SET {sets} WHERE series_id = :s"), values)  # noqa: S608
+
+
+def set_sharing(conn: sa.Connection, p: Principal, series_id: str, sharing: str) -> None:
+    if sharing not in access.SHARINGS:
+        raise SeriesInvalid([f"sharing: one of {', '.join(access.SHARINGS)}"])
+    row = checked(conn, p, series_id, "manage")
+    if row["sharing"] == sharing:
+        return
+    touch(conn, p, series_id, sharing=sharing)
+    audit.append(
+        conn,
+        actor=p.user_id,
+        action="sharing",
+        series_id=series_id,
+        detail={"sharing": sharing, "was": row["sharing"]},
+    )
+
+
+def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_edit: bool) -> None:
+    """Share with one user (or group:<name>); a private series becomes shared with named users."""
+    try:
+        who = access.normalise_grantee(grantee)
+    except ValueError as exc:
+        raise SeriesInvalid([f"grantee: {exc}"]) from None
+    row = checked(conn, p, series_id, "manage")
+    conn.execute(
+        sa.text(
+            "INSERT INTO grants (series_id, grantee, can_edit, granted_by, granted_at) "
+            "VALUES (:s, :g, :e, :by, :at) ON CONFLICT (series_id, grantee) "
+            "DO UPDATE SET can_edit = excluded.can_edit, granted_by = excluded.granted_by, "
+            "granted_at = excluded.granted_at"
+        ),
+        {"s": series_id, "g": who, "e": bool(can_edit), "by": p.user_id, "at": now()},
+    )
+    sharing = "users" if row["sharing"] == "private" else row["sharing"]
+    touch(conn, p, series_id, sharing=sharing)
+    audit.append(
+        conn,
+        actor=p.user_id,
+        action="sharing",
+        series_id=series_id,
+        detail={"grant": who, "can_edit": bool(can_edit), "sharing": sharing},
+    )
+
+
+def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> None:
+    who = access.normalise_grantee(grantee)
+    checked(conn, p, series_id, "manage")
+    conn.execute(
+        sa.text("DELETE FROM grants WHERE series_id = :s AND grantee = :g"),
+        {"s": series_id, "g": who},
+    )
+    touch(conn, p, series_id)
+    audit.append(
+        conn, actor=p.user_id, action="sharing", series_id=series_id, detail={"revoke": who}
+    )
+
+
+def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) -> None:
+    """Give the series to another owner (for example when it moves from a laptop to the server)."""
+    who = access.normalise_grantee(new_owner)
+    row = checked(conn, p, series_id, "manage")
+    touch(conn, p, series_id, owner=who)
+    audit.append(
+        conn,
+        actor=p.user_id,
+        action="sharing",
+        series_id=series_id,
+        detail={"owner": who, "was": row["owner"]},
+    )

@@ -1,0 +1,289 @@
+"""``UserStore``: every read and write of user data, each call on behalf of a ``Principal``.
+
+One call = one transaction. Writes check access (``plexrt.data.access``), validate whole, write,
+and append the audit entry in that same transaction; nothing is written unless all of it is.
+Failures of the database itself raise ``UserDataUnavailable`` (``UserDataBusy`` when another
+program holds a DuckDB file); refused values ``SeriesInvalid``; refused access ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from plexrt.data.access import Principal, require, require_role
+from plexrt.data.curve_schema import CurveSeries
+from plexrt.data.own_schema import OwnSeriesFrames
+from plexrt.data.userstore import audit, cases, curves, followup, migrate, own, sharing
+from plexrt.data.userstore import engine as eng
+from plexrt.data.userstore import literature as user_lit
+from plexrt.data.userstore.audit import AuditCheck
+from plexrt.data.userstore.changes import Change
+from plexrt.data.userstore.errors import UserDataUnavailable
+from plexrt.data.userstore.own import ImportResult, Validator
+
+EVENT_ACTIONS = ("sign_in", "sign_out", "export")
+
+
+class UserStore:
+    """The user database at ``target`` (a DuckDB file path or a postgresql:// URL; default
+    ``$PLEXRT_USER_DB`` or the platform data folder), upgraded to this PlexRT's schema on open."""
+
+    def __init__(
+        self,
+        target: str | os.PathLike[str] | None = None,
+        *,
+        busy_wait_s: float = eng.BUSY_WAIT_S,
+    ):
+        self.location = eng.locate(target)
+        self.busy_wait_s = busy_wait_s
+        self.revision = migrate.ensure_current(self.location, busy_wait_s)
+
+    @property
+    def path(self) -> Path | None:
+        """The DuckDB file (None for PostgreSQL)."""
+        return self.location.path
+
+    @property
+    def where(self) -> str:
+        return self.location.shown
+
+    # -- connections ------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with eng.reading(self.location, self.busy_wait_s) as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        with eng.writing(self.location, self.busy_wait_s) as conn:
+            yield conn
+
+    def check(self) -> None:
+        """Raise UserDataUnavailable (at once, without waiting for another program) when the
+        database cannot be used now."""
+        with eng.reading(self.location, wait_s=0.0) as conn:
+            have = migrate.current_revision(conn)
+        if have != self.revision:
+            raise UserDataUnavailable(self.where, f"its schema changed under PlexRT ({have})")
+
+    def available(self) -> bool:
+        """Cheap: can the database be used right now? (``check`` says why not.)"""
+        try:
+            self.check()
+        except UserDataUnavailable:
+            return False
+        return True
+
+    def release(self) -> None:
+        """Close this process's hold on the database (a DuckDB file is then free for others)."""
+        eng.release(self.location)
+
+    # -- user-added literature series --------------------------------------------------------
+
+    def series(self, principal: Principal) -> pd.DataFrame:
+        """All user-added literature series, oldest first, in the literature table's columns."""
+        require_role(principal, "viewer", "read the literature")
+        with self._read() as conn:
+            return user_lit.series(conn)
+
+    def add_series(self, principal: Principal, record: Mapping[str, Any]) -> str:
+        """Validate and store a new literature series; returns its key."""
+        with self._write() as conn:
+            return user_lit.add(conn, principal, record)
+
+    def update_series(self, principal: Principal, key: str, record: Mapping[str, Any]) -> None:
+        with self._write() as conn:
+            user_lit.update(conn, principal, key, record)
+
+    def delete_series(self, principal: Principal, key: str) -> None:
+        """Delete a literature series, with its published curve's rows when it has one."""
+        with self._write() as conn:
+            user_lit.delete(conn, principal, key, curves.delete_rows)
+
+    # -- published Kaplan-Meier curves (literature series with reconstructed patients) --------
+
+    def add_curve_series(self, principal: Principal, curve: CurveSeries) -> str:
+        """Validate whole, then store a curve series (its literature series, points, risk
+        table, reconstructed patients, provenance) and one audit entry; returns its key."""
+        prepared = curves.prepare(principal, curve)
+        with self._write() as conn:
+            return curves.add(conn, principal, prepared)
+
+    def curve_series(self, principal: Principal) -> pd.DataFrame:
+        """Every stored curve series with its citation, oldest first."""
+        require_role(principal, "viewer", "read the literature")
+        with self._read() as conn:
+            return curves.listing(conn)
+
+    def curve_ipd(self, principal: Principal, keys: Iterable[str]) -> pd.DataFrame:
+        """The reconstructed patients (series_key, time_days, event) of the given curve series."""
+        require_role(principal, "viewer", "read the literature")
+        with self._read() as conn:
+            return curves.ipd(conn, keys)
+
+    def curve_inputs(self, principal: Principal, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(points, risk table) of a curve series, as given."""
+        require_role(principal, "viewer", "read the literature")
+        with self._read() as conn:
+            return curves.inputs(conn, key)
+
+    # -- saved board cases -------------------------------------------------------------------
+
+    def save_case(self, principal: Principal, case: Any, label: str | None = None) -> str:
+        """Keep a board case (a validated ``plexrt.board.case.Case``) at the user's request."""
+        with self._write() as conn:
+            return cases.save(conn, principal, case, label)
+
+    def cases(self, principal: Principal) -> pd.DataFrame:
+        with self._read() as conn:
+            return cases.listing(conn, principal)
+
+    def delete_case(self, principal: Principal, case_id: str) -> None:
+        with self._write() as conn:
+            cases.delete(conn, principal, case_id)
+
+    # -- own series ----------------------------------------------------------------------------
+
+    def own_series(self, principal: Principal) -> pd.DataFrame:
+        """The own series the principal may see: their record, patient and course counts, and
+        ``can_edit`` / ``can_manage`` for this principal."""
+        with self._read() as conn:
+            return own.listing(conn, principal)
+
+    def series_frames(self, principal: Principal, series_id: str) -> OwnSeriesFrames:
+        with self._read() as conn:
+            sharing.checked(conn, principal, series_id, "read")
+            return own.load_frames(conn, series_id)
+
+    def apply_import(
+        self,
+        principal: Principal,
+        name: str,
+        frames: OwnSeriesFrames,
+        *,
+        mapping: Mapping[str, Any] | None = None,
+        pseudonymised: bool,
+        institution: str | None = None,
+        period: str | None = None,
+        validate: Validator | None = None,
+    ) -> ImportResult:
+        """Create the series ``name``, or replace its rows with ``frames`` (an identical import
+        changes nothing); rows, change history and audit entry in one transaction."""
+        prepared = own.prepare_import(
+            principal,
+            name,
+            frames,
+            mapping=mapping,
+            pseudonymised=pseudonymised,
+            institution=institution,
+            period=period,
+            validate=validate,
+        )
+        with self._write() as conn:
+            return own.apply_import(conn, principal, prepared)
+
+    def record_follow_up(
+        self,
+        principal: Principal,
+        series_id: str,
+        changes: Iterable[Change],
+        *,
+        validate: Validator | None = None,
+    ) -> int | None:
+        """Apply follow-up changes to the series as stored now; returns the batch id (None when
+        the changes change nothing). ``validate`` (the import side's ``validate_own_series``)
+        sees the rows of the patients the changes concern, each patient whole."""
+        with self._write() as conn:
+            return followup.record(conn, principal, series_id, changes, validate)
+
+    def undo_last(
+        self,
+        principal: Principal,
+        series_id: str,
+        *,
+        expected_batch: int | None = None,
+        validate: Validator | None = None,
+    ) -> int:
+        """Reverse the latest change batch not undone yet (refused when it is not
+        ``expected_batch``, given); returns the new batch's id."""
+        with self._write() as conn:
+            return followup.undo_last(conn, principal, series_id, expected_batch, validate)
+
+    def history(self, principal: Principal, series_id: str) -> pd.DataFrame:
+        with self._read() as conn:
+            return followup.history(conn, principal, series_id)
+
+    def delete_own_series(self, principal: Principal, series_id: str) -> None:
+        with self._write() as conn:
+            own.delete(conn, principal, series_id)
+
+    # -- sharing -------------------------------------------------------------------------------
+
+    def set_sharing(self, principal: Principal, series_id: str, level: str) -> None:
+        """'private' | 'users' (the named grantees) | 'department' (everyone signed in)."""
+        with self._write() as conn:
+            sharing.set_sharing(conn, principal, series_id, level)
+
+    def grant(
+        self, principal: Principal, series_id: str, grantee: str, *, can_edit: bool = False
+    ) -> None:
+        with self._write() as conn:
+            sharing.grant(conn, principal, series_id, grantee, can_edit)
+
+    def revoke(self, principal: Principal, series_id: str, grantee: str) -> None:
+        with self._write() as conn:
+            sharing.revoke(conn, principal, series_id, grantee)
+
+    def transfer(self, principal: Principal, series_id: str, new_owner: str) -> None:
+        with self._write() as conn:
+            sharing.transfer(conn, principal, series_id, new_owner)
+
+    def grants(self, principal: Principal, series_id: str) -> pd.DataFrame:
+        with self._read() as conn:
+            sharing.checked(conn, principal, series_id, "read")
+            return sharing.grants_of(conn, series_id)
+
+    # -- audit -----------------------------------------------------------------------------------
+
+    def log_event(
+        self,
+        principal: Principal,
+        action: str,
+        *,
+        series_id: str | None = None,
+        patient_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Record a sign-in, sign-out or export (of a series the principal may read)."""
+        if action not in EVENT_ACTIONS:
+            raise ValueError(f"log_event records {', '.join(EVENT_ACTIONS)}, not {action!r}")
+        with self._write() as conn:
+            if series_id is not None:
+                sharing.checked(conn, principal, series_id, "read")
+            return audit.append(
+                conn,
+                actor=principal.user_id,
+                action=action,
+                series_id=series_id,
+                patient_id=patient_id,
+                detail=dict(detail or {}),
+            )
+
+    def audit_log(
+        self, principal: Principal, *, series_id: str | None = None, limit: int | None = None
+    ) -> pd.DataFrame:
+        require(principal.role == "admin", principal, "read the audit trail")
+        with self._read() as conn:
+            return audit.log(conn, series_id, limit)
+
+    def verify_audit(self) -> AuditCheck:
+        with self._read() as conn:
+            return audit.verify(conn)

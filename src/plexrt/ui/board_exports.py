@@ -1,0 +1,273 @@
+"""The tumour board's export panel: one chart (PNG/SVG), the HTML report, the PPTX pack and the
+printed handout, each with the case at the board when one was entered.
+
+Images come from the process's shared browser (``export.rendering``), started in the background
+when this panel is first shown and kept; the pack shows a progress bar while its charts are drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from plexrt.board.summary import BoardInput, cohort_text, header_line, key_figures
+from plexrt.clinical import endpoints as tte
+from plexrt.export import handout, images, rendering
+from plexrt.export.board_pack import board_pack
+from plexrt.export.case_material import CaseMaterial, case_section
+from plexrt.export.report import Section, html_report
+from plexrt.export.slides import Slide, figure_title, key_figure_notes, report_tables
+from plexrt.export.tabular import safe_csv
+from plexrt.ui import db, widgets
+
+PACK_TITLE = "PlexRT · malignant lumbosacral plexopathy"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+CaseFor = Callable[[bool], CaseMaterial | None]
+
+
+def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: CaseFor) -> None:
+    """``case_for(present)``: the case at the board drawn for screen (False) or projector (True),
+    or None when no case was entered."""
+    if inp.sites.empty:
+        widgets.empty_cohort()
+        return
+    can_render = images.browser_available()
+    if can_render:
+        rendering.warm_up()
+    else:
+        st.info(images.UNAVAILABLE_MESSAGE, icon=":material/info:")
+    with_case = case_for(False) is not None
+    st.caption(
+        "The patient at the board is included in the report, the pack and the handout."
+        if with_case
+        else "No patient entered: the exports describe the cohort only (enter a case in the "
+        "first tab to include it)."
+    )
+    st.markdown("#### One chart")
+    _one_chart(inp, slides, can_render)
+    st.markdown("#### Report, board pack and handout")
+    c = st.columns(3)
+    _html_report(c[0], inp, slides, case_for)
+    _board_pack(c[1], inp, slides, today, can_render, case_for)
+    _handout(c[2], inp, slides, today, can_render, case_for)
+    st.caption("Every exported chart carries its cohort and method footnote and the data source.")
+    st.download_button(
+        "Download key figures (CSV)",
+        safe_csv(pd.DataFrame(key_figures(inp), columns=["Figure", "Value"])),
+        "plexrt_key_figures.csv",
+        mime="text/csv",
+        key="dl_keyfig",
+    )
+
+
+def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool) -> None:
+    """One slide's chart, stamped with the data source, as PNG or SVG."""
+    c = st.columns([3, 1, 1])
+    choice = c[0].selectbox(
+        "Chart", range(len(slides)), format_func=lambda i: slides[i].title, key="export_chart"
+    )
+    fig = images.stamp(slides[choice].fig, inp.source)
+    for col, fmt in ((c[1], "png"), (c[2], "svg")):
+        if col.button(f"Render {fmt.upper()}", key=f"render_{fmt}", disabled=not can_render):
+            with col.status(f"Rendering {fmt.upper()}…") as status:
+                try:
+                    data = images.figure_png(fig) if fmt == "png" else images.figure_svg(fig)
+                    st.session_state[f"export_{fmt}"] = (slides[choice].key, data)
+                    status.update(label=f"{fmt.upper()} ready", state="complete")
+                except images.ExportUnavailable as exc:
+                    status.update(label=str(exc), state="error")
+        got = st.session_state.get(f"export_{fmt}")
+        if got and got[0] == slides[choice].key:
+            col.download_button(
+                f"Download {fmt.upper()}",
+                got[1],
+                f"plexrt_{got[0]}.{fmt}",
+                mime="image/png" if fmt == "png" else "image/svg+xml",
+                key=f"dl_{fmt}",
+            )
+
+
+def _html_report(col: DeltaGenerator, inp: BoardInput, slides: list[Slide], case_for: CaseFor):
+    if col.button("Build HTML report (opens offline)", key="build_html"):
+        with col.status("Building the report…") as status:
+            st.session_state.export_html = _report(inp, slides, case_for(False))
+            status.update(label="Report ready", state="complete")
+    if st.session_state.get("export_html"):
+        col.download_button(
+            "Download HTML report",
+            st.session_state.export_html,
+            "plexrt_report.html",
+            mime="text/html",
+            key="dl_html",
+        )
+
+
+def _board_pack(
+    col: DeltaGenerator,
+    inp: BoardInput,
+    slides: list[Slide],
+    today: str,
+    can_render: bool,
+    case_for: CaseFor,
+) -> None:
+    if col.button("Build board pack (PPTX)", key="build_pptx", disabled=not can_render):
+        bar = col.progress(0.0, text="Preparing the charts…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"Drawn {done} of {total} charts")
+
+        try:
+            st.session_state.export_pptx = board_pack(
+                PACK_TITLE,
+                cohort_text(inp),
+                inp.source,
+                today,
+                [(figure_title(s.fig) or s.title, s.fig) for s in slides],
+                key_figures(inp),
+                case=case_for(True),
+                on_progress=progress,
+            )
+            bar.progress(1.0, text="Board pack ready")
+        except images.ExportUnavailable as exc:
+            bar.empty()
+            col.error(str(exc))
+    if st.session_state.get("export_pptx"):
+        col.download_button(
+            "Download board pack (PPTX)",
+            st.session_state.export_pptx,
+            "plexrt_board_pack.pptx",
+            mime=PPTX_MIME,
+            key="dl_pptx",
+        )
+
+
+def handout_input(inp: BoardInput, today: str, case: CaseMaterial | None) -> handout.HandoutInput:
+    return handout.HandoutInput(
+        title="PlexRT · tumour board handout",
+        date_text=today,
+        cohort_text=cohort_text(inp),
+        source=inp.source,
+        key_figures=key_figures(inp),
+        method_notes=key_figure_notes(inp),
+        case=case,
+    )
+
+
+def _handout(
+    col: DeltaGenerator,
+    inp: BoardInput,
+    slides: list[Slide],
+    today: str,
+    can_render: bool,
+    case_for: CaseFor,
+) -> None:
+    paper = col.radio("Paper", list(handout.PAPERS), horizontal=True, key="handout_paper")
+    if col.button("Build printable handout", key="build_handout"):
+        with col.status("Building the one-page handout…") as status:
+            case = case_for(False)
+            chart = _handout_chart(slides, case) if can_render else None
+            page = handout.handout_html(handout_input(inp, today, case), paper, chart)
+            st.session_state.export_handout = (paper, page, None)
+            if can_render:
+                try:
+                    st.session_state.export_handout = (paper, page, handout.pdf(page, paper))
+                except images.ExportUnavailable as exc:
+                    col.warning(str(exc))
+            status.update(label="Handout ready", state="complete")
+    got = st.session_state.get("export_handout")
+    if got:
+        got_paper, page, pdf = got
+        if pdf is not None:
+            col.download_button(
+                f"Download handout (PDF, {got_paper})",
+                pdf,
+                f"plexrt_handout_{got_paper.lower()}.pdf",
+                mime="application/pdf",
+                key="dl_handout_pdf",
+            )
+        col.download_button(
+            f"Download handout (HTML for printing, {got_paper})",
+            page,
+            f"plexrt_handout_{got_paper.lower()}.html",
+            mime="text/html",
+            key="dl_handout_html",
+        )
+
+
+def _handout_chart(slides: list[Slide], case: CaseMaterial | None) -> tuple[str, str] | None:
+    """The handout's chart: the waterfall with the best-matching sites, else the board's."""
+    if case is not None:
+        label, fig = case.figures[0]
+    else:
+        first = next((s for s in slides if s.key == "waterfall"), None)
+        if first is None:
+            return None
+        label, fig = first.title, first.fig
+    try:
+        return label, handout.figure_svg(fig)
+    except images.ExportUnavailable:
+        return None
+
+
+_DISCREPANCY_COLUMNS = [
+    "discrepancy_id",
+    "topic",
+    "reading_a",
+    "where_a",
+    "reading_b",
+    "where_b",
+    "resolution",
+]
+
+
+def _report(inp: BoardInput, slides: list[Slide], case: CaseMaterial | None) -> str:
+    checks, conflicts = db.reconstruction_report()
+    notes = [header_line(inp), *key_figure_notes(inp)]
+    if inp.reconstructed:
+        notes.append(
+            "Time-to-event figures use a seeded reconstruction of unpublished per-patient times "
+            "that satisfies the published aggregates; {} of {} constraints hold; conflicts are "
+            "listed under Time to event.".format(*tte.checks_held(checks))
+        )
+    sections = _report_sections(inp, slides, conflicts)
+    if case is not None:
+        sections.insert(0, case_section(case))
+    return html_report(
+        "PlexRT report · radiotherapy for malignant lumbosacral plexopathy",
+        inp.filter_text,
+        inp.source,
+        sections,
+        notes,
+    )
+
+
+def _report_sections(
+    inp: BoardInput, slides: list[Slide], conflicts: pd.DataFrame
+) -> list[Section]:
+    """Pain response, time to event, literature, provenance: the slides' figures with tables."""
+    by_key = {s.key: s for s in slides}
+    pain = [
+        (by_key[k].title, by_key[k].fig)
+        for k in ("waterfall", "paired", "time_to_max", "dose")
+        if k in by_key
+    ]
+    tte_figs = [(s.title, s.fig) for s in slides if s.key.startswith(("km_", "cif", "swim"))]
+    conflict_notes = [
+        f"{k.conflict_id}: {k.description} — {k.dropped}" for k in conflicts.itertuples()
+    ]
+    prov = db.table("provenance")["source"].value_counts()
+    disc = db.table("discrepancies")[_DISCREPANCY_COLUMNS]
+    return [
+        Section("Pain response", pain, report_tables(inp)),
+        Section("Time to event", tte_figs, [], conflict_notes),
+        Section("Literature", [(s.title, s.fig) for s in slides if s.key == "forest"]),
+        Section(
+            "Provenance and contradictions",
+            [],
+            [("Contradictions in the paper", disc)],
+            [f"{v} stored values from {k}" for k, v in prov.items()],
+        ),
+    ]

@@ -1,0 +1,87 @@
+"""What the Data & provenance page says, from the stored tables (pure functions: no streamlit).
+
+Text is Markdown for ``st.markdown``; the values come from the bundled series' own files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from plexrt.data.vocab import SOURCE_LABELS
+
+__all__ = [
+    "CASE_DETAIL_COLUMNS",
+    "PROVENANCE_HEADERS",
+    "TOXICITY_COLUMNS",
+    "discrepancy_intro",
+    "provenance_intro",
+    "provenance_rows",
+    "shown_caption",
+    "source_text",
+    "table_choices",
+]
+
+# Columns shown from the case details and the toxicity table.
+CASE_DETAIL_COLUMNS = ["patient_id", "course_id", "topic", "detail", "location"]
+TOXICITY_COLUMNS = ["event", "ctcae_grade", "n_patients", "patient_id", "attribution"]
+# Provenance column -> header on screen (the note column is shown wide).
+PROVENANCE_HEADERS = {
+    "table_name": "Table",
+    "row_key": "Row",
+    "column_name": "Column",
+    "source": "Source",
+    "location": "Where in the paper",
+}
+
+
+def source_text(series: Mapping[str, Any] | pd.Series) -> str:
+    """The bundled series' citation, DOI link, licence, design, period and data cut-off."""
+    s = series
+    return (
+        f"**Source:** {s['citation']}. DOI [{s['doi']}](https://doi.org/{s['doi']}) · "
+        f"{s['licence']} · {s['design']}, {s['period_start']} to {s['period_end']}, "
+        f"data cut-off {s['data_cutoff']}."
+    )
+
+
+def discrepancy_intro(n: int) -> str:
+    """The sentence above the list of the paper's contradictions."""
+    return (
+        f"**{n} places** where the paper contradicts itself, is ambiguous, or states "
+        "something PlexRT has to derive. Each gives both readings, where each stands, and how "
+        "PlexRT resolves it."
+    )
+
+
+def provenance_intro(counts: Iterable[tuple[str, int]]) -> str:
+    """'One row per stored value: **n** from <source>, ...' (``store.source_counts``)."""
+    return (
+        "One row per stored value: "
+        + ", ".join(f"**{n}** from {label}" for label, n in counts)
+        + "."
+    )
+
+
+def table_choices(prov: pd.DataFrame) -> list[str]:
+    """The tables the provenance rows cover, alphabetically (the page's table filter)."""
+    return sorted(prov["table_name"].unique())
+
+
+def provenance_rows(
+    prov: pd.DataFrame, tables: Sequence[str] = (), sources: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The provenance rows of the chosen tables and source codes (none chosen = all), with the
+    source in words."""
+    shown = prov
+    if tables:
+        shown = shown[shown["table_name"].isin(tables)]
+    if sources:
+        shown = shown[shown["source"].isin(sources)]
+    return shown.assign(source=shown["source"].map(SOURCE_LABELS))
+
+
+def shown_caption(n_shown: int, n_all: int) -> str:
+    return f"{n_shown} of {n_all} values shown."

@@ -1,0 +1,99 @@
+"""The access policy (issue 15), case by case: who may read, edit and manage an own series."""
+
+from __future__ import annotations
+
+import getpass
+
+import pytest
+
+from plexrt.data.access import (
+    PermissionDenied,
+    Principal,
+    SeriesAccess,
+    can_edit,
+    can_manage,
+    can_read,
+    local_principal,
+    resolve_role,
+)
+
+ANN = Principal("ann", "editor", email="Ann@Example.org")
+BOB = Principal("bob", "viewer", email="bob@example.org", groups=frozenset({"oncology"}))
+CAT = Principal("cat", "editor")
+ADA = Principal("ada", "admin")
+
+
+def series(sharing: str = "private", **grants: bool) -> SeriesAccess:
+    return SeriesAccess("own-1", owner="ann", sharing=sharing, grants=grants)
+
+
+@pytest.mark.parametrize(
+    ("who", "s", "read", "edit", "manage"),
+    [
+        # The owner (an editor) does everything with their own series.
+        (ANN, series(), True, True, True),
+        # Private: nobody else but an admin sees it, grants or not.
+        (BOB, series(), False, False, False),
+        (CAT, series(), False, False, False),
+        (CAT, series("private", cat=True), False, False, False),
+        (ADA, series(), True, False, True),
+        # Shared with named users: the grantees read; edit only with an edit grant and a role
+        # that may edit.
+        (BOB, series("users", bob=False), True, False, False),
+        (BOB, series("users", bob=True), True, False, False),  # a viewer never edits
+        (CAT, series("users", cat=False), True, False, False),
+        (CAT, series("users", cat=True), True, True, False),
+        (CAT, series("users", bob=True), False, False, False),
+        # A grant to the e-mail (any case) or to a group reaches the principal.
+        (BOB, series("users", **{"bob@example.org": False}), True, False, False),
+        (BOB, series("users", **{"group:oncology": False}), True, False, False),
+        # Department-wide: everyone reads; editing still needs an edit grant.
+        (BOB, series("department"), True, False, False),
+        (CAT, series("department"), True, False, False),
+        (CAT, series("department", cat=True), True, True, False),
+    ],
+)
+def test_policy(who, s, read, edit, manage):
+    assert (can_read(who, s), can_edit(who, s), can_manage(who, s)) == (read, edit, manage)
+
+
+def test_owner_by_email_and_a_demoted_owner():
+    by_mail = SeriesAccess("own-1", owner="ann@example.org", sharing="private")
+    assert can_edit(ANN, by_mail)  # e-mail compared without case
+    demoted = Principal("ann", "viewer")
+    assert can_read(demoted, series()) and not can_edit(demoted, series())
+    assert not can_manage(demoted, series())
+
+
+def test_principal_checks_its_fields():
+    with pytest.raises(ValueError, match="role"):
+        Principal("x", "superuser")
+    with pytest.raises(ValueError, match="user id"):
+        Principal("  ", "viewer")
+    assert ANN.identities() == {"ann", "ann@example.org"}
+    assert BOB.identities() == {"bob", "bob@example.org", "group:oncology"}
+
+
+def test_permission_denied_names_who_and_what():
+    err = PermissionDenied(BOB, "change the series 'Ours'")
+    assert str(err) == "bob@example.org (role viewer) may not change the series 'Ours'."
+
+
+def test_resolve_role_takes_the_highest_configured_role():
+    by_email = {"Ann@example.org": "editor"}
+    by_group = {"radonc-admins": "admin", "radonc": "viewer"}
+    assert resolve_role("ann@EXAMPLE.org", [], by_email=by_email) == "editor"
+    assert resolve_role("x@example.org", ["radonc"], by_group=by_group) == "viewer"
+    assert (
+        resolve_role("ann@example.org", ["radonc-admins"], by_email=by_email, by_group=by_group)
+        == "admin"
+    )
+    assert resolve_role(None, []) == "viewer"
+    with pytest.raises(ValueError, match="unknown role"):
+        resolve_role("a@b.c", [], by_email={"a@b.c": "owner"})
+
+
+def test_local_mode_is_the_operating_system_account_as_admin():
+    me = local_principal()
+    assert me.user_id == getpass.getuser()
+    assert me.role == "admin"

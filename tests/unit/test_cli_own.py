@@ -1,0 +1,83 @@
+"""plexrt template / import / synth from the command line: refusal paths, --dry-run, and real
+imports into a user database given by --user-db."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from plexrt.cli import main
+from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, course_row, write
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
+
+
+def test_template_in_three_formats(tmp_path, capsys):
+    assert main(["template", "--format", "csv", str(tmp_path / "t.csv")]) == 0
+    assert main(["template", "--format", "xlsx", str(tmp_path / "t.xlsx")]) == 0
+    assert main(["template", "--format", "redcap", str(tmp_path / "dd.csv")]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["dd.csv", "t.csv", "t.xlsx", "t_assessments.csv", "t_data_dictionary.csv"]
+
+
+def test_import_dry_run_prints_what_would_be_stored(tmp_path, capsys):
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    assert main(["import", str(c), str(a), "--series", "S", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "series 'S': 2 patients, 3 courses, 4 assessments" in out
+    assert "courses: 3 added" in out and "dry run: nothing was written." in out
+
+
+def test_import_refusal_prints_every_problem_and_writes_the_report(tmp_path, capsys):
+    c, _ = write(
+        tmp_path, [course_row(nrs_before="11"), course_row(patient_id="X2", fractions="0")]
+    )
+    report = tmp_path / "report.csv"
+    rc = main(["import", str(c), "--series", "S", "--report", str(report)])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "refused (2 problem(s)); nothing was written" in err
+    assert "line 2, column 'nrs_before'" in err and "line 3, column 'fractions'" in err
+    frame = pd.read_csv(report, encoding="utf-8-sig")
+    assert frame[["row", "column"]].values.tolist() == [[2, "nrs_before"], [3, "fractions"]]
+
+
+def test_pseudonyms_need_a_key_file_and_a_bad_key_is_refused(tmp_path, capsys):
+    c, _ = write(tmp_path, [course_row(patient_id="12345678")])
+    assert main(["import", str(c), "--series", "S"]) == 2
+    assert "--key-out" in capsys.readouterr().err
+    bad = tmp_path / "key.csv"
+    bad.write_text("code,alias\n")
+    assert main(["import", str(c), "--series", "S", "--key", str(bad), "--dry-run"]) == 2
+    assert "not a key file" in capsys.readouterr().err
+
+
+def test_dry_run_of_the_example_workbook(capsys):
+    rc = main(["import", str(EXAMPLES / "SYNTHETIC_example.xlsx"), "--series", "ex", "--dry-run"])
+    assert rc == 0
+    assert "42 patients, 52 courses, 165 assessments" in capsys.readouterr().out
+
+
+def test_synth_writes_a_registry(tmp_path, capsys):
+    assert main(["synth", "--courses", "50", "--out", str(tmp_path), "--seed", "3"]) == 0
+    assert len(pd.read_csv(tmp_path / "courses.csv")) == 50
+    assert (tmp_path / "assessments.csv").exists()
+    assert main(["synth", "--out", str(tmp_path)]) == 2
+
+
+def test_import_stores_the_series_then_a_reimport_reports_the_change(tmp_path, capsys):
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    args = ["import", str(c), str(a), "--series", "S", "--user-db", str(db)]
+    assert main(args) == 0
+    assert "created series 'S': 2 patients, 3 courses, 4 assessments" in capsys.readouterr().out
+    changed = [GOOD_COURSES[0].replace(",7,3,2023-04-03", ",7,1,2023-04-03"), *GOOD_COURSES[1:]]
+    c2, _ = write(tmp_path, changed, GOOD_ASSESSMENTS)
+    assert main(["import", str(c2), str(a), "--series", "S", "--user-db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "courses: 0 added, 1 changed (1 values)" in out and "updated series 'S'" in out
+    assert main(["audit", "verify", "--user-db", str(db)]) == 0
+    raw = db.read_bytes()
+    for date in ("2023-04-03", "2023-03-01", "2023-06-30", "2023-09-01"):
+        assert date.encode() not in raw  # no calendar date reaches the database

@@ -1,0 +1,220 @@
+"""Reading a department's file: encodings, structure, limits and hostile content; every refusal
+names the file and the line (or the cell)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from plexrt.data import own_readers, own_xlsx
+from plexrt.data.own_readers import read_upload
+from plexrt.ingest.own_import import Upload, prepare_import
+from tests.unit.own_files import COURSE_HEADER, course_row
+
+
+def body(*rows: str, header: str = COURSE_HEADER, end: str = "\n") -> bytes:
+    return (end.join([header, *rows]) + end).encode("utf-8")
+
+
+def test_lines_as_a_spreadsheet_shows_them_blank_lines_and_crlf():
+    data = body(course_row(), "", course_row(patient_id="X2"), end="\r\n")
+    r = read_upload(data, "c.csv")
+    assert r.problems == []
+    assert r.tables["courses"].lines.tolist() == [2, 4]
+
+
+def test_a_quoted_cell_over_two_lines_keeps_physical_lines():
+    quoted = course_row(primary_cancer='"Cervical\ncancer"')
+    r = read_upload(body(quoted, course_row(patient_id="X2")), "c.csv")
+    assert r.tables["courses"].lines.tolist() == [2, 4]
+    # ... and the line break in a kept text is refused, on the row's first line
+    p = prepare_import(Upload("c.csv", body(quoted)))
+    assert [(x.line, x.column) for x in p.report.problems] == [(2, "primary_cancer")]
+
+
+def test_latin1_is_refused_with_its_line():
+    data = body(course_row(), course_row(patient_id="X2", primary_cancer="Cancer de l'ovaire é"))
+    latin = data.decode("utf-8").encode("latin-1")
+    (p,) = read_upload(latin, "c.csv").problems
+    assert p.line == 3 and "not UTF-8" in p.message and "CSV UTF-8" in p.message
+    assert "0xe9" in p.message
+
+
+def test_utf16_and_nul_bytes_are_refused():
+    (p,) = read_upload(body(course_row()).decode().encode("utf-16"), "c.csv").problems
+    assert "UTF-16" in p.message
+    nul = body(course_row(), course_row(patient_id="X\x002"))
+    (p,) = read_upload(nul, "c.csv").problems
+    assert p.line == 3 and "NUL" in p.message
+
+
+def test_byte_order_mark_and_semicolons_are_read():
+    data = "\ufeff".encode() + body(course_row()).replace(b",", b";")
+    r = read_upload(data, "c.csv")
+    assert r.problems == [] and "patient_id" in r.tables["courses"].frame.columns
+    assert any("semicolons" in n for n in r.notices)
+
+
+def test_unclosed_quote_and_wrong_cell_counts():
+    (p,) = read_upload(body(course_row(), 'X2,"70,F'), "c.csv").problems
+    assert "quote" in p.message and p.line == 3
+    r = read_upload(body(course_row(), "X2,70", course_row(patient_id="X3") + ",extra"), "c.csv")
+    assert sorted((p.line, p.message) for p in r.problems) == [
+        (3, "this row has 2 cells, the header has 18"),
+        (4, "this row has 19 cells, the header has 18"),
+    ]
+    assert r.tables["courses"].lines.tolist() == [2]
+
+
+def test_duplicate_and_missing_headers():
+    r = read_upload(body(course_row() + ",x", header=COURSE_HEADER + ",AGE"), "c.csv")
+    assert any("appears twice" in p.message for p in r.problems)
+    r = read_upload(body(course_row() + ",x", header=COURSE_HEADER + ","), "c.csv")
+    assert any("has values but no header" in p.message for p in r.problems)
+
+
+def test_size_row_and_cell_limits(monkeypatch):
+    monkeypatch.setattr(own_readers, "MAX_FILE_BYTES", 100)
+    (p,) = read_upload(body(course_row()), "c.csv").problems
+    assert "at most 0 MB" in p.message or "MB" in p.message
+    monkeypatch.undo()
+    monkeypatch.setattr(own_readers, "MAX_ROWS", 2)
+    r = read_upload(
+        body(course_row(), course_row(patient_id="2"), course_row(patient_id="3")), "c.csv"
+    )
+    assert any("more than 2 data rows" in p.message for p in r.problems)
+    monkeypatch.undo()
+    long = course_row(primary_cancer="x" * 5000)
+    (p,) = read_upload(body(long), "c.csv").problems
+    assert (p.line, p.column) == (2, "primary_cancer") and "5,000 characters" in p.message
+    assert len(p.value) <= 40
+
+
+def test_text_over_the_kept_length_and_formulas_are_refused():
+    rows = [
+        course_row(primary_cancer="y" * 300),
+        course_row(patient_id="=HYPERLINK(1)", laterality="right"),
+    ]
+    p = prepare_import(Upload("c.csv", body(*rows)))
+    found = {(x.line, x.column): x.message for x in p.report.problems}
+    assert "longer than 200 characters" in found[(2, "primary_cancer")]
+    assert "spreadsheet formula" in found[(3, "patient_id")]
+
+
+# ---- XLSX -------------------------------------------------------------------------------------
+
+
+def workbook(
+    rows: list[list[object]], assessments: list[list[object]] | None = None, **cells
+) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "courses"
+    for row in rows:
+        ws.append(row)
+    for ref, value in cells.items():
+        ws[ref] = value
+    if assessments is not None:
+        wa = wb.create_sheet("assessments")
+        for row in assessments:
+            wa.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def header_and_row(**changes) -> list[list[object]]:
+    return [COURSE_HEADER.split(","), course_row(**changes).split(",")]
+
+
+def test_xlsx_cells_dates_and_numbers_become_template_text():
+    import datetime as dt
+
+    rows = header_and_row()
+    rows[1][12] = dt.datetime(2022, 1, 10)  # rt_start_date as a real Excel date
+    rows[1][8] = 30.0  # dose as a number
+    r = read_upload(workbook(rows), "s.xlsx")
+    assert r.problems == []
+    frame = r.tables["courses"].frame
+    assert (frame["rt_start_date"][0], frame["dose_gy"][0]) == ("2022-01-10", "30")
+
+
+def test_xlsx_formula_and_error_cells_are_refused_by_cell():
+    rows = header_and_row()
+    data = workbook(rows, I2="=10*3")
+    (p,) = read_upload(data, "s.xlsx").problems
+    assert "cell I2 holds a formula" in p.message and p.line == 2
+    assert p.file == "s.xlsx [courses]"
+
+
+def test_xlsx_with_the_assessments_sheet():
+    a = [
+        [
+            "patient_id",
+            "course_no",
+            "assessment_date",
+            "nrs",
+            "opioid_drug",
+            "opioid_mg_per_day",
+            "opioid_route",
+        ]
+    ]
+    a.append(["X1", 1, "2022-01-10", 8, "morphine", 60, "oral"])
+    r = prepare_import(Upload("s.xlsx", workbook(header_and_row(), a)))
+    assert r.ok and len(r.frames.assessments) == 1
+
+
+def _zip(members: dict[str, bytes], compress=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compress) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_macros_external_links_bombs_legacy_and_damage_are_refused():
+    base = workbook(header_and_row())
+    with zipfile.ZipFile(io.BytesIO(base)) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    macro = _zip({**members, "xl/vbaProject.bin": b"\x00" * 10})
+    assert "macros" in read_upload(macro, "m.xlsx").problems[0].message
+    linked = _zip({**members, "xl/externalLinks/externalLink1.xml": b"<x/>"})
+    assert "external links" in read_upload(linked, "l.xlsx").problems[0].message
+    bomb = _zip({**members, "xl/big.xml": b"0" * (20 * 1024 * 1024)})
+    assert "zip bomb" in read_upload(bomb, "b.xlsx").problems[0].message
+    legacy = own_xlsx.OLE_MAGIC + b"\x00" * 100
+    assert "legacy .xls" in read_upload(legacy, "old.xls").problems[0].message
+    damaged = base[:200]
+    assert "damaged" in read_upload(damaged, "d.xlsx").problems[0].message
+
+
+def test_xlsx_entity_expansion_is_refused_not_expanded():
+    """A 'billion laughs' DTD in the sheet: defusedxml (openpyxl's parser here) refuses it."""
+    base = workbook(header_and_row())
+    with zipfile.ZipFile(io.BytesIO(base)) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    dtd = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    sheet = members["xl/worksheets/sheet1.xml"]
+    members["xl/worksheets/sheet1.xml"] = dtd + sheet.replace(b"<t>X1</t>", b"<t>&lol2;</t>")
+    r = read_upload(_zip(members), "lol.xlsx")
+    assert r.problems and "cannot be read as an Excel workbook" in r.problems[0].message
+    assert not r.tables
+
+
+def test_lines_are_numpy_integers():
+    r = read_upload(body(course_row()), "c.csv")
+    assert r.tables["courses"].lines.dtype == np.int64
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "\n"])
+def test_blank_files(text):
+    (p,) = read_upload(text.encode(), "c.csv").problems
+    assert p.message == "the file is empty"

@@ -1,0 +1,239 @@
+"""What the pages show, computed in plexrt (pages only read state, call these and render):
+literature selection and notes (clinical.literature_comparison), Data & provenance texts
+(ui.provenance), time-to-event notes (clinical.endpoint_notes), cohort figures in words
+(clinical.cohort_summary.texts), response-rate footnote, dose dispute note, choice labels.
+
+Expected values are written out by hand from the inputs given here or from the bundled paper
+(Sanuki 2022, Table 1 and its discrepancy X1 about patient 5's dose; tests/fixtures).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from plexrt.charts.tables import dose_dispute_note
+from plexrt.charts.waterfall import COLOUR_BY, COLOUR_BY_CHOICES
+from plexrt.clinical import cohort_summary, endpoint_notes, response_summary
+from plexrt.clinical import literature_comparison as cmp
+from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
+from plexrt.data import store
+from plexrt.stats.meta import pool_proportions
+from plexrt.stats.proportions import METHOD_CHOICES, METHODS, proportion
+from plexrt.stats.survival import logrank
+from plexrt.ui import provenance
+
+# ---------------------------------------------------------------------------------------------
+# Literature comparison
+# ---------------------------------------------------------------------------------------------
+
+
+def _records():
+    plexrt = {"series_key": "plexrt", "population": "lumbosacral_plexopathy"}
+    pubs = [
+        {"series_key": "a2020", "population": "malignant_psoas_syndrome"},
+        {"series_key": "b2021", "population": "case_report"},
+        {"series_key": "c2022", "population": "lumbosacral_plexopathy"},
+    ]
+    return [plexrt, *pubs], ["PlexRT", "A 2020", "B 2021", "C 2022"]
+
+
+def test_population_choices_only_present_ones_in_fixed_order():
+    published = pd.DataFrame(
+        {"population": ["case_report", "lumbosacral_plexopathy", None, "malignant_psoas_syndrome"]}
+    )
+    choices, default = cmp.population_choices(published)
+    assert list(choices) == ["malignant_psoas_syndrome", "lumbosacral_plexopathy", "case_report"]
+    assert choices["case_report"] == "case report"
+    assert default == ["malignant_psoas_syndrome", "lumbosacral_plexopathy"]
+    assert cmp.population_choices(pd.DataFrame({"population": []})) == ({}, [])
+
+
+def test_candidates_and_chosen_records_keep_plexrt_first():
+    records, labels = _records()
+    pops = ["malignant_psoas_syndrome", "lumbosacral_plexopathy"]
+    assert cmp.candidate_labels(records, labels, pops) == ["A 2020", "C 2022"]
+    recs, labs = cmp.chosen_records(records, labels, ["C 2022"])
+    assert labs == ["PlexRT", "C 2022"]
+    assert [r["series_key"] for r in recs] == ["plexrt", "c2022"]
+    assert cmp.chosen_records(records, labels, [])[1] == ["PlexRT"]
+
+
+def test_kept_selection_adds_only_series_never_offered():
+    assert cmp.kept_selection(None, ["A", "B"], set()) == ["A", "B"]  # first visit: all
+    # The user dropped B; C is new (just added): kept A, C selected, B stays dropped.
+    assert cmp.kept_selection(["A"], ["A", "B", "C"], {"A", "B"}) == ["A", "C"]
+    # A population was deselected: its series leave the selection.
+    assert cmp.kept_selection(["A", "C"], ["C"], {"A", "B", "C"}) == ["C"]
+
+
+def test_forest_notes():
+    pooled = pool_proportions([18, 10], [18, 12])
+    assert cmp.forest_footnote(None) == cmp.FOREST_NOTE
+    assert cmp.forest_footnote(pooled).endswith(
+        "never pooled. Pooled: random effects (DerSimonian–Laird, logit)."
+    )
+    assert cmp.forest_caption(pooled, []) == pooled.method_note
+    caption = cmp.forest_caption(None, ["X 2019 · patients", "Y 2020 · sites"])
+    assert caption.startswith("No pooled estimate: fewer than two published series")
+    assert caption.endswith(" Not reported, so not drawn: X 2019 · patients, Y 2020 · sites.")
+
+
+def test_unreached_medians_names_each_with_its_interval():
+    values = {"median_relief_months": 5.9, "median_survival_months": None}
+    cis = {"median_survival_months": (1.25, None)}
+    assert cmp.unreached_medians(values, cis, True) == (
+        "PlexRT medians not reached, so not drawn: Median survival (not reached (95% CI 1.2 to "
+        "not reached; reconstructed times))."
+    )
+    assert cmp.unreached_medians({"median_relief_months": 5.9}, {}, False) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Data & provenance
+# ---------------------------------------------------------------------------------------------
+
+
+def test_source_text_from_the_series_row(con):
+    text = provenance.source_text(store.series(con).iloc[0])
+    # data/sanuki2022/series.csv
+    assert "DOI [10.7759/cureus.20939](https://doi.org/10.7759/cureus.20939)" in text
+    assert "CC-BY 4.0" in text and text.startswith("**Source:** ")
+
+
+def test_provenance_rows_filter_and_words():
+    prov = pd.DataFrame(
+        {
+            "table_name": ["courses", "courses", "patients"],
+            "source": ["paper", "derived", "paper"],
+        }
+    )
+    assert len(provenance.provenance_rows(prov)) == 3  # nothing chosen: all
+    only = provenance.provenance_rows(prov, ["courses"], ["paper"])
+    assert len(only) == 1 and only["table_name"].iloc[0] == "courses"
+    assert provenance.table_choices(prov) == ["courses", "patients"]
+    assert provenance.shown_caption(1, 3) == "1 of 3 values shown."
+    assert provenance.provenance_intro([("the paper", 5), ("PlexRT", 2)]) == (
+        "One row per stored value: **5** from the paper, **2** from PlexRT."
+    )
+    assert provenance.discrepancy_intro(19).startswith("**19 places** where the paper")
+
+
+def test_bundled_provenance_counts_add_up(con):
+    prov = store.provenance(con)
+    tables = provenance.table_choices(prov)
+    assert sum(len(provenance.provenance_rows(prov, [t])) for t in tables) == len(prov)
+
+
+# ---------------------------------------------------------------------------------------------
+# Time to event
+# ---------------------------------------------------------------------------------------------
+
+
+def test_time_zero_words():
+    assert endpoint_notes.time_zero_text("relief", "start") == "maximum response"
+    assert endpoint_notes.time_zero_text("survival", "start") == "RT start"
+    assert (
+        endpoint_notes.time_zero_text("survival", "completion") == "RT completion (as in the paper)"
+    )
+
+
+def test_km_footnote_counts_patients_and_events():
+    data = pd.DataFrame({"duration_days": [10, 20, 30], "event": [1, 0, 1]})
+    assert endpoint_notes.km_footnote(data, "KM.") == (
+        "n = 3 patients, 2 events<br>KM. Numbers at risk = patients still followed at each tick."
+    )
+
+
+def test_logrank_sentence():
+    res = logrank([1, 2, 3, 4], [1, 1, 1, 1], ["a", "a", "b", "b"])
+    text = endpoint_notes.logrank_text(res, " (default reconstruction)")
+    assert text.startswith("Log-rank test (default reconstruction): χ² = ")
+    assert f"on 1 df, p = {res.p_value:.2f} (a n = 2, b n = 2)." in text
+
+
+def test_relief_reference_line_from_the_literature_table(con):
+    lines = endpoint_notes.relief_reference_lines(store.literature(con))
+    assert len(lines) == 1
+    days, label = lines[0]
+    assert label.startswith("Gerontopoulos 2020 median relief ≈ ")
+    months = float(label.split("≈ ")[1].removesuffix(" mo"))
+    assert days == pytest.approx(months * 365.25 / 12)
+    assert endpoint_notes.relief_reference_lines(store.literature(con).iloc[:0]) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Cohort and pain pages
+# ---------------------------------------------------------------------------------------------
+
+
+def test_cohort_texts_of_the_paper(con):
+    t = cohort_summary.texts(cohort_summary.summarise(store.cohort(con)))
+    # Table 1: weeks to maximum response 1..12, mean 38/12 = 3.17 -> '3.2 (1–12)'.
+    assert t.weeks_to_max == "3.2 (1–12)"
+    assert " → " in t.median_nrs and " → " in t.mean_nrs
+    assert t.age_range.count("–") == 1
+
+
+def test_cohort_texts_show_unknown_as_not_available():
+    empty = cohort_summary.summarise(
+        pd.DataFrame(
+            columns=[
+                "series_id",
+                "patient_id",
+                "age",
+                "nrs_before",
+                "nrs_after",
+                "weeks_to_max_response",
+            ]
+        )
+    )
+    t = cohort_summary.texts(empty)
+    assert t.median_age == "not available"
+    assert t.weeks_to_max == "not available (not available–not available)"
+
+
+def test_rates_footnote_states_both_denominators():
+    summary = response_summary.ResponseSummary(
+        definition=Definition("paper"),
+        n_treated=12,
+        n_assessable=11,
+        responders_treated=proportion(12, 12),
+        responders_assessable=proportion(11, 11),
+        complete_treated=proportion(9, 12),
+        complete_assessable=proportion(9, 11),
+        categories={},
+    )
+    text = response_summary.rates_footnote(summary, "wilson")
+    assert text.startswith(Definition("paper").footnote)
+    assert "(n = 12); assessable = NRS known before and at completion (n = 11)." in text
+    assert text.endswith(" Wilson score 95% CI.")
+
+
+def test_dose_dispute_note_names_only_shown_sites():
+    disc = pd.DataFrame(
+        {
+            "discrepancy_id": ["X1", "X2"],
+            "affects": ["courses.dose_gy/fractions (5.1)", "courses.nrs_after (2.1)"],
+        }
+    )
+    assert dose_dispute_note(disc, ["5.1", "6.1"]) == (
+        "Doses disputed in the paper: site 5.1 (X1); Table 1 values are plotted "
+        "(see Data & provenance)."
+    )
+    assert dose_dispute_note(disc, ["2.1"]) == ""  # X2 is not about the dose
+
+
+def test_choice_labels_cover_the_options():
+    assert list(DEFINITION_LABELS) == [
+        "paper",
+        "threshold1",
+        "threshold2",
+        "threshold3",
+        "threshold4",
+        "threshold5",
+        "icpre",
+    ]
+    assert list(METHOD_CHOICES) == list(METHODS)
+    assert list(COLOUR_BY_CHOICES) == list(COLOUR_BY)
+    assert COLOUR_BY_CHOICES["muscle"] == "involved muscle"

@@ -1,0 +1,104 @@
+"""The store enforces the access policy on every read and write (issue 15), on both backends:
+A imports and keeps a series private, B cannot reach it by any call; A shares it, B reads it."""
+
+from __future__ import annotations
+
+import pytest
+
+from plexrt.data.access import PermissionDenied, Principal
+from plexrt.data.userstore import Change, UserStore
+from tests.unit.own_frames import make_frames
+
+A = Principal("a@example.org", "editor", email="a@example.org")
+B = Principal("b@example.org", "viewer", email="b@example.org")
+C = Principal("c@example.org", "editor", email="c@example.org")
+ADMIN = Principal("admin@example.org", "admin", email="admin@example.org")
+
+
+@pytest.fixture
+def private(user_db):
+    us = UserStore(user_db)
+    frames = make_frames(3)
+    sid = us.apply_import(A, "A's series", frames, pseudonymised=True).series_id
+    return us, sid, frames.patients.loc[0, "patient_id"]
+
+
+def _every_read(us: UserStore, who: Principal, sid: str):
+    return [
+        lambda: us.series_frames(who, sid),
+        lambda: us.history(who, sid),
+        lambda: us.grants(who, sid),
+        lambda: us.log_event(who, "export", series_id=sid),
+    ]
+
+
+def test_a_private_series_is_out_of_reach(private):
+    us, sid, pid = private
+    assert us.own_series(B).empty and us.own_series(C).empty
+    for call in _every_read(us, B, sid) + _every_read(us, C, sid):
+        with pytest.raises(PermissionDenied, match='may not see the series "A\'s series"'):
+            call()
+    with pytest.raises(PermissionDenied):
+        us.record_follow_up(C, sid, [Change.update("patients", (pid,), death_day=500)])
+    with pytest.raises(PermissionDenied):
+        us.apply_import(C, "A's series", make_frames(3), pseudonymised=True)
+    with pytest.raises(PermissionDenied, match="may not import a series"):
+        us.apply_import(B, "B's own", make_frames(2), pseudonymised=True)
+    with pytest.raises(PermissionDenied):
+        us.set_sharing(C, sid, "department")
+    with pytest.raises(PermissionDenied):
+        us.delete_own_series(C, sid)
+    assert us.verify_audit().entries == 1  # refused calls wrote nothing
+
+
+def test_sharing_with_a_named_viewer_gives_read_only_access(private):
+    us, sid, pid = private
+    us.grant(A, sid, "B@example.org")  # e-mail compared without case
+    assert list(us.own_series(B)["series_id"]) == [sid]
+    assert not us.own_series(B).iloc[0]["can_edit"]
+    assert len(us.series_frames(B, sid).patients) == 3
+    with pytest.raises(PermissionDenied, match="b@example.org .role viewer. may not change"):
+        us.record_follow_up(B, sid, [Change.update("patients", (pid,), death_day=500)])
+    assert us.own_series(C).empty  # still private to the others
+    us.revoke(A, sid, "b@example.org")
+    assert us.own_series(B).empty
+
+
+def test_an_edit_grant_lets_an_editor_record_follow_up(private):
+    us, sid, pid = private
+    us.grant(A, sid, C.user_id, can_edit=True)
+    batch = us.record_follow_up(C, sid, [Change.update("patients", (pid,), death_day=500)])
+    hist = us.history(A, sid)
+    assert hist.loc[hist["batch_id"] == batch, "actor"].iloc[0] == C.user_id
+    with pytest.raises(PermissionDenied):
+        us.grant(C, sid, B.user_id)  # editing is not managing
+
+
+def test_department_sharing_reaches_everyone_signed_in(private):
+    us, sid, _ = private
+    us.set_sharing(A, sid, "department")
+    d = Principal("d@example.org", "viewer")
+    assert list(us.own_series(d)["series_id"]) == [sid]
+    us.log_event(d, "export", series_id=sid, detail={"format": "csv"})
+    assert us.audit_log(ADMIN).iloc[0]["action"] == "export"
+
+
+def test_admin_reads_all_manages_sharing_and_edits_only_after_a_grant(private):
+    us, sid, pid = private
+    assert list(us.own_series(ADMIN)["series_id"]) == [sid]
+    with pytest.raises(PermissionDenied):
+        us.record_follow_up(ADMIN, sid, [Change.update("patients", (pid,), death_day=500)])
+    us.grant(ADMIN, sid, ADMIN.user_id, can_edit=True)
+    assert us.record_follow_up(ADMIN, sid, [Change.update("patients", (pid,), death_day=500)])
+    us.transfer(ADMIN, sid, C.user_id)
+    assert us.own_series(C).iloc[0]["owner"] == C.user_id
+    actions = list(us.audit_log(ADMIN)["action"])
+    assert actions == ["sharing", "follow_up", "sharing", "import"]
+
+
+def test_only_an_admin_reads_the_audit_trail(private):
+    us, _, _ = private
+    for who in (A, B):
+        with pytest.raises(PermissionDenied, match="may not read the audit trail"):
+            us.audit_log(who)
+    assert len(us.audit_log(ADMIN)) == 1

@@ -1,0 +1,96 @@
+"""The shared data rules (plexrt.data.values, plexrt.data.specs, plexrt.data.literature): missing
+values and their words, natural order of ids, which tables are traced and how their rows are named,
+the median columns of the literature table."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from plexrt.data import specs
+from plexrt.data.literature import MEDIAN_COLUMNS
+from plexrt.data.values import (
+    NOT_AVAILABLE,
+    NOT_REPORTED,
+    NOT_STATED,
+    is_missing,
+    natural_order,
+    natural_sorted,
+)
+
+
+@pytest.mark.parametrize("value", [None, pd.NA, pd.NaT, math.nan, "", "   "])
+def test_missing_values(value):
+    assert is_missing(value)
+
+
+@pytest.mark.parametrize("value", [0, 0.0, "0", "x", False])
+def test_zero_and_text_are_not_missing(value):
+    assert not is_missing(value)
+
+
+def test_words_for_unknown_values():
+    assert (NOT_STATED, NOT_REPORTED, NOT_AVAILABLE) == (
+        "not stated",
+        "not reported",
+        "not available",
+    )
+
+
+def test_natural_sorted_compares_digit_runs_as_numbers():
+    assert natural_sorted(["10.1", "2.1", "1.2", "1.1"]) == ["1.1", "1.2", "2.1", "10.1"]
+    assert natural_sorted(["X10", "X2", "D14", "D9"]) == ["D9", "D14", "X2", "X10"]
+
+
+def test_natural_order_of_rows_keeps_ties_and_resets_the_index():
+    df = pd.DataFrame(
+        {"patient_id": ["10", "2", "2", "1"], "course_no": [1, 2, 1, 1], "tag": list("abcd")},
+        index=[7, 8, 9, 10],
+    )
+    out = natural_order(df, ["patient_id", "course_no"])
+    assert list(out["tag"]) == ["d", "c", "b", "a"]  # 1, 2 (course 1), 2 (course 2), 10
+    assert list(out.index) == [0, 1, 2, 3]
+    ties = natural_order(df.assign(patient_id="1"), ["patient_id"])
+    assert list(ties["tag"]) == ["a", "b", "c", "d"]  # equal ids keep their order
+
+
+def test_traced_tables_and_their_row_keys():
+    # Every cell of these tables must have a provenance rule; a row is named within its series.
+    assert specs.TRACED_TABLES == (
+        "series",
+        "patients",
+        "courses",
+        "analgesics",
+        "toxicities",
+        "case_details",
+    )
+    assert specs.ROW_KEYS == {
+        "series": ("series_id",),
+        "patients": ("patient_id",),
+        "courses": ("course_id",),
+        "analgesics": ("course_id", "timepoint", "drug"),
+        "toxicities": ("toxicity_id",),
+        "case_details": ("detail_id",),
+    }
+
+
+def test_series_tables_start_with_series_id_and_are_keyed_within_the_series():
+    for spec in specs.SERIES_FILES:
+        if spec is specs.PROVENANCE_RULES:
+            continue
+        assert spec.names[0] == "series_id", spec.table
+        assert spec.key[0] == "series_id", spec.table
+        assert spec.filename == f"{spec.table}.csv"
+    stored = [s.table for s in specs.STORED_FILES]
+    assert "provenance_rules" not in stored and stored[-1] == "opioid_factors"
+    assert stored[:4] == ["series", "patients", "courses", "analgesics"]  # references first
+
+
+def test_median_columns_of_the_literature_table():
+    assert MEDIAN_COLUMNS == (
+        "median_relief_months",
+        "median_followup_months",
+        "median_survival_months",
+    )

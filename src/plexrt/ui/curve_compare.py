@@ -106,7 +106,10 @@ def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
         if cmp.logrank is not None:
             _tests(cmp)
     widgets.footnote(COMPARISON_NOTE)
-    rows = meta[meta["outcome"] == outcome]
+    rows = meta[meta["outcome"] == outcome].copy()
+    # Unknown stays unknown, in words (the paper did not state it).
+    for col in ("arm", "figure", "time_zero"):
+        rows[col] = rows[col].where(rows[col].notna(), "not stated")
     st.dataframe(
         rows[["citation", "arm", "figure", "time_zero", "n_patients", "total_events"]].rename(
             columns={

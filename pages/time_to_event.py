@@ -77,7 +77,8 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         title=f"{what} (time zero: {zero})",
         x_title=f"{unit.capitalize()} from {zero}",
         footnote=f"{cohort_line} · n = {n} patients, {n_ev} events<br>"
-        f"{method} Numbers at risk = patients still followed at each tick.",
+        f"{method} Numbers at risk = patients still followed at each tick. "
+        f"{timescale.unit_note(unit)}",
     )
     widgets.chart(fig, key)
     which = " (default reconstruction)" if reconstructed else ""
@@ -132,7 +133,8 @@ with tab_r:
     st.caption(
         "Duration of relief is counted from maximum response (PlexRT's reading of the paper's "
         "'after their maximal response'); death and last contact censor. The Gerontopoulos 2020 "
-        "line is their median as quoted in Sanuki 2022; their time zero is not stated."
+        "line is their median as quoted in Sanuki 2022 (their time zero is not stated), placed on "
+        f"the axis with {timescale.MONTH_NOTE}."
     )
 with tab_c:
     risks = tte.relapse_competing_risks(events, pids)
@@ -151,7 +153,8 @@ with tab_c:
             title="Cumulative incidence of pain relapse (death competing)",
             x_title=f"{unit.capitalize()} from maximum response",
             footnote=f"{cohort_line} · n = {cif.n} assessable patients, {cif.n_events} relapses, "
-            f"{cif.n_competing} deaths before relapse<br>{cif.method_note}",
+            f"{cif.n_competing} deaths before relapse<br>{cif.method_note} "
+            f"{timescale.unit_note(unit)}",
         )
         widgets.chart(fig, "cif")
         st.markdown(
@@ -166,7 +169,8 @@ with tab_sw:
         unit=unit,
         reconstructed=reconstructed,
         title="Each patient from the start of RT",
-        footnote=f"{cohort_line}<br>Hollow markers and dotted lanes: reconstructed times.",
+        footnote=f"{cohort_line}<br>Hollow markers and dotted lanes: reconstructed times. "
+        f"{timescale.unit_note(unit)}",
     )
     widgets.chart(fig, "swimmer")
 with tab_k:

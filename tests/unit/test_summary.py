@@ -62,7 +62,7 @@ def test_key_figures(inp):
     assert rows["Responders"] == "100% (12/12; 95% CI 74–100%)"
     assert rows["Complete response"] == "75% (9/12; 95% CI 43–95%)"
     assert rows["Weeks to maximum response"] == "mean 3.2 (range 1–12; n = 12 sites)"
-    assert rows["Median survival after RT"].endswith("(reconstructed times)")
+    assert "(reconstructed times)" in rows["Median survival after RT"]
 
 
 def test_relapse_curves(inp):

@@ -18,7 +18,7 @@ from plexrt.clinical import literature_comparison, response_summary
 from plexrt.clinical.cohort_summary import sites_patients
 from plexrt.clinical.definitions import Definition
 from plexrt.data.values import is_missing, natural_sorted
-from plexrt.stats import survival
+from plexrt.stats import survival, timescale
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
                 (
                     label,
                     literature_comparison.median_display(med.values[col], med.cis.get(col), False)
-                    + flag,
+                    + f"{flag}; {timescale.MONTH_NOTE}",
                 )
             )
     return rows

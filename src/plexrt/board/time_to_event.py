@@ -1,0 +1,128 @@
+"""What the board's time-to-event charts show and say: the curves, titles and footnotes of the
+Kaplan-Meier, competing-risks and swimmer slides. ``plexrt.export.slides`` only draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from plexrt.board.summary import BoardInput, cohort_text, relapse_curves
+from plexrt.clinical import endpoints as tte
+from plexrt.stats import survival, timescale
+
+# Every time-to-event slide counts survival from RT completion, as the paper does.
+TIME_ZERO = "completion"
+
+
+def footnote(*parts: str) -> str:
+    """Footnote lines joined for a chart; empty parts are left out."""
+    return "<br>".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class KMPanel:
+    """One Kaplan-Meier slide."""
+
+    key: str
+    name: str
+    title: str
+    x_title: str
+    curves: list[tuple[str, survival.KMResult]]
+    footnote: str
+    reconstructed: bool
+
+
+@dataclass(frozen=True)
+class CIFPanel:
+    """The competing-risks slide: relapse of pain with death before relapse competing."""
+
+    key: str
+    name: str
+    title: str
+    x_title: str
+    cif: survival.CIFResult
+    one_minus_km: pd.DataFrame
+    footnote: str
+    reconstructed: bool
+
+
+@dataclass(frozen=True)
+class SwimmerPanel:
+    """The swimmer slide: every patient from the start of RT."""
+
+    key: str
+    name: str
+    title: str
+    patients: pd.DataFrame
+    sites: pd.DataFrame
+    footnote: str
+    reconstructed: bool
+
+
+def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
+    """Survival after RT and duration of relief (when any patient can be assessed for it)."""
+    line = f"Cohort: {cohort_text(inp)}"
+    out = []
+    for endpoint in ("survival", "relief"):
+        data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, TIME_ZERO)
+        if data.empty:
+            continue
+        curves = tte.curves(data, None)
+        zero = "maximum response" if endpoint == "relief" else "RT completion"
+        n, n_events = tte.event_counts(data)
+        out.append(
+            KMPanel(
+                key=f"km_{endpoint}",
+                name=tte.ENDPOINTS[endpoint],
+                title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
+                x_title=f"{unit.capitalize()} from {zero}",
+                curves=curves,
+                footnote=footnote(
+                    f"{line} · n = {n} patients, {n_events} events",
+                    curves[0][1].method_note,
+                    timescale.unit_note(unit),
+                ),
+                reconstructed=inp.reconstructed,
+            )
+        )
+    return out
+
+
+def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
+    """Relapse of pain with death before relapse as the competing event, or None when no patient
+    of the cohort is assessable for relief."""
+    relapse = relapse_curves(inp)
+    if relapse is None:
+        return None
+    return CIFPanel(
+        key="cif",
+        name="Pain relapse (competing risks)",
+        title="Pain relapse with death as a competing event",
+        x_title=f"{unit.capitalize()} from maximum response",
+        cif=relapse.cif,
+        one_minus_km=relapse.one_minus_km,
+        footnote=footnote(
+            f"Cohort: {cohort_text(inp)} · n = {relapse.n_patients} assessable patients",
+            relapse.cif.method_note,
+            timescale.unit_note(unit),
+        ),
+        reconstructed=inp.reconstructed,
+    )
+
+
+def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
+    return SwimmerPanel(
+        key="swimmer",
+        name="Swimmer plot",
+        title="Each patient from the start of RT",
+        patients=tte.swimmer_patients(inp.events, inp.patient_ids),
+        sites=tte.swimmer_sites(inp.course_events, inp.patient_ids),
+        footnote=footnote(
+            f"Cohort: {cohort_text(inp)}",
+            "Hollow markers and dotted lanes: reconstructed times.",
+            timescale.unit_note(unit),
+        ),
+        reconstructed=inp.reconstructed,
+    )

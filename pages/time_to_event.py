@@ -169,8 +169,7 @@ with tab_sw:
         unit=unit,
         reconstructed=reconstructed,
         title="Each patient from the start of RT",
-        footnote=f"{cohort_line}<br>Hollow markers and dotted lanes: reconstructed times. "
-        f"{timescale.unit_note(unit)}",
+        footnote=f"{cohort_line}<br>{tte.SWIMMER_NOTE} {timescale.unit_note(unit)}",
     )
     widgets.chart(fig, "swimmer")
 with tab_k:

@@ -121,7 +121,7 @@ def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
         sites=tte.swimmer_sites(inp.course_events, inp.patient_ids),
         footnote=footnote(
             f"Cohort: {cohort_text(inp)}",
-            "Hollow markers and dotted lanes: reconstructed times.",
+            tte.SWIMMER_NOTE,
             timescale.unit_note(unit),
         ),
         reconstructed=inp.reconstructed,

@@ -111,38 +111,60 @@ def small_groups(parts: dict[str, pd.DataFrame]) -> list[str]:
     return out
 
 
+def _source_is(d: pd.DataFrame, col: str, source: str) -> pd.Series:
+    """Per row, whether ``col`` has provenance ``source`` (False without a source column)."""
+    src = f"{col}_source"
+    return (d[src] == source).astype(bool) if src in d else pd.Series(False, index=d.index)
+
+
 def swimmer_patients(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
-    """Columns the swimmer plot needs, one row per patient, with per-field reconstructed flags."""
+    """Columns the swimmer plot needs, one row per patient, with per-field flags: reconstructed
+    (not published; drawn from the aggregates) or derived (computed by a rule from published values,
+    e.g. maximum response = start + 7 x Table 1 weeks)."""
     d = _subset(events, patient_ids)
+    out = {
+        "patient_id": d["patient_id"].astype(str),
+        "last_day": d["last_contact_day"].astype(float),
+        "death": d["death"].astype(bool),
+        "max_response_day": d["max_response_day"].astype(float),
+        "relapse": d["relapse"].astype("boolean").fillna(False).astype(bool),
+        "relapse_day": d["relapse_day"].astype(float),
+    }
+    for field, col in SWIMMER_FIELDS.items():
+        out[f"{field}_reconstructed"] = _source_is(d, col, "reconstructed")
+        out[f"{field}_derived"] = _source_is(d, col, "derived")
+    return pd.DataFrame(out).reset_index(drop=True)
 
-    def flag(col: str) -> pd.Series:
-        src = f"{col}_source"
-        return (d[src] == "reconstructed") if src in d else pd.Series(False, index=d.index)
 
-    return pd.DataFrame(
-        {
-            "patient_id": d["patient_id"].astype(str),
-            "last_day": d["last_contact_day"].astype(float),
-            "death": d["death"].astype(bool),
-            "max_response_day": d["max_response_day"].astype(float),
-            "relapse": d["relapse"].astype("boolean").fillna(False).astype(bool),
-            "relapse_day": d["relapse_day"].astype(float),
-            "last_day_reconstructed": flag("last_contact_day").astype(bool),
-            "max_response_day_reconstructed": flag("max_response_day").astype(bool),
-            "relapse_day_reconstructed": flag("relapse_day").astype(bool),
-        }
-    ).reset_index(drop=True)
+# What the swimmer plot's line and marker styles mean, for its footnote.
+SWIMMER_NOTE = (
+    "Filled markers, solid lines and dark RT bars: published or imported times; outlined markers "
+    "with a centre dot and light RT bars: derived by a rule from published values (RT end counting "
+    "the fractions at five a week, maximum response = RT start + 7 × Table 1 weeks); hollow "
+    "markers and dotted lines: reconstructed (not published per patient)."
+)
+
+# Swimmer field -> the events column whose provenance it shows.
+SWIMMER_FIELDS = {
+    "last_day": "last_contact_day",
+    "max_response_day": "max_response_day",
+    "relapse_day": "relapse_day",
+}
 
 
 def swimmer_sites(course_events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
+    """One row per RT course: reconstructed when its start is, derived when its end is computed
+    from the number of fractions (five a week)."""
     d = _subset(course_events, patient_ids)
+    reconstructed = _source_is(d, "rt_start_day", "reconstructed")
     return pd.DataFrame(
         {
             "patient_id": d["patient_id"].astype(str),
             "course_id": d["course_id"].astype(str),
             "rt_start_day": d["rt_start_day"].astype(float),
             "rt_end_day": d["rt_end_day"].astype(float),
-            "reconstructed": (d["rt_start_day_source"] == "reconstructed").astype(bool),
+            "reconstructed": reconstructed,
+            "derived": _source_is(d, "rt_end_day", "derived") & ~reconstructed,
         }
     ).reset_index(drop=True)
 

@@ -61,7 +61,8 @@ def source_columns(plan: Plan) -> Arrays:
         "assessable_for_relief_source": col(
             ["results_text" if i in rel else rec for i in range(n)]
         ),
-        "max_response_day_source": col(["table1"] * n),
+        # day = first course start (day 0) + 7 x Table 1 weeks: a rule, not a published day
+        "max_response_day_source": col(["derived"] * n),
         "relapse_source": col([relapse_source(i) for i in range(n)]),
         "relapse_day_source": col([rec if i in rel else "derived" for i in range(n)]),
         "relief_end_day_source": col([rec] * n),
@@ -111,7 +112,8 @@ def sites_frame(plan: Plan) -> pd.DataFrame:
             "max_response_day": tl.mr.astype(np.int64),
             "rt_start_day_source": list(tl.start_source),
             "rt_end_day_source": list(tl.start_source),
-            "max_response_day_source": ["table1" if s == "derived" else s for s in tl.start_source],
+            # start + 7 x Table 1 weeks: derived, or reconstructed when the start is
+            "max_response_day_source": list(tl.start_source),
         }
     )
 

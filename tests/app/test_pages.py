@@ -222,3 +222,18 @@ def test_two_series_with_the_same_author_and_year(app, tmp_path, monkeypatch):
     text = " ".join(str(c) for c in _charts(at))
     assert "Twin 2024 (added)" in text and "Twin 2024 (added) [2]" in text
     st.cache_resource.clear()
+
+
+# --- data & provenance -----------------------------------------------------------------------
+
+
+def test_data_page_lists_every_patient_fact(app):
+    at = _page(app, "pages/data.py")
+    facts = next(df for df in at.dataframe if "fact_id" in df.value.columns).value
+    # data/sanuki2022/patient_facts.csv: 25 facts, 11 of them constraints
+    assert len(facts) == 25
+    status = dict(zip(facts["fact_id"], facts["status"], strict=True))
+    assert status["F7"] == "kept"  # patient 1's durable relief
+    assert status["F17"] == "dropped (conflict)"  # patient 8's "four months after completion"
+    assert status["F1"] == "not used"
+    assert any("11** are constraints" in m.value for m in at.markdown)

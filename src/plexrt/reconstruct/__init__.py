@@ -42,6 +42,8 @@ Conventions the paper does not state (PlexRT's assumptions, each shown in the ch
       non-assessable ones were followed for less than that;
     * the second course of patient 1 starts when the right-sided pain became pronounced, about
       10 days + 2 weeks = day 24 (flagged ``reconstructed``);
+    * a relief the narrative calls "durable" (patient 1) makes the patient one of the assessable
+      patients without relapse; no number of days is read into "durable";
     * when two statements conflict, the one from the higher-ranked section wins:
       Table 1 > Results / Abstract / Methods / front matter > case presentation > Discussion.
       A narrative written after the data cut-off is relaxed rather than dropped when that removes the

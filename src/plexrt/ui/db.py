@@ -93,7 +93,7 @@ def analgesics(flt: CohortFilter) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def table(name: str) -> pd.DataFrame:
     """Small reference tables: series, provenance, discrepancies, case_details, toxicities,
-    not_published, opioid_factors."""
+    not_published, opioid_factors, patient_facts."""
     getter = {
         "series": store.series,
         "provenance": store.provenance,
@@ -102,6 +102,7 @@ def table(name: str) -> pd.DataFrame:
         "toxicities": store.toxicities,
         "not_published": store.not_published,
         "opioid_factors": store.opioid_factors,
+        "patient_facts": store.patient_facts,
     }[name]
     return getter(connection())
 

@@ -23,7 +23,14 @@ definition = definitions.Definition.from_key(def_key)
 published = db.literature_all()
 medians = db.plexrt_medians(flt)
 plexrt = literature_comparison.plexrt_series(
-    df, definition, medians.values, flt.describe(), medians.cis, medians.reconstructed
+    df,
+    definition,
+    medians.values,
+    flt.describe(),
+    medians.cis,
+    medians.reconstructed,
+    medians.ranges,
+    medians.m,
 )
 records = [plexrt, *published.to_dict("records")]
 labels = literature_comparison.series_labels(records)
@@ -106,7 +113,7 @@ with tab_d:
         st.caption(
             "PlexRT medians not reached, so not drawn: "
             + "; ".join(
-                f"{name} ({literature_comparison.median_display(None, medians.cis.get(col), medians.reconstructed)})"
+                f"{name} ({literature_comparison.median_display(None, medians.cis.get(col), medians.reconstructed, medians.ranges.get(col), medians.m)})"
                 for col, name in (
                     (c, literature_comparison.TABLE_LABELS[c])
                     for c, v in medians.values.items()

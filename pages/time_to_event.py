@@ -6,6 +6,7 @@ from plexrt.charts.cif import cif_figure
 from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import tte_estimates as te
 from plexrt.stats import timescale
 from plexrt.ui import db, shell, sidebar, widgets
 
@@ -48,7 +49,6 @@ with c4:
         key="tte_env",
         disabled=not reconstructed,
     )
-unit_days = timescale.UNITS[unit]
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
 cohort_line = widgets.cohort_line(flt, len(df), len(pids))
@@ -59,13 +59,15 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     if data.empty:
         st.info("No patient in the current cohort can be assessed for this endpoint.")
         return
-    cs = tte.curves(data, groups)
+    ests = db.median_estimates(tuple(pids), endpoint, t0, group)
+    # the curve drawn; its legend median and CI pooled over the reconstructions when reconstructed
+    cs = [(label, te.with_median(res, ests.get(label))) for label, res in tte.curves(data, groups)]
+    pooled = max((e.m for e in ests.values()), default=0)
     env = None
     if show_env and reconstructed and groups is None:
         env = db.envelope(tuple(pids), endpoint, t0, float(data["duration_days"].max()))
     what = tte.ENDPOINTS[endpoint]
     zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO[t0]
-    method = cs[0][1].method_note
     n, n_ev = tte.event_counts(data)
     fig = km_figure(
         cs,
@@ -74,44 +76,58 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         envelope=env,
         reference_lines=refs,
         reconstructed=reconstructed,
-        title=f"{what} (time zero: {zero})",
+        title=f"{what} (time zero: {zero})" + (" — reconstructed times" if reconstructed else ""),
         x_title=f"{unit.capitalize()} from {zero}",
         footnote=f"{cohort_line} · n = {n} patients, {n_ev} events<br>"
-        f"{method} Numbers at risk = patients still followed at each tick. "
-        f"{timescale.unit_note(unit)}",
+        f"{cs[0][1].method_note} Numbers at risk = patients still followed at each tick. "
+        + (te.reconstruction_note(pooled) + " " if pooled else "")
+        + timescale.unit_note(unit),
     )
     widgets.chart(fig, key)
-    which = " (default reconstruction)" if reconstructed else ""
-    for label, res in cs:
-        st.markdown(
-            f"- **{label}** (n = {res.n}, {res.n_events} events): "
-            f"{tte.median_text(res, unit_days, unit)}{which}"
+    for label, est in ests.items():
+        drawn = (
+            f" The curve drawn (one reconstruction) crosses 0.5 at "
+            f"{te.fmt_time(est.drawn_median_days, unit)}."
+            if est.pooled
+            else ""
         )
+        st.markdown(
+            f"- **{label}** (n = {est.n}, {est.n_events} events): median {est.text(unit)}.{drawn}"
+        )
+    what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
+    st.dataframe(
+        te.fixed_time_table(db.fixed_time_rates(tuple(pids), endpoint, t0), what_at),
+        hide_index=True,
+    )
     if groups is not None:
-        test = tte.compare(data, groups)
-        if test is not None:
-            sizes = ", ".join(f"{r.group} n = {r.n}" for r in test.table.itertuples())
-            st.markdown(
-                f"Log-rank test{which}: χ² = {test.statistic:.2f} on {test.df} df, "
-                f"p = {test.p_value:.2f} ({sizes})."
-            )
-            if reconstructed:
-                spread = db.logrank_ensemble(tuple(pids), endpoint, t0, group)
-                st.warning(
-                    "**The published data cannot answer this comparison.** The paper does not say "
-                    "which patient had which time, and every reconstruction fits its figures equally "
-                    f"well: {tte.ensemble_p_text(spread)}. Do not read the p-value above as evidence.",
-                    icon=":material/warning:",
-                )
-        small = tte.small_groups(tte.split_by_group(data, groups))
-        if small:
+        _group_test(data, endpoint)
+
+
+def _group_test(data, endpoint: str) -> None:
+    test = db.logrank_pooled(tuple(pids), endpoint, t0, group)
+    if test is not None:
+        sizes = tte.split_by_group(data, groups)
+        st.markdown(
+            f"Log-rank test: {test.text()} "
+            f"({', '.join(f'{k} n = {len(v)}' for k, v in sizes.items() if len(v))})."
+        )
+        if reconstructed:
             st.warning(
-                "Groups too small to mean anything (" + "; ".join(small) + "). The curves and the "
-                "test describe these few patients; they cannot show that a difference exists or not.",
+                "**The published data cannot answer this comparison.** The paper does not say "
+                "which patient had which time, and every reconstruction fits its figures equally "
+                "well; the pooled p-value carries that uncertainty and the reconstructions' own "
+                "p-values show how far it moves. Do not read a p-value here as evidence.",
                 icon=":material/warning:",
             )
-        if show_env and reconstructed:
-            st.caption("The reconstruction envelope is drawn for the ungrouped curve only.")
+    small = tte.small_groups(tte.split_by_group(data, groups))
+    if small:
+        st.warning(
+            "Groups too small to mean anything (" + "; ".join(small) + "). The curves and the "
+            "test describe these few patients; they cannot show that a difference exists or not.",
+            icon=":material/warning:",
+        )
+    if show_env and reconstructed:
+        st.caption("The reconstruction envelope is drawn for the ungrouped curve only.")
 
 
 tab_s, tab_r, tab_c, tab_sw, tab_k = st.tabs(
@@ -157,6 +173,12 @@ with tab_c:
             f"{timescale.unit_note(unit)}",
         )
         widgets.chart(fig, "cif")
+        st.dataframe(
+            te.fixed_time_table(
+                db.relapse_incidence(tuple(pids)), "Relapse (cumulative incidence)"
+            ),
+            hide_index=True,
+        )
         st.markdown(
             "**Why the two lines differ:** 1 − Kaplan–Meier treats a patient who died without relapse "
             "as if they could still relapse later, so it overstates the chance of relapse; the "

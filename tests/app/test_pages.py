@@ -116,6 +116,22 @@ def test_time_to_event_groupings(app, group):
     assert any("reconstructed times" in w.value for w in at.warning)
 
 
+def test_time_to_event_quotes_pooled_medians(app):
+    """Issue 13.1: medians from reconstructed times are pooled over the 200 reconstructions, with
+    the reconstructions' range beside, and the legend carries the pooled interval."""
+    at = _page(app, "pages/time_to_event.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "pooled over 200 reconstructions" in text and "reconstructions " in text
+    assert "The curve drawn (one reconstruction) crosses 0.5" in text
+    km = _step_traces(_charts(at)[0])[0]
+    assert "median" in km["name"]
+    tables = [df.value for df in at.dataframe]
+    assert any("Reconstructions (5th–95th percentile)" in t.columns for t in tables)
+    by = _page(app, "pages/time_to_event.py", by="involved_muscle")
+    words = " ".join(m.value for m in by.markdown)
+    assert "pooled p = " in words and "D2 rule" in words
+
+
 def test_time_to_event_options(app):
     at = _page(app, "pages/time_to_event.py", unit="weeks", t0="start")
     assert not at.exception

@@ -7,14 +7,14 @@ export draws.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import literature_comparison, response_summary
+from plexrt.clinical import literature_comparison, response_summary, tte_estimates
 from plexrt.clinical.cohort_summary import sites_patients
 from plexrt.clinical.definitions import Definition
 from plexrt.data.values import is_missing, natural_sorted
@@ -34,6 +34,9 @@ class BoardInput:
     definition: Definition
     aggregate: response_summary.Aggregate | None
     source: str  # the data-source line, from the series table (``source_line``)
+    # the ensemble of reconstructions (event frames) figures from reconstructed times are pooled
+    # over; empty for real times
+    draws: Sequence[pd.DataFrame] = ()
 
     @property
     def patient_ids(self) -> list[str]:
@@ -78,15 +81,23 @@ class SeriesRecords:
 
     records: list[dict[str, Any]]  # PlexRT's cohort first, then the literature rows
     labels: list[str]  # one unique short label per record
-    medians: tte.SeriesMedians  # the cohort's median survival and relief, with intervals
+    medians: tte_estimates.SeriesMedians  # the cohort's median survival and relief, with intervals
 
 
 def series_records(inp: BoardInput) -> SeriesRecords:
-    """The cohort as a series (its response and Kaplan-Meier medians) and the published series of
-    malignant psoas syndrome and lumbosacral plexopathy, labelled for the forest plot."""
-    med = tte.series_medians(inp.events, inp.patient_ids)
+    """The cohort as a series (its response and Kaplan-Meier medians, pooled over the
+    reconstructions when the times are reconstructed) and the published series of malignant psoas
+    syndrome and lumbosacral plexopathy, labelled for the forest plot."""
+    med = tte_estimates.series_medians(inp.events, inp.patient_ids, inp.draws)
     plexrt = literature_comparison.plexrt_series(
-        inp.sites, inp.definition, med.values, inp.filter_text, med.cis, med.reconstructed
+        inp.sites,
+        inp.definition,
+        med.values,
+        inp.filter_text,
+        med.cis,
+        med.reconstructed,
+        med.ranges,
+        med.m,
     )
     lit = inp.literature[
         inp.literature["population"].isin(literature_comparison.DEFAULT_POPULATIONS)
@@ -146,17 +157,20 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
             )
         )
     med = series_records(inp).medians
-    flag = " (reconstructed times)" if med.reconstructed else ""
     for col, label in (
         ("median_survival_months", "Median survival after RT"),
         ("median_relief_months", "Median duration of relief"),
     ):
         if col in med.values:
-            rows.append(
-                (
-                    label,
-                    literature_comparison.median_display(med.values[col], med.cis.get(col), False)
-                    + f"{flag}; {timescale.MONTH_NOTE}",
-                )
-            )
+            rows.append((label, median_figure(med, col)))
     return rows
+
+
+def median_figure(med: tte_estimates.SeriesMedians, col: str) -> str:
+    """A median as the board states it: with its interval, pooled over the reconstructions and
+    with their range when the times are reconstructed, and the month named."""
+    text = literature_comparison.median_display(
+        med.values[col], med.cis.get(col), med.reconstructed, med.ranges.get(col), med.m
+    )
+    flag = " (reconstructed times)" if med.reconstructed else ""
+    return f"{text}{flag}; {timescale.MONTH_NOTE}"

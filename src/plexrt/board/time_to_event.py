@@ -10,6 +10,7 @@ import pandas as pd
 
 from plexrt.board.summary import BoardInput, cohort_text, relapse_curves
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import tte_estimates as te
 from plexrt.stats import survival, timescale
 
 # Every time-to-event slide counts survival from RT completion, as the paper does.
@@ -69,7 +70,7 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
         data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, TIME_ZERO)
         if data.empty:
             continue
-        curves = tte.curves(data, None)
+        curves, pooled = pooled_curves(inp, data, endpoint)
         zero = "maximum response" if endpoint == "relief" else "RT completion"
         n, n_events = tte.event_counts(data)
         out.append(
@@ -82,12 +83,24 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
                 footnote=footnote(
                     f"{line} · n = {n} patients, {n_events} events",
                     curves[0][1].method_note,
+                    te.reconstruction_note(pooled) if pooled else "",
                     timescale.unit_note(unit),
                 ),
                 reconstructed=inp.reconstructed,
             )
         )
     return out
+
+
+def pooled_curves(
+    inp: BoardInput, data: pd.DataFrame, endpoint: str
+) -> tuple[list[tuple[str, survival.KMResult]], int]:
+    """The curve drawn (the stored times) with its legend median and CI pooled over the
+    reconstructions when the times are reconstructed; and how many were pooled (0: none)."""
+    curves = tte.curves(data, None)
+    ests = te.group_medians(inp.events, inp.draws, inp.patient_ids, endpoint, TIME_ZERO, None)
+    pooled = max((e.m for e in ests.values()), default=0)
+    return [(label, te.with_median(res, ests.get(label))) for label, res in curves], pooled
 
 
 def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
@@ -106,6 +119,7 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
         footnote=footnote(
             f"Cohort: {cohort_text(inp)} · n = {relapse.n_patients} assessable patients",
             relapse.cif.method_note,
+            relapse_at(inp),
             timescale.unit_note(unit),
         ),
         reconstructed=inp.reconstructed,
@@ -125,4 +139,25 @@ def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
             timescale.unit_note(unit),
         ),
         reconstructed=inp.reconstructed,
+    )
+
+
+def relapse_at(inp: BoardInput, months: float = 6) -> str:
+    """'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200 reconstructions (their own
+    values 22–22%); the curve drawn is one reconstruction.' -- or the plain figure for real
+    times."""
+    rows = te.relapse_incidence_at(inp.events, inp.draws, inp.patient_ids, (months,))
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    head = (
+        f"Relapse by {months:g} months: {100 * r['estimate']:.0f}% "
+        f"(95% CI {100 * r['low']:.0f}–{100 * r['high']:.0f}%)"
+    )
+    if pd.isna(r["member_low"]):
+        return head + "."
+    return (
+        f"{head}, pooled over {rows.attrs['m']} reconstructions by Rubin's rules (their own values "
+        f"{100 * r['member_low']:.0f}–{100 * r['member_high']:.0f}%); the curve drawn is one "
+        "reconstruction."
     )

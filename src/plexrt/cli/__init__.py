@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from plexrt.cli import bundled
+from plexrt.cli import bundled, summary
 
 # Every module here has ``register(subparsers)``; it adds its commands with a ``func`` default.
-COMMAND_MODULES = (bundled,)
+COMMAND_MODULES = (bundled, summary)
 
 
 def main(argv: list[str] | None = None) -> int:

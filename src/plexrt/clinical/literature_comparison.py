@@ -87,8 +87,12 @@ def plexrt_series(
     filter_text: str = "all sites",
     median_cis: dict[str, tuple[float | None, float | None]] | None = None,
     reconstructed: bool = False,
+    median_ranges: dict[str, tuple[float | None, float | None]] | None = None,
+    pooled_over: int = 0,
 ) -> dict[str, Any]:
-    """The filtered cohort as one literature-style record (responders counted per site)."""
+    """The filtered cohort as one literature-style record (responders counted per site). For
+    reconstructed times, ``median_cis`` are pooled over ``pooled_over`` reconstructions and
+    ``median_ranges`` hold the 5th-95th percentile of the reconstructions' own medians."""
     counts = response_counts(df, definition)
     settled = counts["n_unknown"] == 0
     regimens = (
@@ -122,7 +126,13 @@ def plexrt_series(
         rec[col] = (medians or {}).get(col)
         if medians is not None and col in medians:
             display[col] = (
-                median_display(rec[col], (median_cis or {}).get(col), reconstructed)
+                median_display(
+                    rec[col],
+                    (median_cis or {}).get(col),
+                    reconstructed,
+                    (median_ranges or {}).get(col),
+                    pooled_over,
+                )
                 + f"; {ESTIMATORS[col]}"
             )
     if definition.kind == "icpre" and rec["responders"] is None and len(df):
@@ -141,16 +151,27 @@ ESTIMATORS = {
 
 
 def median_display(
-    value: float | None, ci: tuple[float | None, float | None] | None, reconstructed: bool
+    value: float | None,
+    ci: tuple[float | None, float | None] | None,
+    reconstructed: bool,
+    ensemble: tuple[float | None, float | None] | None = None,
+    pooled_over: int = 0,
 ) -> str:
-    """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; flagged if reconstructed."""
+    """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; for reconstructed times
+    flagged, and when pooled: '5.4 months (95% CI 1.0 to not reached; pooled over 200
+    reconstructions; reconstructions 4.4 to 6.2)' (the 5th-95th percentile of their medians)."""
 
     def f(v: float | None) -> str:
         return "not reached" if v is None else f"{v:.1f}"
 
     lo, hi = ci if ci else (None, None)
     head = "not reached" if value is None else f"{value:.1f} months"
-    tail = "; reconstructed times" if reconstructed else ""
+    if reconstructed and pooled_over:
+        tail = f"; pooled over {pooled_over} reconstructions"
+        if ensemble is not None:
+            tail += f"; reconstructions {f(ensemble[0])} to {f(ensemble[1])}"
+    else:
+        tail = "; reconstructed times" if reconstructed else ""
     return f"{head} (95% CI {f(lo)} to {f(hi)}{tail})"
 
 

@@ -183,11 +183,11 @@ def ensemble_events(n: int = 200) -> list[pd.DataFrame]:
     return reconstruction_draws(connection(), n)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner="Pooling the medians over 200 reconstructions…")
 def plexrt_medians(flt: CohortFilter):
-    from plexrt.clinical.endpoints import series_medians
+    from plexrt.clinical.tte_estimates import series_medians
 
-    return series_medians(events(), cohort(flt)["patient_id"].unique())
+    return series_medians(events(), cohort(flt)["patient_id"].unique(), ensemble_events())
 
 
 def board_input(flt: CohortFilter, resp_key: str = "paper"):
@@ -205,6 +205,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
         definition=DEFINITIONS.get(resp_key, DEFINITIONS["paper"]),
         aggregate=analgesic_aggregate(),
         source=source_line(table("series").iloc[0]),
+        draws=ensemble_events(),
     )
 
 
@@ -240,8 +241,41 @@ def _board_slides(flt: CohortFilter, resp_key: str, present: bool, user_version:
 
 
 @st.cache_data(show_spinner="Repeating the test on 200 reconstructions…")
-def logrank_ensemble(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
+def logrank_pooled(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
+    """The log-rank test across groups, pooled over the reconstructions (D2) when the times are
+    reconstructed (plexrt.clinical.tte_estimates.logrank_estimate)."""
     from plexrt.clinical import endpoints as tte
+    from plexrt.clinical import tte_estimates as te
 
     groups = tte.patient_groups(all_sites(), by)
-    return tte.compare_ensemble(ensemble_events(), list(patient_ids), endpoint, time_zero, groups)
+    return te.logrank_estimate(
+        events(), ensemble_events(), list(patient_ids), endpoint, time_zero, groups
+    )
+
+
+@st.cache_data(show_spinner="Pooling the medians over 200 reconstructions…")
+def median_estimates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
+    """Median per curve (overall or per group), pooled when the times are reconstructed."""
+    from plexrt.clinical import endpoints as tte
+    from plexrt.clinical import tte_estimates as te
+
+    groups = None if by == "none" else tte.patient_groups(all_sites(), by)
+    return te.group_medians(
+        events(), ensemble_events(), list(patient_ids), endpoint, time_zero, groups
+    )
+
+
+@st.cache_data(show_spinner=False)
+def fixed_time_rates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str):
+    """Survival or continued relief at 3, 6 and 12 months (pooled when reconstructed)."""
+    from plexrt.clinical import tte_estimates as te
+
+    return te.rates_at(events(), ensemble_events(), list(patient_ids), endpoint, time_zero)
+
+
+@st.cache_data(show_spinner=False)
+def relapse_incidence(patient_ids: tuple[str, ...]):
+    """Cumulative incidence of relapse at 3, 6 and 12 months (pooled when reconstructed)."""
+    from plexrt.clinical import tte_estimates as te
+
+    return te.relapse_incidence_at(events(), ensemble_events(), list(patient_ids))

@@ -46,25 +46,28 @@ cohort_line = widgets.cohort_line(flt, len(df), df["patient_id"].nunique())
 # --- headline figures --------------------------------------------------------------------------
 st.subheader("Response rates")
 cols = st.columns(4)
-if summary.icpre_bounds is not None:
-    b = summary.icpre_bounds
+if summary.icpre_readings is not None:
+    readings, b = summary.icpre_readings, summary.icpre_bounds
+    lo, hi = readings.responders_range
+    c_lo, c_hi = readings.category_range("complete")
     cols[0].metric(
-        "ICPRE responders (range)", f"{b.responders_min}–{b.responders_max} of {b.n_sites}"
+        "ICPRE responders (least favourable reading)",
+        f"{b.responders_min} of {b.n_sites} sites",
+        help=readings.headline(),
     )
-    cols[1].metric(
-        "ICPRE complete (range)",
-        f"{b.category_min['complete']}–{b.category_max['complete']} of {b.n_sites}",
-    )
-    settled = b.settled
-    cols[2].metric("Sites settled by pain score alone", f"{len(settled)} of {b.n_sites}")
-    cols[3].metric("Allocations examined", f"{b.n_allocations:,}")
+    cols[1].metric("ICPRE responders, every reading", f"{lo}–{hi} of {b.n_sites} sites")
+    cols[2].metric("ICPRE complete, every reading", f"{c_lo}–{c_hi} of {b.n_sites} sites")
+    cols[3].metric("Sites settled by pain score alone", f"{len(b.settled)} of {b.n_sites}")
     st.info(
-        f"After-RT analgesics are published only in aggregate ({agg.text()}), so ICPRE categories "
-        "cannot be given per site. The range covers every way of assigning those changes to the "
-        "sites. " + b.footnote,
+        f"{agg.subset_text(len(df))} ICPRE needs each site's change in oral morphine equivalent "
+        "(OMED), and the paper does not say whether the doses changed were opioids. Each reading "
+        "below gives the range over every way of assigning the changes to the sites; none is "
+        "more likely from the text, so all are shown and the least favourable is quoted when one "
+        "number is needed.",
         icon=":material/info:",
     )
-    with st.expander("Best and worst case allocations"):
+    st.dataframe(readings.table(), hide_index=True, width="stretch")
+    with st.expander("Best and worst case allocations (least favourable reading)"):
         st.dataframe(widgets.scenario_table(b), hide_index=True, width="stretch")
 else:
     widgets.proportion_metric(cols[0], "Responders, all treated sites", summary.responders_treated)

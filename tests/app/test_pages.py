@@ -72,7 +72,18 @@ def test_pain_definition_selector_changes_figures(app):
     assert _metric(at, "Responders, all treated sites").delta.startswith("10/12 sites")
     assert at.query_params["resp"] in ("threshold4", ["threshold4"])
     at.selectbox(key="pp_resp").set_value("icpre").run()
-    assert _metric(at, "ICPRE responders (range)").value == "8–12 of 12"
+    # issue 13.2: every reading of the analgesic aggregate, the least favourable quoted alone
+    assert _metric(at, "ICPRE responders (least favourable reading)").value == "8 of 12 sites"
+    assert _metric(at, "ICPRE responders, every reading").value == "8–12 of 12 sites"
+    readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)
+    assert len(readings) == 3
+
+
+def test_pain_icpre_subset_does_not_quote_series_counts(app):
+    at = _page(app, "pages/pain.py", resp="icpre", muscle="piriformis")
+    info = " ".join(i.value for i in at.info)
+    assert "for all 12 sites together" in info and "these 4 sites may hold 0–2" in info
+    assert "reduced 2, unchanged 6, increased 4 of 12 sites" not in info
 
 
 def test_pain_colour_selector_changes_traces(app):

@@ -129,12 +129,12 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
     """The summary slide: key figures with their intervals and n."""
     s = response_summary.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
     rows = [("Cohort", cohort_text(inp)), ("Response definition", inp.definition.label)]
-    if s.icpre_bounds is not None:
-        b = s.icpre_bounds
+    if s.icpre_readings is not None:
         rows.append(
             (
-                "Responders (ICPRE, range)",
-                f"{b.responders_min}–{b.responders_max} of {b.n_sites} sites",
+                "Responders (ICPRE)",
+                f"{s.icpre_readings.headline()}; {s.icpre_readings.range_text()} of the "
+                "analgesic aggregate",
             )
         )
     else:

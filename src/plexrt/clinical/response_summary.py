@@ -9,7 +9,8 @@ import pandas as pd
 from scipy import stats as _st
 
 from plexrt.clinical.definitions import Definition, response_counts
-from plexrt.clinical.icpre_bounds import IcpreBounds, icpre_bounds_subset
+from plexrt.clinical.icpre_bounds import IcpreBounds
+from plexrt.clinical.icpre_readings import IcpreReadings, icpre_readings
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats.proportions import Proportion, proportion
 
@@ -43,6 +44,31 @@ class Aggregate:
             f"of {self.total} sites"
         )
 
+    def subset_text(self, n_sites: int) -> str:
+        """What the series-wide counts say about ``n_sites`` of its sites: each count can fall on
+        them from max(0, count - other sites) to min(count, n_sites) times. The whole series
+        gets ``text()``."""
+        if (
+            isinstance(n_sites, bool)
+            or not isinstance(n_sites, int)
+            or not 0 < n_sites <= self.total
+        ):
+            raise ValueError(f"subset must be 1 to {self.total} sites, got {n_sites!r}")
+        if n_sites == self.total:
+            return self.text()
+        others = self.total - n_sites
+
+        def span(count: int) -> str:
+            return f"{max(0, count - others)}–{min(count, n_sites)}"
+
+        return (
+            f"The paper reports the analgesic changes for all {self.total} sites together "
+            f"(reduced {self.reduced}, unchanged {self.unchanged}, increased {self.increased}), "
+            f"not per site: these {n_sites} sites may hold {span(self.reduced)} of the "
+            f"reductions, {span(self.unchanged)} of the unchanged and {span(self.increased)} of "
+            "the increases."
+        )
+
 
 @dataclass(frozen=True)
 class ResponseSummary:
@@ -54,7 +80,15 @@ class ResponseSummary:
     complete_treated: Proportion | None
     complete_assessable: Proportion | None
     categories: dict[str, int]
-    icpre_bounds: IcpreBounds | None = None  # ICPRE from aggregate analgesic data
+    # ICPRE from aggregate analgesic data: the range under every reading of the aggregate
+    icpre_readings: IcpreReadings | None = None
+
+    @property
+    def icpre_bounds(self) -> IcpreBounds | None:
+        """The ICPRE range under the least favourable reading (the one quoted when a single
+        figure is needed); every reading is in ``icpre_readings``."""
+        r = self.icpre_readings
+        return None if r is None else r.by_reading[r.least_favourable]
 
 
 def summarise(
@@ -66,13 +100,14 @@ def summarise(
 ) -> ResponseSummary:
     """Rates for the sites in ``df``. For ICPRE without per-site OMED after RT, pass the whole
     series (``all_sites``) and the published ``aggregate``: the result then carries the range of
-    responders over every allocation consistent with the aggregate, and no point estimate."""
+    responders over every allocation consistent with the aggregate under every reading of it
+    (``icpre_readings``), and no point estimate."""
     counts = response_counts(df, definition, method)
     n_t, n_a = counts["n_treated"], counts["n_assessable"]
-    bounds = None
+    readings = None
     if definition.kind == "icpre" and counts["n_unknown"] and all_sites is not None and aggregate:
         sites = all_sites.rename(columns={"baseline_omed_mg": "omed_before"})
-        bounds = icpre_bounds_subset(
+        readings = icpre_readings(
             sites[["course_id", "nrs_before", "nrs_after", "omed_before"]],
             list(df["course_id"]),
             aggregate.reduced,
@@ -93,7 +128,7 @@ def summarise(
         complete_treated=rate(counts["complete"], n_t),
         complete_assessable=rate(counts["complete"], n_a),
         categories=counts["categories"],
-        icpre_bounds=bounds,
+        icpre_readings=readings,
     )
 
 
@@ -118,8 +153,8 @@ def subgroup_table(
                     "factor": factor,
                     "level": lvl,
                     "n": s.n_treated,
-                    "responders": _ptext(s.responders_treated, s.icpre_bounds, s.n_treated),
-                    "complete": _ptext(s.complete_treated, s.icpre_bounds, s.n_treated, True),
+                    "responders": _ptext(s.responders_treated, s.icpre_readings, s.n_treated),
+                    "complete": _ptext(s.complete_treated, s.icpre_readings, s.n_treated, True),
                 }
             )
             tests[lvl] = s.responders_treated
@@ -143,16 +178,15 @@ def _fisher(rates: dict[str, Proportion | None]) -> tuple[float | None, str]:
     return p, f"p = {p:.2f}"
 
 
-def _ptext(p: Proportion | None, bounds: IcpreBounds | None, n: int, complete: bool = False) -> str:
+def _ptext(
+    p: Proportion | None, readings: IcpreReadings | None, n: int, complete: bool = False
+) -> str:
     if p is not None:
         return p.text()
-    if bounds is not None:
-        lo, hi = (
-            (bounds.category_min["complete"], bounds.category_max["complete"])
-            if complete
-            else (bounds.responders_min, bounds.responders_max)
-        )
-        return f"{lo}–{hi} of {n} (range over allocations)"
+    if readings is not None:
+        lo, hi = readings.category_range("complete") if complete else readings.responders_range
+        rng = f"{lo}" if lo == hi else f"{lo}–{hi}"
+        return f"{rng} of {n} sites (range over {len(readings.by_reading)} readings)"
     return "not known (needs OMED after RT)" if n else "no sites"
 
 

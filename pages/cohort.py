@@ -3,11 +3,12 @@
 import streamlit as st
 
 from plexrt.charts.tables import cohort_table, dispute_notes
+from plexrt.clinical import analgesics
 from plexrt.clinical import cohort_summary as cohort
 from plexrt.export.tabular import safe_csv
 from plexrt.stats.proportions import METHOD_LABELS
 from plexrt.ui import db, shell, sidebar, widgets
-from plexrt.ui.tables import COHORT_COLUMNS
+from plexrt.ui.tables import cohort_columns
 
 shell.require()
 
@@ -61,11 +62,13 @@ widgets.footnote(
 )
 
 st.subheader("Irradiated sites")
-shown = cohort_table(df, dispute_notes(db.table("discrepancies")))
+factors = db.table("opioid_factors")
+omed_header = analgesics.omed_header(factors, analgesics.DEFAULT_FACTOR_TABLE)
+shown = cohort_table(df, dispute_notes(db.table("discrepancies")), omed_header)
 st.dataframe(
     shown,
     hide_index=True,
-    column_config=COHORT_COLUMNS,
+    column_config=cohort_columns(omed_header),
     width="stretch",
     height=widgets.table_height(len(shown)),
 )
@@ -78,8 +81,10 @@ st.download_button(
     "are prefixed with an apostrophe",
 )
 widgets.footnote(
-    "EQD2 and BED with α/β 10 Gy; baseline OMED = oral morphine equivalent (CDC 2022 factors, oral "
-    "route assumed because the paper does not state it; factors are population estimates). "
-    "Blank cells are not stated in the paper. 'Disputed in the paper' names the discrepancies "
-    "recorded on the Data & provenance page (e.g. X1: patient 5's dose)."
+    "EQD2 and BED with α/β 10 Gy. Baseline OMED = oral morphine equivalent of the regular doses "
+    "at the start of RT; the route is assumed oral because the paper does not state it. "
+    f"{analgesics.factor_note(factors, analgesics.DEFAULT_FACTOR_TABLE)} Another table can be "
+    "chosen on the Pain response page (Analgesics). Blank cells are not stated in the paper. "
+    "'Disputed in the paper' names the discrepancies recorded on the Data & provenance page "
+    "(e.g. X1: patient 5's dose)."
 )

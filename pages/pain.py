@@ -146,23 +146,22 @@ with tab_a:
         analgesics.factor_tables(factors),
         analgesics.DEFAULT_FACTOR_TABLE,
     )
-    analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table)
+    headers = analgesics.table_headers(factors, table)
+    analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table).rename(
+        columns=headers
+    )
     st.dataframe(
         analgesia,
         hide_index=True,
         width="stretch",
         height=widgets.table_height(len(analgesia)),
-        column_config={
-            "course_id": "Site",
-            "opioids": "Opioids (mg/day × factor)",
-            "non_opioids": "Non-opioids (not converted)",
-            "omed_mg": st.column_config.NumberColumn("Baseline OMED (mg/day)", format="%.0f"),
-        },
+        column_config={headers["omed_mg"]: st.column_config.NumberColumn(format="%.0f")},
     )
     widgets.footnote(
-        "OMED = oral morphine equivalent daily dose = Σ opioid mg/day × factor. Factors are "
-        "population estimates, not individual conversions. Route is not stated in the paper; oral "
-        "dosing is assumed. Regimens are those at the start of RT (Table 1).",
+        f"OMED = oral morphine equivalent daily dose. {analgesics.factor_note(factors, table)} "
+        "Route is not stated in the paper; oral dosing is assumed. Regimens are those at the start "
+        "of RT (Table 1). ICPRE uses only whether a site was on an opioid, so the table does not "
+        "change its ranges.",
     )
 
 st.subheader("Subgroups")

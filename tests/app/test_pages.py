@@ -264,3 +264,17 @@ def test_data_page_lists_every_patient_fact(app):
     assert status["F17"] == "dropped (conflict)"  # patient 8's "four months after completion"
     assert status["F1"] == "not used"
     assert any("11** are constraints" in m.value for m in at.markdown)
+
+
+def test_pain_page_names_the_omed_table_of_the_url(app):
+    at = _page(app, "pages/pain.py", omed="vonkorff2008")
+    table = next(
+        df.value
+        for df in at.dataframe
+        if "Site" in df.value.columns and any("OMED" in c for c in df.value.columns)
+    )
+    header = "Baseline OMED (mg/day, Von Korff 2008 / CDC 2016 factors)"
+    assert header in table.columns
+    assert table.set_index("Site").loc["1.1", header] == 24  # hydromorphone 6 mg x 4
+    notes = " ".join(m.value for m in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "hydromorphone × 4" in notes

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from plexrt.clinical import analgesics, literature_comparison, response_summary, tte_estimates
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import literature_comparison, response_summary, tte_estimates
 from plexrt.clinical.cohort_summary import sites_patients
 from plexrt.clinical.definitions import Definition
 from plexrt.data.values import is_missing, natural_sorted
@@ -37,6 +37,8 @@ class BoardInput:
     # the ensemble of reconstructions (event frames) figures from reconstructed times are pooled
     # over; empty for real times
     draws: Sequence[pd.DataFrame] = ()
+    # the opioid conversion tables (data/opioid_factors.csv), to name the one behind every OMED
+    factors: pd.DataFrame | None = None
 
     @property
     def patient_ids(self) -> list[str]:
@@ -57,6 +59,14 @@ def source_line(series: Mapping[str, Any] | pd.Series) -> str:
     if not is_missing(series.get("licence")):
         text += f" ({series['licence']})"
     return f"{text}, via PlexRT"
+
+
+def omed_header(inp: BoardInput) -> str:
+    """The header of the stored baseline OMED, naming its factor table (computed at build with
+    the default table)."""
+    if inp.factors is None:
+        return f"Baseline OMED (mg/day, {analgesics.DEFAULT_FACTOR_TABLE} factors)"
+    return analgesics.omed_header(inp.factors, analgesics.DEFAULT_FACTOR_TABLE)
 
 
 def cohort_text(inp: BoardInput) -> str:

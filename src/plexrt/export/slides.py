@@ -12,7 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.board import time_to_event
-from plexrt.board.summary import BoardInput, cohort_text, key_figures, series_records
+from plexrt.board.summary import (
+    BoardInput,
+    cohort_text,
+    key_figures,
+    omed_header,
+    series_records,
+)
 from plexrt.charts.cif import cif_figure
 from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.forest import forest_figure
@@ -158,7 +164,7 @@ def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.
         inp.sites, inp.definition, method, inp.all_sites, inp.aggregate
     )
     return [
-        ("Irradiated sites", cohort_table(inp.sites)),
+        ("Irradiated sites", cohort_table(inp.sites, omed_header=omed_header(inp))),
         ("Subgroups (descriptive; n too small for inference)", sub.drop(columns="fisher_p")),
         ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
     ]

@@ -15,8 +15,9 @@ DERIVED_NOTES = {
     "eqd2_10_gy": "EQD2 = D (d + 10) / 12, alpha/beta 10 Gy (plexrt.dose.eqd2)",
     "bed3_gy": "BED with alpha/beta 3 Gy (plexrt.dose.bed)",
     "eqd2_3_gy": "EQD2 with alpha/beta 3 Gy (plexrt.dose.eqd2)",
-    "baseline_omed_mg": "Oral morphine equivalent of the baseline opioids, CDC 2022 factors, oral "
-    "route assumed (route not stated); population estimates",
+    "baseline_omed_mg": "Oral morphine equivalent of the baseline opioids with the factors of table "
+    f"'{DEFAULT_FACTOR_TABLE}' in opioid_factors.csv, oral route assumed (route not stated); "
+    "population estimates",
 }
 
 
@@ -24,7 +25,7 @@ def derived_values(
     courses: pd.DataFrame, analgesics: pd.DataFrame, factors: pd.DataFrame
 ) -> pd.DataFrame:
     """One ``course_derived`` row per course: dose per fraction, BED and EQD2 (alpha/beta 10 and
-    3 Gy), and the baseline oral morphine equivalent (CDC 2022 factors)."""
+    3 Gy), and the baseline oral morphine equivalent (default factor table)."""
     baseline = analgesics[analgesics["timepoint"] == "baseline"]
     omed = (
         omed_by_course(baseline, factors, DEFAULT_FACTOR_TABLE)

@@ -206,6 +206,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
         aggregate=analgesic_aggregate(),
         source=source_line(table("series").iloc[0]),
         draws=ensemble_events(),
+        factors=table("opioid_factors"),
     )
 
 

@@ -12,3 +12,10 @@ COHORT_COLUMNS = {
     "NRS change": st.column_config.NumberColumn(format="%+d"),
     "Pain at presentation": st.column_config.TextColumn(width="large"),
 }
+
+
+def cohort_columns(omed_header: str) -> dict:
+    """COHORT_COLUMNS with the OMED column under the header that names its factor table."""
+    cols = dict(COHORT_COLUMNS)
+    cols[omed_header] = cols.pop("Baseline OMED (mg/day)")
+    return cols

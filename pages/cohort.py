@@ -3,7 +3,7 @@
 import streamlit as st
 
 from plexrt.charts.tables import cohort_table, dispute_notes
-from plexrt.clinical import analgesics
+from plexrt.clinical import analgesics, per_patient
 from plexrt.clinical import cohort_summary as cohort
 from plexrt.export.tabular import safe_csv
 from plexrt.stats.proportions import METHOD_LABELS
@@ -54,11 +54,22 @@ c[3].metric(
     "Mean NRS before → at completion",
     f"{f(s.mean_nrs_before, 1)} → {f(s.mean_nrs_after, 1)}",
 )
+several = per_patient.several_sites(df)
+if several:
+    for col, prop in ((c[0], s.nrs0_after_patients), (c[1], s.improved2_patients)):
+        if prop is not None:
+            col.caption(f"Per patient: {prop.text(unit='patients')}")
 widgets.footnote(
     widgets.cohort_line(flt, s.n_sites, s.n_patients),
-    "Percentages: NRS 0 = sites scored 0 / sites with a score at completion; improved = sites "
-    f"with a fall of 2 or more / sites with both scores; {METHOD_LABELS['exact']}. "
-    f"Age is counted once per patient. Source: {db.citation()}, Table 1.",
+    "Percentages count irradiated sites (the paper's unit): NRS 0 = sites scored 0 / sites with "
+    "a score at completion; improved = sites with a fall of 2 or more / sites with both scores"
+    + (
+        f"; per patient beside them, where {per_patient.PATIENT_RULE}"
+        if several
+        else "; one site per patient here, so sites and patients coincide"
+    )
+    + f". {METHOD_LABELS['exact']}. Age is counted once per patient. Source: {db.citation()}, "
+    "Table 1.",
 )
 
 st.subheader("Irradiated sites")

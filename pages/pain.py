@@ -7,7 +7,7 @@ from plexrt.charts.paired import paired_figure
 from plexrt.charts.tables import dispute_notes
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import waterfall_figure
-from plexrt.clinical import analgesics, pain_views, response_summary
+from plexrt.clinical import analgesics, pain_views, per_patient, response_summary
 from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITIONS, Definition
 from plexrt.stats.proportions import METHOD_LABELS
@@ -76,11 +76,31 @@ else:
         cols[2], "Responders, assessable sites", summary.responders_assessable
     )
     widgets.proportion_metric(cols[3], "Complete, assessable sites", summary.complete_assessable)
+several = per_patient.several_sites(df)
+if several and summary.responders_patients is not None:
+    st.caption(
+        f"Per patient: responders {summary.responders_patients.text(unit='patients')}; complete "
+        f"{summary.complete_patients.text(unit='patients') if summary.complete_patients else 'n/a'}."
+    )
+unit_note = (
+    "Percentages and ranges count irradiated sites (the paper's unit)"
+    + (
+        f"; per patient beside them, where {per_patient.PATIENT_RULE}"
+        + (
+            " (ICPRE ranges: per site only, as the analgesic aggregate is)"
+            if summary.icpre_readings
+            else ""
+        )
+        if several
+        else "; one site per patient here"
+    )
+    + "."
+)
 widgets.footnote(
     cohort_line,
     f"{definition.footnote} Treated = every site in the cohort (n = {summary.n_treated}); "
     f"assessable = NRS known before and at completion (n = {summary.n_assessable}). "
-    f"{METHOD_LABELS[ci]}.",
+    f"{unit_note} {METHOD_LABELS[ci]}.",
 )
 
 # --- plots ---------------------------------------------------------------------------------------
@@ -175,14 +195,16 @@ st.dataframe(
         "factor": "Factor",
         "level": "Group",
         "n": st.column_config.NumberColumn("n sites"),
+        "n_patients": st.column_config.NumberColumn("n patients"),
         "responders": "Responders (95% CI)",
         "complete": "Complete (95% CI)",
         "fisher": "Fisher exact test (responders)",
     },
 )
 widgets.footnote(
-    "Fisher's exact test (two-sided) only where a factor has two groups that both have sites; "
-    "sites are counted as independent (patient 1 contributes two). "
+    "Rates count sites; n patients beside n sites. Fisher's exact test (two-sided) only where a "
+    "factor has two groups that both have sites; sites are counted as independent (a patient "
+    "with two sites contributes two). "
     "With n this small no test can show a difference or its absence: the p-values are descriptive, "
     "not evidence.",
     cohort_line,

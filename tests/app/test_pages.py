@@ -278,3 +278,15 @@ def test_pain_page_names_the_omed_table_of_the_url(app):
     assert table.set_index("Site").loc["1.1", header] == 24  # hydromorphone 6 mg x 4
     notes = " ".join(m.value for m in at.caption) + " ".join(m.value for m in at.markdown)
     assert "hydromorphone × 4" in notes
+
+
+def test_cohort_and_pain_pages_count_patients_beside_sites(app):
+    at = _page(app, "pages/cohort.py")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Per patient: 73% of patients (8/11; 95% CI 39–94%)" in captions
+    assert "count irradiated sites" in " ".join(m.value for m in at.markdown) + captions
+    pain = _page(app, "pages/pain.py")
+    words = " ".join(c.value for c in pain.caption)
+    assert "Per patient: responders 100% of patients (11/11" in words
+    sub = next(df.value for df in pain.dataframe if "n_patients" in df.value.columns)
+    assert sub.set_index("level").loc["psoas", "n_patients"] == 7  # patients 1 3 4 5 7 9 10

@@ -34,6 +34,9 @@ def test_summary_of_the_bundled_series(capsys, test_db, con):
     assert s["times"] == "reconstructed"
     assert s["response"]["responders"] == 12 and s["response"]["evaluable"] == 12
     assert s["response"]["unit"] == "sites"
+    # per patient: patient 1's two sites count once -> 11 of 11 responders, 8 of 11 complete
+    per = s["response"]["per_patient"]
+    assert (per["responders"], per["complete"], per["evaluable"]) == (11, 8, 11)
     sites = store.cohort(con)
     est = te.median_estimate(
         store.events(con), reconstruction_draws(con, 200), tte.cohort_patients(sites), "survival"

@@ -78,7 +78,7 @@ def test_report_tables(inp):
     assert len(tables["Irradiated sites"]) == 12
     assert "fisher_p" not in tables["Subgroups (descriptive; n too small for inference)"].columns
     figures = dict(tables["Key figures"].itertuples(index=False))
-    assert figures["Responders"] == "100% (12/12; 95% CI 74–100%)"
+    assert figures["Responders"].startswith("100% of sites (12/12; 95% CI 74–100%) · ")
 
 
 def test_time_to_event_slides_pool_over_the_reconstructions(con, inp):

@@ -13,7 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from plexrt.clinical import analgesics, literature_comparison, response_summary, tte_estimates
+from plexrt.clinical import (
+    analgesics,
+    literature_comparison,
+    per_patient,
+    response_summary,
+    tte_estimates,
+)
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.cohort_summary import sites_patients
 from plexrt.clinical.definitions import Definition
@@ -148,13 +154,22 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
             )
         )
     else:
+        # per site (the paper's unit), and per patient beside it when a patient has several sites
+        several = per_patient.several_sites(inp.sites)
         rows.append(
-            ("Responders", s.responders_treated.text() if s.responders_treated else "not available")
+            (
+                "Responders",
+                per_patient.both_units(
+                    s.responders_treated, s.responders_patients if several else None
+                ),
+            )
         )
         rows.append(
             (
                 "Complete response",
-                s.complete_treated.text() if s.complete_treated else "not available",
+                per_patient.both_units(
+                    s.complete_treated, s.complete_patients if several else None
+                ),
             )
         )
     weeks = inp.sites["weeks_to_max_response"].dropna()

@@ -8,6 +8,7 @@ import pandas as pd
 
 from plexrt.clinical.definitions import DEFINITIONS
 from plexrt.clinical.pain_scores import assessable, nrs_change
+from plexrt.clinical.per_patient import patient_proportion
 from plexrt.data.values import is_missing
 from plexrt.stats.proportions import Proportion, proportion
 
@@ -36,10 +37,13 @@ class CohortSummary:
     mean_nrs_after: float | None
     nrs0_after: Proportion | None  # sites with NRS 0 at RT completion, among sites with a score
     improved2: Proportion | None  # sites whose NRS fell by 2 or more (the paper's 'improvement')
+    # the same per patient (per_patient.PATIENT_RULE: every assessable site of the patient)
+    nrs0_after_patients: Proportion | None
     mean_weeks_to_max: float | None
     min_weeks_to_max: float | None
     max_weeks_to_max: float | None
     n_weeks_known: int
+    improved2_patients: Proportion | None = None
 
 
 def _med(s: pd.Series) -> float | None:
@@ -56,9 +60,14 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     """Figures for the sites in ``df`` (rows of ``course_summary``)."""
     patients = df.drop_duplicates(["series_id", "patient_id"])
     ages = patients["age"].dropna()
-    scored = df[assessable(df)]
+    ok = assessable(df)
+    scored = df[ok]
     falls = -nrs_change(scored["nrs_before"], scored["nrs_after"])
     weeks = df["weeks_to_max_response"].dropna()
+    # per site: True / False, None where the site cannot be assessed (for the per-patient counts)
+    zero_after = [None if pd.isna(v) else v == 0 for v in df["nrs_after"]]
+    improved = pd.Series(None, index=df.index, dtype=object)
+    improved[ok] = list(falls >= PAPER_IMPROVEMENT)
     return CohortSummary(
         n_sites=len(df),
         n_patients=len(patients),
@@ -73,6 +82,8 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
             int((df["nrs_after"].dropna() == 0).sum()), len(df["nrs_after"].dropna()), ci_method
         ),
         improved2=proportion(int((falls >= PAPER_IMPROVEMENT).sum()), len(scored), ci_method),
+        nrs0_after_patients=patient_proportion(df, zero_after, ci_method),
+        improved2_patients=patient_proportion(df, list(improved), ci_method),
         mean_weeks_to_max=_mean(weeks),
         min_weeks_to_max=float(weeks.min()) if len(weeks) else None,
         max_weeks_to_max=float(weeks.max()) if len(weeks) else None,

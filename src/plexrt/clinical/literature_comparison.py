@@ -13,6 +13,8 @@ import pandas as pd
 
 from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
+from plexrt.clinical.per_patient import several_sites
+from plexrt.clinical.response_summary import summarise
 from plexrt.data.literature import POPULATIONS
 from plexrt.data.values import is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
@@ -138,8 +140,27 @@ def plexrt_series(
     if definition.kind == "icpre" and rec["responders"] is None and len(df):
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]
+    elif settled and several_sites(df):
+        display.update(_both_units(df, definition, counts))
     rec["_display"] = display
     return rec
+
+
+def _both_units(df: pd.DataFrame, definition: Definition, counts: dict) -> dict[str, str]:
+    """Responders and complete responders per site and, beside them, per patient
+    (``per_patient.PATIENT_RULE``): '9/12 sites (75%) · 8/11 patients (73%)'."""
+    s = summarise(df, definition)
+    out = {}
+    for col, k, per in (
+        ("responders", counts["responders"], s.responders_patients),
+        ("complete_responders", counts["complete"], s.complete_patients),
+    ):
+        n = counts["n_classified"]
+        text = f"{k}/{n} sites ({100 * k / n:.0f}%)"
+        if per is not None:
+            text += f" · {per.k}/{per.n} patients ({100 * per.estimate:.0f}%)"
+        out[col] = text
+    return out
 
 
 # How PlexRT's medians are estimated and from which time zero (published series rarely say).

@@ -8,9 +8,16 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats as _st
 
-from plexrt.clinical.definitions import Definition, response_counts
+from plexrt.clinical.definitions import (
+    UNKNOWN,
+    Definition,
+    classify_frame,
+    is_responder,
+    response_counts,
+)
 from plexrt.clinical.icpre_bounds import IcpreBounds
 from plexrt.clinical.icpre_readings import IcpreReadings, icpre_readings
+from plexrt.clinical.per_patient import patient_proportion
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats.proportions import Proportion, proportion
 
@@ -82,6 +89,9 @@ class ResponseSummary:
     categories: dict[str, int]
     # ICPRE from aggregate analgesic data: the range under every reading of the aggregate
     icpre_readings: IcpreReadings | None = None
+    # per patient (per_patient.PATIENT_RULE), among patients with an assessable, settled site
+    responders_patients: Proportion | None = None
+    complete_patients: Proportion | None = None
 
     @property
     def icpre_bounds(self) -> IcpreBounds | None:
@@ -119,6 +129,8 @@ def summarise(
     def rate(k: int, n: int) -> Proportion | None:
         return proportion(k, n, method) if settled and n else None
 
+    responder, complete = _site_outcomes(df, definition)
+
     return ResponseSummary(
         definition=definition,
         n_treated=n_t,
@@ -129,7 +141,19 @@ def summarise(
         complete_assessable=rate(counts["complete"], n_a),
         categories=counts["categories"],
         icpre_readings=readings,
+        responders_patients=patient_proportion(df, responder, method) if settled else None,
+        complete_patients=patient_proportion(df, complete, method) if settled else None,
     )
+
+
+def _site_outcomes(df: pd.DataFrame, definition: Definition) -> tuple[list, list]:
+    """Per site: responder and complete as True / False, None where not assessable or not
+    settled (the inputs of the per-patient counts)."""
+    cats = classify_frame(df, definition)
+    known = [c is not None and c != UNKNOWN for c in cats]
+    responder = [is_responder(c) if k else None for c, k in zip(cats, known, strict=True)]
+    complete = [c == "complete" if k else None for c, k in zip(cats, known, strict=True)]
+    return responder, complete
 
 
 def subgroup_table(
@@ -153,6 +177,7 @@ def subgroup_table(
                     "factor": factor,
                     "level": lvl,
                     "n": s.n_treated,
+                    "n_patients": int(sub["patient_id"].nunique()) if "patient_id" in sub else None,
                     "responders": _ptext(s.responders_treated, s.icpre_readings, s.n_treated),
                     "complete": _ptext(s.complete_treated, s.icpre_readings, s.n_treated, True),
                 }

@@ -19,6 +19,8 @@ import pandas as pd
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITIONS, response_counts
+from plexrt.clinical.per_patient import PATIENT_RULE
+from plexrt.clinical.response_summary import summarise
 
 # Survival after RT is counted from RT completion, as the paper (and issue 12) count it.
 TIME_ZERO = "completion"
@@ -33,14 +35,24 @@ def _median(
 
 def response_figures(sites: pd.DataFrame) -> dict[str, Any]:
     """Responders under the paper's definition (NRS fall of 2 or more, or NRS 0), counted per
-    irradiated site; ``evaluable`` = sites with both pain scores."""
-    counts = response_counts(sites, DEFINITIONS["paper"])
+    irradiated site (``evaluable`` = sites with both pain scores) and per patient
+    (``per_patient.PATIENT_RULE``)."""
+    paper = DEFINITIONS["paper"]
+    counts = response_counts(sites, paper)
+    s = summarise(sites, paper)
+    resp, comp = s.responders_patients, s.complete_patients
     return {
-        "definition": DEFINITIONS["paper"].label,
+        "definition": paper.label,
         "unit": "sites",
         "responders": counts["responders"],
         "evaluable": counts["n_classified"],
         "complete": counts["complete"],
+        "per_patient": {
+            "rule": PATIENT_RULE,
+            "responders": None if resp is None else resp.k,
+            "complete": None if comp is None else comp.k,
+            "evaluable": None if resp is None else resp.n,
+        },
     }
 
 

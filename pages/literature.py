@@ -92,7 +92,7 @@ with tab_f:
             pooled,
             title=f"{title} across series",
             footnote=f"{cohort_line}<br>{literature_comparison.FOREST_NOTE}"
-            + (" Pooled: random effects (DerSimonian–Laird, logit)." if pooled else ""),
+            + (f" {literature_comparison.pool_note(pooled)}" if pooled else ""),
         )
         widgets.chart(fig, f"forest_{measure}")
         warning = literature_comparison.definition_warning(recs, labs)

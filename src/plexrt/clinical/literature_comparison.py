@@ -48,6 +48,20 @@ FOREST_NOTE = (
     "Exact (Clopper–Pearson) 95% CI per series; denominators in the series' own unit (sites or "
     "patients); the PlexRT row is never pooled."
 )
+
+
+def pool_note(pooled: PooledResult | None) -> str:
+    """The footnote words of a pooled figure (or of its absence): method, k, n and the verdict."""
+    if pooled is None:
+        return "No pooled estimate: fewer than two published series report this figure."
+    words = (
+        f"Pooled over the published series only: {pooled.summary}"
+        + ("; 0.5 added to 0%/100% series" if any(pooled.corrected) else "")
+        + "."
+    )
+    return f"{words} {pooled.verdict}" if pooled.verdict else words
+
+
 NO_POOL_NOTE = (
     "No pooled estimate: fewer than two published series in the selection report this figure "
     "(one series is not a pool). Add populations or series above to pool."

@@ -143,12 +143,7 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
     if data.empty:
         return None
     pooled = literature_comparison.pool(data)
-    note = (
-        "Pooled: random effects (DerSimonian–Laird) on the logit scale over the published series "
-        "only; 0.5 added to 0%/100% cells. Method in full in the HTML report."
-        if pooled
-        else "No published series to pool."
-    )
+    note = literature_comparison.pool_note(pooled)
     return forest_figure(
         data,
         pooled,

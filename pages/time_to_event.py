@@ -1,4 +1,5 @@
-"""Time to event: survival after RT and duration of pain relief, on reconstructed times."""
+"""Time to event: survival after RT and duration of pain relief (on reconstructed times for the
+bundled series, on real times for an imported one)."""
 
 import streamlit as st
 
@@ -12,26 +13,28 @@ from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()
 
-st.title("Time to event")
+events = db.events()
+reconstructed = not events.empty and tte.is_reconstructed(events)
+st.title("Time to event" + (" (reconstructed times)" if reconstructed else ""))
 flt = sidebar.current_filter()
 df = db.cohort(flt)
 if df.empty:
     widgets.empty_cohort()
     st.stop()
-events = db.events()
 if events.empty:
     st.info(
         "This series has no time-to-event data (no per-patient times and no published aggregates)."
     )
     st.stop()
 pids = tte.cohort_patients(df)
-reconstructed = tte.is_reconstructed(events)
 if reconstructed:
     st.warning(
         "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
         "only aggregates (deaths, means and ranges, two relapses, case narratives). PlexRT generates "
-        "individual times that satisfy every published figure it can; the grey band shows how much "
-        "the curve moves over 200 such reconstructions. See *Constraints & conflicts* below.",
+        "individual times that satisfy every published figure it keeps (statements that contradict "
+        "each other are dropped or relaxed: see *Constraints & conflicts* below). The curve drawn is "
+        "one such reconstruction; the grey band shows how much the curve moves over 200 of them, "
+        "and medians, rates and tests are pooled over all 200.",
         icon=":material/warning:",
     )
 
@@ -166,7 +169,8 @@ with tab_c:
             reconstructed=reconstructed,
             event_name="relapse of pain",
             competing_name="death before relapse",
-            title="Cumulative incidence of pain relapse (death competing)",
+            title="Cumulative incidence of pain relapse (death competing)"
+            + (" — reconstructed times" if reconstructed else ""),
             x_title=f"{unit.capitalize()} from maximum response",
             footnote=f"{cohort_line} · n = {cif.n} assessable patients, {cif.n_events} relapses, "
             f"{cif.n_competing} deaths before relapse<br>{cif.method_note} "
@@ -190,7 +194,8 @@ with tab_sw:
         tte.swimmer_sites(db.course_events(), pids),
         unit=unit,
         reconstructed=reconstructed,
-        title="Each patient from the start of RT",
+        title="Each patient from the start of RT"
+        + (" — reconstructed times" if reconstructed else ""),
         footnote=f"{cohort_line}<br>{tte.SWIMMER_NOTE} {timescale.unit_note(unit)}",
     )
     widgets.chart(fig, "swimmer")

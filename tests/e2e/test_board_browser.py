@@ -90,10 +90,10 @@ def test_case_matcher_and_board_pack(server, page, page_errors, tmp_path):
         "Pain score before RT and at completion",
         "Weeks from RT start to maximum response",
         "Dose (EQD2, α/β 10 Gy) and change in pain",
-        "Survival after RT",
-        "Duration of pain relief",
-        "Pain relapse (competing risks)",
-        "Swimmer plot",
+        "Survival after RT (reconstructed times)",
+        "Duration of pain relief (reconstructed times)",
+        "Pain relapse (competing risks) (reconstructed times)",
+        "Swimmer plot (reconstructed times)",
         "Response across published series",
         "Key figures",
     ]
@@ -102,7 +102,9 @@ def test_case_matcher_and_board_pack(server, page, page_errors, tmp_path):
     # the last slide holds the key figures: 12/12 responders (exact 95% CI 74-100%)
     (table,) = [sh.table for sh in slides[-1].shapes if sh.has_table]
     rows = {r.cells[0].text: r.cells[1].text for r in table.rows}
-    assert rows["Responders"] == "100% (12/12; 95% CI 74–100%)"
+    assert rows["Responders"] == (
+        "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+    )
     assert page_errors == []
 
 

@@ -199,3 +199,23 @@ def median_figure(med: tte_estimates.SeriesMedians, col: str) -> str:
     )
     flag = " (reconstructed times)" if med.reconstructed else ""
     return f"{text}{flag}; {timescale.MONTH_NOTE}"
+
+
+def reconstruction_note(inp: BoardInput, checks: pd.DataFrame) -> str | None:
+    """The report's sentence on reconstructed times (None for real times): what is drawn, what it
+    satisfies and what is pooled."""
+    if not inp.reconstructed:
+        return None
+    held, total = tte.checks_held(checks)
+    pooled = (
+        f" Medians and their intervals are pooled over the {len(inp.draws)} reconstructions "
+        "(Rubin's rules), so they carry the uncertainty of the unpublished times."
+        if len(inp.draws) >= 2
+        else ""
+    )
+    return (
+        "Time-to-event figures draw one seeded reconstruction of per-patient times the paper does "
+        f"not publish. It satisfies every published figure PlexRT keeps: {held} of {total} "
+        "constraints and rules hold; the others were dropped or relaxed in the conflicts listed "
+        f"under Time to event.{pooled}"
+    )

@@ -17,6 +17,11 @@ from plexrt.stats import survival, timescale
 TIME_ZERO = "completion"
 
 
+def _flag(inp: BoardInput) -> str:
+    """What a title adds when the times are reconstructed."""
+    return " (reconstructed times)" if inp.reconstructed else ""
+
+
 def footnote(*parts: str) -> str:
     """Footnote lines joined for a chart; empty parts are left out."""
     return "<br>".join(p for p in parts if p)
@@ -76,8 +81,8 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
         out.append(
             KMPanel(
                 key=f"km_{endpoint}",
-                name=tte.ENDPOINTS[endpoint],
-                title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
+                name=tte.ENDPOINTS[endpoint] + _flag(inp),
+                title=f"{tte.ENDPOINTS[endpoint]} (from {zero}){_flag(inp)}",
                 x_title=f"{unit.capitalize()} from {zero}",
                 curves=curves,
                 footnote=footnote(
@@ -111,8 +116,8 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
         return None
     return CIFPanel(
         key="cif",
-        name="Pain relapse (competing risks)",
-        title="Pain relapse with death as a competing event",
+        name="Pain relapse (competing risks)" + _flag(inp),
+        title="Pain relapse with death as a competing event" + _flag(inp),
         x_title=f"{unit.capitalize()} from maximum response",
         cif=relapse.cif,
         one_minus_km=relapse.one_minus_km,
@@ -129,8 +134,8 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
 def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
     return SwimmerPanel(
         key="swimmer",
-        name="Swimmer plot",
-        title="Each patient from the start of RT",
+        name="Swimmer plot" + _flag(inp),
+        title="Each patient from the start of RT" + _flag(inp),
         patients=tte.swimmer_patients(inp.events, inp.patient_ids),
         sites=tte.swimmer_sites(inp.course_events, inp.patient_ids),
         footnote=footnote(

@@ -10,12 +10,17 @@ from plexrt.board.benchmarks import benchmark_note, literature_benchmark
 from plexrt.board.case import Case
 from plexrt.board.position import case_position
 from plexrt.board.similarity import MAX_SCORE, SCORE_NOTE, most_similar
-from plexrt.board.summary import BoardInput, cohort_text, header_line, key_figures
+from plexrt.board.summary import (
+    BoardInput,
+    cohort_text,
+    header_line,
+    key_figures,
+    reconstruction_note,
+)
 from plexrt.charts import board as marks
 from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.tables import benchmark_table, similar_table
 from plexrt.charts.waterfall import waterfall_figure
-from plexrt.clinical import endpoints as tte
 from plexrt.clinical import pain_views
 from plexrt.data import vocab
 from plexrt.data.userstore import UserDataBusy
@@ -297,12 +302,9 @@ _DISCREPANCY_COLUMNS = [
 def _report(inp: BoardInput, slides: list[Slide]) -> str:
     checks, conflicts = db.reconstruction_report()
     notes = [header_line(inp)]
-    if inp.reconstructed:
-        notes.append(
-            "Time-to-event figures use a seeded reconstruction of unpublished per-patient times "
-            "that satisfies the published aggregates; {} of {} constraints hold; conflicts are "
-            "listed under Time to event.".format(*tte.checks_held(checks))
-        )
+    note = reconstruction_note(inp, checks)  # issue 13: what is drawn, kept and pooled
+    if note:
+        notes.append(note)
     return html_report(
         "PlexRT report · radiotherapy for malignant lumbosacral plexopathy",
         inp.filter_text,

@@ -26,12 +26,14 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     from plexrt import reconstruct
     from plexrt.board.summary import BoardInput, cohort_text, key_figures, source_line
     from plexrt.clinical import definitions, response_summary
+    from plexrt.clinical.tte_estimates import series_medians
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
     from plexrt.export import images
     from plexrt.export.board_pack import board_pack
     from plexrt.export.report import Section, html_report
     from plexrt.export.slides import report_tables, slides
+    from plexrt.ingest.ensemble import reconstruction_draws
 
     con = store.connect(os.environ["PLEXRT_DB"])
     flt = CohortFilter(muscles=("psoas",), intents=("palliative",))
@@ -53,6 +55,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         source=source_line(store.series(con).iloc[0]),
     )
     board_slides = slides(inp)
+    draws = reconstruction_draws(con, 200)
 
     def pack():
         return board_pack(
@@ -91,6 +94,10 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
             lambda: response_summary.summarise(
                 sites, definitions.Definition("icpre"), "exact", sites, agg
             ),
+        ),
+        (
+            "tte_estimates.series_medians (pooled over 200 reconstructions)",
+            lambda: series_medians(inp.events, inp.patient_ids, draws),
         ),
         ("export.slides.slides (9 figures, presentation size)", lambda: slides(inp)),
         ("export.report.html_report (all figures + tables)", report),

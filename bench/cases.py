@@ -26,7 +26,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     from plexrt import reconstruct
     from plexrt.board.summary import BoardInput, cohort_text, key_figures, source_line
     from plexrt.clinical import definitions, response_summary
-    from plexrt.clinical.tte_estimates import series_medians
+    from plexrt.clinical.series_medians import series_medians
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
     from plexrt.export import images

@@ -102,6 +102,10 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         te.fixed_time_table(db.fixed_time_rates(tuple(pids), endpoint, t0), what_at),
         hide_index=True,
     )
+    st.caption(
+        f"Kaplan–Meier at fixed times from {zero}, {timescale.MONTH_NOTE}; "
+        + ("pooled over the reconstructions as the medians are." if pooled else "95% CI log-log.")
+    )
     if groups is not None:
         _group_test(data, endpoint)
 

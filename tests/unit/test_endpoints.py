@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import series_medians as sm
 from plexrt.clinical import tte_estimates as te
 from plexrt.data import store
 from plexrt.stats.survival import kaplan_meier
@@ -625,7 +626,7 @@ def _medians_frame():
 
 
 def test_series_medians_hand_made_frame():
-    m = te.series_medians(_medians_frame(), [str(i) for i in range(1, 7)])
+    m = sm.series_medians(_medians_frame(), [str(i) for i in range(1, 7)])
     # Survival: 30: 5/6; 60: 4/6; 90 censored; 120: n=3, 4/6 * 2/3 = 0.444 -> median 120 days.
     assert m.values["median_survival_months"] == pytest.approx(120 / DAYS_PER_MONTH)
     # Follow-up (reverse KM, censorings are events): 90: n=4 -> 3/4; 120 death censors;
@@ -648,7 +649,7 @@ def test_series_medians_hand_made_frame():
 def test_series_medians_flags_reconstructed_times():
     ev = _medians_frame()
     ev["last_contact_day_source"] = "reconstructed"
-    m = te.series_medians(ev, ["1", "2", "3"])
+    m = sm.series_medians(ev, ["1", "2", "3"])
     assert m.reconstructed is True
     # without the ensemble: one reconstruction, and the note says what its CI leaves out
     assert "one reconstruction of times not published per patient" in m.note
@@ -656,29 +657,29 @@ def test_series_medians_flags_reconstructed_times():
 
 
 def test_series_medians_empty():
-    m = te.series_medians(_medians_frame(), [])
+    m = sm.series_medians(_medians_frame(), [])
     assert (m.values, m.cis, m.reconstructed) == ({}, {}, False)
     assert m.note == "No time-to-event data for this cohort."
-    m = te.series_medians(_medians_frame().iloc[:0], ["1"])
+    m = sm.series_medians(_medians_frame().iloc[:0], ["1"])
     assert m.values == {}
 
 
 def test_series_medians_without_assessable_patients_has_no_relief_median():
-    m = te.series_medians(_medians_frame(), ["6"])  # patient 6 is not assessable for relief
+    m = sm.series_medians(_medians_frame(), ["6"])  # patient 6 is not assessable for relief
     assert "median_relief_months" not in m.values
     assert "median_survival_months" in m.values
 
 
 def test_series_medians_accepts_a_generator_of_ids():
     ids = (str(i) for i in range(1, 7))
-    m = te.series_medians(_medians_frame(), ids)
+    m = sm.series_medians(_medians_frame(), ids)
     assert m.values.get("median_survival_months") == pytest.approx(120 / DAYS_PER_MONTH)
 
 
 def test_series_medians_reconstructed_flag_follows_cohort():
     ev = _medians_frame()
     ev["last_contact_day_source"] = ["published"] * 5 + ["reconstructed"]
-    m = te.series_medians(ev, ["1", "2", "3", "4", "5"])
+    m = sm.series_medians(ev, ["1", "2", "3", "4", "5"])
     assert m.reconstructed is False
 
 
@@ -755,7 +756,7 @@ def test_bundled_series_medians(bundled):
 
     cohort, events, _ = bundled
     pids = cohort["patient_id"].unique()
-    m = te.series_medians(events, pids)
+    m = sm.series_medians(events, pids)
 
     def lifelines_median(durations, observed):
         """(median, lower, upper) in days from lifelines; inf (not reached) -> None."""

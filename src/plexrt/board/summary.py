@@ -18,7 +18,7 @@ from plexrt.clinical import (
     literature_comparison,
     per_patient,
     response_summary,
-    tte_estimates,
+    series_medians,
 )
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.cohort_summary import sites_patients
@@ -97,14 +97,14 @@ class SeriesRecords:
 
     records: list[dict[str, Any]]  # PlexRT's cohort first, then the literature rows
     labels: list[str]  # one unique short label per record
-    medians: tte_estimates.SeriesMedians  # the cohort's median survival and relief, with intervals
+    medians: series_medians.SeriesMedians  # the cohort's median survival and relief, with intervals
 
 
 def series_records(inp: BoardInput) -> SeriesRecords:
     """The cohort as a series (its response and Kaplan-Meier medians, pooled over the
     reconstructions when the times are reconstructed) and the published series of malignant psoas
     syndrome and lumbosacral plexopathy, labelled for the forest plot."""
-    med = tte_estimates.series_medians(inp.events, inp.patient_ids, inp.draws)
+    med = series_medians.series_medians(inp.events, inp.patient_ids, inp.draws)
     plexrt = literature_comparison.plexrt_series(
         inp.sites,
         inp.definition,
@@ -191,7 +191,7 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
     return rows
 
 
-def median_figure(med: tte_estimates.SeriesMedians, col: str) -> str:
+def median_figure(med: series_medians.SeriesMedians, col: str) -> str:
     """A median as the board states it: with its interval, pooled over the reconstructions and
     with their range when the times are reconstructed, and the month named."""
     text = literature_comparison.median_display(

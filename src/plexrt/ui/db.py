@@ -185,7 +185,7 @@ def ensemble_events(n: int = 200) -> list[pd.DataFrame]:
 
 @st.cache_data(show_spinner="Pooling the medians over 200 reconstructions…")
 def plexrt_medians(flt: CohortFilter):
-    from plexrt.clinical.tte_estimates import series_medians
+    from plexrt.clinical.series_medians import series_medians
 
     return series_medians(events(), cohort(flt)["patient_id"].unique(), ensemble_events())
 

@@ -132,7 +132,7 @@ def test_time_to_event_quotes_pooled_medians(app):
     the reconstructions' range beside, and the legend carries the pooled interval."""
     at = _page(app, "pages/time_to_event.py")
     text = " ".join(m.value for m in at.markdown)
-    assert "pooled over 200 reconstructions" in text and "reconstructions " in text
+    assert "pooled over 200 reconstructions" in text and "the reconstructions' own medians" in text
     assert "The curve drawn (one reconstruction) crosses 0.5" in text
     km = _step_traces(_charts(at)[0])[0]
     assert "median" in km["name"]

@@ -445,7 +445,7 @@ def test_median_text_wording():
     # 165 / 30.4375 = 5.42; 31 -> 1.02; 134 -> 4.40; 190 -> 6.24
     assert pooled.text() == (
         "5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions); "
-        "reconstructions 4.4 mo to 6.2 mo"
+        "the reconstructions' own medians 4.4 mo to 6.2 mo (5th–95th percentile)"
     )
 
 

@@ -218,7 +218,7 @@ def test_series_medians_and_the_literature_row_pool_over_the_ensemble(bundled):
         sites, Definition("paper"), med.values, "all sites", med.cis, True, med.ranges, med.m
     )
     shown = rec["_display"]["median_survival_months"]
-    assert "pooled over 200 reconstructions; reconstructions " in shown
+    assert "pooled over 200 reconstructions; the reconstructions' medians " in shown
     assert shown.startswith(f"{med.values['median_survival_months']:.1f} months (95% CI ")
 
 

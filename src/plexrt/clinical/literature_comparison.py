@@ -194,7 +194,7 @@ def median_display(
 ) -> str:
     """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; for reconstructed times
     flagged, and when pooled: '5.4 months (95% CI 1.0 to not reached; pooled over 200
-    reconstructions; reconstructions 4.4 to 6.2)' (the 5th-95th percentile of their medians)."""
+    reconstructions; the reconstructions' medians 4.4 to 6.2)' (their 5th-95th percentile)."""
 
     def f(v: float | None) -> str:
         return "not reached" if v is None else f"{v:.1f}"
@@ -204,7 +204,7 @@ def median_display(
     if reconstructed and pooled_over:
         tail = f"; pooled over {pooled_over} reconstructions"
         if ensemble is not None:
-            tail += f"; reconstructions {f(ensemble[0])} to {f(ensemble[1])}"
+            tail += f"; the reconstructions' medians {f(ensemble[0])} to {f(ensemble[1])}"
     else:
         tail = "; reconstructed times" if reconstructed else ""
     return f"{head} (95% CI {f(lo)} to {f(hi)}{tail})"

@@ -156,15 +156,18 @@ class MedianEstimate:
         return self.m > 0
 
     def text(self, unit: str = "months") -> str:
-        """'5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions);
-        reconstructions 4.4–6.2 mo'."""
+        """'5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions); the
+        reconstructions' own medians 4.4 mo to 6.2 mo (5th–95th percentile)'."""
         lo, hi = self.ci_days
         pooled = f"; pooled over {self.m} reconstructions" if self.pooled else ""
         head = f"{fmt_time(self.median_days, unit)} (95% CI {fmt_time(lo, unit)} to {fmt_time(hi, unit)}{pooled})"
         if self.ensemble_range_days is None:
             return head
         a, b = self.ensemble_range_days
-        return f"{head}; reconstructions {fmt_time(a, unit)} to {fmt_time(b, unit)}"
+        return (
+            f"{head}; the reconstructions' own medians {fmt_time(a, unit)} to "
+            f"{fmt_time(b, unit)} (5th–95th percentile)"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form (days): median_days, ci_days, ensemble_range_days, and how it was made."""

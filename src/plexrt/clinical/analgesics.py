@@ -198,8 +198,69 @@ def omed_by_course(
             f"{sorted(map(str, df['timepoint'].unique()))}; pass timepoint="
         )
     ids = pd.unique(df["course_id"])
-    values = [_omed(df[df["course_id"] == cid], fmap, table) for cid in ids]
+    values = _omed_columns(df, fmap, table).reindex(ids).to_numpy() if len(df) else []
     return pd.Series(values, index=pd.Index(ids, name="course_id"), dtype="float64", name="omed_mg")
+
+
+def _row_factors(df: pd.DataFrame, fmap: _Factors, table: str) -> tuple[np.ndarray, np.ndarray]:
+    """(factor per row, 0 for a non-opioid; rows ``_omed`` refuses). The rules are ``_factor``'s:
+    it runs once per distinct (drug, is_opioid, route)."""
+    key = pd.DataFrame(
+        {
+            "drug": df["drug"].to_numpy(),
+            "is_opioid": df["is_opioid"].to_numpy(),
+            "route": df["route"].to_numpy() if "route" in df else None,
+        }
+    )
+    groups = key.groupby(list(key.columns), dropna=False, sort=False)
+    factors, refused = [], []
+    for row in groups.head(1).to_dict("records"):
+        drug = row["drug"]
+        try:
+            if not isinstance(drug, str) or not drug.strip():
+                raise ValueError
+            factors.append(_factor(row, drug.strip().lower(), fmap, table) or 0.0)
+            refused.append(False)
+        except ValueError:
+            factors.append(0.0)
+            refused.append(True)
+    code = groups.ngroup().to_numpy()
+    return np.asarray(factors)[code], np.asarray(refused, dtype=bool)[code]
+
+
+def _refused_mg(mg: pd.Series, opioid: np.ndarray) -> np.ndarray:
+    """Opioid rows whose mg_per_day ``_opioid_mg`` refuses (not a number, unknown, < 0, inf)."""
+    if pd.api.types.is_numeric_dtype(mg) and not pd.api.types.is_bool_dtype(mg):
+        x = mg.to_numpy(dtype="float64")
+        return opioid & ~(np.isfinite(x) & (x >= 0))
+    ok = [not o or _mg_ok(v) for v, o in zip(mg, opioid, strict=True)]
+    return ~np.asarray(ok, dtype=bool)
+
+
+def _mg_ok(value: Any) -> bool:
+    try:
+        _opioid_mg({"mg_per_day": value}, "")
+    except ValueError:
+        return False
+    return True
+
+
+def _omed_columns(df: pd.DataFrame, fmap: _Factors, table: str) -> pd.Series:
+    """OMED per course over whole columns (the sum ``_omed`` takes, one group per course). A row
+    ``_omed`` refuses is refused with its message: the refused rows go through ``_omed`` in the
+    order it would meet them (course by course)."""
+    for col in ("drug", "mg_per_day", "is_opioid"):
+        if col not in df:
+            _omed(df.head(1), fmap, table)
+    factor, refused = _row_factors(df, fmap, table)
+    refused |= _refused_mg(df["mg_per_day"], factor > 0)
+    if refused.any():
+        rank = pd.Series(range(len(df)), index=df.index).groupby(df["course_id"].to_numpy())
+        order = np.lexsort((np.arange(len(df)), rank.transform("min").to_numpy()))
+        _omed(df.iloc[order[refused[order]]], fmap, table)
+    mg = pd.to_numeric(df["mg_per_day"], errors="coerce").to_numpy(dtype="float64")
+    contribution = np.where(factor > 0, factor * np.nan_to_num(mg), 0.0)
+    return pd.Series(contribution).groupby(df["course_id"].to_numpy(), sort=False).sum()
 
 
 def analgesic_table(

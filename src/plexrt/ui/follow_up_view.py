@@ -64,7 +64,7 @@ def _patient(frames: OwnSeriesFrames, pid: str) -> None:
         rows = own_preview.first_rows(only, table, n=200)
         if table != "patients":
             rows = rows.drop(columns=["patient_id"])
-        st.dataframe(rows, hide_index=True, width="stretch", key=f"fu_now_{table}")
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def _courses(frames: OwnSeriesFrames, pid: str) -> dict[int, str]:
@@ -188,15 +188,13 @@ def _refused(problems: list[str]) -> None:
     st.error(
         f"Not saved: {len(problems)} problem(s). Nothing was written.", icon=":material/block:"
     )
-    st.dataframe(
-        pd.DataFrame({"problem": problems}), hide_index=True, width="stretch", key="fu_problems"
-    )
+    st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")
 
 
 def _history(store: UserStore, sid: str, can_edit: bool) -> None:
     history = store.history(db.principal(), sid)
     st.subheader("History")
-    st.dataframe(fu.history_table(history), hide_index=True, width="stretch", key="fu_history")
+    st.dataframe(fu.history_table(history), hide_index=True, width="stretch")
     latest = fu.latest_undoable(history)
     if not can_edit or latest is None:
         st.caption("Nothing to undo: the series holds only what was imported." if can_edit else "")

@@ -74,7 +74,6 @@ def refusal(prepared: PreparedImport, file_label: str) -> None:
             "row": st.column_config.NumberColumn("row", format="%d", width="small"),
             "problem": st.column_config.TextColumn("problem", width="large"),
         },
-        key="oi_problems",
     )
     st.download_button(
         "Download the problem report (CSV)",
@@ -123,7 +122,7 @@ def preview(prepared: PreparedImport) -> None:
         with tab:
             rows = own_preview.first_rows(frames, table)
             st.caption(f"First {len(rows)} of {len(frames.table(table))} rows, as stored.")
-            st.dataframe(rows, hide_index=True, width="stretch", key=f"oi_first_{table}")
+            st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def changes(prepared: PreparedImport) -> bool:
@@ -137,6 +136,6 @@ def changes(prepared: PreparedImport) -> bool:
         )
         return False
     st.markdown(f"**What this import changes in the stored series** — {md(diff.summary())}")
-    st.dataframe(own_preview.diff_table(diff), hide_index=True, width="stretch", key="oi_diff")
+    st.dataframe(own_preview.diff_table(diff), hide_index=True, width="stretch")
     st.caption("Times in days from the patient's first RT start; '(empty)' = not known.")
     return True

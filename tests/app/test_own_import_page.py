@@ -48,9 +48,10 @@ def _metrics(at) -> dict[str, str]:
 
 def _table(at, *columns: str):
     """The first dataframe on the page whose columns start with ``columns``."""
-    for d in at.dataframe:
-        if list(d.value.columns)[: len(columns)] == list(columns):
-            return d.value
+    for d in [*at.dataframe, *at.table]:
+        value = getattr(d.value, "data", d.value)  # a Styler's frame
+        if list(value.columns)[: len(columns)] == list(columns):
+            return value
     raise AssertionError(f"no table with columns {columns}")
 
 

@@ -188,6 +188,29 @@ def user_data_failed(exc: Exception) -> None:
         st.warning(f"{exc} Only the bundled data are shown.", icon=":material/lock:")
 
 
+# Cached results that read the user data: cleared after every write (import, follow-up, undo), so
+# the curves and rates of every page show the new state at once. Cache a function that reads own
+# series with ``@user_data_cache`` (keyed by its arguments, like st.cache_data).
+_USER_DATA_CACHES: list = []
+
+
+def user_data_cache(fn=None, **kw):
+    """``st.cache_data`` for a function that reads the user data; cleared by user_data_changed."""
+
+    def wrap(f):
+        cached = st.cache_data(show_spinner=False, **kw)(f)
+        _USER_DATA_CACHES.append(cached)
+        return cached
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def user_data_changed() -> None:
+    """Called after every write to the user data: drops the cached results that read them."""
+    for cached in _USER_DATA_CACHES:
+        cached.clear()
+
+
 @st.cache_data(show_spinner=False)
 def literature_bundled() -> pd.DataFrame:
     return store.literature(connection())

@@ -14,6 +14,7 @@ from plexrt.data.filters import (
     CohortFilter,
     from_query_params,
 )
+from plexrt.data.series_param import PARAMS as SERIES_PARAMS
 from plexrt.data.vocab import label
 from plexrt.ui import db
 
@@ -43,6 +44,7 @@ PAGE_PARAMS = (
     "by",
     "ttm",
     "screen",
+    *SERIES_PARAMS,
 )
 
 

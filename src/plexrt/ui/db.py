@@ -187,6 +187,11 @@ def table(name: str) -> pd.DataFrame:
     return getter(connection())
 
 
+def series_name() -> str:
+    """The short name of the series in view ('Sanuki 2022', or an own series' name)."""
+    return str(table("series").iloc[0]["short_name"])
+
+
 @_per_series(show_spinner=False)
 def citation() -> str:
     """The citation of the bundled series (from the ``series`` table), for footnotes."""

@@ -76,7 +76,8 @@ def _per_series(resource: bool = False, **cache_kw):
     ``connection()``, which is the store of that same series."""
 
     def wrap(fn):
-        def keyed(_key: tuple[str, str], *args, **kwargs):
+        # (not '_key': streamlit leaves parameters named with a leading underscore out of the key)
+        def keyed(series_key: tuple[str, str], *args, **kwargs):
             return fn(*args, **kwargs)
 
         # The cache tells functions apart by module and qualified name.

@@ -9,7 +9,6 @@ import streamlit as st
 
 from plexrt.charts.forest import forest_figure
 from plexrt.charts.km import km_figure
-from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import literature_comparison as lc
 from plexrt.clinical import series_compare as sc
 from plexrt.clinical import tte_estimates as te
@@ -50,7 +49,8 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
         st.info("One of the series has no patient who can be assessed for this endpoint.")
     if not cmp.curves:
         return
-    zero = notes.time_zero_text(endpoint, "completion")
+    # each series' own completion (see TIME_ZERO_NOTE), not 'as in the paper' for both
+    zero = "maximum response" if endpoint == "relief" else "RT completion"
     counts = "; ".join(
         f"{label}: n = {e.n} patients, {e.n_events} events" for label, e in cmp.medians.items()
     )

@@ -17,7 +17,7 @@ from plexrt.clinical.forest import forest_data
 from plexrt.clinical.series_medians import series_medians
 from plexrt.data import store
 from plexrt.stats import timescale
-from plexrt.ui import db, widgets
+from plexrt.ui import db, series_state, widgets
 
 PUBLISHED_LABEL = "Sanuki 2022 (reconstructed times)"
 
@@ -141,7 +141,7 @@ def render() -> None:
     """The compare view for the own series chosen in the sidebar."""
     choice = db.series_choice()
     own_id = str(choice.own_id)
-    version = str(st.session_state.get(db._VERSIONS, {}).get(own_id, ""))
+    version = str(st.session_state.get(series_state.VERSIONS, {}).get(own_id, ""))
     sides = _sides(own_id)
     st.title(f"Compare: {sides[0].label} and Sanuki 2022")
     c1, c2 = st.columns(2)

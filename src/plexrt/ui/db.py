@@ -7,7 +7,6 @@ computation in its domain package; this module only caches them for the pages.
 from __future__ import annotations
 
 import contextlib
-import functools
 from pathlib import Path
 
 import duckdb
@@ -18,6 +17,7 @@ from plexrt.data import store
 from plexrt.data.filters import CohortFilter, Options
 from plexrt.data.fingerprint import is_current
 from plexrt.data.paths import default_data_dir, default_db_path
+from plexrt.ui import series_state
 
 _SEEN: dict[str, tuple] = {}
 _OPEN: dict[str, list[duckdb.DuckDBPyConnection]] = {}
@@ -47,51 +47,9 @@ def connection() -> duckdb.DuckDBPyConnection:
     return bundled_connection()
 
 
-# -- the series in view (set by plexrt.ui.series from the URL at the start of every run) --------
-
-SERIES_STATE = "series_choice"
-_VERSIONS = "series_versions"  # {own series id: last change} of the series the principal may read
-
-
-def series_choice():
-    """The ``plexrt.data.series_param.SeriesChoice`` of this run (the bundled series unless the
-    switcher chose another)."""
-    from plexrt.data.series_param import SeriesChoice
-
-    return st.session_state.get(SERIES_STATE, SeriesChoice())
-
-
-def _series_key() -> tuple[str, str]:
-    """What the cached queries of the series in view are keyed by: its URL value and, for an own
-    series, its last change (so a follow-up entry shows at once)."""
-    choice = series_choice()
-    if choice.is_own and choice.own_id:
-        return choice.own_id, str(st.session_state.get(_VERSIONS, {}).get(choice.own_id, ""))
-    return "bundled", ""
-
-
-def _per_series(resource: bool = False, **cache_kw):
-    """``st.cache_data`` (or ``cache_resource``) with the series in view as part of the key, so
-    one cached query never answers for another series. The wrapped function reads
-    ``connection()``, which is the store of that same series."""
-
-    def wrap(fn):
-        # (not '_key': streamlit leaves parameters named with a leading underscore out of the key)
-        def keyed(series_key: tuple[str, str], *args, **kwargs):
-            return fn(*args, **kwargs)
-
-        # The cache tells functions apart by module and qualified name.
-        keyed.__module__, keyed.__qualname__ = fn.__module__, f"{fn.__qualname__}[series]"
-        cached = (st.cache_resource if resource else st.cache_data)(**cache_kw)(keyed)
-
-        @functools.wraps(fn)
-        def call(*args, **kwargs):
-            return cached(_series_key(), *args, **kwargs)
-
-        call.clear = cached.clear  # type: ignore[attr-defined]
-        return call
-
-    return wrap
+# The series in view and the per-series cache key live in plexrt.ui.series_state.
+_VERSIONS = series_state.VERSIONS
+series_choice, _per_series = series_state.series_choice, series_state.per_series
 
 
 def own_connection(series_id: str) -> duckdb.DuckDBPyConnection:

@@ -13,7 +13,7 @@ from plexrt.data.series_param import (
     SeriesChoice,
     choose,
 )
-from plexrt.ui import db
+from plexrt.ui import db, series_state
 
 _APPLIED = "series_url_applied"
 _NOTICES = "series_notices"
@@ -35,21 +35,23 @@ def _readable() -> dict[str, str]:
         except UserDataUnavailable as exc:
             db.user_data_failed(exc)
     if listing is None or listing.empty:
-        st.session_state[db._VERSIONS] = {}
+        st.session_state[series_state.VERSIONS] = {}
         return {}
     ids = listing["series_id"].astype(str)
-    st.session_state[db._VERSIONS] = dict(zip(ids, listing["updated_at"].astype(str), strict=True))
+    st.session_state[series_state.VERSIONS] = dict(
+        zip(ids, listing["updated_at"].astype(str), strict=True)
+    )
     return dict(zip(ids, listing["name"].astype(str), strict=True))
 
 
 def _set(choice: SeriesChoice) -> None:
-    previous = st.session_state.get(db.SERIES_STATE)
+    previous = st.session_state.get(series_state.SERIES_STATE)
     if previous is not None and previous.url_value() != choice.url_value():
         # Another series has other cancers, sites and ranges: start its filters afresh.
         from plexrt.ui import sidebar
 
         sidebar.reset_filters()
-    st.session_state[db.SERIES_STATE] = choice
+    st.session_state[series_state.SERIES_STATE] = choice
 
 
 def _from_url(readable: dict[str, str]) -> SeriesChoice:

@@ -31,6 +31,7 @@ plexrt = literature_comparison.plexrt_series(
     medians.reconstructed,
     medians.ranges,
     medians.m,
+    name=db.series_name(),
 )
 records = [plexrt, *published.to_dict("records")]
 labels = literature_comparison.series_labels(records)

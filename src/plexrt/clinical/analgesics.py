@@ -267,27 +267,34 @@ def analgesic_table(
     analgesics: pd.DataFrame, factors: pd.DataFrame, table: str = DEFAULT_FACTOR_TABLE
 ) -> pd.DataFrame:
     """Per site: opioids with mg/day and their factor, non-opioids listed (not converted), OMED
-    at baseline."""
+    at baseline. An opioid without a factor in ``table`` (e.g. transdermal fentanyl in an own
+    series) is listed as such and leaves the site's OMED unknown (NaN), never 0."""
     base = analgesics[analgesics["timepoint"] == "baseline"]
     fmap = _factor_map(factors, table)
-    omed = omed_by_course(base, factors, table)
     rows = []
     for cid, sub in base.groupby("course_id", sort=False):
         opioids = sub[sub["is_opioid"]]
         others = sub[~sub["is_opioid"]]
+        try:
+            omed = _omed(sub, fmap, table)
+        except ValueError:
+            omed = math.nan
         rows.append(
             {
                 "course_id": cid,
-                "opioids": "; ".join(
-                    f"{r.drug} {r.mg_per_day:g} mg × {fmap[(r.drug, _route(getattr(r, 'route', None)))]:g}"
-                    for r in opioids.itertuples()
-                )
-                or "none",
+                "opioids": "; ".join(_opioid_text(r, fmap) for r in opioids.itertuples()) or "none",
                 "non_opioids": "; ".join(
                     f"{r.drug} {r.mg_per_day:g} mg" for r in others.itertuples()
                 )
                 or "none",
-                "omed_mg": float(omed[cid]),
+                "omed_mg": omed,
             }
         )
     return pd.DataFrame(rows, columns=["course_id", "opioids", "non_opioids", "omed_mg"])
+
+
+def _opioid_text(r: Any, fmap: _Factors) -> str:
+    """'morphine 30 mg × 1', or the opioid without a factor in the table, named as such."""
+    factor = fmap.get((str(r.drug), _route(getattr(r, "route", None))))
+    dose = "dose not given" if is_missing(r.mg_per_day) else f"{r.mg_per_day:g} mg"
+    return f"{r.drug} {dose} × {factor:g}" if factor is not None else f"{r.drug} {dose} (no factor)"

@@ -14,9 +14,10 @@ from plexrt.data.filters import (
     CohortFilter,
     from_query_params,
 )
+from plexrt.data.series_param import PARAMS as SERIES_PARAMS
 from plexrt.data.values import NOT_STATED
 from plexrt.data.vocab import label
-from plexrt.ui import db
+from plexrt.ui import db, series_state
 
 # The multiselect filters in sidebar order: (widget key, CohortFilter and Options field, label,
 # placeholder); coded values are shown in words (filters.VALUE_LABELS). Excluded sites are chosen
@@ -44,6 +45,7 @@ PAGE_PARAMS = (
     "by",
     "ttm",
     "screen",
+    *SERIES_PARAMS,
 )
 
 
@@ -152,7 +154,7 @@ def site_labels(sites) -> dict[str, str]:
     return dict(zip(sites["course_id"], text, strict=True))
 
 
-@st.cache_data(show_spinner=False)
+@series_state.per_series(show_spinner=False)
 def _labels() -> dict[str, str]:
     return site_labels(db.all_sites())
 

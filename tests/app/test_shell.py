@@ -149,6 +149,7 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
 
     import streamlit as st
 
+    from plexrt.data.manifest import write_manifest
     from plexrt.ingest.build import build_db
 
     db = tmp_path / "live.duckdb"
@@ -164,6 +165,7 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
     rows[-1][rows[0].index("age")] = "95"  # patient 11
     with open(path, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
+    write_manifest(data_copy)
     build_db(data_copy, db)  # `plexrt build-db` while the app is running
     at2 = app().run()  # a new session of the same server process
     assert not at2.exception

@@ -58,6 +58,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manifest(args: argparse.Namespace) -> int:
+    from plexrt.data.paths import default_data_dir
+    from plexrt.ingest.build import write_checked_manifest
+
+    data = args.data or default_data_dir()
+    try:
+        entries = write_checked_manifest(data)
+    except DataError as exc:
+        print(
+            f"plexrt manifest: the data folder is not valid; no manifest was written.\n{exc}",
+            file=sys.stderr,
+        )
+        return 2
+    rows = sum(e.rows for e in entries)
+    print(f"wrote {Path(data) / 'manifest.csv'}: {len(entries)} files, {rows} data rows")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build-db", help="build the DuckDB store from the CSV files in data/")
     b.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
@@ -73,6 +91,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="build only when the file is missing or was built from other data or code",
     )
     b.set_defaults(func=_build)
+    m = sub.add_parser(
+        "manifest",
+        help="check a data folder whole and write its manifest.csv (rows and SHA-256 per file)",
+    )
+    m.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+    m.set_defaults(func=_manifest)
     e = sub.add_parser("export", help="write course_summary as CSV")
     e.add_argument("--db", type=Path, default=None)
     e.add_argument("--out", default="-", help="file to write (default: standard output)")

@@ -80,16 +80,42 @@ def check_fact_constraints(sd: SeriesData, times: dict[str, pd.DataFrame] | None
         )
 
 
-def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = None) -> BuildReport:
+def _read_all(
+    data_dir: Path, manifest: bool
+) -> tuple[list[SeriesData], pd.DataFrame, pd.DataFrame | None]:
+    """The series, the factors and the literature table; every problem of all of them at once."""
+    problems: list[Problem] = []
+    series: list[SeriesData] = []
+    factors = literature = None
+    try:
+        series, factors = read_data_folder(data_dir, manifest=manifest)
+    except DataError as exc:
+        problems += exc.problems
+    try:
+        literature = read_literature(data_dir)
+    except DataError as exc:
+        problems += exc.problems
+    if problems or factors is None:
+        raise DataError(problems)
+    return series, factors, literature
+
+
+def build_db(
+    data_dir: Path | str | None = None,
+    db_path: Path | str | None = None,
+    *,
+    manifest: bool = True,
+) -> BuildReport:
     """Build the store from a data folder into a temporary file, then rename it into place.
 
-    Validation problems raise ``plexrt.data.csvfile.DataError`` before anything is written; any
-    failure leaves the existing database untouched and removes the temporary file.
+    The files are checked against the folder's manifest first (``manifest=False`` only when the
+    manifest is about to be written). Validation problems raise ``plexrt.data.csvfile.DataError``
+    before anything is written; any failure leaves the existing database untouched and removes the
+    temporary file.
     """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     db_path = Path(db_path) if db_path else default_db_path()
-    series, factors = read_data_folder(data_dir)
-    literature = read_literature(data_dir)
+    series, factors, literature = _read_all(data_dir, manifest)
     contents = [series_tables(sd, factors) for sd in series]
     version = schema_version(data_dir)
     with bundled_write.new_store(db_path) as con:
@@ -102,3 +128,16 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
         bundled_write.set_meta(con, "schema_version", version)
         counts = bundled_write.row_counts(con, REPORTED_TABLES)
     return BuildReport(db_path, tuple(sd.folder.name for sd in series), counts)
+
+
+def write_checked_manifest(data_dir: Path | str) -> list:
+    """Check a data folder whole (a build into a temporary file that is then thrown away) and,
+    only when it builds, write its manifest (``plexrt manifest``). Raises DataError otherwise."""
+    import tempfile
+
+    from plexrt.data.manifest import write_manifest
+
+    data_dir = Path(data_dir)
+    with tempfile.TemporaryDirectory(prefix="plexrt-manifest-") as tmp:
+        build_db(data_dir, Path(tmp) / "check.duckdb", manifest=False)
+    return write_manifest(data_dir)

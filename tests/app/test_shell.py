@@ -120,7 +120,7 @@ def test_broken_data_file_gives_a_message_not_a_trace(app, data_copy, tmp_path, 
     at = app().run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
-    assert "data files are not valid" in errors
+    assert "no database it can show" in errors and "has problems" in errors
     assert "sanuki2022/courses.csv, line 4, column 'nrs_before'" in errors
     assert not (tmp_path / "fresh.duckdb").exists()
     st.cache_resource.clear()

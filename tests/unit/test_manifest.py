@@ -61,9 +61,7 @@ def test_a_copy_missing_its_last_rows_is_refused_and_the_store_kept(data_copy, t
     path.write_text("".join(lines[:-1]), encoding="utf-8")  # 19 -> 18 rows, still valid CSV
     run = _build(data_copy, db)
     assert run.returncode == 2, run.stderr
-    assert (
-        "sanuki2022/discrepancies.csv: has 18 data rows, the manifest expects 19" in run.stderr
-    )
+    assert "sanuki2022/discrepancies.csv: has 18 data rows, the manifest expects 19" in run.stderr
     assert "nothing was changed" in run.stderr and "Traceback" not in run.stderr
     assert db.read_bytes() == before
     assert not list(tmp_path.glob(".plexrt.duckdb.*"))  # no temporary file left behind

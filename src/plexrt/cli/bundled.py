@@ -13,12 +13,31 @@ from plexrt.data.paths import default_db_path
 from plexrt.ingest.build import build_db
 
 
+def _other_folder(args: argparse.Namespace) -> str | None:
+    """Why the build would replace a store built from another data folder (unless --replace)."""
+    from plexrt.data.paths import default_data_dir
+    from plexrt.data.store_origin import store_state
+
+    db, data = args.db or default_db_path(), args.data or default_data_dir()
+    state = store_state(db, data)
+    if args.replace or state.built_from is None or state.same_folder:
+        return None
+    return (
+        f"{db} was built from {state.built_from}, not from {data}; nothing was changed. "
+        f"Pass --data {state.built_from} to rebuild it, or --replace to build it from {data}."
+    )
+
+
 def _build(args: argparse.Namespace) -> int:
     if args.if_stale:
         db = args.db or default_db_path()
         if is_current(db, args.data):
             print(f"{db} is up to date")
             return 0
+    refusal = _other_folder(args)
+    if refusal:
+        print(f"plexrt build-db: {refusal}", file=sys.stderr)
+        return 2
     try:
         report = build_db(args.data, args.db)
     except DataError as exc:
@@ -89,6 +108,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--if-stale",
         action="store_true",
         help="build only when the file is missing or was built from other data or code",
+    )
+    b.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a store that was built from another data folder",
     )
     b.set_defaults(func=_build)
     m = sub.add_parser(

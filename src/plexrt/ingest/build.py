@@ -11,10 +11,11 @@ import pandas as pd
 
 from plexrt.data import bundled_write
 from plexrt.data.csvfile import DataError, Problem
-from plexrt.data.fingerprint import schema_version
+from plexrt.data.fingerprint import schema_version, tables_version
 from plexrt.data.paths import default_data_dir, default_db_path
 from plexrt.data.sources import SeriesData, read_data_folder, read_literature
 from plexrt.data.specs import TRACED_TABLES
+from plexrt.data.store_origin import BUILT_AT_KEY, DATA_DIR_KEY, TABLES_KEY, data_dir_text
 from plexrt.ingest.derived import derived_values
 from plexrt.ingest.provenance import cell_provenance, event_provenance
 from plexrt.ingest.times import event_times
@@ -80,6 +81,18 @@ def check_fact_constraints(sd: SeriesData, times: dict[str, pd.DataFrame] | None
         )
 
 
+def origin_meta(data_dir: Path, db_path: Path) -> dict[str, str]:
+    """Where a store comes from (``plexrt.data.store_origin``): the data folder, the tables'
+    fingerprint and the build time (UTC)."""
+    from datetime import UTC, datetime
+
+    return {
+        DATA_DIR_KEY: data_dir_text(data_dir, db_path),
+        TABLES_KEY: tables_version(),
+        BUILT_AT_KEY: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
 def _read_all(
     data_dir: Path, manifest: bool
 ) -> tuple[list[SeriesData], pd.DataFrame, pd.DataFrame | None]:
@@ -126,6 +139,8 @@ def build_db(
             for table, frame in tables.items():
                 bundled_write.insert(con, table, frame)
         bundled_write.set_meta(con, "schema_version", version)
+        for key, value in origin_meta(data_dir, db_path).items():
+            bundled_write.set_meta(con, key, value)
         counts = bundled_write.row_counts(con, REPORTED_TABLES)
     return BuildReport(db_path, tuple(sd.folder.name for sd in series), counts)
 

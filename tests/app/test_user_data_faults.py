@@ -120,9 +120,7 @@ def test_a_read_only_user_file_falls_back_and_keeps_its_rows(app, tmp_path, monk
     st.cache_data.clear()
 
 
-def test_a_user_file_held_by_another_program_is_tried_once_per_session(
-    app, tmp_path, monkeypatch
-):
+def test_a_user_file_held_by_another_program_is_tried_once_per_session(app, tmp_path, monkeypatch):
     import subprocess
     import sys
 

@@ -12,6 +12,7 @@ from plexrt.cli import main
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.data import store
+from plexrt.data.manifest import write_manifest
 from plexrt.ingest.build import build_db
 from plexrt.ingest.ensemble import reconstruction_draws
 from plexrt.stats.survival import kaplan_meier
@@ -65,6 +66,7 @@ def test_summary_of_real_times_keeps_the_ordinary_interval(capsys, data_copy, tm
     folder = data_copy / "sanuki2022"
     (folder / "events.csv").write_text(EVENTS)
     (folder / "course_times.csv").write_text(_course_times(store.cohort(con)))
+    write_manifest(data_copy)
     db = tmp_path / "real.duckdb"
     build_db(data_copy, db)
     rc, out, _ = _run(capsys, "summary", "--series", "sanuki2022", "--json", "--db", str(db))

@@ -82,7 +82,10 @@ def short_label(row: dict[str, Any] | pd.Series) -> str:
     if m:
         name = f"{m.group(1).capitalize()} {m.group(2)}"
         return f"{name} (added)" if key.startswith("user-") else name
-    return str(row.get("citation") or key)[:40]
+    # Otherwise the citation cut short, without < and >: a label must stay plain text in every
+    # chart (plotly reads tags such as <a href> or <b> in labels), whatever a user typed. The
+    # whole citation is shown as text in the tables.
+    return re.sub(r"[<>]", "", str(row.get("citation") or key))[:40]
 
 
 def unique_labels(labels: list[str]) -> list[str]:

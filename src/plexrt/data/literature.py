@@ -19,6 +19,7 @@ import pandas as pd
 
 from plexrt.data.csvfile import CsvRow, Problem, header_problems, read_csv
 from plexrt.data.paths import DEFAULT_DATA_DIR
+from plexrt.data.text_limits import CITATION_CHARS, NOTE_CHARS, text_problem
 from plexrt.data.values import is_missing, parse_number
 
 __all__ = [
@@ -219,6 +220,13 @@ class LiteratureFileError(ValueError):
 
 def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems = []
+    for spec in COLUMNS:
+        value = record.get(spec.name)
+        if spec.kind == "text" and not is_missing(value):
+            limit = CITATION_CHARS if spec.name == "citation" else NOTE_CHARS
+            problem = text_problem(str(value), limit)
+            if problem:
+                problems.append((spec.name, problem))
     if is_missing(record.get("citation")):
         problems.append(("citation", "a citation is required"))
     population = record.get("population")

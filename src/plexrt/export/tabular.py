@@ -16,7 +16,8 @@ def neutralise(value: object) -> object:
 
 
 def safe_csv(df: pd.DataFrame) -> bytes:
-    """CSV (UTF-8 with BOM so spreadsheets read accents) of exactly ``df`` with text neutralised.
+    """CSV (UTF-8 with BOM so spreadsheets read accents, CRLF line ends) of exactly ``df`` with
+    text neutralised.
 
     Numbers stay numbers: a negative NRS change is written as -9, not as text.
     """
@@ -25,4 +26,6 @@ def safe_csv(df: pd.DataFrame) -> bytes:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
-    return out.to_csv(index=False).encode("utf-8-sig")
+    # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a bare CR, which would
+    # otherwise end the row there and start a new one with the rest of the cell (a formula).
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

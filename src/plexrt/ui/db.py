@@ -15,12 +15,12 @@ import streamlit as st
 
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter, Options
-from plexrt.data.fingerprint import is_current
 from plexrt.data.paths import default_data_dir, default_db_path
 from plexrt.ui import series_state
 
 _SEEN: dict[str, tuple] = {}
 _OPEN: dict[str, list[duckdb.DuckDBPyConnection]] = {}
+_NOTICES: dict[str, str | None] = {}
 
 
 def _stamp(path: Path) -> tuple:
@@ -92,16 +92,26 @@ def check_rebuilt() -> None:
 
 @st.cache_resource(show_spinner="Opening the PlexRT database…", max_entries=4)
 def _connection(path: str, stamp: tuple) -> duckdb.DuckDBPyConnection:
-    from plexrt.ingest.build import build_db
+    from plexrt.ingest.ensure import ensure_store
 
-    p = Path(path)
-    if not is_current(p):
-        # Missing, or built from other data or code: the bundled store is always rebuildable
-        # from data/ (user additions live in a separate file and are not touched).
-        build_db(default_data_dir(), p)
-    con = store.connect(p)
+    # Missing or out of date: rebuilt from the data folder it was built from, never from another
+    # one; a good older store is served when a rebuild is not possible (ensure_store says why).
+    ready = ensure_store(Path(path), default_data_dir())
+    _NOTICES[path] = ready.notice
+    con = store.connect(ready.path)
     _OPEN.setdefault(path, []).append(con)
     return con
+
+
+def store_notice() -> None:
+    """Say once per session why the store shown is not one built from the data folder as it is
+    now (an older store kept because the data are invalid, or one built from another folder)."""
+    bundled_connection()
+    notice = _NOTICES.get(str(default_db_path()))
+    shown = st.session_state.setdefault("_store_notices", set())
+    if notice and notice not in shown:
+        shown.add(notice)
+        st.warning(notice, icon=":material/database:")
 
 
 @_per_series(show_spinner=False)

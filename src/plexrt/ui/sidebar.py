@@ -162,6 +162,7 @@ def _labels() -> dict[str, str]:
 def render() -> CohortFilter:
     """Draw the filters in the sidebar, keep the URL in step, and return the current filter."""
     db.check_rebuilt()
+    db.store_notice()
     opts = db.options()
     if not st.session_state.get("url_applied"):
         _apply_url(opts)

@@ -10,11 +10,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data.access import PermissionDenied, Principal, require_role
+from plexrt.data.text_limits import NAME_CHARS, text_problem
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.userstore.literature import now
 
-MAX_LABEL = 200
+MAX_LABEL = NAME_CHARS
 COLUMNS = (
     "case_id",
     "saved_at",
@@ -32,8 +33,9 @@ COLUMNS = (
 
 def _label(label: str | None) -> str | None:
     text = (label or "").strip() or None
-    if text is not None and ("\x00" in text or len(text) > MAX_LABEL):
-        raise SeriesInvalid([f"label: at most {MAX_LABEL} characters of plain text"])
+    problem = None if text is None else text_problem(text, MAX_LABEL)
+    if problem:
+        raise SeriesInvalid([f"label: {problem}"])
     return text
 
 

@@ -22,7 +22,6 @@ from plexrt.data.userstore.bulk import read_frame
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.values import is_missing, parse_number
 
-MAX_TEXT = 5000
 MAX_INT = 2**31 - 1
 _COLS = [c.name for c in lit.COLUMNS]
 _KINDS = {c.name: c.kind for c in lit.COLUMNS} | {"created_at": "time", "updated_at": "time"}
@@ -61,12 +60,8 @@ def clean(record: Mapping[str, Any]) -> dict[str, Any]:
             if out[spec.name] is not None and abs(out[spec.name]) > MAX_INT:
                 messages.append(f"{spec.name}: is too large")
         else:
-            text = None if is_missing(v) else str(v).strip()
-            if text is not None and "\x00" in text:
-                messages.append(f"{spec.name}: contains a NUL character")
-            elif text is not None and len(text) > MAX_TEXT:
-                messages.append(f"{spec.name}: is longer than {MAX_TEXT} characters")
-            out[spec.name] = text
+            # NUL and length: checked with every text rule in lit.validate_series
+            out[spec.name] = None if is_missing(v) else str(v).strip()
     if messages:
         raise SeriesInvalid(messages)
     return out

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from plexrt.ui import shell, sidebar
+from plexrt.ui import shell, sidebar, signin
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
@@ -11,6 +11,8 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+# Sign-in (when configured): nothing below is drawn until the person is let in.
+who = shell.gate()
 
 PAGES = [
     st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
@@ -21,7 +23,14 @@ PAGES = [
     st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
 ]
 
+# Team pages: own series' sharing for everyone; the audit trail for admins (the store refuses
+# it to anyone else whatever the URL).
+PAGES.append(st.Page("pages/sharing.py", title="Series & sharing", icon=":material/share:"))
+if who.role == "admin":
+    PAGES.append(st.Page("pages/audit.py", title="Audit trail", icon=":material/policy:"))
+
 page = st.navigation(PAGES)
+signin.sidebar(who)
 with guarded("the cohort filters"):
     flt = sidebar.render()
     # Presentation mode exists on the board page only; elsewhere the banner always shows.

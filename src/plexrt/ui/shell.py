@@ -38,8 +38,18 @@ def _entry_point() -> Path:
     return PROJECT_ROOT / "app.py"
 
 
+def gate():
+    """The one sign-in gate (``plexrt.ui.signin.gate``): the principal when access is allowed;
+    otherwise only the sign-in screen is drawn and the script run stops. Local mode: no sign-in."""
+    from plexrt.ui import signin
+
+    return signin.gate()
+
+
 def require() -> None:
-    """Call at the top of every page script."""
+    """Call at the top of every page script: nothing of the page is drawn before the gate let the
+    person in (``app.py`` passes it too, before the sidebar)."""
+    gate()
     if getattr(_state, "active", False):
         return
     from streamlit.runtime.pages_manager import PagesManager

@@ -11,9 +11,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-# Sign-in (when configured): nothing below is drawn until the person is let in.
-who = shell.gate()
-
 PAGES = [
     st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
     st.Page("pages/pain.py", title="Pain response", icon=":material/monitor_heart:"),
@@ -23,11 +20,14 @@ PAGES = [
     st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
 ]
 
-# Team pages: own series' sharing for everyone; the audit trail for admins (the store refuses
-# it to anyone else whatever the URL).
-PAGES.append(st.Page("pages/sharing.py", title="Series & sharing", icon=":material/share:"))
-if who.role == "admin":
-    PAGES.append(st.Page("pages/audit.py", title="Audit trail", icon=":material/policy:"))
+SHARING = st.Page("pages/sharing.py", title="Series & sharing", icon=":material/share:")
+AUDIT = st.Page("pages/audit.py", title="Audit trail", icon=":material/policy:")
+
+# Sign-in (when configured): nothing below is drawn until the person is let in.
+who = shell.gate([*PAGES, SHARING, AUDIT])
+# Own series' sharing for everyone; the audit trail for admins (the store refuses it to anyone
+# else, whatever the address).
+PAGES += [SHARING, AUDIT] if who.role == "admin" else [SHARING]
 
 page = st.navigation(PAGES)
 signin.sidebar(who)

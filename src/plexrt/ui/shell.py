@@ -38,18 +38,19 @@ def _entry_point() -> Path:
     return PROJECT_ROOT / "app.py"
 
 
-def gate():
-    """The one sign-in gate (``plexrt.ui.signin.gate``): the principal when access is allowed;
-    otherwise only the sign-in screen is drawn and the script run stops. Local mode: no sign-in."""
+def gate(pages: list | None = None):
+    """The one sign-in gate, passed by every script run in ``app.py`` before anything is drawn
+    (``plexrt.ui.signin.gate``): the principal when access is allowed; otherwise only the
+    sign-in screen is drawn (``pages`` registered but hidden, so a deep link stays valid) and
+    the run stops. Local mode: no sign-in."""
     from plexrt.ui import signin
 
-    return signin.gate()
+    return signin.gate(pages)
 
 
 def require() -> None:
-    """Call at the top of every page script: nothing of the page is drawn before the gate let the
-    person in (``app.py`` passes it too, before the sidebar)."""
-    gate()
+    """Call at the top of every page script. Inside the shell the gate has been passed already;
+    a page run on its own runs ``app.py`` instead, whose first step is the gate."""
     if getattr(_state, "active", False):
         return
     from streamlit.runtime.pages_manager import PagesManager

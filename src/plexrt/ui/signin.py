@@ -29,6 +29,7 @@ from plexrt.ui.widgets import plain
 _SIGNED_IN: set[tuple[str, str, Any]] = set()  # (database, user id, token) recorded here
 _LOCK = threading.Lock()
 _KEY = "_signin_principal"
+_PAGES = threading.local()  # the pages of this script run (hidden while signed out)
 
 
 class NotSignedIn(PermissionError):
@@ -105,12 +106,20 @@ def _record_sign_in(principal: Principal, claims: Mapping[str, Any]) -> None:
 
 
 def _screen(title: str, body: str, *, button: str = "Sign in", kind: str = "info") -> None:
+    _hide_navigation()
     st.title("PlexRT")
     st.subheader(title)
     getattr(st, kind)(body, icon=":material/lock:")
     if st.button(button, type="primary", key="signin_button"):
         st.login()
     st.stop()
+
+
+def _hide_navigation() -> None:
+    """Register the app's pages without showing them (no menu before sign-in; a deep link keeps
+    its address), so Streamlit does not list the page files of its legacy mode either."""
+    if _PAGES.pages:
+        st.navigation(_PAGES.pages, position="hidden")
 
 
 def _expired(claims: Mapping[str, Any], exp: int | None) -> None:
@@ -130,9 +139,10 @@ def _expired(claims: Mapping[str, Any], exp: int | None) -> None:
     )
 
 
-def gate() -> Principal:
+def gate(pages: list | None = None) -> Principal:
     """The one gate of every page: the principal when access is allowed; otherwise the sign-in
-    (or refusal) screen is drawn and the script run stops here."""
+    (or refusal) screen is drawn, with ``pages`` registered but hidden, and the run stops."""
+    _PAGES.pages = pages or []
     if not configured():
         return local_principal()
     if not st.user.is_logged_in:
@@ -148,6 +158,7 @@ def gate() -> Principal:
     try:
         principal = principal_from_claims(claims, roles())
     except RolesError as exc:
+        _hide_navigation()
         st.error(
             f"PlexRT cannot sign anyone in: its roles file is not valid.\n\n```\n{exc}\n```\n\n"
             "Nobody can sign in until the file is fixed.",
@@ -156,6 +167,7 @@ def gate() -> Principal:
         _sign_out_button()
         st.stop()
     if principal is None:
+        _hide_navigation()
         who = claims.get("email") or claims.get("sub") or "this account"
         st.error(
             f"{plain(str(who))} has no role in PlexRT. Ask the department's PlexRT administrator to add "

@@ -140,8 +140,9 @@ def details(store: UserStore, who: Principal, row: pd.Series) -> None:
     done = st.session_state.pop("_sharing_done", None)
     if done:
         st.success(plain(done), icon=":material/check_circle:")
+    owner = str(row["owner"]).replace("`", "'")  # a code span: an address is not made a link
     st.markdown(
-        f"**{plain(str(row['name']))}** · owner {plain(str(row['owner']))} · "
+        f"**{plain(str(row['name']))}** · owner `{owner}` · "
         f"{SHARING_WORDS.get(row['sharing'], row['sharing'])}"
     )
     grants = store.grants(who, sid)

@@ -43,6 +43,7 @@ PAGE_PARAMS = (
     "by",
     "ttm",
     "screen",
+    "series",  # the own series shown (Series & sharing page)
 )
 
 

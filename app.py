@@ -1,4 +1,4 @@
-"""PlexRT entry point: page config, shared sidebar filters, navigation."""
+"""PlexRT entry point: page config, sign-in gate, shared sidebar filters, navigation."""
 
 import streamlit as st
 
@@ -11,30 +11,38 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-PAGES = [
-    st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
-    st.Page("pages/pain.py", title="Pain response", icon=":material/monitor_heart:"),
-    st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
-    st.Page("pages/literature.py", title="Literature comparison", icon=":material/compare:"),
-    st.Page("pages/board.py", title="Tumour board", icon=":material/co_present:"),
-    st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
-]
 
-SHARING = st.Page("pages/sharing.py", title="Series & sharing", icon=":material/share:")
+PAGES = {
+    "Explore": [
+        st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
+        st.Page("pages/pain.py", title="Pain response", icon=":material/monitor_heart:"),
+        st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
+        st.Page("pages/literature.py", title="Literature comparison", icon=":material/compare:"),
+        st.Page("pages/board.py", title="Tumour board", icon=":material/co_present:"),
+        st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
+    ],
+    "Your data": [
+        st.Page("pages/own_import.py", title="Import a series", icon=":material/upload_file:"),
+        st.Page("pages/follow_up.py", title="Follow-up", icon=":material/edit_calendar:"),
+        st.Page("pages/sharing.py", title="Series & sharing", icon=":material/share:"),
+    ],
+}
 AUDIT = st.Page("pages/audit.py", title="Audit trail", icon=":material/policy:")
 
 # Sign-in (when configured): nothing below is drawn until the person is let in.
-who = shell.gate([*PAGES, SHARING, AUDIT])
-# Own series' sharing for everyone; the audit trail for admins (the store refuses it to anyone
-# else, whatever the address).
-PAGES += [SHARING, AUDIT] if who.role == "admin" else [SHARING]
+who = shell.gate([*PAGES["Explore"], *PAGES["Your data"], AUDIT])
+# The audit trail is listed for admins (the store refuses it to anyone else, whatever the address).
+if who.role == "admin":
+    PAGES["Your data"].append(AUDIT)
 
+DATA_ENTRY = {p.url_path for p in PAGES["Your data"]}
 page = st.navigation(PAGES)
 signin.sidebar(who)
 with guarded("the cohort filters"):
     flt = sidebar.render()
-    # Presentation mode exists on the board page only; elsewhere the banner always shows.
-    if not (page.url_path == "board" and sidebar.presenting()):
+    # Presentation mode exists on the board page only; the cohort banner is for the pages that
+    # show the cohort (not the pages that enter or manage data).
+    if not (page.url_path == "board" and sidebar.presenting()) and page.url_path not in DATA_ENTRY:
         sidebar.banner(flt)
 shell.enter()
 try:

@@ -26,11 +26,13 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
     from plexrt import reconstruct
     from plexrt.board.summary import BoardInput, source_line
     from plexrt.clinical import definitions, response_summary
+    from plexrt.clinical.series_medians import series_medians
     from plexrt.data import store
     from plexrt.data.filters import CohortFilter
     from plexrt.export import images
     from plexrt.export.report import Section, html_report
     from plexrt.export.slides import report_tables, slides
+    from plexrt.ingest.ensemble import reconstruction_draws
 
     con = store.connect(os.environ["PLEXRT_DB"])
     flt = CohortFilter(muscles=("psoas",), intents=("palliative",))
@@ -52,6 +54,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
         source=source_line(store.series(con).iloc[0]),
     )
     board_slides = slides(inp)
+    draws = reconstruction_draws(con, 200)
 
     def report():
         sec = Section("All", [(s.title, s.fig) for s in board_slides], report_tables(inp))
@@ -80,6 +83,10 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
             lambda: response_summary.summarise(
                 sites, definitions.Definition("icpre"), "exact", sites, agg
             ),
+        ),
+        (
+            "tte_estimates.series_medians (pooled over 200 reconstructions)",
+            lambda: series_medians(inp.events, inp.patient_ids, draws),
         ),
         ("export.slides.slides (9 figures, presentation size)", lambda: slides(inp)),
         ("export.report.html_report (all figures + tables)", report),

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from plexrt.charts.tables import cohort_table, dispute_notes
+from plexrt.clinical import analgesics, per_patient
 from plexrt.clinical import cohort_summary as cohort
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.export.tabular import safe_csv
-from plexrt.stats.proportions import METHOD_LABELS
 from plexrt.ui import db, shell, sidebar, widgets
-from plexrt.ui.tables import COHORT_COLUMNS
+from plexrt.ui.tables import cohort_columns
 
 shell.require()
 
@@ -44,19 +44,25 @@ c[2].metric(
     "Weeks to max. response, mean (range)", t.weeks_to_max, help="From the start of RT (Table 1)"
 )
 c[3].metric("Mean NRS before → at completion", t.mean_nrs)
+several = per_patient.several_sites(df)
+if several:
+    for col, prop in ((c[0], s.nrs0_after_patients), (c[1], s.improved2_patients)):
+        if prop is not None:
+            col.caption(f"Per patient: {prop.text(unit='patients')}")
 widgets.footnote(
     widgets.cohort_line(flt, df),
-    "Percentages: NRS 0 = sites scored 0 / sites with a score at completion; improved = sites "
-    f"with a fall of {cohort.PAPER_IMPROVEMENT} or more / sites with both scores; {METHOD_LABELS['exact']}. "
+    cohort.rates_footnote(several),
     f"Age is counted once per patient. Source: {db.citation()}, Table 1.",
 )
 
 st.subheader("Irradiated sites")
-shown = cohort_table(df, dispute_notes(db.table("discrepancies")))
+factors = db.table("opioid_factors")
+omed_header = analgesics.omed_header(factors, analgesics.DEFAULT_FACTOR_TABLE)
+shown = cohort_table(df, dispute_notes(db.table("discrepancies")), omed_header)
 st.dataframe(
     shown,
     hide_index=True,
-    column_config=COHORT_COLUMNS,
+    column_config=cohort_columns(omed_header),
     width="stretch",
     height=widgets.table_height(len(shown)),
 )
@@ -69,8 +75,10 @@ st.download_button(
     "are prefixed with an apostrophe",
 )
 widgets.footnote(
-    f"EQD2 and BED with α/β {DEFAULT_ALPHA_BETA:g} Gy; baseline OMED = oral morphine equivalent (CDC 2022 factors, oral "
-    "route assumed because the paper does not state it; factors are population estimates). "
-    "Blank cells are not stated in the paper. 'Disputed in the paper' names the discrepancies "
-    "recorded on the Data & provenance page (e.g. X1: patient 5's dose)."
+    f"EQD2 and BED with α/β {DEFAULT_ALPHA_BETA:g} Gy. Baseline OMED = oral morphine equivalent of "
+    "the regular doses at the start of RT; the route is assumed oral because the paper does not "
+    f"state it. {analgesics.factor_note(factors, analgesics.DEFAULT_FACTOR_TABLE)} Another table "
+    "can be chosen on the Pain response page (Analgesics). Blank cells are not stated in the "
+    "paper. 'Disputed in the paper' names the discrepancies recorded on the Data & provenance "
+    "page (e.g. X1: patient 5's dose)."
 )

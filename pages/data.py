@@ -10,11 +10,12 @@ shell.require()
 st.title("Data & provenance")
 st.markdown(provenance.source_text(db.table("series").iloc[0]))
 
-tab_disc, tab_prov, tab_missing, tab_cases = st.tabs(
+tab_disc, tab_prov, tab_missing, tab_facts, tab_cases = st.tabs(
     [
         "Contradictions in the paper",
         "Provenance of every value",
         "What the paper does not publish",
+        "Facts about single patients",
         "Case details & toxicity",
     ]
 )
@@ -54,6 +55,31 @@ with tab_prov:
 with tab_missing:
     for item in db.table("not_published").itertuples():
         st.markdown(f"- **{item.topic}** {item.detail}")
+
+with tab_facts:
+    facts = db.table("patient_facts")
+    used = int((facts["use"] == "constraint").sum())
+    st.markdown(
+        f"**{len(facts)} facts** the paper states about single patients (case narratives, Results, "
+        f"Discussion). **{used}** are constraints of the reconstructed times (their status shows "
+        "whether the reconstruction keeps them or a conflict drops or relaxes them, see *Time to "
+        f"event › Constraints & conflicts*); **{len(facts) - used}** are deliberately not used, "
+        "each with the reason."
+    )
+    st.dataframe(
+        facts[["fact_id", "patient_id", "fact", "location", "constraint_id", "status", "reason"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "fact_id": "Fact",
+            "patient_id": "Patient",
+            "fact": st.column_config.TextColumn("What the paper says", width="large"),
+            "location": "Where",
+            "constraint_id": "Constraint",
+            "status": "Used in the reconstruction",
+            "reason": st.column_config.TextColumn("How it is used, or why not", width="large"),
+        },
+    )
 
 with tab_cases:
     st.markdown("**Case narratives** (the paper describes patients 1, 5 and 8 in detail)")

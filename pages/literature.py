@@ -23,7 +23,14 @@ definition = definitions.Definition.from_key(def_key)
 published = db.literature_all()
 medians = db.plexrt_medians(flt)
 plexrt = literature_comparison.plexrt_series(
-    df, definition, medians.values, flt.describe(), medians.cis, medians.reconstructed
+    df,
+    definition,
+    medians.values,
+    flt.describe(),
+    medians.cis,
+    medians.reconstructed,
+    medians.ranges,
+    medians.m,
 )
 records = [plexrt, *published.to_dict("records")]
 labels = literature_comparison.series_labels(records)
@@ -82,7 +89,7 @@ with tab_d:
         fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
         widgets.chart(fig, "durations")
     unreached = literature_comparison.unreached_medians(
-        medians.values, medians.cis, medians.reconstructed
+        medians.values, medians.cis, medians.reconstructed, medians.ranges, medians.m
     )
     if unreached:
         st.caption(unreached)

@@ -7,7 +7,7 @@ from plexrt.charts.paired import paired_figure
 from plexrt.charts.tables import dose_dispute_note
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import COLOUR_BY_CHOICES, waterfall_figure
-from plexrt.clinical import analgesics, dose, pain_views, response_summary
+from plexrt.clinical import analgesics, dose, pain_views, per_patient, response_summary
 from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.stats.proportions import METHOD_CHOICES
@@ -39,25 +39,28 @@ cohort_line = widgets.cohort_line(flt, df)
 # --- headline figures --------------------------------------------------------------------------
 st.subheader("Response rates")
 cols = st.columns(4)
-if summary.icpre_bounds is not None:
-    b = summary.icpre_bounds
+if summary.icpre_readings is not None:
+    readings, b = summary.icpre_readings, summary.icpre_bounds
+    lo, hi = readings.responders_range
+    c_lo, c_hi = readings.category_range("complete")
     cols[0].metric(
-        "ICPRE responders (range)", f"{b.responders_min}–{b.responders_max} of {b.n_sites}"
+        "ICPRE responders (least favourable reading)",
+        f"{b.responders_min} of {b.n_sites} sites",
+        help=readings.headline(),
     )
-    cols[1].metric(
-        "ICPRE complete (range)",
-        f"{b.category_min['complete']}–{b.category_max['complete']} of {b.n_sites}",
-    )
-    settled = b.settled
-    cols[2].metric("Sites settled by pain score alone", f"{len(settled)} of {b.n_sites}")
-    cols[3].metric("Allocations examined", f"{b.n_allocations:,}")
+    cols[1].metric("ICPRE responders, every reading", f"{lo}–{hi} of {b.n_sites} sites")
+    cols[2].metric("ICPRE complete, every reading", f"{c_lo}–{c_hi} of {b.n_sites} sites")
+    cols[3].metric("Sites settled by pain score alone", f"{len(b.settled)} of {b.n_sites}")
     st.info(
-        f"After-RT analgesics are published only in aggregate ({agg.text()}), so ICPRE categories "
-        "cannot be given per site. The range covers every way of assigning those changes to the "
-        "sites. " + b.footnote,
+        f"{agg.subset_text(len(df))} ICPRE needs each site's change in oral morphine equivalent "
+        "(OMED), and the paper does not say whether the doses changed were opioids. Each reading "
+        "below gives the range over every way of assigning the changes to the sites; none is "
+        "more likely from the text, so all are shown and the least favourable is quoted when one "
+        "number is needed.",
         icon=":material/info:",
     )
-    with st.expander("Best and worst case allocations"):
+    st.dataframe(readings.table(), hide_index=True, width="stretch")
+    with st.expander("Best and worst case allocations (least favourable reading)"):
         st.dataframe(widgets.scenario_table(b), hide_index=True, width="stretch")
 else:
     widgets.proportion_metric(cols[0], "Responders, all treated sites", summary.responders_treated)
@@ -66,7 +69,11 @@ else:
         cols[2], "Responders, assessable sites", summary.responders_assessable
     )
     widgets.proportion_metric(cols[3], "Complete, assessable sites", summary.complete_assessable)
-widgets.footnote(cohort_line, response_summary.rates_footnote(summary, ci))
+several = per_patient.several_sites(df)
+patients_line = response_summary.patients_caption(summary) if several else None
+if patients_line:
+    st.caption(patients_line)
+widgets.footnote(cohort_line, response_summary.rates_footnote(summary, ci, several))
 
 # --- plots ---------------------------------------------------------------------------------------
 tab_w, tab_p, tab_t, tab_d, tab_a = st.tabs(
@@ -114,23 +121,22 @@ with tab_a:
         analgesics.factor_tables(factors),
         analgesics.DEFAULT_FACTOR_TABLE,
     )
-    analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table)
+    headers = analgesics.table_headers(factors, table)
+    analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table).rename(
+        columns=headers
+    )
     st.dataframe(
         analgesia,
         hide_index=True,
         width="stretch",
         height=widgets.table_height(len(analgesia)),
-        column_config={
-            "course_id": "Site",
-            "opioids": "Opioids (mg/day × factor)",
-            "non_opioids": "Non-opioids (not converted)",
-            "omed_mg": st.column_config.NumberColumn("Baseline OMED (mg/day)", format="%.0f"),
-        },
+        column_config={headers["omed_mg"]: st.column_config.NumberColumn(format="%.0f")},
     )
     widgets.footnote(
-        "OMED = oral morphine equivalent daily dose = Σ opioid mg/day × factor. Factors are "
-        "population estimates, not individual conversions. Route is not stated in the paper; oral "
-        "dosing is assumed. Regimens are those at the start of RT (Table 1).",
+        f"OMED = oral morphine equivalent daily dose. {analgesics.factor_note(factors, table)} "
+        "Route is not stated in the paper; oral dosing is assumed. Regimens are those at the start "
+        "of RT (Table 1). ICPRE uses only whether a site was on an opioid, so the table does not "
+        "change its ranges.",
     )
 
 st.subheader("Subgroups")
@@ -144,14 +150,16 @@ st.dataframe(
         "factor": "Factor",
         "level": "Group",
         "n": st.column_config.NumberColumn("n sites"),
+        "n_patients": st.column_config.NumberColumn("n patients"),
         "responders": "Responders (95% CI)",
         "complete": "Complete (95% CI)",
         "fisher": "Fisher exact test (responders)",
     },
 )
 widgets.footnote(
-    "Fisher's exact test (two-sided) only where a factor has two groups that both have sites; "
-    "sites are counted as independent (patient 1 contributes two). "
+    "Rates count sites; n patients beside n sites. Fisher's exact test (two-sided) only where a "
+    "factor has two groups that both have sites; sites are counted as independent (a patient "
+    "with two sites contributes two). "
     "With n this small no test can show a difference or its absence: the p-values are descriptive, "
     "not evidence.",
     cohort_line,

@@ -1,4 +1,5 @@
-"""Time to event: survival after RT and duration of pain relief, on reconstructed times."""
+"""Time to event: survival after RT and duration of pain relief (on reconstructed times for the
+bundled series, on real times for an imported one)."""
 
 import streamlit as st
 
@@ -7,33 +8,35 @@ from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
 from plexrt.ui import db, shell, sidebar, widgets
 
 shell.require()
 
-st.title("Time to event")
+events = db.events()
+reconstructed = not events.empty and tte.is_reconstructed(events)
+st.title("Time to event" + (" (reconstructed times)" if reconstructed else ""))
 flt = sidebar.current_filter()
 df = db.cohort(flt)
 if df.empty:
     widgets.empty_cohort()
     st.stop()
-events = db.events()
 if events.empty:
     st.info(
         "This series has no time-to-event data (no per-patient times and no published aggregates)."
     )
     st.stop()
 pids = tte.cohort_patients(df)
-reconstructed = tte.is_reconstructed(events)
 if reconstructed:
     st.warning(
         "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
         "only aggregates (deaths, means and ranges, two relapses, case narratives). PlexRT generates "
-        "individual times that satisfy every published figure it can; the grey band shows how much "
-        f"the curve moves over {ENSEMBLE_SIZE} such reconstructions. See *Constraints & conflicts* "
-        "below.",
+        "individual times that satisfy every published figure it keeps (statements that contradict "
+        "each other are dropped or relaxed: see *Constraints & conflicts* below). The curve drawn is "
+        f"one such reconstruction; the grey band shows how much the curve moves over {ENSEMBLE_SIZE} "
+        f"of them, and medians, rates and tests are pooled over all {ENSEMBLE_SIZE}.",
         icon=":material/warning:",
     )
 
@@ -51,7 +54,6 @@ with c4:
         key="tte_env",
         disabled=not reconstructed,
     )
-unit_days = timescale.UNITS[unit]
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
 cohort_line = widgets.cohort_line(flt, df)
@@ -62,7 +64,10 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     if data.empty:
         st.info("No patient in the current cohort can be assessed for this endpoint.")
         return
-    cs = tte.curves(data, groups)
+    ests = db.median_estimates(tuple(pids), endpoint, t0, group)
+    # the curve drawn; its legend median and CI pooled over the reconstructions when reconstructed
+    cs = [(label, te.with_median(res, ests.get(label))) for label, res in tte.curves(data, groups)]
+    pooled = max((e.m for e in ests.values()), default=0)
     env = None
     if show_env and reconstructed and groups is None:
         env = db.envelope(tuple(pids), endpoint, t0, float(data["duration_days"].max()))
@@ -75,38 +80,61 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         envelope=env,
         reference_lines=refs,
         reconstructed=reconstructed,
-        title=f"{what} (time zero: {zero})",
+        title=f"{what} (time zero: {zero})" + (" — reconstructed times" if reconstructed else ""),
         x_title=f"{unit.capitalize()} from {zero}",
-        footnote=f"{cohort_line} · {notes.km_footnote(data, cs[0][1].method_note)}",
+        footnote=f"{cohort_line} · {notes.km_footnote(data, cs[0][1].method_note)} "
+        + (te.reconstruction_note(pooled) + " " if pooled else "")
+        + timescale.unit_note(unit),
     )
     widgets.chart(fig, key)
-    which = " (default reconstruction)" if reconstructed else ""
-    for label, res in cs:
-        st.markdown(
-            f"- **{label}** (n = {res.n}, {res.n_events} events): "
-            f"{tte.median_text(res, unit_days, unit)}{which}"
+    for label, est in ests.items():
+        drawn = (
+            f" The curve drawn (one reconstruction) crosses 0.5 at "
+            f"{te.fmt_time(est.drawn_median_days, unit)}."
+            if est.pooled
+            else ""
         )
+        st.markdown(
+            f"- **{label}** (n = {est.n}, {est.n_events} events): median {est.text(unit)}.{drawn}"
+        )
+    what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
+    st.dataframe(
+        te.fixed_time_table(db.fixed_time_rates(tuple(pids), endpoint, t0), what_at),
+        hide_index=True,
+    )
+    st.caption(
+        f"Kaplan–Meier at fixed times from {zero}, {timescale.MONTH_NOTE}; "
+        + ("pooled over the reconstructions as the medians are." if pooled else "95% CI log-log.")
+    )
     if groups is not None:
-        test = tte.compare(data, groups)
-        if test is not None:
-            st.markdown(notes.logrank_text(test, which))
-            if reconstructed:
-                spread = db.logrank_ensemble(tuple(pids), endpoint, t0, group)
-                st.warning(
-                    "**The published data cannot answer this comparison.** The paper does not say "
-                    "which patient had which time, and every reconstruction fits its figures equally "
-                    f"well: {tte.ensemble_p_text(spread)}. Do not read the p-value above as evidence.",
-                    icon=":material/warning:",
-                )
-        small = tte.small_groups(tte.split_by_group(data, groups))
-        if small:
+        _group_test(data, endpoint)
+
+
+def _group_test(data, endpoint: str) -> None:
+    test = db.logrank_pooled(tuple(pids), endpoint, t0, group)
+    if test is not None:
+        sizes = tte.split_by_group(data, groups)
+        st.markdown(
+            f"Log-rank test: {test.text()} "
+            f"({', '.join(f'{k} n = {len(v)}' for k, v in sizes.items() if len(v))})."
+        )
+        if reconstructed:
             st.warning(
-                "Groups too small to mean anything (" + "; ".join(small) + "). The curves and the "
-                "test describe these few patients; they cannot show that a difference exists or not.",
+                "**The published data cannot answer this comparison.** The paper does not say "
+                "which patient had which time, and every reconstruction fits its figures equally "
+                "well; the pooled p-value carries that uncertainty and the reconstructions' own "
+                "p-values show how far it moves. Do not read a p-value here as evidence.",
                 icon=":material/warning:",
             )
-        if show_env and reconstructed:
-            st.caption("The reconstruction envelope is drawn for the ungrouped curve only.")
+    small = tte.small_groups(tte.split_by_group(data, groups))
+    if small:
+        st.warning(
+            "Groups too small to mean anything (" + "; ".join(small) + "). The curves and the "
+            "test describe these few patients; they cannot show that a difference exists or not.",
+            icon=":material/warning:",
+        )
+    if show_env and reconstructed:
+        st.caption("The reconstruction envelope is drawn for the ungrouped curve only.")
 
 
 tab_s, tab_r, tab_c, tab_sw, tab_k = st.tabs(
@@ -125,7 +153,8 @@ with tab_r:
     st.caption(
         "Duration of relief is counted from maximum response (PlexRT's reading of the paper's "
         "'after their maximal response'); death and last contact censor. The Gerontopoulos 2020 "
-        "line is their median as quoted in Sanuki 2022; their time zero is not stated."
+        "line is their median as quoted in Sanuki 2022 (their time zero is not stated), placed on "
+        f"the axis with {timescale.MONTH_NOTE}."
     )
 with tab_c:
     risks = tte.relapse_competing_risks(events, pids)
@@ -141,11 +170,18 @@ with tab_c:
             reconstructed=reconstructed,
             event_name="relapse of pain",
             competing_name="death before relapse",
-            title="Cumulative incidence of pain relapse (death competing)",
+            title="Cumulative incidence of pain relapse (death competing)"
+            + (" — reconstructed times" if reconstructed else ""),
             x_title=f"{unit.capitalize()} from maximum response",
-            footnote=f"{cohort_line} · {notes.cif_footnote(cif)}",
+            footnote=f"{cohort_line} · {notes.cif_footnote(cif)} {timescale.unit_note(unit)}",
         )
         widgets.chart(fig, "cif")
+        st.dataframe(
+            te.fixed_time_table(
+                db.relapse_incidence(tuple(pids)), "Relapse (cumulative incidence)"
+            ),
+            hide_index=True,
+        )
         st.markdown(
             "**Why the two lines differ:** 1 − Kaplan–Meier treats a patient who died without relapse "
             "as if they could still relapse later, so it overstates the chance of relapse; the "
@@ -157,8 +193,9 @@ with tab_sw:
         tte.swimmer_sites(db.course_events(), pids),
         unit=unit,
         reconstructed=reconstructed,
-        title="Each patient from the start of RT",
-        footnote=f"{cohort_line}<br>Hollow markers and dotted lanes: reconstructed times.",
+        title="Each patient from the start of RT"
+        + (" — reconstructed times" if reconstructed else ""),
+        footnote=f"{cohort_line}<br>{tte.SWIMMER_NOTE} {timescale.unit_note(unit)}",
     )
     widgets.chart(fig, "swimmer")
 with tab_k:

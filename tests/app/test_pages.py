@@ -72,7 +72,18 @@ def test_pain_definition_selector_changes_figures(app):
     assert _metric(at, "Responders, all treated sites").delta.startswith("10/12 sites")
     assert at.query_params["resp"] in ("threshold4", ["threshold4"])
     at.selectbox(key="pp_resp").set_value("icpre").run()
-    assert _metric(at, "ICPRE responders (range)").value == "8–12 of 12"
+    # issue 13.2: every reading of the analgesic aggregate, the least favourable quoted alone
+    assert _metric(at, "ICPRE responders (least favourable reading)").value == "8 of 12 sites"
+    assert _metric(at, "ICPRE responders, every reading").value == "8–12 of 12 sites"
+    readings = next(df.value for df in at.dataframe if "Reading" in df.value.columns)
+    assert len(readings) == 3
+
+
+def test_pain_icpre_subset_does_not_quote_series_counts(app):
+    at = _page(app, "pages/pain.py", resp="icpre", muscle="piriformis")
+    info = " ".join(i.value for i in at.info)
+    assert "for all 12 sites together" in info and "these 4 sites may hold 0–2" in info
+    assert "reduced 2, unchanged 6, increased 4 of 12 sites" not in info
 
 
 def test_pain_colour_selector_changes_traces(app):
@@ -114,6 +125,22 @@ def test_time_to_event_groupings(app, group):
     expected = {"none": 1, "involved_muscle": 2, "intent": 2, "primary_group": 3}[group]
     assert len(_step_traces(km)) == expected
     assert any("reconstructed times" in w.value for w in at.warning)
+
+
+def test_time_to_event_quotes_pooled_medians(app):
+    """Issue 13.1: medians from reconstructed times are pooled over the 200 reconstructions, with
+    the reconstructions' range beside, and the legend carries the pooled interval."""
+    at = _page(app, "pages/time_to_event.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "pooled over 200 reconstructions" in text and "the reconstructions' own medians" in text
+    assert "The curve drawn (one reconstruction) crosses 0.5" in text
+    km = _step_traces(_charts(at)[0])[0]
+    assert "median" in km["name"]
+    tables = [df.value for df in at.dataframe]
+    assert any("Reconstructions (5th–95th percentile)" in t.columns for t in tables)
+    by = _page(app, "pages/time_to_event.py", by="involved_muscle")
+    words = " ".join(m.value for m in by.markdown)
+    assert "pooled p = " in words and "D2 rule" in words
 
 
 def test_time_to_event_options(app):
@@ -228,3 +255,44 @@ def test_two_series_with_the_same_author_and_year(app, tmp_path, monkeypatch):
     text = " ".join(str(c) for c in _charts(at))
     assert "Twin 2024 (added)" in text and "Twin 2024 (added) [2]" in text
     st.cache_resource.clear()
+
+
+# --- data & provenance -----------------------------------------------------------------------
+
+
+def test_data_page_lists_every_patient_fact(app):
+    at = _page(app, "pages/data.py")
+    facts = next(df for df in at.dataframe if "fact_id" in df.value.columns).value
+    # data/sanuki2022/patient_facts.csv: 25 facts, 11 of them constraints
+    assert len(facts) == 25
+    status = dict(zip(facts["fact_id"], facts["status"], strict=True))
+    assert status["F7"] == "kept"  # patient 1's durable relief
+    assert status["F17"] == "dropped (conflict)"  # patient 8's "four months after completion"
+    assert status["F1"] == "not used"
+    assert any("11** are constraints" in m.value for m in at.markdown)
+
+
+def test_pain_page_names_the_omed_table_of_the_url(app):
+    at = _page(app, "pages/pain.py", omed="vonkorff2008")
+    table = next(
+        df.value
+        for df in at.dataframe
+        if "Site" in df.value.columns and any("OMED" in c for c in df.value.columns)
+    )
+    header = "Baseline OMED (mg/day, Von Korff 2008 / CDC 2016 factors)"
+    assert header in table.columns
+    assert table.set_index("Site").loc["1.1", header] == 24  # hydromorphone 6 mg x 4
+    notes = " ".join(m.value for m in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "hydromorphone × 4" in notes
+
+
+def test_cohort_and_pain_pages_count_patients_beside_sites(app):
+    at = _page(app, "pages/cohort.py")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Per patient: 73% of patients (8/11; 95% CI 39–94%)" in captions
+    assert "count irradiated sites" in " ".join(m.value for m in at.markdown) + captions
+    pain = _page(app, "pages/pain.py")
+    words = " ".join(c.value for c in pain.caption)
+    assert "Per patient: responders 100% of patients (11/11" in words
+    sub = next(df.value for df in pain.dataframe if "n_patients" in df.value.columns)
+    assert sub.set_index("level").loc["psoas", "n_patients"] == 7  # patients 1 3 4 5 7 9 10

@@ -47,7 +47,7 @@ def test_pain_page_selectors(server, page, page_errors):
         "Response definition (every figure on this page follows it)",
         "ICPRE 2012: pain score and oral morphine equivalent dose",
     )
-    expect(page.get_by_text("8–12 of 12")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("8–12 of 12 sites")).to_be_visible(timeout=15_000)
     shot(page, "pain-icpre-range")
     assert page_errors == []
 

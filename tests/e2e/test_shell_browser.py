@@ -16,7 +16,7 @@ BANNER = re.compile(r"\d+ of 12 sites \(")
 PAGES = [
     ("", "Cohort"),
     ("pain", "Pain response"),
-    ("time_to_event", "Time to event"),
+    ("time_to_event", "Time to event (reconstructed times)"),
     ("literature", "Literature comparison"),
     ("data", "Data & provenance"),
 ]

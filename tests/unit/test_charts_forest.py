@@ -110,11 +110,12 @@ def test_plexrt_row_highlighted_and_left_out_of_the_pooled_diamond():
     assert np.asarray(diamond.y, dtype=float).min() > 3
 
 
-def test_pooled_summary_line_and_prediction_interval_with_three_series():
-    data = forest_data(rows([(18, 18), (67, 112), (3, 4), (9, 12)], plexrt_index=3))
+def test_pooled_summary_line_and_prediction_interval_with_five_series():
+    counts = [(18, 18), (67, 112), (3, 4), (12, 20), (7, 15), (9, 12)]
+    data = forest_data(rows(counts, plexrt_index=5))
     published = data[~data["is_plexrt"]]
     pooled = pool_proportions(list(published["events"]), list(published["total"]))
-    assert pooled.k == 3 and pooled.prediction is not None and pooled.warning is None
+    assert pooled.k == 5 and pooled.prediction is not None and pooled.warning is None
     fig = forest_figure(data, pooled, footnote=FOOT)
 
     (pi,) = traces(fig, "prediction")
@@ -122,10 +123,22 @@ def test_pooled_summary_line_and_prediction_interval_with_three_series():
         np.asarray(pi.x, dtype=float), [100 * p for p in pooled.prediction], rtol=1e-12
     )
     (summary,) = annotations(fig, "pooled_summary")
+    # the method (HKSJ below 10 series) and the patients behind the pooled figure
     assert summary.text.startswith(
-        f"Random effects (DL, logit), k = 3, I² = {pooled.i2:.0f}%, τ² = {pooled.tau2:.3g}"
+        "Random effects (DL τ², HKSJ t on 4 df, logit), k = 5 series, "
+        f"n = 169 (18 + 112 + 4 + 20 + 15), I² = {pooled.i2:.0f}%, τ² = {pooled.tau2:.3g}"
     )
+    (text,) = annotations(fig, "pooled_text")
+    assert text.text.endswith("n = 169</b>") or "n = 169" in text.text
     assert annotations(fig, "pooled_warning") == []
+
+
+def test_no_prediction_line_with_three_series():
+    data = forest_data(rows([(18, 18), (67, 112), (3, 4), (9, 12)], plexrt_index=3))
+    published = data[~data["is_plexrt"]]
+    pooled = pool_proportions(list(published["events"]), list(published["total"]))
+    assert pooled.k == 3 and pooled.prediction is None
+    assert traces(forest_figure(data, pooled, footnote=FOOT), "prediction") == []
 
 
 def test_warning_shown_and_no_prediction_line_with_two_series():

@@ -15,13 +15,13 @@ Independent references:
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import series_medians as sm
+from plexrt.clinical import tte_estimates as te
 from plexrt.data import store
 from plexrt.stats.survival import kaplan_meier
 
@@ -432,20 +432,21 @@ def test_reverse_km_median_followup_by_hand():
     assert tte.reverse_km_median_followup(data.iloc[:0]) is None
 
 
+def _estimate(median, ci, m=0, ensemble=None):
+    return te.MedianEstimate(median, ci, ensemble, median, m, 10, 5, "note")
+
+
 def test_median_text_wording():
-    res = SimpleNamespace(median=180.0, median_ci=(40.0, None))
     # 180 / 30.4375 = 5.914; 40 / 30.4375 = 1.314
-    assert (
-        tte.median_text(res, DAYS_PER_MONTH, "months")
-        == "median 5.9 months (95% CI 1.3 months to not reached)"
+    assert _estimate(180.0, (40.0, None)).text() == "5.9 mo (95% CI 1.3 mo to not reached)"
+    assert _estimate(None, (None, None)).text() == "not reached (95% CI not reached to not reached)"
+    assert _estimate(60.0, (30.0, 90.0)).text("days") == "60.0 d (95% CI 30.0 d to 90.0 d)"
+    pooled = _estimate(165.0, (31.0, None), m=200, ensemble=(134.0, 190.0))
+    # 165 / 30.4375 = 5.42; 31 -> 1.02; 134 -> 4.40; 190 -> 6.24
+    assert pooled.text() == (
+        "5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions); "
+        "the reconstructions' own medians 4.4 mo to 6.2 mo (5th–95th percentile)"
     )
-    res = SimpleNamespace(median=None, median_ci=(None, None))
-    assert (
-        tte.median_text(res, DAYS_PER_MONTH, "months")
-        == "median not reached (95% CI not reached to not reached)"
-    )
-    res = SimpleNamespace(median=60.0, median_ci=(30.0, 90.0))
-    assert tte.median_text(res, 1, "days") == "median 60.0 days (95% CI 30.0 days to 90.0 days)"
 
 
 def test_median_text_on_a_curve_that_stays_above_half():
@@ -454,7 +455,9 @@ def test_median_text_on_a_curve_that_stays_above_half():
     # lower = 0.75 ** exp(1.96 * 0.2887 / 0.2877) = 0.75 ** 7.15 = 0.128 <= 0.5 -> lower CI 10;
     # upper = 0.75 ** exp(-1.967) = 0.96 -> not reached.
     res = kaplan_meier([10, 20, 30, 40], [1, 0, 0, 0])
-    assert tte.median_text(res, 1, "days") == "median not reached (95% CI 10.0 days to not reached)"
+    assert _estimate(res.median, res.median_ci).text("days") == (
+        "not reached (95% CI 10.0 d to not reached)"
+    )
 
 
 # ------------------------------------------------------------------ endpoint_data
@@ -623,7 +626,7 @@ def _medians_frame():
 
 
 def test_series_medians_hand_made_frame():
-    m = tte.series_medians(_medians_frame(), [str(i) for i in range(1, 7)])
+    m = sm.series_medians(_medians_frame(), [str(i) for i in range(1, 7)])
     # Survival: 30: 5/6; 60: 4/6; 90 censored; 120: n=3, 4/6 * 2/3 = 0.444 -> median 120 days.
     assert m.values["median_survival_months"] == pytest.approx(120 / DAYS_PER_MONTH)
     # Follow-up (reverse KM, censorings are events): 90: n=4 -> 3/4; 120 death censors;
@@ -646,35 +649,37 @@ def test_series_medians_hand_made_frame():
 def test_series_medians_flags_reconstructed_times():
     ev = _medians_frame()
     ev["last_contact_day_source"] = "reconstructed"
-    m = tte.series_medians(ev, ["1", "2", "3"])
+    m = sm.series_medians(ev, ["1", "2", "3"])
     assert m.reconstructed is True
-    assert "reconstructed times" in m.note
+    # without the ensemble: one reconstruction, and the note says what its CI leaves out
+    assert "one reconstruction of times not published per patient" in m.note
+    assert "leaves out the uncertainty" in m.note and m.m == 0 and m.ranges == {}
 
 
 def test_series_medians_empty():
-    m = tte.series_medians(_medians_frame(), [])
+    m = sm.series_medians(_medians_frame(), [])
     assert (m.values, m.cis, m.reconstructed) == ({}, {}, False)
     assert m.note == "No time-to-event data for this cohort."
-    m = tte.series_medians(_medians_frame().iloc[:0], ["1"])
+    m = sm.series_medians(_medians_frame().iloc[:0], ["1"])
     assert m.values == {}
 
 
 def test_series_medians_without_assessable_patients_has_no_relief_median():
-    m = tte.series_medians(_medians_frame(), ["6"])  # patient 6 is not assessable for relief
+    m = sm.series_medians(_medians_frame(), ["6"])  # patient 6 is not assessable for relief
     assert "median_relief_months" not in m.values
     assert "median_survival_months" in m.values
 
 
 def test_series_medians_accepts_a_generator_of_ids():
     ids = (str(i) for i in range(1, 7))
-    m = tte.series_medians(_medians_frame(), ids)
+    m = sm.series_medians(_medians_frame(), ids)
     assert m.values.get("median_survival_months") == pytest.approx(120 / DAYS_PER_MONTH)
 
 
 def test_series_medians_reconstructed_flag_follows_cohort():
     ev = _medians_frame()
     ev["last_contact_day_source"] = ["published"] * 5 + ["reconstructed"]
-    m = tte.series_medians(ev, ["1", "2", "3", "4", "5"])
+    m = sm.series_medians(ev, ["1", "2", "3", "4", "5"])
     assert m.reconstructed is False
 
 
@@ -751,7 +756,7 @@ def test_bundled_series_medians(bundled):
 
     cohort, events, _ = bundled
     pids = cohort["patient_id"].unique()
-    m = tte.series_medians(events, pids)
+    m = sm.series_medians(events, pids)
 
     def lifelines_median(durations, observed):
         """(median, lower, upper) in days from lifelines; inf (not reached) -> None."""
@@ -815,39 +820,9 @@ def test_checks_held_and_event_counts(con):
     assert tte.event_counts(data) == (11, 8)  # 11 patients, 8 deaths (Results)
 
 
-def test_ensemble_p_spread_and_literature_reference(con):
-    import numpy as np
-
-    assert tte.ensemble_p_text(np.array([])) == "no reconstruction allows the test"
-    p = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
-    # Linear interpolation between order statistics, position q * (n - 1) on 0..4:
-    # 5%: 0.2 -> 0.1 + 0.2 * 0.1 = 0.12; 95%: 3.8 -> 0.4 + 0.8 * 0.1 = 0.48; median 0.30.
-    assert tte.ensemble_p_text(p) == (
-        "across 5 reconstructions p ranges 0.12–0.48 (5th–95th percentile; median 0.30)"
-    )
+def test_literature_reference(con):
     lit = store.literature(con)
     ref = tte.literature_reference(lit, "gerontopoulos2020", "median_relief_months", "G")
     assert ref == [(3.5 * 30.4375, "G ≈ 3.5 mo")]
     assert tte.literature_reference(lit, "gerontopoulos2020", "median_survival_months", "G") == []
     assert tte.literature_reference(lit, "nosuch", "median_relief_months", "G") == []
-
-
-def test_compare_ensemble_on_hand_made_draws():
-    import pandas as pd
-
-    groups = pd.Series({"1": "a", "2": "a", "3": "b", "4": "b"})
-
-    def draw(days):
-        return pd.DataFrame(
-            {
-                "patient_id": ["1", "2", "3", "4"],
-                "rt_end_day": [0, 0, 0, 0],
-                "last_contact_day": days,
-                "death": [True, True, True, True],
-            }
-        )
-
-    draws = [draw([10, 20, 30, 40]), draw([30, 40, 10, 20])]
-    p = tte.compare_ensemble(draws, ["1", "2", "3", "4"], "survival", "completion", groups)
-    # the two draws are mirror images: the same chi-square, the same p
-    assert len(p) == 2 and p[0] == pytest.approx(p[1])

@@ -93,10 +93,14 @@ def test_plexrt_series_paper_definition(cohort):
     )
     assert rec["response_definition"] == PAPER.label
     assert rec["population"] == "lumbosacral_plexopathy"
-    # No medians passed: unknown, not 0, and nothing to display specially.
+    # No medians passed: unknown, not 0, and nothing to display specially for them.
     for col in ("median_relief_months", "median_followup_months", "median_survival_months"):
         assert rec[col] is None
-    assert rec["_display"] == {}
+    # patient 1 has two sites: the rates per patient beside the rates per site
+    assert rec["_display"] == {
+        "responders": "12/12 sites (100%) · 11/11 patients (100%)",
+        "complete_responders": "9/12 sites (75%) · 8/11 patients (73%)",
+    }
 
 
 def test_plexrt_series_schedule_counts(cohort):
@@ -229,8 +233,9 @@ def test_side_by_side_plexrt_cells(cohort):
     t = _table([cmp.plexrt_series(cohort, PAPER)], ["P"])["P"]
     assert t["Patients (n)"] == "11"
     assert t["Irradiated sites (n)"] == "12"
-    assert t["Responders"] == "12/12 sites (100%)"
-    assert t["Complete responders"] == "9/12 sites (75%)"  # 9 / 12 = 75%
+    assert t["Responders"] == "12/12 sites (100%) · 11/11 patients (100%)"
+    # 9 / 12 = 75% of sites; 8 / 11 = 73% of patients (patient 1's two sites both at NRS 0)
+    assert t["Complete responders"] == "9/12 sites (75%) · 8/11 patients (73%)"
     assert t["Population"] == "malignant lumbosacral plexopathy"
     assert t["Median survival"] == cmp.NOT_REPORTED
     ti = _table([cmp.plexrt_series(cohort, ICPRE)], ["P"])["P"]

@@ -1,7 +1,8 @@
 """Per-series intervals and random-effects pooling of proportions (plexrt.stats.meta).
 
 Independent references: scipy.stats.binomtest(...).proportion_ci for the per-series intervals,
-statsmodels.stats.meta_analysis.combine_effects(method_re="dl") for the pooled estimate, and a
+statsmodels.stats.meta_analysis.combine_effects(method_re="dl") for the pooled estimate and, with
+use_t=True, its Hartung-Knapp-Sidik-Jonkman ("random effect wls") interval, and a
 DerSimonian-Laird example worked by hand below.
 """
 
@@ -74,7 +75,7 @@ def test_dersimonian_laird_by_hand_three_series():
     # RE weights 1/(v + tau2) = 0.494651, 0.556599, 0.585095; sum = 1.636345
     # mu = 1.386294*(0.585095 - 0.494651)/1.636345 = 0.076622 -> p = 1/(1+e^-0.076622) = 0.519146
     # SE = sqrt(1/1.636345) = 0.781740; I2 = (8.550747-2)/8.550747 = 76.61 %
-    res = pool_proportions([2, 5, 16], [10, 10, 20])
+    res = pool_proportions([2, 5, 16], [10, 10, 20], method="DL")
     assert res.k == 3
     assert res.q == pytest.approx(8.550747, abs=1e-5)
     assert res.q_df == 2
@@ -86,14 +87,13 @@ def test_dersimonian_laird_by_hand_three_series():
     assert res.q_p == pytest.approx(stats.chi2.sf(8.550747, 2), rel=1e-5)
     assert res.low == pytest.approx(_expit(0.076622 - Z975 * 0.781740), abs=1e-5)
     assert res.high == pytest.approx(_expit(0.076622 + Z975 * 0.781740), abs=1e-5)
-    assert res.warning is None
     assert not any(res.corrected)
-
-    # Prediction interval (Higgins, Thompson & Spiegelhalter 2009): mu ± t_{k-2} sqrt(tau2 + SE^2)
-    # with k-2 = 1 df: t = 12.706205; half-width = 12.706205*sqrt(1.396625 + 0.611118).
-    half = stats.t.ppf(0.975, 1) * math.sqrt(1.396625 + 0.781740**2)
-    assert res.prediction[0] == pytest.approx(_expit(0.076622 - half), abs=1e-5)
-    assert res.prediction[1] == pytest.approx(_expit(0.076622 + half), abs=1e-5)
+    # I2 = 77% >= 75%: the series disagree too much for one number to mean anything
+    assert not res.meaningful and "I² = 77%" in res.warning
+    # 3 series: no prediction interval (it needs at least 5 here; with 3 it would run on t with
+    # 1 df, 12.7, and span almost 0-100%)
+    assert res.prediction is None
+    assert res.n_total == 40 and res.totals == (10, 10, 20)
 
 
 def test_pooling_matches_statsmodels_with_a_100_percent_cell():
@@ -103,7 +103,7 @@ def test_pooling_matches_statsmodels_with_a_100_percent_cell():
     # statsmodels does not truncate tau2 at 0; this example is heterogeneous, so both agree.
     assert sm.tau2 > 0
     frame = sm.summary_frame()
-    res = pool_proportions(events, totals)
+    res = pool_proportions(events, totals, method="DL")
 
     assert np.allclose(res.effects, y) and np.allclose(res.variances, v)
     assert res.corrected == (True, False, True, False, False)
@@ -120,7 +120,6 @@ def test_pooling_matches_statsmodels_with_a_100_percent_cell():
     half = stats.t.ppf(0.975, 3) * math.sqrt(sm.tau2 + sm.sd_eff_w_re**2)
     assert res.prediction[0] == pytest.approx(_expit(sm.mean_effect_re - half), rel=1e-9)
     assert res.prediction[1] == pytest.approx(_expit(sm.mean_effect_re + half), rel=1e-9)
-    assert res.warning is None
     assert "DerSimonian-Laird" in res.method_note and "logit" in res.method_note
     assert "0.5" in res.method_note and "2 of 5" in res.method_note
     assert "Higgins" in res.method_note
@@ -180,7 +179,7 @@ def test_all_responders_and_no_responders_mirror_each_other():
     assert none.estimate == pytest.approx(1 - allr.estimate)
     assert none.low == pytest.approx(1 - allr.high)
     assert none.high == pytest.approx(1 - allr.low)
-    assert none.prediction[0] == pytest.approx(1 - allr.prediction[1])
+    assert none.prediction is None and allr.prediction is None  # 3 series
 
 
 @pytest.mark.parametrize(
@@ -203,7 +202,69 @@ def test_pool_rejects_bad_counts(events, totals, match):
 def test_pool_rejects_bad_options():
     with pytest.raises(ValueError, match="method"):
         pool_proportions([1, 2], [3, 4], method="REML")
+    with pytest.raises(ValueError, match="method"):
+        pool_proportions([1, 2], [3, 4], method="dl")
     with pytest.raises(ValueError, match="correction"):
         pool_proportions([0, 2], [3, 4], correction=0)
     with pytest.raises(ValueError, match="alpha"):
         pool_proportions([1, 2], [3, 4], alpha=1.5)
+
+
+# ------------------------------------------------------------------ few series: HKSJ (issue 13.7)
+
+
+def test_hksj_matches_statsmodels_when_the_series_scatter():
+    # five series, 2 of them at 100% (0.5 added): HKSJ scale q > 1, so the interval is
+    # statsmodels' "random effect wls" (scale estimated) with t on k - 1 = 4 df
+    events, totals = [18, 67, 12, 3, 7], [18, 112, 12, 10, 15]
+    y, v = _logit_effects(events, totals)
+    sm = combine_effects(y, v, method_re="dl", use_t=True)
+    assert sm.scale_hksj_re > 1
+    frame = sm.summary_frame()
+    res = pool_proportions(events, totals)  # k = 5 < 10: HKSJ
+    assert res.method == "HKSJ" and res.df == 4
+    assert res.logit_se == pytest.approx(sm.sd_eff_w_re_hksj, rel=1e-9)
+    assert res.low == pytest.approx(_expit(frame.loc["random effect wls", "ci_low"]), rel=1e-9)
+    assert res.high == pytest.approx(_expit(frame.loc["random effect wls", "ci_upp"]), rel=1e-9)
+    dl = pool_proportions(events, totals, method="DL")
+    assert res.low < dl.low and res.high > dl.high  # wider than the Wald interval
+    # 5 series: the prediction interval is given, on t with 3 df and the HKSJ SE
+    half = stats.t.ppf(0.975, 3) * math.sqrt(res.tau2 + res.logit_se**2)
+    assert res.prediction == (
+        pytest.approx(_expit(res.logit_estimate - half)),
+        pytest.approx(_expit(res.logit_estimate + half)),
+    )
+    assert res.n_total == 167
+    assert res.summary.startswith("Random effects (DL τ², HKSJ t on 4 df, logit), k = 5 series")
+    assert "n = 167 (18 + 112 + 12 + 10 + 15)" in res.summary
+
+
+def test_hksj_never_narrower_than_dersimonian_laird():
+    # an HKSJ scale below 1 (0.88, with tau2 = 2.2 > 0 so statsmodels' untruncated DL agrees):
+    # floored at 1 -> the DL standard error with t on k - 1 df, statsmodels' "random effect" row
+    # with use_t=True
+    events, totals = [52, 164, 23], [165, 189, 53]
+    y, v = _logit_effects(events, totals)
+    sm = combine_effects(y, v, method_re="dl", use_t=True)
+    assert sm.scale_hksj_re < 1 and sm.tau2 > 0
+    frame = sm.summary_frame()
+    res = pool_proportions(events, totals)
+    assert res.logit_se == pytest.approx(sm.sd_eff_w_re, rel=1e-9)
+    assert res.low == pytest.approx(_expit(frame.loc["random effect", "ci_low"]), rel=1e-9)
+    assert "floored at 1" in res.method_note
+
+
+def test_ten_series_or_more_use_the_wald_interval():
+    events, totals = [3, 8, 5, 6, 9, 4, 5, 7, 2, 6], [10] * 10  # heterogeneous: tau2 > 0
+    res = pool_proportions(events, totals)
+    assert res.method == "DL" and res.df is None
+    y, v = _logit_effects(events, totals)
+    sm = combine_effects(y, v, method_re="dl")
+    assert res.low == pytest.approx(_expit(sm.summary_frame().loc["random effect", "ci_low"]))
+
+
+def test_verdict_in_words():
+    two = pool_proportions([18, 67], [18, 112])
+    assert not two.meaningful and two.verdict.startswith("Only 2 series: a pooled figure is not")
+    calm = pool_proportions([6, 7, 5], [10, 12, 9])
+    assert calm.meaningful and calm.verdict is None and calm.warning is None

@@ -70,9 +70,9 @@ def test_kept_selection_adds_only_series_never_offered():
 def test_forest_notes():
     pooled = pool_proportions([18, 10], [18, 12])
     assert cmp.forest_footnote(None) == cmp.FOREST_NOTE
-    assert cmp.forest_footnote(pooled).endswith(
-        "never pooled. Pooled: random effects (DerSimonian–Laird, logit)."
-    )
+    # two series: the pooled interval rests on k - 1 = 1 degree of freedom, and says so
+    assert cmp.forest_footnote(pooled) == f"{cmp.FOREST_NOTE} {cmp.pool_note(pooled)}"
+    assert "1 degree of freedom" in cmp.forest_footnote(pooled)
     assert cmp.forest_caption(pooled, []) == pooled.method_note
     caption = cmp.forest_caption(None, ["X 2019 · patients", "Y 2020 · sites"])
     assert caption.startswith("No pooled estimate: fewer than two published series")

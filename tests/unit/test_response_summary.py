@@ -42,10 +42,12 @@ def test_threshold_what_if(sites, k, responders):
 def test_icpre_range_from_aggregate(sites):
     s = response_summary.summarise(sites, Definition("icpre"), "exact", sites, AGG)
     assert s.responders_treated is None  # no point estimate without per-site OMED after RT
-    b = s.icpre_bounds
+    b = s.icpre_readings.by_reading["literal"]
     # best case: no OMED rise anywhere that matters -> all 12 respond; worst case: the 4 increases
-    # land on 4 responders -> 8 (derived in tests/unit/test_response.py)
+    # land on 4 responders -> 8 (derived in tests/unit/test_icpre_bounds.py)
     assert (b.responders_min, b.responders_max) == (8, 12)
+    # the figure quoted alone is the least favourable reading's: every increase was opioid -> 8
+    assert (s.icpre_bounds.responders_min, s.icpre_bounds.responders_max) == (8, 8)
 
 
 def test_icpre_range_for_filtered_cohort(con, sites):
@@ -101,7 +103,7 @@ def test_literature_schema_matches_columns(con):
 
 def test_bound_proportions(sites):
     s = response_summary.summarise(sites, Definition("icpre"), "exact", sites, AGG)
-    lo, hi = response_summary.bound_proportions(s.icpre_bounds)
+    lo, hi = response_summary.bound_proportions(s.icpre_readings.by_reading["literal"])
     # 8/12: Clopper-Pearson 0.349-0.901 (R binom.test(8, 12)); 12/12: 0.025^(1/12) = 0.735 to 1
     assert (lo.k, lo.n, round(lo.low, 3), round(lo.high, 3)) == (8, 12, 0.349, 0.901)
     assert (hi.k, round(hi.low, 3), hi.high) == (12, 0.735, 1.0)

@@ -386,14 +386,16 @@ def test_relief_column_left_out_when_most_patients_have_no_published_duration(
     con, cohort, like_10_1
 ):
     top = most_similar(like_10_1, cohort, events=store.events(con), k=5)
-    # patients 10, 1, 4, 7, 9: only patient 4's relapse is published (Results text); the other
-    # four durations are reconstructed, so 1 of 5 rows says something -> no Relief column
+    # patients 10, 1, 4, 7, 9: patient 1's durable relief (case narrative) and patient 4's
+    # relapse (Results text) are published; the other three durations are reconstructed, so 2 of
+    # 5 rows say something -> no Relief column
     shown, said = shown_outcomes(top)
     assert shown == ["nrs_after", "weeks_to_max_response"]
     assert said == [
-        "Duration of pain relief: not published per patient for 4 of the 5 patients listed; "
-        "patient 4 (site 4.1): relapsed after maximum response (results text); timing not "
-        "published per patient."
+        "Duration of pain relief: not published per patient for 3 of the 5 patients listed; "
+        "patient 1 (site 1.1): no relapse reported (case narrative); duration not published per "
+        "patient; patient 4 (site 4.1): relapsed after maximum response (results text); timing "
+        "not published per patient."
     ]
 
 

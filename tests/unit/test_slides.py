@@ -86,7 +86,7 @@ def test_report_tables(inp):
     assert len(tables["Irradiated sites"]) == 12
     assert "fisher_p" not in tables["Subgroups (descriptive; n too small for inference)"].columns
     figures = dict(tables["Key figures"].itertuples(index=False))
-    assert figures["Responders"] == "100% (12/12; 95% CI 74–100%)"
+    assert figures["Responders"].startswith("100% of sites (12/12; 95% CI 74–100%) · ")
 
 
 def test_slides_laid_out_to_a_height(inp):
@@ -148,4 +148,25 @@ def test_key_figure_notes(inp):
         "fall). Percentages count irradiated sites, with the exact (Clopper-Pearson) 95% CI; n is "
         "given beside each."
     )
-    assert medians.startswith("PlexRT medians: Kaplan–Meier") and "reconstructed" in medians
+    assert medians.startswith("PlexRT medians: Kaplan–Meier")
+    assert "one reconstruction of times not published per patient" in medians
+
+
+def test_time_to_event_slides_pool_over_the_reconstructions(con, inp):
+    """Issue 13.1: with the ensemble, the legend median and CI of a Kaplan-Meier slide are the
+    pooled ones and the footnote says the curve is one of many consistent with the paper."""
+    from plexrt.clinical import tte_estimates as te
+    from plexrt.ingest.ensemble import reconstruction_draws
+
+    draws = reconstruction_draws(con, 200)
+    with_draws = BoardInput(**{**inp.__dict__, "draws": draws})
+    km = next(s for s in slides(with_draws) if s.key == "km_survival")
+    foot = style.footnote_text(km.fig).replace("<br>", " ")
+    assert "one reconstruction (the stored default) of the many equally consistent" in foot
+    assert "pooled over 200 reconstructions by Rubin's rules" in foot
+    est = te.median_estimate(inp.events, draws, inp.patient_ids, "survival")
+    legend = next(t.name for t in km.fig.data if (t.meta or {}).get("role") == "km")
+    lo = est.ci_days[0] / 30.4375
+    assert f"median {est.median_days / 30.4375:.1f} mo (95% CI {lo:.1f}–" in legend
+    cif = next(s for s in slides(with_draws) if s.key == "cif")
+    assert "pooled over 200 reconstructions" in style.footnote_text(cif.fig).replace("<br>", " ")

@@ -7,17 +7,24 @@ export draws.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from plexrt.clinical import cohort_summary, literature_comparison, response_summary
+from plexrt.clinical import (
+    analgesics,
+    cohort_summary,
+    literature_comparison,
+    per_patient,
+    response_summary,
+    series_medians,
+)
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.definitions import Definition
-from plexrt.data.values import NOT_AVAILABLE, is_missing, natural_sorted
-from plexrt.stats import survival
+from plexrt.data.values import is_missing, natural_sorted
+from plexrt.stats import survival, timescale
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,11 @@ class BoardInput:
     definition: Definition
     aggregate: response_summary.Aggregate | None
     source: str  # the data-source line, from the series table (``source_line``)
+    # the ensemble of reconstructions (event frames) figures from reconstructed times are pooled
+    # over; empty for real times
+    draws: Sequence[pd.DataFrame] = ()
+    # the opioid conversion tables (data/opioid_factors.csv), to name the one behind every OMED
+    factors: pd.DataFrame | None = None
 
     @property
     def patient_ids(self) -> list[str]:
@@ -53,6 +65,14 @@ def source_line(series: Mapping[str, Any] | pd.Series) -> str:
     if not is_missing(series.get("licence")):
         text += f" ({series['licence']})"
     return f"{text}, via PlexRT"
+
+
+def omed_header(inp: BoardInput) -> str:
+    """The header of the stored baseline OMED, naming its factor table (computed at build with
+    the default table)."""
+    if inp.factors is None:
+        return f"Baseline OMED (mg/day, {analgesics.DEFAULT_FACTOR_TABLE} factors)"
+    return analgesics.omed_header(inp.factors, analgesics.DEFAULT_FACTOR_TABLE)
 
 
 def cohort_text(inp: BoardInput) -> str:
@@ -76,15 +96,23 @@ class SeriesRecords:
 
     records: list[dict[str, Any]]  # PlexRT's cohort first, then the literature rows
     labels: list[str]  # one unique short label per record
-    medians: tte.SeriesMedians  # the cohort's median survival and relief, with intervals
+    medians: series_medians.SeriesMedians  # the cohort's median survival and relief, with intervals
 
 
 def series_records(inp: BoardInput) -> SeriesRecords:
-    """The cohort as a series (its response and Kaplan-Meier medians) and the published series of
-    malignant psoas syndrome and lumbosacral plexopathy, labelled for the forest plot."""
-    med = tte.series_medians(inp.events, inp.patient_ids)
+    """The cohort as a series (its response and Kaplan-Meier medians, pooled over the
+    reconstructions when the times are reconstructed) and the published series of malignant psoas
+    syndrome and lumbosacral plexopathy, labelled for the forest plot."""
+    med = series_medians.series_medians(inp.events, inp.patient_ids, inp.draws)
     plexrt = literature_comparison.plexrt_series(
-        inp.sites, inp.definition, med.values, inp.filter_text, med.cis, med.reconstructed
+        inp.sites,
+        inp.definition,
+        med.values,
+        inp.filter_text,
+        med.cis,
+        med.reconstructed,
+        med.ranges,
+        med.m,
     )
     lit = inp.literature[
         inp.literature["population"].isin(literature_comparison.DEFAULT_POPULATIONS)
@@ -116,22 +144,31 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
     """The summary slide: key figures with their intervals and n."""
     s = response_summary.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
     rows = [("Cohort", cohort_text(inp)), ("Response definition", inp.definition.label)]
-    if s.icpre_bounds is not None:
-        b = s.icpre_bounds
+    if s.icpre_readings is not None:
         rows.append(
             (
-                "Responders (ICPRE, range)",
-                f"{b.responders_min}–{b.responders_max} of {b.n_sites} sites",
+                "Responders (ICPRE)",
+                f"{s.icpre_readings.headline()}; {s.icpre_readings.range_text()} of the "
+                "analgesic aggregate",
             )
         )
     else:
+        # per site (the paper's unit), and per patient beside it when a patient has several sites
+        several = per_patient.several_sites(inp.sites)
         rows.append(
-            ("Responders", s.responders_treated.text() if s.responders_treated else NOT_AVAILABLE)
+            (
+                "Responders",
+                per_patient.both_units(
+                    s.responders_treated, s.responders_patients if several else None
+                ),
+            )
         )
         rows.append(
             (
                 "Complete response",
-                s.complete_treated.text() if s.complete_treated else NOT_AVAILABLE,
+                per_patient.both_units(
+                    s.complete_treated, s.complete_patients if several else None
+                ),
             )
         )
     weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
@@ -139,17 +176,40 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
         n_known = int(inp.sites["weeks_to_max_response"].notna().sum())
         rows.append(("Weeks to maximum response", f"{weeks}, n = {n_known} sites"))
     med = series_records(inp).medians
-    flag = " (reconstructed times)" if med.reconstructed else ""
     for col, label in (
         ("median_survival_months", "Median survival after RT"),
         ("median_relief_months", "Median duration of relief"),
     ):
         if col in med.values:
-            rows.append(
-                (
-                    label,
-                    literature_comparison.median_display(med.values[col], med.cis.get(col), False)
-                    + flag,
-                )
-            )
+            rows.append((label, median_figure(med, col)))
     return rows
+
+
+def median_figure(med: series_medians.SeriesMedians, col: str) -> str:
+    """A median as the board states it: with its interval, pooled over the reconstructions and
+    with their range when the times are reconstructed, and the month named."""
+    text = literature_comparison.median_display(
+        med.values[col], med.cis.get(col), med.reconstructed, med.ranges.get(col), med.m
+    )
+    flag = " (reconstructed times)" if med.reconstructed else ""
+    return f"{text}{flag}; {timescale.MONTH_NOTE}"
+
+
+def reconstruction_note(inp: BoardInput, checks: pd.DataFrame) -> str | None:
+    """The report's sentence on reconstructed times (None for real times): what is drawn, what it
+    satisfies and what is pooled."""
+    if not inp.reconstructed:
+        return None
+    held, total = tte.checks_held(checks)
+    pooled = (
+        f" Medians and their intervals are pooled over the {len(inp.draws)} reconstructions "
+        "(Rubin's rules), so they carry the uncertainty of the unpublished times."
+        if len(inp.draws) >= 2
+        else ""
+    )
+    return (
+        "Time-to-event figures draw one seeded reconstruction of per-patient times the paper does "
+        f"not publish. It satisfies every published figure PlexRT keeps: {held} of {total} "
+        "constraints and rules hold; the others were dropped or relaxed in the conflicts listed "
+        f"under Time to event.{pooled}"
+    )

@@ -176,8 +176,7 @@ def _add_diamond(fig: go.Figure, pooled: PooledResult, y_d: float, n_rows: int) 
 
 
 def _summary_line(pooled: PooledResult) -> str:
-    i2 = "not estimable" if pooled.i2 is None else f"= {pooled.i2:.0f}%"
-    summary = f"Random effects (DL, logit), k = {pooled.k}, I² {i2}, τ² = {pooled.tau2:.3g}"
+    summary = pooled.summary  # method, k, n behind the pooled figure, I², τ² (stats.meta)
     if pooled.prediction is not None:
         summary += (
             f"; thin line: 95% prediction interval {pct_text(pooled.prediction[0])}–"
@@ -199,7 +198,10 @@ def _add_pooled(
     _add_diamond(fig, pooled, y_d, n_rows)
     ticks[0].append(y_d)
     ticks[1].append("<b>Pooled (random effects)</b>")
-    text = f"{pct_text(pooled.estimate)}% ({pct_text(pooled.low)}–{pct_text(pooled.high)}%)"
+    text = (
+        f"{pct_text(pooled.estimate)}% ({pct_text(pooled.low)}–{pct_text(pooled.high)}%), "
+        f"n = {pooled.n_total}"
+    )
     _column_text(fig, y_d, text, POOLED_COLOUR, "pooled_text", fs, bold=True)
     y_text = y_d + _DIAMOND_HALF_HEIGHT + 0.55
     _pooled_note(fig, y_text, _summary_line(pooled), style.TEXT_COLOUR, "pooled_summary", fs)

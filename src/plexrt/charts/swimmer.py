@@ -1,8 +1,11 @@
 """Swimmer plot: one lane per patient from the first RT start to death or last contact.
 
 Times going in are **days** from the first RT start; ``unit`` only changes the x axis. Traces carry
-``meta = {"role": ..., "reconstructed": bool}`` with roles ``lane``, ``rt``, ``max_response``,
-``relapse``, ``death``, ``alive``.
+``meta = {"role": ..., "kind": ..., "reconstructed": bool}`` with roles ``lane``, ``rt``,
+``max_response``, ``relapse``, ``death``, ``alive`` and kinds ``published`` (published or imported:
+filled markers, solid lines), ``derived`` (computed by a rule from published values: outlined
+markers with a centre dot, dashed lanes, lighter RT bars) and ``reconstructed`` (not published:
+hollow markers, dotted lines).
 """
 
 from __future__ import annotations
@@ -26,6 +29,16 @@ _PATIENT_REQUIRED = ("patient_id", "last_day", "death")
 _SITE_REQUIRED = ("patient_id", "course_id", "rt_start_day", "rt_end_day")
 _FLAGGED_FIELDS = ("last_day", "max_response_day", "relapse_day")
 
+# How each kind of time is drawn: marker symbol suffix, line dash, legend suffix.
+KINDS = ("published", "derived", "reconstructed")
+_SYMBOL = {"published": "", "derived": "-open-dot", "reconstructed": "-open"}
+_DASH = {"published": "solid", "derived": "dash", "reconstructed": "dot"}
+_MARKER_SUFFIX = {
+    "published": "",
+    "derived": " (derived by a rule)",
+    "reconstructed": " (reconstructed time)",
+}
+
 
 @dataclass(frozen=True)
 class _Patients:
@@ -38,10 +51,16 @@ class _Patients:
     relapse: np.ndarray
     rel_day: np.ndarray
     flags: dict[str, np.ndarray]  # field -> reconstructed per patient
+    derived: dict[str, np.ndarray]  # field -> derived by a rule per patient (not reconstructed)
 
     @property
     def n(self) -> int:
         return len(self.lane)
+
+    def kind(self, field: str, i: int) -> str:
+        if self.flags[field][i]:
+            return "reconstructed"
+        return "derived" if self.derived[field][i] else "published"
 
 
 @dataclass(frozen=True)
@@ -49,7 +68,7 @@ class _Course:
     lane: str
     start: float
     end: float
-    reconstructed: bool
+    kind: str
 
 
 # ----------------------------------------------------------------------------------------------
@@ -78,12 +97,13 @@ def _optional_days(df: pd.DataFrame, col: str) -> np.ndarray:
     return _float_column(df, col, "patients") if col in df.columns else np.full(len(df), np.nan)
 
 
-def _field_flags(patients: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Per field, whether its time is reconstructed: the field's own flag, else the row's."""
-    row = _optional_bool(patients, "reconstructed", "patients")
+def _field_flags(patients: pd.DataFrame, what: str = "reconstructed") -> dict[str, np.ndarray]:
+    """Per field, whether its time is ``what`` (reconstructed / derived): the field's own flag,
+    else the row's."""
+    row = _optional_bool(patients, what, "patients")
     out = {}
     for field in _FLAGGED_FIELDS:
-        col = f"{field}_reconstructed"
+        col = f"{field}_{what}"
         out[field] = _bool_column(patients, col, "patients") if col in patients.columns else row
     return out
 
@@ -131,6 +151,7 @@ def _read_patients(patients: Any) -> _Patients:
         relapse=_optional_bool(pts, "relapse", "patients"),
         rel_day=_optional_days(pts, "relapse_day"),
         flags=_field_flags(pts),
+        derived=_field_flags(pts, "derived"),
     )
     _check_event_days(p)
     return p
@@ -147,6 +168,7 @@ def _read_sites(sites: Any, p: _Patients) -> list[_Course]:
     if (start < 0).any() or (end < start).any():
         raise ValueError("sites: need 0 <= rt_start_day <= rt_end_day for every course")
     flag = _optional_bool(s, "reconstructed", "sites")
+    derived = _optional_bool(s, "derived", "sites")
     index = {lab: i for i, lab in enumerate(p.lane)}
     out = []
     for k, pid in enumerate(s["patient_id"]):
@@ -155,7 +177,8 @@ def _read_sites(sites: Any, p: _Patients) -> list[_Course]:
             raise ValueError(f"sites.patient_id {pid!r} is not in patients")
         if end[k] > p.last[index[lab]]:
             raise ValueError(f"sites: RT course of {lab} ends after last_day")
-        out.append(_Course(lab, start[k], end[k], bool(flag[k])))
+        kind = "reconstructed" if flag[k] else ("derived" if derived[k] else "published")
+        out.append(_Course(lab, start[k], end[k], kind))
     return out
 
 
@@ -172,7 +195,7 @@ def _segments(
     unit: str,
     name: str,
     role: str,
-    recon: bool,
+    kind: str,
     line: dict,
 ) -> None:
     """Horizontal segments (one per lane) in one trace, separated by gaps."""
@@ -181,34 +204,50 @@ def _segments(
     for lane, a, b in zip(lanes, x0, x1, strict=True):
         xs += [to_unit(a, unit), to_unit(b, unit), None]
         ys += [lane, lane, None]
-    meta = {"role": role, "reconstructed": recon}
+    meta = {"role": role, "kind": kind, "reconstructed": kind == "reconstructed"}
+    line = {"dash": _DASH[kind], **line}
     fig.add_scatter(x=xs, y=ys, mode="lines", line=line, name=name, hoverinfo="skip", meta=meta)
 
 
+_LANE_NAMES = {
+    "published": "Follow-up",
+    "derived": "Follow-up (derived by a rule)",
+    "reconstructed": "Follow-up (reconstructed)",
+}
+_COURSE_NAMES = {
+    "published": "RT course",
+    "derived": "RT course (end derived: five fractions a week)",
+    "reconstructed": "RT course (reconstructed dates)",
+}
+
+
 def _add_lanes(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
-    """Follow-up lanes (thin grey) from 0 to death / last contact; dotted where reconstructed."""
-    for recon in (False, True):
-        sel = [i for i in range(p.n) if p.flags["last_day"][i] == recon]
+    """Follow-up lanes (thin grey) from 0 to death / last contact; dashed where the end is
+    derived, dotted where it is reconstructed."""
+    for kind in KINDS:
+        sel = [i for i in range(p.n) if p.kind("last_day", i) == kind]
         if sel:
             lanes = [p.lane[i] for i in sel]
-            name = "Follow-up (reconstructed)" if recon else "Follow-up"
             line = {"color": style.GREY, "width": 2.5 if present else 1.5}
-            line["dash"] = "dot" if recon else "solid"
             ends = [p.last[i] for i in sel]
-            _segments(fig, lanes, [0.0] * len(sel), ends, unit, name, "lane", recon, line)
+            _segments(
+                fig, lanes, [0.0] * len(sel), ends, unit, _LANE_NAMES[kind], "lane", kind, line
+            )
 
 
 def _add_courses(fig: go.Figure, courses: list[_Course], unit: str, present: bool) -> None:
-    """RT courses as thick bars on the lanes; dotted where the dates are reconstructed."""
-    for recon in (False, True):
-        sel = [c for c in courses if c.reconstructed == recon]
+    """RT courses as thick bars on the lanes; lighter where the end is derived from the number of
+    fractions (a dashed bar would read as several courses), dotted where the dates are
+    reconstructed."""
+    for kind in KINDS:
+        sel = [c for c in courses if c.kind == kind]
         if sel:
-            name = "RT course (reconstructed dates)" if recon else "RT course"
             line = {"color": style.OKABE_ITO[0], "width": 14 if present else 9}
-            line["dash"] = "dot" if recon else "solid"
+            if kind == "derived":
+                line.update(color=style.rgba(style.OKABE_ITO[0], 0.45), dash="solid")
             lanes = [c.lane for c in sel]
             starts, ends = [c.start for c in sel], [c.end for c in sel]
-            _segments(fig, lanes, starts, ends, unit, name, "rt", recon, line)
+            _segments(fig, lanes, starts, ends, unit, _COURSE_NAMES[kind], "rt", kind, line)
 
 
 @dataclass(frozen=True)
@@ -236,30 +275,32 @@ def _when(days: float, unit: str) -> str:
     return f"{to_unit(days, unit):.1f} {unit_abbrev(unit)} (day {days:g})"
 
 
-def _marker_rows(p: _Patients, role: str, recon: bool) -> tuple[list[int], np.ndarray]:
-    """The lanes carrying a marker of ``role`` whose time is (not) reconstructed, and its days."""
-    flags = p.flags
+def _marker_rows(p: _Patients, role: str, kind: str) -> tuple[list[int], np.ndarray]:
+    """The lanes carrying a marker of ``role`` whose time is of ``kind``, and its days."""
     if role == "max_response":
-        keep = np.isfinite(p.resp) & (flags["max_response_day"] == recon)
-        return list(np.flatnonzero(keep)), p.resp
-    if role == "relapse":
-        keep = p.relapse & np.isfinite(p.rel_day) & (flags["relapse_day"] == recon)
-        return list(np.flatnonzero(keep)), p.rel_day
-    dead = p.death if role == "death" else ~p.death
-    return list(np.flatnonzero(dead & (flags["last_day"] == recon))), p.last
+        keep = np.isfinite(p.resp)
+        field, days = "max_response_day", p.resp
+    elif role == "relapse":
+        keep = p.relapse & np.isfinite(p.rel_day)
+        field, days = "relapse_day", p.rel_day
+    else:
+        keep = p.death if role == "death" else ~p.death
+        field, days = "last_day", p.last
+    return [int(i) for i in np.flatnonzero(keep) if p.kind(field, int(i)) == kind], days
 
 
 def _add_markers(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
-    """Maximum response, relapse, death, alive: filled where published, hollow where not."""
+    """Maximum response, relapse, death, alive: filled where published, outlined with a dot where
+    derived by a rule, hollow where reconstructed."""
     size = 16 if present else 11
-    for recon in (False, True):
+    for kind in KINDS:
         for m in _MARKERS:
-            idx, days = _marker_rows(p, m.role, recon)
+            idx, days = _marker_rows(p, m.role, kind)
             if not idx:
                 continue
             text = [
                 f"{p.lane[i]}: {m.what} at {_when(days[i], unit)}"
-                + (" — reconstructed" if recon else "")
+                + ("" if kind == "published" else f" — {kind}")
                 for i in idx
             ]
             fig.add_scatter(
@@ -267,15 +308,15 @@ def _add_markers(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None
                 y=[p.lane[i] for i in idx],
                 mode="markers",
                 marker={
-                    "symbol": f"{m.symbol}-open" if recon else m.symbol,
+                    "symbol": f"{m.symbol}{_SYMBOL[kind]}",
                     "size": size,
                     "color": m.colour,
                     "line": {"width": 2, "color": m.colour},
                 },
-                name=f"{m.name} (reconstructed time)" if recon else m.name,
+                name=f"{m.name}{_MARKER_SUFFIX[kind]}",
                 text=text,
                 hovertemplate="%{text}<extra></extra>",
-                meta={"role": m.role, "reconstructed": recon},
+                meta={"role": m.role, "kind": kind, "reconstructed": kind == "reconstructed"},
             )
 
 
@@ -326,10 +367,13 @@ def swimmer_figure(
     ``relapse`` (bool), ``relapse_day`` (NaN if none or not known), ``reconstructed`` (bool: this
     patient's times are reconstructed). Per-field flags ``last_day_reconstructed``,
     ``max_response_day_reconstructed``, ``relapse_day_reconstructed`` override ``reconstructed``
-    for that field. ``sites``: ``patient_id, course_id, rt_start_day, rt_end_day`` (optional
-    ``reconstructed``), drawn as thick bars. Lanes are labelled "Pt <patient_id>". Reconstructed
-    parts are dotted (lanes, RT bars) or hollow (markers) and listed as separate legend entries;
-    a relapse without a known day is not drawn and is named in a line added to the footnote.
+    for that field; ``<field>_derived`` (or a row-wide ``derived``) marks a time derived by a rule
+    from published values. ``sites``: ``patient_id, course_id, rt_start_day, rt_end_day``
+    (optional ``reconstructed``, ``derived``), drawn as thick bars. Lanes are labelled
+    "Pt <patient_id>". Reconstructed parts are dotted (lanes, RT bars) or hollow (markers), derived
+    parts dashed (lanes), lighter (RT bars) or outlined with a centre dot (markers), each kind a
+    separate legend entry; a relapse
+    without a known day is not drawn and is named in a line added to the footnote.
     """
     unit = check_unit(unit)
     footnote = check_footnote(footnote)

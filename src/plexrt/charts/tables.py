@@ -32,15 +32,20 @@ COHORT_HEADERS = {
 }
 
 
-def cohort_table(df: pd.DataFrame, disputes: dict[str, str] | None = None) -> pd.DataFrame:
+def cohort_table(
+    df: pd.DataFrame, disputes: dict[str, str] | None = None, omed_header: str | None = None
+) -> pd.DataFrame:
     """The cohort table as shown (and as downloaded): readable headers, regimen as '39 Gy/13';
-    with ``disputes`` a last column names the recorded discrepancies about each site."""
+    with ``disputes`` a last column names the recorded discrepancies about each site;
+    ``omed_header`` names the factor table of the baseline OMED
+    (``clinical.analgesics.omed_header``)."""
     out = df.copy()
     out["regimen"] = [
         regimen_text(d, n) for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
     ]
     out["intent"] = out["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
-    out = out[list(COHORT_HEADERS)].rename(columns=COHORT_HEADERS)
+    cols = {**COHORT_HEADERS, "baseline_omed_mg": omed_header} if omed_header else COHORT_HEADERS
+    out = out[list(cols)].rename(columns=cols)
     if disputes is not None:
         out["Disputed in the paper"] = [disputes.get(c, "") for c in df["course_id"]]
     return out

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from plexrt.cli import audit, bundled, own
+from plexrt.cli import audit, bundled, own, summary
 
 # Every module here has ``register(subparsers)``; it adds its commands with a ``func`` default.
-COMMAND_MODULES = (bundled, own, audit)
+COMMAND_MODULES = (bundled, own, audit, summary)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,10 +41,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, table_label
     from plexrt.export.tabular import safe_csv
 
     con = store.connect(args.db)
     frame = store.cohort(con)
+    # baseline_omed_mg is computed at build with the default factor table: name it on every row
+    label = table_label(store.opioid_factors(con), DEFAULT_FACTOR_TABLE)
+    frame.insert(frame.columns.get_loc("baseline_omed_mg") + 1, "omed_factor_table", label)
     data = safe_csv(frame)
     if args.out in (None, "-"):
         sys.stdout.write(data.decode("utf-8-sig"))

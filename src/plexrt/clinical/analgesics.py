@@ -38,6 +38,43 @@ def factor_tables(factors: pd.DataFrame) -> dict[str, str]:
     return dict(zip(pairs["table_key"], pairs["table_label"], strict=True))
 
 
+def table_label(factors: pd.DataFrame, table: str) -> str:
+    """The name of a factor table as its data file gives it ('CDC 2022'); ValueError if unknown."""
+    tables = factor_tables(factors)
+    if table not in tables:
+        raise ValueError(f"table must be one of {', '.join(map(str, tables))}, got {table!r}")
+    return str(tables[table])
+
+
+def omed_header(factors: pd.DataFrame, table: str, what: str = "Baseline OMED") -> str:
+    """A column header that names the table: 'Baseline OMED (mg/day, CDC 2022 factors)'."""
+    return f"{what} (mg/day, {table_label(factors, table)} factors)"
+
+
+def factor_note(factors: pd.DataFrame, table: str) -> str:
+    """The footnote of every OMED shown: the table and each of its factors."""
+    fmap = _factor_map(factors, table)
+    listed = ", ".join(
+        f"{drug} × {f:g}" + ("" if route == ORAL else f" ({route})")
+        for (drug, route), f in sorted(fmap.items())
+    )
+    return (
+        f"OMED = Σ opioid mg/day × factor, with the {table_label(factors, table)} factors for "
+        f"oral dosing: {listed} (population estimates, not individual conversions)."
+    )
+
+
+def table_headers(factors: pd.DataFrame, table: str) -> dict[str, str]:
+    """Readable headers of ``analgesic_table``, each naming the factor table."""
+    label = table_label(factors, table)
+    return {
+        "course_id": "Site",
+        "opioids": f"Opioids (mg/day × {label} factor)",
+        "non_opioids": "Non-opioids (not converted)",
+        "omed_mg": omed_header(factors, table),
+    }
+
+
 def _factor_map(factors: pd.DataFrame, table: str) -> _Factors:
     """{(drug, route): factor} of one table; ValueError for an unknown table."""
     require_columns(factors, "factors", ("table_key", "drug", "route", "factor"))

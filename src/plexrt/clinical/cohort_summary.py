@@ -8,8 +8,9 @@ import pandas as pd
 
 from plexrt.clinical.definitions import DEFINITIONS
 from plexrt.clinical.pain_scores import assessable, nrs_change
+from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
 from plexrt.data.values import NOT_AVAILABLE, is_missing
-from plexrt.stats.proportions import Proportion, proportion
+from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
 # The paper's "improvement": an NRS fall of this many points or more.
 PAPER_IMPROVEMENT = DEFINITIONS["paper"].k
@@ -36,10 +37,13 @@ class CohortSummary:
     mean_nrs_after: float | None
     nrs0_after: Proportion | None  # sites with NRS 0 at RT completion, among sites with a score
     improved2: Proportion | None  # sites whose NRS fell by 2 or more (the paper's 'improvement')
+    # the same per patient (per_patient.PATIENT_RULE: every assessable site of the patient)
+    nrs0_after_patients: Proportion | None
     mean_weeks_to_max: float | None
     min_weeks_to_max: float | None
     max_weeks_to_max: float | None
     n_weeks_known: int
+    improved2_patients: Proportion | None = None
 
 
 def _med(s: pd.Series) -> float | None:
@@ -66,9 +70,14 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     """Figures for the sites in ``df`` (rows of ``course_summary``)."""
     patients = _patients(df)
     ages = patients["age"].dropna()
-    scored = df[assessable(df)]
+    ok = assessable(df)
+    scored = df[ok]
     falls = -nrs_change(scored["nrs_before"], scored["nrs_after"])
     weeks = df["weeks_to_max_response"].dropna()
+    # per site: True / False, None where the site cannot be assessed (for the per-patient counts)
+    zero_after = [None if pd.isna(v) else v == 0 for v in df["nrs_after"]]
+    improved = pd.Series(None, index=df.index, dtype=object)
+    improved[ok] = list(falls >= PAPER_IMPROVEMENT)
     return CohortSummary(
         n_sites=len(df),
         n_patients=len(patients),
@@ -83,6 +92,8 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
             int((df["nrs_after"].dropna() == 0).sum()), len(df["nrs_after"].dropna()), ci_method
         ),
         improved2=proportion(int((falls >= PAPER_IMPROVEMENT).sum()), len(scored), ci_method),
+        nrs0_after_patients=patient_proportion(df, zero_after, ci_method),
+        improved2_patients=patient_proportion(df, list(improved), ci_method),
         mean_weeks_to_max=_mean(weeks),
         min_weeks_to_max=float(weeks.min()) if len(weeks) else None,
         max_weeks_to_max=float(weeks.max()) if len(weeks) else None,
@@ -156,3 +167,17 @@ def banner_text(
     if shown_sites == total_sites and shown_patients == total_patients:
         return f"{shown_sites} of {total_sites} sites ({total_patients} patients) shown"
     return f"{shown_sites} of {total_sites} sites ({shown_patients} of {total_patients} patients) shown"
+
+
+def rates_footnote(several: bool) -> str:
+    """Under the cohort's percentages: what each counts, the unit, the interval."""
+    unit = (
+        f"; per patient beside them, where {PATIENT_RULE}"
+        if several
+        else "; one site per patient here, so sites and patients coincide"
+    )
+    return (
+        "Percentages count irradiated sites (the paper's unit): NRS 0 = sites scored 0 / sites "
+        f"with a score at completion; improved = sites with a fall of {PAPER_IMPROVEMENT} or more "
+        f"/ sites with both scores{unit}. {METHOD_LABELS['exact']}."
+    )

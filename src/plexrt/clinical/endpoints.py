@@ -11,7 +11,6 @@ Time-to-event analyses are per patient: a patient with two irradiated sites coun
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,20 +47,45 @@ def _subset(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
     return events[events["patient_id"].astype(str).isin(ids)].copy()
 
 
+def _check_time_zero(time_zero: str) -> None:
+    if time_zero not in TIME_ZERO:
+        raise ValueError(f"time_zero must be one of {', '.join(TIME_ZERO)}, got {time_zero!r}")
+
+
+def survival_columns(
+    last_contact_day: Any, rt_end_day: Any, death: Any, time_zero: str = "completion"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(duration_days, event) of survival after RT from the event columns (arrays of any shape):
+    death (1) or last contact (0), from RT completion or from RT start (day 0)."""
+    _check_time_zero(time_zero)
+    last = np.asarray(last_contact_day, dtype=float)
+    zero = np.asarray(rt_end_day, dtype=float) if time_zero == "completion" else 0.0
+    return last - zero, np.asarray(death).astype(bool).astype(int)
+
+
+def relief_columns(
+    relief_end_day: Any, max_response_day: Any, relapse: Any, death: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(duration_days, event, code) of the duration of relief of assessable patients: from maximum
+    response to relapse (event 1, code 1) or to death (censored, code 2) or last contact
+    (censored, code 0)."""
+    rel = np.asarray(relapse).astype(bool)
+    code = np.where(rel, 1, np.where(np.asarray(death).astype(bool), 2, 0))
+    duration = np.asarray(relief_end_day, dtype=float) - np.asarray(max_response_day, dtype=float)
+    return duration, rel.astype(int), code.astype(int)
+
+
 def survival_data(
     events: pd.DataFrame, patient_ids: Iterable[Any], time_zero: str = "completion"
 ) -> pd.DataFrame:
     """patient_id, duration_days, event (1 = death, 0 = alive at last contact)."""
-    if time_zero not in TIME_ZERO:
-        raise ValueError(f"time_zero must be one of {', '.join(TIME_ZERO)}, got {time_zero!r}")
+    _check_time_zero(time_zero)
     d = _subset(events, patient_ids)
-    zero = d["rt_end_day"] if time_zero == "completion" else 0
+    duration, event = survival_columns(
+        d["last_contact_day"], d["rt_end_day"], d["death"], time_zero
+    )
     out = pd.DataFrame(
-        {
-            "patient_id": d["patient_id"].astype(str),
-            "duration_days": (d["last_contact_day"] - zero).astype(float),
-            "event": d["death"].astype(bool).astype(int),
-        }
+        {"patient_id": d["patient_id"].astype(str), "duration_days": duration, "event": event}
     )
     return out.reset_index(drop=True)
 
@@ -71,15 +95,15 @@ def relief_data(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFram
     event (1 relapse, 0 censored) and code (0 censored alive, 1 relapse, 2 death before relapse)."""
     d = _subset(events, patient_ids)
     d = d[d["assessable_for_relief"].astype(bool)]
-    relapse = d["relapse"].astype(bool)
-    end = d["relief_end_day"].astype(float)
-    code = np.where(relapse, 1, np.where(d["death"].astype(bool), 2, 0))
+    duration, event, code = relief_columns(
+        d["relief_end_day"], d["max_response_day"], d["relapse"], d["death"]
+    )
     out = pd.DataFrame(
         {
             "patient_id": d["patient_id"].astype(str),
-            "duration_days": (end - d["max_response_day"]).astype(float),
-            "event": relapse.astype(int),
-            "code": code.astype(int),
+            "duration_days": duration,
+            "event": event,
+            "code": code,
         }
     )
     return out.reset_index(drop=True)
@@ -111,38 +135,60 @@ def small_groups(parts: dict[str, pd.DataFrame]) -> list[str]:
     return out
 
 
+def _source_is(d: pd.DataFrame, col: str, source: str) -> pd.Series:
+    """Per row, whether ``col`` has provenance ``source`` (False without a source column)."""
+    src = f"{col}_source"
+    return (d[src] == source).astype(bool) if src in d else pd.Series(False, index=d.index)
+
+
 def swimmer_patients(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
-    """Columns the swimmer plot needs, one row per patient, with per-field reconstructed flags."""
+    """Columns the swimmer plot needs, one row per patient, with per-field flags: reconstructed
+    (not published; drawn from the aggregates) or derived (computed by a rule from published values,
+    e.g. maximum response = start + 7 x Table 1 weeks)."""
     d = _subset(events, patient_ids)
+    out = {
+        "patient_id": d["patient_id"].astype(str),
+        "last_day": d["last_contact_day"].astype(float),
+        "death": d["death"].astype(bool),
+        "max_response_day": d["max_response_day"].astype(float),
+        "relapse": d["relapse"].astype("boolean").fillna(False).astype(bool),
+        "relapse_day": d["relapse_day"].astype(float),
+    }
+    for field, col in SWIMMER_FIELDS.items():
+        out[f"{field}_reconstructed"] = _source_is(d, col, "reconstructed")
+        out[f"{field}_derived"] = _source_is(d, col, "derived")
+    return pd.DataFrame(out).reset_index(drop=True)
 
-    def flag(col: str) -> pd.Series:
-        src = f"{col}_source"
-        return (d[src] == "reconstructed") if src in d else pd.Series(False, index=d.index)
 
-    return pd.DataFrame(
-        {
-            "patient_id": d["patient_id"].astype(str),
-            "last_day": d["last_contact_day"].astype(float),
-            "death": d["death"].astype(bool),
-            "max_response_day": d["max_response_day"].astype(float),
-            "relapse": d["relapse"].astype("boolean").fillna(False).astype(bool),
-            "relapse_day": d["relapse_day"].astype(float),
-            "last_day_reconstructed": flag("last_contact_day").astype(bool),
-            "max_response_day_reconstructed": flag("max_response_day").astype(bool),
-            "relapse_day_reconstructed": flag("relapse_day").astype(bool),
-        }
-    ).reset_index(drop=True)
+# What the swimmer plot's line and marker styles mean, for its footnote.
+SWIMMER_NOTE = (
+    "Filled markers, solid lines and dark RT bars: published or imported times; outlined markers "
+    "with a centre dot and light RT bars: derived by a rule from published values (RT end counting "
+    "the fractions at five a week, maximum response = RT start + 7 × Table 1 weeks); hollow "
+    "markers and dotted lines: reconstructed (not published per patient)."
+)
+
+# Swimmer field -> the events column whose provenance it shows.
+SWIMMER_FIELDS = {
+    "last_day": "last_contact_day",
+    "max_response_day": "max_response_day",
+    "relapse_day": "relapse_day",
+}
 
 
 def swimmer_sites(course_events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
+    """One row per RT course: reconstructed when its start is, derived when its end is computed
+    from the number of fractions (five a week)."""
     d = _subset(course_events, patient_ids)
+    reconstructed = _source_is(d, "rt_start_day", "reconstructed")
     return pd.DataFrame(
         {
             "patient_id": d["patient_id"].astype(str),
             "course_id": d["course_id"].astype(str),
             "rt_start_day": d["rt_start_day"].astype(float),
             "rt_end_day": d["rt_end_day"].astype(float),
-            "reconstructed": (d["rt_start_day_source"] == "reconstructed").astype(bool),
+            "reconstructed": reconstructed,
+            "derived": _source_is(d, "rt_end_day", "derived") & ~reconstructed,
         }
     ).reset_index(drop=True)
 
@@ -239,94 +285,6 @@ def ensemble_envelope(
     if not members:
         return pd.DataFrame(columns=list(ENVELOPE_COLUMNS))
     return envelope_from_ensemble(members, grid_days, lo=lo, hi=hi)
-
-
-def median_text(res: KMResult, unit_days: float, unit: str) -> str:
-    """'median 5.9 months (95% CI 1.3 months to not reached)'."""
-
-    def f(v: float | None) -> str:
-        return "not reached" if v is None else f"{v / unit_days:.1f} {unit}"
-
-    lo, hi = res.median_ci if res.median_ci else (None, None)
-    head = "median not reached" if res.median is None else f"median {f(res.median)}"
-    return f"{head} (95% CI {f(lo)} to {f(hi)})"
-
-
-@dataclass(frozen=True)
-class SeriesMedians:
-    """Kaplan-Meier medians of a cohort in months, in the literature table's column names."""
-
-    values: dict[str, float | None]
-    cis: dict[str, tuple[float | None, float | None]]
-    reconstructed: bool
-    note: str
-
-
-def series_medians(events: pd.DataFrame, patient_ids: Iterable[Any]) -> SeriesMedians:
-    """Median relief and survival (KM, log-log CI) and median follow-up (reverse KM), from RT
-    completion as the paper counts them, for the patients in the cohort."""
-    ids = list(patient_ids)
-    values: dict[str, float | None] = {}
-    cis: dict[str, tuple[float | None, float | None]] = {}
-    if events.empty or not ids:
-        return SeriesMedians({}, {}, False, "No time-to-event data for this cohort.")
-
-    def months(v: float | None) -> float | None:
-        return None if v is None else float(timescale.to_unit(v, "months"))
-
-    surv = survival_data(events, ids, "completion")
-    relief = relief_data(events, ids)
-    for col, data, reverse in (
-        ("median_relief_months", relief, False),
-        ("median_survival_months", surv, False),
-        ("median_followup_months", surv, True),
-    ):
-        if data.empty:
-            continue
-        ev = 1 - data["event"] if reverse else data["event"]
-        res = kaplan_meier(data["duration_days"], ev)
-        values[col] = months(res.median)
-        lo, hi = res.median_ci if res.median_ci else (None, None)
-        cis[col] = (months(lo), months(hi))
-    rec = is_reconstructed(_subset(events, ids))
-    note = (
-        "PlexRT medians: Kaplan–Meier (log-log 95% CI) from RT completion; follow-up by reverse "
-        f"Kaplan–Meier; {timescale.MONTH_NOTE}."
-        + (" They rest on reconstructed times (not published per patient)." if rec else "")
-    )
-    return SeriesMedians(values, cis, rec, note)
-
-
-def compare_ensemble(
-    draws: list[pd.DataFrame],
-    patient_ids: Iterable[Any],
-    endpoint: str,
-    time_zero: str,
-    groups: pd.Series,
-) -> np.ndarray:
-    """Log-rank p-value of the same comparison in every reconstruction (NaN-free).
-
-    With reconstructed times the group comparison is not identified by the published data: each
-    reconstruction fits the aggregates equally well, so the spread of p is the honest answer.
-    """
-    ids = list(patient_ids)
-    out = []
-    for ev in draws:
-        res = compare(endpoint_data(ev, ids, endpoint, time_zero), groups)
-        if res is not None and np.isfinite(res.p_value):
-            out.append(float(res.p_value))
-    return np.asarray(out, dtype=float)
-
-
-def ensemble_p_text(p: np.ndarray) -> str:
-    """'across 200 reconstructions p ranges 0.07–0.96 (5th–95th percentile; median 0.52)'."""
-    if len(p) == 0:
-        return "no reconstruction allows the test"
-    lo, med, hi = np.quantile(p, [0.05, 0.5, 0.95])
-    return (
-        f"across {len(p)} reconstructions p ranges {lo:.2f}–{hi:.2f} "
-        f"(5th–95th percentile; median {med:.2f})"
-    )
 
 
 def event_counts(data: pd.DataFrame) -> tuple[int, int]:

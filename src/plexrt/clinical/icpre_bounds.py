@@ -23,7 +23,7 @@ from plexrt.clinical.inputs import check_count, require_columns
 from plexrt.clinical.pain_scores import check_nrs
 
 LABELS = ("reduced", "unchanged", "increased")
-SCOPES = ("analgesic", "opioid")
+SCOPES = ("analgesic", "opioid", "increases_non_opioid")
 # The columns the bounds read from each site (omed_before: baseline oral morphine equivalent).
 SITE_COLUMNS = ("course_id", "nrs_before", "nrs_after", "omed_before")
 
@@ -44,6 +44,20 @@ _LABEL_BANDS: dict[str, dict[str, dict[bool, tuple[str, ...]]]] = {
         "unchanged": {True: ("same",), False: ("same",)},
         "increased": {True: ("up", "up25"), False: ("up25",)},  # from 0: an opioid started
     },
+    # scope "increases_non_opioid": the increases were of non-opioids only (OMED unchanged);
+    #   reductions as in "analgesic" (opioid or not).
+    "increases_non_opioid": {
+        "reduced": {True: ("same", "down", "down25"), False: ("same",)},
+        "unchanged": {True: ("same",), False: ("same",)},
+        "increased": {True: ("same",), False: ("same",)},
+    },
+}
+# What each scope reads the published labels as, for footnotes.
+SCOPE_TEXT = {
+    "analgesic": "a change in any analgesic (a non-opioid change leaves OMED unchanged)",
+    "opioid": "a change in the opioid dose itself",
+    "increases_non_opioid": "for increases, a change in non-opioids only (OMED unchanged); for "
+    "reductions, a change in any analgesic",
 }
 
 _BIT = {c: 1 << i for i, c in enumerate(ICPRE_CATEGORIES)}
@@ -97,11 +111,7 @@ class IcpreBounds:
 
     @property
     def footnote(self) -> str:
-        what = (
-            "a change in any analgesic (a non-opioid change leaves OMED unchanged)"
-            if self.scope == "analgesic"
-            else "a change in the opioid dose itself"
-        )
+        what = SCOPE_TEXT[self.scope]
         return (
             "Analgesic changes after RT are published only in aggregate, so ICPRE categories are "
             f"shown as ranges over all {self.n_allocations} ways of assigning them to sites. Each "
@@ -282,6 +292,8 @@ def icpre_bounds(
       OMED can only stay 0 or (increase) an opioid be started, counted as >= 25%.
     * scope "opioid": the labels describe the opioid dose itself: "reduced" needs an opioid at
       baseline (allocations putting it elsewhere are discarded), "increased" always raises OMED.
+    * scope "increases_non_opioid": as "analgesic", but every increase was of a non-opioid, so
+      OMED did not rise at an "increased" site.
 
     The best case picks, per allocation, the OMED band most favourable to response at every site,
     the worst case the least favourable. ValueError if the counts do not add up to ``len(sites)``

@@ -14,6 +14,8 @@ import pandas as pd
 from plexrt.clinical.cohort_summary import weeks_to_max_text
 from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
+from plexrt.clinical.per_patient import several_sites
+from plexrt.clinical.response_summary import summarise
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
@@ -46,6 +48,20 @@ FOREST_NOTE = (
     "Exact (Clopper–Pearson) 95% CI per series; denominators in the series' own unit (sites or "
     "patients); the PlexRT row is never pooled."
 )
+
+
+def pool_note(pooled: PooledResult | None) -> str:
+    """The footnote words of a pooled figure (or of its absence): method, k, n and the verdict."""
+    if pooled is None:
+        return "No pooled estimate: fewer than two published series report this figure."
+    words = (
+        f"Pooled over the published series only: {pooled.summary}"
+        + ("; 0.5 added to 0%/100% series" if any(pooled.corrected) else "")
+        + "."
+    )
+    return f"{words} {pooled.verdict}" if pooled.verdict else words
+
+
 NO_POOL_NOTE = (
     "No pooled estimate: fewer than two published series in the selection report this figure "
     "(one series is not a pool). Add populations or series above to pool."
@@ -87,8 +103,12 @@ def plexrt_series(
     filter_text: str = "all sites",
     median_cis: dict[str, tuple[float | None, float | None]] | None = None,
     reconstructed: bool = False,
+    median_ranges: dict[str, tuple[float | None, float | None]] | None = None,
+    pooled_over: int = 0,
 ) -> dict[str, Any]:
-    """The filtered cohort as one literature-style record (responders counted per site)."""
+    """The filtered cohort as one literature-style record (responders counted per site). For
+    reconstructed times, ``median_cis`` are pooled over ``pooled_over`` reconstructions and
+    ``median_ranges`` hold the 5th-95th percentile of the reconstructions' own medians."""
     counts = response_counts(df, definition)
     settled = counts["n_unknown"] == 0
     regimens = (
@@ -117,14 +137,39 @@ def plexrt_series(
         rec[col] = (medians or {}).get(col)
         if medians is not None and col in medians:
             display[col] = (
-                median_display(rec[col], (median_cis or {}).get(col), reconstructed)
+                median_display(
+                    rec[col],
+                    (median_cis or {}).get(col),
+                    reconstructed,
+                    (median_ranges or {}).get(col),
+                    pooled_over,
+                )
                 + f"; {ESTIMATORS[col]}"
             )
     if definition.kind == "icpre" and rec["responders"] is None and len(df):
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]
+    elif settled and several_sites(df):
+        display.update(_both_units(df, definition, counts))
     rec["_display"] = display
     return rec
+
+
+def _both_units(df: pd.DataFrame, definition: Definition, counts: dict) -> dict[str, str]:
+    """Responders and complete responders per site and, beside them, per patient
+    (``per_patient.PATIENT_RULE``): '9/12 sites (75%) · 8/11 patients (73%)'."""
+    s = summarise(df, definition)
+    out = {}
+    for col, k, per in (
+        ("responders", counts["responders"], s.responders_patients),
+        ("complete_responders", counts["complete"], s.complete_patients),
+    ):
+        n = counts["n_classified"]
+        text = f"{k}/{n} sites ({100 * k / n:.0f}%)"
+        if per is not None:
+            text += f" · {per.k}/{per.n} patients ({100 * per.estimate:.0f}%)"
+        out[col] = text
+    return out
 
 
 # How PlexRT's medians are estimated and from which time zero (published series rarely say).
@@ -136,16 +181,27 @@ ESTIMATORS = {
 
 
 def median_display(
-    value: float | None, ci: tuple[float | None, float | None] | None, reconstructed: bool
+    value: float | None,
+    ci: tuple[float | None, float | None] | None,
+    reconstructed: bool,
+    ensemble: tuple[float | None, float | None] | None = None,
+    pooled_over: int = 0,
 ) -> str:
-    """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; flagged if reconstructed."""
+    """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; for reconstructed times
+    flagged, and when pooled: '5.4 months (95% CI 1.0 to not reached; pooled over 200
+    reconstructions; the reconstructions' medians 4.4 to 6.2)' (their 5th-95th percentile)."""
 
     def f(v: float | None) -> str:
         return "not reached" if v is None else f"{v:.1f}"
 
     lo, hi = ci if ci else (None, None)
     head = "not reached" if value is None else f"{value:.1f} months"
-    tail = "; reconstructed times" if reconstructed else ""
+    if reconstructed and pooled_over:
+        tail = f"; pooled over {pooled_over} reconstructions"
+        if ensemble is not None:
+            tail += f"; the reconstructions' medians {f(ensemble[0])} to {f(ensemble[1])}"
+    else:
+        tail = "; reconstructed times" if reconstructed else ""
     return f"{head} (95% CI {f(lo)} to {f(hi)}{tail})"
 
 
@@ -303,8 +359,9 @@ def chosen_records(
 
 
 def forest_footnote(pooled: PooledResult | None) -> str:
-    """The method line under a forest plot."""
-    return FOREST_NOTE + (" Pooled: random effects (DerSimonian–Laird, logit)." if pooled else "")
+    """The method line under a forest plot: the per-series intervals and, when pooled, the pooling
+    method with k, n and its verdict (``pool_note``)."""
+    return FOREST_NOTE + (f" {pool_note(pooled)}" if pooled else "")
 
 
 def forest_caption(pooled: PooledResult | None, dropped: list[str]) -> str:
@@ -318,11 +375,16 @@ def unreached_medians(
     values: dict[str, float | None],
     cis: dict[str, tuple[float | None, float | None]],
     reconstructed: bool,
+    ranges: dict[str, tuple[float | None, float | None]] | None = None,
+    pooled_over: int = 0,
 ) -> str | None:
     """The PlexRT medians that are not reached (so not drawn on the duration plot), with their
-    intervals; None when every median is reached."""
+    intervals (pooled over ``pooled_over`` reconstructions, with their range, when given); None
+    when every median is reached."""
+    ranges = ranges or {}
     parts = [
-        f"{TABLE_LABELS[col]} ({median_display(None, cis.get(col), reconstructed)})"
+        f"{TABLE_LABELS[col]} "
+        f"({median_display(None, cis.get(col), reconstructed, ranges.get(col), pooled_over)})"
         for col, v in values.items()
         if v is None
     ]

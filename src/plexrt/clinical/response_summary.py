@@ -8,8 +8,16 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats as _st
 
-from plexrt.clinical.definitions import Definition, response_counts
-from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds, icpre_bounds_subset
+from plexrt.clinical.definitions import (
+    UNKNOWN,
+    Definition,
+    classify_frame,
+    is_responder,
+    response_counts,
+)
+from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds
+from plexrt.clinical.icpre_readings import IcpreReadings, icpre_readings
+from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
@@ -43,6 +51,31 @@ class Aggregate:
             f"of {self.total} sites"
         )
 
+    def subset_text(self, n_sites: int) -> str:
+        """What the series-wide counts say about ``n_sites`` of its sites: each count can fall on
+        them from max(0, count - other sites) to min(count, n_sites) times. The whole series
+        gets ``text()``."""
+        if (
+            isinstance(n_sites, bool)
+            or not isinstance(n_sites, int)
+            or not 0 < n_sites <= self.total
+        ):
+            raise ValueError(f"subset must be 1 to {self.total} sites, got {n_sites!r}")
+        if n_sites == self.total:
+            return self.text()
+        others = self.total - n_sites
+
+        def span(count: int) -> str:
+            return f"{max(0, count - others)}–{min(count, n_sites)}"
+
+        return (
+            f"The paper reports the analgesic changes for all {self.total} sites together "
+            f"(reduced {self.reduced}, unchanged {self.unchanged}, increased {self.increased}), "
+            f"not per site: these {n_sites} sites may hold {span(self.reduced)} of the "
+            f"reductions, {span(self.unchanged)} of the unchanged and {span(self.increased)} of "
+            "the increases."
+        )
+
 
 @dataclass(frozen=True)
 class ResponseSummary:
@@ -54,7 +87,18 @@ class ResponseSummary:
     complete_treated: Proportion | None
     complete_assessable: Proportion | None
     categories: dict[str, int]
-    icpre_bounds: IcpreBounds | None = None  # ICPRE from aggregate analgesic data
+    # ICPRE from aggregate analgesic data: the range under every reading of the aggregate
+    icpre_readings: IcpreReadings | None = None
+    # per patient (per_patient.PATIENT_RULE), among patients with an assessable, settled site
+    responders_patients: Proportion | None = None
+    complete_patients: Proportion | None = None
+
+    @property
+    def icpre_bounds(self) -> IcpreBounds | None:
+        """The ICPRE range under the least favourable reading (the one quoted when a single
+        figure is needed); every reading is in ``icpre_readings``."""
+        r = self.icpre_readings
+        return None if r is None else r.by_reading[r.least_favourable]
 
 
 def summarise(
@@ -66,13 +110,14 @@ def summarise(
 ) -> ResponseSummary:
     """Rates for the sites in ``df``. For ICPRE without per-site OMED after RT, pass the whole
     series (``all_sites``) and the published ``aggregate``: the result then carries the range of
-    responders over every allocation consistent with the aggregate, and no point estimate."""
+    responders over every allocation consistent with the aggregate under every reading of it
+    (``icpre_readings``), and no point estimate."""
     counts = response_counts(df, definition, method)
     n_t, n_a = counts["n_treated"], counts["n_assessable"]
-    bounds = None
+    readings = None
     if definition.kind == "icpre" and counts["n_unknown"] and all_sites is not None and aggregate:
         sites = all_sites.rename(columns={"baseline_omed_mg": "omed_before"})
-        bounds = icpre_bounds_subset(
+        readings = icpre_readings(
             sites[list(SITE_COLUMNS)],
             list(df["course_id"]),
             aggregate.reduced,
@@ -84,6 +129,8 @@ def summarise(
     def rate(k: int, n: int) -> Proportion | None:
         return proportion(k, n, method) if settled and n else None
 
+    responder, complete = _site_outcomes(df, definition)
+
     return ResponseSummary(
         definition=definition,
         n_treated=n_t,
@@ -93,8 +140,20 @@ def summarise(
         complete_treated=rate(counts["complete"], n_t),
         complete_assessable=rate(counts["complete"], n_a),
         categories=counts["categories"],
-        icpre_bounds=bounds,
+        icpre_readings=readings,
+        responders_patients=patient_proportion(df, responder, method) if settled else None,
+        complete_patients=patient_proportion(df, complete, method) if settled else None,
     )
+
+
+def _site_outcomes(df: pd.DataFrame, definition: Definition) -> tuple[list, list]:
+    """Per site: responder and complete as True / False, None where not assessable or not
+    settled (the inputs of the per-patient counts)."""
+    cats = classify_frame(df, definition)
+    known = [c is not None and c != UNKNOWN for c in cats]
+    responder = [is_responder(c) if k else None for c, k in zip(cats, known, strict=True)]
+    complete = [c == "complete" if k else None for c, k in zip(cats, known, strict=True)]
+    return responder, complete
 
 
 def subgroup_table(
@@ -118,8 +177,9 @@ def subgroup_table(
                     "factor": factor,
                     "level": lvl,
                     "n": s.n_treated,
-                    "responders": _ptext(s.responders_treated, s.icpre_bounds, s.n_treated),
-                    "complete": _ptext(s.complete_treated, s.icpre_bounds, s.n_treated, True),
+                    "n_patients": int(sub["patient_id"].nunique()) if "patient_id" in sub else None,
+                    "responders": _ptext(s.responders_treated, s.icpre_readings, s.n_treated),
+                    "complete": _ptext(s.complete_treated, s.icpre_readings, s.n_treated, True),
                 }
             )
             tests[lvl] = s.responders_treated
@@ -143,16 +203,15 @@ def _fisher(rates: dict[str, Proportion | None]) -> tuple[float | None, str]:
     return p, f"p = {p:.2f}"
 
 
-def _ptext(p: Proportion | None, bounds: IcpreBounds | None, n: int, complete: bool = False) -> str:
+def _ptext(
+    p: Proportion | None, readings: IcpreReadings | None, n: int, complete: bool = False
+) -> str:
     if p is not None:
         return p.text()
-    if bounds is not None:
-        lo, hi = (
-            (bounds.category_min["complete"], bounds.category_max["complete"])
-            if complete
-            else (bounds.responders_min, bounds.responders_max)
-        )
-        return f"{lo}–{hi} of {n} (range over allocations)"
+    if readings is not None:
+        lo, hi = readings.category_range("complete") if complete else readings.responders_range
+        rng = f"{lo}" if lo == hi else f"{lo}–{hi}"
+        return f"{rng} of {n} sites (range over {len(readings.by_reading)} readings)"
     return "not known (needs OMED after RT)" if n else "no sites"
 
 
@@ -167,10 +226,33 @@ def bound_proportions(
     )
 
 
-def rates_footnote(summary: ResponseSummary, ci_method: str) -> str:
-    """Under the response rates: the definition, both denominators with their n, the interval."""
+def rates_footnote(summary: ResponseSummary, ci_method: str, several: bool = False) -> str:
+    """Under the response rates: the definition, both denominators with their n, the unit counted
+    (per patient beside per site when a patient has ``several`` sites), the interval."""
+    if several:
+        unit = f"; per patient beside them, where {PATIENT_RULE}" + (
+            " (ICPRE ranges: per site only, as the analgesic aggregate is)"
+            if summary.icpre_readings
+            else ""
+        )
+    else:
+        unit = "; one site per patient here"
     return (
         f"{summary.definition.footnote} Treated = every site in the cohort "
         f"(n = {summary.n_treated}); assessable = NRS known before and at completion "
-        f"(n = {summary.n_assessable}). {METHOD_LABELS[ci_method]}."
+        f"(n = {summary.n_assessable}). Percentages and ranges count irradiated sites (the "
+        f"paper's unit){unit}. {METHOD_LABELS[ci_method]}."
+    )
+
+
+def patients_caption(summary: ResponseSummary) -> str | None:
+    """'Per patient: responders ...; complete ...' (None without per-patient figures)."""
+    if summary.responders_patients is None:
+        return None
+    complete = (
+        summary.complete_patients.text(unit="patients") if summary.complete_patients else "n/a"
+    )
+    return (
+        f"Per patient: responders {summary.responders_patients.text(unit='patients')}; "
+        f"complete {complete}."
     )

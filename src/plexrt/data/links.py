@@ -22,6 +22,7 @@ _SERIES_ROWS = (
     "case_details",
     "discrepancies",
     "not_published",
+    "patient_facts",
 )
 
 
@@ -57,11 +58,14 @@ def _row_links(name: str, tables: Tables) -> list[Problem]:
         for r in _records(tables["courses"])
         if r["patient_id"] is not None and r["patient_id"] not in patients
     ]
+    details = set(tables["case_details"]["detail_id"]) if "case_details" in tables else set()
     for table, col, known in (
         ("analgesics", "course_id", courses),
         ("toxicities", "patient_id", patients),
         ("case_details", "patient_id", patients),
         ("case_details", "course_id", courses),
+        ("patient_facts", "patient_id", patients),
+        ("patient_facts", "detail_id", details),
     ):
         problems += [
             Problem(f"{name}/{table}.csv", r["_line"], col, f"'{r[col]}' is not known")
@@ -91,11 +95,29 @@ def _provenance_coverage(name: str, tables: Tables) -> list[Problem]:
     return problems
 
 
+def _fact_uses(name: str, tables: Tables) -> list[Problem]:
+    """A fact used as a constraint names it; a fact not used names no constraint."""
+    problems = []
+    for r in _records(tables.get("patient_facts")):
+        used = r["use"] == "constraint"
+        if used == (r["constraint_id"] is None):
+            why = (
+                "a fact used as a constraint must name it"
+                if used
+                else "must be empty when not used"
+            )
+            problems.append(Problem(f"{name}/patient_facts.csv", r["_line"], "constraint_id", why))
+    return problems
+
+
 def check_links(name: str, tables: Tables) -> list[Problem]:
-    """Cross-file problems of the series folder ``name``: unknown series, patients and courses,
-    and columns without a provenance rule."""
+    """Cross-file problems of the series folder ``name``: unknown series, patients, courses and
+    case details, facts whose use and constraint disagree, columns without a provenance rule."""
     return (
-        _series_links(name, tables) + _row_links(name, tables) + _provenance_coverage(name, tables)
+        _series_links(name, tables)
+        + _row_links(name, tables)
+        + _fact_uses(name, tables)
+        + _provenance_coverage(name, tables)
     )
 
 

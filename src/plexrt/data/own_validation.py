@@ -68,7 +68,10 @@ def _days(a: np.ndarray, b: np.ndarray, text: str):
 
 
 def _d(x: float) -> str:
-    return "?" if np.isnan(x) else f"{int(x)}"
+    """Whole days for a message; '?' when unknown, the value as written when not finite."""
+    if np.isnan(x):
+        return "?"
+    return f"{int(x)}" if np.isfinite(x) else f"{x}"
 
 
 # ---------------------------------------------------------------------------------------------

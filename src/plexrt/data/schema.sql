@@ -63,7 +63,8 @@ CREATE TABLE published_times (
 
 -- Per-patient event times in days from the start of the patient's first RT course (no calendar
 -- dates). For a series without published per-patient times these are the seeded default
--- reconstruction; every column has a *_source flag ('reconstructed', 'table1', 'derived', ...).
+-- reconstruction; every column has a *_source flag ('reconstructed', 'derived' by a rule from
+-- published values, 'results_text', 'case_narrative', 'imported', ...).
 CREATE TABLE events (
     series_id                             VARCHAR NOT NULL,
     patient_id                            VARCHAR NOT NULL,

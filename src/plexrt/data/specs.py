@@ -204,6 +204,27 @@ NOT_PUBLISHED = _series_table(
     optional=True,
 )
 
+# Every fact the paper states about one patient, and whether the reconstruction uses it: as the
+# constraint ``constraint_id`` of published_times.csv, or not, for the stated reason.
+FACT_USES = ("constraint", "not used")
+PATIENT_FACTS = FileSpec(
+    "patient_facts.csv",
+    "patient_facts",
+    (
+        _c("series_id"),
+        _c("fact_id"),
+        _c("patient_id", required=False),
+        _c("detail_id", required=False),
+        _c("fact"),
+        _c("location"),
+        _c("use", choices=FACT_USES),
+        _c("constraint_id", required=False),
+        _c("reason"),
+    ),
+    ("series_id", "fact_id"),
+    optional=True,
+)
+
 _SOURCE = _c("source", choices=PROVENANCE_SOURCES)
 
 PROVENANCE_RULES = FileSpec(
@@ -240,6 +261,7 @@ SERIES_FILES: tuple[FileSpec, ...] = (
     CASE_DETAILS,
     DISCREPANCIES,
     NOT_PUBLISHED,
+    PATIENT_FACTS,
     PROVENANCE_RULES,
 )
 

@@ -169,6 +169,22 @@ def not_published(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _all(con, "not_published", f"series_id, {natural('item_id')}")
 
 
+def patient_facts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every fact the paper states about one patient and how the reconstruction treats it:
+    ``status`` kept / dropped (conflict) / relaxed (conflict) for a constraint, else not used."""
+    sql = f"""
+        SELECT f.*,
+               CASE WHEN f.use <> 'constraint' THEN 'not used'
+                    WHEN c.status IN ('dropped', 'relaxed') THEN c.status || ' (conflict)'
+                    ELSE coalesce(c.status, 'not checked') END AS status
+        FROM patient_facts f
+        LEFT JOIN reconstruction_checks c
+               ON c.series_id = f.series_id AND c.constraint_id = f.constraint_id
+        ORDER BY f.series_id, {natural("f.fact_id")}
+    """  # noqa: S608
+    return _df(con, sql)
+
+
 def literature(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The bundled comparison series (read-only)."""
     return _all(con, "literature", "year, series_key")

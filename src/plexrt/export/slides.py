@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from plexrt.board import time_to_event
 from plexrt.board.summary import (
     BoardInput,
     cohort_text,
     key_figures,
-    relapse_curves,
+    omed_header,
     series_records,
 )
 from plexrt.charts import style
@@ -30,7 +31,6 @@ from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.tables import cohort_table
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import waterfall_figure
-from plexrt.clinical import endpoints as tte
 from plexrt.clinical import literature_comparison, pain_views, response_summary
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
@@ -166,56 +166,49 @@ def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
 def _time_to_event_slides(
     inp: BoardInput, present: bool, unit: str, height: int | None = None
 ) -> list[Slide]:
-    """Kaplan-Meier of survival and relief, relapse with death competing, the swimmer plot."""
-    line = f"Cohort: {cohort_text(inp)}"
-    pids, rec = inp.patient_ids, inp.reconstructed
+    """Kaplan-Meier of survival and relief, relapse with death competing, the swimmer plot: what
+    they show and say comes from ``plexrt.board.time_to_event``; drawn here."""
     out = []
-    for endpoint in ("survival", "relief"):
-        data = tte.endpoint_data(inp.events, pids, endpoint, "completion")
-        if data.empty:
-            continue
-        curves = tte.curves(data, None)
-        zero = "maximum response" if endpoint == "relief" else "RT completion"
+    for k in time_to_event.km_panels(inp, unit):
         fig = km_figure(
-            curves,
+            k.curves,
             unit=unit,
-            reconstructed=rec,
+            reconstructed=k.reconstructed,
             present=present,
-            title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
-            x_title=f"{unit.capitalize()} from {zero}",
-            footnote=f"{line} · n = {len(data)} patients, {int(data['event'].sum())} events<br>"
-            f"{curves[0][1].method_note}",
+            title=k.title,
+            x_title=k.x_title,
+            footnote=k.footnote,
             height=height,
         )
-        out.append(Slide(f"km_{endpoint}", tte.ENDPOINTS[endpoint], fig, rec))
-    relapse = relapse_curves(inp)
-    if relapse is not None:
+        out.append(Slide(k.key, k.name, fig, k.reconstructed))
+    c = time_to_event.cif_panel(inp, unit)
+    if c is not None:
         fig = cif_figure(
-            relapse.cif,
-            relapse.one_minus_km,
+            c.cif,
+            c.one_minus_km,
             unit=unit,
-            reconstructed=rec,
+            reconstructed=c.reconstructed,
             present=present,
             event_name="relapse of pain",
             competing_name="death before relapse",
-            title="Pain relapse with death as a competing event",
-            x_title=f"{unit.capitalize()} from maximum response",
-            footnote=f"{line} · n = {relapse.n_patients} assessable patients<br>"
-            f"{relapse.cif.method_note}",
+            title=c.title,
+            x_title=c.x_title,
+            footnote=c.footnote,
             height=height,
         )
-        out.append(Slide("cif", "Pain relapse (competing risks)", fig, rec))
+        out.append(Slide(c.key, c.name, fig, c.reconstructed))
+    w = time_to_event.swimmer_panel(inp, unit)
     fig = swimmer_figure(
-        tte.swimmer_patients(inp.events, pids),
-        tte.swimmer_sites(inp.course_events, pids),
+        w.patients,
+        w.sites,
         unit=unit,
-        reconstructed=rec,
+        reconstructed=w.reconstructed,
         present=present,
-        title="Each patient from the start of RT",
-        footnote=f"{line}<br>Hollow markers and dotted lanes: reconstructed times.",
+        title=w.title,
+        footnote=w.footnote,
         height=height,
     )
-    out.append(Slide("swimmer", "Swimmer plot", fig, rec))
+    out.append(Slide(w.key, w.name, fig, w.reconstructed))
     return out
 
 
@@ -226,12 +219,7 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
     if data.empty:
         return None
     pooled = literature_comparison.pool(data)
-    note = (
-        "Pooled: random effects (DerSimonian–Laird) on the logit scale over the published series "
-        "only; 0.5 added to 0%/100% cells. Method in full in the HTML report."
-        if pooled
-        else "No published series to pool."
-    )
+    note = literature_comparison.pool_note(pooled)
     return forest_figure(
         data,
         pooled,
@@ -247,7 +235,7 @@ def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.
         inp.sites, inp.definition, method, inp.all_sites, inp.aggregate
     )
     return [
-        ("Irradiated sites", cohort_table(inp.sites)),
+        ("Irradiated sites", cohort_table(inp.sites, omed_header=omed_header(inp))),
         ("Subgroups (descriptive; n too small for inference)", sub.drop(columns="fisher_p")),
         ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
     ]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from plexrt.data import bundled_write
+from plexrt.data.csvfile import DataError, Problem
 from plexrt.data.fingerprint import schema_version
 from plexrt.data.paths import default_data_dir, default_db_path
 from plexrt.data.sources import SeriesData, read_data_folder, read_literature
@@ -41,8 +42,10 @@ def series_tables(sd: SeriesData, factors: pd.DataFrame) -> dict[str, pd.DataFra
     tables["course_derived"] = derived
     tables["discrepancies"] = sd.tables["discrepancies"]
     tables["not_published"] = sd.tables["not_published"]
+    tables["patient_facts"] = sd.tables["patient_facts"]
     provenance = cell_provenance(sd, derived)
     times = event_times(sd)
+    check_fact_constraints(sd, times)
     if times is not None:
         tables.update({name: frame.assign(series_id=sd.series_id) for name, frame in times.items()})
         provenance = pd.concat(
@@ -50,6 +53,31 @@ def series_tables(sd: SeriesData, factors: pd.DataFrame) -> dict[str, pd.DataFra
         )
     tables["provenance"] = provenance
     return tables
+
+
+def check_fact_constraints(sd: SeriesData, times: dict[str, pd.DataFrame] | None) -> None:
+    """Every constraint a patient fact names is in the series' published_times.csv (when the
+    series is reconstructed from it; with real times no constraint is used)."""
+    published = times.get("published_times") if times is not None else None
+    if published is None:
+        return
+    facts = sd.tables["patient_facts"]
+    used = facts[facts["use"] == "constraint"]
+    known = set(published["constraint_id"])
+    bad = [r for r in used.to_dict("records") if r["constraint_id"] not in known]
+    if bad:
+        where = f"{sd.folder.name}/patient_facts.csv"
+        raise DataError(
+            [
+                Problem(
+                    where,
+                    r["_line"],
+                    "constraint_id",
+                    f"'{r['constraint_id']}' is not in published_times.csv",
+                )
+                for r in bad
+            ]
+        )
 
 
 def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = None) -> BuildReport:

@@ -17,8 +17,9 @@ DERIVED_NOTES = {
     "eqd2_10_gy": f"EQD2 = D (d + {_AB:g}) / {_AB + 2:g}, alpha/beta {_AB:g} Gy (plexrt.clinical.dose.eqd2)",
     "bed3_gy": f"BED with alpha/beta {_LATE:g} Gy (plexrt.clinical.dose.bed)",
     "eqd2_3_gy": f"EQD2 with alpha/beta {_LATE:g} Gy (plexrt.clinical.dose.eqd2)",
-    "baseline_omed_mg": "Oral morphine equivalent of the baseline opioids, CDC 2022 factors, oral "
-    "route assumed (route not stated); population estimates",
+    "baseline_omed_mg": "Oral morphine equivalent of the baseline opioids with the factors of table "
+    f"'{DEFAULT_FACTOR_TABLE}' in opioid_factors.csv, oral route assumed (route not stated); "
+    "population estimates",
 }
 
 
@@ -26,7 +27,7 @@ def derived_values(
     courses: pd.DataFrame, analgesics: pd.DataFrame, factors: pd.DataFrame
 ) -> pd.DataFrame:
     """One ``course_derived`` row per course: dose per fraction, BED and EQD2 (alpha/beta 10 and
-    3 Gy), and the baseline oral morphine equivalent (CDC 2022 factors)."""
+    3 Gy), and the baseline oral morphine equivalent (default factor table)."""
     baseline = analgesics[analgesics["timepoint"] == "baseline"]
     omed = (
         omed_by_course(baseline, factors, DEFAULT_FACTOR_TABLE)

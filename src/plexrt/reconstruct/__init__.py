@@ -3,7 +3,9 @@
 The paper gives no per-patient dates, only aggregates (8 deaths, mean/range of time to death and of
 follow-up, mean/range of relief in 7 patients, two relapses) and a few case narratives. This package
 
-1. reads every published figure about time from ``published_times.csv`` (:func:`load_published_times`),
+1. reads the published figures and facts about time it encodes from ``published_times.csv``
+   (:func:`load_published_times`; the series' ``patient_facts.csv`` lists every fact about a single
+   patient, the ones not used with the reason),
 2. finds, by computation, the statements that cannot all be true together (:func:`find_conflicts`)
    and decides which one each conflict drops or relaxes,
 3. draws individual times satisfying every kept statement exactly (:func:`reconstruct`,
@@ -42,6 +44,8 @@ Conventions the paper does not state (PlexRT's assumptions, each shown in the ch
       non-assessable ones were followed for less than that;
     * the second course of patient 1 starts when the right-sided pain became pronounced, about
       10 days + 2 weeks = day 24 (flagged ``reconstructed``);
+    * a relief the narrative calls "durable" (patient 1) makes the patient one of the assessable
+      patients without relapse; no number of days is read into "durable";
     * when two statements conflict, the one from the higher-ranked section wins:
       Table 1 > Results / Abstract / Methods / front matter > case presentation > Discussion.
       A narrative written after the data cut-off is relaxed rather than dropped when that removes the

@@ -178,6 +178,13 @@ def _eval_imaging(c: Constraint, P: Arrays, plan: Plan, i: int) -> Outcome:
     return f"followed >= {need} days after completion", f"{got} days", got >= need
 
 
+def _eval_durable(P: Arrays, i: int) -> Outcome:
+    """Durable relief: the patient is assessable for the duration of relief and did not relapse."""
+    assess, relapse = bool(P["assessable_for_relief"][i]), bool(P["relapse"][i])
+    state = f"{'' if assess else 'not '}assessable, {'relapse' if relapse else 'no relapse'}"
+    return "assessable for relief, no relapse", state, assess and not relapse
+
+
 def _eval_fact(c: Constraint, P: Arrays, S: Arrays, plan: Plan) -> Outcome:
     q = c.quantity
     if q in DATE_QUANTITIES:
@@ -195,6 +202,8 @@ def _eval_fact(c: Constraint, P: Arrays, S: Arrays, plan: Plan) -> Outcome:
         return _eval_pain_free(c, P, plan, i)
     if q in ("imaging_after_completion", "imaging_after_previous_imaging"):
         return _eval_imaging(c, P, plan, i)
+    if q == "durable_relief":
+        return _eval_durable(P, i)
     raise ValueError(f"constraint {c.constraint_id}: no check for quantity {q!r}")
 
 

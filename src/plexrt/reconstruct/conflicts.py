@@ -20,6 +20,7 @@ from plexrt.reconstruct.constraints import (
 )
 from plexrt.reconstruct.narrative_conflicts import (
     conflicts_discussion,
+    conflicts_durable,
     conflicts_pain_free,
     conflicts_relapse_timing,
 )
@@ -260,5 +261,6 @@ def find_conflicts(
         + conflicts_relapse_timing(cons, tl)
         + conflicts_pain_free(cons, tl)
         + conflicts_discussion(cons, tl)
+        + conflicts_durable(cons, tl)
     )
     return [replace(k, conflict_id=f"K{i}") for i, k in enumerate(found, start=1)]

@@ -69,7 +69,10 @@ QUANTITIES = {
     "max_response_after_start": "pain resolved after RT start",
     "imaging_after_completion": "imaging after RT completion",
     "imaging_after_previous_imaging": "imaging after the previous imaging",
+    "durable_relief": "durable pain relief (assessable for its duration, no relapse)",
 }
+# Facts that state something happened, with no number: their value cell is empty.
+VALUELESS_QUANTITIES = ("durable_relief",)
 DATE_QUANTITIES = ("accrual_start", "accrual_end", "data_cutoff", "review_start")
 SUMMARY_KINDS = ("mean", "min", "max", "median")
 TIME_UNITS = ("days", "weeks", "months")
@@ -214,10 +217,12 @@ def _is_date(raw: str) -> bool:
     return True
 
 
-def _value_problem(raw: str, kind: str, unit: str) -> str | None:
+def _value_problem(raw: str, kind: str, unit: str, quantity: str = "") -> str | None:
     """Why the value cell does not fit the kind and unit, or None."""
     if kind == "order":
         return "must be empty for an order constraint" if raw else None
+    if quantity in VALUELESS_QUANTITIES:
+        return f"must be empty for {quantity} (a fact without a number)" if raw else None
     if unit == "date":
         return None if _is_date(raw) else f"{raw!r} is not a date (YYYY-MM or YYYY-MM-DD)"
     problem = number_problem(raw)
@@ -233,7 +238,7 @@ def _value_problem(raw: str, kind: str, unit: str) -> str | None:
 def _validate_row(rec: dict[str, str]) -> list[tuple[str, str]]:
     """Problems of one row (text cells, stripped) as (column, message)."""
     bad = _vocabulary_problems(rec)
-    problem = _value_problem(rec["value"], rec["kind"], rec["unit"])
+    problem = _value_problem(rec["value"], rec["kind"], rec["unit"], rec["quantity"])
     if problem:
         bad.append(("value", problem))
     if rec["kind"] in SUMMARY_KINDS and rec["unit"] not in TIME_UNITS:
@@ -248,7 +253,7 @@ def _validate_row(rec: dict[str, str]) -> list[tuple[str, str]]:
 
 def constraint_from_record(rec: dict[str, Any]) -> Constraint:
     """A Constraint from one validated row (text cells, as in the CSV or the store)."""
-    if rec["kind"] == "order":
+    if rec["kind"] == "order" or rec["quantity"] in VALUELESS_QUANTITIES:
         value: float | str | None = None
     elif rec["unit"] == "date":
         value = rec["value"]

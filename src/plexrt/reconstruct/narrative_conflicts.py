@@ -274,3 +274,25 @@ def conflicts_discussion(cons: Sequence[Constraint], tl: Timeline) -> list[Confl
             drop_one(desc, c, other, (c.constraint_id, *(b.constraint_id for b in base_cons)))
         )
     return out
+
+
+# -- "durable pain relief" of a patient ----------------------------------------------------------
+
+
+def conflicts_durable(cons: Sequence[Constraint], tl: Timeline) -> list[Conflict]:
+    """A patient whose relief is called durable cannot be one of the relapsing patients whose
+    relapse times are published."""
+    out = []
+    relapses = [c for c in cons if c.kind == "fact" and c.quantity.startswith("relapse_after")]
+    for c in find(cons, kind="fact", quantity="durable_relief"):
+        named = [r for r in relapses if r.patient_id == c.patient_id]
+        if not named:
+            continue
+        r = named[0]
+        desc = (
+            f"Patient {c.patient_id}: {c.constraint_id} states durable pain relief, but "
+            f"{r.constraint_id} names the patient as relapsing ({r.number:g} {r.unit} after "
+            f"{_after(r)})."
+        )
+        out.append(drop_one(desc, c, r, (c.constraint_id, r.constraint_id)))
+    return out

@@ -53,6 +53,8 @@ class Plan:
     must_alive: frozenset[int]
     span: int | None
     relief_extra: tuple[ReliefCheck, ...] = ()
+    # patients with durable relief: among the assessable patients without relapse
+    must_assess: frozenset[int] = frozenset()
 
     @property
     def kept(self) -> tuple[Constraint, ...]:
@@ -181,8 +183,12 @@ def build_plan(
         raise ValueError("constraints must include the count of deaths and of assessable patients")
     relapsers = _relapsers(kept, tl)
     t_bounds, must_alive = _patient_bounds(kept, tl, relaxed)
+    durable = frozenset(
+        tl.index(c.patient_id) for c in kept if c.kind == "fact" and c.quantity == "durable_relief"
+    )
     return Plan(
         relief_extra=_relief_checks(kept, readings),
+        must_assess=durable,
         constraints=cons,
         tl=tl,
         conflicts=tuple(conflicts),

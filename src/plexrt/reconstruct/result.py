@@ -40,6 +40,7 @@ def source_columns(plan: Plan) -> Arrays:
         for c in plan.kept
         if c.quantity == "pain_free_after_completion" and c.patient_id
     }
+    durable = set(plan.must_assess)  # "durable pain relief": assessable, no relapse
     multi = {tl.course_pids[k] for k in range(len(tl.course_ids)) if tl.course_no[k] > 1}
     rec = "reconstructed"
 
@@ -49,7 +50,12 @@ def source_columns(plan: Plan) -> Arrays:
     def relapse_source(i: int) -> str:
         if i in rel:
             return "results_text"
-        return "case_narrative" if i in narrative else rec
+        return "case_narrative" if i in narrative | durable else rec
+
+    def assessable_source(i: int) -> str:
+        if i in rel:
+            return "results_text"
+        return "case_narrative" if i in durable else rec
 
     return {
         "first_rt_start_day_source": col(["derived"] * n),
@@ -58,10 +64,9 @@ def source_columns(plan: Plan) -> Arrays:
         "death_day_source": col([rec] * n),
         "last_contact_day_source": col([rec] * n),
         "followup_from_completion_days_source": col([rec] * n),
-        "assessable_for_relief_source": col(
-            ["results_text" if i in rel else rec for i in range(n)]
-        ),
-        "max_response_day_source": col(["table1"] * n),
+        "assessable_for_relief_source": col([assessable_source(i) for i in range(n)]),
+        # day = first course start (day 0) + 7 x Table 1 weeks: a rule, not a published day
+        "max_response_day_source": col(["derived"] * n),
         "relapse_source": col([relapse_source(i) for i in range(n)]),
         "relapse_day_source": col([rec if i in rel else "derived" for i in range(n)]),
         "relief_end_day_source": col([rec] * n),
@@ -111,7 +116,8 @@ def sites_frame(plan: Plan) -> pd.DataFrame:
             "max_response_day": tl.mr.astype(np.int64),
             "rt_start_day_source": list(tl.start_source),
             "rt_end_day_source": list(tl.start_source),
-            "max_response_day_source": ["table1" if s == "derived" else s for s in tl.start_source],
+            # start + 7 x Table 1 weeks: derived, or reconstructed when the start is
+            "max_response_day_source": list(tl.start_source),
         }
     )
 

@@ -133,8 +133,13 @@ def _draw_roles(plan: Plan, p: _Patients, rng: np.random.Generator) -> _Roles:
     alive[list(plan.must_alive)] = True
     extra = p.n - plan.n_dead - len(plan.must_alive)
     alive[rng.choice(p.optional, extra, replace=False)] = True
+    # the non-relapsing assessable patients: those whose relief is called durable, then a draw
+    # among the other non-relapsers (the same draw as before when no relief is called durable)
     n7 = np.zeros(p.n, bool)
-    n7[rng.choice(p.nonrel, plan.n_norel, replace=False)] = True
+    must = sorted(plan.must_assess)
+    n7[must] = True
+    others = np.setdiff1d(p.nonrel, must)
+    n7[rng.choice(others, plan.n_norel - len(must), replace=False)] = True
     return _Roles(relapse_day, p.is_rel, ~alive, n7)
 
 
@@ -230,10 +235,18 @@ def _relief_checks_hold(plan: Plan, p: _Patients, r: _Roles, t: np.ndarray) -> b
 
 def _roles_possible(plan: Plan) -> bool:
     """Enough patients for the published counts: deaths among those not known to be alive,
-    non-relapsing assessable patients among the non-relapsers."""
+    non-relapsing assessable patients among the non-relapsers, room for every patient whose relief
+    is called durable among them."""
     n = len(plan.tl.pids)
     extra_alive = n - plan.n_dead - len(plan.must_alive)
-    return 0 <= extra_alive <= n - len(plan.must_alive) and plan.n_norel <= n - len(plan.relapsers)
+    durable_ok = len(plan.must_assess) <= plan.n_norel and not (
+        plan.must_assess & set(plan.relapsers)
+    )
+    return (
+        0 <= extra_alive <= n - len(plan.must_alive)
+        and plan.n_norel <= n - len(plan.relapsers)
+        and durable_ok
+    )
 
 
 def sample(plan: Plan, rng: np.random.Generator) -> Draw:

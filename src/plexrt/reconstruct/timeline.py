@@ -27,6 +27,22 @@ from plexrt.stats.timescale import DAYS_PER_WEEK
 WEEK = int(DAYS_PER_WEEK)  # days, as a whole number for day arithmetic
 TREATMENT_DAYS = 5  # fractions are given Monday to Friday: days 0-4 of each week
 
+# The rules by which a day is derived from published values (source 'derived'), by column, as the
+# provenance of every derived day states them.
+DERIVED_RULES = {
+    "rt_start_day": "Day 0 by definition: the first fraction of the patient's first course (a "
+    "Monday); every other day counts from it",
+    "rt_end_day": "Last fraction, counting the Table 1 number of fractions at five fractions a week "
+    "(Monday to Friday, no breaks) from the course start: 13 fractions end on day 16, 30 on day 39, "
+    "33 on day 44; for a patient, the end of the last course",
+    "max_response_day": "Course start + 7 × weeks to maximum response (Table 1 gives weeks, not "
+    "days; NRS recorded weekly); for a patient, the first course's",
+    "relapse_day": "No relapse day: the patient is not one of the relapsing patients the Results "
+    "name",
+    "first_rt_start_day": "Day 0 by definition",
+}
+DERIVED_LOCATION = "Table 1 (fractions, weeks to maximum response) + PlexRT's treatment calendar"
+
 
 def fraction_days(start_day: int, fractions: int) -> np.ndarray:
     """Days (from the patient's day 0, a Monday) of ``fractions`` daily fractions, Monday-Friday,

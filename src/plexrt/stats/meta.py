@@ -1,8 +1,21 @@
 """Meta-analysis of proportions: per-series intervals and a random-effects pooled proportion.
 
-Pooling is a random-effects meta-analysis on the logit scale with the DerSimonian-Laird
-between-series variance. With the handful of small series PlexRT compares, any pooled figure is
-fragile; the result object says so in plain words.
+Pooling is a random-effects meta-analysis on the logit scale with the DerSimonian-Laird (DL)
+between-series variance tau^2. PlexRT compares a handful of small series, where the DL Wald interval
+(z quantile, tau^2 taken as known) is far too narrow (IntHout, Ioannidis & Borm 2014, BMC Med Res
+Methodol 14:25). The rules, stated on every result:
+
+* interval: with fewer than ``SMALL_K`` (10) series, the Hartung-Knapp-Sidik-Jonkman (HKSJ)
+  interval: the variance of the pooled logit scaled by q = sum w_i (y_i - mu)^2 / (k - 1) and a t
+  quantile on k - 1 degrees of freedom, with q floored at 1 so that it is never narrower than the
+  DL interval (the ad hoc modification of Knapp & Hartung 2003; Roever, Knapp & Friede 2015, BMC
+  Med Res Methodol 15:99); from ``SMALL_K`` series on, the DL Wald interval;
+* prediction interval for a new series: only from ``PREDICTION_MIN_K`` (5) series on -- with fewer,
+  tau^2 rests on at most 3 degrees of freedom and the interval (t on k - 2 df) spans nearly 0-100%;
+* pooling is called not meaningful (``PooledResult.meaningful``, with the reason in words) with
+  fewer than 3 series, or when I^2 >= ``HETEROGENEITY_I2`` (75%): the series then disagree far more
+  than chance explains and one number hides it;
+* the number of patients (or sites) behind the pooled figure is carried (``n_total``).
 """
 
 from __future__ import annotations
@@ -92,14 +105,27 @@ def series_ci(
     return df
 
 
+# Below this many series the HKSJ interval replaces the DL Wald interval.
+SMALL_K = 10
+# From this many series on a prediction interval is given.
+PREDICTION_MIN_K = 5
+# At or above this I^2 (percent) one pooled number is not meaningful.
+HETEROGENEITY_I2 = 75.0
+METHODS = ("auto", "DL", "HKSJ")
+
+
 @dataclass(frozen=True)
 class PooledResult:
-    """Random-effects pooled proportion (logit scale, DerSimonian-Laird) and heterogeneity.
+    """Random-effects pooled proportion (logit scale, DerSimonian-Laird tau^2) and heterogeneity.
 
     estimate/low/high and prediction are proportions (back-transformed); logit_estimate and
-    logit_se are on the log-odds scale. i2 is in percent (None for a single series); prediction is
-    None for fewer than 3 series. ``corrected`` flags the series that received the continuity
-    correction; ``weights`` are relative random-effects weights in percent.
+    logit_se are on the log-odds scale (logit_se is the SE the interval used: HKSJ or DL). ``method``
+    is "HKSJ" or "DL" (the interval), ``df`` the degrees of freedom of its t quantile (None for
+    the Wald z). i2 is in percent (None for a single series); prediction is None below
+    PREDICTION_MIN_K series. ``corrected`` flags the series that received the continuity
+    correction; ``weights`` are relative random-effects weights in percent; ``totals`` the
+    patients (or sites) of each series and ``n_total`` their sum. ``meaningful`` is False (and
+    ``verdict`` says why in words) when one pooled number would mislead.
     """
 
     estimate: float
@@ -121,6 +147,27 @@ class PooledResult:
     weights: tuple[float, ...]
     corrected: tuple[bool, ...]
     alpha: float = 0.05
+    method: str = "DL"
+    df: int | None = None
+    totals: tuple[int, ...] = ()
+    meaningful: bool = True
+    verdict: str | None = None
+
+    @property
+    def n_total(self) -> int:
+        return int(sum(self.totals))
+
+    @property
+    def summary(self) -> str:
+        """'Random effects (DL tau², HKSJ t on 2 df, logit), k = 3 series, n = 131 (18 + 112 +
+        1), I² = 61%, τ² = 1.84'."""
+        interval = f"HKSJ t on {self.df} df" if self.method == "HKSJ" else "Wald z"
+        i2 = "not estimable" if self.i2 is None else f"= {self.i2:.0f}%"
+        parts = " + ".join(str(t) for t in self.totals)
+        return (
+            f"Random effects (DL τ², {interval}, logit), k = {self.k} series, "
+            f"n = {self.n_total} ({parts}), I² {i2}, τ² = {self.tau2:.3g}"
+        )
 
 
 def _expit(x: float) -> float:
@@ -128,8 +175,8 @@ def _expit(x: float) -> float:
 
 
 def _check_options(method: str, correction: float, alpha: float) -> None:
-    if method.upper() != "DL":
-        raise ValueError(f"unknown pooling method {method!r}; only 'DL' (DerSimonian-Laird)")
+    if method not in METHODS:
+        raise ValueError(f"unknown pooling method {method!r}; choose one of {', '.join(METHODS)}")
     if isinstance(correction, bool) or not isinstance(correction, int | float):
         raise ValueError(f"correction must be a positive number, got {correction!r}")
     if not (math.isfinite(correction) and correction > 0):
@@ -165,7 +212,9 @@ def _logit_effects(ev: np.ndarray, tot: np.ndarray, correction: float) -> _Effec
     return _Effects(np.log(e_adj / ne_adj), 1.0 / e_adj + 1.0 / ne_adj, corrected, note)
 
 
-def _single_series(fx: _Effects, z: float, level: str, alpha: float) -> PooledResult:
+def _single_series(
+    fx: _Effects, z: float, level: str, alpha: float, tot: np.ndarray
+) -> PooledResult:
     se = math.sqrt(float(fx.v[0]))
     mu = float(fx.y[0])
     note = (
@@ -174,6 +223,7 @@ def _single_series(fx: _Effects, z: float, level: str, alpha: float) -> PooledRe
         f"back-transformed to a proportion. {fx.note} No heterogeneity or prediction "
         "interval can be estimated."
     )
+    verdict = "Only 1 series: no pooling; the figure is that series' own estimate."
     return PooledResult(
         estimate=_expit(mu),
         low=_expit(mu - z * se),
@@ -186,7 +236,7 @@ def _single_series(fx: _Effects, z: float, level: str, alpha: float) -> PooledRe
         prediction=None,
         k=1,
         method_note=note,
-        warning="Only 1 series: no pooling; the figure is that series' own estimate.",
+        warning=verdict,
         logit_estimate=mu,
         logit_se=se,
         effects=(mu,),
@@ -194,6 +244,10 @@ def _single_series(fx: _Effects, z: float, level: str, alpha: float) -> PooledRe
         weights=(100.0,),
         corrected=(bool(fx.corrected[0]),),
         alpha=alpha,
+        method="DL",
+        totals=(int(tot[0]),),
+        meaningful=False,
+        verdict=verdict,
     )
 
 
@@ -211,11 +265,34 @@ def _dersimonian_laird(y: np.ndarray, v: np.ndarray) -> tuple[float, float, floa
     return q, tau2, i2
 
 
+def _interval(
+    y: np.ndarray, w_re: np.ndarray, mu: float, method: str, alpha: float
+) -> tuple[float, float, int | None, str]:
+    """(SE, critical value, df, words) of the pooled logit's interval: HKSJ (modified: scale at
+    least 1) with t on k - 1 df, or the DL Wald interval with z."""
+    k = len(y)
+    se_dl = math.sqrt(1.0 / float(np.sum(w_re)))
+    if method == "DL":
+        words = "Wald interval (z), as DerSimonian-Laird"
+        return se_dl, float(_st.norm.ppf(1 - alpha / 2)), None, words
+    scale = float(np.sum(w_re * (y - mu) ** 2)) / (k - 1)
+    words = (
+        f"Hartung-Knapp-Sidik-Jonkman interval: variance of the pooled logit scaled by "
+        f"q = Σ w(y − μ)²/(k − 1) = {scale:.3g}"
+        + (" (floored at 1, so never narrower than DerSimonian-Laird)" if scale < 1 else "")
+        + f", t quantile on {k - 1} df"
+    )
+    return se_dl * math.sqrt(max(1.0, scale)), float(_st.t.ppf(1 - alpha / 2, k - 1)), k - 1, words
+
+
 def _prediction(
     mu: float, se: float, tau2: float, k: int, alpha: float, level: str
 ) -> tuple[tuple[float, float] | None, str]:
-    if k < 3:
-        return None, "No prediction interval: it needs at least 3 series."
+    if k < PREDICTION_MIN_K:
+        return None, (
+            f"No prediction interval: with {k} series (fewer than {PREDICTION_MIN_K}) tau² rests "
+            "on too few degrees of freedom for it to mean anything."
+        )
     # Higgins, Thompson & Spiegelhalter 2009: mu ± t_{k-2} sqrt(tau^2 + SE(mu)^2).
     t_crit = float(_st.t.ppf(1 - alpha / 2, k - 2))
     half = t_crit * math.sqrt(tau2 + se**2)
@@ -226,19 +303,26 @@ def _prediction(
     return (_expit(mu - half), _expit(mu + half)), text
 
 
-def _few_series_warning(k: int) -> str | None:
-    if k >= 3:
-        return None
-    return (
-        f"Only {k} series pooled: tau² and I² are very uncertain and no prediction interval "
-        "is given."
-    )
+def _verdict(k: int, i2: float) -> str | None:
+    """Why one pooled number would mislead, in words (None when it would not)."""
+    if k < 3:
+        return (
+            f"Only {k} series: a pooled figure is not meaningful. Two series cannot tell how much "
+            "series differ (tau² and I² are guesses), and the interval rests on 1 degree of "
+            "freedom; read the series' own figures."
+        )
+    if i2 >= HETEROGENEITY_I2:
+        return (
+            f"The series disagree far more than chance explains (I² = {i2:.0f}%): one pooled "
+            "figure hides that and is not meaningful; read the series' own figures."
+        )
+    return None
 
 
 def pool_proportions(
     events: Sequence[int],
     totals: Sequence[int],
-    method: str = "DL",
+    method: str = "auto",
     correction: float = 0.5,
     alpha: float = 0.05,
 ) -> PooledResult:
@@ -246,36 +330,39 @@ def pool_proportions(
 
     Each series contributes logit(p_i) with variance 1/e_i + 1/(n_i - e_i). Series with 0% or
     100% get ``correction`` added to their events and non-events (only those series). The pooled
-    log-odds uses weights 1/(v_i + tau^2), its Wald interval is back-transformed; the prediction
-    interval for a new series follows Higgins, Thompson & Spiegelhalter 2009 (t with k-2 df).
-    One series: its own logit estimate and Wald-logit interval, tau2 = 0, I2 None. Fewer than 3
-    series set ``warning``. Raises ValueError on invalid counts, empty input, unknown method,
-    correction <= 0 or alpha outside (0, 1).
+    log-odds uses weights 1/(v_i + tau^2). Its interval (``method``): "auto" = HKSJ below SMALL_K
+    series, DL Wald from SMALL_K on; "HKSJ" or "DL" to force one (see the module docstring). The
+    prediction interval (Higgins, Thompson & Spiegelhalter 2009, t with k-2 df) is given from
+    PREDICTION_MIN_K series on. One series: its own logit estimate and Wald-logit interval.
+    Raises ValueError on invalid counts, empty input, unknown method, correction <= 0 or alpha
+    outside (0, 1).
     """
     _check_options(method, correction, alpha)
     ev, tot = _check_event_counts(events, totals)
     k = len(ev)
     level = f"{100 * (1 - alpha):g}%"
-    z = float(_st.norm.ppf(1 - alpha / 2))
     fx = _logit_effects(ev, tot, correction)
     if k == 1:
-        return _single_series(fx, z, level, alpha)
+        return _single_series(fx, float(_st.norm.ppf(1 - alpha / 2)), level, alpha, tot)
 
     q, tau2, i2 = _dersimonian_laird(fx.y, fx.v)
     w_re = 1.0 / (fx.v + tau2)
     mu = float(np.sum(w_re * fx.y) / np.sum(w_re))
-    se = math.sqrt(1.0 / float(np.sum(w_re)))
+    used = ("HKSJ" if k < SMALL_K else "DL") if method == "auto" else method
+    se, crit, df, interval_words = _interval(fx.y, w_re, mu, used, alpha)
     prediction, pi_text = _prediction(mu, se, tau2, k, alpha, level)
+    verdict = _verdict(k, i2)
     note = (
-        f"Random-effects meta-analysis of {k} proportions on the logit (log-odds) scale; "
-        "between-series variance tau² by the DerSimonian-Laird moment estimator; weights "
-        f"1/(variance + tau²); {level} Wald interval on the logit scale, back-transformed to a "
-        f"proportion. {fx.note} {pi_text}"
+        f"Random-effects meta-analysis of {k} proportions on the logit (log-odds) scale "
+        f"({int(tot.sum())} patients or sites in all); between-series variance tau² by the "
+        f"DerSimonian-Laird moment estimator; weights 1/(variance + tau²); {level} "
+        f"{interval_words}, back-transformed to a proportion. {fx.note} {pi_text}"
+        + (f" {verdict}" if verdict else "")
     )
     return PooledResult(
         estimate=_expit(mu),
-        low=_expit(mu - z * se),
-        high=_expit(mu + z * se),
+        low=_expit(mu - crit * se),
+        high=_expit(mu + crit * se),
         tau2=tau2,
         i2=i2,
         q=q,
@@ -284,7 +371,7 @@ def pool_proportions(
         prediction=prediction,
         k=k,
         method_note=note,
-        warning=_few_series_warning(k),
+        warning=verdict,
         logit_estimate=mu,
         logit_se=se,
         effects=tuple(float(a) for a in fx.y),
@@ -292,4 +379,9 @@ def pool_proportions(
         weights=tuple(float(a) for a in 100.0 * w_re / np.sum(w_re)),
         corrected=tuple(bool(a) for a in fx.corrected),
         alpha=alpha,
+        method=used,
+        df=df,
+        totals=tuple(int(t) for t in tot),
+        meaningful=verdict is None,
+        verdict=verdict,
     )

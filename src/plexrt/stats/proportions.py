@@ -89,11 +89,13 @@ class Proportion:
         f = f"{{:.{digits}f}}"
         return f"{self.k}/{self.n} {unit} · 95% CI {f.format(100 * self.low)}–{f.format(100 * self.high)}%"
 
-    def text(self, digits: int = 0) -> str:
-        """'75% (9/12; 95% CI 43-95%)' -- n always beside the percentage."""
+    def text(self, digits: int = 0, unit: str | None = None) -> str:
+        """'75% (9/12; 95% CI 43-95%)' -- n always beside the percentage; with ``unit`` the unit
+        counted is named: '75% of sites (9/12; 95% CI 43-95%)'."""
         f = f"{{:.{digits}f}}"
+        of = f" of {unit}" if unit else ""
         return (
-            f"{f.format(100 * self.estimate)}% ({self.k}/{self.n}; 95% CI "
+            f"{f.format(100 * self.estimate)}%{of} ({self.k}/{self.n}; 95% CI "
             f"{f.format(100 * self.low)}–{f.format(100 * self.high)}%)"
         )
 

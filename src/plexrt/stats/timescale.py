@@ -31,3 +31,11 @@ def to_unit(days: Days, unit: str) -> Days:
 
 def months_to_days(months: Days) -> Days:
     return months * DAYS_PER_MONTH
+
+
+def unit_note(unit: str) -> str:
+    """What a footnote must say when it shows days in ``unit``: MONTH_NOTE for months (a
+    conversion), nothing for days or weeks (7 days, no choice to state)."""
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    return MONTH_NOTE if unit == "months" else ""

@@ -13,8 +13,13 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from plexrt.board.summary import BoardInput, cohort_text, header_line, key_figures
-from plexrt.clinical import endpoints as tte
+from plexrt.board.summary import (
+    BoardInput,
+    cohort_text,
+    header_line,
+    key_figures,
+    reconstruction_note,
+)
 from plexrt.export import handout, images, rendering
 from plexrt.export.board_pack import board_pack
 from plexrt.export.case_material import CaseMaterial, case_section
@@ -226,12 +231,9 @@ _DISCREPANCY_COLUMNS = [
 def _report(inp: BoardInput, slides: list[Slide], case: CaseMaterial | None) -> str:
     checks, conflicts = db.reconstruction_report()
     notes = [header_line(inp), *key_figure_notes(inp)]
-    if inp.reconstructed:
-        notes.append(
-            "Time-to-event figures use a seeded reconstruction of unpublished per-patient times "
-            "that satisfies the published aggregates; {} of {} constraints hold; conflicts are "
-            "listed under Time to event.".format(*tte.checks_held(checks))
-        )
+    note = reconstruction_note(inp, checks)  # what is drawn, kept and pooled
+    if note:
+        notes.append(note)
     sections = _report_sections(inp, slides, conflicts)
     if case is not None:
         sections.insert(0, case_section(case))

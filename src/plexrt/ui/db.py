@@ -93,7 +93,7 @@ def analgesics(flt: CohortFilter) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def table(name: str) -> pd.DataFrame:
     """Small reference tables: series, provenance, discrepancies, case_details, toxicities,
-    not_published, opioid_factors."""
+    not_published, opioid_factors, patient_facts."""
     getter = {
         "series": store.series,
         "provenance": store.provenance,
@@ -102,6 +102,7 @@ def table(name: str) -> pd.DataFrame:
         "toxicities": store.toxicities,
         "not_published": store.not_published,
         "opioid_factors": store.opioid_factors,
+        "patient_facts": store.patient_facts,
     }[name]
     return getter(connection())
 
@@ -189,6 +190,29 @@ def user_data_failed(exc: Exception) -> None:
         st.warning(f"{exc} Only the bundled data are shown.", icon=":material/lock:")
 
 
+# Cached results that read the user data: cleared after every write (import, follow-up, undo), so
+# the curves and rates of every page show the new state at once. Cache a function that reads own
+# series with ``@user_data_cache`` (keyed by its arguments, like st.cache_data).
+_USER_DATA_CACHES: list = []
+
+
+def user_data_cache(fn=None, **kw):
+    """``st.cache_data`` for a function that reads the user data; cleared by user_data_changed."""
+
+    def wrap(f):
+        cached = st.cache_data(show_spinner=False, **kw)(f)
+        _USER_DATA_CACHES.append(cached)
+        return cached
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def user_data_changed() -> None:
+    """Called after every write to the user data: drops the cached results that read them."""
+    for cached in _USER_DATA_CACHES:
+        cached.clear()
+
+
 @st.cache_data(show_spinner=False)
 def literature_bundled() -> pd.DataFrame:
     return store.literature(connection())
@@ -240,11 +264,11 @@ def ensemble_events() -> list[pd.DataFrame]:
     return reconstruction_draws(connection())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner="Pooling the medians over the reconstructions…")
 def plexrt_medians(flt: CohortFilter):
-    from plexrt.clinical.endpoints import series_medians
+    from plexrt.clinical.series_medians import series_medians
 
-    return series_medians(events(), cohort(flt)["patient_id"].unique())
+    return series_medians(events(), cohort(flt)["patient_id"].unique(), ensemble_events())
 
 
 def board_input(flt: CohortFilter, resp_key: str = "paper"):
@@ -262,6 +286,8 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
         definition=DEFINITIONS.get(resp_key, DEFINITIONS["paper"]),
         aggregate=analgesic_aggregate(),
         source=source_line(table("series").iloc[0]),
+        draws=ensemble_events(),
+        factors=table("opioid_factors"),
     )
 
 
@@ -309,8 +335,41 @@ def _board_slides(
 
 
 @st.cache_data(show_spinner="Repeating the test on every reconstruction…")
-def logrank_ensemble(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
+def logrank_pooled(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
+    """The log-rank test across groups, pooled over the reconstructions (D2) when the times are
+    reconstructed (plexrt.clinical.tte_estimates.logrank_estimate)."""
     from plexrt.clinical import endpoints as tte
+    from plexrt.clinical import tte_estimates as te
 
     groups = tte.patient_groups(all_sites(), by)
-    return tte.compare_ensemble(ensemble_events(), list(patient_ids), endpoint, time_zero, groups)
+    return te.logrank_estimate(
+        events(), ensemble_events(), list(patient_ids), endpoint, time_zero, groups
+    )
+
+
+@st.cache_data(show_spinner="Pooling the medians over the reconstructions…")
+def median_estimates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
+    """Median per curve (overall or per group), pooled when the times are reconstructed."""
+    from plexrt.clinical import endpoints as tte
+    from plexrt.clinical import tte_estimates as te
+
+    groups = None if by == "none" else tte.patient_groups(all_sites(), by)
+    return te.group_medians(
+        events(), ensemble_events(), list(patient_ids), endpoint, time_zero, groups
+    )
+
+
+@st.cache_data(show_spinner=False)
+def fixed_time_rates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str):
+    """Survival or continued relief at 3, 6 and 12 months (pooled when reconstructed)."""
+    from plexrt.clinical import tte_estimates as te
+
+    return te.rates_at(events(), ensemble_events(), list(patient_ids), endpoint, time_zero)
+
+
+@st.cache_data(show_spinner=False)
+def relapse_incidence(patient_ids: tuple[str, ...]):
+    """Cumulative incidence of relapse at 3, 6 and 12 months (pooled when reconstructed)."""
+    from plexrt.clinical import tte_estimates as te
+
+    return te.relapse_incidence_at(events(), ensemble_events(), list(patient_ids))

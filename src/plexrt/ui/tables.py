@@ -14,3 +14,10 @@ COHORT_COLUMNS = {
     _H["nrs_change"]: st.column_config.NumberColumn(format="%+d"),
     _H["pain_at_presentation"]: st.column_config.TextColumn(width="large"),
 }
+
+
+def cohort_columns(omed_header: str) -> dict:
+    """COHORT_COLUMNS with the OMED column under the header that names its factor table."""
+    cols = dict(COHORT_COLUMNS)
+    cols[omed_header] = cols.pop("Baseline OMED (mg/day)")
+    return cols

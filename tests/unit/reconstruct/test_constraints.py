@@ -72,9 +72,11 @@ def test_published_values_transcribed(cons):
     )
     assert by["relapse_rectal"].patient_id == "8" and by["relapse_urachal"].patient_id == "4"
     assert {c.kind for c in cons} <= set(R.KINDS)
-    # 35 data rows in the file; dates stay text, order constraints have no value
-    assert len(cons) == 35
+    # 36 data rows in the file; dates stay text, order constraints and facts without a number
+    # (patient 1's "durable pain relief") have no value
+    assert len(cons) == 36
     assert by["cutoff"].value == "2021-03" and by["relapse_order"].value is None
+    assert by["p1_durable_relief"].value is None
 
 
 def test_number_is_the_value_of_a_numeric_constraint(cons):

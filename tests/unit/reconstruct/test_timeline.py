@@ -74,7 +74,7 @@ def test_sites_and_sources(recs):
     assert s.loc["6.1", "max_response_day"] == 84  # Table 1: 12 weeks
     p = rec.patients.set_index("patient_id")
     assert p.loc["1", "rt_end_day"] == 42 and p.loc["1", "max_response_day"] == 21
-    assert set(p["max_response_day_source"]) == {"table1"}
+    assert set(p["max_response_day_source"]) == {"derived"}  # start + 7 x Table 1 weeks
     assert p.loc["5", "death_source"] == "case_narrative"
     assert p.loc["4", "relapse_source"] == p.loc["8", "relapse_source"] == "results_text"
     assert p.loc["3", "death_day_source"] == "reconstructed"

@@ -172,6 +172,32 @@ def _check_ensemble(durations: Any, events: Any) -> tuple[np.ndarray, np.ndarray
     return t, e
 
 
+def _steps_on_grid(
+    durations: Any, events: Any, grid: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Per data set (row): survival after each subject in time order and the Greenwood term each
+    subject adds, with the number of subjects at or before each grid point.
+
+    Subjects are sorted by time, events before censorings at ties; processing them one at a time
+    with factor 1 - event / (number still at risk) telescopes to (n - d) / n over d tied events,
+    and the Greenwood terms 1 / (r (r - 1)) of tied events telescope to d / (n (n - d))."""
+    t, e = _check_ensemble(durations, events)
+    g = check_times(grid, "grid")
+    one_d = t.ndim == 1
+    t2 = np.atleast_2d(t)
+    e2 = np.atleast_2d(e)
+    n = t2.shape[1]
+    order = np.lexsort((1.0 - e2, t2), axis=-1)
+    ts = np.take_along_axis(t2, order, axis=-1)
+    es = np.take_along_axis(e2, order, axis=-1)
+    remaining = n - np.arange(n, dtype=float)
+    surv = np.cumprod(1.0 - es / remaining, axis=-1)
+    with np.errstate(divide="ignore"):
+        terms = np.where(es > 0, es / (remaining * (remaining - es)), 0.0)
+    k = (ts[:, :, None] <= g[None, None, :]).sum(axis=1)  # subjects with time <= grid point
+    return surv, terms, k, one_d
+
+
 def km_curve_on_grid(durations: Any, events: Any, grid: Any) -> np.ndarray:
     """Kaplan-Meier survival at ``grid`` points, no CIs, vectorised for ensembles.
 
@@ -180,20 +206,21 @@ def km_curve_on_grid(durations: Any, events: Any, grid: Any) -> np.ndarray:
     ``kaplan_meier``. Own code, not lifelines: lifelines fits one data set per call (about 10 ms),
     and the reconstruction envelope evaluates 200 data sets at once (a few ms here).
     """
-    t, e = _check_ensemble(durations, events)
-    g = check_times(grid, "grid")
-    one_d = t.ndim == 1
-    t2 = np.atleast_2d(t)
-    e2 = np.atleast_2d(e)
-    n = t2.shape[1]
-    # Sort each row by time, events before censorings at ties. Processing subjects one at a time
-    # with factor 1 - event / (number still at risk) telescopes to (n - d) / n for tied events.
-    order = np.lexsort((1.0 - e2, t2), axis=-1)
-    ts = np.take_along_axis(t2, order, axis=-1)
-    es = np.take_along_axis(e2, order, axis=-1)
-    remaining = n - np.arange(n, dtype=float)
-    surv = np.cumprod(1.0 - es / remaining, axis=-1)
-    k = (ts[:, :, None] <= g[None, None, :]).sum(axis=1)  # subjects with time <= grid point
+    surv, _, k, one_d = _steps_on_grid(durations, events, grid)
     padded = np.concatenate((np.ones((surv.shape[0], 1)), surv), axis=1)
     out = np.take_along_axis(padded, k, axis=1)
     return out[0] if one_d else out
+
+
+def km_greenwood_on_grid(durations: Any, events: Any, grid: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier survival and its Greenwood variance of log S at ``grid`` points, for one data
+    set (1-D) or one per row (2-D), as ``km_curve_on_grid``: the estimate and variance of
+    ``kaplan_meier`` (std_err = S * sqrt(variance)) at each grid time, carried forward after the
+    last observed time. The variance is infinite once everyone at risk has had the event."""
+    surv, terms, k, one_d = _steps_on_grid(durations, events, grid)
+    zero = np.zeros((surv.shape[0], 1))
+    s_pad = np.concatenate((np.ones_like(zero), surv), axis=1)
+    v_pad = np.concatenate((zero, np.cumsum(terms, axis=1)), axis=1)
+    s_out = np.take_along_axis(s_pad, k, axis=1)
+    v_out = np.take_along_axis(v_pad, k, axis=1)
+    return (s_out[0], v_out[0]) if one_d else (s_out, v_out)

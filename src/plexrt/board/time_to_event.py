@@ -1,0 +1,168 @@
+"""What the board's time-to-event charts show and say: the curves, titles and footnotes of the
+Kaplan-Meier, competing-risks and swimmer slides. ``plexrt.export.slides`` only draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from plexrt.board.summary import BoardInput, cohort_text, relapse_curves
+from plexrt.clinical import endpoints as tte
+from plexrt.clinical import tte_estimates as te
+from plexrt.stats import survival, timescale
+
+# Every time-to-event slide counts survival from RT completion, as the paper does.
+TIME_ZERO = "completion"
+
+
+def _flag(inp: BoardInput) -> str:
+    """What a title adds when the times are reconstructed."""
+    return " (reconstructed times)" if inp.reconstructed else ""
+
+
+def footnote(*parts: str) -> str:
+    """Footnote lines joined for a chart; empty parts are left out."""
+    return "<br>".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class KMPanel:
+    """One Kaplan-Meier slide."""
+
+    key: str
+    name: str
+    title: str
+    x_title: str
+    curves: list[tuple[str, survival.KMResult]]
+    footnote: str
+    reconstructed: bool
+
+
+@dataclass(frozen=True)
+class CIFPanel:
+    """The competing-risks slide: relapse of pain with death before relapse competing."""
+
+    key: str
+    name: str
+    title: str
+    x_title: str
+    cif: survival.CIFResult
+    one_minus_km: pd.DataFrame
+    footnote: str
+    reconstructed: bool
+
+
+@dataclass(frozen=True)
+class SwimmerPanel:
+    """The swimmer slide: every patient from the start of RT."""
+
+    key: str
+    name: str
+    title: str
+    patients: pd.DataFrame
+    sites: pd.DataFrame
+    footnote: str
+    reconstructed: bool
+
+
+def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
+    """Survival after RT and duration of relief (when any patient can be assessed for it)."""
+    line = f"Cohort: {cohort_text(inp)}"
+    out = []
+    for endpoint in ("survival", "relief"):
+        data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, TIME_ZERO)
+        if data.empty:
+            continue
+        curves, pooled = pooled_curves(inp, data, endpoint)
+        zero = "maximum response" if endpoint == "relief" else "RT completion"
+        n, n_events = tte.event_counts(data)
+        out.append(
+            KMPanel(
+                key=f"km_{endpoint}",
+                name=tte.ENDPOINTS[endpoint] + _flag(inp),
+                title=f"{tte.ENDPOINTS[endpoint]} (from {zero}){_flag(inp)}",
+                x_title=f"{unit.capitalize()} from {zero}",
+                curves=curves,
+                footnote=footnote(
+                    f"{line} · n = {n} patients, {n_events} events",
+                    curves[0][1].method_note,
+                    te.reconstruction_note(pooled) if pooled else "",
+                    timescale.unit_note(unit),
+                ),
+                reconstructed=inp.reconstructed,
+            )
+        )
+    return out
+
+
+def pooled_curves(
+    inp: BoardInput, data: pd.DataFrame, endpoint: str
+) -> tuple[list[tuple[str, survival.KMResult]], int]:
+    """The curve drawn (the stored times) with its legend median and CI pooled over the
+    reconstructions when the times are reconstructed; and how many were pooled (0: none)."""
+    curves = tte.curves(data, None)
+    ests = te.group_medians(inp.events, inp.draws, inp.patient_ids, endpoint, TIME_ZERO, None)
+    pooled = max((e.m for e in ests.values()), default=0)
+    return [(label, te.with_median(res, ests.get(label))) for label, res in curves], pooled
+
+
+def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
+    """Relapse of pain with death before relapse as the competing event, or None when no patient
+    of the cohort is assessable for relief."""
+    relapse = relapse_curves(inp)
+    if relapse is None:
+        return None
+    return CIFPanel(
+        key="cif",
+        name="Pain relapse (competing risks)" + _flag(inp),
+        title="Pain relapse with death as a competing event" + _flag(inp),
+        x_title=f"{unit.capitalize()} from maximum response",
+        cif=relapse.cif,
+        one_minus_km=relapse.one_minus_km,
+        footnote=footnote(
+            f"Cohort: {cohort_text(inp)} · n = {relapse.n_patients} assessable patients",
+            relapse.cif.method_note,
+            relapse_at(inp),
+            timescale.unit_note(unit),
+        ),
+        reconstructed=inp.reconstructed,
+    )
+
+
+def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
+    return SwimmerPanel(
+        key="swimmer",
+        name="Swimmer plot" + _flag(inp),
+        title="Each patient from the start of RT" + _flag(inp),
+        patients=tte.swimmer_patients(inp.events, inp.patient_ids),
+        sites=tte.swimmer_sites(inp.course_events, inp.patient_ids),
+        footnote=footnote(
+            f"Cohort: {cohort_text(inp)}",
+            tte.SWIMMER_NOTE,
+            timescale.unit_note(unit),
+        ),
+        reconstructed=inp.reconstructed,
+    )
+
+
+def relapse_at(inp: BoardInput, months: float = 6) -> str:
+    """'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200 reconstructions (their own
+    values 22–22%); the curve drawn is one reconstruction.' -- or the plain figure for real
+    times."""
+    rows = te.relapse_incidence_at(inp.events, inp.draws, inp.patient_ids, (months,))
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    head = (
+        f"Relapse by {months:g} months: {100 * r['estimate']:.0f}% "
+        f"(95% CI {100 * r['low']:.0f}–{100 * r['high']:.0f}%)"
+    )
+    if pd.isna(r["member_low"]):
+        return head + "."
+    return (
+        f"{head}, pooled over {rows.attrs['m']} reconstructions by Rubin's rules (their own values "
+        f"{100 * r['member_low']:.0f}–{100 * r['member_high']:.0f}%); the curve drawn is one "
+        "reconstruction."
+    )

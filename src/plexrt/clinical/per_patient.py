@@ -1,0 +1,67 @@
+"""Counting patients beside sites.
+
+PlexRT's rates count irradiated sites, the paper's unit. Sites of one patient are not independent
+(Sanuki 2022: patient 1 has two, 1.1 and 1.2), so wherever a patient has several sites in the cohort
+the rate per patient is shown beside the rate per site, each naming its unit.
+
+The per-patient rule (``PATIENT_RULE``): a patient has the outcome (responder, complete, NRS 0,
+improved) when every one of their sites in the cohort that can be assessed has it, and counts in
+the denominator when at least one of their sites can be assessed. "Every site" rather than "any
+site" because a patient is relieved of pain only when each painful site is: a patient whose second
+site still hurts has not had their pain relieved. It is also the stricter count, so it cannot make
+the series look better than its sites.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from plexrt.data.values import NOT_AVAILABLE
+from plexrt.stats.proportions import Proportion, proportion
+
+PATIENT_RULE = (
+    "a patient counts when every one of their assessable sites in the cohort does (a patient with "
+    "one site still in pain is not relieved)"
+)
+
+
+def several_sites(sites: pd.DataFrame) -> bool:
+    """True when some patient has more than one site in the cohort (then per patient differs)."""
+    if "patient_id" not in sites or not len(sites):
+        return False
+    return bool(sites["patient_id"].astype(str).duplicated().any())
+
+
+def patient_counts(patient_ids: Any, outcome: Any) -> tuple[int, int]:
+    """(patients with the outcome, patients with an assessable site) from per-site values:
+    ``outcome`` True / False per site, None / NaN where the site cannot be assessed."""
+    d = pd.DataFrame(
+        {"patient": pd.Series(patient_ids).astype(str).to_numpy(), "ok": list(outcome)}
+    )
+    d = d[d["ok"].notna()]
+    if d.empty:
+        return 0, 0
+    per = d.groupby("patient")["ok"].agg(lambda s: bool(s.astype(bool).all()))
+    return int(per.sum()), len(per)
+
+
+def patient_proportion(
+    sites: pd.DataFrame, outcome: Any, method: str = "exact"
+) -> Proportion | None:
+    """The per-patient proportion of ``outcome`` (per site, aligned with ``sites``) under
+    ``PATIENT_RULE``; None when no patient has an assessable site or the sites name no patient."""
+    if "patient_id" not in sites:
+        return None
+    k, n = patient_counts(sites["patient_id"], outcome)
+    return proportion(k, n, method)
+
+
+def both_units(site: Proportion | None, patient: Proportion | None) -> str:
+    """'75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)'; the patient
+    part only when given."""
+    if site is None:
+        return NOT_AVAILABLE
+    text = site.text(unit="sites")
+    return text if patient is None else f"{text} · {patient.text(unit='patients')}"

@@ -1,0 +1,84 @@
+"""A series in a few numbers, for scripts and checks (``plexrt summary``): patients, courses, deaths,
+median survival after RT and median duration of relief with their intervals, and responders under
+the paper's definition.
+
+One function call summarises any series: ``series_summary(name, sites, events, draws)``. A series
+with real per-patient times (an imported one) passes no ``draws`` and gets the ordinary Kaplan-Meier
+intervals; a series whose times are reconstructed passes the ensemble of reconstructions and gets
+intervals pooled over it, with the reconstructions' own 5th-95th percentile beside
+(``tte_estimates``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from plexrt.clinical import endpoints as tte
+from plexrt.clinical import tte_estimates as te
+from plexrt.clinical.definitions import DEFINITIONS, response_counts
+from plexrt.clinical.per_patient import PATIENT_RULE
+from plexrt.clinical.response_summary import summarise
+
+# Survival after RT is counted from RT completion, as the paper (and issue 12) count it.
+TIME_ZERO = "completion"
+
+
+def _median(
+    events: pd.DataFrame, draws: Sequence[pd.DataFrame], pids: list[str], endpoint: str
+) -> dict[str, Any] | None:
+    est = te.median_estimate(events, draws, pids, endpoint, TIME_ZERO)
+    return None if est is None else est.as_dict()
+
+
+def response_figures(sites: pd.DataFrame) -> dict[str, Any]:
+    """Responders under the paper's definition (NRS fall of 2 or more, or NRS 0), counted per
+    irradiated site (``evaluable`` = sites with both pain scores) and per patient
+    (``per_patient.PATIENT_RULE``)."""
+    paper = DEFINITIONS["paper"]
+    counts = response_counts(sites, paper)
+    s = summarise(sites, paper)
+    resp, comp = s.responders_patients, s.complete_patients
+    return {
+        "definition": paper.label,
+        "unit": "sites",
+        "responders": counts["responders"],
+        "evaluable": counts["n_classified"],
+        "complete": counts["complete"],
+        "per_patient": {
+            "rule": PATIENT_RULE,
+            "responders": None if resp is None else resp.k,
+            "complete": None if comp is None else comp.k,
+            "evaluable": None if resp is None else resp.n,
+        },
+    }
+
+
+def series_summary(
+    name: str,
+    sites: pd.DataFrame,
+    events: pd.DataFrame,
+    draws: Sequence[pd.DataFrame] = (),
+) -> dict[str, Any]:
+    """The summary of one series as a JSON-ready dict (days for times, None = not reached).
+
+    ``sites``: one row per irradiated site (``store.cohort``); ``events``: one row per patient
+    (``store.events``; may be empty); ``draws``: the ensemble of reconstructions when the times are
+    reconstructed.
+    """
+    pids = tte.cohort_patients(sites) if len(sites) else []
+    has_times = len(events) > 0 and bool(pids)
+    reconstructed = has_times and tte.is_reconstructed(events)
+    in_cohort = events[events["patient_id"].astype(str).isin(pids)] if has_times else events
+    return {
+        "series": name,
+        "patients": len(pids),
+        "courses": len(sites),
+        "deaths": int(in_cohort["death"].astype(bool).sum()) if has_times else None,
+        "times": "reconstructed" if reconstructed else ("real" if has_times else "none"),
+        "survival_after_rt": _median(events, draws, pids, "survival") if has_times else None,
+        "relief": _median(events, draws, pids, "relief") if has_times else None,
+        "response": response_figures(sites),
+    }

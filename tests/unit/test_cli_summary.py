@@ -1,0 +1,82 @@
+"""``plexrt summary --series NAME --json`` (issue 13 point 1, issue 12): patients, courses, deaths,
+survival and relief medians with their intervals and, for reconstructed times, the 5-95% range of
+the reconstructions' medians; responders under the paper's definition."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from plexrt.cli import main
+from plexrt.clinical import endpoints as tte
+from plexrt.clinical import tte_estimates as te
+from plexrt.data import store
+from plexrt.ingest.build import build_db
+from plexrt.ingest.ensemble import reconstruction_draws
+from plexrt.stats.survival import kaplan_meier
+from tests.unit.test_imported_times import EVENTS, _course_times
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_summary_of_the_bundled_series(capsys, test_db, con):
+    rc, out, _ = _run(capsys, "summary", "--series", "sanuki2022", "--json", "--db", str(test_db))
+    assert rc == 0
+    s = json.loads(out)
+    # Sanuki 2022: 12 sites in 11 patients, 8 deaths by March 2021; all 12 sites improved by
+    # 2 or more NRS points or to 0 (Table 1), 9 to NRS 0
+    assert (s["patients"], s["courses"], s["deaths"]) == (11, 12, 8)
+    assert s["times"] == "reconstructed"
+    assert s["response"]["responders"] == 12 and s["response"]["evaluable"] == 12
+    assert s["response"]["unit"] == "sites"
+    # per patient: patient 1's two sites count once -> 11 of 11 responders, 8 of 11 complete
+    per = s["response"]["per_patient"]
+    assert (per["responders"], per["complete"], per["evaluable"]) == (11, 8, 11)
+    sites = store.cohort(con)
+    est = te.median_estimate(
+        store.events(con), reconstruction_draws(con, 200), tte.cohort_patients(sites), "survival"
+    )
+    surv = s["survival_after_rt"]
+    assert surv["median_days"] == est.median_days
+    assert surv["ci_days"] == list(est.ci_days)
+    assert surv["ensemble_range_days"] == pytest.approx(list(est.ensemble_range_days))
+    lo, hi = surv["ci_days"]
+    a, b = surv["ensemble_range_days"]
+    assert lo <= a and (hi is None or hi >= b)  # at least as wide as the ensemble's range
+    assert s["relief"]["patients"] == 9 and s["relief"]["events"] == 2
+    assert set(s["relief"]) >= {"median_days", "ci_days", "ensemble_range_days"}
+
+
+def test_summary_text_and_unknown_series(capsys, test_db):
+    rc, out, _ = _run(
+        capsys, "summary", "--series", "sanuki2022", "--db", str(test_db), "--draws", "20"
+    )
+    assert rc == 0 and "patients: 11" in out and "survival_after_rt:" in out
+    rc, _, err = _run(capsys, "summary", "--series", "nosuch", "--db", str(test_db))
+    assert rc == 2 and "no series named 'nosuch'" in err
+
+
+def test_summary_of_real_times_keeps_the_ordinary_interval(capsys, data_copy, tmp_path, con):
+    folder = data_copy / "sanuki2022"
+    (folder / "events.csv").write_text(EVENTS)
+    (folder / "course_times.csv").write_text(_course_times(store.cohort(con)))
+    db = tmp_path / "real.duckdb"
+    build_db(data_copy, db)
+    rc, out, _ = _run(capsys, "summary", "--series", "sanuki2022", "--json", "--db", str(db))
+    assert rc == 0
+    s = json.loads(out)
+    assert s["times"] == "real"
+    c = store.connect(db)
+    data = tte.survival_data(store.events(c), [str(i) for i in range(1, 12)])
+    c.close()
+    km = kaplan_meier(data["duration_days"], data["event"])
+    surv = s["survival_after_rt"]
+    assert surv["median_days"] == km.median and surv["ci_days"] == list(km.median_ci)
+    assert surv["ensemble_range_days"] is None and surv["reconstructions_pooled"] == 0
+    # made-up events: 7 deaths among the 11 patients
+    assert s["deaths"] == 7

@@ -1,0 +1,94 @@
+"""Per patient beside per site wherever a patient has several sites (issue 13, point 4).
+
+Sanuki 2022 Table 1: patient 1 has two sites (1.1: 9 -> 0, 1.2: 8 -> 0). NRS 0 at completion at 9
+sites (1.1 1.2 2.1 3.1 5.1 7.1 8.1 10.1 11.1) of 12 = 8 patients (1 2 3 5 7 8 10 11) of 11.
+Every site fell by 2 or more: 12 of 12 sites, 11 of 11 patients.
+Exact (Clopper-Pearson) limits: 8/11 -> 39.0-94.0% (R binom.test(8, 11)), 11/11 -> 0.025^(1/11)
+= 71.5% to 100%.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from plexrt.board.summary import BoardInput, key_figures, source_line
+from plexrt.clinical import cohort_summary, literature_comparison, response_summary
+from plexrt.clinical.definitions import Definition
+from plexrt.clinical.per_patient import (
+    PATIENT_RULE,
+    both_units,
+    patient_counts,
+    patient_proportion,
+    several_sites,
+)
+from plexrt.data import store
+
+
+@pytest.fixture(scope="module")
+def sites(con):
+    return store.cohort(con)
+
+
+def test_the_rule_counts_a_patient_when_every_site_does():
+    pid = ["1", "1", "2", "3", "3", "4"]
+    # patient 1: both sites yes; 2: yes; 3: one no -> no; 4: not assessable -> not counted
+    ok = [True, True, True, True, False, None]
+    assert patient_counts(pid, ok) == (2, 3)
+    assert "every one of their assessable sites" in PATIENT_RULE
+
+
+def test_bundled_cohort_counts_both_units(sites):
+    s = cohort_summary.summarise(sites)
+    assert (s.nrs0_after.k, s.nrs0_after.n) == (9, 12)
+    assert (s.nrs0_after_patients.k, s.nrs0_after_patients.n) == (8, 11)
+    assert (s.improved2_patients.k, s.improved2_patients.n) == (11, 11)
+    assert round(s.nrs0_after_patients.low, 3) == 0.390
+    assert round(s.nrs0_after_patients.high, 3) == 0.940
+    assert both_units(s.nrs0_after, s.nrs0_after_patients) == (
+        "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+    )
+    assert several_sites(sites)
+    assert not several_sites(sites[sites["course_id"] != "1.2"])
+
+
+def test_response_summary_per_patient(sites):
+    s = response_summary.summarise(sites, Definition("paper"))
+    assert (s.responders_patients.k, s.responders_patients.n) == (11, 11)
+    assert (s.complete_patients.k, s.complete_patients.n) == (8, 11)
+    assert round(s.responders_patients.low, 3) == round(0.025 ** (1 / 11), 3)
+
+
+def test_key_figures_name_both_units(con, sites):
+    inp = BoardInput(
+        sites=sites,
+        all_sites=sites,
+        events=store.events(con),
+        course_events=store.course_events(con),
+        literature=store.literature(con),
+        filter_text="all sites",
+        definition=Definition("paper"),
+        aggregate=response_summary.Aggregate(2, 6, 4),
+        source=source_line(store.series(con).iloc[0]),
+    )
+    rows = dict(key_figures(inp))
+    assert rows["Responders"] == (
+        "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+    )
+    assert rows["Complete response"] == (
+        "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+    )
+    # one site per patient: per site only (the units coincide), still named
+    one = BoardInput(**{**inp.__dict__, "sites": sites[sites["course_id"] != "1.2"]})
+    assert dict(key_figures(one))["Complete response"] == "73% of sites (8/11; 95% CI 39–94%)"
+
+
+def test_literature_row_gives_both_units(sites):
+    rec = literature_comparison.plexrt_series(sites, Definition("paper"))
+    assert rec["_display"]["complete_responders"] == "9/12 sites (75%) · 8/11 patients (73%)"
+    assert rec["_display"]["responders"] == "12/12 sites (100%) · 11/11 patients (100%)"
+
+
+def test_patient_proportion_none_without_assessable_sites():
+    df = pd.DataFrame({"patient_id": ["1"], "nrs_after": [None]})
+    assert patient_proportion(df, [None]) is None

@@ -134,6 +134,28 @@ def _transfer_form(store: UserStore, who: Principal, sid: str) -> None:
                 )
 
 
+def _export(store: UserStore, who: Principal, row: pd.Series) -> None:
+    """The series' courses (days from first RT, no dates) as CSV: an audited patient-level export."""
+    from plexrt.export.tabular import safe_csv
+    from plexrt.ui.exports import audited_download
+
+    sid = str(row["series_id"])
+
+    def make() -> bytes:
+        return safe_csv(store.series_frames(who, sid).courses)
+
+    audited_download(
+        "Download its courses (CSV, patient-level)",
+        series_id=sid,
+        what="courses CSV",
+        make=make,
+        rows=int(row["n_courses"]),
+        file_name=f"plexrt_{sid}_courses.csv",
+        mime="text/csv",
+        key="sharing_export",
+    )
+
+
 def details(store: UserStore, who: Principal, row: pd.Series) -> None:
     """One series: its sharing and grants, and the forms its manager may use."""
     sid = row["series_id"]
@@ -145,6 +167,7 @@ def details(store: UserStore, who: Principal, row: pd.Series) -> None:
         f"**{plain(str(row['name']))}** · owner `{owner}` · "
         f"{SHARING_WORDS.get(row['sharing'], row['sharing'])}"
     )
+    _export(store, who, row)
     grants = store.grants(who, sid)
     if grants.empty:
         st.caption("Not shared with anyone by name.")

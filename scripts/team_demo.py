@@ -79,12 +79,15 @@ def main() -> int:
             + "\nOpen a replica, press 'Sign in', and on the provider's page press one of\n"
             f"  {EDITOR['sub']}  (editor: imports and shares series)\n"
             f"  {VIEWER['sub']}  (viewer: sees what is shared with them)\n"
-            "Use a private window for the second person: a browser keeps one sign-in per host.\n"
-            "Both replicas share the same user store: a series imported on one is on the other.\n"
+            "Use a private window for the second person (one browser keeps one sign-in).\n"
+            "The replicas share the user store: a series imported on one is on the other. Here each\n"
+            "has its own address, so you sign in on each; behind a reverse proxy they share one.\n"
             f"Audit trail:  .venv/bin/plexrt audit verify --user-db {user_db}\n"
             f"Logs and generated secrets: {work}\n"
         )
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        # Ctrl-C (even when started from a shell that ignores it for background jobs) or TERM.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         while all(p.poll() is None for p in procs):
             time.sleep(1)
         print("A demo process stopped; see the logs in", work, file=sys.stderr)

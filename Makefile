@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= $(or $(PLEXRT_DB),data/plexrt.duckdb)
 PORT   ?= 8501
 
-.PHONY: run test test-fast check setup db chromium postgres lint bench clean
+.PHONY: run test test-fast check setup db chromium postgres lint bench clean team-demo
 
 $(STAMP): pyproject.toml constraints.txt
 	@bash scripts/ensure-venv.sh $(PYTHON) $(VENV)
@@ -22,6 +22,11 @@ db: $(STAMP)
 run: db
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
+
+# A team on this machine: PostgreSQL, the test identity provider with two demo users (editor and
+# viewer) and two app replicas sharing the user store; prints how to sign in; Ctrl-C stops all.
+team-demo: db postgres
+	PLEXRT_DB=$(DB) $(PY) scripts/team_demo.py
 
 chromium:
 	@bash scripts/ensure-chromium.sh

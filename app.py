@@ -1,9 +1,9 @@
-"""PlexRT entry point: page config, shared sidebar filters, navigation."""
+"""PlexRT entry point: page config, sign-in gate, shared sidebar filters, navigation."""
 
 import streamlit as st
 
 from plexrt.data.series_param import SeriesChoice
-from plexrt.ui import compare, series, shell, sidebar
+from plexrt.ui import compare, series, shell, sidebar, signin
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
@@ -25,11 +25,20 @@ PAGES = {
     "Your data": [
         st.Page("pages/own_import.py", title="Import a series", icon=":material/upload_file:"),
         st.Page("pages/follow_up.py", title="Follow-up", icon=":material/edit_calendar:"),
+        st.Page("pages/sharing.py", title="Series & sharing", icon=":material/share:"),
     ],
 }
+AUDIT = st.Page("pages/audit.py", title="Audit trail", icon=":material/policy:")
+
+# Sign-in (when configured): nothing below is drawn until the person is let in.
+who = shell.gate([*PAGES["Explore"], *PAGES["Your data"], AUDIT])
+# The audit trail is listed for admins (the store refuses it to anyone else, whatever the address).
+if who.role == "admin":
+    PAGES["Your data"].append(AUDIT)
 
 DATA_ENTRY = {p.url_path for p in PAGES["Your data"]}
 page = st.navigation(PAGES)
+signin.sidebar(who)
 choice = SeriesChoice()
 with guarded("the series switcher"):
     choice = series.render()
@@ -41,7 +50,7 @@ if choice.is_compare:
 with guarded("the cohort filters"):
     flt = sidebar.render()
     # Presentation mode exists on the board page only; the cohort banner is for the pages that
-    # show the cohort (not the pages that enter data).
+    # show the cohort (not the pages that enter or manage data).
     if not (page.url_path == "board" and sidebar.presenting()) and page.url_path not in DATA_ENTRY:
         sidebar.banner(flt)
 shell.enter()

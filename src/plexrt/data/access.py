@@ -145,21 +145,24 @@ def resolve_role(
     *,
     by_email: Mapping[str, str] | None = None,
     by_group: Mapping[str, str] | None = None,
-    default: str = "viewer",
-) -> str:
-    """The highest role the configuration gives this e-mail or any of its groups, else ``default``.
+    default: str | None = "viewer",
+) -> str | None:
+    """The highest role the configuration gives this e-mail or any of its groups, else
+    ``default`` (None: a person the configuration does not name gets no role and no access).
 
-    (The sign-in work reads ``by_email`` / ``by_group`` from its configuration file.)
+    The roles file (``plexrt.data.roles``) supplies ``by_email``, ``by_group`` and ``default``.
     """
-    found = [default]
+    found = []
     if email and by_email:
         found += [r for e, r in by_email.items() if _norm(e) == _norm(email)]
     if by_group:
         found += [by_group[g] for g in groups if g in by_group]
+    if default is not None:
+        found.append(default)
     bad = [r for r in found if r not in ROLES]
     if bad:
         raise ValueError(f"unknown role {bad[0]!r} in the role configuration")
-    return max(found, key=ROLES.index)
+    return max(found, key=ROLES.index) if found else None
 
 
 @lru_cache(maxsize=1)

@@ -184,12 +184,14 @@ def analgesic_aggregate():
 def principal():
     """The person using the app, for every call of the user store.
 
-    Local single-user mode (no sign-in configured): the operating-system account, role admin.
-    (Sign-in, when configured, maps the signed-in identity to a principal here.)
+    With sign-in configured (``[auth]`` in the secrets): the signed-in person, with the role the
+    roles file gives them (``plexrt.ui.signin`` -> ``plexrt.data.identity`` ->
+    ``plexrt.data.access.resolve_role``). Local single-user mode: the operating-system account,
+    role admin.
     """
-    from plexrt.data.access import local_principal
+    from plexrt.ui import signin
 
-    return local_principal()
+    return signin.principal()
 
 
 def user_store():

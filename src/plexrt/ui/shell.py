@@ -38,8 +38,19 @@ def _entry_point() -> Path:
     return PROJECT_ROOT / "app.py"
 
 
+def gate(pages: list | None = None):
+    """The one sign-in gate, passed by every script run in ``app.py`` before anything is drawn
+    (``plexrt.ui.signin.gate``): the principal when access is allowed; otherwise only the
+    sign-in screen is drawn (``pages`` registered but hidden, so a deep link stays valid) and
+    the run stops. Local mode: no sign-in."""
+    from plexrt.ui import signin
+
+    return signin.gate(pages)
+
+
 def require() -> None:
-    """Call at the top of every page script."""
+    """Call at the top of every page script. Inside the shell the gate has been passed already;
+    a page run on its own runs ``app.py`` instead, whose first step is the gate."""
     if getattr(_state, "active", False):
         return
     from streamlit.runtime.pages_manager import PagesManager

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -90,3 +92,12 @@ def scenario_table(bounds):
             }
         )
     return pd.DataFrame(rows)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """User or identity-provider text shown inside Markdown, as text (every Markdown character
+    backslash-escaped, so it can neither format nor link)."""
+    return _MARKDOWN.sub(r"\\\1", text)

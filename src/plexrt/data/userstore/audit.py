@@ -150,13 +150,61 @@ def verify(conn: sa.Connection) -> AuditCheck:
     return AuditCheck(True, count, head_hash=prev if count else None)
 
 
+def _where(series_id: str | None, actor: str | None, action: str | None) -> str:
+    """The filter clause (fixed text; the values are bound as parameters)."""
+    parts = [
+        clause
+        for value, clause in (
+            (series_id, "series_id = :series_id"),
+            (actor, "actor = :actor"),
+            (action, "action = :action"),
+        )
+        if value is not None
+    ]
+    return f"WHERE {' AND '.join(parts)}" if parts else ""
+
+
 def log(
-    conn: sa.Connection, series_id: str | None = None, limit: int | None = None
+    conn: sa.Connection,
+    series_id: str | None = None,
+    limit: int | None = None,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """Entries, newest first (all, or those of one series; at most ``limit``)."""
-    where = "WHERE series_id = :series_id" if series_id is not None else ""
+    """Entries, newest first (all, or those of one series / actor / action; at most ``limit``,
+    after skipping the ``offset`` newest)."""
+    where = _where(series_id, actor, action)
     cap = "LIMIT :limit" if limit is not None else ""
+    skip = "OFFSET :offset" if offset else ""
     cols = "seq, at_utc, actor, action, series_id, patient_id, detail, prev_hash, hash"
-    sql = f"SELECT {cols} FROM audit {where} ORDER BY seq DESC {cap}"  # noqa: S608 -- fixed clauses
-    result = conn.execute(sa.text(sql), {"series_id": series_id, "limit": limit})
+    sql = f"SELECT {cols} FROM audit {where} ORDER BY seq DESC {cap} {skip}"  # noqa: S608
+    params = {
+        "series_id": series_id,
+        "actor": actor,
+        "action": action,
+        "limit": limit,
+        "offset": offset,
+    }
+    result = conn.execute(sa.text(sql), params)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def count(
+    conn: sa.Connection,
+    series_id: str | None = None,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+) -> int:
+    """How many entries the same filter selects (for pages of the trail)."""
+    sql = f"SELECT COUNT(*) FROM audit {_where(series_id, actor, action)}"  # noqa: S608
+    params = {"series_id": series_id, "actor": actor, "action": action}
+    return int(conn.execute(sa.text(sql), params).scalar_one())
+
+
+def actors(conn: sa.Connection) -> list[str]:
+    """Everyone who appears in the trail, sorted (the choices of the audit page's filter)."""
+    rows = conn.execute(sa.text("SELECT DISTINCT actor FROM audit ORDER BY actor")).scalars()
+    return [str(a) for a in rows]

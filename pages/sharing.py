@@ -1,0 +1,31 @@
+"""Series & sharing: the own series you may see, their owners and sharing; owners share them."""
+
+import streamlit as st
+
+from plexrt.data.userstore import UserDataUnavailable
+from plexrt.ui import db, sharing_view, shell
+
+shell.require()
+
+st.title("Series & sharing")
+st.caption(
+    "A department's own series: who owns each, and who may see it. Private series are seen by "
+    "their owner (and admins) only; shared series by the people or groups named; department "
+    "series by everyone signed in. Every change is recorded in the audit trail."
+)
+store = db.user_data()
+if store is None:
+    st.info("Own series cannot be shown now (see the notice).")
+    st.stop()
+who = db.principal()
+try:
+    listing = store.own_series(who)
+    if listing.empty:
+        st.info("There is no own series you can see.", icon=":material/folder_off:")
+        st.stop()
+    st.dataframe(sharing_view.overview(listing), hide_index=True)
+    row = sharing_view.chosen(listing)
+    if row is not None:
+        sharing_view.details(store, who, row)
+except UserDataUnavailable as exc:
+    db.user_data_failed(exc)

@@ -1,0 +1,197 @@
+"""The "Series & sharing" page: the own series this person may see, who owns each and with whom it
+is shared; the owner (or an admin) makes it private, shares it with named people or groups or the
+whole department, grants and revokes, or gives it to another owner.
+
+Nothing here decides who may do what: the listing holds only what the store lets this person see,
+and every change goes to the store, which refuses it (``PermissionDenied``) when the person may not.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from plexrt.data.access import SHARING_WORDS, SHARINGS, PermissionDenied, Principal
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.ui.widgets import plain
+
+PARAM = "manage"  # the series being managed, kept in the address (not ?series=, the switcher)
+
+
+def _rights(row: pd.Series) -> str:
+    if row["can_manage"]:
+        return "may share and transfer"
+    return "may record follow-up" if row["can_edit"] else "read-only"
+
+
+def overview(listing: pd.DataFrame) -> pd.DataFrame:
+    """The table of series shown to this person (one row per series they may see)."""
+    return pd.DataFrame(
+        {
+            "Series": listing["name"],
+            "Owner": listing["owner"],
+            "Sharing": [SHARING_WORDS.get(s, s) for s in listing["sharing"]],
+            "Patients": listing["n_patients"].astype(int),
+            "Courses": listing["n_courses"].astype(int),
+            "You": [_rights(r) for _, r in listing.iterrows()],
+        }
+    )
+
+
+def chosen(listing: pd.DataFrame) -> pd.Series | None:
+    """The series named in the address (only among those this person may see) or picked here."""
+    ids = list(listing["series_id"])
+    wanted = st.query_params.get(PARAM)
+    if wanted is not None and wanted not in ids:
+        # The same words whether the series does not exist or is not shared with this person:
+        # the page says nothing about series it may not show.
+        st.warning(
+            "The series in the address is not one you can see; choose one below.",
+            icon=":material/visibility_off:",
+        )
+        wanted = None
+    names = dict(zip(listing["series_id"], listing["name"], strict=True))
+    pick = st.selectbox(
+        "Series",
+        ids,
+        index=ids.index(wanted) if wanted in ids else 0,
+        format_func=lambda sid: names[sid],
+        key="sharing_series",
+    )
+    st.query_params[PARAM] = pick
+    return listing[listing["series_id"] == pick].iloc[0]
+
+
+def _done(message: str) -> None:
+    st.session_state["_sharing_done"] = message
+    st.rerun()
+
+
+def _attempt(action, message: str) -> None:
+    """Run one store call; its refusal or failure is shown in words, never as a trace."""
+    try:
+        action()
+    except PermissionDenied as exc:
+        st.error(str(exc), icon=":material/block:")
+    except SeriesInvalid as exc:
+        st.error("Not changed: " + plain("; ".join(exc.messages)), icon=":material/error:")
+    except UserDataUnavailable as exc:
+        st.error(str(exc), icon=":material/lock:")
+    else:
+        _done(message)
+
+
+def _sharing_form(store: UserStore, who: Principal, row: pd.Series) -> None:
+    sid = row["series_id"]
+    with st.form("sharing_level"):
+        level = st.radio(
+            "Who may see this series",
+            SHARINGS,
+            index=SHARINGS.index(row["sharing"]),
+            format_func=lambda s: SHARING_WORDS[s],
+            key="sharing_level_choice",
+        )
+        if st.form_submit_button("Save sharing"):
+            _attempt(
+                lambda: store.set_sharing(who, sid, level),
+                f"Sharing saved: {SHARING_WORDS[level]}.",
+            )
+
+
+def _grant_form(store: UserStore, who: Principal, sid: str) -> None:
+    with st.form("sharing_grant", clear_on_submit=True):
+        grantee = st.text_input(
+            "Share with (e-mail address, user id, or group:<name>)", key="grant_who"
+        )
+        edit = st.checkbox("May also record follow-up (editors only)", key="grant_edit")
+        if st.form_submit_button("Share"):
+            _attempt(
+                lambda: store.grant(who, sid, grantee, can_edit=edit),
+                f"Shared with {grantee.strip()}.",
+            )
+
+
+def _revoke_form(store: UserStore, who: Principal, sid: str, grants: pd.DataFrame) -> None:
+    if grants.empty:
+        return
+    with st.form("sharing_revoke"):
+        gone = st.selectbox("Stop sharing with", list(grants["grantee"]), key="revoke_who")
+        if st.form_submit_button("Stop sharing"):
+            _attempt(lambda: store.revoke(who, sid, gone), f"No longer shared with {gone}.")
+
+
+def _transfer_form(store: UserStore, who: Principal, sid: str) -> None:
+    with st.expander("Give this series to another owner"), st.form("sharing_transfer"):
+        new_owner = st.text_input("New owner (e-mail address or user id)", key="new_owner")
+        sure = st.checkbox("I understand that I may lose the right to manage it", key="sure")
+        if st.form_submit_button("Transfer"):
+            if not sure:
+                st.error("Tick the box to confirm the transfer.", icon=":material/error:")
+            else:
+                _attempt(
+                    lambda: store.transfer(who, sid, new_owner),
+                    f"The series now belongs to {new_owner.strip()}.",
+                )
+
+
+def _export(store: UserStore, who: Principal, row: pd.Series) -> None:
+    """The series' courses (days from first RT, no dates) as CSV: an audited patient-level export."""
+    from plexrt.export.tabular import safe_csv
+    from plexrt.ui.exports import audited_download
+
+    sid = str(row["series_id"])
+
+    def make() -> bytes:
+        return safe_csv(store.series_frames(who, sid).courses)
+
+    audited_download(
+        "Download its courses (CSV, patient-level)",
+        series_id=sid,
+        what="courses CSV",
+        make=make,
+        rows=int(row["n_courses"]),
+        file_name=f"plexrt_{sid}_courses.csv",
+        mime="text/csv",
+        key="sharing_export",
+    )
+
+
+def details(store: UserStore, who: Principal, row: pd.Series) -> None:
+    """One series: its sharing and grants, and the forms its manager may use."""
+    sid = row["series_id"]
+    done = st.session_state.pop("_sharing_done", None)
+    if done:
+        st.success(plain(done), icon=":material/check_circle:")
+    owner = str(row["owner"]).replace("`", "'")  # a code span: an address is not made a link
+    st.markdown(
+        f"**{plain(str(row['name']))}** · owner `{owner}` · "
+        f"{SHARING_WORDS.get(row['sharing'], row['sharing'])}"
+    )
+    _export(store, who, row)
+    grants = store.grants(who, sid)
+    if grants.empty:
+        st.caption("Not shared with anyone by name.")
+    else:
+        shown = grants.assign(can_edit=grants["can_edit"].map({True: "yes", False: "no"}))
+        st.dataframe(
+            shown.rename(
+                columns={
+                    "grantee": "Shared with",
+                    "can_edit": "May record follow-up",
+                    "granted_by": "By",
+                    "granted_at": "When (UTC)",
+                }
+            ).drop(columns=["series_id"]),
+            hide_index=True,
+        )
+    if not row["can_manage"]:
+        st.info(
+            "Only the owner or an admin changes who may see this series. "
+            + ("You may record follow-up." if row["can_edit"] else "You can read it only."),
+            icon=":material/visibility:",
+        )
+        return
+    _sharing_form(store, who, row)
+    _grant_form(store, who, sid)
+    _revoke_form(store, who, sid, grants)
+    _transfer_form(store, who, sid)

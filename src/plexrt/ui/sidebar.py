@@ -14,7 +14,6 @@ from plexrt.data.filters import (
     CohortFilter,
     from_query_params,
 )
-from plexrt.data.series_param import PARAMS as SERIES_PARAMS
 from plexrt.data.vocab import label
 from plexrt.ui import db
 
@@ -44,7 +43,9 @@ PAGE_PARAMS = (
     "by",
     "ttm",
     "screen",
-    *SERIES_PARAMS,
+    # the series switcher's (plexrt.data.series_param.PARAMS)
+    "series",
+    "vs",
 )
 
 

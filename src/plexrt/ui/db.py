@@ -212,22 +212,27 @@ def _user_store(target: str):
 _RETRY_S = 15.0  # after a failure, the user data are not tried again for this long in a session
 
 
-def user_data():
+def user_data(quiet: bool = False):
     """The user store when it can be used now, else None: the reason is shown once per session
     (pages then show the bundled data) and the store is not tried again for a few seconds, so no
-    rerun waits on a busy or broken database."""
+    rerun waits on a busy or broken database. ``quiet`` (the series switcher, on every page)
+    remembers a failure without saying it; the pages that use the user data say it."""
     import time
 
     from plexrt.data.userstore import UserDataUnavailable
 
     failed = st.session_state.get("_user_data_failed")
     if failed and time.monotonic() - failed[0] < _RETRY_S:
+        if not quiet:
+            _say_once(failed[1])
         return None
     try:
         store = user_store()
         store.check()
     except UserDataUnavailable as exc:
-        user_data_failed(exc)
+        st.session_state["_user_data_failed"] = (time.monotonic(), str(exc))
+        if not quiet:
+            _say_once(str(exc))
         return None
     st.session_state.pop("_user_data_failed", None)
     return store
@@ -238,10 +243,14 @@ def user_data_failed(exc: Exception) -> None:
     import time
 
     st.session_state["_user_data_failed"] = (time.monotonic(), str(exc))
+    _say_once(str(exc))
+
+
+def _say_once(reason: str) -> None:
     shown = st.session_state.setdefault("_user_data_notices", set())
-    if str(exc) not in shown:
-        shown.add(str(exc))
-        st.warning(f"{exc} Only the bundled data are shown.", icon=":material/lock:")
+    if reason not in shown:
+        shown.add(reason)
+        st.warning(f"{reason} Only the bundled data are shown.", icon=":material/lock:")
 
 
 # Cached results that read the user data: cleared after every write (import, follow-up, undo), so

@@ -27,7 +27,7 @@ def _readable() -> dict[str, str]:
     last changes go to the session for the cache keys of ``plexrt.ui.db``."""
     from plexrt.data.userstore import UserDataUnavailable
 
-    user = db.user_data()
+    user = db.user_data(quiet=True)
     listing = None
     if user is not None:
         try:

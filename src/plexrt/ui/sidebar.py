@@ -14,7 +14,6 @@ from plexrt.data.filters import (
     CohortFilter,
     from_query_params,
 )
-from plexrt.data.series_param import PARAMS as SERIES_PARAMS
 from plexrt.data.values import NOT_STATED
 from plexrt.data.vocab import label
 from plexrt.ui import db, series_state
@@ -45,7 +44,10 @@ PAGE_PARAMS = (
     "by",
     "ttm",
     "screen",
-    *SERIES_PARAMS,
+    # the series switcher's (plexrt.data.series_param.PARAMS)
+    "series",
+    "vs",
+    "manage",  # the series managed on the Series & sharing page
 )
 
 

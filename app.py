@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from plexrt.ui import shell, sidebar
+from plexrt.ui import guide, shell, sidebar
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
@@ -24,6 +24,7 @@ PAGES = [
 page = st.navigation(PAGES)
 with guarded("the cohort filters"):
     flt = sidebar.render()
+    guide.help_button()
     # Presentation mode exists on the board page only; elsewhere the banner always shows.
     if not (page.url_path == "board" and sidebar.presenting()):
         sidebar.banner(flt)

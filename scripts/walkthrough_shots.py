@@ -144,7 +144,11 @@ def main() -> None:
                 browser.close()
         finally:
             proc.terminate()
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
                     f"{line} · n = {n} patients, {n_events} events",
                     medians,
                     curves[0][1].method_note,
-                    te.reconstruction_note(pooled) if pooled else "",
+                    te.reconstruction_short(pooled) if pooled else "",
                     timescale.unit_note(unit),
                 ),
                 reconstructed=inp.reconstructed,

@@ -52,6 +52,15 @@ def reconstruction_note(m: int) -> str:
     )
 
 
+def reconstruction_short(m: int) -> str:
+    """The same, in the two lines a slide has room for (the page and report give it whole)."""
+    return (
+        "Reconstructed times: the curve drawn is one reconstruction (the stored default) of the "
+        f"many equally consistent with the paper; medians pooled over {m} reconstructions by "
+        "Rubin's rules."
+    )
+
+
 def _frame(
     events: pd.DataFrame, pids: Sequence[str], endpoint: str, time_zero: str
 ) -> pd.DataFrame:

@@ -52,10 +52,11 @@ def landing() -> None:
         "per-patient times are *reconstructed* from the paper's aggregates (it publishes none). "
         "A department's own series appears beside it once imported."
     )
-    cols = st.columns(len(START_PAGES) + 1, vertical_alignment="center")
-    cols[0].markdown("**Start here:**")
-    for col, (path, label, icon) in zip(cols[1:], START_PAGES, strict=True):
-        col.page_link(path, label=label, icon=icon)
+    # a row that wraps on a narrow window instead of clipping the links
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.markdown("**Start here:**", width="content")
+    for path, label, icon in START_PAGES:
+        row.page_link(path, label=label, icon=icon, width="content")
 
 
 @st.dialog(HELP_TITLE, width="large")

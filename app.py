@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from plexrt.ui import guide, shell, sidebar
+from plexrt.data.series_param import SeriesChoice
+from plexrt.ui import compare, guide, series, shell, sidebar
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
@@ -12,21 +13,37 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-PAGES = [
-    st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
-    st.Page("pages/pain.py", title="Pain response", icon=":material/monitor_heart:"),
-    st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
-    st.Page("pages/literature.py", title="Literature comparison", icon=":material/compare:"),
-    st.Page("pages/board.py", title="Tumour board", icon=":material/co_present:"),
-    st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
-]
+PAGES = {
+    "Explore": [
+        st.Page("pages/cohort.py", title="Cohort", icon=":material/groups:", default=True),
+        st.Page("pages/pain.py", title="Pain response", icon=":material/monitor_heart:"),
+        st.Page("pages/time_to_event.py", title="Time to event", icon=":material/timeline:"),
+        st.Page("pages/literature.py", title="Literature comparison", icon=":material/compare:"),
+        st.Page("pages/board.py", title="Tumour board", icon=":material/co_present:"),
+        st.Page("pages/data.py", title="Data & provenance", icon=":material/menu_book:"),
+    ],
+    "Your data": [
+        st.Page("pages/own_import.py", title="Import a series", icon=":material/upload_file:"),
+        st.Page("pages/follow_up.py", title="Follow-up", icon=":material/edit_calendar:"),
+    ],
+}
 
+DATA_ENTRY = {p.url_path for p in PAGES["Your data"]}
 page = st.navigation(PAGES)
+guide.help_button()
+choice = SeriesChoice()
+with guarded("the series switcher"):
+    choice = series.render()
+if choice.is_compare:
+    # Compare mode shows the comparison in place of the page (each series whole, no filters).
+    with guarded("the comparison"):
+        compare.render()
+    st.stop()
 with guarded("the cohort filters"):
     flt = sidebar.render()
-    guide.help_button()
-    # Presentation mode exists on the board page only; elsewhere the banner always shows.
-    if not (page.url_path == "board" and sidebar.presenting()):
+    # Presentation mode exists on the board page only; the cohort banner is for the pages that
+    # show the cohort (not the pages that enter data).
+    if not (page.url_path == "board" and sidebar.presenting()) and page.url_path not in DATA_ENTRY:
         sidebar.banner(flt)
 shell.enter()
 try:

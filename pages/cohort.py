@@ -8,7 +8,7 @@ from plexrt.clinical import cohort_summary as cohort
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, guide, shell, sidebar, widgets
-from plexrt.ui.tables import cohort_columns
+from plexrt.ui.tables import cohort_columns, paged_dataframe
 
 shell.require()
 
@@ -60,8 +60,9 @@ st.subheader("Irradiated sites")
 factors = db.table("opioid_factors")
 omed_header = analgesics.omed_header(factors, analgesics.DEFAULT_FACTOR_TABLE)
 shown = cohort_table(df, dispute_notes(db.table("discrepancies")), omed_header)
-st.dataframe(
+paged_dataframe(
     shown,
+    "cohort_page",
     hide_index=True,
     column_config=cohort_columns(omed_header),
     width="stretch",

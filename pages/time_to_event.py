@@ -8,6 +8,7 @@ from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import own_series
 from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
@@ -29,6 +30,8 @@ if events.empty:
     )
     st.stop()
 pids = tte.cohort_patients(df)
+if db.series_choice().is_own:
+    st.caption(own_series.TIME_ZERO_NOTE)
 if reconstructed:
     st.warning(
         "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
@@ -191,7 +194,7 @@ with tab_sw:
 with tab_k:
     checks, conflicts = db.reconstruction_report()
     if checks.empty:
-        st.info("This series has real per-patient times: nothing was reconstructed.")
+        st.info("This series has real per-patient times: no published constraint to check.")
     else:
         st.markdown(f"**Conflicts found by computation ({len(conflicts)}):**")
         for k in conflicts.itertuples():

@@ -8,6 +8,7 @@ import pandas as pd
 
 from plexrt.clinical.pain_views import regimen_text
 from plexrt.data import vocab
+from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.values import NOT_REPORTED, is_missing
 
 # Store column -> header of the cohort table (on screen and in the CSV download): clinical words
@@ -68,8 +69,11 @@ def cohort_table(
     return out
 
 
-def _months(v) -> str:
-    return NOT_REPORTED if is_missing(v) else f"{float(v):g} months"
+def _months(v, source=None) -> str:
+    if is_missing(v):
+        return NOT_REPORTED
+    flag = f" ({CURVE_FLAG})" if is_curve_source(source) else ""
+    return f"{float(v):g} months{flag}"
 
 
 def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:
@@ -89,9 +93,11 @@ def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:
                 "Population": r.population_label,
                 "Responders (exact 95% CI)": response,
                 "Response definition": r.response_definition or NOT_REPORTED,
-                "Median relief": _months(r.median_relief_months),
+                "Median relief": _months(r.median_relief_months, r.median_relief_months_source),
                 "Median follow-up": _months(r.median_followup_months),
-                "Median survival": _months(r.median_survival_months),
+                "Median survival": _months(
+                    r.median_survival_months, r.median_survival_months_source
+                ),
             }
         )
     return pd.DataFrame(rows)

@@ -71,9 +71,10 @@ def new_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Append a frame's rows (its ``_line`` bookkeeping column left out; NaN stored as NULL)."""
+    """Append a frame's rows (its ``_line`` bookkeeping column left out; NaN stored as NULL:
+    DuckDB reads a pandas NaN, None or NA as NULL, so the columns go in as they are)."""
     cols = [c for c in frame.columns if c != "_line"]
-    frame = frame[cols].astype(object).where(frame[cols].notna(), None)
+    frame = frame[cols]
     con.register("_incoming", frame)
     try:
         col_list = ", ".join(cols)

@@ -50,7 +50,8 @@ def landing() -> None:
         "survival, and how a cohort compares with published series.  \n"
         "**Data:** one published series, Sanuki 2022 — 12 irradiated sites in 11 patients; the "
         "per-patient times are *reconstructed* from the paper's aggregates (it publishes none). "
-        "A department's own series appears beside it once imported."
+        "A department's own series can be imported (*Your data › Import a series*) and chosen "
+        "in the sidebar."
     )
     # a row that wraps on a narrow window instead of clipping the links
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")

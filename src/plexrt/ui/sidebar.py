@@ -14,8 +14,10 @@ from plexrt.data.filters import (
     CohortFilter,
     from_query_params,
 )
+from plexrt.data.series_param import PARAMS as SERIES_PARAMS
+from plexrt.data.values import NOT_STATED
 from plexrt.data.vocab import label
-from plexrt.ui import db
+from plexrt.ui import db, series_state
 
 # The multiselect filters in sidebar order: (widget key, CohortFilter and Options field, label,
 # placeholder); coded values are shown in words (filters.VALUE_LABELS). Excluded sites are chosen
@@ -43,6 +45,7 @@ PAGE_PARAMS = (
     "by",
     "ttm",
     "screen",
+    *SERIES_PARAMS,
 )
 
 
@@ -155,12 +158,25 @@ def _filter_from_widgets() -> CohortFilter:
     )
 
 
-def _site_label(course_id: str) -> str:
-    sites = db.all_sites().set_index("course_id")
-    if course_id not in sites.index:
-        return course_id
-    r = sites.loc[course_id]
-    return f"{course_id} · pt {r.patient_id}, {r.primary_cancer.lower()}, {r.involved_muscle}"
+def site_labels(sites) -> dict[str, str]:
+    """'1.1 · pt 1, ovarian cancer, psoas' for every site, built once per store over whole
+    columns (the exclude list formats each of up to 100,000 options from it)."""
+    cancer = sites["primary_cancer"].astype("string").str.lower().fillna(NOT_STATED)
+    text = (
+        sites["course_id"].astype(str)
+        + " · pt "
+        + sites["patient_id"].astype(str)
+        + ", "
+        + cancer.astype(str)
+        + ", "
+        + sites["involved_muscle"].astype(str)
+    )
+    return dict(zip(sites["course_id"], text, strict=True))
+
+
+@series_state.per_series(show_spinner=False)
+def _labels() -> dict[str, str]:
+    return site_labels(db.all_sites())
 
 
 def render() -> CohortFilter:
@@ -205,11 +221,12 @@ def render() -> CohortFilter:
         key="f_dose",
         step=step,
     )
+    labels = _labels()
     sb.multiselect(
         "Exclude these sites",
         opts.course_ids,
         key="f_exclude",
-        format_func=_site_label,
+        format_func=lambda c: labels.get(c, c),
         placeholder="None excluded",
     )
     flt = _filter_from_widgets()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,7 +55,7 @@ def series(conn: sa.Connection) -> pd.DataFrame:
     return df
 
 
-def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+def clean(record: Mapping[str, Any]) -> dict[str, Any]:
     """Validated record with numbers as numbers and blanks as None (unknown, never 0); a figure
     typed with words around its number keeps them in ``entered_text``."""
     messages = lit.validate_series(record)
@@ -105,10 +105,17 @@ def _require_author(p: Principal, created_by: str | None, what: str) -> None:
 
 def add(conn: sa.Connection, p: Principal, record: Mapping[str, Any]) -> str:
     require_role(p, "editor", "add a literature series")
-    clean = _clean(record)
-    key = _new_key(clean)
+    key = insert(conn, p, clean(record))
+    audit.append(conn, actor=p.user_id, action="create", detail={"literature_series": key})
+    return key
+
+
+def insert(conn: sa.Connection, p: Principal, clean_record: Mapping[str, Any]) -> str:
+    """Insert a record already cleaned (``clean``) under a new key, in the caller's transaction
+    (the caller checks access and audits); returns the key."""
+    key = _new_key(clean_record)
     row = {
-        **clean,
+        **clean_record,
         "series_key": key,
         "created_at": now(),
         "updated_at": now(),
@@ -121,29 +128,39 @@ def add(conn: sa.Connection, p: Principal, record: Mapping[str, Any]) -> str:
         ),
         row,
     )
-    audit.append(conn, actor=p.user_id, action="create", detail={"literature_series": key})
     return key
 
 
 def update(conn: sa.Connection, p: Principal, key: str, record: Mapping[str, Any]) -> None:
     require_role(p, "editor", "change a literature series")
-    clean = _clean(record)
+    values = clean(record)
     found, author = _author(conn, key)
     if not found:
         raise KeyError(f"no user-added series with key {key!r}")
     _require_author(p, author, f"change the literature series {key}")
-    sets = ", ".join(f"{c} = :{c}" for c in clean)
+    sets = ", ".join(f"{c} = :{c}" for c in values)
     conn.execute(
         sa.text(f"UPDATE user_series SET {sets}, updated_at = :updated_at WHERE series_key = :key"),  # noqa: S608
-        {**clean, "updated_at": now(), "key": key},
+        {**values, "updated_at": now(), "key": key},
     )
     audit.append(conn, actor=p.user_id, action="edit", detail={"literature_series": key})
 
 
-def delete(conn: sa.Connection, p: Principal, key: str) -> None:
+def delete(
+    conn: sa.Connection,
+    p: Principal,
+    key: str,
+    rows_beside: Callable[[sa.Connection, str], int] | None = None,
+) -> None:
+    """Delete a series; ``rows_beside`` deletes the rows kept beside it under the same key (a
+    published curve's: ``curves.delete_rows``) in the same transaction and says how many."""
     found, author = _author(conn, key)
     if not found:
         raise KeyError(f"no user-added series with key {key!r}")
     _require_author(p, author, f"delete the literature series {key}")
+    detail: dict[str, Any] = {"literature_series": key}
+    patients = rows_beside(conn, key) if rows_beside is not None else 0
+    if patients:
+        detail["published_curve_patients"] = patients
     conn.execute(sa.text("DELETE FROM user_series WHERE series_key = :k"), {"k": key})
-    audit.append(conn, actor=p.user_id, action="delete", detail={"literature_series": key})
+    audit.append(conn, actor=p.user_id, action="delete", detail=detail)

@@ -1,7 +1,7 @@
 """Literature series keep the wording of their figures as typed.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 
 ``user_series.entered_text``: a JSON object {figure column: text as typed} for the figures whose
 typed text was more than the bare number ("approximately 3.5 months" beside 3.5). Nullable; rows
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,166 @@
+"""A follow-up entry for one patient of an own series, as the app's form gives it, turned into the
+user store's changes; and the change history as the app shows it.
+
+Times are whole days from the patient's first RT start (day 0), as stored. A calendar date may be
+entered only together with the patient's first RT start date: both are used here to count the days
+and are then dropped (neither is stored, as at import; ``plexrt.data.deidentify.days_from``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from plexrt.data.deidentify import days_from
+from plexrt.data.own_schema import OwnSeriesFrames
+from plexrt.data.userstore import Change
+
+# What can be recorded, and the stored column each one sets.
+KINDS = {
+    "assessment": "Assessment (NRS, opioid)",
+    "max_response": "Maximum response",
+    "relapse": "Relapse of pain",
+    "death": "Death",
+    "last_contact": "Last contact",
+}
+_COURSE_DAY = {"max_response": "max_response_day", "relapse": "relapse_day"}
+_PATIENT_DAY = {"death": "death_day", "last_contact": "last_contact_day"}
+COURSE_KINDS = ("assessment", *_COURSE_DAY)  # entries that belong to one course
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One follow-up entry: what (a key of ``KINDS``), for which patient and course, on which day;
+    for an assessment the NRS and the opioid (drug, mg/day, route), each possibly unknown."""
+
+    kind: str
+    patient_id: str
+    day: int | None
+    course_no: int | None = None
+    nrs: int | None = None
+    opioid_drug: str | None = None
+    opioid_mg_per_day: float | None = None
+    opioid_route: str | None = None
+
+
+def day_between(event: dt.date | None, first_rt_start: dt.date | None) -> int | None:
+    """Whole days from the patient's first RT start to ``event`` (None when either is missing)."""
+    if event is None or first_rt_start is None:
+        return None
+    day = days_from(pd.Series([pd.Timestamp(event)]), pd.Series([pd.Timestamp(first_rt_start)]))
+    return int(day.iloc[0])
+
+
+def next_assessment_no(frames: OwnSeriesFrames, patient_id: str, course_no: int) -> int:
+    """1 + the highest assessment number of the course (1 for its first)."""
+    a = frames.assessments
+    mine = a[(a["patient_id"] == patient_id) & (a["course_no"] == course_no)]["assessment_no"]
+    return 1 if mine.dropna().empty else int(mine.max()) + 1
+
+
+def entry_problems(entry: Entry) -> list[str]:
+    """What is missing from the form itself (the values are checked by the store's rules)."""
+    out = []
+    if entry.kind not in KINDS:
+        out.append(f"unknown entry {entry.kind!r}")
+    if entry.day is None:
+        out.append("the day (or the date together with the first RT start date) is required")
+    if entry.kind in COURSE_KINDS and entry.course_no is None:
+        out.append("choose the course (irradiated site) the entry belongs to")
+    if entry.kind == "assessment" and entry.nrs is None and not entry.opioid_drug:
+        out.append("an assessment needs an NRS score or an opioid")
+    return out
+
+
+def changes_for(frames: OwnSeriesFrames, entry: Entry) -> list[Change]:
+    """The store's changes that record ``entry`` (``frames``: the patient's stored rows)."""
+    pid = entry.patient_id
+    if entry.kind == "assessment":
+        assert entry.course_no is not None
+        no = next_assessment_no(frames, pid, entry.course_no)
+        values = {
+            "day": entry.day,
+            "nrs": entry.nrs,
+            "opioid_drug": (entry.opioid_drug or "").strip() or None,
+            "opioid_mg_per_day": entry.opioid_mg_per_day,
+            "opioid_route": entry.opioid_route or None,
+        }
+        return [Change.add("assessments", (pid, entry.course_no, no), **values)]
+    if entry.kind in _COURSE_DAY:
+        return [
+            Change.update("courses", (pid, entry.course_no), **{_COURSE_DAY[entry.kind]: entry.day})
+        ]
+    return [Change.update("patients", (pid,), **{_PATIENT_DAY[entry.kind]: entry.day})]
+
+
+# -- history ------------------------------------------------------------------------------------
+
+_BATCH_KIND = {"import": "import", "follow_up": "follow-up", "undo": "undo"}
+HISTORY_COLUMNS = ["entry", "kind", "by", "when (UTC)", "row", "column", "old -> new", "undone"]
+
+
+def _value(v: object) -> str:
+    if v is None or (not isinstance(v, (str, dict, list)) and pd.isna(v)):
+        return "(empty)"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dict):  # a whole row added or removed
+        return json.dumps(v, sort_keys=True, default=str)
+    return str(v)
+
+
+def _row(r: pd.Series) -> str:
+    if pd.isna(r["patient_id"]):
+        return ""
+    parts = [f"patient {r['patient_id']}"]
+    if not pd.isna(r["course_no"]):
+        parts.append(f"course {int(r['course_no'])}")
+    if not pd.isna(r["assessment_no"]):
+        parts.append(f"assessment {int(r['assessment_no'])}")
+    return ", ".join(parts)
+
+
+def _change(r: pd.Series) -> str:
+    kind = r["change_kind"]
+    if pd.isna(kind):  # a batch without rows of its own (the first import)
+        return ""
+    if kind == "changed":
+        return f"{_value(r['old_value'])} -> {_value(r['new_value'])}"
+    return f"row {kind}"
+
+
+def history_table(history: pd.DataFrame, limit: int = 500) -> pd.DataFrame:
+    """The store's history (newest first) as shown: one line per changed value with who, when
+    (UTC), which row and column, old -> new, and which later entry undid it; at most ``limit``
+    lines (the newest)."""
+    h = history.head(limit)
+    undone = [
+        "" if pd.isna(u) else f"by entry {int(u)}" for u in h.get("undone_by_batch", pd.Series())
+    ]
+    out = pd.DataFrame(
+        {
+            "entry": h["batch_id"].astype("Int64").to_numpy(),
+            "kind": [_BATCH_KIND.get(str(k), str(k)) for k in h["kind"]],
+            "by": h["actor"].astype(str).to_numpy(),
+            "when (UTC)": h["at_utc"].astype(str).to_numpy(),
+            "row": [_row(r) for _, r in h.iterrows()],
+            "column": h["column_name"].fillna("").astype(str).to_numpy(),
+            "old -> new": [_change(r) for _, r in h.iterrows()],
+            "undone": undone,
+        }
+    )
+    return out[HISTORY_COLUMNS]
+
+
+def latest_undoable(history: pd.DataFrame) -> int | None:
+    """The newest follow-up entry not undone yet (what 'Undo latest entry' reverses), or None.
+    An undo walks back: an undo entry itself is never undone, and the first import is not."""
+    batches = history.drop_duplicates("batch_id")
+    for r in batches.itertuples(index=False):
+        if r.kind == "undo" or not pd.isna(r.undone_by_batch):
+            continue
+        return None if r.kind == "import" else int(r.batch_id)
+    return None

@@ -1,0 +1,249 @@
+"""The 'Follow-up' page: record, for one patient of an own series, an assessment, the maximum
+response, a relapse of pain, death or the last contact; see every change (who, when, old -> new)
+and undo the latest entry. Each entry is checked whole by the store against the same rules as an
+import (``validate_own_series``), under its write lock, before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from plexrt.data.access import PermissionDenied
+from plexrt.data.own_schema import OwnSeriesFrames
+from plexrt.data.own_template import YEAR_RANGE
+from plexrt.data.own_validation import validate_own_series
+from plexrt.data.userstore import NothingToUndo, SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.data.values import natural_sorted
+from plexrt.data.vocab import OPIOID_ROUTES
+from plexrt.ingest import own_followup as fu
+from plexrt.ingest import own_preview
+from plexrt.ui import db
+from plexrt.ui.safe_text import md
+
+DAY, DATE = "day", "date"
+_MIN_DATE, _MAX_DATE = dt.date(YEAR_RANGE[0], 1, 1), dt.date(YEAR_RANGE[1], 12, 31)
+
+
+def _flash() -> None:
+    """The confirmation of the last save or undo (kept across the rerun that shows its effect)."""
+    msg = st.session_state.pop("fu_flash", None)
+    if msg:
+        st.success(msg, icon=":material/check_circle:")
+
+
+def _pick(store: UserStore) -> tuple[dict, str, OwnSeriesFrames] | None:
+    listing = store.own_series(db.principal())
+    if listing.empty:
+        st.info("No own series yet: import one first.", icon=":material/upload_file:")
+        st.page_link("pages/own_import.py", label="Import a series", icon=":material/upload:")
+        return None
+    names = dict(zip(listing["series_id"].astype(str), listing["name"].astype(str), strict=True))
+    a, b = st.columns(2)
+    sid = str(a.selectbox("Series", list(names), format_func=lambda s: names[s], key="fu_series"))
+    row = listing[listing["series_id"] == sid].iloc[0].to_dict()
+    frames = store.series_frames(db.principal(), sid)
+    ids = natural_sorted(frames.patients["patient_id"].astype(str))
+    if not ids:
+        st.info("This series holds no patient.")
+        return None
+    pid = b.selectbox("Patient", ids, key=f"fu_patient_{sid}")
+    return row, pid, frames
+
+
+def _patient(frames: OwnSeriesFrames, pid: str) -> None:
+    only = frames.replace(
+        **{
+            t: frames.table(t)[frames.table(t)["patient_id"] == pid]
+            for t in ("patients", "courses", "assessments")
+        }
+    )
+    st.caption("What is stored now (days from the patient's first RT start).")
+    for table in ("patients", "courses", "assessments"):
+        rows = own_preview.first_rows(only, table, n=200)
+        if table != "patients":
+            rows = rows.drop(columns=["patient_id"])
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _courses(frames: OwnSeriesFrames, pid: str) -> dict[int, str]:
+    c = frames.courses
+    mine = c[c["patient_id"] == pid].sort_values("course_no")
+    return {
+        int(r.course_no): f"course {int(r.course_no)}: {r.involved_muscle}, "
+        f"{'' if pd.isna(r.laterality) else r.laterality + ', '}day {r.rt_start_day}-{r.rt_end_day}"
+        for r in mine.itertuples(index=False)
+    }
+
+
+def _day(kind_key: str) -> int | None:
+    """The day of the entry: typed as a day number, or counted from two dates that are then
+    dropped (the first RT start date is not stored, so it is asked for here)."""
+    how = st.radio(
+        "Time given as",
+        [DAY, DATE],
+        format_func={DAY: "day number (days from the first RT start)", DATE: "calendar date"}.get,
+        horizontal=True,
+        key="fu_how",
+    )
+    if how == DAY:
+        value = st.number_input(
+            "Day (day 0 = the patient's first RT start)",
+            min_value=-365,
+            max_value=7305,
+            value=None,
+            step=1,
+            key=f"fu_day_{kind_key}",
+        )
+        return None if value is None else int(value)
+    a, b = st.columns(2)
+    first = a.date_input(
+        "The patient's first RT start date",
+        value=None,
+        min_value=_MIN_DATE,
+        max_value=_MAX_DATE,
+        key="fu_first_rt",
+    )
+    event = b.date_input(
+        "Date of the entry", value=None, min_value=_MIN_DATE, max_value=_MAX_DATE, key="fu_date"
+    )
+    st.caption(
+        "The two dates are used only to count the days between them; neither is stored (PlexRT "
+        "keeps no calendar date)."
+    )
+    return fu.day_between(event, first)
+
+
+def _form(frames: OwnSeriesFrames, pid: str) -> fu.Entry | None:
+    kind = st.radio(
+        "Record", list(fu.KINDS), format_func=fu.KINDS.get, horizontal=True, key="fu_kind"
+    )
+    course = None
+    if kind in fu.COURSE_KINDS:
+        courses = _courses(frames, pid)
+        course = st.selectbox(
+            "Course (irradiated site)",
+            list(courses),
+            format_func=lambda c: courses[c],
+            key="fu_course",
+        )
+    day = _day(kind)
+    extra: dict = {}
+    if kind == "assessment":
+        a, b, c, d = st.columns(4)
+        extra["nrs"] = a.number_input("NRS (0-10)", 0, 10, value=None, step=1, key="fu_nrs")
+        extra["opioid_drug"] = b.text_input(
+            "Opioid (empty = none)",
+            key="fu_drug",
+            help="e.g. morphine, oxycodone, hydromorphone, fentanyl",
+        )
+        extra["opioid_mg_per_day"] = c.number_input(
+            "Opioid mg/day", 0.0, 10_000.0, value=None, key="fu_mg"
+        )
+        extra["opioid_route"] = d.selectbox(
+            "Route", ["", *OPIOID_ROUTES], format_func=lambda r: r or "—", key="fu_route"
+        )
+    if not st.button("Save", type="primary", icon=":material/save:", key="fu_save"):
+        return None
+    nrs = extra.get("nrs")
+    return fu.Entry(
+        kind,
+        pid,
+        day,
+        course,
+        None if nrs is None else int(nrs),
+        extra.get("opioid_drug"),
+        extra.get("opioid_mg_per_day"),
+        extra.get("opioid_route"),
+    )
+
+
+def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) -> None:
+    problems = fu.entry_problems(entry)
+    if problems:
+        _refused(problems)
+        return
+    changes = fu.changes_for(frames, entry)
+    try:
+        batch = store.record_follow_up(db.principal(), sid, changes, validate=validate_own_series)
+    except SeriesInvalid as exc:
+        _refused(exc.messages)
+        return
+    except (PermissionDenied, UserDataUnavailable) as exc:
+        st.error(f"{md(exc)} Nothing was saved.", icon=":material/error:")
+        return
+    if batch is None:
+        st.info("Nothing changed: the series already holds this value.")
+        return
+    db.user_data_changed()
+    st.session_state["fu_flash"] = (
+        f"Saved ({md(fu.KINDS[entry.kind])}, patient {md(entry.patient_id)}, day {entry.day}) as "
+        f"entry {batch}. The analysis pages show it now."
+    )
+    st.rerun()
+
+
+def _refused(problems: list[str]) -> None:
+    st.error(
+        f"Not saved: {len(problems)} problem(s). Nothing was written.", icon=":material/block:"
+    )
+    st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")
+
+
+def _history(store: UserStore, sid: str, can_edit: bool) -> None:
+    history = store.history(db.principal(), sid)
+    st.subheader("History")
+    st.dataframe(fu.history_table(history), hide_index=True, width="stretch")
+    latest = fu.latest_undoable(history)
+    if not can_edit or latest is None:
+        st.caption("Nothing to undo: the series holds only what was imported." if can_edit else "")
+        return
+    if st.session_state.get("fu_undo") != latest:
+        if st.button("Undo latest entry", icon=":material/undo:", key="fu_undo_ask"):
+            st.session_state["fu_undo"] = latest
+            st.rerun()
+        return
+    st.warning(f"Undo entry {latest}? Its changes are reversed (and kept in the history).")
+    a, b, _ = st.columns([1, 1, 4])
+    if b.button("Cancel", key="fu_undo_cancel"):
+        st.session_state.pop("fu_undo", None)
+        st.rerun()
+    if a.button("Yes, undo it", type="primary", key="fu_undo_yes"):
+        st.session_state.pop("fu_undo", None)
+        try:
+            undo = store.undo_last(
+                db.principal(), sid, expected_batch=latest, validate=validate_own_series
+            )
+        except (NothingToUndo, SeriesInvalid, PermissionDenied, UserDataUnavailable) as exc:
+            st.error(f"Not undone: {md(exc)}", icon=":material/error:")
+            return
+        db.user_data_changed()
+        st.session_state["fu_flash"] = f"Entry {latest} undone (recorded as entry {undo})."
+        st.rerun()
+
+
+def render() -> None:
+    st.title("Follow-up")
+    st.caption(
+        "Record what happened after RT for a patient of one of your own series. Every entry is checked like an import and kept in the history with who made it and when."
+    )
+    _flash()
+    store = db.user_data()
+    if store is None:
+        st.info("Follow-up needs the user database, which cannot be used now (see above).")
+        return
+    picked = _pick(store)
+    if picked is None:
+        return
+    row, pid, frames = picked
+    sid = str(row["series_id"])
+    _patient(frames, pid)
+    if row["can_edit"]:
+        st.subheader("New entry")
+        entry = _form(frames, pid)
+        if entry is not None:
+            _save(store, sid, frames, entry)
+    else:
+        st.info("You may read this series but not record follow-up in it.")
+    _history(store, sid, bool(row["can_edit"]))

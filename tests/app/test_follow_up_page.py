@@ -1,0 +1,217 @@
+"""The 'Follow-up' page under AppTest (issue 12 §3): an entry by date (the dates are not stored)
+or by day, checked like an import, saved with a confirmation, kept in the history (who, when,
+old -> new) and undone with a confirmation. Then: after the page flows, no calendar date and no
+original patient code is anywhere in the user database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from plexrt.data.access import local_principal
+from plexrt.data.userstore import UserStore
+from plexrt.data.userstore import engine as eng
+from plexrt.ingest.own_followup import HISTORY_COLUMNS
+from plexrt.ingest.own_import import prepare_import
+from tests.unit.own_files import (
+    ASSESSMENT_HEADER,
+    COURSE_HEADER,
+    GOOD_ASSESSMENTS,
+    GOOD_COURSES,
+    csv_text,
+    write,
+)
+from tests.unit.test_userstore_own import DATE
+
+PAGE = "pages/follow_up.py"
+
+
+@pytest.fixture
+def user_db(tmp_path, monkeypatch):
+    path = tmp_path / "user.duckdb"
+    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
+    return str(path)
+
+
+@pytest.fixture
+def series(user_db, tmp_path):
+    """own_files' good series (S01: course 1 on days 0-13, course 2 on days 33-37 without a
+    response; last contact day 184), stored with its study codes."""
+    courses, assessments = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    prepared = prepare_import(courses, assessments, study_codes=True)
+    assert prepared.frames is not None
+    store = UserStore(user_db)
+    sid = store.apply_import(local_principal(), "Ours", prepared.frames, pseudonymised=False)
+    return store, sid.series_id
+
+
+def _ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table(at, *columns: str) -> pd.DataFrame:
+    for d in [*at.dataframe, *at.table]:
+        value = getattr(d.value, "data", d.value)  # a Styler's frame
+        if list(value.columns)[: len(columns)] == list(columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _page(app, patient: str):
+    at = _ok(app().run())
+    _ok(at.switch_page(PAGE).run())
+    sid = at.selectbox(key="fu_series").value
+    _ok(at.selectbox(key=f"fu_patient_{sid}").set_value(patient).run())
+    return at
+
+
+def _course(store: UserStore, sid: str, pid: str, no: int) -> pd.Series:
+    c = store.series_frames(local_principal(), sid).courses
+    return c[(c["patient_id"] == pid) & (c["course_no"] == no)].iloc[0]
+
+
+def test_relapse_by_date_history_and_undo(app, series):
+    store, sid = series
+    at = _page(app, "S01")
+    _ok(at.radio(key="fu_kind").set_value("relapse").run())
+    _ok(at.selectbox(key="fu_course").set_value(2).run())
+    _ok(at.radio(key="fu_how").set_value("date").run())
+    # S01's first RT started on 2023-03-01; 2023-06-29 is 30 + 31 + 30 + 28 + 1 = 120 days later.
+    at.date_input(key="fu_first_rt").set_value(dt.date(2023, 3, 1))
+    at.date_input(key="fu_date").set_value(dt.date(2023, 6, 29))
+    _ok(at.button(key="fu_save").click().run())
+    assert at.success and "Saved" in at.success[0].value
+    assert _course(store, sid, "S01", 2)["relapse_day"] == 120
+    history = _table(at, *HISTORY_COLUMNS)
+    latest = history.iloc[0]
+    assert latest["kind"] == "follow-up"
+    assert latest["by"] == local_principal().user_id
+    assert (latest["row"], latest["column"], latest["old -> new"]) == (
+        "patient S01, course 2",
+        "relapse_day",
+        "(empty) -> 120",
+    )
+    # Undo asks first; Cancel keeps the entry.
+    _ok(at.button(key="fu_undo_ask").click().run())
+    _ok(at.button(key="fu_undo_cancel").click().run())
+    assert _course(store, sid, "S01", 2)["relapse_day"] == 120
+    _ok(at.button(key="fu_undo_ask").click().run())
+    _ok(at.button(key="fu_undo_yes").click().run())
+    assert at.success and "undone" in at.success[0].value
+    assert pd.isna(_course(store, sid, "S01", 2)["relapse_day"])
+    history = _table(at, *HISTORY_COLUMNS)
+    assert list(history["kind"][:2]) == ["undo", "follow-up"]
+    assert history.iloc[0]["old -> new"] == "120 -> (empty)"
+    assert history.iloc[1]["undone"] == f"by entry {history.iloc[0]['entry']}"
+    assert "fu_undo_ask" not in {b.key for b in at.button}  # nothing left to undo
+
+
+def test_an_entry_against_the_rules_is_refused_with_its_problem(app, series):
+    store, sid = series
+    at = _page(app, "S01")
+    _ok(at.radio(key="fu_kind").set_value("relapse").run())
+    _ok(at.selectbox(key="fu_course").set_value(2).run())
+    # Course 2 starts on day 33 and has no maximum response: a relapse on day 10 is impossible.
+    _ok(at.number_input(key="fu_day_relapse").set_value(10).run())
+    _ok(at.button(key="fu_save").click().run())
+    assert at.error and "Nothing was written" in at.error[0].value
+    problems = list(_table(at, "problem")["problem"])
+    assert any("relapse of pain (day 10) is before RT start (day 33)" in p for p in problems)
+    assert pd.isna(_course(store, sid, "S01", 2)["relapse_day"])
+    assert len(store.history(local_principal(), sid).drop_duplicates("batch_id")) == 1
+
+
+def test_an_assessment_by_day(app, series):
+    store, sid = series
+    at = _page(app, "S01")
+    _ok(at.selectbox(key="fu_course").set_value(1).run())
+    at.number_input(key="fu_day_assessment").set_value(40)
+    at.number_input(key="fu_nrs").set_value(4)
+    at.text_input(key="fu_drug").set_value("morphine")
+    at.number_input(key="fu_mg").set_value(30.0)
+    at.selectbox(key="fu_route").set_value("oral")
+    _ok(at.button(key="fu_save").click().run())
+    assert at.success
+    a = store.series_frames(local_principal(), sid).assessments
+    new = a[(a["patient_id"] == "S01") & (a["course_no"] == 1) & (a["assessment_no"] == 3)]
+    assert new[
+        ["day", "nrs", "opioid_drug", "opioid_mg_per_day", "opioid_route"]
+    ].values.tolist() == [[40, 4, "morphine", 30.0, "oral"]]
+
+
+# Codes a hospital could use as numbers: the import replaces them by pseudonyms.
+HOSPITAL = {"S01": "40012345", "S02": "40067890"}
+
+
+def _hospital_coded(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        for code, number in HOSPITAL.items():
+            line = line.replace(code, number)
+        out.append(line)
+    return out
+
+
+def test_no_calendar_date_or_original_code_in_the_user_database(app, user_db):
+    at = _ok(app().run())
+    _ok(at.switch_page("pages/own_import.py").run())
+    courses = csv_text(COURSE_HEADER, _hospital_coded(GOOD_COURSES)).encode()
+    assessments = csv_text(ASSESSMENT_HEADER, _hospital_coded(GOOD_ASSESSMENTS)).encode()
+    at.file_uploader(key="oi_courses_0").upload("ward.csv", courses, "text/csv")
+    at.file_uploader(key="oi_assessments_0").upload("ward_a.csv", assessments, "text/csv")
+    _ok(at.run())
+    _ok(at.button(key="oi_commit").click().run())
+    assert at.success and any("pseudonym key" in w.value for w in at.warning)
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download the pseudonym key (CSV)"
+    ]
+    _ok(at.button(key="oi_again").click().run())
+    # A follow-up entry by date and its undo, on the first pseudonym.
+    _ok(at.switch_page(PAGE).run())
+    _ok(at.radio(key="fu_kind").set_value("last_contact").run())
+    _ok(at.radio(key="fu_how").set_value("date").run())
+    at.date_input(key="fu_first_rt").set_value(dt.date(2023, 3, 1))
+    at.date_input(key="fu_date").set_value(dt.date(2023, 9, 15))
+    _ok(at.button(key="fu_save").click().run())
+    assert at.success
+    _ok(at.button(key="fu_undo_ask").click().run())
+    _ok(at.button(key="fu_undo_yes").click().run())
+    store = UserStore(user_db)
+    listing = store.own_series(local_principal())
+    assert bool(listing.iloc[0]["pseudonymised"])
+    ids = set(
+        store.series_frames(local_principal(), listing.iloc[0]["series_id"]).patients["patient_id"]
+    )
+    assert ids == {"P001", "P002"}
+    _scan(user_db)
+
+
+def _scan(user_db: str) -> None:
+    """Every text value of every table: no calendar date (the times of the writes themselves
+    excepted) and none of the original patient codes."""
+    own_times = {("audit", "at_utc"), ("change_batches", "at_utc")}
+    with eng.reading(eng.locate(user_db)) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                sa.text(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema()"
+                )
+            )
+        ]
+        seen = 0
+        for table in tables:
+            for row in conn.execute(sa.text(f"SELECT * FROM {table}")).mappings():  # noqa: S608
+                for column, value in row.items():
+                    if not isinstance(value, str) or (table, column) in own_times:
+                        continue
+                    seen += 1
+                    assert not DATE.search(value), (table, column, value)
+                    for code in HOSPITAL.values():
+                        assert code not in value, (table, column, value)
+    assert "own_patients" in tables and seen > 0

@@ -1,0 +1,174 @@
+"""A follow-up entry -> the user store's changes, dates -> days, and the history as shown
+(plexrt.ingest.own_followup)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from plexrt.data.userstore import Change
+from plexrt.ingest import own_followup as fu
+from plexrt.ingest.own_import import prepare_import
+from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, write
+
+
+@pytest.fixture
+def frames(tmp_path):
+    courses, assessments = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    prepared = prepare_import(courses, assessments, study_codes=True)
+    assert prepared.ok, prepared.report.problems
+    return prepared.frames
+
+
+@pytest.mark.parametrize(
+    ("event", "first", "days"),
+    [
+        (dt.date(2024, 3, 1), dt.date(2024, 2, 1), 29),  # leap year
+        (dt.date(2023, 3, 1), dt.date(2023, 2, 1), 28),
+        (dt.date(2020, 7, 19), dt.date(2020, 1, 1), 200),  # 31+29+31+30+31+30+18
+        (dt.date(2019, 12, 31), dt.date(2020, 1, 1), -1),
+        (None, dt.date(2020, 1, 1), None),
+        (dt.date(2020, 1, 1), None, None),
+    ],
+)
+def test_day_between(event, first, days):
+    assert fu.day_between(event, first) == days
+
+
+def test_next_assessment_number(frames):
+    # own_files: S01 has two assessments of course 1 and one of course 2; S02 one of course 1.
+    assert fu.next_assessment_no(frames, "S01", 1) == 3
+    assert fu.next_assessment_no(frames, "S01", 2) == 2
+    assert fu.next_assessment_no(frames, "S02", 1) == 2
+    assert fu.next_assessment_no(frames, "S01", 3) == 1
+
+
+def test_changes_for_each_kind(frames):
+    entry = fu.Entry("assessment", "S01", 40, 1, 4, " morphine ", 30.0, "oral")
+    assert fu.changes_for(frames, entry) == [
+        Change.add(
+            "assessments",
+            ("S01", 1, 3),
+            day=40,
+            nrs=4,
+            opioid_drug="morphine",
+            opioid_mg_per_day=30.0,
+            opioid_route="oral",
+        )
+    ]
+    no_opioid = fu.changes_for(frames, fu.Entry("assessment", "S02", 10, 1, 5, "", None, ""))
+    assert (
+        no_opioid[0].values["opioid_drug"] is None and no_opioid[0].values["opioid_route"] is None
+    )
+    assert fu.changes_for(frames, fu.Entry("relapse", "S01", 120, 2)) == [
+        Change.update("courses", ("S01", 2), relapse_day=120)
+    ]
+    assert fu.changes_for(frames, fu.Entry("max_response", "S01", 50, 2)) == [
+        Change.update("courses", ("S01", 2), max_response_day=50)
+    ]
+    assert fu.changes_for(frames, fu.Entry("death", "S01", 200)) == [
+        Change.update("patients", ("S01",), death_day=200)
+    ]
+    assert fu.changes_for(frames, fu.Entry("last_contact", "S01", 190)) == [
+        Change.update("patients", ("S01",), last_contact_day=190)
+    ]
+
+
+def test_what_the_form_itself_lacks():
+    assert fu.entry_problems(fu.Entry("death", "S01", 3)) == []
+    assert fu.entry_problems(fu.Entry("relapse", "S01", None, None)) == [
+        "the day (or the date together with the first RT start date) is required",
+        "choose the course (irradiated site) the entry belongs to",
+    ]
+    assert fu.entry_problems(fu.Entry("assessment", "S01", 5, 1)) == [
+        "an assessment needs an NRS score or an opioid"
+    ]
+    assert fu.entry_problems(fu.Entry("birthday", "S01", 5)) == ["unknown entry 'birthday'"]
+
+
+def _history(rows):
+    cols = [
+        "batch_id",
+        "kind",
+        "actor",
+        "at_utc",
+        "undoes_batch",
+        "undone_by_batch",
+        "table_name",
+        "change_kind",
+        "patient_id",
+        "course_no",
+        "assessment_no",
+        "column_name",
+        "old_value",
+        "new_value",
+    ]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("undoes_batch", "undone_by_batch", "course_no", "assessment_no"):
+        df[c] = pd.to_numeric(df[c]).astype("Int64")
+    return df
+
+
+AT = "2030-01-02T03:04:05Z"  # a fixed text, not the clock
+HISTORY = [
+    (3, "undo", "ann", AT, 2, None, "courses", "changed", "S01", 2, None, "relapse_day", 120, None),
+    (
+        2,
+        "follow_up",
+        "ann",
+        AT,
+        None,
+        3,
+        "courses",
+        "changed",
+        "S01",
+        2,
+        None,
+        "relapse_day",
+        None,
+        120,
+    ),
+    (1, "import", "ann", AT, None, None, None, None, None, None, None, None, None, None),
+]
+
+
+def test_history_as_shown():
+    got = fu.history_table(_history(HISTORY))
+    assert list(got.columns) == fu.HISTORY_COLUMNS
+    assert list(got["entry"]) == [3, 2, 1]
+    assert list(got["kind"]) == ["undo", "follow-up", "import"]
+    assert list(got["by"]) == ["ann"] * 3
+    assert list(got["row"]) == ["patient S01, course 2", "patient S01, course 2", ""]
+    assert list(got["old -> new"]) == ["120 -> (empty)", "(empty) -> 120", ""]
+    assert list(got["undone"]) == ["", "by entry 3", ""]
+
+
+def test_latest_undoable_walks_past_undone_entries_and_stops_at_the_import():
+    assert fu.latest_undoable(_history(HISTORY)) is None
+    more = [
+        (
+            4,
+            "follow_up",
+            "bob",
+            AT,
+            None,
+            None,
+            "patients",
+            "changed",
+            "S01",
+            None,
+            None,
+            "death_day",
+            None,
+            200,
+        ),
+        *HISTORY,
+    ]
+    assert fu.latest_undoable(_history(more)) == 4
+    reimport = [
+        (4, "reimport", "bob", AT, None, None, None, None, None, None, None, None, None, None),
+        *HISTORY,
+    ]
+    assert fu.latest_undoable(_history(reimport)) == 4

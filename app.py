@@ -3,7 +3,7 @@
 import streamlit as st
 
 from plexrt.data.series_param import SeriesChoice
-from plexrt.ui import compare, series, shell, sidebar, signin
+from plexrt.ui import compare, guide, series, shell, sidebar, signin
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
@@ -39,6 +39,7 @@ if who.role == "admin":
 DATA_ENTRY = {p.url_path for p in PAGES["Your data"]}
 page = st.navigation(PAGES)
 signin.sidebar(who)
+guide.help_button()
 choice = SeriesChoice()
 with guarded("the series switcher"):
     choice = series.render()

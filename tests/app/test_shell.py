@@ -88,7 +88,12 @@ def test_garbage_url_gives_notice_not_crash(app):
 def test_empty_cohort_message(app):
     at = app(muscle="piriformis", sex="F", intent="palliative").run()
     assert not at.exception
-    assert any("No site matches" in i.value for i in at.info)
+    # the message names the filter part whose removal brings sites back, with its undo button
+    (msg,) = [w.value for w in at.warning if "No site matches" in w.value]
+    assert "**Sex: female**" in msg
+    undo = next(b for b in at.button if b.label.startswith("Remove Sex: female"))
+    undo.click().run()
+    assert not any("No site matches" in w.value for w in at.warning)
 
 
 def test_data_page_shows_discrepancies_and_provenance(app):

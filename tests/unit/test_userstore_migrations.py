@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from plexrt.data import literature as lit
 from plexrt.data.access import Principal
+from plexrt.data.literature_entered import ENTERED_TEXT
 from plexrt.data.own_schema import TABLES
 from plexrt.data.userstore import UserDataUnavailable, UserStore, migrate
 from plexrt.data.userstore import engine as eng
@@ -210,7 +211,7 @@ def test_the_head_schema_holds_exactly_the_columns_of_the_specs(user_db):
         for col in columns:
             assert schema[(f"own_{table}", col.name)] == (col.kind, not col.required), col.name
     stored = {c for (t, c) in schema if t == "user_series"}
-    assert stored == {*lit.COLUMN_NAMES, "created_at", "updated_at", "created_by"}
+    assert stored == {*lit.COLUMN_NAMES, ENTERED_TEXT, "created_at", "updated_at", "created_by"}
     for spec in lit.COLUMNS:
         assert schema[("user_series", spec.name)][0] == spec.kind, spec.name
 

@@ -19,6 +19,7 @@ from plexrt.clinical.per_patient import several_sites
 from plexrt.clinical.response_summary import summarise
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
+from plexrt.data.literature_entered import ENTERED_TEXT, from_json
 from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
 
@@ -246,7 +247,12 @@ def side_by_side(records: list[dict[str, Any]], labels: list[str]) -> pd.DataFra
     """Rows = the same quantities in the same units for every series; unknown = 'not reported'."""
     data = {"": [r[0] for r in TABLE_ROWS]}
     for rec, label in zip(records, labels, strict=True):
-        data[label] = [_cell(rec, col, unit) for _, col, unit in TABLE_ROWS]
+        # a figure typed with words around its number shows them beside the number used
+        typed = from_json(rec.get(ENTERED_TEXT))
+        data[label] = [
+            _cell(rec, col, unit) + (f' (as entered: "{typed[col]}")' if col in typed else "")
+            for _, col, unit in TABLE_ROWS
+        ]
     return pd.DataFrame(data)
 
 

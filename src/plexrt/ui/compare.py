@@ -67,7 +67,9 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
     )
     widgets.chart(fig, f"compare_km_{endpoint}")
     for label, est in cmp.medians.items():
-        st.markdown(f"- **{label}** (n = {est.n}, {est.n_events} events): median {est.text(unit)}.")
+        st.markdown(
+            f"- {te.median_line(label, est, unit, sc_title(endpoint)[:1].lower() + sc_title(endpoint)[1:])}"
+        )
     if cmp.test is not None:
         st.markdown(f"Log-rank test between the series: {cmp.test.text()}.")
     if m:

@@ -111,6 +111,26 @@ def reset_filters() -> None:
     st.session_state.pop("url_applied", None)
 
 
+# The widget behind each part of the filter (plexrt.data.filter_undo.PARTS).
+_PART_WIDGETS = {
+    **{field: key for key, field, *_ in _CHOICES},
+    "age": "f_age",
+    "nrs": "f_nrs",
+    "dose": "f_dose",
+    "exclude": "f_exclude",
+}
+
+
+def clear_part(part: str) -> None:
+    """Undo one part of the filter (a button callback: the widgets are redrawn without it)."""
+    key = _PART_WIDGETS[part]
+    if part in ("age", "nrs", "dose"):
+        st.session_state.pop(f"b_{part}", None)
+        st.session_state[key] = slider_bounds(part)
+    else:
+        st.session_state[key] = []
+
+
 def _on_metric_change() -> None:
     # A new dose metric has a different scale: start from its full range.
     st.session_state.pop("f_dose", None)

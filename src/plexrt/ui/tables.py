@@ -5,21 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from plexrt.charts.tables import COHORT_HEADERS as _H
-
-COHORT_COLUMNS = {
-    _H["dose_per_fraction_gy"]: st.column_config.NumberColumn(format="%.1f"),
-    _H["eqd2_10_gy"]: st.column_config.NumberColumn(format="%.1f"),
-    _H["bed10_gy"]: st.column_config.NumberColumn(format="%.1f"),
-    _H["baseline_omed_mg"]: st.column_config.NumberColumn(format="%.0f"),
-    _H["nrs_change"]: st.column_config.NumberColumn(format="%+d"),
-    _H["pain_at_presentation"]: st.column_config.TextColumn(width="large"),
-}
+from plexrt.charts.tables import cohort_decimals
 
 
 def cohort_columns(omed_header: str) -> dict:
-    """COHORT_COLUMNS with the OMED column under the header that names its factor table."""
-    cols = dict(COHORT_COLUMNS)
-    cols[omed_header] = cols.pop("Baseline OMED (mg/day)")
+    """Column formats of the cohort table: the decimals of ``charts.tables.COHORT_DECIMALS`` (the
+    CSV download rounds to the same), the change signed, the free text wide."""
+    cols: dict = {
+        header: st.column_config.NumberColumn(format=f"%.{d}f")
+        for header, d in cohort_decimals(omed_header).items()
+    }
+    cols[_H["nrs_change"]] = st.column_config.NumberColumn(format="%+d")
+    cols[_H["pain_at_presentation"]] = st.column_config.TextColumn(width="large")
     return cols
 
 

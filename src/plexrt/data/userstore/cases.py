@@ -97,3 +97,20 @@ def delete(conn: sa.Connection, p: Principal, case_id: str) -> None:
         raise PermissionDenied(p, f"delete the saved case {case_id}")
     conn.execute(sa.text("DELETE FROM user_cases WHERE case_id = :c"), {"c": case_id})
     audit.append(conn, actor=p.user_id, action="delete", detail={"board_case": case_id})
+
+
+def relabel(conn: sa.Connection, p: Principal, case_id: str, label: str | None) -> None:
+    """Change the label of a saved case (its clinical values are the case: not edited here)."""
+    row = conn.execute(
+        sa.text("SELECT saved_by FROM user_cases WHERE case_id = :c"), {"c": case_id}
+    ).first()
+    if row is None:
+        raise KeyError(f"no saved case {case_id!r}")
+    mine = row[0] is not None and row[0] in p.identities() and p.at_least("editor")
+    if not (mine or p.role == "admin"):
+        raise PermissionDenied(p, f"change the saved case {case_id}")
+    conn.execute(
+        sa.text("UPDATE user_cases SET label = :l WHERE case_id = :c"),
+        {"l": _label(label), "c": case_id},
+    )
+    audit.append(conn, actor=p.user_id, action="edit", detail={"board_case": case_id})

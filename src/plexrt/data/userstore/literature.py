@@ -16,15 +16,21 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data import literature as lit
+from plexrt.data import literature_entered as entered
 from plexrt.data.access import PermissionDenied, Principal, require_role
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.bulk import read_frame
 from plexrt.data.userstore.errors import SeriesInvalid
-from plexrt.data.values import is_missing, parse_number
+from plexrt.data.values import entered_number, is_missing
 
 MAX_INT = 2**31 - 1
 _COLS = [c.name for c in lit.COLUMNS]
-_KINDS = {c.name: c.kind for c in lit.COLUMNS} | {"created_at": "time", "updated_at": "time"}
+_KINDS = {c.name: c.kind for c in lit.COLUMNS} | {
+    entered.ENTERED_TEXT: "text",
+    "created_by": "text",
+    "created_at": "time",
+    "updated_at": "time",
+}
 
 
 def now() -> datetime:
@@ -37,7 +43,8 @@ def series(conn: sa.Connection) -> pd.DataFrame:
     cols = ", ".join(_COLS)
     df = read_frame(
         conn,
-        f"SELECT {cols}, created_at, updated_at FROM user_series "  # noqa: S608 -- schema names
+        f"SELECT {cols}, {entered.ENTERED_TEXT}, created_by, created_at, updated_at "  # noqa: S608
+        "FROM user_series "
         "ORDER BY created_at NULLS FIRST, series_key",
         {},
         {k: ("text" if v == "time" else v) for k, v in _KINDS.items()},
@@ -48,7 +55,8 @@ def series(conn: sa.Connection) -> pd.DataFrame:
 
 
 def clean(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Validated record with numbers as numbers and blanks as None (unknown, never 0)."""
+    """Validated record with numbers as numbers and blanks as None (unknown, never 0); a figure
+    typed with words around its number keeps them in ``entered_text``."""
     messages = lit.validate_series(record)
     out: dict[str, Any] = {}
     for spec in lit.COLUMNS:
@@ -56,7 +64,8 @@ def clean(record: Mapping[str, Any]) -> dict[str, Any]:
             continue
         v = record.get(spec.name)
         if spec.kind in ("integer", "number"):
-            out[spec.name] = None if messages else parse_number(v, whole=spec.kind == "integer")
+            whole = spec.kind == "integer"
+            out[spec.name] = None if messages else entered_number(v, whole=whole)[0]
             if out[spec.name] is not None and abs(out[spec.name]) > MAX_INT:
                 messages.append(f"{spec.name}: is too large")
         else:
@@ -64,6 +73,7 @@ def clean(record: Mapping[str, Any]) -> dict[str, Any]:
             out[spec.name] = None if is_missing(v) else str(v).strip()
     if messages:
         raise SeriesInvalid(messages)
+    out[entered.ENTERED_TEXT] = entered.to_json(entered.entered_wording(record))
     return out
 
 

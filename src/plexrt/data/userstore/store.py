@@ -150,6 +150,10 @@ class UserStore:
         with self._write() as conn:
             cases.delete(conn, principal, case_id)
 
+    def relabel_case(self, principal: Principal, case_id: str, label: str | None) -> None:
+        with self._write() as conn:
+            cases.relabel(conn, principal, case_id, label)
+
     # -- own series ----------------------------------------------------------------------------
 
     def own_series(self, principal: Principal) -> pd.DataFrame:

@@ -171,4 +171,4 @@ def test_matcher_works_when_the_filter_leaves_no_site(app):
     assert not at.exception
     top = at.table[0].value
     assert len(top) == 5 and top["Patient"].is_unique
-    assert any("No site matches the current filters" in i.value for i in at.info)
+    assert any("No site matches the current filters" in w.value for w in at.warning)

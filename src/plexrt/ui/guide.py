@@ -43,15 +43,24 @@ HELP_TEXT = """
 
 
 def landing() -> None:
-    """Three lines: what PlexRT is, what data it holds, where to start (links to the pages)."""
+    """Three lines: what PlexRT is, what data it holds, where to start (links to the pages).
+    On a department's own series the data line speaks of that series (its times are real)."""
+    from plexrt.ui.series_state import series_choice
+
+    own = series_choice().is_own
+    data = (
+        "**Data:** your own series, chosen in the sidebar: its times are the recorded days, used "
+        "as they are. The published series (Sanuki 2022) is one choice away in the same list."
+        if own
+        else "**Data:** one published series, Sanuki 2022 — 12 irradiated sites in 11 patients; "
+        "the per-patient times are *reconstructed* from the paper's aggregates (it publishes "
+        "none). A department's own series can be imported (*Your data › Import a series*) and "
+        "chosen in the sidebar."
+    )
     st.markdown(
         "**PlexRT** helps radiation oncologists weigh palliative radiotherapy for malignant "
         "lumbosacral plexopathy (malignant psoas syndrome): pain response, duration of relief, "
-        "survival, and how a cohort compares with published series.  \n"
-        "**Data:** one published series, Sanuki 2022 — 12 irradiated sites in 11 patients; the "
-        "per-patient times are *reconstructed* from the paper's aggregates (it publishes none). "
-        "A department's own series can be imported (*Your data › Import a series*) and chosen "
-        "in the sidebar."
+        "survival, and how a cohort compares with published series.  \n" + data
     )
     # a row that wraps on a narrow window instead of clipping the links
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")

@@ -31,7 +31,7 @@ def test_import_the_example_workbook(server, page, page_errors, width, height):
     _open(page, server, "own_import", width, height)
     expect(page.get_by_role("heading", name="Import a series")).to_be_visible()
     page.locator('input[type="file"]').first.set_input_files(str(EXAMPLE))
-    expect(page.get_by_text("Patients", exact=True)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Patients", exact=True).first).to_be_visible(timeout=60_000)
     settle(page)
     # Map: the example's headers are the template's, so the mapping is matched and closed; open it
     # and see the patient code column chosen.
@@ -51,7 +51,7 @@ def test_import_the_example_workbook(server, page, page_errors, width, height):
     shot(page, f"own-import-done-{width}x{height}")
     # The series exists: the Follow-up page offers it.
     _open(page, server, "follow_up", width, height)
-    page.get_by_role("combobox", name="Series").click()
+    page.get_by_test_id("stMainBlockContainer").get_by_role("combobox", name="Series").click()
     expect(page.get_by_role("option", name=name, exact=True)).to_be_visible()
     page.get_by_role("option", name=name, exact=True).click()
     settle(page)

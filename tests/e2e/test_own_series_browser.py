@@ -48,7 +48,7 @@ def test_switch_to_an_own_series_shows_its_curve(server, page, page_errors, impo
     expect(page).to_have_url(re.compile(r"series=own-[0-9a-f]+"), timeout=30_000)
     expect(page.get_by_text("52 sites", exact=False).first).to_be_visible(timeout=60_000)
     settle(page, timeout=60_000)
-    page.get_by_role("link", name="Time to event").click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Time to event").click()
     expect(page).to_have_url(re.compile(r"time_to_event.*series=own-"), timeout=30_000)
     settle(page, timeout=90_000)
     km = page.locator(".js-plotly-plot").first

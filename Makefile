@@ -57,6 +57,7 @@ test-fast: check
 bench: setup postgres
 	$(PY) bench/run.py --write docs/benchmarks.md
 	$(PY) bench/userstore.py --write docs/benchmarks-userstore.md
+	$(PY) bench/bundled_scale.py --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check --fix .

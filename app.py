@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from plexrt.ui import shell, sidebar, signin
+from plexrt.data.series_param import SeriesChoice
+from plexrt.ui import compare, guide, series, shell, sidebar, signin
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
@@ -38,6 +39,15 @@ if who.role == "admin":
 DATA_ENTRY = {p.url_path for p in PAGES["Your data"]}
 page = st.navigation(PAGES)
 signin.sidebar(who)
+guide.help_button()
+choice = SeriesChoice()
+with guarded("the series switcher"):
+    choice = series.render()
+if choice.is_compare:
+    # Compare mode shows the comparison in place of the page (each series whole, no filters).
+    with guarded("the comparison"):
+        compare.render()
+    st.stop()
 with guarded("the cohort filters"):
     flt = sidebar.render()
     # Presentation mode exists on the board page only; the cohort banner is for the pages that

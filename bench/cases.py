@@ -62,6 +62,8 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
 
     from plexrt.stats.survival import logrank
 
+    curve = _example_curve()
+
     # Twelve subjects, as in the bundled series (was a wall-clock assertion in the unit tests).
     km_t = [2.1, 3.5, 5.0, 5.0, 7.2, 9.9, 12.4, 15.0, 18.3, 21.7, 30.2, 41.0]
     km_e = [1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0]
@@ -84,6 +86,7 @@ def FUNCTION_CASES():  # noqa: N802 -- a table, not a function name
                 sites, definitions.Definition("icpre"), "exact", sites, agg
             ),
         ),
+        ("stats.guyot.reconstruct (example curve: 250 points, 60 patients)", curve),
         (
             "tte_estimates.series_medians (pooled over 200 reconstructions)",
             lambda: series_medians(inp.events, inp.patient_ids, draws),
@@ -199,6 +202,21 @@ def _km_twelve_subjects():
             kaplan_meier(t, e)
 
     return fifty
+
+
+def _example_curve():
+    """The synthetic published-style curve of tests/fixtures/curve_example, reconstructed."""
+    from pathlib import Path
+
+    from plexrt.data.curve_files import load_points, load_risk_table
+    from plexrt.stats.guyot import reconstruct
+
+    folder = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "curve_example"
+    points = load_points(folder / "points.csv")
+    risk = load_risk_table(folder / "risk.csv")
+    return lambda: reconstruct(
+        points.time, points.survival, risk.time, risk.at_risk, total_events=41
+    )
 
 
 def _own_import_case(n: int):

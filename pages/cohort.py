@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from plexrt.charts.tables import cohort_table, dispute_notes
+from plexrt.charts.tables import cohort_decimals, cohort_table, dispute_notes
 from plexrt.clinical import analgesics, per_patient
 from plexrt.clinical import cohort_summary as cohort
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.export.tabular import safe_csv
-from plexrt.ui import db, shell, sidebar, widgets
-from plexrt.ui.tables import cohort_columns
+from plexrt.ui import db, guide, shell, sidebar, widgets
+from plexrt.ui.tables import cohort_columns, paged_dataframe
 
 shell.require()
 
 flt = sidebar.current_filter()
 df = db.cohort(flt)
 st.title("Cohort")
+guide.landing()
 if df.empty:
     widgets.empty_cohort()
     st.stop()
@@ -59,8 +60,9 @@ st.subheader("Irradiated sites")
 factors = db.table("opioid_factors")
 omed_header = analgesics.omed_header(factors, analgesics.DEFAULT_FACTOR_TABLE)
 shown = cohort_table(df, dispute_notes(db.table("discrepancies")), omed_header)
-st.dataframe(
+paged_dataframe(
     shown,
+    "cohort_page",
     hide_index=True,
     column_config=cohort_columns(omed_header),
     width="stretch",
@@ -68,7 +70,7 @@ st.dataframe(
 )
 st.download_button(
     "Download this table (CSV)",
-    data=safe_csv(shown),
+    data=safe_csv(shown, cohort_decimals(omed_header)),
     file_name="plexrt_cohort.csv",
     mime="text/csv",
     help="Exactly the rows and columns shown; text cells that a spreadsheet would run as a formula "

@@ -3,11 +3,14 @@
 import streamlit as st
 
 from plexrt.data.vocab import SOURCE_LABELS
-from plexrt.ui import db, provenance, shell
+from plexrt.ui import db, own_data, provenance, shell
 
 shell.require()
 
 st.title("Data & provenance")
+if db.series_choice().is_own:
+    own_data.render(str(db.series_choice().own_id))
+    st.stop()
 st.markdown(provenance.source_text(db.table("series").iloc[0]))
 
 tab_disc, tab_prov, tab_missing, tab_facts, tab_cases = st.tabs(

@@ -8,7 +8,7 @@ from plexrt.clinical import definitions, literature_comparison
 from plexrt.clinical.forest import forest_data
 from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
-from plexrt.ui import db, forms, shell, sidebar, widgets
+from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
 
 shell.require()
 
@@ -31,6 +31,7 @@ plexrt = literature_comparison.plexrt_series(
     medians.reconstructed,
     medians.ranges,
     medians.m,
+    name=db.series_name(),
 )
 records = [plexrt, *published.to_dict("records")]
 labels = literature_comparison.series_labels(records)
@@ -50,8 +51,15 @@ known.update(candidates)
 chosen = c2.multiselect("Series", candidates, key="lit_series")
 recs, labs = literature_comparison.chosen_records(records, labels, chosen)
 
-tab_t, tab_f, tab_d, tab_add = st.tabs(
-    ["Side by side", "Response (forest plot)", "Durations", "Add or edit a series"]
+tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
+    [
+        "Side by side",
+        "Response (forest plot)",
+        "Durations",
+        "Kaplan–Meier comparison",
+        "Add or edit a series",
+        "Import a published curve",
+    ]
 )
 with tab_t:
     st.table(literature_comparison.side_by_side(recs, labs).set_index(""))
@@ -109,3 +117,16 @@ with tab_add:
         file_name="plexrt_literature.csv",
         mime="text/csv",
     )
+with tab_km:
+    curve_compare.km_comparison(df, cohort_line)
+with tab_curve:
+    user_store = db.user_data()
+    if user_store is None:
+        st.caption(
+            "Importing a curve needs your own data, which cannot be used now (see the notice)."
+        )
+    else:
+        try:
+            curve_form.curve_importer(user_store, db.principal())
+        except UserDataUnavailable as exc:
+            db.user_data_failed(exc)

@@ -8,6 +8,7 @@ from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import own_series
 from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
@@ -29,6 +30,8 @@ if events.empty:
     )
     st.stop()
 pids = tte.cohort_patients(df)
+if db.series_choice().is_own:
+    st.caption(own_series.TIME_ZERO_NOTE)
 if reconstructed:
     st.warning(
         "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
@@ -57,6 +60,7 @@ with c4:
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
 cohort_line = widgets.cohort_line(flt, df)
+source = db.table("series").iloc[0]["short_name"]
 
 
 def km_section(endpoint: str, refs: list, key: str) -> None:
@@ -65,8 +69,8 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         st.info("No patient in the current cohort can be assessed for this endpoint.")
         return
     ests = db.median_estimates(tuple(pids), endpoint, t0, group)
-    # the curve drawn; its legend median and CI pooled over the reconstructions when reconstructed
-    cs = [(label, te.with_median(res, ests.get(label))) for label, res in tte.curves(data, groups)]
+    # the curve drawn, its legend median where it crosses 0.5 (pooled medians: under the chart)
+    cs = list(tte.curves(data, groups))
     pooled = max((e.m for e in ests.values()), default=0)
     env = None
     if show_env and reconstructed and groups is None:
@@ -80,23 +84,16 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         envelope=env,
         reference_lines=refs,
         reconstructed=reconstructed,
-        title=f"{what} (time zero: {zero})" + (" — reconstructed times" if reconstructed else ""),
+        title=notes.chart_title(endpoint, t0, source, reconstructed),
         x_title=f"{unit.capitalize()} from {zero}",
+        y_title=notes.Y_TITLES[endpoint],
         footnote=f"{cohort_line} · {notes.km_footnote(data, cs[0][1].method_note)} "
         + (te.reconstruction_note(pooled) + " " if pooled else "")
         + timescale.unit_note(unit),
     )
     widgets.chart(fig, key)
     for label, est in ests.items():
-        drawn = (
-            f" The curve drawn (one reconstruction) crosses 0.5 at "
-            f"{te.fmt_time(est.drawn_median_days, unit)}."
-            if est.pooled
-            else ""
-        )
-        st.markdown(
-            f"- **{label}** (n = {est.n}, {est.n_events} events): median {est.text(unit)}.{drawn}"
-        )
+        st.markdown(f"- {te.median_line(label, est, unit, what[0].lower() + what[1:])}")
     what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
     st.dataframe(
         te.fixed_time_table(db.fixed_time_rates(tuple(pids), endpoint, t0), what_at),
@@ -128,11 +125,7 @@ def _group_test(data, endpoint: str) -> None:
             )
     small = tte.small_groups(tte.split_by_group(data, groups))
     if small:
-        st.warning(
-            "Groups too small to mean anything (" + "; ".join(small) + "). The curves and the "
-            "test describe these few patients; they cannot show that a difference exists or not.",
-            icon=":material/warning:",
-        )
+        widgets.too_small(small, "by", "none", "curves and the test", endpoint)
     if show_env and reconstructed:
         st.caption("The reconstruction envelope is drawn for the ungrouped curve only.")
 
@@ -201,7 +194,7 @@ with tab_sw:
 with tab_k:
     checks, conflicts = db.reconstruction_report()
     if checks.empty:
-        st.info("This series has real per-patient times: nothing was reconstructed.")
+        st.info("This series has real per-patient times: no published constraint to check.")
     else:
         st.markdown(f"**Conflicts found by computation ({len(conflicts)}):**")
         for k in conflicts.itertuples():

@@ -48,10 +48,10 @@ def test_case_matcher(app):
     # one row per patient: patient 1 (sites 1.1 and 1.2, 9 points each) once
     assert top["Patient"].tolist() == ["10", "1", "4", "7", "9"]
     assert top.iloc[1]["Best-matching site"] == "1.1 (also 1.2 (9 points))"
-    # relief is published for 1 of these 5 patients: no column, a sentence instead
+    # relief is published for 2 of these 5 patients (1: durable, 4: relapsed): a sentence instead
     assert "Relief" not in top.columns
     captions = " ".join(c.value for c in at.caption)
-    assert "Duration of pain relief: not published per patient for 4 of the 5" in captions
+    assert "Duration of pain relief: not published per patient for 3 of the 5" in captions
     text = " ".join(m.value for m in at.markdown)
     assert "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher." in text
 

@@ -54,9 +54,10 @@ def _ok(at):
 
 
 def _table(at, *columns: str) -> pd.DataFrame:
-    for d in at.dataframe:
-        if list(d.value.columns)[: len(columns)] == list(columns):
-            return d.value
+    for d in [*at.dataframe, *at.table]:
+        value = getattr(d.value, "data", d.value)  # a Styler's frame
+        if list(value.columns)[: len(columns)] == list(columns):
+            return value
     raise AssertionError(f"no table with columns {columns}")
 
 

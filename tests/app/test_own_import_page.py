@@ -48,9 +48,10 @@ def _metrics(at) -> dict[str, str]:
 
 def _table(at, *columns: str):
     """The first dataframe on the page whose columns start with ``columns``."""
-    for d in at.dataframe:
-        if list(d.value.columns)[: len(columns)] == list(columns):
-            return d.value
+    for d in [*at.dataframe, *at.table]:
+        value = getattr(d.value, "data", d.value)  # a Styler's frame
+        if list(value.columns)[: len(columns)] == list(columns):
+            return value
     raise AssertionError(f"no table with columns {columns}")
 
 
@@ -237,3 +238,32 @@ def test_a_broken_file_lists_every_problem_and_writes_nothing(app, user_db):
     assert "oi_commit" not in _keys(at)
     assert not at.metric  # no preview of a refused file
     assert _state(store) == before
+
+
+def _ward() -> bytes:
+    """own_files' good courses under codes that may be hospital numbers (8 digits)."""
+    rows = [r.replace("S01", "40012345").replace("S02", "40067890") for r in GOOD_COURSES]
+    return csv_text(COURSE_HEADER, rows).encode()
+
+
+def test_an_update_of_a_pseudonymised_series_needs_its_key(app, user_db):
+    at = _page(app)
+    at.file_uploader(key="oi_courses_0").upload("ward.csv", _ward(), "text/csv")
+    _ok(at.run())
+    assert "replaced by series-local pseudonyms" in " ".join(m.value for m in at.markdown)
+    _ok(at.button(key="oi_commit").click().run())
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Download the pseudonym key (CSV)"
+    ]
+    _ok(at.button(key="oi_again").click().run())
+    assert not at.get("download_button")  # offered once: gone once the user moves on
+    at.file_uploader(key="oi_courses_1").upload("ward.csv", _ward(), "text/csv")
+    _ok(at.run())
+    refused = _table(at, "file", "row", "column", "value", "problem")
+    assert list(refused["file"]) == ["key"]
+    assert "stored with pseudonyms" in refused["problem"].iloc[0]
+    # Pseudonyms in order of first appearance: 40012345 -> P001, 40067890 -> P002.
+    key = b'"original_code","pseudonym"\n"40012345","P001"\n"40067890","P002"\n'
+    at.file_uploader(key="oi_key_1").upload("key.csv", key, "text/csv")
+    _ok(at.run())
+    assert any("No change" in i.value for i in at.info)

@@ -88,7 +88,12 @@ def test_garbage_url_gives_notice_not_crash(app):
 def test_empty_cohort_message(app):
     at = app(muscle="piriformis", sex="F", intent="palliative").run()
     assert not at.exception
-    assert any("No site matches" in i.value for i in at.info)
+    # the message names the filter part whose removal brings sites back, with its undo button
+    (msg,) = [w.value for w in at.warning if "No site matches" in w.value]
+    assert "**Sex: female**" in msg
+    undo = next(b for b in at.button if b.label.startswith("Remove Sex: female"))
+    undo.click().run()
+    assert not any("No site matches" in w.value for w in at.warning)
 
 
 def test_data_page_shows_discrepancies_and_provenance(app):
@@ -120,7 +125,7 @@ def test_broken_data_file_gives_a_message_not_a_trace(app, data_copy, tmp_path, 
     at = app().run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
-    assert "data files are not valid" in errors
+    assert "no database it can show" in errors and "has problems" in errors
     assert "sanuki2022/courses.csv, line 4, column 'nrs_before'" in errors
     assert not (tmp_path / "fresh.duckdb").exists()
     st.cache_resource.clear()
@@ -149,6 +154,7 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
 
     import streamlit as st
 
+    from plexrt.data.manifest import write_manifest
     from plexrt.ingest.build import build_db
 
     db = tmp_path / "live.duckdb"
@@ -164,6 +170,7 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
     rows[-1][rows[0].index("age")] = "95"  # patient 11
     with open(path, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
+    write_manifest(data_copy)
     build_db(data_copy, db)  # `plexrt build-db` while the app is running
     at2 = app().run()  # a new session of the same server process
     assert not at2.exception

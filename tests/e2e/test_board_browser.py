@@ -59,10 +59,10 @@ CHART_TITLES = [
     "Pain score before RT and at RT completion",
     "Time to maximum pain response",
     "Pain change by dose (EQD2)",
-    "Survival after RT (from RT completion)",
-    "Duration of pain relief (from maximum response)",
-    "Pain relapse with death as a competing event",
-    "Each patient from the start of RT",
+    "Survival after RT (from RT completion) (reconstructed times)",
+    "Duration of pain relief (from maximum response) (reconstructed times)",
+    "Pain relapse with death as a competing event (reconstructed times)",
+    "Each patient from the start of RT (reconstructed times)",
     "Pain response across series",
 ]
 SOURCE = "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT"

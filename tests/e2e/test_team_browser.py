@@ -136,12 +136,14 @@ def _download(page, button: str) -> bytes:
 
 
 def _bob_sees_nothing(bob, base: str, sid: str, patients: list[str]) -> None:
-    for path in PAGES:  # every page, asked for the series by its id in the address
-        _goto(bob, base, f"{path}?series={sid}")
+    # every page, asked for the series by its id in the address (the series switcher), alone and
+    # in compare mode
+    for path in [*PAGES, f"{PAGES[0]}?series=compare&vs={sid}"]:
+        _goto(bob, base, path if "?" in path else f"{path}?series={sid}")
         body = bob.locator('[data-testid="stApp"]').inner_text()
         assert SERIES not in body, path
         assert not any(p in body for p in patients), path
-    _goto(bob, base, f"sharing?series={sid}")
+    _goto(bob, base, f"sharing?manage={sid}")
     expect(bob.get_by_text("There is no own series you can see.")).to_be_visible()
     _goto(bob, base, "")
     exported = _download(bob, "Download this table (CSV)").decode("utf-8-sig")
@@ -204,7 +206,7 @@ def test_private_shared_read_only_and_audited(browser, team):
     ann.get_by_role("button", name="Share", exact=True).click()
     expect(ann.get_by_text("Shared with bob@h.example.")).to_be_visible()
 
-    _goto(bob, base, f"sharing?series={sid}")
+    _goto(bob, base, f"sharing?manage={sid}")
     expect(
         bob.get_by_text(f"{SERIES} · owner ann@h.example · shared with named users")
     ).to_be_visible()

@@ -153,6 +153,7 @@ def test_non_finite_and_implausible_numbers(data_copy, tmp_path, column, value, 
 def test_csv_saved_with_a_byte_order_mark_is_read(data_copy, tmp_path):
     path = data_copy / "sanuki2022" / "patients.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as a spreadsheet saves UTF-8 CSV
+    assert cli_main(["manifest", "--data", str(data_copy)]) == 0
     build_db(data_copy, tmp_path / "bom.duckdb")
     con = duckdb.connect(str(tmp_path / "bom.duckdb"), read_only=True)
     # the first header name (after the mark) is recognised and every row is stored
@@ -169,6 +170,7 @@ def test_build_if_stale(data_copy, tmp_path, capsys):
     assert "is up to date" in capsys.readouterr().out
     assert db.stat().st_mtime_ns == first
     _edit(data_copy / "sanuki2022" / "patients.csv", 2, "age", "50")  # the data changed
+    assert cli_main(["manifest", "--data", str(data_copy)]) == 0
     assert not is_current(db, data_copy)
     assert cli_main(["build-db", "--if-stale", "--data", str(data_copy), "--db", str(db)]) == 0
     assert is_current(db, data_copy)

@@ -38,11 +38,12 @@ def test_the_case_its_position_and_its_matches(material):
     assert m["Patient"].tolist() == ["10", "1", "4", "7", "9"]
     assert m["Score (of 12)"].tolist() == [12, 9, 7, 6, 6]
     # every listed patient has NRS at completion and weeks to maximum response (Table 1), but
-    # only patient 4's relief is published (Results: relapsed) -> no Relief column, a sentence
+    # only patients 1 (durable relief, case narrative) and 4 (relapsed, Results) have published
+    # relief facts -> no Relief column, a sentence
     assert "Relief" not in m.columns
     assert {"NRS at completion", "Weeks to max. response"} <= set(m.columns)
     assert material.match_notes[0].startswith(
-        "Duration of pain relief: not published per patient for 4 of the 5 patients listed"
+        "Duration of pain relief: not published per patient for 3 of the 5 patients listed"
     )
     assert material.match_notes[-1] == SCORE_NOTE
     assert material.matched_sites == ["10.1", "1.1", "4.1", "7.1", "9.1"]

@@ -12,6 +12,7 @@ from plexrt.cli import main
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.data import store
+from plexrt.data.manifest import write_manifest
 from plexrt.ingest.build import build_db
 from plexrt.ingest.ensemble import reconstruction_draws
 from plexrt.stats.survival import kaplan_meier
@@ -65,6 +66,7 @@ def test_summary_of_real_times_keeps_the_ordinary_interval(capsys, data_copy, tm
     folder = data_copy / "sanuki2022"
     (folder / "events.csv").write_text(EVENTS)
     (folder / "course_times.csv").write_text(_course_times(store.cohort(con)))
+    write_manifest(data_copy)
     db = tmp_path / "real.duckdb"
     build_db(data_copy, db)
     rc, out, _ = _run(capsys, "summary", "--series", "sanuki2022", "--json", "--db", str(db))
@@ -80,3 +82,39 @@ def test_summary_of_real_times_keeps_the_ordinary_interval(capsys, data_copy, tm
     assert surv["ensemble_range_days"] is None and surv["reconstructions_pooled"] == 0
     # made-up events: 7 deaths among the 11 patients
     assert s["deaths"] == 7
+
+
+def test_summary_of_an_own_series(capsys, tmp_path, test_db):
+    """An own series stored in a user database (--user-db): counts, survival after RT from the
+    first course's completion and relief, with medians and log-log intervals checked against
+    lifelines on the durations worked out by hand in tests/unit/own_hand.py."""
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import median_survival_times
+
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+    from tests.unit.own_hand import RELIEF, SURVIVAL, hand_frames
+
+    user_db = str(tmp_path / "user.duckdb")
+    UserStore(user_db).apply_import(
+        local_principal(), "Hand series", hand_frames(), pseudonymised=False
+    )
+    argv = ["summary", "--series", "Hand series", "--json", "--db", str(test_db)]
+    rc, out, _ = _run(capsys, *argv, "--user-db", user_db)
+    assert rc == 0
+    s = json.loads(out)
+    assert (s["patients"], s["courses"], s["deaths"], s["times"]) == (5, 7, 3, "real")
+    for key, hand in (("survival_after_rt", SURVIVAL), ("relief", RELIEF)):
+        kmf = KaplanMeierFitter().fit([d for d, _ in hand.values()], [e for _, e in hand.values()])
+        lo, hi = (float(v) for v in median_survival_times(kmf.confidence_interval_).iloc[0])
+        got = s[key]
+        assert got["median_days"] == float(kmf.median_survival_time_)
+        assert got["ci_days"][0] == pytest.approx(lo)
+        assert got["ci_days"][1] == (None if hi == float("inf") else pytest.approx(hi))
+        assert got["reconstructions_pooled"] == 0 and got["ensemble_range_days"] is None
+    # paper's definition: 5 of the 6 sites with both scores (P3.1 has no score after RT)
+    assert (s["response"]["responders"], s["response"]["evaluable"]) == (5, 6)
+    rc, _, err = _run(
+        capsys, "summary", "--series", "nosuch", "--db", str(test_db), "--user-db", user_db
+    )
+    assert rc == 2 and "no series named 'nosuch'" in err

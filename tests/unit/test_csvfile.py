@@ -37,7 +37,11 @@ def test_byte_order_mark_is_not_part_of_the_header(tmp_path):
     [
         (None, "x.csv: file is missing"),
         (b"", "x.csv, line 1: file is empty (no header row)"),
-        (b"a,b\n\xff\xfe,1\n", "x.csv: not UTF-8 text (invalid start byte)"),
+        (
+            b"a,b\n\xff\xfe,1\n",
+            "x.csv, line 2: not UTF-8 text (invalid start byte, byte 0xff); save the file as "
+            "UTF-8 (it may be latin-1 or Windows-1252)",
+        ),
     ],
 )
 def test_unreadable_files_give_one_problem(tmp_path, content, message):
@@ -93,3 +97,33 @@ def test_read_table_reports_cells_and_duplicate_keys_in_file_order(tmp_path):
         "s/k.csv, line 4, column 'id': duplicate a (first on line 2)",
         "s/k.csv, line 5: has 1 fields, header has 2",
     ]
+
+
+# -- files that are damaged, cut short or not text: refused with the line, never read in part ----
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        # a partial copy: the last row's quoted note is cut short, the rows after it are gone
+        (b'a,b\n1,"x"\n2,"a long note, cut', 3, "quoted field that starts in this row is never"),
+        (b'a,b\n1,x\n\n2,"say "hi""\n', 4, "quote character inside a field that is not doubled"),
+        (b"a,b\n1,x\n2,a\x00b\n", 3, "contains a NUL character"),
+        ("a,b\n1,x\n2,Müller\n".encode("latin-1"), 3, "not UTF-8 text"),
+        (b"a,b\n1,x\n2," + b"y" * 200_000 + b"\n", 3, "a field longer than 131,072 characters"),
+    ],
+)
+def test_damaged_files_are_refused_with_their_line(tmp_path, content, line, message):
+    path = tmp_path / "d.csv"
+    path.write_bytes(content)
+    table, problems = read_csv(path, "d.csv")
+    assert len(problems) == 1
+    assert problems[0].file == "d.csv" and problems[0].line == line
+    assert message in problems[0].message
+
+
+def test_count_includes_ragged_rows(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("a,b\n1,2\n3\n\n4,5\n", encoding="utf-8")
+    table, problems = read_csv(path)
+    assert len(table.rows) == 2 and table.count == 3 and len(problems) == 1

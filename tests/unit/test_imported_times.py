@@ -8,6 +8,7 @@ import pytest
 from plexrt.clinical import endpoints as tte
 from plexrt.data import store
 from plexrt.data.csvfile import DataError
+from plexrt.data.manifest import write_manifest
 from plexrt.ingest.build import build_db
 
 # Made-up times for a test copy of the data folder (not patient data): days from first RT start.
@@ -39,6 +40,7 @@ def imported(data_copy, tmp_path, con):
     folder = data_copy / "sanuki2022"
     (folder / "events.csv").write_text(EVENTS)
     (folder / "course_times.csv").write_text(_course_times(store.cohort(con)))
+    write_manifest(data_copy)
     return data_copy
 
 
@@ -65,6 +67,7 @@ def test_real_times_are_used_as_given(imported, tmp_path):
 def test_bad_real_times_stop_the_build(imported, tmp_path):
     path = imported / "sanuki2022" / "events.csv"
     path.write_text(EVENTS.replace("2,false,400,true,true,90", "2,false,400,true,true,"))
+    write_manifest(imported)
     with pytest.raises(DataError) as info:
         build_db(imported, tmp_path / "x.duckdb")
     assert "events.csv, line 3, column 'relapse_day': a relapse needs its day" in str(info.value)

@@ -92,6 +92,7 @@ def test_store_and_status(con):
 
 def test_fact_file_problems_stop_the_build(data_copy, tmp_path):
     from plexrt.data.csvfile import DataError
+    from plexrt.data.manifest import write_manifest
     from plexrt.ingest.build import build_db
 
     path = data_copy / "sanuki2022" / "patient_facts.csv"
@@ -113,6 +114,7 @@ def test_fact_file_problems_stop_the_build(data_copy, tmp_path):
     assert not (tmp_path / "x.duckdb").exists()
     # with the links right, an unknown constraint is named too
     path.write_text(text.replace(",constraint,p1_durable_relief,", ",constraint,p1_lasting,"))
+    write_manifest(data_copy)  # the files read as valid CSV: only the link is wrong
     with pytest.raises(DataError) as info:
         build_db(data_copy, tmp_path / "x.duckdb")
     assert "line 8, column 'constraint_id': 'p1_lasting' is not in published_times.csv" in str(

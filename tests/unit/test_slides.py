@@ -153,8 +153,9 @@ def test_key_figure_notes(inp):
 
 
 def test_time_to_event_slides_pool_over_the_reconstructions(con, inp):
-    """Issue 13.1: with the ensemble, the legend median and CI of a Kaplan-Meier slide are the
-    pooled ones and the footnote says the curve is one of many consistent with the paper."""
+    """Issue 13.1: with the ensemble, the pooled median and CI of a Kaplan-Meier slide are in its
+    footnote, which says the curve is one of many consistent with the paper; issue 14: the legend
+    beside the curve gives where that curve crosses 0.5, not the pooled median."""
     from plexrt.clinical import tte_estimates as te
     from plexrt.ingest.ensemble import reconstruction_draws
 
@@ -166,7 +167,8 @@ def test_time_to_event_slides_pool_over_the_reconstructions(con, inp):
     assert "pooled over 200 reconstructions by Rubin's rules" in foot
     est = te.median_estimate(inp.events, draws, inp.patient_ids, "survival")
     legend = next(t.name for t in km.fig.data if (t.meta or {}).get("role") == "km")
+    assert legend.endswith(f"this curve's median {est.drawn_median_days / 30.4375:.1f} mo")
     lo = est.ci_days[0] / 30.4375
-    assert f"median {est.median_days / 30.4375:.1f} mo (95% CI {lo:.1f}–" in legend
+    assert f"pooled median {est.median_days / 30.4375:.1f} mo (95% CI {lo:.1f} mo to" in foot
     cif = next(s for s in slides(with_draws) if s.key == "cif")
     assert "pooled over 200 reconstructions" in style.footnote_text(cif.fig).replace("<br>", " ")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from plexrt.data import literature as lit
 from plexrt.data.access import Principal
+from plexrt.data.literature_entered import ENTERED_TEXT
 from plexrt.data.own_schema import TABLES
 from plexrt.data.userstore import UserDataUnavailable, UserStore, migrate
 from plexrt.data.userstore import engine as eng
@@ -102,14 +103,14 @@ def test_an_older_file_with_fewer_columns_keeps_its_rows(tmp_path):
 
 SECOND = '''"""Test migration: adds nullable columns.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 9001
+Revises: {head}
 """
 
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9001"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -128,7 +129,8 @@ def downgrade() -> None:
 def _scripts_with(tmp_path: Path, extra: str = "") -> Path:
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(SECOND.replace("{extra}", extra))
+    text = SECOND.replace("{extra}", extra).replace("{head}", migrate.head_revision())
+    (scripts / "versions" / "9001_test.py").write_text(text)
     return scripts
 
 
@@ -151,16 +153,16 @@ def test_a_later_migration_keeps_every_row(user_db, tmp_path):
     us.add_series(ADMIN, {"citation": "Keep M. 2020", "n_patients": "3", "n_patients_source": "T1"})
     before = us.series_frames(ADMIN, sid)
     loc = eng.locate(user_db)
-    assert migrate.ensure_current(loc, script_location=_scripts_with(tmp_path)) == "0002"
+    assert migrate.ensure_current(loc, script_location=_scripts_with(tmp_path)) == "9001"
     assert {"toxicity_grade"} <= _columns(loc, "own_courses")
     assert {"country"} <= _columns(loc, "user_series")
     with eng.reading(loc) as conn:
         assert conn.execute(
             sa.text("SELECT count(*) FROM own_courses WHERE toxicity_grade IS NULL")
         ).scalar() == len(frames.courses)
-    # The store of this PlexRT (head 0001) now meets a newer database: it refuses, untouched.
+    # The store of this PlexRT (its head) now meets a newer database: it refuses, untouched.
     eng.release(loc)
-    with pytest.raises(UserDataUnavailable, match="written by a newer PlexRT .schema 0002."):
+    with pytest.raises(UserDataUnavailable, match="written by a newer PlexRT .schema 9001."):
         UserStore(user_db)
     with eng.reading(loc) as conn:
         n = conn.execute(sa.text("SELECT count(*) FROM own_courses")).scalar()
@@ -177,7 +179,7 @@ def test_a_failed_migration_changes_nothing(user_db, tmp_path):
         migrate.ensure_current(loc, script_location=broken)
     eng.release(loc)
     assert "toxicity_grade" not in _columns(loc, "own_courses")  # the ADD COLUMN was rolled back
-    assert UserStore(user_db).revision == "0001"
+    assert UserStore(user_db).revision == migrate.head_revision()
 
 
 _KIND = {
@@ -209,7 +211,7 @@ def test_the_head_schema_holds_exactly_the_columns_of_the_specs(user_db):
         for col in columns:
             assert schema[(f"own_{table}", col.name)] == (col.kind, not col.required), col.name
     stored = {c for (t, c) in schema if t == "user_series"}
-    assert stored == {*lit.COLUMN_NAMES, "created_at", "updated_at", "created_by"}
+    assert stored == {*lit.COLUMN_NAMES, ENTERED_TEXT, "created_at", "updated_at", "created_by"}
     for spec in lit.COLUMNS:
         assert schema[("user_series", spec.name)][0] == spec.kind, spec.name
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any, TypedDict
 
 from plexrt.clinical import dose
+from plexrt.data.text_limits import CODE_CHARS, text_problem
 from plexrt.data.values import is_missing, number_problem, parse_number
 from plexrt.data.vocab import (
     INTENT_ALIASES,
@@ -177,6 +178,8 @@ def _convert(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]
         out["primary_cancer"] = None
     elif not isinstance(cancer, str):
         problems.append(("primary_cancer", f"must be text, got {cancer!r}"))
+    elif text_problem(cancer, CODE_CHARS):
+        problems.append(("primary_cancer", str(text_problem(cancer, CODE_CHARS))))
     else:
         out["primary_cancer"] = canonical_cancer(cancer)
 

@@ -85,7 +85,11 @@ def header_line(inp: BoardInput) -> str:
     rec = (
         "Time-to-event figures rest on reconstructed times (not published per patient)."
         if inp.reconstructed
-        else "No reconstructed values."
+        else (
+            "Times are the recorded per-patient times."
+            if len(inp.events)
+            else "No time-to-event data."
+        )
     )
     return f"Cohort: {cohort_text(inp)} · {inp.source} · {rec}"
 

@@ -75,7 +75,7 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
         data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, TIME_ZERO)
         if data.empty:
             continue
-        curves, pooled = pooled_curves(inp, data, endpoint)
+        curves, pooled, medians = pooled_curves(inp, data, endpoint, unit)
         zero = "maximum response" if endpoint == "relief" else "RT completion"
         n, n_events = tte.event_counts(data)
         out.append(
@@ -87,8 +87,9 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
                 curves=curves,
                 footnote=footnote(
                     f"{line} · n = {n} patients, {n_events} events",
+                    medians,
                     curves[0][1].method_note,
-                    te.reconstruction_note(pooled) if pooled else "",
+                    te.reconstruction_short(pooled) if pooled else "",
                     timescale.unit_note(unit),
                 ),
                 reconstructed=inp.reconstructed,
@@ -98,14 +99,18 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
 
 
 def pooled_curves(
-    inp: BoardInput, data: pd.DataFrame, endpoint: str
-) -> tuple[list[tuple[str, survival.KMResult]], int]:
-    """The curve drawn (the stored times) with its legend median and CI pooled over the
-    reconstructions when the times are reconstructed; and how many were pooled (0: none)."""
+    inp: BoardInput, data: pd.DataFrame, endpoint: str, unit: str = "months"
+) -> tuple[list[tuple[str, survival.KMResult]], int, str]:
+    """The curve drawn (the stored times; its legend gives where it crosses 0.5), how many
+    reconstructions were pooled (0: none), and the pooled medians in words for the footnote
+    ('' for real times, whose legend carries median and CI)."""
     curves = tte.curves(data, None)
     ests = te.group_medians(inp.events, inp.draws, inp.patient_ids, endpoint, TIME_ZERO, None)
     pooled = max((e.m for e in ests.values()), default=0)
-    return [(label, te.with_median(res, ests.get(label))) for label, res in curves], pooled
+    if not pooled:  # real times: the legend's median and CI are the estimate
+        return curves, 0, ""
+    words = "; ".join(f"{k}: pooled median {e.text(unit)}" for k, e in ests.items())
+    return curves, pooled, words + "."
 
 
 def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:

@@ -126,7 +126,7 @@ def dose_response_figure(
     regimens = list(dict.fromkeys(sites.sort_values(["eqd2", "regimen"])["regimen"]))
     colours = style.colour_map(regimens)
     fig = go.Figure()
-    for reg in regimens:
+    for i, reg in enumerate(regimens):
         sub = sites[sites["regimen"] == reg]
         fig.add_scatter(
             x=sub["x"].to_numpy(dtype=float),
@@ -134,7 +134,12 @@ def dose_response_figure(
             customdata=sub["eqd2"].to_numpy(dtype=float),
             mode="markers",
             name=f"{reg} (n = {counts[reg]})",
-            marker={"size": 16 if present else 12, "color": colours[reg], "line": {"width": 1}},
+            marker={
+                "size": 16 if present else 12,
+                "color": colours[reg],
+                "symbol": style.nth(style.SYMBOLS, i),  # not by colour alone
+                "line": {"width": 1},
+            },
             hovertext=[_hover(r, ab) for r in sub.itertuples()],
             hovertemplate="%{hovertext}<extra></extra>",
         )

@@ -96,11 +96,15 @@ def _canvas(
     )
 
 
-def _km_legend_name(label: str, res: KMResult, unit: str) -> str:
+def _km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> str:
+    """'All (n=11): median 5.4 mo (95% CI 1.0–8.2)'; ``own``: only where this curve crosses 0.5
+    (a reconstructed curve, whose pooled median is stated elsewhere)."""
     level = f"{100 * (1 - res.alpha):g}% CI"
     low, high = res.median_ci
     med = fmt_time(res.median, unit)
     med_text = "not reached" if res.median is None else f"{med} {unit_abbrev(unit)}"
+    if own:
+        return f"{label} (n={res.n}): this curve's median {med_text}"
     return (
         f"{label} (n={res.n}): median {med_text} "
         f"({level} {fmt_time(low, unit)}–{fmt_time(high, unit)})"
@@ -165,7 +169,15 @@ def _censor_trace(
 
 
 def _add_curve(
-    fig: go.Figure, label: str, res: KMResult, colour: str, unit: str, band: bool, present: bool
+    fig: go.Figure,
+    label: str,
+    res: KMResult,
+    colour: str,
+    unit: str,
+    band: bool,
+    present: bool,
+    dash: str = "solid",
+    own_median: bool = False,
 ) -> None:
     """CI band (behind), step line, censor ticks of one curve."""
     tab = res.table
@@ -184,8 +196,8 @@ def _add_curve(
             y=sy,
             mode="lines",
             line_shape="hv",
-            line={"color": colour, "width": curve_width(present)},
-            name=_km_legend_name(label, res, unit),
+            line={"color": colour, "width": curve_width(present), "dash": dash},
+            name=_km_legend_name(label, res, unit, own_median),
             legendgroup=label,
             hovertemplate=f"{label}<br>%{{x:.1f}} {abbrev}: %{{y:.2f}}<extra></extra>",
             meta={"role": "km", "curve": label},
@@ -336,7 +348,8 @@ def km_figure(
 
     ``curves``: list of ``(label, KMResult)`` computed on days. Each curve is a right-continuous
     step line from (0, 1) to its last follow-up time, with "|" ticks at censoring times (at the
-    curve's height) and, if ``band``, its pointwise CI as a shaded band. ``envelope``: DataFrame
+    curve's height) and, if ``band``, its pointwise CI as a shaded band; the i-th curve has the
+    i-th dash as well as colour. ``envelope``: DataFrame
     ``time_days, low, high`` (see ``plexrt.stats.envelope``) drawn as a grey band behind the
     curves; it implies a reconstructed chart, so the reconstructed label is shown. The legend
     gives each curve's median with its CI in ``unit``. ``reference_lines``: ``(value_days,
@@ -362,8 +375,9 @@ def km_figure(
     fig = _canvas(len(items), show_risk_table, height, title, footnote, fs)
     if env is not None:  # first, so that it sits behind the curves
         _add_envelope(fig, env, unit, envelope_name(envelope, envelope_label))
-    for (label, res), colour in zip(items, colours, strict=True):
-        _add_curve(fig, label, res, colour, unit, band, present)
+    for i, ((label, res), colour) in enumerate(zip(items, colours, strict=True)):
+        dash = style.nth(style.DASHES, i)
+        _add_curve(fig, label, res, colour, unit, band, present, dash, reconstructed)
     if show_risk_table:
         _add_risk_rows(fig, items, colours, axis, fs)
     style.apply(

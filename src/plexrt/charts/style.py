@@ -67,6 +67,18 @@ def legend_box(*, right: bool, y: float, alpha: float) -> dict:
     }
 
 
+# Colour is never the only carrier of meaning (colour-blind viewers, greyscale print): the i-th
+# group also gets the i-th line dash, marker symbol and bar fill pattern.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS = ("circle", "square", "triangle-up", "diamond", "x", "triangle-down", "star", "cross")
+PATTERNS = ("", "/", ".", "x", "\\", "+", "-", "|")
+
+
+def nth(options: tuple[str, ...], i: int) -> str:
+    """The i-th of a cycle of styles (dash, symbol, pattern), wrapping round."""
+    return options[i % len(options)]
+
+
 def colour_map(values) -> dict:
     """Stable colour per category in order of first appearance."""
     out: dict = {}

@@ -8,28 +8,46 @@ import pandas as pd
 
 from plexrt.clinical.pain_views import regimen_text
 from plexrt.data import vocab
+from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.values import NOT_REPORTED, is_missing
 
-# Store column -> header of the cohort table (on screen and in the CSV download).
+# Store column -> header of the cohort table (on screen and in the CSV download): clinical words
+# with the unit of every number.
 COHORT_HEADERS = {
     "course_id": "Site",
     "patient_id": "Patient",
-    "primary_cancer": "Primary",
-    "age": "Age",
+    "primary_cancer": "Primary cancer",
+    "age": "Age (years)",
     "sex": "Sex",
-    "involved_muscle": "Muscle",
+    "involved_muscle": "Involved muscle",
     "intent": "Intent",
     "regimen": "Regimen",
-    "dose_per_fraction_gy": "Gy/fx",
+    "dose_per_fraction_gy": "Dose per fraction (Gy)",
     "eqd2_10_gy": "EQD2₁₀ (Gy)",
     "bed10_gy": "BED₁₀ (Gy)",
-    "nrs_before": "NRS before",
-    "nrs_after": "NRS at completion",
-    "nrs_change": "NRS change",
-    "weeks_to_max_response": "Weeks to max response",
+    "nrs_before": "NRS before RT (0–10)",
+    "nrs_after": "NRS at RT completion (0–10)",
+    "nrs_change": "Change in NRS (points)",
+    "weeks_to_max_response": "Time to max. response (weeks)",
     "baseline_omed_mg": "Baseline OMED (mg/day)",
     "pain_at_presentation": "Pain at presentation",
 }
+# Decimals shown (and exported: export.tabular.safe_csv) per header of the cohort table; the OMED
+# header is renamed after its factor table, so its precision is looked up by ``cohort_decimals``.
+COHORT_DECIMALS = {
+    COHORT_HEADERS["dose_per_fraction_gy"]: 1,
+    COHORT_HEADERS["eqd2_10_gy"]: 1,
+    COHORT_HEADERS["bed10_gy"]: 1,
+    COHORT_HEADERS["baseline_omed_mg"]: 0,
+}
+
+
+def cohort_decimals(omed_header: str | None = None) -> dict[str, int]:
+    """COHORT_DECIMALS with the OMED column under the header that names its factor table."""
+    out = dict(COHORT_DECIMALS)
+    if omed_header:
+        out[omed_header] = out.pop(COHORT_HEADERS["baseline_omed_mg"])
+    return out
 
 
 def cohort_table(
@@ -51,8 +69,11 @@ def cohort_table(
     return out
 
 
-def _months(v) -> str:
-    return NOT_REPORTED if is_missing(v) else f"{float(v):g} months"
+def _months(v, source=None) -> str:
+    if is_missing(v):
+        return NOT_REPORTED
+    flag = f" ({CURVE_FLAG})" if is_curve_source(source) else ""
+    return f"{float(v):g} months{flag}"
 
 
 def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:
@@ -72,9 +93,11 @@ def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:
                 "Population": r.population_label,
                 "Responders (exact 95% CI)": response,
                 "Response definition": r.response_definition or NOT_REPORTED,
-                "Median relief": _months(r.median_relief_months),
+                "Median relief": _months(r.median_relief_months, r.median_relief_months_source),
                 "Median follow-up": _months(r.median_followup_months),
-                "Median survival": _months(r.median_survival_months),
+                "Median survival": _months(
+                    r.median_survival_months, r.median_survival_months_source
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -138,3 +161,53 @@ def dose_dispute_note(discrepancies: pd.DataFrame, course_ids) -> str:
         + ", ".join(named)
         + "; Table 1 values are plotted (see Data & provenance)."
     )
+
+
+# Who added what, and when (the user store keeps UTC).
+ADDED_HEADERS = {
+    "created_by": "Added by",
+    "created_at": "Added (UTC)",
+    "updated_at": "Last changed (UTC)",
+    "saved_by": "Saved by",
+    "saved_at": "Saved (UTC)",
+}
+SAVED_CASE_HEADERS = {
+    "case_id": "Case",
+    "label": "Label",
+    "primary_cancer": "Primary cancer",
+    "primary_group": "Primary group",
+    "involved_muscle": "Involved muscle",
+    "intent": "Intent",
+    "nrs_before": "Baseline NRS (0–10)",
+    "dose_gy": "Planned dose (Gy)",
+    "fractions": "Fractions",
+}
+
+
+def _when(values: pd.Series) -> list[str]:
+    return ["" if is_missing(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for v in values]
+
+
+def user_series_table(user: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The series a user added, as listed for edit and delete: citation, the counts (with their
+    wording as typed, if any), who added it and when. ``labels``: the literature column labels
+    (``data.literature.COLUMN_LABELS``)."""
+    from plexrt.data.literature_entered import ENTERED_TEXT, figure_text, from_json
+
+    out = pd.DataFrame({labels["citation"]: user["citation"].fillna("")})
+    for col in ("n_patients", "responders", "median_relief_months", "median_survival_months"):
+        typed = [from_json(t).get(col) for t in user.get(ENTERED_TEXT, [None] * len(user))]
+        out[labels[col]] = [figure_text(v, w) for v, w in zip(user[col], typed, strict=True)]
+    for col in ("created_by", "created_at", "updated_at"):
+        raw = user[col] if col in user else pd.Series([None] * len(user))
+        out[ADDED_HEADERS[col]] = _when(raw) if col != "created_by" else raw.fillna("—")
+    return out
+
+
+def saved_cases_table(cases: pd.DataFrame) -> pd.DataFrame:
+    """Saved board cases in words: the case, who saved it and when."""
+    out = cases.rename(columns={**SAVED_CASE_HEADERS, **ADDED_HEADERS})
+    out[ADDED_HEADERS["saved_at"]] = _when(cases["saved_at"])
+    out[ADDED_HEADERS["saved_by"]] = cases["saved_by"].fillna("—")
+    out["Intent"] = cases["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
+    return out

@@ -201,13 +201,20 @@ def _top(fig: go.Figure, notes: list[str], legend_title: str, fs: dict) -> None:
 
 
 def _add_bars(fig: go.Figure, groups: list[tuple[str, str, pd.DataFrame]]) -> None:
-    """One bar trace (legend entry) per colour group."""
-    for name, colour, rows in groups:
+    """One bar trace (legend entry) per colour group; each group also has its own fill pattern
+    (readable in greyscale and without colour vision)."""
+    for i, (name, colour, rows) in enumerate(groups):
+        pattern = {"shape": style.nth(style.PATTERNS, i), "fillmode": "overlay", "size": 7}
+        pattern |= {"fgcolor": style.TEXT_COLOUR, "fgopacity": 0.5, "solidity": 0.3}
         fig.add_bar(
             x=list(rows["label"]),
             y=rows["value"].to_numpy(dtype=float),
             name=name,
-            marker={"color": colour, "line": {"color": style.WHITE, "width": 0.5}},
+            marker={
+                "color": colour,
+                "line": {"color": style.TEXT_COLOUR, "width": 0.8},
+                "pattern": pattern,
+            },
             hovertext=[_hover(r) for r in rows.itertuples()],
             hovertemplate="%{hovertext}<extra></extra>",
         )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from plexrt.cli import audit, bundled, own, summary
+from plexrt.cli import audit, bundled, curve, own, summary
 
 # Every module here has ``register(subparsers)``; it adds its commands with a ``func`` default.
-COMMAND_MODULES = (bundled, own, audit, summary)
+COMMAND_MODULES = (bundled, own, audit, summary, curve)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,12 +13,31 @@ from plexrt.data.paths import default_db_path
 from plexrt.ingest.build import build_db
 
 
+def _other_folder(args: argparse.Namespace) -> str | None:
+    """Why the build would replace a store built from another data folder (unless --replace)."""
+    from plexrt.data.paths import default_data_dir
+    from plexrt.data.store_origin import store_state
+
+    db, data = args.db or default_db_path(), args.data or default_data_dir()
+    state = store_state(db, data)
+    if args.replace or state.built_from is None or state.same_folder:
+        return None
+    return (
+        f"{db} was built from {state.built_from}, not from {data}; nothing was changed. "
+        f"Pass --data {state.built_from} to rebuild it, or --replace to build it from {data}."
+    )
+
+
 def _build(args: argparse.Namespace) -> int:
     if args.if_stale:
         db = args.db or default_db_path()
         if is_current(db, args.data):
             print(f"{db} is up to date")
             return 0
+    refusal = _other_folder(args)
+    if refusal:
+        print(f"plexrt build-db: {refusal}", file=sys.stderr)
+        return 2
     try:
         report = build_db(args.data, args.db)
     except DataError as exc:
@@ -58,6 +77,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manifest(args: argparse.Namespace) -> int:
+    from plexrt.data.paths import default_data_dir
+    from plexrt.ingest.build import write_checked_manifest
+
+    data = args.data or default_data_dir()
+    try:
+        entries = write_checked_manifest(data)
+    except DataError as exc:
+        print(
+            f"plexrt manifest: the data folder is not valid; no manifest was written.\n{exc}",
+            file=sys.stderr,
+        )
+        return 2
+    rows = sum(e.rows for e in entries)
+    print(f"wrote {Path(data) / 'manifest.csv'}: {len(entries)} files, {rows} data rows")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build-db", help="build the DuckDB store from the CSV files in data/")
     b.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
@@ -72,7 +109,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="build only when the file is missing or was built from other data or code",
     )
+    b.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a store that was built from another data folder",
+    )
     b.set_defaults(func=_build)
+    m = sub.add_parser(
+        "manifest",
+        help="check a data folder whole and write its manifest.csv (rows and SHA-256 per file)",
+    )
+    m.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+    m.set_defaults(func=_manifest)
     e = sub.add_parser("export", help="write course_summary as CSV")
     e.add_argument("--db", type=Path, default=None)
     e.add_argument("--out", default="-", help="file to write (default: standard output)")

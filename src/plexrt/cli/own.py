@@ -20,6 +20,7 @@ from plexrt.data.own_validation import validate_own_series
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.ingest.own_import import PreparedImport, prepare_import
 from plexrt.ingest.synth import DEFAULT_SEED, write_example, write_registry
+from plexrt.ingest.synth_bundled import DEFAULT_SERIES, write_bundled
 
 REFUSED, FAILED = 2, 1
 
@@ -39,6 +40,13 @@ def _synth(args: argparse.Namespace) -> int:
         print("plexrt synth: give --courses N (N >= 1) or --example", file=sys.stderr)
         return REFUSED
     t0 = time.perf_counter()
+    if args.format == "bundled":
+        files = write_bundled(args.out, args.courses, args.seed, args.series)
+        print(
+            f"wrote {len(files)} files under {args.out} ({args.courses:,} SYNTHETIC courses in "
+            f"{args.series} series, seed {args.seed}, {time.perf_counter() - t0:.1f} s)"
+        )
+        return 0
     paths = write_registry(args.out, args.courses, args.seed)
     print(
         f"wrote {paths[0]} and {paths[1]} ({args.courses:,} SYNTHETIC courses, seed {args.seed}, "
@@ -236,6 +244,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--out", type=Path, required=True, help="folder for courses.csv and assessments.csv"
     )
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    s.add_argument(
+        "--format",
+        choices=("own", "bundled"),
+        default="own",
+        help="own: the own-series template (plexrt import); bundled: a data folder with one "
+        "series per centre and real per-patient times (plexrt build-db --data)",
+    )
+    s.add_argument(
+        "--series", type=int, default=DEFAULT_SERIES, help="series (centres) with --format bundled"
+    )
     s.add_argument(
         "--example", action="store_true", help="write the bundled example series instead"
     )

@@ -2,9 +2,8 @@
 
 Which series a name means is decided by the loaders in ``LOADERS``, tried in order; each takes the
 name and the parsed arguments and returns a ``SummaryInput`` or None (not mine). The bundled series
-is the first. A department's own series (real times, no reconstruction) is added with one call:
-``LOADERS.append(own_series_loader)``, where the loader returns
-``SummaryInput(name, sites, events)`` with no draws.
+is the first; a department's own series of the user store (``--user-db``; real times, no
+reconstruction, so no draws) the second.
 """
 
 from __future__ import annotations
@@ -18,8 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from plexrt.cli.userdb import add_user_db
 from plexrt.clinical.series_summary import series_summary
 from plexrt.data import store
+from plexrt.data.series_param import BUNDLED
+from plexrt.data.userstore import UserDataUnavailable
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,16 @@ class SummaryInput:
 
 def bundled_series(name: str, args: argparse.Namespace) -> SummaryInput | None:
     """A series of the bundled store, with its ensemble of reconstructions when its times are
-    reconstructed; None when the store has no series of that name."""
+    reconstructed; None when the store has no series of that name (or there is no store)."""
     from plexrt.clinical.endpoints import is_reconstructed
     from plexrt.ingest.ensemble import reconstruction_draws
 
-    con = store.connect(args.db)
+    try:
+        con = store.connect(args.db)
+    except FileNotFoundError:
+        if name == BUNDLED:
+            raise
+        return None
     try:
         if name not in set(store.series(con)["series_id"]):
             return None
@@ -56,8 +63,44 @@ def bundled_series(name: str, args: argparse.Namespace) -> SummaryInput | None:
     return SummaryInput(name, sites, events, draws)
 
 
+def own_series(name: str, args: argparse.Namespace) -> SummaryInput | None:
+    """An own series of the user store (``--user-db``) that the local user may read, by its name
+    or series id: real times, no reconstruction; survival after RT from the completion of each
+    patient's first course (``plexrt.clinical.own_series``). None when there is no such series."""
+    from plexrt.cli.userdb import open_store
+    from plexrt.data.access import local_principal
+    from plexrt.ingest.own_store import find_own, own_connection
+
+    user = open_store(args)
+    p = local_principal()
+    record = find_own(user.own_series(p), name)
+    if record is None:
+        return None
+    frames = user.series_frames(p, str(record["series_id"]))
+    con = own_connection(record, frames, _factors(args))
+    try:
+        return SummaryInput(str(record["name"]), store.cohort(con), store.events(con))
+    finally:
+        con.close()
+
+
+def _factors(args: argparse.Namespace) -> pd.DataFrame:
+    """The opioid factor table of the bundled store (the data folder's when there is no store)."""
+    try:
+        con = store.connect(args.db)
+    except FileNotFoundError:
+        from plexrt.data.paths import default_data_dir
+        from plexrt.data.sources import read_data_folder
+
+        return read_data_folder(default_data_dir())[1]
+    try:
+        return store.opioid_factors(con)
+    finally:
+        con.close()
+
+
 Loader = Callable[[str, argparse.Namespace], SummaryInput | None]
-LOADERS: list[Loader] = [bundled_series]
+LOADERS: list[Loader] = [bundled_series, own_series]
 
 
 def _text(summary: dict) -> str:
@@ -72,7 +115,7 @@ def _text(summary: dict) -> str:
 def _summary(args: argparse.Namespace) -> int:
     try:
         found = next((inp for load in LOADERS if (inp := load(args.series, args))), None)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, UserDataUnavailable) as exc:
         print(f"plexrt summary: {exc}", file=sys.stderr)
         return 1
     if found is None:
@@ -88,7 +131,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "summary",
         help="a series' patients, courses, deaths, median survival and relief, responders",
     )
-    s.add_argument("--series", required=True, help="series name, e.g. sanuki2022")
+    s.add_argument(
+        "--series",
+        required=True,
+        help="series name: sanuki2022 (bundled) or the name (or id) of an own series",
+    )
     s.add_argument("--json", action="store_true", help="print JSON (days; null = not reached)")
     s.add_argument(
         "--db", type=Path, default=None, help="database file (default: $PLEXRT_DB or data/...)"
@@ -99,4 +146,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=200,
         help="reconstructions to pool over when the times are reconstructed (default 200)",
     )
+    add_user_db(s)
     s.set_defaults(func=_summary)

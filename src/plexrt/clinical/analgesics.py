@@ -198,35 +198,103 @@ def omed_by_course(
             f"{sorted(map(str, df['timepoint'].unique()))}; pass timepoint="
         )
     ids = pd.unique(df["course_id"])
-    values = [_omed(df[df["course_id"] == cid], fmap, table) for cid in ids]
+    values = _omed_columns(df, fmap, table).reindex(ids).to_numpy() if len(df) else []
     return pd.Series(values, index=pd.Index(ids, name="course_id"), dtype="float64", name="omed_mg")
+
+
+def _row_factors(df: pd.DataFrame, fmap: _Factors, table: str) -> tuple[np.ndarray, np.ndarray]:
+    """(factor per row, 0 for a non-opioid; rows ``_omed`` refuses). The rules are ``_factor``'s:
+    it runs once per distinct (drug, is_opioid, route)."""
+    key = pd.DataFrame(
+        {
+            "drug": df["drug"].to_numpy(),
+            "is_opioid": df["is_opioid"].to_numpy(),
+            "route": df["route"].to_numpy() if "route" in df else None,
+        }
+    )
+    groups = key.groupby(list(key.columns), dropna=False, sort=False)
+    factors, refused = [], []
+    for row in groups.head(1).to_dict("records"):
+        drug = row["drug"]
+        try:
+            if not isinstance(drug, str) or not drug.strip():
+                raise ValueError
+            factors.append(_factor(row, drug.strip().lower(), fmap, table) or 0.0)
+            refused.append(False)
+        except ValueError:
+            factors.append(0.0)
+            refused.append(True)
+    code = groups.ngroup().to_numpy()
+    return np.asarray(factors)[code], np.asarray(refused, dtype=bool)[code]
+
+
+def _refused_mg(mg: pd.Series, opioid: np.ndarray) -> np.ndarray:
+    """Opioid rows whose mg_per_day ``_opioid_mg`` refuses (not a number, unknown, < 0, inf)."""
+    if pd.api.types.is_numeric_dtype(mg) and not pd.api.types.is_bool_dtype(mg):
+        x = mg.to_numpy(dtype="float64")
+        return opioid & ~(np.isfinite(x) & (x >= 0))
+    ok = [not o or _mg_ok(v) for v, o in zip(mg, opioid, strict=True)]
+    return ~np.asarray(ok, dtype=bool)
+
+
+def _mg_ok(value: Any) -> bool:
+    try:
+        _opioid_mg({"mg_per_day": value}, "")
+    except ValueError:
+        return False
+    return True
+
+
+def _omed_columns(df: pd.DataFrame, fmap: _Factors, table: str) -> pd.Series:
+    """OMED per course over whole columns (the sum ``_omed`` takes, one group per course). A row
+    ``_omed`` refuses is refused with its message: the refused rows go through ``_omed`` in the
+    order it would meet them (course by course)."""
+    for col in ("drug", "mg_per_day", "is_opioid"):
+        if col not in df:
+            _omed(df.head(1), fmap, table)
+    factor, refused = _row_factors(df, fmap, table)
+    refused |= _refused_mg(df["mg_per_day"], factor > 0)
+    if refused.any():
+        rank = pd.Series(range(len(df)), index=df.index).groupby(df["course_id"].to_numpy())
+        order = np.lexsort((np.arange(len(df)), rank.transform("min").to_numpy()))
+        _omed(df.iloc[order[refused[order]]], fmap, table)
+    mg = pd.to_numeric(df["mg_per_day"], errors="coerce").to_numpy(dtype="float64")
+    contribution = np.where(factor > 0, factor * np.nan_to_num(mg), 0.0)
+    return pd.Series(contribution).groupby(df["course_id"].to_numpy(), sort=False).sum()
 
 
 def analgesic_table(
     analgesics: pd.DataFrame, factors: pd.DataFrame, table: str = DEFAULT_FACTOR_TABLE
 ) -> pd.DataFrame:
     """Per site: opioids with mg/day and their factor, non-opioids listed (not converted), OMED
-    at baseline."""
+    at baseline. An opioid without a factor in ``table`` (e.g. transdermal fentanyl in an own
+    series) is listed as such and leaves the site's OMED unknown (NaN), never 0."""
     base = analgesics[analgesics["timepoint"] == "baseline"]
     fmap = _factor_map(factors, table)
-    omed = omed_by_course(base, factors, table)
     rows = []
     for cid, sub in base.groupby("course_id", sort=False):
         opioids = sub[sub["is_opioid"]]
         others = sub[~sub["is_opioid"]]
+        try:
+            omed = _omed(sub, fmap, table)
+        except ValueError:
+            omed = math.nan
         rows.append(
             {
                 "course_id": cid,
-                "opioids": "; ".join(
-                    f"{r.drug} {r.mg_per_day:g} mg × {fmap[(r.drug, _route(getattr(r, 'route', None)))]:g}"
-                    for r in opioids.itertuples()
-                )
-                or "none",
+                "opioids": "; ".join(_opioid_text(r, fmap) for r in opioids.itertuples()) or "none",
                 "non_opioids": "; ".join(
                     f"{r.drug} {r.mg_per_day:g} mg" for r in others.itertuples()
                 )
                 or "none",
-                "omed_mg": float(omed[cid]),
+                "omed_mg": omed,
             }
         )
     return pd.DataFrame(rows, columns=["course_id", "opioids", "non_opioids", "omed_mg"])
+
+
+def _opioid_text(r: Any, fmap: _Factors) -> str:
+    """'morphine 30 mg × 1', or the opioid without a factor in the table, named as such."""
+    factor = fmap.get((str(r.drug), _route(getattr(r, "route", None))))
+    dose = "dose not given" if is_missing(r.mg_per_day) else f"{r.mg_per_day:g} mg"
+    return f"{r.drug} {dose} × {factor:g}" if factor is not None else f"{r.drug} {dose} (no factor)"

@@ -65,3 +65,18 @@ def cif_footnote(cif: CIFResult) -> str:
         f"n = {cif.n} assessable patients, {cif.n_events} relapses, "
         f"{cif.n_competing} deaths before relapse<br>{cif.method_note}"
     )
+
+
+# The quantity each time-to-event chart shows, and what its y axis counts. Survival counts deaths
+# (follow-up, which counts observation time, is a different figure and never drawn as a curve).
+QUANTITY = {"survival": "Overall survival", "relief": "Duration of pain relief"}
+Y_TITLES = {"survival": "Proportion alive", "relief": "Proportion still relieved (no relapse)"}
+_ZERO_SHORT = {"completion": "RT completion", "start": "RT start"}
+
+
+def chart_title(endpoint: str, time_zero: str, source: str, reconstructed: bool) -> str:
+    """'Overall survival from RT completion — Sanuki 2022, reconstructed times': the quantity,
+    where its clock starts and where the times come from."""
+    zero = "maximum response" if endpoint == "relief" else _ZERO_SHORT[time_zero]
+    times = "reconstructed times" if reconstructed else "patient times"
+    return f"{QUANTITY[endpoint]} from {zero} — {source}, {times}"

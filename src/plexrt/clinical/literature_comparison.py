@@ -7,6 +7,7 @@ The PlexRT row is computed from the store under the current filter, never typed 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -16,11 +17,16 @@ from plexrt.clinical.definitions import Definition, response_counts
 from plexrt.clinical.dose import regimen_label
 from plexrt.clinical.per_patient import several_sites
 from plexrt.clinical.response_summary import summarise
+from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
+from plexrt.data.literature_entered import ENTERED_TEXT, from_json
 from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
 
 PLEXRT_KEY = "plexrt"
+# A department's own series beside the bundled one (compare mode): its own row, never pooled.
+OWN_KEY = "plexrt_own"
+PLEXRT_KEYS = frozenset({PLEXRT_KEY, OWN_KEY})
 # Shown (and pooled) by default: series of the same condition only. Broader comparators (painful
 # non-bone lesions), frequency surveys, non-RT comparators and case reports are opt-in, so that
 # unlike populations are never pooled silently.
@@ -77,7 +83,10 @@ def short_label(row: dict[str, Any] | pd.Series) -> str:
     if m:
         name = f"{m.group(1).capitalize()} {m.group(2)}"
         return f"{name} (added)" if key.startswith("user-") else name
-    return str(row.get("citation") or key)[:40]
+    # Otherwise the citation cut short, without < and >: a label must stay plain text in every
+    # chart (plotly reads tags such as <a href> or <b> in labels), whatever a user typed. The
+    # whole citation is shown as text in the tables.
+    return re.sub(r"[<>]", "", str(row.get("citation") or key))[:40]
 
 
 def unique_labels(labels: list[str]) -> list[str]:
@@ -91,9 +100,12 @@ def unique_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def series_labels(records: list[dict[str, Any]]) -> list[str]:
-    """Display labels of [PlexRT record, *published records], unique."""
-    return unique_labels(["PlexRT (this cohort)", *[short_label(r) for r in records[1:]]])
+def series_labels(
+    records: list[dict[str, Any]], first: Sequence[str] = ("PlexRT (this cohort)",)
+) -> list[str]:
+    """Display labels of [PlexRT record(s), *published records], unique: ``first`` names the
+    leading PlexRT record(s) (two in compare mode: the own series and Sanuki 2022)."""
+    return unique_labels([*first, *[short_label(r) for r in records[len(first) :]]])
 
 
 def plexrt_series(
@@ -105,6 +117,10 @@ def plexrt_series(
     reconstructed: bool = False,
     median_ranges: dict[str, tuple[float | None, float | None]] | None = None,
     pooled_over: int = 0,
+    *,
+    name: str = "Sanuki 2022",
+    design: str = "retrospective single-centre case series",
+    key: str = PLEXRT_KEY,
 ) -> dict[str, Any]:
     """The filtered cohort as one literature-style record (responders counted per site). For
     reconstructed times, ``median_cis`` are pooled over ``pooled_over`` reconstructions and
@@ -118,10 +134,10 @@ def plexrt_series(
     )
     weeks = weeks_to_max_text(df["weeks_to_max_response"])
     rec: dict[str, Any] = {
-        "series_key": PLEXRT_KEY,
-        "citation": f"Sanuki 2022 in PlexRT ({filter_text})",
+        "series_key": key,
+        "citation": f"{name} in PlexRT ({filter_text})",
         "population": "lumbosacral_plexopathy",
-        "design": "retrospective single-centre case series",
+        "design": design,
         "n_patients": int(df["patient_id"].nunique()),
         "n_sites": len(df),
         "pain_scale": "NRS 0-10",
@@ -221,16 +237,22 @@ def _cell(record: dict[str, Any], column: str, unit: str) -> str:
             return f"{int(v)}"
         word = "sites" if denom_col == "n_sites" else "patients"
         return f"{int(v)}/{int(n)} {word} ({100 * int(v) / int(n):.0f}%)"
+    flag = f" ({CURVE_FLAG})" if is_curve_source(record.get(f"{column}_source")) else ""
     if isinstance(v, float):
-        return f"{v:g}{unit}"
-    return f"{v}{unit}"
+        return f"{v:g}{unit}{flag}"
+    return f"{v}{unit}{flag}"
 
 
 def side_by_side(records: list[dict[str, Any]], labels: list[str]) -> pd.DataFrame:
     """Rows = the same quantities in the same units for every series; unknown = 'not reported'."""
     data = {"": [r[0] for r in TABLE_ROWS]}
     for rec, label in zip(records, labels, strict=True):
-        data[label] = [_cell(rec, col, unit) for _, col, unit in TABLE_ROWS]
+        # a figure typed with words around its number shows them beside the number used
+        typed = from_json(rec.get(ENTERED_TEXT))
+        data[label] = [
+            _cell(rec, col, unit) + (f' (as entered: "{typed[col]}")' if col in typed else "")
+            for _, col, unit in TABLE_ROWS
+        ]
     return pd.DataFrame(data)
 
 
@@ -249,7 +271,7 @@ def forest_rows(
                 "events": None if is_missing(rec.get(measure)) else int(rec[measure]),
                 "total": None if is_missing(total) else int(total),
                 "population": rec.get("population"),
-                "is_plexrt": rec.get("series_key") == PLEXRT_KEY,
+                "is_plexrt": rec.get("series_key") in PLEXRT_KEYS,
             }
         )
     return pd.DataFrame(
@@ -270,7 +292,7 @@ def definition_warning(records: list[dict[str, Any]], labels: list[str]) -> str 
     """A plain warning when the series drawn define response differently (or not at all)."""
     defs = {}
     for rec, label in zip(records, labels, strict=True):
-        if rec.get("series_key") == PLEXRT_KEY or is_missing(rec.get("responders")):
+        if rec.get("series_key") in PLEXRT_KEYS or is_missing(rec.get("responders")):
             continue
         d = rec.get("response_definition")
         defs[label] = NOT_REPORTED if is_missing(d) else str(d)
@@ -292,7 +314,7 @@ def duration_rows(
     """label, measure, value, low, high, is_plexrt, reconstructed -- missing values left out."""
     rows = []
     for rec, label in zip(records, labels, strict=True):
-        is_p = rec.get("series_key") == PLEXRT_KEY
+        is_p = rec.get("series_key") in PLEXRT_KEYS
         for measure in MEDIAN_COLUMNS:
             v: Any = rec.get(measure)
             if is_missing(v):
@@ -306,7 +328,9 @@ def duration_rows(
                     "low": lo,
                     "high": hi,
                     "is_plexrt": is_p,
-                    "reconstructed": bool(is_p and reconstructed),
+                    # PlexRT's own times, or a median read off a published curve's reconstruction.
+                    "reconstructed": bool(is_p and reconstructed)
+                    or is_curve_source(rec.get(f"{measure}_source")),
                 }
             )
     cols = ["label", "measure", "value", "low", "high", "is_plexrt", "reconstructed"]

@@ -15,7 +15,7 @@ move it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ import pandas as pd
 
 from plexrt.clinical import endpoints as tte
 from plexrt.stats import timescale
-from plexrt.stats.survival import KMResult, cumulative_incidence, kaplan_meier
+from plexrt.stats.survival import cumulative_incidence, kaplan_meier
 from plexrt.stats.survival.pooled import (
     cif_values_at,
     km_at,
@@ -49,6 +49,15 @@ def reconstruction_note(m: int) -> str:
         "limits reach 0.5, log-rank by the D2 rule), so their intervals carry the uncertainty of "
         f"the unpublished times as well as sampling; 'reconstructions' gives the 5th–95th "
         f"percentile of the {m} reconstructions' own values."
+    )
+
+
+def reconstruction_short(m: int) -> str:
+    """The same, in the two lines a slide has room for (the page and report give it whole)."""
+    return (
+        "Reconstructed times: the curve drawn is one reconstruction (the stored default) of the "
+        f"many equally consistent with the paper; medians pooled over {m} reconstructions by "
+        "Rubin's rules."
     )
 
 
@@ -249,12 +258,18 @@ def group_medians(
     return out
 
 
-def with_median(res: KMResult, est: MedianEstimate | None) -> KMResult:
-    """The curve drawn, its legend median and interval replaced by the pooled ones (a chart's
-    legend then states what is known, not one reconstruction's precision)."""
-    if est is None or not est.pooled:
-        return res
-    return replace(res, median=est.median_days, median_ci=est.ci_days)
+def median_line(label: str, est: MedianEstimate, unit: str, what: str) -> str:
+    """The median under a Kaplan-Meier chart, saying which curve it belongs to: for real times
+    the curve's own median; for reconstructed times the pooled median, then where the curve drawn
+    (one reconstruction, whose legend gives it) crosses 0.5."""
+    head = f"**{label}** (n = {est.n}, {est.n_events} events): median {what}"
+    if not est.pooled:
+        return f"{head} {est.text(unit)}."
+    return (
+        f"{head}, pooled over the reconstructions: {est.text(unit)}. The curve drawn (one "
+        f"reconstruction) crosses 0.5 at {fmt_time(est.drawn_median_days, unit)}, as its legend "
+        "says."
+    )
 
 
 def rates_at(

@@ -44,6 +44,29 @@ def _temp_path(db_path: Path) -> Path:
     return tmp
 
 
+def _durable(tmp: Path) -> None:
+    """The finished file is whole on disk before it replaces the old store."""
+    wal = tmp.with_name(tmp.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise OSError(f"the database could not be written completely (is the disk full?): {tmp}")
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself survives a power cut (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def new_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to an empty store (schema created) in a temporary file, inside one transaction.
@@ -61,19 +84,28 @@ def new_store(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute(schema_sql())
             yield con
             con.execute("COMMIT")
+            # Written into the file now, or an error: closing would swallow a failed checkpoint
+            # (a full disk) and leave the rows in a .wal file that the rename leaves behind.
+            con.execute("CHECKPOINT")
         finally:
             con.close()
+        _durable(tmp)
         os.replace(tmp, db_path)
-    except BaseException:
+        _sync_folder(db_path.parent)
+    except BaseException as exc:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
+        if isinstance(exc, duckdb.Error) and "could not write" in str(exc).lower():
+            reason = str(exc).strip().splitlines()[0].split("error: ")[-1]
+            raise OSError(f"the store could not be written ({reason}); is the disk full?") from exc
         raise
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Append a frame's rows (its ``_line`` bookkeeping column left out; NaN stored as NULL)."""
+    """Append a frame's rows (its ``_line`` bookkeeping column left out; NaN stored as NULL:
+    DuckDB reads a pandas NaN, None or NA as NULL, so the columns go in as they are)."""
     cols = [c for c in frame.columns if c != "_line"]
-    frame = frame[cols].astype(object).where(frame[cols].notna(), None)
+    frame = frame[cols]
     con.register("_incoming", frame)
     try:
         col_list = ", ".join(cols)

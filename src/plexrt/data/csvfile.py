@@ -3,12 +3,16 @@
 Every data file (a series folder, the opioid factors, imported times, the literature table) is read
 here: UTF-8 with or without a byte-order mark (spreadsheets often add one), the header on line 1,
 blank lines skipped, line numbers counted as physical lines (a quoted cell may span lines). Every
-problem names the file, the line and the column.
+problem names the file, the line and the column. A file that is not UTF-8 (a latin-1 export), holds
+a NUL character (a binary or damaged file), has a quoted field that is never closed (a copy cut
+short) or a stray quote, or a field too long for any real value is refused with the line where it
+happens, never read in part as if it were whole.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,26 +60,51 @@ class CsvRow:
 @dataclass(frozen=True)
 class CsvTable:
     """The header and the well-formed rows of a file (rows with a wrong cell count are left out
-    and reported)."""
+    and reported); ``count`` is every data row read, those left out included."""
 
     header: tuple[str, ...]
     rows: tuple[CsvRow, ...]
+    count: int = 0
 
 
 def read_csv(path: Path, label: str | None = None) -> tuple[CsvTable, list[Problem]]:
     """Read a CSV file as text cells. Returns the table and the problems found (a missing, empty,
-    unreadable or non-UTF-8 file gives an empty table and one problem)."""
+    unreadable, non-UTF-8 or binary file gives an empty table and one problem naming the line)."""
     label = label or path.name
     empty = CsvTable((), ())
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            return _read_rows(csv.reader(fh), label)
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         return empty, [Problem(label, None, None, "file is missing")]
-    except UnicodeDecodeError as exc:
-        return empty, [Problem(label, None, None, f"not UTF-8 text ({exc.reason})")]
     except OSError as exc:
         return empty, [Problem(label, None, None, f"cannot be read ({exc.strerror})")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = (
+            f"not UTF-8 text ({exc.reason}, byte 0x{data[exc.start]:02x}); save the file as "
+            "UTF-8 (it may be latin-1 or Windows-1252)"
+        )
+        return empty, [Problem(label, line, None, message)]
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        message = "contains a NUL character (a binary or damaged file); nothing was read"
+        return empty, [Problem(label, line, None, message)]
+    return _read_rows(csv.reader(io.StringIO(text, newline=""), strict=True), label)
+
+
+def _syntax_message(exc: csv.Error) -> str:
+    """The csv module's complaint in words a user can act on."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "a quoted field that starts in this row is never closed (is the file cut short?)"
+    if "expected after" in text:
+        return 'a quote character inside a field that is not doubled ("")'
+    if "field larger than field limit" in text:
+        return f"a field longer than {csv.field_size_limit():,} characters"
+    return f"cannot be read as CSV ({text})"
 
 
 def _read_rows(reader, label: str) -> tuple[CsvTable, list[Problem]]:
@@ -83,11 +112,20 @@ def _read_rows(reader, label: str) -> tuple[CsvTable, list[Problem]]:
         header = tuple(h.strip() for h in next(reader))
     except StopIteration:
         return CsvTable((), ()), [Problem(label, 1, None, "file is empty (no header row)")]
+    except csv.Error as exc:
+        return CsvTable((), ()), [Problem(label, 1, None, _syntax_message(exc))]
     problems: list[Problem] = []
     rows: list[CsvRow] = []
     previous_line = reader.line_num
     number = 0
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # the rest of the file cannot be trusted: stop here
+            problems.append(Problem(label, previous_line + 1, None, _syntax_message(exc)))
+            break
         start_line, previous_line = previous_line + 1, reader.line_num
         if not any(cell.strip() for cell in cells):
             continue  # blank line
@@ -104,7 +142,7 @@ def _read_rows(reader, label: str) -> tuple[CsvTable, list[Problem]]:
             )
             continue
         rows.append(CsvRow(number, start_line, dict(zip(header, cells, strict=True))))
-    return CsvTable(header, tuple(rows)), problems
+    return CsvTable(header, tuple(rows), number), problems
 
 
 def header_problems(header: Iterable[str], expected: Iterable[str], label: str) -> list[Problem]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from plexrt.data.own_template import DOSE_PER_FRACTION_GY_MAX, EQD2_10_GY_MAX
 from plexrt.data.values import parse_number
 from plexrt.data.vocab import (
     INTENT_LABELS,
@@ -25,6 +26,8 @@ from plexrt.data.vocab import (
 # Dose filter: dose per fraction (Gy) or EQD2 with alpha/beta 10 Gy.
 DOSE_METRICS = {"dpf": "dose_per_fraction_gy", "eqd2": "eqd2_10_gy"}
 DOSE_LABELS = {"dpf": "dose per fraction", "eqd2": "EQD2 (α/β 10 Gy)"}
+# A URL dose bound beyond any plausible course (the import's limits) is refused, not applied.
+DOSE_BOUNDS = {"dpf": (0.0, DOSE_PER_FRACTION_GY_MAX), "eqd2": (0.0, round(EQD2_10_GY_MAX, 1))}
 
 # Set-valued filters: dataclass field -> (URL parameter, SQL column).
 _SET_FILTERS = {
@@ -226,14 +229,14 @@ def _read_range(key: str, value: str, kw: dict[str, Any]) -> str | None:
             return f"Ignored URL parameter {key}: only one dose range can apply."
         if (lo is not None and lo < 0) or (hi is not None and hi < 0):
             return f"Ignored URL parameter {key}: doses cannot be negative."
-        kw.update(dose_metric=key, dose_min=lo, dose_max=hi)
-        return None
-    (lo_attr, hi_attr), (_, _, (bmin, bmax)) = next(
-        (k, v) for k, v in _RANGE_FILTERS.items() if v[0] == key
-    )
+        (bmin, bmax), attrs = DOSE_BOUNDS[key], ("dose_min", "dose_max")
+    else:
+        attrs, (_, _, (bmin, bmax)) = next((k, v) for k, v in _RANGE_FILTERS.items() if v[0] == key)
     if (lo is not None and not bmin <= lo <= bmax) or (hi is not None and not bmin <= hi <= bmax):
-        return f"Ignored URL parameter {key}='{_clip(value)}': outside {bmin}–{bmax}."
-    kw[lo_attr], kw[hi_attr] = lo, hi
+        return f"Ignored URL parameter {key}='{_clip(value)}': outside {bmin:g}–{bmax:g}."
+    if key in DOSE_METRICS:
+        kw["dose_metric"] = key
+    kw[attrs[0]], kw[attrs[1]] = lo, hi
     return None
 
 

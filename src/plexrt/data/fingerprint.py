@@ -27,6 +27,14 @@ def _code_files() -> list[tuple[str, bytes]]:
     return out
 
 
+def tables_version() -> str:
+    """Fingerprint of the store's DDL alone: a store with the same one can still be read by this
+    code (its values may come from older deriving code or older data files)."""
+    from plexrt.data.bundled_write import schema_sql
+
+    return hashlib.sha256(schema_sql().encode()).hexdigest()[:16]
+
+
 def schema_version(data_dir: Path | str | None = None) -> str:
     """Fingerprint of the schema, the deriving code and the data files a store is built from."""
     h = hashlib.sha256()

@@ -30,6 +30,20 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
     return [] if frame is None or frame.empty else frame.to_dict("records")
 
 
+def _unknown(
+    frame: pd.DataFrame | None, col: str, known: set, given_only: bool = True
+) -> list[dict]:
+    """The rows (as records, in file order) whose ``col`` is not in ``known`` (only where given,
+    with ``given_only``); whole columns (``isin``), so 100,000 rows are checked at once."""
+    if frame is None or frame.empty:
+        return []
+    values = frame[col]
+    bad = ~values.isin(list(known)).to_numpy()
+    if given_only:
+        bad &= values.notna().to_numpy()
+    return frame[bad].to_dict("records") if bad.any() else []
+
+
 def _series_links(name: str, tables: Tables) -> list[Problem]:
     known = set(tables["series"]["series_id"]) if len(tables["series"]) else set()
     return [
@@ -40,8 +54,7 @@ def _series_links(name: str, tables: Tables) -> list[Problem]:
             f"'{r['series_id']}' is not in series.csv",
         )
         for table in _SERIES_ROWS
-        for r in _records(tables.get(table))
-        if r["series_id"] not in known
+        for r in _unknown(tables.get(table), "series_id", known, given_only=False)
     ]
 
 
@@ -55,8 +68,7 @@ def _row_links(name: str, tables: Tables) -> list[Problem]:
             "patient_id",
             f"patient '{r['patient_id']}' is not in patients.csv",
         )
-        for r in _records(tables["courses"])
-        if r["patient_id"] is not None and r["patient_id"] not in patients
+        for r in _unknown(tables["courses"], "patient_id", patients)
     ]
     details = set(tables["case_details"]["detail_id"]) if "case_details" in tables else set()
     for table, col, known in (
@@ -69,8 +81,7 @@ def _row_links(name: str, tables: Tables) -> list[Problem]:
     ):
         problems += [
             Problem(f"{name}/{table}.csv", r["_line"], col, f"'{r[col]}' is not known")
-            for r in _records(tables.get(table))
-            if r[col] is not None and r[col] not in known
+            for r in _unknown(tables.get(table), col, known)
         ]
     return problems
 

@@ -19,7 +19,8 @@ import pandas as pd
 
 from plexrt.data.csvfile import CsvRow, Problem, header_problems, read_csv
 from plexrt.data.paths import DEFAULT_DATA_DIR
-from plexrt.data.values import is_missing, parse_number
+from plexrt.data.text_limits import CITATION_CHARS, NOTE_CHARS, text_problem
+from plexrt.data.values import entered_number, is_missing, parse_number
 
 __all__ = [
     "COLUMNS",
@@ -219,6 +220,13 @@ class LiteratureFileError(ValueError):
 
 def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems = []
+    for spec in COLUMNS:
+        value = record.get(spec.name)
+        if spec.kind == "text" and not is_missing(value):
+            limit = CITATION_CHARS if spec.name == "citation" else NOTE_CHARS
+            problem = text_problem(str(value), limit)
+            if problem:
+                problems.append((spec.name, problem))
     if is_missing(record.get("citation")):
         problems.append(("citation", "a citation is required"))
     population = record.get("population")
@@ -235,13 +243,20 @@ def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
 _Parsed = dict[str, float | int | None]
 
 
-def _parse_figures(record: Mapping[str, Any]) -> tuple[_Parsed, list[tuple[str, str]]]:
-    """The numeric columns as numbers (None when blank or not a number, with a problem)."""
+def _parse_figures(
+    record: Mapping[str, Any], typed: bool = False
+) -> tuple[_Parsed, list[tuple[str, str]]]:
+    """The numeric columns as numbers (None when blank or not a number, with a problem);
+    ``typed``: a figure typed in the form may carry words around its one number."""
     parsed: _Parsed = {}
     problems = []
     for name in INTEGER_COLUMNS + NUMBER_COLUMNS:
+        whole = name in INTEGER_COLUMNS
         try:
-            parsed[name] = parse_number(record.get(name), whole=name in INTEGER_COLUMNS)
+            if typed:
+                parsed[name] = entered_number(record.get(name), whole=whole)[0]
+            else:
+                parsed[name] = parse_number(record.get(name), whole=whole)
         except ValueError as exc:
             parsed[name] = None
             problems.append((name, str(exc)))
@@ -306,9 +321,10 @@ def _responder_problems(parsed: _Parsed, n_reported: bool) -> list[tuple[str, st
 
 
 def _record_problems(record: Mapping[str, Any], *, require_n: bool) -> list[tuple[str, str]]:
-    """(column, message) for everything wrong with one series record."""
+    """(column, message) for everything wrong with one series record (``require_n``: typed in
+    the form, so figures may carry words around their number)."""
     problems = _text_problems(record)
-    parsed, parse_problems = _parse_figures(record)
+    parsed, parse_problems = _parse_figures(record, typed=require_n)
     problems += parse_problems + _limit_problems(parsed)
     if (
         require_n

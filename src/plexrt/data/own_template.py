@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from plexrt.data.text_limits import CELL_CHARS, CODE_CHARS
 from plexrt.data.vocab import (
     INTENT_ALIASES,
     INTENT_LABELS,
@@ -37,6 +38,9 @@ AGE_RANGE = (0, 120)  # years at first RT; over 89 is stored as 90 ("90+")
 DOSE_GY_MAX = 80.0  # total dose of one course, Gy
 FRACTIONS_RANGE = (1, 40)
 DOSE_PER_FRACTION_GY_MAX = 25.0
+# EQD2 (alpha/beta 10 Gy) of the largest plausible course: DOSE_GY_MAX given in fractions of
+# DOSE_PER_FRACTION_GY_MAX, EQD2 = D (d + 10) / (2 + 10) = 233.3 Gy.
+EQD2_10_GY_MAX = DOSE_GY_MAX * (DOSE_PER_FRACTION_GY_MAX + 10) / 12
 OPIOID_MG_MAX = 10_000.0  # mg/day of one opioid
 YEAR_RANGE = (1950, 2100)  # calendar years a date may fall in
 MAX_COURSE_DAYS = 120  # from start to end of one course
@@ -47,8 +51,8 @@ EARLIEST_ASSESSMENT_DAY = -365  # a baseline assessment up to a year before the 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 500_000  # data rows per file or sheet
 MAX_COLUMNS = 200
-MAX_CELL_CHARS = 2_000  # any cell, including columns that are ignored
-MAX_TEXT_CHARS = 200  # a text value that is kept (primary cancer, opioid drug, patient code)
+MAX_CELL_CHARS = CELL_CHARS  # any cell, including columns that are ignored
+MAX_TEXT_CHARS = CODE_CHARS  # a text value that is kept (primary cancer, opioid drug, patient code)
 
 COURSES, ASSESSMENTS = "courses", "assessments"  # table names; also the XLSX sheet names
 

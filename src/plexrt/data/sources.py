@@ -13,6 +13,7 @@ import pandas as pd
 from plexrt.data.csvfile import DataError, Problem
 from plexrt.data.links import check_links, check_times
 from plexrt.data.literature import LiteratureFileError, load_literature
+from plexrt.data.manifest import check_manifest, series_folders
 from plexrt.data.specs import COURSE_TIMES_FILE, EVENTS_FILE, OPIOID_FACTORS, SERIES_FILES
 from plexrt.data.validation import read_table
 
@@ -48,14 +49,19 @@ def read_series(folder: Path) -> tuple[SeriesData, list[Problem]]:
     return sd, problems
 
 
-def read_data_folder(data_dir: Path) -> tuple[list[SeriesData], pd.DataFrame]:
-    """Read and validate a whole data folder; raise DataError listing every problem."""
+def read_data_folder(
+    data_dir: Path, *, manifest: bool = True
+) -> tuple[list[SeriesData], pd.DataFrame]:
+    """Read and validate a whole data folder, its files first checked against its manifest
+    (``plexrt.data.manifest``; skipped only to write one); raise DataError listing every problem."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), None, None, "data folder does not exist")])
-    factors, problems = read_table(data_dir / OPIOID_FACTORS.filename, OPIOID_FACTORS)
+    problems = check_manifest(data_dir) if manifest else []
+    factors, probs = read_table(data_dir / OPIOID_FACTORS.filename, OPIOID_FACTORS)
+    problems += probs
     series = []
-    folders = sorted(p for p in data_dir.iterdir() if p.is_dir() and (p / "series.csv").exists())
+    folders = series_folders(data_dir)
     if not folders:
         problems.append(Problem(str(data_dir), None, None, "no series folder (with series.csv)"))
     for folder in folders:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from plexrt.data.csvfile import Problem, header_problems, read_csv
+from plexrt.data.csvcolumns import read_columns
+from plexrt.data.csvfile import Problem, header_problems
 from plexrt.data.specs import Col, FileSpec
 from plexrt.data.values import is_missing, number_problem, parse_number
 
@@ -64,40 +67,72 @@ def parse_cell(text: str, col: Col) -> tuple[object, str | None]:
     return value, None
 
 
+def _parsed_column(cells: object, col: Col) -> tuple[pd.Series, np.ndarray, list]:
+    """(values, codes, errors) of one column: ``parse_cell`` runs once per distinct text (a
+    registry repeats its codes, doses and scores) and every cell takes its text's result. The
+    column's type is inferred from the distinct values, as it would be from all of them."""
+    if isinstance(cells, pa.ChunkedArray):
+        encoded = cells.dictionary_encode().combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = encoded.dictionary.to_pylist()
+    else:
+        codes, uniques = pd.factorize(np.asarray(cells, dtype=object))
+    parsed = [parse_cell(text, col) for text in uniques]
+    values = pd.Series([v for v, _ in parsed]).take(codes).reset_index(drop=True)
+    return values, codes, [err for _, err in parsed]
+
+
 def read_table(
     path: Path, spec: FileSpec, label: str | None = None
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Read one CSV against its spec; returns (frame, problems). The frame has a ``_line`` column
     (line numbers count the header as 1) for later cross-file messages."""
     label = label or path.name
-    table, problems = read_csv(path, label)
+    table, problems = read_columns(path, label)
     if not table.header:
         return pd.DataFrame(), problems
     head = header_problems(table.header, spec.names, label)
     if any(name not in table.header for name in spec.names):
         return pd.DataFrame(columns=list(spec.names)), head
-    records = []
-    seen: dict[tuple, int] = {}
-    for row in table.rows:
-        rec: dict[str, object] = {}
-        for col in spec.columns:
-            value, err = parse_cell(row.cells[col.name], col)
-            if err:
-                problems.append(Problem(label, row.line, col.name, err, row=row.number))
-            rec[col.name] = value
-        problems += _duplicate(rec, spec, row.line, seen, label)
-        rec["_line"] = row.line
-        records.append(rec)
+    lines, numbers = table.lines, table.numbers
+    columns: dict[str, pd.Series] = {}
+    found: list[tuple[int, int, Problem]] = []
+    for j, col in enumerate(spec.columns):
+        values, codes, errors = _parsed_column(table.columns[col.name], col)
+        columns[col.name] = values
+        refused = np.asarray([e is not None for e in errors] + [False])
+        for i in np.flatnonzero(refused[codes]).tolist():
+            err = errors[codes[i]]
+            found.append((i, j, Problem(label, int(lines[i]), col.name, err, row=int(numbers[i]))))
+    columns["_line"] = pd.Series(lines, dtype="int64")
+    frame = pd.DataFrame(columns, columns=[*spec.names, "_line"])
+    found += _duplicates(frame, spec, label)
     # Row problems in file order (the reader reports rows with a wrong cell count as it reads).
+    found.sort(key=lambda f: (f[0], f[1]))
+    problems += [p for _, _, p in found]
     problems.sort(key=lambda p: p.line or 0)
-    problems = head + problems
-    return pd.DataFrame.from_records(records, columns=[*spec.names, "_line"]), problems
+    return frame, head + problems
+
+
+def _duplicates(frame: pd.DataFrame, spec: FileSpec, label: str) -> list[tuple[int, int, Problem]]:
+    """A row whose key (all of it given) repeats an earlier row's, naming that row's line."""
+    if not spec.key or frame.empty:
+        return []
+    keyed = frame[frame[list(spec.key)].notna().all(axis=1).to_numpy()]
+    again = keyed.duplicated(subset=list(spec.key), keep="first").to_numpy()
+    if not again.any():
+        return []
+    seen: dict[tuple, int] = {}
+    out = []
+    for i, key in zip(keyed.index, keyed[list(spec.key)].itertuples(index=False), strict=True):
+        for problem in _duplicate(tuple(key), spec, int(frame["_line"].iat[i]), seen, label):
+            out.append((int(i), len(spec.columns), problem))
+    return out
 
 
 def _duplicate(
-    rec: dict[str, object], spec: FileSpec, line: int, seen: dict[tuple, int], label: str
+    key: tuple, spec: FileSpec, line: int, seen: dict[tuple, int], label: str
 ) -> list[Problem]:
-    key = tuple(rec[k] for k in spec.key)
     if None in key:
         return []
     if key in seen:

@@ -83,3 +83,41 @@ def natural_order(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """The rows of ``df`` in natural order of ``columns`` (ties keep their order), index reset."""
     ordered = df.sort_values(list(columns), key=lambda s: s.map(natural_key), kind="stable")
     return ordered.reset_index(drop=True)
+
+
+# A typed figure may carry words around its number ("approximately 3.5 months", "n = 12",
+# "~40 patients"). The number is read when the text holds exactly one; the wording is kept beside
+# it (``entered_number``). A bound ("> 12", "at least 6") or a range ("3-6") is not one value:
+# reading it as one would invent a figure, so it is refused with a message saying so.
+_NUMBER_IN_TEXT = re.compile(r"[-−]?\d+(?:\.\d+)?")
+_BOUND_WORDS = re.compile(
+    r"[<>≤≥]|\b(?:at least|at most|more than|less than|over|under|up to|not reached|range)\b",
+    re.IGNORECASE,
+)
+
+
+def entered_number(text: Any, *, whole: bool = False) -> tuple[float | int | None, str | None]:
+    """(number, wording) for a typed figure: ('3.5', ...) -> (3.5, None); 'approximately 3.5
+    months' -> (3.5, 'approximately 3.5 months'); blank -> (None, None). The wording is returned
+    only when it differs from the bare number. ValueError (message naming what is wrong) for no
+    number, several numbers, a bound or a range."""
+    if is_missing(text):
+        return None, None
+    if not isinstance(text, str) or number_problem(text) is None:
+        return parse_number(text, whole=whole), None
+    wording = " ".join(text.split())
+    found = _NUMBER_IN_TEXT.findall(wording)
+    kind = "a whole number" if whole else "a number"
+    if _BOUND_WORDS.search(wording) or len(found) > 1 or re.search(r"\d\s*[-–]\s*\d", wording):
+        raise ValueError(
+            f"must be one {kind}, got {_short(wording)!r} (a range or bound is not one value: "
+            "leave the figure blank and write it in Notes)"
+        )
+    if not found:
+        raise ValueError(f"must be {kind}, got {_short(wording)!r}")
+    number = found[0].replace("−", "-")
+    return parse_number(number, whole=whole), wording
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -94,3 +94,15 @@ PROVENANCE_SOURCES = tuple(SOURCE_LABELS)
 def label(code: object, labels: dict[str, str]) -> str:
     """The display word for a code; an unknown code is shown as itself (never hidden)."""
     return labels.get(str(code), str(code).replace("_", " "))
+
+
+# What a published Kaplan-Meier curve shows (plexrt.data.curve_schema): time to which event.
+CURVE_OUTCOMES = {
+    "overall_survival": "overall survival",
+    "duration_of_relief": "duration of pain relief",
+    "progression_free_survival": "progression-free survival",
+    "local_control": "local control",
+    "other": "other (see notes)",
+}
+# Units of a published time axis (their length in days: plexrt.stats.timescale.AXIS_UNITS).
+CURVE_TIME_UNITS = ("days", "weeks", "months", "years")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
@@ -15,14 +17,34 @@ def neutralise(value: object) -> object:
     return value
 
 
-def safe_csv(df: pd.DataFrame) -> bytes:
-    """CSV (UTF-8 with BOM so spreadsheets read accents) of exactly ``df`` with text neutralised.
+# Decimals kept for a number with no precision of its own: enough for any clinical figure,
+# few enough that binary float noise (58.410000000000004) does not reach the file.
+NOISE_DECIMALS = 10
 
-    Numbers stay numbers: a negative NRS change is written as -9, not as text.
+
+def safe_csv(df: pd.DataFrame, decimals: Mapping[str, int] | None = None) -> bytes:
+    """CSV (UTF-8 with BOM so spreadsheets read accents, CRLF line ends) of exactly ``df`` with
+    text neutralised.
+
+    Numbers stay numbers: a negative NRS change is written as -9, not as text. Float columns are
+    rounded to ``decimals[header]`` (the precision shown on screen, e.g.
+    ``charts.tables.COHORT_DECIMALS``) or else to NOISE_DECIMALS, so no float noise is written.
     """
     out = df.copy()
+    decimals = decimals or {}
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(decimals.get(str(col), NOISE_DECIMALS))
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_rounded).map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
-    return out.to_csv(index=False).encode("utf-8-sig")
+    # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a bare CR, which would
+    # otherwise end the row there and start a new one with the rest of the cell (a formula).
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _rounded(value: object) -> object:
+    """A float inside a text column (mixed types) rounded as a float column is."""
+    if isinstance(value, float):
+        return round(value, NOISE_DECIMALS)
+    return value

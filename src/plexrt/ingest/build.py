@@ -11,10 +11,11 @@ import pandas as pd
 
 from plexrt.data import bundled_write
 from plexrt.data.csvfile import DataError, Problem
-from plexrt.data.fingerprint import schema_version
+from plexrt.data.fingerprint import schema_version, tables_version
 from plexrt.data.paths import default_data_dir, default_db_path
 from plexrt.data.sources import SeriesData, read_data_folder, read_literature
 from plexrt.data.specs import TRACED_TABLES
+from plexrt.data.store_origin import BUILT_AT_KEY, DATA_DIR_KEY, TABLES_KEY, data_dir_text
 from plexrt.ingest.derived import derived_values
 from plexrt.ingest.provenance import cell_provenance, event_provenance
 from plexrt.ingest.times import event_times
@@ -80,16 +81,54 @@ def check_fact_constraints(sd: SeriesData, times: dict[str, pd.DataFrame] | None
         )
 
 
-def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = None) -> BuildReport:
+def origin_meta(data_dir: Path, db_path: Path) -> dict[str, str]:
+    """Where a store comes from (``plexrt.data.store_origin``): the data folder, the tables'
+    fingerprint and the build time (UTC)."""
+    from datetime import UTC, datetime
+
+    return {
+        DATA_DIR_KEY: data_dir_text(data_dir, db_path),
+        TABLES_KEY: tables_version(),
+        BUILT_AT_KEY: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _read_all(
+    data_dir: Path, manifest: bool
+) -> tuple[list[SeriesData], pd.DataFrame, pd.DataFrame | None]:
+    """The series, the factors and the literature table; every problem of all of them at once."""
+    problems: list[Problem] = []
+    series: list[SeriesData] = []
+    factors = literature = None
+    try:
+        series, factors = read_data_folder(data_dir, manifest=manifest)
+    except DataError as exc:
+        problems += exc.problems
+    try:
+        literature = read_literature(data_dir)
+    except DataError as exc:
+        problems += exc.problems
+    if problems or factors is None:
+        raise DataError(problems)
+    return series, factors, literature
+
+
+def build_db(
+    data_dir: Path | str | None = None,
+    db_path: Path | str | None = None,
+    *,
+    manifest: bool = True,
+) -> BuildReport:
     """Build the store from a data folder into a temporary file, then rename it into place.
 
-    Validation problems raise ``plexrt.data.csvfile.DataError`` before anything is written; any
-    failure leaves the existing database untouched and removes the temporary file.
+    The files are checked against the folder's manifest first (``manifest=False`` only when the
+    manifest is about to be written). Validation problems raise ``plexrt.data.csvfile.DataError``
+    before anything is written; any failure leaves the existing database untouched and removes the
+    temporary file.
     """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     db_path = Path(db_path) if db_path else default_db_path()
-    series, factors = read_data_folder(data_dir)
-    literature = read_literature(data_dir)
+    series, factors, literature = _read_all(data_dir, manifest)
     contents = [series_tables(sd, factors) for sd in series]
     version = schema_version(data_dir)
     with bundled_write.new_store(db_path) as con:
@@ -100,5 +139,20 @@ def build_db(data_dir: Path | str | None = None, db_path: Path | str | None = No
             for table, frame in tables.items():
                 bundled_write.insert(con, table, frame)
         bundled_write.set_meta(con, "schema_version", version)
+        for key, value in origin_meta(data_dir, db_path).items():
+            bundled_write.set_meta(con, key, value)
         counts = bundled_write.row_counts(con, REPORTED_TABLES)
     return BuildReport(db_path, tuple(sd.folder.name for sd in series), counts)
+
+
+def write_checked_manifest(data_dir: Path | str) -> list:
+    """Check a data folder whole (a build into a temporary file that is then thrown away) and,
+    only when it builds, write its manifest (``plexrt manifest``). Raises DataError otherwise."""
+    import tempfile
+
+    from plexrt.data.manifest import write_manifest
+
+    data_dir = Path(data_dir)
+    with tempfile.TemporaryDirectory(prefix="plexrt-manifest-") as tmp:
+        build_db(data_dir, Path(tmp) / "check.duckdb", manifest=False)
+    return write_manifest(data_dir)

@@ -9,6 +9,7 @@ from plexrt.clinical import dose
 from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_by_course
 
 _AB, _LATE = dose.DEFAULT_ALPHA_BETA, dose.LATE_ALPHA_BETA
+_DOSE_COLUMNS = ["dose_per_fraction_gy", "bed10_gy", "eqd2_10_gy", "bed3_gy", "eqd2_3_gy"]
 
 # How each derived value is computed, stored as its provenance note.
 DERIVED_NOTES = {
@@ -34,15 +35,20 @@ def derived_values(
         if len(baseline)
         else pd.Series(dtype=float)
     )
-    rows = []
-    for r in courses.itertuples():
-        rows.append(
-            {
-                "series_id": r.series_id,
-                "course_id": r.course_id,
-                **dose.derived_doses(r.dose_gy, r.fractions),
-                # No analgesic rows for a course -> unknown, not 0.
-                "baseline_omed_mg": float(omed[r.course_id]) if r.course_id in omed.index else None,
-            }
-        )
-    return pd.DataFrame(rows)
+    # One dose computation per distinct regimen (a registry has few), joined to every course.
+    regimens = courses[["dose_gy", "fractions"]].drop_duplicates()
+    pairs = zip(regimens["dose_gy"], regimens["fractions"], strict=True)
+    doses = pd.DataFrame(
+        [dose.derived_doses(d, f) for d, f in pairs],
+        index=regimens.index,
+        columns=_DOSE_COLUMNS,
+    )
+    per_course = regimens.join(doses).merge(
+        courses[["series_id", "course_id", "dose_gy", "fractions"]],
+        on=["dose_gy", "fractions"],
+        how="right",
+    )
+    out = per_course[["series_id", "course_id", *_DOSE_COLUMNS]].copy()
+    # No analgesic rows for a course -> unknown, not 0.
+    out["baseline_omed_mg"] = out["course_id"].map(omed).astype("float64")
+    return out.reset_index(drop=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from plexrt.data.sources import SeriesData
@@ -23,6 +24,7 @@ RECONSTRUCTED_NOTE = (
     "see reconstruction_conflicts)"
 )
 _UNKNOWN = "Not stated in the paper (unknown)"
+_COLUMNS = ["series_id", "table_name", "row_key", "column_name", "source", "location", "note"]
 
 _Rules = Mapping[tuple[str, str, str], object]
 
@@ -42,54 +44,103 @@ def _rule(rules: _Rules, table: str, col: str, row_key: str, first_key: str) -> 
     raise ValueError(f"no provenance rule for {table}.{col} of row {row_key}")
 
 
-def _table_rows(series_id: str, table: str, frame: pd.DataFrame, rules: _Rules) -> list[dict]:
-    key_cols = ROW_KEYS[table]
+def _missing(values: pd.Series) -> np.ndarray:
+    """``is_missing`` of every cell, called once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray([is_missing(v) for v in uniques], dtype=bool)[codes]
+
+
+def _row_keys(frame: pd.DataFrame, key_cols: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """(row_key, first key) of every row: the key columns joined by '/' as text."""
+    parts = [frame[k].map(str) for k in key_cols]
+    row_key = parts[0]
+    for part in parts[1:]:
+        row_key = row_key + "/" + part
+    return row_key.reset_index(drop=True), parts[0].reset_index(drop=True)
+
+
+def _column_rules(
+    rules: _Rules, table: str, col: str, row_key: pd.Series, first_key: pd.Series
+) -> np.ndarray:
+    """The rule of every cell of one column (positions in ``rules``), the most specific winning:
+    start from the column's (or table's) default and let each more specific level override it."""
+    position = {key: i for i, key in enumerate(rules)}
+    default = position.get((table, col, "*"), position.get((table, "*", "*"), -1))
+    out = np.full(len(row_key), default, dtype="int64")
+    for name, keys in (("*", first_key), ("*", row_key), (col, first_key), (col, row_key)):
+        specific = {k: i for (t, c, k), i in position.items() if t == table and c == name}
+        specific.pop("*", None)
+        if specific:
+            found = keys.map(specific).to_numpy(dtype="float64")
+            hit = ~np.isnan(found)
+            out[hit] = found[hit].astype("int64")
+    if (out < 0).any():
+        at = int(np.flatnonzero(out < 0)[0])
+        _rule(rules, table, col, row_key[at], first_key[at])  # raises, naming the row
+    return out
+
+
+def _table_rows(series_id: str, table: str, frame: pd.DataFrame, rules: _Rules) -> pd.DataFrame:
+    """One provenance row per cell of ``frame`` (row by row, columns in file order)."""
     cols = [c for c in frame.columns if c not in ("_line", "series_id")]
-    out = []
-    for rec in frame.to_dict("records"):
-        row_key = "/".join(str(rec[k]) for k in key_cols)
-        first_key = str(rec[key_cols[0]])
-        for col in cols:
-            rule = _rule(rules, table, col, row_key, first_key)
-            note = getattr(rule, "note", None)
-            if is_missing(rec[col]):
-                # An empty cell is unknown (never 0), and says so.
-                note = f"{_UNKNOWN}. {note}" if note else _UNKNOWN
-            out.append(
+    if frame.empty or not cols:
+        return pd.DataFrame(columns=_COLUMNS)
+    row_key, first_key = _row_keys(frame, ROW_KEYS[table])
+    listed = list(rules.values())
+    field = {
+        name: np.asarray([getattr(r, name, None) for r in listed], dtype=object)
+        for name in ("source", "location", "note")
+    }
+    blocks = []
+    for col in cols:
+        rule = _column_rules(rules, table, col, row_key, first_key)
+        note = field["note"][rule]
+        gone = _missing(frame[col])
+        # An empty cell is unknown (never 0), and says so.
+        note[gone] = [f"{_UNKNOWN}. {n}" if n else _UNKNOWN for n in note[gone]]
+        blocks.append(
+            pd.DataFrame(
                 {
                     "series_id": series_id,
                     "table_name": table,
                     "row_key": row_key,
                     "column_name": col,
-                    "source": getattr(rule, "source", None),
-                    "location": getattr(rule, "location", None),
+                    "source": field["source"][rule],
+                    "location": field["location"][rule],
                     "note": note,
                 }
             )
-    return out
+        )
+    out = pd.concat(blocks, ignore_index=True)
+    # Row by row, as the cells are read: row 0's columns, then row 1's, ...
+    order = np.arange(len(out)).reshape(len(cols), len(frame)).T.ravel()
+    return out.iloc[order].reset_index(drop=True)
 
 
 def cell_provenance(sd: SeriesData, derived: pd.DataFrame) -> pd.DataFrame:
     """One row per stored cell of the traced tables and of the derived values."""
     rules = sd.tables["provenance_rules"]
     by_key = {(r.table_name, r.column_name, r.row_key): r for r in rules.itertuples()}
-    out = []
-    for table in TRACED_TABLES:
-        out += _table_rows(sd.series_id, table, sd.tables[table], by_key)
-    for course_id in derived["course_id"]:
-        for col, note in DERIVED_NOTES.items():
-            out.append(
+    out = [_table_rows(sd.series_id, table, sd.tables[table], by_key) for table in TRACED_TABLES]
+    ids = derived["course_id"].to_numpy()
+    for col, note in DERIVED_NOTES.items():
+        out.append(
+            pd.DataFrame(
                 {
                     "series_id": sd.series_id,
                     "table_name": "course_derived",
-                    "row_key": course_id,
+                    "row_key": ids,
                     "column_name": col,
                     "source": "derived",
                     "location": "computed by PlexRT",
                     "note": note,
+                    "_row": np.arange(len(ids)),
                 }
             )
-    return pd.DataFrame(out)
+        )
+    derived_rows = pd.concat(out[len(TRACED_TABLES) :], ignore_index=True)
+    derived_rows = derived_rows.sort_values("_row", kind="stable").drop(columns="_row")
+    return pd.concat([*out[: len(TRACED_TABLES)], derived_rows], ignore_index=True)
 
 
 def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -97,22 +148,25 @@ def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.Da
     out = []
     for table, key in (("events", "patient_id"), ("course_events", "course_id")):
         frame = times[table]
+        row_key = frame[key].map(str).to_numpy(dtype=object)
         for col in [c for c in frame.columns if c.endswith("_source")]:
             value_col = col[: -len("_source")]
-            for row_key, src in zip(frame[key], frame[col], strict=True):
-                location, note = _event_note(src, value_col)
-                out.append(
+            codes, sources = pd.factorize(frame[col], use_na_sentinel=False)
+            notes = [_event_note(src, value_col) for src in sources]
+            out.append(
+                pd.DataFrame(
                     {
                         "series_id": series_id,
                         "table_name": table,
-                        "row_key": str(row_key),
+                        "row_key": row_key,
                         "column_name": value_col,
-                        "source": src,
-                        "location": location,
-                        "note": note,
+                        "source": frame[col].to_numpy(dtype=object),
+                        "location": np.asarray([n[0] for n in notes], dtype=object)[codes],
+                        "note": np.asarray([n[1] for n in notes], dtype=object)[codes],
                     }
                 )
-    return pd.DataFrame(out)
+            )
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=_COLUMNS)
 
 
 def _event_note(source: str, column: str) -> tuple[str | None, str | None]:

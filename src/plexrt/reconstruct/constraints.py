@@ -3,7 +3,6 @@ file, the :class:`Constraint` type, and reading + validating the file."""
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from plexrt.data.csvfile import CsvRow, read_csv
 from plexrt.data.values import number_problem, parse_number
 
 # -- vocabulary of published_times.csv ---------------------------------------------------------
@@ -266,47 +266,42 @@ def constraint_from_record(rec: dict[str, Any]) -> Constraint:
 # -- the file ----------------------------------------------------------------------------------------
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and data rows of the file; ValueError if it is missing, not UTF-8, empty or has
-    missing / unknown columns."""
+def _read_rows(path: Path) -> tuple[list[str], tuple[CsvRow, ...], list[str]]:
+    """Header, data rows and row problems of the file (read by THE CSV reader); ValueError if it
+    is missing, unreadable, empty or has missing / unknown columns."""
     if not path.is_file():
         raise ValueError(f"path: {path} does not exist or is not a file")
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
-    if not rows:
-        raise ValueError(f"{path.name}: file is empty (no header row)")
-    header = [h.strip() for h in rows[0]]
+    table, problems = read_csv(path, path.name)
+    if not table.header:
+        raise ValueError("\n".join(str(p) for p in problems))
+    header = list(table.header)
     missing = [c for c in COLUMNS if c not in header]
     extra = [h for h in header if h not in COLUMNS]
     if missing or extra:
         msg = [f"{path.name}, header, column '{c}': required column is missing" for c in missing]
         msg += [f"{path.name}, header, column '{c}': unknown column" for c in extra]
         raise ValueError("\n".join(msg))
-    return header, rows[1:]
+    shown = [
+        f"{path.name}, row {p.row} (line {p.line}): {p.message}" if p.row else str(p)
+        for p in problems
+    ]
+    return header, table.rows, shown
 
 
 def load_published_times(path: str | Path) -> list[Constraint]:
     """Read and validate ``published_times.csv``; one :class:`Constraint` per row.
 
-    Raises ValueError listing every problem with file, row (data rows count from 1; the line number
-    in the file is one more), constraint id and column.
+    Raises ValueError listing every problem with file, row (data rows count from 1, blank lines
+    skipped), the physical line it starts on, constraint id and column.
     """
     path = Path(path)
-    header, rows = _read_rows(path)
-    problems: list[str] = []
+    header, rows, problems = _read_rows(path)
     out: list[Constraint] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(rows, start=1):
-        if not any(cell.strip() for cell in raw):
-            continue
-        where = f"{path.name}, row {i} (line {i + 1})"
-        if len(raw) != len(header):
-            problems.append(f"{where}: has {len(raw)} fields, header has {len(header)}")
-            continue
-        rec = {h: raw[k].strip() for k, h in enumerate(header)}
+    for row in rows:
+        i = row.number
+        where = f"{path.name}, row {i} (line {row.line})"
+        rec = {h: row.cells[h].strip() for h in header}
         cid = rec["constraint_id"]
         where += f", constraint '{cid}'"
         bad = _validate_row(rec)

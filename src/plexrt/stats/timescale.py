@@ -19,6 +19,9 @@ DAYS_PER_WEEK = 7.0
 DAYS_PER_MONTH = 365.25 / 12
 UNITS = {"days": 1.0, "weeks": DAYS_PER_WEEK, "months": DAYS_PER_MONTH}
 UNIT_ABBREV = {"days": "d", "weeks": "wk", "months": "mo"}
+DAYS_PER_YEAR = 365.25
+# Units a published figure's time axis may be read in (a digitised curve): PlexRT's own, and years.
+AXIS_UNITS = {**UNITS, "years": DAYS_PER_YEAR}
 MONTH_NOTE = "months of 365.25/12 = 30.44 days"
 
 

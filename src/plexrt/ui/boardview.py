@@ -9,8 +9,10 @@ import streamlit as st
 from plexrt.board.case import Case
 from plexrt.board.similarity import scope_note
 from plexrt.board.summary import BoardInput
+from plexrt.charts.tables import saved_cases_table
 from plexrt.data.access import PermissionDenied
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable
+from plexrt.data.values import is_missing
 from plexrt.export.case_material import CaseMaterial, case_material
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, widgets
@@ -100,11 +102,14 @@ def _save(case: Case) -> None:
         except (UserDataUnavailable, PermissionDenied, SeriesInvalid) as exc:
             st.error(f"Not saved: {exc}")
         else:
-            st.success(f"Saved as {key} in your local PlexRT data (not in the bundled series).")
+            message = f"Saved as {key} in your PlexRT data (not in the bundled series)."
+            st.success(message, icon=":material/check_circle:")
+            st.toast(message, icon=":material/check_circle:")
 
 
 def saved_cases() -> None:
-    """The cases the user chose to keep: list, export, delete."""
+    """The cases the user chose to keep: who saved them and when; export, relabel, delete (after
+    a confirmation)."""
     store = db.user_data()
     if store is None:
         return
@@ -113,24 +118,50 @@ def saved_cases() -> None:
     except UserDataUnavailable as exc:
         db.user_data_failed(exc)
         return
+    widgets.show_flash()
     with st.expander(f"Saved cases ({len(cases)})"):
         if cases.empty:
             st.caption("None saved. A case is kept only when you press Save this case.")
             return
-        st.dataframe(cases, hide_index=True, width="stretch")
-        c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
-        c1.download_button(
+        shown = saved_cases_table(cases)
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.download_button(
             "Download saved cases (CSV)",
-            safe_csv(cases),
+            safe_csv(shown),
             "plexrt_cases.csv",
             mime="text/csv",
             key="dl_cases",
         )
-        gone = c2.selectbox("Delete", list(cases["case_id"]), key="case_to_delete")
-        if c3.button("Delete case", key="delete_case"):
-            try:
-                db.user_store().delete_case(db.principal(), gone)
-            except (UserDataUnavailable, PermissionDenied) as exc:
-                st.error(f"Not deleted: {exc}")
-                return
-            st.rerun()
+        _edit_case(cases)
+
+
+def _edit_case(cases: pd.DataFrame) -> None:
+    names = {
+        r.case_id: r.case_id if is_missing(r.label) else f"{r.case_id} · {r.label}"
+        for r in cases.itertuples()
+    }
+    chosen = st.selectbox(
+        "Change or delete", list(names), format_func=lambda k: names[k], key="case_pick"
+    )
+    c1, c2 = st.columns(2, vertical_alignment="bottom")
+    new_label = c1.text_input("New label (no names)", key=f"relabel_{chosen}")
+    if c1.button("Save label", key="relabel_case"):
+        _run(
+            lambda: db.user_store().relabel_case(db.principal(), chosen, new_label), "Label saved."
+        )
+    sure = c2.checkbox(f"Yes, delete case {chosen}", key=f"confirm_case_{chosen}")
+    if c2.button("Delete case", key="delete_case"):
+        if not sure:
+            st.warning(f"Tick 'Yes, delete case {chosen}' first.")
+            return
+        _run(lambda: db.user_store().delete_case(db.principal(), chosen), f"Deleted {chosen}.")
+
+
+def _run(action, done: str) -> None:
+    try:
+        action()
+    except (UserDataUnavailable, PermissionDenied, SeriesInvalid, KeyError) as exc:
+        st.error(f"Not done: {exc}")
+        return
+    widgets.flash(done)
+    st.rerun()

@@ -15,11 +15,12 @@ import streamlit as st
 
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter, Options
-from plexrt.data.fingerprint import is_current
 from plexrt.data.paths import default_data_dir, default_db_path
+from plexrt.ui import series_state
 
 _SEEN: dict[str, tuple] = {}
 _OPEN: dict[str, list[duckdb.DuckDBPyConnection]] = {}
+_NOTICES: dict[str, str | None] = {}
 
 
 def _stamp(path: Path) -> tuple:
@@ -30,10 +31,48 @@ def _stamp(path: Path) -> tuple:
     return (st_.st_ino, st_.st_mtime_ns)
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """The process-wide connection to the store as it is now on disk."""
+def bundled_connection() -> duckdb.DuckDBPyConnection:
+    """The process-wide connection to the bundled store as it is now on disk."""
     path = default_db_path()
     return _connection(str(path), _stamp(path))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """The store of the series in view: the bundled store, or an own series' in-memory store
+    (``plexrt.ingest.own_store``; the same schema, so every query of ``plexrt.data.store`` runs
+    on it unchanged). Compare mode reads the bundled store here (see ``own_connection``)."""
+    choice = series_choice()
+    if choice.is_own and choice.own_id:
+        return own_connection(choice.own_id)
+    return bundled_connection()
+
+
+# The series in view and the per-series cache key live in plexrt.ui.series_state.
+_VERSIONS = series_state.VERSIONS
+series_choice, _per_series = series_state.series_choice, series_state.per_series
+
+
+def own_connection(series_id: str) -> duckdb.DuckDBPyConnection:
+    """The in-memory store of an own series the principal may read (``UserDataUnavailable``
+    when the user data cannot be used; ``PermissionDenied`` for a series not readable)."""
+    from plexrt.data.access import PermissionDenied
+
+    versions = st.session_state.get(_VERSIONS, {})
+    if series_id not in versions:  # never listed for this principal: not theirs to read
+        raise PermissionDenied(principal(), "read this series")
+    return _own_connection(series_id, str(versions[series_id]), principal())
+
+
+@st.cache_resource(show_spinner="Loading your series…", max_entries=4)
+def _own_connection(series_id: str, version: str, _principal) -> duckdb.DuckDBPyConnection:
+    from plexrt.ingest.own_store import own_connection as build
+
+    store_ = user_store()
+    listing = store_.own_series(_principal)
+    record = listing[listing["series_id"] == series_id].iloc[0].to_dict()
+    frames = store_.series_frames(_principal, series_id)
+    bundled = bundled_connection()
+    return build(record, frames, store.opioid_factors(bundled), store.literature(bundled))
 
 
 def check_rebuilt() -> None:
@@ -53,19 +92,29 @@ def check_rebuilt() -> None:
 
 @st.cache_resource(show_spinner="Opening the PlexRT database…", max_entries=4)
 def _connection(path: str, stamp: tuple) -> duckdb.DuckDBPyConnection:
-    from plexrt.ingest.build import build_db
+    from plexrt.ingest.ensure import ensure_store
 
-    p = Path(path)
-    if not is_current(p):
-        # Missing, or built from other data or code: the bundled store is always rebuildable
-        # from data/ (user additions live in a separate file and are not touched).
-        build_db(default_data_dir(), p)
-    con = store.connect(p)
+    # Missing or out of date: rebuilt from the data folder it was built from, never from another
+    # one; a good older store is served when a rebuild is not possible (ensure_store says why).
+    ready = ensure_store(Path(path), default_data_dir())
+    _NOTICES[path] = ready.notice
+    con = store.connect(ready.path)
     _OPEN.setdefault(path, []).append(con)
     return con
 
 
-@st.cache_data(show_spinner=False)
+def store_notice() -> None:
+    """Say once per session why the store shown is not one built from the data folder as it is
+    now (an older store kept because the data are invalid, or one built from another folder)."""
+    bundled_connection()
+    notice = _NOTICES.get(str(default_db_path()))
+    shown = st.session_state.setdefault("_store_notices", set())
+    if notice and notice not in shown:
+        shown.add(notice)
+        st.warning(notice, icon=":material/database:")
+
+
+@_per_series(show_spinner=False)
 def cohort(flt: CohortFilter) -> pd.DataFrame:
     return store.cohort(connection(), flt)
 
@@ -75,22 +124,22 @@ def all_sites() -> pd.DataFrame:
     return cohort(CohortFilter())
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def options() -> Options:
     return store.options(connection())
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def ranges() -> dict:
     return store.ranges(connection())
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def analgesics(flt: CohortFilter) -> pd.DataFrame:
     return store.analgesics(connection(), flt)
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def table(name: str) -> pd.DataFrame:
     """Small reference tables: series, provenance, discrepancies, case_details, toxicities,
     not_published, opioid_factors, patient_facts."""
@@ -107,18 +156,23 @@ def table(name: str) -> pd.DataFrame:
     return getter(connection())
 
 
-@st.cache_data(show_spinner=False)
+def series_name() -> str:
+    """The short name of the series in view ('Sanuki 2022', or an own series' name)."""
+    return str(table("series").iloc[0]["short_name"])
+
+
+@_per_series(show_spinner=False)
 def citation() -> str:
     """The citation of the bundled series (from the ``series`` table), for footnotes."""
     return store.citations(connection())
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def source_counts() -> list[tuple[str, int]]:
     return store.source_counts(connection())
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def analgesic_aggregate():
     """The published after-RT analgesic change counts, or None when the series has none."""
     from plexrt.clinical.response_summary import Aggregate
@@ -158,22 +212,27 @@ def _user_store(target: str):
 _RETRY_S = 15.0  # after a failure, the user data are not tried again for this long in a session
 
 
-def user_data():
+def user_data(quiet: bool = False):
     """The user store when it can be used now, else None: the reason is shown once per session
     (pages then show the bundled data) and the store is not tried again for a few seconds, so no
-    rerun waits on a busy or broken database."""
+    rerun waits on a busy or broken database. ``quiet`` (the series switcher, on every page)
+    remembers a failure without saying it; the pages that use the user data say it."""
     import time
 
     from plexrt.data.userstore import UserDataUnavailable
 
     failed = st.session_state.get("_user_data_failed")
     if failed and time.monotonic() - failed[0] < _RETRY_S:
+        if not quiet:
+            _say_once(failed[1])
         return None
     try:
         store = user_store()
         store.check()
     except UserDataUnavailable as exc:
-        user_data_failed(exc)
+        st.session_state["_user_data_failed"] = (time.monotonic(), str(exc))
+        if not quiet:
+            _say_once(str(exc))
         return None
     st.session_state.pop("_user_data_failed", None)
     return store
@@ -184,10 +243,14 @@ def user_data_failed(exc: Exception) -> None:
     import time
 
     st.session_state["_user_data_failed"] = (time.monotonic(), str(exc))
+    _say_once(str(exc))
+
+
+def _say_once(reason: str) -> None:
     shown = st.session_state.setdefault("_user_data_notices", set())
-    if str(exc) not in shown:
-        shown.add(str(exc))
-        st.warning(f"{exc} Only the bundled data are shown.", icon=":material/lock:")
+    if reason not in shown:
+        shown.add(reason)
+        st.warning(f"{reason} Only the bundled data are shown.", icon=":material/lock:")
 
 
 # Cached results that read the user data: cleared after every write (import, follow-up, undo), so
@@ -215,7 +278,7 @@ def user_data_changed() -> None:
 
 @st.cache_data(show_spinner=False)
 def literature_bundled() -> pd.DataFrame:
-    return store.literature(connection())
+    return store.literature(bundled_connection())
 
 
 def literature_all() -> pd.DataFrame:
@@ -237,24 +300,24 @@ def literature_all() -> pd.DataFrame:
     return pd.concat([bundled, user.assign(origin="user")], ignore_index=True)
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def events() -> pd.DataFrame:
     return store.events(connection())
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def course_events() -> pd.DataFrame:
     return store.course_events(connection())
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def reconstruction_report() -> tuple[pd.DataFrame, pd.DataFrame]:
     con = connection()
     return store.reconstruction_checks(con), store.reconstruction_conflicts(con)
 
 
 # A resource, not data: the frames are shared read-only instead of unpickled on every run.
-@st.cache_resource(show_spinner="Drawing reconstructions of the unpublished times…")
+@_per_series(resource=True, show_spinner="Drawing reconstructions of the unpublished times…")
 def ensemble_events() -> list[pd.DataFrame]:
     """Per-patient event frames of the seeded reconstructions (``reconstruct.ensemble.
     ENSEMBLE_SIZE`` of them; draw 0 is the stored default). Empty when the series has real times
@@ -264,7 +327,7 @@ def ensemble_events() -> list[pd.DataFrame]:
     return reconstruction_draws(connection())
 
 
-@st.cache_data(show_spinner="Pooling the medians over the reconstructions…")
+@_per_series(show_spinner="Pooling the medians over the reconstructions…")
 def plexrt_medians(flt: CohortFilter):
     from plexrt.clinical.series_medians import series_medians
 
@@ -291,7 +354,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
     )
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def envelope(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, max_days: float):
     """Pointwise 5-95% band of the KM curve over the reconstructions (cached per cohort)."""
     import numpy as np
@@ -321,7 +384,7 @@ def board_slides(flt: CohortFilter, resp_key: str, present: bool = True, height:
     return _board_slides(flt, resp_key, present, version, height)
 
 
-@st.cache_data(show_spinner="Drawing the board's charts…", max_entries=16)
+@_per_series(show_spinner="Drawing the board's charts…", max_entries=16)
 def _board_slides(
     flt: CohortFilter,
     resp_key: str,
@@ -334,7 +397,7 @@ def _board_slides(
     return slides(board_input(flt, resp_key), present=present, height=height)
 
 
-@st.cache_data(show_spinner="Repeating the test on every reconstruction…")
+@_per_series(show_spinner="Repeating the test on every reconstruction…")
 def logrank_pooled(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
     """The log-rank test across groups, pooled over the reconstructions (D2) when the times are
     reconstructed (plexrt.clinical.tte_estimates.logrank_estimate)."""
@@ -347,7 +410,7 @@ def logrank_pooled(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, 
     )
 
 
-@st.cache_data(show_spinner="Pooling the medians over the reconstructions…")
+@_per_series(show_spinner="Pooling the medians over the reconstructions…")
 def median_estimates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str, by: str):
     """Median per curve (overall or per group), pooled when the times are reconstructed."""
     from plexrt.clinical import endpoints as tte
@@ -359,7 +422,7 @@ def median_estimates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str
     )
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def fixed_time_rates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str):
     """Survival or continued relief at 3, 6 and 12 months (pooled when reconstructed)."""
     from plexrt.clinical import tte_estimates as te
@@ -367,7 +430,7 @@ def fixed_time_rates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str
     return te.rates_at(events(), ensemble_events(), list(patient_ids), endpoint, time_zero)
 
 
-@st.cache_data(show_spinner=False)
+@_per_series(show_spinner=False)
 def relapse_incidence(patient_ids: tuple[str, ...]):
     """Cumulative incidence of relapse at 3, 6 and 12 months (pooled when reconstructed)."""
     from plexrt.clinical import tte_estimates as te

@@ -8,6 +8,7 @@ import logging
 import streamlit as st
 
 from plexrt.data.csvfile import DataError
+from plexrt.ingest.ensure import StoreUnavailable
 
 log = logging.getLogger("plexrt")
 
@@ -23,6 +24,9 @@ def guarded(what: str):
             f"Nothing was changed.\n\n```\n{exc}\n```",
             icon=":material/error:",
         )
+        st.stop()
+    except StoreUnavailable as exc:
+        st.error(f"PlexRT has no database it can show.\n\n```\n{exc}\n```", icon=":material/error:")
         st.stop()
     except FileNotFoundError as exc:
         st.error(f"PlexRT could not open its data: {exc}", icon=":material/error:")

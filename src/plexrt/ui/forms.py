@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
+from plexrt.charts.tables import user_series_table
 from plexrt.data import literature as lit
 from plexrt.data.access import PermissionDenied, Principal
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.values import is_missing
+from plexrt.ui import widgets
 
 # The figures of a series, in the order of the literature schema (plexrt.data.literature.COLUMNS,
 # the one home of their names, kinds and labels); each gets a matching source field.
@@ -84,8 +86,11 @@ def series_editor(store: UserStore, principal: Principal) -> None:
     """Add a series; edit or delete user-added ones. Bundled series are read-only."""
     st.markdown(
         "Series you add are stored apart from the bundled data: they survive `plexrt build-db`, "
-        "restarts and upgrades. Bundled series are read-only."
+        "restarts and upgrades. Bundled series are read-only. A figure may be typed with its "
+        'words ("approximately 3.5 months"): PlexRT uses the number and keeps your wording '
+        "beside it."
     )
+    widgets.show_flash()
     _add_form(store, principal)
     try:
         user = store.series(principal)
@@ -95,9 +100,12 @@ def series_editor(store: UserStore, principal: Principal) -> None:
     if user.empty:
         st.caption("No user-added series yet.")
         return
-    st.markdown("#### Your series")
-    st.dataframe(user[["series_key", "citation", "n_patients", "responders"]], hide_index=True)
-    key = st.selectbox("Edit or delete", list(user["series_key"]), key="edit_key")
+    st.markdown("#### Series added by users")
+    st.dataframe(user_series_table(user, lit.COLUMN_LABELS), hide_index=True, width="stretch")
+    names = dict(zip(user["series_key"], user["citation"].fillna("(no citation)"), strict=True))
+    key = str(
+        st.selectbox("Edit or delete", list(names), format_func=lambda k: names[k], key="edit_key")
+    )
     _edit_form(store, principal, key, user.set_index("series_key").loc[key].to_dict())
 
 
@@ -114,7 +122,10 @@ def _add_form(store: UserStore, principal: Principal) -> None:
         except (UserDataUnavailable, PermissionDenied, DBAPIError) as exc:
             st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
         else:
-            st.success(f"Saved as {key}. It now appears in the table and the forest plot.")
+            widgets.flash(
+                f"Saved “{rec['citation']}” ({key}). It now appears in the side-by-side table "
+                "and the forest plot."
+            )
             st.rerun()
 
 
@@ -139,7 +150,7 @@ def _save_changes(store: UserStore, principal: Principal, key: str, rec: dict) -
     except (UserDataUnavailable, PermissionDenied, DBAPIError) as exc:
         st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
     else:
-        st.success("Saved.")
+        widgets.flash(f"Saved your changes to “{rec['citation']}”.")
         st.rerun()
 
 
@@ -154,4 +165,5 @@ def _delete(store: UserStore, principal: Principal, key: str, confirm: bool) -> 
     except (UserDataUnavailable, PermissionDenied) as exc:
         st.error(f"Not deleted: {exc}")
         return
+    widgets.flash("Deleted the series. The bundled series are unchanged.")
     st.rerun()

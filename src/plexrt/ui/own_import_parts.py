@@ -11,6 +11,7 @@ from plexrt.ingest.own_import import PreparedImport
 from plexrt.ui.safe_text import bullets, md
 
 NOT_IN_FILE = ""
+WHOLE_TABLE_MAX = 200  # problems shown as one static table; more in a scrolling grid
 TABLE_TITLES = {"courses": "Courses (one row per irradiated site)", "assessments": "Assessments"}
 
 
@@ -66,15 +67,19 @@ def refusal(prepared: PreparedImport, file_label: str) -> None:
         icon=":material/block:",
     )
     frame = prepared.report.frame()
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "row": st.column_config.NumberColumn("row", format="%d", width="small"),
-            "problem": st.column_config.TextColumn("problem", width="large"),
-        },
-    )
+    if len(frame) <= WHOLE_TABLE_MAX:  # every problem on the page at once (and printable)
+        st.table(frame.astype({"row": "string"}).fillna("").style.hide(axis="index"))
+    else:
+        st.caption(f"{len(frame):,} problems: scroll the table, or download the report.")
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "row": st.column_config.NumberColumn("row", format="%d", width="small"),
+                "problem": st.column_config.TextColumn("problem", width="large"),
+            },
+        )
     st.download_button(
         "Download the problem report (CSV)",
         safe_csv(frame),

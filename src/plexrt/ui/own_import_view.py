@@ -101,7 +101,7 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
     editable = listing[listing["can_edit"]] if len(listing) else listing
     ids = [NEW, *editable["series_id"].astype(str)]
     names = dict(zip(editable["series_id"].astype(str), editable["name"].astype(str), strict=True))
-    a, b, c = st.columns([2, 2, 1])
+    a, b = st.columns(2)
     target = a.selectbox(
         "Store as",
         ids,
@@ -119,8 +119,14 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
     else:
         b.text_input("Series name", row["name"], disabled=True, key=f"oi_name_fixed_{target}")
         name = str(row["name"])
-    period = c.text_input("Treatment period", _text(row, "period_text"), key=f"oi_period_{target}")
-    inst = st.text_input("Institution", _text(row, "institution"), key=f"oi_inst_{target}")
+    c, d = st.columns(2)
+    inst = c.text_input("Institution", _text(row, "institution"), key=f"oi_inst_{target}")
+    period = d.text_input(
+        "Treatment period",
+        _text(row, "period_text"),
+        key=f"oi_period_{target}",
+        placeholder="e.g. 2015-2023",
+    )
     return row, name, inst, period
 
 

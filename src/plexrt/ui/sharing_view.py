@@ -15,7 +15,7 @@ from plexrt.data.access import SHARING_WORDS, SHARINGS, PermissionDenied, Princi
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.ui.widgets import plain
 
-PARAM = "series"  # the chosen series' id, kept in the address
+PARAM = "manage"  # the series being managed, kept in the address (not ?series=, the switcher)
 
 
 def _rights(row: pd.Series) -> str:

@@ -14,8 +14,9 @@ from plexrt.data.filters import (
     CohortFilter,
     from_query_params,
 )
+from plexrt.data.values import NOT_STATED
 from plexrt.data.vocab import label
-from plexrt.ui import db
+from plexrt.ui import db, series_state
 
 # The multiselect filters in sidebar order: (widget key, CohortFilter and Options field, label,
 # placeholder); coded values are shown in words (filters.VALUE_LABELS). Excluded sites are chosen
@@ -43,7 +44,10 @@ PAGE_PARAMS = (
     "by",
     "ttm",
     "screen",
-    "series",  # the own series shown (Series & sharing page)
+    # the series switcher's (plexrt.data.series_param.PARAMS)
+    "series",
+    "vs",
+    "manage",  # the series managed on the Series & sharing page
 )
 
 
@@ -107,6 +111,26 @@ def reset_filters() -> None:
     st.session_state.pop("url_applied", None)
 
 
+# The widget behind each part of the filter (plexrt.data.filter_undo.PARTS).
+_PART_WIDGETS = {
+    **{field: key for key, field, *_ in _CHOICES},
+    "age": "f_age",
+    "nrs": "f_nrs",
+    "dose": "f_dose",
+    "exclude": "f_exclude",
+}
+
+
+def clear_part(part: str) -> None:
+    """Undo one part of the filter (a button callback: the widgets are redrawn without it)."""
+    key = _PART_WIDGETS[part]
+    if part in ("age", "nrs", "dose"):
+        st.session_state.pop(f"b_{part}", None)
+        st.session_state[key] = slider_bounds(part)
+    else:
+        st.session_state[key] = []
+
+
 def _on_metric_change() -> None:
     # A new dose metric has a different scale: start from its full range.
     st.session_state.pop("f_dose", None)
@@ -136,17 +160,31 @@ def _filter_from_widgets() -> CohortFilter:
     )
 
 
-def _site_label(course_id: str) -> str:
-    sites = db.all_sites().set_index("course_id")
-    if course_id not in sites.index:
-        return course_id
-    r = sites.loc[course_id]
-    return f"{course_id} · pt {r.patient_id}, {r.primary_cancer.lower()}, {r.involved_muscle}"
+def site_labels(sites) -> dict[str, str]:
+    """'1.1 · pt 1, ovarian cancer, psoas' for every site, built once per store over whole
+    columns (the exclude list formats each of up to 100,000 options from it)."""
+    cancer = sites["primary_cancer"].astype("string").str.lower().fillna(NOT_STATED)
+    text = (
+        sites["course_id"].astype(str)
+        + " · pt "
+        + sites["patient_id"].astype(str)
+        + ", "
+        + cancer.astype(str)
+        + ", "
+        + sites["involved_muscle"].astype(str)
+    )
+    return dict(zip(sites["course_id"], text, strict=True))
+
+
+@series_state.per_series(show_spinner=False)
+def _labels() -> dict[str, str]:
+    return site_labels(db.all_sites())
 
 
 def render() -> CohortFilter:
     """Draw the filters in the sidebar, keep the URL in step, and return the current filter."""
     db.check_rebuilt()
+    db.store_notice()
     opts = db.options()
     if not st.session_state.get("url_applied"):
         _apply_url(opts)
@@ -186,11 +224,12 @@ def render() -> CohortFilter:
         key="f_dose",
         step=step,
     )
+    labels = _labels()
     sb.multiselect(
         "Exclude these sites",
         opts.course_ids,
         key="f_exclude",
-        format_func=_site_label,
+        format_func=lambda c: labels.get(c, c),
         placeholder="None excluded",
     )
     flt = _filter_from_widgets()

@@ -5,19 +5,44 @@ from __future__ import annotations
 import streamlit as st
 
 from plexrt.charts.tables import COHORT_HEADERS as _H
-
-COHORT_COLUMNS = {
-    _H["dose_per_fraction_gy"]: st.column_config.NumberColumn(format="%.1f"),
-    _H["eqd2_10_gy"]: st.column_config.NumberColumn(format="%.1f"),
-    _H["bed10_gy"]: st.column_config.NumberColumn(format="%.1f"),
-    _H["baseline_omed_mg"]: st.column_config.NumberColumn(format="%.0f"),
-    _H["nrs_change"]: st.column_config.NumberColumn(format="%+d"),
-    _H["pain_at_presentation"]: st.column_config.TextColumn(width="large"),
-}
+from plexrt.charts.tables import cohort_decimals
 
 
 def cohort_columns(omed_header: str) -> dict:
-    """COHORT_COLUMNS with the OMED column under the header that names its factor table."""
-    cols = dict(COHORT_COLUMNS)
-    cols[omed_header] = cols.pop("Baseline OMED (mg/day)")
+    """Column formats of the cohort table: the decimals of ``charts.tables.COHORT_DECIMALS`` (the
+    CSV download rounds to the same), the change signed, the free text wide."""
+    cols: dict = {
+        header: st.column_config.NumberColumn(format=f"%.{d}f")
+        for header, d in cohort_decimals(omed_header).items()
+    }
+    cols[_H["nrs_change"]] = st.column_config.NumberColumn(format="%+d")
+    cols[_H["pain_at_presentation"]] = st.column_config.TextColumn(width="large")
     return cols
+
+
+# Rows per page of a long table (the browser draws only these; the CSV download is whole).
+PAGE_SIZE = 500
+
+
+def page_bounds(n_rows: int, page: int, size: int = PAGE_SIZE) -> tuple[int, int, int]:
+    """(first row, row after the last, number of pages) of page ``page`` (1-based, clamped to the
+    pages there are) of ``n_rows`` rows in pages of ``size``."""
+    if size < 1:
+        raise ValueError(f"page size must be at least 1, got {size}")
+    pages = max(1, -(-n_rows // size))
+    page = min(max(1, int(page)), pages)
+    return (page - 1) * size, min(page * size, n_rows), pages
+
+
+def paged_dataframe(frame, key: str, size: int = PAGE_SIZE, **kwargs) -> None:
+    """``st.dataframe`` of one page of ``frame`` with a page selector when it has more rows
+    than ``size`` (and the rows shown stated)."""
+    if len(frame) <= size:
+        st.dataframe(frame, **kwargs)
+        return
+    _, _, pages = page_bounds(len(frame), 1, size)
+    page = st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=key)
+    start, stop, _ = page_bounds(len(frame), page, size)
+    st.caption(f"Rows {start + 1:,}–{stop:,} of {len(frame):,} ({size:,} per page)")
+    kwargs.pop("height", None)
+    st.dataframe(frame.iloc[start:stop], **kwargs)

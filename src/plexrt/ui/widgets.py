@@ -40,13 +40,74 @@ def cohort_line(flt: CohortFilter, df: pd.DataFrame) -> str:
 
 
 def chart(fig, key: str) -> None:
+    """The figure, and under it the figure in words (its text alternative)."""
+    from plexrt.charts.alt_text import describe
+
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+    with st.expander("This chart in words", icon=":material/description:"):
+        st.markdown(re.sub(r"([\\`*_$#\[\]<>|~])", r"\\\1", describe(fig)))
 
 
 def empty_cohort() -> bool:
-    """Show a plain message and return True when the filter leaves no site."""
-    st.info("No site matches the current filters. Widen them or press **Reset filters** above.")
+    """Say which part of the sidebar filter emptied the cohort, with a button that removes it
+    (``data.filter_undo``); returns True."""
+    from plexrt.data.filter_undo import emptying_parts
+    from plexrt.ui import db, sidebar
+
+    undos = emptying_parts(sidebar.current_filter(), lambda f: len(db.cohort(f)))
+    if not undos:
+        st.warning(
+            "**No site matches the current filters.** No single filter is to blame: it is their "
+            "combination. Press **Reset filters** above, or widen them one by one.",
+            icon=":material/filter_alt_off:",
+        )
+        return True
+    named = "; ".join(f"**{u.words}**" for u in undos)
+    st.warning(
+        f"**No site matches the current filters.** Removing one of these brings sites back: "
+        f"{named}.",
+        icon=":material/filter_alt_off:",
+    )
+    for u in undos:
+        st.button(
+            f"Remove {u.words} ({u.n_sites} sites)",
+            key=f"undo_{u.part}",
+            on_click=sidebar.clear_part,
+            args=(u.part,),
+            icon=":material/undo:",
+        )
     return True
+
+
+def too_small(groups: list[str], param: str, default: str, what: str, key: str) -> None:
+    """Name the groups too small to compare, with a button that takes the grouping away
+    (``param``: the page_choice holding it, back to ``default``)."""
+    st.warning(
+        f"**Groups too small to compare** ({'; '.join(groups)}). The {what} describe these few "
+        "patients; they cannot show that a difference exists or not.",
+        icon=":material/warning:",
+    )
+    st.button(
+        "Show without grouping",
+        key=f"ungroup_{key}",
+        on_click=lambda: st.session_state.update({f"pp_{param}": default}),
+        icon=":material/undo:",
+    )
+
+
+_FLASH = "flash_messages"
+
+
+def flash(message: str) -> None:
+    """Confirm a save or delete on the next run (a message written just before ``st.rerun``
+    would be wiped by it): ``show_flash`` shows it once, as a toast and in the page."""
+    st.session_state.setdefault(_FLASH, []).append(message)
+
+
+def show_flash() -> None:
+    for message in st.session_state.pop(_FLASH, []):
+        st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:")
 
 
 def page_choice(param: str, label: str, options: dict, default, *, container=None, **kw):

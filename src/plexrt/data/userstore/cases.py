@@ -10,11 +10,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data.access import PermissionDenied, Principal, require_role
+from plexrt.data.text_limits import NAME_CHARS, text_problem
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.userstore.literature import now
 
-MAX_LABEL = 200
+MAX_LABEL = NAME_CHARS
 COLUMNS = (
     "case_id",
     "saved_at",
@@ -32,8 +33,9 @@ COLUMNS = (
 
 def _label(label: str | None) -> str | None:
     text = (label or "").strip() or None
-    if text is not None and ("\x00" in text or len(text) > MAX_LABEL):
-        raise SeriesInvalid([f"label: at most {MAX_LABEL} characters of plain text"])
+    problem = None if text is None else text_problem(text, MAX_LABEL)
+    if problem:
+        raise SeriesInvalid([f"label: {problem}"])
     return text
 
 
@@ -95,3 +97,20 @@ def delete(conn: sa.Connection, p: Principal, case_id: str) -> None:
         raise PermissionDenied(p, f"delete the saved case {case_id}")
     conn.execute(sa.text("DELETE FROM user_cases WHERE case_id = :c"), {"c": case_id})
     audit.append(conn, actor=p.user_id, action="delete", detail={"board_case": case_id})
+
+
+def relabel(conn: sa.Connection, p: Principal, case_id: str, label: str | None) -> None:
+    """Change the label of a saved case (its clinical values are the case: not edited here)."""
+    row = conn.execute(
+        sa.text("SELECT saved_by FROM user_cases WHERE case_id = :c"), {"c": case_id}
+    ).first()
+    if row is None:
+        raise KeyError(f"no saved case {case_id!r}")
+    mine = row[0] is not None and row[0] in p.identities() and p.at_least("editor")
+    if not (mine or p.role == "admin"):
+        raise PermissionDenied(p, f"change the saved case {case_id}")
+    conn.execute(
+        sa.text("UPDATE user_cases SET label = :l WHERE case_id = :c"),
+        {"l": _label(label), "c": case_id},
+    )
+    audit.append(conn, actor=p.user_id, action="edit", detail={"board_case": case_id})

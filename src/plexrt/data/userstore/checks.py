@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
+from plexrt.data.text_limits import NAME_CHARS, STORED_TEXT_CHARS, text_problem
 
-MAX_TEXT = 500  # characters in one text value of an own series
-MAX_NAME = 200  # series name, institution, period
+MAX_TEXT = STORED_TEXT_CHARS  # characters in one text value of an own series
+MAX_NAME = NAME_CHARS  # series name, institution, period
 MAX_ROWS_LISTED = 10
 MAX_INT = 2**31 - 1  # INTEGER columns of both backends
 # A calendar date in a text value (ISO, or day/month with a four-digit year): refused, since no
@@ -52,10 +53,9 @@ def value_problem(value: Any, col: StoredColumn) -> str | None:
     if col.kind == "text":
         if not isinstance(value, str):
             return "is not text"
-        if "\x00" in value:
-            return "contains a NUL character"
-        if len(value) > MAX_TEXT:
-            return f"is longer than {MAX_TEXT} characters"
+        problem = text_problem(value, MAX_TEXT)
+        if problem:
+            return problem
         if not value.strip():
             return "is empty text (leave the cell empty for unknown)"
         if _DATE.search(value):
@@ -202,11 +202,8 @@ def _short_text_problem(field: str, value: Any, required: bool = False) -> str |
         return f"{field}: is required" if required else None
     if not isinstance(value, str):
         return f"{field}: is not text"
-    if "\x00" in value:
-        return f"{field}: contains a NUL character"
-    if len(value) > MAX_NAME:
-        return f"{field}: is longer than {MAX_NAME} characters"
-    return None
+    problem = text_problem(value, MAX_NAME)
+    return f"{field}: {problem}" if problem else None
 
 
 def metadata_problems(

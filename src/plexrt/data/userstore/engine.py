@@ -17,6 +17,7 @@ naming the file or server and the reason; programming errors pass through unchan
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import threading
@@ -31,6 +32,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
 from plexrt.data.userstore.errors import UserDataBusy, UserDataUnavailable
+
+# A connection the driver invalidated (a full disk during a commit) fails again when the pool
+# resets it; SQLAlchemy logs that at ERROR with a traceback, which Python prints on stderr when the
+# program configured no logging (the command line). The failure itself reaches the caller as
+# UserDataUnavailable; a program with logging configured still gets the record.
+logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
 
 IDLE_S = 1.0  # a DuckDB file is released after this long unused
 BUSY_WAIT_S = 3.0  # how long one call waits for another process to release a DuckDB file
@@ -257,6 +264,9 @@ def translate(loc: Location, exc: BaseException) -> BaseException:
             )
         if "is a directory" in low:
             return UserDataUnavailable(loc.shown, "it is a folder, not a database file")
+        if "could not write" in low or "no space left" in low or "file too large" in low:
+            reason = f"the disk is full or the file may not grow ({msg.split(': ')[-1]})"
+            return UserDataUnavailable(loc.shown, reason)
         return UserDataUnavailable(loc.shown, f"the file is damaged or cut short ({msg})")
     if module.startswith("psycopg"):
         kind = type(orig).__name__
@@ -332,5 +342,19 @@ def writing(loc: Location, wait_s: float = BUSY_WAIT_S) -> Iterator[sa.Connectio
                 if loc.is_postgres:
                     conn.execute(sa.text("LOCK TABLE audit IN EXCLUSIVE MODE"))
                 yield conn
+            if not loc.is_postgres:
+                _checkpoint(conn)
         finally:
             conn.close()
+
+
+def _checkpoint(conn: sa.Connection) -> None:
+    """Move a committed DuckDB write from the .wal file into the database file, so the file alone
+    (a backup, a copy) holds every row. DuckDB otherwise does this only when the process closes the
+    file cleanly or the WAL passes 16 MB; a process that ends abruptly leaves the rows in the WAL.
+    The write is durable either way: a checkpoint that cannot run now (another transaction in this
+    process, a full disk) leaves it in the WAL, which DuckDB replays on the next open."""
+    try:
+        conn.exec_driver_sql("CHECKPOINT")
+    except sa_exc.DBAPIError:
+        conn.rollback()

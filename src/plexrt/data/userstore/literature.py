@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,16 +16,21 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data import literature as lit
+from plexrt.data import literature_entered as entered
 from plexrt.data.access import PermissionDenied, Principal, require_role
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.bulk import read_frame
 from plexrt.data.userstore.errors import SeriesInvalid
-from plexrt.data.values import is_missing, parse_number
+from plexrt.data.values import entered_number, is_missing
 
-MAX_TEXT = 5000
 MAX_INT = 2**31 - 1
 _COLS = [c.name for c in lit.COLUMNS]
-_KINDS = {c.name: c.kind for c in lit.COLUMNS} | {"created_at": "time", "updated_at": "time"}
+_KINDS = {c.name: c.kind for c in lit.COLUMNS} | {
+    entered.ENTERED_TEXT: "text",
+    "created_by": "text",
+    "created_at": "time",
+    "updated_at": "time",
+}
 
 
 def now() -> datetime:
@@ -38,7 +43,8 @@ def series(conn: sa.Connection) -> pd.DataFrame:
     cols = ", ".join(_COLS)
     df = read_frame(
         conn,
-        f"SELECT {cols}, created_at, updated_at FROM user_series "  # noqa: S608 -- schema names
+        f"SELECT {cols}, {entered.ENTERED_TEXT}, created_by, created_at, updated_at "  # noqa: S608
+        "FROM user_series "
         "ORDER BY created_at NULLS FIRST, series_key",
         {},
         {k: ("text" if v == "time" else v) for k, v in _KINDS.items()},
@@ -48,8 +54,9 @@ def series(conn: sa.Connection) -> pd.DataFrame:
     return df
 
 
-def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
-    """Validated record with numbers as numbers and blanks as None (unknown, never 0)."""
+def clean(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated record with numbers as numbers and blanks as None (unknown, never 0); a figure
+    typed with words around its number keeps them in ``entered_text``."""
     messages = lit.validate_series(record)
     out: dict[str, Any] = {}
     for spec in lit.COLUMNS:
@@ -57,18 +64,16 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
             continue
         v = record.get(spec.name)
         if spec.kind in ("integer", "number"):
-            out[spec.name] = None if messages else parse_number(v, whole=spec.kind == "integer")
+            whole = spec.kind == "integer"
+            out[spec.name] = None if messages else entered_number(v, whole=whole)[0]
             if out[spec.name] is not None and abs(out[spec.name]) > MAX_INT:
                 messages.append(f"{spec.name}: is too large")
         else:
-            text = None if is_missing(v) else str(v).strip()
-            if text is not None and "\x00" in text:
-                messages.append(f"{spec.name}: contains a NUL character")
-            elif text is not None and len(text) > MAX_TEXT:
-                messages.append(f"{spec.name}: is longer than {MAX_TEXT} characters")
-            out[spec.name] = text
+            # NUL and length: checked with every text rule in lit.validate_series
+            out[spec.name] = None if is_missing(v) else str(v).strip()
     if messages:
         raise SeriesInvalid(messages)
+    out[entered.ENTERED_TEXT] = entered.to_json(entered.entered_wording(record))
     return out
 
 
@@ -95,10 +100,17 @@ def _require_author(p: Principal, created_by: str | None, what: str) -> None:
 
 def add(conn: sa.Connection, p: Principal, record: Mapping[str, Any]) -> str:
     require_role(p, "editor", "add a literature series")
-    clean = _clean(record)
-    key = _new_key(clean)
+    key = insert(conn, p, clean(record))
+    audit.append(conn, actor=p.user_id, action="create", detail={"literature_series": key})
+    return key
+
+
+def insert(conn: sa.Connection, p: Principal, clean_record: Mapping[str, Any]) -> str:
+    """Insert a record already cleaned (``clean``) under a new key, in the caller's transaction
+    (the caller checks access and audits); returns the key."""
+    key = _new_key(clean_record)
     row = {
-        **clean,
+        **clean_record,
         "series_key": key,
         "created_at": now(),
         "updated_at": now(),
@@ -111,29 +123,39 @@ def add(conn: sa.Connection, p: Principal, record: Mapping[str, Any]) -> str:
         ),
         row,
     )
-    audit.append(conn, actor=p.user_id, action="create", detail={"literature_series": key})
     return key
 
 
 def update(conn: sa.Connection, p: Principal, key: str, record: Mapping[str, Any]) -> None:
     require_role(p, "editor", "change a literature series")
-    clean = _clean(record)
+    values = clean(record)
     found, author = _author(conn, key)
     if not found:
         raise KeyError(f"no user-added series with key {key!r}")
     _require_author(p, author, f"change the literature series {key}")
-    sets = ", ".join(f"{c} = :{c}" for c in clean)
+    sets = ", ".join(f"{c} = :{c}" for c in values)
     conn.execute(
         sa.text(f"UPDATE user_series SET {sets}, updated_at = :updated_at WHERE series_key = :key"),  # noqa: S608
-        {**clean, "updated_at": now(), "key": key},
+        {**values, "updated_at": now(), "key": key},
     )
     audit.append(conn, actor=p.user_id, action="edit", detail={"literature_series": key})
 
 
-def delete(conn: sa.Connection, p: Principal, key: str) -> None:
+def delete(
+    conn: sa.Connection,
+    p: Principal,
+    key: str,
+    rows_beside: Callable[[sa.Connection, str], int] | None = None,
+) -> None:
+    """Delete a series; ``rows_beside`` deletes the rows kept beside it under the same key (a
+    published curve's: ``curves.delete_rows``) in the same transaction and says how many."""
     found, author = _author(conn, key)
     if not found:
         raise KeyError(f"no user-added series with key {key!r}")
     _require_author(p, author, f"delete the literature series {key}")
+    detail: dict[str, Any] = {"literature_series": key}
+    patients = rows_beside(conn, key) if rows_beside is not None else 0
+    if patients:
+        detail["published_curve_patients"] = patients
     conn.execute(sa.text("DELETE FROM user_series WHERE series_key = :k"), {"k": key})
-    audit.append(conn, actor=p.user_id, action="delete", detail={"literature_series": key})
+    audit.append(conn, actor=p.user_id, action="delete", detail=detail)

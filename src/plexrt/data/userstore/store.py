@@ -18,8 +18,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data.access import Principal, require, require_role
+from plexrt.data.curve_schema import CurveSeries
 from plexrt.data.own_schema import OwnSeriesFrames
-from plexrt.data.userstore import audit, cases, followup, migrate, own, sharing
+from plexrt.data.userstore import audit, cases, curves, followup, migrate, own, sharing
 from plexrt.data.userstore import engine as eng
 from plexrt.data.userstore import literature as user_lit
 from plexrt.data.userstore.audit import AuditCheck
@@ -103,8 +104,36 @@ class UserStore:
             user_lit.update(conn, principal, key, record)
 
     def delete_series(self, principal: Principal, key: str) -> None:
+        """Delete a literature series, with its published curve's rows when it has one."""
         with self._write() as conn:
-            user_lit.delete(conn, principal, key)
+            user_lit.delete(conn, principal, key, curves.delete_rows)
+
+    # -- published Kaplan-Meier curves (literature series with reconstructed patients) --------
+
+    def add_curve_series(self, principal: Principal, curve: CurveSeries) -> str:
+        """Validate whole, then store a curve series (its literature series, points, risk
+        table, reconstructed patients, provenance) and one audit entry; returns its key."""
+        prepared = curves.prepare(principal, curve)
+        with self._write() as conn:
+            return curves.add(conn, principal, prepared)
+
+    def curve_series(self, principal: Principal) -> pd.DataFrame:
+        """Every stored curve series with its citation, oldest first."""
+        require_role(principal, "viewer", "read the literature")
+        with self._read() as conn:
+            return curves.listing(conn)
+
+    def curve_ipd(self, principal: Principal, keys: Iterable[str]) -> pd.DataFrame:
+        """The reconstructed patients (series_key, time_days, event) of the given curve series."""
+        require_role(principal, "viewer", "read the literature")
+        with self._read() as conn:
+            return curves.ipd(conn, keys)
+
+    def curve_inputs(self, principal: Principal, key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(points, risk table) of a curve series, as given."""
+        require_role(principal, "viewer", "read the literature")
+        with self._read() as conn:
+            return curves.inputs(conn, key)
 
     # -- saved board cases -------------------------------------------------------------------
 
@@ -120,6 +149,10 @@ class UserStore:
     def delete_case(self, principal: Principal, case_id: str) -> None:
         with self._write() as conn:
             cases.delete(conn, principal, case_id)
+
+    def relabel_case(self, principal: Principal, case_id: str, label: str | None) -> None:
+        with self._write() as conn:
+            cases.relabel(conn, principal, case_id, label)
 
     # -- own series ----------------------------------------------------------------------------
 

@@ -1,0 +1,60 @@
+"""What an own series is, for the Data page: who recorded it where and when, how much it holds, and
+its import and follow-up history (one row per change batch)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from plexrt.data.own_schema import OwnSeriesFrames
+from plexrt.data.values import NOT_AVAILABLE, is_missing
+
+BATCH_COLUMNS = ("Change", "Kind", "By", "When (UTC)", "Values changed", "Undone by")
+
+
+def _text(value: Any) -> str:
+    return NOT_AVAILABLE if is_missing(value) or not str(value).strip() else str(value)
+
+
+def series_facts(record: Mapping[str, Any], frames: OwnSeriesFrames) -> pd.DataFrame:
+    """Two columns (What, Value): institution, period, owner, sharing, patient codes, and the
+    counts of patients, courses, assessments, deaths and relapses as stored."""
+    p, c = frames.patients, frames.courses
+    codes = "series-local pseudonyms" if bool(record.get("pseudonymised")) else "study codes"
+    rows = [
+        ("Name", _text(record.get("name"))),
+        ("Institution", _text(record.get("institution"))),
+        ("Period", _text(record.get("period_text"))),
+        ("Owner", _text(record.get("owner"))),
+        ("Shared with", _text(record.get("sharing"))),
+        ("Patient codes", codes),
+        ("Patients", str(len(p))),
+        ("Irradiated sites (courses)", str(len(c))),
+        ("Assessments", str(len(frames.assessments))),
+        ("Deaths recorded", str(int(p["death_day"].notna().sum()))),
+        ("Relapses of pain recorded (sites)", str(int(c["relapse_day"].notna().sum()))),
+        ("Created", f"{_text(record.get('created_at'))} by {_text(record.get('created_by'))}"),
+        ("Last change", f"{_text(record.get('updated_at'))} by {_text(record.get('updated_by'))}"),
+    ]
+    return pd.DataFrame(rows, columns=["What", "Value"])
+
+
+def batches(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per change batch (newest first): its number, kind (import, follow-up, undo), who,
+    when, how many values it changed, and the batch that undid it."""
+    if history.empty:
+        return pd.DataFrame(columns=list(BATCH_COLUMNS))
+    g = history.groupby("batch_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "Change": g["batch_id"].first(),
+            "Kind": g["kind"].first(),
+            "By": g["actor"].first(),
+            "When (UTC)": g["at_utc"].first().astype(str),
+            "Values changed": g["table_name"].count(),
+            "Undone by": g["undone_by_batch"].first(),
+        }
+    )
+    return out.sort_values("Change", ascending=False).reset_index(drop=True)

@@ -1,0 +1,117 @@
+"""An own series as a store of its own: an in-memory DuckDB with the bundled schema.
+
+The pages read every series through the queries of ``plexrt.data.store`` (and filter it with
+``CohortFilter.where()``). Loading an own series' analytic tables (``plexrt.clinical.own_series``)
+into a fresh in-memory database with the same schema lets those queries run unchanged, so a page
+needs no own-series code path. Two differences, both additions:
+- ``courses.weeks_to_max_response`` holds real, unrounded weeks (DOUBLE; the paper gives whole
+  weeks);
+- ``course_summary`` carries ``omed_before`` and ``omed_after`` (mg/day, default factor table)
+  from the assessments, which the response definitions read (ICPRE then needs no published
+  aggregate).
+Nothing reconstructed is stored: ``published_times`` and the reconstruction tables stay empty,
+``events``/``course_events`` flag every time 'imported'. The database lives as long as its
+connection and is never written to disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from plexrt.clinical.own_series import analytic_frames
+from plexrt.data import bundled_write
+from plexrt.data.ddl import column_ddl
+from plexrt.data.own_schema import OwnSeriesFrames
+from plexrt.data.specs import COURSES
+from plexrt.data.values import is_missing
+
+# The analytic tables in the order they are written (references first).
+_TABLES = ("patients", "courses", "course_derived", "analgesics", "events", "course_events")
+
+_OMED_VIEW = """
+ALTER VIEW course_summary RENAME TO course_summary_base;
+CREATE VIEW course_summary AS
+SELECT b.*, d.baseline_omed_mg AS omed_before, d.omed_after_mg AS omed_after
+FROM course_summary_base b
+JOIN course_derived d USING (series_id, course_id);
+"""
+
+
+def find_own(listing: pd.DataFrame, name: str) -> dict[str, Any] | None:
+    """The listing row (``UserStore.own_series``) of the series called ``name`` (its name, or its
+    series id), or None."""
+    rows = listing[(listing["name"] == name) | (listing["series_id"] == name)]
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def own_schema_sql() -> str:
+    """The bundled schema with weeks to maximum response as real numbers (the paper gives whole
+    weeks; imported days give exact ones); its range check is kept."""
+    weeks = next(c for c in COURSES.columns if c.name == "weeks_to_max_response")
+    whole, real = column_ddl(weeks), column_ddl(replace(weeks, kind="float"))
+    schema = bundled_write.schema_sql()
+    if schema.count(whole) != 1:  # the schema changed under this module
+        raise RuntimeError("courses.weeks_to_max_response not found once in the bundled schema")
+    return schema.replace(whole, real)
+
+
+def citation(record: Mapping[str, Any]) -> str:
+    """How an own series is cited on screen and in exports: its name, institution and period as
+    recorded at import, 'own series'."""
+    parts = [str(record["name"])]
+    for key in ("institution", "period_text"):
+        if not is_missing(record.get(key)) and str(record.get(key)).strip():
+            parts.append(str(record[key]).strip())
+    return ", ".join(parts) + " (own series, imported per-patient data)"
+
+
+def series_row(record: Mapping[str, Any], frames: OwnSeriesFrames) -> pd.DataFrame:
+    """The ``series`` row of an own series: its name, citation and counts; nothing published."""
+    return pd.DataFrame(
+        [
+            {
+                "series_id": record["series_id"],
+                "short_name": str(record["name"]),
+                "citation": citation(record),
+                "design": "department's own series (imported)",
+                "pain_scale": "NRS 0-10",
+                "n_patients_reported": len(frames.patients),
+                "n_sites_reported": len(frames.courses),
+            }
+        ]
+    )
+
+
+def own_connection(
+    record: Mapping[str, Any],
+    frames: OwnSeriesFrames,
+    factors: pd.DataFrame,
+    literature: pd.DataFrame | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A connection to an in-memory store holding one own series (``record``: its ``own_series``
+    listing row, with series_id, name, institution, period_text), the opioid ``factors`` and,
+    when given, the bundled ``literature`` so every store query answers as for the bundled
+    series."""
+    sid = str(record["series_id"])
+    tables = analytic_frames(frames, sid, factors)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(own_schema_sql())
+        con.execute("ALTER TABLE course_derived ADD COLUMN omed_after_mg DOUBLE")
+        con.execute(_OMED_VIEW)
+        bundled_write.insert(con, "opioid_factors", factors)
+        if literature is not None:
+            bundled_write.insert(con, "literature", literature)
+        bundled_write.insert(con, "series", series_row(record, frames))
+        for name in _TABLES:
+            bundled_write.insert(con, name, getattr(tables, name))
+        bundled_write.set_meta(con, "own_series", sid)
+    except BaseException:
+        con.close()
+        raise
+    return con

@@ -1,0 +1,71 @@
+"""First contact: what PlexRT is and where to start (top of the landing page), and the one-screen
+"How to read these charts" help, opened from the sidebar of every page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# The pages a first-time user is pointed to, in the order of a tumour-board preparation.
+START_PAGES = (
+    ("pages/pain.py", "Pain response", ":material/monitor_heart:"),
+    ("pages/time_to_event.py", "Time to event", ":material/timeline:"),
+    ("pages/literature.py", "Literature comparison", ":material/compare:"),
+    ("pages/board.py", "Tumour board", ":material/co_present:"),
+    ("pages/data.py", "Data & provenance", ":material/menu_book:"),
+)
+
+HELP_TITLE = "How to read these charts"
+
+HELP_TEXT = """
+- **Kaplan–Meier curve** (survival, duration of relief): the step line is the share of patients
+  still alive (or still relieved) at each time. It starts at 1 (everyone) and steps down at each
+  event. **Time zero** is named on the axis: RT completion unless you choose RT start.
+- **Censoring ticks** ( | ) mark a patient who left observation without the event (alive at last
+  contact, or died while still relieved). After a tick the curve rests on fewer patients.
+- **Number at risk** under the plot: how many patients are still followed at each time. With 2 or
+  3 at risk, a step is one patient: read the right end of a curve with care.
+- **95% CI band / interval**: the range of values compatible with the data. With 12 sites it is
+  wide; a median "not reached" means the curve never fell to 0.5.
+- **Reconstructed times**: the paper (Sanuki 2022) gives no per-patient dates, only aggregates.
+  PlexRT generates individual times that satisfy every published figure; the curve drawn is one
+  such reconstruction, medians and rates are pooled over many. Treat them as illustrations of
+  what the paper allows, not as measured data.
+- **Survival vs follow-up**: survival counts deaths; *median follow-up* is how long patients were
+  observed (deaths censored). They are different numbers.
+- **Waterfall**: one bar per irradiated site, the change in pain score (NRS 0–10) from before RT
+  to RT completion, sorted; bars below zero are less pain. Fill pattern and colour both show the
+  response category.
+- **Forest plot**: one row per series, a square at its response rate and a line for its exact 95%
+  CI; the diamond is the random-effects pool of the published series (PlexRT never pooled).
+  Definitions of response differ between series: read the definition row first.
+- **Units**: counts say *sites* or *patients*; times say *months* (365.25/12 days) or *weeks*.
+"""
+
+
+def landing() -> None:
+    """Three lines: what PlexRT is, what data it holds, where to start (links to the pages)."""
+    st.markdown(
+        "**PlexRT** helps radiation oncologists weigh palliative radiotherapy for malignant "
+        "lumbosacral plexopathy (malignant psoas syndrome): pain response, duration of relief, "
+        "survival, and how a cohort compares with published series.  \n"
+        "**Data:** one published series, Sanuki 2022 — 12 irradiated sites in 11 patients; the "
+        "per-patient times are *reconstructed* from the paper's aggregates (it publishes none). "
+        "A department's own series can be imported (*Your data › Import a series*) and chosen "
+        "in the sidebar."
+    )
+    # a row that wraps on a narrow window instead of clipping the links
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.markdown("**Start here:**", width="content")
+    for path, label, icon in START_PAGES:
+        row.page_link(path, label=label, icon=icon, width="content")
+
+
+@st.dialog(HELP_TITLE, width="large")
+def _help_dialog() -> None:
+    st.markdown(HELP_TEXT)
+
+
+def help_button() -> None:
+    """The sidebar button that opens the help (on every page; the sidebar is shared)."""
+    if st.sidebar.button(HELP_TITLE, icon=":material/help:", key="help_open", width="stretch"):
+        _help_dialog()

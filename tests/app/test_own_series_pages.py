@@ -1,0 +1,111 @@
+"""Every page on a department's own series (?series=<id>), compare mode, and a garbage ?series=:
+no exception, no 'reconstructed' anywhere on real times, the series' numbers on screen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from plexrt.cli import main
+from plexrt.data.access import local_principal
+from plexrt.data.userstore import UserStore
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
+PAGES = (
+    "pages/cohort.py",
+    "pages/pain.py",
+    "pages/time_to_event.py",
+    "pages/literature.py",
+    "pages/board.py",
+    "pages/data.py",
+)
+
+
+@pytest.fixture(scope="module")
+def own_id(tmp_path_factory):
+    """The example series imported through the CLI into a user database of this module."""
+    path = str(tmp_path_factory.mktemp("own") / "user.duckdb")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PLEXRT_USER_DB", path)
+    assert main(["import", str(EXAMPLE), "--series", "Example clinic"]) == 0
+    yield str(UserStore(path).own_series(local_principal())["series_id"].iloc[0])
+    mp.undo()
+
+
+def _texts(at) -> str:
+    parts = []
+    for kind in ("title", "markdown", "caption", "info", "warning", "error", "subheader"):
+        parts += [str(e.value) for e in at.get(kind)]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        parts.append(json.dumps(spec.get("layout", {}).get("title", "")))
+        parts += [str(t.get("name", "")) for t in spec.get("data", [])]
+    return "\n".join(parts)
+
+
+def _run(app, page, **params):
+    at = app(**params).run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_an_own_series(app, own_id, page):
+    at = _run(app, page, series=own_id)
+    text = _texts(at)
+    assert "reconstruct" not in text.lower()
+    assert at.query_params["series"] == own_id
+    assert at.sidebar.selectbox(key="series_pick").value == own_id
+
+
+def test_cohort_numbers_are_the_own_series(app, own_id):
+    at = _run(app, "pages/cohort.py", series=own_id)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Irradiated sites"] == "52" and metrics["Patients"] == "42"
+
+
+def test_time_to_event_draws_the_real_curves(app, own_id):
+    at = _run(app, "pages/time_to_event.py", series=own_id)
+    km = json.loads(at.get("plotly_chart")[0].proto.spec)
+    steps = [t for t in km["data"] if t.get("mode") == "lines"]
+    assert steps, "a Kaplan-Meier step line"
+    text = _texts(at)
+    assert "first course" in text and "(n = 42, " in text
+
+
+def test_data_page_says_what_the_series_is(app, own_id):
+    at = _run(app, "pages/data.py", series=own_id)
+    facts = at.dataframe[0].value.set_index("What")["Value"]
+    assert facts["Name"] == "Example clinic" and facts["Patients"] == "42"
+    assert len(at.dataframe[1].value) == 1  # one import
+
+
+def test_compare_mode(app, own_id):
+    at = _run(app, None, series="compare")
+    assert at.title[0].value.startswith("Compare: Example clinic")
+    assert at.query_params["vs"] == own_id
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    names = {t.get("name", "") for c in charts[:2] for t in c["data"]}
+    assert any("Sanuki 2022 (reconstructed times)" in n for n in names)
+    assert any("Example clinic" in n for n in names)
+    text = _texts(at)
+    assert "Log-rank test between the series" in text and "pooled over" in text
+    table = at.dataframe[0].value
+    assert set(table["Series"]) == {
+        "Example clinic (own series)",
+        "Sanuki 2022 (reconstructed times)",
+    }
+    assert table["n"].notna().any()
+
+
+@pytest.mark.parametrize("value", ["nonsense", "own-000000000000", "<script>"])
+def test_garbage_series_falls_back_to_the_bundled_one(app, own_id, value):
+    at = _run(app, "pages/cohort.py", series=value)
+    assert any("not a series you can open" in w.value for w in at.warning)
+    assert {m.label: m.value for m in at.metric}["Patients"] == "11"
+    assert at.query_params["series"] == "sanuki2022"

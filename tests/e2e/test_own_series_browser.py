@@ -1,0 +1,68 @@
+"""An own series in Chromium: imported through the CLI, chosen in the sidebar's series switcher,
+its real Kaplan-Meier curve drawn on the time-to-event page (no reconstruction label), the choice
+kept in the URL; then compare mode overlays it with Sanuki 2022."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from plexrt.cli import main
+from tests.e2e.conftest import settle, shot
+
+pytestmark = pytest.mark.e2e
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
+NAME = "Example clinic e2e"
+
+
+@pytest.fixture(scope="module")
+def imported():
+    """The example workbook imported into the user database the app under test uses."""
+    user_db = os.environ["PLEXRT_USER_DB"]
+    assert main(["import", str(EXAMPLE), "--series", NAME, "--user-db", user_db]) == 0
+
+
+def _select(page, label, option):
+    box = page.get_by_test_id("stSidebar").get_by_role("combobox", name=label, exact=True)
+    try:
+        box.click()
+        page.get_by_role("option", name=option, exact=True).click()
+    except Exception:
+        shot(page, "own-series-failed-select")
+        raise
+
+
+def test_switch_to_an_own_series_shows_its_curve(server, page, page_errors, imported):
+    page.set_viewport_size({"width": 1600, "height": 2200})
+    page.goto(f"{server}/")
+    expect(page.get_by_text(re.compile(r"12 of 12 sites|12 sites")).first).to_be_visible(
+        timeout=60_000
+    )
+    settle(page, timeout=60_000)
+    _select(page, "Series", NAME)
+    expect(page).to_have_url(re.compile(r"series=own-[0-9a-f]+"), timeout=30_000)
+    expect(page.get_by_text("52 sites", exact=False).first).to_be_visible(timeout=60_000)
+    settle(page, timeout=60_000)
+    page.get_by_role("link", name="Time to event").click()
+    expect(page).to_have_url(re.compile(r"time_to_event.*series=own-"), timeout=30_000)
+    settle(page, timeout=90_000)
+    km = page.locator(".js-plotly-plot").first
+    expect(km.locator(".legendtext", has_text="median")).to_have_count(1, timeout=30_000)
+    expect(km.locator(".gtitle")).not_to_contain_text("reconstructed")
+    expect(page.get_by_text("These curves rest on reconstructed times")).to_have_count(0)
+    expect(page.get_by_text("first course", exact=False).first).to_be_visible()
+    shot(page, "own-series-time-to-event")
+    _select(page, "Series", "Compare: an own series beside Sanuki 2022")
+    expect(page).to_have_url(re.compile(r"series=compare"), timeout=30_000)
+    settle(page, timeout=120_000)
+    km = page.locator(".js-plotly-plot").first
+    expect(km.locator(".legendtext")).to_contain_text(
+        [re.compile(NAME), re.compile("reconstructed")], timeout=60_000
+    )
+    shot(page, "own-series-compare")
+    assert page_errors == []

@@ -1,0 +1,120 @@
+"""Reading a digitised curve and its risk table (plexrt.data.curve_files): the common export
+shapes accepted, every problem named with file, line and column."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from plexrt.data.csvfile import DataError
+from plexrt.data.curve_files import load_points, load_risk_table, read_points, read_risk_table
+from tests.fixtures import FIXTURES
+
+EXAMPLE = FIXTURES / "curve_example"
+
+
+def messages(exc_info) -> list[str]:
+    return [str(p) for p in exc_info.value.problems]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0,1\n1.5,0.9\n3,0.75\n",  # WebPlotDigitizer: no header
+        "x,y\n0,1\n1.5,0.9\n3,0.75\n",  # header x,y
+        "Dataset 1,\nX,Y\n0,1\n1.5,0.9\n3,0.75\n",  # two header lines
+        "time;survival\n0;1\n1,5;0,9\n3;0,75\n",  # semicolons, decimal commas
+        "0\t1\n1,5\t0,9\n3\t0,75\n",  # tabs, decimal commas
+        '0,1\n"1,5","0,9"\n3,0.75\n',  # quoted decimal commas
+        "\ufeff0,1\r\n\r\n1.5,0.9\r\n3,0.75,\r\n",  # BOM, CRLF, blank line, trailing comma
+    ],
+    ids=["no-header", "header", "two-headers", "semicolon", "tab", "quoted", "bom-crlf"],
+)
+def test_points_common_shapes(text):
+    p = read_points(text.encode("utf-8"), "pts.csv")
+    np.testing.assert_allclose(p.time, [0, 1.5, 3])
+    np.testing.assert_allclose(p.survival, [1, 0.9, 0.75])
+
+
+def test_points_percent_sign_and_lines():
+    p = read_points(b"time,survival\n0,100%\n\n2,85 %\n", "pts.csv")
+    np.testing.assert_allclose(p.survival, [100, 85])  # scaling is the cleaner's job
+    assert list(p.lines) == [2, 4]
+
+
+def test_bad_points_file_names_every_problem():
+    text = "x,y\n0,1\n1,abc\n2\n3,0.5,0.4\n4,\n"
+    with pytest.raises(DataError) as info:
+        read_points(text.encode(), "pts.csv")
+    assert messages(info) == [
+        "pts.csv, line 3, column 'survival': not a number: 'abc'",
+        "pts.csv, line 4: has 1 value(s), expected 2: time, survival",
+        "pts.csv, line 5: has 3 value(s), expected 2: time, survival (export one curve at a time)",
+        "pts.csv, line 6, column 'survival': empty",
+    ]
+
+
+def test_points_need_two_and_utf8():
+    with pytest.raises(DataError, match="has 1 point"):
+        read_points(b"0,1\n", "pts.csv")
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_points("0;1\n1;0,9\n".encode("utf-16"), "pts.csv")
+
+
+def test_risk_table_read():
+    r = read_risk_table(b"time,at_risk\n0,60\n3,39\n6,30\n", "risk.csv")
+    np.testing.assert_allclose(r.time, [0, 3, 6])
+    assert list(r.at_risk) == [60, 39, 30]
+    r = read_risk_table(b"Time;At risk\n0;60\n1,5;52\n", "risk.csv")
+    np.testing.assert_allclose(r.time, [0, 1.5])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            b"t,n\n0,60\n",
+            [
+                "risk.csv, line 1, column 'time': required column is missing",
+                "risk.csv, line 1, column 'at_risk': required column is missing",
+                "risk.csv, line 1, column 't': unknown column (expected: time, at_risk)",
+                "risk.csv, line 1, column 'n': unknown column (expected: time, at_risk)",
+            ],
+        ),
+        (
+            b"time,at_risk\n0,60\n3,6.5\n6,-1\nx,3\n",
+            [
+                "risk.csv, line 3, column 'at_risk': must be a whole number 0 or more, got '6.5'",
+                "risk.csv, line 4, column 'at_risk': must be a whole number 0 or more, got '-1'",
+                "risk.csv, line 5, column 'time': must be a number 0 or more, got 'x'",
+            ],
+        ),
+        (
+            b"time,at_risk\n1,60\n3,61\n3,50\n",
+            [
+                "risk.csv, line 2, column 'time': the first row must be time 0",
+                "risk.csv, line 3, column 'at_risk': 61 is more than the previous row's 60",
+                "risk.csv, line 4, column 'time': 3 is not after the previous row's 3",
+            ],
+        ),
+        (b"time,at_risk\n", ["risk.csv: has no rows"]),
+        (b"", ["risk.csv: file is empty"]),
+    ],
+    ids=["header", "values", "order", "no-rows", "empty"],
+)
+def test_bad_risk_table_names_every_problem(text, expected):
+    with pytest.raises(DataError) as info:
+        read_risk_table(text, "risk.csv")
+    got = messages(info)
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected, strict=True):
+        assert g.startswith(e), (g, e)
+
+
+def test_fixture_files_and_missing_file(tmp_path):
+    p = load_points(EXAMPLE / "points.csv")
+    r = load_risk_table(EXAMPLE / "risk.csv")
+    assert p.time.size == 250 and p.survival.max() > 1.5  # percent, as exported
+    assert list(r.time) == [0, 3, 6, 9, 12, 15, 18] and r.at_risk[0] == 60
+    with pytest.raises(DataError, match="file is missing"):
+        load_points(tmp_path / "nope.csv")

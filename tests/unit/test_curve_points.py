@@ -1,0 +1,95 @@
+"""Cleaning of digitised Kaplan-Meier points (plexrt.stats.curve_points): every change made and
+said, hopeless input refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from plexrt.stats.curve_points import clean_points
+
+
+def test_clean_curve_is_left_alone():
+    c = clean_points([0, 1, 2, 3], [1.0, 0.8, 0.8, 0.5])
+    assert c.notes == ()
+    assert c.scale == "proportion"
+    np.testing.assert_array_equal(c.time, [0, 1, 2, 3])
+    np.testing.assert_array_equal(c.survival, [1.0, 0.8, 0.8, 0.5])
+
+
+def test_percentages_are_detected_and_divided():
+    c = clean_points([0, 1, 2], [100, 80, 45.5])
+    assert c.scale == "percentage"
+    np.testing.assert_allclose(c.survival, [1.0, 0.8, 0.455])
+    assert any("percentages" in n and "divided by 100" in n for n in c.notes)
+
+
+def test_small_overshoots_are_clipped_and_said():
+    c = clean_points([0, 1, 2, 3], [1.004, 0.9, 0.5, -0.003])
+    np.testing.assert_allclose(c.survival, [1.0, 0.9, 0.5, 0.0])
+    assert any("2 point(s) slightly outside 0–1" in n for n in c.notes)
+
+
+@pytest.mark.parametrize("bad", [[1.2, 0.8, 0.5], [1.0, 0.8, -0.2]])
+def test_survival_far_outside_the_axis_is_refused(bad):
+    with pytest.raises(ValueError, match="y-axis calibration"):
+        clean_points([0, 1, 2], bad)
+
+
+def test_time_slightly_below_zero_is_set_to_zero_far_below_refused():
+    c = clean_points([-0.1, 5, 10], [1.0, 0.7, 0.4])  # 1% of 10 below 0
+    np.testing.assert_array_equal(c.time, [0, 5, 10])
+    assert any("slightly below 0" in n for n in c.notes)
+    with pytest.raises(ValueError, match="x-axis calibration"):
+        clean_points([-1.0, 5, 10], [1.0, 0.7, 0.4])  # 10% of the last time
+
+
+def test_unsorted_points_are_sorted_and_a_rise_is_averaged():
+    # Clicked out of order; 0.72 at t=3 lies above 0.70 at t=2 (a reader's wobble): the run is
+    # replaced by its mean 0.71 (least-squares non-increasing fit), not pulled down to 0.70.
+    c = clean_points([0, 2, 1, 3, 4], [1.0, 0.70, 0.9, 0.72, 0.5])
+    np.testing.assert_array_equal(c.time, [0, 1, 2, 3, 4])
+    np.testing.assert_allclose(c.survival, [1.0, 0.9, 0.71, 0.71, 0.5])
+    assert any("sorted by time" in n for n in c.notes)
+    assert any("2 point(s) in runs where the curve rose" in n for n in c.notes)
+    assert any("median change 0.010, largest 0.010" in n for n in c.notes)
+
+
+def test_longer_rising_run_is_pooled_to_its_mean():
+    # 0.6, 0.62, 0.64 rise; pooled step by step: (0.6+0.62)/2 = 0.61 < 0.64 -> (0.6+0.62+0.64)/3.
+    c = clean_points([0, 1, 2, 3, 4], [1.0, 0.6, 0.62, 0.64, 0.3])
+    np.testing.assert_allclose(c.survival, [1.0, 0.62, 0.62, 0.62, 0.3])
+
+
+def test_points_on_a_vertical_drop_keep_the_bottom():
+    # A drop at t = 2 clicked at its top, middle and bottom, and a double click at t = 3.
+    c = clean_points([0, 1, 2, 2, 2, 3, 3], [1.0, 1.0, 1.0, 0.8, 0.6, 0.6, 0.6])
+    np.testing.assert_array_equal(c.time, [0, 1, 2, 3])
+    np.testing.assert_allclose(c.survival, [1.0, 1.0, 0.6, 0.6])
+    assert any("3 point(s) at a time already clicked" in n for n in c.notes)
+
+
+def test_start_is_made_zero_one():
+    c = clean_points([0.5, 1, 2], [0.98, 0.8, 0.5])
+    np.testing.assert_array_equal(c.time, [0, 0.5, 1, 2])
+    assert c.survival[0] == 1.0
+    assert any("no point at time 0" in n for n in c.notes)
+    c = clean_points([0, 1, 2], [0.97, 0.8, 0.5])
+    np.testing.assert_allclose(c.survival, [1.0, 0.8, 0.5])
+    assert any("read 0.970" in n for n in c.notes)
+    assert c.n_read == 3
+
+
+@pytest.mark.parametrize(
+    ("time", "surv", "message"),
+    [
+        ([0], [1], "1 point"),
+        ([0, 1], [1], "must pair up"),
+        ([0, float("nan")], [1, 0.5], "not a finite number"),
+        ([0, 0], [1, 0.5], "no length"),
+        (["a", 1], [1, 0.5], "must be numbers"),
+    ],
+)
+def test_hopeless_input_is_refused(time, surv, message):
+    with pytest.raises(ValueError, match=message):
+        clean_points(time, surv)

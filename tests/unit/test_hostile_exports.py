@@ -1,0 +1,60 @@
+"""User text in exports stays text (issue 16 §4): the HTML report escapes it in headings, notes,
+tables and the figures' embedded data; the PPTX stores it as text; CSV neutralises formulas."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from plexrt.export import report
+from plexrt.export.tabular import safe_csv
+
+HOSTILE = '</script><script>alert(1)</script><img src=x onerror=alert(2)> =HYPERLINK("x")'
+
+
+def test_the_html_report_never_carries_user_markup():
+    fig = go.Figure(go.Bar(x=[1], y=[HOSTILE], name=HOSTILE))
+    doc = report.html_report(
+        HOSTILE,
+        HOSTILE,
+        HOSTILE,
+        [report.Section(HOSTILE, [(HOSTILE, fig)], [(HOSTILE, pd.DataFrame({"s": [HOSTILE]}))])],
+        [HOSTILE],
+    )
+    body = doc.split("</head>", 1)[1]
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert body.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # shown, as text
+    # in the figure's data the text is JSON with < and / escaped, so it cannot end the script
+    assert re.search(r"\\u003c\\u002fscript\\u003e\\u003cscript\\u003ealert\(1\)", body)
+
+
+def test_the_pptx_stores_user_text_as_text(tmp_path):
+    from pptx import Presentation
+
+    from plexrt.export import board_pack
+
+    prs = Presentation()
+    board_pack._key_figures_slide(prs, [(HOSTILE, HOSTILE)], HOSTILE)
+    path = tmp_path / "p.pptx"
+    prs.save(path)
+    again = Presentation(path)  # well-formed XML: the text did not break the document
+    texts = [
+        cell.text
+        for shape in again.slides[0].shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
+    texts += [s.text_frame.text for s in again.slides[0].shapes if s.has_text_frame]
+    assert texts.count(HOSTILE) >= 3
+
+
+def test_csv_exports_neutralise_every_formula_start():
+    # "\r=..." was written with a bare CR that split the row: the formula began a row of its own
+    cells = ["=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\r=HYPERLINK(1)", "ok"]
+    back = pd.read_csv(io.BytesIO(safe_csv(pd.DataFrame({"t": cells}))), encoding="utf-8-sig")
+    assert [v for v in back["t"]][:6] == ["'" + c for c in cells[:6]]
+    assert back["t"].iloc[6] == "ok"

@@ -1,0 +1,14 @@
+"""The browser's upload limit is the import's own limit (a larger file is refused by the app's
+uploader with Streamlit's words, never half-read)."""
+
+from __future__ import annotations
+
+import tomllib
+
+from plexrt.data.own_template import MAX_FILE_BYTES
+from tests.conftest import ROOT
+
+
+def test_upload_limit_matches_the_import():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES

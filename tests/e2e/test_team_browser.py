@@ -217,6 +217,10 @@ def test_private_shared_read_only_and_audited(browser, team):
     shot(bob, f"team-{backend}-bob-read-only")
     courses = _download(bob, "Download its courses (CSV, patient-level)").decode("utf-8-sig")
     assert set(patients) <= {r["patient_id"] for r in csv.DictReader(io.StringIO(courses))}
+    # The own series in view on the Cohort page: its CSV is a patient-level export, recorded.
+    _goto(bob, base, f"?series={sid}")
+    cohort = _download(bob, "Download this table (CSV)").decode("utf-8-sig")
+    assert patients[0] in cohort
     # Read-only: no follow-up, no import.
     _goto(bob, base, "follow_up")
     expect(
@@ -240,7 +244,9 @@ def test_private_shared_read_only_and_audited(browser, team):
     assert ("bob@h.example", "sign_in", "") in seen
     assert ("ann@h.example", "sharing", sid) in seen
     assert ("boss@h.example", "sign_in", "") in seen
-    assert ("bob@h.example", "export", sid) in seen
+    assert seen.count(("bob@h.example", "export", sid)) == 2  # courses CSV, cohort CSV
+    exports = [r["detail"] for r in rows if r["action"] == "export" and r["series_id"] == sid]
+    assert any('"what":"cohort CSV"' in d for d in exports)
     assert not [e for e in seen if e[0] == "bob@h.example" and e[1] in ("import", "follow_up")]
     # The CSV download was itself recorded, after the rows it holds.
     _goto(boss, base, "audit")

@@ -7,7 +7,7 @@ from plexrt.clinical import analgesics, per_patient
 from plexrt.clinical import cohort_summary as cohort
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.export.tabular import safe_csv
-from plexrt.ui import db, guide, shell, sidebar, widgets
+from plexrt.ui import db, exports, guide, shell, sidebar, widgets
 from plexrt.ui.tables import cohort_columns, paged_dataframe
 
 shell.require()
@@ -68,11 +68,14 @@ paged_dataframe(
     width="stretch",
     height=widgets.table_height(len(shown)),
 )
-st.download_button(
+exports.download(
+    st,
     "Download this table (CSV)",
-    data=safe_csv(shown, cohort_decimals(omed_header)),
-    file_name="plexrt_cohort.csv",
+    safe_csv(shown, cohort_decimals(omed_header)),
+    "plexrt_cohort.csv",
     mime="text/csv",
+    what="cohort CSV",
+    rows=len(shown),
     help="Exactly the rows and columns shown; text cells that a spreadsheet would run as a formula "
     "are prefixed with an apostrophe",
 )

@@ -26,7 +26,7 @@ from plexrt.export.case_material import CaseMaterial, case_section
 from plexrt.export.report import Section, html_report
 from plexrt.export.slides import Slide, figure_title, key_figure_notes, report_tables
 from plexrt.export.tabular import safe_csv
-from plexrt.ui import db, widgets
+from plexrt.ui import db, exports, widgets
 
 PACK_TITLE = "PlexRT · malignant lumbosacral plexopathy"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -59,11 +59,13 @@ def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: Cas
     _board_pack(c[1], inp, slides, today, can_render, case_for)
     _handout(c[2], inp, slides, today, can_render, case_for)
     st.caption("Every exported chart carries its cohort and method footnote and the data source.")
-    st.download_button(
+    exports.download(
+        st,
         "Download key figures (CSV)",
         safe_csv(pd.DataFrame(key_figures(inp), columns=["Figure", "Value"])),
         "plexrt_key_figures.csv",
         mime="text/csv",
+        what="key figures CSV",
         key="dl_keyfig",
     )
 
@@ -86,11 +88,13 @@ def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool) -> None:
                     status.update(label=str(exc), state="error")
         got = st.session_state.get(f"export_{fmt}")
         if got and got[0] == slides[choice].key:
-            col.download_button(
+            exports.download(
+                col,
                 f"Download {fmt.upper()}",
                 got[1],
                 f"plexrt_{got[0]}.{fmt}",
                 mime="image/png" if fmt == "png" else "image/svg+xml",
+                what=f"chart {fmt.upper()}",
                 key=f"dl_{fmt}",
             )
 
@@ -101,11 +105,13 @@ def _html_report(col: DeltaGenerator, inp: BoardInput, slides: list[Slide], case
             st.session_state.export_html = _report(inp, slides, case_for(False))
             status.update(label="Report ready", state="complete")
     if st.session_state.get("export_html"):
-        col.download_button(
+        exports.download(
+            col,
             "Download HTML report",
             st.session_state.export_html,
             "plexrt_report.html",
             mime="text/html",
+            what="HTML report",
             key="dl_html",
         )
 
@@ -140,11 +146,13 @@ def _board_pack(
             bar.empty()
             col.error(str(exc))
     if st.session_state.get("export_pptx"):
-        col.download_button(
+        exports.download(
+            col,
             "Download board pack (PPTX)",
             st.session_state.export_pptx,
             "plexrt_board_pack.pptx",
             mime=PPTX_MIME,
+            what="board pack PPTX",
             key="dl_pptx",
         )
 
@@ -186,18 +194,22 @@ def _handout(
     if got:
         got_paper, page, pdf = got
         if pdf is not None:
-            col.download_button(
+            exports.download(
+                col,
                 f"Download handout (PDF, {got_paper})",
                 pdf,
                 f"plexrt_handout_{got_paper.lower()}.pdf",
                 mime="application/pdf",
+                what="handout PDF",
                 key="dl_handout_pdf",
             )
-        col.download_button(
+        exports.download(
+            col,
             f"Download handout (HTML for printing, {got_paper})",
             page,
             f"plexrt_handout_{got_paper.lower()}.html",
             mime="text/html",
+            what="handout HTML",
             key="dl_handout_html",
         )
 

@@ -10,6 +10,7 @@ Exports of the bundled published series (not patient data of the department) do 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -26,8 +27,10 @@ def audited_download(
     file_name: str,
     mime: str,
     key: str,
+    container: Any = st,
 ) -> None:
-    """A download button for a patient-level export of the own series ``series_id``."""
+    """A download button (in ``container``) for a patient-level export of the own series
+    ``series_id``."""
 
     store, who = db.user_store(), db.principal()  # the click runs outside this script run
 
@@ -35,7 +38,7 @@ def audited_download(
         store.record_export(who, series_id, what=what, rows=rows)  # refuses, or records
         return make()
 
-    st.download_button(
+    container.download_button(
         label,
         data=checked,
         file_name=file_name,
@@ -43,4 +46,46 @@ def audited_download(
         on_click="ignore",
         key=key,
         help="Patient-level data: the download is recorded in the audit trail.",
+    )
+
+
+def own_in_view() -> str | None:
+    """The own series whose rows the pages show now (alone, or compared with the published
+    series), else None."""
+    from plexrt.ui.series_state import series_choice
+
+    choice = series_choice()
+    return choice.own_id if (choice.is_own or choice.is_compare) and choice.own_id else None
+
+
+def download(
+    container: Any,
+    label: str,
+    data: bytes | str,
+    file_name: str,
+    *,
+    mime: str,
+    what: str,
+    key: str | None = None,
+    rows: int | None = None,
+    **kw: Any,
+) -> None:
+    """A download of what a page shows: when an own series is in view it is a patient-level
+    export of that series (``audited_download``: checked and recorded when pressed); for the
+    published series alone, a plain download."""
+    sid = own_in_view()
+    if sid is None:
+        container.download_button(label, data, file_name, mime=mime, key=key, **kw)
+        return
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    audited_download(
+        label,
+        series_id=sid,
+        what=what,
+        make=lambda: payload,
+        rows=rows,
+        file_name=file_name,
+        mime=mime,
+        key=key or f"dl_{what}",
+        container=container,
     )

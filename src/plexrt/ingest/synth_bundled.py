@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from plexrt.data.manifest import MANIFEST_FILE, write_manifest
 from plexrt.data.paths import DEFAULT_DATA_DIR
 from plexrt.data.specs import (
     ANALGESICS,
@@ -230,8 +231,8 @@ def synth_bundled(
 def write_bundled(
     out: Path, n_courses: int, seed: int = synth.DEFAULT_SEED, series: int = DEFAULT_SERIES
 ) -> list[Path]:
-    """A data folder ``out`` that ``plexrt build-db --data out`` reads: the series folders, and
-    the project's opioid_factors.csv and literature.csv."""
+    """A data folder ``out`` that ``plexrt build-db --data out`` reads: the series folders, the
+    project's opioid_factors.csv and literature.csv, and the manifest of those files."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -242,4 +243,6 @@ def write_bundled(
         for filename, frame in files.items():
             frame.to_csv(out / folder / filename, index=False)
             written.append(out / folder / filename)
+    write_manifest(out)  # the build checks every file against it
+    written.append(out / MANIFEST_FILE)
     return written

@@ -8,6 +8,8 @@ markers with a centre dot, dashed lanes, lighter RT bars) and ``reconstructed`` 
 hollow markers, dotted lines).
 """
 
+# Size (over ~400 lines after this session's merges): the swimmer plot with its derived/reconstructed marks; split planned: the legend and marks.
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,8 @@ Thin on purpose: every query is defined once in ``plexrt.data.store`` (or the us
 computation in its domain package; this module only caches them for the pages.
 """
 
+# Size (over ~400 lines after this session's merges): every cached read the pages make, one decorator each; split planned: own-series connections into ui/own_db.py.
+
 from __future__ import annotations
 
 import contextlib

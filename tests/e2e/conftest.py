@@ -177,6 +177,28 @@ def settle(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(400)  # plotly lays out after the script has finished
 
 
+def pick(page, box, option: str, attempts: int = 3) -> None:
+    """Choose ``option`` in the Streamlit selectbox ``box`` (a combobox locator). The typed text
+    filters the list, so the option is drawn even in a long list; if a rerun closes the list before
+    the option shows, the list is opened again."""
+    from playwright.sync_api import expect
+
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(attempts):
+        try:
+            box.click()
+            page.keyboard.type(option)
+            expect(wanted).to_be_visible(timeout=10_000)
+            wanted.click()
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                shot(page, "failed-pick")
+                raise
+            page.keyboard.press("Escape")
+            settle(page, timeout=60_000)
+
+
 def shot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from plexrt.cli import main
-from tests.e2e.conftest import settle, shot
+from tests.e2e.conftest import pick, settle, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +28,11 @@ def imported():
 
 
 def _select(page, label, option):
-    box = page.get_by_test_id("stSidebar").get_by_role("combobox", name=label, exact=True)
-    try:
-        box.click()
-        page.get_by_role("option", name=option, exact=True).click()
-    except Exception:
-        shot(page, "own-series-failed-select")
-        raise
+    pick(
+        page,
+        page.get_by_test_id("stSidebar").get_by_role("combobox", name=label, exact=True),
+        option,
+    )
 
 
 def test_switch_to_an_own_series_shows_its_curve(server, page, page_errors, imported):
@@ -59,6 +57,9 @@ def test_switch_to_an_own_series_shows_its_curve(server, page, page_errors, impo
     shot(page, "own-series-time-to-event")
     _select(page, "Series", "Compare: an own series beside Sanuki 2022")
     expect(page).to_have_url(re.compile(r"series=compare"), timeout=30_000)
+    settle(page, timeout=120_000)
+    # Other tests may have imported series too: compare this one.
+    _select(page, "Own series to compare", NAME)
     settle(page, timeout=120_000)
     km = page.locator(".js-plotly-plot").first
     expect(km.locator(".legendtext")).to_contain_text(

@@ -9,6 +9,7 @@ from plexrt.clinical.forest import forest_data
 from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
+from plexrt.ui.pooled_estimates import plexrt_medians
 
 shell.require()
 
@@ -21,7 +22,7 @@ def_key = widgets.page_choice(
 definition = definitions.Definition.from_key(def_key)
 
 published = db.literature_all()
-medians = db.plexrt_medians(flt)
+medians = plexrt_medians(flt)
 plexrt = literature_comparison.plexrt_series(
     df,
     definition,

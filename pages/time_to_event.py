@@ -8,7 +8,7 @@ from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import own_series
+from plexrt.clinical import own_series, tte_rates
 from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
@@ -98,7 +98,9 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         st.markdown(f"- {te.median_line(label, est, unit, what[0].lower() + what[1:])}")
     what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
     st.dataframe(
-        te.fixed_time_table(pooled_estimates.fixed_time_rates(tuple(pids), endpoint, t0), what_at),
+        tte_rates.fixed_time_table(
+            pooled_estimates.fixed_time_rates(tuple(pids), endpoint, t0), what_at
+        ),
         hide_index=True,
     )
     st.caption(
@@ -172,7 +174,7 @@ with tab_c:
         )
         widgets.chart(fig, "cif")
         st.dataframe(
-            te.fixed_time_table(
+            tte_rates.fixed_time_table(
                 pooled_estimates.relapse_incidence(tuple(pids)), "Relapse (cumulative incidence)"
             ),
             hide_index=True,

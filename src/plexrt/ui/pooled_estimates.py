@@ -56,14 +56,14 @@ def median_estimates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str
 @per_series(show_spinner=False)
 def fixed_time_rates(patient_ids: tuple[str, ...], endpoint: str, time_zero: str):
     """Survival or continued relief at 3, 6 and 12 months (pooled when reconstructed)."""
-    from plexrt.clinical import tte_estimates as te
+    from plexrt.clinical import tte_rates
 
-    return te.rates_at(events(), ensemble_events(), list(patient_ids), endpoint, time_zero)
+    return tte_rates.rates_at(events(), ensemble_events(), list(patient_ids), endpoint, time_zero)
 
 
 @per_series(show_spinner=False)
 def relapse_incidence(patient_ids: tuple[str, ...]):
     """Cumulative incidence of relapse at 3, 6 and 12 months (pooled when reconstructed)."""
-    from plexrt.clinical import tte_estimates as te
+    from plexrt.clinical import tte_rates
 
-    return te.relapse_incidence_at(events(), ensemble_events(), list(patient_ids))
+    return tte_rates.relapse_incidence_at(events(), ensemble_events(), list(patient_ids))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from plexrt.charts.durations import duration_figure
 from plexrt.charts.forest import forest_figure
-from plexrt.clinical import definitions, literature_comparison
+from plexrt.clinical import definitions, literature_comparison, literature_notes
 from plexrt.clinical.forest import forest_data
 from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
@@ -83,13 +83,13 @@ with tab_f:
             data,
             pooled,
             title=f"{title} across series",
-            footnote=f"{cohort_line}<br>{literature_comparison.forest_footnote(pooled)}",
+            footnote=f"{cohort_line}<br>{literature_notes.forest_footnote(pooled)}",
         )
         widgets.chart(fig, f"forest_{measure}")
-        warning = literature_comparison.definition_warning(recs, labs)
+        warning = literature_notes.definition_warning(recs, labs)
         if warning and pooled:
             st.warning(warning, icon=":material/warning:")
-        st.caption(literature_comparison.forest_caption(pooled, dropped))
+        st.caption(literature_notes.forest_caption(pooled, dropped))
 with tab_d:
     rows = literature_comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
     if rows.empty:
@@ -97,7 +97,7 @@ with tab_d:
     else:
         fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
         widgets.chart(fig, "durations")
-    unreached = literature_comparison.unreached_medians(
+    unreached = literature_notes.unreached_medians(
         medians.values, medians.cis, medians.reconstructed, medians.ranges, medians.m
     )
     if unreached:

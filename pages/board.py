@@ -9,7 +9,8 @@ from plexrt.board.summary import header_line
 from plexrt.clinical import definitions
 from plexrt.data import vocab
 from plexrt.data.vocab import KNOWN_PRIMARY_CANCERS
-from plexrt.ui import board_exports, boardview, db, presentation, shell, sidebar, widgets
+from plexrt.ui import board_exports, boardview, presentation, shell, sidebar, widgets
+from plexrt.ui.board_data import board_input, board_slides
 
 shell.require()
 
@@ -17,9 +18,9 @@ flt = sidebar.current_filter()
 DEFS = definitions.DEFINITION_LABELS
 resp = st.session_state.get("pp_resp", st.query_params.get("resp", "paper"))
 resp = resp if resp in DEFS else "paper"
-inp = db.board_input(flt, resp)
+inp = board_input(flt, resp)
 if presentation.presenting():
-    presentation.presentation_view(lambda h: db.board_slides(flt, resp, height=h), inp.source)
+    presentation.presentation_view(lambda h: board_slides(flt, resp, height=h), inp.source)
     st.stop()
 
 st.title("Tumour board")
@@ -89,4 +90,4 @@ def case_for(present: bool):
 
 
 with tab_export:
-    board_exports.export_panel(inp, db.board_slides(flt, resp), date.today().isoformat(), case_for)
+    board_exports.export_panel(inp, board_slides(flt, resp), date.today().isoformat(), case_for)

@@ -4,11 +4,12 @@ import streamlit as st
 
 from plexrt.charts.durations import duration_figure
 from plexrt.charts.forest import forest_figure
-from plexrt.clinical import definitions, literature_comparison
+from plexrt.clinical import definitions, literature_comparison, literature_notes
 from plexrt.clinical.forest import forest_data
 from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
+from plexrt.ui.pooled_estimates import plexrt_medians
 
 shell.require()
 
@@ -21,7 +22,7 @@ def_key = widgets.page_choice(
 definition = definitions.Definition.from_key(def_key)
 
 published = db.literature_all()
-medians = db.plexrt_medians(flt)
+medians = plexrt_medians(flt)
 plexrt = literature_comparison.plexrt_series(
     df,
     definition,
@@ -82,13 +83,13 @@ with tab_f:
             data,
             pooled,
             title=f"{title} across series",
-            footnote=f"{cohort_line}<br>{literature_comparison.forest_footnote(pooled)}",
+            footnote=f"{cohort_line}<br>{literature_notes.forest_footnote(pooled)}",
         )
         widgets.chart(fig, f"forest_{measure}")
-        warning = literature_comparison.definition_warning(recs, labs)
+        warning = literature_notes.definition_warning(recs, labs)
         if warning and pooled:
             st.warning(warning, icon=":material/warning:")
-        st.caption(literature_comparison.forest_caption(pooled, dropped))
+        st.caption(literature_notes.forest_caption(pooled, dropped))
 with tab_d:
     rows = literature_comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
     if rows.empty:
@@ -96,7 +97,7 @@ with tab_d:
     else:
         fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
         widgets.chart(fig, "durations")
-    unreached = literature_comparison.unreached_medians(
+    unreached = literature_notes.unreached_medians(
         medians.values, medians.cis, medians.reconstructed, medians.ranges, medians.m
     )
     if unreached:

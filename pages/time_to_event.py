@@ -8,11 +8,11 @@ from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import own_series
+from plexrt.clinical import own_series, tte_rates
 from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
-from plexrt.ui import db, shell, sidebar, widgets
+from plexrt.ui import db, pooled_estimates, shell, sidebar, widgets
 
 shell.require()
 
@@ -68,13 +68,15 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     if data.empty:
         st.info("No patient in the current cohort can be assessed for this endpoint.")
         return
-    ests = db.median_estimates(tuple(pids), endpoint, t0, group)
+    ests = pooled_estimates.median_estimates(tuple(pids), endpoint, t0, group)
     # the curve drawn, its legend median where it crosses 0.5 (pooled medians: under the chart)
     cs = list(tte.curves(data, groups))
     pooled = max((e.m for e in ests.values()), default=0)
     env = None
     if show_env and reconstructed and groups is None:
-        env = db.envelope(tuple(pids), endpoint, t0, float(data["duration_days"].max()))
+        env = pooled_estimates.envelope(
+            tuple(pids), endpoint, t0, float(data["duration_days"].max())
+        )
     what = tte.ENDPOINTS[endpoint]
     zero = notes.time_zero_text(endpoint, t0)
     fig = km_figure(
@@ -96,7 +98,9 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         st.markdown(f"- {te.median_line(label, est, unit, what[0].lower() + what[1:])}")
     what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
     st.dataframe(
-        te.fixed_time_table(db.fixed_time_rates(tuple(pids), endpoint, t0), what_at),
+        tte_rates.fixed_time_table(
+            pooled_estimates.fixed_time_rates(tuple(pids), endpoint, t0), what_at
+        ),
         hide_index=True,
     )
     st.caption(
@@ -108,7 +112,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
 
 
 def _group_test(data, endpoint: str) -> None:
-    test = db.logrank_pooled(tuple(pids), endpoint, t0, group)
+    test = pooled_estimates.logrank_pooled(tuple(pids), endpoint, t0, group)
     if test is not None:
         sizes = tte.split_by_group(data, groups)
         st.markdown(
@@ -170,8 +174,8 @@ with tab_c:
         )
         widgets.chart(fig, "cif")
         st.dataframe(
-            te.fixed_time_table(
-                db.relapse_incidence(tuple(pids)), "Relapse (cumulative incidence)"
+            tte_rates.fixed_time_table(
+                pooled_estimates.relapse_incidence(tuple(pids)), "Relapse (cumulative incidence)"
             ),
             hide_index=True,
         )

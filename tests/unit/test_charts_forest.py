@@ -2,7 +2,7 @@
 
 Independent references: Clopper-Pearson bounds worked by hand from the binomial distribution for a
 3-row example (closed forms for 0/n and n/n, the binomial tail equation solved numerically for 3/4).
-The pooled diamond is checked against plexrt.data.literature.pool_proportions run on the published
+The pooled diamond is checked against plexrt.stats.meta.pool_proportions run on the published
 rows only.
 """
 

@@ -7,12 +7,8 @@ import importlib
 import re
 from pathlib import Path
 
-import pytest
-
-from plexrt.board.summary import BoardInput, reconstruction_note, source_line
+from plexrt.board.summary import BoardInput, reconstruction_note
 from plexrt.cli import COMMAND_MODULES
-from plexrt.clinical import response_summary
-from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.export.slides import slides
 
@@ -46,22 +42,6 @@ def test_readme_says_conflicting_figures_are_dropped():
     # 19 contradictions: the rows of discrepancies.csv
     rows = (ROOT / "data" / "sanuki2022" / "discrepancies.csv").read_text().strip().splitlines()
     assert "19 contradictions" in README and len(rows) - 1 == 19
-
-
-@pytest.fixture(scope="module")
-def inp(con):
-    sites = store.cohort(con)
-    return BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=Definition("paper"),
-        aggregate=response_summary.Aggregate(2, 6, 4),
-        source=source_line(store.series(con).iloc[0]),
-    )
 
 
 def test_titles_say_reconstructed(inp):

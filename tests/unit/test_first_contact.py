@@ -18,6 +18,7 @@ from plexrt.data import literature as lit
 from plexrt.data.filter_undo import active_parts, emptying_parts
 from plexrt.data.filters import CohortFilter
 from plexrt.data.literature_entered import entered_wording, figure_text, from_json, to_json
+from plexrt.data.literature_rules import validate_series
 from plexrt.data.values import entered_number
 from plexrt.export.tabular import safe_csv
 
@@ -66,7 +67,7 @@ def test_the_form_accepts_words_and_the_file_does_not():
         "median_relief_months": "approximately 3.5 months",
         "median_relief_months_source": "Results",
     }
-    assert lit.validate_series(rec) == []
+    assert validate_series(rec) == []
     assert entered_wording(rec) == {
         "n_patients": "about 20 patients",
         "median_relief_months": "approximately 3.5 months",

@@ -9,31 +9,12 @@ import re
 import pytest
 
 from plexrt.board.similarity import SCORE_NOTE
-from plexrt.board.summary import BoardInput, cohort_text, key_figures, source_line
-from plexrt.clinical import response_summary
-from plexrt.clinical.definitions import Definition
-from plexrt.data import store
+from plexrt.board.summary import cohort_text, key_figures
 from plexrt.export import handout
 from plexrt.export.case_material import case_material
 from plexrt.export.slides import key_figure_notes
 from tests.unit.board_cases import LIKE_10_1
 from tests.unit.export_figures import need_browser
-
-
-@pytest.fixture(scope="module")
-def inp(con):
-    sites = store.cohort(con)
-    return BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=Definition("paper"),
-        aggregate=response_summary.Aggregate(2, 6, 4),
-        source=source_line(store.series(con).iloc[0]),
-    )
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from plexrt.board.case import Case, CaseInputError, make_case
 from plexrt.data import literature as lit
 from plexrt.data.access import Principal
 from plexrt.data.filters import DOSE_BOUNDS, KNOWN_PARAMS, CohortFilter, Options, from_query_params
+from plexrt.data.literature_rules import validate_series
 from plexrt.data.text_limits import CITATION_CHARS, NAME_CHARS, NOTE_CHARS
 from plexrt.data.userstore import SeriesInvalid, UserStore
 from plexrt.data.userstore import engine as eng
@@ -60,7 +61,7 @@ FIELD = st.one_of(TEXT, st.integers(-(10**12), 10**12), st.floats(), st.none())
 @SETTINGS
 @given(st.fixed_dictionaries({}, optional={c.name: FIELD for c in lit.COLUMNS}))
 def test_any_literature_form_gives_messages_or_none(record):
-    messages = lit.validate_series(record)
+    messages = validate_series(record)
     assert all(isinstance(m, str) and m for m in messages)
 
 
@@ -91,12 +92,12 @@ def test_any_case_form_gives_a_case_or_named_problems(raw):
 
 def test_text_limits_are_enforced_where_text_comes_in():
     base = {"citation": "Limit L. 2020", "n_patients": "5", "n_patients_source": "Table 1"}
-    assert lit.validate_series({**base, "citation": "c" * CITATION_CHARS}) == []
-    assert lit.validate_series({**base, "citation": "c" * (CITATION_CHARS + 1)}) == [
+    assert validate_series({**base, "citation": "c" * CITATION_CHARS}) == []
+    assert validate_series({**base, "citation": "c" * (CITATION_CHARS + 1)}) == [
         f"citation: is longer than {CITATION_CHARS:,} characters ({CITATION_CHARS + 1:,})"
     ]
-    assert lit.validate_series({**base, "notes": "n" * (NOTE_CHARS + 1)})[0].startswith("notes:")
-    assert lit.validate_series({**base, "notes": "a\x00b"}) == ["notes: contains a NUL character"]
+    assert validate_series({**base, "notes": "n" * (NOTE_CHARS + 1)})[0].startswith("notes:")
+    assert validate_series({**base, "notes": "a\x00b"}) == ["notes: contains a NUL character"]
     with pytest.raises(CaseInputError, match="primary_cancer: is longer than 200"):
         make_case(
             primary_cancer="x" * 201,

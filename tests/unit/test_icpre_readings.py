@@ -119,21 +119,10 @@ def test_every_reading_is_named_and_explained(key):
 
 
 def test_board_key_figure_quotes_the_least_favourable_reading(con):
-    from plexrt.board.summary import BoardInput, key_figures, source_line
-    from plexrt.data import store
+    from plexrt.board.summary import key_figures
+    from tests.unit.board_inputs import bundled_board_input
 
-    sites = store.cohort(con)
-    inp = BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=ICPRE,
-        aggregate=AGG,
-        source=source_line(store.series(con).iloc[0]),
-    )
+    inp = bundled_board_input(con, definition=ICPRE, aggregate=AGG)
     rows = dict(key_figures(inp))
     assert rows["Responders (ICPRE)"] == (
         "8 of 12 sites (least favourable reading: changes were opioid); "

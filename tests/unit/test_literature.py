@@ -13,14 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from plexrt.data.literature import (
-    COLUMN_NAMES,
-    FIGURE_COLUMNS,
-    POPULATIONS,
-    LiteratureFileError,
-    load_literature,
-    validate_series,
-)
+from plexrt.data.literature import COLUMN_NAMES, FIGURE_COLUMNS, POPULATIONS
+from plexrt.data.literature_file import LiteratureFileError, load_literature
+from plexrt.data.literature_rules import validate_series
 from tests.fixtures import LITERATURE, read_fixture
 
 REPO = Path(__file__).resolve().parents[2]
@@ -291,7 +286,7 @@ def test_validate_series_uses_sites_as_denominator_when_given():
 
 
 def test_implausible_figures_are_refused_by_the_form():
-    from plexrt.data.literature import validate_series
+    from plexrt.data.literature_rules import validate_series
 
     base = {"citation": "X Y. J 2020", "n_patients": "10", "n_patients_source": "T1"}
     msgs = validate_series(

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from plexrt.clinical import literature_comparison as cmp
+from plexrt.clinical import literature_notes
 from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.data.literature import POPULATIONS
@@ -458,8 +459,8 @@ def test_definition_warning(con):
     lit = store.literature(con).set_index("series_key")
     g = {**lit.loc["gerontopoulos2020"].to_dict(), "series_key": "gerontopoulos2020"}
     s = {**lit.loc["shindo2024"].to_dict(), "series_key": "shindo2024"}
-    assert cmp.definition_warning([g], ["G"]) is None
-    text = cmp.definition_warning([g, s], ["G", "S"])
+    assert literature_notes.definition_warning([g], ["G"]) is None
+    text = literature_notes.definition_warning([g, s], ["G", "S"])
     assert text.startswith("These series define response differently: G: significant pain relief")
     assert "S: ICPRE 2012" in text
 

@@ -8,33 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from plexrt.board.summary import BoardInput, key_figures, source_line
+from plexrt.board.summary import key_figures
 from plexrt.charts import style
-from plexrt.clinical import response_summary
-from plexrt.clinical.definitions import Definition
-from plexrt.data import store
 from plexrt.export.slides import slides
 from plexrt.stats import timescale
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "plexrt"
 # The authors' month readings (30 or 365.25/12 days), a documented reading of the paper's rounding.
 EXEMPT = "reconstruct/rounding.py"
-
-
-@pytest.fixture(scope="module")
-def inp(con):
-    sites = store.cohort(con)
-    return BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=Definition("paper"),
-        aggregate=response_summary.Aggregate(2, 6, 4),
-        source=source_line(store.series(con).iloc[0]),
-    )
 
 
 def test_the_month_is_the_mean_gregorian_month():

@@ -56,23 +56,9 @@ def test_cli_export_names_the_table(capsys, test_db):
 
 
 def test_board_report_table_names_the_table(con):
-    from plexrt.board.summary import BoardInput, source_line
-    from plexrt.clinical import response_summary
-    from plexrt.clinical.definitions import Definition
     from plexrt.export.slides import report_tables
+    from tests.unit.board_inputs import bundled_board_input
 
-    sites = store.cohort(con)
-    inp = BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=Definition("paper"),
-        aggregate=response_summary.Aggregate(2, 6, 4),
-        source=source_line(store.series(con).iloc[0]),
-        factors=store.opioid_factors(con),
-    )
+    inp = bundled_board_input(con, factors=store.opioid_factors(con))
     table = dict(report_tables(inp))["Irradiated sites"]
     assert "Baseline OMED (mg/day, CDC 2022 factors)" in table.columns

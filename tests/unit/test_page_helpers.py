@@ -1,7 +1,7 @@
 """What the pages show, computed in plexrt (pages only read state, call these and render):
-literature selection and notes (clinical.literature_comparison), Data & provenance texts
-(ui.provenance), time-to-event notes (clinical.endpoint_notes), cohort figures in words
-(clinical.cohort_summary.texts), response-rate footnote, dose dispute note, choice labels.
+literature selection (clinical.literature_comparison) and notes (clinical.literature_notes), Data &
+provenance texts (ui.provenance), time-to-event notes (clinical.endpoint_notes), cohort figures in
+words (clinical.cohort_summary.texts), response-rate footnote, dose dispute note, choice labels.
 
 Expected values are written out by hand from the inputs given here or from the bundled paper
 (Sanuki 2022, Table 1 and its discrepancy X1 about patient 5's dose; tests/fixtures).
@@ -16,6 +16,7 @@ from plexrt.charts.tables import dose_dispute_note
 from plexrt.charts.waterfall import COLOUR_BY, COLOUR_BY_CHOICES
 from plexrt.clinical import cohort_summary, endpoint_notes, response_summary
 from plexrt.clinical import literature_comparison as cmp
+from plexrt.clinical import literature_notes as notes
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.data import store
 from plexrt.stats.meta import pool_proportions
@@ -69,12 +70,12 @@ def test_kept_selection_adds_only_series_never_offered():
 
 def test_forest_notes():
     pooled = pool_proportions([18, 10], [18, 12])
-    assert cmp.forest_footnote(None) == cmp.FOREST_NOTE
+    assert notes.forest_footnote(None) == notes.FOREST_NOTE
     # two series: the pooled interval rests on k - 1 = 1 degree of freedom, and says so
-    assert cmp.forest_footnote(pooled) == f"{cmp.FOREST_NOTE} {cmp.pool_note(pooled)}"
-    assert "1 degree of freedom" in cmp.forest_footnote(pooled)
-    assert cmp.forest_caption(pooled, []) == pooled.method_note
-    caption = cmp.forest_caption(None, ["X 2019 · patients", "Y 2020 · sites"])
+    assert notes.forest_footnote(pooled) == f"{notes.FOREST_NOTE} {notes.pool_note(pooled)}"
+    assert "1 degree of freedom" in notes.forest_footnote(pooled)
+    assert notes.forest_caption(pooled, []) == pooled.method_note
+    caption = notes.forest_caption(None, ["X 2019 · patients", "Y 2020 · sites"])
     assert caption.startswith("No pooled estimate: fewer than two published series")
     assert caption.endswith(" Not reported, so not drawn: X 2019 · patients, Y 2020 · sites.")
 
@@ -82,11 +83,11 @@ def test_forest_notes():
 def test_unreached_medians_names_each_with_its_interval():
     values = {"median_relief_months": 5.9, "median_survival_months": None}
     cis = {"median_survival_months": (1.25, None)}
-    assert cmp.unreached_medians(values, cis, True) == (
+    assert notes.unreached_medians(values, cis, True) == (
         "PlexRT medians not reached, so not drawn: Median survival (not reached (95% CI 1.2 to "
         "not reached; reconstructed times))."
     )
-    assert cmp.unreached_medians({"median_relief_months": 5.9}, {}, False) is None
+    assert notes.unreached_medians({"median_relief_months": 5.9}, {}, False) is None
 
 
 # ---------------------------------------------------------------------------------------------

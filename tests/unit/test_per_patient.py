@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from plexrt.board.summary import BoardInput, key_figures, source_line
+from plexrt.board.summary import BoardInput, key_figures
 from plexrt.clinical import cohort_summary, literature_comparison, response_summary
 from plexrt.clinical.definitions import Definition
 from plexrt.clinical.per_patient import (
@@ -59,18 +59,7 @@ def test_response_summary_per_patient(sites):
     assert round(s.responders_patients.low, 3) == round(0.025 ** (1 / 11), 3)
 
 
-def test_key_figures_name_both_units(con, sites):
-    inp = BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=Definition("paper"),
-        aggregate=response_summary.Aggregate(2, 6, 4),
-        source=source_line(store.series(con).iloc[0]),
-    )
+def test_key_figures_name_both_units(inp, sites):
     rows = dict(key_figures(inp))
     assert rows["Responders"] == (
         "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"

@@ -5,10 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from plexrt.board.summary import BoardInput, source_line
+from plexrt.board.summary import BoardInput
 from plexrt.charts import style
-from plexrt.clinical import response_summary
-from plexrt.clinical.definitions import Definition
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 from plexrt.export.slides import (
@@ -19,22 +17,6 @@ from plexrt.export.slides import (
     slides,
     untitled,
 )
-
-
-@pytest.fixture(scope="module")
-def inp(con):
-    sites = store.cohort(con)
-    return BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=Definition("paper"),
-        aggregate=response_summary.Aggregate(2, 6, 4),
-        source=source_line(store.series(con).iloc[0]),
-    )
 
 
 def test_slides_cover_every_view_with_footnotes(inp):

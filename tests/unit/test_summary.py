@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import pytest
 
 from plexrt.board.summary import (
     BoardInput,
@@ -15,25 +14,7 @@ from plexrt.board.summary import (
     relapse_curves,
     source_line,
 )
-from plexrt.clinical import response_summary
-from plexrt.clinical.definitions import Definition
 from plexrt.data import store
-
-
-@pytest.fixture(scope="module")
-def inp(con):
-    sites = store.cohort(con)
-    return BoardInput(
-        sites=sites,
-        all_sites=sites,
-        events=store.events(con),
-        course_events=store.course_events(con),
-        literature=store.literature(con),
-        filter_text="all sites",
-        definition=Definition("paper"),
-        aggregate=response_summary.Aggregate(2, 6, 4),
-        source=source_line(store.series(con).iloc[0]),
-    )
 
 
 def test_source_line_comes_from_the_series_table(con):

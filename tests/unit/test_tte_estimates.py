@@ -1,7 +1,7 @@
 """Figures from reconstructed times carry the uncertainty of the reconstruction (issue 13, point 1):
 medians, rates at fixed times, cumulative incidence and log-rank tests pooled over the ensemble of
-reconstructions (plexrt.clinical.tte_estimates, plexrt.stats.survival.pooled); real times keep the
-ordinary interval.
+reconstructions (plexrt.clinical.tte_estimates, plexrt.clinical.tte_rates,
+plexrt.stats.survival.pooled); real times keep the ordinary interval.
 
 Independent references: kaplan_meier / cumulative_incidence / logrank of one data set (checked
 against R and lifelines in test_survival) and Rubin's rules written out here by hand.
@@ -18,6 +18,7 @@ from scipy import stats
 
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
+from plexrt.clinical import tte_rates
 from plexrt.data import store
 from plexrt.ingest.ensemble import reconstruction_draws
 from plexrt.stats.survival import cumulative_incidence, kaplan_meier, logrank
@@ -169,11 +170,11 @@ def test_bundled_survival_medians(bundled):
 
 def test_rates_cif_and_logrank_on_the_bundled_series(bundled):
     events, draws, pids, sites = bundled
-    rates = te.rates_at(events, draws, pids, "survival")
+    rates = tte_rates.rates_at(events, draws, pids, "survival")
     assert list(rates["months"]) == [3, 6, 12]
     assert (rates["low"] <= rates["member_low"]).all()
     assert (rates["high"] >= rates["member_high"]).all()
-    cif = te.relapse_incidence_at(events, draws, pids)
+    cif = tte_rates.relapse_incidence_at(events, draws, pids)
     # both relapses come within 2 months of maximum response in every reconstruction: 2 of 9
     assert cif["member_low"].iloc[-1] == pytest.approx(2 / 9)
     assert cif["estimate"].iloc[-1] == pytest.approx(2 / 9)
@@ -192,7 +193,7 @@ def test_real_times_keep_the_ordinary_interval(bundled):
     assert not est.pooled and est.ensemble_range_days is None
     assert (est.median_days, est.ci_days) == (one.median, one.median_ci)
     assert "pooled" not in est.text() and "reconstructions" not in est.text()
-    rates = te.rates_at(real, draws, pids, "survival")
+    rates = tte_rates.rates_at(real, draws, pids, "survival")
     assert rates["member_low"].isna().all()
 
 

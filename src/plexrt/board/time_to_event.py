@@ -11,6 +11,7 @@ import pandas as pd
 from plexrt.board.summary import BoardInput, cohort_text, relapse_curves
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
+from plexrt.clinical import tte_rates
 from plexrt.stats import survival, timescale
 
 # Every time-to-event slide counts survival from RT completion, as the paper does.
@@ -156,7 +157,7 @@ def relapse_at(inp: BoardInput, months: float = 6) -> str:
     """'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200 reconstructions (their own
     values 22–22%); the curve drawn is one reconstruction.' -- or the plain figure for real
     times."""
-    rows = te.relapse_incidence_at(inp.events, inp.draws, inp.patient_ids, (months,))
+    rows = tte_rates.relapse_incidence_at(inp.events, inp.draws, inp.patient_ids, (months,))
     if rows.empty:
         return ""
     r = rows.iloc[0]

@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from plexrt.charts import style
 from plexrt.charts.checks import check_flag, check_footnote, check_title
+from plexrt.charts.layout import risk_table_title
 from plexrt.charts.steps import thin_steps
 from plexrt.stats.guyot import Reconstruction
 
@@ -137,18 +138,7 @@ def _add_risk_rows(fig: go.Figure, rec: Reconstruction, fs: dict) -> None:
         col=1,
     )
     fig.update_xaxes(showticklabels=False, showline=False, row=2, col=1)
-    fig.add_annotation(
-        text="Number at risk",
-        xref="paper",
-        x=0,
-        xanchor="left",
-        yref="y2 domain",
-        y=1,
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": fs["base"]},
-        name="risk_table_title",
-    )
+    risk_table_title(fig, fs["base"])
 
 
 def _add_label(fig: go.Figure, fs: dict) -> None:

@@ -1,7 +1,7 @@
 """Forest plot of response proportions across series, with the pooled diamond of published series.
 
 Draws the rows of ``plexrt.clinical.forest.forest_data`` (proportion and interval per series) and a
-``PooledResult`` (``plexrt.data.literature.pool_proportions``); computes nothing but positions.
+``PooledResult`` (``plexrt.stats.meta.pool_proportions``); computes nothing but positions.
 Traces carry ``meta = {"role": ...}``: ``ci``, ``series``, ``plexrt``, ``prediction``, ``pooled``.
 """
 

@@ -35,6 +35,7 @@ from plexrt.charts.km_inputs import (
     check_reference_lines,
     envelope_name,
 )
+from plexrt.charts.layout import risk_table_title
 from plexrt.charts.steps import band_trace, step_band, thin_steps
 from plexrt.stats.at_risk import numbers_at_risk
 from plexrt.stats.survival import KMResult
@@ -305,18 +306,7 @@ def _style_risk_table(fig: go.Figure, labels: list[str], colours: list[str], fs:
         row=2,
         col=1,
     )
-    fig.add_annotation(
-        text="Number at risk",
-        xref="paper",
-        x=0,
-        xanchor="left",
-        yref="y2 domain",
-        y=1,
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": fs["base"]},
-        name="risk_table_title",
-    )
+    risk_table_title(fig, fs["base"])
     longest = max(len(lab) for lab in labels)
     fig.update_layout(margin={"l": max(70, int(14 + 0.62 * fs["tick"] * longest))})
 

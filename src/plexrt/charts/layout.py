@@ -140,3 +140,20 @@ def note(fig: go.Figure, text: str, row_px: float, font_px: int, name: str) -> N
     style.margin_text(
         fig, text, above=True, yshift=row_px, size=font_px, colour=style.TEXT_COLOUR, name=name
     )
+
+
+def risk_table_title(fig: go.Figure, font_px: int) -> None:
+    """'Number at risk' above the risk table (the second row of a two-row subplot grid), flush
+    with the left edge."""
+    fig.add_annotation(
+        text="Number at risk",
+        xref="paper",
+        x=0,
+        xanchor="left",
+        yref="y2 domain",
+        y=1,
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": font_px},
+        name="risk_table_title",
+    )

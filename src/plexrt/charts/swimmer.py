@@ -8,12 +8,9 @@ markers with a centre dot, dashed lanes, lighter RT bars) and ``reconstructed`` 
 hollow markers, dotted lines).
 """
 
-# Size (over ~400 lines after this session's merges): the swimmer plot with its derived/reconstructed marks; split planned: the legend and marks.
-
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,17 +19,12 @@ import plotly.graph_objects as go
 from plexrt.charts import style
 from plexrt.charts.axes import check_unit, nice_ticks, unit_abbrev
 from plexrt.charts.checks import check_flag, check_footnote
-from plexrt.clinical.inputs import require_columns, yes_no
+from plexrt.charts.swimmer_input import KINDS, Course, Patients, read_patients, read_sites
 from plexrt.stats.timescale import to_unit
 
 __all__ = ["swimmer_figure"]
 
-_PATIENT_REQUIRED = ("patient_id", "last_day", "death")
-_SITE_REQUIRED = ("patient_id", "course_id", "rt_start_day", "rt_end_day")
-_FLAGGED_FIELDS = ("last_day", "max_response_day", "relapse_day")
-
-# How each kind of time is drawn: marker symbol suffix, line dash, legend suffix.
-KINDS = ("published", "derived", "reconstructed")
+# How each kind of time (``KINDS``) is drawn: marker symbol suffix, line dash, legend suffix.
 _SYMBOL = {"published": "", "derived": "-open-dot", "reconstructed": "-open"}
 _DASH = {"published": "solid", "derived": "dash", "reconstructed": "dot"}
 _MARKER_SUFFIX = {
@@ -40,153 +32,6 @@ _MARKER_SUFFIX = {
     "derived": " (derived by a rule)",
     "reconstructed": " (reconstructed time)",
 }
-
-
-@dataclass(frozen=True)
-class _Patients:
-    """The patients' columns as arrays, one entry per lane (in the order given)."""
-
-    lane: list[str]
-    last: np.ndarray
-    death: np.ndarray
-    resp: np.ndarray
-    relapse: np.ndarray
-    rel_day: np.ndarray
-    flags: dict[str, np.ndarray]  # field -> reconstructed per patient
-    derived: dict[str, np.ndarray]  # field -> derived by a rule per patient (not reconstructed)
-
-    @property
-    def n(self) -> int:
-        return len(self.lane)
-
-    def kind(self, field: str, i: int) -> str:
-        if self.flags[field][i]:
-            return "reconstructed"
-        return "derived" if self.derived[field][i] else "published"
-
-
-@dataclass(frozen=True)
-class _Course:
-    lane: str
-    start: float
-    end: float
-    kind: str
-
-
-# ----------------------------------------------------------------------------------------------
-# Reading the input frames
-# ----------------------------------------------------------------------------------------------
-
-
-def _bool_column(df: pd.DataFrame, col: str, frame: str) -> np.ndarray:
-    if df[col].isna().any():
-        raise ValueError(f"{frame}.{col} has missing values; it must be True or False per row")
-    return np.asarray([yes_no(v, f"{frame}.{col}") for v in df[col].tolist()], dtype=bool)
-
-
-def _optional_bool(df: pd.DataFrame, col: str, frame: str) -> np.ndarray:
-    return _bool_column(df, col, frame) if col in df.columns else np.zeros(len(df), dtype=bool)
-
-
-def _float_column(df: pd.DataFrame, col: str, frame: str) -> np.ndarray:
-    try:
-        return pd.to_numeric(df[col], errors="raise").to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{frame}.{col} must be numbers (days)") from None
-
-
-def _optional_days(df: pd.DataFrame, col: str) -> np.ndarray:
-    return _float_column(df, col, "patients") if col in df.columns else np.full(len(df), np.nan)
-
-
-def _field_flags(patients: pd.DataFrame, what: str = "reconstructed") -> dict[str, np.ndarray]:
-    """Per field, whether its time is ``what`` (reconstructed / derived): the field's own flag,
-    else the row's."""
-    row = _optional_bool(patients, what, "patients")
-    out = {}
-    for field in _FLAGGED_FIELDS:
-        col = f"{field}_{what}"
-        out[field] = _bool_column(patients, col, "patients") if col in patients.columns else row
-    return out
-
-
-def _lanes(patients: Any) -> tuple[pd.DataFrame, list[str]]:
-    pts = require_columns(patients, "patients", _PATIENT_REQUIRED).reset_index(drop=True)
-    if pts.empty:
-        raise ValueError("patients must be a non-empty DataFrame")
-    if pts["patient_id"].isna().any():
-        raise ValueError("patients.patient_id has missing values")
-    lane = [f"Pt {pid}" for pid in pts["patient_id"]]
-    if len(set(lane)) != len(lane):
-        raise ValueError("patients.patient_id must be unique")
-    return pts, lane
-
-
-def _check_event_days(p: _Patients) -> None:
-    """Markers must fall on the lane: known days between 0 and death / last contact."""
-    for name, arr in (("max_response_day", p.resp), ("relapse_day", p.rel_day)):
-        known = np.isfinite(arr)
-        if (arr[known] < 0).any():
-            raise ValueError(f"patients.{name} must not be negative")
-        late = known & (arr > p.last)
-        if late.any():
-            bad = [p.lane[i] for i in np.flatnonzero(late)]
-            raise ValueError(f"patients.{name} is after last_day (death / last contact) for {bad}")
-    stray = np.isfinite(p.rel_day) & ~p.relapse
-    if stray.any():
-        bad = [p.lane[i] for i in np.flatnonzero(stray)]
-        raise ValueError(f"patients.relapse_day is given but relapse is False for {bad}")
-
-
-def _read_patients(patients: Any) -> _Patients:
-    pts, lane = _lanes(patients)
-    last = _float_column(pts, "last_day", "patients")
-    if not np.isfinite(last).all():
-        raise ValueError("patients.last_day must be known for every patient (no NaN)")
-    if (last < 0).any():
-        raise ValueError("patients.last_day must not be negative")
-    p = _Patients(
-        lane=lane,
-        last=last,
-        death=_bool_column(pts, "death", "patients"),
-        resp=_optional_days(pts, "max_response_day"),
-        relapse=_optional_bool(pts, "relapse", "patients"),
-        rel_day=_optional_days(pts, "relapse_day"),
-        flags=_field_flags(pts),
-        derived=_field_flags(pts, "derived"),
-    )
-    _check_event_days(p)
-    return p
-
-
-def _read_sites(sites: Any, p: _Patients) -> list[_Course]:
-    if sites is None:
-        return []
-    s = require_columns(sites, "sites", _SITE_REQUIRED).reset_index(drop=True)
-    start = _float_column(s, "rt_start_day", "sites")
-    end = _float_column(s, "rt_end_day", "sites")
-    if not (np.isfinite(start).all() and np.isfinite(end).all()):
-        raise ValueError("sites.rt_start_day and sites.rt_end_day must be known (no NaN)")
-    if (start < 0).any() or (end < start).any():
-        raise ValueError("sites: need 0 <= rt_start_day <= rt_end_day for every course")
-    flag = _optional_bool(s, "reconstructed", "sites")
-    derived = _optional_bool(s, "derived", "sites")
-    index = {lab: i for i, lab in enumerate(p.lane)}
-    out = []
-    for k, pid in enumerate(s["patient_id"]):
-        lab = f"Pt {pid}"
-        if lab not in index:
-            raise ValueError(f"sites.patient_id {pid!r} is not in patients")
-        if end[k] > p.last[index[lab]]:
-            raise ValueError(f"sites: RT course of {lab} ends after last_day")
-        kind = "reconstructed" if flag[k] else ("derived" if derived[k] else "published")
-        out.append(_Course(lab, start[k], end[k], kind))
-    return out
-
-
-# ----------------------------------------------------------------------------------------------
-# Drawing
-# ----------------------------------------------------------------------------------------------
 
 
 def _segments(
@@ -223,7 +68,7 @@ _COURSE_NAMES = {
 }
 
 
-def _add_lanes(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
+def _add_lanes(fig: go.Figure, p: Patients, unit: str, present: bool) -> None:
     """Follow-up lanes (thin grey) from 0 to death / last contact; dashed where the end is
     derived, dotted where it is reconstructed."""
     for kind in KINDS:
@@ -237,7 +82,7 @@ def _add_lanes(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
             )
 
 
-def _add_courses(fig: go.Figure, courses: list[_Course], unit: str, present: bool) -> None:
+def _add_courses(fig: go.Figure, courses: list[Course], unit: str, present: bool) -> None:
     """RT courses as thick bars on the lanes; lighter where the end is derived from the number of
     fractions (a dashed bar would read as several courses), dotted where the dates are
     reconstructed."""
@@ -277,7 +122,7 @@ def _when(days: float, unit: str) -> str:
     return f"{to_unit(days, unit):.1f} {unit_abbrev(unit)} (day {days:g})"
 
 
-def _marker_rows(p: _Patients, role: str, kind: str) -> tuple[list[int], np.ndarray]:
+def _marker_rows(p: Patients, role: str, kind: str) -> tuple[list[int], np.ndarray]:
     """The lanes carrying a marker of ``role`` whose time is of ``kind``, and its days."""
     if role == "max_response":
         keep = np.isfinite(p.resp)
@@ -291,7 +136,7 @@ def _marker_rows(p: _Patients, role: str, kind: str) -> tuple[list[int], np.ndar
     return [int(i) for i in np.flatnonzero(keep) if p.kind(field, int(i)) == kind], days
 
 
-def _add_markers(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None:
+def _add_markers(fig: go.Figure, p: Patients, unit: str, present: bool) -> None:
     """Maximum response, relapse, death, alive: filled where published, outlined with a dot where
     derived by a rule, hollow where reconstructed."""
     size = 16 if present else 11
@@ -322,7 +167,7 @@ def _add_markers(fig: go.Figure, p: _Patients, unit: str, present: bool) -> None
             )
 
 
-def _undrawn_note(p: _Patients) -> str | None:
+def _undrawn_note(p: Patients) -> str | None:
     """A relapse whose day is unknown cannot be placed; say so under the plot rather than guess."""
     undrawn = [p.lane[i] for i in range(p.n) if p.relapse[i] and not np.isfinite(p.rel_day[i])]
     if not undrawn:
@@ -330,7 +175,7 @@ def _undrawn_note(p: _Patients) -> str | None:
     return f"Relapse with no known day (not drawn): {', '.join(undrawn)}."
 
 
-def _style_axes(fig: go.Figure, p: _Patients, unit: str, x_title: str | None) -> None:
+def _style_axes(fig: go.Figure, p: Patients, unit: str, x_title: str | None) -> None:
     ticks = nice_ticks(max(float(p.last.max()), 1.0), unit)
     axis_max = ticks[-1]
     fig.update_xaxes(
@@ -381,8 +226,8 @@ def swimmer_figure(
     footnote = check_footnote(footnote)
     present = check_flag(present, "present")
     reconstructed = check_flag(reconstructed, "reconstructed")
-    p = _read_patients(patients)
-    courses = _read_sites(sites, p)
+    p = read_patients(patients)
+    courses = read_sites(sites, p)
 
     fig = go.Figure()
     _add_lanes(fig, p, unit, present)

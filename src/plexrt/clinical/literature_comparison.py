@@ -1,10 +1,9 @@
 """The PlexRT cohort set beside published series: one row per series in the literature table's
-columns, the side-by-side table, and the rows behind the forest and duration plots.
+columns, the side-by-side table, and the rows behind the forest and duration plots (the notes under
+them: ``literature_notes``).
 
 The PlexRT row is computed from the store under the current filter, never typed in.
 """
-
-# Size (over ~400 lines after this session's merges): the side-by-side rows, forest rows and their notes; split planned: the notes into literature_notes.py.
 
 from __future__ import annotations
 
@@ -51,29 +50,6 @@ TABLE_ROWS = (
     ("Schedules", "schedules", ""),
 )
 
-
-FOREST_NOTE = (
-    "Exact (Clopper–Pearson) 95% CI per series; denominators in the series' own unit (sites or "
-    "patients); the PlexRT row is never pooled."
-)
-
-
-def pool_note(pooled: PooledResult | None) -> str:
-    """The footnote words of a pooled figure (or of its absence): method, k, n and the verdict."""
-    if pooled is None:
-        return "No pooled estimate: fewer than two published series report this figure."
-    words = (
-        f"Pooled over the published series only: {pooled.summary}"
-        + ("; 0.5 added to 0%/100% series" if any(pooled.corrected) else "")
-        + "."
-    )
-    return f"{words} {pooled.verdict}" if pooled.verdict else words
-
-
-NO_POOL_NOTE = (
-    "No pooled estimate: fewer than two published series in the selection report this figure "
-    "(one series is not a pool). Add populations or series above to pool."
-)
 
 TABLE_LABELS = {col: label for label, col, _ in TABLE_ROWS}
 
@@ -290,23 +266,6 @@ def pool(data: pd.DataFrame) -> PooledResult | None:
     return pool_proportions(lit_rows["events"].tolist(), lit_rows["total"].tolist())
 
 
-def definition_warning(records: list[dict[str, Any]], labels: list[str]) -> str | None:
-    """A plain warning when the series drawn define response differently (or not at all)."""
-    defs = {}
-    for rec, label in zip(records, labels, strict=True):
-        if rec.get("series_key") in PLEXRT_KEYS or is_missing(rec.get("responders")):
-            continue
-        d = rec.get("response_definition")
-        defs[label] = NOT_REPORTED if is_missing(d) else str(d)
-    if len(set(defs.values())) <= 1:
-        return None
-    return (
-        "These series define response differently: "
-        + "; ".join(f"{k}: {v}" for k, v in defs.items())
-        + ". A pooled figure mixes these definitions."
-    )
-
-
 def duration_rows(
     records: list[dict[str, Any]],
     labels: list[str],
@@ -340,7 +299,7 @@ def duration_rows(
 
 
 # ---------------------------------------------------------------------------------------------
-# What the Literature comparison page offers and says
+# What the Literature comparison page offers (what it says under its figures: literature_notes)
 # ---------------------------------------------------------------------------------------------
 
 #: The forest plots of the page: literature column -> title.
@@ -382,36 +341,3 @@ def chosen_records(
     """PlexRT (always, first) and the chosen published series, in table order."""
     keep = [0] + [i for i, lab in enumerate(labels) if i and lab in chosen]
     return [records[i] for i in keep], [labels[i] for i in keep]
-
-
-def forest_footnote(pooled: PooledResult | None) -> str:
-    """The method line under a forest plot: the per-series intervals and, when pooled, the pooling
-    method with k, n and its verdict (``pool_note``)."""
-    return FOREST_NOTE + (f" {pool_note(pooled)}" if pooled else "")
-
-
-def forest_caption(pooled: PooledResult | None, dropped: list[str]) -> str:
-    """Under a forest plot: the pooling method (or why there is no pool) and the series left out
-    because they do not report the figure."""
-    text = pooled.method_note if pooled else NO_POOL_NOTE
-    return text + (f" Not reported, so not drawn: {', '.join(dropped)}." if dropped else "")
-
-
-def unreached_medians(
-    values: dict[str, float | None],
-    cis: dict[str, tuple[float | None, float | None]],
-    reconstructed: bool,
-    ranges: dict[str, tuple[float | None, float | None]] | None = None,
-    pooled_over: int = 0,
-) -> str | None:
-    """The PlexRT medians that are not reached (so not drawn on the duration plot), with their
-    intervals (pooled over ``pooled_over`` reconstructions, with their range, when given); None
-    when every median is reached."""
-    ranges = ranges or {}
-    parts = [
-        f"{TABLE_LABELS[col]} "
-        f"({median_display(None, cis.get(col), reconstructed, ranges.get(col), pooled_over)})"
-        for col, v in values.items()
-        if v is None
-    ]
-    return f"PlexRT medians not reached, so not drawn: {'; '.join(parts)}." if parts else None

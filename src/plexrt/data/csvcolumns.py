@@ -75,6 +75,33 @@ def _skip(skipped: list, row: object) -> str:
     return "skip"
 
 
+def arrow_text_table(text: str, width: int, delimiter: str = ",") -> tuple[pa.Table, list] | None:
+    """``text`` parsed by Arrow's C++ CSV reader as ``width`` columns of text cells (the header a
+    row like any other, blank lines kept, cells may hold line breaks), with the rows of another
+    width left out and returned as Arrow's row records; None when Arrow cannot parse it (the caller
+    then reads the file with the exact reader)."""
+    skipped: list = []
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False, autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=lambda row: _skip(skipped, row),
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{j}": pa.string() for j in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+        return None
+    return table, skipped
+
+
 def _fast(path: Path, label: str) -> tuple[CsvColumns, list[Problem]] | None:
     text = _text(path)
     if text is None:
@@ -83,24 +110,10 @@ def _fast(path: Path, label: str) -> tuple[CsvColumns, list[Problem]] | None:
     header = tuple(h.strip() for h in next(csv.reader([first])))
     if not first.strip() or len(set(header)) != len(header):
         return None
-    skipped: list = []
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(use_threads=False, autogenerate_column_names=True),
-            parse_options=pacsv.ParseOptions(
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-                invalid_row_handler=lambda row: _skip(skipped, row),
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"f{j}": pa.string() for j in range(len(header))},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+    parsed = arrow_text_table(text, len(header))
+    if parsed is None:
         return None
+    table, skipped = parsed
     n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if table.num_columns != len(header) or table.num_rows + len(skipped) != n_lines:
         return None  # a cell spans lines: the exact reader counts them

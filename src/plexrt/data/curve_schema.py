@@ -2,7 +2,7 @@
 rules (no SQL here; the store is ``plexrt.data.userstore.curves``).
 
 A curve series is a literature series (its citation and figures, validated as every series is:
-``plexrt.data.literature.validate_series``) plus, under the same key, the curve's metadata, the
+``plexrt.data.literature_rules.validate_series``) plus, under the same key, the curve's metadata, the
 points and risk table as given (in the curve's own time unit: the reconstruction can be redone from
 them) and one row per reconstructed patient (times in days). ``curve_problems`` names every problem
 of the curve part at once; the store refuses the whole series when there is any.

@@ -19,7 +19,7 @@ ENTERED_TEXT = "entered_text"
 
 def entered_wording(record: Mapping[str, Any]) -> dict[str, str]:
     """{column: text as typed} for the figures typed with words around their number (of a valid
-    record: ``literature.validate_series`` found nothing)."""
+    record: ``literature_rules.validate_series`` found nothing)."""
     out = {}
     for name in INTEGER_COLUMNS + NUMBER_COLUMNS:
         wording = entered_number(record.get(name), whole=name in INTEGER_COLUMNS)[1]

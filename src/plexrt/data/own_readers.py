@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from plexrt.data import own_xlsx
+from plexrt.data.csvcolumns import arrow_text_table
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_problems import TEXT, shown
 from plexrt.data.own_template import (
@@ -122,11 +122,6 @@ def read_csv_bytes(data: bytes, label: str, role: str = COURSES) -> ReadResult:
     return ReadResult({role: table}, problems + more, notices)
 
 
-def _skip(skipped: list, row) -> str:
-    skipped.append(row)
-    return "skip"
-
-
 def _arrow_table(
     text: str, label: str, delimiter: str
 ) -> tuple[RawTable | None, list[Problem]] | None:
@@ -140,25 +135,10 @@ def _arrow_table(
         width = len(next(csv.reader([first], delimiter=delimiter, strict=True)))
     except (csv.Error, StopIteration):
         return None
-    skipped: list = []
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(use_threads=False, autogenerate_column_names=True),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-                invalid_row_handler=lambda row: _skip(skipped, row),
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"f{j}": pa.string() for j in range(width)},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+    parsed = arrow_text_table(text, width, delimiter)
+    if parsed is None:
         return None
+    table, skipped = parsed
     columns = [table.column(j) for j in range(table.num_columns)]
     if not width or len(columns) != width or any(c.type != pa.string() for c in columns):
         return None

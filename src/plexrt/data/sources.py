@@ -12,7 +12,7 @@ import pandas as pd
 
 from plexrt.data.csvfile import DataError, Problem
 from plexrt.data.links import check_links, check_times
-from plexrt.data.literature import LiteratureFileError, load_literature
+from plexrt.data.literature_file import LiteratureFileError, load_literature
 from plexrt.data.manifest import check_manifest, series_folders
 from plexrt.data.specs import COURSE_TIMES_FILE, EVENTS_FILE, OPIOID_FACTORS, SERIES_FILES
 from plexrt.data.validation import read_table

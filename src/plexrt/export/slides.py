@@ -31,7 +31,7 @@ from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.tables import cohort_table
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import waterfall_figure
-from plexrt.clinical import literature_comparison, pain_views, response_summary
+from plexrt.clinical import literature_comparison, literature_notes, pain_views, response_summary
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
 from plexrt.stats.proportions import METHOD_LABELS
@@ -219,7 +219,7 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
     if data.empty:
         return None
     pooled = literature_comparison.pool(data)
-    note = literature_comparison.pool_note(pooled)
+    note = literature_notes.pool_note(pooled)
     return forest_figure(
         data,
         pooled,

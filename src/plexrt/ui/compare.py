@@ -10,6 +10,7 @@ import streamlit as st
 from plexrt.charts.forest import forest_figure
 from plexrt.charts.km import km_figure
 from plexrt.clinical import literature_comparison as lc
+from plexrt.clinical import literature_notes
 from plexrt.clinical import series_compare as sc
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
@@ -129,11 +130,11 @@ def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
             pooled,
             title=f"{title} across series",
             footnote=f"Own series and Sanuki 2022 in PlexRT: whole series, {definition.label}"
-            f"<br>{lc.forest_footnote(pooled)}",
+            f"<br>{literature_notes.forest_footnote(pooled)}",
         )
         widgets.chart(fig, f"compare_forest_{measure}")
         st.caption(
-            lc.forest_caption(pooled, data.attrs.get("dropped", []))
+            literature_notes.forest_caption(pooled, data.attrs.get("dropped", []))
             + " The own series and Sanuki 2022 in PlexRT are drawn as their own rows and never "
             "pooled."
         )

@@ -4,7 +4,7 @@
 A curve series is added like any literature series (editors; readable by everyone signed in, as
 published figures are) and deleted with it (``literature.delete`` deletes these rows in the same
 transaction). ``prepare`` validates all of it first, outside the write lock: the literature record
-(``literature.validate_series``) and the curve (``curve_schema.curve_problems``), every problem at
+(``literature_rules.validate_series``) and the curve (``curve_schema.curve_problems``), every problem at
 once; ``add`` then writes the series, the curve's rows and one audit entry in the caller's
 transaction, so a refused or failed save stores nothing.
 """

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from plexrt.data import literature as lit
 from plexrt.data import literature_entered as entered
 from plexrt.data.access import PermissionDenied, Principal, require_role
+from plexrt.data.literature_rules import validate_series
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.bulk import read_frame
 from plexrt.data.userstore.errors import SeriesInvalid
@@ -57,7 +58,7 @@ def series(conn: sa.Connection) -> pd.DataFrame:
 def clean(record: Mapping[str, Any]) -> dict[str, Any]:
     """Validated record with numbers as numbers and blanks as None (unknown, never 0); a figure
     typed with words around its number keeps them in ``entered_text``."""
-    messages = lit.validate_series(record)
+    messages = validate_series(record)
     out: dict[str, Any] = {}
     for spec in lit.COLUMNS:
         if spec.name == "series_key":
@@ -69,7 +70,7 @@ def clean(record: Mapping[str, Any]) -> dict[str, Any]:
             if out[spec.name] is not None and abs(out[spec.name]) > MAX_INT:
                 messages.append(f"{spec.name}: is too large")
         else:
-            # NUL and length: checked with every text rule in lit.validate_series
+            # NUL and length: checked with every text rule in validate_series
             out[spec.name] = None if is_missing(v) else str(v).strip()
     if messages:
         raise SeriesInvalid(messages)

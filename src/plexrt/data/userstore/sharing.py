@@ -83,19 +83,23 @@ def touch(conn: sa.Connection, p: Principal, series_id: str, **fields: Any) -> N
     conn.execute(sa.text(f"UPDATE own_series SET {sets} WHERE series_id = :s"), values)  # noqa: S608
 
 
+def _sharing_changed(
+    conn: sa.Connection, p: Principal, series_id: str, detail: dict[str, Any], **fields: Any
+) -> None:
+    """Stamp the series as changed by ``p`` (with ``fields``) and log the change in the audit
+    chain, in the same transaction."""
+    touch(conn, p, series_id, **fields)
+    audit.append(conn, actor=p.user_id, action="sharing", series_id=series_id, detail=detail)
+
+
 def set_sharing(conn: sa.Connection, p: Principal, series_id: str, sharing: str) -> None:
     if sharing not in access.SHARINGS:
         raise SeriesInvalid([f"sharing: one of {', '.join(access.SHARINGS)}"])
     row = checked(conn, p, series_id, "manage")
     if row["sharing"] == sharing:
         return
-    touch(conn, p, series_id, sharing=sharing)
-    audit.append(
-        conn,
-        actor=p.user_id,
-        action="sharing",
-        series_id=series_id,
-        detail={"sharing": sharing, "was": row["sharing"]},
+    _sharing_changed(
+        conn, p, series_id, {"sharing": sharing, "was": row["sharing"]}, sharing=sharing
     )
 
 
@@ -116,14 +120,8 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
         {"s": series_id, "g": who, "e": bool(can_edit), "by": p.user_id, "at": now()},
     )
     sharing = "users" if row["sharing"] == "private" else row["sharing"]
-    touch(conn, p, series_id, sharing=sharing)
-    audit.append(
-        conn,
-        actor=p.user_id,
-        action="sharing",
-        series_id=series_id,
-        detail={"grant": who, "can_edit": bool(can_edit), "sharing": sharing},
-    )
+    detail = {"grant": who, "can_edit": bool(can_edit), "sharing": sharing}
+    _sharing_changed(conn, p, series_id, detail, sharing=sharing)
 
 
 def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> None:
@@ -133,21 +131,11 @@ def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> N
         sa.text("DELETE FROM grants WHERE series_id = :s AND grantee = :g"),
         {"s": series_id, "g": who},
     )
-    touch(conn, p, series_id)
-    audit.append(
-        conn, actor=p.user_id, action="sharing", series_id=series_id, detail={"revoke": who}
-    )
+    _sharing_changed(conn, p, series_id, {"revoke": who})
 
 
 def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) -> None:
     """Give the series to another owner (for example when it moves from a laptop to the server)."""
     who = access.normalise_grantee(new_owner)
     row = checked(conn, p, series_id, "manage")
-    touch(conn, p, series_id, owner=who)
-    audit.append(
-        conn,
-        actor=p.user_id,
-        action="sharing",
-        series_id=series_id,
-        detail={"owner": who, "was": row["owner"]},
-    )
+    _sharing_changed(conn, p, series_id, {"owner": who, "was": row["owner"]}, owner=who)

@@ -1,0 +1,85 @@
+"""What the literature comparison says under its figures: the method line under a forest plot
+(per-series intervals, the pool or why there is none), the warning when the series drawn define
+response differently, and the PlexRT medians not reached (so not drawn on the duration plot).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plexrt.clinical.literature_comparison import PLEXRT_KEYS, TABLE_LABELS, median_display
+from plexrt.data.values import NOT_REPORTED, is_missing
+from plexrt.stats.meta import PooledResult
+
+FOREST_NOTE = (
+    "Exact (Clopper–Pearson) 95% CI per series; denominators in the series' own unit (sites or "
+    "patients); the PlexRT row is never pooled."
+)
+
+
+def pool_note(pooled: PooledResult | None) -> str:
+    """The footnote words of a pooled figure (or of its absence): method, k, n and the verdict."""
+    if pooled is None:
+        return "No pooled estimate: fewer than two published series report this figure."
+    words = (
+        f"Pooled over the published series only: {pooled.summary}"
+        + ("; 0.5 added to 0%/100% series" if any(pooled.corrected) else "")
+        + "."
+    )
+    return f"{words} {pooled.verdict}" if pooled.verdict else words
+
+
+NO_POOL_NOTE = (
+    "No pooled estimate: fewer than two published series in the selection report this figure "
+    "(one series is not a pool). Add populations or series above to pool."
+)
+
+
+def definition_warning(records: list[dict[str, Any]], labels: list[str]) -> str | None:
+    """A plain warning when the series drawn define response differently (or not at all)."""
+    defs = {}
+    for rec, label in zip(records, labels, strict=True):
+        if rec.get("series_key") in PLEXRT_KEYS or is_missing(rec.get("responders")):
+            continue
+        d = rec.get("response_definition")
+        defs[label] = NOT_REPORTED if is_missing(d) else str(d)
+    if len(set(defs.values())) <= 1:
+        return None
+    return (
+        "These series define response differently: "
+        + "; ".join(f"{k}: {v}" for k, v in defs.items())
+        + ". A pooled figure mixes these definitions."
+    )
+
+
+def forest_footnote(pooled: PooledResult | None) -> str:
+    """The method line under a forest plot: the per-series intervals and, when pooled, the pooling
+    method with k, n and its verdict (``pool_note``)."""
+    return FOREST_NOTE + (f" {pool_note(pooled)}" if pooled else "")
+
+
+def forest_caption(pooled: PooledResult | None, dropped: list[str]) -> str:
+    """Under a forest plot: the pooling method (or why there is no pool) and the series left out
+    because they do not report the figure."""
+    text = pooled.method_note if pooled else NO_POOL_NOTE
+    return text + (f" Not reported, so not drawn: {', '.join(dropped)}." if dropped else "")
+
+
+def unreached_medians(
+    values: dict[str, float | None],
+    cis: dict[str, tuple[float | None, float | None]],
+    reconstructed: bool,
+    ranges: dict[str, tuple[float | None, float | None]] | None = None,
+    pooled_over: int = 0,
+) -> str | None:
+    """The PlexRT medians that are not reached (so not drawn on the duration plot), with their
+    intervals (pooled over ``pooled_over`` reconstructions, with their range, when given); None
+    when every median is reached."""
+    ranges = ranges or {}
+    parts = [
+        f"{TABLE_LABELS[col]} "
+        f"({median_display(None, cis.get(col), reconstructed, ranges.get(col), pooled_over)})"
+        for col, v in values.items()
+        if v is None
+    ]
+    return f"PlexRT medians not reached, so not drawn: {'; '.join(parts)}." if parts else None

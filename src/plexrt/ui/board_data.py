@@ -1,0 +1,72 @@
+"""The board's input and figures for a filter and response definition, cached per series (slide
+navigation must be instant); the figures come from ``plexrt.export.slides``."""
+
+from __future__ import annotations
+
+from plexrt.data.filters import CohortFilter
+from plexrt.ui.db import (
+    all_sites,
+    analgesic_aggregate,
+    cohort,
+    course_events,
+    ensemble_events,
+    events,
+    literature_all,
+    principal,
+    table,
+    user_data,
+    user_data_failed,
+)
+from plexrt.ui.series_state import per_series
+
+
+def board_input(flt: CohortFilter, resp_key: str = "paper"):
+    """Everything the board needs for the current filter and response definition."""
+    from plexrt.board.summary import BoardInput, source_line
+    from plexrt.clinical.definitions import DEFINITIONS
+
+    return BoardInput(
+        sites=cohort(flt),
+        all_sites=all_sites(),
+        events=events(),
+        course_events=course_events(),
+        literature=literature_all(),
+        filter_text=flt.describe(),
+        definition=DEFINITIONS.get(resp_key, DEFINITIONS["paper"]),
+        aggregate=analgesic_aggregate(),
+        source=source_line(table("series").iloc[0]),
+        draws=ensemble_events(),
+        factors=table("opioid_factors"),
+    )
+
+
+def board_slides(flt: CohortFilter, resp_key: str, present: bool = True, height: int | None = None):
+    """The board's figures for a filter (cached: slide navigation must be instant), laid out to
+    ``height`` px when given (presentation). The cache key includes the user's series, so a newly
+    added series appears on the forest slide at once."""
+    from plexrt.data.userstore import UserDataUnavailable
+
+    store = user_data()
+    try:
+        user = store.series(principal()) if store is not None else None
+    except UserDataUnavailable as exc:
+        user_data_failed(exc)
+        user = None
+    if user is None:
+        version = "unavailable"
+    else:
+        version = f"{len(user)}:{user['updated_at'].max() if len(user) else ''}"
+    return _board_slides(flt, resp_key, present, version, height)
+
+
+@per_series(show_spinner="Drawing the board's charts…", max_entries=16)
+def _board_slides(
+    flt: CohortFilter,
+    resp_key: str,
+    present: bool,
+    user_version: str = "",
+    height: int | None = None,
+):
+    from plexrt.export.slides import slides
+
+    return slides(board_input(flt, resp_key), present=present, height=height)

@@ -51,7 +51,7 @@ def test_import_the_example_workbook(server, page, page_errors, width, height):
     shot(page, f"own-import-done-{width}x{height}")
     # The series exists: the Follow-up page offers it.
     _open(page, server, "follow_up", width, height)
-    page.get_by_test_id("stMainBlockContainer").get_by_role("combobox", name="Series").click()
+    page.get_by_role("combobox", name="Series to update").click()
     expect(page.get_by_role("option", name=name, exact=True)).to_be_visible()
     page.get_by_role("option", name=name, exact=True).click()
     settle(page)

@@ -236,6 +236,8 @@ def _patients(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
             "series_id": series_id,
             "patient_id": p["patient_id"],
             "age": p["age"],
+            # ages over 89 were stored as 90 with this flag (shown as '90+')
+            "age_90_plus": p["age_90_plus"].fillna(False).astype(bool),
             "sex": p["sex"],
             "primary_cancer": p["primary_cancer"],
             "primary_group": p["primary_group"],

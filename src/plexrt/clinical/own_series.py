@@ -35,12 +35,6 @@ from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_mg
 from plexrt.data.own_schema import DERIVED_COURSE_COLUMNS, OwnSeriesFrames
 from plexrt.data.values import is_missing
 
-# Said on the time-to-event page of an own series (its 'RT completion' is the first course's).
-TIME_ZERO_NOTE = (
-    "Own series: real per-patient times. Survival after RT counts from the completion of each "
-    "patient's first course; duration of relief from the maximum response of the first course "
-    "that has one to the relapse of pain at that site, censored at last contact or death."
-)
 SOURCE = "imported"  # the provenance of every own-series time (vocab.SOURCE_LABELS)
 
 EVENT_VALUE_COLUMNS = (

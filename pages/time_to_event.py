@@ -51,11 +51,9 @@ group = widgets.page_choice("by", "Group by", tte.GROUPS, "none", container=c2)
 t0 = widgets.page_choice("t0", "Survival time zero", words.time_zero, "completion", container=c3)
 with c4:
     band = st.toggle("95% CI band", value=True, key="tte_band")
-    show_env = st.toggle(
-        "Reconstruction envelope (5–95%)",
-        value=reconstructed,
-        key="tte_env",
-        disabled=not reconstructed,
+    # (offered only on reconstructed times: real times have no reconstruction to spread)
+    show_env = reconstructed and st.toggle(
+        "Reconstruction envelope (5–95%)", value=True, key="tte_env"
     )
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()

@@ -131,6 +131,7 @@ def _all_words(at) -> str:
     for kind in ("selectbox", "radio", "multiselect"):
         for w in at.get(kind):
             parts += [w.label, *map(str, w.options)]
+    parts += [w.label for w in at.toggle]
     for chart in at.get("plotly_chart"):
         layout = json.loads(chart.proto.spec).get("layout", {})
         parts += [json.dumps(layout.get(ax, {}).get("title", "")) for ax in ("xaxis", "yaxis")]
@@ -157,6 +158,8 @@ def test_own_series_pages_say_nothing_of_the_paper(app, own_id, page, own_words)
     lines = [ln for ln in text.split("\n") if "Gerontopoulos 2020 line" not in ln]
     found = [(w, ln) for ln in lines for w in PAPER_WORDS if w.lower() in ln.lower()]
     assert not found, found
+    # real times: no reconstruction offered or named, not even a disabled toggle
+    assert "reconstruct" not in text.lower()
     for w in own_words:
         assert w in text, w
 
@@ -173,4 +176,6 @@ def test_the_bundled_series_keeps_the_paper_wording(app, page, paper_words):
     text = _all_words(_run(app, page))
     for w in paper_words:
         assert w in text, w
+    if page == "pages/time_to_event.py":
+        assert "Reconstruction envelope (5–95%)" in text
     assert "imported file" not in text and "Own series:" not in text

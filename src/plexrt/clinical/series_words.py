@@ -106,7 +106,11 @@ _OWN = SeriesWords(
         "Age at first RT, counted once per patient; ages over 89 are stored and shown as 90+. "
         "Source: {citation}."
     ),
-    cohort_table_note="Blank cells were not recorded in the imported file.",
+    cohort_table_note=(
+        "Blank cells were not recorded in the imported file (pain at presentation is not part of "
+        "the template); a blank baseline OMED means no assessment on or before RT start, no dose, "
+        "or a drug or route without a factor in the table."
+    ),
     omed_route_note=(
         "Route as recorded with each assessment (a blank route is read as oral). Regimens are "
         "those of each site's latest assessment on or before its RT start."

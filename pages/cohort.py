@@ -20,6 +20,7 @@ if df.empty:
     widgets.empty_cohort()
     st.stop()
 
+words = db.words()
 s = cohort.summarise(df)
 t = cohort.texts(s)
 c = st.columns(4)
@@ -38,12 +39,9 @@ widgets.proportion_metric(
     c[1],
     f"Improved by ≥ {cohort.PAPER_IMPROVEMENT} points",
     s.improved2,
-    help=f"The paper's definition of improvement: a fall of {cohort.PAPER_IMPROVEMENT} or more on "
-    "the NRS",
+    help=words.improvement_help.format(k=cohort.PAPER_IMPROVEMENT),
 )
-c[2].metric(
-    "Weeks to max. response, mean (range)", t.weeks_to_max, help="From the start of RT (Table 1)"
-)
+c[2].metric("Weeks to max. response, mean (range)", t.weeks_to_max, help=words.weeks_help)
 c[3].metric("Mean NRS before → at completion", t.mean_nrs)
 several = per_patient.several_sites(df)
 if several:
@@ -52,8 +50,8 @@ if several:
             col.caption(f"Per patient: {prop.text(unit='patients')}")
 widgets.footnote(
     widgets.cohort_line(flt, df),
-    cohort.rates_footnote(several),
-    f"Age is counted once per patient. Source: {db.citation()}, Table 1.",
+    cohort.rates_footnote(several, words.source),
+    words.age_note.format(citation=db.citation()),
 )
 
 st.subheader("Irradiated sites")
@@ -81,9 +79,7 @@ exports.download(
 )
 widgets.footnote(
     f"EQD2 and BED with α/β {DEFAULT_ALPHA_BETA:g} Gy. Baseline OMED = oral morphine equivalent of "
-    "the regular doses at the start of RT; the route is assumed oral because the paper does not "
-    f"state it. {analgesics.factor_note(factors, analgesics.DEFAULT_FACTOR_TABLE)} Another table "
-    "can be chosen on the Pain response page (Analgesics). Blank cells are not stated in the "
-    "paper. 'Disputed in the paper' names the discrepancies recorded on the Data & provenance "
-    "page (e.g. X1: patient 5's dose)."
+    f"the regular doses at the start of RT. {words.omed_route_note} "
+    f"{analgesics.factor_note(factors, analgesics.DEFAULT_FACTOR_TABLE)} Another table "
+    f"can be chosen on the Pain response page (Analgesics). {words.cohort_table_note}"
 )

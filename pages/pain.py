@@ -73,7 +73,9 @@ several = per_patient.several_sites(df)
 patients_line = response_summary.patients_caption(summary) if several else None
 if patients_line:
     st.caption(patients_line)
-widgets.footnote(cohort_line, response_summary.rates_footnote(summary, ci, several))
+widgets.footnote(
+    cohort_line, response_summary.rates_footnote(summary, ci, several, db.words().source)
+)
 
 # --- plots ---------------------------------------------------------------------------------------
 tab_w, tab_p, tab_t, tab_d, tab_a = st.tabs(
@@ -134,9 +136,13 @@ with tab_a:
     )
     widgets.footnote(
         f"OMED = oral morphine equivalent daily dose. {analgesics.factor_note(factors, table)} "
-        "Route is not stated in the paper; oral dosing is assumed. Regimens are those at the start "
-        "of RT (Table 1). ICPRE uses only whether a site was on an opioid, so the table does not "
-        "change its ranges.",
+        f"{db.words().omed_route_note}"
+        + (
+            " ICPRE uses only whether a site was on an opioid, so the table does not change its "
+            "ranges."
+            if summary.icpre_readings is not None
+            else ""
+        ),
     )
 
 st.subheader("Subgroups")

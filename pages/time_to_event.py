@@ -8,8 +8,8 @@ from plexrt.charts.km import km_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import own_series, tte_rates
 from plexrt.clinical import tte_estimates as te
+from plexrt.clinical import tte_rates
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
 from plexrt.ui import db, pooled_estimates, shell, sidebar, widgets
@@ -30,8 +30,9 @@ if events.empty:
     )
     st.stop()
 pids = tte.cohort_patients(df)
-if db.series_choice().is_own:
-    st.caption(own_series.TIME_ZERO_NOTE)
+words = db.words()
+if words.note:
+    st.caption(words.note)
 if reconstructed:
     st.warning(
         "**These curves rest on reconstructed times.** The paper publishes no per-patient dates, "
@@ -48,14 +49,12 @@ unit = widgets.page_choice(
     "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1
 )
 group = widgets.page_choice("by", "Group by", tte.GROUPS, "none", container=c2)
-t0 = widgets.page_choice("t0", "Survival time zero", tte.TIME_ZERO, "completion", container=c3)
+t0 = widgets.page_choice("t0", "Survival time zero", words.time_zero, "completion", container=c3)
 with c4:
     band = st.toggle("95% CI band", value=True, key="tte_band")
-    show_env = st.toggle(
-        "Reconstruction envelope (5–95%)",
-        value=reconstructed,
-        key="tte_env",
-        disabled=not reconstructed,
+    # (offered only on reconstructed times: real times have no reconstruction to spread)
+    show_env = reconstructed and st.toggle(
+        "Reconstruction envelope (5–95%)", value=True, key="tte_env"
     )
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
@@ -78,7 +77,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
             tuple(pids), endpoint, t0, float(data["duration_days"].max())
         )
     what = tte.ENDPOINTS[endpoint]
-    zero = notes.time_zero_text(endpoint, t0)
+    zero = notes.time_zero_text(endpoint, t0, words.source)
     fig = km_figure(
         cs,
         unit=unit,
@@ -148,10 +147,9 @@ with tab_s:
 with tab_r:
     km_section("relief", notes.relief_reference_lines(lit), "km_relief")
     st.caption(
-        "Duration of relief is counted from maximum response (PlexRT's reading of the paper's "
-        "'after their maximal response'); death and last contact censor. The Gerontopoulos 2020 "
-        "line is their median as quoted in Sanuki 2022 (their time zero is not stated), placed on "
-        f"the axis with {timescale.MONTH_NOTE}."
+        f"{words.relief_caption} The Gerontopoulos 2020 line is their median as quoted in "
+        f"Sanuki 2022 (their time zero is not stated), placed on the axis with "
+        f"{timescale.MONTH_NOTE}."
     )
 with tab_c:
     risks = tte.relapse_competing_risks(events, pids)
@@ -192,7 +190,7 @@ with tab_sw:
         reconstructed=reconstructed,
         title="Each patient from the start of RT"
         + (" — reconstructed times" if reconstructed else ""),
-        footnote=f"{cohort_line}<br>{tte.SWIMMER_NOTE} {timescale.unit_note(unit)}",
+        footnote=f"{cohort_line}<br>{words.swimmer_note} {timescale.unit_note(unit)}",
     )
     widgets.chart(fig, "swimmer")
 with tab_k:

@@ -116,3 +116,66 @@ def test_garbage_series_falls_back_to_the_bundled_one(app, own_id, value):
     assert any("not a series you can open" in w.value for w in at.warning)
     assert {m.label: m.value for m in at.metric}["Patients"] == "11"
     assert at.query_params["series"] == "sanuki2022"
+
+
+# Wording written for the published paper, untrue of an own series' imported data.
+PAPER_WORDS = ("the paper", "Table 1", "as in the paper", "paper's", "Disputed in the paper")
+
+
+def _all_words(at) -> str:
+    """Every text a reader sees: _texts plus metric help, widget options and labels, and the
+    charts' axis titles and annotations (footnotes)."""
+    parts = [_texts(at)]
+    for m in at.metric:
+        parts += [m.label, m.proto.help]
+    for kind in ("selectbox", "radio", "multiselect"):
+        for w in at.get(kind):
+            parts += [w.label, *map(str, w.options)]
+    parts += [w.label for w in at.toggle]
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec).get("layout", {})
+        parts += [json.dumps(layout.get(ax, {}).get("title", "")) for ax in ("xaxis", "yaxis")]
+        parts += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+    for frame in at.dataframe:
+        parts += [str(c) for c in frame.value.columns]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("page", "own_words"),
+    [
+        ("pages/cohort.py", ["Blank cells were not recorded in the imported file", "90+"]),
+        ("pages/pain.py", ["Route as recorded with each assessment"]),
+        (
+            "pages/time_to_event.py",
+            ["RT completion (first course)", "Every time is imported from the series' own dates"],
+        ),
+    ],
+)
+def test_own_series_pages_say_nothing_of_the_paper(app, own_id, page, own_words):
+    text = _all_words(_run(app, page, series=own_id))
+    # (the Gerontopoulos line is a literature figure quoted in Sanuki 2022: true on any series)
+    lines = [ln for ln in text.split("\n") if "Gerontopoulos 2020 line" not in ln]
+    found = [(w, ln) for ln in lines for w in PAPER_WORDS if w.lower() in ln.lower()]
+    assert not found, found
+    # real times: no reconstruction offered or named, not even a disabled toggle
+    assert "reconstruct" not in text.lower()
+    for w in own_words:
+        assert w in text, w
+
+
+@pytest.mark.parametrize(
+    ("page", "paper_words"),
+    [
+        ("pages/cohort.py", ["Table 1.", "Blank cells are not stated in the paper"]),
+        ("pages/pain.py", ["Route is not stated in the paper"]),
+        ("pages/time_to_event.py", ["RT completion (as in the paper)", "Table 1 weeks"]),
+    ],
+)
+def test_the_bundled_series_keeps_the_paper_wording(app, page, paper_words):
+    text = _all_words(_run(app, page))
+    for w in paper_words:
+        assert w in text, w
+    if page == "pages/time_to_event.py":
+        assert "Reconstruction envelope (5–95%)" in text
+    assert "imported file" not in text and "Own series:" not in text

@@ -1,6 +1,6 @@
 """The 'Your data' pages in Chromium: the example workbook uploaded through the file input,
-mapped, previewed and committed; the series then on the Follow-up page; a broken file refused with
-every problem listed. Screenshots at 1280x720 and 1920x1080."""
+mapped, previewed and committed; the series then on the Follow-up page and its Kaplan-Meier curve on
+the Time to event page; a broken file refused with every problem listed. Screenshots at 1280x720 and 1920x1080."""
 
 from __future__ import annotations
 
@@ -51,13 +51,28 @@ def test_import_the_example_workbook(server, page, page_errors, width, height):
     shot(page, f"own-import-done-{width}x{height}")
     # The series exists: the Follow-up page offers it.
     _open(page, server, "follow_up", width, height)
-    page.get_by_test_id("stMainBlockContainer").get_by_role("combobox", name="Series").click()
+    page.get_by_role("combobox", name="Series to update").click()
     expect(page.get_by_role("option", name=name, exact=True)).to_be_visible()
     page.get_by_role("option", name=name, exact=True).click()
     settle(page)
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     page.get_by_role("heading", name="New entry").scroll_into_view_if_needed()
     shot(page, f"own-follow-up-{width}x{height}")
+    # The series imported through the page is analysed at once: chosen in the sidebar's switcher,
+    # its Time to event page draws its own Kaplan-Meier curve (real times, nothing reconstructed).
+    page.get_by_test_id("stSidebar").get_by_role("combobox", name="Series", exact=True).click()
+    page.get_by_role("option", name=name, exact=True).click()
+    expect(page).to_have_url(re.compile(r"series=own-[0-9a-f]+"), timeout=30_000)
+    settle(page, timeout=60_000)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Time to event").click()
+    expect(page).to_have_url(re.compile(r"time_to_event.*series=own-"), timeout=30_000)
+    settle(page, timeout=90_000)
+    km = page.locator(".js-plotly-plot").first
+    expect(km.locator(".scatterlayer .trace").first).to_be_attached(timeout=30_000)
+    expect(km.locator(".legendtext", has_text="median")).to_have_count(1, timeout=30_000)
+    expect(km.locator(".gtitle")).to_contain_text(name)
+    expect(km.locator(".gtitle")).not_to_contain_text("reconstructed")
+    shot(page, f"own-import-km-{width}x{height}")
     assert page_errors == []
 
 

@@ -51,6 +51,14 @@ def test_summary_of_the_bundled_series(capsys, test_db, con):
     assert lo <= a and (hi is None or hi >= b)  # at least as wide as the ensemble's range
     assert s["relief"]["patients"] == 9 and s["relief"]["events"] == 2
     assert set(s["relief"]) >= {"median_days", "ci_days", "ensemble_range_days"}
+    # the published series counts survival from the end of each patient's LAST course: patient
+    # 1 (two sites) has the stored rt_end_day of its second course (data/sanuki2022: site 1.2)
+    assert surv["time_origin"].startswith("the completion of the patient's last course of RT")
+    assert s["relief"]["time_origin"].startswith("the patient's first maximum response")
+    ev = store.events(con).set_index("patient_id")
+    ce = store.course_events(con)
+    assert ev.loc["1", "rt_end_day"] == ce[ce["patient_id"] == "1"]["rt_end_day"].max()
+    assert ev.loc["1", "rt_end_day"] > ce[ce["course_id"] == "1.1"]["rt_end_day"].iloc[0]
 
 
 def test_summary_text_and_unknown_series(capsys, test_db):
@@ -104,6 +112,12 @@ def test_summary_of_an_own_series(capsys, tmp_path, test_db):
     assert rc == 0
     s = json.loads(out)
     assert (s["patients"], s["courses"], s["deaths"], s["times"]) == (5, 7, 3, "real")
+    # an own series counts survival from the end of each patient's FIRST course (the hand
+    # durations of own_hand.SURVIVAL do, and the medians below are checked against them)
+    assert s["survival_after_rt"]["time_origin"].startswith(
+        "the completion of the patient's first course of RT"
+    )
+    assert s["relief"]["time_origin"].startswith("the maximum response of the patient's first")
     for key, hand in (("survival_after_rt", SURVIVAL), ("relief", RELIEF)):
         kmf = KaplanMeierFitter().fit([d for d, _ in hand.values()], [e for _, e in hand.values()])
         lo, hi = (float(v) for v in median_survival_times(kmf.confidence_interval_).iloc[0])

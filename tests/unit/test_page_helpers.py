@@ -133,10 +133,19 @@ def test_bundled_provenance_counts_add_up(con):
 
 def test_time_zero_words():
     assert endpoint_notes.time_zero_text("relief", "start") == "maximum response"
-    assert endpoint_notes.time_zero_text("survival", "start") == "RT start"
+    # day 0 is the start of each patient's first course in every series
+    assert endpoint_notes.time_zero_text("survival", "start") == "RT start (first course)"
     assert (
         endpoint_notes.time_zero_text("survival", "completion") == "RT completion (as in the paper)"
     )
+    # an own series counts survival from the end of the first course, and has no paper
+    own = endpoint_notes.time_zero_text("survival", "completion", "own")
+    assert own == "RT completion (first course)"
+    assert endpoint_notes.time_zero_text("relief", "completion", "own") == "maximum response"
+    with pytest.raises(ValueError, match="time_zero"):
+        endpoint_notes.time_zero_text("survival", "end", "own")
+    with pytest.raises(ValueError, match="source"):
+        endpoint_notes.time_zero_text("survival", "completion", "bundled")
 
 
 def test_km_footnote_counts_patients_and_events():

@@ -23,6 +23,7 @@ from plexrt.clinical import (
 )
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.definitions import Definition
+from plexrt.clinical.series_words import PUBLISHED, SeriesWords, words
 from plexrt.data.values import is_missing, natural_sorted
 from plexrt.stats import survival, timescale
 
@@ -45,6 +46,8 @@ class BoardInput:
     draws: Sequence[pd.DataFrame] = ()
     # the opioid conversion tables (data/opioid_factors.csv), to name the one behind every OMED
     factors: pd.DataFrame | None = None
+    # the footnotes that depend on where the series comes from (published or own)
+    words: SeriesWords = words(PUBLISHED)
 
     @property
     def patient_ids(self) -> list[str]:

@@ -146,7 +146,7 @@ def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
         sites=tte.swimmer_sites(inp.course_events, inp.patient_ids),
         footnote=footnote(
             f"Cohort: {cohort_text(inp)}",
-            tte.SWIMMER_NOTE,
+            inp.words.swimmer_note,
             timescale.unit_note(unit),
         ),
         reconstructed=inp.reconstructed,

@@ -9,6 +9,7 @@ import pandas as pd
 from plexrt.clinical.pain_views import regimen_text
 from plexrt.data import vocab
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
+from plexrt.data.own_schema import age_texts
 from plexrt.data.values import NOT_REPORTED, is_missing
 
 # Store column -> header of the cohort table (on screen and in the CSV download): clinical words
@@ -54,7 +55,7 @@ def cohort_table(
     df: pd.DataFrame, disputes: dict[str, str] | None = None, omed_header: str | None = None
 ) -> pd.DataFrame:
     """The cohort table as shown (and as downloaded): readable headers, regimen as '39 Gy/13';
-    with ``disputes`` a last column names the recorded discrepancies about each site;
+    ages top-coded at import shown as '90+'; with ``disputes`` a last column names the recorded discrepancies about each site;
     ``omed_header`` names the factor table of the baseline OMED
     (``clinical.analgesics.omed_header``)."""
     out = df.copy()
@@ -62,9 +63,11 @@ def cohort_table(
         regimen_text(d, n) for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
     ]
     out["intent"] = out["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
+    if "age_90_plus" in out:  # an own series: ages over 89 were top-coded at import
+        out["age"] = age_texts(out["age"], out["age_90_plus"])
     cols = {**COHORT_HEADERS, "baseline_omed_mg": omed_header} if omed_header else COHORT_HEADERS
     out = out[list(cols)].rename(columns=cols)
-    if disputes is not None:
+    if disputes:  # (a series with no recorded discrepancy, e.g. an own series: no such column)
         out["Disputed in the paper"] = [disputes.get(c, "") for c in df["course_id"]]
     return out
 

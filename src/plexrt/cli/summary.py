@@ -19,6 +19,7 @@ import pandas as pd
 
 from plexrt.cli.userdb import add_user_db
 from plexrt.clinical.series_summary import series_summary
+from plexrt.clinical.series_words import OWN, PUBLISHED
 from plexrt.data import store
 from plexrt.data.series_param import BUNDLED
 from plexrt.data.userstore import UserDataUnavailable
@@ -32,6 +33,7 @@ class SummaryInput:
     sites: pd.DataFrame
     events: pd.DataFrame
     draws: Sequence[pd.DataFrame] = field(default_factory=tuple)
+    source: str = PUBLISHED  # 'published' (bundled) or 'own' (plexrt.clinical.series_words)
 
 
 def bundled_series(name: str, args: argparse.Namespace) -> SummaryInput | None:
@@ -79,7 +81,7 @@ def own_series(name: str, args: argparse.Namespace) -> SummaryInput | None:
     frames = user.series_frames(p, str(record["series_id"]))
     con = own_connection(record, frames, _factors(args))
     try:
-        return SummaryInput(str(record["name"]), store.cohort(con), store.events(con))
+        return SummaryInput(str(record["name"]), store.cohort(con), store.events(con), source=OWN)
     finally:
         con.close()
 
@@ -121,7 +123,7 @@ def _summary(args: argparse.Namespace) -> int:
     if found is None:
         print(f"plexrt summary: no series named {args.series!r}", file=sys.stderr)
         return 2
-    out = series_summary(found.name, found.sites, found.events, found.draws)
+    out = series_summary(found.name, found.sites, found.events, found.draws, found.source)
     print(json.dumps(out, indent=2, ensure_ascii=False) if args.json else _text(out))
     return 0
 

@@ -9,6 +9,8 @@ import pandas as pd
 from plexrt.clinical.definitions import DEFINITIONS
 from plexrt.clinical.pain_scores import assessable, nrs_change
 from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
+from plexrt.clinical.series_words import PUBLISHED, words
+from plexrt.data.own_schema import AGE_CAP, AGE_TOP_TEXT
 from plexrt.data.values import NOT_AVAILABLE, is_missing
 from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
@@ -44,6 +46,10 @@ class CohortSummary:
     max_weeks_to_max: float | None
     n_weeks_known: int
     improved2_patients: Proportion | None = None
+    # ages top-coded at import (an own series: over 89 stored as 90): the median involves one
+    # (the true median is at least ``median_age``), the oldest is one
+    median_age_top_coded: bool = False
+    age_max_top_coded: bool = False
 
 
 def _med(s: pd.Series) -> float | None:
@@ -70,6 +76,7 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     """Figures for the sites in ``df`` (rows of ``course_summary``)."""
     patients = _patients(df)
     ages = patients["age"].dropna()
+    median_top, max_top = _top_coded_ages(patients)
     ok = assessable(df)
     scored = df[ok]
     falls = -nrs_change(scored["nrs_before"], scored["nrs_after"])
@@ -98,7 +105,25 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
         min_weeks_to_max=float(weeks.min()) if len(weeks) else None,
         max_weeks_to_max=float(weeks.max()) if len(weeks) else None,
         n_weeks_known=len(weeks),
+        median_age_top_coded=median_top,
+        age_max_top_coded=max_top,
     )
+
+
+def _top_coded_ages(patients: pd.DataFrame) -> tuple[bool, bool]:
+    """(the median age involves a top-coded age, the oldest age is top-coded). A top-coded age
+    ('90+', stored as 90) is at least as old as every other, so it sorts last; the median
+    involves one when the upper of the two middle ages (the middle one, for an odd count) is
+    top-coded."""
+    if "age_90_plus" not in patients:
+        return False, False
+    known = patients[patients["age"].notna()]
+    top = known["age_90_plus"].fillna(False).astype(bool).to_numpy()
+    order = known["age"].astype(float).to_numpy().argsort(kind="stable")
+    if not len(order):
+        return False, False
+    ranked = top[order]
+    return bool(ranked[len(ranked) // 2]), bool(ranked[-1])
 
 
 def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
@@ -122,10 +147,22 @@ class CohortTexts:
     weeks_to_max: str  # '3.2 (1–12)': mean (range)
 
 
+def _age_texts(s: CohortSummary) -> tuple[str, str]:
+    """(median, range) of the ages; a top-coded age shows as '90+' and a median that involves
+    one as '≥ 89.5' (only a lower bound is known), or '90+' when both middle ages are."""
+    median = fmt(s.median_age, 1)
+    if s.median_age_top_coded:
+        median = AGE_TOP_TEXT if s.median_age == AGE_CAP else f"≥ {median}"
+    oldest = AGE_TOP_TEXT if s.age_max_top_coded else fmt(s.age_max, 0)
+    youngest = AGE_TOP_TEXT if s.age_max_top_coded and s.age_min == AGE_CAP else fmt(s.age_min, 0)
+    return median, f"{youngest}–{oldest}"
+
+
 def texts(s: CohortSummary) -> CohortTexts:
+    median_age, age_range = _age_texts(s)
     return CohortTexts(
-        median_age=fmt(s.median_age, 1),
-        age_range=f"{fmt(s.age_min, 0)}–{fmt(s.age_max, 0)}",
+        median_age=median_age,
+        age_range=age_range,
         median_nrs=f"{fmt(s.median_nrs_before)} → {fmt(s.median_nrs_after)}",
         mean_nrs=f"{fmt(s.mean_nrs_before, 1)} → {fmt(s.mean_nrs_after, 1)}",
         weeks_to_max=(
@@ -169,15 +206,17 @@ def banner_text(
     return f"{shown_sites} of {total_sites} sites ({shown_patients} of {total_patients} patients) shown"
 
 
-def rates_footnote(several: bool) -> str:
-    """Under the cohort's percentages: what each counts, the unit, the interval."""
+def rates_footnote(several: bool, source: str = PUBLISHED) -> str:
+    """Under the cohort's percentages: what each counts, the unit, the interval (``source``:
+    where the series comes from, ``series_words``)."""
     unit = (
         f"; per patient beside them, where {PATIENT_RULE}"
         if several
         else "; one site per patient here, so sites and patients coincide"
     )
     return (
-        "Percentages count irradiated sites (the paper's unit): NRS 0 = sites scored 0 / sites "
+        f"Percentages count irradiated sites ({words(source).site_unit}): NRS 0 = sites scored 0 / "
+        "sites "
         f"with a score at completion; improved = sites with a fall of {PAPER_IMPROVEMENT} or more "
         f"/ sites with both scores{unit}. {METHOD_LABELS['exact']}."
     )

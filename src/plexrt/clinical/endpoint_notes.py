@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from plexrt.clinical.endpoints import TIME_ZERO, event_counts, literature_reference
+from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.stats.survival import CIFResult, LogRankResult
 
 __all__ = [
@@ -35,9 +36,12 @@ def relief_reference_lines(literature: pd.DataFrame) -> list[tuple[float, str]]:
     return literature_reference(literature, *RELIEF_REFERENCE)
 
 
-def time_zero_text(endpoint: str, time_zero: str) -> str:
-    """Where an endpoint's clock starts, in words: relief always runs from maximum response."""
-    return "maximum response" if endpoint == "relief" else TIME_ZERO[time_zero]
+def time_zero_text(endpoint: str, time_zero: str, source: str = PUBLISHED) -> str:
+    """Where an endpoint's clock starts, in words, for a series of ``source``
+    (``series_words``): relief always runs from maximum response."""
+    if time_zero not in TIME_ZERO:
+        raise ValueError(f"time_zero must be one of {', '.join(TIME_ZERO)}, got {time_zero!r}")
+    return "maximum response" if endpoint == "relief" else words(source).time_zero[time_zero]
 
 
 def km_footnote(data: pd.DataFrame, method_note: str) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical.cohort_summary import GROUPINGS
+from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.data.values import is_missing, natural_sorted
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats import timescale
@@ -30,7 +31,9 @@ from plexrt.stats.survival import (
     one_minus_km,
 )
 
-TIME_ZERO = {"completion": "RT completion (as in the paper)", "start": "RT start"}
+# The survival time-zero choices, labelled as for the published series (a page names them for the
+# series in view: ``series_words.words(source).time_zero``).
+TIME_ZERO = words(PUBLISHED).time_zero
 GROUPS = GROUPINGS
 # A group smaller than this, or with fewer events, is too small for a comparison to mean anything.
 MIN_GROUP_N = 5
@@ -160,13 +163,9 @@ def swimmer_patients(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.Dat
     return pd.DataFrame(out).reset_index(drop=True)
 
 
-# What the swimmer plot's line and marker styles mean, for its footnote.
-SWIMMER_NOTE = (
-    "Filled markers, solid lines and dark RT bars: published or imported times; outlined markers "
-    "with a centre dot and light RT bars: derived by a rule from published values (RT end counting "
-    "the fractions at five a week, maximum response = RT start + 7 × Table 1 weeks); hollow "
-    "markers and dotted lines: reconstructed (not published per patient)."
-)
+# What the swimmer plot's line and marker styles mean, for its footnote (the published series';
+# a page names them for the series in view: ``series_words.words(source).swimmer_note``).
+SWIMMER_NOTE = words(PUBLISHED).swimmer_note
 
 # Swimmer field -> the events column whose provenance it shows.
 SWIMMER_FIELDS = {

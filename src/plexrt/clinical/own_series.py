@@ -35,12 +35,6 @@ from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_mg
 from plexrt.data.own_schema import DERIVED_COURSE_COLUMNS, OwnSeriesFrames
 from plexrt.data.values import is_missing
 
-# Said on the time-to-event page of an own series (its 'RT completion' is the first course's).
-TIME_ZERO_NOTE = (
-    "Own series: real per-patient times. Survival after RT counts from the completion of each "
-    "patient's first course; duration of relief from the maximum response of the first course "
-    "that has one to the relapse of pain at that site, censored at last contact or death."
-)
 SOURCE = "imported"  # the provenance of every own-series time (vocab.SOURCE_LABELS)
 
 EVENT_VALUE_COLUMNS = (
@@ -236,6 +230,8 @@ def _patients(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
             "series_id": series_id,
             "patient_id": p["patient_id"],
             "age": p["age"],
+            # ages over 89 were stored as 90 with this flag (shown as '90+')
+            "age_90_plus": p["age_90_plus"].fillna(False).astype(bool),
             "sex": p["sex"],
             "primary_cancer": p["primary_cancer"],
             "primary_group": p["primary_group"],

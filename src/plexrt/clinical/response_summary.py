@@ -18,6 +18,7 @@ from plexrt.clinical.definitions import (
 from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds
 from plexrt.clinical.icpre_readings import IcpreReadings, icpre_readings
 from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
+from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
@@ -226,9 +227,12 @@ def bound_proportions(
     )
 
 
-def rates_footnote(summary: ResponseSummary, ci_method: str, several: bool = False) -> str:
+def rates_footnote(
+    summary: ResponseSummary, ci_method: str, several: bool = False, source: str = PUBLISHED
+) -> str:
     """Under the response rates: the definition, both denominators with their n, the unit counted
-    (per patient beside per site when a patient has ``several`` sites), the interval."""
+    (per patient beside per site when a patient has ``several`` sites), the interval
+    (``source``: where the series comes from, ``series_words``)."""
     if several:
         unit = f"; per patient beside them, where {PATIENT_RULE}" + (
             " (ICPRE ranges: per site only, as the analgesic aggregate is)"
@@ -240,8 +244,8 @@ def rates_footnote(summary: ResponseSummary, ci_method: str, several: bool = Fal
     return (
         f"{summary.definition.footnote} Treated = every site in the cohort "
         f"(n = {summary.n_treated}); assessable = NRS known before and at completion "
-        f"(n = {summary.n_assessable}). Percentages and ranges count irradiated sites (the "
-        f"paper's unit){unit}. {METHOD_LABELS[ci_method]}."
+        f"(n = {summary.n_assessable}). Percentages and ranges count irradiated sites "
+        f"({words(source).site_unit}){unit}. {METHOD_LABELS[ci_method]}."
     )
 
 

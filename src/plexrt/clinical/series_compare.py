@@ -9,7 +9,7 @@ series' times are real and get the ordinary Kaplan-Meier estimates.
 
 Time zero differs by design: survival after RT runs from the completion of the own patients'
 FIRST course (issue 12) and from the completion of the published patients' last course (as the
-paper counts); ``TIME_ZERO_NOTE`` says so under every figure.
+paper counts); ``series_words.words('compare').note`` says so under every figure.
 """
 
 from __future__ import annotations
@@ -25,11 +25,6 @@ from plexrt.clinical.definitions import Definition
 from plexrt.clinical.response_summary import summarise
 from plexrt.stats.survival import KMResult
 
-TIME_ZERO_NOTE = (
-    "Survival after RT counts from RT completion: of the patient's first course in the own series, "
-    "of the last course in the published series (as the paper counts). Duration of relief counts "
-    "from maximum response in both."
-)
 _SEP = "|"  # between a series label and a patient id in the combined frames
 
 

@@ -21,16 +21,24 @@ from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITIONS, response_counts
 from plexrt.clinical.per_patient import PATIENT_RULE
 from plexrt.clinical.response_summary import summarise
+from plexrt.clinical.series_words import PUBLISHED, words
 
-# Survival after RT is counted from RT completion, as the paper (and issue 12) count it.
+# Survival after RT is counted from RT completion, as the paper (and issue 12) count it: of the
+# last course in the published series, of the first in an own series (``series_words``).
 TIME_ZERO = "completion"
 
 
 def _median(
-    events: pd.DataFrame, draws: Sequence[pd.DataFrame], pids: list[str], endpoint: str
+    events: pd.DataFrame,
+    draws: Sequence[pd.DataFrame],
+    pids: list[str],
+    endpoint: str,
+    origin: str,
 ) -> dict[str, Any] | None:
+    """The median with its interval, and ``time_origin``: where the times count from, in words
+    (days in every series count from the start of each patient's first course)."""
     est = te.median_estimate(events, draws, pids, endpoint, TIME_ZERO)
-    return None if est is None else est.as_dict()
+    return None if est is None else {"time_origin": origin, **est.as_dict()}
 
 
 def response_figures(sites: pd.DataFrame) -> dict[str, Any]:
@@ -61,13 +69,17 @@ def series_summary(
     sites: pd.DataFrame,
     events: pd.DataFrame,
     draws: Sequence[pd.DataFrame] = (),
+    source: str = PUBLISHED,
 ) -> dict[str, Any]:
     """The summary of one series as a JSON-ready dict (days for times, None = not reached).
 
     ``sites``: one row per irradiated site (``store.cohort``); ``events``: one row per patient
     (``store.events``; may be empty); ``draws``: the ensemble of reconstructions when the times are
-    reconstructed.
+    reconstructed; ``source``: 'published' or 'own' (``series_words``), which decides where
+    survival after RT counts from (the last course's completion, or the first course's) and so
+    the ``time_origin`` stated beside each median.
     """
+    w = words(source)
     pids = tte.cohort_patients(sites) if len(sites) else []
     has_times = len(events) > 0 and bool(pids)
     reconstructed = has_times and tte.is_reconstructed(events)
@@ -78,7 +90,9 @@ def series_summary(
         "courses": len(sites),
         "deaths": int(in_cohort["death"].astype(bool).sum()) if has_times else None,
         "times": "reconstructed" if reconstructed else ("real" if has_times else "none"),
-        "survival_after_rt": _median(events, draws, pids, "survival") if has_times else None,
-        "relief": _median(events, draws, pids, "relief") if has_times else None,
+        "survival_after_rt": (
+            _median(events, draws, pids, "survival", w.survival_origin) if has_times else None
+        ),
+        "relief": _median(events, draws, pids, "relief", w.relief_origin) if has_times else None,
         "response": response_figures(sites),
     }

@@ -9,9 +9,11 @@ them; the analysis turns them into the shapes every page uses (``plexrt.clinical
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from plexrt.data.values import is_missing
 from plexrt.data.vocab import INTENTS, LATERALITIES, MUSCLES, PLEXUS_LEVELS, SEXES
 
 
@@ -28,6 +30,23 @@ class StoredColumn:
 
 
 AGE_CAP = 90  # ages over 89 are stored as 90 ("90+")
+AGE_TOP_TEXT = f"{AGE_CAP}+"  # how a top-coded age is shown, on screen and in exports
+
+
+def age_text(age: Any, top_coded: Any) -> str:
+    """An age as shown: '90+' when it was top-coded at import (``age_90_plus``), '' when not
+    known, else whole years ('71')."""
+    if not is_missing(top_coded) and bool(top_coded):
+        return AGE_TOP_TEXT
+    return "" if is_missing(age) else str(int(float(age)))
+
+
+def age_texts(ages: pd.Series, top_coded: pd.Series | None) -> list[str]:
+    """``age_text`` of each row (``top_coded`` None: no age was top-coded, as in the bundled
+    series)."""
+    flags = [None] * len(ages) if top_coded is None else list(top_coded)
+    return [age_text(a, f) for a, f in zip(ages, flags, strict=True)]
+
 
 PATIENT_COLUMNS: tuple[StoredColumn, ...] = (
     StoredColumn("patient_id", "text", True, description="study code or series-local pseudonym"),

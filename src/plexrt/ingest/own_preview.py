@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from plexrt.data.own_diff import KEYS, FramesDiff, TableDiff
-from plexrt.data.own_schema import DERIVED_COURSE_COLUMNS, OwnSeriesFrames
+from plexrt.data.own_schema import DERIVED_COURSE_COLUMNS, OwnSeriesFrames, age_texts
 
 TABLE_WORDS = {"patients": "patient", "courses": "course", "assessments": "assessment"}
 EMPTY = "(empty)"  # a value not known (or an event that has not happened)
@@ -49,11 +49,7 @@ def first_rows(frames: OwnSeriesFrames, table: str, n: int = 10) -> pd.DataFrame
         df = df.drop(columns=list(DERIVED_COURSE_COLUMNS))
     if table == "patients":
         df = df.copy()
-        plus = df["age_90_plus"].fillna(False).astype(bool)
-        df["age"] = [
-            "90+" if p else ("" if pd.isna(a) else str(int(a)))
-            for a, p in zip(df["age"], plus, strict=True)
-        ]
+        df["age"] = age_texts(df["age"], df["age_90_plus"])
         df = df.drop(columns=["age_90_plus"])
     return df.reset_index(drop=True)
 

@@ -3,12 +3,14 @@
 The pages read every series through the queries of ``plexrt.data.store`` (and filter it with
 ``CohortFilter.where()``). Loading an own series' analytic tables (``plexrt.clinical.own_series``)
 into a fresh in-memory database with the same schema lets those queries run unchanged, so a page
-needs no own-series code path. Two differences, both additions:
+needs no own-series code path. Three differences, all additions:
 - ``courses.weeks_to_max_response`` holds real, unrounded weeks (DOUBLE; the paper gives whole
   weeks);
 - ``course_summary`` carries ``omed_before`` and ``omed_after`` (mg/day, default factor table)
   from the assessments, which the response definitions read (ICPRE then needs no published
-  aggregate).
+  aggregate);
+- ``patients.age_90_plus`` (also in ``course_summary``) says an age was over 89 and stored as 90
+  (shown as '90+': ``plexrt.data.own_schema.age_text``).
 Nothing reconstructed is stored: ``published_times`` and the reconstruction tables stay empty,
 ``events``/``course_events`` flag every time 'imported'. The database lives as long as its
 connection and is never written to disk.
@@ -36,9 +38,10 @@ _TABLES = ("patients", "courses", "course_derived", "analgesics", "events", "cou
 _OMED_VIEW = """
 ALTER VIEW course_summary RENAME TO course_summary_base;
 CREATE VIEW course_summary AS
-SELECT b.*, d.baseline_omed_mg AS omed_before, d.omed_after_mg AS omed_after
+SELECT b.*, d.baseline_omed_mg AS omed_before, d.omed_after_mg AS omed_after, p.age_90_plus
 FROM course_summary_base b
-JOIN course_derived d USING (series_id, course_id);
+JOIN course_derived d USING (series_id, course_id)
+JOIN patients p USING (series_id, patient_id);
 """
 
 
@@ -103,6 +106,7 @@ def own_connection(
     try:
         con.execute(own_schema_sql())
         con.execute("ALTER TABLE course_derived ADD COLUMN omed_after_mg DOUBLE")
+        con.execute("ALTER TABLE patients ADD COLUMN age_90_plus BOOLEAN DEFAULT FALSE")
         con.execute(_OMED_VIEW)
         bundled_write.insert(con, "opioid_factors", factors)
         if literature is not None:

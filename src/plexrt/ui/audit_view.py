@@ -50,7 +50,7 @@ def filters(store: UserStore, who: Principal) -> dict[str, str | None]:
     c1, c2, c3 = st.columns(3)
     actor = c1.selectbox("Person", [ALL, *store.audit_actors(who)], key="audit_actor")
     sid = c2.selectbox(
-        "Series",
+        "Series affected",
         [ALL, *names],
         format_func=lambda s: names.get(s, s),
         key="audit_series",

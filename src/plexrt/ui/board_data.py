@@ -16,6 +16,7 @@ from plexrt.ui.db import (
     table,
     user_data,
     user_data_failed,
+    words,
 )
 from plexrt.ui.series_state import per_series
 
@@ -37,6 +38,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
         source=source_line(table("series").iloc[0]),
         draws=ensemble_events(),
         factors=table("opioid_factors"),
+        words=words(),
     )
 
 

@@ -281,7 +281,8 @@ def _report_sections(
         Section(
             "Provenance and contradictions",
             [],
-            [("Contradictions in the paper", disc)],
+            # (a series without recorded contradictions, e.g. an own series, has no such table)
+            [("Contradictions in the paper", disc)] if len(disc) else [],
             [f"{v} stored values from {k}" for k, v in prov.items()],
         ),
     ]

@@ -16,6 +16,7 @@ from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.clinical.forest import forest_data
 from plexrt.clinical.series_medians import series_medians
+from plexrt.clinical.series_words import COMPARE, words
 from plexrt.data import store
 from plexrt.stats import timescale
 from plexrt.ui import db, series_state, widgets
@@ -50,8 +51,9 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
         st.info("One of the series has no patient who can be assessed for this endpoint.")
     if not cmp.curves:
         return
-    # each series' own completion (see TIME_ZERO_NOTE), not 'as in the paper' for both
-    zero = "maximum response" if endpoint == "relief" else "RT completion"
+    # each series' own completion (see the note), not 'as in the paper' for both
+    note = words(COMPARE).note
+    zero = "maximum response" if endpoint == "relief" else words(COMPARE).time_zero["completion"]
     counts = "; ".join(
         f"{label}: n = {e.n} patients, {e.n_events} events" for label, e in cmp.medians.items()
     )
@@ -62,7 +64,7 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
         reconstructed=cmp.reconstructed,
         title=f"{sc_title(endpoint)}: own series and Sanuki 2022 (reconstructed times)",
         x_title=f"{unit.capitalize()} from {zero}",
-        footnote=f"{counts}<br>{sc.TIME_ZERO_NOTE} "
+        footnote=f"{counts}<br>{note} "
         + (te.reconstruction_note(m) + " " if m else "")
         + timescale.unit_note(unit),
     )

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from plexrt.clinical import series_words
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter, Options
 from plexrt.data.paths import default_data_dir, default_db_path
@@ -50,6 +51,11 @@ def connection() -> duckdb.DuckDBPyConnection:
 # The series in view and the per-series cache key live in plexrt.ui.series_state.
 _VERSIONS = series_state.VERSIONS
 series_choice, _per_series = series_state.series_choice, series_state.per_series
+
+
+def words() -> series_words.SeriesWords:
+    """The footnotes and labels of the series in view (``plexrt.clinical.series_words``)."""
+    return series_words.words(series_words.source_of(series_choice().mode))
 
 
 def own_connection(series_id: str) -> duckdb.DuckDBPyConnection:

@@ -41,7 +41,14 @@ def _pick(store: UserStore) -> tuple[dict, str, OwnSeriesFrames] | None:
         return None
     names = dict(zip(listing["series_id"].astype(str), listing["name"].astype(str), strict=True))
     a, b = st.columns(2)
-    sid = str(a.selectbox("Series", list(names), format_func=lambda s: names[s], key="fu_series"))
+    sid = str(
+        a.selectbox(
+            "Series to update",
+            list(names),
+            format_func=lambda s: names[s],
+            key="fu_series",
+        )
+    )
     row = listing[listing["series_id"] == sid].iloc[0].to_dict()
     frames = store.series_frames(db.principal(), sid)
     ids = natural_sorted(frames.patients["patient_id"].astype(str))

@@ -52,7 +52,7 @@ def chosen(listing: pd.DataFrame) -> pd.Series | None:
         wanted = None
     names = dict(zip(listing["series_id"], listing["name"], strict=True))
     pick = st.selectbox(
-        "Series",
+        "Series to share",
         ids,
         index=ids.index(wanted) if wanted in ids else 0,
         format_func=lambda sid: names[sid],

@@ -14,6 +14,7 @@ from plexrt.data.filters import (
     CohortFilter,
     from_query_params,
 )
+from plexrt.data.own_schema import AGE_CAP, AGE_TOP_TEXT
 from plexrt.data.values import NOT_STATED
 from plexrt.data.vocab import label
 from plexrt.ui import db, series_state
@@ -100,6 +101,13 @@ def _apply_url(opts) -> None:
     st.session_state.f_nrs = _from_url("nrs", flt.nrs_min, flt.nrs_max, int)
     st.session_state.f_dose = _from_url("dose", flt.dose_min, flt.dose_max, float)
     st.session_state.url_notices = notices
+
+
+# On an own series an age of 90 is a top-coded one (plexrt.data.deidentify.cap_age).
+_AGE_HELP = (
+    f"On a department's own series {AGE_CAP} stands for {AGE_TOP_TEXT}: ages over 89 are stored "
+    f"as {AGE_CAP} at import (de-identification)."
+)
 
 
 def reset_filters() -> None:
@@ -204,7 +212,9 @@ def render() -> CohortFilter:
         if f"f_{kind}" not in st.session_state:  # after a reset
             st.session_state[f"f_{kind}"] = slider_bounds(kind)
         lo, hi = slider_bounds(kind)
-        sb.slider(title, int(lo), int(hi), key=f"f_{kind}")
+        sb.slider(
+            title, int(lo), int(hi), key=f"f_{kind}", help=_AGE_HELP if kind == "age" else None
+        )
     sb.radio(
         "Dose range by",
         ("dpf", "eqd2"),

@@ -39,6 +39,7 @@ from tests.e2e.conftest import (
 STEP_S = 90.0  # one navigation, filter change or save
 GRACE_S = 180.0  # after the deadline, for the steps under way
 SERVER_START_S = 90.0
+OPENING_AT_ONCE = 4  # sessions opened at the same time before the clock starts
 WRITER_SERIES = "Load test series"
 
 # (sidebar link, url path): every page of the app (local mode is admin: the audit trail is listed).
@@ -86,14 +87,26 @@ class Tally:
     page_ms: list[float] = field(default_factory=list)  # page switches (readers)
     filter_ms: list[float] = field(default_factory=list)  # filter changes (readers)
     visited: set[str] = field(default_factory=set)
-    errors: list[str] = field(default_factory=list)  # page exceptions, error elements, timeouts
+    errors: list[str] = field(default_factory=list)  # page exceptions, error elements, failures
+    timeouts: list[str] = field(default_factory=list)  # steps not drawn within STEP_S
     imported: bool = False
     saved: list[tuple[int, int, int]] = field(default_factory=list)  # (batch, day, nrs) confirmed
     write_ms: list[float] = field(default_factory=list)
 
+    def failed(self, where: str, exc: Exception) -> None:
+        """A step that raised: a timeout (Playwright's TimeoutError), or an error."""
+        text = f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        (self.timeouts if type(exc).__name__ == "TimeoutError" else self.errors).append(text)
+
     @property
     def steps(self) -> int:
         return len(self.page_ms) + len(self.filter_ms)
+
+
+@dataclass(frozen=True)
+class Options:
+    passes: int | None = None  # stop after this many passes through every page
+    think_s: float = 0.0  # mean pause after each step
 
 
 # -- the server ----------------------------------------------------------------------------------
@@ -183,9 +196,20 @@ async def _new_page(browser, base: str, path: str, tally: Tally, name: str):
     await context.add_init_script(_OBSERVER)
     page = await context.new_page()
     page.on("pageerror", lambda e: tally.errors.append(f"{name}: page exception: {e}"))
-    await page.goto(f"{base}/{path}")
+    await page.goto(f"{base}/{path}", wait_until="commit")
     await _settled(page)
     return page
+
+
+async def _open(gate: asyncio.Semaphore, browser, base: str, path: str, tally: Tally, name: str):
+    """``_new_page``, a few at a time (a burst of new sessions is not what is measured); a
+    session that cannot be opened is counted as an error and left out."""
+    async with gate:
+        try:
+            return await _new_page(browser, base, path, tally, name)
+        except Exception as exc:  # noqa: BLE001 -- a timeout is what we count
+            tally.failed(f"{name} opening", exc)
+            return None
 
 
 def _link(page, title: str):
@@ -210,17 +234,22 @@ async def _toggle_filter(page, rng: random.Random) -> None:
 # -- readers and the writer ----------------------------------------------------------------------
 
 
-async def reader(page, until: float, tally: Tally, seed: int) -> None:
+async def reader(page, until: float, tally: Tally, seed: int, opts: Options) -> None:
     """Every page in a shuffled order, again and again, a filter change on half of the analysis
-    pages, until ``until`` (time.monotonic)."""
+    pages, a pause of ``opts.think_s`` (0.5x-1.5x, as a person reads) after each step, until
+    ``until`` (time.monotonic) or after ``opts.passes`` passes."""
     rng = random.Random(seed)
+    passes = opts.passes
     order = list(PAGES)
-    while time.monotonic() < until:
+    done = 0
+    while time.monotonic() < until and (passes is None or done < passes):
+        done += 1
         rng.shuffle(order)
         for title, path in order:
             if time.monotonic() >= until:
                 break
             await _step(page, title, path, rng, tally, f"reader {seed}")
+            await asyncio.sleep(opts.think_s * rng.uniform(0.5, 1.5))
 
 
 async def _step(page, title: str, path: str, rng, tally: Tally, name: str) -> None:
@@ -232,24 +261,24 @@ async def _step(page, title: str, path: str, rng, tally: Tally, name: str) -> No
             tally.filter_ms.append(await _drawn_after(page, lambda: _toggle_filter(page, rng)))
             await _check(page, f"{name} {title} (filter)", tally)
     except Exception as exc:  # noqa: BLE001 -- a timeout or a missing element is what we count
-        tally.errors.append(f"{name} {title}: {type(exc).__name__}: {str(exc)[:200]}")
+        tally.failed(f"{name} {title}", exc)
 
 
 async def writer(page, until: float, tally: Tally) -> None:
     """Import the synthetic example as an own series on the Import page, then record one
-    assessment after another on the Follow-up page until ``until``; every confirmed save is kept
+    assessment after another on the Follow-up page until ``until`` (at least one); every confirmed save is kept
     (batch id, day, NRS) for the check of the store afterwards."""
     try:
         await _import(page, tally)
         await _drawn_after(page, _link(page, "Follow-up").click)
         k = 0
-        while time.monotonic() < until:
+        while k == 0 or time.monotonic() < until:  # at least one entry, however slow the import
             # Days 20-99 of the example's first patient (RT days 0-16, death on day 104); NRS
             # cycles 0-10: (day, NRS) repeats only after 880 entries.
             await _record(page, 20 + k % 80, k % 11, tally)
             k += 1
     except Exception as exc:  # noqa: BLE001 -- counted, then the run goes on
-        tally.errors.append(f"writer: {type(exc).__name__}: {str(exc)[:300]}")
+        tally.failed("writer", exc)
         SHOTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(SHOTS / "load-writer-error.png"), full_page=True)
 
@@ -284,24 +313,39 @@ async def _record(page, day: int, nrs: int, tally: Tally) -> None:
 # -- a run -------------------------------------------------------------------------------------
 
 
-async def run(base: str, sessions: int, seconds: float, *, write: bool, seed: int = 1) -> Tally:
+async def run(
+    base: str,
+    sessions: int,
+    seconds: float,
+    *,
+    write: bool,
+    seed: int = 1,
+    passes: int | None = None,
+    think_s: float = 0.0,
+) -> Tally:
     """``sessions`` readers (and the writer when ``write``) for ``seconds``, counted from when
-    every session has its first page drawn; returns what they saw."""
+    every session has its first page drawn (readers stop sooner after ``passes`` passes through
+    every page); returns what they saw."""
     from playwright.async_api import async_playwright
 
     tally = Tally()
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
+            gate = asyncio.Semaphore(OPENING_AT_ONCE)
             opening = [
-                _new_page(browser, base, "", tally, f"reader {seed + k}") for k in range(sessions)
+                _open(gate, browser, base, "", tally, f"reader {seed + k}") for k in range(sessions)
             ]
             if write:
-                opening.append(_new_page(browser, base, "own_import", tally, "writer"))
-            pages = await asyncio.wait_for(asyncio.gather(*opening), timeout=GRACE_S)
+                opening.append(_open(gate, browser, base, "own_import", tally, "writer"))
+            pages = await asyncio.gather(*opening)
             until = time.monotonic() + seconds
-            tasks = [reader(p, until, tally, seed + k) for k, p in enumerate(pages[:sessions])]
-            if write:
+            tasks = [
+                reader(p, until, tally, seed + k, Options(passes, think_s))
+                for k, p in enumerate(pages[:sessions])
+                if p is not None
+            ]
+            if write and pages[-1] is not None:
                 tasks.append(writer(pages[-1], until, tally))
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + GRACE_S)
         finally:
@@ -309,13 +353,12 @@ async def run(base: str, sessions: int, seconds: float, *, write: bool, seed: in
     return tally
 
 
-def run_sync(base: str, sessions: int, seconds: float, *, write: bool, seed: int = 1) -> Tally:
+def run_sync(base: str, sessions: int, seconds: float, **kw) -> Tally:
     """``run`` in a thread of its own (so it has its own event loop, whatever the caller runs)."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        job = pool.submit(asyncio.run, run(base, sessions, seconds, write=write, seed=seed))
-        return job.result()
+        return pool.submit(asyncio.run, run(base, sessions, seconds, **kw)).result()
 
 
 # -- lost writes: what the writer saw confirmed, against the store afterwards ----------------------

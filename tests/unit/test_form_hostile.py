@@ -126,3 +126,31 @@ def test_any_follow_up_entry_is_saved_or_refused_with_messages(follow_up_series,
         return
     event("saved" if batch is not None else "nothing changed")
     assert store.verify_audit().ok
+
+
+GRANTEE = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        ["", "   ", "group:", "GROUP:Physics", "Ann@Example.org ", "'; DROP TABLE grants;--"]
+    ),
+)
+
+
+@SETTINGS
+@given(GRANTEE, st.booleans())
+def test_any_grantee_is_shared_with_or_refused(follow_up_series, grantee, can_edit):
+    """The Series & sharing form's 'share with' text: stored as one grant (found again under the
+    text as the store shows it, and revoked by it), or refused with a message naming the field."""
+    store, sid, _ = follow_up_series
+    try:
+        store.grant(ANN, sid, grantee, can_edit=can_edit)
+    except SeriesInvalid as exc:
+        assert exc.messages and all(m.startswith("grantee: ") for m in exc.messages)
+        event("refused")
+        return
+    event("shared")
+    grants = store.grants(ANN, sid)
+    shown = grants[grants["grantee"].str.strip().str.lower() == grantee.strip().lower()]
+    assert len(shown) == 1 and bool(shown.iloc[0]["can_edit"]) == can_edit
+    store.revoke(ANN, sid, str(shown.iloc[0]["grantee"]))
+    assert grantee.strip().lower() not in set(store.grants(ANN, sid)["grantee"].str.lower())

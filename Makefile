@@ -53,11 +53,13 @@ test-fast: check
 	$(PY) -m pytest tests/unit tests/app
 
 # Timings of every page and the heavy functions, as ratios to a baseline timed in the same run;
-# rewrites the table in docs/benchmarks.md. Never part of `make test`.
-bench: setup postgres
+# rewrites the table in docs/benchmarks.md; then 20 browser sessions at once against one server
+# (bench/load.py: errors, lost writes, page time beside one session alone). Never part of `make test`.
+bench: setup postgres chromium
 	$(PY) bench/run.py --write docs/benchmarks.md
 	$(PY) bench/userstore.py --write docs/benchmarks-userstore.md
 	$(PY) bench/bundled_scale.py --write docs/benchmarks.md
+	$(PY) bench/load.py --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check --fix .

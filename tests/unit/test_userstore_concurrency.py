@@ -1,6 +1,6 @@
-"""Concurrency of the user store (issue 16 §2): readers never queue behind a writer or each other,
-DuckDB connections of one process share one database instance, and two real processes (or two
-sessions) writing at once lose nothing, on both backends."""
+"""Concurrency of the user store (issue 16 §2, §3): readers never queue behind a writer or each
+other, DuckDB connections of one process share one database instance, and two real processes (or
+two sessions) writing at once lose nothing, on both backends."""
 
 from __future__ import annotations
 
@@ -68,6 +68,42 @@ def test_a_reader_does_not_wait_for_an_open_write(user_db):
     r.join(60)
     assert finished_while_writing
     assert seen == [["First F. 2020"]]  # the committed state, not the open write
+
+
+def test_readers_do_not_wait_for_each_other(user_db):
+    """Issue 16 §3 found readers queued behind one process-wide lock: while one reader holds its
+    snapshot open, other reads of the same process finish."""
+    us = UserStore(user_db)
+    us.add_series(ANN, {"citation": "First F. 2020", "n_patients": "3", "n_patients_source": "T1"})
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_reader() -> None:
+        with eng.reading(us.location) as conn:  # an open read transaction, held
+            conn.execute(sa.text("SELECT count(*) FROM user_series")).scalar()
+            inside.set()
+            release.wait(60)
+
+    seen: list[list[str]] = []
+
+    def reader() -> None:
+        us.check()
+        seen.append(list(us.series(ANN)["citation"]))
+
+    slow = threading.Thread(target=slow_reader)
+    slow.start()
+    assert inside.wait(60)
+    others = [threading.Thread(target=reader) for _ in range(3)]
+    for t in others:
+        t.start()
+    for t in others:
+        t.join(60)  # queued behind the open reader, they would still be waiting
+    finished_while_reading = not any(t.is_alive() for t in others)
+    release.set()
+    slow.join(60)
+    for t in others:
+        t.join(60)
+    assert finished_while_reading
+    assert seen == [["First F. 2020"]] * 3
 
 
 def test_two_sessions_recording_follow_up_at_once_lose_nothing(user_db):

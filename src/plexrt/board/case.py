@@ -11,6 +11,12 @@ from dataclasses import dataclass, fields
 from typing import Any, TypedDict
 
 from plexrt.clinical import dose
+from plexrt.data.own_template import (
+    DOSE_GY_MAX,
+    DOSE_PER_FRACTION_GY_MAX,
+    FRACTIONS_RANGE,
+    NRS_RANGE,
+)
 from plexrt.data.text_limits import CODE_CHARS, text_problem
 from plexrt.data.values import is_missing, number_problem, parse_number
 from plexrt.data.vocab import (
@@ -31,12 +37,13 @@ class Limits(TypedDict):
     dose_per_fraction_gy_max: float  # highest dose per fraction (Gy)
 
 
-#: Plausibility limits of the form; beyond them the input is almost surely a typo.
+#: Plausibility limits of the form; beyond them the input is almost surely a typo. The same
+#: ranges check a department's own series (one home: ``plexrt.data.own_template``).
 LIMITS: Limits = {
-    "nrs": (0, 10),
-    "dose_gy_max": 80.0,
-    "fractions": (1, 40),
-    "dose_per_fraction_gy_max": 25.0,
+    "nrs": NRS_RANGE,
+    "dose_gy_max": DOSE_GY_MAX,
+    "fractions": FRACTIONS_RANGE,
+    "dose_per_fraction_gy_max": DOSE_PER_FRACTION_GY_MAX,
 }
 
 

@@ -13,7 +13,8 @@ any two-column file of the same shape:
 
 Risk table (``time,at_risk``): a header naming both columns, one row per time of the number-at-risk
 table printed under the figure, starting at time 0 (the patients in the curve); times increasing,
-counts whole and never growing. Same separators and decimal commas.
+counts whole, at most ``literature.MAX_COUNT`` (a series' largest count) and never growing.
+Same separators and decimal commas.
 
 Files are read as the project reads every CSV (``plexrt.data.csvfile``): UTF-8 with or without a
 byte-order mark, blank lines skipped, lines counted as physical lines; every problem is reported at
@@ -31,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from plexrt.data.csvfile import DataError, Problem, header_problems
+from plexrt.data.literature import MAX_COUNT
 from plexrt.data.values import is_missing, parse_number
 
 __all__ = [
@@ -196,7 +198,11 @@ def _risk_values(rows, label: str) -> tuple[list[tuple[float, int, int]], list[P
                     f"must be a whole number 0 or more, got {cell['at_risk'][:30]!r}",
                 )
             )
-        if not (t is None or n is None):
+        elif n > MAX_COUNT:
+            problems.append(
+                Problem(label, line, "at_risk", f"must be at most {MAX_COUNT:,}, got {n:g}")
+            )
+        if not (t is None or n is None or n > MAX_COUNT):
             out.append((t, int(n), line))
     return out, problems
 

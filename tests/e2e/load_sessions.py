@@ -1,0 +1,396 @@
+"""Concurrent browser sessions against one `streamlit run` (issue 16 §2): readers moving through
+every page and changing filters for a bounded time while one writer imports an own series and
+records follow-up. Used by ``bench/load.py`` (20 sessions, `make bench`) and by
+``tests/e2e/test_load_browser.py`` (4 sessions, no timing asserted).
+
+Everything is bounded: each step waits at most ``STEP_S``, sessions start no new step after the
+deadline, and the whole run is cancelled ``GRACE_S`` after it.
+
+Page time: from the click (a page link in the sidebar, or a filter option) until Streamlit has run
+the script for it and drawn it: the app's script state has left ``notRunning`` after the click
+(``rerunRequested``, ``running``) and come back to it, with no skeleton left (seen by a MutationObserver in the page, in the
+browser's own clock). Plotly's client-side layout after that is not included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    SHOTS,
+    _die_with_parent,
+    _free_port,
+    _stop,
+)
+
+STEP_S = 90.0  # one navigation, filter change or save
+GRACE_S = 180.0  # after the deadline, for the steps under way
+SERVER_START_S = 90.0
+OPENING_AT_ONCE = 4  # sessions opened at the same time before the clock starts
+WRITER_SERIES = "Load test series"
+
+# (sidebar link, url path): every page of the app (local mode is admin: the audit trail is listed).
+PAGES = (
+    ("Cohort", ""),
+    ("Pain response", "pain"),
+    ("Time to event", "time_to_event"),
+    ("Literature comparison", "literature"),
+    ("Tumour board", "board"),
+    ("Data & provenance", "data"),
+    ("Import a series", "own_import"),
+    ("Follow-up", "follow_up"),
+    ("Series & sharing", "sharing"),
+    ("Audit trail", "audit"),
+)
+FILTERED = {"", "pain", "time_to_event", "literature", "board", "data"}  # pages with the filters
+
+# Records every change of the app's script state with the browser's clock (see the docstring).
+_OBSERVER = """
+(() => {
+  const log = (window.__plexrtRuns = []);
+  new MutationObserver((ms) => {
+    for (const m of ms) log.push([performance.now(), m.target.getAttribute(m.attributeName)]);
+  }).observe(document, {subtree: true, attributes: true,
+                        attributeFilter: ["data-test-script-state"]});
+})();
+"""
+_DRAWN = """
+(t0) => {
+  const ran = (window.__plexrtRuns || []).some((e) => e[0] >= t0 && e[1] !== "notRunning");
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!ran || !app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  return performance.now();
+}
+"""
+_ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+_UNAVAILABLE = re.compile(r"Only the bundled data are shown|cannot be used now")
+
+
+@dataclass
+class Tally:
+    """What the sessions of one run saw."""
+
+    page_ms: list[float] = field(default_factory=list)  # page switches (readers)
+    filter_ms: list[float] = field(default_factory=list)  # filter changes (readers)
+    visited: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)  # page exceptions, error elements, failures
+    timeouts: list[str] = field(default_factory=list)  # steps not drawn within STEP_S
+    imported: bool = False
+    saved: list[tuple[int, int, int]] = field(default_factory=list)  # (batch, day, nrs) confirmed
+    write_ms: list[float] = field(default_factory=list)
+
+    def failed(self, where: str, exc: Exception) -> None:
+        """A step that raised: a timeout (Playwright's TimeoutError), or an error."""
+        text = f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        (self.timeouts if type(exc).__name__ == "TimeoutError" else self.errors).append(text)
+
+    @property
+    def steps(self) -> int:
+        return len(self.page_ms) + len(self.filter_ms)
+
+
+@dataclass(frozen=True)
+class Options:
+    passes: int | None = None  # stop after this many passes through every page
+    think_s: float = 0.0  # mean pause after each step
+
+
+# -- the server ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def streamlit_server(db: Path, user_db: Path, log: Path):
+    """`streamlit run app.py` on a free loopback port with these stores; yields its base URL and
+    stops it (its own process group) whatever happens."""
+    port = _free_port()
+    env = {**os.environ, "PLEXRT_DB": str(db), "PLEXRT_USER_DB": str(user_db)}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+            + ["--server.headless", "true", "--server.address", "127.0.0.1"]
+            + ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
+            + ["--server.fileWatcherType", "none"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_healthy(proc, base, log)
+            yield base
+        finally:
+            _stop(proc)
+
+
+def _wait_healthy(proc: subprocess.Popen, base: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}; see {log}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r,
+        ):
+            if r.status == 200:
+                return
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_S:.0f} s; see {log}")
+
+
+# -- one step: act, then wait until the page is drawn --------------------------------------------
+
+
+async def _drawn_after(page, act) -> float:
+    """Milliseconds from ``act()`` until the script run it caused has been drawn (a run still
+    going before it is waited for first, untimed)."""
+    await _settled(page)
+    t0 = await page.evaluate("performance.now()")
+    await act()
+    done = await page.wait_for_function(_DRAWN, arg=t0, timeout=STEP_S * 1000, polling=50)
+    return float(await done.json_value()) - t0
+
+
+async def _settled(page) -> None:
+    """After a fresh load: wait until the first run is drawn."""
+    app = page.locator('[data-testid="stApp"]')
+    await app.wait_for(timeout=STEP_S * 1000)
+    await page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=STEP_S * 1000,
+        polling=100,
+    )
+
+
+async def _check(page, where: str, tally: Tally) -> None:
+    """Error elements on screen, and the user data reported unusable (a reader that had to wait)."""
+    for text in await page.locator(_ERRORS).all_inner_texts():
+        tally.errors.append(f"{where}: {text.strip()[:200]}")
+    for text in await page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts():
+        if _UNAVAILABLE.search(text):
+            tally.errors.append(f"{where}: {text.strip()[:200]}")
+
+
+async def _new_page(browser, base: str, path: str, tally: Tally, name: str):
+    """A new browser context (a new Streamlit session) with ``path`` loaded and drawn."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(STEP_S * 1000)
+    await context.add_init_script(_OBSERVER)
+    page = await context.new_page()
+    page.on("pageerror", lambda e: tally.errors.append(f"{name}: page exception: {e}"))
+    await page.goto(f"{base}/{path}", wait_until="commit")
+    await _settled(page)
+    return page
+
+
+async def _open(gate: asyncio.Semaphore, browser, base: str, path: str, tally: Tally, name: str):
+    """``_new_page``, a few at a time (a burst of new sessions is not what is measured); a
+    session that cannot be opened is counted as an error and left out."""
+    async with gate:
+        try:
+            return await _new_page(browser, base, path, tally, name)
+        except Exception as exc:  # noqa: BLE001 -- a timeout is what we count
+            tally.failed(f"{name} opening", exc)
+            return None
+
+
+def _link(page, title: str):
+    nav = page.get_by_test_id("stSidebarNav")
+    return nav.get_by_role("link", name=title, exact=True)
+
+
+async def _toggle_filter(page, rng: random.Random) -> None:
+    """Add one involved muscle to the filter, or remove the one chosen."""
+    box = page.locator(".st-key-f_muscle")
+    remove = box.get_by_role("button", name=re.compile(r"^Remove "))
+    if await remove.count():
+        await remove.first.click()
+        return
+    await box.get_by_role("combobox").click()
+    options = page.get_by_role("option")
+    await options.first.wait_for()
+    await options.nth(rng.randrange(await options.count())).click()
+    await page.keyboard.press("Escape")
+
+
+# -- readers and the writer ----------------------------------------------------------------------
+
+
+async def reader(page, until: float, tally: Tally, seed: int, opts: Options) -> None:
+    """Every page in a shuffled order, again and again, a filter change on half of the analysis
+    pages, a pause of ``opts.think_s`` (0.5x-1.5x, as a person reads) after each step, until
+    ``until`` (time.monotonic) or after ``opts.passes`` passes."""
+    rng = random.Random(seed)
+    passes = opts.passes
+    order = list(PAGES)
+    done = 0
+    while time.monotonic() < until and (passes is None or done < passes):
+        done += 1
+        rng.shuffle(order)
+        for title, path in order:
+            if time.monotonic() >= until:
+                break
+            await _step(page, title, path, rng, tally, f"reader {seed}")
+            await asyncio.sleep(opts.think_s * rng.uniform(0.5, 1.5))
+
+
+async def _step(page, title: str, path: str, rng, tally: Tally, name: str) -> None:
+    try:
+        tally.page_ms.append(await _drawn_after(page, _link(page, title).click))
+        tally.visited.add(title)
+        await _check(page, f"{name} {title}", tally)
+        if path in FILTERED and rng.random() < 0.5:
+            tally.filter_ms.append(await _drawn_after(page, lambda: _toggle_filter(page, rng)))
+            await _check(page, f"{name} {title} (filter)", tally)
+    except Exception as exc:  # noqa: BLE001 -- a timeout or a missing element is what we count
+        tally.failed(f"{name} {title}", exc)
+
+
+async def writer(page, until: float, tally: Tally) -> None:
+    """Import the synthetic example as an own series on the Import page, then record one
+    assessment after another on the Follow-up page until ``until`` (at least one); every confirmed save is kept
+    (batch id, day, NRS) for the check of the store afterwards."""
+    try:
+        await _import(page, tally)
+        await _drawn_after(page, _link(page, "Follow-up").click)
+        k = 0
+        while k == 0 or time.monotonic() < until:  # at least one entry, however slow the import
+            # Days 20-99 of the example's first patient (RT days 0-16, death on day 104); NRS
+            # cycles 0-10: (day, NRS) repeats only after 880 entries.
+            await _record(page, 20 + k % 80, k % 11, tally)
+            k += 1
+    except Exception as exc:  # noqa: BLE001 -- counted, then the run goes on
+        tally.failed("writer", exc)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SHOTS / "load-writer-error.png"), full_page=True)
+
+
+async def _import(page, tally: Tally) -> None:
+    await _drawn_after(page, page.get_by_role("button", name="Try the synthetic example").click)
+    name = page.get_by_label("Series name *")
+    await name.fill(WRITER_SERIES)
+    await _drawn_after(page, lambda: name.press("Enter"))
+    commit = page.get_by_role("button", name="Commit: store the series")
+    await _drawn_after(page, commit.click)
+    await page.get_by_text(f"Created the series '{WRITER_SERIES}'").wait_for()
+    tally.imported = True
+
+
+async def _record(page, day: int, nrs: int, tally: Tally) -> None:
+    """One assessment on the Follow-up page (the example's first patient, course 1): the values
+    typed, Save, and the confirmation naming the day and the entry (change batch) it was saved as.
+    """
+    for key, value in (("fu_day_assessment", day), ("fu_nrs", nrs)):
+        await page.locator(f".st-key-{key} input").fill(str(value))
+    t0 = time.monotonic()
+    await page.locator(".st-key-fu_save button").click()
+    flash = page.get_by_text(re.compile(rf"Saved \(.*, day {day}\) as entry \d+"))
+    await flash.wait_for()
+    tally.write_ms.append((time.monotonic() - t0) * 1000)
+    batch = int(re.findall(r"as entry (\d+)", await flash.inner_text())[0])
+    tally.saved.append((batch, day, nrs))
+    await _check(page, f"writer day {day}", tally)
+
+
+# -- a run -------------------------------------------------------------------------------------
+
+
+async def run(
+    base: str,
+    sessions: int,
+    seconds: float,
+    *,
+    write: bool,
+    seed: int = 1,
+    passes: int | None = None,
+    think_s: float = 0.0,
+) -> Tally:
+    """``sessions`` readers (and the writer when ``write``) for ``seconds``, counted from when
+    every session has its first page drawn (readers stop sooner after ``passes`` passes through
+    every page); returns what they saw."""
+    from playwright.async_api import async_playwright
+
+    tally = Tally()
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            gate = asyncio.Semaphore(OPENING_AT_ONCE)
+            opening = [
+                _open(gate, browser, base, "", tally, f"reader {seed + k}") for k in range(sessions)
+            ]
+            if write:
+                opening.append(_open(gate, browser, base, "own_import", tally, "writer"))
+            pages = await asyncio.gather(*opening)
+            until = time.monotonic() + seconds
+            tasks = [
+                reader(p, until, tally, seed + k, Options(passes, think_s))
+                for k, p in enumerate(pages[:sessions])
+                if p is not None
+            ]
+            if write and pages[-1] is not None:
+                tasks.append(writer(pages[-1], until, tally))
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + GRACE_S)
+        finally:
+            await browser.close()
+    return tally
+
+
+def run_sync(base: str, sessions: int, seconds: float, **kw) -> Tally:
+    """``run`` in a thread of its own (so it has its own event loop, whatever the caller runs)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run(base, sessions, seconds, **kw)).result()
+
+
+# -- lost writes: what the writer saw confirmed, against the store afterwards ----------------------
+
+
+def lost_writes(user_db: Path, tally: Tally) -> list[str]:
+    """Every confirmed write missing from the user database (read after the server stopped):
+    the series, each follow-up batch in its history, each assessment row; and the audit chain."""
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+
+    who = local_principal()
+    store = UserStore(user_db)
+    try:
+        listing = store.own_series(who)
+        mine = listing[listing["name"] == WRITER_SERIES]
+        if tally.imported and mine.empty:
+            return [f"the imported series {WRITER_SERIES!r}"] + [
+                f"entry {b}" for b, *_ in tally.saved
+            ]
+        if mine.empty:
+            return []
+        sid = str(mine.iloc[0]["series_id"])
+        batches = set(store.history(who, sid)["batch_id"].astype(int))
+        a = store.series_frames(who, sid).assessments
+        known = a.dropna(subset=["day", "nrs"])
+        rows = set(zip(known["day"].astype(int), known["nrs"].astype(int), strict=True))
+        lost = [f"entry {b} (day {d})" for b, d, _ in tally.saved if b not in batches]
+        lost += [f"assessment day {d} NRS {n}" for _, d, n in tally.saved if (d, n) not in rows]
+        check = store.verify_audit()
+        if not check.ok:
+            lost.append(f"audit chain: {check.message()}")
+        return lost
+    finally:
+        store.release()

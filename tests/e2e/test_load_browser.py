@@ -1,0 +1,45 @@
+"""Four browser sessions reading every page at once while a fifth imports an own series and
+records follow-up (issue 16 §2, the small version; `bench/load.py` runs 20 and measures time).
+No error on any screen and no lost write; no timing is asserted."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e import load_sessions as ls
+
+pytestmark = pytest.mark.e2e
+
+SESSIONS = 4
+SECONDS = 45
+
+
+@pytest.fixture
+def load_run(tmp_path, test_db):
+    user_db = tmp_path / "user.duckdb"
+    log = tmp_path / "streamlit-load.log"
+    with ls.streamlit_server(test_db, user_db, log) as base:
+        tally = ls.run_sync(base, SESSIONS, SECONDS, write=True, think_s=0.5)
+    return tally, user_db
+
+
+@pytest.mark.timeout(SECONDS + ls.GRACE_S + 2 * ls.SERVER_START_S)
+def test_four_readers_and_a_writer_see_no_error_and_lose_nothing(load_run):
+    tally, user_db = load_run
+    assert tally.errors == []
+    assert tally.timeouts == []
+    assert tally.imported
+    assert tally.saved, "the writer confirmed no follow-up entry"
+    assert ls.lost_writes(user_db, tally) == []
+    assert tally.steps >= SESSIONS  # each reader moved at least once
+
+
+def test_the_check_reports_a_confirmed_write_that_is_not_stored(load_run):
+    from dataclasses import replace
+
+    tally, user_db = load_run
+    invented = replace(tally, saved=[*tally.saved, (10**6, 99, 10)])
+    assert ls.lost_writes(user_db, invented) == [
+        "entry 1000000 (day 99)",
+        "assessment day 99 NRS 10",
+    ]

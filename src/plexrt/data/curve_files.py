@@ -13,7 +13,7 @@ any two-column file of the same shape:
 
 Risk table (``time,at_risk``): a header naming both columns, one row per time of the number-at-risk
 table printed under the figure, starting at time 0 (the patients in the curve); times increasing,
-counts whole, at most ``literature.MAX_COUNT`` (a series' largest count) and never growing.
+counts whole, at most ``literature_rules.MAX_COUNT`` (a series' largest count) and never growing.
 Same separators and decimal commas.
 
 Files are read as the project reads every CSV (``plexrt.data.csvfile``): UTF-8 with or without a
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from plexrt.data.csvfile import DataError, Problem, header_problems
-from plexrt.data.literature import MAX_COUNT
+from plexrt.data.literature_rules import MAX_COUNT
 from plexrt.data.values import is_missing, parse_number
 
 __all__ = [

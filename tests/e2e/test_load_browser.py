@@ -14,10 +14,12 @@ SESSIONS = 4
 SECONDS = 45
 
 
-@pytest.fixture
-def load_run(tmp_path, test_db):
-    user_db = tmp_path / "user.duckdb"
-    log = tmp_path / "streamlit-load.log"
+@pytest.fixture(scope="module")
+def load_run(tmp_path_factory, test_db):
+    """One run shared by both tests (it takes a minute and a half)."""
+    tmp = tmp_path_factory.mktemp("load")
+    user_db = tmp / "user.duckdb"
+    log = tmp / "streamlit-load.log"
     with ls.streamlit_server(test_db, user_db, log) as base:
         tally = ls.run_sync(base, SESSIONS, SECONDS, write=True, think_s=0.5)
     return tally, user_db

@@ -56,7 +56,7 @@ widgets.footnote(
     f"Age is counted once per patient. Source: {db.citation()}, Table 1.",
 )
 
-st.subheader("Irradiated sites")
+st.header("Irradiated sites")
 factors = db.table("opioid_factors")
 omed_header = analgesics.omed_header(factors, analgesics.DEFAULT_FACTOR_TABLE)
 shown = cohort_table(df, dispute_notes(db.table("discrepancies")), omed_header)

@@ -62,7 +62,9 @@ tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
     ]
 )
 with tab_t:
-    st.table(literature_comparison.side_by_side(recs, labs).set_index(""))
+    # the row labels have a header of their own (an empty header cell is unreadable by a screen
+    # reader: axe empty-table-header)
+    st.table(literature_comparison.side_by_side(recs, labs).set_index("").rename_axis("Figure"))
     widgets.footnote(
         f"PlexRT column: {cohort_line}; computed live from the store. Published columns show only "
         "figures with a stated source; 'not reported' means the figure is not available, never 0. "

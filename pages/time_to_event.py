@@ -43,14 +43,16 @@ if reconstructed:
         icon=":material/warning:",
     )
 
-c1, c2, c3, c4 = st.columns(4)
+# Three choices on one row, wide enough for their longest option; the two toggles under them.
+c1, c2, c3 = st.columns([2, 2, 3])
 unit = widgets.page_choice(
     "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1
 )
 group = widgets.page_choice("by", "Group by", tte.GROUPS, "none", container=c2)
 t0 = widgets.page_choice("t0", "Survival time zero", tte.TIME_ZERO, "completion", container=c3)
-with c4:
-    band = st.toggle("95% CI band", value=True, key="tte_band")
+c4, c5 = st.columns(2)
+band = c4.toggle("95% CI band", value=True, key="tte_band")
+with c5:
     show_env = st.toggle(
         "Reconstruction envelope (5–95%)",
         value=reconstructed,

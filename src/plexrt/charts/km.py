@@ -287,6 +287,17 @@ def _style_axes(fig: go.Figure, axis: _Axis, x_title: str | None, y_title: str) 
     fig.update_layout(legend=style.legend_box(right=True, y=legend_y, alpha=0.85))
 
 
+def _no_axis_room_below(fig: go.Figure, present: bool) -> None:
+    """With the risk table the x tick labels and axis title sit between plot and table, so the
+    bottom margin needs no room for them (``style.apply`` keeps it): it shrinks to the footnote,
+    which moves down with it, and the plot gets the pixels (at 1280x720 they were a blank band)."""
+    spare = style.axis_room_px(present) - 20
+    fig.layout.margin.b = max(0, (fig.layout.margin.b or 0) - spare)
+    for ann in fig.layout.annotations:
+        if ann.name == "footnote" and ann.yshift is not None:
+            ann.yshift = ann.yshift + spare
+
+
 def _style_risk_table(fig: go.Figure, labels: list[str], colours: list[str], fs: dict) -> None:
     """Curve labels in their colours left of the rows, a title above, room for long labels."""
     n_rows = len(labels)
@@ -391,5 +402,6 @@ def km_figure(
     _style_axes(fig, axis, x_title, y_title)
     if show_risk_table:
         _style_risk_table(fig, [lab for lab, _ in items], colours, fs)
+        _no_axis_room_below(fig, present)
     _add_reference_lines(fig, refs, axis, fs)
     return fig

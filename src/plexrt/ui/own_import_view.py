@@ -305,7 +305,7 @@ def _flow(store: UserStore, source: Source) -> None:
     if not prepared.ok:
         own_import_parts.refusal(prepared, source.courses.name)
         return
-    st.subheader("What will be stored")
+    st.header("What will be stored")
     own_import_parts.preview(prepared)
     if row is not None and not own_import_parts.changes(prepared):
         return

@@ -15,6 +15,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png",
 
 # Streamlit cuts a long metric label, metric delta or widget label to one line ending in "…"; at
 # 1280x720 the words cut are the ones saying what the number is. They wrap onto a second line.
+# (A style-only st.html takes no room on the page.)
 READABLE_CSS = """
 <style>
 [data-testid="stMetricLabel"] .stMarkdownEllipsis,
@@ -25,6 +26,9 @@ READABLE_CSS = """
 [data-testid="stWidgetLabel"] .stMarkdownEllipsis p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
+/* A section heading inside a tab is an h2 (headings go down one level at a time) in the size of
+   a subheader: the tab already says where the reader is. */
+[role="tabpanel"] h2 { font-size: 1.5rem !important; }
 </style>
 """
 

@@ -43,6 +43,9 @@ STREAMLIT_INTERNAL: dict[str, tuple[str, str]] = {
 # (axe: 'list' and 'listitem', serious); that markup is Streamlit's own and PlexRT cannot change
 # it, so the navigation list alone is left out of the scan. Everything else is checked.
 NAV_EXCLUDED = {"exclude": [['[data-testid="stSidebarNavItems"]']]}
+# A first visit to the time-to-event page pools 200 reconstructions: on a machine shared with
+# other work that can take longer than settle's default 30 s.
+SETTLE_MS = 120_000
 
 
 def _axe(page) -> list[dict]:
@@ -79,7 +82,7 @@ def test_no_accessibility_finding(server, page, page_errors, path, title):
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{server}/{path}")
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=60_000)
-    settle(page)
+    settle(page, SETTLE_MS)
     found = _record(path or "cohort", _axe(page))
     assert not found, _report(found)
     assert page_errors == []
@@ -89,7 +92,7 @@ def test_presentation_and_help_have_no_finding(server, page, page_errors):
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{server}/board?present=1&slide=5")
     expect(page.get_by_text(re.compile(r"Slide 5 of \d+"))).to_be_visible(timeout=60_000)
-    settle(page)
+    settle(page, SETTLE_MS)
     found = _record("board-presentation", _axe(page))
     assert not found, _report(found)
     page.goto(f"{server}/pain")

@@ -72,12 +72,12 @@ def _source() -> Source | None:
         key="oi_try_example",
         help="Loads data/examples/SYNTHETIC_example.xlsx: 42 invented patients (not real people).",
     )
-    # the command in a code block: inline code in a caption is too faint to read (axe contrast)
-    right.caption(
+    # the command as plain text: inline code in a caption is too faint to read (axe contrast) and
+    # a code block this narrow scrolls without being reachable by keyboard
+    right.markdown(
         "The template (CSV, XLSX with drop-down lists, or a REDCap data dictionary) is made by "
-        "this command; dates are ISO (YYYY-MM-DD)."
+        "the command **plexrt template --format xlsx template.xlsx**. Dates are ISO (YYYY-MM-DD)."
     )
-    right.code("plexrt template --format xlsx template.xlsx", language=None)
     if courses is not None:
         st.session_state.pop("oi_example", None)
         extra = None if assessments is None else Upload(assessments.name, assessments.getvalue())

@@ -212,11 +212,16 @@ with tab_k:
             "default reconstruction (dropped ones are the conflicts above)."
         )
         st.dataframe(
-            checks,
+            checks.drop(columns="series_id", errors="ignore"),
             hide_index=True,
             width="stretch",
             column_config={
-                "holds": st.column_config.CheckboxColumn("holds"),
-                "kept": st.column_config.CheckboxColumn("kept"),
+                "constraint_id": "Constraint",
+                "description": st.column_config.TextColumn("What is checked", width="large"),
+                "target": "Published",
+                "achieved": "In the reconstruction",
+                "holds": st.column_config.CheckboxColumn("Holds"),
+                "kept": st.column_config.CheckboxColumn("Kept"),
+                "status": "Status",
             },
         )

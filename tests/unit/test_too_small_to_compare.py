@@ -1,5 +1,6 @@
-"""Groups too small to compare (issue 14): the Pain page names them and offers an undo; the
-competing-risks method names relapse and death, not event codes."""
+"""Issue 14 leftovers: groups too small to compare are named (the Pain page offers an undo); the
+competing-risks method names relapse and death, not event codes; a slide's methods in full reach
+the speaker notes."""
 
 from __future__ import annotations
 
@@ -78,3 +79,25 @@ def test_relapse_analysis_names_its_events(con):
     cif, omk = res
     for note in (cif.method_note, omk.attrs["method_note"]):
         assert "relapse of pain" in note and "event type" not in note
+
+
+def test_speaker_notes_carry_the_methods_a_short_footnote_leaves_out():
+    import plotly.graph_objects as go
+
+    from plexrt.charts import style
+    from plexrt.export.board_pack import footnote_lines
+
+    fig = style.apply(go.Figure(), footnote="Cohort: n = 12 sites<br>Methods in full: notes.")
+    assert style.methods_of(fig) == []
+    style.set_methods(fig, ("Greenwood variance, log-log CI.", "Months of 30.44 days."))
+    assert footnote_lines(fig) == [
+        "Cohort: n = 12 sites",
+        "Methods in full: notes.",
+        "Greenwood variance, log-log CI.",
+        "Months of 30.44 days.",
+    ]
+    # kept through a copy (the pack and the presentation draw copies)
+    assert style.methods_of(go.Figure(fig)) == [
+        "Greenwood variance, log-log CI.",
+        "Months of 30.44 days.",
+    ]

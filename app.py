@@ -3,7 +3,7 @@
 import streamlit as st
 
 from plexrt.data.series_param import SeriesChoice
-from plexrt.ui import compare, guide, series, shell, sidebar, signin
+from plexrt.ui import compare, guide, series, shell, sidebar, signin, widgets
 from plexrt.ui.errors import guarded
 
 st.set_page_config(
@@ -12,6 +12,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+widgets.readable_labels()
 
 PAGES = {
     "Explore": [

@@ -54,7 +54,7 @@ widgets.footnote(
     words.age_note.format(citation=db.citation()),
 )
 
-st.subheader("Irradiated sites")
+st.header("Irradiated sites")
 factors = db.table("opioid_factors")
 omed_header = analgesics.omed_header(factors, analgesics.DEFAULT_FACTOR_TABLE)
 shown = cohort_table(df, dispute_notes(db.table("discrepancies")), omed_header)

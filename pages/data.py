@@ -90,11 +90,15 @@ with tab_cases:
         db.table("case_details")[provenance.CASE_DETAIL_COLUMNS],
         hide_index=True,
         width="stretch",
-        column_config={"detail": st.column_config.TextColumn("Detail", width="large")},
+        column_config={
+            **provenance.CASE_DETAIL_HEADERS,
+            "detail": st.column_config.TextColumn("Detail", width="large"),
+        },
     )
     st.markdown("**Toxicity as reported** (CTCAE grade; v4.0 per Methods, v5.0 per reference list)")
     st.dataframe(
         db.table("toxicities")[provenance.TOXICITY_COLUMNS],
         hide_index=True,
         width="stretch",
+        column_config=provenance.TOXICITY_HEADERS,
     )

@@ -39,8 +39,8 @@ labels = literature_comparison.series_labels(records)
 cohort_line = widgets.cohort_line(flt, df)
 
 pops, default_pops = literature_comparison.population_choices(published)
-c1, c2 = st.columns(2)
-chosen_pops = c1.multiselect(
+# Each picker on its own row: side by side, the chosen series ran out of room at 1280x720.
+chosen_pops = st.multiselect(
     "Populations to compare", list(pops), default=default_pops, format_func=pops.get, key="lit_pops"
 )
 candidates = literature_comparison.candidate_labels(records, labels, chosen_pops)
@@ -49,7 +49,7 @@ st.session_state.lit_series = literature_comparison.kept_selection(
     st.session_state.get("lit_series"), candidates, known
 )
 known.update(candidates)
-chosen = c2.multiselect("Series", candidates, key="lit_series")
+chosen = st.multiselect("Series", candidates, key="lit_series")
 recs, labs = literature_comparison.chosen_records(records, labels, chosen)
 
 tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
@@ -63,7 +63,9 @@ tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
     ]
 )
 with tab_t:
-    st.table(literature_comparison.side_by_side(recs, labs).set_index(""))
+    # the row labels have a header of their own (an empty header cell is unreadable by a screen
+    # reader: axe empty-table-header)
+    st.table(literature_comparison.side_by_side(recs, labs).set_index("").rename_axis("Figure"))
     widgets.footnote(
         f"PlexRT column: {cohort_line}; computed live from the store. Published columns show only "
         "figures with a stated source; 'not reported' means the figure is not available, never 0. "

@@ -22,7 +22,7 @@ if df.empty:
     widgets.empty_cohort()
     st.stop()
 
-c1, c2 = st.columns([3, 1])
+c1, c2 = st.columns([5, 2])
 def_key = widgets.page_choice(
     "resp",
     "Response definition (every figure on this page follows it)",
@@ -37,7 +37,7 @@ summary = response_summary.summarise(df, definition, ci, db.all_sites(), agg)
 cohort_line = widgets.cohort_line(flt, df)
 
 # --- headline figures --------------------------------------------------------------------------
-st.subheader("Response rates")
+st.header("Response rates")
 cols = st.columns(4)
 if summary.icpre_readings is not None:
     readings, b = summary.icpre_readings, summary.icpre_bounds
@@ -101,7 +101,18 @@ with tab_t:
     gb = None if group == "none" else group
     ttm = pain_views.time_to_max(df, gb)
     widgets.chart(time_to_max_figure(ttm, footnote=cohort_line), "ttm")
-    st.dataframe(ttm.summary, hide_index=True)
+    small = pain_views.small_groups(ttm)
+    if small:
+        widgets.too_small(small, "ttm", "none", "dots and their summaries", "ttm")
+    weeks = {
+        k: st.column_config.NumberColumn(f"{k.capitalize()} (weeks)", format="%.1f")
+        for k in ("mean", "median", "min", "max")
+    }
+    st.dataframe(
+        ttm.summary.drop(columns="group"),
+        hide_index=True,
+        column_config={"label": "Group", "n": "Sites with a known time (n)", **weeks},
+    )
 with tab_d:
     ab = widgets.page_choice(
         "ab", "α/β for EQD2", dose.ALPHA_BETA_CHOICES, f"{dose.DEFAULT_ALPHA_BETA:g}"
@@ -114,7 +125,16 @@ with tab_d:
         ),
         "dose",
     )
-    st.dataframe(dose_view.regimens, hide_index=True)
+    st.dataframe(
+        dose_view.regimens,
+        hide_index=True,
+        column_config={
+            "regimen": "Regimen",
+            "dose_gy": st.column_config.NumberColumn("Total dose (Gy)", format="%g"),
+            "fractions": "Fractions",
+            "n_sites": "Sites (n)",
+        },
+    )
 with tab_a:
     factors = db.table("opioid_factors")
     table = widgets.page_choice(
@@ -145,7 +165,7 @@ with tab_a:
         ),
     )
 
-st.subheader("Subgroups")
+st.header("Subgroups")
 sub = response_summary.subgroup_table(df, definition, ci, db.all_sites(), agg)
 st.dataframe(
     sub.drop(columns="fisher_p"),
@@ -162,6 +182,11 @@ st.dataframe(
         "fisher": "Fisher exact test (responders)",
     },
 )
+single = response_summary.single_group_factors(sub)
+if single:
+    widgets.narrowed_by_filter(
+        f"**Subgroups that cannot be compared:** {'; '.join(single)}.", "subgroups"
+    )
 widgets.footnote(
     "Rates count sites; n patients beside n sites. Fisher's exact test (two-sided) only where a "
     "factor has two groups that both have sites; sites are counted as independent (a patient "

@@ -44,14 +44,16 @@ if reconstructed:
         icon=":material/warning:",
     )
 
-c1, c2, c3, c4 = st.columns(4)
+# Three choices on one row, wide enough for their longest option; the two toggles under them.
+c1, c2, c3 = st.columns([2, 2, 3])
 unit = widgets.page_choice(
     "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1
 )
 group = widgets.page_choice("by", "Group by", tte.GROUPS, "none", container=c2)
 t0 = widgets.page_choice("t0", "Survival time zero", words.time_zero, "completion", container=c3)
-with c4:
-    band = st.toggle("95% CI band", value=True, key="tte_band")
+c4, c5 = st.columns(2)
+band = c4.toggle("95% CI band", value=True, key="tte_band")
+with c5:
     # (offered only on reconstructed times: real times have no reconstruction to spread)
     show_env = reconstructed and st.toggle(
         "Reconstruction envelope (5–95%)", value=True, key="tte_env"
@@ -212,11 +214,16 @@ with tab_k:
             "default reconstruction (dropped ones are the conflicts above)."
         )
         st.dataframe(
-            checks,
+            checks.drop(columns="series_id", errors="ignore"),
             hide_index=True,
             width="stretch",
             column_config={
-                "holds": st.column_config.CheckboxColumn("holds"),
-                "kept": st.column_config.CheckboxColumn("kept"),
+                "constraint_id": "Constraint",
+                "description": st.column_config.TextColumn("What is checked", width="large"),
+                "target": "Published",
+                "achieved": "In the reconstruction",
+                "holds": st.column_config.CheckboxColumn("Holds"),
+                "kept": st.column_config.CheckboxColumn("Kept"),
+                "status": "Status",
             },
         )

@@ -36,7 +36,7 @@ def own_id(tmp_path_factory):
 
 def _texts(at) -> str:
     parts = []
-    for kind in ("title", "markdown", "caption", "info", "warning", "error", "subheader"):
+    for kind in ("title", "header", "markdown", "caption", "info", "warning", "error", "subheader"):
         parts += [str(e.value) for e in at.get(kind)]
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)

@@ -31,7 +31,7 @@ def test_the_case_its_position_and_its_matches(material):
     # EQD2: 42.25 x3 equal; 32.5 x3 and 22.75 below (4); 53.1 x2, 58.41 x2, 60 above (5).
     assert material.position == [
         "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher.",
-        "EQD2 42.3 Gy (alpha/beta 10): 4 of 12 sites lower, 3 the same, 5 higher.",
+        "EQD2 42.3 Gy (α/β 10 Gy): 4 of 12 sites lower, 3 the same, 5 higher.",
     ]
     assert material.cohort_line == "Cohort: n = 12 sites, 11 patients · all sites searched"
     m = material.matches

@@ -244,3 +244,18 @@ def test_envelope_label_follows_quantiles(toy):
     assert env["low"].iloc[2] == pytest.approx(0.1)
     fig = km_figure([("Toy", toy)], envelope=env, footnote=FOOT)
     assert one(fig, "envelope").name == "Reconstruction ensemble 10–90%"
+
+
+def test_km_legend_leaves_the_curve_visible():
+    """Issue 14: the legend sits where no curve is. A curve that falls (survival) leaves the top
+    right free; one that stays high (relief that mostly lasts: 1 of 9 relapses early, the rest
+    are censored late) fills it, and the legend goes to the bottom right."""
+    falling = survival.kaplan_meier([30, 60, 90, 120, 150, 200], [1, 1, 1, 1, 1, 0])
+    fig = km_figure([("All patients", falling)], unit="days", band=False, footnote="n = 6")
+    assert fig.layout.legend.yanchor == "top"
+    # survival stays at 8/9 = 0.89 after the one relapse at day 20: nothing below 0.35
+    high = survival.kaplan_meier([20, *range(100, 900, 100)], [1] + [0] * 8)
+    assert math.isclose(high.table["survival"].iloc[-1], 8 / 9)
+    fig = km_figure([("All patients", high)], unit="days", band=False, footnote="n = 9")
+    assert fig.layout.legend.yanchor == "bottom"
+    assert fig.layout.legend.y < 0.5  # at the bottom of the plot, not above it

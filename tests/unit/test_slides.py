@@ -145,8 +145,12 @@ def test_time_to_event_slides_pool_over_the_reconstructions(con, inp):
     with_draws = BoardInput(**{**inp.__dict__, "draws": draws})
     km = next(s for s in slides(with_draws) if s.key == "km_survival")
     foot = style.footnote_text(km.fig).replace("<br>", " ")
-    assert "one reconstruction (the stored default) of the many equally consistent" in foot
-    assert "pooled over 200 reconstructions by Rubin's rules" in foot
+    assert "over 200 reconstructions; the curve drawn is one of them" in foot
+    # the methods in full are kept with the figure for the speaker notes and the report
+    methods = " ".join(style.methods_of(km.fig))
+    assert "one reconstruction (the stored default) of the many equally consistent" in methods
+    assert "pooled over 200 reconstructions by Rubin's rules" in methods
+    assert "Greenwood" in methods and "Greenwood" not in foot
     est = te.median_estimate(inp.events, draws, inp.patient_ids, "survival")
     legend = next(t.name for t in km.fig.data if (t.meta or {}).get("role") == "km")
     assert legend.endswith(f"this curve's median {est.drawn_median_days / 30.4375:.1f} mo")
@@ -154,3 +158,23 @@ def test_time_to_event_slides_pool_over_the_reconstructions(con, inp):
     assert f"pooled median {est.median_days / 30.4375:.1f} mo (95% CI {lo:.1f} mo to" in foot
     cif = next(s for s in slides(with_draws) if s.key == "cif")
     assert "pooled over 200 reconstructions" in style.footnote_text(cif.fig).replace("<br>", " ")
+    cif_methods = " ".join(style.methods_of(cif.fig))
+    assert "Aalen-Johansen cumulative incidence of relapse of pain with death before relapse" in (
+        cif_methods
+    )
+    assert "event type" not in cif_methods
+
+
+def test_slide_footnotes_fit_a_projector(con, inp):
+    """A time-to-event slide's footnote is at most five lines as drawn (it was nine; a projector
+    at 1280x720 has no room for them; issue 14): the methods it leaves out are in full in
+    ``methods_of`` and the footnote says where."""
+    from plexrt.ingest.ensemble import reconstruction_draws
+
+    with_draws = BoardInput(**{**inp.__dict__, "draws": reconstruction_draws(con, 200)})
+    for s in slides(with_draws):
+        foot = style.footnote_text(s.fig)
+        if s.key.startswith(("km_", "cif")):
+            assert foot.count("<br>") + 1 <= 5, (s.key, foot)
+        if style.methods_of(s.fig):
+            assert "Methods in full: speaker notes and report." in foot.replace("<br>", " ")

@@ -65,8 +65,8 @@ def case_position(case: Case, df: pd.DataFrame) -> dict[str, Any]:
         else f"Baseline NRS {case.nrs_before}: no site of the series has a baseline NRS."
     )
     eqd2_text = (
-        f"EQD2 {one_decimal(e10)} Gy (alpha/beta {dose.DEFAULT_ALPHA_BETA:g}): {e_below} of {n_eq} sites lower, "
-        f"{e_equal} the same, {e_above} higher."
+        f"EQD2 {one_decimal(e10)} Gy (α/β {dose.DEFAULT_ALPHA_BETA:g} Gy): {e_below} of {n_eq} "
+        f"sites lower, {e_equal} the same, {e_above} higher."
     )
     return {
         "regimen": dose.regimen_label(d, n),

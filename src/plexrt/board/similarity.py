@@ -55,7 +55,7 @@ _EQD2_TOL = 1e-9
 SCORE_NOTE = (
     "Similarity points are a clinical rule of thumb, not a validated model: same muscle +3, same "
     "intent +2, same primary group +2 (+1 more for the same primary cancer), baseline NRS within 1 "
-    "point +2 or within 2 points +1, EQD2 (alpha/beta 10 Gy) within 5 Gy +2 or within 10 Gy +1; "
+    "point +2 or within 2 points +1, EQD2 (α/β 10 Gy) within 5 Gy +2 or within 10 Gy +1; "
     f"maximum {MAX_SCORE}. The weights were chosen by hand, never fitted to outcomes; a similar "
     "site's outcome does not predict this patient's."
 )

@@ -1,5 +1,10 @@
 """What the board's time-to-event charts show and say: the curves, titles and footnotes of the
 Kaplan-Meier, competing-risks and swimmer slides. ``plexrt.export.slides`` only draws them.
+
+A slide's footnote is short (cohort, the key figure, the method named, where the methods are):
+a projector at 1280x720 has room for three or four lines under the chart. The methods in full
+(``methods``) go to the PPTX speaker notes, the HTML report and under the chart in presentation
+mode.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from plexrt.stats import survival, timescale
 
 # Every time-to-event slide counts survival from RT completion, as the paper does.
 TIME_ZERO = "completion"
+# The footnote's last words: where the methods it leaves out are (see the module docstring).
+METHODS_POINTER = "Methods in full: speaker notes and report."
 
 
 def _flag(inp: BoardInput) -> str:
@@ -39,6 +46,7 @@ class KMPanel:
     curves: list[tuple[str, survival.KMResult]]
     footnote: str
     reconstructed: bool
+    methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class CIFPanel:
     one_minus_km: pd.DataFrame
     footnote: str
     reconstructed: bool
+    methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
         data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, TIME_ZERO)
         if data.empty:
             continue
-        curves, pooled, medians = pooled_curves(inp, data, endpoint, unit)
+        curves, pooled, medians, short = pooled_curves(inp, data, endpoint, unit)
         zero = "maximum response" if endpoint == "relief" else "RT completion"
         n, n_events = tte.event_counts(data)
         out.append(
@@ -88,30 +97,54 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
                 curves=curves,
                 footnote=footnote(
                     f"{line} · n = {n} patients, {n_events} events",
+                    short,
+                    _method_line("Kaplan–Meier with 95% CI (log-log)", unit),
+                ),
+                reconstructed=inp.reconstructed,
+                methods=_lines(
                     medians,
                     curves[0][1].method_note,
                     te.reconstruction_short(pooled) if pooled else "",
                     timescale.unit_note(unit),
                 ),
-                reconstructed=inp.reconstructed,
             )
         )
     return out
 
 
+def _lines(*parts: str) -> tuple[str, ...]:
+    return tuple(p for p in parts if p)
+
+
+def _method_line(method: str, unit: str) -> str:
+    """'Kaplan–Meier with 95% CI (log-log); months of 365.25/12 = 30.44 days. Methods in full:
+    speaker notes and report.'"""
+    note = timescale.unit_note(unit)
+    return f"{method}{'; ' + note if note else ''}. {METHODS_POINTER}"
+
+
 def pooled_curves(
     inp: BoardInput, data: pd.DataFrame, endpoint: str, unit: str = "months"
-) -> tuple[list[tuple[str, survival.KMResult]], int, str]:
+) -> tuple[list[tuple[str, survival.KMResult]], int, str, str]:
     """The curve drawn (the stored times; its legend gives where it crosses 0.5), how many
-    reconstructions were pooled (0: none), and the pooled medians in words for the footnote
-    ('' for real times, whose legend carries median and CI)."""
+    reconstructions were pooled (0: none), and the pooled medians in words: in full for the
+    methods, and short for the footnote ('All patients: pooled median 5.4 mo (95% CI 1.0 mo to
+    not reached) over 200 reconstructions; the curve drawn is one of them.'). Both '' for real
+    times, whose legend carries median and CI."""
     curves = tte.curves(data, None)
     ests = te.group_medians(inp.events, inp.draws, inp.patient_ids, endpoint, TIME_ZERO, None)
     pooled = max((e.m for e in ests.values()), default=0)
     if not pooled:  # real times: the legend's median and CI are the estimate
-        return curves, 0, ""
+        return curves, 0, "", ""
     words = "; ".join(f"{k}: pooled median {e.text(unit)}" for k, e in ests.items())
-    return curves, pooled, words + "."
+    short = []
+    for k, e in ests.items():
+        lo, hi = (te.fmt_time(d, unit) for d in e.ci_days)
+        median = te.fmt_time(e.median_days, unit)
+        short.append(
+            f"{k}: pooled median {median} (95% CI {lo} to {hi}) over {e.m} reconstructions"
+        )
+    return curves, pooled, words + ".", "; ".join(short) + "; the curve drawn is one of them."
 
 
 def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
@@ -120,6 +153,7 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
     relapse = relapse_curves(inp)
     if relapse is None:
         return None
+    at, at_short = relapse_at(inp)
     return CIFPanel(
         key="cif",
         name="Pain relapse (competing risks)" + _flag(inp),
@@ -129,15 +163,16 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
         one_minus_km=relapse.one_minus_km,
         footnote=footnote(
             f"Cohort: {cohort_text(inp)} · n = {relapse.n_patients} assessable patients",
-            relapse.cif.method_note,
-            relapse_at(inp),
-            timescale.unit_note(unit),
+            at_short,
+            _method_line("Aalen–Johansen with 95% CI (log-log)", unit),
         ),
         reconstructed=inp.reconstructed,
+        methods=_lines(relapse.cif.method_note, at, timescale.unit_note(unit)),
     )
 
 
 def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
+    """Every line style is explained in the footnote itself: no methods left for the notes."""
     return SwimmerPanel(
         key="swimmer",
         name="Swimmer plot" + _flag(inp),
@@ -153,22 +188,25 @@ def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
     )
 
 
-def relapse_at(inp: BoardInput, months: float = 6) -> str:
-    """'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200 reconstructions (their own
-    values 22–22%); the curve drawn is one reconstruction.' -- or the plain figure for real
-    times."""
+def relapse_at(inp: BoardInput, months: float = 6) -> tuple[str, str]:
+    """In full and short: 'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200
+    reconstructions by Rubin's rules (their own values 22–22%); the curve drawn is one
+    reconstruction.' and 'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200
+    reconstructions.' -- both the plain figure for real times; ('', '') when nobody is assessable."""
     rows = tte_rates.relapse_incidence_at(inp.events, inp.draws, inp.patient_ids, (months,))
     if rows.empty:
-        return ""
+        return "", ""
     r = rows.iloc[0]
     head = (
         f"Relapse by {months:g} months: {100 * r['estimate']:.0f}% "
         f"(95% CI {100 * r['low']:.0f}–{100 * r['high']:.0f}%)"
     )
     if pd.isna(r["member_low"]):
-        return head + "."
-    return (
-        f"{head}, pooled over {rows.attrs['m']} reconstructions by Rubin's rules (their own values "
+        return head + ".", head + "."
+    m = rows.attrs["m"]
+    full = (
+        f"{head}, pooled over {m} reconstructions by Rubin's rules (their own values "
         f"{100 * r['member_low']:.0f}–{100 * r['member_high']:.0f}%); the curve drawn is one "
         "reconstruction."
     )
+    return full, f"{head}, pooled over {m} reconstructions."

@@ -277,15 +277,53 @@ def _add_reference_lines(
 # ----------------------------------------------------------------------------------------------
 
 
-def _style_axes(fig: go.Figure, axis: _Axis, x_title: str | None, y_title: str) -> None:
+def _style_axes(
+    fig: go.Figure, axis: _Axis, x_title: str | None, y_title: str, low_legend: bool = False
+) -> None:
     fig.update_xaxes(range=time_axis_range(axis.ticks), tickvals=axis.ticks, showgrid=True)
     fig.update_xaxes(
         title_text=x_title or time_axis_title(axis.unit), showticklabels=True, row=1, col=1
     )
     fig.update_yaxes(**PROPORTION_AXIS, title_text=y_title, row=1, col=1)
-    # Survival curves fall to the right, so the top right of the plot is usually free.
-    legend_y = fig.layout.yaxis.domain[1] - 0.01
-    fig.update_layout(legend=style.legend_box(right=True, y=legend_y, alpha=0.85))
+    # Survival curves fall to the right, so the top right of the plot is usually free; curves that
+    # stay high (relief that mostly lasts) leave the bottom right free instead (``_low_legend``).
+    domain = fig.layout.yaxis.domain
+    if low_legend:
+        legend = {**style.legend_box(right=True, y=domain[0] + 0.01, alpha=0.85)}
+        legend["yanchor"] = "bottom"
+    else:
+        legend = style.legend_box(right=True, y=domain[1] - 0.01, alpha=0.85)
+    fig.update_layout(legend=legend)
+
+
+# The legend's corner, in proportion units: the top right box reaches down to about TOP_BOX, the
+# bottom right one up to about LOW_BOX (a few legend rows on a projector-sized plot).
+TOP_BOX, LOW_BOX = 0.6, 0.35
+
+
+def _low_legend(items: list[tuple[str, KMResult]], band: bool, top: float) -> bool:
+    """True when the curves (with their bands, if drawn) fill the top right of the plot over its
+    right half but keep clear of the bottom: the legend then goes to the bottom right."""
+    high_right, low_anywhere = 0.0, 1.0
+    for _, res in items:
+        t = res.table
+        hi = t["upper"].fillna(t["survival"]) if band else t["survival"]
+        lo = t["lower"].fillna(t["survival"]) if band else t["survival"]
+        right = t["time"] >= top / 2
+        high_right = max(high_right, float(hi[right].max()) if right.any() else 0.0)
+        low_anywhere = min(low_anywhere, float(lo.min()))
+    return high_right > TOP_BOX and low_anywhere > LOW_BOX
+
+
+def _no_axis_room_below(fig: go.Figure, present: bool) -> None:
+    """With the risk table the x tick labels and axis title sit between plot and table, so the
+    bottom margin needs no room for them (``style.apply`` keeps it): it shrinks to the footnote,
+    which moves down with it, and the plot gets the pixels (at 1280x720 they were a blank band)."""
+    spare = style.axis_room_px(present) - 20
+    fig.layout.margin.b = max(0, (fig.layout.margin.b or 0) - spare)
+    for ann in fig.layout.annotations:
+        if ann.name == "footnote" and ann.yshift is not None:
+            ann.yshift = ann.yshift + spare
 
 
 def _style_risk_table(fig: go.Figure, labels: list[str], colours: list[str], fs: dict) -> None:
@@ -378,8 +416,10 @@ def km_figure(
         height=height,
         reconstructed=reconstructed or env is not None,
     )
-    _style_axes(fig, axis, x_title, y_title)
+    top_days = axis.ticks_days[-1]
+    _style_axes(fig, axis, x_title, y_title, _low_legend(items, band, top_days))
     if show_risk_table:
         _style_risk_table(fig, [lab for lab, _ in items], colours, fs)
+        _no_axis_room_below(fig, present)
     _add_reference_lines(fig, refs, axis, fs)
     return fig

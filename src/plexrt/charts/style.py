@@ -88,6 +88,11 @@ def colour_map(values) -> dict:
     return out
 
 
+def axis_room_px(present: bool) -> int:
+    """Room under the plot area for x tick labels and the axis title (above the footnote)."""
+    return 100 if present else 70
+
+
 def apply(
     fig: go.Figure,
     *,
@@ -106,7 +111,7 @@ def apply(
         footnote = wrap_footnote(footnote, 95 if present else 120)
     n_foot_lines = footnote.count("<br>") + 1 if footnote else 0
     # room for tick labels and the axis title, then the footnote lines
-    bottom = (100 if present else 70) + n_foot_lines * (fs["footnote"] + 6)
+    bottom = axis_room_px(present) + n_foot_lines * (fs["footnote"] + 6)
     fig.update_layout(
         template="plotly_white",
         font={"family": FONT_FAMILY, "size": fs["base"], "color": TEXT_COLOUR},
@@ -217,3 +222,17 @@ def footnote_text(fig: go.Figure) -> str | None:
         if ann.name == "footnote":
             return ann.text
     return None
+
+
+def set_methods(fig: go.Figure, lines: tuple[str, ...] | list[str]) -> go.Figure:
+    """Keep the methods in full with the figure (``layout.meta``, not drawn): a slide's footnote
+    is short, and the speaker notes and the report print these lines. Returns ``fig``."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(meta={**meta, "methods": [str(line) for line in lines]})
+    return fig
+
+
+def methods_of(fig: go.Figure) -> list[str]:
+    """The lines ``set_methods`` kept with ``fig`` ([] when none)."""
+    meta = fig.layout.meta
+    return list(meta.get("methods", [])) if isinstance(meta, dict) else []

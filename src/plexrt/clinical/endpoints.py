@@ -35,6 +35,9 @@ from plexrt.stats.survival import (
 # series in view: ``series_words.words(source).time_zero``).
 TIME_ZERO = words(PUBLISHED).time_zero
 GROUPS = GROUPINGS
+# The competing-risks analysis of relief in words: code 1 (relapse) and code 2 (death) of
+# ``relief_data``, as method notes say them.
+RELAPSE_NAMES = ("relapse of pain", "death before relapse")
 # A group smaller than this, or with fewer events, is too small for a comparison to mean anything.
 MIN_GROUP_N = 5
 MIN_GROUP_EVENTS = 3
@@ -259,8 +262,8 @@ def relapse_competing_risks(
     rd = relief_data(events, patient_ids)
     if rd.empty:
         return None
-    cif = cumulative_incidence(rd["duration_days"], rd["code"], event_of_interest=1)
-    omk = one_minus_km(rd["duration_days"], rd["code"], event_of_interest=1)
+    cif = cumulative_incidence(rd["duration_days"], rd["code"], 1, names=RELAPSE_NAMES)
+    omk = one_minus_km(rd["duration_days"], rd["code"], 1, names=RELAPSE_NAMES)
     return cif, omk
 
 

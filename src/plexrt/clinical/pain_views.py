@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical import definitions, dose, pain_scores
+from plexrt.clinical.endpoints import MIN_GROUP_N
 from plexrt.clinical.inputs import flag, require_columns
 from plexrt.data import vocab
 from plexrt.data.values import NOT_STATED, is_missing, natural_order
@@ -236,6 +237,16 @@ class TimeToMax:
 
 def time_to_max(df: pd.DataFrame, group_by: str | None = None) -> TimeToMax:
     return TimeToMax(group_by, time_to_max_sites(df, group_by), time_to_max_summary(df, group_by))
+
+
+def small_groups(ttm: TimeToMax) -> list[str]:
+    """The groups of a grouped ``time_to_max`` with fewer than ``endpoints.MIN_GROUP_N`` sites
+    with a known time (the rule the time-to-event groups follow): 'psoas: n = 3 sites'. [] when
+    not grouped."""
+    if ttm.group_by is None:
+        return []
+    small = ttm.summary[ttm.summary["n"] < MIN_GROUP_N]
+    return [f"{r.label}: n = {r.n} site{'s' if r.n != 1 else ''}" for r in small.itertuples()]
 
 
 # ---------------------------------------------------------------------------------------------

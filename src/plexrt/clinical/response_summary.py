@@ -192,6 +192,18 @@ def subgroup_table(
     return pd.DataFrame(rows)
 
 
+def single_group_factors(sub: pd.DataFrame) -> list[str]:
+    """The factors of ``subgroup_table`` left with one group, so nothing can be compared:
+    'Involved muscle (piriformis only)'. A filter on the factor, or a cohort narrowed by other
+    filters, does this; an empty list when every factor has two groups or more."""
+    out = []
+    for factor in SUBGROUPS:
+        levels = sub.loc[sub["factor"] == factor, "level"].tolist() if len(sub) else []
+        if len(levels) == 1:
+            out.append(f"{factor} ({levels[0]} only)")
+    return out
+
+
 def _fisher(rates: dict[str, Proportion | None]) -> tuple[float | None, str]:
     """Two-sided Fisher exact p of the responder rate for a two-level factor, with the words
     shown; no test for another number of levels or when a rate is not known."""

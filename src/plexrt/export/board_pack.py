@@ -28,12 +28,14 @@ _PICTURE_TOP = parts.SLIDE_H_EMU - int(parts.SLIDE_W_EMU * IMAGE_H_PX / IMAGE_W_
 
 
 def footnote_lines(fig: go.Figure) -> list[str]:
-    """The figure's house-style footnote as plain-text lines (``<br>`` splits, tags stripped)."""
+    """The figure's house-style footnote as plain-text lines (``<br>`` splits, tags stripped),
+    then the methods in full that a short footnote leaves out (``style.methods_of``)."""
     note = style.footnote_text(fig)
     if not note:
-        return []
+        return style.methods_of(fig)
     lines = re.split(r"<br\s*/?>", note, flags=re.IGNORECASE)
-    return [html.unescape(re.sub(r"<[^>]*>", "", line)).strip() for line in lines]
+    drawn = [html.unescape(re.sub(r"<[^>]*>", "", line)).strip() for line in lines]
+    return [*drawn, *style.methods_of(fig)]
 
 
 def pack_picture(fig: go.Figure, source: str) -> go.Figure:

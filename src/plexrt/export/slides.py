@@ -31,6 +31,7 @@ from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.tables import cohort_table
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import waterfall_figure
+from plexrt.clinical import endpoints as tte
 from plexrt.clinical import literature_comparison, literature_notes, pain_views, response_summary
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
@@ -180,7 +181,7 @@ def _time_to_event_slides(
             footnote=k.footnote,
             height=height,
         )
-        out.append(Slide(k.key, k.name, fig, k.reconstructed))
+        out.append(Slide(k.key, k.name, style.set_methods(fig, k.methods), k.reconstructed))
     c = time_to_event.cif_panel(inp, unit)
     if c is not None:
         fig = cif_figure(
@@ -189,14 +190,14 @@ def _time_to_event_slides(
             unit=unit,
             reconstructed=c.reconstructed,
             present=present,
-            event_name="relapse of pain",
-            competing_name="death before relapse",
+            event_name=tte.RELAPSE_NAMES[0],
+            competing_name=tte.RELAPSE_NAMES[1],
             title=c.title,
             x_title=c.x_title,
             footnote=c.footnote,
             height=height,
         )
-        out.append(Slide(c.key, c.name, fig, c.reconstructed))
+        out.append(Slide(c.key, c.name, style.set_methods(fig, c.methods), c.reconstructed))
     w = time_to_event.swimmer_panel(inp, unit)
     fig = swimmer_figure(
         w.patients,

@@ -20,6 +20,7 @@ from plexrt.board.summary import (
     key_figures,
     reconstruction_note,
 )
+from plexrt.charts import style
 from plexrt.export import handout, images, rendering
 from plexrt.export.board_pack import board_pack
 from plexrt.export.case_material import CaseMaterial, case_section
@@ -51,9 +52,9 @@ def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: Cas
         else "No patient entered: the exports describe the cohort only (enter a case in the "
         "first tab to include it)."
     )
-    st.markdown("#### One chart")
+    st.markdown("## One chart")
     _one_chart(inp, slides, can_render)
-    st.markdown("#### Report, board pack and handout")
+    st.markdown("## Report, board pack and handout")
     c = st.columns(3)
     _html_report(c[0], inp, slides, case_for)
     _board_pack(c[1], inp, slides, today, can_render, case_for)
@@ -269,6 +270,12 @@ def _report_sections(
         if k in by_key
     ]
     tte_figs = [(s.title, s.fig) for s in slides if s.key.startswith(("km_", "cif", "swim"))]
+    # the methods a slide's short footnote leaves out, then the reconstruction's conflicts
+    method_notes = [
+        f"{s.title}: {' '.join(style.methods_of(s.fig))}"
+        for s in slides
+        if s.key.startswith(("km_", "cif", "swim")) and style.methods_of(s.fig)
+    ]
     conflict_notes = [
         f"{k.conflict_id}: {k.description} — {k.dropped}" for k in conflicts.itertuples()
     ]
@@ -276,7 +283,7 @@ def _report_sections(
     disc = db.table("discrepancies")[_DISCREPANCY_COLUMNS]
     return [
         Section("Pain response", pain, report_tables(inp)),
-        Section("Time to event", tte_figs, [], conflict_notes),
+        Section("Time to event", tte_figs, [], [*method_notes, *conflict_notes]),
         Section("Literature", [(s.title, s.fig) for s in slides if s.key == "forest"]),
         Section(
             "Provenance and contradictions",

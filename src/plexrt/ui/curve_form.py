@@ -121,7 +121,7 @@ def _preview(details, rec) -> None:
 
 def _save_form(store: UserStore, principal: Principal, values: dict) -> None:
     with st.form("curve_save", border=True):
-        st.markdown("#### Save as a literature series")
+        st.markdown("## Save as a literature series")
         a, b = st.columns([3, 1])
         values["citation"] = a.text_input("Citation *", key="curve_citation")
         values["year"] = b.text_input("Year", key="curve_year")

@@ -200,7 +200,7 @@ def _refused(problems: list[str]) -> None:
 
 def _history(store: UserStore, sid: str, can_edit: bool) -> None:
     history = store.history(db.principal(), sid)
-    st.subheader("History")
+    st.header("History")
     st.dataframe(fu.history_table(history), hide_index=True, width="stretch")
     latest = fu.latest_undoable(history)
     if not can_edit or latest is None:
@@ -247,7 +247,7 @@ def render() -> None:
     sid = str(row["series_id"])
     _patient(frames, pid)
     if row["can_edit"]:
-        st.subheader("New entry")
+        st.header("New entry")
         entry = _form(frames, pid)
         if entry is not None:
             _save(store, sid, frames, entry)

@@ -100,7 +100,7 @@ def series_editor(store: UserStore, principal: Principal) -> None:
     if user.empty:
         st.caption("No user-added series yet.")
         return
-    st.markdown("#### Series added by users")
+    st.markdown("## Series added by users")
     st.dataframe(user_series_table(user, lit.COLUMN_LABELS), hide_index=True, width="stretch")
     names = dict(zip(user["series_key"], user["citation"].fillna("(no citation)"), strict=True))
     key = str(
@@ -111,7 +111,7 @@ def series_editor(store: UserStore, principal: Principal) -> None:
 
 def _add_form(store: UserStore, principal: Principal) -> None:
     with st.form("add_series", clear_on_submit=False, border=True):
-        st.markdown("#### Add a published series")
+        st.markdown("## Add a published series")
         rec = _fields("add", {})
         if not st.form_submit_button("Save series", type="primary"):
             return

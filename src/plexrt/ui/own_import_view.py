@@ -72,9 +72,11 @@ def _source() -> Source | None:
         key="oi_try_example",
         help="Loads data/examples/SYNTHETIC_example.xlsx: 42 invented patients (not real people).",
     )
-    right.caption(
-        "The template (CSV, XLSX with drop-down lists, or a REDCap data dictionary): "
-        "`plexrt template --format xlsx template.xlsx`. Dates are ISO (YYYY-MM-DD)."
+    # the command as plain text: inline code in a caption is too faint to read (axe contrast) and
+    # a code block this narrow scrolls without being reachable by keyboard
+    right.markdown(
+        "The template (CSV, XLSX with drop-down lists, or a REDCap data dictionary) is made by "
+        "the command **plexrt template --format xlsx template.xlsx**. Dates are ISO (YYYY-MM-DD)."
     )
     if courses is not None:
         st.session_state.pop("oi_example", None)
@@ -305,7 +307,7 @@ def _flow(store: UserStore, source: Source) -> None:
     if not prepared.ok:
         own_import_parts.refusal(prepared, source.courses.name)
         return
-    st.subheader("What will be stored")
+    st.header("What will be stored")
     own_import_parts.preview(prepared)
     if row is not None and not own_import_parts.changes(prepared):
         return

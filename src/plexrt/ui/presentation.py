@@ -13,6 +13,7 @@ from typing import Any, TypeGuard
 
 import streamlit as st
 
+from plexrt.charts import style
 from plexrt.export.images import stamp
 from plexrt.export.slides import Slide, fit_height
 from plexrt.ui import widgets
@@ -190,3 +191,7 @@ def presentation_view(slides_at: Any, source: str) -> None:
         top[2].button("Next ▶", on_click=_move, args=(1, n), key="next_slide", width="stretch")
         top[3].button("Exit (Esc)", on_click=_exit, key="exit_present", width="stretch")
     widgets.chart(fit_height(stamp(s.fig, source), height), f"slide_{s.key}")
+    methods = style.methods_of(s.fig)  # what the slide's short footnote leaves out
+    if methods:
+        with st.expander("Methods in full", icon=":material/functions:"):
+            st.caption("  \n".join(widgets.plain(m) for m in methods))

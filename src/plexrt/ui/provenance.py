@@ -14,8 +14,10 @@ from plexrt.data.vocab import SOURCE_LABELS
 
 __all__ = [
     "CASE_DETAIL_COLUMNS",
+    "CASE_DETAIL_HEADERS",
     "PROVENANCE_HEADERS",
     "TOXICITY_COLUMNS",
+    "TOXICITY_HEADERS",
     "discrepancy_intro",
     "provenance_intro",
     "provenance_rows",
@@ -27,6 +29,20 @@ __all__ = [
 # Columns shown from the case details and the toxicity table.
 CASE_DETAIL_COLUMNS = ["patient_id", "course_id", "topic", "detail", "location"]
 TOXICITY_COLUMNS = ["event", "ctcae_grade", "n_patients", "patient_id", "attribution"]
+# Their headers on screen (the detail column is shown wide by the page).
+CASE_DETAIL_HEADERS = {
+    "patient_id": "Patient",
+    "course_id": "Site",
+    "topic": "Topic",
+    "location": "Where in the paper",
+}
+TOXICITY_HEADERS = {
+    "event": "Adverse event",
+    "ctcae_grade": "CTCAE grade",
+    "n_patients": "Patients (n)",
+    "patient_id": "Patient",
+    "attribution": "Attribution (as reported)",
+}
 # Provenance column -> header on screen (the note column is shown wide).
 PROVENANCE_HEADERS = {
     "table_name": "Table",

@@ -18,7 +18,7 @@ from plexrt.ui import db, series_state
 _APPLIED = "series_url_applied"
 _NOTICES = "series_notices"
 _WIDGET, _VS_WIDGET = "series_pick", "series_vs"
-BUNDLED_LABEL = "Sanuki 2022 (published, bundled)"
+BUNDLED_LABEL = "Sanuki 2022 (published)"
 COMPARE_LABEL = "Compare: an own series beside Sanuki 2022"
 
 

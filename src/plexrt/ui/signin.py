@@ -108,7 +108,7 @@ def _record_sign_in(principal: Principal, claims: Mapping[str, Any]) -> None:
 def _screen(title: str, body: str, *, button: str = "Sign in", kind: str = "info") -> None:
     _hide_navigation()
     st.title("PlexRT")
-    st.subheader(title)
+    st.header(title)
     getattr(st, kind)(body, icon=":material/lock:")
     if st.button(button, type="primary", key="signin_button"):
         st.login()

@@ -13,6 +13,30 @@ from plexrt.data.values import NOT_AVAILABLE
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
+# Streamlit cuts a long metric label, metric delta or widget label to one line ending in "…"; at
+# 1280x720 the words cut are the ones saying what the number is. They wrap onto a second line.
+# (A style-only st.html takes no room on the page.)
+READABLE_CSS = """
+<style>
+[data-testid="stMetricLabel"] .stMarkdownEllipsis,
+[data-testid="stMetricLabel"] .stMarkdownEllipsis p,
+[data-testid="stMetricDelta"] .stMarkdownEllipsis,
+[data-testid="stMetricDelta"] .stMarkdownEllipsis p,
+[data-testid="stWidgetLabel"] .stMarkdownEllipsis,
+[data-testid="stWidgetLabel"] .stMarkdownEllipsis p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+/* A section heading inside a tab is an h2 (headings go down one level at a time) in the size of
+   a subheader: the tab already says where the reader is. */
+[role="tabpanel"] h2 { font-size: 1.5rem !important; }
+</style>
+"""
+
+
+def readable_labels() -> None:
+    """Every page: labels wrap instead of being cut (READABLE_CSS; takes no room on the page)."""
+    st.html(READABLE_CSS)
+
 
 def proportion_metric(container, label: str, prop, help: str | None = None, unit: str = "sites"):
     """A big percentage with 'k/n · 95% CI' under it; 'not available' when n = 0."""
@@ -24,9 +48,15 @@ def proportion_metric(container, label: str, prop, help: str | None = None, unit
     )
 
 
+# Streamlit's data grid: header and rows 35 px each, a 2 px border, and room kept under the last
+# row for the horizontal scroll bar of a table wider than the page (measured in Chromium: without
+# it the last row of the 12-site cohort table was hidden at 1280x720).
+_ROW_PX, _FRAME_PX, _SCROLLBAR_PX = 35, 38, 26
+
+
 def table_height(n_rows: int) -> int:
     """Pixel height that shows every row (no inner scroll: the whole table is on the projector)."""
-    return 38 + 35 * max(n_rows, 1)
+    return _FRAME_PX + _ROW_PX * max(n_rows, 1) + _SCROLLBAR_PX
 
 
 def footnote(*lines: str) -> None:
@@ -68,15 +98,43 @@ def empty_cohort() -> bool:
         f"{named}.",
         icon=":material/filter_alt_off:",
     )
+    _undo_buttons(undos, "undo")
+    return True
+
+
+def _undo_buttons(undos, prefix: str) -> None:
+    """One 'Remove <filter part> (n sites)' button per ``data.filter_undo.Undo``."""
+    from plexrt.ui import sidebar
+
     for u in undos:
         st.button(
             f"Remove {u.words} ({u.n_sites} sites)",
-            key=f"undo_{u.part}",
+            key=f"{prefix}_{u.part}",
             on_click=sidebar.clear_part,
             args=(u.part,),
             icon=":material/undo:",
         )
-    return True
+
+
+def narrowed_by_filter(what: str, key: str) -> None:
+    """``what`` (Markdown) cannot be compared in the filtered cohort: say so, and offer to remove
+    each active part of the sidebar filter, with the sites it would bring back (``data.
+    filter_undo.active_parts``). Without an active filter there is nothing to undo: it says so."""
+    from dataclasses import replace
+
+    from plexrt.data.filter_undo import active_parts
+    from plexrt.ui import db, sidebar
+
+    flt = sidebar.current_filter()
+    undos = [replace(u, n_sites=len(db.cohort(u.without))) for u in active_parts(flt)]
+    n = len(db.cohort(flt))
+    tail = (
+        f"The filters leave {n} site{'s' if n != 1 else ''}; removing one of them widens the cohort."
+        if undos
+        else "No filter is applied: the series itself has no other group."
+    )
+    st.warning(f"{what} {tail}", icon=":material/filter_alt:")
+    _undo_buttons(undos, f"widen_{key}")
 
 
 def too_small(groups: list[str], param: str, default: str, what: str, key: str) -> None:

@@ -84,7 +84,11 @@ def _loglog_limits(cif: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.nd
 
 
 def cumulative_incidence(
-    durations: Any, event_codes: Any, event_of_interest: int = 1, alpha: float = 0.05
+    durations: Any,
+    event_codes: Any,
+    event_of_interest: int = 1,
+    alpha: float = 0.05,
+    names: tuple[str, str] | None = None,
 ) -> CIFResult:
     """Aalen-Johansen cumulative incidence of ``event_of_interest`` with competing events.
 
@@ -93,7 +97,8 @@ def cumulative_incidence(
     CIF(t) = sum over event times t_i <= t of S(t_i-) d_i / n_i, with S the all-cause Kaplan-Meier.
     Variance: delta method (Greenwood-type; Collett, Modelling Survival Data, 3rd ed. p. 411; SAS
     PROC LIFETEST), pointwise CI on the log(-log) scale. Limits are 0 where the CIF is 0 and NaN
-    where it is 1.
+    where it is 1. ``names``: (event of interest, competing events) in words for the method note
+    (default: by their codes).
     """
     t = check_durations(durations)
     codes = check_codes(event_codes, t.size)
@@ -124,9 +129,10 @@ def cumulative_incidence(
             "std_err": np.concatenate(([0.0], se)),
         }
     )
+    event, competing = _names(k, names, "all other event types")
     note = (
-        f"Aalen-Johansen cumulative incidence of event type {k} with all other event types as "
-        "competing risks, delta-method (Greenwood-type) variance and "
+        f"Aalen-Johansen cumulative incidence of {event} with {competing} as competing risks, "
+        "delta-method (Greenwood-type) variance and "
         f"{level_text(alpha)} pointwise confidence intervals on the log(-log) scale."
     )
     return CIFResult(
@@ -138,6 +144,18 @@ def cumulative_incidence(
         alpha=alpha,
         method_note=note,
     )
+
+
+def _names(k: int, names: tuple[str, str] | None, others: str) -> tuple[str, str]:
+    """(event of interest, competing events) as a method note says them (``others`` when not
+    named)."""
+    if names is None:
+        return f"event type {k}", others
+    if not (
+        isinstance(names, tuple) and len(names) == 2 and all(isinstance(n, str) for n in names)
+    ):
+        raise ValueError("names must be a pair of strings (event of interest, competing events)")
+    return names
 
 
 def cif_at(result: CIFResult, times: Any) -> np.ndarray:
@@ -154,8 +172,10 @@ def one_minus_km(
     event_of_interest: int = 1,
     alpha: float = 0.05,
     conf_type: str = "log-log",
+    names: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
-    """1 - Kaplan-Meier for one event type, treating competing events as censored.
+    """1 - Kaplan-Meier for one event type, treating competing events as censored (``names`` as
+    in ``cumulative_incidence``).
 
     Shown beside the Aalen-Johansen CIF to make the point that it overstates the risk when
     competing events occur (it answers "what if nobody could experience the competing event").
@@ -178,8 +198,9 @@ def one_minus_km(
             "upper": 1.0 - tab["lower"],
         }
     )
+    event, competing = _names(k, names, "competing events")
     out.attrs["method_note"] = (
-        f"1 minus Kaplan-Meier for event type {k}, with competing events treated as censored "
+        f"1 minus Kaplan-Meier for {event}, with {competing} treated as censored "
         f"(overstates the cumulative incidence when competing events occur); {km.method_note}"
     )
     return out

@@ -5,14 +5,13 @@ import streamlit as st
 
 from plexrt.charts.cif import cif_figure
 from plexrt.charts.km import km_figure
-from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import own_series
 from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
-from plexrt.ui import db, shell, sidebar, widgets
+from plexrt.ui import db, large_charts, shell, sidebar, widgets
 
 shell.require()
 
@@ -181,7 +180,7 @@ with tab_c:
             "cumulative incidence counts death as ending that chance."
         )
 with tab_sw:
-    fig = swimmer_figure(
+    large_charts.swimmer(
         tte.swimmer_patients(events, pids),
         tte.swimmer_sites(db.course_events(), pids),
         unit=unit,
@@ -190,7 +189,6 @@ with tab_sw:
         + (" — reconstructed times" if reconstructed else ""),
         footnote=f"{cohort_line}<br>{tte.SWIMMER_NOTE} {timescale.unit_note(unit)}",
     )
-    widgets.chart(fig, "swimmer")
 with tab_k:
     checks, conflicts = db.reconstruction_report()
     if checks.empty:

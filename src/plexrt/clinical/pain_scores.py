@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical.inputs import require_columns
-from plexrt.data.values import is_missing
+from plexrt.data.values import is_missing, missing_mask
 
 NRS_MIN, NRS_MAX = 0, 10
 
@@ -83,6 +83,6 @@ def assessable(df: pd.DataFrame) -> pd.Series:
     plot and dose view counts its sites with this rule (a boolean Series on ``df``'s index).
     """
     require_columns(df, "df", ("nrs_before", "nrs_after"))
-    before_missing = df["nrs_before"].map(is_missing).astype(bool)
-    after_missing = df["nrs_after"].map(is_missing).astype(bool)
+    before_missing = missing_mask(df["nrs_before"])
+    after_missing = missing_mask(df["nrs_after"])
     return (~(before_missing | after_missing)).rename("assessable")

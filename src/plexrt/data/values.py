@@ -32,6 +32,14 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
+def missing_mask(values: pd.Series) -> pd.Series:
+    """``is_missing`` of every value of a Series (a boolean Series on its index); whole-column
+    for a numeric Series, where only NaN / NA can be missing."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.isna()
+    return values.map(is_missing).astype(bool)
+
+
 def number_problem(value: Any, *, whole: bool = False) -> str | None:
     """Why ``value`` is not a finite number (a whole one when ``whole``), or None when it is."""
     kind = "a whole number" if whole else "a number"

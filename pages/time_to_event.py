@@ -11,7 +11,7 @@ from plexrt.clinical import own_series
 from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
-from plexrt.ui import db, large_charts, shell, sidebar, widgets
+from plexrt.ui import db, ensemble_job, large_charts, shell, sidebar, widgets
 
 shell.require()
 
@@ -41,6 +41,9 @@ if reconstructed:
         f"of them, and medians, rates and tests are pooled over all {ENSEMBLE_SIZE}.",
         icon=":material/warning:",
     )
+
+if reconstructed and not ensemble_job.ready(db.connection()):
+    st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
 unit = widgets.page_choice(

@@ -324,9 +324,9 @@ def ensemble_events() -> list[pd.DataFrame]:
     """Per-patient event frames of the seeded reconstructions (``reconstruct.ensemble.
     ENSEMBLE_SIZE`` of them; draw 0 is the stored default). Empty when the series has real times
     (nothing to reconstruct)."""
-    from plexrt.ingest.ensemble import reconstruction_draws
+    from plexrt.ui import ensemble_job  # the time-to-event page draws it in the background
 
-    return reconstruction_draws(connection())
+    return ensemble_job.draws_now(connection())
 
 
 @_per_series(show_spinner="Pooling the medians over the reconstructions…")

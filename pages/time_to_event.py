@@ -12,6 +12,7 @@ from plexrt.clinical import tte_estimates as te
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
 from plexrt.ui import db, ensemble_job, large_charts, shell, sidebar, widgets
+from plexrt.ui.series_state import PatientIds
 
 shell.require()
 
@@ -28,7 +29,7 @@ if events.empty:
         "This series has no time-to-event data (no per-patient times and no published aggregates)."
     )
     st.stop()
-pids = tte.cohort_patients(df)
+pids = PatientIds(tte.cohort_patients(df))
 if db.series_choice().is_own:
     st.caption(own_series.TIME_ZERO_NOTE)
 if reconstructed:
@@ -70,13 +71,13 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     if data.empty:
         st.info("No patient in the current cohort can be assessed for this endpoint.")
         return
-    ests = db.median_estimates(tuple(pids), endpoint, t0, group)
+    ests = db.median_estimates(pids, endpoint, t0, group)
     # the curve drawn, its legend median where it crosses 0.5 (pooled medians: under the chart)
     cs = list(tte.curves(data, groups))
     pooled = max((e.m for e in ests.values()), default=0)
     env = None
     if show_env and reconstructed and groups is None:
-        env = db.envelope(tuple(pids), endpoint, t0, float(data["duration_days"].max()))
+        env = db.envelope(pids, endpoint, t0, float(data["duration_days"].max()))
     what = tte.ENDPOINTS[endpoint]
     zero = notes.time_zero_text(endpoint, t0)
     fig = km_figure(
@@ -98,7 +99,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         st.markdown(f"- {te.median_line(label, est, unit, what[0].lower() + what[1:])}")
     what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
     st.dataframe(
-        te.fixed_time_table(db.fixed_time_rates(tuple(pids), endpoint, t0), what_at),
+        te.fixed_time_table(db.fixed_time_rates(pids, endpoint, t0), what_at),
         hide_index=True,
     )
     st.caption(
@@ -110,7 +111,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
 
 
 def _group_test(data, endpoint: str) -> None:
-    test = db.logrank_pooled(tuple(pids), endpoint, t0, group)
+    test = db.logrank_pooled(pids, endpoint, t0, group)
     if test is not None:
         sizes = tte.split_by_group(data, groups)
         st.markdown(
@@ -172,9 +173,7 @@ with tab_c:
         )
         widgets.chart(fig, "cif")
         st.dataframe(
-            te.fixed_time_table(
-                db.relapse_incidence(tuple(pids)), "Relapse (cumulative incidence)"
-            ),
+            te.fixed_time_table(db.relapse_incidence(pids), "Relapse (cumulative incidence)"),
             hide_index=True,
         )
         st.markdown(

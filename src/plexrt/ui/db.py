@@ -116,7 +116,7 @@ def store_notice() -> None:
         st.warning(notice, icon=":material/database:")
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False, max_entries=32)
 def cohort(flt: CohortFilter) -> pd.DataFrame:
     return store.cohort(connection(), flt)
 
@@ -136,7 +136,7 @@ def ranges() -> dict:
     return store.ranges(connection())
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False, max_entries=32)
 def analgesics(flt: CohortFilter) -> pd.DataFrame:
     return store.analgesics(connection(), flt)
 
@@ -302,12 +302,12 @@ def literature_all() -> pd.DataFrame:
     return pd.concat([bundled, user.assign(origin="user")], ignore_index=True)
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False)
 def events() -> pd.DataFrame:
     return store.events(connection())
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False)
 def course_events() -> pd.DataFrame:
     return store.course_events(connection())
 

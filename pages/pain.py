@@ -12,6 +12,7 @@ from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.stats.proportions import METHOD_CHOICES
 from plexrt.ui import db, large_charts, shell, sidebar, widgets
+from plexrt.ui.tables import paged_dataframe
 
 shell.require()
 
@@ -120,8 +121,9 @@ with tab_a:
     analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table).rename(
         columns=headers
     )
-    st.dataframe(
+    paged_dataframe(
         analgesia,
+        "omed_page",
         hide_index=True,
         width="stretch",
         height=widgets.table_height(len(analgesia)),

@@ -84,8 +84,16 @@ def _add_regimen_labels(
     rows = stack_rows([(c - w / 2, c + w / 2) for c, w in zip(centres, widths, strict=True)])
     for r, row in zip(labels.itertuples(), rows, strict=True):
         colour = colours[r.regimens[0]]
-        fig.add_vline(
-            x=r.eqd2, line={"dash": "dot", "color": colour, "width": 1}, name="regimen guide"
+        fig.add_shape(  # a vertical line over the plot height (add_vline copies the figure)
+            type="line",
+            x0=r.eqd2,
+            x1=r.eqd2,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="y domain",
+            line={"dash": "dot", "color": colour, "width": 1},
+            name="regimen guide",
         )
         fig.add_annotation(
             text=r.text,

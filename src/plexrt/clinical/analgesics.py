@@ -283,9 +283,11 @@ def analgesic_table(
         lambda d, mg, r, o: _opioid_text(d, mg, r, fmap) if o else f"{d} {mg:g} mg",
     )
 
-    def joined(mask: np.ndarray) -> pd.Series:
-        rows = pd.Series(text[mask]).groupby(course[mask], sort=False).agg("; ".join)
-        return rows.reindex(ids).fillna("none")
+    def joined(mask: np.ndarray) -> list[str]:
+        parts: dict[Any, list[str]] = {}
+        for c, t in zip(course[mask], text[mask], strict=True):
+            parts.setdefault(c, []).append(t)
+        return ["; ".join(parts[c]) if c in parts else "none" for c in ids]
 
     # OMED as ``_omed`` sums it; a course with a row ``_omed`` refuses has no OMED (NaN)
     factor, refused = _row_factors(base, fmap, table)
@@ -298,8 +300,8 @@ def analgesic_table(
     return pd.DataFrame(
         {
             "course_id": ids,
-            "opioids": joined(opioid).to_numpy(),
-            "non_opioids": joined(~opioid).to_numpy(),
+            "opioids": joined(opioid),
+            "non_opioids": joined(~opioid),
             "omed_mg": omed.reindex(ids).to_numpy(dtype="float64"),
         },
         columns=columns,

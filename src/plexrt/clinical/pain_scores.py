@@ -31,6 +31,10 @@ def check_nrs(v: Any, name: str) -> int:
 
 def _check_nrs_series(s: pd.Series, name: str) -> pd.Series:
     """Validate the known values of a Series of pain scores; return it as nullable Int64."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        x = s.dropna().to_numpy(dtype="float64")
+        if ((x == np.round(x)) & (x >= NRS_MIN) & (x <= NRS_MAX)).all():
+            return s.astype("Int64")  # every known score whole and 0..10 (the loop below agrees)
     for v in s:
         if not is_missing(v):
             check_nrs(v, name)

@@ -5,6 +5,7 @@ One home for each rule: every reader, validator, form and chart imports them fro
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -78,7 +79,12 @@ _DIGITS = re.compile(r"(\d+)")
 
 def natural_key(value: Any) -> tuple:
     """Sort key in which digit runs compare as numbers: '2.1' < '10.1', '1.1' < '1.2', 'P9' < 'P10'."""
-    parts = [p for p in _DIGITS.split(str(value)) if p]
+    return _text_key(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 18)  # course and patient ids recur on every rerun
+def _text_key(text: str) -> tuple:
+    parts = [p for p in _DIGITS.split(text) if p]
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 

@@ -140,3 +140,37 @@ def test_thresholds_and_notes():
     )
     assert trace.type == "scattergl" and trace.hovertext is None
     assert scale.scatter_trace(3, x=[0], y=[0]).type == "scatter"
+
+
+def test_board_slides_switch_to_the_summary_above_the_threshold(wf_points, lanes):
+    """The board's waterfall and swimmer slides: per item up to SUMMARY_ABOVE, the distribution
+    above it (the threshold lowered here so the small frames cross it)."""
+    from types import SimpleNamespace
+
+    from plexrt.export import large_slides
+
+    w = SimpleNamespace(
+        patients=lanes.fillna({"last_day": 0.0}),
+        sites=None,
+        reconstructed=False,
+        title="Swimmer",
+        footnote="Cohort",
+    )
+    fig = large_slides.swimmer_slide(w, unit="months", present=False, height=None)
+    assert all(t.type != "bar" for t in fig.data)  # lanes
+    d = DEFINITIONS["paper"]
+    fig = large_slides.waterfall_slide(wf_points, d, footnote="Cohort", present=False)
+    assert len(fig.layout.xaxis.categoryarray) == 6  # one bar per shown site
+
+    saved = scale.SUMMARY_ABOVE
+    scale.SUMMARY_ABOVE = 3
+    try:
+        fig = large_slides.swimmer_slide(w, unit="months", present=False, height=None)
+        assert sum(sum(t.y) for t in fig.data) == 5  # every patient counted once
+        fig = large_slides.waterfall_slide(wf_points, d, footnote="Cohort", present=False)
+        assert sum(sum(t.y) for t in fig.data) == 6
+        assert "more than 3" in fig.layout.annotations[-1].text or any(
+            "more than 3" in (a.text or "") for a in fig.layout.annotations
+        )
+    finally:
+        scale.SUMMARY_ABOVE = saved

@@ -113,12 +113,13 @@ def finish(
     footnote: str,
     present: bool,
     top_px: float = 0.0,
+    reconstructed: bool = False,
 ) -> go.Figure:
     """House style, then pin the title to the top and reserve ``top_px`` above the plot area for
     labels, notes or a legend (so they cannot collide with the title). The figure height is the
     plot area (PLOT_HEIGHT_PX) plus the margins, so a long footnote never squeezes the plot."""
     fs = style.font_sizes(present)
-    style.apply(fig, title=title, footnote=footnote, present=present)
+    style.apply(fig, title=title, footnote=footnote, present=present, reconstructed=reconstructed)
     title_px = fs["title"] + 26 if title else 10
     top = int(math.ceil(title_px + top_px + 6))
     fig.update_layout(

@@ -57,7 +57,13 @@ def change_distribution_figure(
 
 
 def followup_distribution_figure(
-    counts: pd.DataFrame, *, unit: str, footnote: str, present: bool = False
+    counts: pd.DataFrame,
+    *,
+    unit: str,
+    footnote: str,
+    present: bool = False,
+    reconstructed: bool = False,
+    title: str = "Follow-up of the patients: distribution",
 ) -> go.Figure:
     """Patients per bin of follow-up from the start of RT, stacked by status
     (``large_views.followup_distribution``)."""
@@ -68,7 +74,8 @@ def followup_distribution_figure(
     method = "Bars: number of patients per span of follow-up (to death or last contact)."
     return finish(
         fig,
-        title="Follow-up of the patients: distribution",
+        title=title,
         footnote=with_method(check_footnote(footnote), method, present),
         present=present,
+        reconstructed=reconstructed,
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from plexrt.clinical.pain_views import regimen_text
+from plexrt.clinical.pain_views import regimen_texts
 from plexrt.data import vocab
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.values import NOT_REPORTED, is_missing
@@ -58,9 +58,7 @@ def cohort_table(
     ``omed_header`` names the factor table of the baseline OMED
     (``clinical.analgesics.omed_header``)."""
     out = df.copy()
-    out["regimen"] = [
-        regimen_text(d, n) for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
-    ]
+    out["regimen"] = regimen_texts(out)
     out["intent"] = out["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
     cols = {**COHORT_HEADERS, "baseline_omed_mg": omed_header} if omed_header else COHORT_HEADERS
     out = out[list(cols)].rename(columns=cols)

@@ -87,6 +87,11 @@ def regimen_text(dose_gy: Any, fractions: Any) -> str:
     return dose.regimen_label(float(dose_gy), int(fractions))
 
 
+def regimen_texts(d: pd.DataFrame) -> list[str]:
+    """``regimen_text`` of every row of ``d`` (columns dose_gy, fractions)."""
+    return _regimens(d)
+
+
 def _regimens(d: pd.DataFrame) -> list[str]:
     pairs = pd.DataFrame({"dose": d["dose_gy"].to_numpy(), "n": d["fractions"].to_numpy()})
     if pairs.empty:

@@ -96,6 +96,9 @@ def _page(page: str) -> tuple[float | None, float | None]:
             changes.append(_cpu(lambda v=value: at.multiselect(key="f_muscle").set_value(v).run()))
     except RuntimeError:  # AppTest's timeout
         return None, None
+    except Exception as exc:  # a page that fails is reported, not the whole run lost
+        print(f"{page}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return None, None
     return first_cpu, statistics.median(changes)
 
 
@@ -193,7 +196,10 @@ def main(argv: list[str]) -> int:
             write_bundled(folder, n)  # what `plexrt synth --format bundled` writes
             cmd = [sys.executable, __file__, "--child", str(folder)]
             cmd += ["--no-pages"] if args.no_pages else []
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            run = subprocess.run(cmd, capture_output=True, text=True)
+            if run.returncode:
+                raise SystemExit(f"{n:,} courses: the measuring process failed:\n{run.stderr}")
+            out = run.stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
             print(table(rows[-1:]), flush=True)
     block = (

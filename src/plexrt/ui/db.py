@@ -141,7 +141,7 @@ def analgesics(flt: CohortFilter) -> pd.DataFrame:
     return store.analgesics(connection(), flt)
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False)  # provenance has rows per value: copied, not unpickled
 def table(name: str) -> pd.DataFrame:
     """Small reference tables: series, provenance, discrepancies, case_details, toxicities,
     not_published, opioid_factors, patient_facts."""

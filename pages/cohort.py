@@ -69,7 +69,7 @@ paged_dataframe(
 exports.download(
     st,
     "Download this table (CSV)",
-    safe_csv(shown, cohort_decimals(omed_header)),
+    lambda: safe_csv(shown, cohort_decimals(omed_header)),
     "plexrt_cohort.csv",
     mime="text/csv",
     what="cohort CSV",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from plexrt.data.vocab import SOURCE_LABELS
 from plexrt.ui import db, own_data, provenance, shell
+from plexrt.ui.tables import paged_dataframe
 
 shell.require()
 
@@ -43,8 +44,9 @@ with tab_prov:
         "Source", list(SOURCE_LABELS), format_func=SOURCE_LABELS.get, placeholder="All sources"
     )
     shown = provenance.provenance_rows(prov, tables, sources)
-    st.dataframe(
+    paged_dataframe(
         shown,
+        "provenance_page",
         hide_index=True,
         width="stretch",
         height=420,

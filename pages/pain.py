@@ -6,12 +6,13 @@ from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.paired import paired_figure
 from plexrt.charts.tables import dose_dispute_note
 from plexrt.charts.time_to_max import time_to_max_figure
-from plexrt.charts.waterfall import COLOUR_BY_CHOICES, waterfall_figure
+from plexrt.charts.waterfall import COLOUR_BY_CHOICES
 from plexrt.clinical import analgesics, dose, pain_views, per_patient, response_summary
 from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.stats.proportions import METHOD_CHOICES
-from plexrt.ui import db, shell, sidebar, widgets
+from plexrt.ui import db, large_charts, shell, sidebar, widgets
+from plexrt.ui.tables import paged_dataframe
 
 shell.require()
 
@@ -87,13 +88,8 @@ with tab_w:
         "colour", "Colour bars by", COLOUR_BY_CHOICES, "response", container=a
     )
     percent = b2.toggle("Percent change instead of points", key="wf_percent")
-    fig = waterfall_figure(
-        pain_views.waterfall_data(df, definition, percent),
-        definition,
-        colour_by=colour_by,
-        footnote=f"{cohort_line}<br>{definition.label}",
-    )
-    widgets.chart(fig, "waterfall")
+    wf = pain_views.waterfall_data(df, definition, percent)
+    large_charts.waterfall(wf, definition, colour_by, percent, cohort_line)
 with tab_p:
     widgets.chart(paired_figure(pain_views.paired_data(df), footnote=cohort_line), "paired")
 with tab_t:
@@ -147,8 +143,9 @@ with tab_a:
     analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table).rename(
         columns=headers
     )
-    st.dataframe(
+    paged_dataframe(
         analgesia,
+        "omed_page",
         hide_index=True,
         width="stretch",
         height=widgets.table_height(len(analgesia)),

@@ -5,14 +5,14 @@ import streamlit as st
 
 from plexrt.charts.cif import cif_figure
 from plexrt.charts.km import km_figure
-from plexrt.charts.swimmer import swimmer_figure
 from plexrt.clinical import endpoint_notes as notes
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical import tte_rates
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
-from plexrt.ui import db, pooled_estimates, shell, sidebar, widgets
+from plexrt.ui import db, ensemble_job, large_charts, pooled_estimates, shell, sidebar, widgets
+from plexrt.ui.series_state import PatientIds
 
 shell.require()
 
@@ -29,7 +29,7 @@ if events.empty:
         "This series has no time-to-event data (no per-patient times and no published aggregates)."
     )
     st.stop()
-pids = tte.cohort_patients(df)
+pids = PatientIds(tte.cohort_patients(df))
 words = db.words()
 if words.note:
     st.caption(words.note)
@@ -43,6 +43,9 @@ if reconstructed:
         f"of them, and medians, rates and tests are pooled over all {ENSEMBLE_SIZE}.",
         icon=":material/warning:",
     )
+
+if reconstructed and not ensemble_job.ready(db.connection()):
+    st.stop()
 
 # Three choices on one row, wide enough for their longest option; the two toggles under them.
 c1, c2, c3 = st.columns([2, 2, 3])
@@ -69,15 +72,13 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     if data.empty:
         st.info("No patient in the current cohort can be assessed for this endpoint.")
         return
-    ests = pooled_estimates.median_estimates(tuple(pids), endpoint, t0, group)
+    ests = pooled_estimates.median_estimates(pids, endpoint, t0, group)
     # the curve drawn, its legend median where it crosses 0.5 (pooled medians: under the chart)
     cs = list(tte.curves(data, groups))
     pooled = max((e.m for e in ests.values()), default=0)
     env = None
     if show_env and reconstructed and groups is None:
-        env = pooled_estimates.envelope(
-            tuple(pids), endpoint, t0, float(data["duration_days"].max())
-        )
+        env = pooled_estimates.envelope(pids, endpoint, t0, float(data["duration_days"].max()))
     what = tte.ENDPOINTS[endpoint]
     zero = notes.time_zero_text(endpoint, t0, words.source)
     fig = km_figure(
@@ -99,9 +100,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         st.markdown(f"- {te.median_line(label, est, unit, what[0].lower() + what[1:])}")
     what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
     st.dataframe(
-        tte_rates.fixed_time_table(
-            pooled_estimates.fixed_time_rates(tuple(pids), endpoint, t0), what_at
-        ),
+        tte_rates.fixed_time_table(pooled_estimates.fixed_time_rates(pids, endpoint, t0), what_at),
         hide_index=True,
     )
     st.caption(
@@ -113,7 +112,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
 
 
 def _group_test(data, endpoint: str) -> None:
-    test = pooled_estimates.logrank_pooled(tuple(pids), endpoint, t0, group)
+    test = pooled_estimates.logrank_pooled(pids, endpoint, t0, group)
     if test is not None:
         sizes = tte.split_by_group(data, groups)
         st.markdown(
@@ -175,7 +174,7 @@ with tab_c:
         widgets.chart(fig, "cif")
         st.dataframe(
             tte_rates.fixed_time_table(
-                pooled_estimates.relapse_incidence(tuple(pids)), "Relapse (cumulative incidence)"
+                pooled_estimates.relapse_incidence(pids), "Relapse (cumulative incidence)"
             ),
             hide_index=True,
         )
@@ -185,7 +184,7 @@ with tab_c:
             "cumulative incidence counts death as ending that chance."
         )
 with tab_sw:
-    fig = swimmer_figure(
+    large_charts.swimmer(
         tte.swimmer_patients(events, pids),
         tte.swimmer_sites(db.course_events(), pids),
         unit=unit,
@@ -194,7 +193,6 @@ with tab_sw:
         + (" — reconstructed times" if reconstructed else ""),
         footnote=f"{cohort_line}<br>{words.swimmer_note} {timescale.unit_note(unit)}",
     )
-    widgets.chart(fig, "swimmer")
 with tab_k:
     checks, conflicts = db.reconstruction_report()
     if checks.empty:

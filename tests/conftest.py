@@ -37,6 +37,8 @@ def test_db(tmp_path_factory) -> Path:
     build_db(DATA, path)
     os.environ["PLEXRT_DB"] = str(path)
     os.environ["PLEXRT_USER_DB"] = str(path.with_name("user.duckdb"))
+    # pages wait for the reconstruction ensemble instead of showing its progress bar
+    os.environ["PLEXRT_ENSEMBLE_WAIT_S"] = "600"
 
     return path
 

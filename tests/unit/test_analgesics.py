@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -167,3 +168,31 @@ def test_store_factor_table_is_the_data_file(con):
         FACTORS.sort_values(key).reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_analgesic_table_many_courses_mixed_rows():
+    """Courses in any order, several rows each, an opioid without a factor (its course's OMED
+    unknown, never 0), a dose not given, an after-RT row left out; values by hand (CDC 2022)."""
+    rows = [
+        ("c2", "baseline", "oxycodone", 20, True, None),  # 20 x 1.5 = 30
+        ("c1", "baseline", "morphine", 10, True, "oral"),  # 10 x 1
+        ("c2", "baseline", "paracetamol", 4000, False, None),
+        ("c1", "baseline", "hydromorphone", 4, True, None),  # 4 x 5 = 20 -> c1 30
+        ("c3", "baseline", "fentanyl", 0.6, True, "transdermal"),  # no factor -> unknown
+        ("c3", "baseline", "morphine", 10, True, None),
+        ("c4", "baseline", "loxoprofen", 180, False, None),  # no opioid -> 0
+        ("c5", "baseline", "morphine", None, True, None),  # dose not given -> unknown
+        ("c1", "after", "morphine", 500, True, None),  # not baseline: not in the table
+    ]
+    cols = ["course_id", "timepoint", "drug", "mg_per_day", "is_opioid", "route"]
+    t = analgesic_table(pd.DataFrame(rows, columns=cols), FACTORS, "cdc2022")
+    assert list(t["course_id"]) == ["c2", "c1", "c3", "c4", "c5"]
+    t = t.set_index("course_id")
+    assert t.loc["c1", "omed_mg"] == 30 and t.loc["c2", "omed_mg"] == 30
+    assert t.loc["c4", "omed_mg"] == 0
+    assert np.isnan(t.loc["c3", "omed_mg"]) and np.isnan(t.loc["c5", "omed_mg"])
+    assert t.loc["c1", "opioids"] == "morphine 10 mg × 1; hydromorphone 4 mg × 5"
+    assert t.loc["c2", "non_opioids"] == "paracetamol 4000 mg"
+    assert t.loc["c3", "opioids"] == "fentanyl 0.6 mg (no factor); morphine 10 mg × 1"
+    assert t.loc["c4", "opioids"] == "none" and t.loc["c1", "non_opioids"] == "none"
+    assert t.loc["c5", "opioids"] == "morphine dose not given × 1"

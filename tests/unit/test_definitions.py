@@ -236,3 +236,23 @@ def test_response_counts_icpre_with_omed():
 def test_response_counts_missing_columns():
     with pytest.raises(ValueError, match="nrs_after"):
         response_counts(SANUKI.drop(columns="nrs_after"), PAPER)
+
+
+def test_classify_frame_repeated_scores_and_gaps_keep_their_rows():
+    """Many sites sharing a few score pairs, sites not assessable between them, a custom index:
+    each site gets its own pair's category (by hand, paper definition: k = 2)."""
+    before = [8, 8, None, 3, 8, 0, 3, 6]
+    after = [0, 6, 5, 6, 0, 3, 6, None]
+    df = pd.DataFrame({"nrs_before": before, "nrs_after": after}, index=list("abcdefgh"))
+    cats = classify_frame(df, DEFINITIONS["paper"])
+    assert list(cats.index) == list("abcdefgh")
+    assert list(cats) == [
+        "complete",
+        "improved",
+        None,
+        "progression",
+        "complete",
+        "progression",
+        "progression",
+        None,
+    ]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from plexrt.charts import style
+from plexrt.charts import scale, style
 from plexrt.charts.checks import check_flag, check_footnote
 from plexrt.charts.layout import (
     ASSUMED_PLOT_WIDTH_PX,
@@ -84,8 +84,16 @@ def _add_regimen_labels(
     rows = stack_rows([(c - w / 2, c + w / 2) for c, w in zip(centres, widths, strict=True)])
     for r, row in zip(labels.itertuples(), rows, strict=True):
         colour = colours[r.regimens[0]]
-        fig.add_vline(
-            x=r.eqd2, line={"dash": "dot", "color": colour, "width": 1}, name="regimen guide"
+        fig.add_shape(  # a vertical line over the plot height (add_vline copies the figure)
+            type="line",
+            x0=r.eqd2,
+            x1=r.eqd2,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="y domain",
+            line={"dash": "dot", "color": colour, "width": 1},
+            name="regimen guide",
         )
         fig.add_annotation(
             text=r.text,
@@ -126,24 +134,30 @@ def dose_response_figure(
     regimens = list(dict.fromkeys(sites.sort_values(["eqd2", "regimen"])["regimen"]))
     colours = style.colour_map(regimens)
     fig = go.Figure()
+    # labels and guides first: plotly copies the figure on each vertical line it adds
+    n_rows = _add_regimen_labels(fig, _regimen_labels(sites, counts), colours, fs["tick"])
     for i, reg in enumerate(regimens):
         sub = sites[sites["regimen"] == reg]
-        fig.add_scatter(
-            x=sub["x"].to_numpy(dtype=float),
-            y=sub["change"].to_numpy(dtype=float),
-            customdata=sub["eqd2"].to_numpy(dtype=float),
-            mode="markers",
-            name=f"{reg} (n = {counts[reg]})",
-            marker={
-                "size": 16 if present else 12,
-                "color": colours[reg],
-                "symbol": style.nth(style.SYMBOLS, i),  # not by colour alone
-                "line": {"width": 1},
-            },
-            hovertext=[_hover(r, ab) for r in sub.itertuples()],
-            hovertemplate="%{hovertext}<extra></extra>",
+        webgl = scale.uses_webgl(len(sites))
+        fig.add_trace(
+            (go.Scattergl if webgl else go.Scatter)(
+                x=sub["x"].to_numpy(dtype=float),
+                y=sub["change"].to_numpy(dtype=float),
+                customdata=sub["eqd2"].to_numpy(dtype=float),
+                mode="markers",
+                name=f"{reg} (n = {counts[reg]})",
+                marker={
+                    "size": 16 if present else 12,
+                    "color": colours[reg],
+                    "symbol": style.nth(style.SYMBOLS, i),  # not by colour alone
+                    "line": {"width": 1},
+                },
+                hovertext=None if webgl else [_hover(r, ab) for r in sub.itertuples()],
+                hovertemplate=f"{reg}: EQD2 %{{customdata:.1f}} Gy, change %{{y:+d}}<extra></extra>"
+                if webgl
+                else "%{hovertext}<extra></extra>",
+            )
         )
-    n_rows = _add_regimen_labels(fig, _regimen_labels(sites, counts), colours, fs["tick"])
     bottom, top = extent(sites["change"])
     y_lo, y_hi = min(-10.0, bottom) - 0.5, max(2.0, top) + 0.5
     fig.update_layout(
@@ -155,6 +169,7 @@ def dose_response_figure(
         f"EQD2 = D (d + α/β) / (2 + α/β), linear-quadratic model, α/β = {num(ab)} Gy; "
         "one point per site; coincident points are spread sideways (exact EQD2 in the hover)."
     )
+    method += (" " + scale.webgl_note(len(sites))).rstrip()
     return finish(
         fig,
         title=title or "Pain change by dose (EQD2)",

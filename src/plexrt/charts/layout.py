@@ -98,13 +98,12 @@ def stack_rows(intervals: Sequence[tuple[float, float]]) -> list[int]:
 def centred_ranks(keys: Sequence) -> tuple[np.ndarray, np.ndarray]:
     """For each item: its rank among items with an equal key, centred on 0 (-0.5, 0.5 for a
     pair; -1, 0, 1 for three), and the size of its group. Order within a group = input order."""
-    keys = list(keys)
-    ranks, sizes = np.zeros(len(keys)), np.ones(len(keys))
-    for k in dict.fromkeys(keys):
-        idx = [i for i, x in enumerate(keys) if x == k]
-        for j, i in enumerate(idx):
-            ranks[i], sizes[i] = j - (len(idx) - 1) / 2, len(idx)
-    return ranks, sizes
+    codes = pd.factorize(pd.Series(list(keys), dtype=object), use_na_sentinel=False)[0]
+    if not len(codes):
+        return np.zeros(0), np.ones(0)
+    groups = pd.Series(codes).groupby(codes, sort=False)
+    sizes = groups.transform("size").to_numpy(dtype=float)
+    return groups.cumcount().to_numpy(dtype=float) - (sizes - 1) / 2, sizes
 
 
 def finish(
@@ -114,12 +113,13 @@ def finish(
     footnote: str,
     present: bool,
     top_px: float = 0.0,
+    reconstructed: bool = False,
 ) -> go.Figure:
     """House style, then pin the title to the top and reserve ``top_px`` above the plot area for
     labels, notes or a legend (so they cannot collide with the title). The figure height is the
     plot area (PLOT_HEIGHT_PX) plus the margins, so a long footnote never squeezes the plot."""
     fs = style.font_sizes(present)
-    style.apply(fig, title=title, footnote=footnote, present=present)
+    style.apply(fig, title=title, footnote=footnote, present=present, reconstructed=reconstructed)
     title_px = fs["title"] + 26 if title else 10
     top = int(math.ceil(title_px + top_px + 6))
     fig.update_layout(

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from plexrt.charts import style
+from plexrt.charts import scale, style
 from plexrt.charts.checks import check_flag, check_footnote, require_columns
 from plexrt.charts.layout import finish, num, with_method
 
@@ -30,20 +30,28 @@ def site_positions(data: pd.DataFrame) -> pd.DataFrame:
     return data.assign(offset=offsets, x_before=offsets, x_after=1 + offsets)
 
 
-def _lines(data: pd.DataFrame) -> tuple[list, list, list]:
-    """x, y, hover for all site lines in one trace, separated by gaps (None)."""
-    x: list = []
-    y: list = []
+def _lines(data: pd.DataFrame) -> tuple:
+    """x, y, hover for all site lines in one trace, separated by gaps (None); no hover text per
+    line when the trace is drawn with WebGL (``scale.WEBGL_ABOVE``)."""
+    pos = site_positions(data)
+    n = len(pos)
+    if scale.uses_webgl(3 * n):  # float arrays, NaN for the gaps (fast to validate and send)
+        xf, yf = np.full(3 * n, np.nan), np.full(3 * n, np.nan)
+        xf[0::3], xf[1::3] = pos["x_before"].to_numpy(float), pos["x_after"].to_numpy(float)
+        yf[0::3], yf[1::3] = pos["nrs_before"].to_numpy(float), pos["nrs_after"].to_numpy(float)
+        return xf, yf, None
+    x = np.full(3 * n, None, dtype=object)
+    y = np.full(3 * n, None, dtype=object)
+    x[0::3], x[1::3] = pos["x_before"].to_numpy(), pos["x_after"].to_numpy()
+    y[0::3], y[1::3] = pos["nrs_before"].to_numpy(), pos["nrs_after"].to_numpy()
     hover: list = []
-    for r in site_positions(data).itertuples():
+    for r in pos.itertuples():
         text = (
             f"Patient {r.patient_id}, site {r.course_id}<br>{r.regimen}<br>"
             f"NRS {int(r.nrs_before)} → {int(r.nrs_after)}"
         )
-        x += [r.x_before, r.x_after, None]
-        y += [r.nrs_before, r.nrs_after, None]
         hover += [text, text, None]
-    return x, y, hover
+    return list(x), list(y), hover
 
 
 def _add_medians(fig: go.Figure, medians: tuple[float, float], present: bool) -> None:
@@ -86,16 +94,19 @@ def paired_figure(
     present = check_flag(present, "present")
     x, y, hover = _lines(data)
     fig = go.Figure()
-    fig.add_scatter(
-        x=x,
-        y=y,
-        mode="lines+markers",
-        name=f"Sites (n = {len(data)})",
-        line={"color": style.OKABE_ITO[0], "width": 3 if present else 2},
-        marker={"size": 12 if present else 9, "color": style.OKABE_ITO[0]},
-        opacity=0.75,
-        hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>",
+    fig.add_trace(
+        scale.scatter_trace(
+            len(x),
+            x=x,
+            y=y,
+            mode="lines+markers",
+            name=f"Sites (n = {len(data)})",
+            line={"color": style.OKABE_ITO[0], "width": 3 if present else 2},
+            marker={"size": 12 if present else 9, "color": style.OKABE_ITO[0]},
+            opacity=0.75,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
     )
     if data.attrs["medians"] is not None:
         _add_medians(fig, data.attrs["medians"], present)
@@ -104,8 +115,10 @@ def paired_figure(
         "by course order so equal scores stay visible; black: median at each time point."
     )
     if data.attrs.get("not_assessable"):
-        ids = ", ".join(map(str, data.attrs["not_assessable"]))
-        method += f" Not plotted (an NRS score missing): {ids}."
+        method += (
+            f" Not plotted (an NRS score missing): {scale.id_list(data.attrs['not_assessable'])}."
+        )
+    method += (" " + scale.webgl_note(len(x))).rstrip()
     fig.update_layout(
         showlegend=False,
         xaxis={

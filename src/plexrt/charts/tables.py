@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from plexrt.clinical.pain_views import regimen_text
+from plexrt.clinical.pain_views import regimen_texts
 from plexrt.data import vocab
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.own_schema import age_texts
@@ -59,9 +59,7 @@ def cohort_table(
     ``omed_header`` names the factor table of the baseline OMED
     (``clinical.analgesics.omed_header``)."""
     out = df.copy()
-    out["regimen"] = [
-        regimen_text(d, n) for d, n in zip(out["dose_gy"], out["fractions"], strict=True)
-    ]
+    out["regimen"] = regimen_texts(out)
     out["intent"] = out["intent"].map(lambda v: vocab.INTENT_LABELS.get(v, v))
     if "age_90_plus" in out:  # an own series: ages over 89 were top-coded at import
         out["age"] = age_texts(out["age"], out["age_90_plus"])

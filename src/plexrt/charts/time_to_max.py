@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from plexrt.charts import style
+from plexrt.charts import scale, style
 from plexrt.charts.checks import check_flag, check_footnote
 from plexrt.charts.layout import centred_ranks, extent, finish, num, palette_colour, with_method
 from plexrt.clinical.pain_views import GROUP_BY, TimeToMax
@@ -55,17 +55,24 @@ def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, p
             hovertext=[text, text],
             hovertemplate="%{hovertext}<extra></extra>",
         )
-    fig.add_scatter(
-        x=i + _stack_offsets(weeks),
-        y=weeks,
-        mode="markers",
-        name=r.label,
-        marker={"size": 15 if present else 11, "color": colour, "line": {"width": 1}},
-        hovertext=[
-            f"Patient {p}, site {c}: {num(w)} weeks<br>{text}"
-            for p, c, w in zip(sub["patient_id"], sub["course_id"], weeks, strict=True)
-        ],
-        hovertemplate="%{hovertext}<extra></extra>",
+    webgl = scale.uses_webgl(len(weeks))
+    fig.add_trace(
+        (go.Scattergl if webgl else go.Scatter)(
+            x=i + _stack_offsets(weeks),
+            y=weeks,
+            mode="markers",
+            name=r.label,
+            marker={"size": 15 if present else 11, "color": colour, "line": {"width": 1}},
+            hovertext=None
+            if webgl
+            else [
+                f"Patient {p}, site {c}: {num(w)} weeks<br>{text}"
+                for p, c, w in zip(sub["patient_id"], sub["course_id"], weeks, strict=True)
+            ],
+            hovertemplate=f"%{{y}} weeks<br>{text}<extra></extra>"
+            if webgl
+            else "%{hovertext}<extra></extra>",
+        )
     )
     if r.n:
         fig.add_scatter(
@@ -124,7 +131,9 @@ def time_to_max_figure(
     )
     method = (
         "One dot per site (equal values spread sideways); open diamond = mean, bar = median. "
-        "Maximum response = lowest NRS, recorded weekly from the start of RT.<br>"
+        "Maximum response = lowest NRS, recorded weekly from the start of RT. "
+        + scale.webgl_note(int(summary["n"].max()) if len(summary) else 0)
+        + "<br>"
         + "<br>".join(_summary_text(r) for r in summary.itertuples())
     )
     return finish(

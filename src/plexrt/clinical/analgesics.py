@@ -269,32 +269,55 @@ def analgesic_table(
     """Per site: opioids with mg/day and their factor, non-opioids listed (not converted), OMED
     at baseline. An opioid without a factor in ``table`` (e.g. transdermal fentanyl in an own
     series) is listed as such and leaves the site's OMED unknown (NaN), never 0."""
+    columns = ["course_id", "opioids", "non_opioids", "omed_mg"]
     base = analgesics[analgesics["timepoint"] == "baseline"]
+    if base.empty:
+        return pd.DataFrame(columns=columns)
     fmap = _factor_map(factors, table)
-    rows = []
-    for cid, sub in base.groupby("course_id", sort=False):
-        opioids = sub[sub["is_opioid"]]
-        others = sub[~sub["is_opioid"]]
-        try:
-            omed = _omed(sub, fmap, table)
-        except ValueError:
-            omed = math.nan
-        rows.append(
-            {
-                "course_id": cid,
-                "opioids": "; ".join(_opioid_text(r, fmap) for r in opioids.itertuples()) or "none",
-                "non_opioids": "; ".join(
-                    f"{r.drug} {r.mg_per_day:g} mg" for r in others.itertuples()
-                )
-                or "none",
-                "omed_mg": omed,
-            }
-        )
-    return pd.DataFrame(rows, columns=["course_id", "opioids", "non_opioids", "omed_mg"])
+    course = base["course_id"].to_numpy()
+    ids = pd.unique(course)
+    opioid = base["is_opioid"].to_numpy(dtype=bool)
+    route = base.get("route", pd.Series(None, index=base.index, dtype=object))
+    text = _per_distinct(
+        pd.DataFrame({"d": base["drug"], "mg": base["mg_per_day"], "r": route, "o": opioid}),
+        lambda d, mg, r, o: _opioid_text(d, mg, r, fmap) if o else f"{d} {mg:g} mg",
+    )
+
+    def joined(mask: np.ndarray) -> list[str]:
+        parts: dict[Any, list[str]] = {}
+        for c, t in zip(course[mask], text[mask], strict=True):
+            parts.setdefault(c, []).append(t)
+        return ["; ".join(parts[c]) if c in parts else "none" for c in ids]
+
+    # OMED as ``_omed`` sums it; a course with a row ``_omed`` refuses has no OMED (NaN)
+    factor, refused = _row_factors(base, fmap, table)
+    refused |= _refused_mg(base["mg_per_day"], factor > 0)
+    mg = pd.to_numeric(base["mg_per_day"], errors="coerce").to_numpy(dtype="float64")
+    contribution = np.where(factor > 0, factor * np.nan_to_num(mg), 0.0)
+    per_course = pd.DataFrame({"mg": contribution, "refused": refused}).groupby(course, sort=False)
+    sums = per_course.agg({"mg": "sum", "refused": "any"})
+    omed = sums["mg"].where(~sums["refused"])
+    return pd.DataFrame(
+        {
+            "course_id": ids,
+            "opioids": joined(opioid),
+            "non_opioids": joined(~opioid),
+            "omed_mg": omed.reindex(ids).to_numpy(dtype="float64"),
+        },
+        columns=columns,
+    )
 
 
-def _opioid_text(r: Any, fmap: _Factors) -> str:
+def _per_distinct(frame: pd.DataFrame, fn: Any) -> np.ndarray:
+    """``fn(*row)`` for every row of ``frame``, called once per distinct row."""
+    groups = frame.groupby(list(frame.columns), dropna=False, sort=False)
+    first = groups.head(1)
+    values = [fn(*row) for row in zip(*(first[c] for c in frame.columns), strict=True)]
+    return np.asarray(values, dtype=object)[groups.ngroup().to_numpy()]
+
+
+def _opioid_text(drug: Any, mg: Any, route: Any, fmap: _Factors) -> str:
     """'morphine 30 mg × 1', or the opioid without a factor in the table, named as such."""
-    factor = fmap.get((str(r.drug), _route(getattr(r, "route", None))))
-    dose = "dose not given" if is_missing(r.mg_per_day) else f"{r.mg_per_day:g} mg"
-    return f"{r.drug} {dose} × {factor:g}" if factor is not None else f"{r.drug} {dose} (no factor)"
+    factor = fmap.get((str(drug), _route(route)))
+    dose = "dose not given" if is_missing(mg) else f"{mg:g} mg"
+    return f"{drug} {dose} × {factor:g}" if factor is not None else f"{drug} {dose} (no factor)"

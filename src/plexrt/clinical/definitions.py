@@ -17,6 +17,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from plexrt.clinical.icpre import ICPRE_CATEGORIES, icpre_category
@@ -183,17 +184,35 @@ def is_responder(category: str) -> bool | None:
 def classify_frame(df: pd.DataFrame, definition: Definition) -> pd.Series:
     """``classify`` for every row of ``df`` (columns nrs_before, nrs_after; for ICPRE optionally
     omed_before, omed_after). Sites that are not assessable (``pain_scores.assessable``) give None."""
-    keep = assessable(df)
-    ob = df["omed_before"] if "omed_before" in df else pd.Series(None, index=df.index)
-    oa = df["omed_after"] if "omed_after" in df else pd.Series(None, index=df.index)
-    out: list[str | None] = []
-    for ok, b, a, o1, o2 in zip(keep, df["nrs_before"], df["nrs_after"], ob, oa, strict=True):
-        out.append(classify(b, a, definition, o1, o2) if ok else None)
+    keep = assessable(df).to_numpy(dtype=bool)
+    none = pd.Series(None, index=df.index, dtype=object)
+    inputs = pd.DataFrame(
+        {
+            "b": df["nrs_before"],
+            "a": df["nrs_after"],
+            "o1": df.get("omed_before", none),
+            "o2": df.get("omed_after", none),
+        }
+    )[keep]
+    out = np.full(len(df), None, dtype=object)
+    if len(inputs):
+        # ``classify`` once per distinct (before, after, OMED before, OMED after): at most a few
+        # hundred whatever the number of sites
+        groups = inputs.groupby(list(inputs.columns), dropna=False, sort=False)
+        first = groups.head(1)
+        cats = [
+            classify(b, a, definition, o1, o2)
+            for b, a, o1, o2 in zip(first["b"], first["a"], first["o1"], first["o2"], strict=True)
+        ]
+        out[keep] = np.asarray(cats, dtype=object)[groups.ngroup().to_numpy()]
     return pd.Series(out, index=df.index, dtype=object, name="category")
 
 
 def response_counts(
-    df: pd.DataFrame, definition: Definition, method: str = "exact"
+    df: pd.DataFrame,
+    definition: Definition,
+    method: str = "exact",
+    categories: pd.Series | None = None,
 ) -> dict[str, Any]:
     """Counts behind a response rate for the sites in ``df``.
 
@@ -201,9 +220,10 @@ def response_counts(
     the category is not settled -- ICPRE without OMED after RT), ``n_classified`` (assessable and
     settled; the denominator of the rates), ``responders``, ``complete``, ``categories`` (count per
     category, plus "unknown" for ICPRE), and ``responder_rate`` / ``complete_rate`` as
-    ``plexrt.stats.Proportion`` (None when nothing is classified).
+    ``plexrt.stats.Proportion`` (None when nothing is classified). ``categories``: the
+    ``classify_frame`` of ``df`` under ``definition`` when the caller has it already.
     """
-    cats = classify_frame(df, definition)
+    cats = classify_frame(df, definition) if categories is None else categories
     known = cats.dropna()
     n_unknown = int((known == UNKNOWN).sum())
     settled = known[known != UNKNOWN]

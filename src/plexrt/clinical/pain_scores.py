@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical.inputs import require_columns
-from plexrt.data.values import is_missing
+from plexrt.data.values import is_missing, missing_mask
 
 NRS_MIN, NRS_MAX = 0, 10
 
@@ -31,6 +31,10 @@ def check_nrs(v: Any, name: str) -> int:
 
 def _check_nrs_series(s: pd.Series, name: str) -> pd.Series:
     """Validate the known values of a Series of pain scores; return it as nullable Int64."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        x = s.dropna().to_numpy(dtype="float64")
+        if ((x == np.round(x)) & (x >= NRS_MIN) & (x <= NRS_MAX)).all():
+            return s.astype("Int64")  # every known score whole and 0..10 (the loop below agrees)
     for v in s:
         if not is_missing(v):
             check_nrs(v, name)
@@ -83,6 +87,6 @@ def assessable(df: pd.DataFrame) -> pd.Series:
     plot and dose view counts its sites with this rule (a boolean Series on ``df``'s index).
     """
     require_columns(df, "df", ("nrs_before", "nrs_after"))
-    before_missing = df["nrs_before"].map(is_missing).astype(bool)
-    after_missing = df["nrs_after"].map(is_missing).astype(bool)
+    before_missing = missing_mask(df["nrs_before"])
+    after_missing = missing_mask(df["nrs_after"])
     return (~(before_missing | after_missing)).rename("assessable")

@@ -88,8 +88,20 @@ def regimen_text(dose_gy: Any, fractions: Any) -> str:
     return dose.regimen_label(float(dose_gy), int(fractions))
 
 
+def regimen_texts(d: pd.DataFrame) -> list[str]:
+    """``regimen_text`` of every row of ``d`` (columns dose_gy, fractions)."""
+    return _regimens(d)
+
+
 def _regimens(d: pd.DataFrame) -> list[str]:
-    return [regimen_text(a, b) for a, b in zip(d["dose_gy"], d["fractions"], strict=True)]
+    pairs = pd.DataFrame({"dose": d["dose_gy"].to_numpy(), "n": d["fractions"].to_numpy()})
+    if pairs.empty:
+        return []
+    # ``regimen_text`` once per distinct (dose, fractions): a registry has a few dozen regimens
+    groups = pairs.groupby(["dose", "n"], dropna=False, sort=False)
+    first = groups.head(1)
+    texts = [regimen_text(a, b) for a, b in zip(first["dose"], first["n"], strict=True)]
+    return list(np.asarray(texts, dtype=object)[groups.ngroup().to_numpy()])
 
 
 # ---------------------------------------------------------------------------------------------

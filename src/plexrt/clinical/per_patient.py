@@ -43,7 +43,7 @@ def patient_counts(patient_ids: Any, outcome: Any) -> tuple[int, int]:
     d = d[d["ok"].notna()]
     if d.empty:
         return 0, 0
-    per = d.groupby("patient")["ok"].agg(lambda s: bool(s.astype(bool).all()))
+    per = d["ok"].astype(bool).groupby(d["patient"]).all()
     return int(per.sum()), len(per)
 
 

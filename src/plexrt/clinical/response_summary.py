@@ -108,12 +108,15 @@ def summarise(
     method: str = "exact",
     all_sites: pd.DataFrame | None = None,
     aggregate: Aggregate | None = None,
+    categories: pd.Series | None = None,
 ) -> ResponseSummary:
     """Rates for the sites in ``df``. For ICPRE without per-site OMED after RT, pass the whole
     series (``all_sites``) and the published ``aggregate``: the result then carries the range of
     responders over every allocation consistent with the aggregate under every reading of it
-    (``icpre_readings``), and no point estimate."""
-    counts = response_counts(df, definition, method)
+    (``icpre_readings``), and no point estimate. ``categories``: ``classify_frame(df,
+    definition)`` when the caller has it already (the subgroups classify once)."""
+    cats = classify_frame(df, definition) if categories is None else categories
+    counts = response_counts(df, definition, method, cats)
     n_t, n_a = counts["n_treated"], counts["n_assessable"]
     readings = None
     if definition.kind == "icpre" and counts["n_unknown"] and all_sites is not None and aggregate:
@@ -130,7 +133,7 @@ def summarise(
     def rate(k: int, n: int) -> Proportion | None:
         return proportion(k, n, method) if settled and n else None
 
-    responder, complete = _site_outcomes(df, definition)
+    responder, complete = _site_outcomes(cats)
 
     return ResponseSummary(
         definition=definition,
@@ -147,10 +150,9 @@ def summarise(
     )
 
 
-def _site_outcomes(df: pd.DataFrame, definition: Definition) -> tuple[list, list]:
-    """Per site: responder and complete as True / False, None where not assessable or not
-    settled (the inputs of the per-patient counts)."""
-    cats = classify_frame(df, definition)
+def _site_outcomes(cats: pd.Series) -> tuple[list, list]:
+    """Per site (from its ``classify_frame`` category): responder and complete as True / False,
+    None where not assessable or not settled (the inputs of the per-patient counts)."""
     known = [c is not None and c != UNKNOWN for c in cats]
     responder = [is_responder(c) if k else None for c, k in zip(cats, known, strict=True)]
     complete = [c == "complete" if k else None for c, k in zip(cats, known, strict=True)]
@@ -167,12 +169,13 @@ def subgroup_table(
     """One row per subgroup level: n, responders and complete responders with intervals, and for
     two-level factors with data in both levels a two-sided Fisher exact p for the responder rate."""
     rows = []
+    cats = classify_frame(df, definition)
     for factor, split in SUBGROUPS.items():
         levels = split(df)
         tests: dict[str, Proportion | None] = {}
-        groups = [(lvl, df[levels == lvl]) for lvl in sorted(levels.dropna().unique())]
-        for lvl, sub in groups:
-            s = summarise(sub, definition, method, all_sites, aggregate)
+        for lvl in sorted(levels.dropna().unique()):
+            sub = df[levels == lvl]
+            s = summarise(sub, definition, method, all_sites, aggregate, cats[levels == lvl])
             rows.append(
                 {
                     "factor": factor,

@@ -5,6 +5,7 @@ One home for each rule: every reader, validator, form and chart imports them fro
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -30,6 +31,14 @@ def is_missing(value: Any) -> bool:
     if isinstance(value, float | np.floating):
         return math.isnan(value)
     return isinstance(value, str) and value.strip() == ""
+
+
+def missing_mask(values: pd.Series) -> pd.Series:
+    """``is_missing`` of every value of a Series (a boolean Series on its index); whole-column
+    for a numeric Series, where only NaN / NA can be missing."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.isna()
+    return values.map(is_missing).astype(bool)
 
 
 def number_problem(value: Any, *, whole: bool = False) -> str | None:
@@ -70,7 +79,12 @@ _DIGITS = re.compile(r"(\d+)")
 
 def natural_key(value: Any) -> tuple:
     """Sort key in which digit runs compare as numbers: '2.1' < '10.1', '1.1' < '1.2', 'P9' < 'P10'."""
-    parts = [p for p in _DIGITS.split(str(value)) if p]
+    return _text_key(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 18)  # course and patient ids recur on every rerun
+def _text_key(text: str) -> tuple:
+    parts = [p for p in _DIGITS.split(text) if p]
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 

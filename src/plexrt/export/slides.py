@@ -27,14 +27,13 @@ from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.forest import forest_figure
 from plexrt.charts.km import km_figure
 from plexrt.charts.paired import paired_figure
-from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.tables import cohort_table
 from plexrt.charts.time_to_max import time_to_max_figure
-from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import literature_comparison, literature_notes, pain_views, response_summary
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
+from plexrt.export.large_slides import swimmer_slide, waterfall_slide
 from plexrt.stats.proportions import METHOD_LABELS
 
 
@@ -135,7 +134,7 @@ def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
         Slide(
             "waterfall",
             "Change in pain score per site",
-            waterfall_figure(
+            waterfall_slide(
                 pain_views.waterfall_data(inp.sites, d),
                 d,
                 footnote=f"{line}<br>{d.label}",
@@ -199,16 +198,7 @@ def _time_to_event_slides(
         )
         out.append(Slide(c.key, c.name, style.set_methods(fig, c.methods), c.reconstructed))
     w = time_to_event.swimmer_panel(inp, unit)
-    fig = swimmer_figure(
-        w.patients,
-        w.sites,
-        unit=unit,
-        reconstructed=w.reconstructed,
-        present=present,
-        title=w.title,
-        footnote=w.footnote,
-        height=height,
-    )
+    fig = swimmer_slide(w, unit=unit, present=present, height=height)
     out.append(Slide(w.key, w.name, fig, w.reconstructed))
     return out
 

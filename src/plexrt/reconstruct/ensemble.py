@@ -4,7 +4,7 @@ unknown individual times."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -82,21 +82,38 @@ def reconstruct(
 ENSEMBLE_SIZE = 200
 
 
+class Cancelled(Exception):
+    """The ensemble was cancelled before all its draws were made."""
+
+
 def ensemble(
     courses: pd.DataFrame,
     patients: pd.DataFrame,
     constraints: Sequence[Constraint] | str | Path,
     n: int = ENSEMBLE_SIZE,
     seed: int = 0,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[Reconstruction]:
     """``n`` reconstructions with seeds ``seed, seed + 1, ...`` (draw k equals
-    ``reconstruct(..., seed=seed + k)``); the constraint analysis is done once."""
+    ``reconstruct(..., seed=seed + k)``); the constraint analysis is done once.
+
+    ``progress(done, n)`` is called after each draw; ``cancelled()`` is asked before each draw
+    and, when it answers True, the ensemble stops with ``Cancelled`` (no partial result)."""
     seed = _check_seed(seed)
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a whole number >= 1, got {n!r}")
     plan = build_plan(courses, patients, constraints)
     statics = _statics(plan)
-    return [_build(plan, seed + k, statics) for k in range(int(n))]
+    draws = []
+    for k in range(int(n)):
+        if cancelled is not None and cancelled():
+            raise Cancelled(f"cancelled after {k} of {n} reconstructions")
+        draws.append(_build(plan, seed + k, statics))
+        if progress is not None:
+            progress(k + 1, int(n))
+    return draws
 
 
 def ensemble_frame(recs: Sequence[Reconstruction]) -> pd.DataFrame:

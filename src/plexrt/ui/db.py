@@ -120,7 +120,7 @@ def store_notice() -> None:
         st.warning(notice, icon=":material/database:")
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False, max_entries=32)
 def cohort(flt: CohortFilter) -> pd.DataFrame:
     return store.cohort(connection(), flt)
 
@@ -140,12 +140,12 @@ def ranges() -> dict:
     return store.ranges(connection())
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False, max_entries=32)
 def analgesics(flt: CohortFilter) -> pd.DataFrame:
     return store.analgesics(connection(), flt)
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False)  # provenance has rows per value: copied, not unpickled
 def table(name: str) -> pd.DataFrame:
     """Small reference tables: series, provenance, discrepancies, case_details, toxicities,
     not_published, opioid_factors, patient_facts."""
@@ -306,12 +306,12 @@ def literature_all() -> pd.DataFrame:
     return pd.concat([bundled, user.assign(origin="user")], ignore_index=True)
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False)
 def events() -> pd.DataFrame:
     return store.events(connection())
 
 
-@_per_series(show_spinner=False)
+@_per_series(frame=True, show_spinner=False)
 def course_events() -> pd.DataFrame:
     return store.course_events(connection())
 
@@ -328,6 +328,6 @@ def ensemble_events() -> list[pd.DataFrame]:
     """Per-patient event frames of the seeded reconstructions (``reconstruct.ensemble.
     ENSEMBLE_SIZE`` of them; draw 0 is the stored default). Empty when the series has real times
     (nothing to reconstruct)."""
-    from plexrt.ingest.ensemble import reconstruction_draws
+    from plexrt.ui import ensemble_job  # the time-to-event page draws it in the background
 
-    return reconstruction_draws(connection())
+    return ensemble_job.draws_now(connection())

@@ -61,7 +61,7 @@ def own_in_view() -> str | None:
 def download(
     container: Any,
     label: str,
-    data: bytes | str,
+    data: bytes | str | Callable[[], bytes],
     file_name: str,
     *,
     mime: str,
@@ -72,17 +72,25 @@ def download(
 ) -> None:
     """A download of what a page shows: when an own series is in view it is a patient-level
     export of that series (``audited_download``: checked and recorded when pressed); for the
-    published series alone, a plain download."""
+    published series alone, a plain download. ``data`` may be a function that makes the file,
+    called only when the button is pressed (a large table is not written on every rerun)."""
     sid = own_in_view()
     if sid is None:
         container.download_button(label, data, file_name, mime=mime, key=key, **kw)
         return
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if callable(data):
+        make = data
+    else:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+
+        def make() -> bytes:
+            return payload
+
     audited_download(
         label,
         series_id=sid,
         what=what,
-        make=lambda: payload,
+        make=make,
         rows=rows,
         file_name=file_name,
         mime=mime,

@@ -9,6 +9,7 @@ from plexrt.export.tabular import safe_csv
 from plexrt.ingest import own_mapping, own_preview
 from plexrt.ingest.own_import import PreparedImport
 from plexrt.ui.safe_text import bullets, md
+from plexrt.ui.tables import paged_dataframe
 
 NOT_IN_FILE = ""
 WHOLE_TABLE_MAX = 200  # problems shown as one static table; more in a scrolling grid
@@ -70,9 +71,10 @@ def refusal(prepared: PreparedImport, file_label: str) -> None:
     if len(frame) <= WHOLE_TABLE_MAX:  # every problem on the page at once (and printable)
         st.table(frame.astype({"row": "string"}).fillna("").style.hide(axis="index"))
     else:
-        st.caption(f"{len(frame):,} problems: scroll the table, or download the report.")
-        st.dataframe(
+        st.caption(f"{len(frame):,} problems: page through the table, or download the report.")
+        paged_dataframe(
             frame,
+            "problems_page",
             hide_index=True,
             width="stretch",
             column_config={
@@ -141,6 +143,6 @@ def changes(prepared: PreparedImport) -> bool:
         )
         return False
     st.markdown(f"**What this import changes in the stored series** — {md(diff.summary())}")
-    st.dataframe(own_preview.diff_table(diff), hide_index=True, width="stretch")
+    paged_dataframe(own_preview.diff_table(diff), "diff_page", hide_index=True, width="stretch")
     st.caption("Times in days from the patient's first RT start; '(empty)' = not known.")
     return True

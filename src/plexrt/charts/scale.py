@@ -1,0 +1,67 @@
+"""How the charts stay readable and fast with many points: the thresholds, one home.
+
+Above ``WEBGL_ABOVE`` points a per-point trace is drawn with WebGL (``go.Scattergl``: the browser
+draws tens of thousands of markers without slowing down) and without a hover text per point.
+Above ``SUMMARY_ABOVE`` sites or patients the waterfall and the swimmer plot, whose bars and lanes
+would be thinner than a pixel, are replaced by a summary (the distribution of the change in pain
+score; follow-up by status), with a way to draw one patient's lane; the counts come from
+``plexrt.clinical.large_views``.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+__all__ = [
+    "SUMMARY_ABOVE",
+    "WEBGL_ABOVE",
+    "scatter_trace",
+    "id_list",
+    "summary_note",
+    "uses_webgl",
+    "webgl_note",
+]
+
+WEBGL_ABOVE = 2000
+SUMMARY_ABOVE = 300
+# A footnote names at most this many sites or patients; more are counted.
+IDS_NAMED = 20
+
+
+def uses_webgl(n_points: int) -> bool:
+    """True when a trace of ``n_points`` points is drawn with WebGL."""
+    return n_points > WEBGL_ABOVE
+
+
+def scatter_trace(n_points: int, **kwargs) -> go.Scatter | go.Scattergl:
+    """A scatter trace of ``n_points`` points: WebGL above ``WEBGL_ABOVE``, where the per-point
+    hover text is dropped (the hover template then shows the values)."""
+    if not uses_webgl(n_points):
+        return go.Scatter(**kwargs)
+    kwargs.pop("hovertext", None)
+    if "%{hovertext}" in str(kwargs.get("hovertemplate", "")):
+        kwargs["hovertemplate"] = "x %{x}, y %{y}<extra></extra>"
+    return go.Scattergl(**kwargs)
+
+
+def webgl_note(n_points: int) -> str:
+    """The footnote sentence of a chart drawn with WebGL ('' when it is not)."""
+    if not uses_webgl(n_points):
+        return ""
+    return f"More than {WEBGL_ABOVE:,} points: drawn with WebGL, without a hover text per point."
+
+
+def summary_note(n: int, what: str, instead_of: str, pick: str) -> str:
+    """The caption of a summary shown instead of a per-item chart (``pick``: how to see one)."""
+    return (
+        f"{n:,} {what} (more than {SUMMARY_ABOVE:,}): the distribution is shown instead of "
+        f"{instead_of}. {pick}"
+    )
+
+
+def id_list(ids) -> str:
+    """'1.1, 2.1' for a few ids; '1,234 sites' above ``IDS_NAMED`` (a footnote stays short)."""
+    ids = list(ids)
+    if len(ids) > IDS_NAMED:
+        return f"{len(ids):,} sites"
+    return ", ".join(map(str, ids))

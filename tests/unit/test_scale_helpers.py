@@ -1,0 +1,60 @@
+"""Whole-column versions of per-value rules used by the pages at registry scale, checked against
+the per-value rule they stand for and values by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plexrt.charts.layout import centred_ranks
+from plexrt.clinical.pain_scores import nrs_change
+from plexrt.data.values import is_missing, missing_mask, natural_key, natural_sorted
+from plexrt.ui.series_state import PatientIds
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([1.0, np.nan, 3.0]),
+        pd.Series([1, None, 3], dtype="Int64"),
+        pd.Series(["1", " ", "", None, "x"], dtype=object),
+        pd.Series([True, False]),
+        pd.Series([], dtype="float64"),
+    ],
+)
+def test_missing_mask_is_is_missing_of_each_value(values):
+    assert list(missing_mask(values)) == [is_missing(v) for v in values]
+
+
+def test_nrs_checks_over_a_column_still_refuse_a_bad_score():
+    assert list(nrs_change(pd.Series([8.0, 5.0, np.nan]), pd.Series([2.0, 6.0, 1.0])))[:2] == [
+        -6,
+        1,
+    ]
+    with pytest.raises(ValueError, match="after must be a whole number"):
+        nrs_change(pd.Series([8.0, 5.0]), pd.Series([2.5, 6.0]))
+    with pytest.raises(ValueError, match="before must be a whole number"):
+        nrs_change(pd.Series([11, 5]), pd.Series([2, 6]))
+
+
+def test_natural_key_repeated_calls_agree():
+    ids = ["10.1", "2.1", "C1-000010.1", "C1-000009.2", "2.1"]
+    assert natural_sorted(ids) == ["2.1", "2.1", "10.1", "C1-000009.2", "C1-000010.1"]
+    assert natural_key(21) == natural_key("21") == ((0, 21, ""),)
+
+
+def test_centred_ranks_by_hand():
+    ranks, sizes = centred_ranks(["a", "b", "a", "a", "c", "b"])
+    assert list(ranks) == [-1.0, -0.5, 0.0, 1.0, 0.0, 0.5]
+    assert list(sizes) == [3, 2, 3, 3, 1, 2]
+    ranks, sizes = centred_ranks([])
+    assert len(ranks) == 0 and len(sizes) == 0
+
+
+def test_patient_ids_digest_names_the_ids_in_order():
+    a, b = PatientIds(["1", "2", 3]), PatientIds(("1", "2", "3"))
+    assert a == ("1", "2", "3") and a.digest == b.digest
+    assert PatientIds(["2", "1", "3"]).digest != a.digest
+    # the separator keeps ids apart: ("12", "3") is not ("1", "23")
+    assert PatientIds(["12", "3"]).digest != PatientIds(["1", "23"]).digest

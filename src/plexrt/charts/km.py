@@ -35,9 +35,8 @@ from plexrt.charts.km_inputs import (
     check_reference_lines,
     envelope_name,
 )
-from plexrt.charts.layout import risk_table_title
+from plexrt.charts.km_risk_table import add_risk_rows, style_risk_table
 from plexrt.charts.steps import band_trace, step_band, thin_steps
-from plexrt.stats.at_risk import numbers_at_risk
 from plexrt.stats.survival import KMResult
 from plexrt.stats.timescale import UNITS, to_unit
 
@@ -213,31 +212,6 @@ def _add_curve(
         )
 
 
-def _add_risk_rows(
-    fig: go.Figure, items: list[tuple[str, KMResult]], colours: list[str], axis: _Axis, fs: dict
-) -> None:
-    """One text row per curve: its number at risk (``stats.at_risk``) under each x tick."""
-    abbrev = unit_abbrev(axis.unit)
-    for i, ((label, res), colour) in enumerate(zip(items, colours, strict=True)):
-        counts = numbers_at_risk(res, axis.ticks_days)
-        fig.add_trace(
-            go.Scatter(
-                x=axis.ticks,
-                y=[i] * len(axis.ticks),
-                mode="text",
-                text=[str(c) for c in counts],
-                textfont={"color": colour, "size": fs["tick"]},
-                textposition="middle center",
-                showlegend=False,
-                name=f"{label} at risk",
-                hovertemplate=f"{label}: %{{text}} at risk at %{{x:.1f}} {abbrev}<extra></extra>",
-                meta={"role": "risk_table", "curve": label},
-            ),
-            row=2,
-            col=1,
-        )
-
-
 def _add_reference_lines(
     fig: go.Figure, refs: list[tuple[float, str]], axis: _Axis, fs: dict
 ) -> None:
@@ -326,29 +300,6 @@ def _no_axis_room_below(fig: go.Figure, present: bool) -> None:
             ann.yshift = ann.yshift + spare
 
 
-def _style_risk_table(fig: go.Figure, labels: list[str], colours: list[str], fs: dict) -> None:
-    """Curve labels in their colours left of the rows, a title above, room for long labels."""
-    n_rows = len(labels)
-    fig.update_xaxes(showticklabels=False, showline=False, row=2, col=1)
-    fig.update_yaxes(
-        tickvals=list(range(n_rows)),
-        ticktext=[
-            f'<span style="color:{c}">{lab}</span>' for lab, c in zip(labels, colours, strict=True)
-        ],
-        range=[n_rows - 0.5, -0.5],
-        showgrid=False,
-        zeroline=False,
-        showline=False,
-        ticks="",
-        fixedrange=True,
-        row=2,
-        col=1,
-    )
-    risk_table_title(fig, fs["base"])
-    longest = max(len(lab) for lab in labels)
-    fig.update_layout(margin={"l": max(70, int(14 + 0.62 * fs["tick"] * longest))})
-
-
 # ----------------------------------------------------------------------------------------------
 # The figure
 # ----------------------------------------------------------------------------------------------
@@ -407,7 +358,7 @@ def km_figure(
         dash = style.nth(style.DASHES, i)
         _add_curve(fig, label, res, colour, unit, band, present, dash, reconstructed)
     if show_risk_table:
-        _add_risk_rows(fig, items, colours, axis, fs)
+        add_risk_rows(fig, items, colours, axis.ticks, axis.ticks_days, axis.unit, fs)
     style.apply(
         fig,
         title=title,
@@ -419,7 +370,7 @@ def km_figure(
     top_days = axis.ticks_days[-1]
     _style_axes(fig, axis, x_title, y_title, _low_legend(items, band, top_days))
     if show_risk_table:
-        _style_risk_table(fig, [lab for lab, _ in items], colours, fs)
+        style_risk_table(fig, [lab for lab, _ in items], colours, fs)
         _no_axis_room_below(fig, present)
     _add_reference_lines(fig, refs, axis, fs)
     return fig

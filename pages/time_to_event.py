@@ -199,6 +199,10 @@ with tab_k:
         st.info("This series has real per-patient times: no published constraint to check.")
     else:
         st.markdown(f"**Conflicts found by computation ({len(conflicts)}):**")
+        st.caption(
+            "Each published statement is named by a short code (as in the table below) and "
+            "where the paper makes it."
+        )
         for k in conflicts.itertuples():
             with st.container(border=True):
                 st.markdown(f"**{k.conflict_id}.** {k.description}")
@@ -216,7 +220,11 @@ with tab_k:
             hide_index=True,
             width="stretch",
             column_config={
-                "constraint_id": "Constraint",
+                "constraint_id": st.column_config.TextColumn(
+                    "Code",
+                    help="Short code of the published statement; the conflicts above name "
+                    "statements by these codes.",
+                ),
                 "description": st.column_config.TextColumn("What is checked", width="large"),
                 "target": "Published",
                 "achieved": "In the reconstruction",

@@ -165,7 +165,7 @@ with tab_a:
 st.header("Subgroups")
 sub = response_summary.subgroup_table(df, definition, ci, db.all_sites(), agg)
 st.dataframe(
-    sub.drop(columns="fisher_p"),
+    sub.drop(columns=["fisher_p", "fisher"]),
     hide_index=True,
     width="stretch",
     height=widgets.table_height(len(sub)),
@@ -176,7 +176,18 @@ st.dataframe(
         "n_patients": st.column_config.NumberColumn("n patients"),
         "responders": "Responders (95% CI)",
         "complete": "Complete (95% CI)",
-        "fisher": "Fisher exact test (responders)",
+    },
+)
+tests = response_summary.factor_tests(sub)
+st.dataframe(
+    tests,
+    hide_index=True,
+    width="stretch",
+    height=widgets.table_height(len(tests)),
+    column_config={
+        "factor": "Factor",
+        "groups": "Groups compared",
+        "fisher": "Fisher exact test of the responder rate (two-sided)",
     },
 )
 single = response_summary.single_group_factors(sub)

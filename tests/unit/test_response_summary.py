@@ -76,6 +76,16 @@ def test_subgroup_table_paper(sites):
     assert t.loc[("Involved muscle", "psoas"), "fisher"] == "p = 1.00"
 
 
+def test_factor_tests_one_row_per_factor(sites):
+    sub = response_summary.subgroup_table(sites, Definition("paper"))
+    f = response_summary.factor_tests(sub).set_index("factor")
+    assert list(f.index) == list(dict.fromkeys(sub["factor"]))
+    assert f.loc["Involved muscle", "groups"] == "piriformis vs psoas"
+    assert f.loc["Involved muscle", "fisher"] == "p = 1.00"
+    assert f.loc["Primary group", "fisher"] == "not tested (3 groups)"
+    assert response_summary.factor_tests(sub.iloc[0:0]).empty
+
+
 def test_fisher_on_hand_made_groups():
     df = pd.DataFrame(
         {

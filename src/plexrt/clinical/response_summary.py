@@ -195,6 +195,21 @@ def subgroup_table(
     return pd.DataFrame(rows)
 
 
+def factor_tests(sub: pd.DataFrame) -> pd.DataFrame:
+    """One row per factor of ``subgroup_table``: its groups in words and the Fisher test between
+    them (the test belongs to the factor, not to each of its groups)."""
+    if sub.empty:
+        return pd.DataFrame(columns=["factor", "groups", "fisher"])
+    by = sub.groupby("factor", sort=False)
+    return pd.DataFrame(
+        {
+            "factor": list(by.groups),
+            "groups": [" vs ".join(map(str, g["level"])) for _, g in by],
+            "fisher": [g["fisher"].iloc[0] for _, g in by],
+        }
+    )
+
+
 def single_group_factors(sub: pd.DataFrame) -> list[str]:
     """The factors of ``subgroup_table`` left with one group, so nothing can be compared:
     'Involved muscle (piriformis only)'. A filter on the factor, or a cohort narrowed by other

@@ -298,8 +298,17 @@ async def _record(page, day: int, nrs: int, tally: Tally) -> None:
     """One assessment on the Follow-up page (the example's first patient, course 1): the values
     typed, Save, and the confirmation naming the day and the entry (change batch) it was saved as.
     """
-    for key, value in (("fu_day_assessment", day), ("fu_nrs", nrs)):
-        await page.locator(f".st-key-{key} input").fill(str(value))
+    # The previous save's rerun redraws the form: typing into it before that run is drawn can be
+    # lost, so wait for it, type, and read the fields back before pressing Save.
+    fields = (("fu_day_assessment", day), ("fu_nrs", nrs))
+    for _ in range(3):
+        await _settled(page)
+        for key, value in fields:
+            await page.locator(f".st-key-{key} input").fill(str(value))
+        await _settled(page)
+        typed = [await page.locator(f".st-key-{k} input").input_value() for k, _ in fields]
+        if typed == [str(v) for _, v in fields]:
+            break
     t0 = time.monotonic()
     await page.locator(".st-key-fu_save button").click()
     flash = page.get_by_text(re.compile(rf"Saved \(.*, day {day}\) as entry \d+"))

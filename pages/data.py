@@ -4,7 +4,7 @@ import streamlit as st
 
 from plexrt.data.vocab import SOURCE_LABELS
 from plexrt.ui import db, own_data, provenance, shell
-from plexrt.ui.tables import paged_dataframe
+from plexrt.ui.tables import paged_rows
 
 shell.require()
 
@@ -36,16 +36,17 @@ with tab_disc:
             st.markdown(f":material/gavel: **How PlexRT resolves it:** {r.resolution}")
 
 with tab_prov:
-    prov = db.table("provenance")
     st.markdown(provenance.provenance_intro(db.source_counts()))
     c1, c2 = st.columns(2)
-    tables = c1.multiselect("Table", provenance.table_choices(prov), placeholder="All tables")
+    tables = c1.multiselect("Table", db.provenance_tables(), placeholder="All tables")
     sources = c2.multiselect(
         "Source", list(SOURCE_LABELS), format_func=SOURCE_LABELS.get, placeholder="All sources"
     )
-    shown = provenance.provenance_rows(prov, tables, sources)
-    paged_dataframe(
-        shown,
+    chosen = (tuple(tables), tuple(sources))
+    n_shown = db.provenance_count(*chosen)
+    paged_rows(
+        n_shown,
+        lambda start, stop: provenance.in_words(db.provenance_page(*chosen, start, stop)),
         "provenance_page",
         hide_index=True,
         width="stretch",
@@ -55,7 +56,7 @@ with tab_prov:
             "note": st.column_config.TextColumn("Note", width="large"),
         },
     )
-    st.caption(provenance.shown_caption(len(shown), len(prov)))
+    st.caption(provenance.shown_caption(n_shown, db.provenance_count((), ())))
 
 with tab_missing:
     for item in db.table("not_published").itertuples():

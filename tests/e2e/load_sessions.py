@@ -8,8 +8,10 @@ deadline, and the whole run is cancelled ``GRACE_S`` after it.
 
 Page time: from the click (a page link in the sidebar, or a filter option) until Streamlit has run
 the script for it and drawn it: the app's script state has left ``notRunning`` after the click
-(``rerunRequested``, ``running``) and come back to it, with no skeleton left (seen by a MutationObserver in the page, in the
-browser's own clock). Plotly's client-side layout after that is not included.
+(``rerunRequested``, ``running``) and come back to it, with no skeleton left (seen by a
+MutationObserver in the page, in the browser's own clock); or, when a busy browser drew the whole
+run in one frame, the last message of the run (see ``_DRAWN``). Plotly's client-side layout after
+that is not included.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +60,8 @@ PAGES = (
 )
 FILTERED = {"", "pain", "time_to_event", "literature", "board", "data"}  # pages with the filters
 
-# Records every change of the app's script state with the browser's clock (see the docstring).
+# Records every change of the app's script state and the arrival of every message from the server,
+# with the browser's clock (see the docstring).
 _OBSERVER = """
 (() => {
   const log = (window.__plexrtRuns = []);
@@ -65,15 +69,42 @@ _OBSERVER = """
     for (const m of ms) log.push([performance.now(), m.target.getAttribute(m.attributeName)]);
   }).observe(document, {subtree: true, attributes: true,
                         attributeFilter: ["data-test-script-state"]});
+  const msgs = (window.__plexrtMsgs = []);
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", () => msgs.push(performance.now()));
+    }
+  };
 })();
 """
+# A run is drawn when the app is idle again, with no skeleton, after either a state change seen
+# after the click or, when a busy browser handled all of a run's messages in one frame (React then
+# draws only the last state, and the attribute never changes), messages from the server after the
+# click with QUIET_MS of silence since the last one: the time is then that last message's.
+QUIET_MS = 300
 _DRAWN = """
-(t0) => {
-  const ran = (window.__plexrtRuns || []).some((e) => e[0] >= t0 && e[1] !== "notRunning");
+([t0, quiet]) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!ran || !app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  return performance.now();
+  const now = performance.now();
+  if ((window.__plexrtRuns || []).some((e) => e[0] >= t0 && e[1] !== "notRunning")) return now;
+  const msgs = (window.__plexrtMsgs || []).filter((t) => t >= t0);
+  if (msgs.length && now - msgs[msgs.length - 1] >= quiet) return msgs[msgs.length - 1];
+  return false;
+}
+"""
+# Idle: no run under way, no skeleton, and no message from the server for QUIET_MS (so that every
+# message after a click is the click's).
+_IDLE = """
+(quiet) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  const msgs = window.__plexrtMsgs || [];
+  return !msgs.length || performance.now() - msgs[msgs.length - 1] >= quiet;
 }
 """
 _ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
@@ -163,7 +194,9 @@ async def _drawn_after(page, act) -> float:
     await _settled(page)
     t0 = await page.evaluate("performance.now()")
     await act()
-    done = await page.wait_for_function(_DRAWN, arg=t0, timeout=STEP_S * 1000, polling=50)
+    done = await page.wait_for_function(
+        _DRAWN, arg=[t0, QUIET_MS], timeout=STEP_S * 1000, polling=50
+    )
     return float(await done.json_value()) - t0
 
 
@@ -171,13 +204,7 @@ async def _settled(page) -> None:
     """After a fresh load: wait until the first run is drawn."""
     app = page.locator('[data-testid="stApp"]')
     await app.wait_for(timeout=STEP_S * 1000)
-    await page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')"
-        ".getAttribute('data-test-script-state') === 'notRunning'"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=STEP_S * 1000,
-        polling=100,
-    )
+    await page.wait_for_function(_IDLE, arg=QUIET_MS, timeout=STEP_S * 1000, polling=100)
 
 
 async def _check(page, where: str, tally: Tally) -> None:
@@ -244,12 +271,21 @@ async def reader(page, until: float, tally: Tally, seed: int, opts: Options) -> 
     done = 0
     while time.monotonic() < until and (passes is None or done < passes):
         done += 1
-        rng.shuffle(order)
+        _shuffle_away_from(order, rng, page.url)
         for title, path in order:
             if time.monotonic() >= until:
                 break
             await _step(page, title, path, rng, tally, f"reader {seed}")
             await asyncio.sleep(opts.think_s * rng.uniform(0.5, 1.5))
+
+
+def _shuffle_away_from(order: list[tuple[str, str]], rng: random.Random, url: str) -> None:
+    """Shuffle the pages, the one shown now (at ``url``) not first: Streamlit does not rerun for a
+    click on the link of the page already shown, so that step would wait for a run that never
+    comes."""
+    rng.shuffle(order)
+    if order[0][1] == urllib.parse.urlsplit(url).path.strip("/"):
+        order.append(order.pop(0))
 
 
 async def _step(page, title: str, path: str, rng, tally: Tally, name: str) -> None:
@@ -262,6 +298,17 @@ async def _step(page, title: str, path: str, rng, tally: Tally, name: str) -> No
             await _check(page, f"{name} {title} (filter)", tally)
     except Exception as exc:  # noqa: BLE001 -- a timeout or a missing element is what we count
         tally.failed(f"{name} {title}", exc)
+        await _evidence(page, f"{name} {title}")
+
+
+async def _evidence(page, where: str) -> None:
+    """A failed step's screen and the app's script-state changes, beside the other screenshots."""
+    with contextlib.suppress(Exception):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        stem = "load-" + re.sub(r"\W+", "-", where)
+        await page.screenshot(path=str(SHOTS / f"{stem}.png"), full_page=True)
+        runs = await page.evaluate("JSON.stringify((window.__plexrtRuns || []).slice(-40))")
+        (SHOTS / f"{stem}.json").write_text(runs)
 
 
 async def writer(page, until: float, tally: Tally) -> None:

@@ -19,6 +19,7 @@ from plexrt.clinical import literature_comparison as cmp
 from plexrt.clinical import literature_notes as notes
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.data import store
+from plexrt.data.vocab import SOURCE_LABELS
 from plexrt.stats.meta import pool_proportions
 from plexrt.stats.proportions import METHOD_CHOICES, METHODS, proportion
 from plexrt.stats.survival import logrank
@@ -102,17 +103,10 @@ def test_source_text_from_the_series_row(con):
     assert "CC-BY 4.0" in text and text.startswith("**Source:** ")
 
 
-def test_provenance_rows_filter_and_words():
-    prov = pd.DataFrame(
-        {
-            "table_name": ["courses", "courses", "patients"],
-            "source": ["paper", "derived", "paper"],
-        }
-    )
-    assert len(provenance.provenance_rows(prov)) == 3  # nothing chosen: all
-    only = provenance.provenance_rows(prov, ["courses"], ["paper"])
-    assert len(only) == 1 and only["table_name"].iloc[0] == "courses"
-    assert provenance.table_choices(prov) == ["courses", "patients"]
+def test_provenance_in_words_and_captions():
+    prov = pd.DataFrame({"table_name": ["courses", "patients"], "source": ["table1", "derived"]})
+    words = provenance.in_words(prov)
+    assert list(words["source"]) == [SOURCE_LABELS["table1"], SOURCE_LABELS["derived"]]
     assert provenance.shown_caption(1, 3) == "1 of 3 values shown."
     assert provenance.provenance_intro([("the paper", 5), ("PlexRT", 2)]) == (
         "One row per stored value: **5** from the paper, **2** from PlexRT."
@@ -120,10 +114,25 @@ def test_provenance_rows_filter_and_words():
     assert provenance.discrepancy_intro(19).startswith("**19 places** where the paper")
 
 
-def test_bundled_provenance_counts_add_up(con):
-    prov = store.provenance(con)
-    tables = provenance.table_choices(prov)
-    assert sum(len(provenance.provenance_rows(prov, [t])) for t in tables) == len(prov)
+def test_provenance_pages_are_the_whole_table_cut_in_sql(con):
+    """Counted and paged in SQL (a registry has millions of rows): the same rows, in the same
+    order, as the whole table filtered in pandas."""
+    whole = store.provenance(con)
+    tables = store.provenance_tables(con)
+    assert tables == sorted(whole["table_name"].unique())
+    assert sum(store.provenance_count(con, [t]) for t in tables) == len(whole)
+    assert store.provenance_count(con) == len(whole)
+    chosen = whole[whole["table_name"].isin(tables[:2]) & (whole["source"] == "table1")]
+    assert len(chosen) > 12  # the page below is a full one
+    assert store.provenance_count(con, tables[:2], ["table1"]) == len(chosen)
+    page = store.provenance_page(con, tables[:2], ["table1"], 5, 12)
+    pd.testing.assert_frame_equal(page, chosen.iloc[5:12].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        store.provenance_page(con, start=len(whole) - 3, stop=len(whole) + 10),
+        whole.iloc[-3:].reset_index(drop=True),
+    )
+    assert store.provenance_count(con, ["no such table'; DROP TABLE provenance; --"]) == 0
+    assert store.provenance_count(con) == len(whole)
 
 
 # ---------------------------------------------------------------------------------------------

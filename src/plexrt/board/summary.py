@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -49,11 +50,12 @@ class BoardInput:
     # the footnotes that depend on where the series comes from (published or own)
     words: SeriesWords = words(PUBLISHED)
 
-    @property
+    # Both are asked for by every slide: worked out once per input (a registry has 100,000 rows).
+    @cached_property
     def patient_ids(self) -> list[str]:
         return natural_sorted(self.sites["patient_id"].unique())
 
-    @property
+    @cached_property
     def reconstructed(self) -> bool:
         return bool(len(self.events)) and tte.is_reconstructed(self.events)
 

@@ -40,7 +40,7 @@ def font_sizes(present: bool = False) -> dict[str, int]:
     return (
         {"base": 22, "title": 28, "tick": 20, "footnote": 16}
         if present
-        else {"base": 15, "title": 19, "tick": 14, "footnote": 12}
+        else {"base": 15, "title": 19, "tick": 14, "footnote": 14}
     )
 
 

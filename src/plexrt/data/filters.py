@@ -210,11 +210,11 @@ def _read_set(key: str, value: str, options: Options, kw: dict[str, Any]) -> str
         kw[attr] = tuple(dict.fromkeys(chosen))
     if not bad:
         return None
-    shown = ", ".join(repr(_clip(b)) for b in bad[:10])
+    shown = ", ".join(repr(clip_param(b)) for b in bad[:10])
     more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
     return (
         f"Ignored {key} value(s) {shown}{more}: not in the data "
-        f"(known: {_clip(', '.join(known), 200)})."
+        f"(known: {clip_param(', '.join(known), 200)})."
     )
 
 
@@ -223,7 +223,7 @@ def _read_range(key: str, value: str, kw: dict[str, Any]) -> str | None:
     try:
         lo, hi = parse_range(value)
     except ValueError as exc:
-        return f"Ignored URL parameter {key}: {_clip(str(exc), 80)}."
+        return f"Ignored URL parameter {key}: {clip_param(str(exc), 80)}."
     if key in DOSE_METRICS:
         if "dose_metric" in kw:
             return f"Ignored URL parameter {key}: only one dose range can apply."
@@ -233,7 +233,7 @@ def _read_range(key: str, value: str, kw: dict[str, Any]) -> str | None:
     else:
         attrs, (_, _, (bmin, bmax)) = next((k, v) for k, v in _RANGE_FILTERS.items() if v[0] == key)
     if (lo is not None and not bmin <= lo <= bmax) or (hi is not None and not bmin <= hi <= bmax):
-        return f"Ignored URL parameter {key}='{_clip(value)}': outside {bmin:g}–{bmax:g}."
+        return f"Ignored URL parameter {key}='{clip_param(value)}': outside {bmin:g}–{bmax:g}."
     if key in DOSE_METRICS:
         kw["dose_metric"] = key
     kw[attrs[0]], kw[attrs[1]] = lo, hi
@@ -256,7 +256,7 @@ def from_query_params(
             continue
         value = _first(raw).strip()
         if key not in KNOWN_PARAMS:
-            notice: str | None = f"Ignored unknown URL parameter '{_clip(key)}'."
+            notice: str | None = f"Ignored unknown URL parameter '{clip_param(key)}'."
         elif key in set_params:
             notice = _read_set(key, value, options, kw)
         else:
@@ -266,6 +266,7 @@ def from_query_params(
     return CohortFilter(**kw), notices
 
 
-def _clip(text: str, n: int = 40) -> str:
+def clip_param(text: str, n: int = 40) -> str:
+    """A URL value as it may be quoted in a notice: printable characters only, at most ``n``."""
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return text if len(text) <= n else text[: n - 1] + "…"

@@ -8,6 +8,7 @@ concurrent calls on one connection object). The store is written by ``plexrt.ing
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -141,12 +142,57 @@ def analgesic_change_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, i
     return int(row[0]), int(row[1]), int(row[2])
 
 
+_PROVENANCE_SELECT = (
+    "SELECT table_name, row_key, column_name, source, location, note FROM provenance"
+)
+_PROVENANCE_ORDER = f"ORDER BY table_name, {natural('row_key')}, column_name"
+
+
 def provenance(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(
-        con,
-        "SELECT table_name, row_key, column_name, source, location, note FROM provenance "  # noqa: S608
-        f"ORDER BY table_name, {natural('row_key')}, column_name",
+    """Every provenance row (a value per row: millions for a registry; pages use
+    ``provenance_page``)."""
+    return _df(con, f"{_PROVENANCE_SELECT} {_PROVENANCE_ORDER}")
+
+
+def _provenance_where(tables: Sequence[str], sources: Sequence[str]) -> tuple[str, list]:
+    """WHERE clause (bound lists; none chosen = all) for the chosen tables and source codes."""
+    clauses, params = [], []
+    for column, chosen in (("table_name", tables), ("source", sources)):
+        if chosen:
+            clauses.append(f"list_contains(?, {column})")
+            params.append([str(v) for v in chosen])
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def provenance_count(
+    con: duckdb.DuckDBPyConnection, tables: Sequence[str] = (), sources: Sequence[str] = ()
+) -> int:
+    """How many provenance rows the chosen tables and source codes have."""
+    where, params = _provenance_where(tables, sources)
+    sql = f"SELECT count(*) AS n FROM provenance{where}"  # noqa: S608 -- constants and ? only
+    return int(_df(con, sql, params)["n"].iloc[0])
+
+
+def provenance_page(
+    con: duckdb.DuckDBPyConnection,
+    tables: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    start: int = 0,
+    stop: int = 500,
+) -> pd.DataFrame:
+    """Rows ``start`` to ``stop`` (0-based, ``stop`` excluded) of the provenance of the chosen
+    tables and source codes, in the order of ``provenance``."""
+    where, params = _provenance_where(tables, sources)
+    limit = max(0, int(stop) - int(start))
+    sql = (
+        f"{_PROVENANCE_SELECT}{where} {_PROVENANCE_ORDER} LIMIT {limit} OFFSET {max(0, int(start))}"
     )
+    return _df(con, sql, params)
+
+
+def provenance_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables the provenance rows cover, alphabetically."""
+    return list(_df(con, "SELECT DISTINCT table_name FROM provenance ORDER BY 1")["table_name"])
 
 
 def source_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:

@@ -279,7 +279,6 @@ def _report_sections(
     conflict_notes = [
         f"{k.conflict_id}: {k.description} — {k.dropped}" for k in conflicts.itertuples()
     ]
-    prov = db.table("provenance")["source"].value_counts()
     disc = db.table("discrepancies")[_DISCREPANCY_COLUMNS]
     return [
         Section("Pain response", pain, report_tables(inp)),
@@ -290,6 +289,6 @@ def _report_sections(
             [],
             # (a series without recorded contradictions, e.g. an own series, has no such table)
             [("Contradictions in the paper", disc)] if len(disc) else [],
-            [f"{v} stored values from {k}" for k, v in prov.items()],
+            [f"{n} stored values from {label}" for label, n in db.source_counts()],
         ),
     ]

@@ -145,13 +145,12 @@ def analgesics(flt: CohortFilter) -> pd.DataFrame:
     return store.analgesics(connection(), flt)
 
 
-@_per_series(frame=True, show_spinner=False)  # provenance has rows per value: copied, not unpickled
+@_per_series(frame=True, show_spinner=False)
 def table(name: str) -> pd.DataFrame:
-    """Small reference tables: series, provenance, discrepancies, case_details, toxicities,
+    """Small reference tables: series, discrepancies, case_details, toxicities,
     not_published, opioid_factors, patient_facts."""
     getter = {
         "series": store.series,
-        "provenance": store.provenance,
         "discrepancies": store.discrepancies,
         "case_details": store.case_details,
         "toxicities": store.toxicities,
@@ -176,6 +175,24 @@ def citation() -> str:
 @_per_series(show_spinner=False)
 def source_counts() -> list[tuple[str, int]]:
     return store.source_counts(connection())
+
+
+@_per_series(show_spinner=False)
+def provenance_tables() -> list[str]:
+    return store.provenance_tables(connection())
+
+
+@_per_series(show_spinner=False, max_entries=64)
+def provenance_count(tables: tuple[str, ...], sources: tuple[str, ...]) -> int:
+    return store.provenance_count(connection(), tables, sources)
+
+
+@_per_series(frame=True, show_spinner=False, max_entries=64)
+def provenance_page(
+    tables: tuple[str, ...], sources: tuple[str, ...], start: int, stop: int
+) -> pd.DataFrame:
+    """One page of the provenance rows (a registry has millions: never all loaded)."""
+    return store.provenance_page(connection(), tables, sources, start, stop)
 
 
 @_per_series(show_spinner=False)

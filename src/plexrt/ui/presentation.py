@@ -14,8 +14,9 @@ from typing import Any, TypeGuard
 import streamlit as st
 
 from plexrt.charts import style
+from plexrt.data import page_params
 from plexrt.export.images import stamp
-from plexrt.export.slides import Slide, fit_height
+from plexrt.export.slides import Slide, figure_title, fit_height
 from plexrt.ui import widgets
 
 # Projector styling: no sidebar, no app header, little padding; the keys component takes no room.
@@ -79,10 +80,10 @@ _slide_keys = st.components.v2.component("plexrt_slide_keys", js=_KEYS_JS)
 def presenting() -> bool:
     """Presentation mode is on (toggle, or the URL ?present=1 on first load); keeps the URL in step."""
     if "present_on" not in st.session_state:
-        raw = st.query_params.get("present")
-        if raw not in (None, "0", "1"):
-            st.warning(f"Ignored URL parameter present={str(raw)[:20]!r}: use present=1.")
-        st.session_state.present_on = raw == "1"
+        on, notice = page_params.read_present(st.query_params.get("present"))
+        if notice:
+            st.warning(notice)
+        st.session_state.present_on = on
     if st.session_state.present_on:
         st.query_params["present"] = "1"
     elif "present" in st.query_params:
@@ -104,15 +105,9 @@ def _exit() -> None:
 
 def _slide_index(n: int) -> int:
     if "slide_i" not in st.session_state:
-        raw = st.query_params.get("slide", "1")
-        try:
-            i = int(raw) - 1
-        except ValueError:
-            st.warning(f"Ignored URL parameter slide={str(raw)[:20]!r}: not a slide number.")
-            i = 0
-        if not 0 <= i < n:
-            st.warning(f"URL parameter slide={str(raw)[:20]!r} is outside 1–{n}: showing slide 1.")
-            i = 0
+        i, notice = page_params.read_slide(st.query_params.get("slide"), n)
+        if notice:
+            st.warning(notice)
         st.session_state.slide_i = i
     st.session_state.slide_i = min(st.session_state.slide_i, n - 1)
     return st.session_state.slide_i
@@ -186,7 +181,10 @@ def presentation_view(slides_at: Any, source: str) -> None:
     s = slides[i]
     with st.container(key="slide_header"):
         top = st.columns([6, 1, 1, 1], vertical_alignment="center", gap="small")
-        top[0].markdown(f"**Slide {i + 1} of {n}** · {s.title}", help=KEY_HINT)
+        # The chart's own title names the quantity (and the reconstructed times): the counter
+        # names the slide only when the chart has no title, so nothing is said twice.
+        name = "" if figure_title(s.fig) else f" · {widgets.plain(s.title)}"
+        top[0].markdown(f"**Slide {i + 1} of {n}**{name}", help=KEY_HINT)
         top[1].button("◀ Prev", on_click=_move, args=(-1, n), key="prev_slide", width="stretch")
         top[2].button("Next ▶", on_click=_move, args=(1, n), key="next_slide", width="stretch")
         top[3].button("Exit (Esc)", on_click=_exit, key="exit_present", width="stretch")

@@ -5,7 +5,7 @@ Text is Markdown for ``st.markdown``; the values come from the bundled series' o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -20,10 +20,9 @@ __all__ = [
     "TOXICITY_HEADERS",
     "discrepancy_intro",
     "provenance_intro",
-    "provenance_rows",
+    "in_words",
     "shown_caption",
     "source_text",
-    "table_choices",
 ]
 
 # Columns shown from the case details and the toxicity table.
@@ -81,22 +80,9 @@ def provenance_intro(counts: Iterable[tuple[str, int]]) -> str:
     )
 
 
-def table_choices(prov: pd.DataFrame) -> list[str]:
-    """The tables the provenance rows cover, alphabetically (the page's table filter)."""
-    return sorted(prov["table_name"].unique())
-
-
-def provenance_rows(
-    prov: pd.DataFrame, tables: Sequence[str] = (), sources: Sequence[str] = ()
-) -> pd.DataFrame:
-    """The provenance rows of the chosen tables and source codes (none chosen = all), with the
-    source in words."""
-    shown = prov
-    if tables:
-        shown = shown[shown["table_name"].isin(tables)]
-    if sources:
-        shown = shown[shown["source"].isin(sources)]
-    return shown.assign(source=shown["source"].map(SOURCE_LABELS))
+def in_words(rows: pd.DataFrame) -> pd.DataFrame:
+    """Provenance rows with the source code replaced by its words."""
+    return rows.assign(source=rows["source"].map(SOURCE_LABELS))
 
 
 def shown_caption(n_shown: int, n_all: int) -> str:

@@ -37,12 +37,19 @@ def page_bounds(n_rows: int, page: int, size: int = PAGE_SIZE) -> tuple[int, int
 def paged_dataframe(frame, key: str, size: int = PAGE_SIZE, **kwargs) -> None:
     """``st.dataframe`` of one page of ``frame`` with a page selector when it has more rows
     than ``size`` (and the rows shown stated)."""
-    if len(frame) <= size:
-        st.dataframe(frame, **kwargs)
+    paged_rows(len(frame), lambda start, stop: frame.iloc[start:stop], key, size, **kwargs)
+
+
+def paged_rows(n_rows: int, rows, key: str, size: int = PAGE_SIZE, **kwargs) -> None:
+    """``st.dataframe`` of one page of ``n_rows`` rows, ``rows(start, stop)`` giving that page
+    (a query, so that a table of millions of rows is never loaded whole), with a page selector
+    when there is more than one page (and the rows shown stated)."""
+    if n_rows <= size:
+        st.dataframe(rows(0, n_rows), **kwargs)
         return
-    _, _, pages = page_bounds(len(frame), 1, size)
+    _, _, pages = page_bounds(n_rows, 1, size)
     page = st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=key)
-    start, stop, _ = page_bounds(len(frame), page, size)
-    st.caption(f"Rows {start + 1:,}–{stop:,} of {len(frame):,} ({size:,} per page)")
+    start, stop, _ = page_bounds(n_rows, page, size)
+    st.caption(f"Rows {start + 1:,}–{stop:,} of {n_rows:,} ({size:,} per page)")
     kwargs.pop("height", None)
-    st.dataframe(frame.iloc[start:stop], **kwargs)
+    st.dataframe(rows(start, stop), **kwargs)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from plexrt.clinical import cohort_summary
+from plexrt.data import page_params
 from plexrt.data.filters import CohortFilter
 from plexrt.data.values import NOT_AVAILABLE
 
@@ -25,6 +26,11 @@ READABLE_CSS = """
 [data-testid="stWidgetLabel"] .stMarkdownEllipsis,
 [data-testid="stWidgetLabel"] .stMarkdownEllipsis p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+/* A label of one line keeps the room of two, bottom-aligned: the numbers of a row of metrics
+   stay on one line when some labels wrap and others do not. */
+[data-testid="stMetricLabel"] {
+  min-height: 2.8em; display: flex !important; align-items: flex-end !important;
 }
 /* A section heading inside a tab is an h2 (headings go down one level at a time) in the size of
    a subheader: the tab already says where the reader is. */
@@ -175,16 +181,11 @@ def page_choice(param: str, label: str, options: dict, default, *, container=Non
     container = container or st
     key = f"pp_{param}"
     if key not in st.session_state:
-        raw = st.query_params.get(param)
-        if raw is not None and raw not in options:
-            note = (
-                f"Ignored URL parameter {param}={str(raw)[:30]!r}: expected one of "
-                f"{', '.join(map(str, options))}."
-            )
+        value, note = page_params.read_choice(param, st.query_params.get(param), options, default)
+        if note:
             st.session_state.setdefault("url_notices", []).append(note)
             st.warning(note, icon=":material/warning:")
-            raw = None
-        st.session_state[key] = raw if raw is not None else default
+        st.session_state[key] = value
     value = container.selectbox(label, list(options), format_func=options.get, key=key, **kw)
     if value == default:
         if param in st.query_params:

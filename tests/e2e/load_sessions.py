@@ -117,6 +117,7 @@ class Tally:
 
     page_ms: list[float] = field(default_factory=list)  # page switches (readers)
     filter_ms: list[float] = field(default_factory=list)  # filter changes (readers)
+    by_page: list[tuple[str, str, float]] = field(default_factory=list)  # (page, step, ms)
     visited: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)  # page exceptions, error elements, failures
     timeouts: list[str] = field(default_factory=list)  # steps not drawn within STEP_S
@@ -138,6 +139,7 @@ class Tally:
 class Options:
     passes: int | None = None  # stop after this many passes through every page
     think_s: float = 0.0  # mean pause after each step
+    filter_p: float = 0.5  # chance of a filter change on a page with the filters
 
 
 # -- the server ----------------------------------------------------------------------------------
@@ -275,7 +277,7 @@ async def reader(page, until: float, tally: Tally, seed: int, opts: Options) -> 
         for title, path in order:
             if time.monotonic() >= until:
                 break
-            await _step(page, title, path, rng, tally, f"reader {seed}")
+            await _step(page, title, path, rng, tally, f"reader {seed}", opts.filter_p)
             await asyncio.sleep(opts.think_s * rng.uniform(0.5, 1.5))
 
 
@@ -288,13 +290,19 @@ def _shuffle_away_from(order: list[tuple[str, str]], rng: random.Random, url: st
         order.append(order.pop(0))
 
 
-async def _step(page, title: str, path: str, rng, tally: Tally, name: str) -> None:
+async def _step(
+    page, title: str, path: str, rng, tally: Tally, name: str, filter_p: float = 0.5
+) -> None:
     try:
-        tally.page_ms.append(await _drawn_after(page, _link(page, title).click))
+        ms = await _drawn_after(page, _link(page, title).click)
+        tally.page_ms.append(ms)
+        tally.by_page.append((title, "page", ms))
         tally.visited.add(title)
         await _check(page, f"{name} {title}", tally)
-        if path in FILTERED and rng.random() < 0.5:
-            tally.filter_ms.append(await _drawn_after(page, lambda: _toggle_filter(page, rng)))
+        if path in FILTERED and rng.random() < filter_p:
+            ms = await _drawn_after(page, lambda: _toggle_filter(page, rng))
+            tally.filter_ms.append(ms)
+            tally.by_page.append((title, "filter", ms))
             await _check(page, f"{name} {title} (filter)", tally)
     except Exception as exc:  # noqa: BLE001 -- a timeout or a missing element is what we count
         tally.failed(f"{name} {title}", exc)
@@ -378,6 +386,7 @@ async def run(
     seed: int = 1,
     passes: int | None = None,
     think_s: float = 0.0,
+    filter_p: float = 0.5,
 ) -> Tally:
     """``sessions`` readers (and the writer when ``write``) for ``seconds``, counted from when
     every session has its first page drawn (readers stop sooner after ``passes`` passes through
@@ -397,7 +406,7 @@ async def run(
             pages = await asyncio.gather(*opening)
             until = time.monotonic() + seconds
             tasks = [
-                reader(p, until, tally, seed + k, Options(passes, think_s))
+                reader(p, until, tally, seed + k, Options(passes, think_s, filter_p))
                 for k, p in enumerate(pages[:sessions])
                 if p is not None
             ]

@@ -26,7 +26,9 @@ METHODS_POINTER = "Methods in full: speaker notes and report."
 
 
 def _flag(inp: BoardInput) -> str:
-    """What a title adds when the times are reconstructed."""
+    """What a slide's name (its heading in the PPTX and the report) adds when the times are
+    reconstructed. The chart's own title does not repeat it: the chart carries the
+    RECONSTRUCTED TIMES line (``charts.style.RECONSTRUCTED_LABEL``) under its title."""
     return " (reconstructed times)" if inp.reconstructed else ""
 
 
@@ -92,7 +94,7 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
             KMPanel(
                 key=f"km_{endpoint}",
                 name=tte.ENDPOINTS[endpoint] + _flag(inp),
-                title=f"{tte.ENDPOINTS[endpoint]} (from {zero}){_flag(inp)}",
+                title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
                 x_title=f"{unit.capitalize()} from {zero}",
                 curves=curves,
                 footnote=footnote(
@@ -157,7 +159,7 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
     return CIFPanel(
         key="cif",
         name="Pain relapse (competing risks)" + _flag(inp),
-        title="Pain relapse with death as a competing event" + _flag(inp),
+        title="Pain relapse with death as a competing event",
         x_title=f"{unit.capitalize()} from maximum response",
         cif=relapse.cif,
         one_minus_km=relapse.one_minus_km,
@@ -176,7 +178,7 @@ def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
     return SwimmerPanel(
         key="swimmer",
         name="Swimmer plot" + _flag(inp),
-        title="Each patient from the start of RT" + _flag(inp),
+        title="Each patient from the start of RT",
         patients=tte.swimmer_patients(inp.events, inp.patient_ids),
         sites=tte.swimmer_sites(inp.course_events, inp.patient_ids),
         footnote=footnote(

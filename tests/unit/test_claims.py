@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from plexrt.board.summary import BoardInput, reconstruction_note
+from plexrt.board.summary import reconstruction_note
 from plexrt.cli import COMMAND_MODULES
 from plexrt.data import store
 from plexrt.export.slides import slides
@@ -63,13 +64,9 @@ def test_report_note_states_what_is_kept(con, inp):
     assert f"{held} of {len(checks)} constraints and rules hold" in note
     assert "dropped or relaxed" in note
     assert "pooled" not in note  # no ensemble given here: nothing is said to be pooled
-    real = BoardInput(
-        **{
-            **inp.__dict__,
-            "events": inp.events.drop(
-                columns=[c for c in inp.events.columns if c.endswith("_source")]
-            ),
-        }
+    real = replace(
+        inp,
+        events=inp.events.drop(columns=[c for c in inp.events.columns if c.endswith("_source")]),
     )
     assert reconstruction_note(real, checks) is None
 

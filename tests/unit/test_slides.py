@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import plotly.graph_objects as go
 import pytest
 
-from plexrt.board.summary import BoardInput
 from plexrt.charts import style
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
@@ -55,7 +56,7 @@ def test_empty_cohort_has_no_slides(con, inp):
     empty = store.cohort(
         con, CohortFilter(muscles=("piriformis",), sexes=("F",), intents=("palliative",))
     )
-    assert slides(BoardInput(**{**inp.__dict__, "sites": empty})) == []
+    assert slides(replace(inp, sites=empty)) == []
 
 
 def test_report_tables(inp):
@@ -142,7 +143,7 @@ def test_time_to_event_slides_pool_over_the_reconstructions(con, inp):
     from plexrt.ingest.ensemble import reconstruction_draws
 
     draws = reconstruction_draws(con, 200)
-    with_draws = BoardInput(**{**inp.__dict__, "draws": draws})
+    with_draws = replace(inp, draws=draws)
     km = next(s for s in slides(with_draws) if s.key == "km_survival")
     foot = style.footnote_text(km.fig).replace("<br>", " ")
     assert "over 200 reconstructions; the curve drawn is one of them" in foot
@@ -171,7 +172,7 @@ def test_slide_footnotes_fit_a_projector(con, inp):
     ``methods_of`` and the footnote says where."""
     from plexrt.ingest.ensemble import reconstruction_draws
 
-    with_draws = BoardInput(**{**inp.__dict__, "draws": reconstruction_draws(con, 200)})
+    with_draws = replace(inp, draws=reconstruction_draws(con, 200))
     for s in slides(with_draws):
         foot = style.footnote_text(s.fig)
         if s.key.startswith(("km_", "cif")):

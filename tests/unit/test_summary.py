@@ -4,11 +4,11 @@ table, header, relapse curves, key figures."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
 from plexrt.board.summary import (
-    BoardInput,
     header_line,
     key_figures,
     relapse_curves,
@@ -61,5 +61,5 @@ def test_relapse_curves(inp):
     assert relapse.cif.n_competing == int(dead.sum())
     # 1 - KM (death censored) is drawn over the same follow-up of the same patients
     assert relapse.one_minus_km["time"].max() == relapse.cif.table["time"].max()
-    none = BoardInput(**{**inp.__dict__, "events": inp.events.iloc[0:0]})
+    none = replace(inp, events=inp.events.iloc[0:0])
     assert relapse_curves(none) is None

@@ -52,7 +52,7 @@ known.update(candidates)
 chosen = st.multiselect("Series", candidates, key="lit_series")
 recs, labs = literature_comparison.chosen_records(records, labels, chosen)
 
-tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
+tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = widgets.view_tabs(
     [
         "Side by side",
         "Response (forest plot)",
@@ -60,76 +60,85 @@ tab_t, tab_f, tab_d, tab_km, tab_add, tab_curve = st.tabs(
         "Kaplan–Meier comparison",
         "Add or edit a series",
         "Import a published curve",
-    ]
+    ],
+    "lit_tab",
 )
 with tab_t:
-    # the row labels have a header of their own (an empty header cell is unreadable by a screen
-    # reader: axe empty-table-header)
-    st.table(literature_comparison.side_by_side(recs, labs).set_index("").rename_axis("Figure"))
-    widgets.footnote(
-        f"PlexRT column: {cohort_line}; computed live from the store. Published columns show only "
-        "figures with a stated source; 'not reported' means the figure is not available, never 0. "
-        "Response definitions differ between series: read the 'Response definition' row before "
-        "comparing rates.",
-        medians.note,
-    )
+    if widgets.shows(tab_t):
+        # the row labels have a header of their own (an empty header cell is unreadable by a screen
+        # reader: axe empty-table-header)
+        st.table(literature_comparison.side_by_side(recs, labs).set_index("").rename_axis("Figure"))
+        widgets.footnote(
+            f"PlexRT column: {cohort_line}; computed live from the store. Published columns show only "
+            "figures with a stated source; 'not reported' means the figure is not available, never 0. "
+            "Response definitions differ between series: read the 'Response definition' row before "
+            "comparing rates.",
+            medians.note,
+        )
 with tab_f:
-    for measure, title in literature_comparison.FOREST_MEASURES.items():
-        data = forest_data(literature_comparison.forest_rows(recs, labs, measure))
-        dropped = data.attrs.get("dropped", [])
-        if data.empty:
-            st.info(f"{title}: no series reports this figure.")
-            continue
-        pooled = literature_comparison.pool(data)
-        fig = forest_figure(
-            data,
-            pooled,
-            title=f"{title} across series",
-            footnote=f"{cohort_line}<br>{literature_notes.forest_footnote(pooled)}",
-        )
-        widgets.chart(fig, f"forest_{measure}")
-        warning = literature_notes.definition_warning(recs, labs)
-        if warning and pooled:
-            st.warning(warning, icon=":material/warning:")
-        st.caption(literature_notes.forest_caption(pooled, dropped))
+    if widgets.shows(tab_f):
+        for measure, title in literature_comparison.FOREST_MEASURES.items():
+            data = forest_data(literature_comparison.forest_rows(recs, labs, measure))
+            dropped = data.attrs.get("dropped", [])
+            if data.empty:
+                st.info(f"{title}: no series reports this figure.")
+                continue
+            pooled = literature_comparison.pool(data)
+            fig = forest_figure(
+                data,
+                pooled,
+                title=f"{title} across series",
+                footnote=f"{cohort_line}<br>{literature_notes.forest_footnote(pooled)}",
+            )
+            widgets.chart(fig, f"forest_{measure}")
+            warning = literature_notes.definition_warning(recs, labs)
+            if warning and pooled:
+                st.warning(warning, icon=":material/warning:")
+            st.caption(literature_notes.forest_caption(pooled, dropped))
 with tab_d:
-    rows = literature_comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
-    if rows.empty:
-        st.info("No series in the selection reports a median duration.")
-    else:
-        fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
-        widgets.chart(fig, "durations")
-    unreached = literature_notes.unreached_medians(
-        medians.values, medians.cis, medians.reconstructed, medians.ranges, medians.m
-    )
-    if unreached:
-        st.caption(unreached)
-with tab_add:
-    user_store = db.user_data()
-    if user_store is None:
-        st.caption("Adding series needs your own data, which cannot be used now (see the notice).")
-    else:
-        try:
-            forms.series_editor(user_store, db.principal())
-        except UserDataUnavailable as exc:
-            db.user_data_failed(exc)
-
-    st.download_button(
-        "Download all series (CSV)",
-        data=safe_csv(published),
-        file_name="plexrt_literature.csv",
-        mime="text/csv",
-    )
-with tab_km:
-    curve_compare.km_comparison(df, cohort_line)
-with tab_curve:
-    user_store = db.user_data()
-    if user_store is None:
-        st.caption(
-            "Importing a curve needs your own data, which cannot be used now (see the notice)."
+    if widgets.shows(tab_d):
+        rows = literature_comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
+        if rows.empty:
+            st.info("No series in the selection reports a median duration.")
+        else:
+            fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
+            widgets.chart(fig, "durations")
+        unreached = literature_notes.unreached_medians(
+            medians.values, medians.cis, medians.reconstructed, medians.ranges, medians.m
         )
-    else:
-        try:
-            curve_form.curve_importer(user_store, db.principal())
-        except UserDataUnavailable as exc:
-            db.user_data_failed(exc)
+        if unreached:
+            st.caption(unreached)
+with tab_add:
+    if widgets.shows(tab_add):
+        user_store = db.user_data()
+        if user_store is None:
+            st.caption(
+                "Adding series needs your own data, which cannot be used now (see the notice)."
+            )
+        else:
+            try:
+                forms.series_editor(user_store, db.principal())
+            except UserDataUnavailable as exc:
+                db.user_data_failed(exc)
+
+        st.download_button(
+            "Download all series (CSV)",
+            data=safe_csv(published),
+            file_name="plexrt_literature.csv",
+            mime="text/csv",
+        )
+with tab_km:
+    if widgets.shows(tab_km):
+        curve_compare.km_comparison(df, cohort_line)
+with tab_curve:
+    if widgets.shows(tab_curve):
+        user_store = db.user_data()
+        if user_store is None:
+            st.caption(
+                "Importing a curve needs your own data, which cannot be used now (see the notice)."
+            )
+        else:
+            try:
+                curve_form.curve_importer(user_store, db.principal())
+            except UserDataUnavailable as exc:
+                db.user_data_failed(exc)

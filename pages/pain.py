@@ -79,88 +79,94 @@ widgets.footnote(
 )
 
 # --- plots ---------------------------------------------------------------------------------------
-tab_w, tab_p, tab_t, tab_d, tab_a = st.tabs(
-    ["Waterfall", "Before → after", "Time to maximum response", "Dose view", "Analgesics"]
+tab_w, tab_p, tab_t, tab_d, tab_a = widgets.view_tabs(
+    ["Waterfall", "Before → after", "Time to maximum response", "Dose view", "Analgesics"],
+    "pain_tab",
 )
 with tab_w:
-    a, b2 = st.columns([2, 1])
-    colour_by = widgets.page_choice(
-        "colour", "Colour bars by", COLOUR_BY_CHOICES, "response", container=a
-    )
-    percent = b2.toggle("Percent change instead of points", key="wf_percent")
-    wf = pain_views.waterfall_data(df, definition, percent)
-    large_charts.waterfall(wf, definition, colour_by, percent, cohort_line)
+    if widgets.shows(tab_w):
+        a, b2 = st.columns([2, 1])
+        colour_by = widgets.page_choice(
+            "colour", "Colour bars by", COLOUR_BY_CHOICES, "response", container=a
+        )
+        percent = b2.toggle("Percent change instead of points", key="wf_percent")
+        wf = pain_views.waterfall_data(df, definition, percent)
+        large_charts.waterfall(wf, definition, colour_by, percent, cohort_line)
 with tab_p:
-    widgets.chart(paired_figure(pain_views.paired_data(df), footnote=cohort_line), "paired")
+    if widgets.shows(tab_p):
+        widgets.chart(paired_figure(pain_views.paired_data(df), footnote=cohort_line), "paired")
 with tab_t:
-    group = widgets.page_choice("ttm", "Group by", GROUPINGS, "none")
-    gb = None if group == "none" else group
-    ttm = pain_views.time_to_max(df, gb)
-    widgets.chart(time_to_max_figure(ttm, footnote=cohort_line), "ttm")
-    small = pain_views.small_groups(ttm)
-    if small:
-        widgets.too_small(small, "ttm", "none", "dots and their summaries", "ttm")
-    weeks = {
-        k: st.column_config.NumberColumn(f"{k.capitalize()} (weeks)", format="%.1f")
-        for k in ("mean", "median", "min", "max")
-    }
-    st.dataframe(
-        ttm.summary.drop(columns="group"),
-        hide_index=True,
-        column_config={"label": "Group", "n": "Sites with a known time (n)", **weeks},
-    )
+    if widgets.shows(tab_t):
+        group = widgets.page_choice("ttm", "Group by", GROUPINGS, "none")
+        gb = None if group == "none" else group
+        ttm = pain_views.time_to_max(df, gb)
+        widgets.chart(time_to_max_figure(ttm, footnote=cohort_line), "ttm")
+        small = pain_views.small_groups(ttm)
+        if small:
+            widgets.too_small(small, "ttm", "none", "dots and their summaries", "ttm")
+        weeks = {
+            k: st.column_config.NumberColumn(f"{k.capitalize()} (weeks)", format="%.1f")
+            for k in ("mean", "median", "min", "max")
+        }
+        st.dataframe(
+            ttm.summary.drop(columns="group"),
+            hide_index=True,
+            column_config={"label": "Group", "n": "Sites with a known time (n)", **weeks},
+        )
 with tab_d:
-    ab = widgets.page_choice(
-        "ab", "α/β for EQD2", dose.ALPHA_BETA_CHOICES, f"{dose.DEFAULT_ALPHA_BETA:g}"
-    )
-    note = dose_dispute_note(db.table("discrepancies"), df["course_id"])
-    dose_view = pain_views.dose_response(df, alpha_beta=float(ab))
-    widgets.chart(
-        dose_response_figure(
-            dose_view, footnote=f"{cohort_line}<br>{note}" if note else cohort_line
-        ),
-        "dose",
-    )
-    st.dataframe(
-        dose_view.regimens,
-        hide_index=True,
-        column_config={
-            "regimen": "Regimen",
-            "dose_gy": st.column_config.NumberColumn("Total dose (Gy)", format="%g"),
-            "fractions": "Fractions",
-            "n_sites": "Sites (n)",
-        },
-    )
+    if widgets.shows(tab_d):
+        ab = widgets.page_choice(
+            "ab", "α/β for EQD2", dose.ALPHA_BETA_CHOICES, f"{dose.DEFAULT_ALPHA_BETA:g}"
+        )
+        note = dose_dispute_note(db.table("discrepancies"), df["course_id"])
+        dose_view = pain_views.dose_response(df, alpha_beta=float(ab))
+        widgets.chart(
+            dose_response_figure(
+                dose_view, footnote=f"{cohort_line}<br>{note}" if note else cohort_line
+            ),
+            "dose",
+        )
+        st.dataframe(
+            dose_view.regimens,
+            hide_index=True,
+            column_config={
+                "regimen": "Regimen",
+                "dose_gy": st.column_config.NumberColumn("Total dose (Gy)", format="%g"),
+                "fractions": "Fractions",
+                "n_sites": "Sites (n)",
+            },
+        )
 with tab_a:
-    factors = db.table("opioid_factors")
-    table = widgets.page_choice(
-        "omed",
-        "Morphine-equivalent table",
-        analgesics.factor_tables(factors),
-        analgesics.DEFAULT_FACTOR_TABLE,
-    )
-    headers = analgesics.table_headers(factors, table)
-    analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table).rename(
-        columns=headers
-    )
-    paged_dataframe(
-        analgesia,
-        "omed_page",
-        hide_index=True,
-        width="stretch",
-        height=widgets.table_height(len(analgesia)),
-        column_config={headers["omed_mg"]: st.column_config.NumberColumn(format="%.0f")},
-    )
-    widgets.footnote(
-        f"OMED = oral morphine equivalent daily dose. {analgesics.factor_note(factors, table)} "
-        f"{db.words().omed_route_note}"
-        + (
-            " ICPRE uses only whether a site was on an opioid, so the table does not change its "
-            "ranges."
-            if summary.icpre_readings is not None
-            else ""
-        ),
-    )
+    if widgets.shows(tab_a):
+        factors = db.table("opioid_factors")
+        table = widgets.page_choice(
+            "omed",
+            "Morphine-equivalent table",
+            analgesics.factor_tables(factors),
+            analgesics.DEFAULT_FACTOR_TABLE,
+        )
+        headers = analgesics.table_headers(factors, table)
+        analgesia = analgesics.analgesic_table(db.analgesics(flt), factors, table).rename(
+            columns=headers
+        )
+        paged_dataframe(
+            analgesia,
+            "omed_page",
+            hide_index=True,
+            width="stretch",
+            height=widgets.table_height(len(analgesia)),
+            column_config={headers["omed_mg"]: st.column_config.NumberColumn(format="%.0f")},
+        )
+        widgets.footnote(
+            f"OMED = oral morphine equivalent daily dose. {analgesics.factor_note(factors, table)} "
+            f"{db.words().omed_route_note}"
+            + (
+                " ICPRE uses only whether a site was on an opioid, so the table does not change its "
+                "ranges."
+                if summary.icpre_readings is not None
+                else ""
+            ),
+        )
 
 st.header("Subgroups")
 sub = response_summary.subgroup_table(df, definition, ci, db.all_sites(), agg)

@@ -134,102 +134,108 @@ def _group_test(data, endpoint: str) -> None:
         st.caption("The reconstruction envelope is drawn for the ungrouped curve only.")
 
 
-tab_s, tab_r, tab_c, tab_sw, tab_k = st.tabs(
+tab_s, tab_r, tab_c, tab_sw, tab_k = widgets.view_tabs(
     [
         "Survival after RT",
         "Duration of pain relief",
         "Relapse vs death",
         "Swimmer plot",
         "Constraints & conflicts",
-    ]
+    ],
+    "tte_tab",
 )
 with tab_s:
-    km_section("survival", [], "km_survival")
+    if widgets.shows(tab_s):
+        km_section("survival", [], "km_survival")
 with tab_r:
-    km_section("relief", notes.relief_reference_lines(lit), "km_relief")
-    st.caption(
-        f"{words.relief_caption} The Gerontopoulos 2020 line is their median as quoted in "
-        f"Sanuki 2022 (their time zero is not stated), placed on the axis with "
-        f"{timescale.MONTH_NOTE}."
-    )
-with tab_c:
-    risks = tte.relapse_competing_risks(events, pids)
-    if risks is None:
-        st.info("No assessable patient in the current cohort.")
-    else:
-        cif, omk = risks
-        fig = cif_figure(
-            cif,
-            omk,
-            unit=unit,
-            band=band,
-            reconstructed=reconstructed,
-            event_name="relapse of pain",
-            competing_name="death before relapse",
-            title="Cumulative incidence of pain relapse (death competing)"
-            + (" — reconstructed times" if reconstructed else ""),
-            x_title=f"{unit.capitalize()} from maximum response",
-            footnote=f"{cohort_line} · {notes.cif_footnote(cif)} {timescale.unit_note(unit)}",
-        )
-        widgets.chart(fig, "cif")
-        st.dataframe(
-            tte_rates.fixed_time_table(
-                pooled_estimates.relapse_incidence(pids), "Relapse (cumulative incidence)"
-            ),
-            hide_index=True,
-        )
-        st.markdown(
-            "**Why the two lines differ:** 1 − Kaplan–Meier treats a patient who died without relapse "
-            "as if they could still relapse later, so it overstates the chance of relapse; the "
-            "cumulative incidence counts death as ending that chance."
-        )
-with tab_sw:
-    large_charts.swimmer(
-        tte.swimmer_patients(events, pids),
-        tte.swimmer_sites(db.course_events(), pids),
-        unit=unit,
-        reconstructed=reconstructed,
-        title="Each patient from the start of RT"
-        + (" — reconstructed times" if reconstructed else ""),
-        footnote=f"{cohort_line}<br>{words.swimmer_note} {timescale.unit_note(unit)}",
-    )
-with tab_k:
-    checks, conflicts = db.reconstruction_report()
-    if checks.empty:
-        st.info("This series has real per-patient times: no published constraint to check.")
-    else:
-        st.markdown(f"**Conflicts found by computation ({len(conflicts)}):**")
+    if widgets.shows(tab_r):
+        km_section("relief", notes.relief_reference_lines(lit), "km_relief")
         st.caption(
-            "Each published statement is named by a short code (as in the table below) and "
-            "where the paper makes it."
+            f"{words.relief_caption} The Gerontopoulos 2020 line is their median as quoted in "
+            f"Sanuki 2022 (their time zero is not stated), placed on the axis with "
+            f"{timescale.MONTH_NOTE}."
         )
-        for k in conflicts.itertuples():
-            with st.container(border=True):
-                st.markdown(f"**{k.conflict_id}.** {k.description}")
-                a, b = st.columns(2)
-                a.markdown(f"**A:** {k.source_a}")
-                b.markdown(f"**B:** {k.source_b}")
-                st.markdown(f":material/gavel: {k.dropped}")
-        held, total = tte.checks_held(checks)
-        st.markdown(
-            f"**Published constraints and rules: {held} of {total} hold** in the stored "
-            "default reconstruction (dropped ones are the conflicts above)."
-        )
-        st.dataframe(
-            checks.drop(columns="series_id", errors="ignore"),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "constraint_id": st.column_config.TextColumn(
-                    "Code",
-                    help="Short code of the published statement; the conflicts above name "
-                    "statements by these codes.",
+with tab_c:
+    if widgets.shows(tab_c):
+        risks = tte.relapse_competing_risks(events, pids)
+        if risks is None:
+            st.info("No assessable patient in the current cohort.")
+        else:
+            cif, omk = risks
+            fig = cif_figure(
+                cif,
+                omk,
+                unit=unit,
+                band=band,
+                reconstructed=reconstructed,
+                event_name="relapse of pain",
+                competing_name="death before relapse",
+                title="Cumulative incidence of pain relapse (death competing)"
+                + (" — reconstructed times" if reconstructed else ""),
+                x_title=f"{unit.capitalize()} from maximum response",
+                footnote=f"{cohort_line} · {notes.cif_footnote(cif)} {timescale.unit_note(unit)}",
+            )
+            widgets.chart(fig, "cif")
+            st.dataframe(
+                tte_rates.fixed_time_table(
+                    pooled_estimates.relapse_incidence(pids), "Relapse (cumulative incidence)"
                 ),
-                "description": st.column_config.TextColumn("What is checked", width="large"),
-                "target": "Published",
-                "achieved": "In the reconstruction",
-                "holds": st.column_config.CheckboxColumn("Holds"),
-                "kept": st.column_config.CheckboxColumn("Kept"),
-                "status": "Status",
-            },
+                hide_index=True,
+            )
+            st.markdown(
+                "**Why the two lines differ:** 1 − Kaplan–Meier treats a patient who died without relapse "
+                "as if they could still relapse later, so it overstates the chance of relapse; the "
+                "cumulative incidence counts death as ending that chance."
+            )
+with tab_sw:
+    if widgets.shows(tab_sw):
+        large_charts.swimmer(
+            tte.swimmer_patients(events, pids),
+            tte.swimmer_sites(db.course_events(), pids),
+            unit=unit,
+            reconstructed=reconstructed,
+            title="Each patient from the start of RT"
+            + (" — reconstructed times" if reconstructed else ""),
+            footnote=f"{cohort_line}<br>{words.swimmer_note} {timescale.unit_note(unit)}",
         )
+with tab_k:
+    if widgets.shows(tab_k):
+        checks, conflicts = db.reconstruction_report()
+        if checks.empty:
+            st.info("This series has real per-patient times: no published constraint to check.")
+        else:
+            st.markdown(f"**Conflicts found by computation ({len(conflicts)}):**")
+            st.caption(
+                "Each published statement is named by a short code (as in the table below) and "
+                "where the paper makes it."
+            )
+            for k in conflicts.itertuples():
+                with st.container(border=True):
+                    st.markdown(f"**{k.conflict_id}.** {k.description}")
+                    a, b = st.columns(2)
+                    a.markdown(f"**A:** {k.source_a}")
+                    b.markdown(f"**B:** {k.source_b}")
+                    st.markdown(f":material/gavel: {k.dropped}")
+            held, total = tte.checks_held(checks)
+            st.markdown(
+                f"**Published constraints and rules: {held} of {total} hold** in the stored "
+                "default reconstruction (dropped ones are the conflicts above)."
+            )
+            st.dataframe(
+                checks.drop(columns="series_id", errors="ignore"),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "constraint_id": st.column_config.TextColumn(
+                        "Code",
+                        help="Short code of the published statement; the conflicts above name "
+                        "statements by these codes.",
+                    ),
+                    "description": st.column_config.TextColumn("What is checked", width="large"),
+                    "target": "Published",
+                    "achieved": "In the reconstruction",
+                    "holds": st.column_config.CheckboxColumn("Holds"),
+                    "kept": st.column_config.CheckboxColumn("Kept"),
+                    "status": "Status",
+                },
+            )

@@ -9,10 +9,12 @@ Exact (Clopper-Pearson) limits: 8/11 -> 39.0-94.0% (R binom.test(8, 11)), 11/11 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
-from plexrt.board.summary import BoardInput, key_figures
+from plexrt.board.summary import key_figures
 from plexrt.clinical import cohort_summary, literature_comparison, response_summary
 from plexrt.clinical.definitions import Definition
 from plexrt.clinical.per_patient import (
@@ -68,7 +70,7 @@ def test_key_figures_name_both_units(inp, sites):
         "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
     )
     # one site per patient: per site only (the units coincide), still named
-    one = BoardInput(**{**inp.__dict__, "sites": sites[sites["course_id"] != "1.2"]})
+    one = replace(inp, sites=sites[sites["course_id"] != "1.2"])
     assert dict(key_figures(one))["Complete response"] == "73% of sites (8/11; 95% CI 39–94%)"
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 __all__ = [
+    "LAZY_TABS_ABOVE",
+    "PICK_LIST_MAX",
     "SUMMARY_ABOVE",
     "WEBGL_ABOVE",
     "scatter_trace",
@@ -24,6 +26,13 @@ __all__ = [
 
 WEBGL_ABOVE = 2000
 SUMMARY_ABOVE = 300
+# Above this many sites in the series in view a page computes only the tab that is open (choosing
+# another tab reruns the page for it); at or below it every tab is drawn at once, so switching tabs
+# needs no rerun.
+LAZY_TABS_ABOVE = 2000
+# A list to pick sites from holds at most this many; a larger series has the sites to leave out
+# typed as ids instead (a drop-down of 100,000 sites is sent with every page and helps no one).
+PICK_LIST_MAX = 2000
 # A footnote names at most this many sites or patients; more are counted.
 IDS_NAMED = 20
 

@@ -153,10 +153,15 @@ def summarise(
 def _site_outcomes(cats: pd.Series) -> tuple[list, list]:
     """Per site (from its ``classify_frame`` category): responder and complete as True / False,
     None where not assessable or not settled (the inputs of the per-patient counts)."""
-    known = [c is not None and c != UNKNOWN for c in cats]
-    responder = [is_responder(c) if k else None for c, k in zip(cats, known, strict=True)]
-    complete = [c == "complete" if k else None for c, k in zip(cats, known, strict=True)]
-    return responder, complete
+    values = pd.Series(cats, dtype=object).reset_index(drop=True)
+    known = values.notna() & (values != UNKNOWN)
+    # is_responder once per category, not once per site (a registry has 100,000 sites)
+    responder = values.map({c: is_responder(c) for c in values[known].unique()})
+    complete = values == "complete"
+    return (
+        responder.astype(object).where(known, None).tolist(),
+        complete.astype(object).where(known, None).tolist(),
+    )
 
 
 def subgroup_table(

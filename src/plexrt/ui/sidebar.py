@@ -6,6 +6,7 @@ import math
 
 import streamlit as st
 
+from plexrt.charts.scale import PICK_LIST_MAX
 from plexrt.clinical import cohort_summary as cohort_mod
 from plexrt.data.filters import (
     DOSE_LABELS,
@@ -31,6 +32,7 @@ _CHOICES = (
 )
 KEYS = (*(c[0] for c in _CHOICES), "f_age", "f_nrs", "f_metric", "f_dose", "f_exclude")
 FILTER_STATE = "cohort_filter"
+EXCLUDE_TEXT = "f_exclude_text"  # the typed form of f_exclude (a series above PICK_LIST_MAX)
 # URL parameters owned by pages (view options), not by the cohort filter.
 PAGE_PARAMS = (
     "present",
@@ -96,6 +98,7 @@ def _apply_url(opts) -> None:
     for key, field, *_ in _CHOICES:
         st.session_state[key] = list(getattr(flt, field))
     st.session_state.f_exclude = list(flt.exclude)
+    st.session_state.pop(EXCLUDE_TEXT, None)  # typed again from f_exclude
     st.session_state.f_metric = flt.dose_metric
     st.session_state.f_age = _from_url("age", flt.age_min, flt.age_max, int)
     st.session_state.f_nrs = _from_url("nrs", flt.nrs_min, flt.nrs_max, int)
@@ -111,7 +114,7 @@ _AGE_HELP = (
 
 
 def reset_filters() -> None:
-    for k in (*KEYS, "b_age", "b_nrs", "b_dose"):
+    for k in (*KEYS, EXCLUDE_TEXT, "b_age", "b_nrs", "b_dose"):
         st.session_state.pop(k, None)
     for k in KNOWN_PARAMS:
         if k in st.query_params:
@@ -137,6 +140,8 @@ def clear_part(part: str) -> None:
         st.session_state[key] = slider_bounds(part)
     else:
         st.session_state[key] = []
+        if part == "exclude":
+            st.session_state.pop(EXCLUDE_TEXT, None)
 
 
 def _on_metric_change() -> None:
@@ -234,18 +239,39 @@ def render() -> CohortFilter:
         key="f_dose",
         step=step,
     )
-    labels = _labels()
-    sb.multiselect(
-        "Exclude these sites",
-        opts.course_ids,
-        key="f_exclude",
-        format_func=lambda c: labels.get(c, c),
-        placeholder="None excluded",
-    )
+    if len(opts.course_ids) > PICK_LIST_MAX:
+        _exclude_typed(opts)
+    else:
+        labels = _labels()
+        sb.multiselect(
+            "Exclude these sites",
+            opts.course_ids,
+            key="f_exclude",
+            format_func=lambda c: labels.get(c, c),
+            placeholder="None excluded",
+        )
     flt = _filter_from_widgets()
     st.session_state[FILTER_STATE] = flt
     _sync_url(flt)
     return flt
+
+
+def _exclude_typed(opts) -> None:
+    """A registry's sites to leave out, typed as ids (``PICK_LIST_MAX``), read as the URL's
+    ``exclude`` parameter is: ids the series does not have are named and ignored."""
+    s = st.session_state
+    if EXCLUDE_TEXT not in s:
+        s[EXCLUDE_TEXT] = ", ".join(s.get("f_exclude", []))
+    text = st.sidebar.text_input(
+        "Exclude these sites (site ids, comma-separated)",
+        key=EXCLUDE_TEXT,
+        placeholder="None excluded",
+        help=f"This series has more than {PICK_LIST_MAX:,} sites: type the ids, e.g. 12.1, 40.2.",
+    )
+    flt, notices = from_query_params({"exclude": text} if text.strip() else {}, opts)
+    for notice in notices:
+        st.sidebar.warning(notice, icon=":material/warning:")
+    s.f_exclude = list(flt.exclude)
 
 
 def _sync_url(flt: CohortFilter) -> None:

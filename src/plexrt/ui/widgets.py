@@ -221,3 +221,20 @@ def plain(text: str) -> str:
     """User or identity-provider text shown inside Markdown, as text (every Markdown character
     backslash-escaped, so it can neither format nor link)."""
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def view_tabs(labels: list[str], key: str) -> list:
+    """``st.tabs``; for a series of more than ``LAZY_TABS_ABOVE`` sites only the open tab's
+    content is computed (``shows``), so a filter change at registry scale pays for one view."""
+    from plexrt.charts.scale import LAZY_TABS_ABOVE
+    from plexrt.ui import db
+
+    if len(db.options().course_ids) > LAZY_TABS_ABOVE:
+        return list(st.tabs(labels, key=key, on_change="rerun"))
+    return list(st.tabs(labels))
+
+
+def shows(tab) -> bool:
+    """Whether a tab of ``view_tabs`` is to be computed: the open one, or every one when the
+    tabs are not lazy (Streamlit's ``open`` is None then)."""
+    return tab.open is not False

@@ -1,0 +1,95 @@
+"""A registry in the bundled format (more sites than ``LAZY_TABS_ABOVE`` and ``PICK_LIST_MAX``):
+each page computes only the tab that is open, and the sites to leave out are typed as ids
+(checked against the series, unknown ids named) instead of picked from a list of every site."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+import pytest
+import streamlit as st
+
+from plexrt.charts.scale import LAZY_TABS_ABOVE, PICK_LIST_MAX
+from plexrt.data import store
+from plexrt.data.userstore import engine
+
+COURSES = max(LAZY_TABS_ABOVE, PICK_LIST_MAX) + 200
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    """The registry's folder and store, written by a process of its own (what `plexrt synth` and
+    `plexrt build-db` do), and its site ids."""
+    folder = tmp_path_factory.mktemp("registry") / "data"
+    db = folder.parent / "registry.duckdb"
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from plexrt.ingest.build import build_db\n"
+        "from plexrt.ingest.synth_bundled import write_bundled\n"
+        "write_bundled(Path(sys.argv[1]), int(sys.argv[3])); build_db(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", script, str(folder), str(db), str(COURSES)], check=True)
+    con = store.connect(db)
+    try:
+        ids = sorted(store.cohort(con, store.CohortFilter())["course_id"])
+    finally:
+        con.close()
+    return folder, db, ids
+
+
+@pytest.fixture
+def at_registry(app, registry, monkeypatch, tmp_path):
+    folder, db, _ = registry
+    monkeypatch.setenv("PLEXRT_DATA", str(folder))
+    monkeypatch.setenv("PLEXRT_DB", str(db))
+    monkeypatch.setenv("PLEXRT_USER_DB", str(tmp_path / "user.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield app
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    engine.release(engine.locate(str(tmp_path / "user.duckdb")))
+    gc.collect()  # the registry's connections closed now, not while the interpreter exits
+
+
+def _headers(at) -> list[str]:
+    return [h.value for h in at.header] + [h.value for h in at.subheader]
+
+
+def test_only_the_open_tab_is_computed(at_registry):
+    at = at_registry().run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    # The first tab (the paper's contradictions) is open; the provenance tab is not computed:
+    # its table filter and page selector are absent until it is chosen.
+    assert not [m for m in at.multiselect if m.label == "Table"]
+    at.session_state["data_tab"] = "Provenance of every value"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [m for m in at.multiselect if m.label == "Table"]
+
+
+def test_sites_to_leave_out_are_typed_and_checked(at_registry, registry):
+    _, _, ids = registry
+    at = at_registry().run()
+    assert not [m for m in at.sidebar.multiselect if m.label == "Exclude these sites"]
+    box = next(t for t in at.sidebar.text_input if t.label.startswith("Exclude these sites"))
+    box.set_value(f"{ids[0]}, {ids[1]}, no-such-site").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert sorted(at.session_state["f_exclude"]) == sorted([ids[0], ids[1]])
+    warnings = [w.value for w in at.sidebar.warning]
+    assert any("no-such-site" in w for w in warnings), warnings
+    url = at.query_params["exclude"]
+    url = url[-1] if isinstance(url, list) else url
+    assert set(url.split(",")) == {ids[0], ids[1]}  # the URL keeps the exclusion
+
+
+def test_a_typed_exclusion_from_the_url_is_shown_in_the_box(at_registry, registry):
+    _, _, ids = registry
+    at = at_registry(exclude=ids[2]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    box = next(t for t in at.sidebar.text_input if t.label.startswith("Exclude these sites"))
+    assert box.value == ids[2]
+    assert at.session_state["f_exclude"] == [ids[2]]

@@ -12,11 +12,12 @@ import atexit
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+
+from tests.teamstack import free_port
 
 SUPERUSER = "plexrt"
 
@@ -36,12 +37,6 @@ def find_bin() -> Path | None:
     return max(found, key=version) if found else None
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PgServer:
     """One server; ``url(db)`` for SQLAlchemy, ``new_database()`` for a fresh empty database."""
 
@@ -51,7 +46,7 @@ class PgServer:
             raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
         self.root = Path(tempfile.mkdtemp(prefix="plexrt-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_postgres = os.geteuid() == 0
         self.running = False
 

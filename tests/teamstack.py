@@ -18,12 +18,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
-START_S = 60
+START_S = 90  # a cold start on a busy CI machine imports plotly, scipy, lifelines
 STOP_S = 10
 CLIENT_ID = "plexrt"
 
@@ -126,6 +126,19 @@ def write_secrets(
 
 def new_cookie_secret() -> str:
     return secrets.token_hex(32)
+
+
+@contextlib.contextmanager
+def app_server(
+    env: Mapping[str, str], log_path: Path, secrets_file: Path | None = None
+) -> Iterator[str]:
+    """``start_app`` on a free port; yields its base URL and stops it whatever happens."""
+    port = free_port()
+    proc = start_app(port, secrets_file, env, log_path)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
 
 
 def start_app(

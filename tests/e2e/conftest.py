@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.teamstack import app_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -47,20 +42,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # Every Playwright wait is bounded: actions (click, fill, download) and navigations fail after these
 # instead of waiting for pytest-timeout (pyproject: 300 s per test), and `expect` assertions after
 # EXPECT_MS unless a test passes its own `timeout=`.
 ACTION_MS = 30_000
 NAVIGATION_MS = 60_000
 EXPECT_MS = 15_000
-SERVER_START_S = 60
-SERVER_STOP_S = 10
 
 
 @pytest.fixture
@@ -74,84 +61,13 @@ def context(context):
     return context
 
 
-def _die_with_parent() -> None:
-    """In the child before exec (Linux): SIGTERM when the test process dies, even by SIGKILL or
-    pytest-timeout's thread method (which exits without running finalizers)."""
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server and anything it started (its own process group): TERM, then KILL."""
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=SERVER_STOP_S)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=SERVER_STOP_S)
-
-
 @pytest.fixture(scope="session")
-def server(request, test_db):
-    """A fresh `streamlit run app.py` on a free loopback port; its first request is a test's.
-
-    The process is stopped by a finalizer registered as soon as it exists, so it ends whatever
-    happens next: the health check failing, a test failing or timing out, Ctrl-C.
-    """
-    port = _free_port()
-    env = {**os.environ, "PLEXRT_DB": str(test_db)}
+def server(test_db):
+    """A fresh `streamlit run app.py` on a free loopback port (``tests.teamstack.app_server``,
+    stopped whatever happens next); its first request is a test's."""
     SHOTS.parent.mkdir(parents=True, exist_ok=True)
-    log = open(SHOTS.parent / "streamlit-e2e.log", "w")  # noqa: SIM115 -- closed by the finalizer
-    request.addfinalizer(log.close)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-    )
-    request.addfinalizer(lambda: _stop(proc))
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_S
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return base
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(
-                f"streamlit did not become healthy within {SERVER_START_S} s; see {log.name}"
-            )
-        time.sleep(0.3)
+    with app_server({"PLEXRT_DB": str(test_db)}, SHOTS.parent / "streamlit-e2e.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,30 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import re
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.e2e.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    SHOTS,
-    _die_with_parent,
-    _free_port,
-    _stop,
-)
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SHOTS
+from tests.teamstack import app_server
 
 STEP_S = 90.0  # one navigation, filter change or save
 GRACE_S = 180.0  # after the deadline, for the steps under way
-SERVER_START_S = 90.0
 OPENING_AT_ONCE = 4  # sessions opened at the same time before the clock starts
 WRITER_SERIES = "Load test series"
 
@@ -147,44 +136,10 @@ class Options:
 
 @contextlib.contextmanager
 def streamlit_server(db: Path, user_db: Path, log: Path):
-    """`streamlit run app.py` on a free loopback port with these stores; yields its base URL and
-    stops it (its own process group) whatever happens."""
-    port = _free_port()
-    env = {**os.environ, "PLEXRT_DB": str(db), "PLEXRT_USER_DB": str(user_db)}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
-            + ["--server.headless", "true", "--server.address", "127.0.0.1"]
-            + ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
-            + ["--server.fileWatcherType", "none"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_healthy(proc, base, log)
-            yield base
-        finally:
-            _stop(proc)
-
-
-def _wait_healthy(proc: subprocess.Popen, base: str, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}; see {log}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r,
-        ):
-            if r.status == 200:
-                return
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy in {SERVER_START_S:.0f} s; see {log}")
+    """`streamlit run app.py` on a free loopback port with these stores
+    (``tests.teamstack.app_server``); yields its base URL and stops it whatever happens."""
+    with app_server({"PLEXRT_DB": str(db), "PLEXRT_USER_DB": str(user_db)}, log) as base:
+        yield base
 
 
 # -- one step: act, then wait until the page is drawn --------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e import load_sessions as ls
+from tests.teamstack import START_S
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +26,7 @@ def load_run(tmp_path_factory, test_db):
     return tally, user_db
 
 
-@pytest.mark.timeout(SECONDS + ls.GRACE_S + 2 * ls.SERVER_START_S)
+@pytest.mark.timeout(SECONDS + ls.GRACE_S + 2 * START_S)
 def test_four_readers_and_a_writer_see_no_error_and_lose_nothing(load_run):
     tally, user_db = load_run
     assert tally.errors == []

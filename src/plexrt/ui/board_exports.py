@@ -34,16 +34,20 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 CaseFor = Callable[[bool], CaseMaterial | None]
 
 
+def start_renderer() -> None:
+    """On opening the board, whichever tab is shown: start the export browser in the background,
+    so that the first export does not wait for Chromium to start."""
+    rendering.warm_up()
+
+
 def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: CaseFor) -> None:
     """``case_for(present)``: the case at the board drawn for screen (False) or projector (True),
     or None when no case was entered."""
     if inp.sites.empty:
         widgets.empty_cohort()
         return
-    can_render = images.browser_available()
-    if can_render:
-        rendering.warm_up()
-    else:
+    can_render = images.browser_available()  # (started by start_renderer when it is)
+    if not can_render:
         st.info(images.UNAVAILABLE_MESSAGE, icon=":material/info:")
     with_case = case_for(False) is not None
     st.caption(

@@ -27,9 +27,11 @@ __all__ = [
 WEBGL_ABOVE = 2000
 SUMMARY_ABOVE = 300
 # Above this many sites in the series in view a page computes only the tab that is open (choosing
-# another tab reruns the page for it); at or below it every tab is drawn at once, so switching tabs
-# needs no rerun.
-LAZY_TABS_ABOVE = 2000
+# another tab reruns the page for it, about a second at 100,000 sites); at or below it every tab is
+# drawn at once, so switching tabs needs no rerun. The size at which the views switch to summaries:
+# from there on computing every tab costs more than a second per filter change (the board at 1,000
+# sites: 1.2 s with every tab, measured by bench/bundled_scale.py).
+LAZY_TABS_ABOVE = SUMMARY_ABOVE
 # A list to pick sites from holds at most this many; a larger series has the sites to leave out
 # typed as ids instead (a drop-down of 100,000 sites is sent with every page and helps no one).
 PICK_LIST_MAX = 2000

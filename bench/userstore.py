@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.blocks import replace_block  # noqa: E402 -- after the path is set
 from bench.run import baseline_work  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -180,22 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     block = "\n".join(lines)
     print(block)
     if args.write:
-        write_block_between(args.write, block)
+        replace_block(
+            args.write,
+            BEGIN,
+            END,
+            block,
+            "# User store benchmarks\n\nWrites and reads of own series (`bench/userstore.py`).",
+        )
         print(f"\nwritten to {args.write}")
     return 0
-
-
-def write_block_between(path: Path, block: str) -> None:
-    if not path.exists():
-        path.write_text(
-            "# User store benchmarks\n\nWrites and reads of own series (`bench/userstore.py`).\n\n"
-            f"{BEGIN}\n{END}\n",
-            encoding="utf-8",
-        )
-    text = path.read_text(encoding="utf-8")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{block}\n{END}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -30,12 +30,12 @@ with tab_disc:
         disc = db.table("discrepancies")
         st.markdown(provenance.discrepancy_intro(len(disc)))
         for r in disc.itertuples():
-            with st.container(border=True):
-                st.markdown(f"**{r.discrepancy_id} · {r.topic}**")
-                a, b = st.columns(2)
-                a.markdown(f"**Reading A** ({r.where_a}):  \n{r.reading_a}")
-                b.markdown(f"**Reading B** ({r.where_b}):  \n{r.reading_b}")
-                st.markdown(f":material/gavel: **How PlexRT resolves it:** {r.resolution}")
+            widgets.two_readings(
+                f"**{r.discrepancy_id} · {r.topic}**",
+                f"**Reading A** ({r.where_a}):  \n{r.reading_a}",
+                f"**Reading B** ({r.where_b}):  \n{r.reading_b}",
+                f"**How PlexRT resolves it:** {r.resolution}",
+            )
 
 with tab_prov:
     if widgets.shows(tab_prov):

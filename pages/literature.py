@@ -6,7 +6,6 @@ from plexrt.charts.durations import duration_figure
 from plexrt.charts.forest import forest_figure
 from plexrt.clinical import definitions, literature_comparison, literature_notes
 from plexrt.clinical.forest import forest_data
-from plexrt.data.userstore import UserDataUnavailable
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
 from plexrt.ui.pooled_estimates import plexrt_medians
@@ -110,16 +109,7 @@ with tab_d:
             st.caption(unreached)
 with tab_add:
     if widgets.shows(tab_add):
-        user_store = db.user_data()
-        if user_store is None:
-            st.caption(
-                "Adding series needs your own data, which cannot be used now (see the notice)."
-            )
-        else:
-            try:
-                forms.series_editor(user_store, db.principal())
-            except UserDataUnavailable as exc:
-                db.user_data_failed(exc)
+        db.using_user_data("Adding series", forms.series_editor)
 
         st.download_button(
             "Download all series (CSV)",
@@ -132,13 +122,4 @@ with tab_km:
         curve_compare.km_comparison(df, cohort_line)
 with tab_curve:
     if widgets.shows(tab_curve):
-        user_store = db.user_data()
-        if user_store is None:
-            st.caption(
-                "Importing a curve needs your own data, which cannot be used now (see the notice)."
-            )
-        else:
-            try:
-                curve_form.curve_importer(user_store, db.principal())
-            except UserDataUnavailable as exc:
-                db.user_data_failed(exc)
+        db.using_user_data("Importing a curve", curve_form.curve_importer)

@@ -210,12 +210,12 @@ with tab_k:
                 "where the paper makes it."
             )
             for k in conflicts.itertuples():
-                with st.container(border=True):
-                    st.markdown(f"**{k.conflict_id}.** {k.description}")
-                    a, b = st.columns(2)
-                    a.markdown(f"**A:** {k.source_a}")
-                    b.markdown(f"**B:** {k.source_b}")
-                    st.markdown(f":material/gavel: {k.dropped}")
+                widgets.two_readings(
+                    f"**{k.conflict_id}.** {k.description}",
+                    f"**A:** {k.source_a}",
+                    f"**B:** {k.source_b}",
+                    k.dropped,
+                )
             held, total = tte.checks_held(checks)
             st.markdown(
                 f"**Published constraints and rules: {held} of {total} hold** in the stored "

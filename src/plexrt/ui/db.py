@@ -261,6 +261,21 @@ def user_data(quiet: bool = False):
     return store
 
 
+def using_user_data(needs: str, use) -> None:
+    """``use(store, principal)`` on the user's data; when it cannot be used now, a caption saying
+    that ``needs`` ('Adding series') needs it (the notice says why)."""
+    from plexrt.data.userstore import UserDataUnavailable
+
+    store = user_data()
+    if store is None:
+        st.caption(f"{needs} needs your own data, which cannot be used now (see the notice).")
+        return
+    try:
+        use(store, principal())
+    except UserDataUnavailable as exc:
+        user_data_failed(exc)
+
+
 def user_data_failed(exc: Exception) -> None:
     """Remember a failure of the user data; say it once per session."""
     import time

@@ -238,3 +238,13 @@ def shows(tab) -> bool:
     """Whether a tab of ``view_tabs`` is to be computed: the open one, or every one when the
     tabs are not lazy (Streamlit's ``open`` is None then)."""
     return tab.open is not False
+
+
+def two_readings(title: str, left: str, right: str, verdict: str) -> None:
+    """A bordered box: a title, two readings side by side, and what PlexRT does (Markdown)."""
+    with st.container(border=True):
+        st.markdown(title)
+        a, b = st.columns(2)
+        a.markdown(left)
+        b.markdown(right)
+        st.markdown(f":material/gavel: {verdict}")

@@ -114,7 +114,7 @@ def _export_cases(inp, board_slides):
     from plexrt.export import images, rendering
     from plexrt.export.board_pack import IMAGE_H_PX, IMAGE_W_PX, board_pack, pack_picture
     from plexrt.export.case_material import case_material
-    from plexrt.export.slides import figure_title
+    from plexrt.export.slides import pack_heading
 
     # The patient of site 10.1 (Table 1): gastric cancer, psoas, palliative, NRS 8, 39 Gy/13.
     like_10_1 = make_case(
@@ -129,7 +129,7 @@ def _export_cases(inp, board_slides):
     case = case_material(
         like_10_1, inp.all_sites, inp.definition, inp.events, inp.literature, "all", present=True
     )
-    charts = [(figure_title(s.fig) or s.title, s.fig) for s in board_slides]
+    charts = [(pack_heading(s), s.fig) for s in board_slides]
     n = len(charts) + len(case.figures)
 
     def png():

@@ -11,7 +11,7 @@ from pathlib import Path
 from plexrt.board.summary import reconstruction_note
 from plexrt.cli import COMMAND_MODULES
 from plexrt.data import store
-from plexrt.export.slides import slides
+from plexrt.export.slides import figure_title, pack_heading, slides
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -53,8 +53,11 @@ def test_titles_say_reconstructed(inp):
             labels = [a.text for a in s.fig.layout.annotations if a.name == "reconstructed"]
             assert labels and "RECONSTRUCTED TIMES" in labels[0], s.key
             assert "reconstructed" not in s.fig.layout.title.text, s.key
+            # the PPTX heading (the picture goes without its title) says it instead
+            assert pack_heading(s) == f"{figure_title(s.fig)} (reconstructed times)", s.key
         else:
             assert "reconstructed" not in s.title, s.key
+            assert "reconstructed" not in pack_heading(s), s.key
 
 
 def test_report_note_states_what_is_kept(con, inp):

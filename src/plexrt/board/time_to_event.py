@@ -25,11 +25,15 @@ TIME_ZERO = "completion"
 METHODS_POINTER = "Methods in full: speaker notes and report."
 
 
+# What a slide's name adds when the times are reconstructed.
+RECONSTRUCTED_FLAG = " (reconstructed times)"
+
+
 def _flag(inp: BoardInput) -> str:
     """What a slide's name (its heading in the PPTX and the report) adds when the times are
     reconstructed. The chart's own title does not repeat it: the chart carries the
     RECONSTRUCTED TIMES line (``charts.style.RECONSTRUCTED_LABEL``) under its title."""
-    return " (reconstructed times)" if inp.reconstructed else ""
+    return RECONSTRUCTED_FLAG if inp.reconstructed else ""
 
 
 def footnote(*parts: str) -> str:

@@ -127,6 +127,15 @@ def figure_title(fig: go.Figure) -> str | None:
     return html.unescape(re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", " ", text))).strip() or None
 
 
+def pack_heading(slide: Slide) -> str:
+    """The editable heading of a chart's PPTX slide, where the picture goes without its title:
+    the chart's own title, saying "(reconstructed times)" when the chart rests on them."""
+    title = figure_title(slide.fig) or slide.title
+    if slide.reconstructed and time_to_event.RECONSTRUCTED_FLAG not in title:
+        return title + time_to_event.RECONSTRUCTED_FLAG
+    return title
+
+
 def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
     line = f"Cohort: {cohort_text(inp)}"
     d = inp.definition

@@ -25,7 +25,7 @@ from plexrt.export import handout, images, rendering
 from plexrt.export.board_pack import board_pack
 from plexrt.export.case_material import CaseMaterial, case_section
 from plexrt.export.report import Section, html_report
-from plexrt.export.slides import Slide, figure_title, key_figure_notes, report_tables
+from plexrt.export.slides import Slide, key_figure_notes, pack_heading, report_tables
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, exports, widgets
 
@@ -141,7 +141,7 @@ def _board_pack(
                 cohort_text(inp),
                 inp.source,
                 today,
-                [(figure_title(s.fig) or s.title, s.fig) for s in slides],
+                [(pack_heading(s), s.fig) for s in slides],
                 key_figures(inp),
                 case=case_for(True),
                 on_progress=progress,

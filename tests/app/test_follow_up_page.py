@@ -16,6 +16,7 @@ from plexrt.data.userstore import UserStore
 from plexrt.data.userstore import engine as eng
 from plexrt.ingest.own_followup import HISTORY_COLUMNS
 from plexrt.ingest.own_import import prepare_import
+from plexrt.ui.safe_text import md
 from tests.unit.own_files import (
     ASSESSMENT_HEADER,
     COURSE_HEADER,
@@ -116,7 +117,7 @@ def test_an_entry_against_the_rules_is_refused_with_its_problem(app, series):
     _ok(at.radio(key="fu_kind").set_value("relapse").run())
     _ok(at.selectbox(key="fu_course").set_value(2).run())
     # Course 2 starts on day 33 and has no maximum response: a relapse on day 10 is impossible.
-    _ok(at.number_input(key="fu_day_relapse").set_value(10).run())
+    at.number_input(key="fu_day_relapse").set_value(10)  # in the form: sent with Save
     _ok(at.button(key="fu_save").click().run())
     assert at.error and "Nothing was written" in at.error[0].value
     problems = list(_table(at, "problem")["problem"])
@@ -135,7 +136,9 @@ def test_an_assessment_by_day(app, series):
     at.number_input(key="fu_mg").set_value(30.0)
     at.selectbox(key="fu_route").set_value("oral")
     _ok(at.button(key="fu_save").click().run())
-    assert at.success
+    # The confirmation repeats what was stored, value by value.
+    said = "assessment, patient S01, course 1, day 40: NRS 4, morphine 30 mg/day oral"
+    assert f"({md(said)})" in at.success[0].value  # as markdown source: the ':' is escaped
     a = store.series_frames(local_principal(), sid).assessments
     new = a[(a["patient_id"] == "S01") & (a["course_no"] == 1) & (a["assessment_no"] == 3)]
     assert new[

@@ -306,26 +306,32 @@ async def _import(page, tally: Tally) -> None:
 
 async def _record(page, day: int, nrs: int, tally: Tally) -> None:
     """One assessment on the Follow-up page (the example's first patient, course 1): the values
-    typed, Save, and the confirmation naming the day and the entry (change batch) it was saved as.
-    """
+    typed into the entry form, Save, and the confirmation, which repeats the day and NRS stored
+    and names the entry (change batch) they were saved as. A confirmation of other values than
+    those typed is an error: the store is then checked for what was confirmed."""
     # The previous save's rerun redraws the form: typing into it before that run is drawn can be
     # lost, so wait for it, type, and read the fields back before pressing Save.
     fields = (("fu_day_assessment", day), ("fu_nrs", nrs))
-    for _ in range(3):
+    for attempt in range(3):
         await _settled(page)
         for key, value in fields:
             await page.locator(f".st-key-{key} input").fill(str(value))
-        await _settled(page)
         typed = [await page.locator(f".st-key-{k} input").input_value() for k, _ in fields]
         if typed == [str(v) for _, v in fields]:
             break
+        if attempt == 2:
+            raise AssertionError(f"typed day {day}, NRS {nrs}; the form holds {typed}")
     t0 = time.monotonic()
     await page.locator(".st-key-fu_save button").click()
-    flash = page.get_by_text(re.compile(rf"Saved \(.*, day {day}\) as entry \d+"))
+    flash = page.get_by_text(re.compile(rf"Saved \(.*, day {day}\\?: NRS \d+.*\) as entry \d+"))
     await flash.wait_for()
     tally.write_ms.append((time.monotonic() - t0) * 1000)
-    batch = int(re.findall(r"as entry (\d+)", await flash.inner_text())[0])
-    tally.saved.append((batch, day, nrs))
+    said = await flash.inner_text()
+    batch = int(re.findall(r"as entry (\d+)", said)[0])
+    stored = int(re.findall(r"NRS (\d+)", said)[0])
+    if stored != nrs:
+        tally.errors.append(f"writer day {day}: typed NRS {nrs}, the confirmation says {stored}")
+    tally.saved.append((batch, day, stored))
     await _check(page, f"writer day {day}", tally)
 
 

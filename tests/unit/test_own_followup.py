@@ -172,3 +172,26 @@ def test_latest_undoable_walks_past_undone_entries_and_stops_at_the_import():
         *HISTORY,
     ]
     assert fu.latest_undoable(_history(reimport)) == 4
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (
+            fu.Entry("assessment", "S01", 21, 1, 1),
+            "assessment, patient S01, course 1, day 21: NRS 1, no opioid",
+        ),
+        (
+            fu.Entry("assessment", "S01", 40, 2, None, " oxycodone ", 12.5, "oral"),
+            "assessment, patient S01, course 2, day 40: NRS not recorded, oxycodone 12.5 mg/day oral",
+        ),
+        (
+            fu.Entry("assessment", "S02", 7, 1, 0, "fentanyl", None, None),
+            "assessment, patient S02, course 1, day 7: NRS 0, fentanyl dose not recorded",
+        ),
+        (fu.Entry("relapse", "S01", 90, 2), "relapse of pain, patient S01, course 2, day 90"),
+        (fu.Entry("death", "S03", 104), "death, patient S03, day 104"),
+    ],
+)
+def test_the_confirmation_repeats_every_stored_value(entry, words):
+    assert fu.described(entry) == words

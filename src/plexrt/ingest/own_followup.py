@@ -75,6 +75,29 @@ def entry_problems(entry: Entry) -> list[str]:
     return out
 
 
+def described(entry: Entry) -> str:
+    """The entry in words, as the confirmation repeats it: what, for whom, which day and, for an
+    assessment, every value it stores (an unknown value is said, not left out)."""
+    where = [KINDS[entry.kind].split(" (")[0].lower(), f"patient {entry.patient_id}"]
+    if entry.kind in COURSE_KINDS and entry.course_no is not None:
+        where.append(f"course {entry.course_no}")
+    where.append(f"day {entry.day}")
+    if entry.kind != "assessment":
+        return ", ".join(where)
+    nrs = "NRS not recorded" if entry.nrs is None else f"NRS {entry.nrs}"
+    drug = (entry.opioid_drug or "").strip()
+    if not drug:
+        opioid = "no opioid"
+    else:
+        dose = (
+            "dose not recorded"
+            if entry.opioid_mg_per_day is None
+            else (f"{_value(entry.opioid_mg_per_day)} mg/day")
+        )
+        opioid = " ".join([drug, dose, *([entry.opioid_route] if entry.opioid_route else [])])
+    return f"{', '.join(where)}: {nrs}, {opioid}"
+
+
 def changes_for(frames: OwnSeriesFrames, entry: Entry) -> list[Change]:
     """The store's changes that record ``entry`` (``frames``: the patient's stored rows)."""
     pid = entry.patient_id

@@ -84,16 +84,25 @@ def _courses(frames: OwnSeriesFrames, pid: str) -> dict[int, str]:
     }
 
 
-def _day(kind_key: str) -> int | None:
+def _how() -> str:
+    """How the day is given (outside the form: choosing redraws the fields)."""
+    return str(
+        st.radio(
+            "Time given as",
+            [DAY, DATE],
+            format_func={
+                DAY: "day number (days from the first RT start)",
+                DATE: "calendar date",
+            }.get,
+            horizontal=True,
+            key="fu_how",
+        )
+    )
+
+
+def _day(kind_key: str, how: str) -> int | None:
     """The day of the entry: typed as a day number, or counted from two dates that are then
     dropped (the first RT start date is not stored, so it is asked for here)."""
-    how = st.radio(
-        "Time given as",
-        [DAY, DATE],
-        format_func={DAY: "day number (days from the first RT start)", DATE: "calendar date"}.get,
-        horizontal=True,
-        key="fu_how",
-    )
     if how == DAY:
         value = st.number_input(
             "Day (day 0 = the patient's first RT start)",
@@ -135,7 +144,15 @@ def _form(frames: OwnSeriesFrames, pid: str) -> fu.Entry | None:
             format_func=lambda c: courses[c],
             key="fu_course",
         )
-    day = _day(kind)
+    how = _how()
+    # The values and Save are one form: what is typed is sent whole when Save is pressed (no
+    # rerun per field that could overtake a value still being typed).
+    with st.form("fu_entry", border=False, enter_to_submit=False):
+        return _values(kind, pid, course, how)
+
+
+def _values(kind: str, pid: str, course: int | None, how: str) -> fu.Entry | None:
+    day = _day(kind, how)
     extra: dict = {}
     if kind == "assessment":
         a, b, c, d = st.columns(4)
@@ -151,7 +168,7 @@ def _form(frames: OwnSeriesFrames, pid: str) -> fu.Entry | None:
         extra["opioid_route"] = d.selectbox(
             "Route", ["", *OPIOID_ROUTES], format_func=lambda r: r or "—", key="fu_route"
         )
-    if not st.button("Save", type="primary", icon=":material/save:", key="fu_save"):
+    if not st.form_submit_button("Save", type="primary", icon=":material/save:", key="fu_save"):
         return None
     nrs = extra.get("nrs")
     return fu.Entry(
@@ -185,8 +202,7 @@ def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) 
         return
     db.user_data_changed()
     st.session_state["fu_flash"] = (
-        f"Saved ({md(fu.KINDS[entry.kind])}, patient {md(entry.patient_id)}, day {entry.day}) as "
-        f"entry {batch}. The analysis pages show it now."
+        f"Saved ({md(fu.described(entry))}) as entry {batch}. The analysis pages show it now."
     )
     st.rerun()
 

@@ -4,7 +4,10 @@ One server on 127.0.0.1 with a fresh bundled store and a fresh user database. Fi
 visits every page once (warm caches, not measured), then one session alone moves through every
 page changing filters for ``--alone-passes`` passes (the baseline), then ``--sessions`` sessions do the
 same at once for ``--seconds`` while another session imports the synthetic example on the Import
-page and records one follow-up assessment after another (``tests/e2e/load_sessions.py``).
+page and records one follow-up assessment after another (``tests/e2e/load_sessions.py``). Each
+session pauses ``--think`` seconds on average after each step. Then the same load again at a
+reading pace (``--reading-think`` seconds, for ``--reading-seconds``) on a server of its own
+(fresh user database, warmed the same way); the baseline is the one measured first.
 
 Counted: errors (page exceptions, Streamlit error elements, the user data reported unusable),
 steps not drawn within ``STEP_S`` (90 s); lost writes (every import and follow-up entry
@@ -25,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,11 +54,11 @@ def _cell(values: list[float]) -> tuple[str, str]:
     return f"{statistics.median(values) / 1000:.2f}", f"{_p95(values) / 1000:.2f}"
 
 
-def _row(what: str, sessions: str, seconds: float, t: ls.Tally) -> str:
+def _row(what: str, sessions: str, think: float, seconds: float, t: ls.Tally) -> str:
     pm, p95 = _cell(t.page_ms)
     fm, f95 = _cell(t.filter_ms)
     return (
-        f"| {what} | {sessions} | {seconds:.0f} | {len(t.page_ms)} | {pm} | {p95} | "
+        f"| {what} | {sessions} | {think:g} | {seconds:.0f} | {len(t.page_ms)} | {pm} | {p95} | "
         f"{len(t.filter_ms)} | {fm} | {f95} | {len(t.errors)} | {len(t.timeouts)} |"
     )
 
@@ -65,69 +69,111 @@ def _ratio(load: list[float], alone: list[float], stat) -> str:
     return f"{stat(load) / stat(alone):.1f}×"
 
 
-def report(args, alone: ls.Tally, load: ls.Tally, lost: list[str]) -> str:
-    """The Markdown block written between the markers."""
-    load_avg = os.getloadavg()[0]
+def _scenario_lines(args, alone: ls.Tally, run: Scenario) -> list[str]:
+    load, lost = run.tally, run.lost
     writes = len(load.saved) + int(load.imported)
+    label = f"{run.think:g} s pauses"
     lines = [
-        f"Run of {dt.date.today().isoformat()} · Python {sys.version.split()[0]} · "
-        f"{os.cpu_count()} CPUs (load average {load_avg:.1f} at the end) · Chromium via Playwright"
-        f" · page time = click to the script run drawn (browser clock) · each session pauses "
-        f"{args.think:g} s on average after each step",
-        "",
-        "| run | sessions | seconds | page switches | median (s) | p95 (s) | filter changes "
-        f"| median (s) | p95 (s) | errors | steps over {ls.STEP_S:.0f} s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        _row("one session alone", "1", args.alone_seconds, alone),
-        _row("under load (+ one writer)", f"{args.sessions} + 1", args.seconds, load),
-        "",
-        f"- Page time under load: median {_ratio(load.page_ms, alone.page_ms, statistics.median)}"
-        f", p95 {_ratio(load.page_ms, alone.page_ms, _p95)} of one session alone.",
-        f"- Pages visited under load: {len(load.visited)} of {len(ls.PAGES)} "
+        f"- Page time under load ({label}): median "
+        f"{_ratio(load.page_ms, alone.page_ms, statistics.median)}, p95 "
+        f"{_ratio(load.page_ms, alone.page_ms, _p95)} of one session alone.",
+        f"- Pages visited under load ({label}): {len(load.visited)} of {len(ls.PAGES)} "
         f"({', '.join(sorted(load.visited))}).",
-        f"- Writes under load: {'the import and ' if load.imported else 'no import; '}"
+        f"- Writes under load ({label}): {'the import and ' if load.imported else 'no import; '}"
         f"{len(load.saved)} follow-up entries confirmed on screen ({writes} writes); "
         f"{len(lost)} lost (each checked in the user database afterwards, audit chain verified).",
     ]
     if load.write_ms:
         lines.append(
-            f"- Follow-up save, click to confirmation under load: median "
+            f"- Follow-up save under load ({label}), click to confirmation: median "
             f"{statistics.median(load.write_ms) / 1000:.2f} s."
         )
-    for label, tally in (("alone", alone), ("under load", load)):
-        for err in tally.errors[:5]:
-            lines.append(f"- Error ({label}): {err}")
-        for late in tally.timeouts[:3]:
-            lines.append(f"- Not drawn within {ls.STEP_S:.0f} s ({label}): {late}")
+    for err in load.errors[:5]:
+        lines.append(f"- Error ({label}): {err}")
+    for late in load.timeouts[:3]:
+        lines.append(f"- Not drawn within {ls.STEP_S:.0f} s ({label}): {late}")
     for item in lost[:5]:
-        lines.append(f"- Lost: {item}")
+        lines.append(f"- Lost ({label}): {item}")
+    return lines
+
+
+def report(args, alone: ls.Tally, runs: list[Scenario]) -> str:
+    """The Markdown block written between the markers."""
+    load_avg = os.getloadavg()[0]
+    lines = [
+        f"Run of {dt.date.today().isoformat()} · Python {sys.version.split()[0]} · "
+        f"{os.cpu_count()} CPUs (load average {load_avg:.1f} at the end) · Chromium via Playwright"
+        " · page time = click to the script run drawn (browser clock) · after each step a session "
+        "pauses for the time given (0.5–1.5× at random), as a person reads",
+        "",
+        "| run | sessions | pause (s) | seconds | page switches | median (s) | p95 (s) "
+        "| filter changes | median (s) | p95 (s) | errors "
+        f"| steps not drawn within {ls.STEP_S:.0f} s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        _row("one session alone", "1", args.think, args.alone_seconds, alone),
+    ]
+    lines += [
+        _row("under load (+ one writer)", f"{args.sessions} + 1", r.think, r.seconds, r.tally)
+        for r in runs
+    ]
+    lines.append("")
+    for label, err in [("alone", e) for e in alone.errors[:5]]:
+        lines.append(f"- Error ({label}): {err}")
+    for run in runs:
+        lines += _scenario_lines(args, alone, run)
     return "\n".join(lines)
 
 
-def measure(args) -> tuple[ls.Tally, ls.Tally, list[str]]:
+@dataclass
+class Scenario:
+    think: float
+    seconds: float
+    tally: ls.Tally = field(default_factory=ls.Tally)
+    lost: list[str] = field(default_factory=list)
+
+
+def measure(args) -> tuple[ls.Tally, list[Scenario]]:
+    """The baseline, then each load scenario on a server of its own (each with a fresh user
+    database, so that each writer imports into an empty one)."""
     from plexrt.ingest.build import build_db
 
+    runs = [Scenario(args.think, args.seconds)]
+    if args.reading_think > 0:
+        runs.append(Scenario(args.reading_think, args.reading_seconds))
+    alone = ls.Tally()
     with tempfile.TemporaryDirectory(prefix="plexrt-load-") as tmp_name:
         tmp = Path(tmp_name)
         build_db(ROOT / "data", tmp / "plexrt.duckdb")
-        user_db = tmp / "user.duckdb"
         log = ROOT / "test-artifacts" / "streamlit-load.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        with ls.streamlit_server(tmp / "plexrt.duckdb", user_db, log) as base:
-            print("warming up: one session, every page once", flush=True)
-            ls.run_sync(base, 1, 600, write=False, passes=1)
-            print(f"one session alone, {args.alone_passes} passes", flush=True)
-            t0 = time.monotonic()
-            alone = ls.run_sync(
-                base, 1, 600, write=False, seed=101, passes=args.alone_passes, think_s=args.think
-            )
-            args.alone_seconds = time.monotonic() - t0
-            print(f"{args.sessions} sessions + a writer, {args.seconds:.0f} s", flush=True)
-            load = ls.run_sync(
-                base, args.sessions, args.seconds, write=True, seed=1, think_s=args.think
-            )
-        lost = ls.lost_writes(user_db, load)
-    return alone, load, lost
+        for k, run in enumerate(runs):
+            user_db = tmp / f"user-{k}.duckdb"
+            with ls.streamlit_server(tmp / "plexrt.duckdb", user_db, log) as base:
+                print("warming up: one session, every page once", flush=True)
+                ls.run_sync(base, 1, 600, write=False, passes=1)
+                if k == 0:
+                    print(f"one session alone, {args.alone_passes} passes", flush=True)
+                    t0 = time.monotonic()
+                    alone = ls.run_sync(
+                        base,
+                        1,
+                        600,
+                        write=False,
+                        seed=101,
+                        passes=args.alone_passes,
+                        think_s=args.think,
+                    )
+                    args.alone_seconds = time.monotonic() - t0
+                print(
+                    f"{args.sessions} sessions + a writer, {run.seconds:.0f} s, "
+                    f"{run.think:g} s pauses",
+                    flush=True,
+                )
+                run.tally = ls.run_sync(
+                    base, args.sessions, run.seconds, write=True, seed=1, think_s=run.think
+                )
+            run.lost = ls.lost_writes(user_db, run.tally)
+    return alone, runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,19 +186,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--think", type=float, default=2.0, help="mean pause after each step, seconds (2)"
     )
+    parser.add_argument(
+        "--reading-think",
+        type=float,
+        default=10.0,
+        help="a second load at this mean pause, seconds (10; 0 = none)",
+    )
+    parser.add_argument(
+        "--reading-seconds", type=float, default=120, help="length of the second load (120)"
+    )
     parser.add_argument("--write", type=Path, help="also write the block into this Markdown file")
     args = parser.parse_args(argv)
     if ls.CHROMIUM is None:
         raise SystemExit("Chromium is missing: `make chromium` (Debian's package)")
     started = time.monotonic()
-    alone, load, lost = measure(args)
-    block = report(args, alone, load, lost)
+    alone, runs = measure(args)
+    block = report(args, alone, runs)
     print(block)
     print(f"(whole run {time.monotonic() - started:.0f} s)")
     if args.write:
         replace_block(args.write, BEGIN, END, block, HEADING)
-    failed = load.errors or alone.errors or load.timeouts or alone.timeouts
-    return 1 if failed or lost else 0
+    failed = alone.errors or alone.timeouts
+    failed = failed or any(r.tally.errors or r.tally.timeouts or r.lost for r in runs)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plexrt.board.summary import key_figures
 from plexrt.clinical import cohort_summary, literature_comparison, response_summary
@@ -38,6 +40,29 @@ def test_the_rule_counts_a_patient_when_every_site_does():
     ok = [True, True, True, True, False, None]
     assert patient_counts(pid, ok) == (2, 3)
     assert "every one of their assessable sites" in PATIENT_RULE
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["1", "2", "3", "10", "P 4"]), st.sampled_from([True, False, None])
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_the_rule_on_any_sites_matches_a_patient_by_patient_count(rows, as_series):
+    """Whole-column counting (factorised ids) against the rule applied patient by patient."""
+    pid = [p for p, _ in rows]
+    ok = [o for _, o in rows]
+    by_patient: dict[str, list[bool]] = {}
+    for p, o in rows:
+        if o is not None:
+            by_patient.setdefault(p, []).append(o)
+    expected = (sum(all(v) for v in by_patient.values()), len(by_patient))
+    given_ok = pd.Series(ok, index=range(100, 100 + len(ok)), dtype=object) if as_series else ok
+    assert patient_counts(pd.Series(pid, dtype=object), given_ok) == expected
 
 
 def test_bundled_cohort_counts_both_units(sites):

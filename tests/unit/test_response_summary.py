@@ -105,6 +105,27 @@ def test_fisher_on_hand_made_groups():
     assert pd.isna(t.loc[("Intent", "palliative"), "fisher_p"])
 
 
+def test_a_site_of_unknown_dose_per_fraction_is_in_neither_dose_group():
+    df = pd.DataFrame(
+        {
+            "course_id": ["1.1", "2.1", "3.1", "4.1"],
+            "patient_id": ["1", "2", "3", "4"],
+            "nrs_before": [8, 8, 8, 8],
+            "nrs_after": [0, 8, 2, 0],
+            "involved_muscle": ["psoas"] * 4,
+            "intent": ["palliative"] * 4,
+            "primary_group": ["urological"] * 4,
+            "dose_per_fraction_gy": [3.0, 2.0, float("nan"), 2.9999999999],
+        }
+    )
+    t = response_summary.subgroup_table(df, Definition("paper")).set_index(["factor", "level"])
+    dose = t.loc["Dose per fraction"]
+    # 3.0 and 2.9999999999 (3 Gy within rounding) are >= 3 Gy; 2.0 below; NaN in neither
+    assert dose.loc["≥ 3 Gy", "n"] == 2 and dose.loc["< 3 Gy", "n"] == 1
+    assert int(dose["n"].sum()) == 3
+    assert t.loc[("Involved muscle", "psoas"), "n"] == 4
+
+
 def test_literature_schema_matches_columns(con):
     from plexrt.data.literature import COLUMN_NAMES
 

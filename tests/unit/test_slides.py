@@ -11,6 +11,7 @@ from plexrt.charts import style
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 from plexrt.export.slides import (
+    SUBGROUPS_TITLE,
     figure_title,
     fit_height,
     key_figure_notes,
@@ -63,11 +64,11 @@ def test_report_tables(inp):
     tables = dict(report_tables(inp))
     assert list(tables) == [
         "Irradiated sites",
-        "Subgroups (descriptive; n too small for inference)",
+        SUBGROUPS_TITLE,
         "Key figures",
     ]
     assert len(tables["Irradiated sites"]) == 12
-    assert "fisher_p" not in tables["Subgroups (descriptive; n too small for inference)"].columns
+    assert "fisher_p" not in tables[SUBGROUPS_TITLE].columns
     figures = dict(tables["Key figures"].itertuples(index=False))
     assert figures["Responders"].startswith("100% of sites (12/12; 95% CI 74–100%) · ")
 

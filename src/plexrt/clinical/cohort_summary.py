@@ -62,14 +62,19 @@ def _mean(s: pd.Series) -> float | None:
     return float(s.mean()) if len(s) else None
 
 
+def _patient_keys(df: pd.DataFrame) -> list[str]:
+    """What names a patient: the id within its series (ids of two series may coincide)."""
+    return ["series_id", "patient_id"] if "series_id" in df else ["patient_id"]
+
+
 def _patients(df: pd.DataFrame) -> pd.DataFrame:
     """One row per patient among the sites (a patient with two irradiated sites counts once)."""
-    return df.drop_duplicates(["series_id", "patient_id"] if "series_id" in df else ["patient_id"])
+    return df.drop_duplicates(_patient_keys(df))
 
 
 def count_patients(df: pd.DataFrame) -> int:
     """The number of patients the sites in ``df`` belong to."""
-    return len(_patients(df))
+    return len(df[_patient_keys(df)].drop_duplicates())  # the keys alone, not whole rows
 
 
 def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
@@ -82,7 +87,10 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
     falls = -nrs_change(scored["nrs_before"], scored["nrs_after"])
     weeks = df["weeks_to_max_response"].dropna()
     # per site: True / False, None where the site cannot be assessed (for the per-patient counts)
-    zero_after = [None if pd.isna(v) else v == 0 for v in df["nrs_after"]]
+    after = df["nrs_after"]
+    zero_after = pd.Series((after == 0).to_numpy(dtype=object), dtype=object).where(
+        after.notna().to_numpy(), None
+    )
     improved = pd.Series(None, index=df.index, dtype=object)
     improved[ok] = list(falls >= PAPER_IMPROVEMENT)
     return CohortSummary(

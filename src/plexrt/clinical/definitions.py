@@ -225,14 +225,14 @@ def response_counts(
     """
     cats = classify_frame(df, definition) if categories is None else categories
     known = cats.dropna()
-    n_unknown = int((known == UNKNOWN).sum())
-    settled = known[known != UNKNOWN]
-    counts = {c: int((settled == c).sum()) for c in definition.categories}
+    tally = known.value_counts()  # one pass over the sites (a registry has 100,000)
+    n_unknown = int(tally.get(UNKNOWN, 0))
+    counts = {c: int(tally.get(c, 0)) for c in definition.categories}
     if definition.kind == "icpre":
         counts[UNKNOWN] = n_unknown
-    responders = int(settled.isin(RESPONDER_CATEGORIES).sum())
+    responders = sum(int(tally.get(c, 0)) for c in RESPONDER_CATEGORIES)
     complete = counts["complete"]
-    n = len(settled)
+    n = len(known) - n_unknown
     return {
         "definition": definition.key,
         "n_treated": len(df),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from plexrt.data.values import NOT_AVAILABLE
@@ -37,14 +38,22 @@ def several_sites(sites: pd.DataFrame) -> bool:
 def patient_counts(patient_ids: Any, outcome: Any) -> tuple[int, int]:
     """(patients with the outcome, patients with an assessable site) from per-site values:
     ``outcome`` True / False per site, None / NaN where the site cannot be assessed."""
-    d = pd.DataFrame(
-        {"patient": pd.Series(patient_ids).astype(str).to_numpy(), "ok": list(outcome)}
+    ok = (
+        pd.Series(outcome, dtype=object).reset_index(drop=True)
+        if not isinstance(outcome, pd.Series)
+        else outcome.astype(object).reset_index(drop=True)
     )
-    d = d[d["ok"].notna()]
-    if d.empty:
+    ids = pd.Series(patient_ids).reset_index(drop=True)
+    if ids.dtype != object:
+        ids = ids.astype(str)
+    known = ok.notna().to_numpy()
+    if not known.any():
         return 0, 0
-    per = d["ok"].astype(bool).groupby(d["patient"]).all()
-    return int(per.sum()), len(per)
+    patient, _ = pd.factorize(ids.to_numpy()[known])
+    has_outcome = ok.to_numpy()[known].astype(bool)
+    assessable = np.bincount(patient) > 0
+    missed = np.bincount(patient[~has_outcome], minlength=len(assessable)) > 0
+    return int((assessable & ~missed).sum()), int(assessable.sum())
 
 
 def patient_proportion(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
@@ -27,10 +28,19 @@ SUBGROUPS = {
     "Involved muscle": lambda d: d["involved_muscle"],
     "Intent": lambda d: d["intent"].map(INTENT_LABELS),
     "Primary group": lambda d: d["primary_group"],
-    "Dose per fraction": lambda d: d["dose_per_fraction_gy"].map(
-        lambda x: "≥ 3 Gy" if x >= 3 - 1e-9 else "< 3 Gy"
-    ),
+    "Dose per fraction": lambda d: _dose_band(d["dose_per_fraction_gy"]),
 }
+LARGE_FRACTION_GY = 3.0  # the dose-per-fraction split of the subgroups
+
+
+def _dose_band(gy: pd.Series) -> pd.Series:
+    """'≥ 3 Gy' or '< 3 Gy' per site; a site whose dose per fraction is not known is in
+    neither group (not counted as '< 3 Gy')."""
+    x = pd.to_numeric(gy, errors="coerce").to_numpy(dtype=float)
+    large = x >= LARGE_FRACTION_GY - 1e-9
+    band = np.where(large, "≥ 3 Gy", "< 3 Gy").astype(object)
+    band[np.isnan(x)] = None
+    return pd.Series(band, index=gy.index, dtype=object)
 
 
 @dataclass(frozen=True)
@@ -150,17 +160,18 @@ def summarise(
     )
 
 
-def _site_outcomes(cats: pd.Series) -> tuple[list, list]:
+def _site_outcomes(cats: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Per site (from its ``classify_frame`` category): responder and complete as True / False,
     None where not assessable or not settled (the inputs of the per-patient counts)."""
-    values = pd.Series(cats, dtype=object).reset_index(drop=True)
-    known = values.notna() & (values != UNKNOWN)
-    # is_responder once per category, not once per site (a registry has 100,000 sites)
-    responder = values.map({c: is_responder(c) for c in values[known].unique()})
-    complete = values == "complete"
+    # Each distinct category is judged once, not each site (a registry has 100,000 sites).
+    codes, uniques = pd.factorize(pd.Series(cats, dtype=object))
+    settled = np.array([c != UNKNOWN for c in uniques] + [False])
+    responder = np.array([is_responder(c) if c != UNKNOWN else None for c in uniques] + [None])
+    complete = np.array([c == "complete" for c in uniques] + [False], dtype=object)
+    known = settled[codes]  # code -1 (no category) reads the last, unsettled entry
     return (
-        responder.astype(object).where(known, None).tolist(),
-        complete.astype(object).where(known, None).tolist(),
+        pd.Series(np.where(known, responder[codes], None), dtype=object),
+        pd.Series(np.where(known, complete[codes], None), dtype=object),
     )
 
 
@@ -176,11 +187,12 @@ def subgroup_table(
     rows = []
     cats = classify_frame(df, definition)
     for factor, split in SUBGROUPS.items():
-        levels = split(df)
+        codes, uniques = pd.factorize(split(df))  # each site's level, compared as integers
         tests: dict[str, Proportion | None] = {}
-        for lvl in sorted(levels.dropna().unique()):
-            sub = df[levels == lvl]
-            s = summarise(sub, definition, method, all_sites, aggregate, cats[levels == lvl])
+        for code, lvl in sorted(enumerate(uniques), key=lambda c: c[1]):
+            mask = codes == code
+            sub = df[mask]
+            s = summarise(sub, definition, method, all_sites, aggregate, cats[mask])
             rows.append(
                 {
                     "factor": factor,

@@ -229,6 +229,12 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
     )
 
 
+SUBGROUPS_TITLE = (
+    "Subgroups (descriptive; n too small for inference; a site whose factor is not known is in"
+    " no group of that factor)"
+)
+
+
 def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.DataFrame]]:
     """The tables of the report's pain section: the sites, the subgroups, the key figures."""
     sub = response_summary.subgroup_table(
@@ -236,7 +242,7 @@ def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.
     )
     return [
         ("Irradiated sites", cohort_table(inp.sites, omed_header=omed_header(inp))),
-        ("Subgroups (descriptive; n too small for inference)", sub.drop(columns="fisher_p")),
+        (SUBGROUPS_TITLE, sub.drop(columns="fisher_p")),
         ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
     ]
 

@@ -29,8 +29,8 @@ def kind_of(cmdline: str, comm: str) -> str:
     return "other"
 
 
-def _read(pid: str) -> tuple[float, str] | None:
-    """(CPU seconds, kind) of one process, or None when it is gone or unreadable."""
+def _read(pid: str) -> tuple[float, str, str, str] | None:
+    """(CPU seconds, parent pid, command line, name) of one process; None when it is gone."""
     try:
         stat = (PROC / pid / "stat").read_text()
         cmd = (PROC / pid / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -38,7 +38,21 @@ def _read(pid: str) -> tuple[float, str] | None:
         return None
     comm = stat[stat.index("(") + 1 : stat.rindex(")")]
     fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / TICK, kind_of(cmd, comm)
+    return (int(fields[11]) + int(fields[12])) / TICK, fields[1], cmd, comm
+
+
+def kinds_by_descent(procs: dict[str, tuple[str, str, str]]) -> dict[str, str]:
+    """The kind of each process (pid -> (parent pid, command line, name)): a process started by
+    the app server (the Chromium it renders images with) counts as the app server."""
+    own = {pid: kind_of(cmd, comm) for pid, (_, cmd, comm) in procs.items()}
+    out = {}
+    for pid in procs:
+        seen, cur = set(), pid
+        while cur in procs and cur not in seen and own[cur] != "app server":
+            seen.add(cur)
+            cur = procs[cur][0]
+        out[pid] = "app server" if cur in procs and own[cur] == "app server" else own[pid]
+    return out
 
 
 def _machine() -> tuple[float, float]:
@@ -58,16 +72,22 @@ class CpuWindow:
     idle_s: float = 0.0
     _first: dict[str, float] = field(default_factory=dict)
     _last: dict[str, tuple[float, str]] = field(default_factory=dict)
+    _procs: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _machine0: tuple[float, float] = (0.0, 0.0)
 
     def _sample(self) -> None:
+        seen = {}
         for pid in (p.name for p in PROC.iterdir() if p.name.isdigit()):
             got = _read(pid)
             if got is not None:
                 self._first.setdefault(pid, got[0] if self._thread is None else 0.0)
-                self._last[pid] = got
+                seen[pid] = got
+        self._procs.update({pid: g[1:] for pid, g in seen.items()})
+        kinds = kinds_by_descent(self._procs)
+        for pid, got in seen.items():
+            self._last[pid] = (got[0], kinds[pid])
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval_s):

@@ -146,6 +146,23 @@ def test_an_assessment_by_day(app, series):
     ].values.tolist() == [[40, 4, "morphine", 30.0, "oral"]]
 
 
+def test_the_same_assessment_saved_twice_is_refused_the_second_time(app, series):
+    store, sid = series
+    at = _page(app, "S01")
+    _ok(at.selectbox(key="fu_course").set_value(1).run())
+    for _ in range(2):
+        at.number_input(key="fu_day_assessment").set_value(40)
+        at.number_input(key="fu_nrs").set_value(4)
+        _ok(at.button(key="fu_save").click().run())
+    assert at.error and at.error[0].value.startswith("Not saved: 1 problem. Nothing was written")
+    assert list(_table(at, "problem")["problem"]) == [
+        "patient S01, course 1, day 40: the same assessment is already stored (assessment 3)"
+    ]
+    a = store.series_frames(local_principal(), sid).assessments
+    assert len(a[(a["patient_id"] == "S01") & (a["day"] == 40)]) == 1
+    assert len(store.history(local_principal(), sid).drop_duplicates("batch_id")) == 2
+
+
 # Codes a hospital could use as numbers: the import replaces them by pseudonyms.
 HOSPITAL = {"S01": "40012345", "S02": "40067890"}
 

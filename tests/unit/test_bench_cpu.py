@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from bench.cpu import CpuWindow, kind_of
+from bench.cpu import CpuWindow, kind_of, kinds_by_descent
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,26 @@ def test_a_process_that_exits_in_the_window_is_counted_up_to_its_last_reading():
     own = usage.ru_utime + usage.ru_stime  # what the kernel reports for the child itself
     assert window.by_kind["other"] >= own - 0.05
     assert window.busy_s >= own - 0.05
+
+
+def test_a_chromium_the_app_server_started_counts_as_the_app_server():
+    procs = {
+        "10": ("1", ".venv/bin/python bench/load.py", "python"),
+        "11": ("10", "python -m streamlit run app.py", "streamlit"),
+        "12": ("11", "node playwright/driver/cli.js run-driver", "node"),  # the server's export
+        "13": ("12", "/usr/lib/chromium/chromium --headless", "chromium"),
+        "14": ("13", "/usr/lib/chromium/chromium --type=renderer", "chromium"),
+        "20": ("10", "node playwright/driver/cli.js run-driver", "node"),  # the test's browsers
+        "21": ("20", "/usr/lib/chromium/chromium --headless", "chromium"),
+        "22": ("21", "/usr/lib/chromium/chromium --type=renderer", "chromium"),
+    }
+    assert kinds_by_descent(procs) == {
+        "10": "test driver",
+        "11": "app server",
+        "12": "app server",
+        "13": "app server",
+        "14": "app server",
+        "20": "test driver",
+        "21": "Chromium",
+        "22": "Chromium",
+    }

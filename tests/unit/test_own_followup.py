@@ -195,3 +195,51 @@ def test_latest_undoable_walks_past_undone_entries_and_stops_at_the_import():
 )
 def test_the_confirmation_repeats_every_stored_value(entry, words):
     assert fu.described(entry) == words
+
+
+# own_files: S01 course 1 holds day 28 NRS 2 morphine 30 mg/day oral; course 2 day 33 NRS 7, no
+# opioid.
+@pytest.mark.parametrize(
+    ("entry", "stored_as"),
+    [
+        (fu.Entry("assessment", "S01", 28, 1, 2, " morphine ", 30.0, "oral"), 2),
+        (fu.Entry("assessment", "S01", 33, 2, 7, "", None, ""), 1),  # no opioid both times
+        (fu.Entry("assessment", "S01", 28, 1, 3, "morphine", 30.0, "oral"), None),  # other NRS
+        (fu.Entry("assessment", "S01", 28, 1, 2, "morphine", 40.0, "oral"), None),  # other dose
+        (fu.Entry("assessment", "S01", 28, 1, None, "morphine", 30.0, "oral"), None),  # NRS unknown
+        (fu.Entry("assessment", "S01", 29, 1, 2, "morphine", 30.0, "oral"), None),  # other day
+        (fu.Entry("assessment", "S01", 28, 2, 2, "morphine", 30.0, "oral"), None),  # other course
+        (fu.Entry("assessment", "S02", 28, 1, 2, "morphine", 30.0, "oral"), None),  # other patient
+        (fu.Entry("relapse", "S01", 28, 1), None),
+    ],
+)
+def test_an_assessment_already_stored_is_not_saved_again(frames, entry, stored_as):
+    problems = fu.already_stored(frames, entry)
+    if stored_as is None:
+        assert problems == []
+    else:
+        assert problems == [
+            f"patient {entry.patient_id}, course {entry.course_no}, day {entry.day}: the same "
+            f"assessment is already stored (assessment {stored_as})"
+        ]
+
+
+def test_the_history_shows_times_to_the_second():
+    history = pd.DataFrame(
+        {
+            "batch_id": [2, 1],
+            "kind": ["follow_up", "import"],
+            "actor": ["dr.a", "dr.a"],
+            "at_utc": ["2026-12-04T07:58:19.209927Z", "2026-12-03T23:59:59Z"],
+            "patient_id": [None, None],
+            "course_no": [None, None],
+            "assessment_no": [None, None],
+            "column_name": [None, None],
+            "change_kind": [None, None],
+            "old_value": [None, None],
+            "new_value": [None, None],
+            "undone_by_batch": [None, None],
+        }
+    )
+    shown = fu.history_table(history)
+    assert shown["when (UTC)"].tolist() == ["2026-12-04 07:58:19", "2026-12-03 23:59:59"]

@@ -18,6 +18,7 @@ from plexrt.data.values import (
     is_missing,
     natural_order,
     natural_sorted,
+    utc_shown,
 )
 
 
@@ -94,3 +95,17 @@ def test_median_columns_of_the_literature_table():
         "median_followup_months",
         "median_survival_months",
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("2026-12-04T07:58:19.209927Z", "2026-12-04 07:58:19"),
+        ("2026-12-04T07:58:19+00:00", "2026-12-04 07:58:19"),
+        ("2026-12-04T08:58:19+01:00", "2026-12-04 07:58:19"),  # to UTC
+        ("not a time", "not a time"),
+        (None, ""),
+    ],
+)
+def test_stored_utc_times_are_shown_to_the_second(stored, shown):
+    assert utc_shown([stored]) == [shown]

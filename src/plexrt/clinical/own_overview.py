@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from plexrt.data.own_schema import OwnSeriesFrames
-from plexrt.data.values import NOT_AVAILABLE, is_missing
+from plexrt.data.values import NOT_AVAILABLE, is_missing, utc_shown
 
 BATCH_COLUMNS = ("Change", "Kind", "By", "When (UTC)", "Values changed", "Undone by")
 
@@ -52,7 +52,7 @@ def batches(history: pd.DataFrame) -> pd.DataFrame:
             "Change": g["batch_id"].first(),
             "Kind": g["kind"].first(),
             "By": g["actor"].first(),
-            "When (UTC)": g["at_utc"].first().astype(str),
+            "When (UTC)": utc_shown(g["at_utc"].first()),
             "Values changed": g["table_name"].count(),
             "Undone by": g["undone_by_batch"].first(),
         }

@@ -99,6 +99,18 @@ def natural_order(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
+def utc_shown(values: Iterable[Any]) -> list[str]:
+    """Stored UTC times ('2026-12-04T07:58:19.209927Z') as shown on screen: to the second
+    ('2026-12-04 07:58:19'). Text that is not a time is shown as it is; a missing one as ''."""
+    raw = pd.Series(list(values), dtype=object)
+    times = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
+    shown = times.dt.strftime("%Y-%m-%d %H:%M:%S")
+    return [
+        s if isinstance(s, str) else ("" if is_missing(r) else str(r))
+        for s, r in zip(shown, raw, strict=True)
+    ]
+
+
 # A typed figure may carry words around its number ("approximately 3.5 months", "n = 12",
 # "~40 patients"). The number is read when the text holds exactly one; the wording is kept beside
 # it (``entered_number``). A bound ("> 12", "at least 6") or a range ("3-6") is not one value:

@@ -17,6 +17,7 @@ import pandas as pd
 from plexrt.data.deidentify import days_from
 from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.userstore import Change
+from plexrt.data.values import is_missing, utc_shown
 
 # What can be recorded, and the stored column each one sets.
 KINDS = {
@@ -73,6 +74,39 @@ def entry_problems(entry: Entry) -> list[str]:
     if entry.kind == "assessment" and entry.nrs is None and not entry.opioid_drug:
         out.append("an assessment needs an NRS score or an opioid")
     return out
+
+
+def already_stored(frames: OwnSeriesFrames, entry: Entry) -> list[str]:
+    """An assessment the course already holds with the same day, NRS and opioid: saved twice by
+    mistake (the import refuses the same assessment twice in a file, too)."""
+    if entry.kind != "assessment" or entry.course_no is None:
+        return []
+    a = frames.assessments
+    same_day = a[
+        (a["patient_id"] == entry.patient_id)
+        & (a["course_no"] == entry.course_no)
+        & (a["day"] == entry.day)
+    ]
+    wanted = {
+        "nrs": entry.nrs,
+        "opioid_drug": (entry.opioid_drug or "").strip() or None,
+        "opioid_mg_per_day": entry.opioid_mg_per_day,
+        "opioid_route": entry.opioid_route or None,
+    }
+    for row in same_day.itertuples(index=False):
+        if all(_same(getattr(row, col), value) for col, value in wanted.items()):
+            return [
+                f"patient {entry.patient_id}, course {entry.course_no}, day {entry.day}: the same "
+                f"assessment is already stored (assessment {int(row.assessment_no)})"
+            ]
+    return []
+
+
+def _same(stored: object, entered: object) -> bool:
+    """Equal, or both unknown."""
+    if is_missing(stored) or is_missing(entered):
+        return is_missing(stored) and is_missing(entered)
+    return bool(stored == entered)
 
 
 def described(entry: Entry) -> str:
@@ -168,7 +202,7 @@ def history_table(history: pd.DataFrame, limit: int = 500) -> pd.DataFrame:
             "entry": h["batch_id"].astype("Int64").to_numpy(),
             "kind": [_BATCH_KIND.get(str(k), str(k)) for k in h["kind"]],
             "by": h["actor"].astype(str).to_numpy(),
-            "when (UTC)": h["at_utc"].astype(str).to_numpy(),
+            "when (UTC)": utc_shown(h["at_utc"]),
             "row": [_row(r) for _, r in h.iterrows()],
             "column": h["column_name"].fillna("").astype(str).to_numpy(),
             "old -> new": [_change(r) for _, r in h.iterrows()],

@@ -184,7 +184,7 @@ def _values(kind: str, pid: str, course: int | None, how: str) -> fu.Entry | Non
 
 
 def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) -> None:
-    problems = fu.entry_problems(entry)
+    problems = fu.entry_problems(entry) + fu.already_stored(frames, entry)
     if problems:
         _refused(problems)
         return
@@ -209,7 +209,9 @@ def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) 
 
 def _refused(problems: list[str]) -> None:
     st.error(
-        f"Not saved: {len(problems)} problem(s). Nothing was written.", icon=":material/block:"
+        f"Not saved: {len(problems)} problem{'s' if len(problems) != 1 else ''}. "
+        "Nothing was written.",
+        icon=":material/block:",
     )
     st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")
 

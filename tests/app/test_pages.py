@@ -48,6 +48,9 @@ def test_pain_page_default(app):
     # ... and every bar's height is its own site's change (not just the right labels).
     drawn = {x: y for t in bars for x, y in zip(t["x"], _values(t["y"]), strict=True)}
     assert drawn == expected
+    # The subgroups' footnote says where a site of unknown level goes (in no group).
+    notes = " ".join(c.value for c in at.caption)
+    assert "a site whose factor is not known is in no group of that factor" in notes
 
 
 def _falls_from_csv() -> dict[str, float]:

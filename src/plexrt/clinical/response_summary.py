@@ -31,6 +31,9 @@ SUBGROUPS = {
     "Dose per fraction": lambda d: _dose_band(d["dose_per_fraction_gy"]),
 }
 LARGE_FRACTION_GY = 3.0  # the dose-per-fraction split of the subgroups
+# A site whose level is unknown (no dose per fraction, no primary group...) is left out of that
+# factor's groups, never put in one of them; the pages and the report say so.
+UNKNOWN_LEVEL_NOTE = "a site whose factor is not known is in no group of that factor"
 
 
 def _dose_band(gy: pd.Series) -> pd.Series:

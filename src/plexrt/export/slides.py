@@ -230,8 +230,7 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
 
 
 SUBGROUPS_TITLE = (
-    "Subgroups (descriptive; n too small for inference; a site whose factor is not known is in"
-    " no group of that factor)"
+    f"Subgroups (descriptive; n too small for inference; {response_summary.UNKNOWN_LEVEL_NOTE})"
 )
 
 

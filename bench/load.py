@@ -120,8 +120,8 @@ def report(args, alone: ls.Tally, runs: list[Scenario]) -> str:
         for r in runs
     ]
     lines.append("")
-    for label, err in [("alone", e) for e in alone.errors[:5]]:
-        lines.append(f"- Error ({label}): {err}")
+    lines += [f"- Error (alone): {err}" for err in alone.errors[:5]]
+    lines += [f"- Not drawn within {ls.STEP_S:.0f} s (alone): {t}" for t in alone.timeouts[:3]]
     if getattr(args, "alone_cpu", None) is not None:
         lines.append(f"- {args.alone_cpu.sentence('one session alone')}")
     for run in runs:

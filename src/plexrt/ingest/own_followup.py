@@ -87,12 +87,7 @@ def already_stored(frames: OwnSeriesFrames, entry: Entry) -> list[str]:
         & (a["course_no"] == entry.course_no)
         & (a["day"] == entry.day)
     ]
-    wanted = {
-        "nrs": entry.nrs,
-        "opioid_drug": (entry.opioid_drug or "").strip() or None,
-        "opioid_mg_per_day": entry.opioid_mg_per_day,
-        "opioid_route": entry.opioid_route or None,
-    }
+    wanted = _assessment_values(entry)
     for row in same_day.itertuples(index=False):
         if all(_same(getattr(row, col), value) for col, value in wanted.items()):
             return [
@@ -100,6 +95,16 @@ def already_stored(frames: OwnSeriesFrames, entry: Entry) -> list[str]:
                 f"assessment is already stored (assessment {int(row.assessment_no)})"
             ]
     return []
+
+
+def _assessment_values(entry: Entry) -> dict[str, object]:
+    """An assessment's values as stored: an empty drug or route is unknown (None)."""
+    return {
+        "nrs": entry.nrs,
+        "opioid_drug": (entry.opioid_drug or "").strip() or None,
+        "opioid_mg_per_day": entry.opioid_mg_per_day,
+        "opioid_route": entry.opioid_route or None,
+    }
 
 
 def _same(stored: object, entered: object) -> bool:
@@ -138,13 +143,7 @@ def changes_for(frames: OwnSeriesFrames, entry: Entry) -> list[Change]:
     if entry.kind == "assessment":
         assert entry.course_no is not None
         no = next_assessment_no(frames, pid, entry.course_no)
-        values = {
-            "day": entry.day,
-            "nrs": entry.nrs,
-            "opioid_drug": (entry.opioid_drug or "").strip() or None,
-            "opioid_mg_per_day": entry.opioid_mg_per_day,
-            "opioid_route": entry.opioid_route or None,
-        }
+        values = {"day": entry.day, **_assessment_values(entry)}
         return [Change.add("assessments", (pid, entry.course_no, no), **values)]
     if entry.kind in _COURSE_DAY:
         return [

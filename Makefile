@@ -60,6 +60,7 @@ bench: setup postgres chromium
 	$(PY) bench/userstore.py --write docs/benchmarks-userstore.md
 	$(PY) bench/bundled_scale.py --write docs/benchmarks.md
 	$(PY) bench/browser_scale.py --write docs/benchmarks.md
+	$(PY) bench/server_cpu.py --write docs/benchmarks.md
 	$(PY) bench/load.py --write docs/benchmarks.md
 
 lint: setup

@@ -1,7 +1,8 @@
 """The bundled store and its pages at 1k / 10k / 100k synthetic courses
 (`plexrt synth --format bundled`): CPU seconds and peak memory of `plexrt build-db`, beside the
 DuckDB `read_csv` floor of the same files; per page the first render of a new session and the
-median filter change (AppTest, CPU seconds of the process), beside a bare page. Each size runs in
+median filter change to a cohort no page has asked for before (AppTest, CPU seconds of the
+process), beside a bare page. Each size runs in
 a fresh process (peak memory is the process's); the app's heavy imports are made once before the
 pages are timed (``WARM_IMPORTS``), and the pages run in the order of ``PAGES`` in one process, so
 a page's first render finds the store connection and the queries earlier pages cached, as a new
@@ -80,6 +81,15 @@ def _warm_imports() -> float:
     return _cpu(lambda: [importlib.import_module(m) for m in WARM_IMPORTS])
 
 
+def _new_age_ranges(at, page: str) -> list[tuple[int, int]]:
+    """``FILTER_RUNS`` age ranges that no page before this one has asked for (the lower bound
+    raised by 1, 2, 3... years past the earlier pages'), so that every change timed is a cohort
+    not yet cached, as a user's new what-if is; nearly every site stays in."""
+    lo, hi = at.slider(key="f_age").value
+    first = 1 + PAGES.index(page) * FILTER_RUNS
+    return [(lo + k, hi) for k in range(first, first + FILTER_RUNS)]
+
+
 def _page(page: str) -> tuple[float | None, float | None]:
     """(first render, median filter change) of one page in CPU s; None when it timed out."""
     from streamlit.testing.v1 import AppTest
@@ -96,8 +106,8 @@ def _page(page: str) -> tuple[float | None, float | None]:
         if at.exception:
             return None, None
         changes = []
-        for value in (["psoas"], ["piriformis"], [])[:FILTER_RUNS]:
-            changes.append(_cpu(lambda v=value: at.multiselect(key="f_muscle").set_value(v).run()))
+        for bounds in _new_age_ranges(at, page):
+            changes.append(_cpu(lambda b=bounds: at.slider(key="f_age").set_value(b).run()))
     except RuntimeError:  # AppTest's timeout
         return None, None
     except Exception as exc:  # a page that fails is reported, not the whole run lost

@@ -23,6 +23,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,9 +63,8 @@ def measure(label: str, env: dict[str, str], passes: int, tmp: Path) -> Measured
     """One server with ``env`` added to its environment; warm pass, then the counted passes."""
     log = ROOT / "test-artifacts" / f"streamlit-server-cpu-{len(env)}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # the server inherits the environment of this process
-    try:
+    # the server inherits the environment of this process
+    with mock.patch.dict(os.environ, env):
         user_db = tmp / f"user-{len(env)}.duckdb"
         with ls.streamlit_server(tmp / "bundled.duckdb", user_db, log) as base:
             print(f"{label}: warm pass", flush=True)
@@ -75,12 +75,6 @@ def measure(label: str, env: dict[str, str], passes: int, tmp: Path) -> Measured
                 base, 1, 3600, write=False, seed=302, passes=passes, filter_p=1.0, think_s=0.5
             )
             cpu.stop()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return Measured(label, tally, cpu)
 
 

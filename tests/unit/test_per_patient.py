@@ -63,6 +63,9 @@ def test_the_rule_on_any_sites_matches_a_patient_by_patient_count(rows, as_serie
     expected = (sum(all(v) for v in by_patient.values()), len(by_patient))
     given_ok = pd.Series(ok, index=range(100, 100 + len(ok)), dtype=object) if as_series else ok
     assert patient_counts(pd.Series(pid, dtype=object), given_ok) == expected
+    # the subgroup table passes the ids as integer codes, factorised once: the same grouping
+    codes = pd.factorize(pd.Series(pid, dtype=object))[0]
+    assert patient_counts(pd.Series(codes, dtype="int64"), given_ok) == expected
 
 
 def test_bundled_cohort_counts_both_units(sites):

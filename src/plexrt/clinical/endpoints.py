@@ -49,8 +49,9 @@ def cohort_patients(sites: pd.DataFrame) -> list[str]:
 
 
 def _subset(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
-    ids = {str(p) for p in patient_ids}
-    return events[events["patient_id"].astype(str).isin(ids)].copy()
+    """The rows of these patients, ids compared as text (callers build new frames from it)."""
+    ids = pd.unique(np.asarray([str(p) for p in patient_ids], dtype=object))
+    return events[events["patient_id"].astype(str).isin(ids)]
 
 
 def _check_time_zero(time_zero: str) -> None:

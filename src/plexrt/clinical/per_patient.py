@@ -44,12 +44,15 @@ def patient_counts(patient_ids: Any, outcome: Any) -> tuple[int, int]:
         else outcome.astype(object).reset_index(drop=True)
     )
     ids = pd.Series(patient_ids).reset_index(drop=True)
-    if ids.dtype != object:
+    if ids.dtype.kind not in "Oiu":  # integer codes group as their ids do; floats as text
         ids = ids.astype(str)
     known = ok.notna().to_numpy()
     if not known.any():
         return 0, 0
-    patient, _ = pd.factorize(ids.to_numpy()[known])
+    values = ids.to_numpy()[known]
+    # integer codes (the subgroup table factorises the ids once) are counted as they are
+    integer = ids.dtype.kind in "iu" and values.min() >= 0
+    patient = values.astype(np.int64) if integer else pd.factorize(values)[0]
     has_outcome = ok.to_numpy()[known].astype(bool)
     assessable = np.bincount(patient) > 0
     missed = np.bincount(patient[~has_outcome], minlength=len(assessable)) > 0

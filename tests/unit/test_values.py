@@ -8,6 +8,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plexrt.data import specs
 from plexrt.data.literature import MEDIAN_COLUMNS
@@ -16,6 +18,7 @@ from plexrt.data.values import (
     NOT_REPORTED,
     NOT_STATED,
     is_missing,
+    natural_key,
     natural_order,
     natural_sorted,
     utc_shown,
@@ -55,6 +58,35 @@ def test_natural_order_of_rows_keeps_ties_and_resets_the_index():
     assert list(out.index) == [0, 1, 2, 3]
     ties = natural_order(df.assign(patient_id="1"), ["patient_id"])
     assert list(ties["tag"]) == ["a", "b", "c", "d"]  # equal ids keep their order
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["1", "2", "10", "1.2", "P 9", "P10", "a", ""]), st.integers(1, 3)
+        ),
+        max_size=25,
+    ),
+    st.booleans(),
+)
+def test_natural_order_is_a_stable_sort_by_natural_keys(rows, presorted):
+    """Against Python's stable sort of the records by their keys (an already ordered frame takes
+    the path that copies nothing, and must give the same)."""
+    if presorted:
+        rows = sorted(rows, key=lambda r: (natural_key(r[0]), natural_key(r[1])))
+    df = pd.DataFrame(
+        {"pid": [r[0] for r in rows], "no": [r[1] for r in rows], "k": range(len(rows))},
+        index=range(100, 100 + len(rows)),
+    )
+    expected = sorted(
+        range(len(rows)), key=lambda i: (natural_key(rows[i][0]), natural_key(rows[i][1]))
+    )
+    out = natural_order(df, ["pid", "no"])
+    assert list(out["k"]) == expected
+    assert list(out.index) == list(range(len(rows)))
+    one = sorted(range(len(rows)), key=lambda i: natural_key(rows[i][0]))
+    assert list(natural_order(df, ["pid"])["k"]) == one
 
 
 def test_traced_tables_and_their_row_keys():

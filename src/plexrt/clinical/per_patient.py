@@ -38,11 +38,10 @@ def several_sites(sites: pd.DataFrame) -> bool:
 def patient_counts(patient_ids: Any, outcome: Any) -> tuple[int, int]:
     """(patients with the outcome, patients with an assessable site) from per-site values:
     ``outcome`` True / False per site, None / NaN where the site cannot be assessed."""
+    # (a float outcome, 1 / 0 / NaN, is counted as it is: no cast of 100,000 values to objects)
     ok = (
-        pd.Series(outcome, dtype=object).reset_index(drop=True)
-        if not isinstance(outcome, pd.Series)
-        else outcome.astype(object).reset_index(drop=True)
-    )
+        outcome if isinstance(outcome, pd.Series) else pd.Series(outcome, dtype=object)
+    ).reset_index(drop=True)
     ids = pd.Series(patient_ids).reset_index(drop=True)
     if ids.dtype.kind not in "Oiu":  # integer codes group as their ids do; floats as text
         ids = ids.astype(str)

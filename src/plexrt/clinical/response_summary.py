@@ -164,17 +164,17 @@ def summarise(
 
 
 def _site_outcomes(cats: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Per site (from its ``classify_frame`` category): responder and complete as True / False,
-    None where not assessable or not settled (the inputs of the per-patient counts)."""
+    """Per site (from its ``classify_frame`` category): responder and complete as 1.0 / 0.0,
+    NaN where not assessable or not settled (the inputs of the per-patient counts)."""
     # Each distinct category is judged once, not each site (a registry has 100,000 sites).
-    codes, uniques = pd.factorize(pd.Series(cats, dtype=object))
+    codes, uniques = pd.factorize(cats if isinstance(cats, pd.Series) else pd.Series(cats))
     settled = np.array([c != UNKNOWN for c in uniques] + [False])
-    responder = np.array([is_responder(c) if c != UNKNOWN else None for c in uniques] + [None])
-    complete = np.array([c == "complete" for c in uniques] + [False], dtype=object)
+    responder = np.array([c != UNKNOWN and bool(is_responder(c)) for c in uniques] + [False])
+    complete = np.array([c == "complete" for c in uniques] + [False])
     known = settled[codes]  # code -1 (no category) reads the last, unsettled entry
     return (
-        pd.Series(np.where(known, responder[codes], None), dtype=object),
-        pd.Series(np.where(known, complete[codes], None), dtype=object),
+        pd.Series(np.where(known, responder[codes], np.nan), dtype="float64"),
+        pd.Series(np.where(known, complete[codes], np.nan), dtype="float64"),
     )
 
 
@@ -188,7 +188,8 @@ def subgroup_table(
     """One row per subgroup level: n, responders and complete responders with intervals, and for
     two-level factors with data in both levels a two-sided Fisher exact p for the responder rate."""
     rows = []
-    cats = classify_frame(df, definition)
+    # categorical: each subgroup's counts read integer codes, not 100,000 strings
+    cats = classify_frame(df, definition).astype("category")
     sites = _counting_columns(df)
     for factor, split in SUBGROUPS.items():
         codes, uniques = pd.factorize(split(df))  # each site's level, compared as integers

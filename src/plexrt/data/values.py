@@ -95,8 +95,12 @@ def natural_sorted(values: Iterable[Any]) -> list[Any]:
 
 def natural_order(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """The rows of ``df`` in natural order of ``columns`` (ties keep their order), index reset."""
-    ordered = df.sort_values(list(columns), key=lambda s: s.map(natural_key), kind="stable")
-    return ordered.reset_index(drop=True)
+    keys = [[_text_key(str(v)) for v in df[c].tolist()] for c in columns]
+    rows = keys[0] if len(keys) == 1 else list(zip(*keys, strict=True))
+    order = sorted(range(len(df)), key=rows.__getitem__)  # stable; linear when already in order
+    if order == list(range(len(df))):  # a cohort usually is: no copy of every column
+        return df.reset_index(drop=True)
+    return df.take(order).reset_index(drop=True)
 
 
 def utc_shown(values: Iterable[Any]) -> list[str]:

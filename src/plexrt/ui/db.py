@@ -122,7 +122,10 @@ def store_notice() -> None:
 
 @_per_series(frame=True, show_spinner=False, max_entries=32)
 def cohort(flt: CohortFilter) -> pd.DataFrame:
-    return store.cohort(connection(), flt)
+    if flt.is_empty:
+        return store.cohort(connection(), flt)
+    # cut from the cached whole series by the filter's own SQL (a new filter costs a scan)
+    return store.filter_sites(all_sites(), flt)
 
 
 def all_sites() -> pd.DataFrame:

@@ -93,3 +93,12 @@ def test_a_typed_exclusion_from_the_url_is_shown_in_the_box(at_registry, registr
     box = next(t for t in at.sidebar.text_input if t.label.startswith("Exclude these sites"))
     assert box.value == ids[2]
     assert at.session_state["f_exclude"] == [ids[2]]
+
+
+def test_the_switcher_names_the_registry_not_the_paper(at_registry):
+    at = at_registry()
+    at.run()
+    assert not at.exception
+    box = at.selectbox(key="series_pick")
+    shown = box.options[0]  # the label shown (AppTest holds the formatted options)
+    assert "SYNTHETIC centre 1" in shown and "Sanuki" not in shown

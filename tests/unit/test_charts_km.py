@@ -259,3 +259,39 @@ def test_km_legend_leaves_the_curve_visible():
     fig = km_figure([("All patients", high)], unit="days", band=False, footnote="n = 9")
     assert fig.layout.legend.yanchor == "bottom"
     assert fig.layout.legend.y < 0.5  # at the bottom of the plot, not above it
+
+
+def test_censor_ticks_grouped_by_hand():
+    """Three bins over times 0-9 (edges 0, 3, 6, 9): ticks at each bin's first censoring time,
+    counting its patients; below the limit one tick per time."""
+    from plexrt.charts.scale import censor_ticks
+
+    t = np.arange(10.0)
+    surv = np.linspace(1, 0.1, 10)
+    censored = np.array([1, 0, 2, 1, 0, 0, 3, 1, 1, 0])  # times 0, 2, 3, 6, 7, 8
+    x, y, k, first, last = censor_ticks(t, surv, censored, most=3)
+    np.testing.assert_allclose(x, [0, 3, 6])  # bins [0, 3), [3, 6), [6, 9 incl.]
+    np.testing.assert_allclose(y, surv[[0, 3, 6]])
+    assert list(k) == [3, 1, 5]  # 1 + 2, 1, 3 + 1 + 1: every censored patient once
+    np.testing.assert_allclose(last, [2, 3, 8])
+    np.testing.assert_allclose(first, x)
+    x, _, k, _, _ = censor_ticks(t, surv, censored, most=6)
+    np.testing.assert_allclose(x, [0, 2, 3, 6, 7, 8])
+    assert list(k) == [1, 2, 1, 3, 1, 1]
+
+
+def test_km_registry_curve_groups_its_censoring_ticks_and_says_so(toy):
+    from plexrt.charts.scale import CENSOR_TICKS_MAX
+
+    rng = np.random.default_rng(3)
+    t = rng.integers(1, 900, 5000).astype(float)
+    e = rng.random(5000) < 0.6
+    fig = km_figure([("All", survival.kaplan_meier(t, e))], unit="days", footnote=FOOT)
+    ticks = one(fig, "censor", "All")
+    assert len(ticks.x) <= CENSOR_TICKS_MAX
+    assert int(np.asarray(ticks.customdata)[:, 0].sum()) == int((~e).sum())
+    assert "censored from" in ticks.hovertemplate
+    notes = " ".join((a.text or "").replace("<br>", " ") for a in fig.layout.annotations)
+    assert f"at most {CENSOR_TICKS_MAX} per curve" in notes
+    small = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
+    assert not any("per curve" in (a.text or "") for a in small.layout.annotations)

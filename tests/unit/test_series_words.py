@@ -126,3 +126,21 @@ def test_the_flag_reaches_the_cohort_table_and_its_csv(aged_con):
     assert ",90+," in p2
     t = cohort_summary.texts(cohort_summary.summarise(sites))
     assert t.age_range == "60–90+"
+
+
+def test_bundled_label_names_what_the_store_holds():
+    """The project's data keep their name; a registry served from another data folder is never
+    called Sanuki 2022."""
+    import pandas as pd
+
+    from plexrt.clinical.series_words import bundled_label
+
+    sanuki = pd.DataFrame({"short_name": ["Sanuki 2022"], "doi": ["10.7759/cureus.20939"]})
+    assert bundled_label(sanuki) == "Sanuki 2022 (published)"
+    registry = pd.DataFrame(
+        {"short_name": [f"SYNTHETIC centre {i}" for i in (1, 2, 3, 4)], "doi": [None] * 4}
+    )
+    assert bundled_label(registry) == "SYNTHETIC centre 1 and 3 more (bundled data)"
+    one = pd.DataFrame({"short_name": ["Local audit"], "doi": [None]})
+    assert bundled_label(one) == "Local audit (bundled data)"
+    assert bundled_label(pd.DataFrame({"short_name": [], "doi": []})) == "Bundled data"

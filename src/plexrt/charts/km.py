@@ -36,6 +36,7 @@ from plexrt.charts.km_inputs import (
     envelope_name,
 )
 from plexrt.charts.km_risk_table import add_risk_rows, style_risk_table
+from plexrt.charts.scale import CENSOR_TICKS_MAX, censor_note, censor_ticks
 from plexrt.charts.steps import band_trace, step_band, thin_steps
 from plexrt.stats.survival import KMResult
 from plexrt.stats.timescale import UNITS, to_unit
@@ -146,12 +147,20 @@ def _censor_trace(
     unit: str,
     present: bool,
 ) -> go.Scatter:
-    """ "|" ticks at the censoring times, at the height of the curve."""
-    cens = censored > 0
+    """ "|" ticks at the censoring times, at the height of the curve (grouped above
+    ``CENSOR_TICKS_MAX`` times: ``scale.censor_ticks``)."""
+    x, y, patients, first, last = censor_ticks(t_u, surv, censored)
     abbrev = unit_abbrev(unit)
+    grouped = len(x) < int((censored > 0).sum())
+    hover = (
+        f"{label}: %{{customdata[0]}} censored from %{{customdata[1]:.1f}} to "
+        f"%{{customdata[2]:.1f}} {abbrev}<extra></extra>"
+        if grouped
+        else f"{label}: %{{customdata[0]}} censored at %{{x:.1f}} {abbrev}<extra></extra>"
+    )
     return go.Scatter(
-        x=t_u[cens],
-        y=surv[cens],
+        x=x,
+        y=y,
         mode="markers",
         marker={
             "symbol": "line-ns-open",
@@ -159,12 +168,12 @@ def _censor_trace(
             "color": colour,
             "line": {"width": 3 if present else 2, "color": colour},
         },
-        customdata=censored[cens],
-        hovertemplate=f"{label}: %{{customdata}} censored at %{{x:.1f}} {abbrev}<extra></extra>",
+        customdata=np.column_stack([patients, first, last]),
+        hovertemplate=hover,
         legendgroup=label,
         showlegend=False,
         name=f"{label} censored",
-        meta={"role": "censor", "curve": label},
+        meta={"role": "censor", "curve": label, "grouped": grouped},
     )
 
 
@@ -348,6 +357,8 @@ def km_figure(
     fs = style.font_sizes(present)
     colours = [style.OKABE_ITO[i] for i in range(len(items))]
     axis = _axis(items, env, refs, unit)
+    many = [int((res.table["censored"] > 0).sum()) > CENSOR_TICKS_MAX for _, res in items]
+    footnote = f"{footnote} {censor_note(True)}" if any(many) else footnote
     if height is None:
         table_px = len(items) * (34 if present else 24) if show_risk_table else 0
         height = (720 if present else 600) + table_px

@@ -34,7 +34,10 @@ def add_risk_rows(
                 mode="text",
                 text=[str(c) for c in counts],
                 textfont={"color": colour, "size": fs["tick"]},
-                textposition="middle center",
+                # the count under the first tick starts there and reads rightwards, so that a
+                # registry's 5-digit count is neither cut at the plot's edge nor over the labels
+                textposition=["middle right"] + ["middle center"] * (len(ticks) - 1),
+                cliponaxis=False,
                 showlegend=False,
                 name=f"{label} at risk",
                 hovertemplate=f"{label}: %{{text}} at risk at %{{x:.1f}} {abbrev}<extra></extra>",

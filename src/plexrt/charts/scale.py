@@ -10,6 +10,7 @@ score; follow-up by status), with a way to draw one patient's lane; the counts c
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "PICK_LIST_MAX",
     "SUMMARY_ABOVE",
     "WEBGL_ABOVE",
+    "CENSOR_TICKS_MAX",
+    "censor_ticks",
+    "censor_note",
     "scatter_trace",
     "id_list",
     "summary_note",
@@ -37,6 +41,9 @@ LAZY_TABS_ABOVE = SUMMARY_ABOVE
 PICK_LIST_MAX = 2000
 # A footnote names at most this many sites or patients; more are counted.
 IDS_NAMED = 20
+# A Kaplan-Meier curve draws at most this many censoring ticks: a registry's curve censors
+# patients on hundreds of days, whose ticks would merge into a band over the curve and its CI.
+CENSOR_TICKS_MAX = 60
 
 
 def uses_webgl(n_points: int) -> bool:
@@ -76,3 +83,32 @@ def id_list(ids) -> str:
     if len(ids) > IDS_NAMED:
         return f"{len(ids):,} sites"
     return ", ".join(map(str, ids))
+
+
+def censor_ticks(
+    t: np.ndarray, surv: np.ndarray, censored: np.ndarray, most: int = CENSOR_TICKS_MAX
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The "|" ticks of one Kaplan-Meier curve, from its table (times ascending, survival and
+    patients censored at each): ``(x, y, patients, first, last)`` per tick. One tick per time
+    with censoring; above ``most`` such times, one per bin of ``most`` equal bins over their range,
+    drawn at the bin's first censoring time on the curve, counting every patient censored in the
+    bin, ``first`` / ``last`` its first and last censoring times."""
+    keep = np.asarray(censored) > 0
+    x, y, k = np.asarray(t)[keep], np.asarray(surv)[keep], np.asarray(censored)[keep]
+    if len(x) <= most:
+        return x, y, k, x, x
+    edges = np.linspace(x[0], x[-1], most + 1)
+    bins = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, most - 1)
+    start = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+    end = np.r_[start[1:] - 1, len(x) - 1]
+    return x[start], y[start], np.add.reduceat(k, start), x[start], x[end]
+
+
+def censor_note(grouped: bool) -> str:
+    """The footnote sentence of a Kaplan-Meier figure whose censoring ticks are grouped."""
+    if not grouped:
+        return ""
+    return (
+        f"Censoring ticks grouped into at most {CENSOR_TICKS_MAX} per curve (hover for the "
+        "patients and times)."
+    )

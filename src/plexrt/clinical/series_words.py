@@ -20,6 +20,7 @@ survival ends at death (event) or last contact (censored).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 PUBLISHED, OWN, COMPARE = "published", "own", "compare"
 SOURCES = (PUBLISHED, OWN, COMPARE)
@@ -165,3 +166,16 @@ def source_of(mode: str) -> str:
     if mode not in modes:
         raise ValueError(f"mode must be one of {', '.join(modes)}, got {mode!r}")
     return modes[mode]
+
+
+def bundled_label(series: Any) -> str:
+    """The series switcher's name for the bundled store, from its ``series`` table: 'Sanuki 2022
+    (published)' for the project's data; a registry served from another data folder
+    ($PLEXRT_DATA) by its own names ('SYNTHETIC centre 1 and 3 more (bundled data)'), never as
+    Sanuki 2022. 'published' only when every series has a DOI."""
+    names = [str(n) for n in series["short_name"]] if len(series) else []
+    if not names:
+        return "Bundled data"
+    published = bool(series["doi"].notna().all()) if "doi" in series else False
+    shown = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+    return f"{shown} ({'published' if published else 'bundled data'})"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plexrt.clinical.series_words import bundled_label
+from plexrt.data import store
 from plexrt.data.series_param import (
     BUNDLED,
     COMPARE,
@@ -18,8 +20,12 @@ from plexrt.ui import db, series_state
 _APPLIED = "series_url_applied"
 _NOTICES = "series_notices"
 _WIDGET, _VS_WIDGET = "series_pick", "series_vs"
-BUNDLED_LABEL = "Sanuki 2022 (published)"
 COMPARE_LABEL = "Compare: an own series beside Sanuki 2022"
+
+
+def _bundled_label() -> str:
+    """What the bundled store holds, named from its own series table."""
+    return bundled_label(store.series(db.bundled_connection()))
 
 
 def _readable() -> dict[str, str]:
@@ -55,7 +61,7 @@ def _set(choice: SeriesChoice) -> None:
 
 
 def _from_url(readable: dict[str, str]) -> SeriesChoice:
-    choice, notices = choose(st.query_params.to_dict(), readable, BUNDLED_LABEL)
+    choice, notices = choose(st.query_params.to_dict(), readable, _bundled_label())
     st.session_state[_NOTICES] = notices
     st.session_state[_WIDGET] = COMPARE if choice.is_compare else (choice.own_id or BUNDLED)
     if choice.own_id:
@@ -72,7 +78,7 @@ def _from_widgets(readable: dict[str, str]) -> SeriesChoice:
         return SeriesChoice("own", picked)
     if picked not in (BUNDLED, COMPARE):  # unshared or deleted since it was chosen
         st.session_state[_NOTICES] = [
-            "The series shown before is no longer available to you. Showing Sanuki 2022."
+            f"The series shown before is no longer available to you. Showing {_bundled_label()}."
         ]
     st.session_state[_WIDGET] = BUNDLED
     return SeriesChoice()
@@ -88,7 +94,7 @@ def render() -> SeriesChoice:
         choice = _from_widgets(readable)
     _set(choice)
     options = [BUNDLED, *readable, *([COMPARE] if readable else [])]
-    words = {BUNDLED: BUNDLED_LABEL, COMPARE: COMPARE_LABEL, **readable}
+    words = {BUNDLED: _bundled_label(), COMPARE: COMPARE_LABEL, **readable}
     sb = st.sidebar
     sb.selectbox(
         "Series",

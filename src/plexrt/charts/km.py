@@ -105,9 +105,9 @@ def _km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> 
     med = fmt_time(res.median, unit)
     med_text = "not reached" if res.median is None else f"{med} {unit_abbrev(unit)}"
     if own:
-        return f"{label} (n={res.n}): this curve's median {med_text}"
+        return f"{label} (n={res.n:,}): this curve's median {med_text}"
     return (
-        f"{label} (n={res.n}): median {med_text} "
+        f"{label} (n={res.n:,}): median {med_text} "
         f"({level} {fmt_time(low, unit)}–{fmt_time(high, unit)})"
     )
 

@@ -32,7 +32,7 @@ def add_risk_rows(
                 x=ticks,
                 y=[i] * len(ticks),
                 mode="text",
-                text=[str(c) for c in counts],
+                text=[f"{c:,}" for c in counts],
                 textfont={"color": colour, "size": fs["tick"]},
                 # the count under the first tick starts there and reads rightwards, so that a
                 # registry's 5-digit count is neither cut at the plot's edge nor over the labels

@@ -192,7 +192,7 @@ def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
 def sites_patients(n_sites: int, n_patients: int) -> str:
     s = "site" if n_sites == 1 else "sites"
     p = "patient" if n_patients == 1 else "patients"
-    return f"{n_sites} {s}, {n_patients} {p}"
+    return f"{n_sites:,} {s}, {n_patients:,} {p}"
 
 
 def cohort_text(df: pd.DataFrame, filter_text: str) -> str:
@@ -210,8 +210,11 @@ def banner_text(
 ) -> str:
     """'12 of 12 sites (11 patients) shown' or '7 of 12 sites (6 of 11 patients) shown'."""
     if shown_sites == total_sites and shown_patients == total_patients:
-        return f"{shown_sites} of {total_sites} sites ({total_patients} patients) shown"
-    return f"{shown_sites} of {total_sites} sites ({shown_patients} of {total_patients} patients) shown"
+        return f"{shown_sites:,} of {total_sites:,} sites ({total_patients:,} patients) shown"
+    return (
+        f"{shown_sites:,} of {total_sites:,} sites "
+        f"({shown_patients:,} of {total_patients:,} patients) shown"
+    )
 
 
 def rates_footnote(several: bool, source: str = PUBLISHED) -> str:

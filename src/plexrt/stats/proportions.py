@@ -91,11 +91,12 @@ class Proportion:
 
     def text(self, digits: int = 0, unit: str | None = None) -> str:
         """'75% (9/12; 95% CI 43-95%)' -- n always beside the percentage; with ``unit`` the unit
-        counted is named: '75% of sites (9/12; 95% CI 43-95%)'."""
+        counted is named: '75% of sites (9/12; 95% CI 43-95%)'. Counts of a thousand or more
+        are grouped ('79,320/100,000'), to be read at a glance on a projector."""
         f = f"{{:.{digits}f}}"
         of = f" of {unit}" if unit else ""
         return (
-            f"{f.format(100 * self.estimate)}%{of} ({self.k}/{self.n}; 95% CI "
+            f"{f.format(100 * self.estimate)}%{of} ({self.k:,}/{self.n:,}; 95% CI "
             f"{f.format(100 * self.low)}–{f.format(100 * self.high)}%)"
         )
 

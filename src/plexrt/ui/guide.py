@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plexrt.charts.scale import CENSOR_TICKS_MAX
+
 # The pages a first-time user is pointed to, in the order of a tumour-board preparation.
 START_PAGES = (
     ("pages/pain.py", "Pain response", ":material/monitor_heart:"),
@@ -21,7 +23,9 @@ HELP_TEXT = """
   still alive (or still relieved) at each time. It starts at 1 (everyone) and steps down at each
   event. **Time zero** is named on the axis: RT completion unless you choose RT start.
 - **Censoring ticks** ( | ) mark a patient who left observation without the event (alive at last
-  contact, or died while still relieved). After a tick the curve rests on fewer patients.
+  contact, or died while still relieved). After a tick the curve rests on fewer patients. A curve
+  of a large series groups its ticks (at most {ticks} per curve, as its footnote says): hover over
+  one for how many patients it marks and when.
 - **Number at risk** under the plot: how many patients are still followed at each time. With 2 or
   3 at risk, a step is one patient: read the right end of a curve with care.
 - **95% CI band / interval**: the range of values compatible with the data. With 12 sites it is
@@ -71,7 +75,7 @@ def landing() -> None:
 
 @st.dialog(HELP_TITLE, width="large")
 def _help_dialog() -> None:
-    st.markdown(HELP_TEXT)
+    st.markdown(HELP_TEXT.format(ticks=CENSOR_TICKS_MAX))
 
 
 def help_button() -> None:

@@ -79,3 +79,5 @@ def test_no_store_and_invalid_data_give_a_message(
     assert "literature.csv, line 2" in error and "NUL character" in error
     assert "There is no store to show yet" in error
     assert not (tmp_path / "none.duckdb").exists()
+    # the switcher is still drawn (an own series could be chosen), naming no series it cannot read
+    assert at.selectbox(key="series_pick").options[0] == "Bundled data (not available)"

@@ -8,6 +8,7 @@ concurrent calls on one connection object). The store is written by ``plexrt.ing
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,11 @@ def cohort(con: duckdb.DuckDBPyConnection, flt: CohortFilter | None = None) -> p
     return _df(con, f"SELECT * FROM course_summary WHERE {where} ORDER BY {_SITE_ORDER}", params)  # noqa: S608 -- where() builds from whitelisted columns, values bound
 
 
-# Runs a filter's SQL on a frame already read (``filter_sites``); each call takes its own cursor,
-# whose registered frame no other cursor sees. Results keep the frame's row order.
-_FRAMES = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
+@functools.cache
+def _frames() -> duckdb.DuckDBPyConnection:
+    """Runs a filter's SQL on a frame already read (``filter_sites``); each call takes its own
+    cursor, whose registered frame no other cursor sees. Results keep the frame's row order."""
+    return duckdb.connect(":memory:", config={"preserve_insertion_order": True})
 
 
 def filter_sites(sites: pd.DataFrame, flt: CohortFilter) -> pd.DataFrame:
@@ -80,7 +83,7 @@ def filter_sites(sites: pd.DataFrame, flt: CohortFilter) -> pd.DataFrame:
     site again (a registry has 100,000). A site whose value is missing does not pass, as in
     ``WHERE``."""
     where, params = flt.where()
-    cur = _FRAMES.cursor()
+    cur = _frames().cursor()
     try:
         cur.register("course_summary", sites)
         keep = cur.execute(f"SELECT ({where}) AS keep FROM course_summary", params).fetchnumpy()  # noqa: S608 -- as in cohort()

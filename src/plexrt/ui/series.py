@@ -4,6 +4,7 @@ choices depend on the series in view."""
 
 from __future__ import annotations
 
+import duckdb
 import streamlit as st
 
 from plexrt.clinical.series_words import bundled_label
@@ -24,8 +25,14 @@ COMPARE_LABEL = "Compare: an own series beside Sanuki 2022"
 
 
 def _bundled_label() -> str:
-    """What the bundled store holds, named from its own series table."""
-    return bundled_label(store.series(db.bundled_connection()))
+    """What the bundled store holds, named from its own series table. A store that cannot be
+    read is reported where the pages read it; the switcher still offers the own series."""
+    from plexrt.ingest.ensure import StoreUnavailable
+
+    try:
+        return bundled_label(store.series(db.bundled_connection()))
+    except (StoreUnavailable, OSError, duckdb.Error):
+        return "Bundled data (not available)"
 
 
 def _readable() -> dict[str, str]:

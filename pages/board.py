@@ -27,7 +27,6 @@ st.title("Tumour board")
 presentation.presentation_toggle()
 widgets.page_choice("resp", "Response definition on the board's charts", DEFS, "paper")
 st.caption(header_line(inp))
-board_exports.start_renderer()
 tab_case, tab_export = widgets.view_tabs(["Case at the board", "Exports"], "board_tab")
 case = st.session_state.get("board_case")
 on_screen = None  # the case's results as drawn in the first tab (when that tab ran)
@@ -97,4 +96,5 @@ def case_for(present: bool):
 
 with tab_export:
     if widgets.shows(tab_export):
+        board_exports.start_renderer()
         board_exports.export_panel(inp, board_slides(flt, resp), date.today().isoformat(), case_for)

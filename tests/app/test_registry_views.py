@@ -102,3 +102,19 @@ def test_the_switcher_names_the_registry_not_the_paper(at_registry):
     box = at.selectbox(key="series_pick")
     shown = box.options[0]  # the label shown (AppTest holds the formatted options)
     assert "SYNTHETIC centre 1" in shown and "Sanuki" not in shown
+
+
+def test_the_export_browser_starts_with_the_exports_tab_not_the_board(at_registry, monkeypatch):
+    """Its start (seconds of CPU) would slow a registry board's first filter changes."""
+    from plexrt.export import rendering
+
+    started = []
+    monkeypatch.setattr(rendering, "warm_up", lambda: started.append(1))
+    at = at_registry().run()
+    at.switch_page("pages/board.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not started
+    at.session_state["board_tab"] = "Exports"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert started

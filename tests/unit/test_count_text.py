@@ -1,0 +1,40 @@
+"""Counts of a thousand or more are grouped with commas wherever a count is written beside a rate
+or a cohort (readable on a projector at registry scale); smaller counts are unchanged."""
+
+import numpy as np
+import plotly.graph_objects as go
+from scipy.stats import beta
+
+from plexrt.charts.km_risk_table import add_risk_rows
+from plexrt.clinical.cohort_summary import banner_text, sites_patients
+from plexrt.stats import survival
+from plexrt.stats.proportions import proportion
+
+
+def test_rate_text_groups_large_counts():
+    p = proportion(79320, 100000, "exact")
+    # Clopper-Pearson by scipy's beta quantiles, independently of plexrt
+    low = beta.ppf(0.025, 79320, 100000 - 79320 + 1)
+    high = beta.ppf(0.975, 79320 + 1, 100000 - 79320)
+    assert p.text(unit="sites") == (
+        f"79% of sites (79,320/100,000; 95% CI {100 * low:.0f}–{100 * high:.0f}%)"
+    )
+    assert proportion(9, 12).text().startswith("75% (9/12;")
+
+
+def test_cohort_lines_group_large_counts():
+    assert sites_patients(100000, 81252) == "100,000 sites, 81,252 patients"
+    assert sites_patients(1, 1) == "1 site, 1 patient"
+    assert banner_text(100000, 81252, 100000, 81252) == (
+        "100,000 of 100,000 sites (81,252 patients) shown"
+    )
+    assert banner_text(7, 6, 12, 11) == "7 of 12 sites (6 of 11 patients) shown"
+
+
+def test_numbers_at_risk_group_large_counts():
+    t = np.r_[np.full(1500, 10.0), np.full(500, 40.0)]
+    res = survival.kaplan_meier(t, np.ones_like(t, dtype=bool))
+    fig = go.Figure().set_subplots(rows=2, cols=1)
+    add_risk_rows(fig, [("All", res)], ["#000000"], [0, 20, 50], [0, 20, 50], "days", {"tick": 12})
+    (row,) = fig.data
+    assert list(row.text) == ["2,000", "500", "0"]  # at risk at 0, 20 and 50 days

@@ -90,8 +90,7 @@ with tab_w:
             "colour", "Colour bars by", COLOUR_BY_CHOICES, "response", container=a
         )
         percent = b2.toggle("Percent change instead of points", key="wf_percent")
-        wf = pain_views.waterfall_data(df, definition, percent)
-        large_charts.waterfall(wf, definition, colour_by, percent, cohort_line)
+        large_charts.waterfall(df, definition, colour_by, percent, cohort_line)
 with tab_p:
     if widgets.shows(tab_p):
         widgets.chart(paired_figure(pain_views.paired_data(df), footnote=cohort_line), "paired")

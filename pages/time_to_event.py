@@ -17,7 +17,7 @@ from plexrt.ui.series_state import PatientIds
 shell.require()
 
 events = db.events()
-reconstructed = not events.empty and tte.is_reconstructed(events)
+reconstructed = db.times_reconstructed()
 st.title("Time to event" + (" (reconstructed times)" if reconstructed else ""))
 flt = sidebar.current_filter()
 df = db.cohort(flt)

@@ -118,3 +118,48 @@ def test_the_export_browser_starts_with_the_exports_tab_not_the_board(at_registr
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert started
+
+
+def test_pain_waterfall_is_the_distribution_with_one_patients_bars(at_registry, registry):
+    import base64
+    import json
+
+    import numpy as np
+
+    _, db, _ = registry
+    con = store.connect(db)
+    try:
+        # what the page must count: sites with both scores; a patient with two sites scored
+        scored = con.execute(
+            "SELECT count(*) FROM course_summary "
+            "WHERE nrs_before IS NOT NULL AND nrs_after IS NOT NULL"
+        ).fetchone()[0]
+        pid, n_two = con.execute(
+            "SELECT patient_id, count(*) FROM course_summary "
+            "WHERE nrs_before IS NOT NULL AND nrs_after IS NOT NULL "
+            "GROUP BY patient_id HAVING count(*) = 2 ORDER BY patient_id LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+
+    def charts(at):
+        return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+    def heights(trace):
+        y = trace["y"]
+        if isinstance(y, dict):  # plotly's binary encoding of numeric arrays
+            return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+        return np.asarray(y, dtype=float)
+
+    at = at_registry().run()
+    at.switch_page("pages/pain.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    counts = [t for t in charts(at)[0]["data"] if t["type"] == "bar"]
+    assert sum(heights(t).sum() for t in counts) == scored  # one count per scored site
+    box = next(t for t in at.text_input if t.key == "wf_patient")
+    box.set_value(f" {pid} ").run()
+    assert not at.exception, [e.value for e in at.exception]
+    one = charts(at)[1]
+    assert sum(len(t["x"]) for t in one["data"] if t["type"] == "bar") == n_two == 2
+    box.set_value("nobody").run()
+    assert "No site of that patient in the current cohort." in [i.value for i in at.info]

@@ -128,7 +128,8 @@ class Tally:
 class Options:
     passes: int | None = None  # stop after this many passes through every page
     think_s: float = 0.0  # mean pause after each step
-    filter_p: float = 0.5  # chance of a filter change on a page with the filters
+    filter_p: float = 0.5  # chance of filter changes on a page with the filters
+    filter_changes: int = 1  # how many, one after another, when there are
 
 
 # -- the server ----------------------------------------------------------------------------------
@@ -232,7 +233,7 @@ async def reader(page, until: float, tally: Tally, seed: int, opts: Options) -> 
         for title, path in order:
             if time.monotonic() >= until:
                 break
-            await _step(page, title, path, rng, tally, f"reader {seed}", opts.filter_p)
+            await _step(page, title, path, rng, tally, f"reader {seed}", opts)
             await asyncio.sleep(opts.think_s * rng.uniform(0.5, 1.5))
 
 
@@ -245,20 +246,19 @@ def _shuffle_away_from(order: list[tuple[str, str]], rng: random.Random, url: st
         order.append(order.pop(0))
 
 
-async def _step(
-    page, title: str, path: str, rng, tally: Tally, name: str, filter_p: float = 0.5
-) -> None:
+async def _step(page, title: str, path: str, rng, tally: Tally, name: str, opts: Options) -> None:
     try:
         ms = await _drawn_after(page, _link(page, title).click)
         tally.page_ms.append(ms)
         tally.by_page.append((title, "page", ms))
         tally.visited.add(title)
         await _check(page, f"{name} {title}", tally)
-        if path in FILTERED and rng.random() < filter_p:
-            ms = await _drawn_after(page, lambda: _toggle_filter(page, rng))
-            tally.filter_ms.append(ms)
-            tally.by_page.append((title, "filter", ms))
-            await _check(page, f"{name} {title} (filter)", tally)
+        if path in FILTERED and rng.random() < opts.filter_p:
+            for _ in range(opts.filter_changes):
+                ms = await _drawn_after(page, lambda: _toggle_filter(page, rng))
+                tally.filter_ms.append(ms)
+                tally.by_page.append((title, "filter", ms))
+                await _check(page, f"{name} {title} (filter)", tally)
     except Exception as exc:  # noqa: BLE001 -- a timeout or a missing element is what we count
         tally.failed(f"{name} {title}", exc)
         await _evidence(page, f"{name} {title}")
@@ -348,6 +348,7 @@ async def run(
     passes: int | None = None,
     think_s: float = 0.0,
     filter_p: float = 0.5,
+    filter_changes: int = 1,
 ) -> Tally:
     """``sessions`` readers (and the writer when ``write``) for ``seconds``, counted from when
     every session has its first page drawn (readers stop sooner after ``passes`` passes through
@@ -367,7 +368,9 @@ async def run(
             pages = await asyncio.gather(*opening)
             until = time.monotonic() + seconds
             tasks = [
-                reader(p, until, tally, seed + k, Options(passes, think_s, filter_p))
+                reader(
+                    p, until, tally, seed + k, Options(passes, think_s, filter_p, filter_changes)
+                )
                 for k, p in enumerate(pages[:sessions])
                 if p is not None
             ]

@@ -11,6 +11,8 @@ Plotly 7 may hand numeric arrays back as typed arrays, so values are compared as
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 TOY_T = [30, 60, 60, 90, 120]
@@ -45,11 +47,11 @@ def annotation_names(fig):
 
 
 def points(trace):
-    """(x, y) pairs of a trace, skipping the None separators between polygon pieces."""
+    """(x, y) pairs of a trace, skipping the gaps (NaN or None) between polygon pieces."""
     return [
         (float(x), float(y))
         for x, y in zip(trace.x, trace.y, strict=True)
-        if x is not None and y is not None
+        if x is not None and y is not None and not (math.isnan(x) or math.isnan(y))
     ]
 
 

@@ -11,7 +11,7 @@ from plexrt.charts import scale
 from plexrt.charts.summaries import change_distribution_figure, followup_distribution_figure
 from plexrt.clinical import large_views
 from plexrt.clinical.definitions import DEFINITIONS
-from plexrt.clinical.pain_views import waterfall_data
+from plexrt.clinical.pain_views import change_values, waterfall_data
 from plexrt.stats.timescale import DAYS_PER_MONTH
 
 
@@ -29,16 +29,25 @@ def _sites(before, after):
     )
 
 
-@pytest.fixture
-def wf_points():
+# The page counts ``change_values`` (no ordered bars needed); the board's slides count the
+# waterfall's own rows: both must give the hand counts.
+BUILDERS = [change_values, waterfall_data]
+
+
+def _points_sites():
     # changes: -8 (complete), -8 (complete), -3 (improved), -3 (improved), 0 (stable),
     # +3 (progression), one site not assessable
-    df = _sites([8, 8, 6, 5, 4, 2, 7], [0, 0, 3, 2, 4, 5, None])
-    return waterfall_data(df, DEFINITIONS["paper"])
+    return _sites([8, 8, 6, 5, 4, 2, 7], [0, 0, 3, 2, 4, 5, None])
 
 
-def test_change_distribution_points(wf_points):
-    d = large_views.change_distribution(wf_points)
+@pytest.fixture
+def wf_points():
+    return waterfall_data(_points_sites(), DEFINITIONS["paper"])
+
+
+@pytest.mark.parametrize("build", BUILDERS)
+def test_change_distribution_points(build):
+    d = large_views.change_distribution(build(_points_sites(), DEFINITIONS["paper"]))
     got = {(r.bin_label, r.category): r.n_sites for r in d.itertuples()}
     assert got == {
         ("-8", "complete"): 2,
@@ -50,10 +59,11 @@ def test_change_distribution_points(wf_points):
     assert d["n_sites"].sum() == 6  # the site missing a score is not counted
 
 
-def test_change_distribution_percent_bins():
+@pytest.mark.parametrize("build", BUILDERS)
+def test_change_distribution_percent_bins(build):
     # 8 -> 0: -100 %; 8 -> 4: -50 %; 6 -> 4: -33.3 % (bin -40 to -30); 0 -> 2: undefined (left out)
     df = _sites([8, 8, 6, 0], [0, 4, 4, 2])
-    d = large_views.change_distribution(waterfall_data(df, DEFINITIONS["paper"], percent=True))
+    d = large_views.change_distribution(build(df, DEFINITIONS["paper"], percent=True))
     assert dict(zip(d["bin_label"], d["n_sites"], strict=True)) == {
         "-100 to -90%": 1,
         "-50 to -40%": 1,
@@ -62,7 +72,7 @@ def test_change_distribution_percent_bins():
 
 
 def test_change_distribution_needs_waterfall_data():
-    with pytest.raises(ValueError, match="waterfall_data"):
+    with pytest.raises(ValueError, match="change_values or waterfall_data"):
         large_views.change_distribution(
             pd.DataFrame({"value": [1.0], "category": ["stable"], "excluded": [None]})
         )

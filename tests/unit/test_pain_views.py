@@ -35,6 +35,26 @@ def test_waterfall_order_does_not_depend_on_row_order(df):
     assert list(pain_views.waterfall_data(shuffled, PAPER)["label"]) == WATERFALL_ORDER
 
 
+def test_change_values_keep_the_rows_as_given():
+    # 8 -> 2: -6 points, -75 %, improved (paper: fall >= 2, pain left); 6 -> 0: complete;
+    # 0 -> 0: stable, percent undefined; a missing score is not assessable. Row order and index kept.
+    sites = pd.DataFrame(
+        {"nrs_before": [8, 6, 0, 5], "nrs_after": [2, 0, 0, None]}, index=[10, 11, 12, 13]
+    )
+    got = pain_views.change_values(sites, PAPER, percent=True)
+    assert list(got.index) == [10, 11, 12, 13]
+    assert list(got["change"].iloc[:3]) == [-6.0, -6.0, 0.0]
+    assert got.loc[10, "percent_change"] == pytest.approx(-75.0)
+    assert got.loc[11, "percent_change"] == pytest.approx(-100.0)
+    assert list(got["value"].iloc[:2]) == pytest.approx([-75.0, -100.0])
+    assert list(got["category"]) == ["improved", "complete", "stable", None]
+    assert list(got["excluded"]) == [None, None, "NRS 0 before RT", "NRS missing"]
+    assert got.attrs["percent"] is True
+    points = pain_views.change_values(sites, PAPER)
+    assert list(points["value"].iloc[:3]) == [-6.0, -6.0, 0.0]
+    assert list(points["excluded"]) == [None, None, None, "NRS missing"]
+
+
 def test_time_to_max_summary_overall(df):
     s = pain_views.time_to_max_summary(df)
     assert len(s) == 1

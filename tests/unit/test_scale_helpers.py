@@ -58,3 +58,23 @@ def test_patient_ids_digest_names_the_ids_in_order():
     assert PatientIds(["2", "1", "3"]).digest != a.digest
     # the separator keeps ids apart: ("12", "3") is not ("1", "23")
     assert PatientIds(["12", "3"]).digest != PatientIds(["1", "23"]).digest
+
+
+def test_patient_ids_key_a_cache_by_their_ids():
+    """A cached function sees equal ids as one key and ids in another order as another, and its
+    argument iterates and indexes like the tuple of ids."""
+    from plexrt.ui.series_state import per_series
+
+    calls = []
+
+    @per_series()
+    def first_and_count(ids):
+        calls.append(tuple(ids))
+        return ids[0], len(ids)
+
+    first_and_count.clear()
+    assert first_and_count(PatientIds(["7", "10"])) == ("7", 2)
+    assert first_and_count(PatientIds(("7", "10"))) == ("7", 2)
+    assert first_and_count(PatientIds(["10", "7"])) == ("10", 2)
+    assert calls == [("7", "10"), ("10", "7")]
+    assert list(PatientIds([3, 1])) == ["3", "1"] and PatientIds(["3"]) == PatientIds(["3"])

@@ -11,7 +11,7 @@ from statsmodels.stats.proportion import proportion_confint
 from plexrt.clinical import dose
 from plexrt.clinical.cohort_summary import (
     banner_text,
-    cohort_banner,
+    cohort_size,
     cohort_text,
     count_patients,
     fmt,
@@ -180,9 +180,15 @@ def test_cohort_text_and_banner_words():
     assert cohort_text(_sites("1", "1", "2"), "all sites") == "n = 3 sites, 2 patients · all sites"
     assert cohort_text(_sites("7"), "psoas") == "n = 1 site, 1 patient · psoas"
     total = _sites(*[str(i) for i in range(1, 12)], "1")  # 12 sites, 11 patients
-    assert cohort_banner(total, total) == "12 of 12 sites (11 patients) shown"
+    assert cohort_size(total) == (12, 11)
+    assert banner_text(*cohort_size(total), *cohort_size(total)) == (
+        "12 of 12 sites (11 patients) shown"
+    )
     shown = total[total["patient_id"].isin(["1", "2"])]
-    assert cohort_banner(shown, total) == "3 of 12 sites (2 of 11 patients) shown"
+    assert cohort_size(shown) == (3, 2)
+    assert banner_text(*cohort_size(shown), *cohort_size(total)) == (
+        "3 of 12 sites (2 of 11 patients) shown"
+    )
 
 
 def test_weeks_to_max_text():

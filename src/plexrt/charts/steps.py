@@ -25,50 +25,44 @@ def thin_steps(t: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return t[keep], v[keep]
 
 
-def _piece(t: np.ndarray, low: np.ndarray, high: np.ndarray, i: int, j: int) -> tuple[list, list]:
-    """Closed polygon of rows i..j: along the upper limits, back along the lower limits."""
-    m = t.size
-    upper_x: list = []
-    upper_y: list = []
-    lower_x: list = []
-    lower_y: list = []
-    for r in range(i, j + 1):
-        end = t[r + 1] if r + 1 < m else t[r]
-        upper_x += [t[r], end]
-        upper_y += [high[r], high[r]]
-        lower_x += [t[r], end]
-        lower_y += [low[r], low[r]]
-    xs = [float(x) for x in upper_x + lower_x[::-1]]
-    ys = [float(y) for y in upper_y + lower_y[::-1]]
-    return xs, ys
+def _piece(
+    t: np.ndarray, low: np.ndarray, high: np.ndarray, i: int, j: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Closed polygon of rows i..j: along the upper limits, back along the lower limits. Row r
+    holds from t[r] to t[r + 1] (the last row to its own time)."""
+    end = np.append(t[1:], t[-1])[i : j + 1]
+    rows = np.column_stack([t[i : j + 1], end]).ravel()  # t_i, end_i, t_i+1, end_i+1, ...
+    xs = np.concatenate([rows, rows[::-1]])
+    ys = np.concatenate([np.repeat(high[i : j + 1], 2), np.repeat(low[i : j + 1], 2)[::-1]])
+    return xs.astype(float), ys.astype(float)
 
 
-def step_band(t: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[list, list]:
-    """Closed polygon(s) tracing a step-function band (right-continuous), None between pieces.
+def step_band(t: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Closed polygon(s) tracing a step-function band (right-continuous), NaN between pieces
+    (a gap, as plotly draws it; arrays, not lists: plotly checks a list item by item, which took
+    most of a registry's Kaplan-Meier figure).
 
     The value at row i holds on [t_i, t_{i+1}). Rows with a missing limit (R reports NA once the
     estimate reaches 0 or 1) break the band into separate pieces.
     """
+    t = np.asarray(t, dtype=float)
     ok = np.isfinite(low) & np.isfinite(high)
-    xs: list = []
-    ys: list = []
-    m = t.size
-    i = 0
-    while i < m:
-        if not ok[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < m and ok[j + 1]:
-            j += 1
-        px, py = _piece(t, low, high, i, j)
+    # runs of rows with both limits: starts where ok turns on, ends where it turns off
+    edges = np.diff(np.concatenate([[0], ok.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    gap = np.array([np.nan])
+    for i, j in zip(starts, stops, strict=True):
+        px, py = _piece(t, low, high, int(i), int(j))
         if xs:
-            xs.append(None)
-            ys.append(None)
-        xs += px
-        ys += py
-        i = j + 1
-    return xs, ys
+            xs.append(gap)
+            ys.append(gap)
+        xs.append(px)
+        ys.append(py)
+    if not xs:
+        return np.array([]), np.array([])
+    return np.concatenate(xs), np.concatenate(ys)
 
 
 def band_trace(
@@ -76,7 +70,7 @@ def band_trace(
 ) -> go.Scatter | None:
     """The shaded pointwise confidence band of a step curve (None when there is nothing to fill)."""
     bx, by = step_band(t_u, tab["lower"].to_numpy(float), tab["upper"].to_numpy(float))
-    if not bx:
+    if not bx.size:
         return None
     return go.Scatter(
         x=bx,

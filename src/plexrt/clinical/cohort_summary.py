@@ -200,9 +200,9 @@ def cohort_text(df: pd.DataFrame, filter_text: str) -> str:
     return f"n = {sites_patients(len(df), count_patients(df))} · {filter_text}"
 
 
-def cohort_banner(shown: pd.DataFrame, total: pd.DataFrame) -> str:
-    """``banner_text`` of the shown sites among all sites."""
-    return banner_text(len(shown), count_patients(shown), len(total), count_patients(total))
+def cohort_size(df: pd.DataFrame) -> tuple[int, int]:
+    """(sites, patients) of the sites in ``df``."""
+    return len(df), count_patients(df)
 
 
 def banner_text(

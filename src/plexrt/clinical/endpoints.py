@@ -10,7 +10,7 @@ Time-to-event analyses are per patient: a patient with two irradiated sites coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,10 +48,18 @@ def cohort_patients(sites: pd.DataFrame) -> list[str]:
     return natural_sorted(sites["patient_id"].astype(str).unique())
 
 
-def _subset(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
-    """The rows of these patients, ids compared as text (callers build new frames from it)."""
-    ids = pd.unique(np.asarray([str(p) for p in patient_ids], dtype=object))
-    return events[events["patient_id"].astype(str).isin(ids)]
+def _subset(
+    events: pd.DataFrame, patient_ids: Iterable[Any], columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The rows of these patients, ids compared as text (callers build new frames from it);
+    ``columns`` (with patient_id) only, when given: an events table carries a provenance column
+    beside each value, and copying those for 100,000 patients was most of the cost."""
+    wanted = set(map(str, patient_ids))  # (a set of str: twice as fast as isin at 100,000)
+    ids = events["patient_id"].astype(str).tolist()
+    keep = np.fromiter(map(wanted.__contains__, ids), dtype=bool, count=len(ids))
+    if columns is not None:  # (a provenance column the table lacks is simply not there)
+        events = events[["patient_id", *(c for c in columns if c in events and c != "patient_id")]]
+    return events[keep]
 
 
 def _check_time_zero(time_zero: str) -> None:
@@ -68,6 +76,11 @@ def survival_columns(
     last = np.asarray(last_contact_day, dtype=float)
     zero = np.asarray(rt_end_day, dtype=float) if time_zero == "completion" else 0.0
     return last - zero, np.asarray(death).astype(bool).astype(int)
+
+
+# The events columns each endpoint is computed from (``survival_columns``, ``relief_columns``).
+SURVIVAL_COLUMNS = ("last_contact_day", "rt_end_day", "death")
+RELIEF_COLUMNS = ("assessable_for_relief", "relief_end_day", "max_response_day", "relapse", "death")
 
 
 def relief_columns(
@@ -87,7 +100,7 @@ def survival_data(
 ) -> pd.DataFrame:
     """patient_id, duration_days, event (1 = death, 0 = alive at last contact)."""
     _check_time_zero(time_zero)
-    d = _subset(events, patient_ids)
+    d = _subset(events, patient_ids, SURVIVAL_COLUMNS)
     duration, event = survival_columns(
         d["last_contact_day"], d["rt_end_day"], d["death"], time_zero
     )
@@ -100,7 +113,7 @@ def survival_data(
 def relief_data(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:
     """Assessable patients: patient_id, duration_days (maximum response to relapse or censoring),
     event (1 relapse, 0 censored) and code (0 censored alive, 1 relapse, 2 death before relapse)."""
-    d = _subset(events, patient_ids)
+    d = _subset(events, patient_ids, RELIEF_COLUMNS)
     d = d[d["assessable_for_relief"].astype(bool)]
     duration, event, code = relief_columns(
         d["relief_end_day"], d["max_response_day"], d["relapse"], d["death"]
@@ -152,7 +165,7 @@ def swimmer_patients(events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.Dat
     """Columns the swimmer plot needs, one row per patient, with per-field flags: reconstructed
     (not published; drawn from the aggregates) or derived (computed by a rule from published values,
     e.g. maximum response = start + 7 x Table 1 weeks)."""
-    d = _subset(events, patient_ids)
+    d = _subset(events, patient_ids, SWIMMER_COLUMNS)
     out = {
         "patient_id": d["patient_id"].astype(str),
         "last_day": d["last_contact_day"].astype(float),
@@ -177,6 +190,14 @@ SWIMMER_FIELDS = {
     "max_response_day": "max_response_day",
     "relapse_day": "relapse_day",
 }
+SWIMMER_COLUMNS = (
+    "last_contact_day",
+    "death",
+    "max_response_day",
+    "relapse",
+    "relapse_day",
+    *(f"{col}_source" for col in SWIMMER_FIELDS.values()),
+)
 
 
 def swimmer_sites(course_events: pd.DataFrame, patient_ids: Iterable[Any]) -> pd.DataFrame:

@@ -23,7 +23,8 @@ DIED, ALIVE = "died", "alive at last contact"
 
 
 def change_distribution(data: pd.DataFrame) -> pd.DataFrame:
-    """Sites of a waterfall (``pain_views.waterfall_data``) counted per change and response
+    """Sites of a waterfall (``pain_views.change_values`` or ``waterfall_data``) counted per
+    change and response
     category, one row per (bin, category) that has sites, bins in ascending order.
 
     Points mode: one bin per whole point of change (``bin_label`` '-3'); percent mode: bins of
@@ -32,7 +33,9 @@ def change_distribution(data: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(data, "data", ("value", "category", "excluded"))
     if "percent" not in data.attrs:
-        raise ValueError("data must come from plexrt.clinical.pain_views.waterfall_data")
+        raise ValueError(
+            "data must come from plexrt.clinical.pain_views.change_values or waterfall_data"
+        )
     shown = data[data["excluded"].isna()]
     value = shown["value"].to_numpy(dtype="float64")
     percent = bool(data.attrs["percent"])

@@ -29,6 +29,7 @@ __all__ = [
     "TimeToMax",
     "category_label",
     "category_order",
+    "change_values",
     "dose_response",
     "dose_response_data",
     "in_course_order",
@@ -109,27 +110,53 @@ def _regimens(d: pd.DataFrame) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
+def change_values(
+    df: pd.DataFrame, definition: definitions.Definition, percent: bool = False
+) -> pd.DataFrame:
+    """Per site of ``df``, in its order and index: change (points, after - before),
+    percent_change, value (change or percent_change), category (``definitions.classify_frame``)
+    and excluded (None, "NRS 0 before RT" in percent mode, or "NRS missing"); ``attrs["percent"]``.
+    What the waterfall and, above ``charts.scale.SUMMARY_ABOVE`` sites, its distribution
+    (``large_views.change_distribution``) are drawn from."""
+    require_columns(df, "df", ("nrs_before", "nrs_after"))
+    if not isinstance(definition, definitions.Definition):
+        raise ValueError(f"definition must be a plexrt.definitions.Definition, got {definition!r}")
+    percent = flag(percent, "percent")
+    change = pain_scores.nrs_change(df["nrs_before"], df["nrs_after"]).astype("float64")
+    pct = pain_scores.percent_change(df["nrs_before"], df["nrs_after"])
+    missing = ~pain_scores.assessable(df)
+    zero = ~missing & (df["nrs_before"] == 0)
+    out = pd.DataFrame(
+        {
+            "change": change,
+            "percent_change": pct,
+            "value": pct if percent else change,
+            "category": definitions.classify_frame(df, definition),
+            "excluded": None,
+        },
+        index=df.index,
+    )
+    out.loc[zero & percent, "excluded"] = "NRS 0 before RT"
+    out.loc[missing, "excluded"] = "NRS missing"
+    out.attrs["percent"] = percent
+    return out
+
+
 def waterfall_data(
     df: pd.DataFrame, definition: definitions.Definition, percent: bool = False
 ) -> pd.DataFrame:
     """One row per site for the waterfall, largest fall first (ties in course order).
 
-    Columns: course_id, patient_id, label, nrs_before, nrs_after, change (points, after - before),
-    percent_change, value (change or percent_change), category (``definitions.classify_frame``),
-    regimen, excluded (None, "NRS 0 before RT" in percent mode, or "NRS missing"), plus
-    involved_muscle / intent / primary_group when present. Sites with no value sort last.
-    ``attrs["undefined"]`` lists the course ids with NRS 0 before RT whose percent change is
-    undefined (percent mode only); ``attrs["not_assessable"]`` those missing a score.
+    Columns: course_id, patient_id, label, nrs_before, nrs_after, change, percent_change, value,
+    category, excluded (``change_values``), regimen, plus involved_muscle / intent /
+    primary_group when present. Sites with no value sort last. ``attrs["undefined"]`` lists the
+    course ids with NRS 0 before RT whose percent change is undefined (percent mode only);
+    ``attrs["not_assessable"]`` those missing a score.
     """
     require_columns(df, "df", SITE_COLUMNS)
-    if not isinstance(definition, definitions.Definition):
-        raise ValueError(f"definition must be a plexrt.definitions.Definition, got {definition!r}")
-    percent = flag(percent, "percent")
     d = in_course_order(df)
-    change = pain_scores.nrs_change(d["nrs_before"], d["nrs_after"]).astype("float64")
-    pct = pain_scores.percent_change(d["nrs_before"], d["nrs_after"])
-    missing = ~pain_scores.assessable(d)
-    zero = ~missing & (d["nrs_before"] == 0)
+    values = change_values(d, definition, percent)
+    percent = values.attrs["percent"]
     out = pd.DataFrame(
         {
             "course_id": d["course_id"],
@@ -137,16 +164,11 @@ def waterfall_data(
             "label": d["course_id"].astype(str),
             "nrs_before": d["nrs_before"],
             "nrs_after": d["nrs_after"],
-            "change": change,
-            "percent_change": pct,
-            "value": pct if percent else change,
-            "category": definitions.classify_frame(d, definition),
+            **{c: values[c] for c in ("change", "percent_change", "value", "category")},
             "regimen": _regimens(d),
+            "excluded": values["excluded"],
         }
     )
-    out["excluded"] = None
-    out.loc[zero & percent, "excluded"] = "NRS 0 before RT"
-    out.loc[missing, "excluded"] = "NRS missing"
     for col in ("involved_muscle", "intent", "primary_group"):
         if col in d.columns:
             out[col] = d[col]

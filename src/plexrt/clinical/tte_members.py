@@ -23,15 +23,7 @@ def endpoint_frame(
     return tte.endpoint_data(events, pids, endpoint, time_zero)
 
 
-_STACKED = (
-    "last_contact_day",
-    "rt_end_day",
-    "death",
-    "assessable_for_relief",
-    "relapse",
-    "relief_end_day",
-    "max_response_day",
-)
+_STACKED = tuple(dict.fromkeys((*tte.SURVIVAL_COLUMNS, *tte.RELIEF_COLUMNS)))
 
 # One reconstruction's patients for an endpoint: (patient ids, durations, events or codes).
 Member = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from plexrt.clinical import series_words
+from plexrt.clinical import cohort_summary, series_words
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter, Options
 from plexrt.data.paths import default_data_dir, default_db_path
@@ -126,6 +126,13 @@ def cohort(flt: CohortFilter) -> pd.DataFrame:
         return store.cohort(connection(), flt)
     # cut from the cached whole series by the filter's own SQL (a new filter costs a scan)
     return store.filter_sites(all_sites(), flt)
+
+
+@_per_series(show_spinner=False, max_entries=32)
+def cohort_size(flt: CohortFilter) -> tuple[int, int]:
+    """(sites, patients) of the cohort, for the banner of every page without copying the
+    cohort's frame on each rerun."""
+    return cohort_summary.cohort_size(cohort(flt))
 
 
 def all_sites() -> pd.DataFrame:
@@ -344,6 +351,16 @@ def literature_all() -> pd.DataFrame:
 @_per_series(frame=True, show_spinner=False)
 def events() -> pd.DataFrame:
     return store.events(connection())
+
+
+@_per_series(show_spinner=False)
+def times_reconstructed() -> bool:
+    """Whether the series in view has per-patient times and any of them is reconstructed
+    (``endpoints.is_reconstructed``: a scan of every provenance column, once per series)."""
+    from plexrt.clinical.endpoints import is_reconstructed
+
+    ev = events()
+    return not ev.empty and is_reconstructed(ev)
 
 
 @_per_series(frame=True, show_spinner=False)

@@ -11,7 +11,7 @@ from plexrt.charts import scale
 from plexrt.charts.summaries import change_distribution_figure, followup_distribution_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.waterfall import waterfall_figure
-from plexrt.clinical import large_views
+from plexrt.clinical import large_views, pain_views
 from plexrt.clinical.definitions import Definition
 from plexrt.ui import widgets
 
@@ -26,32 +26,36 @@ def _patient(key: str, what: str) -> str:
 
 
 def waterfall(
-    wf: pd.DataFrame, definition: Definition, colour_by: str, percent: bool, cohort_line: str
+    sites: pd.DataFrame, definition: Definition, colour_by: str, percent: bool, cohort_line: str
 ) -> None:
-    """The waterfall of ``pain_views.waterfall_data`` rows, or its distribution when large."""
+    """The waterfall of the cohort's sites, or the distribution of their change when large (then
+    only the change per site is computed, not the ordered bars)."""
     footnote = f"{cohort_line}<br>{definition.label}"
-    if len(wf) <= scale.SUMMARY_ABOVE:
-        fig = waterfall_figure(wf, definition, colour_by=colour_by, footnote=footnote)
-        widgets.chart(fig, "waterfall")
+
+    def bars(d: pd.DataFrame, key: str) -> None:
+        wf = pain_views.waterfall_data(d, definition, percent)
+        widgets.chart(waterfall_figure(wf, definition, colour_by=colour_by, footnote=footnote), key)
+
+    if len(sites) <= scale.SUMMARY_ABOVE:
+        bars(sites, "waterfall")
         return
     x_title = "Change in NRS (%)" if percent else "Change in NRS (points, after − before)"
-    counts = large_views.change_distribution(wf)
+    counts = large_views.change_distribution(pain_views.change_values(sites, definition, percent))
     widgets.chart(
         change_distribution_figure(counts, x_title=x_title, footnote=footnote), "waterfall"
     )
     st.caption(
         scale.summary_note(
-            len(wf), "sites", "one bar per site", "Enter a patient ID to draw their sites' bars."
+            len(sites), "sites", "one bar per site", "Enter a patient ID to draw their sites' bars."
         )
     )
     pid = _patient("wf_patient", "their sites' bars")
     if pid:
-        one = large_views.one_patient(wf, pid)
+        one = large_views.one_patient(sites, pid)
         if one.empty:
             st.info("No site of that patient in the current cohort.")
         else:
-            fig = waterfall_figure(one, definition, colour_by=colour_by, footnote=footnote)
-            widgets.chart(fig, "waterfall_one")
+            bars(one, "waterfall_one")
 
 
 def swimmer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -29,16 +30,31 @@ def series_key() -> tuple[str, str]:
     return "bundled", ""
 
 
-class PatientIds(tuple):
+class PatientIds(Sequence[str]):
     """The patient ids of a cohort as a cache argument: hashed once (a digest of the ids), not
-    id by id on every call (100,000 ids took seconds per rerun)."""
+    id by id on every call (100,000 ids took seconds per rerun). Not a tuple: Streamlit's hasher
+    walks every item of a tuple before it looks for a hash function of the type."""
 
-    digest: str
+    __slots__ = ("digest", "ids")
 
-    def __new__(cls, ids):
-        self = super().__new__(cls, (str(i) for i in ids))
-        self.digest = hashlib.sha256("\x1f".join(self).encode()).hexdigest()
-        return self
+    def __init__(self, ids):
+        self.ids = tuple(str(i) for i in ids)
+        self.digest = hashlib.sha256("\x1f".join(self.ids).encode()).hexdigest()
+
+    def __getitem__(self, i):
+        return self.ids[i]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __eq__(self, other) -> bool:
+        return self.ids == (other.ids if isinstance(other, PatientIds) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
 
 
 def _store_stamp() -> tuple:

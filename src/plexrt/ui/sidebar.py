@@ -298,7 +298,7 @@ def banner(flt: CohortFilter) -> None:
     ):
         st.session_state.url_notices = []
         st.rerun()
-    text = cohort_mod.cohort_banner(db.cohort(flt), db.all_sites())
+    text = cohort_mod.banner_text(*db.cohort_size(flt), *db.cohort_size(CohortFilter()))
     cols = st.columns([5, 1], vertical_alignment="center")
     if flt.is_empty:
         cols[0].info(f"**{text}** · all sites, no filter applied", icon=":material/groups:")

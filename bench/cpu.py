@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,8 @@ class CpuWindow:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _machine0: tuple[float, float] = (0.0, 0.0)
+    _t0: float = 0.0
+    wall_s: float = 0.0  # between start() and stop()
 
     def _sample(self) -> None:
         seen = {}
@@ -98,6 +101,7 @@ class CpuWindow:
             return self
         self._sample()  # processes already running count from here
         self._machine0 = _machine()
+        self._t0 = time.monotonic()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
         return self
@@ -107,6 +111,7 @@ class CpuWindow:
             return self
         self._stop.set()
         self._thread.join()
+        self.wall_s = time.monotonic() - self._t0
         self._sample()
         busy, idle = _machine()
         self.busy_s, self.idle_s = busy - self._machine0[0], idle - self._machine0[1]

@@ -5,9 +5,14 @@ visits every page once (warm caches, not measured), then one session alone moves
 page changing filters for ``--alone-passes`` passes (the baseline), then ``--sessions`` sessions do the
 same at once for ``--seconds`` while another session imports the synthetic example on the Import
 page and records one follow-up assessment after another (``tests/e2e/load_sessions.py``). Each
-session pauses ``--think`` seconds on average after each step. Then the same load again at a
-reading pace (``--reading-think`` seconds, for ``--reading-seconds``) on a server of its own
-(fresh user database, warmed the same way); the baseline is the one measured first.
+session pauses ``--think`` seconds on average after each step. Then the same load again at each
+slower pace of ``--pace PAUSE:SECONDS`` (10 s pauses for 120 s, and 30 s pauses, as a clinician
+reads a chart, for 300 s), each on a server of its own (fresh user database, warmed the same
+way); the baseline is the one measured first. Before the clock starts, every session (the one
+alone too) goes through every page ``--warm-passes`` times unmeasured, as the browser of someone
+who has used PlexRT before: otherwise nearly every step under load is a new browser context's
+first sight of a page, whose JavaScript it must load and compile, against a baseline that has
+seen every page.
 
 Counted: errors (page exceptions, Streamlit error elements, the user data reported unusable),
 steps not drawn within ``STEP_S`` (90 s); lost writes (every import and follow-up entry
@@ -107,7 +112,8 @@ def report(args, alone: ls.Tally, runs: list[Scenario]) -> str:
         f"Run of {dt.date.today().isoformat()} · Python {sys.version.split()[0]} · "
         f"{os.cpu_count()} CPUs (load average {load_avg:.1f} at the end) · Chromium via Playwright"
         " · page time = click to the script run drawn (browser clock) · after each step a session "
-        "pauses for the time given (0.5–1.5× at random), as a person reads",
+        "pauses for the time given (0.5–1.5× at random), as a person reads · each session first "
+        f"went through every page {args.warm_passes} time(s) unmeasured",
         "",
         "| run | sessions | pause (s) | seconds | page switches | median (s) | p95 (s) "
         "| filter changes | median (s) | p95 (s) | errors "
@@ -144,8 +150,7 @@ def measure(args) -> tuple[ls.Tally, list[Scenario]]:
     from plexrt.ingest.build import build_db
 
     runs = [Scenario(args.think, args.seconds)]
-    if args.reading_think > 0:
-        runs.append(Scenario(args.reading_think, args.reading_seconds))
+    runs += [Scenario(think, seconds) for think, seconds in args.pace]
     alone = ls.Tally()
     with tempfile.TemporaryDirectory(prefix="plexrt-load-") as tmp_name:
         tmp = Path(tmp_name)
@@ -159,8 +164,7 @@ def measure(args) -> tuple[ls.Tally, list[Scenario]]:
                 ls.run_sync(base, 1, 600, write=False, passes=1)
                 if k == 0:
                     print(f"one session alone, {args.alone_passes} passes", flush=True)
-                    t0 = time.monotonic()
-                    window = CpuWindow().start()
+                    window = CpuWindow()
                     alone = ls.run_sync(
                         base,
                         1,
@@ -169,21 +173,44 @@ def measure(args) -> tuple[ls.Tally, list[Scenario]]:
                         seed=101,
                         passes=args.alone_passes,
                         think_s=args.think,
+                        warm_passes=args.warm_passes,
+                        clock_started=window.start,
                     )
-                    args.alone_seconds = time.monotonic() - t0
                     args.alone_cpu = window.stop()
+                    args.alone_seconds = args.alone_cpu.wall_s
                 print(
                     f"{args.sessions} sessions + a writer, {run.seconds:.0f} s, "
                     f"{run.think:g} s pauses",
                     flush=True,
                 )
-                window = CpuWindow().start()
+                window = CpuWindow()
                 run.tally = ls.run_sync(
-                    base, args.sessions, run.seconds, write=True, seed=1, think_s=run.think
+                    base,
+                    args.sessions,
+                    run.seconds,
+                    write=True,
+                    seed=1,
+                    think_s=run.think,
+                    warm_passes=args.warm_passes,
+                    clock_started=window.start,
                 )
                 run.cpu = window.stop()
             run.lost = ls.lost_writes(user_db, run.tally)
     return alone, runs
+
+
+DEFAULT_PACES = [(10.0, 120.0), (30.0, 300.0)]
+
+
+def _pace(text: str) -> tuple[float, float]:
+    """'30:300' -> (30.0, 300.0): a mean pause and a length, both in seconds."""
+    try:
+        think, seconds = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected PAUSE:SECONDS, got {text!r}") from None
+    if think < 0 or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"pause >= 0 and seconds > 0, got {text!r}")
+    return think, seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,16 +224,20 @@ def main(argv: list[str] | None = None) -> int:
         "--think", type=float, default=2.0, help="mean pause after each step, seconds (2)"
     )
     parser.add_argument(
-        "--reading-think",
-        type=float,
-        default=10.0,
-        help="a second load at this mean pause, seconds (10; 0 = none)",
+        "--warm-passes",
+        type=int,
+        default=1,
+        help="unmeasured passes through every page by each session before the clock starts (1)",
     )
     parser.add_argument(
-        "--reading-seconds", type=float, default=120, help="length of the second load (120)"
+        "--pace",
+        type=_pace,
+        action="append",
+        help="a further load at this mean pause for this long, PAUSE:SECONDS (10:120 and 30:300)",
     )
     parser.add_argument("--write", type=Path, help="also write the block into this Markdown file")
     args = parser.parse_args(argv)
+    args.pace = DEFAULT_PACES if args.pace is None else args.pace
     if ls.CHROMIUM is None:
         raise SystemExit("Chromium is missing: `make chromium` (Debian's package)")
     started = time.monotonic()

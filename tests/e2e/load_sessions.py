@@ -23,6 +23,7 @@ import re
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from tests.teamstack import app_server
 STEP_S = 90.0  # one navigation, filter change or save
 GRACE_S = 180.0  # after the deadline, for the steps under way
 OPENING_AT_ONCE = 4  # sessions opened at the same time before the clock starts
+WARM_S = 1200.0  # bound on the unmeasured warm-up passes of every session together
 WRITER_SERIES = "Load test series"
 
 # (sidebar link, url path): every page of the app (local mode is admin: the audit trail is listed).
@@ -274,10 +276,12 @@ async def _evidence(page, where: str) -> None:
         (SHOTS / f"{stem}.json").write_text(runs)
 
 
-async def writer(page, until: float, tally: Tally) -> None:
+async def writer(page, until: float, tally: Tally, think_s: float = 0.0) -> None:
     """Import the synthetic example as an own series on the Import page, then record one
-    assessment after another on the Follow-up page until ``until`` (at least one); every confirmed save is kept
-    (batch id, day, NRS) for the check of the store afterwards."""
+    assessment after another on the Follow-up page until ``until`` (at least one), pausing
+    ``think_s`` on average after each (0.5x-1.5x, as a person types the next); every confirmed
+    save is kept (batch id, day, NRS) for the check of the store afterwards."""
+    rng = random.Random(0)
     try:
         await _import(page, tally)
         await _drawn_after(page, _link(page, "Follow-up").click)
@@ -287,6 +291,7 @@ async def writer(page, until: float, tally: Tally) -> None:
             # cycles 0-10: (day, NRS) repeats only after 880 entries.
             await _record(page, 20 + k % 80, k % 11, tally)
             k += 1
+            await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
     except Exception as exc:  # noqa: BLE001 -- counted, then the run goes on
         tally.failed("writer", exc)
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -349,10 +354,16 @@ async def run(
     think_s: float = 0.0,
     filter_p: float = 0.5,
     filter_changes: int = 1,
+    warm_passes: int = 0,
+    clock_started: Callable[[], object] | None = None,
 ) -> Tally:
     """``sessions`` readers (and the writer when ``write``) for ``seconds``, counted from when
     every session has its first page drawn (readers stop sooner after ``passes`` passes through
-    every page); returns what they saw."""
+    every page); returns what they saw. ``warm_passes``: each reader first goes through every
+    page that many times, unmeasured and all at once, before the clock starts, as the browser of
+    someone who has used the app before (its code compiled and cached); errors then still count.
+    ``clock_started`` is called when the clock starts (a CPU count, say, that should leave out
+    the opening and the warm-up). The writer pauses as the readers do."""
     from playwright.async_api import async_playwright
 
     tally = Tally()
@@ -366,7 +377,11 @@ async def run(
             if write:
                 opening.append(_open(gate, browser, base, "own_import", tally, "writer"))
             pages = await asyncio.gather(*opening)
+            if warm_passes:
+                await _warm(pages[:sessions], tally, seed, Options(warm_passes, 0.0, filter_p))
             until = time.monotonic() + seconds
+            if clock_started is not None:
+                clock_started()
             tasks = [
                 reader(
                     p, until, tally, seed + k, Options(passes, think_s, filter_p, filter_changes)
@@ -375,11 +390,21 @@ async def run(
                 if p is not None
             ]
             if write and pages[-1] is not None:
-                tasks.append(writer(pages[-1], until, tally))
+                tasks.append(writer(pages[-1], until, tally, think_s))
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + GRACE_S)
         finally:
             await browser.close()
     return tally
+
+
+async def _warm(pages: list, tally: Tally, seed: int, opts: Options) -> None:
+    """Every reader's warm-up passes at once; their times are dropped, their errors kept."""
+    warm = Tally()
+    until = time.monotonic() + WARM_S
+    steps = [reader(p, until, warm, seed + k, opts) for k, p in enumerate(pages) if p is not None]
+    await asyncio.wait_for(asyncio.gather(*steps), timeout=WARM_S + GRACE_S)
+    tally.errors += [f"(warm-up) {e}" for e in warm.errors]
+    tally.timeouts += [f"(warm-up) {t}" for t in warm.timeouts]
 
 
 def run_sync(base: str, sessions: int, seconds: float, **kw) -> Tally:

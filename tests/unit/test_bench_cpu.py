@@ -65,3 +65,15 @@ def test_a_chromium_the_app_server_started_counts_as_the_app_server():
         "21": "Chromium",
         "22": "Chromium",
     }
+
+
+def test_load_pace_argument():
+    import argparse
+
+    from bench.load import _pace
+
+    assert _pace("30:300") == (30.0, 300.0)
+    assert _pace("0:60") == (0.0, 60.0)
+    for bad in ("30", "a:b", "-1:60", "10:0", "1:2:3"):
+        with pytest.raises(argparse.ArgumentTypeError, match=r"PAUSE:SECONDS|pause >= 0"):
+            _pace(bad)

@@ -64,7 +64,7 @@ with c5:
 groups = None if group == "none" else tte.patient_groups(db.all_sites(), group)
 lit = db.literature_bundled()
 cohort_line = widgets.cohort_line(flt, df)
-source = db.table("series").iloc[0]["short_name"]
+source = db.series_name()
 
 
 def km_section(endpoint: str, refs: list, key: str) -> None:

@@ -38,3 +38,21 @@ def test_numbers_at_risk_group_large_counts():
     add_risk_rows(fig, [("All", res)], ["#000000"], [0, 20, 50], [0, 20, 50], "days", {"tick": 12})
     (row,) = fig.data
     assert list(row.text) == ["2,000", "500", "0"]  # at risk at 0, 20 and 50 days
+
+
+def test_time_to_event_footnotes_group_large_counts():
+    import pandas as pd
+
+    from plexrt.clinical.endpoint_notes import km_footnote
+
+    # 1,500 patients, the first 1,200 with the event: counted by hand from the frame built here
+    data = pd.DataFrame(
+        {
+            "patient_id": [str(i) for i in range(1500)],
+            "duration_days": np.arange(1500, dtype=float),
+            "event": [1] * 1200 + [0] * 300,
+        }
+    )
+    assert km_footnote(data, "Method.").startswith("n = 1,500 patients, 1,200 events<br>Method.")
+    small = data.head(12)
+    assert km_footnote(small, "M.").startswith("n = 12 patients, 12 events<br>")

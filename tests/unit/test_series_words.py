@@ -133,7 +133,7 @@ def test_bundled_label_names_what_the_store_holds():
     called Sanuki 2022."""
     import pandas as pd
 
-    from plexrt.clinical.series_words import bundled_label
+    from plexrt.clinical.series_words import bundled_label, series_names
 
     sanuki = pd.DataFrame({"short_name": ["Sanuki 2022"], "doi": ["10.7759/cureus.20939"]})
     assert bundled_label(sanuki) == "Sanuki 2022 (published)"
@@ -144,3 +144,7 @@ def test_bundled_label_names_what_the_store_holds():
     one = pd.DataFrame({"short_name": ["Local audit"], "doi": [None]})
     assert bundled_label(one) == "Local audit (bundled data)"
     assert bundled_label(pd.DataFrame({"short_name": [], "doi": []})) == "Bundled data"
+    # the names alone (chart titles, the literature comparison): every series counted
+    assert series_names(registry) == "SYNTHETIC centre 1 and 3 more"
+    assert series_names(sanuki) == "Sanuki 2022"
+    assert series_names(pd.DataFrame({"short_name": [], "doi": []})) == ""

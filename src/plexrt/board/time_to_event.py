@@ -102,7 +102,7 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
                 x_title=f"{unit.capitalize()} from {zero}",
                 curves=curves,
                 footnote=footnote(
-                    f"{line} · n = {n} patients, {n_events} events",
+                    f"{line} · n = {n:,} patients, {n_events:,} events",
                     short,
                     _method_line("Kaplan–Meier with 95% CI (log-log)", unit),
                 ),

@@ -48,14 +48,14 @@ def km_footnote(data: pd.DataFrame, method_note: str) -> str:
     """Patients and events of a Kaplan-Meier figure, then its method (after a line break)."""
     n, n_events = event_counts(data)
     return (
-        f"n = {n} patients, {n_events} events<br>"
+        f"n = {n:,} patients, {n_events:,} events<br>"
         f"{method_note} Numbers at risk = patients still followed at each tick."
     )
 
 
 def logrank_text(test: LogRankResult, which: str = "") -> str:
     """'Log-rank test: χ² = 0.52 on 1 df, p = 0.47 (Psoas n = 7, Piriformis n = 4).'"""
-    sizes = ", ".join(f"{r.group} n = {r.n}" for r in test.table.itertuples())
+    sizes = ", ".join(f"{r.group} n = {r.n:,}" for r in test.table.itertuples())
     return (
         f"Log-rank test{which}: χ² = {test.statistic:.2f} on {test.df} df, "
         f"p = {test.p_value:.2f} ({sizes})."
@@ -66,8 +66,8 @@ def cif_footnote(cif: CIFResult) -> str:
     """Patients, relapses and competing deaths of the cumulative incidence figure, then its
     method (after a line break)."""
     return (
-        f"n = {cif.n} assessable patients, {cif.n_events} relapses, "
-        f"{cif.n_competing} deaths before relapse<br>{cif.method_note}"
+        f"n = {cif.n:,} assessable patients, {cif.n_events:,} relapses, "
+        f"{cif.n_competing:,} deaths before relapse<br>{cif.method_note}"
     )
 
 

@@ -168,14 +168,22 @@ def source_of(mode: str) -> str:
     return modes[mode]
 
 
+def series_names(series: Any) -> str:
+    """The series of a store by name, from its ``series`` table: 'Sanuki 2022', or 'SYNTHETIC
+    centre 1 and 3 more' for a store of several series ('' for none)."""
+    names = [str(n) for n in series["short_name"]] if len(series) else []
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+
+
 def bundled_label(series: Any) -> str:
     """The series switcher's name for the bundled store, from its ``series`` table: 'Sanuki 2022
     (published)' for the project's data; a registry served from another data folder
     ($PLEXRT_DATA) by its own names ('SYNTHETIC centre 1 and 3 more (bundled data)'), never as
     Sanuki 2022. 'published' only when every series has a DOI."""
-    names = [str(n) for n in series["short_name"]] if len(series) else []
-    if not names:
+    shown = series_names(series)
+    if not shown:
         return "Bundled data"
     published = bool(series["doi"].notna().all()) if "doi" in series else False
-    shown = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
     return f"{shown} ({'published' if published else 'bundled data'})"

@@ -184,7 +184,7 @@ def median_line(label: str, est: MedianEstimate, unit: str, what: str) -> str:
     """The median under a Kaplan-Meier chart, saying which curve it belongs to: for real times
     the curve's own median; for reconstructed times the pooled median, then where the curve drawn
     (one reconstruction, whose legend gives it) crosses 0.5."""
-    head = f"**{label}** (n = {est.n}, {est.n_events} events): median {what}"
+    head = f"**{label}** (n = {est.n:,}, {est.n_events:,} events): median {what}"
     if not est.pooled:
         return f"{head} {est.text(unit)}."
     return (

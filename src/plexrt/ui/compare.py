@@ -55,7 +55,7 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
     note = words(COMPARE).note
     zero = "maximum response" if endpoint == "relief" else words(COMPARE).time_zero["completion"]
     counts = "; ".join(
-        f"{label}: n = {e.n} patients, {e.n_events} events" for label, e in cmp.medians.items()
+        f"{label}: n = {e.n:,} patients, {e.n_events:,} events" for label, e in cmp.medians.items()
     )
     m = max((e.m for e in cmp.medians.values()), default=0)
     fig = km_figure(

@@ -173,7 +173,7 @@ def table(name: str) -> pd.DataFrame:
 
 def series_name() -> str:
     """The short name of the series in view ('Sanuki 2022', or an own series' name)."""
-    return str(table("series").iloc[0]["short_name"])
+    return series_words.series_names(table("series"))
 
 
 @_per_series(show_spinner=False)

@@ -163,3 +163,13 @@ def test_pain_waterfall_is_the_distribution_with_one_patients_bars(at_registry, 
     assert sum(len(t["x"]) for t in one["data"] if t["type"] == "bar") == n_two == 2
     box.set_value("nobody").run()
     assert "No site of that patient in the current cohort." in [i.value for i in at.info]
+
+
+def test_a_registry_is_not_described_in_the_papers_words(at_registry):
+    at = at_registry().run()
+    at.switch_page("pages/time_to_event.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    zero = next(s for s in at.selectbox if s.label == "Survival time zero")
+    assert "RT completion (last course)" in zero.options
+    shown = " ".join([c.value for c in at.caption] + [m.value for m in at.markdown])
+    assert "paper" not in shown.lower() and "Real per-patient times from the data folder" in shown

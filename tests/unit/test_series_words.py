@@ -10,7 +10,7 @@ import pytest
 
 from plexrt.charts.tables import cohort_table
 from plexrt.clinical import cohort_summary, series_words
-from plexrt.clinical.series_words import COMPARE, OWN, PUBLISHED, source_of, words
+from plexrt.clinical.series_words import COMPARE, OWN, PUBLISHED, REGISTRY, source_of, words
 from plexrt.data import store
 from plexrt.data.own_schema import age_text, age_texts
 from plexrt.export.tabular import safe_csv
@@ -34,6 +34,24 @@ def test_own_series_words_never_speak_of_the_paper():
     # the published series keeps its sources named
     published = " ".join(_texts(words(PUBLISHED))).lower()
     assert "table 1" in published and "as in the paper" in published
+
+
+def test_registry_words_never_speak_of_the_paper():
+    # data in the bundled format that are not the paper (a registry served through PLEXRT_DATA)
+    for text in _texts(words(REGISTRY)):
+        assert not any(p in text.lower() for p in PAPER_WORDS), text
+    # its times are imported with survival from the LAST course (plexrt.ingest.times)
+    assert words(REGISTRY).time_zero["completion"] == "RT completion (last course)"
+    assert "last course" in words(REGISTRY).survival_origin
+
+
+def test_bundled_source_tells_the_paper_from_a_registry():
+    paper = pd.DataFrame({"short_name": ["Sanuki 2022"], "doi": ["10.7759/cureus.20939"]})
+    registry = pd.DataFrame({"short_name": ["SYNTHETIC centre 1", "X"], "doi": [None, "10.1/x"]})
+    assert series_words.bundled_source(paper) == PUBLISHED
+    assert series_words.bundled_source(registry) == REGISTRY  # one series without a DOI
+    assert series_words.bundled_source(paper.drop(columns="doi")) == REGISTRY
+    assert series_words.bundled_source(paper.head(0)) == REGISTRY
 
 
 def test_time_origins_name_the_course_they_count_from():

@@ -3,13 +3,17 @@ one home of every footnote, caption and label that would be untrue on another ki
 
 ``words(source)`` gives the ``SeriesWords`` of a source: 'published' (the bundled series, Sanuki
 2022, whose per-patient values come from the paper's Table 1 and text and whose times are
-reconstructed), 'own' (a department's own series, imported per patient with real dates) or
-'compare' (the compare view, an own series beside the published one). ``source_of(mode)`` maps the
-mode of the series switcher (``plexrt.data.series_param.SeriesChoice.mode``) to it.
+reconstructed), 'registry' (other data in the bundled format served in its place, e.g. a registry
+built with `plexrt synth` or from a department's folder: real per-patient times, no paper behind
+them), 'own' (a department's own series, imported per patient with real dates) or 'compare' (the
+compare view, an own series beside the published one). ``source_of(mode)`` maps the mode of the
+series switcher (``plexrt.data.series_param.SeriesChoice.mode``) to it; ``bundled_source(series)``
+tells the published series from a registry by its ``series`` table.
 
 Time origins (days count from the start of each patient's first course, day 0, in every series):
 - published: survival after RT from the end of the patient's LAST course (as the paper counts);
   relief from the patient's first maximum response (RT start + 7 x the weeks of Table 1);
+- registry: as published (``plexrt.ingest.times.imported_times``), from the times given;
 - own: survival after RT from the end of the patient's FIRST course (issue 12); relief from the
   maximum response of the first course that has one, to the relapse of that course
   (``plexrt.clinical.own_series``).
@@ -22,8 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-PUBLISHED, OWN, COMPARE = "published", "own", "compare"
-SOURCES = (PUBLISHED, OWN, COMPARE)
+PUBLISHED, REGISTRY, OWN, COMPARE = "published", "registry", "own", "compare"
+SOURCES = (PUBLISHED, REGISTRY, OWN, COMPARE)
 
 _RELIEF_END = "to relapse of pain (event), censored at last contact or death"
 
@@ -127,6 +131,41 @@ _OWN = SeriesWords(
     site_unit="one per course of RT, as the published series counts",
 )
 
+_REGISTRY = SeriesWords(
+    source=REGISTRY,
+    time_zero={"completion": "RT completion (last course)", "start": _START},
+    survival_origin=(
+        "the completion of the patient's last course of RT; death is the event, last contact "
+        "censors"
+    ),
+    relief_origin=f"the patient's first maximum response {_RELIEF_END}",
+    note=(
+        "Real per-patient times from the data folder. Survival after RT counts from the "
+        "completion of each patient's last course; duration of relief from the patient's first "
+        "maximum response to relapse of pain, censored at last contact or death."
+    ),
+    improvement_help=_OWN.improvement_help,
+    weeks_help="From the start of RT, as recorded",
+    age_note="Age is counted once per patient. Source: {citation}.",
+    cohort_table_note=(
+        "Blank cells are not recorded in the data. 'Disputed' names the discrepancies recorded on "
+        "the Data & provenance page."
+    ),
+    omed_route_note=(
+        "Route is not recorded in the data; oral dosing is assumed. Regimens are those at the "
+        "start of RT."
+    ),
+    relief_caption=(
+        "Duration of relief is counted from the patient's first maximum response; death and last "
+        "contact censor."
+    ),
+    swimmer_note=(
+        "Every time is taken from the data folder's per-patient times: filled markers, solid "
+        "lines and dark RT bars."
+    ),
+    site_unit=_OWN.site_unit,
+)
+
 _COMPARE = SeriesWords(
     source=COMPARE,
     time_zero={"completion": "RT completion", "start": _START},
@@ -150,7 +189,7 @@ _COMPARE = SeriesWords(
     site_unit=_OWN.site_unit,
 )
 
-_WORDS = {PUBLISHED: _PUBLISHED, OWN: _OWN, COMPARE: _COMPARE}
+_WORDS = {PUBLISHED: _PUBLISHED, REGISTRY: _REGISTRY, OWN: _OWN, COMPARE: _COMPARE}
 
 
 def words(source: str) -> SeriesWords:
@@ -177,6 +216,17 @@ def series_names(series: Any) -> str:
     return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
 
 
+def is_published(series: Any) -> bool:
+    """Whether every series of a store's ``series`` table has a DOI (the published series)."""
+    return bool(len(series)) and "doi" in series and bool(series["doi"].notna().all())
+
+
+def bundled_source(series: Any) -> str:
+    """The source of the bundled store in view: 'published' when ``is_published``, else
+    'registry' (never the paper's words for data that are not the paper)."""
+    return PUBLISHED if is_published(series) else REGISTRY
+
+
 def bundled_label(series: Any) -> str:
     """The series switcher's name for the bundled store, from its ``series`` table: 'Sanuki 2022
     (published)' for the project's data; a registry served from another data folder
@@ -185,5 +235,4 @@ def bundled_label(series: Any) -> str:
     shown = series_names(series)
     if not shown:
         return "Bundled data"
-    published = bool(series["doi"].notna().all()) if "doi" in series else False
-    return f"{shown} ({'published' if published else 'bundled data'})"
+    return f"{shown} ({'published' if is_published(series) else 'bundled data'})"

@@ -54,8 +54,12 @@ series_choice, _per_series = series_state.series_choice, series_state.per_series
 
 
 def words() -> series_words.SeriesWords:
-    """The footnotes and labels of the series in view (``plexrt.clinical.series_words``)."""
-    return series_words.words(series_words.source_of(series_choice().mode))
+    """The footnotes and labels of the series in view (``plexrt.clinical.series_words``): for
+    the bundled store, the paper's only when it holds the published series."""
+    source = series_words.source_of(series_choice().mode)
+    if source == series_words.PUBLISHED:
+        source = series_words.bundled_source(table("series"))
+    return series_words.words(source)
 
 
 def own_connection(series_id: str) -> duckdb.DuckDBPyConnection:

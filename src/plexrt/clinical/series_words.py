@@ -147,14 +147,8 @@ _REGISTRY = SeriesWords(
     improvement_help=_OWN.improvement_help,
     weeks_help="From the start of RT, as recorded",
     age_note="Age is counted once per patient. Source: {citation}.",
-    cohort_table_note=(
-        "Blank cells are not recorded in the data. 'Disputed' names the discrepancies recorded on "
-        "the Data & provenance page."
-    ),
-    omed_route_note=(
-        "Route is not recorded in the data; oral dosing is assumed. Regimens are those at the "
-        "start of RT."
-    ),
+    cohort_table_note="Blank cells are not recorded in the data.",
+    omed_route_note="Route as recorded with each dose; a blank route is read as oral.",
     relief_caption=(
         "Duration of relief is counted from the patient's first maximum response; death and last "
         "contact censor."

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plexrt.charts.layout import centred_ranks
 from plexrt.clinical.pain_scores import nrs_change
@@ -21,10 +23,24 @@ from plexrt.ui.series_state import PatientIds
         pd.Series(["1", " ", "", None, "x"], dtype=object),
         pd.Series([True, False]),
         pd.Series([], dtype="float64"),
+        pd.Series(["a", "\u2003", "\x1c", "\n\t", pd.NA, np.nan], dtype=object),
+        pd.Series([True, None, False, " "], dtype=object),
+        pd.Series([None, None], dtype=object),
+        pd.Series(["x", " ", None], dtype="string"),
+        pd.Series([1, "1", " ", 2.5, np.nan], dtype=object, index=[5, 3, 9, 1, 0]),
     ],
 )
 def test_missing_mask_is_is_missing_of_each_value(values):
-    assert list(missing_mask(values)) == [is_missing(v) for v in values]
+    got = missing_mask(values)
+    assert list(got) == [is_missing(v) for v in values]
+    assert list(got.index) == list(values.index)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=4), st.floats(allow_nan=True))))
+def test_missing_mask_agrees_with_is_missing_on_any_column(cells):
+    values = pd.Series(cells, dtype=object)
+    assert list(missing_mask(values)) == [is_missing(v) for v in cells]
 
 
 def test_nrs_checks_over_a_column_still_refuse_a_bad_score():

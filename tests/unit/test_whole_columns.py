@@ -16,7 +16,7 @@ from plexrt.data.sources import read_data_folder
 from plexrt.data.specs import COURSES, ROW_KEYS, TRACED_TABLES
 from plexrt.data.validation import read_table
 from plexrt.data.values import is_missing
-from plexrt.ingest.provenance import cell_provenance
+from plexrt.ingest.provenance import cell_provenance, stack
 
 FACTORS = pd.read_csv(DEFAULT_DATA_DIR / "opioid_factors.csv")
 
@@ -105,13 +105,15 @@ def test_provenance_of_the_bundled_series_cell_by_cell():
                     note = f"{unknown}. {note}" if note else unknown
                 expected.append((table, row_key, col, rule["source"], note))
     cells = got[got["table_name"] != "course_derived"]
+    # A note without text is stored as NULL, whether held as None or NaN.
+    notes = [None if is_missing(n) else n for n in cells["note"]]
     as_rows = list(
         zip(
             cells["table_name"],
             cells["row_key"],
             cells["column_name"],
             cells["source"],
-            cells["note"],
+            notes,
             strict=True,
         )
     )
@@ -161,3 +163,21 @@ def test_read_table_problems_name_file_line_and_column_at_any_size(tmp_path):
         (2002, "series_id, course_id"),
     ]
     assert "first on line 9" in problems[-1].message
+
+
+def test_stacked_provenance_reads_as_its_parts_one_after_the_other():
+    cols = ["series_id", "table_name", "row_key", "column_name", "source", "location", "note"]
+    a = pd.DataFrame({c: [f"{c}-a", None, f"{c}-x"] for c in cols}).astype("category")
+    b = pd.DataFrame({c: [f"{c}-x", f"{c}-b"] for c in cols}).astype("category")
+    empty = pd.DataFrame(columns=cols)
+    got = stack([a, empty, b])
+    for c in cols:
+        assert list(got[c].astype(object).where(got[c].notna(), None)) == [
+            f"{c}-a",
+            None,
+            f"{c}-x",
+            f"{c}-x",
+            f"{c}-b",
+        ]
+        assert got[c].cat.categories.is_unique
+    assert stack([empty]).empty

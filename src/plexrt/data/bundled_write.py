@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from plexrt.data.ddl import specified_ddl
 
@@ -106,7 +107,12 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> N
     DuckDB reads a pandas NaN, None or NA as NULL, so the columns go in as they are)."""
     cols = [c for c in frame.columns if c != "_line"]
     frame = frame[cols]
-    con.register("_incoming", frame)
+    incoming: object = frame
+    if any(isinstance(t, pd.CategoricalDtype) for t in frame.dtypes):
+        # Texts held once (millions of provenance rows) go in as Arrow dictionaries: DuckDB
+        # reads each distinct text once instead of a Python string per cell.
+        incoming = pa.Table.from_pandas(frame, preserve_index=False)
+    con.register("_incoming", incoming)
     try:
         col_list = ", ".join(cols)
         con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM _incoming")  # noqa: S608 -- names from the schema specs

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from plexrt.data.csvfile import Problem
 from plexrt.data.specs import TRACED_TABLES, spec_of
-from plexrt.data.values import is_missing
+from plexrt.data.values import missing_mask
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -136,37 +137,49 @@ def check_times(
     name: str, events: pd.DataFrame, course_times: pd.DataFrame, tables: Tables
 ) -> list[Problem]:
     """Imported times: known courses and patients, RT ends on or after it starts, every patient
-    has course times, a relapse has its day and comes before last contact."""
-    where = f"{name}/course_times.csv"
-    courses = set(tables["courses"]["course_id"])
-    course_patient = dict(
-        zip(tables["courses"]["course_id"], tables["courses"]["patient_id"], strict=True)
-    )
+    has course times, a relapse has its day and comes before last contact (whole columns; each
+    problem named by its line, in file order)."""
+    courses = tables["courses"]
     problems: list[Problem] = []
-    with_times = set()
-    for r in _records(course_times):
-        if r["course_id"] not in courses:
-            problems.append(
-                Problem(where, r["_line"], "course_id", f"'{r['course_id']}' is not in courses.csv")
-            )
-        elif r["rt_end_day"] < r["rt_start_day"]:
-            problems.append(Problem(where, r["_line"], "rt_end_day", "RT ends before it starts"))
-        with_times.add(course_patient.get(r["course_id"]))
-    patients = set(tables["patients"]["patient_id"])
-    for r in _records(events):
-        problems += _event_problems(f"{name}/events.csv", r, patients, with_times)
+    with_times: set = set()
+    if not course_times.empty:
+        where = f"{name}/course_times.csv"
+        known = course_times["course_id"].isin(courses["course_id"])
+        backwards = known & (course_times["rt_end_day"] < course_times["rt_start_day"])
+        for i in np.flatnonzero((~known | backwards).to_numpy()).tolist():
+            line, course = int(course_times["_line"].iloc[i]), course_times["course_id"].iloc[i]
+            if not known.iloc[i]:
+                message = f"'{course}' is not in courses.csv"
+                problems.append(Problem(where, line, "course_id", message))
+            else:
+                problems.append(Problem(where, line, "rt_end_day", "RT ends before it starts"))
+        patient_of = courses.set_index("course_id")["patient_id"]
+        with_times = set(course_times["course_id"].map(patient_of).dropna())
+    if not events.empty:
+        problems += _event_problems(f"{name}/events.csv", events, tables["patients"], with_times)
     return problems
 
 
-def _event_problems(where: str, r: dict, patients: set, with_times: set) -> list[Problem]:
-    line, pid = r["_line"], r["patient_id"]
-    if pid not in patients:
-        return [Problem(where, line, "patient_id", f"'{pid}' is not in patients.csv")]
-    if pid not in with_times:
-        return [Problem(where, line, "patient_id", "no course times for this patient")]
-    relapse = not is_missing(r["relapse"]) and bool(r["relapse"])
-    if relapse and is_missing(r["relapse_day"]):
-        return [Problem(where, line, "relapse_day", "a relapse needs its day")]
-    if relapse and r["relapse_day"] > r["last_contact_day"]:
-        return [Problem(where, line, "relapse_day", "relapse after last contact")]
-    return []
+def _event_problems(
+    where: str, events: pd.DataFrame, patients: pd.DataFrame, with_times: set
+) -> list[Problem]:
+    """The first problem of each events row that has one: an unknown patient, a patient without
+    course times, a relapse without its day, a relapse after last contact."""
+    pid = events["patient_id"]
+    unknown = ~pid.isin(patients["patient_id"])
+    no_times = ~unknown & ~pid.isin(list(with_times))
+    relapse = ~unknown & ~no_times & events["relapse"].eq(True)  # blank: no relapse
+    no_day = relapse & missing_mask(events["relapse_day"])
+    late = relapse & ~no_day & (events["relapse_day"] > events["last_contact_day"])
+    problems = []
+    for i in np.flatnonzero((unknown | no_times | no_day | late).to_numpy()).tolist():
+        line, who = int(events["_line"].iloc[i]), pid.iloc[i]
+        if unknown.iloc[i]:
+            problems.append(Problem(where, line, "patient_id", f"'{who}' is not in patients.csv"))
+        elif no_times.iloc[i]:
+            problems.append(Problem(where, line, "patient_id", "no course times for this patient"))
+        elif no_day.iloc[i]:
+            problems.append(Problem(where, line, "relapse_day", "a relapse needs its day"))
+        else:
+            problems.append(Problem(where, line, "relapse_day", "relapse after last contact"))
+    return problems

@@ -35,10 +35,18 @@ def is_missing(value: Any) -> bool:
 
 def missing_mask(values: pd.Series) -> pd.Series:
     """``is_missing`` of every value of a Series (a boolean Series on its index); whole-column
-    for a numeric Series, where only NaN / NA can be missing."""
+    for numbers (only NaN / NA can be missing) and for text (NA, or blank once stripped)."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.isna()
-    return values.map(is_missing).astype(bool)
+    # Once per distinct value (a column repeats its codes and names); NA is missing.
+    codes, uniques = pd.factorize(values)
+    distinct = pd.Series(np.asarray(uniques, dtype=object))
+    if pd.api.types.infer_dtype(distinct, skipna=True) == "string":
+        blank = distinct.str.strip().eq("").to_numpy(dtype=bool)
+    else:
+        blank = np.asarray([is_missing(v) for v in distinct], dtype=bool)
+    missing = (codes < 0) | np.append(blank, True)[codes]
+    return pd.Series(missing, index=values.index)
 
 
 def number_problem(value: Any, *, whole: bool = False) -> str | None:

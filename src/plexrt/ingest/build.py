@@ -18,6 +18,7 @@ from plexrt.data.specs import TRACED_TABLES
 from plexrt.data.store_origin import BUILT_AT_KEY, DATA_DIR_KEY, TABLES_KEY, data_dir_text
 from plexrt.ingest.derived import derived_values
 from plexrt.ingest.provenance import cell_provenance, event_provenance
+from plexrt.ingest.provenance import stack as stack_provenance
 from plexrt.ingest.times import event_times
 
 # The row counts the build reports.
@@ -49,9 +50,7 @@ def series_tables(sd: SeriesData, factors: pd.DataFrame) -> dict[str, pd.DataFra
     check_fact_constraints(sd, times)
     if times is not None:
         tables.update({name: frame.assign(series_id=sd.series_id) for name, frame in times.items()})
-        provenance = pd.concat(
-            [provenance, event_provenance(sd.series_id, times)], ignore_index=True
-        )
+        provenance = stack_provenance([provenance, event_provenance(sd.series_id, times)])
     tables["provenance"] = provenance
     return tables
 

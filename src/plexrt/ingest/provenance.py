@@ -7,14 +7,14 @@ the table's default); derived values name their formula; event times name their 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from plexrt.data.sources import SeriesData
 from plexrt.data.specs import ROW_KEYS, TRACED_TABLES
-from plexrt.data.values import is_missing
+from plexrt.data.values import missing_mask
 from plexrt.ingest.derived import DERIVED_NOTES
 from plexrt.reconstruct.timeline import DERIVED_LOCATION, DERIVED_RULES
 
@@ -44,10 +44,40 @@ def _rule(rules: _Rules, table: str, col: str, row_key: str, first_key: str) -> 
     raise ValueError(f"no provenance rule for {table}.{col} of row {row_key}")
 
 
-def _missing(values: pd.Series) -> np.ndarray:
-    """``is_missing`` of every cell, called once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray([is_missing(v) for v in uniques], dtype=bool)[codes]
+def _texts(codes: np.ndarray, labels: Sequence[object]) -> pd.Categorical:
+    """Cells given as positions in ``labels`` (a None label is a missing value): each distinct
+    text is held once, however many cells name it (millions of provenance rows, a few texts)."""
+    label_codes, uniques = pd.factorize(pd.Series(list(labels), dtype=object))
+    return pd.Categorical.from_codes(label_codes[codes], categories=uniques)
+
+
+def _same(text: str, n: int) -> pd.Categorical:
+    return _texts(np.zeros(n, dtype="int64"), [text])
+
+
+def _joined(parts: Sequence[pd.Categorical]) -> pd.Categorical:
+    """Categoricals one after the other, each distinct text once (the texts of all parts
+    factorized together; each part's codes moved to them)."""
+    texts = np.concatenate([np.asarray(p.categories, dtype=object) for p in parts])
+    moved, uniques = pd.factorize(texts)
+    offsets = np.cumsum([0] + [len(p.categories) for p in parts[:-1]])
+    codes = [
+        np.where(p.codes < 0, -1, moved[np.maximum(p.codes, 0) + off])
+        if len(p.categories)
+        else p.codes
+        for p, off in zip(parts, offsets, strict=True)
+    ]
+    return pd.Categorical.from_codes(np.concatenate(codes), categories=uniques)
+
+
+def stack(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Provenance frames one after the other, their texts still held once (``_texts``)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=_COLUMNS)
+    return pd.DataFrame(
+        {col: _joined([pd.Categorical(f[col]) for f in frames]) for col in _COLUMNS}
+    )
 
 
 def _row_keys(frame: pd.DataFrame, key_cols: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
@@ -80,41 +110,54 @@ def _column_rules(
     return out
 
 
+def _unknown(note: object) -> str:
+    # An empty cell is unknown (never 0), and says so.
+    return f"{_UNKNOWN}. {note}" if note else _UNKNOWN
+
+
 def _table_rows(series_id: str, table: str, frame: pd.DataFrame, rules: _Rules) -> pd.DataFrame:
-    """One provenance row per cell of ``frame`` (row by row, columns in file order)."""
+    """One provenance row per cell of ``frame``, row by row (row 0's columns in file order, then
+    row 1's, ...)."""
     cols = [c for c in frame.columns if c not in ("_line", "series_id")]
     if frame.empty or not cols:
         return pd.DataFrame(columns=_COLUMNS)
+    n, k = len(frame), len(cols)
     row_key, first_key = _row_keys(frame, ROW_KEYS[table])
     listed = list(rules.values())
-    field = {
-        name: np.asarray([getattr(r, name, None) for r in listed], dtype=object)
-        for name in ("source", "location", "note")
-    }
-    blocks = []
-    for col in cols:
-        rule = _column_rules(rules, table, col, row_key, first_key)
-        note = field["note"][rule]
-        gone = _missing(frame[col])
-        # An empty cell is unknown (never 0), and says so.
-        note[gone] = [f"{_UNKNOWN}. {n}" if n else _UNKNOWN for n in note[gone]]
-        blocks.append(
-            pd.DataFrame(
-                {
-                    "series_id": series_id,
-                    "table_name": table,
-                    "row_key": row_key,
-                    "column_name": col,
-                    "source": field["source"][rule],
-                    "location": field["location"][rule],
-                    "note": note,
-                }
-            )
-        )
-    out = pd.concat(blocks, ignore_index=True)
-    # Row by row, as the cells are read: row 0's columns, then row 1's, ...
-    order = np.arange(len(out)).reshape(len(cols), len(frame)).T.ravel()
-    return out.iloc[order].reset_index(drop=True)
+    rule = np.stack([_column_rules(rules, table, c, row_key, first_key) for c in cols], axis=1)
+    gone = np.stack([missing_mask(frame[c]).to_numpy() for c in cols], axis=1)
+    notes = [getattr(r, "note", None) for r in listed]
+    return pd.DataFrame(
+        {
+            "series_id": _same(series_id, n * k),
+            "table_name": _same(table, n * k),
+            "row_key": _texts(np.repeat(np.arange(n), k), row_key),
+            "column_name": _texts(np.tile(np.arange(k), n), cols),
+            "source": _texts(rule.ravel(), [getattr(r, "source", None) for r in listed]),
+            "location": _texts(rule.ravel(), [getattr(r, "location", None) for r in listed]),
+            # a missing cell's note is the rule's note after "unknown": the second half
+            "note": _texts(
+                (rule + len(listed) * gone).ravel(), notes + [_unknown(t) for t in notes]
+            ),
+        }
+    )
+
+
+def _derived_rows(series_id: str, ids: pd.Series) -> pd.DataFrame:
+    """The derived values' provenance: each course's derived columns, course by course."""
+    n, cols = len(ids), list(DERIVED_NOTES)
+    column = np.tile(np.arange(len(cols)), n)
+    return pd.DataFrame(
+        {
+            "series_id": _same(series_id, n * len(cols)),
+            "table_name": _same("course_derived", n * len(cols)),
+            "row_key": _texts(np.repeat(np.arange(n), len(cols)), ids),
+            "column_name": _texts(column, cols),
+            "source": _same("derived", n * len(cols)),
+            "location": _same("computed by PlexRT", n * len(cols)),
+            "note": _texts(column, list(DERIVED_NOTES.values())),
+        }
+    )
 
 
 def cell_provenance(sd: SeriesData, derived: pd.DataFrame) -> pd.DataFrame:
@@ -122,25 +165,7 @@ def cell_provenance(sd: SeriesData, derived: pd.DataFrame) -> pd.DataFrame:
     rules = sd.tables["provenance_rules"]
     by_key = {(r.table_name, r.column_name, r.row_key): r for r in rules.itertuples()}
     out = [_table_rows(sd.series_id, table, sd.tables[table], by_key) for table in TRACED_TABLES]
-    ids = derived["course_id"].to_numpy()
-    for col, note in DERIVED_NOTES.items():
-        out.append(
-            pd.DataFrame(
-                {
-                    "series_id": sd.series_id,
-                    "table_name": "course_derived",
-                    "row_key": ids,
-                    "column_name": col,
-                    "source": "derived",
-                    "location": "computed by PlexRT",
-                    "note": note,
-                    "_row": np.arange(len(ids)),
-                }
-            )
-        )
-    derived_rows = pd.concat(out[len(TRACED_TABLES) :], ignore_index=True)
-    derived_rows = derived_rows.sort_values("_row", kind="stable").drop(columns="_row")
-    return pd.concat([*out[: len(TRACED_TABLES)], derived_rows], ignore_index=True)
+    return stack([*out, _derived_rows(sd.series_id, derived["course_id"])])
 
 
 def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -148,7 +173,8 @@ def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.Da
     out = []
     for table, key in (("events", "patient_id"), ("course_events", "course_id")):
         frame = times[table]
-        row_key = frame[key].map(str).to_numpy(dtype=object)
+        n = len(frame)
+        row_key = _texts(np.arange(n), frame[key].map(str))
         for col in [c for c in frame.columns if c.endswith("_source")]:
             value_col = col[: -len("_source")]
             codes, sources = pd.factorize(frame[col], use_na_sentinel=False)
@@ -156,17 +182,17 @@ def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.Da
             out.append(
                 pd.DataFrame(
                     {
-                        "series_id": series_id,
-                        "table_name": table,
+                        "series_id": _same(series_id, n),
+                        "table_name": _same(table, n),
                         "row_key": row_key,
-                        "column_name": value_col,
-                        "source": frame[col].to_numpy(dtype=object),
-                        "location": np.asarray([n[0] for n in notes], dtype=object)[codes],
-                        "note": np.asarray([n[1] for n in notes], dtype=object)[codes],
+                        "column_name": _same(value_col, n),
+                        "source": _texts(codes, list(sources)),
+                        "location": _texts(codes, [t[0] for t in notes]),
+                        "note": _texts(codes, [t[1] for t in notes]),
                     }
                 )
             )
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=_COLUMNS)
+    return stack(out)
 
 
 def _event_note(source: str, column: str) -> tuple[str | None, str | None]:

@@ -4,12 +4,12 @@ otherwise none."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from plexrt import reconstruct
 from plexrt.data.csvfile import DataError, Problem
 from plexrt.data.sources import SeriesData, read_times
-from plexrt.data.values import is_missing
 
 # The stored default reconstruction of unpublished times is drawn with this seed (deterministic).
 DEFAULT_SEED = 0
@@ -75,28 +75,38 @@ def reconstructed_times(sd: SeriesData) -> Times:
     }
 
 
-def _patient_events(r: dict, end: int, first_max_response: float | None) -> dict:
-    """One patient's stored event row from the imported times (days from first RT start)."""
-    relapse = not is_missing(r["relapse"]) and bool(r["relapse"])
-    mr = None if is_missing(first_max_response) else first_max_response
-    relief_end = r["relapse_day"] if relapse else r["last_contact_day"]
+def _patient_events(
+    ev: pd.DataFrame, end: pd.Series, first_max_response: pd.Series
+) -> pd.DataFrame:
+    """Every patient's stored event row from the imported times (days from first RT start);
+    ``end`` and ``first_max_response`` are per patient (the last course's end, the first maximum
+    response day, NaN when none is known)."""
+    last = ev["last_contact_day"].to_numpy(dtype="float64")
+    mr = ev["patient_id"].map(first_max_response).to_numpy(dtype="float64")
+    death = ev["death"].eq(True).to_numpy()
+    relapse = ev["relapse"].eq(True).to_numpy()  # blank: no relapse recorded
+    relapse_day = np.where(relapse, ev["relapse_day"].to_numpy(dtype="float64"), np.nan)
+    relief_end = np.where(relapse, relapse_day, last)
     # Relief is assessable when the file says so and a maximum response day is known.
-    assessable = bool(r["assessable_for_relief"]) and mr is not None
-    return {
-        "patient_id": r["patient_id"],
-        "rt_end_day": int(end),
-        "death": bool(r["death"]),
-        "death_day": float(r["last_contact_day"]) if r["death"] else None,
-        "last_contact_day": int(r["last_contact_day"]),
-        "followup_from_completion_days": int(r["last_contact_day"] - end),
-        "assessable_for_relief": assessable,
-        "max_response_day": None if mr is None else int(mr),
-        "relapse": relapse,
-        "relapse_day": float(r["relapse_day"]) if relapse else None,
-        "relief_end_day": float(relief_end) if assessable else None,
-        "relief_days": float(relief_end - mr) if assessable and mr is not None else None,
-        "relief_event": int(relapse) if assessable else None,
-    }
+    assessable = ev["assessable_for_relief"].eq(True).to_numpy() & ~np.isnan(mr)
+    rt_end = ev["patient_id"].map(end).to_numpy(dtype="int64")
+    return pd.DataFrame(
+        {
+            "patient_id": ev["patient_id"].to_numpy(),
+            "rt_end_day": rt_end,
+            "death": death,
+            "death_day": np.where(death, last, np.nan),
+            "last_contact_day": last.astype("int64"),
+            "followup_from_completion_days": last.astype("int64") - rt_end,
+            "assessable_for_relief": assessable,
+            "max_response_day": mr,
+            "relapse": relapse,
+            "relapse_day": relapse_day,
+            "relief_end_day": np.where(assessable, relief_end, np.nan),
+            "relief_days": np.where(assessable, relief_end - mr, np.nan),
+            "relief_event": np.where(assessable, relapse.astype("float64"), np.nan),
+        }
+    )
 
 
 def imported_times(sd: SeriesData) -> Times:
@@ -104,15 +114,10 @@ def imported_times(sd: SeriesData) -> Times:
     derived event columns; every value flagged 'imported'."""
     ev, ct = read_times(sd)
     patient_of = sd.tables["courses"].set_index("course_id")["patient_id"]
-    ct = ct.assign(patient_id=[patient_of.get(c) for c in ct["course_id"]])
+    ct = ct.assign(patient_id=ct["course_id"].map(patient_of))
     last_end = ct.groupby("patient_id")["rt_end_day"].max()
     first_mr = ct.groupby("patient_id")["max_response_day"].min()
-    events = pd.DataFrame(
-        [
-            _patient_events(r, last_end[r["patient_id"]], first_mr.get(r["patient_id"]))
-            for r in ev.to_dict("records")
-        ]
-    )
+    events = _patient_events(ev, last_end, first_mr)
     for col in list(events.columns):
         if col != "patient_id":
             events[f"{col}_source"] = "imported"

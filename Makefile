@@ -59,6 +59,7 @@ bench: setup postgres chromium
 	$(PY) bench/run.py --write docs/benchmarks.md
 	$(PY) bench/userstore.py --write docs/benchmarks-userstore.md
 	$(PY) bench/bundled_scale.py --write docs/benchmarks.md
+	$(PY) bench/own_import_scale.py --write docs/benchmarks.md
 	$(PY) bench/browser_scale.py --write docs/benchmarks.md
 	$(PY) bench/server_cpu.py --write docs/benchmarks.md
 	$(PY) bench/load.py --write docs/benchmarks.md

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from plexrt.charts.layout import centred_ranks
 from plexrt.clinical.pain_scores import nrs_change
+from plexrt.data.specs import Col
+from plexrt.data.validation import _parsed_texts, parse_cell
 from plexrt.data.values import is_missing, missing_mask, natural_key, natural_sorted
 from plexrt.ui.series_state import PatientIds
 
@@ -94,3 +96,29 @@ def test_patient_ids_key_a_cache_by_their_ids():
     assert first_and_count(PatientIds(["10", "7"])) == ("10", 2)
     assert calls == [("7", "10"), ("10", "7")]
     assert list(PatientIds([3, 1])) == ["3", "1"] and PatientIds(["3"]) == PatientIds(["3"])
+
+
+_TEXT_COLUMNS = [
+    Col("code"),
+    Col("note", required=False),
+    Col("side", choices=("left", "right", "bilateral")),
+    Col("side_optional", required=False, choices=("left", "right")),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=5),
+            st.sampled_from(["left", " right ", "\u2003", "", "bilateral\t", "LEFT"]),
+        ),
+        unique=True,
+    ),
+    st.sampled_from(_TEXT_COLUMNS),
+)
+def test_text_columns_are_parsed_as_parse_cell_parses_each_cell(texts, col):
+    values, errors = _parsed_texts(texts, col)
+    expected = [parse_cell(t, col) for t in texts]
+    assert list(values) == [v for v, _ in expected]
+    assert errors == [e for _, e in expected]

@@ -77,9 +77,31 @@ def _parsed_column(cells: object, col: Col) -> tuple[pd.Series, np.ndarray, list
         uniques = encoded.dictionary.to_pylist()
     else:
         codes, uniques = pd.factorize(np.asarray(cells, dtype=object))
-    parsed = [parse_cell(text, col) for text in uniques]
-    values = pd.Series([v for v, _ in parsed]).take(codes).reset_index(drop=True)
-    return values, codes, [err for _, err in parsed]
+    parsed = _parsed_texts(uniques, col) if col.kind == "text" else _parsed_cells(uniques, col)
+    values = pd.Series(parsed[0]).take(codes).reset_index(drop=True)
+    return values, codes, parsed[1]
+
+
+def _parsed_cells(texts: list, col: Col) -> tuple[list, list]:
+    parsed = [parse_cell(text, col) for text in texts]
+    return [v for v, _ in parsed], [err for _, err in parsed]
+
+
+def _parsed_texts(texts: list, col: Col) -> tuple[object, list]:
+    """``parse_cell`` of distinct texts of a text column, whole-column (a registry's ids are
+    100,000 distinct texts): stripped; blank is None; a value outside the choices is refused."""
+    stripped = pd.Series(texts, dtype=object).str.strip()
+    blank = stripped.eq("").to_numpy(dtype=bool)
+    refused = ~blank
+    if col.choices is not None:
+        refused &= ~stripped.isin(list(col.choices)).to_numpy(dtype=bool)
+    else:
+        refused[:] = False
+    values = stripped.where(~(blank | refused), None).astype(object)
+    errors: list = [None] * len(texts)
+    for i in np.flatnonzero(blank | refused).tolist():
+        errors[i] = parse_cell(texts[i], col)[1]  # the message, from the one rule
+    return values.to_numpy(dtype=object), errors
 
 
 def read_table(

@@ -101,3 +101,32 @@ def test_malformed_risk_table_named_and_nothing_stored(app, fresh_user_db):
         for c in at.code
     )
     assert not any(b.label == "Save curve series" for b in at.button)
+
+
+def test_an_own_series_beside_a_published_curve_is_named_and_not_called_reconstructed(
+    app, fresh_user_db
+):
+    from pathlib import Path
+
+    from plexrt.cli import main
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+
+    at = _upload(_page(app))
+    at.text_input(key="curve_citation").input("Synthetic A. Example curve. 2024")
+    at.text_input(key="curve_year").input("2024")
+    next(b for b in at.button if b.label == "Save curve series").click().run()
+    example = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
+    assert main(["import", str(example), "--series", "Example clinic"]) == 0
+    own_id = str(UserStore(fresh_user_db).own_series(local_principal())["series_id"].iloc[0])
+    at = app(series=own_id).run()
+    at.switch_page("pages/literature.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    km = next(f for f in _figures(at) if "published curves beside this cohort" in str(f["layout"]))
+    curves = [n for n in _names(km) if "median" in n]
+    assert any(n.startswith("Example clinic (this cohort)") for n in curves), curves
+    assert not any("Sanuki" in n for n in _names(km))
+    # an own series' times are real: the warning about reconstructed bundled times is not shown
+    assert not any(BUNDLED_WARNING[:60] in w.value for w in at.warning)
+    footnotes = " ".join(a.get("text", "") for a in km["layout"].get("annotations", []))
+    assert "Example clinic from RT completion (first course)" in footnotes

@@ -173,3 +173,47 @@ def test_a_registry_is_not_described_in_the_papers_words(at_registry):
     assert "RT completion (last course)" in zero.options
     shown = " ".join([c.value for c in at.caption] + [m.value for m in at.markdown])
     assert "paper" not in shown.lower() and "Real per-patient times from the data folder" in shown
+
+
+def test_compare_mode_beside_a_registry_names_it_and_not_the_paper(at_registry):
+    """An own series beside a registry served as the bundled data: the registry by its own
+    names, its real times never called reconstructed, nothing said of Sanuki 2022 or the paper."""
+    import json
+    from pathlib import Path
+
+    from plexrt.cli import main
+    from plexrt.clinical.definitions import Definition
+
+    example = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
+    assert main(["import", str(example), "--series", "Example clinic"]) == 0
+    at = at_registry(series="compare").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (
+        at.title[0].value
+        == "Compare: Example clinic (own series) and SYNTHETIC centre 1 and 3 more"
+    )
+    compare = at.selectbox(key="series_pick").options[-1]
+    assert compare == "Compare: an own series beside SYNTHETIC centre 1 and 3 more"
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    names = {t.get("name", "") for c in charts for t in c["data"]}
+    assert any(n.startswith("SYNTHETIC centre 1 and 3 more") for n in names), names
+    table = at.dataframe[0].value
+    assert set(table["Series"]) == {
+        "Example clinic (own series)",
+        "SYNTHETIC centre 1 and 3 more",
+    }
+    shown = [e.value for kind in ("title", "markdown", "caption", "warning") for e in at.get(kind)]
+    for c in charts:  # the charts' words: titles, axis titles, footnotes
+        layout = c.get("layout", {})
+        shown += [str(layout.get("title", {}).get("text", ""))]
+        shown += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+        shown += [
+            str(layout.get(ax, {}).get("title", {}).get("text", "")) for ax in ("xaxis", "yaxis")
+        ]
+    shown += sorted(names)
+    # The response definition keeps its source's name: Sanuki 2022's definition, applied here.
+    text = " ".join(str(s).replace("<br>", " ") for s in shown)
+    text = text.replace(Definition.from_key("paper").label, "")
+    for word in ("Sanuki", "paper", "reconstructed"):
+        assert word not in text, (word, text[max(0, text.find(word) - 300) : text.find(word) + 100])
+    assert "of the last course in the bundled data" in text

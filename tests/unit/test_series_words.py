@@ -166,3 +166,27 @@ def test_bundled_label_names_what_the_store_holds():
     assert series_names(registry) == "SYNTHETIC centre 1 and 3 more"
     assert series_names(sanuki) == "Sanuki 2022"
     assert series_names(pd.DataFrame({"short_name": [], "doi": []})) == ""
+
+
+def test_compare_mode_beside_a_registry_names_it_and_never_the_paper():
+    from plexrt.clinical.series_words import bundled_name, bundled_side_label, compare_words
+
+    sanuki = pd.DataFrame({"short_name": ["Sanuki 2022"], "doi": ["10.7759/cureus.20939"]})
+    registry = pd.DataFrame({"short_name": ["SYNTHETIC centre 1", "B"], "doi": [None, None]})
+    # beside the published series: the paper's words, as before
+    assert compare_words(sanuki) == words(COMPARE)
+    assert "as the paper counts" in compare_words(sanuki).note
+    # beside a registry: its last course, its own words, nothing of the paper
+    beside = compare_words(registry)
+    assert beside.source == COMPARE
+    for text in _texts(beside):
+        assert not any(p in text.lower() for p in PAPER_WORDS), text
+    assert "last course in the bundled data" in beside.note
+    assert "first course in the own series" in beside.note
+    assert beside.time_zero == words(COMPARE).time_zero
+    # names: '(reconstructed times)' only when they are
+    assert bundled_name(sanuki) == "Sanuki 2022"
+    assert bundled_name(registry) == "SYNTHETIC centre 1 and 1 more"
+    assert bundled_name(pd.DataFrame({"short_name": [], "doi": []})) == "Bundled data"
+    assert bundled_side_label(sanuki, True) == "Sanuki 2022 (reconstructed times)"
+    assert bundled_side_label(registry, False) == "SYNTHETIC centre 1 and 1 more"

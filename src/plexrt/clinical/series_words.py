@@ -6,7 +6,8 @@ one home of every footnote, caption and label that would be untrue on another ki
 reconstructed), 'registry' (other data in the bundled format served in its place, e.g. a registry
 built with `plexrt synth` or from a department's folder: real per-patient times, no paper behind
 them), 'own' (a department's own series, imported per patient with real dates) or 'compare' (the
-compare view, an own series beside the published one). ``source_of(mode)`` maps the mode of the
+compare view, an own series beside the bundled data; ``compare_words(series)`` gives the paper's
+words beside the published series and a registry's own beside a registry). ``source_of(mode)`` maps the mode of the
 series switcher (``plexrt.data.series_param.SeriesChoice.mode``) to it; ``bundled_source(series)``
 tells the published series from a registry by its ``series`` table.
 
@@ -23,7 +24,7 @@ survival ends at death (event) or last contact (censored).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 PUBLISHED, REGISTRY, OWN, COMPARE = "published", "registry", "own", "compare"
@@ -183,6 +184,25 @@ _COMPARE = SeriesWords(
     site_unit=_OWN.site_unit,
 )
 
+# Compare mode beside a registry served as the bundled store: its times are real, from its data
+# folder, and survival counts from its last course (``ingest.times``); nothing of the paper.
+_COMPARE_REGISTRY = replace(
+    _REGISTRY,
+    source=COMPARE,
+    time_zero=_COMPARE.time_zero,
+    survival_origin=(
+        "RT completion: of the patient's first course in the own series, of the last course in "
+        "the bundled data"
+    ),
+    relief_origin=_COMPARE.relief_origin,
+    note=(
+        "Survival after RT counts from RT completion: of the patient's first course in the own "
+        "series, of the last course in the bundled data. Duration of relief counts from maximum "
+        "response in both."
+    ),
+    site_unit=_OWN.site_unit,
+)
+
 _WORDS = {PUBLISHED: _PUBLISHED, REGISTRY: _REGISTRY, OWN: _OWN, COMPARE: _COMPARE}
 
 
@@ -230,3 +250,22 @@ def bundled_label(series: Any) -> str:
     if not shown:
         return "Bundled data"
     return f"{shown} ({'published' if is_published(series) else 'bundled data'})"
+
+
+def compare_words(series: Any) -> SeriesWords:
+    """The compare view's words for the bundled store in view: the paper's beside the published
+    series, the registry's own beside other bundled data (``is_published``)."""
+    return _COMPARE if is_published(series) else _COMPARE_REGISTRY
+
+
+def bundled_name(series: Any) -> str:
+    """The bundled side of the compare view by name: 'Sanuki 2022', or a registry's own names
+    ('SYNTHETIC centre 1 and 3 more'); 'Bundled data' for a store without a series."""
+    return series_names(series) or "Bundled data"
+
+
+def bundled_side_label(series: Any, reconstructed: bool) -> str:
+    """The bundled side's label in compare figures: its name, and '(reconstructed times)' when
+    any of its times is reconstructed (never said of real times)."""
+    name = bundled_name(series)
+    return f"{name} (reconstructed times)" if reconstructed else name

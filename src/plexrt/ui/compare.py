@@ -1,4 +1,5 @@
-"""Compare mode (``?series=compare&vs=<own series>``): the own series beside Sanuki 2022 on one
+"""Compare mode (``?series=compare&vs=<own series>``): the own series beside the bundled data
+(Sanuki 2022, or a registry served in its place, each named from its own series table) on one
 Kaplan-Meier plot per endpoint with the log-rank test, response rates side by side, and both as
 their own rows of the literature forest plot (never pooled). Shown in place of any page while
 compare is chosen; the cohort filters do not apply (each series is shown whole)."""
@@ -16,23 +17,29 @@ from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.clinical.forest import forest_data
 from plexrt.clinical.series_medians import series_medians
-from plexrt.clinical.series_words import COMPARE, words
+from plexrt.clinical.series_words import bundled_name, bundled_side_label, is_published
 from plexrt.data import store
 from plexrt.stats import timescale
 from plexrt.ui import db, series_state, widgets
-
-PUBLISHED_LABEL = "Sanuki 2022 (reconstructed times)"
 
 
 def _own_label(own_id: str) -> str:
     return f"{store.series(db.own_connection(own_id)).iloc[0]['short_name']} (own series)"
 
 
+def _bundled_name() -> str:
+    return bundled_name(store.series(db.bundled_connection()))
+
+
+def _bundled_label() -> str:
+    return bundled_side_label(store.series(db.bundled_connection()), db.times_reconstructed())
+
+
 def _sides(own_id: str) -> tuple[sc.Side, sc.Side]:
     con = db.own_connection(own_id)
     own = sc.Side(_own_label(own_id), store.cohort(con), store.events(con))
     published = sc.Side(
-        PUBLISHED_LABEL,
+        _bundled_label(),
         store.cohort(db.bundled_connection()),
         store.events(db.bundled_connection()),
         db.ensemble_events(),
@@ -52,8 +59,8 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
     if not cmp.curves:
         return
     # each series' own completion (see the note), not 'as in the paper' for both
-    note = words(COMPARE).note
-    zero = "maximum response" if endpoint == "relief" else words(COMPARE).time_zero["completion"]
+    note = db.words().note
+    zero = "maximum response" if endpoint == "relief" else db.words().time_zero["completion"]
     counts = "; ".join(
         f"{label}: n = {e.n:,} patients, {e.n_events:,} events" for label, e in cmp.medians.items()
     )
@@ -62,7 +69,7 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
         cmp.curves,
         unit=unit,
         reconstructed=cmp.reconstructed,
-        title=f"{sc_title(endpoint)}: own series and Sanuki 2022 (reconstructed times)",
+        title=f"{sc_title(endpoint)}: own series and {_bundled_label()}",
         x_title=f"{unit.capitalize()} from {zero}",
         footnote=f"{counts}<br>{note} "
         + (te.reconstruction_note(m) + " " if m else "")
@@ -77,7 +84,8 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
         st.markdown(f"Log-rank test between the series: {cmp.test.text()}.")
     if m:
         st.warning(
-            "**Sanuki 2022's times are reconstructed** from published aggregates: its curve is one "
+            f"**{_bundled_name()}'s times are reconstructed** from published aggregates: its curve "
+            "is one "
             "reconstruction, and its median and the test between the series are pooled over "
             f"{m} reconstructions. A p-value here cannot be read as evidence of a difference.",
             icon=":material/warning:",
@@ -92,18 +100,23 @@ def sc_title(endpoint: str) -> str:
 
 def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
     st.dataframe(sc.response_table(sides, definition), hide_index=True, width="stretch")
+    aggregate = (
+        " (Sanuki 2022 publishes the analgesic changes after RT only in aggregate)"
+        if is_published(store.series(db.bundled_connection()))
+        else ""
+    )
     widgets.footnote(
         f"{definition.label}. Exact (Clopper–Pearson) 95% intervals; n = the sites or patients "
-        "counted. 'Not available' = the definition cannot be settled from that series' data "
-        "(Sanuki 2022 publishes the analgesic changes after RT only in aggregate). Each series "
-        "is shown whole; the cohort filters do not apply in compare mode."
+        f"counted. 'Not available' = the definition cannot be settled from that series' data"
+        f"{aggregate}. Each series is shown whole; the cohort filters do not apply in compare mode."
     )
 
 
 def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
     own, pub = sides
+    bundled = _bundled_name()
     records = []
-    for side, key, name in ((own, lc.OWN_KEY, own.label), (pub, lc.PLEXRT_KEY, "Sanuki 2022")):
+    for side, key, name in ((own, lc.OWN_KEY, own.label), (pub, lc.PLEXRT_KEY, bundled)):
         med = series_medians(side.events, side.patients(), side.draws)
         records.append(
             lc.plexrt_series(
@@ -121,7 +134,7 @@ def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
         )
     published = db.literature_all()
     records += published.to_dict("records")
-    labels = lc.series_labels(records, first=(own.label, "Sanuki 2022 in PlexRT"))
+    labels = lc.series_labels(records, first=(own.label, f"{bundled} in PlexRT"))
     for measure, title in lc.FOREST_MEASURES.items():
         data = forest_data(lc.forest_rows(records, labels, measure))
         if data.empty:
@@ -131,13 +144,13 @@ def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
             data,
             pooled,
             title=f"{title} across series",
-            footnote=f"Own series and Sanuki 2022 in PlexRT: whole series, {definition.label}"
+            footnote=f"Own series and {bundled} in PlexRT: whole series, {definition.label}"
             f"<br>{literature_notes.forest_footnote(pooled)}",
         )
         widgets.chart(fig, f"compare_forest_{measure}")
         st.caption(
             literature_notes.forest_caption(pooled, data.attrs.get("dropped", []))
-            + " The own series and Sanuki 2022 in PlexRT are drawn as their own rows and never "
+            + f" The own series and {bundled} in PlexRT are drawn as their own rows and never "
             "pooled."
         )
 
@@ -148,7 +161,7 @@ def render() -> None:
     own_id = str(choice.own_id)
     version = str(st.session_state.get(series_state.VERSIONS, {}).get(own_id, ""))
     sides = _sides(own_id)
-    st.title(f"Compare: {sides[0].label} and Sanuki 2022")
+    st.title(f"Compare: {sides[0].label} and {_bundled_name()}")
     c1, c2 = st.columns(2)
     unit = widgets.page_choice(
         "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1

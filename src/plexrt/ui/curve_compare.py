@@ -21,8 +21,6 @@ from plexrt.data.userstore import UserDataUnavailable
 from plexrt.data.vocab import CURVE_OUTCOMES
 from plexrt.ui import db, widgets
 
-BUNDLED_LABEL = "Sanuki 2022 (this cohort)"
-
 
 def _stored() -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """(curve metadata, reconstructed patients), or None when the user data cannot be used now
@@ -84,25 +82,29 @@ def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
     if endpoint is not None and not df.empty and not db.events().empty:
         bundled = tte.endpoint_data(db.events(), tte.cohort_patients(df), endpoint, "completion")
         bundled = bundled[["duration_days", "event"]]
-    cmp = compare_curves(bundled, BUNDLED_LABEL, published_curves(meta, ipd, outcome))
-    zero = "maximum response" if endpoint == "relief" else tte.TIME_ZERO["completion"]
+    # the series in view by its own name (Sanuki 2022, a registry, an own series), with its
+    # own time zero (db.words: last course in the paper, first course in an own series)
+    name = db.series_name()
+    cmp = compare_curves(bundled, f"{name} (this cohort)", published_curves(meta, ipd, outcome))
+    zero = "maximum response" if endpoint == "relief" else db.words().time_zero["completion"]
     fig = curve_km_figure(
         cmp.curves,
         cmp.published,
         unit="months",
         title=f"{CURVE_OUTCOMES[outcome].capitalize()}: published curves beside this cohort",
         x_title="Months from each series' time zero",
-        footnote=(f"{cohort_line}; bundled series from {zero}.<br>" if bundled is not None else "")
+        footnote=(f"{cohort_line}; {name} from {zero}.<br>" if bundled is not None else "")
         + "Published curves: patients reconstructed from the figure (Guyot et al. 2012).",
     )
     widgets.chart(fig, "curve_comparison")
     if bundled is None:
         st.caption(
-            "The bundled series has no counterpart for this outcome: the published curves are "
-            "drawn without a test."
+            f"{name} has no counterpart for this outcome: the published curves are drawn without "
+            "a test."
         )
     else:
-        st.warning(BUNDLED_WARNING, icon=":material/warning:")
+        if db.times_reconstructed():  # never said of real times (a registry, an own series)
+            st.warning(BUNDLED_WARNING, icon=":material/warning:")
         if cmp.logrank is not None:
             _tests(cmp)
     widgets.footnote(COMPARISON_NOTE)

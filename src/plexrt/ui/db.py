@@ -55,10 +55,13 @@ series_choice, _per_series = series_state.series_choice, series_state.per_series
 
 def words() -> series_words.SeriesWords:
     """The footnotes and labels of the series in view (``plexrt.clinical.series_words``): for
-    the bundled store, the paper's only when it holds the published series."""
+    the bundled store, and beside it in compare mode, the paper's only when it holds the
+    published series."""
     source = series_words.source_of(series_choice().mode)
     if source == series_words.PUBLISHED:
         source = series_words.bundled_source(table("series"))
+    if source == series_words.COMPARE:  # compare mode reads the bundled store here
+        return series_words.compare_words(table("series"))
     return series_words.words(source)
 
 

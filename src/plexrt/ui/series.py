@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from plexrt.clinical.series_words import bundled_label
+from plexrt.clinical.series_words import bundled_label, bundled_name
 from plexrt.data import store
 from plexrt.data.series_param import (
     BUNDLED,
@@ -21,18 +21,19 @@ from plexrt.ui import db, series_state
 _APPLIED = "series_url_applied"
 _NOTICES = "series_notices"
 _WIDGET, _VS_WIDGET = "series_pick", "series_vs"
-COMPARE_LABEL = "Compare: an own series beside Sanuki 2022"
 
 
-def _bundled_label() -> str:
-    """What the bundled store holds, named from its own series table. A store that cannot be
-    read is reported where the pages read it; the switcher still offers the own series."""
+def _bundled_labels() -> tuple[str, str]:
+    """What the bundled store holds, named from its own series table, and the compare choice
+    beside it. A store that cannot be read is reported where the pages read it; the switcher
+    still offers the own series."""
     from plexrt.ingest.ensure import StoreUnavailable
 
     try:
-        return bundled_label(store.series(db.bundled_connection()))
+        series = store.series(db.bundled_connection())
     except (StoreUnavailable, OSError, duckdb.Error):
-        return "Bundled data (not available)"
+        return "Bundled data (not available)", "Compare: an own series beside the bundled data"
+    return bundled_label(series), f"Compare: an own series beside {bundled_name(series)}"
 
 
 def _readable() -> dict[str, str]:
@@ -68,7 +69,7 @@ def _set(choice: SeriesChoice) -> None:
 
 
 def _from_url(readable: dict[str, str]) -> SeriesChoice:
-    choice, notices = choose(st.query_params.to_dict(), readable, _bundled_label())
+    choice, notices = choose(st.query_params.to_dict(), readable, _bundled_labels()[0])
     st.session_state[_NOTICES] = notices
     st.session_state[_WIDGET] = COMPARE if choice.is_compare else (choice.own_id or BUNDLED)
     if choice.own_id:
@@ -85,7 +86,7 @@ def _from_widgets(readable: dict[str, str]) -> SeriesChoice:
         return SeriesChoice("own", picked)
     if picked not in (BUNDLED, COMPARE):  # unshared or deleted since it was chosen
         st.session_state[_NOTICES] = [
-            f"The series shown before is no longer available to you. Showing {_bundled_label()}."
+            f"The series shown before is no longer available to you. Showing {_bundled_labels()[0]}."
         ]
     st.session_state[_WIDGET] = BUNDLED
     return SeriesChoice()
@@ -101,7 +102,8 @@ def render() -> SeriesChoice:
         choice = _from_widgets(readable)
     _set(choice)
     options = [BUNDLED, *readable, *([COMPARE] if readable else [])]
-    words = {BUNDLED: _bundled_label(), COMPARE: COMPARE_LABEL, **readable}
+    bundled, compare = _bundled_labels()
+    words = {BUNDLED: bundled, COMPARE: compare, **readable}
     sb = st.sidebar
     sb.selectbox(
         "Series",

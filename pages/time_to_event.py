@@ -93,7 +93,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
         y_title=notes.Y_TITLES[endpoint],
         footnote=f"{cohort_line} · {notes.km_footnote(data, cs[0][1].method_note)} "
         + (te.reconstruction_note(pooled) + " " if pooled else "")
-        + timescale.unit_note(unit),
+        + timescale.unit_sentence(unit),
     )
     widgets.chart(fig, key)
     for label, est in ests.items():
@@ -173,7 +173,7 @@ with tab_c:
                 title="Cumulative incidence of pain relapse (death competing)"
                 + (" — reconstructed times" if reconstructed else ""),
                 x_title=f"{unit.capitalize()} from maximum response",
-                footnote=f"{cohort_line} · {notes.cif_footnote(cif)} {timescale.unit_note(unit)}",
+                footnote=f"{cohort_line} · {notes.cif_footnote(cif)} {timescale.unit_sentence(unit)}",
             )
             widgets.chart(fig, "cif")
             st.dataframe(
@@ -196,7 +196,7 @@ with tab_sw:
             reconstructed=reconstructed,
             title="Each patient from the start of RT"
             + (" — reconstructed times" if reconstructed else ""),
-            footnote=f"{cohort_line}<br>{words.swimmer_note} {timescale.unit_note(unit)}",
+            footnote=f"{cohort_line}<br>{words.swimmer_note} {timescale.unit_sentence(unit)}",
         )
 with tab_k:
     if widgets.shows(tab_k):

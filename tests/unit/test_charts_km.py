@@ -295,3 +295,27 @@ def test_km_registry_curve_groups_its_censoring_ticks_and_says_so(toy):
     assert f"at most {CENSOR_TICKS_MAX} per curve" in notes
     small = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
     assert not any("per curve" in (a.text or "") for a in small.layout.annotations)
+
+
+def test_long_legend_entries_and_risk_labels_keep_the_figure_readable(toy):
+    # A legend entry as wide as the plot gets two lines: the series, then its median.
+    long = "SYNTHETIC centre 1 and 3 more"
+    fig = km_figure([(long, toy), ("Example clinic (own series)", toy)], unit="days", footnote=FOOT)
+    assert one(fig, "km", long).name == (
+        "SYNTHETIC centre 1 and 3 more (n=5):<br>median 90 d (95% CI 30–not reached)"
+    )
+    # The risk table's labels widen the left margin: 14 + 0.62 x 14 px x 29 characters = 265 px,
+    # 195 px more than the usual 70, so the footnote (which starts at the plot's left edge) holds
+    # 102 - int(195 / (0.6 x 14)) = 102 - 23 = 79 characters a line instead of 1440 // 14 = 102.
+    assert fig.layout.margin.l == 265
+    assert style.footnote_chars(False) == 102
+    assert style.footnote_chars(False, 195) == 79
+    words = " ".join(["word"] * 60)
+    fig = km_figure([(long, toy)], unit="days", footnote=words)
+    foot = next(a.text for a in fig.layout.annotations if a.name == "footnote")
+    assert max(len(line) for line in foot.split("<br>")) <= 79
+    # a short label keeps the usual margin and the full line
+    short = km_figure([("Toy", toy)], unit="days", footnote=words)
+    assert short.layout.margin.l == 70
+    foot = next(a.text for a in short.layout.annotations if a.name == "footnote")
+    assert 79 < max(len(line) for line in foot.split("<br>")) <= 102

@@ -25,6 +25,9 @@ def test_the_month_is_the_mean_gregorian_month():
     assert timescale.unit_note("days") == timescale.unit_note("weeks") == ""
     with pytest.raises(ValueError, match="unit"):
         timescale.unit_note("years")
+    # as the sentence that ends a footnote
+    assert timescale.unit_sentence("months") == "Times in months of 365.25/12 = 30.44 days."
+    assert timescale.unit_sentence("weeks") == ""
 
 
 def test_no_other_month_length_in_the_code():

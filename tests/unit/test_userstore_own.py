@@ -330,3 +330,25 @@ def test_a_large_follow_up_rewrites_only_its_patients(user_db):
     assert_same_series(rest, others)
     us.undo_last(ANN, sid)
     assert_same_series(us.series_frames(ANN, sid), frames)
+
+
+def test_the_content_hash_ignores_row_order_and_sees_any_changed_cell():
+    from plexrt.data.userstore.own import content_hash
+
+    frames = make_frames(30, seed=4).conformed()
+    base = content_hash(frames)
+    shuffled = OwnSeriesFrames(
+        *(frames.table(t).sample(frac=1, random_state=1).reset_index(drop=True) for t in TABLES)
+    )
+    assert content_hash(shuffled) == base
+    courses = frames.courses.copy()
+    courses.loc[courses.index[3], "dose_gy"] = courses["dose_gy"].iloc[3] + 1
+    assert content_hash(OwnSeriesFrames(frames.patients, courses, frames.assessments)) != base
+    # the same values per column, paired with other rows: another series
+    swapped = frames.courses.copy()
+    swapped.loc[swapped.index[:2], "dose_gy"] = [30.0, 8.0]
+    swapped2 = swapped.copy()
+    swapped2.loc[swapped2.index[:2], "dose_gy"] = [8.0, 30.0]
+    one = content_hash(OwnSeriesFrames(frames.patients, swapped, frames.assessments))
+    two = content_hash(OwnSeriesFrames(frames.patients, swapped2, frames.assessments))
+    assert one != two

@@ -35,7 +35,7 @@ from plexrt.charts.km_inputs import (
     check_reference_lines,
     envelope_name,
 )
-from plexrt.charts.km_risk_table import add_risk_rows, style_risk_table
+from plexrt.charts.km_risk_table import add_risk_rows, label_margin, style_risk_table
 from plexrt.charts.scale import CENSOR_TICKS_MAX, censor_note, censor_ticks
 from plexrt.charts.steps import band_trace, step_band, thin_steps
 from plexrt.stats.survival import KMResult
@@ -97,19 +97,26 @@ def _canvas(
     )
 
 
+# A legend entry longer than this would be about as wide as the whole plot at the assumed plot
+# width (style.ASSUMED_PLOT_WIDTH_PX): it is given two lines, the series, then its median.
+LEGEND_LINE_CHARS = 56
+
+
 def _km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> str:
     """'All (n=11): median 5.4 mo (95% CI 1.0–8.2)'; ``own``: only where this curve crosses 0.5
-    (a reconstructed curve, whose pooled median is stated elsewhere)."""
+    (a reconstructed curve, whose pooled median is stated elsewhere). Longer than
+    LEGEND_LINE_CHARS: a line break after the colon."""
     level = f"{100 * (1 - res.alpha):g}% CI"
     low, high = res.median_ci
     med = fmt_time(res.median, unit)
     med_text = "not reached" if res.median is None else f"{med} {unit_abbrev(unit)}"
     if own:
-        return f"{label} (n={res.n:,}): this curve's median {med_text}"
-    return (
-        f"{label} (n={res.n:,}): median {med_text} "
-        f"({level} {fmt_time(low, unit)}–{fmt_time(high, unit)})"
-    )
+        median = f"this curve's median {med_text}"
+    else:
+        median = f"median {med_text} ({level} {fmt_time(low, unit)}–{fmt_time(high, unit)})"
+    series = f"{label} (n={res.n:,}):"
+    joiner = "<br>" if len(series) + 1 + len(median) > LEGEND_LINE_CHARS else " "
+    return f"{series}{joiner}{median}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -377,6 +384,9 @@ def km_figure(
         present=present,
         height=height,
         reconstructed=reconstructed or env is not None,
+        margin_left=label_margin([lab for lab, _ in items], fs)
+        if show_risk_table
+        else style.MARGIN_LEFT_PX,
     )
     top_days = axis.ticks_days[-1]
     _style_axes(fig, axis, x_title, y_title, _low_legend(items, band, top_days))

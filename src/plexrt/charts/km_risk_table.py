@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from plexrt.charts import style
 from plexrt.charts.axes import unit_abbrev
 from plexrt.charts.layout import risk_table_title
 from plexrt.stats.at_risk import numbers_at_risk
@@ -49,7 +50,8 @@ def add_risk_rows(
 
 
 def style_risk_table(fig: go.Figure, labels: list[str], colours: list[str], fs: dict) -> None:
-    """Curve labels in their colours left of the rows, a title above, room for long labels."""
+    """Curve labels in their colours left of the rows (in the margin ``label_margin`` gives,
+    set with the house style), a title above."""
     n_rows = len(labels)
     fig.update_xaxes(showticklabels=False, showline=False, row=2, col=1)
     fig.update_yaxes(
@@ -67,5 +69,9 @@ def style_risk_table(fig: go.Figure, labels: list[str], colours: list[str], fs: 
         col=1,
     )
     risk_table_title(fig, fs["base"])
+
+
+def label_margin(labels: list[str], fs: dict) -> int:
+    """The left margin that holds the longest curve label left of its row (px)."""
     longest = max(len(lab) for lab in labels)
-    fig.update_layout(margin={"l": max(70, int(14 + 0.62 * fs["tick"] * longest))})
+    return max(style.MARGIN_LEFT_PX, int(14 + 0.62 * fs["tick"] * longest))

@@ -59,9 +59,17 @@ def font_sizes(present: bool = False) -> dict[str, int]:
 _FOOTNOTE_LINE_CHAR_PX = {False: 120 * 12, True: 95 * 16}
 
 
-def footnote_chars(present: bool = False) -> int:
-    """Characters per footnote line at the footnote size of a page (or a slide)."""
-    return _FOOTNOTE_LINE_CHAR_PX[present] // font_sizes(present)["footnote"]
+# The plot area's left margin (room for the y tick labels and title); wider only for long labels.
+MARGIN_LEFT_PX = 70
+
+
+def footnote_chars(present: bool = False, narrower_px: float = 0) -> int:
+    """Characters per footnote line at the footnote size of a page (or a slide); ``narrower_px``:
+    how much wider than MARGIN_LEFT_PX the figure's left margin is (the footnote starts at the
+    plot area's left edge, so it has that much less room)."""
+    size = font_sizes(present)["footnote"]
+    fewer = int(max(0.0, narrower_px) / (CHAR_WIDTH_EM * size))
+    return max(40, _FOOTNOTE_LINE_CHAR_PX[present] // size - fewer)
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
@@ -121,14 +129,16 @@ def apply(
     present: bool = False,
     height: int | None = None,
     reconstructed: bool = False,
+    margin_left: int = MARGIN_LEFT_PX,
 ) -> go.Figure:
     """House style in place: fonts, margins, white background, footnote under the plot area.
 
-    ``footnote`` states the cohort and method; ``reconstructed`` adds a visible label on the plot.
+    ``footnote`` states the cohort and method; ``reconstructed`` adds a visible label on the plot;
+    ``margin_left``: a wider left margin (long row labels), the footnote wrapped to the room left.
     """
     fs = font_sizes(present)
     if footnote:
-        footnote = wrap_footnote(footnote, footnote_chars(present))
+        footnote = wrap_footnote(footnote, footnote_chars(present, margin_left - MARGIN_LEFT_PX))
     n_foot_lines = footnote.count("<br>") + 1 if footnote else 0
     # room for tick labels and the axis title, then the footnote lines
     bottom = axis_room_px(present) + n_foot_lines * (fs["footnote"] + 6)
@@ -138,7 +148,7 @@ def apply(
         title={"text": title, "font": {"size": fs["title"]}, "x": 0, "xanchor": "left"}
         if title
         else None,
-        margin={"l": 70, "r": 30, "t": 70 if title else 30, "b": bottom},
+        margin={"l": margin_left, "r": 30, "t": 70 if title else 30, "b": bottom},
         height=height,
         legend={"font": {"size": fs["base"]}},
         hoverlabel={"font": {"size": fs["base"]}},

@@ -42,3 +42,10 @@ def unit_note(unit: str) -> str:
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
     return MONTH_NOTE if unit == "months" else ""
+
+
+def unit_sentence(unit: str) -> str:
+    """``unit_note`` as the sentence that ends a footnote ('Times in months of 365.25/12 = 30.44
+    days.'), or '' when nothing needs saying."""
+    note = unit_note(unit)
+    return f"Times in {note}." if note else ""

@@ -73,7 +73,7 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
         x_title=f"{unit.capitalize()} from {zero}",
         footnote=f"{counts}<br>{note} "
         + (te.reconstruction_note(m) + " " if m else "")
-        + timescale.unit_note(unit),
+        + timescale.unit_sentence(unit),
     )
     widgets.chart(fig, f"compare_km_{endpoint}")
     for label, est in cmp.medians.items():
@@ -99,7 +99,13 @@ def sc_title(endpoint: str) -> str:
 
 
 def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
-    st.dataframe(sc.response_table(sides, definition), hide_index=True, width="stretch")
+    st.dataframe(
+        sc.response_table(sides, definition),
+        hide_index=True,
+        width="stretch",
+        # counts of a registry grouped by thousands, as in the rates beside them
+        column_config={"n": st.column_config.NumberColumn("n", format="localized")},
+    )
     aggregate = (
         " (Sanuki 2022 publishes the analgesic changes after RT only in aggregate)"
         if is_published(store.series(db.bundled_connection()))

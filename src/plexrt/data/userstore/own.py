@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -91,12 +92,13 @@ def load_frames(
 
 
 def content_hash(frames: OwnSeriesFrames) -> str:
-    """A fingerprint of the rows (order-free): an identical re-import is recognised at once."""
+    """A fingerprint of the rows (order-free: each row hashed, the row hashes sorted as
+    numbers): an identical re-import is recognised at once."""
     h = hashlib.sha256()
-    for table, (_, key) in TABLES.items():
-        df = frames.table(table).sort_values(list(key), kind="stable").reset_index(drop=True)
+    for table in TABLES:
+        rows = pd.util.hash_pandas_object(frames.table(table), index=False).to_numpy()
         h.update(table.encode())
-        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+        h.update(np.sort(rows).tobytes())
     return h.hexdigest()
 
 

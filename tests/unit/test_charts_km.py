@@ -319,3 +319,27 @@ def test_long_legend_entries_and_risk_labels_keep_the_figure_readable(toy):
     assert short.layout.margin.l == 70
     foot = next(a.text for a in short.layout.annotations if a.name == "footnote")
     assert 79 < max(len(line) for line in foot.split("<br>")) <= 102
+
+
+def test_a_legend_entry_renamed_after_drawing_is_refitted():
+    from plexrt.charts.km_legend import refit_legend_name
+
+    long = "Chromium 2025 (added): reconstructed from published curve (n=60): this curve's median"
+    assert refit_legend_name(f"{long} 6.6 mo") == (
+        "Chromium 2025 (added): reconstructed from published curve (n=60):<br>"
+        "this curve's median 6.6 mo"
+    )
+    # short enough for one line (a break already there is undone), or not a KM entry at all
+    assert refit_legend_name("Toy (n=5):<br>median 3.0 mo") == "Toy (n=5): median 3.0 mo"
+    assert refit_legend_name("Reconstruction ensemble 5–95%") == "Reconstruction ensemble 5–95%"
+
+
+def test_published_curve_names_in_the_comparison_stay_within_two_lines(toy):
+    from plexrt.charts.curve_km import curve_km_figure
+
+    curves = [("Sanuki 2022 (this cohort)", toy), ("A 2025", toy)]
+    fig = curve_km_figure(curves, ["A 2025"], footnote=FOOT)
+    names = [t.name for t in fig.data if (t.meta or {}).get("role") == "km"]
+    assert names[1] == (
+        "A 2025: reconstructed from published curve (n=5):<br>this curve's median 3.0 mo"
+    )

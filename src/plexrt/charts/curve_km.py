@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from plexrt.charts.km import km_figure
+from plexrt.charts.km_legend import refit_legend_name
 from plexrt.data.curve_schema import CURVE_FLAG
 from plexrt.stats.survival import KMResult
 
@@ -35,7 +36,8 @@ def curve_km_figure(
             continue
         label = meta["curve"]
         if meta.get("role") == "km":
-            trace.name = trace.name.replace(label, f"{label}: {CURVE_FLAG}", 1)
+            flagged = trace.name.replace(label, f"{label}: {CURVE_FLAG}", 1)
+            trace.name = refit_legend_name(flagged)
         if trace.hovertemplate:
             trace.hovertemplate = trace.hovertemplate.replace(label, f"{label} ({CURVE_FLAG})", 1)
     return fig

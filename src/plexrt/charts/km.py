@@ -22,7 +22,6 @@ from plexrt.charts.axes import (
     PROPORTION_AXIS,
     check_unit,
     curve_width,
-    fmt_time,
     nice_ticks,
     time_axis_range,
     time_axis_title,
@@ -35,6 +34,7 @@ from plexrt.charts.km_inputs import (
     check_reference_lines,
     envelope_name,
 )
+from plexrt.charts.km_legend import km_legend_name
 from plexrt.charts.km_risk_table import add_risk_rows, label_margin, style_risk_table
 from plexrt.charts.scale import CENSOR_TICKS_MAX, censor_note, censor_ticks
 from plexrt.charts.steps import band_trace, step_band, thin_steps
@@ -95,28 +95,6 @@ def _canvas(
         row_heights=[1 - table_frac, table_frac],
         vertical_spacing=min(0.3, gap_px / max(plot_px, 1)),
     )
-
-
-# A legend entry longer than this would be about as wide as the whole plot at the assumed plot
-# width (style.ASSUMED_PLOT_WIDTH_PX): it is given two lines, the series, then its median.
-LEGEND_LINE_CHARS = 56
-
-
-def _km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> str:
-    """'All (n=11): median 5.4 mo (95% CI 1.0–8.2)'; ``own``: only where this curve crosses 0.5
-    (a reconstructed curve, whose pooled median is stated elsewhere). Longer than
-    LEGEND_LINE_CHARS: a line break after the colon."""
-    level = f"{100 * (1 - res.alpha):g}% CI"
-    low, high = res.median_ci
-    med = fmt_time(res.median, unit)
-    med_text = "not reached" if res.median is None else f"{med} {unit_abbrev(unit)}"
-    if own:
-        median = f"this curve's median {med_text}"
-    else:
-        median = f"median {med_text} ({level} {fmt_time(low, unit)}–{fmt_time(high, unit)})"
-    series = f"{label} (n={res.n:,}):"
-    joiner = "<br>" if len(series) + 1 + len(median) > LEGEND_LINE_CHARS else " "
-    return f"{series}{joiner}{median}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -213,7 +191,7 @@ def _add_curve(
             mode="lines",
             line_shape="hv",
             line={"color": colour, "width": curve_width(present), "dash": dash},
-            name=_km_legend_name(label, res, unit, own_median),
+            name=km_legend_name(label, res, unit, own_median),
             legendgroup=label,
             hovertemplate=f"{label}<br>%{{x:.1f}} {abbrev}: %{{y:.2f}}<extra></extra>",
             meta={"role": "km", "curve": label},

@@ -92,11 +92,9 @@ def _parsed_texts(texts: list, col: Col) -> tuple[object, list]:
     100,000 distinct texts): stripped; blank is None; a value outside the choices is refused."""
     stripped = pd.Series(texts, dtype=object).str.strip()
     blank = stripped.eq("").to_numpy(dtype=bool)
-    refused = ~blank
+    refused = np.zeros(len(texts), dtype=bool)
     if col.choices is not None:
-        refused &= ~stripped.isin(list(col.choices)).to_numpy(dtype=bool)
-    else:
-        refused[:] = False
+        refused = ~blank & ~stripped.isin(list(col.choices)).to_numpy(dtype=bool)
     values = stripped.where(~(blank | refused), None).astype(object)
     errors: list = [None] * len(texts)
     for i in np.flatnonzero(blank | refused).tolist():

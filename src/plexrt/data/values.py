@@ -45,7 +45,7 @@ def missing_mask(values: pd.Series) -> pd.Series:
         blank = distinct.str.strip().eq("").to_numpy(dtype=bool)
     else:
         blank = np.asarray([is_missing(v) for v in distinct], dtype=bool)
-    missing = (codes < 0) | np.append(blank, True)[codes]
+    missing = np.append(blank, True)[codes]  # code -1 (NA) takes the appended True
     return pd.Series(missing, index=values.index)
 
 

@@ -85,8 +85,7 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
     if m:
         st.warning(
             f"**{_bundled_name()}'s times are reconstructed** from published aggregates: its curve "
-            "is one "
-            "reconstruction, and its median and the test between the series are pooled over "
+            "is one reconstruction, and its median and the test between the series are pooled over "
             f"{m} reconstructions. A p-value here cannot be read as evidence of a difference.",
             icon=":material/warning:",
         )

@@ -177,3 +177,16 @@ def test_rebuild_while_running_is_picked_up(app, data_copy, tmp_path, monkeypatc
     assert at2.sidebar.slider(key="f_age").max == 95
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def test_each_run_is_in_the_run_log(app, tmp_path, monkeypatch):
+    """PLEXRT_RUN_LOG: one line per script run, named by the page it drew (plexrt.ui.runlog)."""
+    from plexrt.ui import runlog
+
+    path = tmp_path / "runs.jsonl"
+    monkeypatch.setenv(runlog.ENV, str(path))
+    at = app().run()
+    at.switch_page("pages/data.py").run()
+    at.sidebar.multiselect(key="f_muscle").set_value(["piriformis"]).run()
+    assert not at.exception
+    assert [r.page for r in runlog.read(path)] == ["cohort", "data", "data"]

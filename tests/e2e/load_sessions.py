@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plexrt.ui import runlog
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SHOTS
 from tests.teamstack import app_server
 
@@ -138,10 +139,14 @@ class Options:
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, user_db: Path, log: Path):
+def streamlit_server(db: Path, user_db: Path, log: Path, run_log: Path | None = None):
     """`streamlit run app.py` on a free loopback port with these stores
-    (``tests.teamstack.app_server``); yields its base URL and stops it whatever happens."""
-    with app_server({"PLEXRT_DB": str(db), "PLEXRT_USER_DB": str(user_db)}, log) as base:
+    (``tests.teamstack.app_server``); yields its base URL and stops it whatever happens.
+    ``run_log``: where the server writes how long each script run took (``plexrt.ui.runlog``)."""
+    env = {"PLEXRT_DB": str(db), "PLEXRT_USER_DB": str(user_db)}
+    if run_log is not None:
+        env[runlog.ENV] = str(run_log)
+    with app_server(env, log) as base:
         yield base
 
 
@@ -356,6 +361,7 @@ async def run(
     filter_changes: int = 1,
     warm_passes: int = 0,
     clock_started: Callable[[], object] | None = None,
+    chromium: str | None = None,
 ) -> Tally:
     """``sessions`` readers (and the writer when ``write``) for ``seconds``, counted from when
     every session has its first page drawn (readers stop sooner after ``passes`` passes through
@@ -363,12 +369,13 @@ async def run(
     page that many times, unmeasured and all at once, before the clock starts, as the browser of
     someone who has used the app before (its code compiled and cached); errors then still count.
     ``clock_started`` is called when the clock starts (a CPU count, say, that should leave out
-    the opening and the warm-up). The writer pauses as the readers do."""
+    the opening and the warm-up). The writer pauses as the readers do. ``chromium``: the browser
+    to start (default Debian's Chromium; the benchmark passes one started under ``nice``)."""
     from playwright.async_api import async_playwright
 
     tally = Tally()
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(executable_path=chromium or CHROMIUM, args=CHROMIUM_ARGS)
         try:
             gate = asyncio.Semaphore(OPENING_AT_ONCE)
             opening = [

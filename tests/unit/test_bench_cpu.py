@@ -1,4 +1,4 @@
-"""The CPU accounting of the load benchmark (bench/cpu.py)."""
+"""The load benchmark's parts: CPU accounting (bench/cpu.py), server-run window, launcher."""
 
 from __future__ import annotations
 
@@ -77,3 +77,78 @@ def test_load_pace_argument():
     for bad in ("30", "a:b", "-1:60", "10:0", "1:2:3"):
         with pytest.raises(argparse.ArgumentTypeError, match=r"PAUSE:SECONDS|pause >= 0"):
             _pace(bad)
+
+
+def test_server_runs_are_those_logged_inside_the_window(tmp_path):
+    from bench.load import ServerRuns
+
+    from plexrt.ui import runlog
+
+    path = tmp_path / "runs.jsonl"
+    before = [runlog.Run("cohort", 1.0, 0.5), runlog.Run("pain", 2.0, 1.0)]
+    path.write_text("".join(r.line() + "\n" for r in before))
+    window = ServerRuns(path)
+    window.start()
+    inside = [runlog.Run("data", 0.2, 0.1), runlog.Run("pain", 0.4, 0.3)]
+    with path.open("a") as fh:
+        fh.write("".join(r.line() + "\n" for r in inside))
+    assert window.stop().runs == inside
+
+
+def test_server_table_medians_and_ratio(tmp_path):
+    """Medians by hand: alone 0.1, 0.2, 0.3 s -> 0.20; under load 0.2, 0.4, 0.6, 0.8 s -> 0.50,
+    2.5 times alone; p95 of four (nearest rank at 0.95 x 3 = 2.85 -> the 4th) 0.80."""
+    from types import SimpleNamespace
+
+    from bench.load import Scenario, ServerRuns, _server_table
+
+    from plexrt.ui import runlog
+
+    def runs(walls):
+        window = ServerRuns(tmp_path / "none.jsonl")
+        window.runs = [runlog.Run("pain", w, w / 2) for w in walls]
+        return window
+
+    args = SimpleNamespace(think=10.0, alone_server=runs([0.1, 0.2, 0.3]))
+    load = Scenario(10.0, 120.0, server=runs([0.2, 0.4, 0.6, 0.8]))
+    table = _server_table(args, [load])
+    assert table[-2] == "| one session alone | 10 | 3 | 0.20 | 0.30 | 0.10 | 1.0× |"
+    assert table[-1] == "| under load (+ one writer) | 10 | 4 | 0.50 | 0.80 | 0.25 | 2.5× |"
+
+
+def test_niced_browser_launcher(tmp_path):
+    from bench.load import _niced_browser
+
+    from tests.e2e import load_sessions as ls
+
+    assert _niced_browser(tmp_path, 0) is None
+    if ls.CHROMIUM is None:
+        pytest.skip("Chromium is not installed")
+    launcher = _niced_browser(tmp_path, 19)
+    assert launcher is not None
+    text = Path(launcher).read_text()
+    assert text.startswith("#!/bin/sh\necho 19 > /proc/self/autogroup 2>/dev/null\n")
+    assert "\nexec nice -n 19 " in text and text.endswith(' "$@"\n')
+    out = subprocess.run([launcher, "--version"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "Chromium" in out.stdout
+
+
+def test_the_launcher_lowers_the_browsers_group_and_process(tmp_path, monkeypatch):
+    """Started in a session of its own (as Playwright starts a browser), the launched program
+    runs at niceness 19 and, where the kernel has autogroups, in a group at niceness 19."""
+    from bench.load import _niced_browser
+
+    from tests.e2e import load_sessions as ls
+
+    fake = tmp_path / "fake-chromium"
+    fake.write_text("#!/bin/sh\nnice\ncat /proc/self/autogroup 2>/dev/null || echo none\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(ls, "CHROMIUM", str(fake))
+    launcher = _niced_browser(tmp_path, 19)
+    assert launcher is not None
+    out = subprocess.run(
+        [launcher], capture_output=True, text=True, timeout=30, start_new_session=True
+    ).stdout.splitlines()
+    assert out[0] == "19"
+    if Path("/proc/self/autogroup").exists():
+        assert out[1].endswith(" nice 19")

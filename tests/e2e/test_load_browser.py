@@ -17,7 +17,7 @@ SECONDS = 45
 
 @pytest.fixture(scope="module")
 def load_run(tmp_path_factory, test_db):
-    """One run shared by both tests (it takes a minute and a half)."""
+    """One run shared by the tests of this module (it takes a minute and a half)."""
     from bench.load import _niced_browser
 
     tmp = tmp_path_factory.mktemp("load")

@@ -7,9 +7,9 @@ reconstructed), 'registry' (other data in the bundled format served in its place
 built with `plexrt synth` or from a department's folder: real per-patient times, no paper behind
 them), 'own' (a department's own series, imported per patient with real dates) or 'compare' (the
 compare view, an own series beside the bundled data; ``compare_words(series)`` gives the paper's
-words beside the published series and a registry's own beside a registry). ``source_of(mode)`` maps the mode of the
-series switcher (``plexrt.data.series_param.SeriesChoice.mode``) to it; ``bundled_source(series)``
-tells the published series from a registry by its ``series`` table.
+words beside the published series and a registry's own beside a registry). ``source_of(mode)``
+maps the mode of the series switcher (``plexrt.data.series_param.SeriesChoice.mode``) to it;
+``bundled_source(series)`` tells the published series from a registry by its ``series`` table.
 
 Time origins (days count from the start of each patient's first course, day 0, in every series):
 - published: survival after RT from the end of the patient's LAST course (as the paper counts);

@@ -6,6 +6,7 @@ compare is chosen; the cohort filters do not apply (each series is shown whole).
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from plexrt.charts.forest import forest_figure
@@ -27,12 +28,18 @@ def _own_label(own_id: str) -> str:
     return f"{store.series(db.own_connection(own_id)).iloc[0]['short_name']} (own series)"
 
 
+def _bundled_series() -> pd.DataFrame:
+    """The bundled store's series table (compare mode reads the bundled store: ``db.connection``),
+    read once per store and shared with ``db.words``."""
+    return db.table("series")
+
+
 def _bundled_name() -> str:
-    return bundled_name(store.series(db.bundled_connection()))
+    return bundled_name(_bundled_series())
 
 
 def _bundled_label() -> str:
-    return bundled_side_label(store.series(db.bundled_connection()), db.times_reconstructed())
+    return bundled_side_label(_bundled_series(), db.times_reconstructed())
 
 
 def _sides(own_id: str) -> tuple[sc.Side, sc.Side]:
@@ -107,7 +114,7 @@ def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
     )
     aggregate = (
         " (Sanuki 2022 publishes the analgesic changes after RT only in aggregate)"
-        if is_published(store.series(db.bundled_connection()))
+        if is_published(_bundled_series())
         else ""
     )
     widgets.footnote(

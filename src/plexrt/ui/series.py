@@ -86,7 +86,8 @@ def _from_widgets(readable: dict[str, str]) -> SeriesChoice:
         return SeriesChoice("own", picked)
     if picked not in (BUNDLED, COMPARE):  # unshared or deleted since it was chosen
         st.session_state[_NOTICES] = [
-            f"The series shown before is no longer available to you. Showing {_bundled_labels()[0]}."
+            "The series shown before is no longer available to you. "
+            f"Showing {_bundled_labels()[0]}."
         ]
     st.session_state[_WIDGET] = BUNDLED
     return SeriesChoice()

@@ -119,6 +119,27 @@ TABLES: dict[str, tuple[tuple[StoredColumn, ...], tuple[str, ...]]] = {
 }
 
 
+def as_kind(s: pd.Series, kind: str) -> pd.Series:
+    """``s`` (index reset) in the pandas dtype of ``kind``; a column already in it is kept as it
+    is (a 100,000-row import passes the same frames through here several times). Text stays
+    object with None for every missing value; a number that is not whole raises in to_numeric's
+    or astype's words."""
+    s = s.reset_index(drop=True)
+    if kind == "text":
+        values = s.to_numpy(dtype=object)
+        missing = pd.isna(values)
+        if s.dtype == object and not missing.any():
+            return s
+        values = values.copy() if s.dtype == object else values
+        values[missing] = None
+        return pd.Series(values, name=s.name)
+    if str(s.dtype) == DTYPES[kind]:
+        return s
+    if kind == "boolean":
+        return s.astype("boolean")
+    return pd.to_numeric(s, errors="raise").astype(DTYPES[kind])
+
+
 def conform(frame: pd.DataFrame, columns: tuple[StoredColumn, ...]) -> pd.DataFrame:
     """``frame`` with exactly ``columns``, in order, each in its dtype (missing -> None/<NA>).
 
@@ -128,15 +149,7 @@ def conform(frame: pd.DataFrame, columns: tuple[StoredColumn, ...]) -> pd.DataFr
     out = {}
     for col in columns:
         s = frame[col.name] if col.name in frame.columns else pd.Series([None] * len(frame))
-        s = s.reset_index(drop=True)
-        if col.kind == "text":
-            out[col.name] = s.astype(object).where(s.notna(), None)
-        elif col.kind == "integer":
-            out[col.name] = pd.to_numeric(s, errors="raise").astype("Int64")
-        elif col.kind == "number":
-            out[col.name] = pd.to_numeric(s, errors="raise").astype("float64")
-        else:
-            out[col.name] = s.astype("boolean")
+        out[col.name] = as_kind(s, col.kind)
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 

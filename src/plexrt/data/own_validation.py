@@ -49,7 +49,9 @@ def validate_own_series(frames: OwnSeriesFrames, locator: Locator | None = None)
     _patient_rules(log, frames.patients)
     _course_rules(log, frames.courses, frames.patients)
     _assessment_rules(log, frames.assessments, frames.courses, frames.patients)
-    return log.problems(locator, None if locator else _keys(frames))
+    if locator or not len(log):
+        return log.problems(locator)
+    return log.problems(keys=_keys(frames))  # row names are built only when a row needs one
 
 
 def _num(frame: pd.DataFrame, col: str) -> np.ndarray:

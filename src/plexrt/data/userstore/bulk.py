@@ -19,26 +19,13 @@ import duckdb
 import pandas as pd
 import sqlalchemy as sa
 
-from plexrt.data.own_schema import DTYPES
+from plexrt.data.own_schema import DTYPES, as_kind
 
 _SQL = {"text": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
 
 
 def _typed(df: pd.DataFrame, kinds: Mapping[str, str]) -> pd.DataFrame:
-    out = {}
-    for col, kind in kinds.items():
-        s = df[col].reset_index(drop=True)
-        if str(s.dtype) == DTYPES[kind] and kind != "text":
-            out[col] = s
-        elif kind == "integer":
-            out[col] = pd.to_numeric(s).astype("Int64")
-        elif kind == "number":
-            out[col] = pd.to_numeric(s).astype("float64")
-        elif kind == "boolean":
-            out[col] = s.astype("boolean")
-        else:
-            out[col] = s.astype(object).where(s.notna(), None)
-    return pd.DataFrame(out)
+    return pd.DataFrame({col: as_kind(df[col], kind) for col, kind in kinds.items()})
 
 
 def insert_frame(

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from plexrt.data.own_problems import TEXT
 from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
 from plexrt.data.text_limits import NAME_CHARS, STORED_TEXT_CHARS, text_problem
 
@@ -93,13 +94,37 @@ def _typed_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Serie
     }
 
 
-def _by_value(values: pd.Series, col: StoredColumn) -> dict[str, pd.Series]:
-    by_message: dict[str, list[Any]] = {}
-    for value in pd.unique(values.to_numpy(dtype=object)):
-        message = value_problem(value, col)
-        if message:
-            by_message.setdefault(message, []).append(value)
-    return {message: values.isin(bad) for message, bad in by_message.items()}
+# Text that passes ``value_problem`` for certain, found whole-column: a coded value among its
+# choices; free text of printable ASCII (no NUL, no control or odd space character) with a letter or
+# digit (so never blank), at most MAX_TEXT characters, without a digit-separator-digits-separator-
+# digit run (every match of _DATE has one). Only the other values are checked one by one.
+_PLAIN = "[0-9A-Za-z _.,;:()'+%&/-]*"
+_PLAIN_WORD = f"{_PLAIN}[0-9A-Za-z]{_PLAIN}"
+_DATE_LIKE = r"\d[-/.]\d{1,2}[-/.]\d"
+
+
+def _surely_fine(values: pd.Series, col: StoredColumn) -> np.ndarray:
+    if col.choices is not None:
+        return values.isin(col.choices).to_numpy(dtype=bool)
+    text = values.astype(TEXT)
+    fine = text.str.fullmatch(_PLAIN_WORD) & (text.str.len() <= MAX_TEXT)
+    fine &= ~text.str.contains(_DATE_LIKE)
+    return fine.to_numpy(dtype=bool, na_value=False)
+
+
+def _by_value(values: pd.Series, col: StoredColumn, strings: bool = False) -> dict[str, pd.Series]:
+    """Each problem -> where, ``value_problem`` asked once per distinct value. Distinct by
+    Python's equality: pandas' string hashing stops at a NUL ('a' and 'a\\x00b' would count as
+    one value). ``strings``: every value is a str, so the plain ones are passed whole-column."""
+    rest = values[~_surely_fine(values, col)] if strings and col.kind == "text" else values
+    asked = {value: value_problem(value, col) for value in dict.fromkeys(rest.tolist())}
+    found = np.asarray([asked[value] for value in rest.tolist()] + [None], dtype=object)[:-1]
+    out = {}
+    for message in dict.fromkeys(m for m in asked.values() if m):
+        where = pd.Series(False, index=values.index)
+        where[rest.index[found == message]] = True
+        out[message] = where
+    return out
 
 
 def _value_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Series]:
@@ -108,7 +133,7 @@ def _value_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Serie
     if typed is not None:
         return typed
     if pd.api.types.infer_dtype(present, skipna=True) == "string":
-        return _by_value(present, col)
+        return _by_value(present, col, strings=True)
     # Mixed types: values that compare equal across types (1, 1.0, True) are checked apart.
     kinds = present.map(type)
     out: dict[str, pd.Series] = {}

@@ -225,14 +225,16 @@ def disagreements(parsed: ParsedTable, log: ProblemLog) -> None:
     pid = v["patient_id"]
     ok = pid.notna().to_numpy()
     first = (pid.groupby(pid).cumcount() == 0).to_numpy() & ok
-    first_line = pd.Series(parsed.lines[first], index=pid[first])
+    # Each row's patient's first row (0 where the patient code is unknown: those rows are skipped).
+    at = pid.map(pd.Series(np.flatnonzero(first), index=pid[first])).to_numpy(dtype="float64")
+    at = np.where(ok, np.nan_to_num(at), 0).astype(np.int64)
+    lines = parsed.lines[at]
     for name in PATIENT_LEVEL:
         col = v[name]
-        ref = pid.map(pd.Series(col[first].to_numpy(), index=pid[first]))
+        ref = pd.Series(col.to_numpy()[at], index=col.index)
         same = (col == ref).fillna(False).to_numpy() | (col.isna() & ref.isna()).to_numpy()
         skip = parsed.bad[name] | ~ok
         differs = ~same & ~skip & ~first
-        lines = pid.map(first_line).to_numpy()
         is_date = name.endswith("_date")
         text = "differs from line {} of the same patient: " + name + " must agree on every row"
 

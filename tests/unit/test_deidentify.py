@@ -119,6 +119,17 @@ def test_an_identifier_column_refuses_the_file_naming_it(tmp_path):
         ("Jane Doe", False, True),
         ("DOE, Jane", False, True),
         ("j.doe@example.org", False, True),
+        # Names as planning systems export them, and numbers, dates and names in other scripts.
+        ("DOE^JANE", False, True),
+        ("Doe_Jane", False, True),
+        ("１２３４５６７", True, False),  # full-width digits, as a Japanese keyboard types them
+        ("١٢٣٤٥٦٧", True, False),  # Arabic-Indic digits
+        ("１９５６-０３-１２", True, False),
+        ("٩٤٣ ٤٧٦ ٥٩١", True, False),  # nine digits in groups
+        ("Jürgen Müller", False, True),
+        ("山田 太郎", False, True),
+        ("Ünal-03", False, False),
+        ("Ｐ０１", False, False),  # a full-width study code stays a study code
     ],
 )
 def test_codes_that_may_be_identifiers(code, numberlike, namelike):
@@ -238,3 +249,9 @@ def test_no_input_date_is_in_the_frames_or_the_report(tmp_path):
     assert not DATE.search(text)
     for frame in (r.frames.patients, r.frames.courses, r.frames.assessments):
         assert not any(str(t).startswith("datetime") for t in frame.dtypes)
+
+
+def test_codes_outside_ascii_among_ascii_ones_are_judged_each_on_its_own():
+    n, m = d.codes_may_identify(pd.Series(["P01", "山田 太郎", None, "１２３４５６７", "C3-01234"]))
+    assert n.tolist() == [False, False, False, True, False]
+    assert m.tolist() == [False, True, False, False, False]

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_problems import TEXT
@@ -175,11 +177,16 @@ def identifier_problems(
 #  (b) 9 or more digits in all (numbers written in groups: '943 476 5919', '123-45-6789'), or
 #  (c) something like a date ('1956-03-12', '12.03.56').
 # Study codes such as 'P01', '12', 'CTR2-017' or 'C3-01234' hold none of these. Codes that hold an
-# '@' (an e-mail address) or two words of letters ('Jane Doe', 'DOE, Jane': a name) are always
-# replaced, even when the user calls them study codes.
+# '@' (an e-mail address) or two words of letters ('Jane Doe', 'DOE, Jane', 'DOE^JANE' as planning
+# systems export names, '山田 太郎': a name) are always replaced, even when the user calls them study
+# codes. Digits and letters of every script count ('１２３４５６７' as a Japanese keyboard types a
+# number, Arabic-Indic digits): codes outside ASCII are compatibility-normalised (NFKC) and matched
+# with Python's Unicode classes; ASCII codes, where both regex engines agree, whole-column in Arrow.
 _LONG_RUN = r"\d{6,}"
 _DATE_LIKE = r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"
-_NAME_LIKE = r"@|[^\W\d_]{2,}[ ,]+[^\W\d_]{2,}"
+_NAME_LIKE = r"@|[^\W\d_]{2,}[ ,^_]+[^\W\d_]{2,}"
+_MANY_DIGITS = 9
+_UNICODE = tuple(re.compile(p) for p in (_LONG_RUN, _DATE_LIKE, _NAME_LIKE))
 
 
 def codes_may_identify(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -190,8 +197,20 @@ def codes_may_identify(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return text.str.contains(pattern, regex=True).to_numpy(dtype=bool, na_value=False)
 
     digits = text.str.replace(r"\D", "", regex=True).str.len().to_numpy(dtype="int64", na_value=0)
-    numberlike = has(_LONG_RUN) | (digits >= 9) | has(_DATE_LIKE)
-    return numberlike, has(_NAME_LIKE)
+    numberlike = has(_LONG_RUN) | (digits >= _MANY_DIGITS) | has(_DATE_LIKE)
+    namelike = has(_NAME_LIKE)
+    ascii_only = pc.string_is_ascii(pa.array(text.array)).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~ascii_only):
+        numberlike[i], namelike[i] = _flags_of(text.iloc[i])
+    return numberlike, namelike
+
+
+def _flags_of(code: str) -> tuple[bool, bool]:
+    """``codes_may_identify`` of one code outside ASCII."""
+    text = unicodedata.normalize("NFKC", code)
+    long_run, date_like, name_like = (bool(p.search(text)) for p in _UNICODE)
+    many = sum(ch.isdecimal() for ch in text) >= _MANY_DIGITS
+    return long_run or many or date_like, name_like
 
 
 _PSEUDONYM = re.compile(r"P(\d+)")

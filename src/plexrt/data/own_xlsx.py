@@ -84,7 +84,7 @@ def archive_problems(data: bytes, label: str) -> list[Problem]:
 
 def _sheets(wb, label: str, roles: tuple[str, str]) -> Workbook:
     book = Workbook()
-    names = list(wb.sheetnames)
+    names = [ws.title for ws in wb.worksheets]  # chart sheets hold no cells
     lower = {n.strip().lower(): n for n in names}
     first = lower.get(roles[0]) or (names[0] if names else None)
     if first is None:
@@ -95,17 +95,28 @@ def _sheets(wb, label: str, roles: tuple[str, str]) -> Workbook:
     wanted = {roles[0]: first}
     if roles[1] in lower:
         wanted[roles[1]] = lower[roles[1]]
-    ignored = [n for n in names if n not in wanted.values() and n.lower() != "data_dictionary"]
+    ignored = [n for n in wb.sheetnames if n not in wanted.values()]
+    ignored = [n for n in ignored if n.lower() != "data_dictionary"]
     if ignored:
         book.notices.append(f"{label}: sheet(s) {', '.join(ignored)} ignored.")
     for role, name in wanted.items():
-        book.sheets[role] = _read_sheet(wb[name], f"{label} [{name}]", book.problems)
+        where = f"{label} [{name}]"
+        try:
+            book.sheets[role] = _read_sheet(wb[name], where, book.problems)
+        except Exception as exc:  # noqa: BLE001 -- the sheet's XML is parsed only now
+            msg = (
+                f"cannot be read as an Excel workbook: the sheet is damaged ({type(exc).__name__})"
+            )
+            book.problems.append(Problem(where, None, None, msg))
     return book
 
 
 def _read_sheet(ws, label: str, problems: list[Problem]) -> Sheet:
     sheet = Sheet(ws.title)
     width = 0
+    # Every row and column the sheet holds: a read-only sheet otherwise stops at the size its
+    # <dimension> tag declares, which another program may have written wrong (rows lost unsaid).
+    ws.reset_dimensions()
     for number, cells in enumerate(ws.iter_rows(), start=1):
         if len(sheet.rows) > MAX_ROWS:
             msg = f"the sheet has more than {MAX_ROWS:,} data rows; split it"

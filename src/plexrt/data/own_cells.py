@@ -29,8 +29,8 @@ from plexrt.data.own_template import (
     automatic_mapping,
     suggest_mapping,
 )
+from plexrt.data.text_limits import HIDDEN, HIDDEN_MESSAGE
 
-_CONTROL = r"[\x00-\x1f\x7f]"
 # A cell a spreadsheet would run as a formula (CSV injection); a patient code also goes into the
 # key file, so '+' and '-' are refused there too.
 _FORMULA_START = r"[=@]"
@@ -130,8 +130,8 @@ def _mask(flags: pd.Series) -> np.ndarray:
 
 
 def _texts(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, log: ProblemLog):
-    control = _mask(text.str.contains(_CONTROL, regex=True)) & given
-    log.add(table, control, col.name, "line breaks and control characters are not allowed", text)
+    control = _mask(text.str.contains(HIDDEN, regex=True)) & given
+    log.add(table, control, col.name, HIDDEN_MESSAGE, text)
     length = text.str.len().to_numpy(dtype="int64", na_value=0)
     too_long = (length > MAX_TEXT_CHARS) & given & ~control
     log.add(table, too_long, col.name, f"longer than {MAX_TEXT_CHARS} characters", text)

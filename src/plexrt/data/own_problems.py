@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.csvfile import Problem
+from plexrt.data.text_limits import encodable
 
 _SHOWN_CHARS = 40
 TEXT = "string[pyarrow]"  # cells as Arrow strings: whole-column text checks run in C++, not Python
@@ -155,3 +156,15 @@ def map_unique(values: pd.Series, fn: Callable[[object], object]) -> pd.Series:
     codes, uniques = pd.factorize(values)
     mapped = np.asarray([fn(u) for u in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=values.index)
+
+
+def arrow_text(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """``values`` (str or missing) as Arrow strings, and where a value is not valid Unicode (a lone
+    surrogate: Arrow holds UTF-8 only); those are empty in the result, for the caller to report."""
+    try:
+        return values.astype(TEXT), np.zeros(len(values), dtype=bool)
+    except UnicodeEncodeError:
+        bad = np.fromiter(
+            (isinstance(v, str) and not encodable(v) for v in values), bool, len(values)
+        )
+        return values.where(~bad, "").astype(TEXT), bad

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.csvfile import Problem
-from plexrt.data.own_problems import TEXT, Locator, ProblemLog, map_unique
+from plexrt.data.own_problems import Locator, ProblemLog, arrow_text, map_unique
 from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
 from plexrt.data.own_template import (
     AGE_RANGE,
@@ -33,6 +33,7 @@ from plexrt.data.own_template import (
     TEMPLATES,
     TemplateColumn,
 )
+from plexrt.data.text_limits import HIDDEN, HIDDEN_MESSAGE, UNENCODABLE
 from plexrt.data.vocab import known_group
 
 _BY_STORED = {c.stored_name: c for cols in TEMPLATES.values() for c in cols}
@@ -112,13 +113,14 @@ def _text_rules(
         msg = f"unknown {word}: must be one of {', '.join(choices)}"
         log.add(table, unknown, col.name, msg, values)
         return
-    text = values.astype(object).where(~missing, "").astype(str).astype(TEXT)
+    text, unencodable = arrow_text(values.astype(object).where(~missing, "").astype(str))
+    log.add(table, unencodable, col.name, UNENCODABLE)
     length = text.str.len().to_numpy(dtype="int64", na_value=0)
     log.add(
         table, length > MAX_TEXT_CHARS, col.name, f"longer than {MAX_TEXT_CHARS} characters", values
     )
-    control = text.str.contains(r"[\x00-\x1f\x7f]", regex=True).to_numpy(dtype=bool, na_value=False)
-    log.add(table, control, col.name, "line breaks and control characters are not allowed", values)
+    hidden = text.str.contains(HIDDEN, regex=True).to_numpy(dtype=bool, na_value=False)
+    log.add(table, hidden, col.name, HIDDEN_MESSAGE, values)
 
 
 def _number_rules(

@@ -18,9 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.data.own_problems import TEXT
+from plexrt.data.own_problems import arrow_text
 from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
-from plexrt.data.text_limits import NAME_CHARS, STORED_TEXT_CHARS, text_problem
+from plexrt.data.text_limits import (
+    NAME_CHARS,
+    STORED_TEXT_CHARS,
+    hidden_character,
+    text_problem,
+)
 
 MAX_TEXT = STORED_TEXT_CHARS  # characters in one text value of an own series
 MAX_NAME = NAME_CHARS  # series name, institution, period
@@ -57,6 +62,8 @@ def value_problem(value: Any, col: StoredColumn) -> str | None:
         problem = text_problem(value, MAX_TEXT)
         if problem:
             return problem
+        if hidden_character(value):
+            return "holds a line break, control or invisible formatting character"
         if not value.strip():
             return "is empty text (leave the cell empty for unknown)"
         if _DATE.search(value):
@@ -106,8 +113,8 @@ _DATE_LIKE = r"\d[-/.]\d{1,2}[-/.]\d"
 def _surely_fine(values: pd.Series, col: StoredColumn) -> np.ndarray:
     if col.choices is not None:
         return values.isin(col.choices).to_numpy(dtype=bool)
-    text = values.astype(TEXT)
-    fine = text.str.fullmatch(_PLAIN_WORD) & (text.str.len() <= MAX_TEXT)
+    text, unencodable = arrow_text(values)
+    fine = ~unencodable & text.str.fullmatch(_PLAIN_WORD) & (text.str.len() <= MAX_TEXT)
     fine &= ~text.str.contains(_DATE_LIKE)
     return fine.to_numpy(dtype=bool, na_value=False)
 

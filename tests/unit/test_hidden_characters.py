@@ -95,3 +95,35 @@ def test_a_literature_series_with_a_lone_surrogate_is_refused(tmp_path):
     with pytest.raises(SeriesInvalid, match="not valid Unicode text"):
         us.add_series(ANN, record)
     assert us.series(ANN).empty
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\ufeff", "\u00ad"])
+def test_a_header_with_an_invisible_character_is_named_not_ignored(hidden):
+    from plexrt.data.own_readers import read_csv_bytes
+    from tests.unit.own_files import COURSE_HEADER
+
+    header = COURSE_HEADER.replace("age", f"age{hidden}", 1)
+    result = read_csv_bytes(f"{header}\n{GOOD_COURSES[0]}\n".encode(), "c.csv")
+    typed = f"age{hidden}".encode("ascii", "backslashreplace").decode()
+    assert [(p.line, p.message) for p in result.problems] == [
+        (
+            1,
+            f"the header of column 2 ('{typed}') holds an invisible or control character; retype it",
+        )
+    ]
+
+
+def test_a_file_too_wide_is_refused_before_its_cells_are_read(monkeypatch):
+    from plexrt.data import own_readers
+
+    def not_reached(*args, **kwargs):
+        raise AssertionError("the cells were read")
+
+    monkeypatch.setattr(own_readers, "_arrow_table", not_reached)
+    monkeypatch.setattr(own_readers, "_csv_rows", not_reached)
+    width = own_readers.MAX_COLUMNS + 1
+    text = ",".join(f"c{j}" for j in range(width)) + "\n" + ",".join("1" * width) + "\n"
+    result = own_readers.read_csv_bytes(text.encode(), "wide.csv")
+    assert [(p.line, p.message) for p in result.problems] == [
+        (1, f"{width} columns; at most {own_readers.MAX_COLUMNS}")
+    ]

@@ -35,6 +35,7 @@ from plexrt.data.own_template import (
     MAX_FILE_BYTES,
     MAX_ROWS,
 )
+from plexrt.data.text_limits import hidden_character
 
 _SAVE_AS = "save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and import it again"
 
@@ -111,6 +112,9 @@ def read_csv_bytes(data: bytes, label: str, role: str = COURSES) -> ReadResult:
     if delimiter != ",":
         name = {";": "semicolons", "\t": "tabs"}[delimiter]
         notices.append(f"{label}: cells are separated by {name}; read as such.")
+    too_wide = _too_wide(label, _header_width(text, delimiter))
+    if too_wide:  # before any cell is read: a 50,000-column header would take minutes
+        return ReadResult(problems=too_wide, notices=notices)
     fast = _arrow_table(text, label, delimiter)
     if fast is not None:
         table, problems = fast
@@ -300,14 +304,33 @@ def _finish(
     return RawTable(label, frame, lines), problems
 
 
+def _header_width(text: str, delimiter: str) -> int:
+    """The number of cells on the first line (0 when it cannot be split)."""
+    try:
+        return len(next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter)))
+    except (csv.Error, StopIteration):
+        return 0
+
+
+def _too_wide(label: str, width: int) -> list[Problem]:
+    return [Problem(label, 1, None, f"{width} columns; at most {MAX_COLUMNS}")] * (
+        width > MAX_COLUMNS
+    )
+
+
 def _header_problems(label: str, header: list[str], frame: pd.DataFrame) -> list[Problem]:
-    problems = []
-    if len(header) > MAX_COLUMNS:
-        problems.append(Problem(label, 1, None, f"{len(header)} columns; at most {MAX_COLUMNS}"))
+    problems = _too_wide(label, len(header))
     seen: dict[str, int] = {}
     for j, h in enumerate(header):
         if len(h) > MAX_CELL_CHARS:
             problems.append(Problem(label, 1, None, f"header of column {j + 1} is too long"))
+        elif hidden_character(h):
+            typed = h.encode("ascii", "backslashreplace").decode()
+            msg = (
+                f"the header of column {j + 1} ('{typed}') holds an invisible or control "
+                "character; retype it"
+            )
+            problems.append(Problem(label, 1, None, msg))
         key = h.lower()
         if h and key in seen:
             msg = f"the header '{shown(h)}' appears twice (columns {seen[key] + 1} and {j + 1})"

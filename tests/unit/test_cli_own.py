@@ -81,3 +81,20 @@ def test_import_stores_the_series_then_a_reimport_reports_the_change(tmp_path, c
     raw = db.read_bytes()
     for date in ("2023-04-03", "2023-03-01", "2023-06-30", "2023-09-01"):
         assert date.encode() not in raw  # no calendar date reaches the database
+
+
+def test_an_output_path_that_cannot_be_written_is_a_message_and_nothing_is_stored(tmp_path, capsys):
+    db = str(tmp_path / "u.duckdb")
+    c, _ = write(tmp_path, [course_row(patient_id="12345678")])
+    missing = tmp_path / "no such folder" / "key.csv"
+    rc = main(["import", str(c), "--series", "S", "--user-db", db, "--key-out", str(missing)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "Traceback" not in err
+    assert f"cannot write the pseudonym key to {missing} (No such file or directory)" in err
+    assert "Nothing was written." in err
+    assert main(["import", str(c), "--series", "S", "--user-db", db, "--dry-run"]) == 0
+    assert "courses: 1 added" in capsys.readouterr().out  # the store is still empty
+    bad, _ = write(tmp_path, [course_row(nrs_before="11")])
+    report = tmp_path / "no such folder" / "report.csv"
+    assert main(["import", str(bad), "--series", "S", "--report", str(report)]) == 2
+    assert f"cannot write the problem report to {report}" in capsys.readouterr().err

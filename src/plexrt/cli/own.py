@@ -85,8 +85,19 @@ def _print_problems(prepared: PreparedImport, report: Path | None) -> None:
     if report is not None:
         from plexrt.export.tabular import safe_csv
 
-        report.write_bytes(safe_csv(prepared.report.frame()))
-        print(f"problem report written to {report}", file=sys.stderr)
+        if _written(report, safe_csv(prepared.report.frame()), "the problem report"):
+            print(f"problem report written to {report}", file=sys.stderr)
+
+
+def _written(path: Path, data: bytes, what: str) -> bool:
+    """Write ``data`` to ``path``; False, with the reason on stderr, when it cannot be."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"plexrt import: cannot write {what} to {path} ({reason}).", file=sys.stderr)
+        return False
+    return True
 
 
 def _summary(prepared: PreparedImport, name: str) -> str:
@@ -144,7 +155,9 @@ def _import(args: argparse.Namespace) -> int:
         print("nothing to write: the stored series already holds exactly these rows.")
         return 0
     if prepared.key and args.key_out is not None:
-        args.key_out.write_bytes(key_csv(prepared.key))
+        if not _written(args.key_out, key_csv(prepared.key), "the pseudonym key"):
+            print("Nothing was written.", file=sys.stderr)
+            return FAILED
         print(f"pseudonym key written to {args.key_out}: keep it safe; PlexRT does not keep it.")
     return _write(store, prepared, args)
 

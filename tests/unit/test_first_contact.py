@@ -52,6 +52,9 @@ def test_a_typed_figure_gives_its_number_and_keeps_its_words(text, whole, number
         ("1,000", "range or bound"),  # two numbers: never read as 1 or 1000 silently
         ("about four months", "must be a number"),
         ("2.5 patients", "whole number"),
+        ("3 or 4", "must be one number, got '3 or 4'"),
+        ("1e400", "must be a finite number, got '1e400'"),  # not two numbers, 1 and 400
+        ("-inf", "must be a finite number"),
     ],
 )
 def test_a_bound_a_range_or_no_number_is_refused(text, why):

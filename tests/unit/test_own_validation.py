@@ -313,3 +313,25 @@ def test_the_problem_report_never_repeats_a_date(tmp_path):
     ):
         assert date not in text
     assert list(report.columns) == ["file", "row", "column", "value", "problem"]
+
+
+def test_a_number_too_large_for_a_float_is_one_problem_of_its_cell(tmp_path):
+    from plexrt.ingest.own_import import prepare_import
+    from tests.unit.own_files import course_row, write
+
+    c, _ = write(tmp_path, [course_row(dose_gy="1e400"), course_row(patient_id="X2", age="-1e999")])
+    found = [(p.line, p.column, p.message) for p in prepare_import(c).report.problems]
+    assert found == [
+        (2, "dose_gy", "is too large to be a number"),
+        (3, "age", "is too large to be a number"),
+    ]
+
+
+def test_an_assessment_without_a_patient_code_is_reported_once_under_that_column(tmp_path):
+    from plexrt.ingest.own_import import prepare_import
+    from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, write
+
+    rows = [*GOOD_ASSESSMENTS, ",1,2023-05-28,0,fentanyl,1,transdermal"]
+    c, a = write(tmp_path, GOOD_COURSES, rows)
+    found = [(p.file, p.line, p.column) for p in prepare_import(c, a).report.problems]
+    assert found == [("assessments.csv", 6, "patient_id")]

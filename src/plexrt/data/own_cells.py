@@ -180,9 +180,12 @@ def _numbers(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray
     comma = unread & _mask(text.str.fullmatch(r"-?\d+,\d+"))
     log.add(table, comma, col.name, "write decimals with a point (39.5), not a comma", text)
     log.add(table, unread & ~comma, col.name, "is not a number", text)
-    bad = unread
+    huge = ok & ~np.isfinite(values.to_numpy())  # '1e400' is written like a number
+    log.add(table, huge, col.name, "is too large to be a number", text)
+    bad = unread | huge
     if col.kind == "integer":
-        fraction = ok & (values.to_numpy() % 1 != 0)
+        with np.errstate(invalid="ignore"):
+            fraction = ok & ~huge & (values.to_numpy() % 1 != 0)
         log.add(table, fraction, col.name, "must be a whole number", text)
         bad = bad | fraction
     return values.where(~bad), bad

@@ -141,20 +141,30 @@ def entered_number(text: Any, *, whole: bool = False) -> tuple[float | int | Non
     number, several numbers, a bound or a range."""
     if is_missing(text):
         return None, None
-    if not isinstance(text, str) or number_problem(text) is None:
+    if not isinstance(text, str) or number_problem(text) is None or _float_text(text):
+        # A number as written ('1e400' and 'inf' too: parse_number says they are not finite).
         return parse_number(text, whole=whole), None
     wording = " ".join(text.split())
     found = _NUMBER_IN_TEXT.findall(wording)
     kind = "a whole number" if whole else "a number"
     if _BOUND_WORDS.search(wording) or len(found) > 1 or re.search(r"\d\s*[-–]\s*\d", wording):
+        one = "one whole number" if whole else "one number"
         raise ValueError(
-            f"must be one {kind}, got {_short(wording)!r} (a range or bound is not one value: "
+            f"must be {one}, got {_short(wording)!r} (a range or bound is not one value: "
             "leave the figure blank and write it in Notes)"
         )
     if not found:
         raise ValueError(f"must be {kind}, got {_short(wording)!r}")
     number = found[0].replace("−", "-")
     return parse_number(number, whole=whole), wording
+
+
+def _float_text(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _short(text: str, n: int = 40) -> str:

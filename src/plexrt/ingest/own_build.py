@@ -210,7 +210,8 @@ def _assessments(
     v["day"] = days_from(v["assessment_date"], v["patient_id"].map(starts))
     v["course_no"] = v["_course_no"]
     reported = {col.stored_name: parsed.bad[col.name].copy() for col in TEMPLATES[ASSESSMENTS]}
-    reported["course_no"] |= bad_course | bad_pid
+    # Without a (known) patient the course cannot be found: the patient code's problem says why.
+    reported["course_no"] |= bad_course | bad_pid | ~given
     dated = v["assessment_date"].notna().to_numpy()
     reported["day"] |= bad_pid | (dated & v["day"].isna().to_numpy())
     v["_pos"] = np.arange(len(v))

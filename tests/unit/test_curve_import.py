@@ -171,6 +171,18 @@ def test_invalid_is_refused_whole_and_nothing_stored(user_db):
     assert store.audit_log(ADMIN).empty
 
 
+def test_a_lone_surrogate_in_a_curve_text_is_a_named_problem(tmp_path):
+    store = UserStore(str(tmp_path / "u.duckdb"))
+    curve, _ = prepared()
+    bad = curve.__class__(**{**curve.__dict__, "figure": "Figure \ud8002"})
+    with pytest.raises(SeriesInvalid) as info:
+        store.add_curve_series(ED, bad)
+    assert info.value.messages == [
+        "figure: is not valid Unicode text (a lone surrogate, as a wrongly decoded file leaves)"
+    ]
+    assert set(counts(store).values()) == {0}
+
+
 def test_failed_write_stores_nothing(user_db, monkeypatch):
     store = UserStore(user_db)
     curve, _ = prepared()

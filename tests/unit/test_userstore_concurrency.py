@@ -169,3 +169,32 @@ def test_two_processes_writing_at_once_lose_nothing(user_db):
     assert len(us.series(ADMIN)) == 2 * n
     check = us.verify_audit()
     assert check.ok and check.entries == 2 + 4 * n
+
+
+def test_the_files_kept_open_are_closed_before_the_interpreter_stops(tmp_path):
+    # A keeper's idle timer closing its DuckDB connection while Python finalises aborted the
+    # process now and then (exit code 134 after a finished run). At exit every kept connection is
+    # closed and every timer cancelled while the interpreter is whole; this hook runs after that
+    # one (atexit runs in reverse order) and prints what is still open.
+    code = f"""
+import atexit
+
+def left():
+    from plexrt.data.userstore import engine as eng
+    keepers = list(eng._KEEPERS.values())
+    print("kept", len(keepers), "open", sum(k.is_open for k in keepers),
+          "timers", sum(k._timer is not None for k in keepers))
+
+atexit.register(left)
+from plexrt.data.access import Principal
+from plexrt.data.userstore import UserStore
+us = UserStore({str(tmp_path / "u.duckdb")!r})
+from plexrt.data.userstore import engine as eng
+us.own_series(Principal("ann", "editor"))
+print("used", sum(k.is_open for k in eng._KEEPERS.values()))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["used 1", "kept 1 open 0 timers 0"]

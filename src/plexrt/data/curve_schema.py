@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from plexrt.data.text_limits import text_problem
 from plexrt.data.values import is_missing
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 
@@ -116,8 +117,8 @@ def _text_problems(curve: CurveSeries) -> list[str]:
         v = getattr(curve, name)
         if not is_missing(v) and not isinstance(v, str):
             out.append(f"{name}: must be text")
-        elif isinstance(v, str) and "\x00" in v:
-            out.append(f"{name}: contains a NUL character")
+        elif isinstance(v, str) and (problem := text_problem(v, TEXT_LIMIT)):
+            out.append(f"{name}: {problem}")
     return out
 
 

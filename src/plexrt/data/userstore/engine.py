@@ -16,6 +16,7 @@ naming the file or server and the reason; programming errors pass through unchan
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -185,6 +186,17 @@ def release(loc: Location) -> None:
         keeper.release()
     if eng is not None:
         eng.dispose()
+
+
+@atexit.register
+def _release_all() -> None:
+    """At exit, before Python stops its threads: a keeper's timer closing its DuckDB connection
+    while the interpreter shuts down aborts the process ("terminate called ... exception not
+    rethrown": DuckDB's C++ unwinding through a thread Python is ending)."""
+    with _GUARD:
+        keepers = list(_KEEPERS.values())
+    for keeper in keepers:
+        keeper.release()
 
 
 def write_lock(loc: Location) -> threading.RLock:

@@ -267,3 +267,16 @@ def test_longitudinal_redcap_projects_are_refused(column_name):
     )
     r = prepare_import(Upload("export.csv", text.encode()))
     assert any("longitudinal" in p.message for p in r.report.problems)
+
+
+def test_redcap_course_number_problems_name_the_repeat_instance_column():
+    """REDCap's course number lives in redcap_repeat_instance: a problem with it names that
+    column, the one the user can find in the export (not the template's course_no)."""
+    data = redcap_export().replace(b"R1,course,1,", b"R1,course,x,")
+    assert data != redcap_export()
+    r = prepare_import(Upload("export.csv", data))
+    problems = [(p.line, p.column, p.message) for p in r.report.problems]
+    assert problems[0] == (3, "redcap_repeat_instance", "is not a number")
+    # The assessment on line 5 names course 1, which is now unreadable: reported under the
+    # assessment instrument's own course_no field.
+    assert problems[1:] == [(5, "course_no", "this patient has no course with this number")]

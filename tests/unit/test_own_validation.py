@@ -335,3 +335,31 @@ def test_an_assessment_without_a_patient_code_is_reported_once_under_that_column
     c, a = write(tmp_path, GOOD_COURSES, rows)
     found = [(p.file, p.line, p.column) for p in prepare_import(c, a).report.problems]
     assert found == [("assessments.csv", 6, "patient_id")]
+
+
+def test_one_patient_code_spelled_two_ways_is_refused(tmp_path):
+    """Full-width 'Ｘ１' is 'X1' once compatibility characters are read as plain ones: counting
+    them as two patients would double one, so every other spelling is refused, naming the first.
+    Codes that differ in their plain form stay distinct patients."""
+    rows = [
+        course_row(),  # line 2: X1
+        course_row(patient_id="\uff38\uff11", laterality="right"),  # line 3: Ｘ１
+        course_row(patient_id="X\u2081", plexus_level="lower"),  # line 4: X₁ (subscript one)
+        course_row(patient_id="X2", laterality="right"),  # line 5: another patient
+        course_row(patient_id="\uff38\uff12", laterality="left"),  # line 6: Ｘ２ = X2
+    ]
+    found = problems_of(tmp_path, rows)
+    spelled = [f for f in found if f[1] == "patient_id"]
+    assert [f[0] for f in spelled] == [3, 4, 6]
+    assert has(found, 3, "patient_id", "is the patient code 'X1' of line 2 written with other")
+    assert has(found, 4, "patient_id", "is the patient code 'X1' of line 2")
+    assert has(found, 6, "patient_id", "is the patient code 'X2' of line 5")
+
+
+def test_distinct_non_ascii_codes_are_distinct_patients(tmp_path):
+    """Greek 'Α1' is not Latin 'A1' (NFKC keeps them apart): two patients, imported."""
+    rows = [course_row(patient_id="\u03911"), course_row(patient_id="A1", laterality="right")]
+    c, _ = write(tmp_path, rows)
+    result = prepare_import(c, study_codes=True)
+    assert result.ok, result.report.problems
+    assert result.frames.patients["patient_id"].nunique() == 2

@@ -118,11 +118,16 @@ def test_an_invalid_series_is_refused_whole_with_every_problem(user_db):
     with pytest.raises(SeriesInvalid) as info:
         us.apply_import(ANN, "Bad", _bad_frames(), pseudonymised=False)
     text = "\n".join(info.value.messages)
-    assert "courses, nrs_before: is not a whole number (row 1)" in text
-    assert "courses, intent: is not one of: palliative, local_control (row 2)" in text
-    assert "courses, dose_gy: is required but empty (row 3)" in text
+    # Each problem names its row by position and by key, so it can be found in any view.
+    assert "courses, nrs_before: is not a whole number (row 1: patient S000000, course 1)" in text
+    assert (
+        "courses, intent: is not one of: palliative, local_control "
+        "(row 2: patient S000000, course 2)"
+    ) in text
+    assert "courses, dose_gy: is required but empty (row 3: patient S000001, course 1)" in text
     assert "patients, primary_cancer: looks like a calendar date" in text
-    assert "repeats a row already given" in text
+    assert "(row 1: patient S000000)" in text
+    assert "repeats a row already given (same key) (row 9: patient S000001, course 2)" in text
     for table in ("own_series", "own_patients", "own_courses", "audit", "change_batches"):
         assert _count(user_db, f"SELECT count(*) FROM {table}") == 0  # noqa: S608
 
@@ -217,6 +222,10 @@ def test_undo_walks_back_and_refuses_a_stale_request(user_db):
             "already exists",
         ),
         (Change.add("assessments", ("S000000", 1, 99)), "day: is required but empty"),
+        (
+            Change.add("assessments", ("S000000", 9, 1), day=10, nrs=3),
+            "is not a known course (row 4: patient S000000, course 9, assessment 1)",
+        ),
         (Change.update("courses", ("S000000", 1), dose_gy=31.0), "derived dose columns"),
         (Change.update("courses", ("S000000", 1), intent=None), "intent: is required but empty"),
         (
@@ -352,3 +361,36 @@ def test_the_content_hash_ignores_row_order_and_sees_any_changed_cell():
     one = content_hash(OwnSeriesFrames(frames.patients, swapped, frames.assessments))
     two = content_hash(OwnSeriesFrames(frames.patients, swapped2, frames.assessments))
     assert one != two
+
+
+def _full_width(code: str) -> str:
+    return code.translate({i: i + 0xFEE0 for i in range(0x21, 0x7F)})
+
+
+def _new_patient_changes(frames: OwnSeriesFrames, code: str) -> list[Change]:
+    """Follow-up adding patient ``code`` with one course, copied from the first patient."""
+    p = frames.patients.iloc[0].drop("patient_id").dropna().to_dict()
+    c = frames.courses.iloc[0].drop(["patient_id", "course_no"]).dropna().to_dict()
+    return [Change.add("patients", (code,), **p), Change.add("courses", (code, 1), **c)]
+
+
+def test_a_patient_code_respelled_is_refused_in_follow_up_and_import(user_db):
+    """'Ｓ０００００0' is stored patient 'S000000' typed full-width: entered as a new patient it
+    would count one patient twice. A new code that is really new is taken."""
+    us = UserStore(user_db)
+    frames = make_frames(3)
+    sid = us.apply_import(ANN, "S", frames, pseudonymised=False).series_id
+    twin = _full_width("S000000")
+    with pytest.raises(SeriesInvalid, match=r"written with other characters .*\(row \d+: patient "):
+        us.record_follow_up(ANN, sid, _new_patient_changes(frames, twin))
+    assert_same_series(us.series_frames(ANN, sid), frames)
+    us.record_follow_up(ANN, sid, _new_patient_changes(frames, "S000099"))
+    assert len(us.series_frames(ANN, sid).patients) == 4
+    # A whole series holding both spellings is refused too.
+    both = OwnSeriesFrames(
+        pd.concat([frames.patients, frames.patients.iloc[[0]].assign(patient_id=twin)]),
+        pd.concat([frames.courses, frames.courses.iloc[[0]].assign(patient_id=twin)]),
+        frames.assessments,
+    )
+    with pytest.raises(SeriesInvalid, match="written with other characters"):
+        us.apply_import(ANN, "Twice", both, pseudonymised=False)

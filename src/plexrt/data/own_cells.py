@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_problems import TEXT, Locator, ProblemLog
 from plexrt.data.own_readers import RawTable
+from plexrt.data.own_schema import respelled
 from plexrt.data.own_template import (
     COURSES,
     FILE_COURSE_KEY,
@@ -53,6 +54,10 @@ class ParsedTable:
     @property
     def lines(self) -> np.ndarray:
         return self.raw.lines
+
+    def shown_headers(self) -> dict[str, str]:
+        """Template column -> the header as the file has it (for messages)."""
+        return {name: self.raw.shown.get(h, h) for name, h in self.headers.items()}
 
 
 def parse_table(
@@ -92,6 +97,7 @@ def parse_table(
     if table == COURSES and FILE_COURSE_NO in headers:
         headers[FILE_COURSE_KEY] = headers[FILE_COURSE_NO]
         _parse_column(parsed, _FILE_COURSE_NO, raw.frame[headers[FILE_COURSE_NO]], log)
+    locator.headers[table] = parsed.shown_headers()
     return parsed
 
 
@@ -245,6 +251,30 @@ def disagreements(parsed: ParsedTable, log: ProblemLog) -> None:
             return [text.format(int(lines[i])) for i in rows]
 
         log.add(parsed.table, differs, name, msg, None if is_date else col)
+
+
+def lookalike_codes(parsed: ParsedTable, log: ProblemLog) -> None:
+    """One patient code written two ways (``own_schema.respelled``: full-width 'Ｃ12' beside
+    'C12') would count one patient as two: every row spelling it otherwise than its first
+    spelling is refused, naming that spelling's first line."""
+    pid = parsed.values["patient_id"]
+    given = pid.notna().to_numpy()
+    usual = pd.Series(None, index=pid.index, dtype=object)
+    usual[given] = respelled(pid[given].astype(str)).to_numpy()
+    other = usual.notna().to_numpy()
+    if not other.any():
+        return
+    codes = pid[given].astype(str).to_numpy()
+    at = usual.map(pd.Series(parsed.lines[given]).groupby(codes, sort=False).first())
+
+    def msg(rows: np.ndarray) -> list[str]:
+        return [
+            f"is the patient code '{usual.iloc[i]}' of line {int(at.iloc[i])} written with "
+            "other characters (full-width or compatibility forms): spell it one way"
+            for i in rows
+        ]
+
+    log.add(parsed.table, other, "patient_id", msg, pid)
 
 
 def duplicates(parsed: ParsedTable, log: ProblemLog) -> None:

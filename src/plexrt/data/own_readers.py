@@ -44,12 +44,14 @@ _SAVE_AS = "save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and impor
 class RawTable:
     """A table as read: text cells (dtype ``TEXT``, '' = empty) under the file's headers, the line
     of each row, and for columns whose cells live on other lines (REDCap patient fields) the line
-    of each of those cells."""
+    of each of those cells. ``shown`` names the file's own header of a column the reader renamed
+    (REDCap's ``redcap_repeat_instance`` holds the course number), for messages."""
 
     label: str
     frame: pd.DataFrame
     lines: np.ndarray
     column_lines: dict[str, np.ndarray] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -143,6 +143,7 @@ def _courses(table: RawTable, form: pd.Series, pid: pd.Series, own: np.ndarray) 
     names = [col.name for col in COURSE_TEMPLATE if col.level == "course"]
     part = _part(table, c, ["patient_id", *names])
     part.frame[FILE_COURSE_NO] = table.frame.loc[c, REPEAT_INSTANCE].to_numpy()
+    part.shown[FILE_COURSE_NO] = REPEAT_INSTANCE
     first_own = own & ~pid.duplicated(keep="first").to_numpy()
     own_rows = table.frame[first_own].set_index(pid[first_own])
     own_lines = pd.Series(table.lines[first_own], index=pid[first_own])

@@ -8,6 +8,8 @@ them; the analysis turns them into the shapes every page uses (``plexrt.clinical
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +119,40 @@ TABLES: dict[str, tuple[tuple[StoredColumn, ...], tuple[str, ...]]] = {
     "courses": (COURSE_COLUMNS, COURSE_KEY),
     "assessments": (ASSESSMENT_COLUMNS, ASSESSMENT_KEY),
 }
+
+
+_KEY_WORDS = {"patient_id": "patient", "course_no": "course", "assessment_no": "assessment"}
+
+
+def row_names(frame: pd.DataFrame, table: str, rows: Sequence[int] | None = None) -> list[str]:
+    """'patient P003, course 2' for rows (positions; every row when None) of ``frame``, a frame
+    of ``table``: how a problem names its row when there is no file line to name."""
+    part = frame if rows is None else frame.iloc[list(rows)]
+    words = [_KEY_WORDS[k] + " " + part[k].astype(str) for k in TABLES[table][1] if k in part]
+    if not words:
+        return [""] * len(part)
+    named = words[0]
+    for more in words[1:]:
+        named = named + ", " + more
+    return named.tolist()
+
+
+def plain_code(code: str) -> str:
+    """A patient code as Unicode NFKC reads it (full-width 'Ｘ１' is 'X1'): two codes with one plain
+    form are one patient written two ways, and would count as two patients."""
+    return code if code.isascii() else unicodedata.normalize("NFKC", code)
+
+
+def respelled(codes: pd.Series) -> pd.Series:
+    """For each code of ``codes`` (text, no missing values), the first code of ``codes`` with the
+    same plain form (``plain_code``) where that is another spelling, else None."""
+    unique = pd.Series(codes.unique())
+    plain = unique.map(plain_code)
+    if plain.is_unique:
+        return pd.Series(None, index=codes.index, dtype=object)
+    first = pd.Series(unique.to_numpy(), index=plain).groupby(level=0, sort=False).first()
+    usual = codes.map(pd.Series(plain.map(first).to_numpy(), index=unique.to_numpy()))
+    return usual.where(usual != codes, None).astype(object)
 
 
 def as_kind(s: pd.Series, kind: str) -> pd.Series:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_problems import Locator, ProblemLog, arrow_text, map_unique
-from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
+from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn, row_names
 from plexrt.data.own_template import (
     AGE_RANGE,
     DOSE_PER_FRACTION_GY_MAX,
@@ -348,15 +348,4 @@ def _assessment_rules(log: ProblemLog, a: pd.DataFrame, c: pd.DataFrame, p: pd.D
 
 def _keys(frames: OwnSeriesFrames) -> dict[str, np.ndarray]:
     """'patient P003, course 2' for each row: how a problem names its row without a file."""
-    p, c, a = frames.patients, frames.courses, frames.assessments
-    pk = "patient " + p["patient_id"].astype(str)
-    ck = "patient " + c["patient_id"].astype(str) + ", course " + c["course_no"].astype(str)
-    ak = (
-        "patient "
-        + a["patient_id"].astype(str)
-        + ", course "
-        + a["course_no"].astype(str)
-        + ", assessment "
-        + a["assessment_no"].astype(str)
-    )
-    return {"patients": pk.to_numpy(), "courses": ck.to_numpy(), "assessments": ak.to_numpy()}
+    return {t: np.asarray(row_names(frames.table(t), t), dtype=object) for t in TABLES}

@@ -128,13 +128,14 @@ def _derived_doses(c: pd.DataFrame) -> None:
 
 
 def _locator(courses: ParsedTable, assessments: ParsedTable | None, order: np.ndarray) -> Locator:
-    headers = {_STORED.get(k, k): h for k, h in courses.headers.items()}
+    headers = {_STORED.get(k, k): h for k, h in courses.shown_headers().items()}
     files = {"patients": courses.raw.label, COURSES: courses.raw.label}
     lines = {COURSES: courses.lines[order]}
     all_headers = {"patients": headers, COURSES: headers}
     if assessments is not None:
         files[ASSESSMENTS] = assessments.raw.label
-        all_headers[ASSESSMENTS] = {_STORED.get(k, k): h for k, h in assessments.headers.items()}
+        shown = assessments.shown_headers().items()
+        all_headers[ASSESSMENTS] = {_STORED.get(k, k): h for k, h in shown}
     col_lines = {}
     for name in PATIENT_LEVEL:
         h = courses.headers.get(name)

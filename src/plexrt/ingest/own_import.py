@@ -19,7 +19,13 @@ import pandas as pd
 
 from plexrt.data import deidentify, own_redcap
 from plexrt.data.csvfile import Problem
-from plexrt.data.own_cells import ParsedTable, disagreements, duplicates, parse_table
+from plexrt.data.own_cells import (
+    ParsedTable,
+    disagreements,
+    duplicates,
+    lookalike_codes,
+    parse_table,
+)
 from plexrt.data.own_diff import FramesDiff, diff_frames
 from plexrt.data.own_problems import Locator, ProblemLog, report_frame, shown
 from plexrt.data.own_readers import RawTable, ReadResult, read_path, read_upload
@@ -155,6 +161,7 @@ def _redcap(result: ReadResult, problems: list[Problem], notices: list[str]) -> 
 def _parse(raw: RawTable, table: str, log: ProblemLog, mapping, notices: list[str]) -> ParsedTable:
     parsed = parse_table(raw, table, log, dict(mapping) if mapping else None, notices)
     if table == COURSES:
+        lookalike_codes(parsed, log)
         disagreements(parsed, log)
     duplicates(parsed, log)
     return parsed

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from plexrt.data.own_problems import arrow_text
-from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn
+from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn, respelled, row_names
 from plexrt.data.text_limits import (
     NAME_CHARS,
     STORED_TEXT_CHARS,
@@ -47,8 +47,24 @@ def _rows(mask: pd.Series) -> list[int]:
     return [int(i) + 1 for i in mask.to_numpy().nonzero()[0]]
 
 
-def _say(table: str, column: str, message: str, rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_LISTED])
+Names = Callable[[list[int]], list[str]]  # row positions -> 'patient P003, course 2'
+
+
+def _namer(frame: pd.DataFrame, table: str) -> Names:
+    rows = frame.reset_index(drop=True)
+    return lambda positions: row_names(rows, table, positions)
+
+
+def _say(table: str, column: str, message: str, rows: list[int], names: Names | None = None) -> str:
+    """The message with the rows it concerns: 1-based rows of the frame, each with its patient
+    (and course) when known, for a row number alone means nothing to someone recording follow-up."""
+    listed = rows[:MAX_ROWS_LISTED]
+    if names is None:
+        shown = ", ".join(str(r) for r in listed)
+    else:
+        shown = "; ".join(
+            f"{r}: {n}" for r, n in zip(listed, names([r - 1 for r in listed]), strict=True)
+        )
     more = f" and {len(rows) - MAX_ROWS_LISTED} more" if len(rows) > MAX_ROWS_LISTED else ""
     word = "row" if len(rows) == 1 else "rows"
     return f"{table}, {column}: {message} ({word} {shown}{more})"
@@ -152,18 +168,20 @@ def _value_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Serie
     return out
 
 
-def _column_problems(table: str, s: pd.Series, col: StoredColumn) -> list[str]:
+def _column_problems(
+    table: str, s: pd.Series, col: StoredColumn, names: Names | None = None
+) -> list[str]:
     s = s.reset_index(drop=True)
     missing = s.isna()
     out = []
     if col.required and missing.any():
-        out.append(_say(table, col.name, "is required but empty", _rows(missing)))
+        out.append(_say(table, col.name, "is required but empty", _rows(missing), names))
     present = s[~missing]
     for message, where in _value_problems(present, col).items():
         mask = pd.Series(False, index=s.index)
         mask[present.index[where.to_numpy(dtype=bool)]] = True
         if mask.any():
-            out.append(_say(table, col.name, message, _rows(mask)))
+            out.append(_say(table, col.name, message, _rows(mask), names))
     return out
 
 
@@ -172,9 +190,9 @@ def _table_problems(
 ) -> list[str]:
     if not isinstance(df, pd.DataFrame):
         return [f"{table}: not a table (got {type(df).__name__})"]
-    names = [c.name for c in columns]
-    missing = [n for n in names if n not in df.columns]
-    extra = [str(c) for c in df.columns if c not in names]
+    wanted = [c.name for c in columns]
+    missing = [n for n in wanted if n not in df.columns]
+    extra = [str(c) for c in df.columns if c not in wanted]
     out = []
     if missing:
         out.append(f"{table}: missing columns {', '.join(missing)}")
@@ -182,11 +200,13 @@ def _table_problems(
         out.append(f"{table}: unexpected columns {', '.join(extra)}")
     if missing or not df.columns.is_unique:
         return out + ([f"{table}: a column appears twice"] if not df.columns.is_unique else [])
+    names = _namer(df, table)
     for col in columns:
-        out += _column_problems(table, df[col.name], col)
+        out += _column_problems(table, df[col.name], col, names)
     dup = df.reset_index(drop=True).duplicated(list(key), keep="first")
     if dup.any():
-        out.append(_say(table, "+".join(key), "repeats a row already given (same key)", _rows(dup)))
+        message = "repeats a row already given (same key)"
+        out.append(_say(table, "+".join(key), message, _rows(dup), names))
     return out
 
 
@@ -206,15 +226,33 @@ def reference_problems(frames: OwnSeriesFrames) -> list[str]:
     course_patients = frames.courses["patient_id"].astype(str).reset_index(drop=True)
     unknown = ~course_patients.isin(patients)
     if unknown.any():
-        out.append(_say("courses", "patient_id", "is not in the patients table", _rows(unknown)))
+        names = _namer(frames.courses, "courses")
+        out.append(
+            _say("courses", "patient_id", "is not in the patients table", _rows(unknown), names)
+        )
+    usual = respelled(patients)
+    if usual.notna().any():
+        names = _namer(frames.patients, "patients")
+        message = (
+            "is a patient code of the series written with other characters (full-width or "
+            "compatibility forms): spell it one way"
+        )
+        out.append(_say("patients", "patient_id", message, _rows(usual.notna()), names))
     no_course = ~patients.isin(course_patients)
     if no_course.any():
-        out.append(_say("patients", "patient_id", "has no course", _rows(no_course)))
+        names = _namer(frames.patients, "patients")
+        out.append(_say("patients", "patient_id", "has no course", _rows(no_course), names))
     key = ["patient_id", "course_no"]
     orphan = pd.Series(~_keys(frames.assessments, key).isin(_keys(frames.courses, key)))
     if orphan.any():
         out.append(
-            _say("assessments", "patient_id+course_no", "is not a known course", _rows(orphan))
+            _say(
+                "assessments",
+                "patient_id+course_no",
+                "is not a known course",
+                _rows(orphan),
+                _namer(frames.assessments, "assessments"),
+            )
         )
     return out
 

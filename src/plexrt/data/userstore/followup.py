@@ -31,10 +31,16 @@ from plexrt.data.userstore.changes import (
 )
 from plexrt.data.userstore.checks import reference_problems
 from plexrt.data.userstore.errors import NothingToUndo, SeriesInvalid
-from plexrt.data.userstore.own import Validator, load_frames, run_validator, write_batch
+from plexrt.data.userstore.own import (
+    Validator,
+    load_frames,
+    run_validator,
+    same_patient_codes,
+    write_batch,
+)
 
-AUDIT_DETAIL_LIMIT = 50
-PATIENT_SCOPE_LIMIT = 1000  # an undo touching more patients reads the whole series  # values listed in one audit entry; larger batches give counts only
+AUDIT_DETAIL_LIMIT = 50  # values listed in one audit entry; larger batches give counts only
+PATIENT_SCOPE_LIMIT = 1000  # an undo touching more patients reads the whole series
 
 
 def _audit_changes(changes: pd.DataFrame) -> dict[str, Any]:
@@ -67,6 +73,10 @@ def record(
     # validator sees each of those patients whole. The other patients were checked when stored and
     # cannot change meanwhile (this runs under the write lock).
     patients = sorted({str(c.key[0]) for c in changes if c.key})
+    # A new patient is also read beside any stored patient whose code it respells ('Ｘ１' for
+    # 'X1'), so the check below can refuse one patient entered twice.
+    added = [str(c.key[0]) for c in changes if c.key and c.table == "patients" and c.op == "add"]
+    patients += same_patient_codes(conn, series_id, added) if added else []
     old = load_frames(conn, series_id, patients)
     new, problems = apply_changes(old, changes)
     problems = problems or reference_problems(new)

@@ -100,7 +100,7 @@ def test_a_broken_file_is_refused_with_every_problem(
     broken.write_text(csv_text(COURSE_HEADER, BROKEN), encoding="utf-8")
     _open(page, server, "own_import", width, height)
     page.locator('input[type="file"]').first.set_input_files(str(broken))
-    expect(page.get_by_text(f"The file was refused: {len(BROKEN_WORDS)} problem(s)")).to_be_visible(
+    expect(page.get_by_text(f"The file was refused: {len(BROKEN_WORDS)} problems")).to_be_visible(
         timeout=60_000
     )
     settle(page)

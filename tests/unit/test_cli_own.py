@@ -37,7 +37,7 @@ def test_import_refusal_prints_every_problem_and_writes_the_report(tmp_path, cap
     rc = main(["import", str(c), "--series", "S", "--report", str(report)])
     assert rc == 2
     err = capsys.readouterr().err
-    assert "refused (2 problem(s)); nothing was written" in err
+    assert "refused (2 problems); nothing was written" in err
     assert "line 2, column 'nrs_before'" in err and "line 3, column 'fractions'" in err
     frame = pd.read_csv(report, encoding="utf-8-sig")
     assert frame[["row", "column"]].values.tolist() == [[2, "nrs_before"], [3, "fractions"]]

@@ -17,6 +17,7 @@ from plexrt.data.values import (
     NOT_AVAILABLE,
     NOT_REPORTED,
     NOT_STATED,
+    counted,
     is_missing,
     natural_key,
     natural_order,
@@ -141,3 +142,17 @@ def test_median_columns_of_the_literature_table():
 )
 def test_stored_utc_times_are_shown_to_the_second(stored, shown):
     assert utc_shown([stored]) == [shown]
+
+
+@pytest.mark.parametrize(
+    ("n", "noun", "plural", "shown"),
+    [
+        (0, "problem", None, "0 problems"),
+        (1, "problem", None, "1 problem"),
+        (2, "site", None, "2 sites"),
+        (1, "patient", "patients", "1 patient"),
+        (3, "analysis", "analyses", "3 analyses"),
+    ],
+)
+def test_a_count_has_its_noun_in_the_right_number(n, noun, plural, shown):
+    assert counted(n, noun, plural) == shown

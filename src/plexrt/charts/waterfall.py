@@ -33,7 +33,7 @@ from plexrt.clinical.pain_views import (
     category_label,
     category_order,
 )
-from plexrt.data.values import is_missing
+from plexrt.data.values import counted, is_missing
 
 __all__ = ["COLOUR_BY", "COLOUR_BY_CHOICES", "RESPONSE_COLOURS", "waterfall_figure"]
 
@@ -116,8 +116,7 @@ def _excluded_notes(data: pd.DataFrame) -> list[str]:
     ):
         ids = data.attrs[key]
         if ids:
-            s = "" if len(ids) == 1 else "s"
-            notes.append(f"{len(ids)} site{s} {what} ({', '.join(map(str, ids))})")
+            notes.append(f"{counted(len(ids), 'site')} {what} ({', '.join(map(str, ids))})")
     return notes
 
 

@@ -18,6 +18,7 @@ from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template_files import FORMATS, write_template
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.data.values import counted
 from plexrt.ingest.own_import import PreparedImport, prepare_import
 from plexrt.ingest.synth import DEFAULT_SEED, write_example, write_registry
 from plexrt.ingest.synth_bundled import DEFAULT_SERIES, write_bundled
@@ -74,7 +75,8 @@ def _keys(paths: list[Path]) -> tuple[dict[str, str] | None, list[str]]:
 def _print_problems(prepared: PreparedImport, report: Path | None) -> None:
     problems = prepared.report.problems
     print(
-        f"plexrt import: the files were refused ({len(problems)} problem(s)); nothing was written.",
+        f"plexrt import: the files were refused ({counted(len(problems), 'problem')}); "
+        "nothing was written.",
         file=sys.stderr,
     )
     for p in problems:
@@ -123,7 +125,8 @@ def _import(args: argparse.Namespace) -> int:
         return FAILED
     key, errors = _keys(args.key or [])
     if errors:
-        print("plexrt import: the key file(s) were refused; nothing was written.", file=sys.stderr)
+        word = "key file was" if len(args.key or []) == 1 else "key files were"
+        print(f"plexrt import: the {word} refused; nothing was written.", file=sys.stderr)
         for e in errors:
             print(f"  - {e}", file=sys.stderr)
         return REFUSED

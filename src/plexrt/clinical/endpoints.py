@@ -18,7 +18,7 @@ import pandas as pd
 
 from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.series_words import PUBLISHED, words
-from plexrt.data.values import is_missing, natural_sorted
+from plexrt.data.values import counted, is_missing, natural_sorted
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats import timescale
 from plexrt.stats.survival import (
@@ -151,7 +151,7 @@ def small_groups(parts: dict[str, pd.DataFrame]) -> list[str]:
     for label, part in parts.items():
         n, ev = len(part), int(part["event"].sum())
         if n < MIN_GROUP_N or ev < MIN_GROUP_EVENTS:
-            out.append(f"{label}: n = {n}, {ev} event{'s' if ev != 1 else ''}")
+            out.append(f"{label}: n = {n}, {counted(ev, 'event')}")
     return out
 
 

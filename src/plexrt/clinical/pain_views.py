@@ -19,7 +19,7 @@ from plexrt.clinical import definitions, dose, pain_scores
 from plexrt.clinical.endpoints import MIN_GROUP_N
 from plexrt.clinical.inputs import flag, require_columns
 from plexrt.data import vocab
-from plexrt.data.values import NOT_STATED, is_missing, natural_order
+from plexrt.data.values import NOT_STATED, counted, is_missing, natural_order
 
 __all__ = [
     "GROUP_BY",
@@ -280,7 +280,7 @@ def small_groups(ttm: TimeToMax) -> list[str]:
     if ttm.group_by is None:
         return []
     small = ttm.summary[ttm.summary["n"] < MIN_GROUP_N]
-    return [f"{r.label}: n = {r.n} site{'s' if r.n != 1 else ''}" for r in small.itertuples()]
+    return [f"{r.label}: n = {counted(r.n, 'site')}" for r in small.itertuples()]
 
 
 # ---------------------------------------------------------------------------------------------

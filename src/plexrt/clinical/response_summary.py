@@ -20,6 +20,7 @@ from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds
 from plexrt.clinical.icpre_readings import IcpreReadings, icpre_readings
 from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
 from plexrt.clinical.series_words import PUBLISHED, words
+from plexrt.data.values import counted
 from plexrt.data.vocab import INTENT_LABELS
 from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
@@ -258,7 +259,7 @@ def _fisher(rates: dict[str, Proportion | None]) -> tuple[float | None, str]:
     """Two-sided Fisher exact p of the responder rate for a two-level factor, with the words
     shown; no test for another number of levels or when a rate is not known."""
     if len(rates) != 2:
-        return None, f"not tested ({len(rates)} group{'s' if len(rates) != 1 else ''})"
+        return None, f"not tested ({counted(len(rates), 'group')})"
     a, b = rates.values()
     if a is None or b is None:
         return None, "not tested (rates not known)"

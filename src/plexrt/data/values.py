@@ -169,3 +169,8 @@ def _float_text(text: str) -> bool:
 
 def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 site', '3 sites', '0 problems': a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"

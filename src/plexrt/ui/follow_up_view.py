@@ -15,7 +15,7 @@ from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template import YEAR_RANGE
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.userstore import NothingToUndo, SeriesInvalid, UserDataUnavailable, UserStore
-from plexrt.data.values import natural_sorted
+from plexrt.data.values import counted, natural_sorted
 from plexrt.data.vocab import OPIOID_ROUTES
 from plexrt.ingest import own_followup as fu
 from plexrt.ingest import own_preview
@@ -209,8 +209,7 @@ def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) 
 
 def _refused(problems: list[str]) -> None:
     st.error(
-        f"Not saved: {len(problems)} problem{'s' if len(problems) != 1 else ''}. "
-        "Nothing was written.",
+        f"Not saved: {counted(len(problems), 'problem')}. Nothing was written.",
         icon=":material/block:",
     )
     st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")

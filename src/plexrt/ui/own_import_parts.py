@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from plexrt.data.values import counted
 from plexrt.export.tabular import safe_csv
 from plexrt.ingest import own_mapping, own_preview
 from plexrt.ingest.own_import import PreparedImport
@@ -63,7 +64,7 @@ def refusal(prepared: PreparedImport, file_label: str) -> None:
     """Every problem, by file, row and column, with the report to download. Nothing written."""
     problems = prepared.report.problems
     st.error(
-        f"The file was refused: {len(problems)} problem(s), listed below. Nothing was written. "
+        f"The file was refused: {counted(len(problems), 'problem')}, listed below. Nothing was written. "
         "Correct them in your file and upload it again.",
         icon=":material/block:",
     )

@@ -10,7 +10,7 @@ import streamlit as st
 from plexrt.clinical import cohort_summary
 from plexrt.data import page_params
 from plexrt.data.filters import CohortFilter
-from plexrt.data.values import NOT_AVAILABLE
+from plexrt.data.values import NOT_AVAILABLE, counted
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -135,7 +135,7 @@ def narrowed_by_filter(what: str, key: str) -> None:
     undos = [replace(u, n_sites=len(db.cohort(u.without))) for u in active_parts(flt)]
     n = len(db.cohort(flt))
     tail = (
-        f"The filters leave {n} site{'s' if n != 1 else ''}; removing one of them widens the cohort."
+        f"The filters leave {counted(n, 'site')}; removing one of them widens the cohort."
         if undos
         else "No filter is applied: the series itself has no other group."
     )

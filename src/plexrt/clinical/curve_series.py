@@ -19,7 +19,9 @@ import pandas as pd
 from plexrt.data.curve_files import CurvePoints, RiskRows
 from plexrt.data.curve_schema import CURVE_FLAG, CurveSeries
 from plexrt.data.literature import POPULATIONS
-from plexrt.data.values import is_missing, parse_number
+from plexrt.data.literature_rules import MAX_COUNT
+from plexrt.data.text_limits import NAME_CHARS, NOTE_CHARS
+from plexrt.data.values import is_missing, number_shown, parse_number
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats import timescale
 from plexrt.stats.guyot import CITATION, Reconstruction, reconstruct
@@ -67,6 +69,11 @@ class CurveDetails:
 
 
 _NUMBERS = {"total_events": True, "n_patients": True, "published_median": False}
+# The saved notes are PlexRT's description of the reconstruction (which names the figure and the
+# arm) followed by the user's notes, within NOTE_CHARS: the user's share is bounded so that the
+# whole always fits (tested with the longest figure, arm and numbers).
+NOTE_ROOM = 1_000
+USER_TEXT_CHARS = {"figure": NAME_CHARS, "arm": NAME_CHARS, "notes": NOTE_CHARS - NOTE_ROOM}
 
 
 def _number_problems(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -79,8 +86,14 @@ def _number_problems(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[st
             problems.append(f"{name}: {exc}")
             continue
         low = 1 if name == "n_patients" else 0
-        if parsed[name] is not None and parsed[name] < low:
-            problems.append(f"{name}: must be {low} or more, got {parsed[name]:g}")
+        v = parsed[name]
+        if v is not None and v < low:
+            problems.append(f"{name}: must be {low} or more, got {number_shown(v)}")
+        elif v is not None and whole and v > MAX_COUNT:
+            # The same bound as a literature record's counts: the reconstruction allocates per
+            # patient, so 1e15 patients would exhaust memory.
+            problems.append(f"{name}: must be at most {MAX_COUNT:,}, got {number_shown(v, True)}")
+            parsed[name] = None
     return parsed, problems
 
 
@@ -97,6 +110,10 @@ def details_from_text(values: Mapping[str, Any]) -> tuple[CurveDetails | None, l
     population = values.get("population")
     if not is_missing(population) and population not in POPULATIONS:
         problems.append(f"population: unknown {population!r}; use one of {', '.join(POPULATIONS)}")
+    for name, limit in USER_TEXT_CHARS.items():
+        text = _text(values.get(name)) or ""
+        if len(text) > limit:
+            problems.append(f"{name}: at most {limit:,} characters, got {len(text):,}")
     if problems:
         return None, problems
     return (

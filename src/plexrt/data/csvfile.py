@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from plexrt.data.values import counted
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -44,7 +46,9 @@ class DataError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        head = f"{len(problems)} problem(s) in the data files:\n" if len(problems) > 1 else ""
+        head = (
+            f"{counted(len(problems), 'problem')} in the data files:\n" if len(problems) > 1 else ""
+        )
         super().__init__(head + "\n".join(f"  - {p}" for p in problems))
 
 

@@ -28,6 +28,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -88,11 +89,19 @@ def _text(data: bytes, label: str) -> str:
         raise DataError([Problem(label, None, None, f"not UTF-8 text ({exc.reason})")]) from None
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
+def _rows(text: str, label: str) -> list[tuple[int, list[str]]]:
     """(physical line, cells) of every non-blank row; empty cells after the second dropped."""
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _cells_of(reader)
+    except csv.Error as exc:  # a field over the csv module's limit (131,072 characters)
+        problem = Problem(label, reader.line_num, None, f"cannot be read as CSV ({exc})")
+        raise DataError([problem]) from None
+
+
+def _cells_of(reader: Any) -> list[tuple[int, list[str]]]:
     out = []
     previous = 0
     for cells in reader:
@@ -146,7 +155,7 @@ def _point_problems(rows, label: str) -> tuple[list[tuple[float, float, int]], l
 
 def read_points(data: bytes, label: str) -> CurvePoints:
     """Digitised points from the bytes of a file (see POINTS_FORMAT); raises DataError."""
-    rows = _rows(_text(data, label))
+    rows = _rows(_text(data, label), label)
     header = 0
     while header < min(_MAX_HEADER_LINES, len(rows)) and _is_header(rows[header][1]):
         header += 1
@@ -240,7 +249,7 @@ def _risk_order(values, label: str) -> list[Problem]:
 
 def read_risk_table(data: bytes, label: str) -> RiskRows:
     """The number-at-risk table from the bytes of a file (see RISK_FORMAT); raises DataError."""
-    rows = _rows(_text(data, label))
+    rows = _rows(_text(data, label), label)
     problems = _risk_header(rows, label)
     if problems:
         raise DataError(problems)

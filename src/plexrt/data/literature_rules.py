@@ -18,7 +18,7 @@ from plexrt.data.literature import (
     POPULATIONS,
 )
 from plexrt.data.text_limits import CITATION_CHARS, NOTE_CHARS, text_problem
-from plexrt.data.values import entered_number, is_missing, parse_number
+from plexrt.data.values import entered_number, is_missing, number_shown, parse_number
 
 __all__ = ["MAX_COUNT", "MAX_MONTHS", "record_problems", "validate_series"]
 
@@ -85,21 +85,25 @@ def _limit_problems(parsed: _Parsed) -> list[tuple[str, str]]:
     for name in ("n_patients", "n_sites"):
         v = parsed[name]
         if v is not None and v < 1:
-            problems.append((name, f"must be a positive whole number, got {v}"))
+            problems.append((name, f"must be a positive whole number, got {number_shown(v)}"))
             parsed[name] = None
         elif v is not None and v > MAX_COUNT:
-            problems.append((name, f"must be at most {MAX_COUNT:,}, got {v:,}"))
+            problems.append((name, f"must be at most {MAX_COUNT:,}, got {number_shown(v, True)}"))
             parsed[name] = None
     year = parsed.get("year")
     if year is not None and not 1900 <= year <= _this_year() + 1:
         problems.append(
-            ("year", f"must be a publication year from 1900 to {_this_year() + 1}, got {year}")
+            (
+                "year",
+                f"must be a publication year from 1900 to {_this_year() + 1}, "
+                f"got {number_shown(year)}",
+            )
         )
         parsed["year"] = None
     for name in MEDIAN_COLUMNS:
         v = parsed[name]
         if v is not None and v > MAX_MONTHS:
-            problems.append((name, f"must be at most {MAX_MONTHS} months, got {v:g}"))
+            problems.append((name, f"must be at most {MAX_MONTHS} months, got {number_shown(v)}"))
             parsed[name] = None
     return problems
 

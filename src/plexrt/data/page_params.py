@@ -5,6 +5,7 @@ by ``plexrt.data.filters.from_query_params``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,13 +38,16 @@ def read_present(raw: Any) -> tuple[bool, str | None]:
     return False, f"Ignored URL parameter present={clip_param(str(raw), 20)!r}: use present=1."
 
 
+_SLIDE_NUMBER = re.compile(r"[+-]?[0-9]{1,8}")  # one sign at most; ASCII digits only
+
+
 def read_slide(raw: Any, n: int) -> tuple[int, str | None]:
     """The 0-based slide index from ?slide= (1-based, 1 to ``n``); slide 1 and a notice otherwise."""
     if raw is None:
         return 0, None
     shown = clip_param(str(raw), 20)
     text = str(raw).strip()
-    if not (text.isascii() and text.lstrip("+-").isdigit() and len(text) <= 9):
+    if not _SLIDE_NUMBER.fullmatch(text):
         return 0, f"Ignored URL parameter slide={shown!r}: not a slide number."
     i = int(text) - 1
     if not 0 <= i < n:

@@ -10,6 +10,7 @@ import math
 import numbers
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -53,19 +54,41 @@ def number_problem(value: Any, *, whole: bool = False) -> str | None:
     """Why ``value`` is not a finite number (a whole one when ``whole``), or None when it is."""
     kind = "a whole number" if whole else "a number"
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | str):
-        return f"must be {kind}, got {value!r}"
+        return f"must be {kind}, got {shown_value(value)}"
     if isinstance(value, str):
         try:
             x = float(value.strip())
         except ValueError:
-            return f"must be {kind}, got {value!r}"
+            return f"must be {kind}, got {shown_value(value)}"
     else:
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond any float (10**400)
+            x = math.inf
     if not math.isfinite(x):
-        return f"must be a finite number, got {value!r}"
+        return f"must be a finite number, got {shown_value(value)}"
     if whole and x != int(x):
-        return f"must be a whole number, got {value!r}"
+        return f"must be a whole number, got {shown_value(value)}"
     return None
+
+
+def shown_value(value: Any, limit: int = 40) -> str:
+    """``value`` as a message quotes it, cut to ``limit`` characters ('1000…(401 digits)')."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    if len(text) <= limit:
+        return text
+    digits = f" ({len(text)} digits)" if text.lstrip("-").isdigit() else ""
+    return text[:limit] + "…" + digits
+
+
+def number_shown(x: float | int, grouped: bool = False) -> str:
+    """A parsed number as a message quotes it: '1,234' (``grouped``), '2.5', and '1e+300' or
+    '1.00e+400' when it is too long to read."""
+    if isinstance(x, int | np.integer) and not isinstance(x, bool):
+        if abs(int(x)) >= 10**15:
+            return format(Decimal(int(x)), ".2e")
+        return f"{int(x):,}" if grouped else str(int(x))
+    return f"{x:g}"
 
 
 def parse_number(value: Any, *, whole: bool = False) -> float | int | None:

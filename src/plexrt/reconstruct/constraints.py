@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from plexrt.data.csvfile import CsvRow, read_csv
-from plexrt.data.values import number_problem, parse_number
+from plexrt.data.values import counted, number_problem, parse_number
 
 # -- vocabulary of published_times.csv ---------------------------------------------------------
 
@@ -312,7 +312,7 @@ def load_published_times(path: str | Path) -> list[Constraint]:
         if not bad:
             out.append(constraint_from_record(rec))
     if problems:
-        head = f"{len(problems)} problem(s) in {path}:\n" if len(problems) > 1 else ""
+        head = f"{counted(len(problems), 'problem')} in {path}:\n" if len(problems) > 1 else ""
         raise ValueError(head + "\n".join(problems))
     return out
 

@@ -8,7 +8,12 @@ from typing import Any
 import streamlit as st
 
 from plexrt.charts.curve_fit import curve_fit_figure
-from plexrt.clinical.curve_series import details_from_text, reconstruct_curve, to_store
+from plexrt.clinical.curve_series import (
+    USER_TEXT_CHARS,
+    details_from_text,
+    reconstruct_curve,
+    to_store,
+)
 from plexrt.data import literature as lit
 from plexrt.data.access import PermissionDenied, Principal
 from plexrt.data.csvfile import DataError
@@ -135,10 +140,16 @@ def _save_form(store: UserStore, principal: Principal, values: dict) -> None:
         )
         values["design"] = c.text_input("Design", key="curve_design")
         a, b, c = st.columns(3)
-        values["figure"] = a.text_input("Figure (where in the paper)", key="curve_figure")
-        values["arm"] = b.text_input("Arm or group of this curve", key="curve_arm")
+        values["figure"] = a.text_input(
+            "Figure (where in the paper)", key="curve_figure", max_chars=USER_TEXT_CHARS["figure"]
+        )
+        values["arm"] = b.text_input(
+            "Arm or group of this curve", key="curve_arm", max_chars=USER_TEXT_CHARS["arm"]
+        )
         values["time_zero"] = c.text_input("Time zero, as the paper states it", key="curve_t0")
-        values["notes"] = st.text_area("Notes", key="curve_notes")
+        values["notes"] = st.text_area(
+            "Notes", key="curve_notes", max_chars=USER_TEXT_CHARS["notes"]
+        )
         if not st.form_submit_button("Save curve series", type="primary"):
             return
     _save(store, principal, values)

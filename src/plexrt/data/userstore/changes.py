@@ -192,7 +192,22 @@ class Change:
         return cls(table, tuple(key), "remove", {})
 
     def label(self) -> str:
-        return f"{self.table} {'/'.join(str(k) for k in self.key)}"
+        keys = self.key if isinstance(self.key, tuple | list) else (self.key,)
+        return f"{self.table} {'/'.join(_key_shown(k) for k in keys)}"
+
+
+def _key_shown(value: Any) -> str:
+    """A key value as a message names it: cut to 60 characters, a lone surrogate escaped (the
+    message must itself be text that can be shown)."""
+    text = str(value)
+    text = text if len(text) <= 60 else text[:60] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def change_problems(changes: Sequence[Change], check_derived: bool = True) -> list[str]:
+    """What keeps each change from being applied, whatever the stored rows (checked before any
+    row is read: a key that is not valid text must not reach a query)."""
+    return [p for ch in changes for p in _change_problems(ch, check_derived)]
 
 
 def _change_problems(ch: Change, check_derived: bool) -> list[str]:
@@ -201,7 +216,7 @@ def _change_problems(ch: Change, check_derived: bool) -> list[str]:
     columns, key = TABLES[ch.table]
     if ch.op not in OPS:
         return [f"{ch.label()}: unknown operation {ch.op!r}"]
-    if len(ch.key) != len(key):
+    if not isinstance(ch.key, tuple | list) or len(ch.key) != len(key):
         return [f"{ch.label()}: the key is {', '.join(key)}"]
     by_name = {c.name: c for c in columns}
     out = [f"{ch.label()}: unknown column {c!r}" for c in ch.values if c not in by_name or c in key]
@@ -247,7 +262,7 @@ def apply_changes(
     """The frames with the changes applied in order (dtypes kept), and the problems found in the
     changes themselves (when there are any, the frames are returned unchanged)."""
     changes = list(changes)
-    problems = [p for ch in changes for p in _change_problems(ch, check_derived)]
+    problems = change_problems(changes, check_derived)
     if problems:
         return frames, problems
     tables = {t: frames.table(t).copy() for t in TABLES}

@@ -73,25 +73,40 @@ def _say(table: str, column: str, message: str, rows: list[int], names: Names | 
 def value_problem(value: Any, col: StoredColumn) -> str | None:
     """What keeps one present value out of its column (None when it can be stored)."""
     if col.kind == "text":
-        if not isinstance(value, str):
-            return "is not text"
-        problem = text_problem(value, MAX_TEXT)
-        if problem:
-            return problem
-        if hidden_character(value):
-            return "holds a line break, control or invisible formatting character"
-        if not value.strip():
-            return "is empty text (leave the cell empty for unknown)"
-        if _DATE.search(value):
-            return "looks like a calendar date (dates are never stored)"
-        if col.choices is not None and value not in col.choices:
-            return f"is not one of: {', '.join(col.choices)}"
-        return None
+        return _text_value_problem(value, col)
     if col.kind == "boolean":
         return None if isinstance(value, bool | np.bool_) else "is not true/false"
+    return _number_value_problem(value, col)
+
+
+def _text_value_problem(value: Any, col: StoredColumn) -> str | None:
+    if not isinstance(value, str):
+        return "is not text"
+    problem = text_problem(value, MAX_TEXT)
+    if problem:
+        return problem
+    if hidden_character(value):
+        return "holds a line break, control or invisible formatting character"
+    if not value.strip():
+        return "is empty text (leave the cell empty for unknown)"
+    if col.name == "patient_id" and value != value.strip():
+        # The import strips cells, so ' S01' would be a second patient S01 entered by hand.
+        return "has a space at its start or end"
+    if _DATE.search(value):
+        return "looks like a calendar date (dates are never stored)"
+    if col.choices is not None and value not in col.choices:
+        return f"is not one of: {', '.join(col.choices)}"
+    return None
+
+
+def _number_value_problem(value: Any, col: StoredColumn) -> str | None:
     word = "is not a whole number" if col.kind == "integer" else "is not a finite number"
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+    # NumPy's timedelta64 is an integer type and its complex numbers are numbers: neither is one.
+    real = isinstance(value, int | float | np.integer | np.floating)
+    if not real or isinstance(value, bool | np.bool_ | np.timedelta64):
         return word
+    if isinstance(value, int | np.integer) and abs(int(value)) > MAX_INT:
+        return "is too large"  # also beyond what a float holds (10**400)
     if not math.isfinite(float(value)) or (col.kind == "integer" and float(value) % 1 != 0):
         return word
     if col.kind == "integer" and abs(int(value)) > MAX_INT:
@@ -120,7 +135,8 @@ def _typed_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Serie
 # Text that passes ``value_problem`` for certain, found whole-column: a coded value among its
 # choices; free text of printable ASCII (no NUL, no control or odd space character) with a letter or
 # digit (so never blank), at most MAX_TEXT characters, without a digit-separator-digits-separator-
-# digit run (every match of _DATE has one). Only the other values are checked one by one.
+# digit run (every match of _DATE has one), not starting or ending with a space. Only the other
+# values are checked one by one.
 _PLAIN = "[0-9A-Za-z _.,;:()'+%&/-]*"
 _PLAIN_WORD = f"{_PLAIN}[0-9A-Za-z]{_PLAIN}"
 _DATE_LIKE = r"\d[-/.]\d{1,2}[-/.]\d"
@@ -131,7 +147,7 @@ def _surely_fine(values: pd.Series, col: StoredColumn) -> np.ndarray:
         return values.isin(col.choices).to_numpy(dtype=bool)
     text, unencodable = arrow_text(values)
     fine = ~unencodable & text.str.fullmatch(_PLAIN_WORD) & (text.str.len() <= MAX_TEXT)
-    fine &= ~text.str.contains(_DATE_LIKE)
+    fine &= ~text.str.contains(_DATE_LIKE) & ~text.str.contains("^ | $")
     return fine.to_numpy(dtype=bool, na_value=False)
 
 

@@ -22,6 +22,7 @@ from plexrt.data.userstore import audit, sharing
 from plexrt.data.userstore.changes import (
     Change,
     apply_changes,
+    change_problems,
     counts,
     decode,
     diff,
@@ -68,6 +69,11 @@ def record(
 ) -> int | None:
     sharing.checked(conn, p, series_id, "edit")
     changes = list(changes)
+    if not changes:
+        return None
+    problems = change_problems(changes)
+    if problems:  # before any read: a key that is not valid text must not reach a query
+        raise SeriesInvalid(problems)
     # Only the patients the entry concerns are read, each patient whole: every value changed is
     # checked in apply_changes, every row of those patients must keep its parent, and the
     # validator sees each of those patients whole. The other patients were checked when stored and
@@ -170,6 +176,10 @@ def undo_last(
     validate: Validator | None,
 ) -> int:
     sharing.checked(conn, p, series_id, "edit")
+    if expected_batch is not None and (
+        isinstance(expected_batch, bool) or not isinstance(expected_batch, int | np.integer)
+    ):
+        raise SeriesInvalid([f"expected_batch: must be a batch number, got {expected_batch!r}"])
     batch_id, _ = _latest_undoable(conn, series_id)
     if expected_batch is not None and batch_id != expected_batch:
         raise SeriesInvalid(

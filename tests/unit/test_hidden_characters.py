@@ -97,6 +97,30 @@ def test_a_literature_series_with_a_lone_surrogate_is_refused(tmp_path):
     assert us.series(ANN).empty
 
 
+@pytest.mark.parametrize("spoof", ["\u202e", "\u2066", "\x1b", "\x07", "\x85"])
+@pytest.mark.parametrize("field", ["citation", "notes"])
+def test_literature_text_refuses_bidirectional_overrides_and_controls(tmp_path, spoof, field):
+    """A right-to-left override would show a citation in another order than it is stored, in
+    pages and exports alike: refused, with the field named. Nothing is stored."""
+    us = UserStore(str(tmp_path / "u.duckdb"))
+    record = {"citation": "Smith 2020", "n_patients": "3", "n_patients_source": "T"}
+    record[field] = f"Smith{spoof}0202 htimS"
+    with pytest.raises(SeriesInvalid, match=f"{field}: holds a control character or a bidi"):
+        us.add_series(ANN, record)
+    assert us.series(ANN).empty
+
+
+def test_literature_text_pasted_from_a_paper_is_kept(tmp_path):
+    """Line breaks, tabs, a soft hyphen and a zero-width joiner are ordinary in pasted text."""
+    us = UserStore(str(tmp_path / "u.duckdb"))
+    citation = (
+        "Smith A, Jones B.\nPalliative radio\u00adtherapy.\tJ Test 2020;1:1 \u0645\u200c\u06cc"
+    )
+    record = {"citation": citation, "n_patients": "3", "n_patients_source": "T"}
+    us.add_series(ANN, record)
+    assert list(us.series(ANN)["citation"]) == [citation]
+
+
 @pytest.mark.parametrize("hidden", ["\u200b", "\ufeff", "\u00ad"])
 def test_a_header_with_an_invisible_character_is_named_not_ignored(hidden):
     from plexrt.data.own_readers import read_csv_bytes

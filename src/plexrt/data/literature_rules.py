@@ -17,7 +17,13 @@ from plexrt.data.literature import (
     NUMBER_COLUMNS,
     POPULATIONS,
 )
-from plexrt.data.text_limits import CITATION_CHARS, NOTE_CHARS, text_problem
+from plexrt.data.text_limits import (
+    CITATION_CHARS,
+    NOTE_CHARS,
+    SPOOFING_MESSAGE,
+    spoofing_character,
+    text_problem,
+)
 from plexrt.data.values import entered_number, is_missing, number_shown, parse_number
 
 __all__ = ["MAX_COUNT", "MAX_MONTHS", "record_problems", "validate_series"]
@@ -41,6 +47,8 @@ def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
         if spec.kind == "text" and not is_missing(value):
             limit = CITATION_CHARS if spec.name == "citation" else NOTE_CHARS
             problem = text_problem(str(value), limit)
+            if problem is None and spoofing_character(str(value)):
+                problem = SPOOFING_MESSAGE
             if problem:
                 problems.append((spec.name, problem))
     if is_missing(record.get("citation")):

@@ -45,6 +45,21 @@ HIDDEN_MESSAGE = (
 UNENCODABLE = "is not valid Unicode text (a lone surrogate, as a wrongly decoded file leaves)"
 
 
+# Literature text (citations, notes) is pasted from papers: line breaks, tabs, soft hyphens and
+# zero-width joiners are ordinary there. What it may not hold are the other control characters and
+# the bidirectional embeddings, overrides and isolates, which make text display in another order
+# than it is stored (a citation shown reversed in a page or an export).
+_SPOOFING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+SPOOFING_MESSAGE = (
+    "holds a control character or a bidirectional override (text shown in another order than "
+    "it is written); retype it"
+)
+
+
+def spoofing_character(text: str) -> bool:
+    return _SPOOFING.search(text) is not None
+
+
 def hidden_character(text: str) -> bool:
     return _HIDDEN.search(text) is not None
 

@@ -164,3 +164,29 @@ def test_a_slide_parameter_with_odd_signs_is_ignored(raw):
 def test_a_signed_slide_number_is_read():
     assert read_slide("+3", 5) == (2, None)
     assert read_slide("-1", 5)[0] == 0 and "outside 1–5" in read_slide("-1", 5)[1]
+
+
+def test_a_row_added_twice_in_one_entry_says_so(stored):
+    us, sid, frames = stored
+    add = Change.add("assessments", ("S000000", 1, 50), day=10, nrs=3)
+    with pytest.raises(SeriesInvalid, match="assessments S000000/1/50: added twice in this entry"):
+        us.record_follow_up(ANN, sid, [add, add])
+    assert_same_series(us.series_frames(ANN, sid), frames)
+
+
+@pytest.mark.parametrize(
+    ("last", "unit"), [("1e308", "months"), ("101", "years"), ("1300", "months")]
+)
+def test_a_curve_beyond_a_century_is_refused_before_reconstruction(last, unit):
+    """A misread axis or unit: 1e308 overflowed the median into a confusing refusal at save."""
+    details, problems = details_from_text({**FORM, "time_unit": unit, "n_patients": "50"})
+    assert details is not None, problems
+    points = read_points(f"0,1\n6,0.8\n12,0.5\n{last},0.2\n".encode(), "p.csv")
+    with pytest.raises(ValueError, match=f"p.csv: a time of .* {unit} is beyond 100 years"):
+        reconstruct_curve(points, None, details)
+
+
+def test_a_curve_within_a_century_is_reconstructed():
+    details, _ = details_from_text({**FORM, "time_unit": "years", "n_patients": "50"})
+    points = read_points(b"0,1\n6,0.8\n12,0.5\n99,0.2\n", "p.csv")
+    assert reconstruct_curve(points, None, details).n == 50

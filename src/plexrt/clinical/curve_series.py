@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from plexrt.data.curve_files import CurvePoints, RiskRows
@@ -73,6 +74,10 @@ _NUMBERS = {"total_events": True, "n_patients": True, "published_median": False}
 # arm) followed by the user's notes, within NOTE_CHARS: the user's share is bounded so that the
 # whole always fits (tested with the longest figure, arm and numbers).
 NOTE_ROOM = 1_000
+# No follow-up of a published curve reaches a century: a later time is a misread axis or unit (and
+# 1e308 overflowed the median).
+MAX_CURVE_YEARS = 100
+MAX_CURVE_DAYS = MAX_CURVE_YEARS * timescale.DAYS_PER_YEAR
 USER_TEXT_CHARS = {"figure": NAME_CHARS, "arm": NAME_CHARS, "notes": NOTE_CHARS - NOTE_ROOM}
 
 
@@ -144,6 +149,13 @@ def reconstruct_curve(
     points: CurvePoints, risk: RiskRows | None, details: CurveDetails
 ) -> Reconstruction:
     """The Guyot reconstruction of a curve from its files. Raises ValueError (stats' message)."""
+    days = timescale.AXIS_UNITS[details.time_unit]
+    for label, times in ((points.label, points.time), (getattr(risk, "label", ""), _times(risk))):
+        if times.size and float(np.max(times)) * days > MAX_CURVE_DAYS:
+            raise ValueError(
+                f"{label}: a time of {number_shown(float(np.max(times)))} {details.time_unit} is "
+                f"beyond {MAX_CURVE_YEARS} years after time zero; check the time axis and its unit"
+            )
     return reconstruct(
         points.time,
         points.survival,
@@ -153,6 +165,10 @@ def reconstruct_curve(
         total_events=details.total_events,
         published_median=details.published_median,
     )
+
+
+def _times(risk: RiskRows | None) -> np.ndarray:
+    return np.asarray([]) if risk is None else np.asarray(risk.time, dtype=float)
 
 
 def _months(value: float | None, unit: str) -> float | None:

@@ -266,14 +266,18 @@ def apply_changes(
     if problems:
         return frames, problems
     tables = {t: frames.table(t).copy() for t in TABLES}
+    added: set[tuple[str, str]] = set()  # rows this entry added, as (table, label)
     for ch in changes:
         _, key = TABLES[ch.table]
         df = tables[ch.table]
         at = _at(df, key, ch.key)
         if ch.op == "add":
             if at.any():
-                problems.append(f"{ch.label()}: already exists (added in another session?)")
+                why = "added twice in this entry" if (ch.table, ch.label()) in added else None
+                why = why or "already exists (added in another session?)"
+                problems.append(f"{ch.label()}: {why}")
                 continue
+            added.add((ch.table, ch.label()))
             row = dict(zip(key, ch.key, strict=True)) | {c: plain(v) for c, v in ch.values.items()}
             new = pd.DataFrame([row], columns=df.columns).astype(df.dtypes.to_dict())
             tables[ch.table] = pd.concat([df, new], ignore_index=True)

@@ -116,3 +116,19 @@ def test_the_manifest_command_checks_the_folder_before_writing(data_copy, capsys
     assert cli_main(["manifest", "--data", str(data_copy)]) == 0
     assert "13 files, 196 data rows" in capsys.readouterr().out
     assert check_manifest(data_copy) == []
+
+
+@pytest.mark.parametrize("count", ["²", "-1", "x", ""])
+def test_a_manifest_row_count_that_is_not_a_count_is_named(data_copy, count):
+    """'²' is a digit to str.isdigit but not to int(): named like any other non-count."""
+    manifest = data_copy / MANIFEST_FILE
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    head = next(csv.reader([lines[0]]))
+    cells = next(csv.reader([lines[1]]))
+    cells[head.index("rows")] = count
+    lines[1] = ",".join(cells)
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = check_manifest(data_copy)
+    assert any(
+        p.file == MANIFEST_FILE and p.line == 2 and "is not a count" in p.message for p in problems
+    ), problems

@@ -156,3 +156,22 @@ def test_stored_utc_times_are_shown_to_the_second(stored, shown):
 )
 def test_a_count_has_its_noun_in_the_right_number(n, noun, plural, shown):
     assert counted(n, noun, plural) == shown
+
+
+def test_natural_order_takes_any_text():
+    """'²' is a digit to str.isdigit but not a number to int(): it sorts as text, no ValueError.
+    Arabic-Indic digits are numbers."""
+    assert natural_sorted(["S1²", "²", "S10", "S2", "\u0661\u0662", "\u0665"]) == [
+        "\u0665",
+        "\u0661\u0662",
+        "S1²",
+        "S2",
+        "S10",
+        "²",
+    ]
+
+
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_any_codes_sort_naturally_without_error(codes):
+    ordered = natural_sorted(codes)
+    assert sorted(ordered) == sorted(codes)

@@ -85,7 +85,7 @@ def read_manifest(data_dir: Path) -> tuple[list[Entry], list[Problem]]:
     entries = []
     for row in table.rows:
         rows = row.cells["rows"].strip()
-        if not rows.isdigit():
+        if not (rows.isascii() and rows.isdigit()):  # "²" is a digit to isdigit, not to int
             problems.append(Problem(MANIFEST_FILE, row.line, "rows", f"'{rows}' is not a count"))
             continue
         entries.append(Entry(row.cells["file"].strip(), int(rows), row.cells["sha256"].strip()))

@@ -116,7 +116,8 @@ def natural_key(value: Any) -> tuple:
 @functools.lru_cache(maxsize=1 << 18)  # course and patient ids recur on every rerun
 def _text_key(text: str) -> tuple:
     parts = [p for p in _DIGITS.split(text) if p]
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    # isdecimal, as \d matches: a superscript "²" is a digit to isdigit() but not a number to int().
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in parts)
 
 
 def natural_sorted(values: Iterable[Any]) -> list[Any]:

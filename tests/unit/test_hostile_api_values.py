@@ -190,3 +190,15 @@ def test_a_curve_within_a_century_is_reconstructed():
     details, _ = details_from_text({**FORM, "time_unit": "years", "n_patients": "50"})
     points = read_points(b"0,1\n6,0.8\n12,0.5\n99,0.2\n", "p.csv")
     assert reconstruct_curve(points, None, details).n == 50
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400), float("inf"), 2.5, True, "3", None])
+def test_the_reconstructions_counts_refuse_what_is_not_a_whole_number(value):
+    from plexrt.stats.guyot_inputs import whole
+
+    with pytest.raises(
+        ValueError, match="n_patients must be a whole number of at least 1, got "
+    ) as info:
+        whole(value, "n_patients", low=1)
+    assert len(str(info.value)) < 120  # a 400-digit value is quoted cut short
+    assert whole(np.int64(7), "n_patients", low=1) == 7 and whole(7.0, "n_patients") == 7

@@ -16,14 +16,18 @@ __all__ = ["check_risk_table", "check_total_events", "whole"]
 
 def whole(value: Any, name: str, *, low: int = 0) -> int:
     """``value`` as a whole number >= ``low``; ValueError naming ``name`` otherwise."""
-    ok = (
-        not isinstance(value, bool)
-        and isinstance(value, Real | np.integer | np.floating)
-        and math.isfinite(float(value))
-        and float(value) == int(float(value))
-    )
+    try:
+        ok = (
+            not isinstance(value, bool)
+            and isinstance(value, Real | np.integer | np.floating)
+            and math.isfinite(float(value))
+            and float(value) == int(float(value))
+        )
+    except OverflowError:  # an int beyond any float (10**400)
+        ok = False
     if not ok or int(float(value)) < low:
-        raise ValueError(f"{name} must be a whole number of at least {low}, got {value!r}")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        raise ValueError(f"{name} must be a whole number of at least {low}, got {shown}")
     return int(float(value))
 
 

@@ -195,3 +195,13 @@ def test_weeks_to_max_text():
     # (1 + 2 + 12 + missing) -> mean of the known three = 5.0
     assert weeks_to_max_text(pd.Series([1, 2, 12, None])) == "mean 5.0 weeks (range 1–12)"
     assert weeks_to_max_text(pd.Series([None, None], dtype=float)) is None
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "name"),
+    [(float("inf"), 3, "k"), (float("nan"), 3, "k"), (1, float("inf"), "n"), (1.5, 3, "k")],
+)
+def test_a_count_that_is_not_a_whole_number_is_named(k, n, name):
+    """inf and nan were an OverflowError / an int() message naming neither count."""
+    with pytest.raises(ValueError, match=f"^{name} must be a whole number, got "):
+        proportion_ci(k, n)

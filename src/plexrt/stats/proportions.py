@@ -35,7 +35,8 @@ def check_count_pair(k: int, n: int, k_name: str = "k", n_name: str = "n", where
 
 def _check_counts(k: int, n: int) -> None:
     for name, v in (("k", k), ("n", n)):
-        if isinstance(v, bool) or not isinstance(v, int | float) or v != int(v):
+        real = isinstance(v, int | float) and not isinstance(v, bool)
+        if not real or (isinstance(v, float) and not math.isfinite(v)) or v != int(v):
             raise ValueError(f"{name} must be a whole number, got {v!r}")
     check_count_pair(k, n)
 

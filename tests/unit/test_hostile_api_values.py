@@ -6,6 +6,7 @@ or csv.Error."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from plexrt.clinical.curve_series import (
@@ -202,3 +203,120 @@ def test_the_reconstructions_counts_refuse_what_is_not_a_whole_number(value):
         whole(value, "n_patients", low=1)
     assert len(str(info.value)) < 120  # a 400-digit value is quoted cut short
     assert whole(np.int64(7), "n_patients", low=1) == 7 and whole(7.0, "n_patients") == 7
+
+
+# Found by a review of the fixes above.
+
+
+def _store_problems(table: str, column: str, values: list) -> list[str]:
+    from plexrt.data.userstore.checks import frame_problems
+
+    frames = make_frames(2)
+    df = frames.table(table)
+    df[column] = pd.Series(values[: len(df)] + [values[-1]] * (len(df) - len(values)), dtype=object)
+    return frame_problems(frames)
+
+
+def test_a_big_whole_number_in_a_decimal_column_is_judged_as_the_typed_path_judges_it():
+    """3e9 Gy is out of range for the clinical rules, not 'too large' for storage: an int and a
+    float of the same value get the same answer from the store, whatever the dtype."""
+    from plexrt.data.own_schema import TABLES
+    from plexrt.data.userstore.checks import value_problem
+
+    dose = next(c for c in TABLES["courses"][0] if c.name == "dose_gy")
+    assert value_problem(3_000_000_000, dose) is None
+    assert value_problem(3e9, dose) is None
+    assert value_problem(10**400, dose) == "is too large"
+    assert not _store_problems("courses", "dose_gy", [8, 3_000_000_000])
+
+
+def test_complex_numbers_are_refused_whatever_the_dtype():
+    from plexrt.data.userstore.checks import frame_problems
+
+    frames = make_frames(2)
+    frames.courses["dose_gy"] = frames.courses["dose_gy"].astype("complex128")
+    problems = frame_problems(frames)
+    assert any(p.startswith("courses, dose_gy: is not a finite number") for p in problems)
+
+
+@pytest.mark.parametrize("cell", [[1, 2], {"a": 1}, np.array([1])])
+def test_a_cell_holding_a_list_is_refused_not_a_type_error(cell):
+    problems = _store_problems("courses", "intent", [cell])
+    assert any("courses, intent: is not text" in p for p in problems), problems
+
+
+def test_a_huge_or_hostile_key_is_named_short_and_plain():
+    """The row names of store messages quote the very keys they refuse: cut, escaped, and never
+    an int too long for str() (Python refuses over 4,300 digits)."""
+    from plexrt.data.userstore.checks import frame_problems
+
+    frames = make_frames(2)
+    frames.courses["course_no"] = pd.Series([1, 10**5000][: len(frames.courses)], dtype=object)
+    problems = frame_problems(frames)
+    assert any("is too large" in p and "course 1.00e+5000" in p for p in problems), problems
+    for code in ["A" * 100_000, "A\udc80", "P1\u202eX", "P1\nX"]:
+        frames = make_frames(2)
+        frames.patients.loc[0, "patient_id"] = code
+        text = "\n".join(frame_problems(frames))
+        text.encode("utf-8")
+        assert len(text) < 2_000 and "\u202e" not in text and "\nX" not in text
+
+
+def test_an_empty_key_is_named_as_empty():
+    frames = make_frames(2)
+    frames.patients["patient_id"] = frames.patients["patient_id"].astype(object)
+    frames.patients.loc[1, "patient_id"] = None
+    from plexrt.data.userstore.checks import frame_problems
+
+    text = "\n".join(frame_problems(frames))
+    assert "(row 2: patient (empty))" in text and "patient None" not in text
+
+
+def test_numbers_too_long_for_str_are_quoted_short():
+    assert number_problem(10**5000) == "must be a finite number, got 1.00e+5000"
+    from plexrt.stats.guyot_inputs import whole
+
+    with pytest.raises(ValueError, match="n must be a whole number of at least 0"):
+        whole(10**5000, "n")
+    record = {"citation": "A 2020", "n_patients": 10**5000}
+    assert any("n_patients" in m and "e+5000" in m for m in validate_series(record))
+
+
+def test_a_row_added_twice_is_found_by_key_not_by_how_it_is_written(stored):
+    us, sid, frames = stored
+    first = Change.add("assessments", ("S000000", 1, 50), day=10, nrs=3)
+    again = Change.add("assessments", ("S000000", 1.0, np.int64(50)), day=10, nrs=3)
+    with pytest.raises(SeriesInvalid, match="added twice in this entry"):
+        us.record_follow_up(ANN, sid, [first, again])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        Change(["x"], ("S000000",)),
+        Change("\udc80", ("S000000",)),
+        Change("patients", ("S000000",), "update", ["x"]),
+    ],
+)
+def test_a_malformed_change_is_refused_with_a_plain_message(stored, change):
+    us, sid, _ = stored
+    with pytest.raises(SeriesInvalid) as info:
+        us.record_follow_up(ANN, sid, [change])
+    "\n".join(info.value.messages).encode("utf-8")
+
+
+def test_wording_around_a_literature_figure_refuses_a_bidirectional_override():
+    record = {
+        "citation": "A 2020",
+        "n_patients": "about 40 \u202eserutan",
+        "n_patients_source": "t",
+    }
+    assert any(
+        m.startswith("n_patients: holds a control character") for m in validate_series(record)
+    )
+
+
+def test_the_median_source_is_bounded_so_that_it_fits():
+    limit = USER_TEXT_CHARS["published_median_source"]
+    _, problems = details_from_text({**FORM, "published_median_source": "s" * (limit + 1)})
+    assert problems == [f"published_median_source: at most {limit:,} characters, got {limit + 1:,}"]

@@ -71,14 +71,21 @@ class CurveDetails:
 
 _NUMBERS = {"total_events": True, "n_patients": True, "published_median": False}
 # The saved notes are PlexRT's description of the reconstruction (which names the figure and the
-# arm) followed by the user's notes, within NOTE_CHARS: the user's share is bounded so that the
-# whole always fits (tested with the longest figure, arm and numbers).
+# arm) followed by the user's notes, within NOTE_CHARS, and the median's source is PlexRT's words
+# and the user's: the user's share is bounded so that the whole always fits (tested with the
+# longest figure, arm, source and numbers).
 NOTE_ROOM = 1_000
 # No follow-up of a published curve reaches a century: a later time is a misread axis or unit (and
 # 1e308 overflowed the median).
 MAX_CURVE_YEARS = 100
 MAX_CURVE_DAYS = MAX_CURVE_YEARS * timescale.DAYS_PER_YEAR
-USER_TEXT_CHARS = {"figure": NAME_CHARS, "arm": NAME_CHARS, "notes": NOTE_CHARS - NOTE_ROOM}
+USER_TEXT_CHARS = {
+    "figure": NAME_CHARS,
+    "arm": NAME_CHARS,
+    "notes": NOTE_CHARS - NOTE_ROOM,
+    # stored after PlexRT's words "published median entered with the curve: "
+    "published_median_source": NAME_CHARS,
+}
 
 
 def _number_problems(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:

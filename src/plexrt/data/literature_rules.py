@@ -44,6 +44,9 @@ def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     problems = []
     for spec in COLUMNS:
         value = record.get(spec.name)
+        if spec.kind != "text" and isinstance(value, str) and spoofing_character(value):
+            # wording typed around a figure ('about 40 patients') is kept and shown too
+            problems.append((spec.name, SPOOFING_MESSAGE))
         if spec.kind == "text" and not is_missing(value):
             limit = CITATION_CHARS if spec.name == "citation" else NOTE_CHARS
             problem = text_problem(str(value), limit)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from plexrt.data.values import is_missing
+from plexrt.data.values import is_missing, key_shown
 from plexrt.data.vocab import INTENTS, LATERALITIES, MUSCLES, PLEXUS_LEVELS, SEXES
 
 
@@ -128,13 +128,20 @@ def row_names(frame: pd.DataFrame, table: str, rows: Sequence[int] | None = None
     """'patient P003, course 2' for rows (positions; every row when None) of ``frame``, a frame
     of ``table``: how a problem names its row when there is no file line to name."""
     part = frame if rows is None else frame.iloc[list(rows)]
-    words = [_KEY_WORDS[k] + " " + part[k].astype(str) for k in TABLES[table][1] if k in part]
+    words = [_KEY_WORDS[k] + " " + _key_texts(part[k]) for k in TABLES[table][1] if k in part]
     if not words:
         return [""] * len(part)
     named = words[0]
     for more in words[1:]:
         named = named + ", " + more
     return named.tolist()
+
+
+def _key_texts(values: pd.Series) -> pd.Series:
+    """Key values as messages name them (``key_shown``); whole-column for a numeric dtype."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype("Int64").astype(str).replace("<NA>", "(empty)")
+    return values.map(key_shown).astype(object)
 
 
 def plain_code(code: str) -> str:

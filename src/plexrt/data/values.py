@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from plexrt.data.text_limits import HIDDEN
+
 # The words for a value that is not known (never shown as 0):
 NOT_STATED = "not stated"  # a patient or site value the source does not give
 NOT_REPORTED = "not reported"  # a figure a published series does not report
@@ -73,7 +75,11 @@ def number_problem(value: Any, *, whole: bool = False) -> str | None:
 
 
 def shown_value(value: Any, limit: int = 40) -> str:
-    """``value`` as a message quotes it, cut to ``limit`` characters ('1000…(401 digits)')."""
+    """``value`` as a message quotes it, cut to ``limit`` characters ('1000…(401 digits)');
+    an int too long for ``str`` (over 4,300 digits) as '1.00e+5000'."""
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if whole and abs(int(value)) >= 10**4000:
+        return number_shown(value)
     text = repr(value) if isinstance(value, str) else str(value)
     if len(text) <= limit:
         return text
@@ -81,7 +87,23 @@ def shown_value(value: Any, limit: int = 40) -> str:
     return text[:limit] + "…" + digits
 
 
-def number_shown(x: float | int, grouped: bool = False) -> str:
+def key_shown(value: Any, limit: int = 60) -> str:
+    """A key value (patient code, course number) as a message names the row it is refusing:
+    '(empty)' when missing, cut to ``limit`` characters, control, invisible and unencodable
+    characters escaped, so that the message is plain, short text whatever the value."""
+    if is_missing(value):
+        return "(empty)"
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.timedelta64):
+        return number_shown(value) if abs(int(value)) >= 10**15 else str(int(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # course 2.0 is course 2
+    text = str(value)
+    text = text if len(text) <= limit else text[:limit] + "…"
+    text = _HIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def number_shown(x: float | int | np.integer, grouped: bool = False) -> str:
     """A parsed number as a message quotes it: '1,234' (``grouped``), '2.5', and '1e+300' or
     '1.00e+400' when it is too long to read."""
     if isinstance(x, int | np.integer) and not isinstance(x, bool):
@@ -106,6 +128,7 @@ def parse_number(value: Any, *, whole: bool = False) -> float | int | None:
 
 
 _DIGITS = re.compile(r"(\d+)")
+_HIDDEN = re.compile(HIDDEN)
 
 
 def natural_key(value: Any) -> tuple:

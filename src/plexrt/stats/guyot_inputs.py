@@ -26,7 +26,10 @@ def whole(value: Any, name: str, *, low: int = 0) -> int:
     except OverflowError:  # an int beyond any float (10**400)
         ok = False
     if not ok or int(float(value)) < low:
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        try:
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        except ValueError:  # an int of more than 4,300 digits has no str()
+            shown = "a number of more than 4,300 digits"
         raise ValueError(f"{name} must be a whole number of at least {low}, got {shown}")
     return int(float(value))
 

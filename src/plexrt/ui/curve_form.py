@@ -70,7 +70,9 @@ def _inputs() -> dict[str, Any]:
         "Published median (optional, in the axis unit)", key="curve_median"
     )
     rec["published_median_source"] = b.text_input(
-        "Where the paper states the median", key="curve_median_source"
+        "Where the paper states the median",
+        key="curve_median_source",
+        max_chars=USER_TEXT_CHARS["published_median_source"],
     )
     return rec
 

@@ -20,6 +20,7 @@ import pandas as pd
 from plexrt.data.own_schema import DERIVED_COURSE_COLUMNS, TABLES, OwnSeriesFrames
 from plexrt.data.userstore.audit import canonical
 from plexrt.data.userstore.checks import value_problem
+from plexrt.data.values import key_shown
 
 HISTORY_COLUMNS = (
     "table_name",
@@ -193,15 +194,7 @@ class Change:
 
     def label(self) -> str:
         keys = self.key if isinstance(self.key, tuple | list) else (self.key,)
-        return f"{self.table} {'/'.join(_key_shown(k) for k in keys)}"
-
-
-def _key_shown(value: Any) -> str:
-    """A key value as a message names it: cut to 60 characters, a lone surrogate escaped (the
-    message must itself be text that can be shown)."""
-    text = str(value)
-    text = text if len(text) <= 60 else text[:60] + "…"
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        return f"{key_shown(self.table)} {'/'.join(key_shown(k) for k in keys)}"
 
 
 def change_problems(changes: Sequence[Change], check_derived: bool = True) -> list[str]:
@@ -211,13 +204,15 @@ def change_problems(changes: Sequence[Change], check_derived: bool = True) -> li
 
 
 def _change_problems(ch: Change, check_derived: bool) -> list[str]:
-    if ch.table not in TABLES:
+    if not isinstance(ch.table, str) or ch.table not in TABLES:
         return [f"{ch.label()}: unknown table (one of {', '.join(TABLES)})"]
     columns, key = TABLES[ch.table]
     if ch.op not in OPS:
         return [f"{ch.label()}: unknown operation {ch.op!r}"]
     if not isinstance(ch.key, tuple | list) or len(ch.key) != len(key):
         return [f"{ch.label()}: the key is {', '.join(key)}"]
+    if not isinstance(ch.values, Mapping):
+        return [f"{ch.label()}: the values must be given as column: value"]
     by_name = {c.name: c for c in columns}
     out = [f"{ch.label()}: unknown column {c!r}" for c in ch.values if c not in by_name or c in key]
     given = dict(zip(key, ch.key, strict=True)) | {
@@ -256,6 +251,15 @@ def touched(changes: Iterable[Change]) -> dict[str, pd.MultiIndex]:
     return out
 
 
+_ELSEWHERE = " (added in another session?)"
+
+
+def _key_id(ch: Change) -> tuple[Any, ...]:
+    """The change's table and key as rows are compared (course 1.0 is course 1); the key was
+    checked (text patient code, whole numbers) before."""
+    return (ch.table, str(ch.key[0]), *(int(k) for k in ch.key[1:]))
+
+
 def apply_changes(
     frames: OwnSeriesFrames, changes: Iterable[Change], check_derived: bool = True
 ) -> tuple[OwnSeriesFrames, list[str]]:
@@ -266,18 +270,18 @@ def apply_changes(
     if problems:
         return frames, problems
     tables = {t: frames.table(t).copy() for t in TABLES}
-    added: set[tuple[str, str]] = set()  # rows this entry added, as (table, label)
+    added: set[tuple[Any, ...]] = set()  # rows this entry added (table and key, as compared)
     for ch in changes:
         _, key = TABLES[ch.table]
         df = tables[ch.table]
         at = _at(df, key, ch.key)
         if ch.op == "add":
             if at.any():
-                why = "added twice in this entry" if (ch.table, ch.label()) in added else None
-                why = why or "already exists (added in another session?)"
-                problems.append(f"{ch.label()}: {why}")
+                twice = _key_id(ch) in added
+                why = "added twice in this entry" if twice else "already exists"
+                problems.append(f"{ch.label()}: {why}" + ("" if twice else _ELSEWHERE))
                 continue
-            added.add((ch.table, ch.label()))
+            added.add(_key_id(ch))
             row = dict(zip(key, ch.key, strict=True)) | {c: plain(v) for c, v in ch.values.items()}
             new = pd.DataFrame([row], columns=df.columns).astype(df.dtypes.to_dict())
             tables[ch.table] = pd.concat([df, new], ignore_index=True)

@@ -105,9 +105,11 @@ def _number_value_problem(value: Any, col: StoredColumn) -> str | None:
     real = isinstance(value, int | float | np.integer | np.floating)
     if not real or isinstance(value, bool | np.bool_ | np.timedelta64):
         return word
-    if isinstance(value, int | np.integer) and abs(int(value)) > MAX_INT:
-        return "is too large"  # also beyond what a float holds (10**400)
-    if not math.isfinite(float(value)) or (col.kind == "integer" and float(value) % 1 != 0):
+    try:
+        x = float(value)
+    except OverflowError:  # an int beyond what a float holds (10**400)
+        return "is too large"
+    if not math.isfinite(x) or (col.kind == "integer" and x % 1 != 0):
         return word
     if col.kind == "integer" and abs(int(value)) > MAX_INT:
         return "is too large"
@@ -121,8 +123,8 @@ def _typed_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Serie
         return {}
     if col.kind not in ("integer", "number") or pd.api.types.is_bool_dtype(dtype):
         return None
-    if not pd.api.types.is_numeric_dtype(dtype):
-        return None
+    if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
+        return None  # complex numbers are asked one by one (and refused)
     num = present.astype("float64")
     if col.kind == "number":
         return {"is not a finite number": ~np.isfinite(num)}
@@ -156,8 +158,13 @@ def _by_value(values: pd.Series, col: StoredColumn, strings: bool = False) -> di
     Python's equality: pandas' string hashing stops at a NUL ('a' and 'a\\x00b' would count as
     one value). ``strings``: every value is a str, so the plain ones are passed whole-column."""
     rest = values[~_surely_fine(values, col)] if strings and col.kind == "text" else values
-    asked = {value: value_problem(value, col) for value in dict.fromkeys(rest.tolist())}
-    found = np.asarray([asked[value] for value in rest.tolist()] + [None], dtype=object)[:-1]
+    try:
+        asked = {value: value_problem(value, col) for value in dict.fromkeys(rest.tolist())}
+        found = np.asarray([asked[value] for value in rest.tolist()] + [None], dtype=object)[:-1]
+    except TypeError:  # an unhashable cell (a list, a dict): every value asked by position
+        listed = [value_problem(value, col) for value in rest.tolist()]
+        asked = dict(enumerate(listed))
+        found = np.asarray([*listed, None], dtype=object)[:-1]
     out = {}
     for message in dict.fromkeys(m for m in asked.values() if m):
         where = pd.Series(False, index=values.index)

@@ -77,11 +77,12 @@ def _scope(patients: Sequence[str] | None) -> str:
 def same_patient_codes(conn: sa.Connection, series_id: str, codes: Sequence[str]) -> list[str]:
     """The series' patient codes that are ``codes`` written otherwise (``plain_code``): a new
     patient 'Ｘ１' is checked against the stored 'X1'."""
-    wanted = {plain_code(c) for c in codes}
+    given = set(codes)
+    wanted = {plain_code(c) for c in given}
     stored = conn.execute(
         sa.text("SELECT patient_id FROM own_patients WHERE series_id = :s"), {"s": series_id}
     ).scalars()
-    return [c for c in stored if c not in codes and plain_code(c) in wanted]
+    return [c for c in stored if plain_code(c) in wanted and c not in given]
 
 
 def load_frames(

@@ -255,3 +255,22 @@ def test_codes_outside_ascii_among_ascii_ones_are_judged_each_on_its_own():
     n, m = d.codes_may_identify(pd.Series(["P01", "山田 太郎", None, "１２３４５６７", "C3-01234"]))
     assert n.tolist() == [False, False, False, True, False]
     assert m.tolist() == [False, True, False, False, False]
+
+
+def test_a_key_code_respelled_in_an_update_is_refused_not_a_second_patient(tmp_path):
+    """The update spells 10203040 in full-width digits: a new pseudonym would store one patient
+    under two. Refused, naming both spellings; the key's own spelling is matched as before."""
+    c, a = write(tmp_path, MRN_COURSES, MRN_ASSESSMENTS)
+    first = prepare_import(c, a)
+    wide = "\uff11\uff10\uff12\uff10\uff13\uff10\uff14\uff10"  # １０２０３０４０
+    c2, a2 = write(
+        tmp_path,
+        [row.replace("10203040", wide) for row in MRN_COURSES],
+        [row.replace("10203040", wide) for row in MRN_ASSESSMENTS],
+    )
+    r = prepare_import(c2, a2, key=first.key, previous=first.frames, previous_pseudonymised=True)
+    assert not r.ok and r.key is None
+    assert any(
+        p.message.startswith(f"patient code '{wide}' is the key's '10203040' written with other")
+        for p in r.report.problems
+    ), r.report.problems

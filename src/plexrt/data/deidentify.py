@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_problems import TEXT
+from plexrt.data.own_schema import plain_code
 from plexrt.data.own_template import AGE_RANGE
 
 AGE_CAP = 90  # == own_schema.AGE_CAP; ages over 89 are stored as 90 ("90+")
@@ -228,6 +229,18 @@ def assign_pseudonyms(codes: Iterable[str], key: Mapping[str, str] | None = None
         n += 1
         out[code] = f"P{n:0{width}d}"
     return out
+
+
+def key_respellings(codes: Iterable[str], key: Mapping[str, str]) -> dict[str, str]:
+    """{code: the key's code} for codes not in ``key`` that are a code of it written with other
+    characters (``own_schema.plain_code``): given a new pseudonym, one patient would be stored
+    under two."""
+    known = {plain_code(c): c for c in key}
+    return {
+        c: known[plain_code(c)]
+        for c in dict.fromkeys(codes)
+        if c not in key and plain_code(c) in known
+    }
 
 
 KEY_HEADER = ("original_code", "pseudonym")

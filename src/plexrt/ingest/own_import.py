@@ -38,6 +38,7 @@ from plexrt.data.own_template import (
     known_columns,
 )
 from plexrt.data.own_validation import validate_own_series
+from plexrt.data.values import counted, key_shown
 from plexrt.ingest.own_build import Built, build_frames
 
 
@@ -265,11 +266,19 @@ def _pseudonyms(
         if numberlike.any():
             notices.append("patient codes kept as study codes, as confirmed.")
         return None, False
+    respelled = deidentify.key_respellings(codes, key or {})
+    for code, known in respelled.items():
+        problems.append(
+            Problem("patient_id", None, None, _RESPELLED.format(key_shown(code), key_shown(known)))
+        )
+    if respelled:
+        return None, True
     new_key = deidentify.assign_pseudonyms(codes, key)
     added = len(new_key) - len(key or {})
     why = "given the key of earlier imports" if key else _WHY
     notices.append(
-        f"patient codes replaced by series-local pseudonyms ({why}); {added} new pseudonym(s). "
+        f"patient codes replaced by series-local pseudonyms ({why}); "
+        f"{counted(added, 'new pseudonym')}. "
         "Download the key now: PlexRT does not keep it, and an update of this series needs it."
     )
     return new_key, True
@@ -278,6 +287,10 @@ def _pseudonyms(
 _WHY = (
     "some codes may be hospital numbers or other identifiers: 6 or more digits in a row, 9 or more "
     "digits, a date, a name or an e-mail address"
+)
+_RESPELLED = (
+    "patient code '{}' is the key's '{}' written with other characters (full-width or "
+    "compatibility forms): spell it as in the key, or it would be a second patient"
 )
 _NEED_KEY = (
     "this series was stored with pseudonyms: give the key file of its first import (--key) so "

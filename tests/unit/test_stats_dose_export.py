@@ -205,3 +205,10 @@ def test_a_count_that_is_not_a_whole_number_is_named(k, n, name):
     """inf and nan were an OverflowError / an int() message naming neither count."""
     with pytest.raises(ValueError, match=f"^{name} must be a whole number, got "):
         proportion_ci(k, n)
+
+
+@pytest.mark.parametrize(("k", "n", "name"), [(1, 10**400, "n"), (10**16, 10**17, "k")])
+def test_a_count_beyond_exact_floats_is_refused(k, n, name):
+    """10**400 was a TypeError from scipy's beta quantile."""
+    with pytest.raises(ValueError, match=f"^{name} is too large to be a count"):
+        proportion_ci(k, n)

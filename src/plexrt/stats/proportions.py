@@ -38,6 +38,8 @@ def _check_counts(k: int, n: int) -> None:
         real = isinstance(v, int | float) and not isinstance(v, bool)
         if not real or (isinstance(v, float) and not math.isfinite(v)) or v != int(v):
             raise ValueError(f"{name} must be a whole number, got {v!r}")
+        if abs(v) > 2**53:  # beyond exact float arithmetic (and 10**400 beyond any float)
+            raise ValueError(f"{name} is too large to be a count of sites or patients")
     check_count_pair(k, n)
 
 

@@ -48,8 +48,8 @@ def test_bad_points_file_names_every_problem():
         read_points(text.encode(), "pts.csv")
     assert messages(info) == [
         "pts.csv, line 3, column 'survival': not a number: 'abc'",
-        "pts.csv, line 4: has 1 value(s), expected 2: time, survival",
-        "pts.csv, line 5: has 3 value(s), expected 2: time, survival (export one curve at a time)",
+        "pts.csv, line 4: has 1 value, expected 2: time, survival",
+        "pts.csv, line 5: has 3 values, expected 2: time, survival (export one curve at a time)",
         "pts.csv, line 6, column 'survival': empty",
     ]
 

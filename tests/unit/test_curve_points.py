@@ -27,7 +27,7 @@ def test_percentages_are_detected_and_divided():
 def test_small_overshoots_are_clipped_and_said():
     c = clean_points([0, 1, 2, 3], [1.004, 0.9, 0.5, -0.003])
     np.testing.assert_allclose(c.survival, [1.0, 0.9, 0.5, 0.0])
-    assert any("2 point(s) slightly outside 0–1" in n for n in c.notes)
+    assert any("points slightly outside 0–1 (2," in n for n in c.notes)
 
 
 @pytest.mark.parametrize("bad", [[1.2, 0.8, 0.5], [1.0, 0.8, -0.2]])
@@ -51,7 +51,7 @@ def test_unsorted_points_are_sorted_and_a_rise_is_averaged():
     np.testing.assert_array_equal(c.time, [0, 1, 2, 3, 4])
     np.testing.assert_allclose(c.survival, [1.0, 0.9, 0.71, 0.71, 0.5])
     assert any("sorted by time" in n for n in c.notes)
-    assert any("2 point(s) in runs where the curve rose" in n for n in c.notes)
+    assert any("points in runs where the curve rose (2;" in n for n in c.notes)
     assert any("median change 0.010, largest 0.010" in n for n in c.notes)
 
 
@@ -66,7 +66,7 @@ def test_points_on_a_vertical_drop_keep_the_bottom():
     c = clean_points([0, 1, 2, 2, 2, 3, 3], [1.0, 1.0, 1.0, 0.8, 0.6, 0.6, 0.6])
     np.testing.assert_array_equal(c.time, [0, 1, 2, 3])
     np.testing.assert_allclose(c.survival, [1.0, 1.0, 0.6, 0.6])
-    assert any("3 point(s) at a time already clicked" in n for n in c.notes)
+    assert any("points at a time already clicked (3;" in n for n in c.notes)
 
 
 def test_start_is_made_zero_one():
@@ -83,7 +83,7 @@ def test_start_is_made_zero_one():
 @pytest.mark.parametrize(
     ("time", "surv", "message"),
     [
-        ([0], [1], "1 point"),
+        ([0], [1], "one point"),
         ([0, 1], [1], "must pair up"),
         ([0, float("nan")], [1, 0.5], "not a finite number"),
         ([0, 0], [1, 0.5], "no length"),

@@ -105,7 +105,7 @@ def test_risk_times_become_interval_starts():
     # No point at t = 2.5: one is added at the curve's level (0.9) and said.
     rec = reconstruct([0, 1, 2, 3, 5], [1, 0.9, 0.9, 0.75, 0.5], [0, 2.5], [10, 8])
     assert list(rec.intervals["start"]) == [0, 2.5]
-    assert any("1 point(s) added at risk-table times" in n for n in rec.method_notes)
+    assert any("Points added at risk-table times (1)" in n for n in rec.method_notes)
 
 
 def test_median_not_reached_when_curve_ends_above_half():
@@ -174,4 +174,4 @@ def test_fit_warnings_name_what_to_check():
     rec = reconstruct(A_T, A_S, [0, 2], [10, 8], total_events=1)
     assert rec.fit.events_reconstructed == 5
     assert "Events: 5 reconstructed, 1 reported." in fit_warnings(rec.fit)
-    assert any("4 event(s) more than reported" in n for n in rec.method_notes)
+    assert any("more events than reported (by 4)" in n for n in rec.method_notes)

@@ -40,7 +40,7 @@ def test_latin1_is_refused_with_its_line():
     latin = data.decode("utf-8").encode("latin-1")
     (p,) = read_upload(latin, "c.csv").problems
     assert p.line == 3 and "not UTF-8" in p.message and "CSV UTF-8" in p.message
-    assert "0xe9" in p.message
+    assert "0xe9" in p.message and "(1 line affected)" in p.message
 
 
 def test_utf16_and_nul_bytes_are_refused():

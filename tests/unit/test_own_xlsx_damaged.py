@@ -94,4 +94,4 @@ def test_a_chart_sheet_first_is_skipped_for_the_first_sheet_with_cells():
     assert len(result.frames.courses) == 3
     notices = " ".join(result.report.notices)
     assert "no sheet named 'courses'; read the first sheet" in notices
-    assert "sheet(s) Chart1, numbers ignored" in notices
+    assert "sheets Chart1, numbers ignored" in notices

@@ -34,7 +34,7 @@ import numpy as np
 
 from plexrt.data.csvfile import DataError, Problem, header_problems
 from plexrt.data.literature_rules import MAX_COUNT
-from plexrt.data.values import is_missing, parse_number
+from plexrt.data.values import counted, is_missing, parse_number
 
 __all__ = [
     "POINTS_FORMAT",
@@ -139,7 +139,7 @@ def _point_problems(rows, label: str) -> tuple[list[tuple[float, float, int]], l
                     label,
                     line,
                     None,
-                    f"has {len(cells)} value(s), expected 2: time, survival{hint}",
+                    f"has {counted(len(cells), 'value')}, expected 2: time, survival{hint}",
                 )
             )
             continue
@@ -162,7 +162,9 @@ def read_points(data: bytes, label: str) -> CurvePoints:
     points, problems = _point_problems(rows[header:], label)
     if not problems and len(points) < 2:
         problems.append(
-            Problem(label, None, None, f"has {len(points)} point(s); a curve needs at least 2")
+            Problem(
+                label, None, None, f"has {counted(len(points), 'point')}; a curve needs at least 2"
+            )
         )
     if problems:
         raise DataError(problems)

@@ -213,7 +213,7 @@ def _read_set(key: str, value: str, options: Options, kw: dict[str, Any]) -> str
     shown = ", ".join(repr(clip_param(b)) for b in bad[:10])
     more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
     return (
-        f"Ignored {key} value(s) {shown}{more}: not in the data "
+        f"Ignored {key} {'value' if len(bad) == 1 else 'values'} {shown}{more}: not in the data "
         f"(known: {clip_param(', '.join(known), 200)})."
     )
 

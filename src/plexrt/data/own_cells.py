@@ -75,7 +75,7 @@ def parse_table(
     ignored = [h for h in raw.frame.columns if h not in mapping]
     if ignored:
         notices.append(
-            f"{raw.label}: column(s) ignored (not in the template): {', '.join(ignored)}."
+            f"{raw.label}: {'column' if len(ignored) == 1 else 'columns'} ignored (not in the template): {', '.join(ignored)}."
         )
     lines = {table: raw.lines}
     col_lines = {

@@ -36,6 +36,7 @@ from plexrt.data.own_template import (
     MAX_ROWS,
 )
 from plexrt.data.text_limits import hidden_character
+from plexrt.data.values import counted
 
 _SAVE_AS = "save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and import it again"
 
@@ -186,7 +187,7 @@ def _decode(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
     nul = _lines_of(data, 0)
     if len(nul):
         head = ", ".join(map(str, nul[:10])) + (" ..." if len(nul) > 10 else "")
-        msg = f"the file holds NUL bytes (binary data, not a CSV text file) on line(s) {head}"
+        msg = f"the file holds NUL bytes (binary data, not a CSV text file) on {'line' if len(nul) == 1 else 'lines'} {head}"
         return None, [Problem(label, int(nul[0]), None, msg)]
     try:
         return data.decode("utf-8-sig"), []
@@ -195,7 +196,7 @@ def _decode(data: bytes, label: str) -> tuple[str | None, list[Problem]]:
         line = data[: exc.start].count(b"\n") + 1
         count = sum(1 for ln in data.split(b"\n") if _not_utf8(ln))
         msg = (
-            f"the file is not UTF-8 text: byte 0x{bad} on line {line} ({count} line(s) affected), "
+            f"the file is not UTF-8 text: byte 0x{bad} on line {line} ({counted(count, 'line')} affected), "
             f"typical of a file saved as Latin-1 / Windows-1252 ('ANSI'); {_SAVE_AS}. "
             "PlexRT does not guess the encoding, because a wrong guess would change values silently"
         )

@@ -98,7 +98,9 @@ def _sheets(wb, label: str, roles: tuple[str, str]) -> Workbook:
     ignored = [n for n in wb.sheetnames if n not in wanted.values()]
     ignored = [n for n in ignored if n.lower() != "data_dictionary"]
     if ignored:
-        book.notices.append(f"{label}: sheet(s) {', '.join(ignored)} ignored.")
+        book.notices.append(
+            f"{label}: {'sheet' if len(ignored) == 1 else 'sheets'} {', '.join(ignored)} ignored."
+        )
     for role, name in wanted.items():
         where = f"{label} [{name}]"
         try:

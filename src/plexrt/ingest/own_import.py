@@ -211,7 +211,7 @@ def _finish(
     _cancer_notice(built.unknown_cancers, notices)
     if built.renumbered:
         notices.append(
-            f"courses of {built.renumbered} patient(s) renumbered in order of RT start "
+            f"courses of {counted(built.renumbered, 'patient')} renumbered in order of RT start "
             "(assessments follow their course)."
         )
     frames = OwnSeriesFrames(
@@ -230,7 +230,9 @@ def _cap_ages(built: Built, notices: list[str]) -> None:
     p["age"], p["age_90_plus"] = deidentify.cap_age(p["age"])
     older = int(p["age_90_plus"].sum())
     if older:
-        notices.append(f"{older} patient(s) older than 89: age stored as 90+ (HIPAA Safe Harbor).")
+        notices.append(
+            f"{counted(older, 'patient')} older than 89: age stored as 90+ (HIPAA Safe Harbor)."
+        )
 
 
 def _recode(frame: pd.DataFrame, key: dict[str, str] | None) -> pd.DataFrame:
@@ -308,6 +310,6 @@ def _cancer_notice(unknown: list[str], notices: list[str]) -> None:
         return
     names = ", ".join(shown(n) for n in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
     notices.append(
-        f"primary group 'other' for {len(unknown)} primary cancer name(s) PlexRT does not group "
+        f"primary group 'other' for {counted(len(unknown), 'primary cancer name')} PlexRT does not group "
         f"({names}); the known ones are listed in the data dictionary."
     )

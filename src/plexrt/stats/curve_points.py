@@ -52,7 +52,7 @@ def _arrays(time: Any, survival: Any) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{t.size} times but {s.size} survival values: they must pair up")
     if t.size < 2:
         raise ValueError(
-            f"the curve has {t.size} point(s); digitise at least the start and the end of the "
+            f"the curve has {'one point' if t.size == 1 else 'no points'}; digitise at least the start and the end of the "
             "curve and every step between"
         )
     bad = ~(np.isfinite(t) & np.isfinite(s))
@@ -84,7 +84,7 @@ def _clip_survival(s: np.ndarray, notes: list[str]) -> np.ndarray:
     outside = (s > 1.0) | (s < 0.0)
     if outside.any():
         notes.append(
-            f"{int(outside.sum())} point(s) slightly outside 0–1 (at most {worst:.3f}): "
+            f"points slightly outside 0–1 ({int(outside.sum())}, at most {worst:.3f}): "
             "clipped to the axis"
         )
     return np.clip(s, 0.0, 1.0)
@@ -101,7 +101,7 @@ def _clip_time(t: np.ndarray, notes: list[str]) -> np.ndarray:
             f"({100 * TIME_SLACK:g}% of the last time, {span:g}): check the x-axis calibration"
         )
     if low < 0:
-        notes.append(f"{int((t < 0).sum())} time(s) slightly below 0 (down to {low:g}): set to 0")
+        notes.append(f"times slightly below 0 ({int((t < 0).sum())}, down to {low:g}): set to 0")
     return np.maximum(t, 0.0)
 
 
@@ -137,7 +137,7 @@ def _never_rising(s: np.ndarray, notes: list[str]) -> np.ndarray:
     moved = change > 1e-12
     if moved.any():
         notes.append(
-            f"{int(moved.sum())} point(s) in runs where the curve rose (digitising noise, or the "
+            f"points in runs where the curve rose ({int(moved.sum())}; digitising noise, or the "
             "top and bottom of a drop read a hair apart in time): each run replaced by its mean "
             f"so that the curve never rises (median change {float(np.median(change[moved])):.3f}, "
             f"largest {float(change.max()):.3f})"
@@ -151,7 +151,7 @@ def _one_per_time(t: np.ndarray, s: np.ndarray, notes: list[str]) -> tuple[np.nd
     last = np.append(t[1:] != t[:-1], True)
     if not last.all():
         notes.append(
-            f"{int((~last).sum())} point(s) at a time already clicked (a vertical drop or a "
+            f"points at a time already clicked ({int((~last).sum())}; a vertical drop or a "
             "double click): the lowest point at each time kept"
         )
     return t[last], s[last]

@@ -204,7 +204,7 @@ def _last_interval(
         return walked, [] if extra == 0 else [
             f"The {before} events placed before the last risk-table time ({risk_t[-1]:g}) already "
             f"reach the {total} reported; the curve's drops after it are kept (Guyot et al. would "
-            f"drop them), so the reconstruction has {extra} event(s) more than reported."
+            f"drop them), so the reconstruction has more events than reported (by {extra})."
         ]
 
     def run(n_cens: int) -> tuple[int, _Pass]:
@@ -259,12 +259,12 @@ def _method_notes(scenario: str, g: _Grid, risk_t: np.ndarray, last: _Pass) -> l
         )
     if g.added:
         notes.append(
-            f"{g.added} point(s) added at risk-table times, at the curve's level there, so that "
+            f"Points added at risk-table times ({g.added}), at the curve's level there, so that "
             "each interval starts at its published time."
         )
     if last.n_end:
         notes.append(
-            f"{last.n_end} patient(s) still at risk at the curve's last point are censored there "
+            f"Patients still at risk at the curve's last point ({last.n_end}) are censored there "
             f"({g.t[-1]:g})."
         )
     return notes

@@ -94,7 +94,7 @@ def logrank(durations: Any, events: Any, groups: Any) -> LogRankResult:
         }
     )
     note = (
-        f"Log-rank (Mantel-Haenszel) test over {k} groups, chi-square on {df} degree(s) of "
-        "freedom, computed as R survdiff with rho = 0."
+        f"Log-rank (Mantel-Haenszel) test over {k} groups, chi-square with {df} "
+        f"{'degree' if df == 1 else 'degrees'} of freedom, computed as R survdiff with rho = 0."
     )
     return LogRankResult(statistic=stat, df=df, p_value=p, table=table, method_note=note)

@@ -11,6 +11,7 @@ import pytest
 from plexrt.cli import main
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
+from plexrt.ui import safe_text
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
 PAGES = (
@@ -179,3 +180,32 @@ def test_the_bundled_series_keeps_the_paper_wording(app, page, paper_words):
     if page == "pages/time_to_event.py":
         assert "Reconstruction envelope (5–95%)" in text
     assert "imported file" not in text and "Own series:" not in text
+
+
+def test_codes_written_two_ways_in_an_old_series_are_named_on_the_data_page(
+    app, tmp_path, monkeypatch
+):
+    # A series stored before PlexRT refused one code written two ways: the rows of its second
+    # patient are given the first patient's code in full-width characters, straight in SQL (every
+    # PlexRT write refuses that now).
+    import duckdb
+
+    path = str(tmp_path / "user.duckdb")
+    monkeypatch.setenv("PLEXRT_USER_DB", path)
+    assert main(["import", str(EXAMPLE), "--series", "Old clinic"]) == 0
+    store = UserStore(path)
+    series = str(store.own_series(local_principal())["series_id"].iloc[0])
+    store.release()
+    with duckdb.connect(path) as con:
+        first, second = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT patient_id FROM own_patients ORDER BY 1 LIMIT 2"
+            ).fetchall()
+        ]
+        wide = first.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+        for table in ("own_patients", "own_courses", "own_assessments"):
+            con.execute(f"UPDATE {table} SET patient_id = ? WHERE patient_id = ?", [wide, second])  # noqa: S608 -- fixed table names
+    at = _run(app, "pages/data.py", series=series)
+    (warning,) = [w.value for w in at.warning if "written two ways" in w.value]
+    assert safe_text.md(f"'{wide}' (also written '{first}')") in warning

@@ -5,6 +5,7 @@ in-memory store answering the bundled queries, the URL series choice, and compar
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -240,3 +241,16 @@ def test_batches_of_the_history():
     )
     out = own_overview.batches(history)
     assert list(out["Change"]) == [2, 1] and list(out["Values changed"]) == [1, 2]
+
+
+def test_codes_written_two_ways_in_an_old_series_are_named():
+    frames = hand_frames()
+    assert own_overview.respelled_codes(frames) == []
+    codes = list(frames.patients["patient_id"])
+    # A series stored before the rule: the second patient's code is the first's in full-width
+    # letters and digits.
+    wide = codes[0].translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    patients = frames.patients.assign(patient_id=[codes[0], wide, *codes[2:]])
+    old = type(frames)(patients, frames.courses, frames.assessments)
+    assert own_overview.respelled_codes(old) == [f"'{wide}' (also written '{codes[0]}')"]
+    assert wide != codes[0] and unicodedata.normalize("NFKC", wide) == codes[0]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from plexrt.data.own_schema import OwnSeriesFrames
-from plexrt.data.values import NOT_AVAILABLE, is_missing, utc_shown
+from plexrt.data.own_schema import OwnSeriesFrames, respelled
+from plexrt.data.values import NOT_AVAILABLE, is_missing, key_shown, utc_shown
 
 BATCH_COLUMNS = ("Change", "Kind", "By", "When (UTC)", "Values changed", "Undone by")
 
@@ -58,3 +58,14 @@ def batches(history: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out.sort_values("Change", ascending=False).reset_index(drop=True)
+
+
+def respelled_codes(frames: OwnSeriesFrames) -> list[str]:
+    """Patient codes of a stored series that are one code written two ways (full-width 'Ｘ１'
+    beside 'X1', ``own_schema.respelled``), as "'Ｘ１' (also written 'X1')". PlexRT refuses such a
+    pair in every write now; a series stored before that rule may still hold one, and it counts
+    as two patients in every figure until the series is imported again with one spelling."""
+    codes = frames.patients["patient_id"].dropna().astype(str)
+    usual = respelled(codes)
+    pairs = dict.fromkeys(zip(codes[usual.notna()], usual.dropna(), strict=True))
+    return [f"'{key_shown(c)}' (also written '{key_shown(u)}')" for c, u in pairs]

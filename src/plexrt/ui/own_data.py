@@ -8,7 +8,7 @@ import streamlit as st
 
 from plexrt.clinical import own_overview
 from plexrt.clinical.own_series import __doc__ as RULES
-from plexrt.ui import db
+from plexrt.ui import db, safe_text
 
 
 def render(series_id: str) -> None:
@@ -35,6 +35,13 @@ def render(series_id: str) -> None:
         "of days from the patient's first RT start (no calendar date is stored), and every "
         "figure uses these times as recorded."
     )
+    twice = own_overview.respelled_codes(frames)
+    if twice:
+        st.warning(
+            "Patient codes written two ways (full-width or compatibility characters), stored "
+            "before PlexRT refused this: each pair counts as two patients in every figure until "
+            "the series is imported again with one spelling.\n\n" + safe_text.bullets(twice)
+        )
     tab_what, tab_history, tab_rules = st.tabs(
         ["What this series is", "Import and follow-up history", "How the figures are computed"]
     )

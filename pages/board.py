@@ -11,6 +11,7 @@ from plexrt.data import vocab
 from plexrt.data.vocab import KNOWN_PRIMARY_CANCERS
 from plexrt.ui import board_exports, boardview, presentation, shell, sidebar, widgets
 from plexrt.ui.board_data import board_input, board_slides
+from plexrt.ui.safe_text import bullets, md
 
 shell.require()
 
@@ -26,7 +27,7 @@ if presentation.presenting():
 st.title("Tumour board")
 presentation.presentation_toggle()
 widgets.page_choice("resp", "Response definition on the board's charts", DEFS, "paper")
-st.caption(header_line(inp))
+st.caption(md(header_line(inp)))
 tab_case, tab_export = widgets.view_tabs(["Case at the board", "Exports"], "board_tab")
 case = st.session_state.get("board_case")
 on_screen = None  # the case's results as drawn in the first tab (when that tab ran)
@@ -76,7 +77,7 @@ with tab_case:
             except CaseInputError as exc:
                 st.session_state.pop("board_case", None)
                 st.error(
-                    "Not used — please correct:\n\n" + "\n".join(f"- {m}" for m in exc.messages),
+                    "Not used — please correct:\n\n" + bullets(exc.messages),
                     icon=":material/error:",
                 )
         case = st.session_state.get("board_case")

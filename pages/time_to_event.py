@@ -12,6 +12,7 @@ from plexrt.clinical import tte_rates
 from plexrt.reconstruct.ensemble import ENSEMBLE_SIZE
 from plexrt.stats import timescale
 from plexrt.ui import db, ensemble_job, large_charts, pooled_estimates, shell, sidebar, widgets
+from plexrt.ui.safe_text import md
 from plexrt.ui.series_state import PatientIds
 
 shell.require()
@@ -97,7 +98,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     )
     widgets.chart(fig, key)
     for label, est in ests.items():
-        st.markdown(f"- {te.median_line(label, est, unit, what[0].lower() + what[1:])}")
+        st.markdown(f"- {te.median_line(md(label), est, unit, what[0].lower() + what[1:])}")
     what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
     st.dataframe(
         tte_rates.fixed_time_table(pooled_estimates.fixed_time_rates(pids, endpoint, t0), what_at),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import re
 
+from plexrt.ui.safe_text import md
+from tests.app.conftest import as_read
+
 SUBMIT = "FormSubmitter:case_form-Find similar sites"
 SOURCE = "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT"
 
@@ -50,7 +53,7 @@ def test_case_matcher(app):
     assert top.iloc[1]["Best-matching site"] == "1.1 (also 1.2 (9 points))"
     # relief is published for 2 of these 5 patients (1: durable, 4: relapsed): a sentence instead
     assert "Relief" not in top.columns
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(as_read(c.value) for c in at.caption)
     assert "Duration of pain relief: not published per patient for 3 of the 5" in captions
     text = " ".join(m.value for m in at.markdown)
     assert "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher." in text
@@ -62,7 +65,7 @@ def test_matcher_searches_all_sites_unless_asked(app):
     at = _board(app, muscle="piriformis")
     at.selectbox(key="case_cancer").set_value("Gastric cancer")
     at.button(key=SUBMIT).click().run()
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(as_read(c.value) for c in at.caption)
     assert (
         "Searching all 12 sites of the series; the sidebar filter (piriformis) keeps 4" in captions
     )
@@ -83,8 +86,19 @@ def test_case_out_of_range_is_refused(app):
     at.text_input(key="case_fx").input("0")
     at.button(key=SUBMIT).click().run()
     errors = " ".join(e.value for e in at.error)
-    assert "nrs_before" in errors and "fractions" in errors
+    assert md("nrs_before") in errors and "fractions" in errors
     assert len(at.table) == 0  # nothing shown for an invalid case
+
+
+def test_a_refused_case_shows_what_was_typed_as_text(app):
+    at = _board(app)
+    at.text_input(key="case_dose").input("![x](http://evil.example/d.png)")
+    at.text_input(key="case_fx").input("$\\frac{1}{0}$")
+    at.button(key=SUBMIT).click().run()
+    (error,) = [e.value for e in at.error]
+    assert md("dose_gy: must be a number, got '![x](http://evil.example/d.png)'") in error
+    typed = "$\\frac{1}{0}$"
+    assert md(f"got {typed!r}") in error and typed not in error
 
 
 def test_case_is_not_stored_unless_saved(app, tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from plexrt.cli import main
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
 from plexrt.ui import safe_text
+from tests.app.conftest import as_read
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
 PAGES = (
@@ -38,7 +39,8 @@ def own_id(tmp_path_factory):
 def _texts(at) -> str:
     parts = []
     for kind in ("title", "header", "markdown", "caption", "info", "warning", "error", "subheader"):
-        parts += [str(e.value) for e in at.get(kind)]
+        # as read: Markdown escapes (user text in a footnote: safe_text.md) taken out
+        parts += [as_read(str(e.value)) for e in at.get(kind)]
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         parts.append(json.dumps(spec.get("layout", {}).get("title", "")))

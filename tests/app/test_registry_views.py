@@ -14,6 +14,7 @@ import streamlit as st
 from plexrt.charts.scale import LAZY_TABS_ABOVE, PICK_LIST_MAX
 from plexrt.data import store
 from plexrt.data.userstore import engine
+from tests.app.conftest import as_read
 
 COURSES = max(LAZY_TABS_ABOVE, PICK_LIST_MAX) + 200
 
@@ -79,7 +80,7 @@ def test_sites_to_leave_out_are_typed_and_checked(at_registry, registry):
     box.set_value(f"{ids[0]}, {ids[1]}, no-such-site").run()
     assert not at.exception, [e.value for e in at.exception]
     assert sorted(at.session_state["f_exclude"]) == sorted([ids[0], ids[1]])
-    warnings = [w.value for w in at.sidebar.warning]
+    warnings = [as_read(w.value) for w in at.sidebar.warning]
     assert any("no-such-site" in w for w in warnings), warnings
     url = at.query_params["exclude"]
     url = url[-1] if isinstance(url, list) else url
@@ -189,7 +190,7 @@ def test_compare_mode_beside_a_registry_names_it_and_not_the_paper(at_registry):
     at = at_registry(series="compare").run()
     assert not at.exception, [e.value for e in at.exception]
     assert (
-        at.title[0].value
+        as_read(at.title[0].value)
         == "Compare: Example clinic (own series) and SYNTHETIC centre 1 and 3 more"
     )
     compare = at.selectbox(key="series_pick").options[-1]
@@ -202,7 +203,11 @@ def test_compare_mode_beside_a_registry_names_it_and_not_the_paper(at_registry):
         "Example clinic (own series)",
         "SYNTHETIC centre 1 and 3 more",
     }
-    shown = [e.value for kind in ("title", "markdown", "caption", "warning") for e in at.get(kind)]
+    shown = [
+        as_read(e.value)
+        for kind in ("title", "markdown", "caption", "warning")
+        for e in at.get(kind)
+    ]
     for c in charts:  # the charts' words: titles, axis titles, footnotes
         layout = c.get("layout", {})
         shown += [str(layout.get("title", {}).get("text", ""))]

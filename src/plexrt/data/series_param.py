@@ -9,17 +9,16 @@ unknown or not shared -- gets the same notice, so a link never tells whether suc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from plexrt.data.filters import clip_param
 
 PARAM = "series"
 VS_PARAM = "vs"
 BUNDLED = "sanuki2022"  # the bundled series' id in data/ (its key in the URL)
 COMPARE = "compare"
 PARAMS = (PARAM, VS_PARAM)
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
 @dataclass(frozen=True)
@@ -51,16 +50,9 @@ class SeriesChoice:
         return out
 
 
-def shown_text(text: str, n: int = 40) -> str:
-    """URL text quoted in a notice: printable, clipped, markdown characters escaped."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
-    text = text if len(text) <= n else text[: n - 1] + "…"
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 def _refused(what: str, value: str, fallback: str) -> str:
     return (
-        f"The link asks for {what} '{shown_text(value)}', which is not a series you can open here "
+        f"The link asks for {what} '{clip_param(str(value))}', which is not a series you can open here "
         f"(there is no such series, or it is not shared with you). Showing {fallback}."
     )
 

@@ -30,6 +30,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from plexrt.charts.markup import safe_spec
+
 _log = logging.getLogger(__name__)
 
 UNAVAILABLE_MESSAGE = (
@@ -214,7 +216,7 @@ class Renderer:
         check_size("height", height)
         opts = {"format": fmt, "width": width, "height": height, "scale": _check_scale(scale)}
         k, loop = self._running()
-        spec = fig.to_dict()  # snapshot in the caller's thread
+        spec = safe_spec(fig)  # snapshot in the caller's thread, text drawn as written
         return asyncio.run_coroutine_threadsafe(k.calc_fig(spec, opts=opts), loop)
 
     def result(self, future: concurrent.futures.Future[Any]) -> bytes:

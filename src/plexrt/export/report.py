@@ -13,6 +13,7 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from plexrt.charts.markup import safe_figure
 from plexrt.export.arguments import is_list, is_pair, text
 
 
@@ -79,7 +80,7 @@ def _notes_html(notes: Sequence[str]) -> str:
 
 def _figure_div(fig: go.Figure) -> str:
     height = fig.layout.height or 500
-    return fig.to_html(
+    return safe_figure(fig).to_html(
         full_html=False,
         include_plotlyjs=False,
         include_mathjax=False,

@@ -22,6 +22,7 @@ from plexrt.clinical.series_words import bundled_name, bundled_side_label, is_pu
 from plexrt.data import store
 from plexrt.stats import timescale
 from plexrt.ui import db, series_state, widgets
+from plexrt.ui.safe_text import md
 
 
 def _own_label(own_id: str) -> str:
@@ -85,7 +86,7 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
     widgets.chart(fig, f"compare_km_{endpoint}")
     for label, est in cmp.medians.items():
         st.markdown(
-            f"- {te.median_line(label, est, unit, sc_title(endpoint)[:1].lower() + sc_title(endpoint)[1:])}"
+            f"- {te.median_line(md(label), est, unit, sc_title(endpoint)[:1].lower() + sc_title(endpoint)[1:])}"
         )
     if cmp.test is not None:
         st.markdown(f"Log-rank test between the series: {cmp.test.text()}.")
@@ -173,7 +174,7 @@ def render() -> None:
     own_id = str(choice.own_id)
     version = str(st.session_state.get(series_state.VERSIONS, {}).get(own_id, ""))
     sides = _sides(own_id)
-    st.title(f"Compare: {sides[0].label} and {_bundled_name()}")
+    st.title(f"Compare: {md(sides[0].label)} and {md(_bundled_name())}")
     c1, c2 = st.columns(2)
     unit = widgets.page_choice(
         "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1

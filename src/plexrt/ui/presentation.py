@@ -18,6 +18,7 @@ from plexrt.data import page_params
 from plexrt.export.images import stamp
 from plexrt.export.slides import Slide, figure_title, fit_height
 from plexrt.ui import widgets
+from plexrt.ui.safe_text import md
 
 # Projector styling: no sidebar, no app header, little padding; the keys component takes no room.
 PRESENT_CSS = """
@@ -183,7 +184,7 @@ def presentation_view(slides_at: Any, source: str) -> None:
         top = st.columns([6, 1, 1, 1], vertical_alignment="center", gap="small")
         # The chart's own title names the quantity (and the reconstructed times): the counter
         # names the slide only when the chart has no title, so nothing is said twice.
-        name = "" if figure_title(s.fig) else f" · {widgets.plain(s.title)}"
+        name = "" if figure_title(s.fig) else f" · {md(s.title)}"
         top[0].markdown(f"**Slide {i + 1} of {n}**{name}", help=KEY_HINT)
         top[1].button("◀ Prev", on_click=_move, args=(-1, n), key="prev_slide", width="stretch")
         top[2].button("Next ▶", on_click=_move, args=(1, n), key="next_slide", width="stretch")
@@ -192,4 +193,4 @@ def presentation_view(slides_at: Any, source: str) -> None:
     methods = style.methods_of(s.fig)  # what the slide's short footnote leaves out
     if methods:
         with st.expander("Methods in full", icon=":material/functions:"):
-            st.caption("  \n".join(widgets.plain(m) for m in methods))
+            st.caption("  \n".join(md(m) for m in methods))

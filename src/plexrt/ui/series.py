@@ -17,6 +17,7 @@ from plexrt.data.series_param import (
     choose,
 )
 from plexrt.ui import db, series_state
+from plexrt.ui.safe_text import md
 
 _APPLIED = "series_url_applied"
 _NOTICES = "series_notices"
@@ -122,7 +123,7 @@ def render() -> SeriesChoice:
         )
     _sync_url(choice)
     for note in st.session_state.get(_NOTICES, []):
-        st.warning(note, icon=":material/warning:")
+        st.warning(md(note), icon=":material/warning:")
     return choice
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from plexrt.data.access import SHARING_WORDS, SHARINGS, PermissionDenied, Principal
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
-from plexrt.ui.widgets import plain
+from plexrt.ui.safe_text import md
 
 PARAM = "manage"  # the series being managed, kept in the address (not ?series=, the switcher)
 
@@ -74,7 +74,7 @@ def _attempt(action, message: str) -> None:
     except PermissionDenied as exc:
         st.error(str(exc), icon=":material/block:")
     except SeriesInvalid as exc:
-        st.error("Not changed: " + plain("; ".join(exc.messages)), icon=":material/error:")
+        st.error("Not changed: " + md("; ".join(exc.messages)), icon=":material/error:")
     except UserDataUnavailable as exc:
         st.error(str(exc), icon=":material/lock:")
     else:
@@ -161,10 +161,10 @@ def details(store: UserStore, who: Principal, row: pd.Series) -> None:
     sid = row["series_id"]
     done = st.session_state.pop("_sharing_done", None)
     if done:
-        st.success(plain(done), icon=":material/check_circle:")
+        st.success(md(done), icon=":material/check_circle:")
     owner = str(row["owner"]).replace("`", "'")  # a code span: an address is not made a link
     st.markdown(
-        f"**{plain(str(row['name']))}** · owner `{owner}` · "
+        f"**{md(str(row['name']))}** · owner `{owner}` · "
         f"{SHARING_WORDS.get(row['sharing'], row['sharing'])}"
     )
     _export(store, who, row)

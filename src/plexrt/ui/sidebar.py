@@ -19,6 +19,7 @@ from plexrt.data.own_schema import AGE_CAP, AGE_TOP_TEXT
 from plexrt.data.values import NOT_STATED
 from plexrt.data.vocab import label
 from plexrt.ui import db, series_state
+from plexrt.ui.safe_text import md
 
 # The multiselect filters in sidebar order: (widget key, CohortFilter and Options field, label,
 # placeholder); coded values are shown in words (filters.VALUE_LABELS). Excluded sites are chosen
@@ -270,7 +271,7 @@ def _exclude_typed(opts) -> None:
     )
     flt, notices = from_query_params({"exclude": text} if text.strip() else {}, opts)
     for notice in notices:
-        st.sidebar.warning(notice, icon=":material/warning:")
+        st.sidebar.warning(md(notice), icon=":material/warning:")
     s.f_exclude = list(flt.exclude)
 
 
@@ -292,7 +293,7 @@ def current_filter() -> CohortFilter:
 def banner(flt: CohortFilter) -> None:
     """The what-if banner at the top of every page, with the URL notices and a one-click reset."""
     for note in st.session_state.get("url_notices", []):
-        st.warning(note, icon=":material/warning:")
+        st.warning(md(note), icon=":material/warning:")
     if st.session_state.get("url_notices") and st.button(
         "Dismiss URL notices", key="dismiss_notices"
     ):
@@ -304,7 +305,7 @@ def banner(flt: CohortFilter) -> None:
         cols[0].info(f"**{text}** · all sites, no filter applied", icon=":material/groups:")
     else:
         cols[0].warning(
-            f"**{text}** · what-if filter: {flt.describe()}", icon=":material/filter_alt:"
+            f"**{text}** · what-if filter: {md(flt.describe())}", icon=":material/filter_alt:"
         )
         cols[1].button(
             "Reset filters", on_click=reset_filters, key="reset_filters", width="stretch"

@@ -24,7 +24,7 @@ import streamlit as st
 from plexrt.data.access import Principal, local_principal
 from plexrt.data.identity import expiry, is_expired, principal_from_claims
 from plexrt.data.roles import RolesConfig, RolesError, load_roles, roles_path
-from plexrt.ui.widgets import plain
+from plexrt.ui.safe_text import md
 
 _SIGNED_IN: set[tuple[str, str, Any]] = set()  # (database, user id, token) recorded here
 _LOCK = threading.Lock()
@@ -170,7 +170,7 @@ def gate(pages: list | None = None) -> Principal:
         _hide_navigation()
         who = claims.get("email") or claims.get("sub") or "this account"
         st.error(
-            f"{plain(str(who))} has no role in PlexRT. Ask the department's PlexRT administrator to add "
+            f"{md(str(who))} has no role in PlexRT. Ask the department's PlexRT administrator to add "
             "you to the roles file.",
             icon=":material/block:",
         )

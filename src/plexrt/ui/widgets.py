@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +9,7 @@ from plexrt.clinical import cohort_summary
 from plexrt.data import page_params
 from plexrt.data.filters import CohortFilter
 from plexrt.data.values import NOT_AVAILABLE, counted
+from plexrt.ui.safe_text import md
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -66,8 +65,9 @@ def table_height(n_rows: int) -> int:
 
 
 def footnote(*lines: str) -> None:
-    """Cohort and method under a chart or table, in small type."""
-    st.caption("  \n".join(line for line in lines if line))
+    """Cohort and method under a chart or table, in small type (plain text: a cancer, series or
+    citation in a line is shown as written)."""
+    st.caption("  \n".join(md(line) for line in lines if line))
 
 
 def cohort_line(flt: CohortFilter, df: pd.DataFrame) -> str:
@@ -78,10 +78,11 @@ def cohort_line(flt: CohortFilter, df: pd.DataFrame) -> str:
 def chart(fig, key: str) -> None:
     """The figure, and under it the figure in words (its text alternative)."""
     from plexrt.charts.alt_text import describe
+    from plexrt.charts.markup import safe_figure
 
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+    st.plotly_chart(safe_figure(fig), key=key, config=PLOTLY_CONFIG)
     with st.expander("This chart in words", icon=":material/description:"):
-        st.markdown(re.sub(r"([\\`*_$#\[\]<>|~])", r"\\\1", describe(fig)))
+        st.markdown(md(describe(fig)))
 
 
 def empty_cohort() -> bool:
@@ -184,7 +185,7 @@ def page_choice(param: str, label: str, options: dict, default, *, container=Non
         value, note = page_params.read_choice(param, st.query_params.get(param), options, default)
         if note:
             st.session_state.setdefault("url_notices", []).append(note)
-            st.warning(note, icon=":material/warning:")
+            st.warning(md(note), icon=":material/warning:")
         st.session_state[key] = value
     value = container.selectbox(label, list(options), format_func=options.get, key=key, **kw)
     if value == default:
@@ -212,15 +213,6 @@ def scenario_table(bounds):
             }
         )
     return pd.DataFrame(rows)
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """User or identity-provider text shown inside Markdown, as text (every Markdown character
-    backslash-escaped, so it can neither format nor link)."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def view_tabs(labels: list[str], key: str) -> list:

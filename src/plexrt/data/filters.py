@@ -52,7 +52,8 @@ KNOWN_PARAMS = (
     "eqd2",
     "exclude",
 )
-_RANGE_RE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)?\s*[-–:]\s*(-?\d+(?:\.\d+)?)?\s*$")
+# ASCII digits, as every typed number (values.NUMBER_TEXT): ?age=４５-７５ is not a range.
+_RANGE_RE = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)?\s*[-–:]\s*(-?[0-9]+(?:\.[0-9]+)?)?\s*$")
 
 
 @dataclass(frozen=True)

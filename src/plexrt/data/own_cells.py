@@ -31,6 +31,7 @@ from plexrt.data.own_template import (
     suggest_mapping,
 )
 from plexrt.data.text_limits import HIDDEN, HIDDEN_MESSAGE
+from plexrt.data.values import NUMBER_TEXT
 
 # A cell a spreadsheet would run as a formula (CSV injection); a patient code also goes into the
 # key file, so '+' and '-' are refused there too.
@@ -172,7 +173,7 @@ def _choices(col: TemplateColumn, text: pd.Series) -> pd.Series:
     return pd.Series(mapped[codes], index=text.index)
 
 
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_NUMBER = rf"^{NUMBER_TEXT}$"  # the one rule of a typed number (values.NUMBER_TEXT)
 
 
 def _numbers(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, log: ProblemLog):

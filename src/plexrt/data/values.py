@@ -52,16 +52,32 @@ def missing_mask(values: pd.Series) -> pd.Series:
     return pd.Series(missing, index=values.index)
 
 
+# A typed number as a clinician writes it, the one rule of every form, file reader and the own
+# series import: ASCII digits with an optional sign, decimal point and exponent ('39', '-2', '+5',
+# '59.4', '.5', '3.', '1e3'), once stripped of surrounding spaces. Python's float() also reads
+# what no one means as a number: digits grouped with '_' ('1_5' is 15, a typo for 1.5), digits of
+# other scripts (full-width '１０', Arabic-Indic '١٠'), 'nan' and 'inf'; they are refused.
+NUMBER_TEXT = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NUMBER_TEXT = re.compile(NUMBER_TEXT)
+
+
 def number_problem(value: Any, *, whole: bool = False) -> str | None:
-    """Why ``value`` is not a finite number (a whole one when ``whole``), or None when it is."""
+    """Why ``value`` is not a finite number (a whole one when ``whole``), or None when it is.
+
+    Text must be written as ``NUMBER_TEXT`` says; 'inf' and 'nan' are named as not finite."""
     kind = "a whole number" if whole else "a number"
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | str):
         return f"must be {kind}, got {shown_value(value)}"
     if isinstance(value, str):
-        try:
-            x = float(value.strip())
-        except ValueError:
-            return f"must be {kind}, got {shown_value(value)}"
+        text = value.strip()
+        if not _NUMBER_TEXT.fullmatch(text):
+            if not _float_text(text):
+                return f"must be {kind}, got {shown_value(value)}"
+            if not math.isfinite(float(text)):  # 'inf', '-nan'
+                return f"must be a finite number, got {shown_value(value)}"
+            # '1_0', '１０': a number to float(), not as the rule writes it.
+            return f"must be {kind} written with the digits 0-9, got {shown_value(value)}"
+        x = float(text)
     else:
         try:
             x = float(value)

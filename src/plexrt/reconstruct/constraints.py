@@ -95,7 +95,7 @@ _LOCATION_RE = re.compile(
     r"Discussion para \d+|Case presentation:? Patient \d+)$"
 )
 PATIENT_RE = re.compile(r"^patient (\w+)(?: \(([^)]+)\))?$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$", re.ASCII)  # int() reads "２０２１" too
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,13 @@ def test_loader_reads_a_minimal_file(tmp_path):
         ("b,mean,followup,inf,days,all patients,nearest day,q,Results para 1", "value", "finite"),
         ("b,mean,followup,-3,days,all patients,nearest day,q,Results para 1", "value", ">= 0"),
         ("b,fact,data_cutoff,2021-13,date,series,calendar month,q,Results para 3", "value", "date"),
+        # Digits as int() and float() read them, not as the value rule writes them:
+        (
+            "b,fact,data_cutoff,２０２１-０３,date,series,calendar month,q,Results para 3",
+            "value",
+            "date",
+        ),
+        ("b,mean,followup,2_15,days,all patients,nearest day,q,Results para 1", "value", "0-9"),
         (
             "b,mean,followup,215,days,everyone,nearest day,q,Results para 1",
             "applies_to",

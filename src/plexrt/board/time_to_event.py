@@ -198,14 +198,14 @@ def relapse_at(inp: BoardInput, months: float = 6) -> tuple[str, str]:
     """In full and short: 'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200
     reconstructions by Rubin's rules (their own values 22–22%); the curve drawn is one
     reconstruction.' and 'Relapse by 6 months: 22% (95% CI 3–51%), pooled over 200
-    reconstructions.' -- both the plain figure for real times; ('', '') when nobody is assessable."""
+    reconstructions.' -- both the plain figure for real times; ('', '') when nobody is assessable.
+    An interval that cannot be computed is said so ('100% (CI not estimable)', ``rate_text``)."""
     rows = tte_rates.relapse_incidence_at(inp.events, inp.draws, inp.patient_ids, (months,))
     if rows.empty:
         return "", ""
     r = rows.iloc[0]
     head = (
-        f"Relapse by {months:g} months: {100 * r['estimate']:.0f}% "
-        f"(95% CI {100 * r['low']:.0f}–{100 * r['high']:.0f}%)"
+        f"Relapse by {months:g} months: {tte_rates.rate_text(r['estimate'], r['low'], r['high'])}"
     )
     if pd.isna(r["member_low"]):
         return head + ".", head + "."

@@ -32,6 +32,21 @@ from plexrt.stats.survival.pooled import (
 # Fixed times (months) at which rates are tabulated.
 RATE_MONTHS = (3, 6, 12)
 
+#: What a rate's interval is called when it cannot be computed: a curve at 0 or 1 (one patient,
+#: or every patient with the event by then) has an infinite variance and NaN limits.
+CI_NOT_ESTIMABLE = "CI not estimable"
+
+
+def rate_text(estimate: float, low: float, high: float) -> str:
+    """A rate at a fixed time as every table, footnote and report says it: '22% (95% CI 3–51%)';
+    '100% (CI not estimable)' when a limit is not a finite number; 'not estimable' without an
+    estimate. Never 'nan'."""
+    if not np.isfinite(estimate):
+        return "not estimable"
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return f"{100 * estimate:.0f}% ({CI_NOT_ESTIMABLE})"
+    return f"{100 * estimate:.0f}% (95% CI {100 * low:.0f}–{100 * high:.0f}%)"
+
 
 def rates_at(
     events: pd.DataFrame,
@@ -126,9 +141,7 @@ def fixed_time_table(rows: pd.DataFrame, what: str, unit: str = "months") -> pd.
         {
             "At": [f"{m:g} months" for m in rows["months"]],
             what: [
-                f"{100 * e:.0f}% (95% CI {100 * lo:.0f}–{100 * hi:.0f}%)"
-                if np.isfinite(lo) and np.isfinite(hi)
-                else f"{100 * e:.0f}% (CI not estimable)"
+                rate_text(e, lo, hi)
                 for e, lo, hi in zip(rows["estimate"], rows["low"], rows["high"], strict=True)
             ],
         }

@@ -44,6 +44,9 @@ def safe_markup(text: str) -> str:
     return _OWN.sub("&lt;", text) if "<" in text else text
 
 
+_NESTED = (dict, list, tuple, np.ndarray)
+
+
 def _clean(value: Any) -> tuple[Any, bool]:
     """``value`` (a figure's dict or any part of it) made safe, and whether anything changed."""
     if isinstance(value, str):
@@ -55,6 +58,9 @@ def _clean(value: Any) -> tuple[Any, bool]:
             return {k: v for k, (v, _) in pairs.items()}, True
         return value, False
     if isinstance(value, (list, tuple)):
+        # a column of numbers or plain labels, in one pass
+        if not any((isinstance(v, str) and "<" in v) or isinstance(v, _NESTED) for v in value):
+            return value, False
         items = [_clean(v) for v in value]
         if any(changed for _, changed in items):
             return type(value)(v for v, _ in items), True

@@ -4,9 +4,11 @@ A imports and keeps a series private, B cannot reach it by any call; A shares it
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from plexrt.data.access import PermissionDenied, Principal
-from plexrt.data.userstore import Change, UserStore
+from plexrt.data.userstore import Change, SeriesInvalid, UserStore
+from plexrt.data.userstore import engine as eng
 from tests.unit.own_frames import make_frames
 
 A = Principal("a@example.org", "editor", email="a@example.org")
@@ -102,3 +104,66 @@ def test_only_an_admin_reads_the_audit_trail(private):
         with pytest.raises(PermissionDenied, match="may not read the audit trail"):
             us.audit_log(who)
     assert len(us.audit_log(ADMIN)) == 1
+
+
+BAD_PERSONS = [
+    ("b\u200b@example.org", "invisible formatting"),  # looks like B's address, is not
+    ("nul\x00@example.org", "NUL"),
+    ("b" * 1_000_000, "longer than 254 characters"),
+    ("b@example.org\n=HYPERLINK(1)", "line breaks"),
+    ("\u202eb@example.org", "invisible formatting"),
+    (None, "is empty"),
+    (42, "is not text"),
+    ("   ", "is empty"),
+    ("group:  ", "names no group"),
+]
+
+
+@pytest.mark.parametrize(("value", "why"), BAD_PERSONS)
+def test_share_with_and_new_owner_follow_the_stored_text_rules(private, value, why):
+    us, sid, _ = private
+    with pytest.raises(SeriesInvalid) as refused:
+        us.grant(A, sid, value)
+    assert len(refused.value.messages) == 1
+    assert refused.value.messages[0].startswith("grantee: ") and why in refused.value.messages[0]
+    with pytest.raises(SeriesInvalid) as refused:
+        us.transfer(A, sid, value)
+    assert refused.value.messages[0].startswith("new owner: ") and why in refused.value.messages[0]
+    assert us.grants(A, sid).empty
+    assert us.own_series(A).iloc[0]["owner"] == A.user_id
+    assert us.verify_audit().entries == 1  # refused changes wrote nothing
+
+
+def test_a_blank_new_owner_or_revoke_is_refused_in_words(private):
+    us, sid, _ = private
+    with pytest.raises(SeriesInvalid) as refused:
+        us.transfer(A, sid, "  ")
+    assert refused.value.messages == [
+        "new owner: is empty; give the new owner's e-mail address or user id"
+    ]
+    with pytest.raises(SeriesInvalid) as refused:
+        us.revoke(A, sid, " ")
+    assert refused.value.messages == [
+        "grantee: is empty; give whom to stop sharing with, as the list of grants names them"
+    ]
+    with pytest.raises(SeriesInvalid) as refused:
+        us.revoke(A, sid, "nobody@example.org")
+    assert refused.value.messages == [
+        "grantee: nobody@example.org is not among the grants of this series"
+    ]
+    assert us.verify_audit().entries == 1
+
+
+def test_a_grant_stored_before_the_text_rules_can_still_be_revoked(private):
+    us, sid, _ = private
+    with eng.writing(us.location) as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO grants (series_id, grantee, can_edit, granted_by, granted_at) "
+                "VALUES (:s, :g, false, :by, current_timestamp)"
+            ),
+            {"s": sid, "g": "b\u200b@example.org", "by": A.user_id},
+        )
+    us.revoke(A, sid, "b\u200b@example.org")
+    assert us.grants(A, sid).empty
+    assert us.audit_log(ADMIN).iloc[0]["action"] == "sharing"

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from plexrt.data.text_limits import HIDDEN_MESSAGE, PERSON_CHARS, hidden_character, text_problem
+
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin")  # in increasing rights
 SHARINGS: tuple[str, ...] = ("private", "users", "department")
 SHARING_WORDS = {
@@ -95,8 +97,29 @@ class SeriesAccess:
     grants: Mapping[str, bool] = field(default_factory=dict)
 
 
+def person_problem(value: object, wanted: str) -> str | None:
+    """Why ``value`` cannot name whom a series is shared with or given to (None when it can): it is
+    empty or not text (``wanted`` says what to give), breaks the stored-text rules (NUL, not valid
+    Unicode, longer than an e-mail address may be), holds a line break, control or invisible
+    character (``bob\u200b@x.org`` looks like Bob's address and is not), or is 'group:' alone."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return f"is empty; give {wanted}"
+    if not isinstance(value, str):
+        return f"is not text; give {wanted}"
+    text = value.strip()
+    problem = text_problem(text, PERSON_CHARS)
+    if problem:
+        return problem
+    if hidden_character(text):
+        return HIDDEN_MESSAGE
+    if text.startswith(GROUP_PREFIX) and not text[len(GROUP_PREFIX) :].strip():
+        return f"names no group; give {GROUP_PREFIX}<name>"
+    return None
+
+
 def normalise_grantee(grantee: str) -> str:
-    g = _norm(str(grantee))
+    """A grantee or owner as grants and ownership store and compare it (``person_problem`` first)."""
+    g = _norm(grantee)
     if not g:
         raise ValueError("a grant needs a user id, an e-mail address or group:<name>")
     return g

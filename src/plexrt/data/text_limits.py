@@ -2,7 +2,7 @@
 
 Free text reaches the user store from the literature form and file (citations, notes), the board
 (case labels, primary cancer), the import (patient codes, coded values, series name, institution,
-period). Every one of them is checked here: no NUL character (databases and exports truncate or
+period), the sharing of a series (whom it is shared with or given to). Every one of them is checked here: no NUL character (databases and exports truncate or
 refuse it silently) and no more than the limit of its kind.
 """
 
@@ -16,6 +16,7 @@ STORED_TEXT_CHARS = 500  # any text value of a department's series in the store 
 CITATION_CHARS = 1_000  # a journal reference
 NOTE_CHARS = 5_000  # notes, sources, design and other free text of a literature series
 CELL_CHARS = 2_000  # any cell of an imported file, including columns that are ignored
+PERSON_CHARS = 254  # whom a series is shared with or given to: an e-mail address is at most 254
 
 
 # Characters no imported cell or stored code may hold: controls (Unicode Cc: line breaks, tabs,

@@ -13,6 +13,7 @@ from plexrt.data.access import Principal, SeriesAccess, require
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.userstore.literature import now
+from plexrt.data.values import key_shown
 
 SERIES_COLUMNS = (
     "series_id",
@@ -103,12 +104,24 @@ def set_sharing(conn: sa.Connection, p: Principal, series_id: str, sharing: str)
     )
 
 
+# What each change asks for when the name it was given cannot be used.
+_GRANTEE = "an e-mail address, a user id or group:<name> to share with"
+_REVOKED = "whom to stop sharing with, as the list of grants names them"
+_NEW_OWNER = "the new owner's e-mail address or user id"
+
+
+def _person(field: str, value: object, wanted: str) -> str:
+    """``value`` as grants and ownership store it; SeriesInvalid naming ``field`` when it cannot
+    name a person or group (``access.person_problem``)."""
+    problem = access.person_problem(value, wanted)
+    if problem:
+        raise SeriesInvalid([f"{field}: {problem}"])
+    return access.normalise_grantee(str(value))
+
+
 def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_edit: bool) -> None:
     """Share with one user (or group:<name>); a private series becomes shared with named users."""
-    try:
-        who = access.normalise_grantee(grantee)
-    except ValueError as exc:
-        raise SeriesInvalid([f"grantee: {exc}"]) from None
+    who = _person("grantee", grantee, _GRANTEE)
     row = checked(conn, p, series_id, "manage")
     conn.execute(
         sa.text(
@@ -125,8 +138,15 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
 
 
 def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> None:
+    """Stop sharing with one grantee of the series. Only the text rules of a name that can be
+    matched apply: a grant stored before them (with an invisible character) can still be revoked;
+    a name that is not among the grants is refused, not audited as a change."""
+    if not isinstance(grantee, str) or not grantee.strip():
+        raise SeriesInvalid([f"grantee: {access.person_problem(grantee, _REVOKED)}"])
     who = access.normalise_grantee(grantee)
     checked(conn, p, series_id, "manage")
+    if who not in set(grants_of(conn, series_id)["grantee"]):
+        raise SeriesInvalid([f"grantee: {key_shown(who)} is not among the grants of this series"])
     conn.execute(
         sa.text("DELETE FROM grants WHERE series_id = :s AND grantee = :g"),
         {"s": series_id, "g": who},
@@ -136,6 +156,6 @@ def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> N
 
 def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) -> None:
     """Give the series to another owner (for example when it moves from a laptop to the server)."""
-    who = access.normalise_grantee(new_owner)
+    who = _person("new owner", new_owner, _NEW_OWNER)
     row = checked(conn, p, series_id, "manage")
     _sharing_changed(conn, p, series_id, {"owner": who, "was": row["owner"]}, owner=who)

@@ -98,6 +98,16 @@ def test_principal_from_the_claims_with_its_role():
     assert viewer is not None and viewer.role == "viewer"
 
 
+def test_a_subject_written_like_an_address_is_the_user_id_as_compared():
+    """Without an e-mail claim the subject is the user id, normalised as every comparison of people
+    is: what is stored under it is found under it again."""
+    p = principal_from_claims({"sub": " Alice@Corp "}, ROLES)
+    assert p is not None and (p.user_id, p.email) == ("alice@corp", None)
+    assert p.identities() == {"alice@corp"}
+    opaque = principal_from_claims({"sub": "AbC123"}, ROLES)  # no '@': kept with its case
+    assert opaque is not None and opaque.user_id == "AbC123"
+
+
 def test_nobody_or_no_role_gives_no_principal():
     assert principal_from_claims({"name": "Nobody"}, ROLES) is None
     closed = parse_roles('default = "none"\n[email]\n"ann@hospital.example" = "viewer"\n')

@@ -10,6 +10,8 @@ import pytest
 
 from plexrt.data import store
 from plexrt.data.access import PermissionDenied, Principal
+from plexrt.data.identity import principal_from_claims
+from plexrt.data.roles import parse_roles
 from plexrt.data.userstore import SeriesInvalid, UserStore
 from plexrt.ingest.build import build_db
 
@@ -159,3 +161,31 @@ def test_saved_cases_belong_to_who_saved_them(user_db):
     us.delete_case(ME, key)  # already gone: nothing happens
     assert us.cases(ADMIN).empty
     assert list(us.audit_log(ADMIN)["action"]) == ["delete", "create"]
+
+
+def test_a_subject_with_capitals_manages_its_cases_and_series_new_and_stored_before(user_db):
+    """A provider that sends no e-mail and a subject 'Alice@Corp': her cases and literature series
+    are hers, both those saved now and those stored under the subject as sent (before sign-in
+    normalised it)."""
+    us = UserStore(user_db)
+    alice = principal_from_claims({"sub": "Alice@Corp"}, parse_roles('default = "editor"\n'))
+    assert alice is not None
+    old = Principal("Alice@Corp", "editor")  # the principal sign-in gave her before
+    stored_before = us.save_case(old, _case(), "stored before")
+    lit_before = us.add_series(old, GOOD)
+    new = us.save_case(alice, _case(), "saved now")
+    lit_new = us.add_series(alice, GOOD)
+    mine = us.cases(alice).set_index("case_id")["saved_by"].to_dict()
+    assert mine == {stored_before: "Alice@Corp", new: "alice@corp"}
+    assert set(us.cases(old)["case_id"]) == {stored_before, new}
+    assert us.cases(Principal("alice", "editor")).empty
+    us.relabel_case(alice, stored_before, "relabelled")
+    assert us.cases(alice).set_index("case_id").loc[stored_before, "label"] == "relabelled"
+    for key in (stored_before, new):
+        us.delete_case(alice, key)
+    assert us.cases(ADMIN).empty
+    us.update_series(alice, lit_before, {**GOOD, "n_patients": "11"})
+    for key in (lit_before, lit_new):
+        us.delete_series(alice, key)
+    assert us.series(ADMIN).empty
+    assert set(us.audit_log(ADMIN)["actor"]) == {"Alice@Corp", "alice@corp"}

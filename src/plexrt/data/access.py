@@ -46,10 +46,15 @@ class PermissionDenied(PermissionError):
         super().__init__(f"{principal.label} (role {principal.role}) may not {what}.")
 
 
-def _norm(identity: str) -> str:
-    """E-mail addresses compare without case; other ids as given (trimmed)."""
+def normalise_id(identity: str) -> str:
+    """A user id, e-mail address or grantee as every comparison of people uses it (the one
+    normalisation): trimmed, and without case when it holds '@' (an e-mail address, or a provider's
+    subject written like one)."""
     s = identity.strip()
     return s.lower() if "@" in s else s
+
+
+_norm = normalise_id
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,15 @@ def normalise_grantee(grantee: str) -> str:
     return g
 
 
+def is_person(p: Principal, stored_id: str | None) -> bool:
+    """Whether an owner or author id as stored (a series' owner, a saved case's or literature
+    series' author) names this principal. Both sides are normalised: an id stored as the provider
+    sent it ('Alice@Corp', before user ids were normalised at sign-in) still names 'alice@corp'."""
+    return isinstance(stored_id, str) and _norm(stored_id) in p.identities()
+
+
 def is_owner(p: Principal, s: SeriesAccess) -> bool:
-    return _norm(s.owner) in p.identities()
+    return is_person(p, s.owner)
 
 
 def _granted(p: Principal, s: SeriesAccess) -> dict[str, bool]:

@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from plexrt.data.access import Principal
+from plexrt.data.access import Principal, normalise_id
 from plexrt.data.roles import RolesConfig
 
 LEEWAY_S = 0  # no grace period after exp: an expired token is expired
@@ -74,12 +74,15 @@ def principal_from_claims(claims: Mapping[str, Any], roles: RolesConfig) -> Prin
     gives them none (default "none") or the claims name nobody.
 
     The user id is the e-mail address (lower case) when the provider sends one, else the subject
-    (``sub``): ownership, grants and the audit trail then read as addresses people recognise.
+    (``sub``): ownership, grants and the audit trail then read as addresses people recognise. Either
+    is normalised as every comparison of people normalises it (``access.normalise_id``: a subject
+    written like an address, 'Alice@Corp', is 'alice@corp'), so what is stored under it is found
+    under it again.
     """
     email = claims.get("email")
     email = email.strip().lower() if isinstance(email, str) and email.strip() else None
     sub = claims.get("sub")
-    user_id = email or (sub.strip() if isinstance(sub, str) else "")
+    user_id = email or (normalise_id(sub) if isinstance(sub, str) else "")
     if not user_id:
         return None
     groups = groups_of(claims, roles.group_claim)

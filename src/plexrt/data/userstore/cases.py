@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from plexrt.data.access import PermissionDenied, Principal, require_role
+from plexrt.data.access import PermissionDenied, Principal, is_person, require_role
 from plexrt.data.text_limits import NAME_CHARS, text_problem
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.errors import SeriesInvalid
@@ -69,16 +69,12 @@ def save(conn: sa.Connection, p: Principal, case: Any, label: str | None) -> str
 
 def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:
     cols = ", ".join(COLUMNS)
-    if p.role == "admin":
-        result = conn.execute(sa.text(f"SELECT {cols} FROM user_cases ORDER BY saved_at"))  # noqa: S608
-    else:
-        result = conn.execute(
-            sa.text(
-                f"SELECT {cols} FROM user_cases WHERE saved_by IN :ids ORDER BY saved_at"  # noqa: S608
-            ).bindparams(sa.bindparam("ids", expanding=True)),
-            {"ids": sorted(p.identities())},
-        )
+    result = conn.execute(sa.text(f"SELECT {cols} FROM user_cases ORDER BY saved_at"))  # noqa: S608
     df = pd.DataFrame(result.fetchall(), columns=list(COLUMNS))
+    if p.role != "admin":
+        # Matched here, not in SQL: ``is_person`` is the one comparison of stored ids with a person.
+        mine = [is_person(p, by) for by in df["saved_by"]]
+        df = df[pd.Series(mine, index=df.index, dtype=bool)].reset_index(drop=True)
     df["nrs_before"] = df["nrs_before"].astype("Int64")
     df["fractions"] = df["fractions"].astype("Int64")
     df["dose_gy"] = df["dose_gy"].astype("float64")
@@ -92,7 +88,7 @@ def delete(conn: sa.Connection, p: Principal, case_id: str) -> None:
     ).first()
     if row is None:
         return
-    mine = row[0] is not None and row[0] in p.identities() and p.at_least("editor")
+    mine = is_person(p, row[0]) and p.at_least("editor")
     if not (mine or p.role == "admin"):
         raise PermissionDenied(p, f"delete the saved case {case_id}")
     conn.execute(sa.text("DELETE FROM user_cases WHERE case_id = :c"), {"c": case_id})
@@ -106,7 +102,7 @@ def relabel(conn: sa.Connection, p: Principal, case_id: str, label: str | None) 
     ).first()
     if row is None:
         raise KeyError(f"no saved case {case_id!r}")
-    mine = row[0] is not None and row[0] in p.identities() and p.at_least("editor")
+    mine = is_person(p, row[0]) and p.at_least("editor")
     if not (mine or p.role == "admin"):
         raise PermissionDenied(p, f"change the saved case {case_id}")
     conn.execute(

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from plexrt.data import literature as lit
 from plexrt.data import literature_entered as entered
-from plexrt.data.access import PermissionDenied, Principal, require_role
+from plexrt.data.access import PermissionDenied, Principal, is_person, require_role
 from plexrt.data.literature_rules import validate_series
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.bulk import read_frame
@@ -95,7 +95,7 @@ def _author(conn: sa.Connection, key: str) -> tuple[bool, str | None]:
 def _require_author(p: Principal, created_by: str | None, what: str) -> None:
     if p.role == "admin":
         return
-    if not p.at_least("editor") or created_by is None or created_by not in p.identities():
+    if not p.at_least("editor") or not is_person(p, created_by):
         raise PermissionDenied(p, what)
 
 

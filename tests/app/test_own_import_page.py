@@ -10,12 +10,13 @@ import io
 
 import pytest
 
-from plexrt.data.access import local_principal
+from plexrt.data.access import Principal, local_principal
 from plexrt.data.paths import DEFAULT_DATA_DIR
 from plexrt.data.userstore import UserStore
 from plexrt.ingest.own_import import prepare_import
 from plexrt.ingest.own_mapping import stored_mapping
 from plexrt.ingest.own_preview import DIFF_COLUMNS
+from plexrt.ingest.synth import EXAMPLE_NAME
 from tests.unit.own_files import COURSE_HEADER, GOOD_COURSES, course_row, csv_text
 
 EXAMPLES = DEFAULT_DATA_DIR / "examples"
@@ -267,3 +268,44 @@ def test_an_update_of_a_pseudonymised_series_needs_its_key(app, user_db):
     at.file_uploader(key="oi_key_1").upload("key.csv", key, "text/csv")
     _ok(at.run())
     assert any("No change" in i.value for i in at.info)
+
+
+def test_one_name_of_two_series_is_chosen_by_owner_and_the_chosen_one_is_updated(app, user_db):
+    """Two series of one name, neither the local user's: the name alone is refused naming their
+    owners (as the store and the CLI refuse it); 'Store as' shows each with its owner, and the one
+    chosen is the one updated."""
+    store = UserStore(user_db)
+    me = local_principal()
+    frames = prepare_import(EXAMPLES / "SYNTHETIC_example.xlsx").frames
+    assert frames is not None
+    ids = {}
+    for owner in ("alice@x.org", "carol@x.org"):
+        who = Principal(owner, "editor", email=owner)
+        ids[owner] = store.apply_import(who, EXAMPLE_NAME, frames, pseudonymised=False).series_id
+        store.grant(who, ids[owner], me.user_id, can_edit=True)
+    before = _state(store)
+    at = _page(app)
+    _ok(at.button(key="oi_try_example").click().run())
+    (error,) = [e.value.replace("\\", "") for e in at.error]  # markdown escapes removed
+    assert error.startswith("Choose the series to update under 'Store as', or give another name")
+    assert "2 series you can see are called" in error and "alice@x.org, carol@x.org" in error
+    assert "oi_commit" not in _keys(at) and _state(store) == before
+    assert list(at.selectbox(key="oi_target").options)[1:] == [
+        f"an update of '{EXAMPLE_NAME}' (owner alice@x.org)",
+        f"an update of '{EXAMPLE_NAME}' (owner carol@x.org)",
+    ]
+    updated = _example_csv({("SYN-002", 1): {"relapse_date": "2015-12-03"}})
+    # The example's button emptied the uploaders by renewing their keys (oi_gen 1).
+    at.file_uploader(key="oi_courses_1").upload("courses.csv", updated, "text/csv")
+    at.file_uploader(key="oi_assessments_1").upload(
+        "assessments.csv", (EXAMPLES / "SYNTHETIC_example_assessments.csv").read_bytes()
+    )
+    _ok(at.run())
+    _ok(at.selectbox(key="oi_target").set_value(ids["carol@x.org"]).run())
+    assert not at.error
+    _ok(at.button(key="oi_commit").click().run())
+    assert at.success[0].value.startswith("Updated the series")
+    for owner, relapse in (("alice@x.org", []), ("carol@x.org", [90])):
+        stored = store.series_frames(me, ids[owner]).courses
+        mine = (stored["patient_id"] == "SYN-002") & (stored["course_no"] == 1)
+        assert list(stored.loc[mine, "relapse_day"].dropna()) == relapse, owner

@@ -8,7 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from plexrt.cli import main
+from plexrt.data.access import Principal, local_principal
+from plexrt.data.userstore import UserStore
+from plexrt.ingest.own_import import prepare_import
 from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, course_row, write
+from tests.unit.own_frames import make_frames
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 
@@ -98,3 +102,45 @@ def test_an_output_path_that_cannot_be_written_is_a_message_and_nothing_is_store
     report = tmp_path / "no such folder" / "report.csv"
     assert main(["import", str(bad), "--series", "S", "--report", str(report)]) == 2
     assert f"cannot write the problem report to {report}" in capsys.readouterr().err
+
+
+def _patients(source, series_id: str | None = None) -> set[str]:
+    frames = source if series_id is None else source.series_frames(local_principal(), series_id)
+    return set(frames.patients["patient_id"])
+
+
+def test_import_by_name_updates_your_own_series_and_refuses_a_name_of_two_others(tmp_path, capsys):
+    """As the store and the Import page: --series NAME means the local user's own series of that
+    name; two of others' are refused naming their owners, and a series id names one of them."""
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    store = UserStore(db)
+    me = local_principal()
+    frames = prepare_import(c, a, study_codes=True).frames
+    assert frames is not None
+    mine = store.apply_import(me, "Clinic", make_frames(3), pseudonymised=False).series_id
+    ids = {}
+    for owner in ("alice@x.org", "carol@x.org"):
+        who = Principal(owner, "editor", email=owner)
+        ids[owner] = store.apply_import(
+            who, "Clinic", make_frames(3), pseudonymised=False
+        ).series_id
+        store.apply_import(who, "Other", frames, pseudonymised=False)
+        store.grant(who, ids[owner], me.user_id, can_edit=True)
+    store.release()
+    args = ["import", str(c), str(a), "--study-codes", "--user-db", str(db), "--series"]
+    assert main([*args, "Clinic"]) == 0
+    assert "updated series 'Clinic'" in capsys.readouterr().out
+    store = UserStore(db)
+    assert _patients(store, mine) == _patients(frames)
+    for sid in ids.values():
+        assert _patients(store, sid) == _patients(make_frames(3))
+    store.release()
+    assert main([*args, "Other"]) == 2
+    err = capsys.readouterr().err
+    assert "name: 2 series you can see are called 'Other' (owners alice@x.org, carol@x.org)" in err
+    assert main([*args, ids["carol@x.org"]]) == 0
+    assert "updated series 'Clinic'" in capsys.readouterr().out
+    store = UserStore(db)
+    assert _patients(store, ids["alice@x.org"]) == _patients(make_frames(3))
+    assert _patients(store, ids["carol@x.org"]) == _patients(frames)

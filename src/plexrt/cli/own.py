@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from plexrt.cli.userdb import add_user_db, open_store
 from plexrt.data.access import PermissionDenied, local_principal
@@ -130,7 +131,14 @@ def _import(args: argparse.Namespace) -> int:
         for e in errors:
             print(f"  - {e}", file=sys.stderr)
         return REFUSED
-    previous, was_pseudonymised = _stored(store, args.series)
+    try:
+        target = _target(store, args.series)
+    except SeriesInvalid as exc:
+        print("plexrt import: --series names no one series; nothing was written.", file=sys.stderr)
+        for problem in exc.messages:
+            print(f"  - {problem}", file=sys.stderr)
+        return REFUSED
+    previous, was_pseudonymised = _stored(store, target)
     prepared = prepare_import(
         args.file,
         args.assessments,
@@ -142,7 +150,7 @@ def _import(args: argparse.Namespace) -> int:
     if not prepared.ok:
         _print_problems(prepared, args.report)
         return REFUSED
-    print(_summary(prepared, args.series))
+    print(_summary(prepared, args.series if target is None else str(target["name"])))
     if args.dry_run:
         print("dry run: nothing was written.")
         return 0
@@ -162,34 +170,50 @@ def _import(args: argparse.Namespace) -> int:
             print("Nothing was written.", file=sys.stderr)
             return FAILED
         print(f"pseudonym key written to {args.key_out}: keep it safe; PlexRT does not keep it.")
-    return _write(store, prepared, args)
+    return _write(store, prepared, args, target)
 
 
-def _stored(store: UserStore, name: str) -> tuple[OwnSeriesFrames | None, bool | None]:
-    """The stored series called ``name`` (as the local user may read it) and whether it was
-    stored with pseudonyms; (None, None) when there is no such series yet."""
+def _target(store: UserStore, series: str) -> dict[str, Any] | None:
+    """The stored series ``--series`` names for the local user: the series of that id, else the one
+    the name means (``UserStore.import_target``, as on the Import page); None for a new series."""
     listing = store.own_series(local_principal())
-    match = listing[listing["name"] == name]
-    if match.empty:
+    by_id = listing[listing["series_id"] == series] if len(listing) else listing
+    if len(by_id):
+        return by_id.iloc[0].to_dict()
+    return store.import_target(local_principal(), series)
+
+
+def _stored(
+    store: UserStore, target: dict[str, Any] | None
+) -> tuple[OwnSeriesFrames | None, bool | None]:
+    """The rows of the stored series the import updates and whether it was stored with pseudonyms;
+    (None, None) for a new series."""
+    if target is None:
         return None, None
-    row = match.iloc[0]
-    frames = store.series_frames(local_principal(), str(row["series_id"]))
-    return frames, bool(row["pseudonymised"])
+    frames = store.series_frames(local_principal(), str(target["series_id"]))
+    return frames, bool(target["pseudonymised"])
 
 
-def _write(store: UserStore, prepared: PreparedImport, args: argparse.Namespace) -> int:
-    """The one call into the user store (one transaction: rows, change history, audit)."""
+def _write(
+    store: UserStore,
+    prepared: PreparedImport,
+    args: argparse.Namespace,
+    target: dict[str, Any] | None,
+) -> int:
+    """The one call into the user store (one transaction: rows, change history, audit): an update
+    of ``target`` (the series whose rows the changes were found against), else a new series."""
     assert prepared.frames is not None  # refused imports never reach the store
     try:
         result = store.apply_import(
             local_principal(),
-            args.series,
+            args.series if target is None else str(target["name"]),
             prepared.frames,
             mapping=prepared.mapping,
             pseudonymised=prepared.pseudonymised,
             institution=args.institution,
             period=args.period,
             validate=validate_own_series,
+            series_id=None if target is None else str(target["series_id"]),
         )
     except SeriesInvalid as exc:
         print("plexrt import: the store refused the series; nothing was written.", file=sys.stderr)
@@ -225,7 +249,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument(
         "assessments", type=Path, nargs="?", default=None, help="assessments CSV (optional)"
     )
-    i.add_argument("--series", required=True, help="name of the series")
+    i.add_argument(
+        "--series",
+        required=True,
+        help="name of the series (your own of that name is updated; a series id names one "
+        "among several of the same name)",
+    )
     add_user_db(i)
     i.add_argument(
         "--study-codes",

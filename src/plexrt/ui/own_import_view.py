@@ -103,20 +103,35 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
     editable = listing[listing["can_edit"]] if len(listing) else listing
     ids = [NEW, *editable["series_id"].astype(str)]
     names = dict(zip(editable["series_id"].astype(str), editable["name"].astype(str), strict=True))
+    owners = dict(
+        zip(editable["series_id"].astype(str), editable["owner"].astype(str), strict=True)
+    )
+    repeated = {n for n in names.values() if list(names.values()).count(n) > 1}
     a, b = st.columns(2)
     target = a.selectbox(
         "Store as",
         ids,
-        format_func=lambda s: "a new series" if s == NEW else f"an update of '{names[s]}'",
+        format_func=lambda s: (
+            "a new series"
+            if s == NEW
+            else f"an update of '{names[s]}'"
+            + (f" (owner {owners[s]})" if names[s] in repeated else "")
+        ),
         key="oi_target",
     )
     row = None if target == NEW else editable[editable["series_id"] == target].iloc[0].to_dict()
     if row is None:
         default = EXAMPLE_NAME if source.example else Path(source.courses.name).stem
         name = b.text_input("Series name *", default, key=f"oi_name_{source.digest()}")
-        same = listing[listing["name"] == name.strip()] if len(listing) else listing
-        if len(same):
-            row = same.iloc[0].to_dict()
+        try:  # the series this name means for this person, as the store will take it
+            row = store.import_target(db.principal(), name)
+        except SeriesInvalid as exc:
+            st.error(
+                "Choose the series to update under 'Store as', or give another name:\n\n"
+                + bullets(exc.messages)
+            )
+            st.stop()
+        if row is not None:
             st.info(f"A series named '{md(name.strip())}' exists: this import updates it.")
     else:
         b.text_input("Series name", row["name"], disabled=True, key=f"oi_name_fixed_{target}")
@@ -198,7 +213,15 @@ def _prepare(
     return prepared
 
 
-def _commit(store: UserStore, prepared: PreparedImport, name: str, inst: str, period: str) -> None:
+def _commit(
+    store: UserStore,
+    prepared: PreparedImport,
+    series_id: str | None,
+    name: str,
+    inst: str,
+    period: str,
+) -> None:
+    """Store the import: an update of ``series_id`` (the series shown as updated), else a new one."""
     assert prepared.frames is not None
     try:
         result = store.apply_import(
@@ -210,6 +233,7 @@ def _commit(store: UserStore, prepared: PreparedImport, name: str, inst: str, pe
             institution=inst,
             period=period,
             validate=validate_own_series,
+            series_id=series_id,
         )
     except SeriesInvalid as exc:
         st.error("The series was refused; nothing was written.\n\n" + bullets(exc.messages))
@@ -318,4 +342,4 @@ def _flow(store: UserStore, source: Source) -> None:
         )
     verb = "Commit the update" if row is not None else "Commit: store the series"
     if st.button(verb, type="primary", icon=":material/save:", key="oi_commit"):
-        _commit(store, prepared, name, inst, period)
+        _commit(store, prepared, None if row is None else str(row["series_id"]), name, inst, period)

@@ -26,6 +26,7 @@ from plexrt.data.userstore.changes import HISTORY_COLUMNS, counts, decode, diff
 from plexrt.data.userstore.checks import frame_problems, metadata_problems
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.userstore.literature import now
+from plexrt.data.values import key_shown
 
 Validator = Callable[[OwnSeriesFrames], Sequence[object]]
 ROW_BY_ROW_LIMIT = 2000  # larger changes rewrite the series' rows on the bulk path
@@ -318,14 +319,24 @@ def prepare_import(
     return PreparedImport(name.strip(), new, content_hash(new), meta)
 
 
-def apply_import(conn: sa.Connection, p: Principal, prepared: PreparedImport) -> ImportResult:
-    """Create the series, or bring its stored rows to ``prepared`` (inside the write transaction)."""
+def apply_import(
+    conn: sa.Connection, p: Principal, prepared: PreparedImport, series_id: str | None = None
+) -> ImportResult:
+    """Create the series, or bring its stored rows to ``prepared`` (inside the write transaction).
+
+    ``series_id`` names the series to update; without it the name does (``sharing.named``: the
+    importer's own series of that name, else the only one they may see; a series they may not see
+    is never matched, and its name stays free for them)."""
     name, new, meta = prepared.name, prepared.frames, prepared.meta
-    row = sharing.series_by_name(conn, name)
-    if row is None:
-        return _create(conn, p, prepared)
-    series_id = row["series_id"]
-    sharing.checked(conn, p, series_id, "edit")
+    if series_id is None:
+        row = sharing.series_named(conn, p, name)
+        if row is None:
+            return _create(conn, p, prepared)
+        series_id = str(row["series_id"])
+    row = sharing.checked(conn, p, series_id, "edit")
+    if row["name"] != name:
+        shown = f"'{key_shown(name)}' is not the name of the series {series_id}"
+        raise SeriesInvalid([f"name: {shown} ('{key_shown(row['name'])}')"])
     if prepared.digest == row["content_hash"]:
         changes = pd.DataFrame(columns=list(HISTORY_COLUMNS))  # the same rows: no change
     else:

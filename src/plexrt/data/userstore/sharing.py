@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -45,8 +45,38 @@ def series_row(conn: sa.Connection, series_id: str) -> dict[str, Any]:
     return dict(row)
 
 
-def series_by_name(conn: sa.Connection, name: str) -> dict[str, Any] | None:
-    row = conn.execute(sa.text(f"{_SELECT} WHERE name = :n"), {"n": name}).mappings().first()
+def named(p: Principal, rows: Iterable[Mapping[str, Any]], name: str) -> Mapping[str, Any] | None:
+    """The series an import or update called ``name`` means for ``p``, among ``rows``: the series
+    p may see, and only those (a series p may not see is never matched, so the answer never tells
+    that it exists).
+
+    A name is unique per owner, not among all users. Of the series of that name p may see, p's own
+    is meant; when p owns none, the only one (which p may then be refused to change); None when
+    there is none (the import creates p's series). Several of that name owned by others (or p's own
+    stored under two spellings of p's id) are refused naming their owners: the update must name
+    the series by its id. The store, ``plexrt import --series`` and the Import page all use this.
+    """
+    same = [r for r in rows if r["name"] == name]
+    mine = [r for r in same if access.is_person(p, r["owner"])]
+    meant = mine or same
+    if len(meant) <= 1:
+        return meant[0] if meant else None
+    owners = ", ".join(sorted({key_shown(r["owner"]) for r in meant}))
+    ids = ", ".join(sorted(str(r["series_id"]) for r in meant))
+    raise SeriesInvalid(
+        [
+            f"name: {len(meant)} series you can see are called '{key_shown(name)}' (owners "
+            f"{owners}); choose the one to update by its series id ({ids}), or give another name"
+        ]
+    )
+
+
+def series_named(conn: sa.Connection, p: Principal, name: str) -> dict[str, Any] | None:
+    """The stored record ``named`` picks for ``p`` (SeriesInvalid when it is ambiguous)."""
+    result = conn.execute(sa.text(f"{_SELECT} WHERE name = :n"), {"n": name}).mappings()
+    rows = [dict(r) for r in result]
+    seen = [r for r in rows if access.can_read(p, access_of(r, grants_of(conn, r["series_id"])))]
+    row = named(p, seen, name)
     return None if row is None else dict(row)
 
 
@@ -158,4 +188,16 @@ def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) 
     """Give the series to another owner (for example when it moves from a laptop to the server)."""
     who = _person("new owner", new_owner, _NEW_OWNER)
     row = checked(conn, p, series_id, "manage")
+    # A name is unique per owner: the new owner may not already have a series of this name.
+    same = conn.execute(
+        sa.text("SELECT owner FROM own_series WHERE name = :n AND series_id <> :s"),
+        {"n": row["name"], "s": series_id},
+    ).scalars()
+    if any(access.normalise_id(owner) == who for owner in same):
+        raise SeriesInvalid(
+            [
+                f"new owner: {key_shown(who)} already owns a series called "
+                f"'{key_shown(row['name'])}'; one of the two needs another name first"
+            ]
+        )
     _sharing_changed(conn, p, series_id, {"owner": who, "was": row["owner"]}, owner=who)

@@ -178,9 +178,12 @@ class UserStore:
         institution: str | None = None,
         period: str | None = None,
         validate: Validator | None = None,
+        series_id: str | None = None,
     ) -> ImportResult:
         """Create the series ``name``, or replace its rows with ``frames`` (an identical import
-        changes nothing); rows, change history and audit entry in one transaction."""
+        changes nothing); rows, change history and audit entry in one transaction. The series
+        updated is ``series_id`` when given, else the one ``name`` means for this principal
+        (``import_target``)."""
         prepared = own.prepare_import(
             principal,
             name,
@@ -192,7 +195,14 @@ class UserStore:
             validate=validate,
         )
         with self._write() as conn:
-            return own.apply_import(conn, principal, prepared)
+            return own.apply_import(conn, principal, prepared, series_id)
+
+    def import_target(self, principal: Principal, name: str) -> dict[str, Any] | None:
+        """The stored series an import called ``name`` updates for this principal (their own of
+        that name, else the only one they may see), None when it creates one; SeriesInvalid when
+        several series they may see, none theirs, are called so (``sharing.named``)."""
+        with self._read() as conn:
+            return sharing.series_named(conn, principal, name.strip())
 
     def record_follow_up(
         self,

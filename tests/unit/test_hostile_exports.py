@@ -27,8 +27,9 @@ def test_the_html_report_never_carries_user_markup():
     body = doc.split("</head>", 1)[1]
     assert "<script>alert" not in body and "<img src=x" not in body
     assert body.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # shown, as text
-    # in the figure's data the text is JSON with < and / escaped, so it cannot end the script
-    assert re.search(r"\\u003c\\u002fscript\\u003e\\u003cscript\\u003ealert\(1\)", body)
+    # in the figure's data the text is escaped for plotly (charts.markup: drawn as text, never a
+    # tag) and then JSON with / and > escaped, so it can neither end the script nor be markup
+    assert re.search(r"&lt;\\u002fscript\\u003e&lt;script\\u003ealert\(1\)", body)
 
 
 def test_the_pptx_stores_user_text_as_text(tmp_path):

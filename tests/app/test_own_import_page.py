@@ -291,8 +291,8 @@ def test_one_name_of_two_series_is_chosen_by_owner_and_the_chosen_one_is_updated
     assert "2 series you can see are called" in error and "alice@x.org, carol@x.org" in error
     assert "oi_commit" not in _keys(at) and _state(store) == before
     assert list(at.selectbox(key="oi_target").options)[1:] == [
-        f"an update of '{EXAMPLE_NAME}' (owner alice@x.org)",
-        f"an update of '{EXAMPLE_NAME}' (owner carol@x.org)",
+        f"an update of '{EXAMPLE_NAME} (owner alice@x.org)'",
+        f"an update of '{EXAMPLE_NAME} (owner carol@x.org)'",
     ]
     updated = _example_csv({("SYN-002", 1): {"relapse_date": "2015-12-03"}})
     # The example's button emptied the uploaders by renewing their keys (oi_gen 1).

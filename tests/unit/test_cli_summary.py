@@ -99,7 +99,7 @@ def test_summary_of_an_own_series(capsys, tmp_path, test_db):
     from lifelines import KaplanMeierFitter
     from lifelines.utils import median_survival_times
 
-    from plexrt.data.access import local_principal
+    from plexrt.data.access import Principal, local_principal
     from plexrt.data.userstore import UserStore
     from tests.unit.own_hand import RELIEF, SURVIVAL, hand_frames
 
@@ -132,3 +132,14 @@ def test_summary_of_an_own_series(capsys, tmp_path, test_db):
         capsys, "summary", "--series", "nosuch", "--db", str(test_db), "--user-db", user_db
     )
     assert rc == 2 and "no series named 'nosuch'" in err
+    # a name another owner also uses (names are unique per owner): refused, the id picks one
+    other = Principal("bob@x.org", "editor", email="bob@x.org")
+    store = UserStore(user_db)
+    bob_id = store.apply_import(other, "Hand series", hand_frames(), pseudonymised=False).series_id
+    store.set_sharing(other, bob_id, "department")
+    store.release()
+    rc, _, err = _run(capsys, *argv, "--user-db", user_db)
+    assert rc == 1 and "2 series are called 'Hand series'" in err and bob_id in err
+    argv[2] = bob_id
+    rc, out, _ = _run(capsys, *argv, "--user-db", user_db)
+    assert rc == 0 and json.loads(out)["patients"] == 5

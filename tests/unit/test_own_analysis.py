@@ -255,3 +255,19 @@ def test_codes_written_two_ways_in_an_old_series_are_named():
     old = type(frames)(patients, frames.courses, frames.assessments)
     assert own_overview.respelled_codes(old) == [f"'{wide}' (also written '{codes[0]}')"]
     assert wide != codes[0] and unicodedata.normalize("NFKC", wide) == codes[0]
+
+
+def test_series_labels_name_the_owner_where_a_name_repeats():
+    listing = pd.DataFrame(
+        {
+            "series_id": ["own-1", "own-2", "own-3"],
+            "name": ["Audit", "Audit", "Hip"],
+            "owner": ["ann@x.org", "bob@x.org", "ann@x.org"],
+        }
+    )
+    assert own_overview.series_labels(listing) == {
+        "own-1": "Audit (owner ann@x.org)",
+        "own-2": "Audit (owner bob@x.org)",
+        "own-3": "Hip",
+    }
+    assert own_overview.series_labels(listing.iloc[:0]) == {}

@@ -117,7 +117,7 @@ def _text(summary: dict) -> str:
 def _summary(args: argparse.Namespace) -> int:
     try:
         found = next((inp for load in LOADERS if (inp := load(args.series, args))), None)
-    except (FileNotFoundError, UserDataUnavailable) as exc:
+    except (FileNotFoundError, UserDataUnavailable, ValueError) as exc:
         print(f"plexrt summary: {exc}", file=sys.stderr)
         return 1
     if found is None:

@@ -60,6 +60,19 @@ def batches(history: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("Change", ascending=False).reset_index(drop=True)
 
 
+def series_labels(listing: pd.DataFrame) -> dict[str, str]:
+    """{series id: name} of the own series in ``listing`` (columns series_id, name, owner), the
+    owner added to a name that two listed series share: names are unique per owner only, so one
+    shared with a user may bear the name of that user's own series."""
+    names = listing["name"].astype(str)
+    repeated = names.duplicated(keep=False).to_numpy()
+    owners = listing["owner"].astype(str)
+    labels = [
+        f"{n} (owner {o})" if r else n for n, o, r in zip(names, owners, repeated, strict=True)
+    ]
+    return dict(zip(listing["series_id"].astype(str), labels, strict=True))
+
+
 def respelled_codes(frames: OwnSeriesFrames) -> list[str]:
     """Patient codes of a stored series that are one code written two ways (full-width 'Ｘ１'
     beside 'X1', ``own_schema.respelled``), as "'Ｘ１' (also written 'X1')". PlexRT refuses such a

@@ -46,9 +46,16 @@ JOIN patients p USING (series_id, patient_id);
 
 
 def find_own(listing: pd.DataFrame, name: str) -> dict[str, Any] | None:
-    """The listing row (``UserStore.own_series``) of the series called ``name`` (its name, or its
-    series id), or None."""
-    rows = listing[(listing["name"] == name) | (listing["series_id"] == name)]
+    """The listing row (``UserStore.own_series``) of the series ``name`` (its series id, or its
+    name), or None. Names are unique per owner only: a name that several listed series bear is
+    refused (ValueError naming their owners and ids), never one of them taken at random."""
+    rows = listing[listing["series_id"] == name]
+    if rows.empty:
+        rows = listing[listing["name"] == name]
+    if len(rows) > 1:
+        pairs = zip(rows["series_id"], rows["owner"], strict=True)
+        which = ", ".join(f"{i} (owner {o})" for i, o in pairs)
+        raise ValueError(f"{len(rows)} series are called {name!r}: {which}; give the series id")
     return None if rows.empty else rows.iloc[0].to_dict()
 
 

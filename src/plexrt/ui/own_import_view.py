@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from plexrt.clinical import own_overview
 from plexrt.data.access import PermissionDenied
 from plexrt.data.deidentify import key_csv, merge_keys, read_key
 from plexrt.data.own_schema import OwnSeriesFrames
@@ -102,21 +103,12 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
     listing = store.own_series(db.principal())
     editable = listing[listing["can_edit"]] if len(listing) else listing
     ids = [NEW, *editable["series_id"].astype(str)]
-    names = dict(zip(editable["series_id"].astype(str), editable["name"].astype(str), strict=True))
-    owners = dict(
-        zip(editable["series_id"].astype(str), editable["owner"].astype(str), strict=True)
-    )
-    repeated = {n for n in names.values() if list(names.values()).count(n) > 1}
+    names = own_overview.series_labels(editable)
     a, b = st.columns(2)
     target = a.selectbox(
         "Store as",
         ids,
-        format_func=lambda s: (
-            "a new series"
-            if s == NEW
-            else f"an update of '{names[s]}'"
-            + (f" (owner {owners[s]})" if names[s] in repeated else "")
-        ),
+        format_func=lambda s: "a new series" if s == NEW else f"an update of '{names[s]}'",
         key="oi_target",
     )
     row = None if target == NEW else editable[editable["series_id"] == target].iloc[0].to_dict()

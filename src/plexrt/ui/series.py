@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from plexrt.clinical import own_overview
 from plexrt.clinical.series_words import bundled_label, bundled_name
 from plexrt.data import store
 from plexrt.data.series_param import (
@@ -56,7 +57,7 @@ def _readable() -> dict[str, str]:
     st.session_state[series_state.VERSIONS] = dict(
         zip(ids, listing["updated_at"].astype(str), strict=True)
     )
-    return dict(zip(ids, listing["name"].astype(str), strict=True))
+    return own_overview.series_labels(listing)
 
 
 def _set(choice: SeriesChoice) -> None:

@@ -84,3 +84,11 @@ def test_every_board_figure_uses_only_own_tags(inp):
     assert len(figures) >= 18
     for fig in figures:
         assert safe_figure(fig) is fig, fig.layout.title.text
+
+
+def test_the_chart_in_words_keeps_a_users_tag_as_words():
+    from plexrt.charts.alt_text import describe
+
+    fig = go.Figure(go.Scatter(x=[1], y=[2], name=LINK))
+    assert LINK in describe(safe_figure(fig))  # escaped for plotly, decoded back to the words
+    assert LINK not in describe(fig)  # read as a tag, the words around it would be lost

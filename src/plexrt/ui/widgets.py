@@ -80,9 +80,10 @@ def chart(fig, key: str) -> None:
     from plexrt.charts.alt_text import describe
     from plexrt.charts.markup import safe_figure
 
-    st.plotly_chart(safe_figure(fig), key=key, config=PLOTLY_CONFIG)
+    safe = safe_figure(fig)  # a user's '<a href=...>' is words in both, never a tag
+    st.plotly_chart(safe, key=key, config=PLOTLY_CONFIG)
     with st.expander("This chart in words", icon=":material/description:"):
-        st.markdown(md(describe(fig)))
+        st.markdown(md(describe(safe)))
 
 
 def empty_cohort() -> bool:

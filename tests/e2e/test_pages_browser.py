@@ -110,3 +110,16 @@ def test_literature_add_series_appears_in_forest_plot(server, page, page_errors)
     )
     shot(page, "literature-forest-with-added-series")
     assert page_errors == []
+
+
+def test_tables_leave_only_through_plexrt_downloads(server, page, page_errors):
+    # .streamlit/config.toml disableDataExport: the table toolbar keeps search, but its CSV
+    # download (no formula neutralised, no audit entry) is gone; the page's own download stays.
+    _open(page, server, "")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=30_000)
+    grid.hover()
+    expect(page.get_by_role("button", name="Search").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
+    expect(page.get_by_role("button", name="Download this table (CSV)")).to_be_visible()
+    assert page_errors == []

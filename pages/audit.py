@@ -5,6 +5,7 @@ import streamlit as st
 from plexrt.data.access import PermissionDenied
 from plexrt.data.userstore import UserDataUnavailable
 from plexrt.ui import audit_view, db, shell
+from plexrt.ui.safe_text import md
 
 shell.require()
 
@@ -26,6 +27,6 @@ try:
     audit_view.csv_button(store, who, chosen)
     audit_view.page_of(store, who, chosen)
 except PermissionDenied as exc:
-    st.error(f"{exc} The audit trail is for admins.", icon=":material/block:")
+    st.error(f"{md(str(exc))} The audit trail is for admins.", icon=":material/block:")
 except UserDataUnavailable as exc:
     db.user_data_failed(exc)

@@ -28,6 +28,7 @@ from plexrt.export.report import Section, html_report
 from plexrt.export.slides import Slide, key_figure_notes, pack_heading, report_tables
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, exports, widgets
+from plexrt.ui.safe_text import md
 
 PACK_TITLE = "PlexRT · malignant lumbosacral plexopathy"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -152,7 +153,7 @@ def _board_pack(
             bar.progress(1.0, text="Board pack ready")
         except images.ExportUnavailable as exc:
             bar.empty()
-            col.error(str(exc))
+            col.error(md(str(exc)))
     if st.session_state.get("export_pptx"):
         exports.download(
             col,
@@ -196,7 +197,7 @@ def _handout(
                 try:
                     st.session_state.export_handout = (paper, page, handout.pdf(page, paper))
                 except images.ExportUnavailable as exc:
-                    col.warning(str(exc))
+                    col.warning(md(str(exc)))
             status.update(label="Handout ready", state="complete")
     got = st.session_state.get("export_handout")
     if got:

@@ -16,6 +16,7 @@ from plexrt.data.values import is_missing
 from plexrt.export.case_material import CaseMaterial, case_material
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, widgets
+from plexrt.ui.safe_text import md
 
 ALL_SEARCHED = "all sites searched"
 
@@ -100,7 +101,7 @@ def _save(case: Case) -> None:
         try:
             key = db.user_store().save_case(db.principal(), case, label)
         except (UserDataUnavailable, PermissionDenied, SeriesInvalid) as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(f"Not saved: {md(str(exc))}")
         else:
             message = f"Saved as {key} in your PlexRT data (not in the bundled series)."
             st.success(message, icon=":material/check_circle:")
@@ -161,7 +162,7 @@ def _run(action, done: str) -> None:
     try:
         action()
     except (UserDataUnavailable, PermissionDenied, SeriesInvalid, KeyError) as exc:
-        st.error(f"Not done: {exc}")
+        st.error(f"Not done: {md(str(exc))}")
         return
     widgets.flash(done)
     st.rerun()

@@ -22,6 +22,7 @@ from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
 from plexrt.ui import widgets
+from plexrt.ui.safe_text import md
 
 _FILE_TYPES = ["csv", "txt", "tsv"]
 
@@ -167,7 +168,7 @@ def _save(store: UserStore, principal: Principal, values: dict) -> None:
     except SeriesInvalid as exc:
         _problems("Not saved — please correct:", exc.messages)
     except (UserDataUnavailable, PermissionDenied) as exc:
-        st.error(f"Not saved: {exc} What you entered is kept in the form.")
+        st.error(f"Not saved: {md(str(exc))} What you entered is kept in the form.")
     else:
         # Rerun so that every tab shows the new series; the message waits for that run.
         st.session_state["curve_saved"] = (

@@ -18,6 +18,7 @@ from plexrt.data import store
 from plexrt.data.filters import CohortFilter, Options
 from plexrt.data.paths import default_data_dir, default_db_path
 from plexrt.ui import series_state
+from plexrt.ui.safe_text import md
 
 _SEEN: dict[str, tuple] = {}
 _OPEN: dict[str, list[duckdb.DuckDBPyConnection]] = {}
@@ -305,7 +306,7 @@ def _say_once(reason: str) -> None:
     shown = st.session_state.setdefault("_user_data_notices", set())
     if reason not in shown:
         shown.add(reason)
-        st.warning(f"{reason} Only the bundled data are shown.", icon=":material/lock:")
+        st.warning(f"{md(reason)} Only the bundled data are shown.", icon=":material/lock:")
 
 
 # Cached results that read the user data: cleared after every write (import, follow-up, undo), so

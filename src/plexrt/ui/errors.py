@@ -9,6 +9,7 @@ import streamlit as st
 
 from plexrt.data.csvfile import DataError
 from plexrt.ingest.ensure import StoreUnavailable
+from plexrt.ui.safe_text import md
 
 log = logging.getLogger("plexrt")
 
@@ -29,14 +30,14 @@ def guarded(what: str):
         st.error(f"PlexRT has no database it can show.\n\n```\n{exc}\n```", icon=":material/error:")
         st.stop()
     except FileNotFoundError as exc:
-        st.error(f"PlexRT could not open its data: {exc}", icon=":material/error:")
+        st.error(f"PlexRT could not open its data: {md(str(exc))}", icon=":material/error:")
         st.stop()
     except Exception as exc:  # noqa: BLE001 -- last line of defence for the browser
         if type(exc).__name__ in ("StopException", "RerunException"):
             raise
         log.exception("error while rendering %s", what)
         st.error(
-            f"Something went wrong while showing {what}: {type(exc).__name__}: {exc}. "
+            f"Something went wrong while showing {what}: {type(exc).__name__}: {md(str(exc))}. "
             "The details are in the server log; your filters are kept.",
             icon=":material/error:",
         )

@@ -11,6 +11,7 @@ from plexrt.data.access import PermissionDenied, Principal
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.values import is_missing
 from plexrt.ui import widgets
+from plexrt.ui.safe_text import md
 
 # The figures of a series, in the order of the literature schema (plexrt.data.literature.COLUMNS,
 # the one home of their names, kinds and labels); each gets a matching source field.
@@ -78,7 +79,7 @@ def _show_errors(messages: list[str]) -> None:
 
 def _plain(exc: Exception) -> str:
     if isinstance(exc, (UserDataUnavailable, PermissionDenied)):
-        return str(exc)
+        return md(str(exc))
     return "the database refused the values (a number may be too large)."
 
 

@@ -72,11 +72,11 @@ def _attempt(action, message: str) -> None:
     try:
         action()
     except PermissionDenied as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(md(str(exc)), icon=":material/block:")
     except SeriesInvalid as exc:
         st.error("Not changed: " + md("; ".join(exc.messages)), icon=":material/error:")
     except UserDataUnavailable as exc:
-        st.error(str(exc), icon=":material/lock:")
+        st.error(md(str(exc)), icon=":material/lock:")
     else:
         _done(message)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
+from tests.app.conftest import as_read
+
 
 @pytest.fixture
 def broken_user_db(tmp_path, monkeypatch):
@@ -20,7 +22,7 @@ def broken_user_db(tmp_path, monkeypatch):
 
 
 def _warnings(at) -> list[str]:
-    return [w.value for w in at.warning]
+    return [as_read(w.value) for w in at.warning]  # the notice quotes the path escaped
 
 
 @pytest.mark.parametrize("page", ["pages/literature.py", "pages/board.py"])

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from plexrt.data import access
 from plexrt.data.access import Principal, require_role
 from plexrt.data.own_schema import TABLES, OwnSeriesFrames, plain_code
 from plexrt.data.userstore import audit, sharing
@@ -360,25 +359,6 @@ def apply_import(
         | {"fields_changed": sorted(meta_changed)},
     )
     return ImportResult(series_id, name, False, batch_id, **sizes, **tally)
-
-
-def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:
-    """The series the principal may see, with counts and what they may do with each."""
-    result = conn.execute(
-        sa.text(
-            f"SELECT {', '.join('s.' + c for c in sharing.SERIES_COLUMNS)}, "  # noqa: S608
-            "(SELECT count(*) FROM own_patients x WHERE x.series_id = s.series_id) AS n_patients, "
-            "(SELECT count(*) FROM own_courses x WHERE x.series_id = s.series_id) AS n_courses "
-            "FROM own_series s ORDER BY s.name"
-        )
-    )
-    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    grants = sharing.grants_of(conn)
-    acc = [sharing.access_of(r, grants) for r in df.to_dict("records")]
-    df["can_edit"] = [access.can_edit(p, a) for a in acc]
-    df["can_manage"] = [access.can_manage(p, a) for a in acc]
-    visible = pd.Series([access.can_read(p, a) for a in acc], index=df.index, dtype=bool)
-    return df[visible].drop(columns=["content_hash"]).reset_index(drop=True)
 
 
 def _count_rows(conn: sa.Connection, table: str, series_id: str) -> int:

@@ -201,3 +201,22 @@ def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) 
             ]
         )
     _sharing_changed(conn, p, series_id, {"owner": who, "was": row["owner"]}, owner=who)
+
+
+def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:
+    """The series the principal may see, with counts and what they may do with each."""
+    result = conn.execute(
+        sa.text(
+            f"SELECT {', '.join('s.' + c for c in SERIES_COLUMNS)}, "  # noqa: S608
+            "(SELECT count(*) FROM own_patients x WHERE x.series_id = s.series_id) AS n_patients, "
+            "(SELECT count(*) FROM own_courses x WHERE x.series_id = s.series_id) AS n_courses "
+            "FROM own_series s ORDER BY s.name"
+        )
+    )
+    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    grants = grants_of(conn)
+    acc = [access_of(r, grants) for r in df.to_dict("records")]
+    df["can_edit"] = [access.can_edit(p, a) for a in acc]
+    df["can_manage"] = [access.can_manage(p, a) for a in acc]
+    visible = pd.Series([access.can_read(p, a) for a in acc], index=df.index, dtype=bool)
+    return df[visible].drop(columns=["content_hash"]).reset_index(drop=True)

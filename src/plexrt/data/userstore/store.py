@@ -160,7 +160,7 @@ class UserStore:
         """The own series the principal may see: their record, patient and course counts, and
         ``can_edit`` / ``can_manage`` for this principal."""
         with self._read() as conn:
-            return own.listing(conn, principal)
+            return sharing.listing(conn, principal)
 
     def series_frames(self, principal: Principal, series_id: str) -> OwnSeriesFrames:
         with self._read() as conn:

@@ -54,9 +54,6 @@ def normalise_id(identity: str) -> str:
     return s.lower() if "@" in s else s
 
 
-_norm = normalise_id
-
-
 @dataclass(frozen=True)
 class Principal:
     """The person acting: a stable user id (OS account locally; the identity provider's subject or
@@ -84,9 +81,9 @@ class Principal:
 
     def identities(self) -> frozenset[str]:
         """Every name a grant or ownership may use for this principal."""
-        out = {_norm(self.user_id)}
+        out = {normalise_id(self.user_id)}
         if self.email:
-            out.add(_norm(self.email))
+            out.add(normalise_id(self.email))
         out |= {GROUP_PREFIX + g for g in self.groups}
         return frozenset(out)
 
@@ -124,7 +121,7 @@ def person_problem(value: object, wanted: str) -> str | None:
 
 def normalise_grantee(grantee: str) -> str:
     """A grantee or owner as grants and ownership store and compare it (``person_problem`` first)."""
-    g = _norm(grantee)
+    g = normalise_id(grantee)
     if not g:
         raise ValueError("a grant needs a user id, an e-mail address or group:<name>")
     return g
@@ -134,7 +131,7 @@ def is_person(p: Principal, stored_id: str | None) -> bool:
     """Whether an owner or author id as stored (a series' owner, a saved case's or literature
     series' author) names this principal. Both sides are normalised: an id stored as the provider
     sent it ('Alice@Corp', before user ids were normalised at sign-in) still names 'alice@corp'."""
-    return isinstance(stored_id, str) and _norm(stored_id) in p.identities()
+    return isinstance(stored_id, str) and normalise_id(stored_id) in p.identities()
 
 
 def is_owner(p: Principal, s: SeriesAccess) -> bool:
@@ -143,7 +140,7 @@ def is_owner(p: Principal, s: SeriesAccess) -> bool:
 
 def _granted(p: Principal, s: SeriesAccess) -> dict[str, bool]:
     ids = p.identities()
-    return {g: e for g, e in s.grants.items() if _norm(g) in ids}
+    return {g: e for g, e in s.grants.items() if normalise_id(g) in ids}
 
 
 def can_read(p: Principal, s: SeriesAccess) -> bool:
@@ -189,7 +186,7 @@ def resolve_role(
     """
     found = []
     if email and by_email:
-        found += [r for e, r in by_email.items() if _norm(e) == _norm(email)]
+        found += [r for e, r in by_email.items() if normalise_id(e) == normalise_id(email)]
     if by_group:
         found += [by_group[g] for g in groups if g in by_group]
     if default is not None:

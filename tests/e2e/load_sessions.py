@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plexrt.charts.scale import LAZY_TABS_ENV
 from plexrt.ui import runlog
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SHOTS
 from tests.teamstack import app_server
@@ -109,6 +110,7 @@ class Tally:
 
     page_ms: list[float] = field(default_factory=list)  # page switches (readers)
     filter_ms: list[float] = field(default_factory=list)  # filter changes (readers)
+    tab_ms: list[float] = field(default_factory=list)  # another tab opened (readers)
     by_page: list[tuple[str, str, float]] = field(default_factory=list)  # (page, step, ms)
     visited: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)  # page exceptions, error elements, failures
@@ -133,17 +135,24 @@ class Options:
     think_s: float = 0.0  # mean pause after each step
     filter_p: float = 0.5  # chance of filter changes on a page with the filters
     filter_changes: int = 1  # how many, one after another, when there are
+    tab_p: float = 0.0  # chance of opening another tab of the page, after the filter changes
+    lazy_tabs: bool = False  # the server computes only the open tab ($PLEXRT_LAZY_TABS=always)
 
 
 # -- the server ----------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, user_db: Path, log: Path, run_log: Path | None = None):
+def streamlit_server(
+    db: Path, user_db: Path, log: Path, run_log: Path | None = None, lazy_tabs: bool = False
+):
     """`streamlit run app.py` on a free loopback port with these stores
     (``tests.teamstack.app_server``); yields its base URL and stops it whatever happens.
-    ``run_log``: where the server writes how long each script run took (``plexrt.ui.runlog``)."""
+    ``run_log``: where the server writes how long each script run took (``plexrt.ui.runlog``);
+    ``lazy_tabs``: the server computes only the open tab at every size."""
     env = {"PLEXRT_DB": str(db), "PLEXRT_USER_DB": str(user_db)}
+    if lazy_tabs:
+        env[LAZY_TABS_ENV] = "always"
     if run_log is not None:
         env[runlog.ENV] = str(run_log)
     with app_server(env, log) as base:
@@ -266,9 +275,38 @@ async def _step(page, title: str, path: str, rng, tally: Tally, name: str, opts:
                 tally.filter_ms.append(ms)
                 tally.by_page.append((title, "filter", ms))
                 await _check(page, f"{name} {title} (filter)", tally)
+        if rng.random() < opts.tab_p:
+            await _open_tab(page, rng, opts.lazy_tabs, tally, title)
+            await _check(page, f"{name} {title} (tab)", tally)
     except Exception as exc:  # noqa: BLE001 -- a timeout or a missing element is what we count
         tally.failed(f"{name} {title}", exc)
         await _evidence(page, f"{name} {title}")
+
+
+# The page's own view tabs (not those inside a tab that is not open).
+_TABS = '[data-testid="stTab"]:visible'
+_SHOWN = "(tab) => tab.getAttribute('aria-selected') === 'true'"
+
+
+async def _open_tab(page, rng, lazy: bool, tally: Tally, title: str) -> None:
+    """Open one of the page's other tabs, if it has any. Lazy tabs: until the run the click
+    causes is drawn. Otherwise the tab's content is on the page already (no run): until the
+    tab is shown as open."""
+    tabs = page.locator(_TABS)
+    states = await tabs.evaluate_all("(all) => all.map((t) => t.getAttribute('aria-selected'))")
+    closed = [k for k, state in enumerate(states) if state == "false"]
+    if not closed:
+        return
+    tab = await tabs.nth(rng.choice(closed)).element_handle()
+    if lazy:
+        ms = await _drawn_after(page, tab.click)
+    else:
+        t0 = await page.evaluate("performance.now()")
+        await tab.click()
+        await page.wait_for_function(_SHOWN, arg=tab, timeout=STEP_S * 1000, polling=50)
+        ms = float(await page.evaluate("performance.now()")) - t0
+    tally.tab_ms.append(ms)
+    tally.by_page.append((title, "tab", ms))
 
 
 async def _evidence(page, where: str) -> None:
@@ -359,6 +397,8 @@ async def run(
     think_s: float = 0.0,
     filter_p: float = 0.5,
     filter_changes: int = 1,
+    tab_p: float = 0.0,
+    lazy_tabs: bool = False,
     warm_passes: int = 0,
     clock_started: Callable[[], object] | None = None,
     chromium: str | None = None,
@@ -385,14 +425,14 @@ async def run(
                 opening.append(_open(gate, browser, base, "own_import", tally, "writer"))
             pages = await asyncio.gather(*opening)
             if warm_passes:
-                await _warm(pages[:sessions], tally, seed, Options(warm_passes, 0.0, filter_p))
+                warm = Options(warm_passes, 0.0, filter_p, 1, tab_p, lazy_tabs)
+                await _warm(pages[:sessions], tally, seed, warm)
             until = time.monotonic() + seconds
             if clock_started is not None:
                 clock_started()
+            opts = Options(passes, think_s, filter_p, filter_changes, tab_p, lazy_tabs)
             tasks = [
-                reader(
-                    p, until, tally, seed + k, Options(passes, think_s, filter_p, filter_changes)
-                )
+                reader(p, until, tally, seed + k, opts)
                 for k, p in enumerate(pages[:sessions])
                 if p is not None
             ]

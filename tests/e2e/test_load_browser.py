@@ -1,6 +1,7 @@
-"""Four browser sessions reading every page at once while a fifth imports an own series and
-records follow-up (issue 16 §2, the small version; `bench/load.py` runs 20 and measures time).
-No error on any screen and no lost write; no timing is asserted."""
+"""Four browser sessions reading every page at once (opening another tab of each page with tabs)
+while a fifth imports an own series and records follow-up (issue 16 §2, the small version;
+`bench/load.py` runs 20 and measures time). No error on any screen and no lost write; no timing
+is asserted."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ pytestmark = pytest.mark.e2e
 
 SESSIONS = 4
 SECONDS = 45
+TABBED = {
+    "Pain response",
+    "Time to event",
+    "Literature comparison",
+    "Tumour board",
+    "Data & provenance",
+}
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +34,9 @@ def load_run(tmp_path_factory, test_db):
     # The browsers start as the benchmark starts them, under nice, through its launcher.
     browser = _niced_browser(tmp, 19)
     with ls.streamlit_server(test_db, user_db, log, run_log) as base:
-        tally = ls.run_sync(base, SESSIONS, SECONDS, write=True, think_s=0.5, chromium=browser)
+        tally = ls.run_sync(
+            base, SESSIONS, SECONDS, write=True, think_s=0.5, tab_p=1.0, chromium=browser
+        )
     return tally, user_db, run_log
 
 
@@ -39,6 +49,9 @@ def test_four_readers_and_a_writer_see_no_error_and_lose_nothing(load_run):
     assert tally.saved, "the writer confirmed no follow-up entry"
     assert ls.lost_writes(user_db, tally) == []
     assert tally.steps >= SESSIONS  # each reader moved at least once
+    # After every visit of a page with tabs a reader opened another of its tabs (tab_p=1).
+    if tally.visited & TABBED:
+        assert tally.tab_ms
 
 
 def test_the_check_reports_a_confirmed_write_that_is_not_stored(load_run):

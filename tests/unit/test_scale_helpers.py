@@ -122,3 +122,16 @@ def test_text_columns_are_parsed_as_parse_cell_parses_each_cell(texts, col):
     expected = [parse_cell(t, col) for t in texts]
     assert list(values) == [v for v, _ in expected]
     assert errors == [e for _, e in expected]
+
+
+def test_lazy_tabs_by_size_and_by_the_deployment_setting():
+    from plexrt.charts.scale import LAZY_TABS_ABOVE, lazy_tabs
+
+    assert not lazy_tabs(12)
+    assert not lazy_tabs(LAZY_TABS_ABOVE)
+    assert lazy_tabs(LAZY_TABS_ABOVE + 1)
+    assert lazy_tabs(12, "always")
+    assert lazy_tabs(0, "always")
+    assert lazy_tabs(LAZY_TABS_ABOVE + 1, "auto")
+    with pytest.raises(ValueError, match="PLEXRT_LAZY_TABS is 'sometimes'"):
+        lazy_tabs(12, "sometimes")

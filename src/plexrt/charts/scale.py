@@ -15,6 +15,8 @@ import plotly.graph_objects as go
 
 __all__ = [
     "LAZY_TABS_ABOVE",
+    "LAZY_TABS_ENV",
+    "lazy_tabs",
     "PICK_LIST_MAX",
     "SUMMARY_ABOVE",
     "WEBGL_ABOVE",
@@ -36,6 +38,12 @@ SUMMARY_ABOVE = 300
 # from there on computing every tab costs more than a second per filter change (the board at 1,000
 # sites: 1.2 s with every tab, measured by bench/bundled_scale.py).
 LAZY_TABS_ABOVE = SUMMARY_ABOVE
+# A server that many people use at once may compute only the open tab at every size
+# ($PLEXRT_LAZY_TABS=always): a page switch then costs the server and each browser about half as
+# much on the pages with many tabs, and opening another tab costs a rerun. "auto" (the default):
+# only above LAZY_TABS_ABOVE sites.
+LAZY_TABS_ENV = "PLEXRT_LAZY_TABS"
+LAZY_TABS_SETTINGS = ("auto", "always")
 # A list to pick sites from holds at most this many; a larger series has the sites to leave out
 # typed as ids instead (a drop-down of 100,000 sites is sent with every page and helps no one).
 PICK_LIST_MAX = 2000
@@ -44,6 +52,16 @@ IDS_NAMED = 20
 # A Kaplan-Meier curve draws at most this many censoring ticks: a registry's curve censors
 # patients on hundreds of days, whose ticks would merge into a band over the curve and its CI.
 CENSOR_TICKS_MAX = 60
+
+
+def lazy_tabs(n_sites: int, setting: str = "auto") -> bool:
+    """Whether a page of a series of ``n_sites`` sites computes only its open tab, under the
+    deployment's ``setting`` (one of ``LAZY_TABS_SETTINGS``)."""
+    if setting not in LAZY_TABS_SETTINGS:
+        raise ValueError(
+            f"{LAZY_TABS_ENV} is {setting!r}, not one of {', '.join(LAZY_TABS_SETTINGS)}"
+        )
+    return setting == "always" or n_sites > LAZY_TABS_ABOVE
 
 
 def uses_webgl(n_points: int) -> bool:

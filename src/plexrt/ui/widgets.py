@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
@@ -217,14 +219,37 @@ def scenario_table(bounds):
 
 
 def view_tabs(labels: list[str], key: str) -> list:
-    """``st.tabs``; for a series of more than ``LAZY_TABS_ABOVE`` sites only the open tab's
-    content is computed (``shows``), so a filter change at registry scale pays for one view."""
-    from plexrt.charts.scale import LAZY_TABS_ABOVE
+    """``st.tabs``; for a series of more than ``LAZY_TABS_ABOVE`` sites (at every size with
+    ``$PLEXRT_LAZY_TABS=always``) only the open tab's content is computed (``shows``), so a filter
+    change at registry scale pays for one view."""
+    from plexrt.charts.scale import lazy_tabs
     from plexrt.ui import db
 
-    if len(db.options().course_ids) > LAZY_TABS_ABOVE:
+    if lazy_tabs(len(db.options().course_ids), _lazy_setting()):
         return list(st.tabs(labels, key=key, on_change="rerun"))
     return list(st.tabs(labels))
+
+
+def _lazy_setting() -> str:
+    """The deployment's ``$PLEXRT_LAZY_TABS``; a value that is not a setting is named in the
+    server's log once and read as the default."""
+    import os
+
+    from plexrt.charts.scale import LAZY_TABS_ENV, LAZY_TABS_SETTINGS, lazy_tabs
+
+    setting = os.environ.get(LAZY_TABS_ENV, "").strip().lower() or "auto"
+    try:
+        lazy_tabs(0, setting)
+    except ValueError as exc:
+        if setting not in _WARNED:
+            _WARNED.add(setting)
+            _log.warning("%s; read as %r", exc, LAZY_TABS_SETTINGS[0])
+        return LAZY_TABS_SETTINGS[0]
+    return setting
+
+
+_WARNED: set[str] = set()
+_log = logging.getLogger("plexrt")
 
 
 def shows(tab) -> bool:

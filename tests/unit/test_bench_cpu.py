@@ -80,7 +80,7 @@ def test_load_pace_argument():
 
 
 def test_server_runs_are_those_logged_inside_the_window(tmp_path):
-    from bench.load import ServerRuns
+    from bench.load_report import ServerRuns
 
     from plexrt.ui import runlog
 
@@ -100,7 +100,7 @@ def test_server_table_medians_and_ratio(tmp_path):
     2.5 times alone; p95 of four (nearest rank at 0.95 x 3 = 2.85 -> the 4th) 0.80."""
     from types import SimpleNamespace
 
-    from bench.load import Scenario, ServerRuns, _server_table
+    from bench.load_report import Scenario, ServerRuns, _server_table
 
     from plexrt.ui import runlog
 
@@ -152,3 +152,25 @@ def test_the_launcher_lowers_the_browsers_group_and_process(tmp_path, monkeypatc
     assert out[0] == "19"
     if Path("/proc/self/autogroup").exists():
         assert out[1].endswith(" nice 19")
+
+
+def test_the_report_says_how_tabs_were_opened_and_their_median():
+    """Medians by hand: alone 0.2, 0.4 s -> 0.30; under load 0.3, 0.5, 0.9 s -> 0.50."""
+    from types import SimpleNamespace
+
+    from bench.load_report import Scenario, _scenario_lines, _tab_words
+
+    from tests.e2e import load_sessions as ls
+
+    assert _tab_words(SimpleNamespace(tab_p=0.0, lazy_tabs=True)) == ""
+    lazy = _tab_words(SimpleNamespace(tab_p=0.5, lazy_tabs=True))
+    assert "after 50% of page visits" in lazy and "PLEXRT_LAZY_TABS=always" in lazy
+    eager = _tab_words(SimpleNamespace(tab_p=0.25, lazy_tabs=False))
+    assert "after 25% of page visits" in eager and "every tab drawn at once" in eager
+    alone = ls.Tally(tab_ms=[200.0, 400.0])
+    run = Scenario(10.0, 120.0, tally=ls.Tally(tab_ms=[300.0, 500.0, 900.0]))
+    lines = _scenario_lines(SimpleNamespace(), alone, run)
+    assert (
+        "- Another tab opened under load (10 s pauses): 3 times, median 0.50 s "
+        "(one session alone: 0.30 s)." in lines
+    )

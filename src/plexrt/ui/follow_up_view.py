@@ -23,6 +23,7 @@ from plexrt.ui import db
 from plexrt.ui.safe_text import md
 
 DAY, DATE = "day", "date"
+_DRAWN = "fu_drawn"  # the series, patient, kind and course the entry form was last drawn for
 _MIN_DATE, _MAX_DATE = dt.date(YEAR_RANGE[0], 1, 1), dt.date(YEAR_RANGE[1], 12, 31)
 
 
@@ -131,7 +132,7 @@ def _day(kind_key: str, how: str) -> int | None:
     return fu.day_between(event, first)
 
 
-def _form(frames: OwnSeriesFrames, pid: str) -> fu.Entry | None:
+def _form(frames: OwnSeriesFrames, row: dict, pid: str) -> fu.Entry | None:
     kind = st.radio(
         "Record", list(fu.KINDS), format_func=fu.KINDS.get, horizontal=True, key="fu_kind"
     )
@@ -145,10 +146,48 @@ def _form(frames: OwnSeriesFrames, pid: str) -> fu.Entry | None:
             key="fu_course",
         )
     how = _how()
+    # What the form is drawn for. Save reruns the page, which picks the series, patient and course
+    # again: one deleted, unshared or replaced in another session meanwhile is no longer listed
+    # and the choice falls back to another. The entry is saved only for what it was typed for.
+    target = {
+        "series": str(row["series_id"]),
+        "name": str(row["name"]),
+        "patient": pid,
+        "kind": kind,
+        "course": course,
+    }
+    typed_for = st.session_state.get(_DRAWN)
+    st.session_state[_DRAWN] = target
     # The values and Save are one form: what is typed is sent whole when Save is pressed (no
     # rerun per field that could overtake a value still being typed).
     with st.form("fu_entry", border=False, enter_to_submit=False):
-        return _values(kind, pid, course, how)
+        entry = _values(kind, pid, course, how)
+    if entry is not None and typed_for is not None and typed_for != target:
+        _moved(typed_for)
+        return None
+    return entry
+
+
+def _moved(typed_for: dict | None) -> None:
+    """Save was pressed for a series, patient or course no longer open here."""
+    what = (
+        f"patient {typed_for['patient']} of the series '{typed_for['name']}'"
+        if typed_for
+        else "a series"
+    )
+    st.error(
+        f"Not saved: the entry was typed for {md(what)}, which is no longer open here (deleted, "
+        "unshared or changed in another session). Nothing was written; check what is shown now "
+        "and enter it again.",
+        icon=":material/block:",
+    )
+
+
+def _save_lost() -> None:
+    """Save was pressed, but the page can no longer draw the form (the series is gone, or may no
+    longer be edited by this user): say that nothing was saved rather than drop the entry."""
+    if st.session_state.get("fu_save"):
+        _moved(st.session_state.get(_DRAWN))
 
 
 def _values(kind: str, pid: str, course: int | None, how: str) -> fu.Entry | None:
@@ -259,15 +298,17 @@ def render() -> None:
         return
     picked = _pick(store)
     if picked is None:
+        _save_lost()
         return
     row, pid, frames = picked
     sid = str(row["series_id"])
     _patient(frames, pid)
     if row["can_edit"]:
         st.header("New entry")
-        entry = _form(frames, pid)
+        entry = _form(frames, row, pid)
         if entry is not None:
             _save(store, sid, frames, entry)
     else:
+        _save_lost()
         st.info("You may read this series but not record follow-up in it.")
     _history(store, sid, bool(row["can_edit"]))

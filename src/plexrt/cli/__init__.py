@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from plexrt.cli import audit, bundled, curve, own, summary
+from plexrt.cli.args import failure
 
 # Every module here has ``register(subparsers)``; it adds its commands with a ``func`` default.
 COMMAND_MODULES = (bundled, own, audit, summary, curve)
@@ -19,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     for module in COMMAND_MODULES:
         module.register(sub)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except Exception as exc:  # noqa: BLE001 -- one line naming what failed, never a traceback
+        print(failure(args.command, exc), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from plexrt.cli.userdb import add_user_db, open_store
+from plexrt.cli.userdb import add_user_db, open_existing
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserDataUnavailable
 
@@ -13,7 +13,7 @@ from plexrt.data.userstore import UserDataUnavailable
 def _verify(args: argparse.Namespace) -> int:
     """0 when the chain holds, 1 naming the first broken entry, 2 when the store is unusable."""
     try:
-        check = open_store(args).verify_audit()
+        check = open_existing(args).verify_audit()
     except UserDataUnavailable as exc:
         print(f"plexrt audit verify: {exc}", file=sys.stderr)
         return 2
@@ -26,7 +26,7 @@ def _export(args: argparse.Namespace) -> int:
     from plexrt.export.tabular import safe_csv
 
     try:
-        log = open_store(args).audit_log(local_principal(), series_id=args.series)
+        log = open_existing(args).audit_log(local_principal(), series_id=args.series)
     except UserDataUnavailable as exc:
         print(f"plexrt audit export: {exc}", file=sys.stderr)
         return 2

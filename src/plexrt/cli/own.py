@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from plexrt.cli.args import whole_number
 from plexrt.cli.userdb import add_user_db, open_store
 from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.deidentify import key_csv, merge_keys, read_key
@@ -25,6 +26,8 @@ from plexrt.ingest.synth import DEFAULT_SEED, write_example, write_registry
 from plexrt.ingest.synth_bundled import DEFAULT_SERIES, write_bundled
 
 REFUSED, FAILED = 2, 1
+SYNTH_MAX_COURSES = 1_000_000  # ten times the largest benchmark; more is a typo, not a test
+SYNTH_MAX_SERIES = 1_000
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -284,11 +287,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.set_defaults(func=_import)
 
     s = sub.add_parser("synth", help="write a SYNTHETIC registry in the own-series template")
-    s.add_argument("--courses", type=int, default=None, help="number of courses")
+    s.add_argument(
+        "--courses",
+        type=whole_number(1, SYNTH_MAX_COURSES),
+        default=None,
+        help=f"number of courses (1 to {SYNTH_MAX_COURSES:,})",
+    )
     s.add_argument(
         "--out", type=Path, required=True, help="folder for courses.csv and assessments.csv"
     )
-    s.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    s.add_argument("--seed", type=whole_number(0), default=DEFAULT_SEED)
     s.add_argument(
         "--format",
         choices=("own", "bundled"),
@@ -297,7 +305,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "series per centre and real per-patient times (plexrt build-db --data)",
     )
     s.add_argument(
-        "--series", type=int, default=DEFAULT_SERIES, help="series (centres) with --format bundled"
+        "--series",
+        type=whole_number(1, SYNTH_MAX_SERIES),
+        default=DEFAULT_SERIES,
+        help=f"series (centres) with --format bundled (1 to {SYNTH_MAX_SERIES:,})",
     )
     s.add_argument(
         "--example", action="store_true", help="write the bundled example series instead"

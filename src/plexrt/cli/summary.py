@@ -17,12 +17,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from plexrt.cli.args import whole_number
 from plexrt.cli.userdb import add_user_db
 from plexrt.clinical.series_summary import series_summary
 from plexrt.clinical.series_words import OWN, PUBLISHED
 from plexrt.data import store
 from plexrt.data.series_param import BUNDLED
 from plexrt.data.userstore import UserDataUnavailable
+
+MAX_DRAWS = 10_000  # about half a minute; the pooled figures settle long before
 
 
 @dataclass(frozen=True)
@@ -144,9 +147,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     s.add_argument(
         "--draws",
-        type=int,
+        type=whole_number(1, MAX_DRAWS),
         default=200,
-        help="reconstructions to pool over when the times are reconstructed (default 200)",
+        help="reconstructions to pool over when the times are reconstructed (default 200, at "
+        f"most {MAX_DRAWS:,})",
     )
     add_user_db(s)
     s.set_defaults(func=_summary)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from plexrt.data.userstore import UserStore
+from plexrt.data.userstore import UserDataUnavailable, UserStore
+from plexrt.data.userstore import engine as eng
 
 
 def add_user_db(parser: argparse.ArgumentParser) -> None:
@@ -23,4 +24,19 @@ def add_user_db(parser: argparse.ArgumentParser) -> None:
 
 def open_store(args: argparse.Namespace) -> UserStore:
     """The user store the command works on (raises UserDataUnavailable with the reason)."""
+    return UserStore(args.user_db)
+
+
+def open_existing(args: argparse.Namespace) -> UserStore:
+    """The user store of a command that only reads it (checking, exporting): a DuckDB file that
+    is not there is refused (UserDataUnavailable), not created empty, so a mistyped path is never
+    reported as an intact, empty trail."""
+    location = eng.locate(args.user_db)
+    if location.path is not None and not location.path.is_file():
+        reason = (
+            "it is a folder, not a database file"
+            if location.path.is_dir()
+            else "there is no such file"
+        )
+        raise UserDataUnavailable(location.shown, reason)
     return UserStore(args.user_db)

@@ -1,0 +1,122 @@
+"""Every ``plexrt`` command given a bad argument or a path it cannot use (issue 16 §3, §4): one line
+naming the option or the path, an exit code other than 0, never a traceback, and nothing created
+that was not asked for."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from plexrt.cli import main
+from tests.fixtures import FIXTURES
+
+POINTS = str(FIXTURES / "curve_example" / "points.csv")
+
+
+def _refused_by_the_parser(argv: list[str], capsys) -> str:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["synth", "--courses", "99999999999999999999"],
+            "--courses: must be a whole number from 1",
+        ),
+        (
+            ["synth", "--courses", "1_0"],
+            "--courses: must be a whole number written with the digits",
+        ),
+        (["synth", "--courses", "10", "--seed", "-1"], "--seed: must be a whole number 0 or more"),
+        (["synth", "--courses", "10", "--format", "bundled", "--series", "0"], "--series: must be"),
+        (
+            ["synth", "--courses", "10", "--format", "bundled", "--series", "-3"],
+            "--series: must be",
+        ),
+        (["summary", "--series", "sanuki2022", "--draws", "0"], "--draws: must be a whole number"),
+        (["summary", "--series", "sanuki2022", "--draws", "nan"], "--draws: must be a finite"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_naming_the_option(argv, said, tmp_path, capsys):
+    if argv[0] == "synth":
+        argv = [*argv, "--out", str(tmp_path / "out")]
+    assert said in _refused_by_the_parser(argv, capsys)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_largest_numbers_are_bounded(capsys):
+    # Checked on the parser's own rule: beyond the bound the command would run for hours.
+    from plexrt.cli.args import whole_number
+    from plexrt.cli.own import SYNTH_MAX_COURSES
+    from plexrt.cli.summary import MAX_DRAWS
+
+    assert (SYNTH_MAX_COURSES, MAX_DRAWS) == (1_000_000, 10_000)
+    courses = whole_number(1, SYNTH_MAX_COURSES)
+    assert courses("1000000") == 1_000_000
+    with pytest.raises(argparse.ArgumentTypeError, match="from 1 to 1,000,000, got '1000001'"):
+        courses("1000001")
+    with pytest.raises(argparse.ArgumentTypeError, match="must be a finite number"):
+        courses("1e400")
+
+
+def test_a_whole_number_written_as_the_rule_allows_is_read(tmp_path, capsys):
+    assert main(["synth", "--courses", "1e1", "--seed", " 3 ", "--out", str(tmp_path)]) == 0
+    assert "10 SYNTHETIC courses, seed 3" in capsys.readouterr().out
+
+
+def _one_line_failure(argv: list[str], capsys, code: int = 1) -> str:
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err.strip()
+
+
+@pytest.fixture
+def a_file(tmp_path):
+    path = tmp_path / "a file"
+    path.write_text("not a folder\n")
+    return path
+
+
+def test_an_output_folder_that_is_a_file_is_named(a_file, capsys):
+    err = _one_line_failure(["synth", "--courses", "5", "--out", str(a_file)], capsys)
+    assert err == f"plexrt synth: cannot use {a_file}: File exists"
+    err = _one_line_failure(["synth", "--courses", "5", "--out", str(a_file / "sub")], capsys)
+    assert err == f"plexrt synth: cannot use {a_file / 'sub'}: Not a directory"
+
+
+def test_an_output_file_under_a_file_or_a_missing_folder_is_named(a_file, tmp_path, capsys):
+    under = a_file / "t.csv"
+    err = _one_line_failure(["template", str(under)], capsys)
+    assert err == f"plexrt template: cannot use {under}: Not a directory"
+    missing = tmp_path / "no such folder" / "t.csv"
+    err = _one_line_failure(["template", str(missing)], capsys)
+    assert err == f"plexrt template: cannot use {missing}: No such file or directory"
+    err = _one_line_failure(["export", "--out", str(under)], capsys)
+    assert err == f"plexrt export: cannot use {under}: Not a directory"
+    rc = main(["curve", "reconstruct", "--points", POINTS, "--patients", "60", "--out", str(under)])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"plexrt curve: cannot use {under}: Not a directory"
+
+
+def test_a_store_that_is_not_a_duckdb_file_is_one_line(a_file, capsys):
+    err = _one_line_failure(["export", "--db", str(a_file)], capsys)
+    assert err.startswith("plexrt export: failed (") and str(a_file) in err
+    err = _one_line_failure(["summary", "--series", "sanuki2022", "--db", str(a_file)], capsys)
+    assert err.startswith("plexrt summary: failed (") and str(a_file) in err
+
+
+@pytest.mark.parametrize("action", ["verify", "export"])
+def test_the_audit_trail_of_a_missing_file_is_refused_not_created(action, tmp_path, capsys):
+    missing = tmp_path / "typo" / "user.duckdb"
+    err = _one_line_failure(["audit", action, "--user-db", str(missing)], capsys, code=2)
+    assert f"({missing}) cannot be used: there is no such file" in err
+    assert "intact" not in err and not missing.exists() and not missing.parent.exists()

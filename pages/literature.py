@@ -9,6 +9,7 @@ from plexrt.clinical.forest import forest_data
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
 from plexrt.ui.pooled_estimates import plexrt_medians
+from plexrt.ui.safe_text import md
 
 shell.require()
 
@@ -91,9 +92,9 @@ with tab_f:
             )
             widgets.chart(fig, f"forest_{measure}")
             warning = literature_notes.definition_warning(recs, labs)
-            if warning and pooled:
-                st.warning(warning, icon=":material/warning:")
-            st.caption(literature_notes.forest_caption(pooled, dropped))
+            if warning and pooled:  # names series and their definitions: escaped
+                st.warning(md(warning), icon=":material/warning:")
+            widgets.footnote(literature_notes.forest_caption(pooled, dropped))
 with tab_d:
     if widgets.shows(tab_d):
         rows = literature_comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)

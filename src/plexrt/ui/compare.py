@@ -161,7 +161,7 @@ def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
             f"<br>{literature_notes.forest_footnote(pooled)}",
         )
         widgets.chart(fig, f"compare_forest_{measure}")
-        st.caption(
+        widgets.footnote(  # names the series left out: escaped
             literature_notes.forest_caption(pooled, data.attrs.get("dropped", []))
             + f" The own series and {bundled} in PlexRT are drawn as their own rows and never "
             "pooled."

@@ -59,7 +59,7 @@ def _tests(cmp) -> None:
         ),
         hide_index=True,
     )
-    st.caption(cmp.cox.method_note + " " + test.method_note)
+    widgets.footnote(cmp.cox.method_note + " " + test.method_note)  # names the series: escaped
 
 
 def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
@@ -98,7 +98,7 @@ def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
     )
     widgets.chart(fig, "curve_comparison")
     if bundled is None:
-        st.caption(
+        widgets.footnote(
             f"{name} has no counterpart for this outcome: the published curves are drawn without "
             "a test."
         )

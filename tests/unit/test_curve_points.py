@@ -61,6 +61,24 @@ def test_longer_rising_run_is_pooled_to_its_mean():
     np.testing.assert_allclose(c.survival, [1.0, 0.62, 0.62, 0.62, 0.3])
 
 
+def test_a_curve_that_climbs_over_time_is_refused_not_averaged_flat():
+    # A cumulative incidence curve (1 - survival) digitised by mistake: averaged into a never-rising
+    # curve it became 1 -> 0.46 at once and flat, 32 of 60 patients dying at once.
+    time = [0, 2, 4, 6, 8, 10, 12]
+    with pytest.raises(ValueError, match=r"rises from 0\.050 at time 0 to 0\.800 at time 12"):
+        clean_points(time, [0.05, 0.2, 0.35, 0.5, 0.62, 0.7, 0.8])
+    # Above 1.5: read as percentages first, then refused the same way.
+    with pytest.raises(ValueError, match="a Kaplan-Meier curve never rises"):
+        clean_points(time, [5, 20, 35, 50, 62, 70, 80])
+    # A rise within the time a reader's click strays (2% of the axis) stays a wobble to average:
+    # the top of the drop at t = 5 read at 5.1, after its bottom at 5.0.
+    c = clean_points([0, 5.0, 5.1, 10], [1.0, 0.6, 0.8, 0.5])
+    np.testing.assert_allclose(c.survival, [1.0, 0.7, 0.7, 0.5])
+    # A small rise late in the curve (within 0.05) too.
+    c = clean_points([0, 2, 8, 10], [1.0, 0.5, 0.54, 0.3])
+    np.testing.assert_allclose(c.survival, [1.0, 0.52, 0.52, 0.3])
+
+
 def test_points_on_a_vertical_drop_keep_the_bottom():
     # A drop at t = 2 clicked at its top, middle and bottom, and a double click at t = 3.
     c = clean_points([0, 1, 2, 2, 2, 3, 3], [1.0, 1.0, 1.0, 0.8, 0.6, 0.6, 0.6])

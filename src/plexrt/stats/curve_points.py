@@ -131,7 +131,32 @@ def _decreasing_fit(s: np.ndarray) -> np.ndarray:
     return np.repeat(values, sizes)
 
 
-def _never_rising(s: np.ndarray, notes: list[str]) -> np.ndarray:
+def _refuse_a_real_rise(t: np.ndarray, s: np.ndarray) -> None:
+    """A rise that is more than the reader's noise is refused: higher than an earlier point by more
+    than ``AXIS_SLACK`` and later than it by more than ``TIME_SLACK`` of the time axis (the top and
+    bottom of one drop are read a hair apart in time; a curve that climbs over time is a cumulative
+    incidence curve, or another figure, and averaging it flat would invent the patients' times).
+    ``t`` is sorted."""
+    gap = TIME_SLACK * float(t[-1])
+    before = np.searchsorted(t, t - gap, side="left")  # points [0, before[i]) lie earlier than gap
+    lowest = np.minimum.accumulate(s)
+    has = before > 0
+    rise = np.full(s.size, -np.inf)
+    rise[has] = s[has] - lowest[before[has] - 1]
+    worst = int(np.argmax(rise))
+    if rise[worst] <= AXIS_SLACK:
+        return
+    low = int(np.argmin(s[: before[worst]]))
+    raise ValueError(
+        f"the curve rises from {s[low]:.3f} at time {t[low]:g} to {s[worst]:.3f} at time "
+        f"{t[worst]:g}: a Kaplan-Meier curve never rises, and a rise this large and this long is "
+        "not digitising noise (a cumulative incidence curve, 1 - survival, cannot be reconstructed "
+        "as one); digitise the survival curve"
+    )
+
+
+def _never_rising(t: np.ndarray, s: np.ndarray, notes: list[str]) -> np.ndarray:
+    _refuse_a_real_rise(t, s)
     fitted = _decreasing_fit(s)
     change = np.abs(fitted - s)
     moved = change > 1e-12
@@ -176,7 +201,8 @@ def clean_points(time: Any, survival: Any) -> CleanCurve:
     In order: survival above ``PERCENT_THRESHOLD`` anywhere means percentages (divided by 100);
     survival within ``AXIS_SLACK`` outside 0-1 is clipped to the axis, further out is refused;
     times slightly below 0 (within 2% of the last time) are set to 0, further below are refused;
-    points are sorted by time; where the curve rises, the points of that run are replaced by
+    points are sorted by time; a rise of more than ``AXIS_SLACK`` over more than ``TIME_SLACK`` of
+    the time axis is refused; where the curve rises less, the points of that run are replaced by
     their mean (least-squares non-increasing fit);
     of several points at one time the lowest is kept (the value after the drop); the curve starts
     at (0, 1). Raises ValueError (naming the problem) for input that cannot be a curve.
@@ -188,7 +214,7 @@ def clean_points(time: Any, survival: Any) -> CleanCurve:
     s = _clip_survival(s, notes)
     t = _clip_time(t, notes)
     t, s = _order(t, s, notes)
-    s = _never_rising(s, notes)
+    s = _never_rising(t, s, notes)
     t, s = _one_per_time(t, s, notes)
     t, s = _origin(t, s, notes)
     if t.size < 2:

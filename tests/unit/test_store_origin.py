@@ -127,6 +127,35 @@ def test_build_db_refuses_to_replace_a_store_from_another_folder(registry, capsy
     assert store_state(db, DATA).same_folder
 
 
+def test_build_db_never_replaces_a_user_database(tmp_path, capsys):
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+    from tests.unit.own_frames import make_frames
+
+    user = tmp_path / "user.duckdb"
+    us = UserStore(user)
+    us.apply_import(local_principal(), "Ours", make_frames(5), pseudonymised=False)
+    us.release()
+    before = user.read_bytes()
+    for extra in ([], ["--replace"]):
+        assert cli_main(["build-db", "--data", str(DATA), "--db", str(user), *extra]) == 2
+        err = capsys.readouterr().err
+        assert f"{user} is a PlexRT user database" in err and "nothing was changed" in err
+    assert user.read_bytes() == before
+    assert len(UserStore(user).own_series(local_principal())) == 1
+
+
+def test_build_db_overwrites_a_file_that_is_not_a_store_only_with_replace(tmp_path, capsys):
+    db = tmp_path / "notes.duckdb"
+    db.write_text("someone's notes\n")
+    assert cli_main(["build-db", "--data", str(DATA), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert f"{db} is not a PlexRT store" in err and "--replace" in err
+    assert db.read_text() == "someone's notes\n"
+    assert cli_main(["build-db", "--data", str(DATA), "--db", str(db), "--replace"]) == 0
+    assert store_state(db, DATA).same_folder
+
+
 def _limited(max_bytes: int):
     def apply() -> None:  # in the child: a full disk as the kernel reports it (EFBIG)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 import sqlalchemy as sa
 
@@ -49,6 +50,20 @@ def test_garbage_and_empty_files(tmp_path):
     empty = tmp_path / "empty.duckdb"
     empty.write_bytes(b"")
     _unusable(empty, "the file is empty (0 bytes)")
+
+
+def test_the_bundled_store_is_not_taken_for_a_user_database(test_db, tmp_path):
+    # PLEXRT_USER_DB or --user-db set to the bundled store by mistake: its next build replaces the
+    # file, so user tables added to it (own series, the audit trail) would be lost with it.
+    bundled = tmp_path / "plexrt.duckdb"
+    shutil.copyfile(test_db, bundled)
+    _unusable(bundled, "it is PlexRT's bundled data store")
+    con = duckdb.connect(str(bundled), read_only=True)
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    con.close()
+    assert "course_summary" in tables and not tables & {"alembic_version", "audit", "own_series"}
 
 
 def _store_with_rows(path: Path) -> None:

@@ -50,6 +50,19 @@ def head_revision(script_location: Path = SCRIPT_LOCATION) -> str:
     return _revisions(str(script_location))[0]
 
 
+_BUNDLED_TABLES = ("meta", "course_summary")  # every bundled store has both; no user database
+
+
+def _is_bundled_store(conn: sa.Connection) -> bool:
+    found = conn.execute(
+        sa.text(
+            "SELECT count(DISTINCT table_name) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name IN ('meta', 'course_summary')"
+        )
+    ).scalar()
+    return found == len(_BUNDLED_TABLES)
+
+
 def current_revision(conn: sa.Connection) -> str | None:
     exists = conn.execute(
         sa.text(
@@ -69,6 +82,14 @@ def ensure_current(
     head, known = _revisions(str(script_location))
     with eng.reading(loc, wait_s) as conn:
         have = current_revision(conn)
+        bundled = have is None and _is_bundled_store(conn)
+    if bundled:  # never add user tables to it: the next build replaces the file, and them with it
+        eng.release(loc)  # nor keep it open for writing (the bundled store is opened read-only)
+        raise UserDataUnavailable(
+            loc.shown,
+            "it is PlexRT's bundled data store (rebuilt from the data folder, which replaces the "
+            "file), not a user database; give the user database's own path",
+        )
     if have == head:
         return head
     if have is not None and have not in known:

@@ -9,6 +9,7 @@ import argparse
 import pytest
 
 from plexrt.cli import main
+from plexrt.data.userstore import UserStore
 from tests.fixtures import FIXTURES
 
 POINTS = str(FIXTURES / "curve_example" / "points.csv")
@@ -64,6 +65,17 @@ def test_the_largest_numbers_are_bounded(capsys):
         courses("1000001")
     with pytest.raises(argparse.ArgumentTypeError, match="must be a finite number"):
         courses("1e400")
+
+
+@pytest.mark.parametrize("command", [["import", "x.csv"], ["audit", "export"]])
+def test_a_series_name_in_another_encoding_is_refused_naming_the_option(command, tmp_path, capsys):
+    # '\xff\xfe' typed in a Latin-1 terminal: Python passes the bytes on as lone surrogates, which
+    # no database driver can encode (the query failed with the driver's error).
+    db = tmp_path / "user.duckdb"
+    UserStore(db).release()
+    argv = [*command, "--series", b"\xff\xfe".decode("utf-8", "surrogateescape")]
+    said = _refused_by_the_parser([*argv, "--user-db", str(db)], capsys)
+    assert "--series: is not valid Unicode text" in said
 
 
 def test_a_whole_number_written_as_the_rule_allows_is_read(tmp_path, capsys):

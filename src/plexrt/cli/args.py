@@ -8,6 +8,7 @@ import argparse
 from collections.abc import Callable
 from decimal import Decimal
 
+from plexrt.data.text_limits import text_problem
 from plexrt.data.values import number_problem, shown_value
 
 
@@ -28,6 +29,21 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
         return value
 
     parse.__name__ = "whole number"  # argparse names the type in some of its messages
+    return parse
+
+
+def stored_text(limit: int) -> Callable[[str], str]:
+    """An argparse ``type`` for text that is looked up in or written to the user store: refused,
+    naming why, when the store could not keep it (a NUL, bytes of another encoding that the shell
+    passed on as lone surrogates, more than ``limit`` characters)."""
+
+    def parse(text: str) -> str:
+        problem = text_problem(text, limit)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return text
+
+    parse.__name__ = "text"
     return parse
 
 

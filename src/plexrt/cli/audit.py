@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from plexrt.cli.args import stored_text
 from plexrt.cli.userdb import add_user_db, open_existing
 from plexrt.data.access import local_principal
+from plexrt.data.text_limits import NAME_CHARS
 from plexrt.data.userstore import UserDataUnavailable
 
 
@@ -44,5 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     verify.set_defaults(func=_verify)
     export = actions.add_parser("export", help="print the audit trail as CSV")
     add_user_db(export)
-    export.add_argument("--series", default=None, help="only the entries of this series id")
+    export.add_argument(
+        "--series",
+        default=None,
+        type=stored_text(NAME_CHARS),
+        help="only the entries of this series id",
+    )
     export.set_defaults(func=_export)

@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from plexrt.cli.args import whole_number
+from plexrt.cli.args import stored_text, whole_number
 from plexrt.cli.userdb import add_user_db, open_store
 from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.deidentify import key_csv, merge_keys, read_key
 from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template_files import FORMATS, write_template
 from plexrt.data.own_validation import validate_own_series
+from plexrt.data.text_limits import NAME_CHARS
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.values import counted
 from plexrt.ingest.own_import import PreparedImport, prepare_import
@@ -255,6 +256,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument(
         "--series",
         required=True,
+        type=stored_text(NAME_CHARS),
         help="name of the series (your own of that name is updated; a series id names one "
         "among several of the same name)",
     )

@@ -132,3 +132,35 @@ def test_the_audit_trail_of_a_missing_file_is_refused_not_created(action, tmp_pa
     err = _one_line_failure(["audit", action, "--user-db", str(missing)], capsys, code=2)
     assert f"({missing}) cannot be used: there is no such file" in err
     assert "intact" not in err and not missing.exists() and not missing.parent.exists()
+
+
+def test_synth_never_writes_over_files_in_its_folder(tmp_path, capsys):
+    """A department's own courses.csv in the folder given to `synth` stays as it was."""
+    own = tmp_path / "courses.csv"
+    own.write_text("patient_id,course_no\nREAL01,1\n")
+    for argv in (["--courses", "5"], ["--example"]):
+        err = _one_line_failure(["synth", *argv, "--out", str(tmp_path)], capsys, code=2)
+        assert err == (
+            f"plexrt synth: {tmp_path} already holds files (courses.csv); nothing was written. "
+            "Give a new or empty folder, or --replace."
+        )
+        assert own.read_text() == "patient_id,course_no\nREAL01,1\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["courses.csv"]
+    assert main(["synth", "--courses", "5", "--out", str(tmp_path), "--replace"]) == 0
+    assert "SYNTHETIC" in capsys.readouterr().out
+    assert "REAL01" not in own.read_text()
+
+
+def test_template_never_writes_over_a_file_of_its_names(tmp_path, capsys):
+    out = tmp_path / "own.csv"
+    beside = tmp_path / "own_assessments.csv"
+    beside.write_text("mine\n")
+    err = _one_line_failure(["template", str(out)], capsys, code=2)
+    assert err == (
+        f"plexrt template: {beside} already exists; nothing was written. Give another name, or "
+        "--replace."
+    )
+    assert beside.read_text() == "mine\n"
+    assert not out.exists()
+    assert main(["template", str(out), "--replace"]) == 0
+    assert out.exists() and beside.read_text() != "mine\n"

@@ -28,36 +28,19 @@ def _other_folder(args: argparse.Namespace) -> str | None:
     )
 
 
-_USER_TABLES = ("alembic_version", "user_meta", "own_series", "audit")
-
-
-def _holds_user_data(db: Path) -> bool:
-    """Whether the DuckDB file at ``db`` is a PlexRT user database (read only, never waits)."""
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error:
-        return False
-    try:
-        rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    finally:
-        con.close()
-    return bool({r[0] for r in rows} & set(_USER_TABLES))
-
-
 def _not_a_store(args: argparse.Namespace) -> str | None:
     """Why the build must not replace the file at --db: a PlexRT user database (own series,
     follow-up, the audit trail) never; another file that is not a bundled store only with
     --replace (the project's own data/plexrt.duckdb is always rebuilt)."""
     from plexrt.data.paths import default_data_dir
     from plexrt.data.store_origin import store_state
+    from plexrt.data.userstore.migrate import holds_user_data
 
     db = Path(args.db or default_db_path())
     state = store_state(db, args.data or default_data_dir())
     if not state.exists or state.problem is None or db.is_dir():
         return None
-    if _holds_user_data(db):
+    if holds_user_data(db):
         return (
             f"{db} is a PlexRT user database (own series, follow-up, the audit trail), not the "
             "bundled store; nothing was changed. Give the bundled store's path with --db."

@@ -17,7 +17,7 @@ from plexrt.cli.userdb import add_user_db, open_store
 from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.deidentify import key_csv, merge_keys, read_key
 from plexrt.data.own_schema import OwnSeriesFrames
-from plexrt.data.own_template_files import FORMATS, write_template
+from plexrt.data.own_template_files import FORMATS, template_paths, write_template
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.text_limits import NAME_CHARS
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
@@ -31,13 +31,45 @@ SYNTH_MAX_COURSES = 1_000_000  # ten times the largest benchmark; more is a typo
 SYNTH_MAX_SERIES = 1_000
 
 
+def _taken(paths: list[Path]) -> str | None:
+    """Why writing these files would replace something that is there (unless --replace)."""
+    there = [str(p) for p in paths if p.exists()]
+    if not there:
+        return None
+    return f"{', '.join(there)} already {'exists' if len(there) == 1 else 'exist'}"
+
+
 def _template(args: argparse.Namespace) -> int:
+    taken = None if args.replace else _taken(template_paths(args.format, args.out))
+    if taken:
+        print(
+            f"plexrt template: {taken}; nothing was written. Give another name, or --replace.",
+            file=sys.stderr,
+        )
+        return REFUSED
     for path in write_template(args.format, args.out):
         print(f"wrote {path}")
     return 0
 
 
+def _held(folder: Path) -> str:
+    """The first few names in a folder that exists and is not empty ('' otherwise)."""
+    if not folder.is_dir():
+        return ""
+    names = sorted(p.name for p in folder.iterdir())
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 def _synth(args: argparse.Namespace) -> int:
+    held = _held(args.out)
+    if held and not args.replace:
+        # A department's own export could sit in that folder: SYNTHETIC files never replace it.
+        print(
+            f"plexrt synth: {args.out} already holds files ({held}); nothing was written. "
+            "Give a new or empty folder, or --replace.",
+            file=sys.stderr,
+        )
+        return REFUSED
     if args.example:
         for path in write_example(args.out):
             print(f"wrote {path}")
@@ -242,6 +274,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument(
         "out", type=Path, help="file to write (csv: also _assessments and _data_dictionary)"
     )
+    t.add_argument("--replace", action="store_true", help="overwrite files of those names")
     t.set_defaults(func=_template)
 
     i = sub.add_parser("import", help="import a department's own series (CSV, XLSX or REDCap CSV)")
@@ -314,5 +347,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     s.add_argument(
         "--example", action="store_true", help="write the bundled example series instead"
+    )
+    s.add_argument(
+        "--replace", action="store_true", help="write into a folder that already holds files"
     )
     s.set_defaults(func=_synth)

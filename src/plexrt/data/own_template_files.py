@@ -56,27 +56,34 @@ def header_csv(table: str) -> bytes:
     return (",".join(c.name for c in TEMPLATES[table]) + "\n").encode("utf-8")
 
 
+def template_paths(fmt: str, out: Path) -> list[Path]:
+    """The files ``write_template`` writes for ``fmt`` at ``out``."""
+    out = Path(out)
+    if fmt == "csv":
+        stem = out.with_suffix("")
+        return [out, Path(f"{stem}_assessments.csv"), Path(f"{stem}_data_dictionary.csv")]
+    if fmt in FORMATS:
+        return [out]
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
 def write_template(fmt: str, out: Path) -> list[Path]:
     """Write the template in ``fmt`` ('csv' | 'xlsx' | 'redcap') to ``out``; returns the files.
 
     csv: OUT (courses), OUT's name + '_assessments.csv' and + '_data_dictionary.csv' beside it.
     """
-    out = Path(out)
+    paths = template_paths(fmt, out)
     if fmt == "csv":
-        stem = out.with_suffix("")
-        files = {
-            out: header_csv(COURSES),
-            Path(f"{stem}_assessments.csv"): header_csv(ASSESSMENTS),
-            Path(f"{stem}_data_dictionary.csv"): data_dictionary()
-            .to_csv(index=False)
-            .encode("utf-8-sig"),
-        }
+        contents = [
+            header_csv(COURSES),
+            header_csv(ASSESSMENTS),
+            data_dictionary().to_csv(index=False).encode("utf-8-sig"),
+        ]
     elif fmt == "xlsx":
-        files = {out: template_xlsx()}
-    elif fmt == "redcap":
-        files = {out: own_redcap.data_dictionary().to_csv(index=False).encode("utf-8")}
+        contents = [template_xlsx()]
     else:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        contents = [own_redcap.data_dictionary().to_csv(index=False).encode("utf-8")]
+    files = dict(zip(paths, contents, strict=True))
     for path, data in files.items():
         path.write_bytes(data)
     return list(files)

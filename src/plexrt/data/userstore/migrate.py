@@ -50,29 +50,39 @@ def head_revision(script_location: Path = SCRIPT_LOCATION) -> str:
     return _revisions(str(script_location))[0]
 
 
-_BUNDLED_TABLES = ("meta", "course_summary")  # every bundled store has both; no user database
+VERSION_TABLE = "alembic_version"  # Alembic's: every user database has it once opened
+# A user database has the version table; one from before the migrations has these of the first
+# schema. The bundled store has the last two and none of these.
+USER_TABLES = (VERSION_TABLE, "user_meta", "own_series", "audit")
+BUNDLED_TABLES = ("meta", "course_summary")
+_PRESENT = sa.text(
+    "SELECT DISTINCT table_name FROM information_schema.tables "
+    "WHERE table_schema = current_schema() AND table_name IN :names"
+).bindparams(sa.bindparam("names", expanding=True))
 
 
-def _is_bundled_store(conn: sa.Connection) -> bool:
-    found = conn.execute(
-        sa.text(
-            "SELECT count(DISTINCT table_name) FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name IN ('meta', 'course_summary')"
+def _present(conn: sa.Connection, names: tuple[str, ...]) -> set[str]:
+    """Which of these tables the database holds."""
+    return {row[0] for row in conn.execute(_PRESENT, {"names": list(names)})}
+
+
+def holds_user_data(db_path: Path) -> bool:
+    """Whether the DuckDB file at ``db_path`` is a PlexRT user database (opened read-only, never
+    waits; a file DuckDB cannot open is not one)."""
+    try:
+        engine = sa.create_engine(
+            f"duckdb:///{db_path}", connect_args={"read_only": True}, poolclass=sa.pool.NullPool
         )
-    ).scalar()
-    return found == len(_BUNDLED_TABLES)
+        with engine.connect() as conn:
+            return bool(_present(conn, USER_TABLES))
+    except sa.exc.DBAPIError:
+        return False
 
 
 def current_revision(conn: sa.Connection) -> str | None:
-    exists = conn.execute(
-        sa.text(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name = 'alembic_version'"
-        )
-    ).scalar()
-    if not exists:
+    if not _present(conn, (VERSION_TABLE,)):
         return None
-    return conn.execute(sa.text("SELECT max(version_num) FROM alembic_version")).scalar()
+    return conn.execute(sa.text(f"SELECT max(version_num) FROM {VERSION_TABLE}")).scalar()  # noqa: S608 -- a constant
 
 
 def ensure_current(
@@ -82,7 +92,7 @@ def ensure_current(
     head, known = _revisions(str(script_location))
     with eng.reading(loc, wait_s) as conn:
         have = current_revision(conn)
-        bundled = have is None and _is_bundled_store(conn)
+        bundled = have is None and _present(conn, BUNDLED_TABLES) == set(BUNDLED_TABLES)
     if bundled:  # never add user tables to it: the next build replaces the file, and them with it
         eng.release(loc)  # nor keep it open for writing (the bundled store is opened read-only)
         raise UserDataUnavailable(

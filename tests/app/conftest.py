@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -26,3 +29,17 @@ def app():
         return at
 
     return make
+
+
+@contextlib.contextmanager
+def on_user_db(monkeypatch, path) -> Iterator[Path]:
+    """The app on the user database at ``path`` ($PLEXRT_USER_DB), Streamlit's caches emptied
+    before (no store of another test is reused) and after (none is left to the next)."""
+    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield Path(path)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

@@ -8,6 +8,7 @@ import pytest
 
 from plexrt.clinical.curve_comparison import BUNDLED_WARNING
 from plexrt.data.curve_schema import CURVE_FLAG
+from tests.app.conftest import on_user_db
 from tests.fixtures import FIXTURES
 
 EX = FIXTURES / "curve_example"
@@ -17,12 +18,8 @@ RISK = (EX / "risk.csv").read_bytes()
 
 @pytest.fixture
 def fresh_user_db(tmp_path, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv("PLEXRT_USER_DB", str(tmp_path / "u.duckdb"))
-    st.cache_resource.clear()
-    yield tmp_path / "u.duckdb"
-    st.cache_resource.clear()
+    with on_user_db(monkeypatch, tmp_path / "u.duckdb") as path:
+        yield path
 
 
 def _page(app):

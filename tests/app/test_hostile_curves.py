@@ -7,11 +7,11 @@ pages and the first tab are covered by test_hostile_text."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from plexrt.cli import main
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
+from tests.app.conftest import on_user_db
 from tests.app.test_hostile_text import OWN_NAME, _chart_tags, _markdown_hostile
 from tests.fixtures import FIXTURES
 
@@ -51,12 +51,8 @@ def hostile_curves(tmp_path, monkeypatch):
         argv = ["curve", "import", "--points", str(EX / "points.csv"), "--risk"]
         argv += [str(EX / "risk.csv"), "--citation", CITATION, "--outcome", outcome]
         assert main([*argv, "--user-db", str(path)]) == 0
-    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield sid
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with on_user_db(monkeypatch, path):
+        yield sid
 
 
 @pytest.mark.parametrize("mode", ["bundled", "own", "compare"])

@@ -13,6 +13,7 @@ import streamlit as st
 from plexrt.board.case import make_case
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
+from tests.app.conftest import on_user_db
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "![t](http://evil.example/x.png)"
@@ -48,12 +49,8 @@ def hostile_store(tmp_path, monkeypatch):
     )
     us.save_case(me, case, label=HOSTILE)
     us.release()
-    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with on_user_db(monkeypatch, path):
+        yield
 
 
 def _interpreted(at) -> list[str]:

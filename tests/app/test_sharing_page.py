@@ -4,10 +4,10 @@ owner, a name with an invisible character to share with."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
+from tests.app.conftest import on_user_db
 from tests.unit.own_frames import make_frames
 
 
@@ -15,13 +15,11 @@ from tests.unit.own_frames import make_frames
 def owned(tmp_path, monkeypatch):
     """A user database holding one series of the local user (who manages it)."""
     path = tmp_path / "user.duckdb"
-    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
     store = UserStore(path)
     store.apply_import(local_principal(), "Ours", make_frames(2), pseudonymised=False)
     store.release()
-    st.cache_resource.clear()
-    yield path
-    st.cache_resource.clear()
+    with on_user_db(monkeypatch, path):
+        yield path
 
 
 def _errors(at) -> list[str]:

@@ -6,19 +6,15 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, on_user_db
 
 
 @pytest.fixture
 def broken_user_db(tmp_path, monkeypatch):
     folder = tmp_path / "user.duckdb"
     folder.mkdir()  # a folder where the file should be
-    monkeypatch.setenv("PLEXRT_USER_DB", str(folder))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield folder
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with on_user_db(monkeypatch, folder):
+        yield folder
 
 
 def _warnings(at) -> list[str]:

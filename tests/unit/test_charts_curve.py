@@ -40,6 +40,20 @@ def test_curve_fit_figure_draws_the_reconstruction():
     assert CURVE_LABEL.startswith("RECONSTRUCTED FROM PUBLISHED CURVE")
 
 
+def test_curve_fit_figure_draws_many_digitised_points_with_webgl():
+    # a curve traced pixel by pixel: 2,001 points (one more than WEBGL_ABOVE) on S(t) = 1 - t / 4000
+    t = np.arange(2001.0)
+    many = reconstruct(t, 1 - t / 4000, [0], [50])
+    fig = curve_fit_figure(many, "days", footnote="Traced.", title="t")
+    pts = one(fig, "points")
+    assert pts.type == "scattergl" and len(pts.x) == 2001
+    footnote = " ".join(a.text for a in fig.layout.annotations)
+    assert "Traced. More than 2,000 points: drawn with WebGL" in footnote
+    assert (
+        one(curve_fit_figure(REC, "months", footnote="A.", title="t"), "points").type == "scatter"
+    )
+
+
 def test_curve_fit_figure_needs_a_footnote_and_a_reconstruction():
     with pytest.raises(ValueError, match="footnote"):
         curve_fit_figure(REC, "months", footnote=" ")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plexrt.charts import style
+from plexrt.charts import scale, style
 from plexrt.charts.checks import check_flag, check_footnote, check_title
 from plexrt.charts.layout import risk_table_title
 from plexrt.charts.steps import thin_steps
@@ -28,7 +28,8 @@ _RISK_ROWS = ("published", "reconstructed")
 def _add_points(fig: go.Figure, rec: Reconstruction, unit: str, size: int) -> None:
     c = rec.curve
     fig.add_trace(
-        go.Scatter(
+        scale.scatter_trace(
+            c.time.size,
             x=c.time,
             y=c.survival,
             mode="markers",
@@ -176,6 +177,8 @@ def curve_fit_figure(
     footnote = check_footnote(footnote)
     title = check_title(title)
     present = check_flag(present, "present")
+    # a digitised file of many thousand points (a curve traced pixel by pixel) is drawn with WebGL
+    footnote = " ".join(filter(None, (footnote, scale.webgl_note(rec.curve.time.size))))
     fs = style.font_sizes(present)
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.17

@@ -65,10 +65,9 @@ def data_copy(tmp_path) -> Path:
 BACKENDS = ("duckdb", "postgresql")
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """Debian's PostgreSQL, started for this session on a free local port (stopped at the end).
-    Missing PostgreSQL skips locally and fails under CI=true (scripts/ensure-postgres.sh)."""
+def _started_pg_server():
+    """Debian's PostgreSQL started on a free local port. Missing PostgreSQL skips locally and
+    fails under CI=true (scripts/ensure-postgres.sh)."""
     from tests.pgserver import PgServer, find_bin
 
     if find_bin() is None:
@@ -78,7 +77,21 @@ def pg_server():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    server = PgServer().start()
+    return PgServer().start()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the whole test session (stopped at the end)."""
+    server = _started_pg_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_server_alone():
+    """A PostgreSQL server of one test's own, which the test may stop and start (an outage)."""
+    server = _started_pg_server()
     yield server
     server.stop()
 

@@ -74,6 +74,12 @@ class PgServer:
             "UTF8",
             "--no-locale",
         )
+        self.resume()
+        atexit.register(self.stop)
+        return self
+
+    def resume(self) -> None:
+        """Start the server (again) on its data folder, its port and its databases as they were."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
@@ -92,8 +98,12 @@ class PgServer:
             "start",
         )
         self.running = True
-        atexit.register(self.stop)
-        return self
+
+    def pause(self) -> None:
+        """Stop the server as an outage would (clients see their connections end), keeping its
+        data for ``resume``."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.running = False
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"

@@ -1,0 +1,100 @@
+"""A team's PostgreSQL server goes down while the app is in use (issue 16 §3), and comes back.
+
+Real server, really stopped (``pg_ctl stop``): the connections the app holds end under it. Every
+page keeps serving the bundled data with one notice naming the reason, never an error; when the
+server is back, the team's series are shown again, with every row they had.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import as_read, on_user_db
+
+PAGES = sorted(
+    f"pages/{p}.py"
+    for p in (
+        "audit",
+        "board",
+        "cohort",
+        "data",
+        "follow_up",
+        "literature",
+        "own_import",
+        "pain",
+        "sharing",
+        "time_to_event",
+    )
+)
+# with the bundled series in view, these pages read nothing of the team's data (the series
+# switcher notes a failure without saying it; the pages that use the data say it)
+BUNDLED_ONLY = {f"pages/{p}.py" for p in ("cohort", "data", "pain", "time_to_event")}
+CITATION = "Kept K. 2021"
+
+
+@pytest.fixture
+def team_db(pg_server_alone, monkeypatch):
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+
+    url = pg_server_alone.new_database()
+    store = UserStore(url)
+    store.add_series(
+        local_principal(), {"citation": CITATION, "n_patients": "4", "n_patients_source": "T1"}
+    )
+    # a failure is not retried for _RETRY_S seconds in a session; here at once, so the test needs
+    # no clock: what is checked is that the series comes back, not when
+    monkeypatch.setattr("plexrt.ui.db._RETRY_S", 0.0)
+    with on_user_db(monkeypatch, url):
+        yield pg_server_alone
+
+
+def _literature_rows(at) -> list[str]:
+    return [
+        str(c)
+        for df in at.dataframe
+        if "Citation" in df.value.columns
+        for c in df.value["Citation"]
+    ]
+
+
+def _outage_notices(at) -> list[str]:
+    return [
+        as_read(w.value)
+        for w in at.warning
+        if "the PostgreSQL server cannot be reached" in as_read(w.value)
+    ]
+
+
+def test_an_outage_falls_back_to_the_bundled_data_and_the_series_comes_back(app, team_db):
+    sessions = {}
+    for page in PAGES:
+        at = app().run()
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not _outage_notices(at), page
+        sessions[page] = at
+    assert CITATION in _literature_rows(sessions["pages/literature.py"])
+
+    team_db.pause()
+    for page, at in sessions.items():
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+        notices = _outage_notices(at)
+        if page in BUNDLED_ONLY:
+            assert not notices, page
+            continue
+        assert len(notices) == 1, (page, notices)
+        assert "Only the bundled data are shown" in notices[0]
+        at.run()  # said once per session, not on every rerun
+        assert not at.exception and not _outage_notices(at), page
+    assert CITATION not in _literature_rows(sessions["pages/literature.py"])
+    board = sessions["pages/board.py"]  # the bundled series still served
+    assert any("Sanuki" in m.value for m in [*board.markdown, *board.caption])
+
+    team_db.resume()
+    at = sessions["pages/literature.py"]
+    at.run()
+    assert not at.exception
+    assert _literature_rows(at).count(CITATION) == 1

@@ -186,3 +186,54 @@ def test_the_platform_default_location(monkeypatch, tmp_path):
     loc = eng.locate()
     assert loc.is_postgres and loc.shown == "postgresql+psycopg://u:***@db.example:5432/plexrt"
     shutil.rmtree(tmp_path / "xdg", ignore_errors=True)
+
+
+def test_the_postgresql_server_stopped_inside_an_import_keeps_the_old_state(pg_server_alone):
+    """The server goes down while an import's transaction holds written rows: the import fails
+    with the store's message, and once the server is back nothing of it is there."""
+    import threading
+
+    import psycopg
+
+    url = pg_server_alone.new_database()
+    us = UserStore(url)
+    us.apply_import(ANN, "Before", make_frames(40, seed=1), pseudonymised=True)
+    holder = psycopg.connect(url)
+    # the import writes the series and its rows, then waits here: change_batches is locked
+    holder.execute("LOCK TABLE change_batches IN ACCESS EXCLUSIVE MODE")
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            us.apply_import(ANN, "Cut off", make_frames(300, seed=2), pseudonymised=True)
+        except BaseException as exc:  # noqa: BLE001 -- handed to the test thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    with psycopg.connect(url, autocommit=True) as watch:
+        waiting = 0
+        while not waiting and worker.is_alive():  # the import's transaction blocked mid-way
+            waiting = watch.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0]
+            time.sleep(0.01)
+        written = watch.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE c.relname = 'own_courses' AND l.granted AND l.mode = 'RowExclusiveLock'"
+        ).fetchone()[0]
+    assert waiting and written  # its courses written, its transaction open
+    pg_server_alone.pause()
+    holder.close()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    assert len(failed) == 1 and isinstance(failed[0], UserDataUnavailable), failed
+    assert "Nothing was changed" in str(failed[0])
+    pg_server_alone.resume()
+    eng.release(eng.locate(url))
+    after = UserStore(url)
+    series = after.own_series(ADMIN)
+    assert list(series["name"]) == ["Before"]
+    with eng.reading(after.location) as conn:
+        courses = conn.execute(sa.text("SELECT count(*) FROM own_courses")).scalar()
+    assert courses == len(make_frames(40, seed=1).courses)
+    check = after.verify_audit()
+    assert check.ok and check.entries == 1

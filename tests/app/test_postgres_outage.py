@@ -98,3 +98,27 @@ def test_an_outage_falls_back_to_the_bundled_data_and_the_series_comes_back(app,
     at.run()
     assert not at.exception
     assert _literature_rows(at).count(CITATION) == 1
+
+
+def test_save_during_an_outage_says_the_entry_was_not_written(
+    app, pg_server_alone, monkeypatch, tmp_path
+):
+    from plexrt.data.userstore import UserStore
+    from tests.app.test_follow_up_faults import _import, _last_contact_typed, _last_contacts
+
+    url = pg_server_alone.new_database()
+    store = UserStore(url)
+    monkeypatch.setattr("plexrt.ui.db._RETRY_S", 0.0)
+    with on_user_db(monkeypatch, url):
+        sid = _import(store, tmp_path, "Ours")
+        at = _last_contact_typed(app, sid, "S01", 200)
+        pg_server_alone.pause()
+        at.button(key="fu_save").click().run()
+        assert not at.exception and not at.success
+        said = as_read(at.error[0].value)
+        assert said.startswith("Not saved: the entry typed for patient S01 of the series 'Ours'")
+        assert "Nothing was written" in said and len(_outage_notices(at)) == 1
+        pg_server_alone.resume()
+        at.run()
+        assert not at.error  # said once, for the Save that was pressed
+        assert _last_contacts(store, sid) == {"S01": 184, "S02": 59}  # nothing written

@@ -168,17 +168,18 @@ def _form(frames: OwnSeriesFrames, row: dict, pid: str) -> fu.Entry | None:
     return entry
 
 
+def _typed_for(typed_for: dict | None) -> str:
+    if not typed_for:
+        return "a series"
+    return f"patient {typed_for['patient']} of the series '{typed_for['name']}'"
+
+
 def _moved(typed_for: dict | None) -> None:
     """Save was pressed for a series, patient or course no longer open here."""
-    what = (
-        f"patient {typed_for['patient']} of the series '{typed_for['name']}'"
-        if typed_for
-        else "a series"
-    )
     st.error(
-        f"Not saved: the entry was typed for {md(what)}, which is no longer open here (deleted, "
-        "unshared or changed in another session). Nothing was written; check what is shown now "
-        "and enter it again.",
+        f"Not saved: the entry was typed for {md(_typed_for(typed_for))}, which is no longer open "
+        "here (deleted, unshared or changed in another session). Nothing was written; check what "
+        "is shown now and enter it again.",
         icon=":material/block:",
     )
 
@@ -188,6 +189,18 @@ def _save_lost() -> None:
     longer be edited by this user): say that nothing was saved rather than drop the entry."""
     if st.session_state.get("fu_save"):
         _moved(st.session_state.get(_DRAWN))
+
+
+def _save_unreachable() -> None:
+    """Save was pressed while the user database cannot be used (a server down, a file held by
+    another program): the entry was not written, and the form is gone until it can be used."""
+    if st.session_state.get("fu_save"):
+        st.error(
+            f"Not saved: the entry typed for {md(_typed_for(st.session_state.get(_DRAWN)))} "
+            "could not be written because your own data cannot be used now (see the notice). "
+            "Nothing was written; enter it again once they can be used.",
+            icon=":material/block:",
+        )
 
 
 def _values(kind: str, pid: str, course: int | None, how: str) -> fu.Entry | None:
@@ -294,6 +307,7 @@ def render() -> None:
     _flash()
     store = db.user_data()
     if store is None:
+        _save_unreachable()
         st.info("Follow-up needs the user database, which cannot be used now (see above).")
         return
     picked = _pick(store)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from plexrt.data.series_param import SeriesChoice
-from plexrt.ui import compare, guide, runlog, series, shell, sidebar, signin, widgets
+from plexrt.ui import compare, db, guide, runlog, series, shell, sidebar, signin, widgets, writes
 from plexrt.ui.errors import guarded
 
 # Each run is timed for the run log when PLEXRT_RUN_LOG names a file (plexrt.ui.runlog).
@@ -65,6 +65,8 @@ with runlog.timed() as run:
             and page.url_path not in DATA_ENTRY
         ):
             sidebar.banner(flt)
+    # A save pressed just as the user data stopped being usable: say it was not written.
+    writes.say_unwritten(lambda: db.user_data(quiet=True) is not None)
     shell.enter()
     try:
         with guarded(page.title):

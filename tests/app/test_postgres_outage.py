@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from plexrt.ui import writes
 from tests.app.conftest import as_read, on_user_db
 
 PAGES = sorted(
@@ -100,25 +101,45 @@ def test_an_outage_falls_back_to_the_bundled_data_and_the_series_comes_back(app,
     assert _literature_rows(at).count(CITATION) == 1
 
 
-def test_save_during_an_outage_says_the_entry_was_not_written(
+def _not_written(at) -> list[str]:
+    return [as_read(e.value) for e in at.error if as_read(e.value).startswith("Not saved: ")]
+
+
+def test_a_save_pressed_during_an_outage_says_nothing_was_written(
     app, pg_server_alone, monkeypatch, tmp_path
 ):
+    from plexrt.data.access import local_principal
     from plexrt.data.userstore import UserStore
     from tests.app.test_follow_up_faults import _import, _last_contact_typed, _last_contacts
+    from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, write
 
     url = pg_server_alone.new_database()
     store = UserStore(url)
     monkeypatch.setattr("plexrt.ui.db._RETRY_S", 0.0)
     with on_user_db(monkeypatch, url):
         sid = _import(store, tmp_path, "Ours")
-        at = _last_contact_typed(app, sid, "S01", 200)
+        entry = _last_contact_typed(app, sid, "S01", 200)
+        upload = app().run()
+        upload.switch_page("pages/own_import.py").run()
+        c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+        upload.file_uploader(key="oi_courses_0").upload("c.csv", c.read_bytes(), "text/csv")
+        upload.file_uploader(key="oi_assessments_0").upload("a.csv", a.read_bytes(), "text/csv")
+        upload.run()
+        assert upload.button(key=writes.IMPORT_COMMIT)
+
         pg_server_alone.pause()
-        at.button(key="fu_save").click().run()
-        assert not at.exception and not at.success
-        said = as_read(at.error[0].value)
-        assert said.startswith("Not saved: the entry typed for patient S01 of the series 'Ours'")
-        assert "Nothing was written" in said and len(_outage_notices(at)) == 1
+        for at, key, what in (
+            (entry, writes.FOLLOW_UP_SAVE, "the follow-up entry"),
+            (upload, writes.IMPORT_COMMIT, "the import"),
+        ):
+            at.button(key=key).click().run()
+            assert not at.exception and not at.success
+            said = _not_written(at)
+            assert len(said) == 1 and said[0].startswith(f"Not saved: {what} could not be written")
+            assert "Nothing was written" in said[0] and len(_outage_notices(at)) == 1
         pg_server_alone.resume()
-        at.run()
-        assert not at.error  # said once, for the Save that was pressed
+        for at in (entry, upload):
+            at.run()
+            assert not _not_written(at)  # said once, for the press it was about
         assert _last_contacts(store, sid) == {"S01": 184, "S02": 59}  # nothing written
+        assert list(store.own_series(local_principal())["name"]) == ["Ours"]

@@ -7,6 +7,7 @@ import pytest
 
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
+from plexrt.ui import writes
 from tests.app.conftest import on_user_db
 from tests.unit.own_frames import make_frames
 
@@ -38,7 +39,7 @@ def test_a_blank_new_owner_is_refused_in_words(app, owned):
     at = _sharing(app)
     at.text_input(key="new_owner").set_value("   ")
     at.checkbox(key="sure").check()
-    at.button(key="FormSubmitter:sharing_transfer-Transfer").click().run()
+    at.button(key=writes.SHARING_TRANSFER).click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert _errors(at) == [
         "Not changed: new owner: is empty; give the new owner's e-mail address or user id"
@@ -51,7 +52,7 @@ def test_a_blank_new_owner_is_refused_in_words(app, owned):
 def test_a_name_with_an_invisible_character_is_not_shared_with(app, owned):
     at = _sharing(app)
     at.text_input(key="grant_who").set_value("bob\u200b@x.org")
-    at.button(key="FormSubmitter:sharing_grant-Share").click().run()
+    at.button(key=writes.SHARING_GRANT).click().run()
     assert not at.exception, [e.value for e in at.exception]
     (error,) = _errors(at)
     assert error.startswith("Not changed: grantee: line breaks, control characters")

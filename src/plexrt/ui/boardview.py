@@ -15,7 +15,7 @@ from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable
 from plexrt.data.values import is_missing
 from plexrt.export.case_material import CaseMaterial, case_material
 from plexrt.export.tabular import safe_csv
-from plexrt.ui import db, widgets
+from plexrt.ui import db, widgets, writes
 from plexrt.ui.safe_text import md
 
 ALL_SEARCHED = "all sites searched"
@@ -97,7 +97,7 @@ def _primary(case: Case) -> str:
 
 def _save(case: Case) -> None:
     label = st.text_input("Label for this case (optional, no names)", key="case_label")
-    if st.button("Save this case", key="save_case"):
+    if st.button("Save this case", key=writes.CASE_SAVE):
         try:
             key = db.user_store().save_case(db.principal(), case, label)
         except (UserDataUnavailable, PermissionDenied, SeriesInvalid) as exc:
@@ -146,12 +146,12 @@ def _edit_case(cases: pd.DataFrame) -> None:
     )
     c1, c2 = st.columns(2, vertical_alignment="bottom")
     new_label = c1.text_input("New label (no names)", key=f"relabel_{chosen}")
-    if c1.button("Save label", key="relabel_case"):
+    if c1.button("Save label", key=writes.CASE_RELABEL):
         _run(
             lambda: db.user_store().relabel_case(db.principal(), chosen, new_label), "Label saved."
         )
     sure = c2.checkbox(f"Yes, delete case {chosen}", key=f"confirm_case_{chosen}")
-    if c2.button("Delete case", key="delete_case"):
+    if c2.button("Delete case", key=writes.CASE_DELETE):
         if not sure:
             st.warning(f"Tick 'Yes, delete case {chosen}' first.")
             return

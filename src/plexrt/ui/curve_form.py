@@ -21,7 +21,7 @@ from plexrt.data.curve_files import POINTS_FORMAT, RISK_FORMAT, read_points, rea
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
-from plexrt.ui import widgets
+from plexrt.ui import widgets, writes
 from plexrt.ui.safe_text import md
 
 _FILE_TYPES = ["csv", "txt", "tsv"]
@@ -153,7 +153,7 @@ def _save_form(store: UserStore, principal: Principal, values: dict) -> None:
         values["notes"] = st.text_area(
             "Notes", key="curve_notes", max_chars=USER_TEXT_CHARS["notes"]
         )
-        if not st.form_submit_button("Save curve series", type="primary"):
+        if not st.form_submit_button("Save curve series", type="primary", key=writes.CURVE_SAVE):
             return
     _save(store, principal, values)
 

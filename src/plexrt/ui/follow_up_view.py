@@ -19,7 +19,7 @@ from plexrt.data.values import counted, natural_sorted
 from plexrt.data.vocab import OPIOID_ROUTES
 from plexrt.ingest import own_followup as fu
 from plexrt.ingest import own_preview
-from plexrt.ui import db
+from plexrt.ui import db, writes
 from plexrt.ui.safe_text import md
 
 DAY, DATE = "day", "date"
@@ -187,20 +187,8 @@ def _moved(typed_for: dict | None) -> None:
 def _save_lost() -> None:
     """Save was pressed, but the page can no longer draw the form (the series is gone, or may no
     longer be edited by this user): say that nothing was saved rather than drop the entry."""
-    if st.session_state.get("fu_save"):
+    if st.session_state.get(writes.FOLLOW_UP_SAVE):
         _moved(st.session_state.get(_DRAWN))
-
-
-def _save_unreachable() -> None:
-    """Save was pressed while the user database cannot be used (a server down, a file held by
-    another program): the entry was not written, and the form is gone until it can be used."""
-    if st.session_state.get("fu_save"):
-        st.error(
-            f"Not saved: the entry typed for {md(_typed_for(st.session_state.get(_DRAWN)))} "
-            "could not be written because your own data cannot be used now (see the notice). "
-            "Nothing was written; enter it again once they can be used.",
-            icon=":material/block:",
-        )
 
 
 def _values(kind: str, pid: str, course: int | None, how: str) -> fu.Entry | None:
@@ -220,7 +208,9 @@ def _values(kind: str, pid: str, course: int | None, how: str) -> fu.Entry | Non
         extra["opioid_route"] = d.selectbox(
             "Route", ["", *OPIOID_ROUTES], format_func=lambda r: r or "—", key="fu_route"
         )
-    if not st.form_submit_button("Save", type="primary", icon=":material/save:", key="fu_save"):
+    if not st.form_submit_button(
+        "Save", type="primary", icon=":material/save:", key=writes.FOLLOW_UP_SAVE
+    ):
         return None
     nrs = extra.get("nrs")
     return fu.Entry(
@@ -285,7 +275,7 @@ def _history(store: UserStore, sid: str, can_edit: bool) -> None:
     if b.button("Cancel", key="fu_undo_cancel"):
         st.session_state.pop("fu_undo", None)
         st.rerun()
-    if a.button("Yes, undo it", type="primary", key="fu_undo_yes"):
+    if a.button("Yes, undo it", type="primary", key=writes.FOLLOW_UP_UNDO):
         st.session_state.pop("fu_undo", None)
         try:
             undo = store.undo_last(
@@ -307,7 +297,6 @@ def render() -> None:
     _flash()
     store = db.user_data()
     if store is None:
-        _save_unreachable()
         st.info("Follow-up needs the user database, which cannot be used now (see above).")
         return
     picked = _pick(store)

@@ -10,7 +10,7 @@ from plexrt.data import literature as lit
 from plexrt.data.access import PermissionDenied, Principal
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.values import is_missing
-from plexrt.ui import widgets
+from plexrt.ui import widgets, writes
 from plexrt.ui.safe_text import md
 
 # The figures of a series, in the order of the literature schema (plexrt.data.literature.COLUMNS,
@@ -114,7 +114,7 @@ def _add_form(store: UserStore, principal: Principal) -> None:
     with st.form("add_series", clear_on_submit=False, border=True):
         st.markdown("## Add a published series")
         rec = _fields("add", {})
-        if not st.form_submit_button("Save series", type="primary"):
+        if not st.form_submit_button("Save series", type="primary", key=writes.SERIES_ADD):
             return
         try:
             key = store.add_series(principal, rec)
@@ -134,10 +134,10 @@ def _edit_form(store: UserStore, principal: Principal, key: str, current: dict) 
     with st.form("edit_series", clear_on_submit=False, border=True):
         rec = _fields(f"edit_{key}", current)
         save, delete = st.columns(2)
-        if save.form_submit_button("Save changes", type="primary"):
+        if save.form_submit_button("Save changes", type="primary", key=writes.SERIES_SAVE):
             _save_changes(store, principal, key, rec)
         confirm = delete.checkbox("Yes, delete this series", key=f"confirm_{key}")
-        if delete.form_submit_button("Delete series"):
+        if delete.form_submit_button("Delete series", key=writes.SERIES_DELETE):
             _delete(store, principal, key, confirm)
 
 

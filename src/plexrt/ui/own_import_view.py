@@ -27,7 +27,7 @@ from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.ingest import own_mapping
 from plexrt.ingest.own_import import PreparedImport, Upload, prepare_import
 from plexrt.ingest.synth import EXAMPLE_NAME, EXAMPLE_STEM
-from plexrt.ui import db, own_import_parts
+from plexrt.ui import db, own_import_parts, writes
 from plexrt.ui.safe_text import bullets, md
 
 EXAMPLE = DEFAULT_DATA_DIR / "examples" / f"{EXAMPLE_STEM}.xlsx"
@@ -333,5 +333,5 @@ def _flow(store: UserStore, source: Source) -> None:
             "PlexRT does not keep it)."
         )
     verb = "Commit the update" if row is not None else "Commit: store the series"
-    if st.button(verb, type="primary", icon=":material/save:", key="oi_commit"):
+    if st.button(verb, type="primary", icon=":material/save:", key=writes.IMPORT_COMMIT):
         _commit(store, prepared, None if row is None else str(row["series_id"]), name, inst, period)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from plexrt.data.access import SHARING_WORDS, SHARINGS, PermissionDenied, Principal
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.ui import writes
 from plexrt.ui.safe_text import md
 
 PARAM = "manage"  # the series being managed, kept in the address (not ?series=, the switcher)
@@ -91,7 +92,7 @@ def _sharing_form(store: UserStore, who: Principal, row: pd.Series) -> None:
             format_func=lambda s: SHARING_WORDS[s],
             key="sharing_level_choice",
         )
-        if st.form_submit_button("Save sharing"):
+        if st.form_submit_button("Save sharing", key=writes.SHARING_SAVE):
             _attempt(
                 lambda: store.set_sharing(who, sid, level),
                 f"Sharing saved: {SHARING_WORDS[level]}.",
@@ -104,7 +105,7 @@ def _grant_form(store: UserStore, who: Principal, sid: str) -> None:
             "Share with (e-mail address, user id, or group:<name>)", key="grant_who"
         )
         edit = st.checkbox("May also record follow-up (editors only)", key="grant_edit")
-        if st.form_submit_button("Share"):
+        if st.form_submit_button("Share", key=writes.SHARING_GRANT):
             _attempt(
                 lambda: store.grant(who, sid, grantee, can_edit=edit),
                 f"Shared with {grantee.strip()}.",
@@ -116,7 +117,7 @@ def _revoke_form(store: UserStore, who: Principal, sid: str, grants: pd.DataFram
         return
     with st.form("sharing_revoke"):
         gone = st.selectbox("Stop sharing with", list(grants["grantee"]), key="revoke_who")
-        if st.form_submit_button("Stop sharing"):
+        if st.form_submit_button("Stop sharing", key=writes.SHARING_REVOKE):
             _attempt(lambda: store.revoke(who, sid, gone), f"No longer shared with {gone}.")
 
 
@@ -124,7 +125,7 @@ def _transfer_form(store: UserStore, who: Principal, sid: str) -> None:
     with st.expander("Give this series to another owner"), st.form("sharing_transfer"):
         new_owner = st.text_input("New owner (e-mail address or user id)", key="new_owner")
         sure = st.checkbox("I understand that I may lose the right to manage it", key="sure")
-        if st.form_submit_button("Transfer"):
+        if st.form_submit_button("Transfer", key=writes.SHARING_TRANSFER):
             if not sure:
                 st.error("Tick the box to confirm the transfer.", icon=":material/error:")
             else:

@@ -145,6 +145,45 @@ def test_build_db_never_replaces_a_user_database(tmp_path, capsys):
     assert len(UserStore(user).own_series(local_principal())) == 1
 
 
+def test_build_db_never_replaces_a_database_another_program_holds_open(tmp_path, capsys):
+    """A running PlexRT holds its user database open for writing: DuckDB then refuses even a
+    read-only look from another process, so what the file holds cannot be checked."""
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+    from tests.unit.own_frames import make_frames
+
+    user = tmp_path / "user.duckdb"
+    us = UserStore(user)
+    us.apply_import(local_principal(), "Ours", make_frames(5), pseudonymised=False)
+    us.release()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(user)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        state = store_state(user, DATA)
+        assert state.locked and state.held_by and f"(PID {holder.pid})" in state.held_by
+        inode = user.stat().st_ino
+        for extra in ([], ["--replace"]):
+            assert cli_main(["build-db", "--data", str(DATA), "--db", str(user), *extra]) == 2
+            err = capsys.readouterr().err
+            assert f"{user} is open for writing in another program" in err
+            assert f"(PID {holder.pid})" in err and "nothing was changed" in err
+        assert user.stat().st_ino == inode  # not replaced by a new file under the same name
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(UserStore(user).own_series(local_principal())) == 1
+
+
+HOLD_OPEN = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])  # read-write, as the user store opens it
+print("open", flush=True)
+time.sleep(120)
+"""
+
+
 def test_build_db_overwrites_a_file_that_is_not_a_store_only_with_replace(tmp_path, capsys):
     db = tmp_path / "notes.duckdb"
     db.write_text("someone's notes\n")

@@ -38,6 +38,15 @@ def _not_a_store(args: argparse.Namespace) -> str | None:
 
     db = Path(args.db or default_db_path())
     state = store_state(db, args.data or default_data_dir())
+    if state.locked:
+        # Only a writer locks a DuckDB file against readers: a running PlexRT holding its user
+        # database, or another build. What the file is cannot be read, so it is never replaced.
+        holder = f" ({state.held_by})" if state.held_by else ""
+        return (
+            f"{db} is open for writing in another program{holder}: a running PlexRT holding its "
+            "user database, or another build. Its contents cannot be checked, so nothing was "
+            "changed, with or without --replace. Stop that program and run the build again."
+        )
     if not state.exists or state.problem is None or db.is_dir():
         return None
     if holds_user_data(db):

@@ -10,6 +10,7 @@ the store's own folder (so a checkout or a registry folder moved as a whole keep
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class StoreState:
     path: Path
     exists: bool = False
     locked: bool = False  # another process holds it: in use, not stale
+    held_by: str | None = None  # when locked: the program holding it, as DuckDB names it
     readable: bool = False  # opened and its meta read
     problem: str | None = None  # why it could not be read
     current: bool = False  # built by this code from these data files
@@ -69,7 +71,14 @@ def store_state(db_path: Path | str, data_dir: Path | str) -> StoreState:
         meta = _meta(db_path)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            return StoreState(db_path, exists=True, locked=True, readable=True, current=True)
+            return StoreState(
+                db_path,
+                exists=True,
+                locked=True,
+                readable=True,
+                current=True,
+                held_by=_holder(exc),
+            )
         return StoreState(db_path, exists=True, problem=_first_line(exc))
     except duckdb.Error as exc:
         return StoreState(db_path, exists=True, problem=_first_line(exc))
@@ -85,6 +94,12 @@ def store_state(db_path: Path | str, data_dir: Path | str) -> StoreState:
         tables_match=meta.get(TABLES_KEY) == tables_version(),
         built_at=meta.get(BUILT_AT_KEY),
     )
+
+
+def _holder(exc: BaseException) -> str | None:
+    """'/usr/bin/python3 (PID 4242)' from DuckDB's 'Conflicting lock is held in ... (PID ...)'."""
+    found = re.search(r"lock is held in (.+?\(PID \d+\))", str(exc))
+    return found.group(1) if found else None
 
 
 def _first_line(exc: BaseException) -> str:

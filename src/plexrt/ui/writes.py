@@ -62,6 +62,6 @@ def say_unwritten(available: Callable[[], bool]) -> None:
         return
     st.error(
         f"Not saved: {md(what)} could not be written, because your own data cannot be used now "
-        "(see the notice). Nothing was written; do it again once they can be used.",
+        "(see the notice below). Nothing was written; do it again once they can be used.",
         icon=":material/block:",
     )

@@ -55,7 +55,8 @@ test-fast: check
 # Timings of every page and the heavy functions, as ratios to a baseline timed in the same run;
 # rewrites the table in docs/benchmarks.md; then 20 browser sessions at once against one server
 # (bench/load.py: errors, lost writes, page time beside one session alone), once as deployed by
-# default and once with only the open tab computed ($PLEXRT_LAZY_TABS=always). Never part of `make test`.
+# default, once with only the open tab computed ($PLEXRT_LAZY_TABS=always), once with the server on a
+# CPU of its own (the browsers on the other, as on the users' own computers). Never part of `make test`.
 bench: setup postgres chromium
 	$(PY) bench/run.py --write docs/benchmarks.md
 	$(PY) bench/userstore.py --write docs/benchmarks-userstore.md
@@ -65,6 +66,7 @@ bench: setup postgres chromium
 	$(PY) bench/server_cpu.py --write docs/benchmarks.md
 	$(PY) bench/load.py --tab-p 0.5 --write docs/benchmarks.md
 	$(PY) bench/load.py --tab-p 0.5 --lazy-tabs --write docs/benchmarks.md
+	$(PY) bench/load.py --tab-p 0.5 --split-cpus --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check --fix .

@@ -27,7 +27,10 @@ and 95th percentile page time under load beside one session alone, measured in t
 With ``--tab-p P`` a session also opens another tab of the page after a share P of its page
 visits (a step of its own, timed apart); with ``--lazy-tabs`` the server computes only the open
 tab at every size (``PLEXRT_LAZY_TABS=always``), so that opening a tab is a script run, and the
-block is written under a heading of its own.
+block is written under a heading of its own. With ``--split-cpus`` the server runs on the first CPU
+and everything else (the browsers, Playwright, this script) on the others, as if each person's
+browser ran on a computer of its own (except that the browsers share their cores); that block too
+has a heading of its own.
 
 Exits 1 when there was an error, a step over its bound or a lost write. Stops by itself (every
 wait is bounded).
@@ -38,6 +41,7 @@ wait is bounded).
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import tempfile
@@ -53,14 +57,9 @@ from tests.e2e import load_sessions as ls  # noqa: E402 -- after the path is set
 from bench.blocks import replace_block  # noqa: E402 -- after the path is set
 from bench.cpu import CpuWindow  # noqa: E402 -- after the path is set
 from bench.load_report import (  # noqa: E402 -- after the path is set
-    BEGIN,
-    END,
-    HEADING,
-    LAZY_BEGIN,
-    LAZY_END,
-    LAZY_HEADING,
     Scenario,
     ServerRuns,
+    block_for,
     report,
 )
 
@@ -95,6 +94,20 @@ def _niced_browser(folder: Path, nice: int) -> str | None:
     return str(script)
 
 
+def _cpus(args) -> tuple[set[int] | None, set[int] | None]:
+    """With ``--split-cpus``: the server's CPU (the first) and everyone else's (the rest)."""
+    if not args.split_cpus:
+        return None, None
+    every = sorted(os.sched_getaffinity(0))
+    return {every[0]}, set(every[1:])
+
+
+def _pin(cpus: set[int] | None) -> None:
+    """Run this process, and the processes it starts from now on, on ``cpus`` only."""
+    if cpus:
+        os.sched_setaffinity(0, cpus)
+
+
 def measure(args) -> tuple[ls.Tally, list[Scenario]]:
     """The baseline, then each load scenario on a server of its own (each with a fresh user
     database, so that each writer imports into an empty one)."""
@@ -104,6 +117,7 @@ def measure(args) -> tuple[ls.Tally, list[Scenario]]:
     runs += [Scenario(think, seconds) for think, seconds in args.pace]
     alone = ls.Tally()
     tabs = {"tab_p": args.tab_p, "lazy_tabs": args.lazy_tabs}
+    server_cpus, client_cpus = _cpus(args)
     with tempfile.TemporaryDirectory(prefix="plexrt-load-") as tmp_name:
         tmp = Path(tmp_name)
         build_db(ROOT / "data", tmp / "plexrt.duckdb")
@@ -115,7 +129,9 @@ def measure(args) -> tuple[ls.Tally, list[Scenario]]:
             app = ls.streamlit_server(
                 tmp / "plexrt.duckdb", user_db, log, run_log, lazy_tabs=args.lazy_tabs
             )
+            _pin(server_cpus)  # the server starts on entering, and keeps the CPUs it started on
             with app as base:
+                _pin(client_cpus)  # the browsers, Playwright's driver and this script
                 print("warming up: one session, every page once", flush=True)
                 ls.run_sync(base, 1, 600, write=False, passes=1, chromium=browser)
                 if k == 0:
@@ -216,11 +232,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the server computes only the open tab at every size (PLEXRT_LAZY_TABS=always)",
     )
+    parser.add_argument(
+        "--split-cpus",
+        action="store_true",
+        help="the server on the first CPU, the browsers (and this script) on the others",
+    )
     parser.add_argument("--write", type=Path, help="also write the block into this Markdown file")
     args = parser.parse_args(argv)
     args.pace = DEFAULT_PACES if args.pace is None else args.pace
     if not 0 <= args.tab_p <= 1:
         parser.error(f"--tab-p is a share between 0 and 1, got {args.tab_p:g}")
+    if args.split_cpus and len(os.sched_getaffinity(0)) < 2:
+        parser.error("--split-cpus needs at least 2 CPUs")
     if ls.CHROMIUM is None:
         raise SystemExit("Chromium is missing: `make chromium` (Debian's package)")
     started = time.monotonic()
@@ -229,10 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     print(block)
     print(f"(whole run {time.monotonic() - started:.0f} s)")
     if args.write:
-        if args.lazy_tabs:
-            replace_block(args.write, LAZY_BEGIN, LAZY_END, block, LAZY_HEADING)
-        else:
-            replace_block(args.write, BEGIN, END, block, HEADING)
+        begin, end, heading = block_for(args)
+        replace_block(args.write, begin, end, block, heading)
     failed = alone.errors or alone.timeouts
     failed = failed or any(r.tally.errors or r.tally.timeouts or r.lost for r in runs)
     return 1 if failed else 0

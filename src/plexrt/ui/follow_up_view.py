@@ -168,18 +168,17 @@ def _form(frames: OwnSeriesFrames, row: dict, pid: str) -> fu.Entry | None:
     return entry
 
 
-def _typed_for(typed_for: dict | None) -> str:
-    if not typed_for:
-        return "a series"
-    return f"patient {typed_for['patient']} of the series '{typed_for['name']}'"
-
-
 def _moved(typed_for: dict | None) -> None:
     """Save was pressed for a series, patient or course no longer open here."""
+    what = (
+        f"patient {typed_for['patient']} of the series '{typed_for['name']}'"
+        if typed_for
+        else "a series"
+    )
     st.error(
-        f"Not saved: the entry was typed for {md(_typed_for(typed_for))}, which is no longer open "
-        "here (deleted, unshared or changed in another session). Nothing was written; check what "
-        "is shown now and enter it again.",
+        f"Not saved: the entry was typed for {md(what)}, which is no longer open here (deleted, "
+        "unshared or changed in another session). Nothing was written; check what is shown now "
+        "and enter it again.",
         icon=":material/block:",
     )
 

@@ -134,6 +134,29 @@ def test_the_same_token_signs_in_once_per_process(team):
     assert who.count("ann@h.example") == 1
 
 
+def test_a_sign_in_the_store_fails_to_record_is_said_and_recorded_later(team, monkeypatch):
+    """The user database stops between being checked and the sign-in's audit entry (a server
+    going down): the app opens with one notice, and the next run records the sign-in."""
+    from plexrt.data.userstore import UserDataUnavailable, UserStore
+
+    real = UserStore.log_event
+
+    def down(self, *args, **kwargs):
+        raise UserDataUnavailable("user.duckdb", "the server went away")
+
+    monkeypatch.setattr(UserStore, "log_event", down)
+    at = team(user("ann@h.example", iat=7)).run()
+    assert not at.exception and not _signin_screen(at)
+    notices = [w.value for w in at.warning if "the server went away" in w.value]
+    assert len(notices) == 1 and "Only the bundled data are shown" in notices[0]
+    monkeypatch.setattr(UserStore, "log_event", real)
+    monkeypatch.setattr("plexrt.ui.db._RETRY_S", 0.0)
+    at.run()
+    boss = team(user("boss@h.example")).run()
+    boss.switch_page("pages/audit.py").run()
+    assert list(boss.dataframe[0].value["Who"]).count("ann@h.example") == 1
+
+
 def test_an_unlisted_person_is_a_viewer_by_default(team):
     at = team(user("zed@h.example")).run()
     assert "role viewer" in " ".join(t.value for t in at.sidebar.text)

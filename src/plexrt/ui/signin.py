@@ -86,18 +86,25 @@ def _id_token() -> str | None:
 def _audit(principal: Principal, action: str, detail: dict[str, Any], once: Any = None) -> None:
     """Record a sign-in or sign-out; with ``once``, only the first time per user database and
     app process."""
+    from plexrt.data.userstore import UserDataUnavailable
     from plexrt.ui import db
 
     store = db.user_data()
     if store is None:
         return
-    if once is not None:
-        key = (store.where, principal.user_id, once)
+    key = None if once is None else (store.where, principal.user_id, once)
+    if key is not None:
         with _LOCK:
             if key in _SIGNED_IN:
                 return
             _SIGNED_IN.add(key)
-    store.log_event(principal, action, detail=detail)
+    try:
+        store.log_event(principal, action, detail=detail)
+    except UserDataUnavailable as exc:  # the store stopped between the check and the write
+        if key is not None:
+            with _LOCK:
+                _SIGNED_IN.discard(key)  # recorded on a later run, once the store is back
+        db.user_data_failed(exc)
 
 
 def _record_sign_in(principal: Principal, claims: Mapping[str, Any]) -> None:

@@ -159,3 +159,29 @@ def test_a_user_file_held_by_another_program_is_tried_once_per_session(app, tmp_
         holder.wait()
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_a_store_failing_in_the_middle_of_a_page_is_the_outage_notice(app, tmp_path, monkeypatch):
+    """The store answers the page's check, then fails on the next read (a server going down in
+    between): the page says so in the words of the outage notice, not as an unknown error."""
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserDataUnavailable, UserStore
+    from tests.unit.own_frames import make_frames
+
+    path = tmp_path / "user.duckdb"
+    UserStore(path).apply_import(local_principal(), "Ours", make_frames(3), pseudonymised=False)
+
+    def down(self, *args, **kwargs):
+        raise UserDataUnavailable(str(path), "the server went away")
+
+    with on_user_db(monkeypatch, path):
+        monkeypatch.setattr(UserStore, "series_frames", down)
+        at = app().run()
+        at.switch_page("pages/follow_up.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not [e for e in at.error if "Something went wrong" in e.value]
+        notices = [w for w in _warnings(at) if "the server went away" in w]
+        assert len(notices) == 1 and "Only the bundled data are shown" in notices[0]
+        assert any(
+            "stopped here because your own data cannot be used" in c.value for c in at.caption
+        )

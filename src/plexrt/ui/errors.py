@@ -8,7 +8,9 @@ import logging
 import streamlit as st
 
 from plexrt.data.csvfile import DataError
+from plexrt.data.userstore import UserDataUnavailable
 from plexrt.ingest.ensure import StoreUnavailable
+from plexrt.ui import db
 from plexrt.ui.safe_text import md
 
 log = logging.getLogger("plexrt")
@@ -28,6 +30,15 @@ def guarded(what: str):
         st.stop()
     except StoreUnavailable as exc:
         st.error(f"PlexRT has no database it can show.\n\n```\n{exc}\n```", icon=":material/error:")
+        st.stop()
+    except UserDataUnavailable as exc:
+        # The user data stopped being usable while this page was reading them (a server going
+        # down): the same notice as everywhere, and the next run shows the bundled data.
+        db.user_data_failed(exc)
+        st.caption(
+            f"{md(what[:1].upper() + what[1:])} stopped here because your own data cannot be used "
+            "now; it shows the bundled data again on the next run.",
+        )
         st.stop()
     except FileNotFoundError as exc:
         st.error(f"PlexRT could not open its data: {md(str(exc))}", icon=":material/error:")

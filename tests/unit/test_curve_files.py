@@ -118,3 +118,14 @@ def test_fixture_files_and_missing_file(tmp_path):
     assert list(r.time) == [0, 3, 6, 9, 12, 15, 18] and r.at_risk[0] == 60
     with pytest.raises(DataError, match="file is missing"):
         load_points(tmp_path / "nope.csv")
+
+
+def test_a_mistyped_point_in_the_first_lines_is_reported_not_taken_for_a_header():
+    # "3,O.8" (a letter O) below the header was read as a second header line and dropped: the
+    # curve lost its step at 3 without a word. A line holding a number is a point.
+    with pytest.raises(DataError) as info:
+        read_points(b"time,survival\n3,O.8\n6,0.5\n12,0.3\n", "pts.csv")
+    assert messages(info) == ["pts.csv, line 2, column 'survival': not a number: 'O.8'"]
+    with pytest.raises(DataError) as info:
+        read_points(b"nan,1\n3,0.8\n6,0.5\n", "pts.csv")
+    assert messages(info) == ["pts.csv, line 1, column 'time': not a number: 'nan'"]

@@ -5,8 +5,9 @@ any two-column file of the same shape:
 
 * two columns, time then survival (a proportion 0-1 or a percentage 0-100, a trailing ``%`` allowed);
 * no header, or a header of one or two lines (``x,y``; ``time,survival``; WebPlotDigitizer's
-  ``Dataset 1`` line above ``X,Y``): any line whose cells are not all numbers, before the first
-  number, is a header;
+  ``Dataset 1`` line above ``X,Y``): a line of which no cell is a number, before the first
+  point, is a header; a line with a number in it is a point, so a mistyped value in the first
+  lines (``3,O.8``) is reported, never dropped as a header;
 * separated by commas, semicolons or tabs (the first line decides); with semicolons or tabs a
   decimal comma is read as a decimal point (``0,95``), as spreadsheets in many locales write it;
   with commas a decimal comma is possible only inside quotes (``"0,95"``).
@@ -126,7 +127,9 @@ def _number(cell: str) -> float | None:
 
 
 def _is_header(cells: list[str]) -> bool:
-    return any(_number(c) is None for c in cells)
+    # A header is words only: a line holding a number is a point, even with its other cell
+    # mistyped, and is reported as such instead of being dropped (a lost step of the curve).
+    return all(_number(c) is None for c in cells)
 
 
 def _point_problems(rows, label: str) -> tuple[list[tuple[float, float, int]], list[Problem]]:

@@ -99,6 +99,20 @@ def test_start_is_made_zero_one():
 
 
 @pytest.mark.parametrize(
+    "surv",
+    [[0.0, 0.0, 0.0], [0.6, 0.5, 0.3], [1.0, 0.6, 0.5]],
+    ids=["zero-throughout", "starts-low", "drop-at-time-0"],
+)
+def test_a_start_far_below_one_is_refused_not_made_one(surv):
+    # Read as 0 throughout (a misread y-axis), the start was made 1 and the curve became flat at 1
+    # until it fell to 0: the reconstruction invented survivors. A drop at time 0 (top and bottom
+    # clicked at 0) lost its events to the next step.
+    time = [0, 0, 12] if surv[0] == 1.0 else [0, 6, 12]
+    with pytest.raises(ValueError, match=r"reads 0\.(000|600) at time 0.*y-axis calibration"):
+        clean_points(time, surv)
+
+
+@pytest.mark.parametrize(
     ("time", "surv", "message"),
     [
         ([0], [1], "one point"),

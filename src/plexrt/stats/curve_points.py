@@ -184,6 +184,17 @@ def _one_per_time(t: np.ndarray, s: np.ndarray, notes: list[str]) -> tuple[np.nd
 
 def _origin(t: np.ndarray, s: np.ndarray, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     at_zero = t <= 0.0
+    # Every patient is alive (free of the event) at time zero: a curve starts at 1. A start read
+    # a hair below 1 is the reader's noise, set to 1; one further below is a misread y-axis (or a
+    # drop at time 0, events on day 0 that no interval of the risk table can hold): made 1, it
+    # would move every such event to the next step, or turn a curve read as 0 throughout into
+    # one flat at 1.
+    if at_zero.any() and s[at_zero][-1] < 1.0 - AXIS_SLACK:
+        raise ValueError(
+            f"the curve reads {float(s[at_zero][-1]):.3f} at time 0, more than digitising noise "
+            f"({AXIS_SLACK:g}) below 1: a Kaplan-Meier curve starts at 1; check the y-axis "
+            "calibration in the digitiser (a drop at time 0 cannot be reconstructed)"
+        )
     if not (at_zero.any() and s[0] == 1.0):
         if at_zero.any():
             notes.append(
@@ -205,7 +216,7 @@ def clean_points(time: Any, survival: Any) -> CleanCurve:
     the time axis is refused; where the curve rises less, the points of that run are replaced by
     their mean (least-squares non-increasing fit);
     of several points at one time the lowest is kept (the value after the drop); the curve starts
-    at (0, 1). Raises ValueError (naming the problem) for input that cannot be a curve.
+    at (0, 1), a start read more than ``AXIS_SLACK`` below 1 is refused. Raises ValueError (naming the problem) for input that cannot be a curve.
     """
     t, s = _arrays(time, survival)
     n_read = int(t.size)

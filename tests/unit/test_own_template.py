@@ -258,6 +258,21 @@ def test_redcap_problems_point_to_the_patient_row():
     assert [(p.line, p.column, p.value) for p in r.report.problems] == [(2, "sex", "7")]
 
 
+@pytest.mark.parametrize(
+    ("column", "value"), [("patient_name", "Jane Doe"), ("mrn", "7654321"), ("dob", "1950-01-01")]
+)
+def test_a_redcap_export_with_an_identifier_column_is_refused(column, value):
+    """A REDCap export is split into the template's fields, dropping the others: a name, record
+    number or birth date column went through unrefused, where a CSV or XLSX holding it is
+    refused (deidentify: whatever the column would be used for)."""
+    header, *rows = redcap_export().decode().splitlines()
+    text = "\n".join([f"{header},{column}", *(f"{r},{value}" for r in rows)]) + "\n"
+    r = prepare_import(Upload("export.csv", text.encode()))
+    assert not r.ok
+    assert [(p.line, p.column) for p in r.report.problems] == [(1, column)]
+    assert "direct identifier" in r.report.problems[0].message
+
+
 @pytest.mark.parametrize("column_name", ["redcap_event_name"])
 def test_longitudinal_redcap_projects_are_refused(column_name):
     text = redcap_export().decode().replace("patient_id,", f"patient_id,{column_name},", 1)

@@ -107,9 +107,6 @@ def prepare_import(
     raws = _read_all(courses, assessments, problems, notices)
     if COURSES not in raws:
         return _refused(problems, notices)
-    allowed = {n for t in TEMPLATES for n in known_columns(t)}
-    for raw in raws.values():
-        problems += deidentify.identifier_problems(raw.label, list(raw.frame.columns), allowed)
     log = ProblemLog()
     parsed = {t: _parse(raw, t, log, (mapping or {}).get(t), notices) for t, raw in raws.items()}
     built = build_frames(parsed[COURSES], parsed.get(ASSESSMENTS), log)
@@ -134,6 +131,11 @@ def _read_all(
         result = _read(source, role)
         problems += result.problems
         notices += result.notices
+        # Every header as the file holds it: a REDCap export is split below into the template's
+        # fields only, which would let a name or record-number column through unrefused.
+        allowed = {n for t in TEMPLATES for n in known_columns(t)}
+        for raw in result.tables.values():
+            problems += deidentify.identifier_problems(raw.label, list(raw.frame.columns), allowed)
         for t, raw in _redcap(result, problems, notices).items():
             if t in tables:
                 problems.append(Problem(raw.label, None, None, f"a second {t} table (one only)"))

@@ -44,6 +44,12 @@ _RANGE_FILTERS = {
     ("age_min", "age_max"): ("age", "age", (0, 120)),
     ("nrs_min", "nrs_max"): ("nrs", "nrs_before", (0, 10)),
 }
+# The plausible range of each range filter by URL parameter: what a slider spans when the data
+# hold no value of its column (an own series that recorded no age), and what a URL may ask for.
+RANGE_BOUNDS = {
+    **{param: bounds for param, _, bounds in _RANGE_FILTERS.values()},
+    **DOSE_BOUNDS,
+}
 KNOWN_PARAMS = (
     *(p for p, _ in _SET_FILTERS.values()),
     "age",

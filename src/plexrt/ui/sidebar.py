@@ -11,12 +11,13 @@ from plexrt.clinical import cohort_summary as cohort_mod
 from plexrt.data.filters import (
     DOSE_LABELS,
     KNOWN_PARAMS,
+    RANGE_BOUNDS,
     VALUE_LABELS,
     CohortFilter,
     from_query_params,
 )
 from plexrt.data.own_schema import AGE_CAP, AGE_TOP_TEXT
-from plexrt.data.values import NOT_STATED
+from plexrt.data.values import NOT_STATED, is_missing
 from plexrt.data.vocab import label
 from plexrt.ui import db, series_state
 from plexrt.ui.safe_text import md
@@ -60,10 +61,24 @@ def _bounds(lo: float, hi: float, step: float) -> tuple[float, float]:
     return math.floor(lo / step) * step, math.ceil(hi / step) * step
 
 
+def _two_ends(lo, hi, param: str, step: float) -> tuple[float, float]:
+    """A slider needs two different ends. Data with no known value of the column (an own series
+    that recorded no age) span the plausible range (``filters.RANGE_BOUNDS``); a single value (one
+    patient, or one regimen for every course) is widened by a step to either side within it."""
+    hard = RANGE_BOUNDS[param]
+    if is_missing(lo) or is_missing(hi):
+        return hard
+    if lo < hi:
+        return lo, hi
+    return max(hard[0], lo - step), min(hard[1], hi + step)
+
+
 def _dose_bounds(metric: str) -> tuple[float, float, float]:
     lo, hi = db.ranges()[metric]
     step = 0.1 if metric == "dpf" else 0.5
-    a, b = _bounds(lo, hi, step)
+    if not (is_missing(lo) or is_missing(hi)):
+        lo, hi = (round(v, 1) for v in _bounds(lo, hi, step))
+    a, b = _two_ends(lo, hi, metric, step)
     return round(a, 1), round(b, 1), step
 
 
@@ -73,6 +88,7 @@ def _data_bounds(kind: str) -> tuple[float, float]:
         d0, d1, _ = _dose_bounds(st.session_state.get("f_metric", "dpf"))
         return d0, d1
     lo, hi = db.ranges()[kind]
+    lo, hi = _two_ends(lo, hi, kind, 1)
     return int(lo), int(hi)
 
 

@@ -73,3 +73,26 @@ def test_html_report_arguments_are_checked():
         report.html_report("", "", CITATION, [], [])
     with pytest.raises(ValueError, match=r"figures\[0\]"):
         report.html_report("T", "", CITATION, [report.Section("S", figures=[("x", 1)])], [])
+
+
+def test_unknowns_in_report_and_handout_tables_are_a_dash():
+    """An own series with values not recorded: the sites table held None (sex, pain text), <NA>
+    (NRS as whole numbers) and blank text (age), which pandas' na_rep does not reach: the report
+    and the handout showed 'None' and '<NA>' where the value is unknown."""
+    from plexrt.export import handout
+
+    table = pd.DataFrame(
+        {
+            "Sex": [None, "F"],
+            "NRS before RT": pd.array([pd.NA, 8], dtype="Int64"),
+            "Age (years)": ["", "70"],
+            "Dose per fraction (Gy)": [3.0, float("nan")],
+        }
+    )
+    doc = report.html_report(
+        "R", "all sites", CITATION, [report.Section("Pain", [], [("T", table)])], []
+    )
+    cells = re.findall(r"<td>(.*?)</td>", doc.split("</head>", 1)[1])
+    assert cells == ["—", "—", "—", "3.0", "F", "8", "70", "—"]
+    page = handout._table(table)
+    assert re.findall(r"<td>(.*?)</td>", page) == cells

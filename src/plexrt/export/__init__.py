@@ -1,6 +1,7 @@
 """Exports of what is on screen: one package, one module per kind of file.
 
-- ``tabular``: CSV downloads (``safe_csv``), text a spreadsheet would execute neutralised.
+- ``tabular``: CSV downloads (``safe_csv``), text a spreadsheet would execute neutralised; the
+  tables of the report, handout and pack with every unknown as a dash (``html_table``, ``shown_cell``).
 - ``renderer``: the headless Chromium (kaleido) that draws PNG/SVG and prints PDF.
 - ``rendering``: the process's one renderer, started on first use and kept; images cached by
   content, batches drawn in parallel.

@@ -20,6 +20,7 @@ from plexrt.export.arguments import is_list, is_pair, text
 from plexrt.export.case_material import CaseMaterial
 from plexrt.export.print_style import for_print
 from plexrt.export.slides import fit_height, untitled
+from plexrt.export.tabular import html_table
 
 #: Paper sizes (width, height in inches) and the CSS @page name of each.
 PAPERS = {"A4": ((8.27, 11.69), "A4"), "Letter": ((8.5, 11.0), "letter")}
@@ -136,7 +137,7 @@ def _check(data: object, paper: object, chart: object) -> None:
 
 
 def _table(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, na_rep="—", border=0)
+    return html_table(df)
 
 
 def _case_html(case: CaseMaterial | None) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from plexrt.data.values import is_missing
+from plexrt.export.tabular import shown_cell
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation
@@ -105,7 +105,7 @@ def table(
     for c, w in enumerate(weights):
         tbl.columns[c].width = Emu(int(width * w / total))
     cells = [[str(h) for h in df.columns]]
-    cells += [[_cell_text(v) for v in rec] for rec in df.itertuples(index=False)]
+    cells += [[shown_cell(v) for v in rec] for rec in df.itertuples(index=False)]
     for r, row in enumerate(cells):
         for c, value in enumerate(row):
             cell = tbl.cell(r, c)
@@ -114,10 +114,6 @@ def table(
                 for run in para.runs:
                     run.font.size = Pt(size)
                     run.font.bold = r == 0
-
-
-def _cell_text(value: object) -> str:
-    return "—" if is_missing(value) else str(value)
 
 
 def picture(slide: Slide, png: bytes, top: int) -> None:

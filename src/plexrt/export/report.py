@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from plexrt.charts.markup import safe_figure
 from plexrt.export.arguments import is_list, is_pair, text
+from plexrt.export.tabular import html_table
 
 
 @dataclass
@@ -173,7 +174,7 @@ def _section_html(sec: Section) -> str:
             f'<div class="plot">{_figure_div(fig)}</div></figure>'
         )
     for caption, df in sec.tables:
-        table = df.to_html(index=False, escape=True, na_rep="—", classes="data", border=0)
+        table = html_table(df, classes="data")
         parts.append(f"<h3>{esc(caption)}</h3>{table}")
     parts.append(_notes_html(sec.notes))
     parts.append("</section>")

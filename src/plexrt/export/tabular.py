@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from plexrt.data.values import is_missing, missing_mask
+
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,3 +50,26 @@ def _rounded(value: object) -> object:
     if isinstance(value, float):
         return round(value, NOISE_DECIMALS)
     return value
+
+
+# An unknown value in a table of the HTML report, the handout or the PPTX pack: a dash, never
+# 'None', '<NA>', 'nan' or 0 (in a CSV an unknown is an empty cell).
+UNKNOWN_MARK = "—"
+
+
+def shown_cell(value: object) -> str:
+    """One table cell as an export shows it (``UNKNOWN_MARK`` when unknown)."""
+    return UNKNOWN_MARK if is_missing(value) else str(value)
+
+
+def html_table(df: pd.DataFrame, **kw: object) -> str:
+    """``df`` as an escaped HTML table, every unknown as ``UNKNOWN_MARK``. pandas' ``na_rep``
+    reaches only float NaN: None in a text column was written 'None', a missing whole number or
+    NRS '<NA>' (an own series with values not recorded)."""
+    out = df.copy()
+    for col in out.columns:
+        if not pd.api.types.is_float_dtype(out[col]):  # (a float column keeps its format)
+            missing = missing_mask(out[col])
+            if missing.any():
+                out[col] = out[col].astype(object).mask(missing, UNKNOWN_MARK)
+    return out.to_html(index=False, escape=True, na_rep=UNKNOWN_MARK, border=0, **kw)

@@ -47,6 +47,9 @@ def test_key_figures(inp):
     assert rows["Complete response"].startswith("75% of sites (9/12; 95% CI 43–95%) · ")
     assert rows["Weeks to maximum response"] == "mean 3.2 weeks (range 1–12), n = 12 sites"
     assert "(reconstructed times)" in rows["Median survival after RT"]
+    # one site: "n = 1 site", not "n = 1 sites" (in the key figures of the report, pack and CSV)
+    one = dict(key_figures(replace(inp, sites=inp.sites.iloc[:1])))
+    assert one["Weeks to maximum response"] == "mean 3.0 weeks (range 3–3), n = 1 site"
 
 
 def test_relapse_curves(inp):

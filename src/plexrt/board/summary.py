@@ -25,7 +25,7 @@ from plexrt.clinical import (
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.definitions import Definition
 from plexrt.clinical.series_words import PUBLISHED, SeriesWords, words
-from plexrt.data.values import is_missing, natural_sorted
+from plexrt.data.values import counted, is_missing, natural_sorted
 from plexrt.stats import survival, timescale
 
 
@@ -183,7 +183,7 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
     weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
     if weeks:
         n_known = int(inp.sites["weeks_to_max_response"].notna().sum())
-        rows.append(("Weeks to maximum response", f"{weeks}, n = {n_known} sites"))
+        rows.append(("Weeks to maximum response", f"{weeks}, n = {counted(n_known, 'site')}"))
     med = series_records(inp).medians
     for col, label in (
         ("median_survival_months", "Median survival after RT"),

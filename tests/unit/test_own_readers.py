@@ -11,6 +11,7 @@ import pytest
 
 from plexrt.data import own_readers, own_xlsx
 from plexrt.data.own_readers import read_upload
+from plexrt.data.own_template import ASSESSMENT_TEMPLATE
 from plexrt.ingest.own_import import Upload, prepare_import
 from tests.unit.own_files import COURSE_HEADER, course_row
 
@@ -218,3 +219,15 @@ def test_lines_are_numpy_integers():
 def test_blank_files(text):
     (p,) = read_upload(text.encode(), "c.csv").problems
     assert p.message == "the file is empty"
+
+
+def test_xlsx_with_the_assessments_sheet_left_as_the_template_has_it():
+    """Assessments are optional; the template's sheet comes with its header alone. A workbook
+    with only the courses filled in was refused ('[assessments], line 2: the file has a header
+    but no data rows', or 'the sheet is empty' once the header was deleted)."""
+    header = [c.name for c in ASSESSMENT_TEMPLATE]
+    for sheet in ([header], [], [header, [None] * len(header)]):
+        r = prepare_import(Upload("s.xlsx", workbook(header_and_row(), sheet)), study_codes=True)
+        assert r.ok, r.report.problems
+        assert len(r.frames.courses) == 1 and r.frames.assessments.empty
+        assert "s.xlsx [assessments]: no assessment rows; no assessments read." in r.report.notices

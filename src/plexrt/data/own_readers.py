@@ -357,6 +357,11 @@ def _from_xlsx(data: bytes, label: str) -> ReadResult:
     result = ReadResult(problems=book.problems, notices=book.notices, kind="xlsx")
     for role, sheet in book.sheets.items():
         sheet_label = f"{label} [{sheet.name}]"
+        if role == ASSESSMENTS and len(sheet.rows) <= 1:
+            # The assessments are optional and the template's sheet comes with its header alone:
+            # a workbook with the courses filled in and that sheet left as it came has none.
+            result.notices.append(f"{sheet_label}: no assessment rows; no assessments read.")
+            continue
         if not sheet.rows:
             result.problems.append(Problem(sheet_label, 1, None, "the sheet is empty"))
             continue

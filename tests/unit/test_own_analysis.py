@@ -271,3 +271,13 @@ def test_series_labels_name_the_owner_where_a_name_repeats():
         "own-3": "Hip",
     }
     assert own_overview.series_labels(listing.iloc[:0]) == {}
+
+
+def test_compare_response_table_gives_n_where_no_rate_can_be_given(own_con):
+    """No site assessable (NRS not recorded after RT): the rates are 'not available', but the
+    sites counted are known, 0 assessable sites and patients; n was shown as unknown (NaN)."""
+    sites = store.cohort(own_con).assign(nrs_after=float("nan"))
+    table = sc.response_table([sc.Side("Hand", sites, store.events(own_con))], DEFINITIONS["paper"])
+    by = table.set_index("Counted over")
+    assert by.loc["assessable sites", "Responders"] == "not available"
+    assert list(table["n"]) == [len(sites), 0, 0]

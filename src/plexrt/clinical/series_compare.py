@@ -107,21 +107,30 @@ def response_table(
     rows = []
     for s in sides:
         r = summarise(s.sites, definition, method)
-        for unit, resp, comp in (
-            ("all treated sites", r.responders_treated, r.complete_treated),
-            ("assessable sites", r.responders_assessable, r.complete_assessable),
-            ("patients", r.responders_patients, r.complete_patients),
+        # The sites counted are known even where no rate is (none assessable, or a definition
+        # not settled): n is given then too. Patients are counted over those with an assessable,
+        # settled site: none when no site is assessable, unknown when the outcomes are unsettled.
+        for unit, resp, comp, n in (
+            ("all treated sites", r.responders_treated, r.complete_treated, r.n_treated),
+            ("assessable sites", r.responders_assessable, r.complete_assessable, r.n_assessable),
+            (
+                "patients",
+                r.responders_patients,
+                r.complete_patients,
+                0 if not r.n_assessable else None,
+            ),
         ):
             rows.append(
                 {
                     "Series": s.label,
                     "Counted over": unit,
-                    "n": None if resp is None else resp.n,
+                    "n": n if resp is None else resp.n,
                     "Responders": _text(resp),
                     "Complete": _text(comp),
                 }
             )
-    return pd.DataFrame(rows, columns=["Series", "Counted over", "n", "Responders", "Complete"])
+    table = pd.DataFrame(rows, columns=["Series", "Counted over", "n", "Responders", "Complete"])
+    return table.astype({"n": "Int64"})  # whole numbers, an unknown one blank (not 12.0, NaN)
 
 
 def _text(p) -> str:

@@ -231,3 +231,21 @@ def test_xlsx_with_the_assessments_sheet_left_as_the_template_has_it():
         assert r.ok, r.report.problems
         assert len(r.frames.courses) == 1 and r.frames.assessments.empty
         assert "s.xlsx [assessments]: no assessment rows; no assessments read." in r.report.notices
+
+
+def test_a_title_above_the_column_names_is_named_with_the_line_of_the_names():
+    """A title row above the column names (common in a department's spreadsheet) gave one
+    'column N has values but no header' per column and every required column 'missing', never
+    saying where the names were."""
+    title = ["Psoas RT series 2019-2024"]
+    data = workbook([title, [None], *header_and_row()])  # title, a blank row, then the names
+    r = prepare_import(Upload("s.xlsx", data))
+    first = r.report.problems[0]
+    assert (first.file, first.line) == ("s.xlsx [courses]", 1)
+    assert first.message.startswith("the column names (patient_id, ...) are on line 3,")
+    assert not any("has values but no header" in p.message for p in r.report.problems)
+    # as a spreadsheet saves it as CSV: the title row with the sheet's width of separators
+    rows = [["Psoas RT series"] + [""] * 17, *header_and_row()]
+    text = "\n".join(",".join(row) for row in rows) + "\n"
+    r = prepare_import(Upload("c.csv", text.encode()))
+    assert "are on line 2, not on the first line" in r.report.problems[0].message

@@ -34,6 +34,8 @@ from plexrt.data.own_template import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
+    TEMPLATES,
+    known_columns,
 )
 from plexrt.data.text_limits import hidden_character
 from plexrt.data.values import counted
@@ -286,7 +288,7 @@ def _finish(
     for j in frame.columns:
         blank &= frame[j].str.strip().eq("").to_numpy(dtype=bool, na_value=True)
     frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
-    problems = _header_problems(label, header, frame) + problems
+    problems = _header_problems(label, header, frame, lines) + problems
     named = [j for j, h in enumerate(header) if h or frame[j].str.strip().ne("").any()]
     frame = frame[named]
     names, seen = [], set()
@@ -321,8 +323,12 @@ def _too_wide(label: str, width: int) -> list[Problem]:
     )
 
 
-def _header_problems(label: str, header: list[str], frame: pd.DataFrame) -> list[Problem]:
-    problems = _too_wide(label, len(header))
+def _header_problems(
+    label: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray
+) -> list[Problem]:
+    # names further down say what is wrong; every column then "has values but no header"
+    further = _header_further_down(label, header, frame, lines)
+    problems = further + _too_wide(label, len(header))
     seen: dict[str, int] = {}
     for j, h in enumerate(header):
         if len(h) > MAX_CELL_CHARS:
@@ -339,11 +345,34 @@ def _header_problems(label: str, header: list[str], frame: pd.DataFrame) -> list
             msg = f"the header '{shown(h)}' appears twice (columns {seen[key] + 1} and {j + 1})"
             problems.append(Problem(label, 1, h, msg))
         seen.setdefault(key, j)
-        if not h and frame[j].str.strip().ne("").any():
+        if not h and not further and frame[j].str.strip().ne("").any():
             problems.append(Problem(label, 1, None, f"column {j + 1} has values but no header"))
     if frame.empty:
         problems.append(Problem(label, 2, None, "the file has a header but no data rows"))
     return problems
+
+
+# Rows looked at for the template's column names when the first row holds none of them.
+_HEADER_SEARCH_ROWS = 10
+
+
+def _header_further_down(
+    label: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray
+) -> list[Problem]:
+    """A title or a blank-looking row above the column names (a department's spreadsheet often
+    has one) makes every column look unnamed or missing: say where the names are."""
+    names = {n for t in TEMPLATES for n in known_columns(t)}
+    if any(h.strip().lower() in names for h in header):
+        return []
+    for i in range(min(_HEADER_SEARCH_ROWS, len(frame))):
+        cells = {str(v).strip().lower() for v in frame.iloc[i]}
+        if len(cells & names) >= 2:
+            msg = (
+                f"the column names (patient_id, ...) are on line {int(lines[i])}, not on the "
+                "first line: delete the lines above them and import again"
+            )
+            return [Problem(label, 1, None, msg)]
+    return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ def test_counts(frames):
     assert own_preview.counts(frames).text() == (
         "2 patients, 3 courses (irradiated sites), 4 assessments"
     )
+    one = own_preview.Counts(1, 1, 0, 0).text()
+    assert one == "1 patient, 1 course (irradiated sites), 0 assessments"
 
 
 def test_first_rows_are_days_and_ages_90_plus(frames):

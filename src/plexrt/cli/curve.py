@@ -22,6 +22,7 @@ from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.csvfile import DataError
 from plexrt.data.curve_files import POINTS_FORMAT, RISK_FORMAT, load_points, load_risk_table
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable
+from plexrt.data.values import counted
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
 
@@ -91,7 +92,7 @@ def _reconstruct(args: argparse.Namespace) -> int:
         else:
             Path(args.out).write_text(text, encoding="utf-8")
             print(
-                f"wrote {len(rec.ipd)} patients (time in {details.time_unit}, event 1/0) to {args.out}"
+                f"wrote {counted(len(rec.ipd), 'patient')} (time in {details.time_unit}, event 1/0) to {args.out}"
             )
         return 0
 
@@ -124,7 +125,7 @@ def _list(args: argparse.Namespace) -> int:
         print("no curve series stored")
     for r in meta.itertuples():
         print(
-            f"{r.series_key}\t{CURVE_OUTCOMES.get(r.outcome, r.outcome)}\t{r.n_patients} patients"
+            f"{r.series_key}\t{CURVE_OUTCOMES.get(r.outcome, r.outcome)}\t{counted(r.n_patients, 'patient')}"
             f"\t{r.citation}"
         )
     return 0

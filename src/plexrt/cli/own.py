@@ -144,8 +144,9 @@ def _summary(prepared: PreparedImport, name: str) -> str:
     assert f is not None
     codes = "replaced by pseudonyms" if prepared.pseudonymised else "kept (study codes)"
     lines = [
-        f"series '{name}': {len(f.patients)} patients, {len(f.courses)} courses, "
-        f"{len(f.assessments)} assessments; patient codes {codes}."
+        f"series '{name}': {counted(len(f.patients), 'patient')}, "
+        f"{counted(len(f.courses), 'course')}, {counted(len(f.assessments), 'assessment')}; "
+        f"patient codes {codes}."
     ]
     lines += [f"  note: {n}" for n in prepared.report.notices]
     if prepared.diff is not None:
@@ -261,8 +262,8 @@ def _write(
         return FAILED
     verb = "created" if result.created else "updated"
     print(
-        f"{verb} series {result.name!r}: {result.patients} patients, {result.courses} courses, "
-        f"{result.assessments} assessments"
+        f"{verb} series {result.name!r}: {counted(result.patients, 'patient')}, "
+        f"{counted(result.courses, 'course')}, {counted(result.assessments, 'assessment')}"
         + ("" if result.batch_id is None else f" (change batch {result.batch_id})")
     )
     return 0

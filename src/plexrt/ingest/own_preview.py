@@ -10,6 +10,7 @@ import pandas as pd
 
 from plexrt.data.own_diff import KEYS, FramesDiff, TableDiff
 from plexrt.data.own_schema import DERIVED_COURSE_COLUMNS, OwnSeriesFrames, age_texts
+from plexrt.data.values import counted
 
 TABLE_WORDS = {"patients": "patient", "courses": "course", "assessments": "assessment"}
 EMPTY = "(empty)"  # a value not known (or an event that has not happened)
@@ -25,8 +26,8 @@ class Counts:
 
     def text(self) -> str:
         return (
-            f"{self.patients} patients, {self.courses} courses (irradiated sites), "
-            f"{self.assessments} assessments"
+            f"{counted(self.patients, 'patient')}, {counted(self.courses, 'course')} "
+            f"(irradiated sites), {counted(self.assessments, 'assessment')}"
         )
 
 

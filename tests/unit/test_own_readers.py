@@ -249,3 +249,12 @@ def test_a_title_above_the_column_names_is_named_with_the_line_of_the_names():
     text = "\n".join(",".join(row) for row in rows) + "\n"
     r = prepare_import(Upload("c.csv", text.encode()))
     assert "are on line 2, not on the first line" in r.report.problems[0].message
+
+
+def test_problems_of_one_line_come_in_the_order_of_their_columns(tmp_path):
+    """'column 2 ...' before 'column 10 ...', as a reader counts (not as text sorts)."""
+    path = tmp_path / "courses.csv"
+    path.write_text("patient_id" + "," * 11 + "\nP1" + ",x" * 11 + "\n", encoding="utf-8")
+    report = prepare_import(path).report
+    said = [p.message for p in report.problems if "has values but no header" in p.message]
+    assert said == [f"column {j} has values but no header" for j in range(2, 13)]

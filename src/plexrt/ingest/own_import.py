@@ -38,7 +38,7 @@ from plexrt.data.own_template import (
     known_columns,
 )
 from plexrt.data.own_validation import validate_own_series
-from plexrt.data.values import counted, key_shown
+from plexrt.data.values import counted, key_shown, natural_key
 from plexrt.ingest.own_build import Built, build_frames
 
 
@@ -191,7 +191,10 @@ def _refused(
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
+    # by file, line and column; on one line 'column 2 ...' before 'column 10 ...'
+    return sorted(
+        problems, key=lambda p: (p.file, p.line or 0, p.column or "", natural_key(p.message))
+    )
 
 
 def _finish(

@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from plexrt.charts.km_legend import km_legend_name
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import series_medians as sm
 from plexrt.clinical import tte_estimates as te
 from plexrt.data import store
-from plexrt.stats.survival import kaplan_meier
+from plexrt.stats.survival import kaplan_meier, missing_limit_words
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12, typed here as the independent reference
 
@@ -447,6 +448,25 @@ def test_median_text_wording():
         "5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions); "
         "the reconstructions' own medians 4.4 mo to 6.2 mo (5th–95th percentile)"
     )
+
+
+def test_a_missing_lower_limit_of_a_reached_median_is_not_estimable():
+    # One patient, dead at day 150: S falls from 1 to 0 there, so the median is 150; the
+    # log-log interval is undefined at S = 0 (R: median 150, LCL NA, UCL NA). The lower limit
+    # cannot be "not reached" (the lower curve lies under the curve, which reaches 0.5).
+    res = kaplan_meier([150.0], [1])
+    assert res.median == 150.0 and res.median_ci == (None, None)
+    assert _estimate(res.median, res.median_ci).text("days") == (
+        "150.0 d (95% CI not estimable to not reached)"
+    )
+    assert (
+        km_legend_name("One", res, "days")
+        == "One (n=1):<br>median 150 d (95% CI not estimable–not reached)"
+    )
+    assert (
+        missing_limit_words(None, lower=True) == "not reached"
+    )  # the median is not reached either
+    assert missing_limit_words(150.0, lower=False) == "not reached"
 
 
 def test_median_text_on_a_curve_that_stays_above_half():

@@ -145,7 +145,7 @@ def pooled_curves(
     words = "; ".join(f"{k}: pooled median {e.text(unit)}" for k, e in ests.items())
     short = []
     for k, e in ests.items():
-        lo, hi = (te.fmt_time(d, unit) for d in e.ci_days)
+        lo, hi = e.ci_limits(unit)
         median = te.fmt_time(e.median_days, unit)
         short.append(
             f"{k}: pooled median {median} (95% CI {lo} to {hi}) over {e.m} reconstructions"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from plexrt.charts.axes import fmt_time, unit_abbrev
-from plexrt.stats.survival import KMResult
+from plexrt.stats.survival import KMResult, missing_limit_words
 
 __all__ = ["LEGEND_LINE_CHARS", "km_legend_name", "refit_legend_name"]
 
@@ -25,7 +25,8 @@ def km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> s
     if own:
         median = f"this curve's median {med_text}"
     else:
-        median = f"median {med_text} ({level} {fmt_time(low, unit)}–{fmt_time(high, unit)})"
+        lo = missing_limit_words(res.median, lower=True) if low is None else fmt_time(low, unit)
+        median = f"median {med_text} ({level} {lo}–{fmt_time(high, unit)})"
     return _legend_lines(f"{label} (n={res.n:,}):", median)
 
 

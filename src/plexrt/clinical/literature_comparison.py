@@ -23,6 +23,7 @@ from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.literature_entered import ENTERED_TEXT, from_json
 from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
+from plexrt.stats.survival import missing_limit_words
 
 PLEXRT_KEY = "plexrt"
 # A department's own series beside the bundled one (compare mode): its own row, never pooled.
@@ -196,7 +197,8 @@ def median_display(
             tail += f"; the reconstructions' medians {f(ensemble[0])} to {f(ensemble[1])}"
     else:
         tail = "; reconstructed times" if reconstructed else ""
-    return f"{head} (95% CI {f(lo)} to {f(hi)}{tail})"
+    low = missing_limit_words(value, lower=True) if lo is None else f(lo)
+    return f"{head} (95% CI {low} to {f(hi)}{tail})"
 
 
 def _cell(record: dict[str, Any], column: str, unit: str) -> str:

@@ -29,7 +29,7 @@ from plexrt.clinical.tte_members import (
     uses_ensemble,
 )
 from plexrt.stats import timescale
-from plexrt.stats.survival import kaplan_meier
+from plexrt.stats.survival import kaplan_meier, missing_limit_words
 from plexrt.stats.survival.pooled import pooled_km, pooled_logrank
 
 # The endpoints a median is given for; "followup" is the reverse Kaplan-Meier of survival data.
@@ -84,12 +84,20 @@ class MedianEstimate:
     def pooled(self) -> bool:
         return self.m > 0
 
+    def ci_limits(self, unit: str = "months") -> tuple[str, str]:
+        """The interval's limits in words ('1.0 mo', 'not reached', 'not estimable')."""
+        lo, hi = self.ci_days
+        low = (
+            missing_limit_words(self.median_days, lower=True) if lo is None else fmt_time(lo, unit)
+        )
+        return low, fmt_time(hi, unit)
+
     def text(self, unit: str = "months") -> str:
         """'5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions); the
         reconstructions' own medians 4.4 mo to 6.2 mo (5th–95th percentile)'."""
-        lo, hi = self.ci_days
+        lo, hi = self.ci_limits(unit)
         pooled = f"; pooled over {self.m} reconstructions" if self.pooled else ""
-        head = f"{fmt_time(self.median_days, unit)} (95% CI {fmt_time(lo, unit)} to {fmt_time(hi, unit)}{pooled})"
+        head = f"{fmt_time(self.median_days, unit)} (95% CI {lo} to {hi}{pooled})"
         if self.ensemble_range_days is None:
             return head
         a, b = self.ensemble_range_days

@@ -42,6 +42,7 @@ from plexrt.stats.survival.kaplan_meier import (
     survival_at,
 )
 from plexrt.stats.survival.logrank import LogRankResult, logrank
+from plexrt.stats.survival.r_conventions import missing_limit_words
 
 __all__ = [
     "CIF_COLUMNS",
@@ -60,6 +61,7 @@ __all__ = [
     "kaplan_meier",
     "km_curve_on_grid",
     "logrank",
+    "missing_limit_words",
     "one_minus_km",
     "survival_at",
 ]

@@ -94,3 +94,14 @@ def median_from_table(
     low = r_findq(time, 1.0 - lower, 0.5)
     high = r_findq(time, 1.0 - upper, 0.5)
     return med, (low, high)
+
+
+def missing_limit_words(median: float | None, lower: bool) -> str:
+    """What a confidence limit of a median that is missing (R's NA) means. The lower limit of a
+    median that is reached would reach 0.5 no later than the median itself, since the lower
+    confidence curve lies under the curve; missing, it could not be estimated (the curve's
+    interval is undefined there, as for a single patient's curve falling to 0): 'not estimable'.
+    Any other missing limit is one the confidence curve never reached: 'not reached'."""
+    if lower and median is not None:
+        return "not estimable"
+    return "not reached"

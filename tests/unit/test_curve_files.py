@@ -27,8 +27,20 @@ def messages(exc_info) -> list[str]:
         "0\t1\n1,5\t0,9\n3\t0,75\n",  # tabs, decimal commas
         '0,1\n"1,5","0,9"\n3,0.75\n',  # quoted decimal commas
         "\ufeff0,1\r\n\r\n1.5,0.9\r\n3,0.75,\r\n",  # BOM, CRLF, blank line, trailing comma
+        "Dataset 1\nX;Y\n0;1\n1,5;0,9\n3;0,75\n",  # a title without separator above semicolons
+        "Dataset 1\n0\t1\n1,5\t0,9\n3\t0,75\n",  # ... above tabs
     ],
-    ids=["no-header", "header", "two-headers", "semicolon", "tab", "quoted", "bom-crlf"],
+    ids=[
+        "no-header",
+        "header",
+        "two-headers",
+        "semicolon",
+        "tab",
+        "quoted",
+        "bom-crlf",
+        "title-semicolon",
+        "title-tab",
+    ],
 )
 def test_points_common_shapes(text):
     p = read_points(text.encode("utf-8"), "pts.csv")

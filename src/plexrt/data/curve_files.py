@@ -8,7 +8,8 @@ any two-column file of the same shape:
   ``Dataset 1`` line above ``X,Y``): a line of which no cell is a number, before the first
   point, is a header; a line with a number in it is a point, so a mistyped value in the first
   lines (``3,O.8``) is reported, never dropped as a header;
-* separated by commas, semicolons or tabs (the first line decides); with semicolons or tabs a
+* separated by commas, semicolons or tabs (the first line holding one decides: WebPlotDigitizer's
+  ``Dataset 1`` holds none); with semicolons or tabs a
   decimal comma is read as a decimal point (``0,95``), as spreadsheets in many locales write it;
   with commas a decimal comma is possible only inside quotes (``"0,95"``).
 
@@ -92,14 +93,21 @@ def _text(data: bytes, label: str) -> str:
 
 def _rows(text: str, label: str) -> list[tuple[int, list[str]]]:
     """(physical line, cells) of every non-blank row; empty cells after the second dropped."""
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         return _cells_of(reader)
     except csv.Error as exc:  # a field over the csv module's limit (131,072 characters)
         problem = Problem(label, reader.line_num, None, f"cannot be read as CSV ({exc})")
         raise DataError([problem]) from None
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the first line that holds one (a semicolon before a tab before a comma)."""
+    for line in text.splitlines():
+        for delimiter in (";", "\t", ","):
+            if delimiter in line:
+                return delimiter
+    return ","
 
 
 def _cells_of(reader: Any) -> list[tuple[int, list[str]]]:

@@ -258,3 +258,13 @@ def test_problems_of_one_line_come_in_the_order_of_their_columns(tmp_path):
     report = prepare_import(path).report
     said = [p.message for p in report.problems if "has values but no header" in p.message]
     assert said == [f"column {j} has values but no header" for j in range(2, 13)]
+
+
+@pytest.mark.parametrize("note", ["plain", "two\nlines"], ids=["fast-reader", "exact-reader"])
+def test_a_row_of_empty_cells_is_blank_in_both_readers(note):
+    """',,,' (a spreadsheet's empty row, saved with fewer separators) is a blank row, whichever
+    reader reads the file (a cell spanning lines sends it to the exact reader)."""
+    rows = "patient_id,course_no,notes\nP1,1,x\n,,,\n" + f'P2,1,"{note}"\n'
+    result = read_upload(rows.encode(), "c.csv")
+    assert result.problems == []
+    assert list(result.tables["courses"].frame["patient_id"]) == ["P1", "P2"]

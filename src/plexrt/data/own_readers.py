@@ -170,7 +170,7 @@ def _arrow_table(
             f"this row has {r.actual_columns} cells, the header has {width}",
         )
         for r in skipped
-        if r.text.strip()
+        if r.text.replace(delimiter, "").replace('"', "").strip()  # a row of empty cells is blank
     ]
     header = [str(c[0].as_py()) for c in columns]
     frame = pd.DataFrame(

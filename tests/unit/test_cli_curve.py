@@ -80,7 +80,7 @@ def test_import_stores_a_literature_series(tmp_path, capsys):
         "--events",
         "41",
         "--citation",
-        "Synthetic A. Example. 2024",
+        "Synthetic A.\tExample.\n2024",  # pasted: a tab and a line break (literature text keeps them)
         "--year",
         "2024",
         "--outcome",
@@ -99,7 +99,9 @@ def test_import_stores_a_literature_series(tmp_path, capsys):
     log = UserStore(db).audit_log(me)
     assert list(log["action"]) == ["import"] and list(log["actor"]) == [me.user_id]
     assert main(["curve", "list", "--user-db", str(db)]) == 0
-    assert "overall survival\t60 patients\tSynthetic A. Example. 2024" in capsys.readouterr().out
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 1 and len(listed[0].split("\t")) == 4  # one row, four columns
+    assert listed[0].endswith("overall survival\t60 patients\tSynthetic A. Example. 2024")
 
 
 def test_import_refused_stores_nothing(tmp_path, capsys):

@@ -22,7 +22,7 @@ from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.csvfile import DataError
 from plexrt.data.curve_files import POINTS_FORMAT, RISK_FORMAT, load_points, load_risk_table
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable
-from plexrt.data.values import counted
+from plexrt.data.values import counted, one_line
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
 
@@ -126,7 +126,7 @@ def _list(args: argparse.Namespace) -> int:
     for r in meta.itertuples():
         print(
             f"{r.series_key}\t{CURVE_OUTCOMES.get(r.outcome, r.outcome)}\t{counted(r.n_patients, 'patient')}"
-            f"\t{r.citation}"
+            f"\t{one_line(r.citation)}"  # one row per series: its tabs and line breaks made spaces
         )
     return 0
 

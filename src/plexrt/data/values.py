@@ -234,6 +234,12 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def one_line(text: object) -> str:
+    """``text`` on one line: every run of whitespace (line breaks and tabs a citation may hold)
+    one space, none at either end."""
+    return " ".join(str(text).split())
+
+
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 site', '3 sites', '0 problems': a count with its noun in the right number."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+from plexrt.data.values import one_line
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=:&])")
 
 
 def md(text: object) -> str:
     """``text`` escaped for ``st.markdown`` (and widget labels), on one line."""
-    one_line = " ".join(str(text).split())
-    return _SPECIAL.sub(r"\\\1", one_line)
+    return _SPECIAL.sub(r"\\\1", one_line(text))
 
 
 def bullets(lines: list[str]) -> str:

@@ -165,3 +165,21 @@ def test_a_grant_stored_before_the_text_rules_can_still_be_revoked(private):
     us.revoke(A, sid, "b\u200b@example.org")
     assert us.grants(A, sid).empty
     assert us.audit_log(ADMIN).iloc[0]["action"] == "sharing"
+
+
+def test_a_group_cannot_become_the_owner(private):
+    """Owned by 'group:radonc', a series could be managed, given away or deleted by every editor
+    of that group; the transfer is refused in words and the group may still be granted access."""
+    us, sid, _ = private
+    member = Principal("d@example.org", "editor", groups={"radonc"})
+    with pytest.raises(SeriesInvalid) as refused:
+        us.transfer(A, sid, " group:radonc")
+    assert refused.value.messages == [
+        "new owner: group:radonc is a group, and a series is owned by one person; give the new "
+        "owner's e-mail address or user id (share with the group instead)"
+    ]
+    assert us.own_series(A).iloc[0]["owner"] == A.user_id
+    assert us.own_series(member).empty
+    with pytest.raises(PermissionDenied):
+        us.delete_own_series(member, sid)
+    assert us.verify_audit().entries == 1  # nothing written

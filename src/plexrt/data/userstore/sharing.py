@@ -187,6 +187,15 @@ def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> N
 def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) -> None:
     """Give the series to another owner (for example when it moves from a laptop to the server)."""
     who = _person("new owner", new_owner, _NEW_OWNER)
+    if who.startswith(access.GROUP_PREFIX):
+        # An owner is one person: a group as owner would let every editor in it manage, give away
+        # or delete the series. A group is given access with a grant instead.
+        raise SeriesInvalid(
+            [
+                f"new owner: {key_shown(who)} is a group, and a series is owned by one person; "
+                "give the new owner's e-mail address or user id (share with the group instead)"
+            ]
+        )
     row = checked(conn, p, series_id, "manage")
     # A name is unique per owner: the new owner may not already have a series of this name.
     same = conn.execute(

@@ -183,3 +183,18 @@ def test_a_group_cannot_become_the_owner(private):
     with pytest.raises(PermissionDenied):
         us.delete_own_series(member, sid)
     assert us.verify_audit().entries == 1  # nothing written
+
+
+def test_sharing_with_the_owner_is_refused_and_keeps_the_series_private(private):
+    """A grant to the owner (in any spelling of their address) would give nothing, yet turned the
+    private series into one 'shared with named users' and wrote a sharing change."""
+    us, sid, _ = private
+    for who, spelling in ((A, " A@Example.ORG "), (ADMIN, "a@example.org")):
+        with pytest.raises(SeriesInvalid) as refused:
+            us.grant(who, sid, spelling, can_edit=True)
+        assert refused.value.messages == [
+            "grantee: a@example.org owns this series and always sees it; share with another"
+        ]
+    assert us.grants(A, sid).empty
+    assert us.own_series(A).iloc[0]["sharing"] == "private"
+    assert us.verify_audit().entries == 1  # nothing written

@@ -153,6 +153,12 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
     """Share with one user (or group:<name>); a private series becomes shared with named users."""
     who = _person("grantee", grantee, _GRANTEE)
     row = checked(conn, p, series_id, "manage")
+    if access.normalise_id(row["owner"]) == who:
+        # The owner always sees and edits their series: a grant to them would add nothing but
+        # turn a private series into one "shared with named users" that no one else can see.
+        raise SeriesInvalid(
+            [f"grantee: {key_shown(who)} owns this series and always sees it; share with another"]
+        )
     conn.execute(
         sa.text(
             "INSERT INTO grants (series_id, grantee, can_edit, granted_by, granted_at) "

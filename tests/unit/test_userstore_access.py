@@ -198,3 +198,15 @@ def test_sharing_with_the_owner_is_refused_and_keeps_the_series_private(private)
     assert us.grants(A, sid).empty
     assert us.own_series(A).iloc[0]["sharing"] == "private"
     assert us.verify_audit().entries == 1  # nothing written
+
+
+def test_giving_a_series_to_its_owner_is_refused(private):
+    """A transfer to the owner (in another spelling of the address) changed nothing, yet wrote an
+    ownership change to the audit trail (owner a@example.org, was a@example.org)."""
+    us, sid, _ = private
+    for who in (A, ADMIN):
+        with pytest.raises(SeriesInvalid) as refused:
+            us.transfer(who, sid, "A@EXAMPLE.org ")
+        assert refused.value.messages == ["new owner: a@example.org already owns this series"]
+    assert us.own_series(A).iloc[0]["owner"] == A.user_id
+    assert us.verify_audit().entries == 1  # nothing written

@@ -203,6 +203,8 @@ def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) 
             ]
         )
     row = checked(conn, p, series_id, "manage")
+    if access.normalise_id(row["owner"]) == who:
+        raise SeriesInvalid([f"new owner: {key_shown(who)} already owns this series"])
     # A name is unique per owner: the new owner may not already have a series of this name.
     same = conn.execute(
         sa.text("SELECT owner FROM own_series WHERE name = :n AND series_id <> :s"),

@@ -122,3 +122,20 @@ def test_groups_as_a_list_a_single_name_or_missing():
     assert groups_of({"groups": ""}, "groups") == set()
     assert groups_of({"roles": ["a"]}, "groups") == set()
     assert groups_of({"groups": {"a": 1}}, "groups") == set()
+
+
+@pytest.mark.parametrize("flag", [False, "false", " FALSE "])
+def test_an_unverified_address_gives_no_role_and_names_nobody(flag):
+    """A provider that lets people type their own address marks it email_verified false: typed as
+    the admin's address it must not give the admin's role, grants or series; the subject is the
+    person instead."""
+    admin_roles = parse_roles('[email]\n"boss@hospital.example" = "admin"\n')
+    claims = {"sub": "u-81", "email": "Boss@Hospital.example", "email_verified": flag}
+    p = principal_from_claims(claims, admin_roles)
+    assert p is not None
+    assert (p.user_id, p.email, p.role) == ("u-81", None, "viewer")
+    assert "boss@hospital.example" not in p.identities()
+    for verified in (True, "true", None):  # verified, or not said: the address is the person
+        claims["email_verified"] = verified
+        p = principal_from_claims(claims, admin_roles)
+        assert p is not None and (p.user_id, p.role) == ("boss@hospital.example", "admin")

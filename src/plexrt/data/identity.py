@@ -69,18 +69,30 @@ def groups_of(claims: Mapping[str, Any], claim: str) -> frozenset[str]:
     return frozenset()
 
 
+def _unverified(claims: Mapping[str, Any]) -> bool:
+    """Whether the provider says the ``email`` claim is not verified (``email_verified`` false,
+    OpenID Connect Core 5.1; some providers send it as the text "false"). Such an address may be
+    one the person typed themselves, perhaps an admin's: it gives no role from the roles file's
+    [email] table, no grant and no ownership, and the subject identifies the person instead.
+    Providers that send no ``email_verified`` at all (many hospital directories) are trusted."""
+    flag = claims.get("email_verified")
+    return flag is False or (isinstance(flag, str) and flag.strip().lower() == "false")
+
+
 def principal_from_claims(claims: Mapping[str, Any], roles: RolesConfig) -> Principal | None:
     """The person of these claims with the role the roles file gives them; None when the file
     gives them none (default "none") or the claims name nobody.
 
-    The user id is the e-mail address (lower case) when the provider sends one, else the subject
-    (``sub``): ownership, grants and the audit trail then read as addresses people recognise. Either
-    is normalised as every comparison of people normalises it (``access.normalise_id``: a subject
+    The user id is the e-mail address (lower case) when the provider sends one it does not call
+    unverified, else the subject (``sub``): ownership, grants and the audit trail then read as
+    addresses people recognise. Either is normalised as every comparison of people normalises it (``access.normalise_id``: a subject
     written like an address, 'Alice@Corp', is 'alice@corp'), so what is stored under it is found
     under it again.
     """
     email = claims.get("email")
     email = email.strip().lower() if isinstance(email, str) and email.strip() else None
+    if email is not None and _unverified(claims):
+        email = None  # an address the provider has not verified names nobody (see _unverified)
     sub = claims.get("sub")
     user_id = email or (normalise_id(sub) if isinstance(sub, str) else "")
     if not user_id:

@@ -177,3 +177,15 @@ def test_an_unusable_store_gives_exit_status_2(tmp_path, capsys):
     folder.mkdir()
     assert main(["audit", "verify", "--user-db", str(folder)]) == 2
     assert "it is a folder, not a database file" in capsys.readouterr().err
+
+
+def test_the_series_of_the_trail_include_deleted_ones(user_db):
+    """The audit page's series filter: every series the trail names, a deleted one under the name
+    its deletion recorded (admins only)."""
+    us = _some_history(user_db)
+    kept = str(us.own_series(ANN).iloc[0]["series_id"])
+    gone = us.apply_import(ANN, "T", make_frames(2), pseudonymised=True).series_id
+    us.delete_own_series(ANN, gone)
+    assert us.audit_series(ADMIN) == {kept: "S", gone: "T (deleted)"}
+    with pytest.raises(PermissionError, match="may not read the audit trail"):
+        us.audit_series(ANN)

@@ -45,8 +45,7 @@ def chain_status(store: UserStore) -> None:
 
 def filters(store: UserStore, who: Principal) -> dict[str, str | None]:
     """The three filters (None = all), from the choices the trail and the listing offer."""
-    series = store.own_series(who)
-    names = dict(zip(series["series_id"], series["name"], strict=True))
+    names = store.audit_series(who)  # deleted series too: their trail is kept
     c1, c2, c3 = st.columns(3)
     actor = c1.selectbox("Person", [ALL, *store.audit_actors(who)], key="audit_actor")
     sid = c2.selectbox(

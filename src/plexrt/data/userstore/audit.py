@@ -208,3 +208,37 @@ def actors(conn: sa.Connection) -> list[str]:
     """Everyone who appears in the trail, sorted (the choices of the audit page's filter)."""
     rows = conn.execute(sa.text("SELECT DISTINCT actor FROM audit ORDER BY actor")).scalars()
     return [str(a) for a in rows]
+
+
+def series_names(conn: sa.Connection) -> dict[str, str]:
+    """{series id: name} of every series the trail names, as the audit page offers them: its name
+    now, or, once deleted, the name its last import or deletion recorded with '(deleted)' (the
+    trail of a deleted series is what one looks for after a deletion); sorted by name."""
+    in_trail = (
+        conn.execute(sa.text("SELECT DISTINCT series_id FROM audit WHERE series_id IS NOT NULL"))
+        .scalars()
+        .all()
+    )
+    stored: dict[str, str] = {
+        str(sid): str(name)
+        for sid, name in conn.execute(sa.text("SELECT series_id, name FROM own_series")).all()
+    }
+    recorded = conn.execute(
+        sa.text(
+            "SELECT series_id, detail FROM audit WHERE series_id IS NOT NULL "
+            "AND action IN ('import', 'delete') ORDER BY seq"
+        )
+    ).all()
+    last_name: dict[str, str] = {}
+    for sid, detail in recorded:
+        try:
+            name = json.loads(detail).get("name")
+        except (TypeError, ValueError, AttributeError):  # an entry edited by hand: verify says so
+            continue
+        if isinstance(name, str):
+            last_name[sid] = name
+    names = {
+        str(sid): str(stored[sid]) if sid in stored else f"{last_name.get(sid, sid)} (deleted)"
+        for sid in in_trail
+    }
+    return dict(sorted(names.items(), key=lambda kv: (kv[1], kv[0])))

@@ -342,6 +342,12 @@ class UserStore:
         with self._read() as conn:
             return audit.actors(conn)
 
+    def audit_series(self, principal: Principal) -> dict[str, str]:
+        """{series id: name} of every series in the trail, deleted ones too (admins only)."""
+        require(principal.role == "admin", principal, "read the audit trail")
+        with self._read() as conn:
+            return audit.series_names(conn)
+
     def export_audit(
         self,
         principal: Principal,

@@ -13,7 +13,7 @@ import streamlit as st
 from plexrt.board.case import make_case
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
-from tests.app.conftest import on_user_db
+from tests.app.conftest import as_read, on_user_db
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "![t](http://evil.example/x.png)"
@@ -189,3 +189,25 @@ def test_an_own_series_text_stays_text(app, hostile_own, monkeypatch, page, mode
     assert not at.exception, [e.value for e in at.exception]
     assert _markdown_hostile(at) == []
     assert _chart_tags(at) == []
+
+
+def test_the_saved_confirmation_shows_a_typed_citation_as_text(app, tmp_path, monkeypatch):
+    """Saving (and then changing) a literature series confirms it by its citation: the citation as
+    typed, never its Markdown (an image loaded from elsewhere, a link)."""
+    with on_user_db(monkeypatch, tmp_path / "user.duckdb"):
+        at = app().run()
+        at.switch_page("pages/literature.py").run()
+        typed = {"citation": HOSTILE, "n_patients": "9", "n_patients_source": "Table 1"}
+        for field, value in typed.items():
+            at.text_input(key=f"add_{field}").input(value)
+        next(b for b in at.button if b.label == "Save series").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        edit = next(b for b in at.button if b.label == "Save changes")
+        for run in ("added", "changed"):
+            (saved,) = [s.value for s in at.success if s.value.startswith("Saved")]
+            assert HOSTILE in as_read(saved), run
+            assert _interpreted(at) == [], run
+            assert _MARKDOWN_HOSTILE.search(saved) is None, run
+            if run == "added":
+                edit.click().run()
+                assert not at.exception, [e.value for e in at.exception]

@@ -124,7 +124,7 @@ def _add_form(store: UserStore, principal: Principal) -> None:
             st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
         else:
             widgets.flash(
-                f"Saved “{rec['citation']}” ({key}). It now appears in the side-by-side table "
+                f"Saved “{md(rec['citation'])}” ({key}). It now appears in the side-by-side table "
                 "and the forest plot."
             )
             st.rerun()
@@ -151,7 +151,7 @@ def _save_changes(store: UserStore, principal: Principal, key: str, rec: dict) -
     except (UserDataUnavailable, PermissionDenied, DBAPIError) as exc:
         st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
     else:
-        widgets.flash(f"Saved your changes to “{rec['citation']}”.")
+        widgets.flash(f"Saved your changes to “{md(rec['citation'])}”.")
         st.rerun()
 
 
@@ -164,7 +164,7 @@ def _delete(store: UserStore, principal: Principal, key: str, confirm: bool) -> 
     except KeyError:
         st.info("Already deleted in another session.")
     except (UserDataUnavailable, PermissionDenied) as exc:
-        st.error(f"Not deleted: {exc}")
+        st.error(f"Not deleted: {_plain(exc)}")
         return
     widgets.flash("Deleted the series. The bundled series are unchanged.")
     st.rerun()

@@ -168,7 +168,8 @@ _FLASH = "flash_messages"
 
 def flash(message: str) -> None:
     """Confirm a save or delete on the next run (a message written just before ``st.rerun``
-    would be wiped by it): ``show_flash`` shows it once, as a toast and in the page."""
+    would be wiped by it): ``show_flash`` shows it once, as a toast and in the page. The message
+    is Markdown: user text in it is escaped first (``safe_text.md``)."""
     st.session_state.setdefault(_FLASH, []).append(message)
 
 

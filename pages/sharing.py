@@ -18,6 +18,7 @@ if store is None:
     st.info("Own series cannot be shown now (see the notice).")
     st.stop()
 who = db.principal()
+sharing_view.confirmation()
 try:
     listing = store.own_series(who)
     if listing.empty:

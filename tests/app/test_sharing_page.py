@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from plexrt.data.access import local_principal
+from plexrt.data.access import Principal, local_principal
 from plexrt.data.userstore import UserStore
 from plexrt.ui import writes
-from tests.app.conftest import on_user_db
+from tests.app.conftest import as_read, on_user_db
+from tests.app.test_signin import team, user  # noqa: F401 -- the signed-in app fixture
 from tests.unit.own_frames import make_frames
 
 
@@ -59,3 +60,27 @@ def test_a_name_with_an_invisible_character_is_not_shared_with(app, owned):
     store = UserStore(owned)
     sid = str(store.own_series(local_principal()).iloc[0]["series_id"])
     assert store.grants(local_principal(), sid).empty
+
+
+@pytest.mark.parametrize("others", [0, 1])
+def test_giving_away_a_series_is_confirmed_without_a_warning(team, tmp_path, others):  # noqa: F811
+    """An editor gives her series to Bob and can no longer see it: the page confirmed nothing when
+    it was her only series, and otherwise warned that 'the series in the address is not one you
+    can see', with the confirmation drawn under her other series."""
+    ann = Principal("ann@h.example", "editor", email="ann@h.example")
+    store = UserStore(tmp_path / "user.duckdb")
+    mine = store.apply_import(ann, "Mine", make_frames(2), pseudonymised=True).series_id
+    if others:
+        store.apply_import(ann, "Other", make_frames(2), pseudonymised=True)
+    store.release()
+    at = team(user("ann@h.example")).run()
+    at.switch_page("pages/sharing.py").run()
+    at.text_input(key="new_owner").set_value("Bob@H.example")
+    at.checkbox(key="sure").check()
+    at.button(key=writes.SHARING_TRANSFER).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [as_read(s.value) for s in at.success] == ["The series now belongs to Bob@H.example."]
+    assert not at.warning and not at.error
+    left = "There is no own series you can see."
+    assert [i.value for i in at.info if i.value == left] == ([left] if not others else [])
+    assert mine not in at.query_params.get("manage", "")  # the address names it no longer

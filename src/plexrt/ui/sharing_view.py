@@ -63,12 +63,24 @@ def chosen(listing: pd.DataFrame) -> pd.Series | None:
     return listing[listing["series_id"] == pick].iloc[0]
 
 
-def _done(message: str) -> None:
+def _done(message: str, *, given_away: bool = False) -> None:
+    """Confirm a change on the next run, at the top of the page (``confirmation``): a series given
+    away may no longer be one this person sees, so neither it nor the address names it then."""
     st.session_state["_sharing_done"] = message
+    if given_away:
+        st.query_params.pop(PARAM, None)  # not "a series you cannot see": the person just gave it
     st.rerun()
 
 
-def _attempt(action, message: str) -> None:
+def confirmation() -> None:
+    """The confirmation of the last change, shown before anything else (also when no series is
+    left to show)."""
+    done = st.session_state.pop("_sharing_done", None)
+    if done:
+        st.success(md(done), icon=":material/check_circle:")
+
+
+def _attempt(action, message: str, *, given_away: bool = False) -> None:
     """Run one store call; its refusal or failure is shown in words, never as a trace."""
     try:
         action()
@@ -79,7 +91,7 @@ def _attempt(action, message: str) -> None:
     except UserDataUnavailable as exc:
         st.error(md(str(exc)), icon=":material/lock:")
     else:
-        _done(message)
+        _done(message, given_away=given_away)
 
 
 def _sharing_form(store: UserStore, who: Principal, row: pd.Series) -> None:
@@ -132,6 +144,7 @@ def _transfer_form(store: UserStore, who: Principal, sid: str) -> None:
                 _attempt(
                     lambda: store.transfer(who, sid, new_owner),
                     f"The series now belongs to {new_owner.strip()}.",
+                    given_away=True,
                 )
 
 
@@ -160,9 +173,6 @@ def _export(store: UserStore, who: Principal, row: pd.Series) -> None:
 def details(store: UserStore, who: Principal, row: pd.Series) -> None:
     """One series: its sharing and grants, and the forms its manager may use."""
     sid = row["series_id"]
-    done = st.session_state.pop("_sharing_done", None)
-    if done:
-        st.success(md(done), icon=":material/check_circle:")
     owner = str(row["owner"]).replace("`", "'")  # a code span: an address is not made a link
     st.markdown(
         f"**{md(str(row['name']))}** · owner `{owner}` · "

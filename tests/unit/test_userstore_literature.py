@@ -189,3 +189,24 @@ def test_a_subject_with_capitals_manages_its_cases_and_series_new_and_stored_bef
         us.delete_series(alice, key)
     assert us.series(ADMIN).empty
     assert set(us.audit_log(ADMIN)["actor"]) == {"Alice@Corp", "alice@corp"}
+
+
+@pytest.mark.parametrize("label", ["board\u202e72 voN", "board\n27 Nov", "board\u200b 27 Nov"])
+def test_a_case_label_with_hidden_characters_is_refused(user_db, label):
+    """A saved case's label names it on one line, as a series name does (which refuses the same):
+    a direction override, a line break or an invisible character is refused, on save and on
+    relabel, and nothing is written."""
+    us = UserStore(user_db)
+    key = us.save_case(ME, _case(), "board 27 Nov")
+    for write in (
+        lambda: us.save_case(ME, _case(), label),
+        lambda: us.relabel_case(ME, key, label),
+    ):
+        with pytest.raises(SeriesInvalid) as refused:
+            write()
+        assert refused.value.messages == [
+            "label: line breaks, control characters and invisible formatting characters are not "
+            "allowed"
+        ]
+    assert list(us.cases(ME)["label"]) == ["board 27 Nov"]
+    assert len(us.audit_log(ADMIN)) == 1

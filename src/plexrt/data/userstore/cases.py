@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data.access import PermissionDenied, Principal, is_person, require_role
-from plexrt.data.text_limits import NAME_CHARS, text_problem
+from plexrt.data.text_limits import HIDDEN_MESSAGE, NAME_CHARS, hidden_character, text_problem
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.userstore.literature import now
@@ -34,6 +34,10 @@ COLUMNS = (
 def _label(label: str | None) -> str | None:
     text = (label or "").strip() or None
     problem = None if text is None else text_problem(text, MAX_LABEL)
+    if problem is None and text is not None and hidden_character(text):
+        # A label is one line naming the case in a list, as a series name does: a line break,
+        # a direction override or an invisible character makes it read as another label.
+        problem = HIDDEN_MESSAGE
     if problem:
         raise SeriesInvalid([f"label: {problem}"])
     return text

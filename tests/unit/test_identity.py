@@ -98,6 +98,20 @@ def test_principal_from_the_claims_with_its_role():
     assert viewer is not None and viewer.role == "viewer"
 
 
+def test_the_name_shown_is_one_line_of_at_most_200_characters():
+    def shown(name):
+        p = principal_from_claims({"sub": "x1", "name": name}, ROLES)
+        assert p is not None
+        return p.display_name
+
+    assert shown("Ann\nrole admin") == "Ann role admin"  # no second line under 'Signed in as'
+    assert shown("  Ann \t Smith ") == "Ann Smith"
+    assert shown(" \n ") is None and shown(["Ann"]) is None
+    long = shown("A" * 500)
+    assert len(long) == 200 and long == "A" * 199 + "…"
+    assert shown("B" * 200) == "B" * 200
+
+
 def test_a_subject_written_like_an_address_is_the_user_id_as_compared():
     """Without an e-mail claim the subject is the user id, normalised as every comparison of people
     is: what is stored under it is found under it again."""

@@ -18,6 +18,8 @@ from typing import Any
 
 from plexrt.data.access import Principal, normalise_id
 from plexrt.data.roles import RolesConfig
+from plexrt.data.text_limits import NAME_CHARS
+from plexrt.data.values import one_line
 
 LEEWAY_S = 0  # no grace period after exp: an expired token is expired
 
@@ -101,11 +103,19 @@ def principal_from_claims(claims: Mapping[str, Any], roles: RolesConfig) -> Prin
     role = roles.role_for(email, groups)
     if role is None:
         return None
-    name = claims.get("name")
     return Principal(
         user_id=user_id,
         role=role,
         email=email,
-        display_name=name if isinstance(name, str) and name.strip() else None,
+        display_name=_display_name(claims.get("name")),
         groups=groups,
     )
+
+
+def _display_name(name: Any) -> str | None:
+    """The provider's ``name`` claim as shown beside the role: one line (a line break would put a
+    second, made-up line such as 'role admin' under it), at most ``NAME_CHARS`` characters."""
+    if not isinstance(name, str) or not one_line(name):
+        return None
+    shown = one_line(name)
+    return shown if len(shown) <= NAME_CHARS else shown[: NAME_CHARS - 1] + "…"

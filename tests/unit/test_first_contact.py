@@ -49,7 +49,8 @@ def test_a_typed_figure_gives_its_number_and_keeps_its_words(text, whole, number
         ("at least 6", "range or bound"),
         ("3-6 months", "range or bound"),
         ("3.5 (range 1 to 10)", "range or bound"),
-        ("1,000", "range or bound"),  # two numbers: never read as 1 or 1000 silently
+        ("1,000", "decimal comma or a thousands separator"),  # never read as 1 or 1000 silently
+        ("3,5 months", "write decimals with a point"),
         ("about four months", "must be a number"),
         ("2.5 patients", "whole number"),
         ("3 or 4", "must be one number, got '3 or 4'"),

@@ -210,6 +210,12 @@ def entered_number(text: Any, *, whole: bool = False) -> tuple[float | int | Non
     wording = " ".join(text.split())
     found = _NUMBER_IN_TEXT.findall(wording)
     kind = "a whole number" if whole else "a number"
+    if re.search(r"\d,\d", wording):  # '3,5' is 3.5 in much of Europe, '3,500' is 3500 elsewhere
+        raise ValueError(
+            f"must be {kind}, got {_short(wording)!r}: a comma between digits could be a decimal "
+            "comma or a thousands separator; write decimals with a point (3.5) and numbers "
+            "without separators (3500)"
+        )
     if _BOUND_WORDS.search(wording) or len(found) > 1 or re.search(r"\d\s*[-–]\s*\d", wording):
         one = "one whole number" if whole else "one number"
         raise ValueError(

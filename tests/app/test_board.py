@@ -186,3 +186,39 @@ def test_matcher_works_when_the_filter_leaves_no_site(app):
     top = at.table[0].value
     assert len(top) == 5 and top["Patient"].is_unique
     assert any("No site matches the current filters" in w.value for w in at.warning)
+
+
+def test_relabelling_a_case_deleted_meanwhile_changes_no_other_case(app, tmp_path, monkeypatch):
+    """Two saved cases, the second chosen and a new label typed; another session deletes it; on
+    'Save label' the list falls back to the first case, whose label must stay as it is."""
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+    from tests.app.conftest import on_user_db
+
+    with on_user_db(monkeypatch, tmp_path / "user.duckdb") as path:
+        at = _board(app)
+        at.button(key=SUBMIT).click().run()
+        at.text_input(key="case_label").set_value("first")
+        at.button(key="save_case").click().run()
+        at.text_input(key="case_label").set_value("second")
+        at.button(key="save_case").click().run()
+        store, me = UserStore(path), local_principal()
+        cases = store.cases(me)
+        second = cases.loc[cases["label"] == "second", "case_id"].item()
+        at.selectbox(key="case_pick").set_value(second).run()
+        store.delete_case(me, second)  # another session
+        at.text_input(key=f"relabel_{second}").set_value("Ovary, psoas")
+        at.button(key="relabel_case").click().run()
+        assert not at.exception
+        assert list(store.cases(me)["label"]) == ["first"]  # untouched
+        said = [as_read(e.value) for e in at.error]
+        assert said == [
+            f"Not done: the case {second} was deleted in another session; nothing was changed."
+        ]
+        # Deleting the case that is left, here: done, and not taken for a deletion elsewhere.
+        first = store.cases(me)["case_id"].item()
+        at.checkbox(key=f"confirm_case_{first}").check()
+        at.button(key="delete_case").click().run()
+        assert not at.exception and not at.error
+        assert store.cases(me).empty
+        assert any(f"Deleted {first}" in m.value for m in at.success)

@@ -120,7 +120,14 @@ def saved_cases() -> None:
         db.user_data_failed(exc)
         return
     widgets.show_flash()
-    with st.expander(f"Saved cases ({len(cases)})"):
+    gone = _case_gone(set(cases["case_id"]))
+    with st.expander(f"Saved cases ({len(cases)})", expanded=gone is not None):
+        if gone is not None:
+            st.error(
+                f"Not done: the case {md(gone)} was deleted in another session; nothing was "
+                "changed.",
+                icon=":material/block:",
+            )
         if cases.empty:
             st.caption("None saved. A case is kept only when you press Save this case.")
             return
@@ -133,10 +140,22 @@ def saved_cases() -> None:
             mime="text/csv",
             key="dl_cases",
         )
-        _edit_case(cases)
+        _edit_case(cases, acting=gone is None)
 
 
-def _edit_case(cases: pd.DataFrame) -> None:
+# The case the relabel and delete controls were last drawn for: when it is deleted in another
+# session, the list falls back to another case, which a pressed button must not change instead.
+_CASE_DRAWN = "_case_drawn"
+
+
+def _case_gone(listed: set[str]) -> str | None:
+    """The case a relabel or delete was pressed for, when it is no longer listed (else None)."""
+    drawn = st.session_state.get(_CASE_DRAWN)
+    pressed = st.session_state.get(writes.CASE_RELABEL) or st.session_state.get(writes.CASE_DELETE)
+    return drawn if pressed and drawn is not None and drawn not in listed else None
+
+
+def _edit_case(cases: pd.DataFrame, acting: bool) -> None:
     names = {
         r.case_id: r.case_id if is_missing(r.label) else f"{r.case_id} · {r.label}"
         for r in cases.itertuples()
@@ -144,14 +163,15 @@ def _edit_case(cases: pd.DataFrame) -> None:
     chosen = st.selectbox(
         "Change or delete", list(names), format_func=lambda k: names[k], key="case_pick"
     )
+    st.session_state[_CASE_DRAWN] = chosen
     c1, c2 = st.columns(2, vertical_alignment="bottom")
     new_label = c1.text_input("New label (no names)", key=f"relabel_{chosen}")
-    if c1.button("Save label", key=writes.CASE_RELABEL):
+    if c1.button("Save label", key=writes.CASE_RELABEL) and acting:
         _run(
             lambda: db.user_store().relabel_case(db.principal(), chosen, new_label), "Label saved."
         )
     sure = c2.checkbox(f"Yes, delete case {chosen}", key=f"confirm_case_{chosen}")
-    if c2.button("Delete case", key=writes.CASE_DELETE):
+    if c2.button("Delete case", key=writes.CASE_DELETE) and acting:
         if not sure:
             st.warning(f"Tick 'Yes, delete case {chosen}' first.")
             return
@@ -161,7 +181,10 @@ def _edit_case(cases: pd.DataFrame) -> None:
 def _run(action, done: str) -> None:
     try:
         action()
-    except (UserDataUnavailable, PermissionDenied, SeriesInvalid, KeyError) as exc:
+    except KeyError as exc:  # str() of a KeyError quotes its message again
+        st.error(f"Not done: {md(exc.args[0] if exc.args else exc)}")
+        return
+    except (UserDataUnavailable, PermissionDenied, SeriesInvalid) as exc:
         st.error(f"Not done: {md(str(exc))}")
         return
     widgets.flash(done)

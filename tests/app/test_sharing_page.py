@@ -84,3 +84,27 @@ def test_giving_away_a_series_is_confirmed_without_a_warning(team, tmp_path, oth
     left = "There is no own series you can see."
     assert [i.value for i in at.info if i.value == left] == ([left] if not others else [])
     assert mine not in at.query_params.get("manage", "")  # the address names it no longer
+
+
+def test_a_share_typed_for_a_series_deleted_meanwhile_shares_no_other(app, owned):
+    """Two series; 'Theirs' chosen and a colleague typed to share it with; another session deletes
+    it. On 'Share' the page falls back to the other series, which must not be shared instead."""
+    me = local_principal()
+    store = UserStore(owned)
+    store.apply_import(me, "Theirs", make_frames(2, seed=3), pseudonymised=False)
+    listing = store.own_series(me)
+    ours = listing.loc[listing["name"] == "Ours", "series_id"].item()
+    theirs = listing.loc[listing["name"] == "Theirs", "series_id"].item()
+    at = _sharing(app)
+    at.selectbox(key="sharing_series").set_value(theirs).run()
+    at.text_input(key="grant_who").set_value("bob@x.org")
+    store.delete_own_series(me, theirs)  # another session
+    at.button(key=writes.SHARING_GRANT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert store.grants(me, ours).empty  # 'Ours' stays as it was
+    assert store.own_series(me).set_index("series_id").loc[ours, "sharing"] == "private"
+    assert any(e.startswith("Not changed: the series 'Theirs' was deleted") for e in _errors(at))
+    # Sent again now, for the series shown: shared.
+    at.text_input(key="grant_who").set_value("carol@x.org")
+    at.button(key=writes.SHARING_GRANT).click().run()
+    assert list(store.grants(me, ours)["grantee"]) == ["carol@x.org"]

@@ -39,9 +39,33 @@ def overview(listing: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# The series the forms below were last drawn for, and whether a form was sent for a series that is
+# gone since (deleted, given away or unshared in another session): the list then falls back to
+# another series, which the form's change must not reach instead.
+_DRAWN = "_sharing_drawn"
+_STALE = "_sharing_stale"
+_FORMS = (writes.SHARING_SAVE, writes.SHARING_GRANT, writes.SHARING_REVOKE, writes.SHARING_TRANSFER)
+
+
+def _gone(ids: list[str]) -> tuple[str, str] | None:
+    """(id, name) of the series a form was sent for, when it is no longer listed (else None)."""
+    drawn = st.session_state.get(_DRAWN)
+    sent = any(st.session_state.get(key) for key in _FORMS)
+    return drawn if sent and drawn is not None and drawn[0] not in ids else None
+
+
 def chosen(listing: pd.DataFrame) -> pd.Series | None:
     """The series named in the address (only among those this person may see) or picked here."""
     ids = list(listing["series_id"])
+    gone = _gone(ids)
+    st.session_state[_STALE] = gone is not None
+    if gone is not None:
+        st.error(
+            f"Not changed: the series '{md(gone[1])}' was deleted, given away or unshared in "
+            "another session, so what you sent for it was not applied to any series. Check the "
+            "series shown now.",
+            icon=":material/block:",
+        )
     wanted = st.query_params.get(PARAM)
     if wanted is not None and wanted not in ids:
         # The same words whether the series does not exist or is not shared with this person:
@@ -60,6 +84,7 @@ def chosen(listing: pd.DataFrame) -> pd.Series | None:
         key="sharing_series",
     )
     st.query_params[PARAM] = pick
+    st.session_state[_DRAWN] = (pick, names[pick])
     return listing[listing["series_id"] == pick].iloc[0]
 
 
@@ -81,7 +106,10 @@ def confirmation() -> None:
 
 
 def _attempt(action, message: str, *, given_away: bool = False) -> None:
-    """Run one store call; its refusal or failure is shown in words, never as a trace."""
+    """Run one store call; its refusal or failure is shown in words, never as a trace. Nothing is
+    run when the form was sent for a series that is gone (``chosen`` says so)."""
+    if st.session_state.get(_STALE):
+        return
     try:
         action()
     except PermissionDenied as exc:

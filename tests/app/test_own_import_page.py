@@ -309,3 +309,26 @@ def test_one_name_of_two_series_is_chosen_by_owner_and_the_chosen_one_is_updated
         stored = store.series_frames(me, ids[owner]).courses
         mine = (stored["patient_id"] == "SYN-002") & (stored["course_no"] == 1)
         assert list(stored.loc[mine, "relapse_day"].dropna()) == relapse, owner
+
+
+def test_an_update_of_a_series_deleted_meanwhile_writes_nothing(app, user_db):
+    """'Store as: an update of Beta' chosen, then Beta deleted in another session: on Commit the
+    choice fell back to 'a new series' named after the file; nothing must be written."""
+    store = UserStore(user_db)
+    first = prepare_import(EXAMPLES / "SYNTHETIC_example.xlsx")
+    assert first.frames is not None
+    me = local_principal()
+    store.apply_import(me, "Alpha", first.frames, pseudonymised=False)
+    beta = store.apply_import(me, "Beta", first.frames, pseudonymised=False).series_id
+    at = _page(app)
+    at.file_uploader(key="oi_courses_0").upload(
+        "courses.csv", _example_csv({("SYN-002", 1): {"relapse_date": "2015-12-03"}}), "text/csv"
+    )
+    _ok(at.run())
+    _ok(at.selectbox(key="oi_target").set_value(beta).run())
+    store.delete_own_series(me, beta)  # another session
+    before = _state(store)
+    _ok(at.button(key="oi_commit").click().run())
+    assert not at.success
+    assert [e.value for e in at.error if e.value.startswith("Not stored: the series 'Beta'")]
+    assert _state(store) == before  # no new series, no update of another, no audit entry

@@ -98,12 +98,35 @@ def _headers(digest: str, _source: Source) -> dict[str, list[str]]:
     return own_mapping.file_headers(_source.courses.data, _source.courses.name, extra)
 
 
+# The series the page was last drawn to update: when another session deletes or unshares it, the
+# 'Store as' choice falls back to a new series, which a Commit pressed for the update must not
+# create (nor update a series of the file's name instead).
+_TARGET_DRAWN = "_oi_target_drawn"
+_TARGET_GONE = "_oi_target_gone"
+
+
+def _target_gone(ids: list[str]) -> None:
+    """Say, when Commit was pressed for an update of a series no longer listed, that nothing was
+    stored; the Commit of this run is then ignored (``_TARGET_GONE``)."""
+    drawn: tuple[str, str] | None = st.session_state.get(_TARGET_DRAWN)
+    pressed = bool(st.session_state.get(writes.IMPORT_COMMIT))
+    gone = pressed and drawn is not None and drawn[0] not in ids
+    st.session_state[_TARGET_GONE] = gone
+    if gone and drawn is not None:
+        st.error(
+            f"Not stored: the series '{md(drawn[1])}' you chose to update was deleted or unshared "
+            "in another session; nothing was written. Check 'Store as' and commit again.",
+            icon=":material/block:",
+        )
+
+
 def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, str, str, str]:
     """(the stored series this import updates or None, name, institution, period)."""
     listing = store.own_series(db.principal())
     editable = listing[listing["can_edit"]] if len(listing) else listing
     ids = [NEW, *editable["series_id"].astype(str)]
     names = own_overview.series_labels(editable)
+    _target_gone(ids)
     a, b = st.columns(2)
     target = a.selectbox(
         "Store as",
@@ -111,6 +134,7 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
         format_func=lambda s: "a new series" if s == NEW else f"an update of '{names[s]}'",
         key="oi_target",
     )
+    st.session_state[_TARGET_DRAWN] = None if target == NEW else (target, names[target])
     row = None if target == NEW else editable[editable["series_id"] == target].iloc[0].to_dict()
     if row is None:
         default = EXAMPLE_NAME if source.example else Path(source.courses.name).stem
@@ -333,5 +357,6 @@ def _flow(store: UserStore, source: Source) -> None:
             "PlexRT does not keep it)."
         )
     verb = "Commit the update" if row is not None else "Commit: store the series"
-    if st.button(verb, type="primary", icon=":material/save:", key=writes.IMPORT_COMMIT):
+    pressed = st.button(verb, type="primary", icon=":material/save:", key=writes.IMPORT_COMMIT)
+    if pressed and not st.session_state.get(_TARGET_GONE):
         _commit(store, prepared, None if row is None else str(row["series_id"]), name, inst, period)

@@ -120,11 +120,13 @@ def saved_cases() -> None:
         db.user_data_failed(exc)
         return
     widgets.show_flash()
-    gone = _case_gone(set(cases["case_id"]))
+    gone = writes.pressed_for_gone(
+        _CASE_DRAWN, set(cases["case_id"]), (writes.CASE_RELABEL, writes.CASE_DELETE)
+    )
     with st.expander(f"Saved cases ({len(cases)})", expanded=gone is not None):
         if gone is not None:
             st.error(
-                f"Not done: the case {md(gone)} was deleted in another session; nothing was "
+                f"Not done: the case {md(gone[0])} was deleted in another session; nothing was "
                 "changed.",
                 icon=":material/block:",
             )
@@ -148,13 +150,6 @@ def saved_cases() -> None:
 _CASE_DRAWN = "_case_drawn"
 
 
-def _case_gone(listed: set[str]) -> str | None:
-    """The case a relabel or delete was pressed for, when it is no longer listed (else None)."""
-    drawn = st.session_state.get(_CASE_DRAWN)
-    pressed = st.session_state.get(writes.CASE_RELABEL) or st.session_state.get(writes.CASE_DELETE)
-    return drawn if pressed and drawn is not None and drawn not in listed else None
-
-
 def _edit_case(cases: pd.DataFrame, acting: bool) -> None:
     names = {
         r.case_id: r.case_id if is_missing(r.label) else f"{r.case_id} · {r.label}"
@@ -163,7 +158,7 @@ def _edit_case(cases: pd.DataFrame, acting: bool) -> None:
     chosen = st.selectbox(
         "Change or delete", list(names), format_func=lambda k: names[k], key="case_pick"
     )
-    st.session_state[_CASE_DRAWN] = chosen
+    writes.drawn(_CASE_DRAWN, chosen)
     c1, c2 = st.columns(2, vertical_alignment="bottom")
     new_label = c1.text_input("New label (no names)", key=f"relabel_{chosen}")
     if c1.button("Save label", key=writes.CASE_RELABEL) and acting:

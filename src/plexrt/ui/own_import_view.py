@@ -108,13 +108,11 @@ _TARGET_GONE = "_oi_target_gone"
 def _target_gone(ids: list[str]) -> None:
     """Say, when Commit was pressed for an update of a series no longer listed, that nothing was
     stored; the Commit of this run is then ignored (``_TARGET_GONE``)."""
-    drawn: tuple[str, str] | None = st.session_state.get(_TARGET_DRAWN)
-    pressed = bool(st.session_state.get(writes.IMPORT_COMMIT))
-    gone = pressed and drawn is not None and drawn[0] not in ids
-    st.session_state[_TARGET_GONE] = gone
-    if gone and drawn is not None:
+    gone = writes.pressed_for_gone(_TARGET_DRAWN, ids, (writes.IMPORT_COMMIT,))
+    st.session_state[_TARGET_GONE] = gone is not None
+    if gone is not None:
         st.error(
-            f"Not stored: the series '{md(drawn[1])}' you chose to update was deleted or unshared "
+            f"Not stored: the series '{md(gone[1])}' you chose to update was deleted or unshared "
             "in another session; nothing was written. Check 'Store as' and commit again.",
             icon=":material/block:",
         )
@@ -134,7 +132,7 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
         format_func=lambda s: "a new series" if s == NEW else f"an update of '{names[s]}'",
         key="oi_target",
     )
-    st.session_state[_TARGET_DRAWN] = None if target == NEW else (target, names[target])
+    writes.drawn(_TARGET_DRAWN, None if target == NEW else target, names.get(target, ""))
     row = None if target == NEW else editable[editable["series_id"] == target].iloc[0].to_dict()
     if row is None:
         default = EXAMPLE_NAME if source.example else Path(source.courses.name).stem

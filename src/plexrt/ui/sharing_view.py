@@ -47,17 +47,10 @@ _STALE = "_sharing_stale"
 _FORMS = (writes.SHARING_SAVE, writes.SHARING_GRANT, writes.SHARING_REVOKE, writes.SHARING_TRANSFER)
 
 
-def _gone(ids: list[str]) -> tuple[str, str] | None:
-    """(id, name) of the series a form was sent for, when it is no longer listed (else None)."""
-    drawn = st.session_state.get(_DRAWN)
-    sent = any(st.session_state.get(key) for key in _FORMS)
-    return drawn if sent and drawn is not None and drawn[0] not in ids else None
-
-
 def chosen(listing: pd.DataFrame) -> pd.Series | None:
     """The series named in the address (only among those this person may see) or picked here."""
     ids = list(listing["series_id"])
-    gone = _gone(ids)
+    gone = writes.pressed_for_gone(_DRAWN, ids, _FORMS)
     st.session_state[_STALE] = gone is not None
     if gone is not None:
         st.error(
@@ -84,7 +77,7 @@ def chosen(listing: pd.DataFrame) -> pd.Series | None:
         key="sharing_series",
     )
     st.query_params[PARAM] = pick
-    st.session_state[_DRAWN] = (pick, names[pick])
+    writes.drawn(_DRAWN, pick, names[pick])
     return listing[listing["series_id"] == pick].iloc[0]
 
 

@@ -9,7 +9,7 @@ written and what it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 
 import streamlit as st
 
@@ -65,3 +65,21 @@ def say_unwritten(available: Callable[[], bool]) -> None:
         "(see the notice below). Nothing was written; do it again once they can be used.",
         icon=":material/block:",
     )
+
+
+def drawn(slot: str, ident: str | None, name: str = "") -> None:
+    """Remember what the page drew its write controls for on this run (``ident`` None: nothing
+    stored, such as 'a new series')."""
+    st.session_state[slot] = None if ident is None else (ident, name)
+
+
+def pressed_for_gone(
+    slot: str, listed: Collection[str], keys: Iterable[str]
+) -> tuple[str, str] | None:
+    """(id, name) of what a write button among ``keys`` was pressed for, when it is no longer
+    among ``listed``. Another session deleted, gave away or unshared it, and the choice the page
+    draws fell back to another item, which the press must not change instead. ``slot`` holds what
+    the controls were drawn for on the run before (``drawn``)."""
+    was = st.session_state.get(slot)
+    pressed = any(st.session_state.get(key) for key in keys)
+    return was if pressed and was is not None and was[0] not in listed else None

@@ -299,3 +299,27 @@ def test_cohort_and_pain_pages_count_patients_beside_sites(app):
     assert "Per patient: responders 100% of patients (11/11" in words
     sub = next(df.value for df in pain.dataframe if "n_patients" in df.value.columns)
     assert sub.set_index("level").loc["psoas", "n_patients"] == 7  # patients 1 3 4 5 7 9 10
+
+
+def test_saving_a_series_deleted_meanwhile_changes_no_other(app, tmp_path, monkeypatch):
+    """Two added series, the second chosen for editing; another session deletes it; 'Save
+    changes' must not save the form over the series the list falls back to."""
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+    from plexrt.ui import writes
+    from tests.app.conftest import on_user_db
+
+    with on_user_db(monkeypatch, tmp_path / "user.duckdb") as path:
+        store, me = UserStore(path), local_principal()
+        store.add_series(me, {**FORM, "citation": "First F. 2020"})
+        second = store.add_series(me, {**FORM, "citation": "Second S. 2021"})
+        at = _page(app, "pages/literature.py")
+        at.selectbox(key="edit_key").set_value(second).run()
+        store.delete_series(me, second)  # another session
+        trail = len(store.audit_log(me))
+        next(b for b in at.button if b.key == writes.SERIES_SAVE).click().run()
+        assert not at.exception
+        said = [e.value.replace("\\", "") for e in at.error]
+        assert any(e.startswith("Not saved: the series “Second S. 2021” was deleted") for e in said)
+        assert not [s for s in at.success if "Saved your changes" in s.value]
+        assert len(store.audit_log(me)) == trail  # nothing recorded: nothing was changed

@@ -104,10 +104,23 @@ def series_editor(store: UserStore, principal: Principal) -> None:
     st.markdown("## Series added by users")
     st.dataframe(user_series_table(user, lit.COLUMN_LABELS), hide_index=True, width="stretch")
     names = dict(zip(user["series_key"], user["citation"].fillna("(no citation)"), strict=True))
+    gone = writes.pressed_for_gone(_EDITED, names, (writes.SERIES_SAVE, writes.SERIES_DELETE))
+    if gone is not None:
+        st.error(
+            f"Not saved: the series “{md(gone[1])}” was deleted in another session; nothing was "
+            "changed. Check the series chosen now.",
+            icon=":material/block:",
+        )
     key = str(
         st.selectbox("Edit or delete", list(names), format_func=lambda k: names[k], key="edit_key")
     )
-    _edit_form(store, principal, key, user.set_index("series_key").loc[key].to_dict())
+    writes.drawn(_EDITED, key, names[key])
+    if gone is None:  # the form's buttons act this run only when what they were drawn for is here
+        _edit_form(store, principal, key, user.set_index("series_key").loc[key].to_dict())
+
+
+# The series the edit form was last drawn for (see writes.pressed_for_gone).
+_EDITED = "_series_edited"
 
 
 def _add_form(store: UserStore, principal: Principal) -> None:

@@ -139,15 +139,16 @@ def test_a_header_with_an_invisible_character_is_named_not_ignored(hidden):
 
 def test_a_file_too_wide_is_refused_before_its_cells_are_read(monkeypatch):
     from plexrt.data import own_readers
+    from plexrt.data.own_template import MAX_COLUMNS
 
     def not_reached(*args, **kwargs):
         raise AssertionError("the cells were read")
 
     monkeypatch.setattr(own_readers, "_arrow_table", not_reached)
     monkeypatch.setattr(own_readers, "_csv_rows", not_reached)
-    width = own_readers.MAX_COLUMNS + 1
+    width = MAX_COLUMNS + 1
     text = ",".join(f"c{j}" for j in range(width)) + "\n" + ",".join("1" * width) + "\n"
     result = own_readers.read_csv_bytes(text.encode(), "wide.csv")
     assert [(p.line, p.message) for p in result.problems] == [
-        (1, f"{width} columns; at most {own_readers.MAX_COLUMNS}")
+        (1, f"{width} columns; at most {MAX_COLUMNS}")
     ]

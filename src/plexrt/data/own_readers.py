@@ -26,18 +26,15 @@ import pyarrow as pa
 from plexrt.data import own_xlsx
 from plexrt.data.csvcolumns import arrow_text_table
 from plexrt.data.csvfile import Problem
+from plexrt.data.own_headers import header_problems, too_wide
 from plexrt.data.own_problems import TEXT, shown
 from plexrt.data.own_template import (
     ASSESSMENTS,
     COURSES,
     MAX_CELL_CHARS,
-    MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
-    TEMPLATES,
-    known_columns,
 )
-from plexrt.data.text_limits import hidden_character
 from plexrt.data.values import counted
 
 _SAVE_AS = "save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8) and import it again"
@@ -117,9 +114,9 @@ def read_csv_bytes(data: bytes, label: str, role: str = COURSES) -> ReadResult:
     if delimiter != ",":
         name = {";": "semicolons", "\t": "tabs"}[delimiter]
         notices.append(f"{label}: cells are separated by {name}; read as such.")
-    too_wide = _too_wide(label, _header_width(text, delimiter))
-    if too_wide:  # before any cell is read: a 50,000-column header would take minutes
-        return ReadResult(problems=too_wide, notices=notices)
+    wide = too_wide(label, _header_width(text, delimiter))
+    if wide:  # before any cell is read: a 50,000-column header would take minutes
+        return ReadResult(problems=wide, notices=notices)
     fast = _arrow_table(text, label, delimiter)
     if fast is not None:
         table, problems = fast
@@ -288,7 +285,7 @@ def _finish(
     for j in frame.columns:
         blank &= frame[j].str.strip().eq("").to_numpy(dtype=bool, na_value=True)
     frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
-    problems = _header_problems(label, header, frame, lines) + problems
+    problems = header_problems(label, header, frame, lines) + problems
     named = [j for j, h in enumerate(header) if h or frame[j].str.strip().ne("").any()]
     frame = frame[named]
     names, seen = [], set()
@@ -315,64 +312,6 @@ def _header_width(text: str, delimiter: str) -> int:
         return len(next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter)))
     except (csv.Error, StopIteration):
         return 0
-
-
-def _too_wide(label: str, width: int) -> list[Problem]:
-    return [Problem(label, 1, None, f"{width} columns; at most {MAX_COLUMNS}")] * (
-        width > MAX_COLUMNS
-    )
-
-
-def _header_problems(
-    label: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray
-) -> list[Problem]:
-    # names further down say what is wrong; every column then "has values but no header"
-    further = _header_further_down(label, header, frame, lines)
-    problems = further + _too_wide(label, len(header))
-    seen: dict[str, int] = {}
-    for j, h in enumerate(header):
-        if len(h) > MAX_CELL_CHARS:
-            problems.append(Problem(label, 1, None, f"header of column {j + 1} is too long"))
-        elif hidden_character(h):
-            typed = h.encode("ascii", "backslashreplace").decode()
-            msg = (
-                f"the header of column {j + 1} ('{typed}') holds an invisible or control "
-                "character; retype it"
-            )
-            problems.append(Problem(label, 1, None, msg))
-        key = h.lower()
-        if h and key in seen:
-            msg = f"the header '{shown(h)}' appears twice (columns {seen[key] + 1} and {j + 1})"
-            problems.append(Problem(label, 1, h, msg))
-        seen.setdefault(key, j)
-        if not h and not further and frame[j].str.strip().ne("").any():
-            problems.append(Problem(label, 1, None, f"column {j + 1} has values but no header"))
-    if frame.empty:
-        problems.append(Problem(label, 2, None, "the file has a header but no data rows"))
-    return problems
-
-
-# Rows looked at for the template's column names when the first row holds none of them.
-_HEADER_SEARCH_ROWS = 10
-
-
-def _header_further_down(
-    label: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray
-) -> list[Problem]:
-    """A title or a blank-looking row above the column names (a department's spreadsheet often
-    has one) makes every column look unnamed or missing: say where the names are."""
-    names = {n for t in TEMPLATES for n in known_columns(t)}
-    if any(h.strip().lower() in names for h in header):
-        return []
-    for i in range(min(_HEADER_SEARCH_ROWS, len(frame))):
-        cells = {str(v).strip().lower() for v in frame.iloc[i]}
-        if len(cells & names) >= 2:
-            msg = (
-                f"the column names (patient_id, ...) are on line {int(lines[i])}, not on the "
-                "first line: delete the lines above them and import again"
-            )
-            return [Problem(label, 1, None, msg)]
-    return []
 
 
 # ---------------------------------------------------------------------------------------------

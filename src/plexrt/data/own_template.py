@@ -314,6 +314,11 @@ def known_columns(table: str) -> tuple[str, ...]:
     return names + ((FILE_COURSE_NO,) if table == COURSES else ())
 
 
+def every_known_column() -> frozenset[str]:
+    """The column names of every table of the template (what a file's header may name)."""
+    return frozenset(n for t in TEMPLATES for n in known_columns(t))
+
+
 def automatic_mapping(headers: list[str], table: str) -> dict[str, str]:
     """{file header: template column} for headers that are a template column apart from case and
     surrounding spaces ('Patient_ID ' -> patient_id). Applied without asking."""

@@ -34,8 +34,7 @@ from plexrt.data.own_template import (
     ASSESSMENTS,
     COURSES,
     FILE_COURSE_KEY,
-    TEMPLATES,
-    known_columns,
+    every_known_column,
 )
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.values import counted, key_shown, natural_key
@@ -133,7 +132,7 @@ def _read_all(
         notices += result.notices
         # Every header as the file holds it: a REDCap export is split below into the template's
         # fields only, which would let a name or record-number column through unrefused.
-        allowed = {n for t in TEMPLATES for n in known_columns(t)}
+        allowed = every_known_column()
         for raw in result.tables.values():
             problems += deidentify.identifier_problems(raw.label, list(raw.frame.columns), allowed)
         for t, raw in _redcap(result, problems, notices).items():

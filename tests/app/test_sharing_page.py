@@ -108,3 +108,22 @@ def test_a_share_typed_for_a_series_deleted_meanwhile_shares_no_other(app, owned
     at.text_input(key="grant_who").set_value("carol@x.org")
     at.button(key=writes.SHARING_GRANT).click().run()
     assert list(store.grants(me, ours)["grantee"]) == ["carol@x.org"]
+
+
+def test_stopping_the_last_share_says_the_series_is_private_again(app, owned):
+    """The page said only 'No longer shared with bob@x.org' and its sharing choice stayed on
+    'shared with named users' with no one named."""
+    me = local_principal()
+    store = UserStore(owned)
+    sid = str(store.own_series(me).iloc[0]["series_id"])
+    store.grant(me, sid, "bob@x.org")
+    at = _sharing(app)
+    assert at.radio(key="sharing_level_choice").value == "users"
+    at.button(key=writes.SHARING_REVOKE).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value.replace("\\", "") for s in at.success] == [
+        "No longer shared with bob@x.org. No one else was named, so the series is "
+        "private (owner only) again."
+    ]
+    assert at.radio(key="sharing_level_choice").value == "private"
+    assert store.own_series(me).iloc[0]["sharing"] == "private"

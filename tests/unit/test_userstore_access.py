@@ -3,6 +3,8 @@ A imports and keeps a series private, B cannot reach it by any call; A shares it
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -62,6 +64,29 @@ def test_sharing_with_a_named_viewer_gives_read_only_access(private):
     assert us.own_series(C).empty  # still private to the others
     us.revoke(A, sid, "b@example.org")
     assert us.own_series(B).empty
+
+
+def test_the_last_revoke_makes_a_series_shared_with_named_users_private(private):
+    """Shared with B and C, then unshared from both: it stayed 'shared with named users' (with no
+    one named), in the listing and the trail. Private once the last grantee is gone; a series
+    shared with the department keeps that level when a grant to it is revoked."""
+    us, sid, _ = private
+    us.grant(A, sid, B.user_id)
+    us.grant(A, sid, C.user_id)
+    assert us.revoke(A, sid, B.user_id) == "users"
+    assert us.own_series(A).iloc[0]["sharing"] == "users"
+    assert us.revoke(A, sid, C.user_id) == "private"
+    assert us.own_series(A).iloc[0]["sharing"] == "private"
+    last = us.audit_log(ADMIN).iloc[0]
+    assert (last["action"], json.loads(last["detail"])) == (
+        "sharing",
+        {"revoke": C.user_id, "sharing": "private", "was": "users"},
+    )
+    us.set_sharing(A, sid, "department")
+    us.grant(A, sid, C.user_id, can_edit=True)
+    assert us.revoke(A, sid, C.user_id) == "department"
+    assert us.own_series(A).iloc[0]["sharing"] == "department"
+    assert us.verify_audit().ok
 
 
 def test_an_edit_grant_lets_an_editor_record_follow_up(private):

@@ -8,6 +8,9 @@ and every change goes to the store, which refuses it (``PermissionDenied``) when
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -98,13 +101,14 @@ def confirmation() -> None:
         st.success(md(done), icon=":material/check_circle:")
 
 
-def _attempt(action, message: str, *, given_away: bool = False) -> None:
+def _attempt(action, message: str | Callable[[Any], str], *, given_away: bool = False) -> None:
     """Run one store call; its refusal or failure is shown in words, never as a trace. Nothing is
-    run when the form was sent for a series that is gone (``chosen`` says so)."""
+    run when the form was sent for a series that is gone (``chosen`` says so). ``message`` may be
+    worded from what the call returns."""
     if st.session_state.get(_STALE):
         return
     try:
-        action()
+        result = action()
     except PermissionDenied as exc:
         st.error(md(str(exc)), icon=":material/block:")
     except SeriesInvalid as exc:
@@ -112,16 +116,21 @@ def _attempt(action, message: str, *, given_away: bool = False) -> None:
     except UserDataUnavailable as exc:
         st.error(md(str(exc)), icon=":material/lock:")
     else:
-        _done(message, given_away=given_away)
+        _done(message(result) if callable(message) else message, given_away=given_away)
 
 
 def _sharing_form(store: UserStore, who: Principal, row: pd.Series) -> None:
     sid = row["series_id"]
+    # The choice shows the stored level whenever that changes (another series chosen, or a change
+    # made by a grant, the last revoke or another session), not the button last clicked.
+    stored = (sid, row["sharing"])
+    if st.session_state.get("_sharing_level_of") != stored:
+        st.session_state["_sharing_level_of"] = stored
+        st.session_state["sharing_level_choice"] = row["sharing"]
     with st.form("sharing_level"):
         level = st.radio(
             "Who may see this series",
             SHARINGS,
-            index=SHARINGS.index(row["sharing"]),
             format_func=lambda s: SHARING_WORDS[s],
             key="sharing_level_choice",
         )
@@ -151,7 +160,16 @@ def _revoke_form(store: UserStore, who: Principal, sid: str, grants: pd.DataFram
     with st.form("sharing_revoke"):
         gone = st.selectbox("Stop sharing with", list(grants["grantee"]), key="revoke_who")
         if st.form_submit_button("Stop sharing", key=writes.SHARING_REVOKE):
-            _attempt(lambda: store.revoke(who, sid, gone), f"No longer shared with {gone}.")
+            _attempt(lambda: store.revoke(who, sid, gone), lambda level: _revoked(gone, level))
+
+
+def _revoked(gone: str, level: str) -> str:
+    if level == "private":
+        return (
+            f"No longer shared with {gone}. No one else was named, so the series is "
+            f"{SHARING_WORDS['private']} again."
+        )
+    return f"No longer shared with {gone}."
 
 
 def _transfer_form(store: UserStore, who: Principal, sid: str) -> None:

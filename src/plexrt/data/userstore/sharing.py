@@ -173,21 +173,30 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
     _sharing_changed(conn, p, series_id, detail, sharing=sharing)
 
 
-def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> None:
-    """Stop sharing with one grantee of the series. Only the text rules of a name that can be
-    matched apply: a grant stored before them (with an invisible character) can still be revoked;
-    a name that is not among the grants is refused, not audited as a change."""
+def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> str:
+    """Stop sharing with one grantee of the series; the sharing level afterwards. Only the text
+    rules of a name that can be matched apply: a grant stored before them (with an invisible
+    character) can still be revoked; a name that is not among the grants is refused, not audited
+    as a change."""
     if not isinstance(grantee, str) or not grantee.strip():
         raise SeriesInvalid([f"grantee: {access.person_problem(grantee, _REVOKED)}"])
     who = access.normalise_grantee(grantee)
-    checked(conn, p, series_id, "manage")
-    if who not in set(grants_of(conn, series_id)["grantee"]):
+    row = checked(conn, p, series_id, "manage")
+    granted = set(grants_of(conn, series_id)["grantee"])
+    if who not in granted:
         raise SeriesInvalid([f"grantee: {key_shown(who)} is not among the grants of this series"])
     conn.execute(
         sa.text("DELETE FROM grants WHERE series_id = :s AND grantee = :g"),
         {"s": series_id, "g": who},
     )
-    _sharing_changed(conn, p, series_id, {"revoke": who})
+    # "Shared with named users" with no one named left is what "private" means; saying it the
+    # way the owner sees it keeps the listing and the audit trail true (a grant made it "users").
+    sharing = "private" if row["sharing"] == "users" and granted == {who} else row["sharing"]
+    detail: dict[str, Any] = {"revoke": who}
+    if sharing != row["sharing"]:
+        detail.update(sharing=sharing, was=row["sharing"])
+    _sharing_changed(conn, p, series_id, detail, sharing=sharing)
+    return str(sharing)
 
 
 def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) -> None:

@@ -252,9 +252,11 @@ class UserStore:
         with self._write() as conn:
             sharing.grant(conn, principal, series_id, grantee, can_edit)
 
-    def revoke(self, principal: Principal, series_id: str, grantee: str) -> None:
+    def revoke(self, principal: Principal, series_id: str, grantee: str) -> str:
+        """Stop sharing with one grantee; the sharing level afterwards ('private' once the last
+        named user of a series shared with named users is gone)."""
         with self._write() as conn:
-            sharing.revoke(conn, principal, series_id, grantee)
+            return sharing.revoke(conn, principal, series_id, grantee)
 
     def transfer(self, principal: Principal, series_id: str, new_owner: str) -> None:
         with self._write() as conn:

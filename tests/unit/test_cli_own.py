@@ -3,6 +3,8 @@ imports into a user database given by --user-db."""
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -144,3 +146,20 @@ def test_import_by_name_updates_your_own_series_and_refuses_a_name_of_two_others
     store = UserStore(db)
     assert _patients(store, ids["alice@x.org"]) == _patients(make_frames(3))
     assert _patients(store, ids["carol@x.org"]) == _patients(frames)
+
+
+def test_audit_export_is_itself_recorded_in_the_trail(tmp_path, capsys):
+    """`plexrt audit export` printed the trail without recording that it was read out, unlike
+    the Audit trail page's download: the CSV holds the import, the next export finds itself."""
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    assert main(["import", str(c), str(a), "--series", "S", "--user-db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["audit", "export", "--user-db", str(db)]) == 0
+    first = pd.read_csv(io.StringIO(capsys.readouterr().out.lstrip("\ufeff")))
+    assert list(first["action"]) == ["import"]
+    assert main(["audit", "export", "--user-db", str(db)]) == 0
+    second = pd.read_csv(io.StringIO(capsys.readouterr().out.lstrip("\ufeff")))
+    assert list(second["action"]) == ["export", "import"]
+    assert json.loads(second.loc[0, "detail"]) == {"filter": {}, "rows": 1, "what": "audit trail"}
+    assert main(["audit", "verify", "--user-db", str(db)]) == 0

@@ -24,11 +24,12 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    """The whole trail as CSV (newest first), for an admin (locally: this account)."""
+    """The whole trail as CSV (newest first), for an admin (locally: this account). The export is
+    recorded in the trail, as the Audit trail page's download is (``UserStore.export_audit``)."""
     from plexrt.export.tabular import safe_csv
 
     try:
-        log = open_existing(args).audit_log(local_principal(), series_id=args.series)
+        log = open_existing(args).export_audit(local_principal(), series_id=args.series)
     except UserDataUnavailable as exc:
         print(f"plexrt audit export: {exc}", file=sys.stderr)
         return 2

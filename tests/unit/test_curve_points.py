@@ -3,6 +3,8 @@ said, hopeless input refused."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -125,3 +127,28 @@ def test_a_start_far_below_one_is_refused_not_made_one(surv):
 def test_hopeless_input_is_refused(time, surv, message):
     with pytest.raises(ValueError, match=message):
         clean_points(time, surv)
+
+
+@pytest.mark.parametrize(
+    ("survival", "named"),
+    [
+        # 0.6 typed among percentages: divided by 100 it became 0.006, a drop to almost nothing
+        # and a climb back to 0.5 (refused as a cumulative incidence curve, a wrong reason).
+        ([100, 80, 0.6, 50, 40], "points 3 (0.6)"),
+        # A proportion file with one value typed in percent: all the rest became hundredths.
+        ([1.0, 0.9, 80, 0.7], "points 1 (1), 2 (0.9), 4 (0.7)"),
+    ],
+)
+def test_proportions_and_percentages_mixed_in_one_file_are_refused(survival, named):
+    time = list(range(len(survival)))
+    with pytest.raises(ValueError, match=rf"{re.escape(named)} read as proportions .0-1.: the "):
+        clean_points(time, survival)
+
+
+def test_a_percentage_curve_ending_below_1_5_percent_is_not_mixed():
+    # A long tail read in percent (1.2% then 0.8%): every value on one scale, nothing rises.
+    c = clean_points([0, 1, 2, 3, 4], [100, 60, 20, 1.2, 0.8])
+    np.testing.assert_allclose(c.survival, [1.0, 0.6, 0.2, 0.012, 0.008])
+    # A cumulative incidence curve in percent starting at 0 is still named as one.
+    with pytest.raises(ValueError, match="a Kaplan-Meier curve never rises"):
+        clean_points([0, 2, 4, 6], [0, 20, 35, 50])

@@ -62,9 +62,28 @@ def _arrays(time: Any, survival: Any) -> tuple[np.ndarray, np.ndarray]:
     return t, s
 
 
-def _scale(s: np.ndarray, notes: list[str]) -> tuple[np.ndarray, str]:
+def _refuse_mixed_scales(t: np.ndarray, s: np.ndarray) -> None:
+    """Percentages with some values that read as proportions (at most ``PERCENT_THRESHOLD``):
+    when the curve, divided by 100, rises by more than noise but would not once those values are
+    taken as proportions, the file mixes the two scales (a 0.6 typed among 80 and 50). Divided by
+    100 with the rest, such a value would be a fall to almost 0 and a climb back."""
+    small = s <= PERCENT_THRESHOLD
+    order = np.lexsort((-s, t))
+    as_read = (s / 100.0)[order]
+    one_scale = np.where(small, s, s / 100.0)[order]
+    if _worst_rise(t[order], as_read) is None or _worst_rise(t[order], one_scale) is not None:
+        return
+    which = ", ".join(f"{i + 1} ({s[i]:g})" for i in np.flatnonzero(small)[:5])
+    raise ValueError(
+        f"survival runs to {float(s.max()):g}, a percentage, but points {which} read as "
+        "proportions (0-1): the file mixes the two scales; give every survival value on one scale"
+    )
+
+
+def _scale(t: np.ndarray, s: np.ndarray, notes: list[str]) -> tuple[np.ndarray, str]:
     top = float(s.max())
     if top > PERCENT_THRESHOLD:
+        _refuse_mixed_scales(t, s)
         notes.append(
             f"survival read as percentages (largest value {top:g} > {PERCENT_THRESHOLD:g}): "
             "divided by 100"
@@ -131,12 +150,11 @@ def _decreasing_fit(s: np.ndarray) -> np.ndarray:
     return np.repeat(values, sizes)
 
 
-def _refuse_a_real_rise(t: np.ndarray, s: np.ndarray) -> None:
-    """A rise that is more than the reader's noise is refused: higher than an earlier point by more
-    than ``AXIS_SLACK`` and later than it by more than ``TIME_SLACK`` of the time axis (the top and
-    bottom of one drop are read a hair apart in time; a curve that climbs over time is a cumulative
-    incidence curve, or another figure, and averaging it flat would invent the patients' times).
-    ``t`` is sorted."""
+def _worst_rise(t: np.ndarray, s: np.ndarray) -> tuple[int, int] | None:
+    """The largest rise that is more than the reader's noise, as (lowest earlier point, the point
+    above it), or None: higher than an earlier point by more than ``AXIS_SLACK`` and later than it
+    by more than ``TIME_SLACK`` of the time axis (the top and bottom of one drop are read a hair
+    apart in time). ``t`` is sorted."""
     gap = TIME_SLACK * float(t[-1])
     before = np.searchsorted(t, t - gap, side="left")  # points [0, before[i]) lie earlier than gap
     lowest = np.minimum.accumulate(s)
@@ -145,8 +163,18 @@ def _refuse_a_real_rise(t: np.ndarray, s: np.ndarray) -> None:
     rise[has] = s[has] - lowest[before[has] - 1]
     worst = int(np.argmax(rise))
     if rise[worst] <= AXIS_SLACK:
+        return None
+    return int(np.argmin(s[: before[worst]])), worst
+
+
+def _refuse_a_real_rise(t: np.ndarray, s: np.ndarray) -> None:
+    """A rise that is more than the reader's noise is refused (``_worst_rise``): a curve that
+    climbs over time is a cumulative incidence curve, or another figure, and averaging it flat
+    would invent the patients' times. ``t`` is sorted."""
+    found = _worst_rise(t, s)
+    if found is None:
         return
-    low = int(np.argmin(s[: before[worst]]))
+    low, worst = found
     raise ValueError(
         f"the curve rises from {s[low]:.3f} at time {t[low]:g} to {s[worst]:.3f} at time "
         f"{t[worst]:g}: a Kaplan-Meier curve never rises, and a rise this large and this long is "
@@ -209,7 +237,8 @@ def _origin(t: np.ndarray, s: np.ndarray, notes: list[str]) -> tuple[np.ndarray,
 def clean_points(time: Any, survival: Any) -> CleanCurve:
     """The digitised points made into a curve that starts at (0, 1), runs forward and never rises.
 
-    In order: survival above ``PERCENT_THRESHOLD`` anywhere means percentages (divided by 100);
+    In order: survival above ``PERCENT_THRESHOLD`` anywhere means percentages (divided by 100),
+    unless the curve rises only because some values read as proportions (two scales: refused);
     survival within ``AXIS_SLACK`` outside 0-1 is clipped to the axis, further out is refused;
     times slightly below 0 (within 2% of the last time) are set to 0, further below are refused;
     points are sorted by time; a rise of more than ``AXIS_SLACK`` over more than ``TIME_SLACK`` of
@@ -221,7 +250,7 @@ def clean_points(time: Any, survival: Any) -> CleanCurve:
     t, s = _arrays(time, survival)
     n_read = int(t.size)
     notes: list[str] = []
-    s, scale = _scale(s, notes)
+    s, scale = _scale(t, s, notes)
     s = _clip_survival(s, notes)
     t = _clip_time(t, notes)
     t, s = _order(t, s, notes)

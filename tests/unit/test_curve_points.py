@@ -152,3 +152,20 @@ def test_a_percentage_curve_ending_below_1_5_percent_is_not_mixed():
     # A cumulative incidence curve in percent starting at 0 is still named as one.
     with pytest.raises(ValueError, match="a Kaplan-Meier curve never rises"):
         clean_points([0, 2, 4, 6], [0, 20, 35, 50])
+
+
+def test_a_fall_from_percentages_into_values_that_read_as_proportions_is_said():
+    # 60% then 0.5: the last patients dying, or 0.5 meant as 50%; the file cannot tell, so it
+    # is read as percentages and the reader told which point to check.
+    c = clean_points([0, 1, 2, 3], [100, 80, 60, 0.5])
+    np.testing.assert_allclose(c.survival, [1.0, 0.8, 0.6, 0.005])
+    assert (
+        "survival falls from 60% at time 2 to 0.5% at time 3: if 0.5 was meant as a proportion "
+        "(50%), give every survival value on one scale"
+    ) in c.notes
+    # A fall from 3% to 1% is an ordinary tail, not said.
+    tail = clean_points([0, 1, 2, 3], [100, 20, 3, 1])
+    assert not any("meant as a proportion" in n for n in tail.notes)
+    # Nor is 20% then 1%: read as a proportion (100%) the curve would rise.
+    last = clean_points([0, 1, 2], [100, 20, 1])
+    assert not any("meant as a proportion" in n for n in last.notes)

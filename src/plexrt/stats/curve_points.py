@@ -62,7 +62,7 @@ def _arrays(time: Any, survival: Any) -> tuple[np.ndarray, np.ndarray]:
     return t, s
 
 
-def _refuse_mixed_scales(t: np.ndarray, s: np.ndarray) -> None:
+def _refuse_mixed_scales(t: np.ndarray, s: np.ndarray, notes: list[str]) -> None:
     """Percentages with some values that read as proportions (at most ``PERCENT_THRESHOLD``):
     when the curve, divided by 100, rises by more than noise but would not once those values are
     taken as proportions, the file mixes the two scales (a 0.6 typed among 80 and 50). Divided by
@@ -71,7 +71,10 @@ def _refuse_mixed_scales(t: np.ndarray, s: np.ndarray) -> None:
     order = np.lexsort((-s, t))
     as_read = (s / 100.0)[order]
     one_scale = np.where(small, s, s / 100.0)[order]
-    if _worst_rise(t[order], as_read) is None or _worst_rise(t[order], one_scale) is not None:
+    if _worst_rise(t[order], as_read) is None:
+        _note_a_fall_into_proportions(t[order], s[order], notes)
+        return
+    if _worst_rise(t[order], one_scale) is not None:
         return
     which = ", ".join(f"{i + 1} ({s[i]:g})" for i in np.flatnonzero(small)[:5])
     raise ValueError(
@@ -80,10 +83,30 @@ def _refuse_mixed_scales(t: np.ndarray, s: np.ndarray) -> None:
     )
 
 
+# A fall from above this many percent straight to a value that reads as a proportion is said:
+# it may be the curve's last patients dying, or proportions typed at the end of a percent file.
+_SUSPECT_FALL = 10.0
+
+
+def _note_a_fall_into_proportions(t: np.ndarray, s: np.ndarray, notes: list[str]) -> None:
+    """``t``, ``s`` sorted. The two readings cannot be told apart here, so nothing is refused."""
+    small = s <= PERCENT_THRESHOLD
+    # ... and only where the other reading would not rise (100 x the value is no higher).
+    plausible = 100.0 * s[1:] <= s[:-1] + 100.0 * AXIS_SLACK
+    steps = np.flatnonzero(small[1:] & (s[:-1] > _SUSPECT_FALL) & plausible)
+    if steps.size:
+        i = int(steps[0])
+        notes.append(
+            f"survival falls from {s[i]:g}% at time {t[i]:g} to {s[i + 1]:g}% at time "
+            f"{t[i + 1]:g}: if {s[i + 1]:g} was meant as a proportion ({100 * s[i + 1]:g}%), "
+            "give every survival value on one scale"
+        )
+
+
 def _scale(t: np.ndarray, s: np.ndarray, notes: list[str]) -> tuple[np.ndarray, str]:
     top = float(s.max())
     if top > PERCENT_THRESHOLD:
-        _refuse_mixed_scales(t, s)
+        _refuse_mixed_scales(t, s, notes)
         notes.append(
             f"survival read as percentages (largest value {top:g} > {PERCENT_THRESHOLD:g}): "
             "divided by 100"

@@ -13,7 +13,13 @@ from plexrt.data import own_readers, own_xlsx
 from plexrt.data.own_readers import read_upload
 from plexrt.data.own_template import ASSESSMENT_TEMPLATE
 from plexrt.ingest.own_import import Upload, prepare_import
-from tests.unit.own_files import COURSE_HEADER, course_row
+from tests.unit.own_files import (
+    ASSESSMENT_HEADER,
+    COURSE_HEADER,
+    GOOD_COURSES,
+    course_row,
+    csv_text,
+)
 
 
 def body(*rows: str, header: str = COURSE_HEADER, end: str = "\n") -> bytes:
@@ -231,6 +237,22 @@ def test_xlsx_with_the_assessments_sheet_left_as_the_template_has_it():
         assert r.ok, r.report.problems
         assert len(r.frames.courses) == 1 and r.frames.assessments.empty
         assert "s.xlsx [assessments]: no assessment rows; no assessments read." in r.report.notices
+
+
+@pytest.mark.parametrize("ending", ["\n", "", "\n,,,,,,\n\n"])
+def test_a_csv_assessments_file_with_its_header_alone_is_no_assessments(ending):
+    """The template's assessments.csv comes with its header alone. Given with a courses file,
+    it refused the whole import ('assessments.csv, line 2: the file has a header but no data
+    rows'); the same sheet of an XLSX is read as no assessments. A courses file with its header
+    alone is still refused: there is nothing to import."""
+    courses = csv_text(COURSE_HEADER, GOOD_COURSES).encode()
+    header = (ASSESSMENT_HEADER + ending).encode()
+    r = prepare_import(Upload("c.csv", courses), Upload("a.csv", header), study_codes=True)
+    assert r.ok, r.report.problems
+    assert (len(r.frames.courses), len(r.frames.assessments)) == (len(GOOD_COURSES), 0)
+    assert "a.csv: no assessment rows; no assessments read." in r.report.notices
+    alone = prepare_import(Upload("c.csv", (COURSE_HEADER + "\n").encode()))
+    assert [p.message for p in alone.report.problems] == ["the file has a header but no data rows"]
 
 
 def test_a_title_above_the_column_names_is_named_with_the_line_of_the_names():

@@ -20,6 +20,9 @@ def too_wide(label: str, width: int) -> list[Problem]:
     )
 
 
+NO_ROWS = "the file has a header but no data rows"
+
+
 def header_problems(
     label: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray
 ) -> list[Problem]:
@@ -47,7 +50,7 @@ def header_problems(
         if not h and not further and frame[j].str.strip().ne("").any():
             problems.append(Problem(label, 1, None, f"column {j + 1} has values but no header"))
     if frame.empty:
-        problems.append(Problem(label, 2, None, "the file has a header but no data rows"))
+        problems.append(Problem(label, 2, None, NO_ROWS))
     return problems
 
 

@@ -26,7 +26,7 @@ import pyarrow as pa
 from plexrt.data import own_xlsx
 from plexrt.data.csvcolumns import arrow_text_table
 from plexrt.data.csvfile import Problem
-from plexrt.data.own_headers import header_problems, too_wide
+from plexrt.data.own_headers import NO_ROWS, header_problems, too_wide
 from plexrt.data.own_problems import TEXT, shown
 from plexrt.data.own_template import (
     ASSESSMENTS,
@@ -120,12 +120,30 @@ def read_csv_bytes(data: bytes, label: str, role: str = COURSES) -> ReadResult:
     fast = _arrow_table(text, label, delimiter)
     if fast is not None:
         table, problems = fast
-        return ReadResult({role: table} if table is not None else {}, problems, notices)
+        result = ReadResult({role: table} if table is not None else {}, problems, notices)
+        return _optional(result, label, role)
     header, rows, lines, problems = _csv_rows(text, label, delimiter)
     if problems and not rows:
         return ReadResult(problems=problems, notices=notices)
     table, more = _table(label, header, rows, np.asarray(lines, dtype=np.int64))
-    return ReadResult({role: table}, problems + more, notices)
+    return _optional(ReadResult({role: table}, problems + more, notices), label, role)
+
+
+def no_assessments(label: str) -> str:
+    """The notice for an assessments table with its header alone."""
+    return f"{label}: no assessment rows; no assessments read."
+
+
+def _optional(result: ReadResult, label: str, role: str) -> ReadResult:
+    """The assessments are optional, and the template's assessments file comes with its header
+    alone: given as it came, it holds none (as an XLSX template's untouched sheet), not a refusal."""
+    table = result.tables.get(role)
+    if role != ASSESSMENTS or table is None or not table.frame.empty:
+        return result
+    result.tables.pop(role)
+    result.problems = [p for p in result.problems if p != Problem(label, 2, None, NO_ROWS)]
+    result.notices.append(no_assessments(label))
+    return result
 
 
 def _arrow_table(
@@ -328,7 +346,7 @@ def _from_xlsx(data: bytes, label: str) -> ReadResult:
         if role == ASSESSMENTS and len(sheet.rows) <= 1:
             # The assessments are optional and the template's sheet comes with its header alone:
             # a workbook with the courses filled in and that sheet left as it came has none.
-            result.notices.append(f"{sheet_label}: no assessment rows; no assessments read.")
+            result.notices.append(no_assessments(sheet_label))
             continue
         if not sheet.rows:
             result.problems.append(Problem(sheet_label, 1, None, "the sheet is empty"))

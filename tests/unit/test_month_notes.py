@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from plexrt.board.summary import key_figures
+from plexrt.board.summary import key_figures, median_figure
 from plexrt.charts import style
+from plexrt.clinical.series_medians import SeriesMedians
 from plexrt.export.slides import slides
 from plexrt.stats import timescale
 
@@ -60,3 +61,20 @@ def test_key_figures_in_months_name_the_month(inp):
     rows = dict(key_figures(inp))
     for label in ("Median survival after RT", "Median duration of relief"):
         assert timescale.MONTH_NOTE in rows[label], label
+
+
+@pytest.mark.parametrize(("m", "flags"), [(0, 1), (200, 1)])
+def test_a_median_of_reconstructed_times_says_so_once(m, flags):
+    """Unpooled, the interval's words already said 'reconstructed times' and the figure added
+    ' (reconstructed times)' again; pooled, the flag is the only mention."""
+    med = SeriesMedians(
+        values={"os": 6.0},
+        cis={"os": (3.3, None)},
+        reconstructed=True,
+        note="",
+        ranges={"os": (5.0, 7.0)} if m else {},
+        m=m,
+    )
+    text = median_figure(med, "os")
+    assert text.count("reconstructed times") == flags, text
+    assert text.startswith("6.0 months (95% CI 3.3 to not reached")

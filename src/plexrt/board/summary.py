@@ -194,13 +194,18 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
     return rows
 
 
+# What a figure or a slide's name adds when the times are reconstructed.
+RECONSTRUCTED_FLAG = " (reconstructed times)"
+
+
 def median_figure(med: series_medians.SeriesMedians, col: str) -> str:
     """A median as the board states it: with its interval, pooled over the reconstructions and
     with their range when the times are reconstructed, and the month named."""
     text = literature_comparison.median_display(
         med.values[col], med.cis.get(col), med.reconstructed, med.ranges.get(col), med.m
     )
-    flag = " (reconstructed times)" if med.reconstructed else ""
+    # Unpooled, the interval's own words already say "reconstructed times".
+    flag = RECONSTRUCTED_FLAG if med.reconstructed and med.m else ""
     return f"{text}{flag}; {timescale.MONTH_NOTE}"
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from plexrt.board.summary import BoardInput, cohort_text, relapse_curves
+from plexrt.board.summary import RECONSTRUCTED_FLAG, BoardInput, cohort_text, relapse_curves
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical import tte_rates
@@ -23,10 +23,6 @@ from plexrt.stats import survival, timescale
 TIME_ZERO = "completion"
 # The footnote's last words: where the methods it leaves out are (see the module docstring).
 METHODS_POINTER = "Methods in full: speaker notes and report."
-
-
-# What a slide's name adds when the times are reconstructed.
-RECONSTRUCTED_FLAG = " (reconstructed times)"
 
 
 def _flag(inp: BoardInput) -> str:

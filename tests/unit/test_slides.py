@@ -73,6 +73,18 @@ def test_report_tables(inp):
     assert figures["Responders"].startswith("100% of sites (12/12; 95% CI 74–100%) · ")
 
 
+def test_report_tables_of_no_sites_keep_their_columns(inp):
+    """Filtered to no site, the report's tables failed (KeyError 'fisher_p': the subgroup table of
+    no rows had no columns). Empty tables with the columns of a full one, and counts of 0."""
+    full = dict(report_tables(inp))
+    none = dict(report_tables(replace(inp, sites=inp.sites.iloc[0:0])))
+    for title in ("Irradiated sites", SUBGROUPS_TITLE):
+        assert none[title].empty and list(none[title].columns) == list(full[title].columns)
+    figures = dict(none["Key figures"].itertuples(index=False))
+    assert figures["Cohort"].startswith("n = 0 sites, 0 patients")
+    assert figures["Responders"] == "not available"
+
+
 def test_slides_laid_out_to_a_height(inp):
     # the presentation at 1280x720 asks for 620 px figures (see ui.presentation.figure_height)
     board_slides = slides(inp, height=620)

@@ -215,7 +215,20 @@ def subgroup_table(
             if r["factor"] == factor:
                 r["fisher_p"] = p
                 r["fisher"] = why
-    return pd.DataFrame(rows)
+    # No sites, no rows: the table keeps its columns (what the report and the page lay out).
+    return pd.DataFrame(rows, columns=SUBGROUP_COLUMNS)
+
+
+SUBGROUP_COLUMNS = (
+    "factor",
+    "level",
+    "n",
+    "n_patients",
+    "responders",
+    "complete",
+    "fisher_p",
+    "fisher",
+)
 
 
 def _counting_columns(df: pd.DataFrame) -> pd.DataFrame:

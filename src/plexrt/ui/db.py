@@ -77,6 +77,8 @@ def own_connection(series_id: str) -> duckdb.DuckDBPyConnection:
     return _own_connection(series_id, str(versions[series_id]), principal())
 
 
+# Keyed by the series' version as listed on this run: a write from this session or another
+# (another app process, on a team server) gives a new version, so no cache needs clearing.
 @st.cache_resource(show_spinner="Loading your series…", max_entries=4)
 def _own_connection(series_id: str, version: str, _principal) -> duckdb.DuckDBPyConnection:
     from plexrt.ingest.own_store import own_connection as build
@@ -307,29 +309,6 @@ def _say_once(reason: str) -> None:
     if reason not in shown:
         shown.add(reason)
         st.warning(f"{md(reason)} Only the bundled data are shown.", icon=":material/lock:")
-
-
-# Cached results that read the user data: cleared after every write (import, follow-up, undo), so
-# the curves and rates of every page show the new state at once. Cache a function that reads own
-# series with ``@user_data_cache`` (keyed by its arguments, like st.cache_data).
-_USER_DATA_CACHES: list = []
-
-
-def user_data_cache(fn=None, **kw):
-    """``st.cache_data`` for a function that reads the user data; cleared by user_data_changed."""
-
-    def wrap(f):
-        cached = st.cache_data(show_spinner=False, **kw)(f)
-        _USER_DATA_CACHES.append(cached)
-        return cached
-
-    return wrap(fn) if fn is not None else wrap
-
-
-def user_data_changed() -> None:
-    """Called after every write to the user data: drops the cached results that read them."""
-    for cached in _USER_DATA_CACHES:
-        cached.clear()
 
 
 @st.cache_data(show_spinner=False)

@@ -241,7 +241,6 @@ def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) 
     if batch is None:
         st.info("Nothing changed: the series already holds this value.")
         return
-    db.user_data_changed()
     st.session_state["fu_flash"] = (
         f"Saved ({md(fu.described(entry))}) as entry {batch}. The analysis pages show it now."
     )
@@ -283,7 +282,6 @@ def _history(store: UserStore, sid: str, can_edit: bool) -> None:
         except (NothingToUndo, SeriesInvalid, PermissionDenied, UserDataUnavailable) as exc:
             st.error(f"Not undone: {md(exc)}", icon=":material/error:")
             return
-        db.user_data_changed()
         st.session_state["fu_flash"] = f"Entry {latest} undone (recorded as entry {undo})."
         st.rerun()
 

@@ -255,7 +255,6 @@ def _commit(
     except (PermissionDenied, UserDataUnavailable) as exc:
         st.error(f"{md(exc)} Nothing was written.", icon=":material/error:")
         return
-    db.user_data_changed()
     st.session_state["oi_done"] = {
         "result": result,
         "key": key_csv(prepared.key) if prepared.key else None,

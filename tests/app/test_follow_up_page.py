@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from plexrt.data.access import local_principal
-from plexrt.data.userstore import UserStore
+from plexrt.data.userstore import Change, UserStore
 from plexrt.data.userstore import engine as eng
 from plexrt.ingest.own_followup import HISTORY_COLUMNS
 from plexrt.ingest.own_import import prepare_import
@@ -235,3 +235,20 @@ def _scan(user_db: str) -> None:
                     for code in HOSPITAL.values():
                         assert code not in value, (table, column, value)
     assert "own_patients" in tables and seen > 0
+
+
+def test_a_change_written_elsewhere_shows_on_the_next_run(app, series):
+    """Another app process (a second replica on a team server) records follow-up: this
+    process's cached copy of the series is keyed by the series' version as listed on each run,
+    so the analysis pages show the new value on the next run, with no cache to clear."""
+    store, sid = series
+    at = _ok(app(series=sid).run())
+    _ok(at.switch_page("pages/cohort.py").run())
+    column = "NRS at RT completion (0–10)"
+    before = _table(at, "Site").set_index("Site")[column]
+    assert pd.isna(before["S02.1"]) and before["S01.1"] == 2
+    store.record_follow_up(
+        local_principal(), sid, [Change.update("courses", ("S02", 1), nrs_after=0)]
+    )
+    after = _table(_ok(at.run()), "Site").set_index("Site")[column]
+    assert after["S02.1"] == 0 and after["S01.1"] == 2

@@ -14,6 +14,7 @@ from plexrt.data.access import (
     can_manage,
     can_read,
     local_principal,
+    normalise_grantee,
     resolve_role,
 )
 
@@ -55,6 +56,35 @@ def series(sharing: str = "private", **grants: bool) -> SeriesAccess:
 )
 def test_policy(who, s, read, edit, manage):
     assert (can_read(who, s), can_edit(who, s), can_manage(who, s)) == (read, edit, manage)
+
+
+# 'josé' with a combining acute accent (decomposed, as some keyboards and systems send it) and
+# with the precomposed é (as identity providers send it): the same address to a reader.
+JOSE_DECOMPOSED = "jose\u0301@example.org"
+JOSE_COMPOSED = "jos\u00e9@example.org"
+
+
+def test_an_address_typed_with_a_decomposed_accent_names_the_same_person():
+    """A grant typed as 'jose' + combining accent did not reach the signed-in 'josé' (the two
+    strings differ code point by code point): the person was silently left without access."""
+    jose = Principal(JOSE_COMPOSED, "viewer", email=JOSE_COMPOSED)
+    assert can_read(jose, series("users", **{JOSE_DECOMPOSED: False}))
+    assert normalise_grantee(JOSE_DECOMPOSED) == JOSE_COMPOSED
+    owned = SeriesAccess("own-2", owner=JOSE_DECOMPOSED, sharing="private")
+    editor = Principal(JOSE_COMPOSED, "editor", email=JOSE_COMPOSED)
+    assert can_manage(editor, owned)
+
+
+def test_a_group_named_like_an_address_is_matched_without_case():
+    """A grant to 'group:RadOnc@H.org' is stored without case (it holds '@'); the member's group
+    as the provider sends it ('RadOnc@H.org') did not match it."""
+    member = Principal("d", "viewer", groups=frozenset({"RadOnc@H.org"}))
+    grant = normalise_grantee("group:RadOnc@H.org")
+    assert grant == "group:radonc@h.org"
+    assert can_read(member, series("users", **{grant: False}))
+    plain = Principal("e", "viewer", groups=frozenset({"RadOnc"}))  # no '@': case kept
+    assert can_read(plain, series("users", **{"group:RadOnc": False}))
+    assert not can_read(plain, series("users", **{"group:radonc": False}))
 
 
 def test_owner_by_email_and_a_demoted_owner():

@@ -153,3 +153,9 @@ def test_an_unverified_address_gives_no_role_and_names_nobody(flag):
         claims["email_verified"] = verified
         p = principal_from_claims(claims, admin_roles)
         assert p is not None and (p.user_id, p.role) == ("boss@hospital.example", "admin")
+
+
+def test_an_address_sent_with_a_decomposed_accent_is_the_composed_user_id():
+    """Stored under the composed form, as every comparison of people normalises (NFC)."""
+    p = principal_from_claims({"sub": "x9", "email": "Jose\u0301@Hospital.example"}, ROLES)
+    assert p is not None and p.user_id == "jos\u00e9@hospital.example" == p.email

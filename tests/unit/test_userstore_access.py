@@ -192,6 +192,38 @@ def test_a_grant_stored_before_the_text_rules_can_still_be_revoked(private):
     assert us.audit_log(ADMIN).iloc[0]["action"] == "sharing"
 
 
+def test_older_spellings_of_a_grantee_are_one_grant(private):
+    """Grants stored before names were normalised as now (another case, a decomposed accent):
+    a new grant to the person replaced neither (two rows for one person), and a revoke typed as
+    the list shows the person now was refused as 'not among the grants'."""
+    us, sid, _ = private
+    with eng.writing(us.location) as conn:
+        for old in ("jose\u0301@example.org", "Jos\u00e9@Example.org"):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO grants (series_id, grantee, can_edit, granted_by, granted_at) "
+                    "VALUES (:s, :g, false, :by, current_timestamp)"
+                ),
+                {"s": sid, "g": old, "by": A.user_id},
+            )
+        conn.execute(sa.text("UPDATE own_series SET sharing = 'users'"))
+    us.grant(A, sid, "jose\u0301@example.org", can_edit=True)
+    assert us.grants(A, sid)[["grantee", "can_edit"]].values.tolist() == [
+        ["jos\u00e9@example.org", True]
+    ]
+    with eng.writing(us.location) as conn:  # an older spelling again, then revoked
+        conn.execute(
+            sa.text(
+                "INSERT INTO grants (series_id, grantee, can_edit, granted_by, granted_at) "
+                "VALUES (:s, :g, false, :by, current_timestamp)"
+            ),
+            {"s": sid, "g": "JOSE\u0301@EXAMPLE.ORG", "by": A.user_id},
+        )
+    assert us.revoke(A, sid, "jos\u00e9@example.org") == "private"
+    assert us.grants(A, sid).empty
+    assert us.verify_audit().ok
+
+
 def test_a_group_cannot_become_the_owner(private):
     """Owned by 'group:radonc', a series could be managed, given away or deleted by every editor
     of that group; the transfer is refused in words and the group may still be granted access."""

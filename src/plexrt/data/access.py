@@ -21,6 +21,7 @@ role from the configuration file.
 from __future__ import annotations
 
 import getpass
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,9 +49,10 @@ class PermissionDenied(PermissionError):
 
 def normalise_id(identity: str) -> str:
     """A user id, e-mail address or grantee as every comparison of people uses it (the one
-    normalisation): trimmed, and without case when it holds '@' (an e-mail address, or a provider's
-    subject written like one)."""
-    s = identity.strip()
+    normalisation): in Unicode's composed form (NFC: 'josé' typed with a combining accent, as some
+    keyboards send it, is the provider's 'josé'), trimmed, and without case when it holds '@' (an
+    e-mail address, or a provider's subject written like one)."""
+    s = unicodedata.normalize("NFC", identity).strip()
     return s.lower() if "@" in s else s
 
 
@@ -84,7 +86,9 @@ class Principal:
         out = {normalise_id(self.user_id)}
         if self.email:
             out.add(normalise_id(self.email))
-        out |= {GROUP_PREFIX + g for g in self.groups}
+        # As a grant to the group is stored (``normalise_grantee``): 'group:RadOnc@H.org' is
+        # matched without case, like any name holding '@'.
+        out |= {normalise_id(GROUP_PREFIX + g) for g in self.groups}
         return frozenset(out)
 
 

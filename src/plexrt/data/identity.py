@@ -85,14 +85,14 @@ def principal_from_claims(claims: Mapping[str, Any], roles: RolesConfig) -> Prin
     """The person of these claims with the role the roles file gives them; None when the file
     gives them none (default "none") or the claims name nobody.
 
-    The user id is the e-mail address (lower case) when the provider sends one it does not call
+    The user id is the e-mail address (normalised) when the provider sends one it does not call
     unverified, else the subject (``sub``): ownership, grants and the audit trail then read as
     addresses people recognise. Either is normalised as every comparison of people normalises it (``access.normalise_id``: a subject
     written like an address, 'Alice@Corp', is 'alice@corp'), so what is stored under it is found
     under it again.
     """
     email = claims.get("email")
-    email = email.strip().lower() if isinstance(email, str) and email.strip() else None
+    email = normalise_id(email) if isinstance(email, str) and email.strip() else None
     if email is not None and _unverified(claims):
         email = None  # an address the provider has not verified names nobody (see _unverified)
     sub = claims.get("sub")

@@ -159,6 +159,7 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
         raise SeriesInvalid(
             [f"grantee: {key_shown(who)} owns this series and always sees it; share with another"]
         )
+    _drop_spellings(conn, series_id, who, keep=who)
     conn.execute(
         sa.text(
             "INSERT INTO grants (series_id, grantee, can_edit, granted_by, granted_at) "
@@ -173,6 +174,21 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
     _sharing_changed(conn, p, series_id, detail, sharing=sharing)
 
 
+def _drop_spellings(conn: sa.Connection, series_id: str, who: str, keep: str | None = None) -> int:
+    """Delete the grants of the series to ``who`` (normalised), under any spelling but ``keep``:
+    grants stored before the normalisation of names had its present rules may hold another case
+    of an address or a decomposed accent. How many were deleted. A grant then leaves one row per
+    person, and a revoke reaches every spelling."""
+    stored = grants_of(conn, series_id)["grantee"]
+    other = [g for g in stored if g != keep and access.normalise_id(g) == who]
+    for g in other:
+        conn.execute(
+            sa.text("DELETE FROM grants WHERE series_id = :s AND grantee = :g"),
+            {"s": series_id, "g": g},
+        )
+    return len(other)
+
+
 def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> str:
     """Stop sharing with one grantee of the series; the sharing level afterwards. Only the text
     rules of a name that can be matched apply: a grant stored before them (with an invisible
@@ -182,16 +198,12 @@ def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> s
         raise SeriesInvalid([f"grantee: {access.person_problem(grantee, _REVOKED)}"])
     who = access.normalise_grantee(grantee)
     row = checked(conn, p, series_id, "manage")
-    granted = set(grants_of(conn, series_id)["grantee"])
-    if who not in granted:
+    if not _drop_spellings(conn, series_id, who):
         raise SeriesInvalid([f"grantee: {key_shown(who)} is not among the grants of this series"])
-    conn.execute(
-        sa.text("DELETE FROM grants WHERE series_id = :s AND grantee = :g"),
-        {"s": series_id, "g": who},
-    )
     # "Shared with named users" with no one named left is what "private" means; saying it the
     # way the owner sees it keeps the listing and the audit trail true (a grant made it "users").
-    sharing = "private" if row["sharing"] == "users" and granted == {who} else row["sharing"]
+    left = grants_of(conn, series_id).empty
+    sharing = "private" if row["sharing"] == "users" and left else row["sharing"]
     detail: dict[str, Any] = {"revoke": who}
     if sharing != row["sharing"]:
         detail.update(sharing=sharing, was=row["sharing"])

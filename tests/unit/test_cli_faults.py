@@ -134,6 +134,31 @@ def test_the_audit_trail_of_a_missing_file_is_refused_not_created(action, tmp_pa
     assert "intact" not in err and not missing.exists() and not missing.parent.exists()
 
 
+@pytest.mark.parametrize(
+    "argv", [["curve", "list"], ["summary", "--series", "Our clinic"]], ids=["curve", "summary"]
+)
+def test_a_reading_command_on_a_mistyped_user_database_is_refused_not_created(
+    argv, tmp_path, capsys, monkeypatch
+):
+    """`curve list` and `summary` of an own series created an empty user database (folders
+    included) at a mistyped path, then said 'no curve series stored' / 'no series named'."""
+    missing = tmp_path / "typo" / "user.duckdb"
+    err = _one_line_failure([*argv, "--user-db", str(missing)], capsys, code=1)
+    assert f"({missing}) cannot be used: there is no such file" in err
+    assert not missing.parent.exists()
+    # With no --user-db and no user database yet: nothing stored, and still nothing created.
+    default = tmp_path / "data" / "user.duckdb"
+    monkeypatch.setenv("PLEXRT_USER_DB", str(default))
+    code = main(argv)
+    out = capsys.readouterr()
+    assert (code, out.out + out.err) == (
+        (0, "no curve series stored\n")
+        if argv[0] == "curve"
+        else (2, "plexrt summary: no series named 'Our clinic'\n")
+    )
+    assert not default.parent.exists()
+
+
 def test_synth_never_writes_over_files_in_its_folder(tmp_path, capsys):
     """A department's own courses.csv in the folder given to `synth` stays as it was."""
     own = tmp_path / "courses.csv"

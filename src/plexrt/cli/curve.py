@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from plexrt.cli.userdb import add_user_db, open_store
+from plexrt.cli.userdb import add_user_db, existing_or_none, open_store
 from plexrt.clinical.curve_series import details_from_text, reconstruct_curve, to_store
 from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.csvfile import DataError
@@ -118,11 +118,13 @@ def _import(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     try:
-        meta = open_store(args).curve_series(local_principal())
+        user = existing_or_none(args)
+        meta = None if user is None else user.curve_series(local_principal())
     except (UserDataUnavailable, PermissionDenied) as exc:
         return _fail(str(exc), 1)
-    if meta.empty:
+    if meta is None or meta.empty:
         print("no curve series stored")
+        return 0
     for r in meta.itertuples():
         print(
             f"{r.series_key}\t{CURVE_OUTCOMES.get(r.outcome, r.outcome)}\t{counted(r.n_patients, 'patient')}"

@@ -72,11 +72,13 @@ def own_series(name: str, args: argparse.Namespace) -> SummaryInput | None:
     """An own series of the user store (``--user-db``) that the local user may read, by its name
     or series id: real times, no reconstruction; survival after RT from the completion of each
     patient's first course (``plexrt.clinical.own_series``). None when there is no such series."""
-    from plexrt.cli.userdb import open_store
+    from plexrt.cli.userdb import existing_or_none
     from plexrt.data.access import local_principal
     from plexrt.ingest.own_store import find_own, own_connection
 
-    user = open_store(args)
+    user = existing_or_none(args)
+    if user is None:
+        return None
     p = local_principal()
     record = find_own(user.own_series(p), name)
     if record is None:

@@ -40,3 +40,14 @@ def open_existing(args: argparse.Namespace) -> UserStore:
         )
         raise UserDataUnavailable(location.shown, reason)
     return UserStore(args.user_db)
+
+
+def existing_or_none(args: argparse.Namespace) -> UserStore | None:
+    """The user store of a command that only reads it and can do without it (listing, finding a
+    series by name): None when no ``--user-db`` was given and there is no user database yet at
+    the default place; a path given and missing is refused as by ``open_existing``. Neither
+    creates a database."""
+    location = eng.locate(args.user_db)
+    if args.user_db is None and location.path is not None and not location.path.exists():
+        return None
+    return open_existing(args)

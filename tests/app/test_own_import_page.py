@@ -158,6 +158,25 @@ def test_an_updated_file_shows_its_changes_before_they_are_applied(app, user_db)
     assert list(stored.loc[mine, "relapse_day"]) == [90]
 
 
+def test_an_update_that_removes_rows_says_so_before_commit(app, user_db):
+    """The update without its assessments file removes every stored assessment; the preview
+    counted them only inside the summary line. A warning names them before Commit."""
+    store = UserStore(user_db)
+    first = prepare_import(EXAMPLES / "SYNTHETIC_example.xlsx")
+    assert first.frames is not None
+    sid = store.apply_import(local_principal(), "Ours", first.frames, pseudonymised=False).series_id
+    at = _page(app)
+    at.file_uploader(key="oi_courses_0").upload("courses.csv", _example_csv({}), "text/csv")
+    _ok(at.run())
+    _ok(at.selectbox(key="oi_target").set_value(sid).run())
+    n = _example_sizes()[2]
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        f"This update removes stored rows that the files no longer hold: {n} assessments. "
+        "Commit only if they are to go; a commit can be undone on the Follow-up page."
+    ]
+    assert len(store.series_frames(local_principal(), sid).assessments) == n  # not yet
+
+
 def _renamed() -> bytes:
     """own_files' good courses with 'patient_id' called 'Kod' (no suggestion can guess it) and
     'sex' called 'Gender' (suggested by name)."""

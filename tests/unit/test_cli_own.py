@@ -130,7 +130,9 @@ def test_import_by_name_updates_your_own_series_and_refuses_a_name_of_two_others
         store.apply_import(who, "Other", frames, pseudonymised=False)
         store.grant(who, ids[owner], me.user_id, can_edit=True)
     store.release()
-    args = ["import", str(c), str(a), "--study-codes", "--user-db", str(db), "--series"]
+    # (each update replaces the 3 patients of make_frames, so it removes rows: allowed here)
+    args = ["import", str(c), str(a), "--study-codes", "--allow-removals", "--user-db", str(db)]
+    args += ["--series"]
     assert main([*args, "Clinic"]) == 0
     assert "updated series 'Clinic'" in capsys.readouterr().out
     store = UserStore(db)
@@ -163,3 +165,26 @@ def test_audit_export_is_itself_recorded_in_the_trail(tmp_path, capsys):
     assert list(second["action"]) == ["export", "import"]
     assert json.loads(second.loc[0, "detail"]) == {"filter": {}, "rows": 1, "what": "audit trail"}
     assert main(["audit", "verify", "--user-db", str(db)]) == 0
+
+
+def test_an_update_that_removes_rows_needs_allow_removals(tmp_path, capsys):
+    """Run again without its assessments file, an import removed the series' 4 stored
+    assessments at once (the counts were printed, nothing asked). Now refused, naming what would
+    go; with --allow-removals written, and undone as any change batch."""
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    base = ["--series", "S", "--user-db", str(db)]
+    assert main(["import", str(c), str(a), *base]) == 0
+    capsys.readouterr()
+    assert main(["import", str(c), *base]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"({len(GOOD_ASSESSMENTS)} assessments); to write it, run it again with --allow-removals"
+    ) in err
+    store = UserStore(db)
+    sid = str(store.own_series(local_principal())["series_id"].iloc[0])
+    assert len(store.series_frames(local_principal(), sid).assessments) == len(GOOD_ASSESSMENTS)
+    assert main(["import", str(c), *base, "--allow-removals"]) == 0
+    assert store.series_frames(local_principal(), sid).assessments.empty
+    store.undo_last(local_principal(), sid)
+    assert len(store.series_frames(local_principal(), sid).assessments) == len(GOOD_ASSESSMENTS)

@@ -46,7 +46,8 @@ def registries(tmp_path_factory):
 
 def _import(folder: Path, db: Path, **kw):
     args = ("import", str(folder / "courses.csv"), str(folder / "assessments.csv"))
-    return [PLEXRT, *args, "--series", "Registry", "--study-codes", "--user-db", str(db)], kw
+    flags = ("--series", "Registry", "--study-codes", "--allow-removals", "--user-db", str(db))
+    return [PLEXRT, *args, *flags], kw
 
 
 def _state(db: Path) -> tuple[int, int, bool, int]:

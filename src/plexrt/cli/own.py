@@ -199,15 +199,37 @@ def _import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return REFUSED
-    if prepared.diff is not None and prepared.diff.is_empty:
-        print("nothing to write: the stored series already holds exactly these rows.")
-        return 0
+    stop = _held_back(prepared, args.allow_removals)
+    if stop is not None:
+        return stop
     if prepared.key and args.key_out is not None:
         if not _written(args.key_out, key_csv(prepared.key), "the pseudonym key"):
             print("Nothing was written.", file=sys.stderr)
             return FAILED
         print(f"pseudonym key written to {args.key_out}: keep it safe; PlexRT does not keep it.")
     return _write(store, prepared, args, target)
+
+
+def _held_back(prepared: PreparedImport, allow_removals: bool) -> int | None:
+    """The exit code of an update that is not written (nothing to change, or rows it would
+    remove without ``--allow-removals``); None when it is to be written."""
+    diff = prepared.diff
+    if diff is None:
+        return None
+    if diff.is_empty:
+        print("nothing to write: the stored series already holds exactly these rows.")
+        return 0
+    removed = diff.removed_words()
+    if removed and not allow_removals:
+        # An update leaves out what its files leave out: a forgotten assessments file removes
+        # every stored assessment. The Import page shows that before Commit; here it takes a flag.
+        print(
+            f"plexrt import: this update would remove stored rows that the files no longer hold "
+            f"({removed}); to write it, run it again with --allow-removals. Nothing was written.",
+            file=sys.stderr,
+        )
+        return REFUSED
+    return None
 
 
 def _target(store: UserStore, series: str) -> dict[str, Any] | None:
@@ -317,6 +339,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     i.add_argument("--institution", default="", help="institution shown with the series")
     i.add_argument("--period", default="", help="treatment period, e.g. 2015-2023")
+    i.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="let an update remove stored patients, courses or assessments its files no longer "
+        "hold (refused without it)",
+    )
     i.add_argument(
         "--dry-run", action="store_true", help="check and show what would be stored; write nothing"
     )

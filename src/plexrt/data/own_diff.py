@@ -21,6 +21,7 @@ from plexrt.data.own_schema import (
     OwnSeriesFrames,
     typed,
 )
+from plexrt.data.values import counted
 
 KEYS = {"patients": PATIENT_KEY, "courses": COURSE_KEY, "assessments": ASSESSMENT_KEY}
 
@@ -57,6 +58,12 @@ class FramesDiff:
     @property
     def is_empty(self) -> bool:
         return self.patients.is_empty and self.courses.is_empty and self.assessments.is_empty
+
+    def removed_words(self) -> str | None:
+        """'3 patients, 58 assessments': the stored rows the update removes (None: none)."""
+        counts = [(len(getattr(self, t).removed), t) for t in TABLES]
+        words = [counted(n, t.removesuffix("s")) for n, t in counts if n]
+        return ", ".join(words) or None
 
     def summary(self) -> str:
         """'patients: 1 added, 0 changed (0 values), 0 removed; courses: ...' or 'no change'."""

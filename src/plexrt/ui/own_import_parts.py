@@ -144,6 +144,15 @@ def changes(prepared: PreparedImport) -> bool:
         )
         return False
     st.markdown(f"**What this import changes in the stored series** — {md(diff.summary())}")
+    removed = diff.removed_words()
+    if removed:
+        # An update leaves out what its files leave out (a forgotten assessments file removes
+        # every stored assessment): said before Commit, not only counted in the line above.
+        st.warning(
+            f"This update removes stored rows that the files no longer hold: {md(removed)}. "
+            "Commit only if they are to go; a commit can be undone on the Follow-up page.",
+            icon=":material/delete:",
+        )
     paged_dataframe(own_preview.diff_table(diff), "diff_page", hide_index=True, width="stretch")
     st.caption("Times in days from the patient's first RT start; '(empty)' = not known.")
     return True

@@ -11,7 +11,7 @@ import pandas as pd
 
 from plexrt.cli import main
 from plexrt.data.access import Principal, local_principal
-from plexrt.data.userstore import UserStore
+from plexrt.data.userstore import UserDataUnavailable, UserStore
 from plexrt.ingest.own_import import prepare_import
 from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, course_row, write
 from tests.unit.own_frames import make_frames
@@ -188,3 +188,31 @@ def test_an_update_that_removes_rows_needs_allow_removals(tmp_path, capsys):
     assert store.series_frames(local_principal(), sid).assessments.empty
     store.undo_last(local_principal(), sid)
     assert len(store.series_frames(local_principal(), sid).assessments) == len(GOOD_ASSESSMENTS)
+
+
+def test_the_pseudonym_key_never_writes_over_a_file(tmp_path, capsys, monkeypatch):
+    """--key-out named an existing file (another series' key, or the courses file itself) and
+    the import wrote the new key over it. Now refused before anything is read or written; and a
+    key whose series the store then refuses is removed again."""
+    db = str(tmp_path / "u.duckdb")
+    c, _ = write(tmp_path, [course_row(patient_id="12345678")])
+    other_key = tmp_path / "other_series_key.csv"
+    other_key.write_text("original_code,pseudonym\n87654321,P001\n")
+    for taken in (other_key, c):
+        before = taken.read_bytes()
+        rc = main(["import", str(c), "--series", "S", "--user-db", db, "--key-out", str(taken)])
+        err = capsys.readouterr().err
+        assert rc == 2 and f"--key-out {taken} exists; the pseudonym key is written to a new " in err
+        assert taken.read_bytes() == before
+    assert UserStore(db).own_series(local_principal()).empty
+    # The store refuses (here: told it cannot be used once the key is written).
+    fresh = tmp_path / "key.csv"
+
+    def refused(*_a, **_k):
+        raise UserDataUnavailable(db, "a test stops it here")
+
+    monkeypatch.setattr(UserStore, "apply_import", refused)
+    rc = main(["import", str(c), "--series", "S", "--user-db", db, "--key-out", str(fresh)])
+    err = capsys.readouterr().err
+    assert rc == 1 and f"the key written to {fresh} was removed again." in err
+    assert not fresh.exists()

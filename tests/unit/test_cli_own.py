@@ -202,7 +202,9 @@ def test_the_pseudonym_key_never_writes_over_a_file(tmp_path, capsys, monkeypatc
         before = taken.read_bytes()
         rc = main(["import", str(c), "--series", "S", "--user-db", db, "--key-out", str(taken)])
         err = capsys.readouterr().err
-        assert rc == 2 and f"--key-out {taken} exists; the pseudonym key is written to a new " in err
+        assert (
+            rc == 2 and f"--key-out {taken} exists; the pseudonym key is written to a new " in err
+        )
         assert taken.read_bytes() == before
     assert UserStore(db).own_series(local_principal()).empty
     # The store refuses (here: told it cannot be used once the key is written).
@@ -216,3 +218,12 @@ def test_the_pseudonym_key_never_writes_over_a_file(tmp_path, capsys, monkeypatc
     err = capsys.readouterr().err
     assert rc == 1 and f"the key written to {fresh} was removed again." in err
     assert not fresh.exists()
+
+
+def test_the_problem_report_is_never_written_over_a_file_the_import_reads(tmp_path, capsys):
+    db = str(tmp_path / "u.duckdb")
+    c, _ = write(tmp_path, [course_row(nrs_before="11")])
+    before = c.read_bytes()
+    assert main(["import", str(c), "--series", "S", "--user-db", db, "--report", str(c)]) == 2
+    assert f"--report {c} is a file this import reads" in capsys.readouterr().err
+    assert c.read_bytes() == before

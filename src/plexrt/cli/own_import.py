@@ -151,6 +151,25 @@ def _summary(prepared: PreparedImport, name: str) -> str:
     return "\n".join(lines)
 
 
+def _output_clash(args: argparse.Namespace) -> str | None:
+    """Why an output path cannot be used (None when both can): the key goes to a new file only,
+    and the problem report is never written over a file the import reads."""
+    if args.key_out is not None and args.key_out.exists():
+        return _KEY_EXISTS.format(path=args.key_out)
+    inputs = [p for p in (args.file, args.assessments, *(args.key or [])) if p is not None]
+    report = args.report
+    if report is not None and report.exists() and any(_same(report, p) for p in inputs):
+        return f"--report {report} is a file this import reads; give another path. Nothing was written."
+    return None
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def _import(args: argparse.Namespace) -> int:
     try:
         store = open_store(args)
@@ -158,8 +177,9 @@ def _import(args: argparse.Namespace) -> int:
     except UserDataUnavailable as exc:
         print(f"plexrt import: {exc} Nothing was written.", file=sys.stderr)
         return FAILED
-    if args.key_out is not None and args.key_out.exists():
-        print(f"plexrt import: {_KEY_EXISTS.format(path=args.key_out)}", file=sys.stderr)
+    clash = _output_clash(args)
+    if clash:
+        print(f"plexrt import: {clash}", file=sys.stderr)
         return REFUSED
     key, errors = _keys(args.key or [])
     if errors:

@@ -363,3 +363,19 @@ def test_distinct_non_ascii_codes_are_distinct_patients(tmp_path):
     result = prepare_import(c, study_codes=True)
     assert result.ok, result.report.problems
     assert result.frames.patients["patient_id"].nunique() == 2
+
+
+def test_one_patient_code_in_another_case_is_refused_not_a_second_patient(tmp_path):
+    """'p1 ' beside 'P1' is one patient typed two ways (the import strips the space): counted as
+    two patients it doubled one in every figure. Every other spelling is refused, naming the
+    first; 'P1' written the same way twice stays one patient."""
+    rows = [
+        course_row(patient_id="P1"),  # line 2
+        course_row(patient_id="p1 ", laterality="right"),  # line 3: P1 in lower case
+        course_row(patient_id="P1", plexus_level="lower"),  # line 4: P1 again, same spelling
+        course_row(patient_id="P2", laterality="right"),  # line 5: another patient
+    ]
+    found = problems_of(tmp_path, rows)
+    assert [(f[0], f[1]) for f in found] == [(3, "patient_id")]
+    assert has(found, 3, "patient_id", "is the patient code 'P1' of line 2 written with other")
+    assert "another case" in found[0][2]

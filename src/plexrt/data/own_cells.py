@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from plexrt.data.csvfile import Problem
 from plexrt.data.own_problems import TEXT, Locator, ProblemLog
 from plexrt.data.own_readers import RawTable
-from plexrt.data.own_schema import respelled
+from plexrt.data.own_schema import RESPELLED_HOW, respelled
 from plexrt.data.own_template import (
     COURSES,
     FILE_COURSE_KEY,
@@ -255,8 +255,8 @@ def disagreements(parsed: ParsedTable, log: ProblemLog) -> None:
 
 
 def lookalike_codes(parsed: ParsedTable, log: ProblemLog) -> None:
-    """One patient code written two ways (``own_schema.respelled``: full-width 'Ｃ12' beside
-    'C12') would count one patient as two: every row spelling it otherwise than its first
+    """One patient code written two ways (``own_schema.respelled``: full-width 'Ｃ12' or 'c12'
+    beside 'C12') would count one patient as two: every row spelling it otherwise than its first
     spelling is refused, naming that spelling's first line."""
     pid = parsed.values["patient_id"]
     given = pid.notna().to_numpy()
@@ -270,8 +270,8 @@ def lookalike_codes(parsed: ParsedTable, log: ProblemLog) -> None:
 
     def msg(rows: np.ndarray) -> list[str]:
         return [
-            f"is the patient code '{usual.iloc[i]}' of line {int(at.iloc[i])} written with "
-            "other characters (full-width or compatibility forms): spell it one way"
+            f"is the patient code '{usual.iloc[i]}' of line {int(at.iloc[i])} {RESPELLED_HOW}: "
+            "spell it one way"
             for i in rows
         ]
 

@@ -144,10 +144,15 @@ def _key_texts(values: pd.Series) -> pd.Series:
     return values.map(key_shown).astype(object)
 
 
+# How two spellings of one patient code differ, as every refusal of such a pair says it.
+RESPELLED_HOW = "written with other characters (another case, full-width or compatibility forms)"
+
+
 def plain_code(code: str) -> str:
-    """A patient code as Unicode NFKC reads it (full-width 'Ｘ１' is 'X1'): two codes with one plain
-    form are one patient written two ways, and would count as two patients."""
-    return code if code.isascii() else unicodedata.normalize("NFKC", code)
+    """A patient code as Unicode NFKC reads it, case folded (full-width 'Ｘ１' and 'x1' are 'x1'):
+    two codes with one plain form are one patient written two ways ('P1' and 'p1' in one file is
+    a typing slip, not two patients), and would count as two patients."""
+    return (code if code.isascii() else unicodedata.normalize("NFKC", code)).casefold()
 
 
 def respelled(codes: pd.Series) -> pd.Series:

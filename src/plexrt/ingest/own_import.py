@@ -29,7 +29,7 @@ from plexrt.data.own_cells import (
 from plexrt.data.own_diff import FramesDiff, diff_frames
 from plexrt.data.own_problems import Locator, ProblemLog, report_frame, shown
 from plexrt.data.own_readers import RawTable, ReadResult, read_path, read_upload
-from plexrt.data.own_schema import OwnSeriesFrames, typed
+from plexrt.data.own_schema import RESPELLED_HOW, OwnSeriesFrames, typed
 from plexrt.data.own_template import (
     ASSESSMENTS,
     COURSES,
@@ -295,8 +295,9 @@ _WHY = (
     "digits, a date, a name or an e-mail address"
 )
 _RESPELLED = (
-    "patient code '{}' is the key's '{}' written with other characters (full-width or "
-    "compatibility forms): spell it as in the key, or it would be a second patient"
+    "patient code '{}' is the key's '{}' "
+    + RESPELLED_HOW
+    + ": spell it as in the key, or it would be a second patient"
 )
 _NEED_KEY = (
     "this series was stored with pseudonyms: give the key file of its first import (--key) so "

@@ -38,7 +38,8 @@ def render(series_id: str) -> None:
     twice = own_overview.respelled_codes(frames)
     if twice:
         st.warning(
-            "Patient codes written two ways (full-width or compatibility characters), stored "
+            "Patient codes written two ways (another case, full-width or compatibility characters), "
+            "stored "
             "before PlexRT refused this: each pair counts as two patients in every figure until "
             "the series is imported again with one spelling.\n\n" + safe_text.bullets(twice)
         )

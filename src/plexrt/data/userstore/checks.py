@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.own_problems import arrow_text
-from plexrt.data.own_schema import TABLES, OwnSeriesFrames, StoredColumn, respelled, row_names
+from plexrt.data.own_schema import (
+    RESPELLED_HOW,
+    TABLES,
+    OwnSeriesFrames,
+    StoredColumn,
+    respelled,
+    row_names,
+)
 from plexrt.data.text_limits import (
     NAME_CHARS,
     STORED_TEXT_CHARS,
@@ -256,10 +263,7 @@ def reference_problems(frames: OwnSeriesFrames) -> list[str]:
     usual = respelled(patients)
     if usual.notna().any():
         names = _namer(frames.patients, "patients")
-        message = (
-            "is a patient code of the series written with other characters (full-width or "
-            "compatibility forms): spell it one way"
-        )
+        message = f"is a patient code of the series {RESPELLED_HOW}: spell it one way"
         out.append(_say("patients", "patient_id", message, _rows(usual.notna()), names))
     no_course = ~patients.isin(course_patients)
     if no_course.any():

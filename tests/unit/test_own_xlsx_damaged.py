@@ -93,5 +93,27 @@ def test_a_chart_sheet_first_is_skipped_for_the_first_sheet_with_cells():
     assert result.ok, result.report.problems
     assert len(result.frames.courses) == 3
     notices = " ".join(result.report.notices)
-    assert "no sheet named 'courses'; read the first sheet" in notices
+    assert "no sheet named 'courses'; read the first visible sheet, 'Sheet1'" in notices
     assert "sheets Chart1, numbers ignored" in notices
+
+
+def test_a_hidden_first_sheet_is_passed_over_for_the_first_visible_one():
+    """A hidden sheet first (the lists behind drop-downs) was read as the courses: the import
+    refused the file for missing columns of a sheet the user cannot see, naming no sheet. Now
+    the first visible sheet is read, and the notice names it."""
+    wb = Workbook()
+    lists = wb.active
+    lists.title, lists.sheet_state = "lists", "hidden"
+    lists.append(["sex"])
+    lists.append(["F"])
+    data = wb.create_sheet("Données 2023")
+    for row in _rows(COURSE_HEADER, GOOD_COURSES):
+        data.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = prepare_import(Upload("w.xlsx", buf.getvalue()))
+    assert result.ok, result.report.problems
+    assert len(result.frames.courses) == len(GOOD_COURSES)
+    notices = " ".join(result.report.notices)
+    assert "read the first visible sheet, 'Données 2023'" in notices
+    assert "sheet lists ignored" in notices

@@ -40,7 +40,8 @@ class Workbook:
 
 
 def read_workbook(data: bytes, label: str, roles: tuple[str, str]) -> Workbook:
-    """The sheet named ``roles[0]`` (else the first sheet) and the sheet named ``roles[1]``."""
+    """The sheet named ``roles[0]`` (else the first visible sheet) and the sheet named
+    ``roles[1]``."""
     problems = archive_problems(data, label)
     if problems:
         return Workbook(problems=problems)
@@ -86,12 +87,16 @@ def _sheets(wb, label: str, roles: tuple[str, str]) -> Workbook:
     book = Workbook()
     names = [ws.title for ws in wb.worksheets]  # chart sheets hold no cells
     lower = {n.strip().lower(): n for n in names}
-    first = lower.get(roles[0]) or (names[0] if names else None)
+    # A hidden sheet (a list behind drop-downs, say) is not the data the user sees first.
+    shown = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] or names
+    first = lower.get(roles[0]) or (shown[0] if shown else None)
     if first is None:
         book.problems.append(Problem(label, None, None, "the workbook has no sheet"))
         return book
     if first.strip().lower() != roles[0]:
-        book.notices.append(f"{label}: no sheet named '{roles[0]}'; read the first sheet.")
+        book.notices.append(
+            f"{label}: no sheet named '{roles[0]}'; read the first visible sheet, '{first}'."
+        )
     wanted = {roles[0]: first}
     if roles[1] in lower:
         wanted[roles[1]] = lower[roles[1]]

@@ -258,6 +258,16 @@ def test_redcap_problems_point_to_the_patient_row():
     assert [(p.line, p.column, p.value) for p in r.report.problems] == [(2, "sex", "7")]
 
 
+def test_a_redcap_patient_field_wrong_once_is_one_problem():
+    """The patient's row holds last_contact_date once; it is joined to each of the patient's two
+    courses, and a date written day/month/year was reported twice for the one cell."""
+    data = redcap_export().replace(b"2023-09-01", b"01-09-2023")
+    assert data.count(b"01-09-2023") == 1
+    r = prepare_import(Upload("export.csv", data))
+    assert [(p.line, p.column) for p in r.report.problems] == [(2, "last_contact_date")]
+    assert len(r.report.frame()) == 1
+
+
 @pytest.mark.parametrize(
     ("column", "value"), [("patient_name", "Jane Doe"), ("mrn", "7654321"), ("dob", "1950-01-01")]
 )

@@ -190,9 +190,12 @@ def _refused(
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
-    # by file, line and column; on one line 'column 2 ...' before 'column 10 ...'
+    # by file, line and column; on one line 'column 2 ...' before 'column 10 ...'. Each problem
+    # once: a REDCap patient field is joined to every course of the patient, and one bad cell of
+    # the patient's row was reported once per course, all naming that one cell.
     return sorted(
-        problems, key=lambda p: (p.file, p.line or 0, p.column or "", natural_key(p.message))
+        dict.fromkeys(problems),
+        key=lambda p: (p.file, p.line or 0, p.column or "", natural_key(p.message)),
     )
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from plexrt.data.access import local_principal
+from plexrt.data.access import Principal, local_principal
 from plexrt.data.userstore import Change, UserStore
 from plexrt.data.userstore import engine as eng
 from plexrt.ingest.own_followup import HISTORY_COLUMNS
@@ -252,3 +252,23 @@ def test_a_change_written_elsewhere_shows_on_the_next_run(app, series):
     )
     after = _table(_ok(at.run()), "Site").set_index("Site")[column]
     assert after["S02.1"] == 0 and after["S01.1"] == 2
+
+
+def test_two_series_of_one_name_are_told_apart_by_owner(app, series):
+    """A colleague's series shared with edit may bear the name of the user's own ('Ours'): the
+    series choice listed 'Ours' twice, and an entry could be recorded in the wrong one. Each is
+    shown with its owner, and the entry goes to the one chosen."""
+    store, mine = series
+    colleague = Principal("alice@x.org", "editor", email="alice@x.org")
+    theirs = store.apply_import(
+        colleague, "Ours", store.series_frames(local_principal(), mine), pseudonymised=False
+    ).series_id
+    store.grant(colleague, theirs, local_principal().user_id, can_edit=True)
+    at = _ok(app().run())
+    _ok(at.switch_page(PAGE).run())
+    box = at.selectbox(key="fu_series")
+    assert sorted(box.options) == sorted(
+        [f"Ours (owner {local_principal().user_id})", "Ours (owner alice@x.org)"]
+    )
+    _ok(box.set_value(theirs).run())
+    assert at.selectbox(key=f"fu_patient_{theirs}").options

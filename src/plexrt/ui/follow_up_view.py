@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from plexrt.clinical import own_overview
 from plexrt.data.access import PermissionDenied
 from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template import YEAR_RANGE
@@ -40,7 +41,7 @@ def _pick(store: UserStore) -> tuple[dict, str, OwnSeriesFrames] | None:
         st.info("No own series yet: import one first.", icon=":material/upload_file:")
         st.page_link("pages/own_import.py", label="Import a series", icon=":material/upload:")
         return None
-    names = dict(zip(listing["series_id"].astype(str), listing["name"].astype(str), strict=True))
+    names = own_overview.series_labels(listing)  # a name two series share shows each owner
     a, b = st.columns(2)
     sid = str(
         a.selectbox(

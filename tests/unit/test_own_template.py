@@ -17,6 +17,7 @@ from plexrt.data.own_template import (
     suggest_mapping,
 )
 from plexrt.data.own_template_files import data_dictionary, write_template
+from plexrt.ingest import own_mapping
 from plexrt.ingest.own_import import Upload, prepare_import
 
 ISSUE_COURSE_COLUMNS = [
@@ -256,6 +257,27 @@ def test_redcap_problems_point_to_the_patient_row():
     data = redcap_export().replace(b"R1,,,61,1,", b"R1,,,61,7,")  # sex code 7 does not exist
     r = prepare_import(Upload("export.csv", data))
     assert [(p.line, p.column, p.value) for p in r.report.problems] == [(2, "sex", "7")]
+
+
+def test_a_redcap_export_headed_by_labels_is_refused_asking_for_the_raw_export():
+    """REDCap's 'CSV (labels)' export heads its columns with the labels ('Repeat Instrument',
+    'Patient code'): it was taken for a plain courses file, its mapping offered, and refused with
+    a required column missing for each template column. Now one problem says what it is."""
+    header, *rows = redcap_export().decode().splitlines()
+    label = {
+        "redcap_repeat_instrument": "Repeat Instrument",
+        "redcap_repeat_instance": "Repeat Instance",
+    }
+    label |= {c.name: c.label for c in (*COURSE_TEMPLATE, *ASSESSMENT_TEMPLATE)}
+    named = [label.get(h, h) for h in header.split(",")]
+    assert "Repeat Instrument" in named and "Patient code" in named
+    data = "\n".join([",".join(named), *rows]).encode() + b"\n"
+    r = prepare_import(Upload("export.csv", data))
+    assert not r.ok
+    (labels,) = [p for p in r.report.problems if p.column == "Repeat Instrument"]
+    assert labels.line == 1 and "raw data" in labels.message
+    assert not [p for p in r.report.problems if "required column" in p.message]
+    assert own_mapping.file_headers(data, "export.csv") == {}  # no mapping of labels offered
 
 
 def test_a_redcap_patient_field_wrong_once_is_one_problem():

@@ -9,8 +9,9 @@ number in REDCap is its repeat instance; an assessment names it in its ``course_
 
 Choices are coded 1, 2, ... in the order of ``plexrt.data.vocab`` (the order only ever grows at the
 end, so codes stay stable); a raw export is mapped back to the codes PlexRT stores. A "labels"
-export works too (the labels are the words the template accepts). Longitudinal projects (events)
-are not supported.
+export's values work too (the labels are the words the template accepts), but not its header
+row of labels ("Repeat Instrument", "Patient code"): such a file is refused, asking for the raw
+export. Longitudinal projects (events) are not supported.
 """
 
 from __future__ import annotations
@@ -101,9 +102,17 @@ def data_dictionary() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(DICTIONARY_COLUMNS))
 
 
+# REDCap's "CSV / Microsoft Excel (labels)" export heads its columns with the fields' labels.
+_LABEL_HEADER = "Repeat Instrument"
+
+
 def is_export(table: RawTable) -> bool:
-    """A REDCap export (it has the repeat-instrument column)."""
-    return REPEAT_INSTRUMENT in table.frame.columns
+    """A REDCap export (it has the repeat-instrument column, by its name or its label)."""
+    return REPEAT_INSTRUMENT in table.frame.columns or _label_headers(table)
+
+
+def _label_headers(table: RawTable) -> bool:
+    return any(str(h).strip().lower() == _LABEL_HEADER.lower() for h in table.frame.columns)
 
 
 def split_export(table: RawTable) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -111,6 +120,12 @@ def split_export(table: RawTable) -> tuple[dict[str, RawTable], list[Problem]]:
     their lines point to that row) and the assessments table."""
     f, label = table.frame, table.label
     problems = []
+    if REPEAT_INSTRUMENT not in f.columns and _label_headers(table):
+        msg = (
+            f"a REDCap export with labels as column headers ('{_LABEL_HEADER}'): export it again "
+            "as 'CSV / Microsoft Excel (raw data)' (variable names as headers) and import that"
+        )
+        return {}, [Problem(label, 1, _LABEL_HEADER, msg)]
     if "redcap_event_name" in f.columns:
         msg = "a longitudinal REDCap project (events) is not supported: use repeating instruments"
         return {}, [Problem(label, 1, "redcap_event_name", msg)]

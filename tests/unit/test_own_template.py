@@ -280,6 +280,28 @@ def test_a_redcap_export_headed_by_labels_is_refused_asking_for_the_raw_export()
     assert own_mapping.file_headers(data, "export.csv") == {}  # no mapping of labels offered
 
 
+def test_a_redcap_course_without_its_patient_row_says_so():
+    """A course whose record has no patient row (the patient instrument never saved, or the
+    record ID typed otherwise) was refused only as 'primary_cancer is empty', a field the row
+    does not hold; now the course's line says the patient row is missing."""
+    header, patient, *rest = redcap_export().decode().splitlines()
+    assert patient.startswith("R1,,")
+    data = "\n".join([header, *rest]).encode() + b"\n"
+    r = prepare_import(Upload("export.csv", data))
+    found = [(p.line, p.column, p.message) for p in r.report.problems]
+    # the file's lines are now: 1 header, 2 and 3 the courses, 4 the assessment
+    assert (
+        2,
+        "patient_id",
+        "this record has no patient row (its patient instrument) in the export",
+    ) in found
+    assert (
+        3,
+        "patient_id",
+        "this record has no patient row (its patient instrument) in the export",
+    ) in found
+
+
 def test_a_redcap_patient_field_wrong_once_is_one_problem():
     """The patient's row holds last_contact_date once; it is joined to each of the patient's two
     courses, and a date written day/month/year was reported twice for the one cell."""

@@ -143,6 +143,10 @@ def split_export(table: RawTable) -> tuple[dict[str, RawTable], list[Problem]]:
     twice = pid[own].duplicated(keep="first").to_numpy()
     for i in np.flatnonzero(own)[twice]:
         problems.append(Problem(label, int(table.lines[i]), "patient_id", "two patient rows"))
+    orphan = ((form == "course") & ~pid.isin(pid[own])).to_numpy()
+    for i in np.flatnonzero(orphan)[:100]:
+        msg = "this record has no patient row (its patient instrument) in the export"
+        problems.append(Problem(label, int(table.lines[i]), "patient_id", msg))
     courses = _courses(table, form, pid, own)
     tables = {COURSES: courses}
     a = (form == "assessment").to_numpy()

@@ -9,10 +9,11 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from plexrt.data.access import Principal
-from plexrt.data.userstore import Change, UserStore
+from plexrt.data.userstore import Change, SeriesInvalid, UserStore
 from plexrt.data.userstore import engine as eng
 from tests.unit.own_frames import make_frames
 
@@ -198,3 +199,21 @@ print("used", sum(k.is_open for k in eng._KEEPERS.values()))
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["used 1", "kept 1 open 0 timers 0"]
+
+
+def test_two_sessions_storing_one_name_as_new_do_not_replace_each_other(user_db):
+    """Both sessions checked their files as a new series 'S' (no series of that name yet; no
+    changes shown). The first stored it; the second then replaced its rows, an update its user
+    never saw. Now the second is refused, and the first's rows stay."""
+    us = UserStore(user_db)
+    first, second = make_frames(3, seed=1), make_frames(2, seed=2)
+    made = us.apply_import(ANN, "S", first, pseudonymised=False, create_only=True)
+    with pytest.raises(SeriesInvalid) as refused:
+        us.apply_import(ANN, "S", second, pseudonymised=False, create_only=True)
+    assert refused.value.messages == [
+        "name: a series called 'S' was stored meanwhile (by another session or import); import "
+        "the files again to see what an update of it changes, or give another name"
+    ]
+    stored = us.series_frames(ANN, made.series_id)
+    assert sorted(stored.patients["patient_id"]) == sorted(first.patients["patient_id"])
+    assert us.verify_audit().entries == 1

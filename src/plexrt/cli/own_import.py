@@ -310,6 +310,7 @@ def _write(
             period=args.period,
             validate=validate_own_series,
             series_id=None if target is None else str(target["series_id"]),
+            create_only=target is None,
         )
     except SeriesInvalid as exc:
         print("plexrt import: the store refused the series; nothing was written.", file=sys.stderr)

@@ -118,6 +118,27 @@ def _target_gone(ids: list[str]) -> None:
         )
 
 
+# The stored series the import went to on the run before, as it was then (None: a new one).
+_MEANT = "_oi_meant"
+
+
+def _still_meant(row: dict[str, Any] | None, name: str) -> None:
+    """Refuse a Commit whose series is not the one, as it was, that the preview was shown for:
+    another session stored a series of the typed name (a new series would replace its rows),
+    changed the series (the changes shown are no longer what is written) or removed it."""
+    now = None if row is None else (str(row["series_id"]), str(row["updated_at"]))
+    before = st.session_state.get(_MEANT, now)
+    st.session_state[_MEANT] = now
+    if before != now and st.session_state.get(writes.IMPORT_COMMIT):
+        st.session_state[_TARGET_GONE] = True
+        st.error(
+            f"Not stored: since the files were checked, the series '{md(name.strip())}' was "
+            "stored, changed or removed in another session; nothing was written. Check what the "
+            "import changes now, below, and commit again.",
+            icon=":material/block:",
+        )
+
+
 def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, str, str, str]:
     """(the stored series this import updates or None, name, institution, period)."""
     listing = store.own_series(db.principal())
@@ -150,6 +171,7 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
     else:
         b.text_input("Series name", row["name"], disabled=True, key=f"oi_name_fixed_{target}")
         name = str(row["name"])
+    _still_meant(row, name)
     c, d = st.columns(2)
     inst = c.text_input("Institution", _text(row, "institution"), key=f"oi_inst_{target}")
     period = d.text_input(
@@ -248,6 +270,7 @@ def _commit(
             period=period,
             validate=validate_own_series,
             series_id=series_id,
+            create_only=series_id is None,
         )
     except SeriesInvalid as exc:
         st.error("The series was refused; nothing was written.\n\n" + bullets(exc.messages))

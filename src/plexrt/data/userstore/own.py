@@ -319,18 +319,34 @@ def prepare_import(
 
 
 def apply_import(
-    conn: sa.Connection, p: Principal, prepared: PreparedImport, series_id: str | None = None
+    conn: sa.Connection,
+    p: Principal,
+    prepared: PreparedImport,
+    series_id: str | None = None,
+    *,
+    create_only: bool = False,
 ) -> ImportResult:
     """Create the series, or bring its stored rows to ``prepared`` (inside the write transaction).
 
     ``series_id`` names the series to update; without it the name does (``sharing.named``: the
     importer's own series of that name, else the only one they may see; a series they may not see
-    is never matched, and its name stays free for them)."""
+    is never matched, and its name stays free for them). ``create_only``: only a new series may be
+    created (the import was checked and shown as one)."""
     name, new, meta = prepared.name, prepared.frames, prepared.meta
     if series_id is None:
         row = sharing.series_named(conn, p, name)
         if row is None:
             return _create(conn, p, prepared)
+        if create_only:
+            # Two sessions importing one name as new: the second would replace the rows of the
+            # first's series, a change its user never saw (no diff was shown for a new series).
+            raise SeriesInvalid(
+                [
+                    f"name: a series called '{key_shown(name)}' was stored meanwhile (by another "
+                    "session or import); import the files again to see what an update of it "
+                    "changes, or give another name"
+                ]
+            )
         series_id = str(row["series_id"])
     row = sharing.checked(conn, p, series_id, "edit")
     if row["name"] != name:
@@ -359,31 +375,3 @@ def apply_import(
         | {"fields_changed": sorted(meta_changed)},
     )
     return ImportResult(series_id, name, False, batch_id, **sizes, **tally)
-
-
-def _count_rows(conn: sa.Connection, table: str, series_id: str) -> int:
-    sql = f"SELECT count(*) FROM {_sql_table(table)} WHERE series_id = :s"  # noqa: S608
-    return int(conn.execute(sa.text(sql), {"s": series_id}).scalar() or 0)
-
-
-def delete(conn: sa.Connection, p: Principal, series_id: str) -> None:
-    """Remove a series, its rows, history and grants (the audit keeps that it happened)."""
-    row = sharing.checked(conn, p, series_id, "manage")
-    sizes = {t: _count_rows(conn, t, series_id) for t in TABLES}
-    for table in (
-        "own_assessments",
-        "own_courses",
-        "own_patients",
-        "change_history",
-        "change_batches",
-        "grants",
-        "own_series",
-    ):
-        conn.execute(sa.text(f"DELETE FROM {table} WHERE series_id = :s"), {"s": series_id})  # noqa: S608
-    audit.append(
-        conn,
-        actor=p.user_id,
-        action="delete",
-        series_id=series_id,
-        detail={"name": row["name"], **sizes},
-    )

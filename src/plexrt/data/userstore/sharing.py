@@ -1,4 +1,5 @@
-"""Own series as records (owner, sharing, grants) and the changes of who may see or edit them."""
+"""Own series as records (owner, sharing, grants), the changes of who may see or edit them, and
+the deletion of a series."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 
 from plexrt.data import access
 from plexrt.data.access import Principal, SeriesAccess, require
+from plexrt.data.own_schema import TABLES
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.userstore.literature import now
@@ -258,3 +260,31 @@ def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:
     df["can_manage"] = [access.can_manage(p, a) for a in acc]
     visible = pd.Series([access.can_read(p, a) for a in acc], index=df.index, dtype=bool)
     return df[visible].drop(columns=["content_hash"]).reset_index(drop=True)
+
+
+def _count_rows(conn: sa.Connection, table: str, series_id: str) -> int:
+    sql = f"SELECT count(*) FROM own_{table} WHERE series_id = :s"  # noqa: S608
+    return int(conn.execute(sa.text(sql), {"s": series_id}).scalar() or 0)
+
+
+def delete(conn: sa.Connection, p: Principal, series_id: str) -> None:
+    """Remove a series, its rows, history and grants (the audit keeps that it happened)."""
+    row = checked(conn, p, series_id, "manage")
+    sizes = {t: _count_rows(conn, t, series_id) for t in TABLES}
+    for table in (
+        "own_assessments",
+        "own_courses",
+        "own_patients",
+        "change_history",
+        "change_batches",
+        "grants",
+        "own_series",
+    ):
+        conn.execute(sa.text(f"DELETE FROM {table} WHERE series_id = :s"), {"s": series_id})  # noqa: S608
+    audit.append(
+        conn,
+        actor=p.user_id,
+        action="delete",
+        series_id=series_id,
+        detail={"name": row["name"], **sizes},
+    )

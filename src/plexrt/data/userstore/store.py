@@ -179,11 +179,13 @@ class UserStore:
         period: str | None = None,
         validate: Validator | None = None,
         series_id: str | None = None,
+        create_only: bool = False,
     ) -> ImportResult:
         """Create the series ``name``, or replace its rows with ``frames`` (an identical import
         changes nothing); rows, change history and audit entry in one transaction. The series
         updated is ``series_id`` when given, else the one ``name`` means for this principal
-        (``import_target``)."""
+        (``import_target``). ``create_only``: the import was checked and shown as a new series; refused
+        when ``name`` now means a stored one (another session stored it meanwhile)."""
         prepared = own.prepare_import(
             principal,
             name,
@@ -195,7 +197,7 @@ class UserStore:
             validate=validate,
         )
         with self._write() as conn:
-            return own.apply_import(conn, principal, prepared, series_id)
+            return own.apply_import(conn, principal, prepared, series_id, create_only=create_only)
 
     def import_target(self, principal: Principal, name: str) -> dict[str, Any] | None:
         """The stored series an import called ``name`` updates for this principal (their own of
@@ -237,7 +239,7 @@ class UserStore:
 
     def delete_own_series(self, principal: Principal, series_id: str) -> None:
         with self._write() as conn:
-            own.delete(conn, principal, series_id)
+            sharing.delete(conn, principal, series_id)
 
     # -- sharing -------------------------------------------------------------------------------
 

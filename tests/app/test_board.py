@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from plexrt.ui.safe_text import md
 from tests.app.conftest import as_read
 
@@ -150,6 +152,22 @@ def test_presentation_by_url(app):
     assert _counter(at) == (3, 9)
     # no banner in presentation mode: each slide's footnote carries the cohort
     assert not any("sites (11 patients) shown" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("params", "typed"),
+    [
+        ({"present": "[a](http://e.co)"}, "[a](http://e.co)"),
+        ({"present": "1", "slide": "![](http://e.co/a)"}, "![](http://e.co/a)"),
+    ],
+)
+def test_a_refused_presentation_parameter_is_quoted_as_text(app, params, typed):
+    # ?present= and ?slide= that are not a switch or a slide number were quoted in the notice as
+    # Markdown: a link, or an image loaded from elsewhere, in the page's warning
+    at = _board(app, **params)
+    (notice,) = [w.value for w in at.warning if "Ignored URL parameter" in w.value]
+    assert md(typed) in notice
+    assert as_read(notice).count(typed) == 1
 
 
 def test_exports_carry_the_case(app):

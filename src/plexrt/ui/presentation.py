@@ -82,8 +82,8 @@ def presenting() -> bool:
     """Presentation mode is on (toggle, or the URL ?present=1 on first load); keeps the URL in step."""
     if "present_on" not in st.session_state:
         on, notice = page_params.read_present(st.query_params.get("present"))
-        if notice:
-            st.warning(notice)
+        if notice:  # quotes the URL's text: escaped
+            st.warning(md(notice), icon=":material/warning:")
         st.session_state.present_on = on
     if st.session_state.present_on:
         st.query_params["present"] = "1"
@@ -107,8 +107,8 @@ def _exit() -> None:
 def _slide_index(n: int) -> int:
     if "slide_i" not in st.session_state:
         i, notice = page_params.read_slide(st.query_params.get("slide"), n)
-        if notice:
-            st.warning(notice)
+        if notice:  # quotes the URL's text: escaped
+            st.warning(md(notice), icon=":material/warning:")
         st.session_state.slide_i = i
     st.session_state.slide_i = min(st.session_state.slide_i, n - 1)
     return st.session_state.slide_i

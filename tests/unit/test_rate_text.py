@@ -56,3 +56,47 @@ def test_one_patient_relapsed_by_six_months_has_no_interval_and_it_is_said(inp):
         assert "nan" not in text.lower()
     assert "Relapse by 6 months: 100% (CI not estimable)." in panel.footnote
     assert "Relapse by 6 months: 100% (CI not estimable)." in panel.methods
+
+
+def _events(rows: list[tuple]) -> pd.DataFrame:
+    """Real-time events (no ``*_source`` columns): patient, RT end, last contact, death,
+    max response, relief end, relapse (days from the first RT start)."""
+    cols = ["patient_id", "rt_end_day", "last_contact_day", "death", "max_response_day"]
+    cols += ["relief_end_day", "relapse"]
+    d = pd.DataFrame(rows, columns=cols)
+    return d.assign(assessable_for_relief=True)
+
+
+def test_a_rate_past_the_follow_up_of_a_curve_that_ends_censored_is_not_invented():
+    # Relief: five patients each censored alive 30-60 days after their maximum response, nobody
+    # followed 3 months (91.3 days). Carrying the last value forward said '100% still relieved
+    # (95% CI 100-100%)' at 3, 6 and 12 months, and 'Relapse by 6 months: 0% (95% CI 0-0%)'.
+    rows = [(str(i), 10, 10 + 20 + 10 * i, False, 20, 20 + 30 + 10 * i, False) for i in range(4)]
+    rows.append(("4", 10, 70, False, 20, 70, False))
+    events = _events(rows)
+    pids = events["patient_id"].tolist()
+    relief = tte_rates.rates_at(events, [], pids, "relief")
+    assert relief["beyond_follow_up"].tolist() == [True, True, True]
+    assert relief["estimate"].isna().all()
+    table = tte_rates.fixed_time_table(relief, "Still relieved")
+    assert table["Still relieved"].tolist() == [tte_rates.BEYOND_FOLLOW_UP] * 3
+    cif = tte_rates.relapse_incidence_at(events, [], pids, (1, 6))
+    # by 1 month (30.4 days) every patient is still followed and none relapsed: 0 of 5
+    assert cif["estimate"].iloc[0] == 0 and not cif["beyond_follow_up"].iloc[0]
+    assert cif["beyond_follow_up"].tolist() == [False, True]
+    assert "nan" not in tte_rates.fixed_time_table(cif, "Relapse").to_string().lower()
+
+
+def test_a_curve_that_ends_with_an_event_is_known_past_it():
+    # Survival: deaths at 30, 60 and 60 days after RT end, one censored at 45. Kaplan-Meier by
+    # hand: 3/4 after day 30, then 0 at day 60 (the two left both died), so 0 at 3 months too.
+    rows = [
+        ("a", 10, 40, True, 20, 40, False),
+        ("b", 10, 55, False, 20, 55, False),
+        ("c", 10, 70, True, 20, 70, False),
+        ("d", 10, 70, True, 20, 70, False),
+    ]
+    events = _events(rows)
+    rates = tte_rates.rates_at(events, [], events["patient_id"].tolist(), "survival", months=(1, 3))
+    assert not rates["beyond_follow_up"].any()
+    assert rates["estimate"].tolist() == pytest.approx([3 / 4, 0.0])

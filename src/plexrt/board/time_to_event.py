@@ -200,9 +200,8 @@ def relapse_at(inp: BoardInput, months: float = 6) -> tuple[str, str]:
     if rows.empty:
         return "", ""
     r = rows.iloc[0]
-    head = (
-        f"Relapse by {months:g} months: {tte_rates.rate_text(r['estimate'], r['low'], r['high'])}"
-    )
+    rate = tte_rates.rate_text(r["estimate"], r["low"], r["high"], bool(r["beyond_follow_up"]))
+    head = f"Relapse by {months:g} months: {rate}"
     if pd.isna(r["member_low"]):
         return head + ".", head + "."
     m = rows.attrs["m"]

@@ -35,17 +35,47 @@ RATE_MONTHS = (3, 6, 12)
 #: What a rate's interval is called when it cannot be computed: a curve at 0 or 1 (one patient,
 #: or every patient with the event by then) has an infinite variance and NaN limits.
 CI_NOT_ESTIMABLE = "CI not estimable"
+#: What a rate past the longest follow-up of a curve that ends with a censoring is: unknown (nobody
+#: was followed that long; R's summary.survfit(times=) leaves such times out). Carrying the last
+#: value forward said '100% still relieved at 12 months' of a series followed for 2 months.
+BEYOND_FOLLOW_UP = "not estimable (no patient followed this long)"
+_COLUMNS = [
+    "months",
+    "time_days",
+    "estimate",
+    "low",
+    "high",
+    "member_low",
+    "member_high",
+    "beyond_follow_up",
+]
 
 
-def rate_text(estimate: float, low: float, high: float) -> str:
+def rate_text(estimate: float, low: float, high: float, beyond: bool = False) -> str:
     """A rate at a fixed time as every table, footnote and report says it: '22% (95% CI 3–51%)';
     '100% (CI not estimable)' when a limit is not a finite number; 'not estimable' without an
-    estimate. Never 'nan'."""
+    estimate (``BEYOND_FOLLOW_UP`` when the time is past the follow-up). Never 'nan'."""
+    if beyond:
+        return BEYOND_FOLLOW_UP
     if not np.isfinite(estimate):
         return "not estimable"
     if not (np.isfinite(low) and np.isfinite(high)):
         return f"{100 * estimate:.0f}% ({CI_NOT_ESTIMABLE})"
     return f"{100 * estimate:.0f}% (95% CI {100 * low:.0f}–{100 * high:.0f}%)"
+
+
+def _beyond(durations: Any, censored: Any, days: np.ndarray) -> np.ndarray:
+    """Which of ``days`` lie past the longest follow-up of a curve whose last time is a censoring
+    (a curve that ends with every patient left having had an event is known beyond it)."""
+    t = np.asarray(durations, dtype=float)
+    last = t == t.max()
+    return (days > t.max()) & bool(np.asarray(censored, dtype=bool)[last].any())
+
+
+def _unknown_beyond(out: pd.DataFrame, beyond: np.ndarray) -> pd.DataFrame:
+    out["beyond_follow_up"] = beyond
+    out.loc[beyond, ["estimate", "low", "high"]] = np.nan
+    return out
 
 
 def rates_at(
@@ -58,23 +88,25 @@ def rates_at(
 ) -> pd.DataFrame:
     """Kaplan-Meier survival (survival after RT) or probability of continued relief at fixed
     ``months``: columns months, time_days, estimate, low, high, member_low, member_high (NaN for
-    real times), pooled over the reconstructions when the times are reconstructed
-    (``attrs["m"]``: how many; 0 for real times)."""
+    real times) and beyond_follow_up (real times past a follow-up that ends censored: no
+    estimate), pooled over the reconstructions when the times are reconstructed (``attrs["m"]``:
+    how many; 0 for real times)."""
     pids = [str(p) for p in patient_ids]
     days = np.asarray([timescale.months_to_days(float(m)) for m in months])
     d0 = endpoint_frame(events, pids, endpoint, time_zero)
-    cols = ["months", "time_days", "estimate", "low", "high", "member_low", "member_high"]
     if d0.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=_COLUMNS)
     members = (
         ensemble_members(draws, pids, endpoint, time_zero) if uses_ensemble(events, draws) else []
     )
+    beyond = np.zeros(days.size, dtype=bool)
     if len(members) >= 2:
         at = km_at(pooled_km(member_pairs(members)), days)
         lo, hi = np.quantile(member_values_at(member_pairs(members), days), [0.05, 0.95], axis=0)
     else:
         at = km_at(kaplan_meier(d0["duration_days"], d0["event"]), days)
         lo = hi = np.full(days.size, np.nan)
+        beyond = _beyond(d0["duration_days"], d0["event"] == 0, days)
     out = pd.DataFrame(
         {
             "months": list(months),
@@ -85,8 +117,8 @@ def rates_at(
             "member_low": lo,
             "member_high": hi,
         },
-        columns=cols,
     )
+    out = _unknown_beyond(out, beyond)
     out.attrs["m"] = len(members) if len(members) >= 2 else 0
     return out
 
@@ -101,15 +133,15 @@ def relapse_incidence_at(
     response at fixed ``months``, columns as ``rates_at``; pooled when reconstructed."""
     pids = [str(p) for p in patient_ids]
     days = np.asarray([timescale.months_to_days(float(m)) for m in months])
-    cols = ["months", "time_days", "estimate", "low", "high", "member_low", "member_high"]
     d0 = tte.relief_data(events, pids)
     if d0.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=_COLUMNS)
     members = (
         ensemble_members(draws, pids, "relief", "completion", codes=True)
         if uses_ensemble(events, draws)
         else []
     )
+    beyond = np.zeros(days.size, dtype=bool)
     if len(members) >= 2:
         p = pooled_cif_at(member_pairs(members), days)
         est, low, high = p["cif"], p["lower"], p["upper"]
@@ -118,6 +150,7 @@ def relapse_incidence_at(
         res = cumulative_incidence(d0["duration_days"], d0["code"], 1)
         est, low, high = (cif_values_at(res, days, c) for c in ("cif", "lower", "upper"))
         lo = hi = np.full(days.size, np.nan)
+        beyond = _beyond(d0["duration_days"], d0["code"] == 0, days)
     out = pd.DataFrame(
         {
             "months": list(months),
@@ -128,8 +161,8 @@ def relapse_incidence_at(
             "member_low": np.asarray(lo),
             "member_high": np.asarray(hi),
         },
-        columns=cols,
     )
+    out = _unknown_beyond(out, beyond)
     out.attrs["m"] = len(members) if len(members) >= 2 else 0
     return out
 
@@ -141,8 +174,10 @@ def fixed_time_table(rows: pd.DataFrame, what: str, unit: str = "months") -> pd.
         {
             "At": [f"{m:g} months" for m in rows["months"]],
             what: [
-                rate_text(e, lo, hi)
-                for e, lo, hi in zip(rows["estimate"], rows["low"], rows["high"], strict=True)
+                rate_text(e, lo, hi, bool(b))
+                for e, lo, hi, b in zip(
+                    rows["estimate"], rows["low"], rows["high"], _beyond_column(rows), strict=True
+                )
             ],
         }
     )
@@ -152,3 +187,10 @@ def fixed_time_table(rows: pd.DataFrame, what: str, unit: str = "months") -> pd.
             for a, b in zip(rows["member_low"], rows["member_high"], strict=True)
         ]
     return out
+
+
+def _beyond_column(rows: pd.DataFrame) -> pd.Series:
+    """The rows' beyond_follow_up flags (all False for a frame written without them)."""
+    if "beyond_follow_up" in rows:
+        return rows["beyond_follow_up"].fillna(False).astype(bool)
+    return pd.Series(False, index=rows.index)

@@ -44,3 +44,37 @@ def test_the_sidebar_and_the_pages_run_on_a_small_or_sparse_series(app, small_se
     lo, hi = at.sidebar.slider(key="f_age").value
     assert lo < hi
     assert at.sidebar.slider(key="f_dose").value[0] < at.sidebar.slider(key="f_dose").value[1]
+
+
+def test_compare_with_a_series_followed_for_no_time_says_the_test_cannot_be_computed(
+    app, tmp_path, monkeypatch
+):
+    # Every course a single fraction, last contact the day RT ended: each own patient is censored
+    # at day 0 of survival, so at every death of Sanuki 2022 only Sanuki's patients are at risk:
+    # the own series expects 0 deaths, the log-rank statistic is 0/0 and there is no p-value. The
+    # page said 'Log-rank test between the series: p = nan.'
+    from tests.unit.own_files import course_row
+
+    rows = [
+        course_row(
+            patient_id=f"Z{i}",
+            dose_gy="8",
+            fractions="1",
+            rt_end_date="2022-01-10",
+            max_response_date="",
+            last_contact_date="2022-01-10",
+        )
+        for i in range(3)
+    ]
+    courses = tmp_path / "courses.csv"
+    courses.write_text(csv_text(COURSE_HEADER, rows), encoding="utf-8")
+    path = tmp_path / "user.duckdb"
+    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
+    assert main(["import", str(courses), "--series", "Day zero", "--study-codes"]) == 0
+    sid = str(UserStore(path).own_series(local_principal())["series_id"].iloc[0])
+    with on_user_db(monkeypatch, path):
+        at = app(series="compare", vs=sid).run()
+    assert not at.exception, [e.value for e in at.exception]
+    tests = [m.value for m in at.markdown if m.value.startswith("Log-rank test between")]
+    assert tests and all("nan" not in t for t in tests)
+    assert "Log-rank test between the series: not computable" in tests[0]

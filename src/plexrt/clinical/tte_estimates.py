@@ -34,6 +34,11 @@ from plexrt.stats.survival.pooled import pooled_km, pooled_logrank
 
 # The endpoints a median is given for; "followup" is the reverse Kaplan-Meier of survival data.
 MEDIAN_ENDPOINTS = (*tte.ENDPOINTS, "followup")
+#: A log-rank test that has nothing to compare: no event happened while a second group still had
+#: a patient at risk (one group followed for no time, say), so there is no statistic and no p.
+TEST_NOT_COMPUTABLE = (
+    "not computable (no event occurred while more than one group still had a patient at risk)"
+)
 
 
 def reconstruction_note(m: int) -> str:
@@ -213,6 +218,8 @@ class TestEstimate:
     method_note: str
 
     def text(self) -> str:
+        if not np.isfinite(self.p_value):  # no event while two groups were at risk: 'p = nan'
+            return TEST_NOT_COMPUTABLE
         if self.member_range is None:
             return f"p = {self.p_value:.2f}"
         lo, hi = self.member_range

@@ -56,3 +56,30 @@ def test_time_to_event_footnotes_group_large_counts():
     assert km_footnote(data, "Method.").startswith("n = 1,500 patients, 1,200 events<br>Method.")
     small = data.head(12)
     assert km_footnote(small, "M.").startswith("n = 12 patients, 12 events<br>")
+
+
+def test_a_series_of_one_is_counted_in_the_singular():
+    # An own series of one patient with one course read '1 of 1 sites (1 patients) shown' on
+    # every page and 'n = 1 patients, 1 events' under its Kaplan-Meier curves (and in compare mode).
+    import pandas as pd
+
+    from plexrt.clinical import endpoint_notes
+    from plexrt.clinical.tte_estimates import median_estimate, median_line
+
+    assert banner_text(1, 1, 1, 1) == "1 of 1 site (1 patient) shown"
+    assert banner_text(1, 1, 2, 1) == "1 of 2 sites (1 of 1 patient) shown"
+    assert banner_text(0, 0, 1, 1) == "0 of 1 site (0 of 1 patient) shown"
+    one = pd.DataFrame({"duration_days": [40.0], "event": [1]})
+    assert endpoint_notes.km_footnote(one, "KM.").startswith("n = 1 patient, 1 event<br>")
+    cif = survival.cumulative_incidence([40.0], [1], 1)
+    assert endpoint_notes.cif_footnote(cif).startswith(
+        "n = 1 assessable patient, 1 relapse, 0 deaths before relapse<br>"
+    )
+    events = pd.DataFrame(
+        {"patient_id": ["a"], "rt_end_day": [10], "last_contact_day": [50], "death": [True]}
+    )
+    est = median_estimate(events, [], ["a"], "survival")
+    assert est is not None
+    assert median_line("All", est, "days", "survival").startswith("**All** (n = 1, 1 event): ")
+    big = pd.DataFrame({"duration_days": np.arange(1200.0), "event": np.ones(1200, dtype=int)})
+    assert endpoint_notes.km_footnote(big, "KM.").startswith("n = 1,200 patients, 1,200 events")

@@ -17,6 +17,7 @@ from plexrt.board.summary import RECONSTRUCTED_FLAG, BoardInput, cohort_text, re
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical import tte_rates
+from plexrt.data.values import counted
 from plexrt.stats import survival, timescale
 
 # Every time-to-event slide counts survival from RT completion, as the paper does.
@@ -98,7 +99,7 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
                 x_title=f"{unit.capitalize()} from {zero}",
                 curves=curves,
                 footnote=footnote(
-                    f"{line} · n = {n:,} patients, {n_events:,} events",
+                    f"{line} · n = {counted(n, 'patient')}, {counted(n_events, 'event')}",
                     short,
                     _method_line("Kaplan–Meier with 95% CI (log-log)", unit),
                 ),

@@ -11,7 +11,7 @@ from plexrt.clinical.pain_scores import assessable, nrs_change
 from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
 from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.data.own_schema import AGE_CAP, AGE_TOP_TEXT
-from plexrt.data.values import NOT_AVAILABLE, is_missing
+from plexrt.data.values import NOT_AVAILABLE, counted, is_missing
 from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
 
 # The paper's "improvement": an NRS fall of this many points or more.
@@ -208,13 +208,12 @@ def cohort_size(df: pd.DataFrame) -> tuple[int, int]:
 def banner_text(
     shown_sites: int, shown_patients: int, total_sites: int, total_patients: int
 ) -> str:
-    """'12 of 12 sites (11 patients) shown' or '7 of 12 sites (6 of 11 patients) shown'."""
+    """'12 of 12 sites (11 patients) shown' or '7 of 12 sites (6 of 11 patients) shown'; the noun
+    in the number of the whole ('1 of 1 site (1 patient) shown')."""
+    sites = f"{shown_sites:,} of {counted(total_sites, 'site')}"
     if shown_sites == total_sites and shown_patients == total_patients:
-        return f"{shown_sites:,} of {total_sites:,} sites ({total_patients:,} patients) shown"
-    return (
-        f"{shown_sites:,} of {total_sites:,} sites "
-        f"({shown_patients:,} of {total_patients:,} patients) shown"
-    )
+        return f"{sites} ({counted(total_patients, 'patient')}) shown"
+    return f"{sites} ({shown_patients:,} of {counted(total_patients, 'patient')}) shown"
 
 
 def rates_footnote(several: bool, source: str = PUBLISHED) -> str:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from plexrt.clinical.endpoints import TIME_ZERO, event_counts, literature_reference
 from plexrt.clinical.series_words import PUBLISHED, words
+from plexrt.data.values import counted
 from plexrt.stats.survival import CIFResult, LogRankResult
 
 __all__ = [
@@ -48,7 +49,7 @@ def km_footnote(data: pd.DataFrame, method_note: str) -> str:
     """Patients and events of a Kaplan-Meier figure, then its method (after a line break)."""
     n, n_events = event_counts(data)
     return (
-        f"n = {n:,} patients, {n_events:,} events<br>"
+        f"n = {counted(n, 'patient')}, {counted(n_events, 'event')}<br>"
         f"{method_note} Numbers at risk = patients still followed at each tick."
     )
 
@@ -66,8 +67,8 @@ def cif_footnote(cif: CIFResult) -> str:
     """Patients, relapses and competing deaths of the cumulative incidence figure, then its
     method (after a line break)."""
     return (
-        f"n = {cif.n:,} assessable patients, {cif.n_events:,} relapses, "
-        f"{cif.n_competing:,} deaths before relapse<br>{cif.method_note}"
+        f"n = {counted(cif.n, 'assessable patient')}, {counted(cif.n_events, 'relapse')}, "
+        f"{counted(cif.n_competing, 'death')} before relapse<br>{cif.method_note}"
     )
 
 

@@ -28,6 +28,7 @@ from plexrt.clinical.tte_members import (
     member_pairs,
     uses_ensemble,
 )
+from plexrt.data.values import counted
 from plexrt.stats import timescale
 from plexrt.stats.survival import kaplan_meier, missing_limit_words
 from plexrt.stats.survival.pooled import pooled_km, pooled_logrank
@@ -197,7 +198,7 @@ def median_line(label: str, est: MedianEstimate, unit: str, what: str) -> str:
     """The median under a Kaplan-Meier chart, saying which curve it belongs to: for real times
     the curve's own median; for reconstructed times the pooled median, then where the curve drawn
     (one reconstruction, whose legend gives it) crosses 0.5."""
-    head = f"**{label}** (n = {est.n:,}, {est.n_events:,} events): median {what}"
+    head = f"**{label}** (n = {est.n:,}, {counted(est.n_events, 'event')}): median {what}"
     if not est.pooled:
         return f"{head} {est.text(unit)}."
     return (

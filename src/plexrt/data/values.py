@@ -247,5 +247,6 @@ def one_line(text: object) -> str:
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """'1 site', '3 sites', '0 problems': a count with its noun in the right number."""
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+    """'1 site', '3 sites', '0 problems', '1,200 patients': a count with its noun in the right
+    number."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"

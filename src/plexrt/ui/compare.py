@@ -20,6 +20,7 @@ from plexrt.clinical.forest import forest_data
 from plexrt.clinical.series_medians import series_medians
 from plexrt.clinical.series_words import bundled_name, bundled_side_label, is_published
 from plexrt.data import store
+from plexrt.data.values import counted
 from plexrt.stats import timescale
 from plexrt.ui import db, series_state, widgets
 from plexrt.ui.safe_text import md
@@ -70,7 +71,8 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
     note = db.words().note
     zero = "maximum response" if endpoint == "relief" else db.words().time_zero["completion"]
     counts = "; ".join(
-        f"{label}: n = {e.n:,} patients, {e.n_events:,} events" for label, e in cmp.medians.items()
+        f"{label}: n = {counted(e.n, 'patient')}, {counted(e.n_events, 'event')}"
+        for label, e in cmp.medians.items()
     )
     m = max((e.m for e in cmp.medians.values()), default=0)
     fig = km_figure(

@@ -175,12 +175,11 @@ st.dataframe(
     width="stretch",
     height=widgets.table_height(len(sub)),
     column_config={
-        "factor": "Factor",
-        "level": "Group",
-        "n": st.column_config.NumberColumn("n sites"),
-        "n_patients": st.column_config.NumberColumn("n patients"),
-        "responders": "Responders (95% CI)",
-        "complete": "Complete (95% CI)",
+        **response_summary.SUBGROUP_HEADERS,
+        "n": st.column_config.NumberColumn(response_summary.SUBGROUP_HEADERS["n"]),
+        "n_patients": st.column_config.NumberColumn(
+            response_summary.SUBGROUP_HEADERS["n_patients"]
+        ),
     },
 )
 tests = response_summary.factor_tests(sub)
@@ -189,11 +188,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height=widgets.table_height(len(tests)),
-    column_config={
-        "factor": "Factor",
-        "groups": "Groups compared",
-        "fisher": "Fisher exact test of the responder rate (two-sided)",
-    },
+    column_config={**response_summary.SUBGROUP_HEADERS, "groups": "Groups compared"},
 )
 single = response_summary.single_group_factors(sub)
 if single:

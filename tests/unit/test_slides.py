@@ -69,6 +69,17 @@ def test_report_tables(inp):
     ]
     assert len(tables["Irradiated sites"]) == 12
     assert "fisher_p" not in tables[SUBGROUPS_TITLE].columns
+    # the report showed the frame's own names ('n_patients', 'fisher'): headers in words, as the
+    # Pain page has them
+    assert list(tables[SUBGROUPS_TITLE].columns) == [
+        "Factor",
+        "Group",
+        "n sites",
+        "n patients",
+        "Responders (95% CI)",
+        "Complete (95% CI)",
+        "Fisher exact test of the responder rate (two-sided)",
+    ]
     figures = dict(tables["Key figures"].itertuples(index=False))
     assert figures["Responders"].startswith("100% of sites (12/12; 95% CI 74–100%) · ")
 

@@ -35,6 +35,17 @@ LARGE_FRACTION_GY = 3.0  # the dose-per-fraction split of the subgroups
 # A site whose level is unknown (no dose per fraction, no primary group...) is left out of that
 # factor's groups, never put in one of them; the pages and the report say so.
 UNKNOWN_LEVEL_NOTE = "a site whose factor is not known is in no group of that factor"
+#: The columns of ``subgroup_table`` (and ``factor_tests``) as a reader sees them, on the Pain page
+#: and in the report (which showed the frame's own names: 'n_patients', 'fisher').
+SUBGROUP_HEADERS = {
+    "factor": "Factor",
+    "level": "Group",
+    "n": "n sites",
+    "n_patients": "n patients",
+    "responders": "Responders (95% CI)",
+    "complete": "Complete (95% CI)",
+    "fisher": "Fisher exact test of the responder rate (two-sided)",
+}
 
 
 def _dose_band(gy: pd.Series) -> pd.Series:

@@ -241,7 +241,10 @@ def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.
     )
     return [
         ("Irradiated sites", cohort_table(inp.sites, omed_header=omed_header(inp))),
-        (SUBGROUPS_TITLE, sub.drop(columns="fisher_p")),
+        (
+            SUBGROUPS_TITLE,
+            sub.drop(columns="fisher_p").rename(columns=response_summary.SUBGROUP_HEADERS),
+        ),
         ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
     ]
 

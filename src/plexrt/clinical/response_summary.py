@@ -230,16 +230,9 @@ def subgroup_table(
     return pd.DataFrame(rows, columns=SUBGROUP_COLUMNS)
 
 
-SUBGROUP_COLUMNS = (
-    "factor",
-    "level",
-    "n",
-    "n_patients",
-    "responders",
-    "complete",
-    "fisher_p",
-    "fisher",
-)
+# Every column of ``subgroup_table``: those with a header, and the Fisher p value (never a column
+# of the tables shown).
+SUBGROUP_COLUMNS = (*SUBGROUP_HEADERS, "fisher_p")
 
 
 def _counting_columns(df: pd.DataFrame) -> pd.DataFrame:

@@ -78,7 +78,10 @@ def test_forest_notes():
     assert notes.forest_caption(pooled, []) == pooled.method_note
     caption = notes.forest_caption(None, ["X 2019 · patients", "Y 2020 · sites"])
     assert caption.startswith("No pooled estimate: fewer than two published series")
-    assert caption.endswith(" Not reported, so not drawn: X 2019 · patients, Y 2020 · sites.")
+    assert caption.endswith(
+        " Not drawn for want of the figure (not reported, or no site assessable): "
+        "X 2019 · patients, Y 2020 · sites."
+    )
 
 
 def test_unreached_medians_names_each_with_its_interval():

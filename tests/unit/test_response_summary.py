@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from plexrt.clinical import response_summary
-from plexrt.clinical.definitions import Definition
+from plexrt.clinical.definitions import NOT_ASSESSABLE, Definition
+from plexrt.clinical.literature_comparison import plexrt_series
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 
@@ -143,3 +144,25 @@ def test_bound_proportions(sites):
 def test_aggregate_in_words():
     assert AGG.total == 12
     assert AGG.text() == "reduced 2, unchanged 6, increased 4 of 12 sites"
+
+
+def test_no_site_assessable_gives_no_rate(sites):
+    """A cohort whose sites have no NRS after RT (an own series whose follow-up scores are not
+    entered yet) read 'responders 0% (0/12; 95% CI 0-26%)' over all treated sites, and the
+    literature comparison and its forest plot drew it as 0/12 beside the published series.
+    Nobody's pain was measured after RT: no rate, and the comparison says why."""
+    unscored = sites.assign(nrs_after=pd.NA)
+    s = response_summary.summarise(unscored, Definition("paper"))
+    assert (s.n_treated, s.n_assessable) == (12, 0)
+    assert s.responders_treated is None and s.complete_treated is None
+    assert s.responders_assessable is None and s.responders_patients is None
+    rec = plexrt_series(unscored, Definition("paper"))
+    assert rec["responders"] is None and rec["complete_responders"] is None
+    assert rec["_display"]["responders"] == NOT_ASSESSABLE
+    # One site scored: the paper's rule again (the 11 unscored sites count as not responding).
+    one = unscored.copy()
+    one.loc[one.index[0], "nrs_after"] = sites.loc[sites.index[0], "nrs_after"]
+    k = int(sites.loc[sites.index[0], "nrs_before"] - sites.loc[sites.index[0], "nrs_after"] >= 2)
+    s1 = response_summary.summarise(one, Definition("paper"))
+    assert s1.responders_treated is not None
+    assert (s1.responders_treated.k, s1.responders_treated.n) == (k, 12)

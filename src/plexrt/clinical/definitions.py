@@ -14,6 +14,7 @@ Which sites count in a rate is the denominator rule of ``plexrt.clinical.pain_sc
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,6 +207,19 @@ def classify_frame(df: pd.DataFrame, definition: Definition) -> pd.Series:
         ]
         out[keep] = np.asarray(cats, dtype=object)[groups.ngroup().to_numpy()]
     return pd.Series(out, index=df.index, dtype=object, name="category")
+
+
+# What a response rate reads when no site of the cohort has both pain scores.
+NOT_ASSESSABLE = "not assessable (no site has an NRS both before and after RT)"
+
+
+def rates_known(counts: Mapping[str, Any]) -> bool:
+    """Whether response rates can be given for these ``response_counts``: every assessable site
+    is classified, and at least one site is assessable. Counted over all treated sites, a site
+    without both pain scores is not a responder (the paper's rule); with no site assessable at
+    all, '0 of n treated sites' would read as nobody responding when nobody's pain was measured
+    after RT."""
+    return counts["n_unknown"] == 0 and counts["n_assessable"] > 0
 
 
 def response_counts(

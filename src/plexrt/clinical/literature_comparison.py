@@ -14,7 +14,12 @@ from typing import Any
 import pandas as pd
 
 from plexrt.clinical.cohort_summary import weeks_to_max_text
-from plexrt.clinical.definitions import Definition, response_counts
+from plexrt.clinical.definitions import (
+    NOT_ASSESSABLE,
+    Definition,
+    rates_known,
+    response_counts,
+)
 from plexrt.clinical.dose import regimen_label
 from plexrt.clinical.per_patient import several_sites
 from plexrt.clinical.response_summary import summarise
@@ -105,7 +110,7 @@ def plexrt_series(
     reconstructed times, ``median_cis`` are pooled over ``pooled_over`` reconstructions and
     ``median_ranges`` hold the 5th-95th percentile of the reconstructions' own medians."""
     counts = response_counts(df, definition)
-    settled = counts["n_unknown"] == 0
+    known = rates_known(counts)
     regimens = (
         df.groupby(["dose_gy", "fractions"]).size().sort_values(ascending=False, kind="stable")
         if len(df)
@@ -121,8 +126,8 @@ def plexrt_series(
         "n_sites": len(df),
         "pain_scale": "NRS 0-10",
         "response_definition": definition.label,
-        "responders": counts["responders"] if settled and len(df) else None,
-        "complete_responders": counts["complete"] if settled and len(df) else None,
+        "responders": counts["responders"] if known else None,
+        "complete_responders": counts["complete"] if known else None,
         "time_to_response": f"maximum response at {weeks} from RT start" if weeks else None,
         "schedules": "; ".join(f"{regimen_label(d, f)} ×{n}" for (d, f), n in regimens.items())
         or None,
@@ -141,10 +146,13 @@ def plexrt_series(
                 )
                 + f"; {ESTIMATORS[col]}"
             )
-    if definition.kind == "icpre" and rec["responders"] is None and len(df):
+    if definition.kind == "icpre" and counts["n_unknown"]:
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]
-    elif settled and several_sites(df):
+    elif len(df) and not counts["n_assessable"]:
+        display["responders"] = NOT_ASSESSABLE
+        display["complete_responders"] = NOT_ASSESSABLE
+    elif known and several_sites(df):
         display.update(_both_units(df, definition, counts))
     rec["_display"] = display
     return rec

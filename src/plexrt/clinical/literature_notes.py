@@ -60,9 +60,13 @@ def forest_footnote(pooled: PooledResult | None) -> str:
 
 def forest_caption(pooled: PooledResult | None, dropped: list[str]) -> str:
     """Under a forest plot: the pooling method (or why there is no pool) and the series left out
-    because they do not report the figure."""
+    for want of the figure (a published series that does not report it; a PlexRT cohort in which
+    no site is assessable)."""
     text = pooled.method_note if pooled else NO_POOL_NOTE
-    return text + (f" Not reported, so not drawn: {', '.join(dropped)}." if dropped else "")
+    return text + (f" {FOREST_LEFT_OUT}: {', '.join(dropped)}." if dropped else "")
+
+
+FOREST_LEFT_OUT = "Not drawn for want of the figure (not reported, or no site assessable)"
 
 
 def unreached_medians(

@@ -14,6 +14,7 @@ from plexrt.clinical.definitions import (
     Definition,
     classify_frame,
     is_responder,
+    rates_known,
     response_counts,
 )
 from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds
@@ -154,9 +155,10 @@ def summarise(
             aggregate.increased,
         )
     settled = counts["n_unknown"] == 0
+    known = rates_known(counts)
 
     def rate(k: int, n: int) -> Proportion | None:
-        return proportion(k, n, method) if settled and n else None
+        return proportion(k, n, method) if known and n else None
 
     responder, complete = _site_outcomes(cats)
 

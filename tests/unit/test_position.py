@@ -81,3 +81,14 @@ def test_case_facts_in_words(like_10_1):
     assert facts["Intent"] == "local control"
     assert facts["Planned regimen"] == "59.4 Gy/33 (1.8 Gy per fraction)"
     assert facts["EQD2 (α/β 10 Gy)"] == "58.4 Gy"
+
+
+def test_a_series_of_one_site_is_one_site_in_words(cohort, like_10_1):
+    """Filtered to one site (baseline NRS 9, 30 Gy/10 -> EQD2 32.5 Gy), the position read
+    '0 of 1 sites lower'."""
+    one = cohort[cohort["nrs_before"] == 9]
+    assert len(one) == 1
+    pos = case_position(like_10_1, one)
+    texts = " ".join(v for v in pos.values() if isinstance(v, str))
+    assert "Baseline NRS 8: 0 of 1 site lower, 0 the same, 1 higher." in texts
+    assert "sites" not in texts

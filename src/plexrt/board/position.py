@@ -12,6 +12,7 @@ from plexrt.board.doses import one_decimal, site_eqd2
 from plexrt.board.similarity import checked_sites
 from plexrt.clinical import dose
 from plexrt.data import vocab
+from plexrt.data.values import counted
 
 
 def _share(count: int, n: int) -> float | None:
@@ -59,14 +60,14 @@ def case_position(case: Case, df: pd.DataFrame) -> dict[str, Any]:
     n_nrs, below, equal, above = _nrs_counts(case, sites)
     n_eq, e_below, e_equal, e_above = _eqd2_counts(e10, sites)
     nrs_text = (
-        f"Baseline NRS {case.nrs_before}: {below} of {n_nrs} sites lower, {equal} the same, "
-        f"{above} higher."
+        f"Baseline NRS {case.nrs_before}: {below} of {counted(n_nrs, 'site')} lower, {equal} the "
+        f"same, {above} higher."
         if n_nrs
         else f"Baseline NRS {case.nrs_before}: no site of the series has a baseline NRS."
     )
     eqd2_text = (
-        f"EQD2 {one_decimal(e10)} Gy (α/β {dose.DEFAULT_ALPHA_BETA:g} Gy): {e_below} of {n_eq} "
-        f"sites lower, {e_equal} the same, {e_above} higher."
+        f"EQD2 {one_decimal(e10)} Gy (α/β {dose.DEFAULT_ALPHA_BETA:g} Gy): {e_below} of "
+        f"{counted(n_eq, 'site')} lower, {e_equal} the same, {e_above} higher."
     )
     return {
         "regimen": dose.regimen_label(d, n),

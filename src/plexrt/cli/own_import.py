@@ -126,8 +126,11 @@ def _written(path: Path, data: bytes, what: str, *, new: bool = False) -> bool:
     try:
         with path.open("xb" if new else "wb") as out:
             out.write(data)
-    except FileExistsError:
-        print(f"plexrt import: {_KEY_EXISTS.format(path=path)}", file=sys.stderr)
+    except FileExistsError:  # created since the check before reading (``_output_clash``)
+        print(
+            f"plexrt import: {path} was created meanwhile; {what} goes to a new file only.",
+            file=sys.stderr,
+        )
         return False
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__

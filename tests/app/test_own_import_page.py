@@ -119,12 +119,31 @@ def test_a_new_series_stored_meanwhile_under_its_name_is_not_replaced(app, user_
     before = _state(store)
     _ok(at.button(key="oi_commit").click().run())
     (error,) = [e.value.replace("\\", "") for e in at.error]
-    assert error.startswith(f"Not stored: since the files were checked, the series '{name}' was ")
+    assert error.startswith(f"Not stored: the series '{name}' is not as it was when the changes")
     assert _state(store) == before
     # Shown now as what it is, an update of that series, with the rows it would remove.
     assert _table(at, *DIFF_COLUMNS).shape[0] > 0 and at.warning
     stored = store.series_frames(local_principal(), other.series_id)
     assert sorted(stored.patients["patient_id"]) == sorted(make_frames(2).patients["patient_id"])
+
+
+def test_a_name_typed_with_commit_that_means_a_stored_series_is_checked_first(app, user_db):
+    """A new name typed and Commit pressed in one go (the name sent with the click): the name
+    means a stored series, whose update the page had not shown. Nothing is written; the update's
+    changes are shown for the next Commit."""
+    store = UserStore(user_db)
+    other = store.apply_import(local_principal(), "Ours", make_frames(2), pseudonymised=False)
+    at = _page(app)
+    _ok(at.button(key="oi_try_example").click().run())
+    before = _state(store)
+    name_box = next(t for t in at.text_input if t.key.startswith("oi_name_"))
+    name_box.set_value("Ours")
+    _ok(at.button(key="oi_commit").click().run())
+    assert at.error and "is not as it was when the changes were shown" in at.error[0].value
+    assert _state(store) == before
+    stored = store.series_frames(local_principal(), other.series_id)
+    assert sorted(stored.patients["patient_id"]) == sorted(make_frames(2).patients["patient_id"])
+    assert len(_table(at, *DIFF_COLUMNS)) > 0
 
 
 def test_an_update_of_a_series_changed_meanwhile_is_checked_again(app, user_db):
@@ -149,7 +168,7 @@ def test_an_update_of_a_series_changed_meanwhile_is_checked_again(app, user_db):
     store.record_follow_up(me, sid, [Change.update("patients", ("SYN-001",), death_day=400)])
     before = _state(store), len(store.history(me, sid))
     _ok(at.button(key="oi_commit").click().run())
-    assert at.error and at.error[0].value.startswith("Not stored: since the files were checked")
+    assert at.error and "is not as it was when the changes were shown" in at.error[0].value
     assert (_state(store), len(store.history(me, sid))) == before
     assert len(_table(at, *DIFF_COLUMNS)) == 2  # the relapse, and the death day it would undo
     _ok(at.button(key="oi_commit").click().run())

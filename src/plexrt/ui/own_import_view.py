@@ -132,9 +132,10 @@ def _still_meant(row: dict[str, Any] | None, name: str) -> None:
     if before != now and st.session_state.get(writes.IMPORT_COMMIT):
         st.session_state[_TARGET_GONE] = True
         st.error(
-            f"Not stored: since the files were checked, the series '{md(name.strip())}' was "
-            "stored, changed or removed in another session; nothing was written. Check what the "
-            "import changes now, below, and commit again.",
+            f"Not stored: the series '{md(name.strip())}' is not as it was when the changes were "
+            "shown (the name was changed, or a series of that name was stored, changed or "
+            "removed in another session); nothing was written. Check what the import changes "
+            "now, below, and commit again.",
             icon=":material/block:",
         )
 

@@ -290,3 +290,29 @@ def test_a_row_of_empty_cells_is_blank_in_both_readers(note):
     result = read_upload(rows.encode(), "c.csv")
     assert result.problems == []
     assert list(result.tables["courses"].frame["patient_id"]) == ["P1", "P2"]
+
+
+@pytest.mark.parametrize(
+    "end", ["2022-01-21 08:00", "2022-01-21T17:45:30", "2022-01-21 23:59:59.5"]
+)
+def test_a_date_with_a_time_of_day_counts_its_day(end):
+    """REDCap date-time fields ('2022-01-21 08:00') were refused in a CSV ('write the date only'),
+    while a date-time cell of a workbook was read as its day: both are read as their day now.
+    RT 2022-01-10 to 2022-01-21: day 11 (counted by hand)."""
+    plain = prepare_import(Upload("c.csv", csv_text(COURSE_HEADER, [course_row()]).encode()))
+    timed = prepare_import(
+        Upload("c.csv", csv_text(COURSE_HEADER, [course_row(rt_end_date=end)]).encode())
+    )
+    assert plain.ok and timed.ok, timed.report.problems
+    assert timed.frames.courses["rt_end_day"].tolist() == [11]
+    assert timed.frames.courses.equals(plain.frames.courses)
+
+
+@pytest.mark.parametrize("bad", ["2022-01-21 25:00", "2022-01-21 8:00", "2022-01-21 08:00 pm"])
+def test_a_time_of_day_that_is_not_one_is_refused(bad):
+    r = prepare_import(
+        Upload("c.csv", csv_text(COURSE_HEADER, [course_row(rt_end_date=bad)]).encode())
+    )
+    assert [p.message for p in r.report.problems] == [
+        "is not a date written YYYY-MM-DD (with a time of day as HH:MM or HH:MM:SS, if any)"
+    ]

@@ -198,10 +198,17 @@ def _numbers(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray
     return values.where(~bad), bad
 
 
+# An ISO date, optionally with a time of day (REDCap's date-time fields: '2023-04-03 08:00'). Only
+# the day is used, as for a date-time cell of a workbook; the time is checked, then dropped.
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
+
+
 def _dates(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, log: ProblemLog):
-    """ISO dates only (YYYY-MM-DD): 03/04/2021 could be March or April, so it is never guessed."""
-    iso = _mask(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")) & given
-    dates = pd.to_datetime(text.where(iso, None), format="%Y-%m-%d", errors="coerce")
+    """ISO dates only (YYYY-MM-DD, a time of day allowed and dropped): 03/04/2021 could be March
+    or April, so it is never guessed."""
+    iso = _mask(text.str.fullmatch(_ISO_DATE)) & given
+    day = text.where(iso, None).str.slice(0, 10)
+    dates = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
     wrong = given & ~iso
     if wrong.any():
         hint = np.full(len(text), "is not a date written YYYY-MM-DD", dtype=object)
@@ -211,7 +218,9 @@ def _dates(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, 
         hint[_mask(text.str.fullmatch(r"\d{5}(\.0+)?"))] = (
             "looks like an Excel date number: format the column as a date or as text YYYY-MM-DD"
         )
-        hint[_mask(text.str.match(r"\d{4}-\d{2}-\d{2}[ T]"))] = "write the date only (YYYY-MM-DD)"
+        hint[_mask(text.str.match(r"\d{4}-\d{2}-\d{2}[ T]"))] = (
+            "is not a date written YYYY-MM-DD (with a time of day as HH:MM or HH:MM:SS, if any)"
+        )
         log.add(table, wrong, col.name, hint)
     impossible = iso & dates.isna().to_numpy()
     log.add(table, impossible, col.name, "is not a real calendar date (e.g. 30 February)")

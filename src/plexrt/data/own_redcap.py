@@ -108,11 +108,14 @@ _LABEL_HEADER = "Repeat Instrument"
 
 def is_export(table: RawTable) -> bool:
     """A REDCap export (it has the repeat-instrument column, by its name or its label)."""
-    return REPEAT_INSTRUMENT in table.frame.columns or _label_headers(table)
+    return REPEAT_INSTRUMENT in table.frame.columns or label_headers(table)
 
 
-def _label_headers(table: RawTable) -> bool:
-    return any(str(h).strip().lower() == _LABEL_HEADER.lower() for h in table.frame.columns)
+def label_headers(table: RawTable) -> bool:
+    """A REDCap export headed by its fields' labels (refused by ``split_export``)."""
+    return REPEAT_INSTRUMENT not in table.frame.columns and any(
+        str(h).strip().lower() == _LABEL_HEADER.lower() for h in table.frame.columns
+    )
 
 
 def split_export(table: RawTable) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -120,7 +123,7 @@ def split_export(table: RawTable) -> tuple[dict[str, RawTable], list[Problem]]:
     their lines point to that row) and the assessments table."""
     f, label = table.frame, table.label
     problems = []
-    if REPEAT_INSTRUMENT not in f.columns and _label_headers(table):
+    if label_headers(table):
         msg = (
             f"a REDCap export with labels as column headers ('{_LABEL_HEADER}'): export it again "
             "as 'CSV / Microsoft Excel (raw data)' (variable names as headers) and import that"

@@ -153,9 +153,15 @@ def _redcap(result: ReadResult, problems: list[Problem], notices: list[str]) -> 
     tables = dict(result.tables)
     for raw in result.tables.values():
         if own_redcap.is_export(raw):
+            if own_redcap.label_headers(raw):
+                # Its headers are labels: what was found in them (a label that reads like an
+                # identifier, REDCap's repeated 'Complete?') is beside the point; one problem
+                # asks for the raw export.
+                problems[:] = [p for p in problems if p.file != raw.label]
+            else:
+                notices.append(f"{raw.label}: read as a REDCap export (repeating instruments).")
             split, more = own_redcap.split_export(raw)
             problems += more
-            notices.append(f"{raw.label}: read as a REDCap export (repeating instruments).")
             return split
     return tables
 

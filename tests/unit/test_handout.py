@@ -44,7 +44,8 @@ def test_handout_states_the_case_the_figures_the_method_and_the_source(data):
         "100% of sites (12/12; 95% CI 74–100%)",
         "18/18 patients = 100% (95% CI 81–100%)",
         "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT",
-        "Percentages count irradiated sites, with the exact (Clopper-Pearson) 95% CI",
+        "Percentages and ranges count irradiated sites",
+        "exact (Clopper-Pearson) 95% CI",
         html.escape(SCORE_NOTE),
     ):
         assert text in page, text

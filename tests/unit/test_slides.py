@@ -7,6 +7,7 @@ from dataclasses import replace
 import plotly.graph_objects as go
 import pytest
 
+from plexrt.board.summary import key_figures
 from plexrt.charts import style
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
@@ -150,11 +151,8 @@ def test_untitled_and_figure_title():
 
 def test_key_figure_notes(inp):
     first, medians = key_figure_notes(inp)
-    assert first == (
-        "Response: Sanuki 2022: improvement = NRS fall ≥2; complete = NRS 0 at end of RT (any "
-        "fall). Percentages count irradiated sites, with the exact (Clopper-Pearson) 95% CI; n is "
-        "given beside each."
-    )
+    assert first.startswith("Response: Sanuki 2022: improved = NRS fall of 2 or more")
+    assert "exact (Clopper-Pearson) 95% CI" in first
     assert medians.startswith("PlexRT medians: Kaplan–Meier")
     assert "one reconstruction of times not published per patient" in medians
 
@@ -203,3 +201,17 @@ def test_slide_footnotes_fit_a_projector(con, inp):
             assert foot.count("<br>") + 1 <= 5, (s.key, foot)
         if style.methods_of(s.fig):
             assert "Methods in full: speaker notes and report." in foot.replace("<br>", " ")
+
+
+def test_key_figure_notes_name_both_units_and_denominators_of_the_key_figures(inp):
+    # The key figures give '% of sites (k/12)' and, as patient 1 has two sites, '% of patients
+    # (k/11)'; the note said only "Percentages count irradiated sites", untrue of the second,
+    # and never which sites or patients are the denominators.
+    figures = dict(key_figures(inp))
+    assert "of patients" in figures["Responders"]
+    first = key_figure_notes(inp)[0]
+    n_sites = len(inp.sites)  # every treated site: 12 (Table 1)
+    n_patients = inp.sites["patient_id"].nunique()  # 11
+    assert f"/{n_sites};" in figures["Responders"] and f"/{n_patients};" in figures["Responders"]
+    assert f"Treated = every site in the cohort (n = {n_sites})" in first
+    assert "per patient beside them, where a patient counts when every one of their" in first

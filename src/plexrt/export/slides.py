@@ -30,11 +30,16 @@ from plexrt.charts.paired import paired_figure
 from plexrt.charts.tables import cohort_table
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical import literature_comparison, literature_notes, pain_views, response_summary
+from plexrt.clinical import (
+    literature_comparison,
+    literature_notes,
+    pain_views,
+    per_patient,
+    response_summary,
+)
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
 from plexrt.export.large_slides import swimmer_slide, waterfall_slide
-from plexrt.stats.proportions import METHOD_LABELS
 
 
 @dataclass(frozen=True)
@@ -251,11 +256,13 @@ def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.
 
 def key_figure_notes(inp: BoardInput, method: str = "exact") -> list[str]:
     """How the key figures (``board.summary.key_figures``) were counted, in words: the response
-    definition, the unit and interval of the percentages, the method of the medians."""
-    notes = [
-        f"Response: {inp.definition.label}. Percentages count irradiated sites, with the "
-        f"{METHOD_LABELS[method]}; n is given beside each.",
-    ]
+    definition, the denominators and units of the percentages and their interval, the method of
+    the medians."""
+    s = response_summary.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
+    several = per_patient.several_sites(inp.sites)
+    # the pain page's footnote of the same rates: both denominators, the unit (per patient beside
+    # per site when a patient has several sites, and the rule), the interval
+    notes = [f"Response: {response_summary.rates_footnote(s, method, several, inp.words.source)}"]
     if len(inp.events):
         notes.append(series_records(inp).medians.note)
     return notes

@@ -240,3 +240,27 @@ def test_relabelling_a_case_deleted_meanwhile_changes_no_other_case(app, tmp_pat
         assert not at.exception and not at.error
         assert store.cases(me).empty
         assert any(f"Deleted {first}" in m.value for m in at.success)
+
+
+def test_the_board_pack_says_how_its_key_figures_were_counted(app):
+    # The pack's key-figures slide gave '100% of sites (12/12; 95% CI 74–100%) · 100% of patients
+    # (11/11; ...)' with only the cohort and source under it: no interval method, no unit rule, no
+    # denominators (the report and handout state them). Now its notes are under the table and in
+    # the speaker notes.
+    import io
+
+    from pptx import Presentation
+
+    from tests.unit.export_figures import need_browser
+
+    need_browser()
+    at = _board(app)
+    at.button(key="build_pptx").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    last = Presentation(io.BytesIO(at.session_state["export_pptx"])).slides[-1]
+    shown = " ".join(sh.text_frame.text for sh in last.shapes if sh.has_text_frame)
+    notes = last.notes_slide.notes_text_frame.text
+    for text in (shown, notes):
+        assert "exact (Clopper-Pearson) 95% CI" in text
+        assert "Treated = every site in the cohort (n = 12)" in text  # Table 1: 12 sites
+        assert "per patient beside them" in text  # patient 1 has two sites

@@ -57,6 +57,7 @@ def board_pack(
     summary: Sequence[tuple[str, str]],
     case: CaseMaterial | None = None,
     on_progress: Callable[[int, int], object] | None = None,
+    summary_notes: Sequence[str] = (),
 ) -> bytes:
     """A 16:9 PPTX for the tumour board; returns the file's bytes.
 
@@ -64,11 +65,16 @@ def board_pack(
     the patient (inputs as a table, position in the series as text), the most similar patients
     (table), the case figures and the published series of the same population (table); one slide
     per chart (editable title, the chart across the full width, its footnote and the data source
-    in the speaker notes); a final table of key figures. Charts are drawn by the shared browser,
-    several at a time; ``on_progress(done, total)`` is called as each is ready. Raises
-    ExportUnavailable when images cannot be drawn.
+    in the speaker notes); a final table of key figures with ``summary_notes`` (how they were
+    counted: definition, denominators, unit, interval method) under it and in its speaker notes.
+    Charts are drawn by the shared browser, several at a time; ``on_progress(done, total)`` is
+    called as each is ready. Raises ExportUnavailable when images cannot be drawn.
     """
     _check_pack(title, cohort_text, source, date_text, charts, summary, case, on_progress)
+    if not is_list(summary_notes):
+        raise ValueError("summary_notes must be a list of strings")
+    for i, note in enumerate(summary_notes):
+        text(note, f"summary_notes[{i}]")
     all_charts = [*(case.figures if case is not None else []), *charts]
     pictures = rendering.pngs(
         [pack_picture(fig, source) for _, fig in all_charts],
@@ -86,7 +92,7 @@ def board_pack(
         _benchmark_slide(prs, case, source)
     for (label, fig), png in drawn:
         _chart_slide(prs, label, png, [*footnote_lines(fig), source])
-    _key_figures_slide(prs, summary, f"Cohort: {cohort} · Data source: {source}")
+    _key_figures_slide(prs, summary, f"Cohort: {cohort} · Data source: {source}", summary_notes)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
@@ -199,20 +205,27 @@ def _benchmark_slide(prs, case: CaseMaterial, source: str) -> None:
     parts.text_box(slide, box, [case.benchmark_note], 12, parts.GREY)
 
 
-def _key_figures_slide(prs, summary: Sequence[tuple[str, str]], footer: str) -> None:
-    """A two-column table (measure, value); type shrinks as rows are added so all fit."""
+def _key_figures_slide(
+    prs, summary: Sequence[tuple[str, str]], footer: str, notes: Sequence[str] = ()
+) -> None:
+    """A two-column table (measure, value), type shrinking as rows are added so all fit; under it
+    how the figures were counted (``notes``) and the cohort and source."""
     import pandas as pd
 
-    slide = parts.blank_slide(prs, [footer])
+    slide = parts.blank_slide(prs, [*notes, footer])
     parts.title(slide, "Key figures")
     if not summary:
         box = (parts.MARGIN, parts.inches(1.3), parts.CONTENT_W, parts.inches(1))
         parts.text_box(slide, box, ["No key figures supplied."], 20)
     else:
         size = 18 if len(summary) <= 8 else 14 if len(summary) <= 12 else 11
+        size = min(size, 14) if notes else size  # (the notes take the foot of the slide)
         df = pd.DataFrame(list(summary), columns=["Measure", "Value"])
         parts.table(
             slide, df, (parts.MARGIN, parts.inches(1.2), parts.CONTENT_W), [0.45, 0.55], size
         )
-    box = (parts.MARGIN, parts.SLIDE_H_EMU - parts.inches(0.8), parts.CONTENT_W, parts.inches(0.5))
-    parts.text_box(slide, box, [footer], 12, parts.GREY)
+    lines = [*notes, footer]
+    # about 170 characters of 10 pt type to a line of the slide's width, 0.18 in a line
+    high = parts.inches(0.2 + 0.18 * sum(1 + len(line) // 170 for line in lines))
+    box = (parts.MARGIN, parts.SLIDE_H_EMU - parts.inches(0.3) - high, parts.CONTENT_W, high)
+    parts.text_box(slide, box, lines, 10 if notes else 12, parts.GREY)

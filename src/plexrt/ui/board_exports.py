@@ -149,6 +149,7 @@ def _board_pack(
                 key_figures(inp),
                 case=case_for(True),
                 on_progress=progress,
+                summary_notes=key_figure_notes(inp),
             )
             bar.progress(1.0, text="Board pack ready")
         except images.ExportUnavailable as exc:

@@ -188,7 +188,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height=widgets.table_height(len(tests)),
-    column_config={**response_summary.SUBGROUP_HEADERS, "groups": "Groups compared"},
+    column_config=response_summary.FACTOR_TEST_HEADERS,
 )
 single = response_summary.single_group_factors(sub)
 if single:

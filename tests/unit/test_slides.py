@@ -12,6 +12,7 @@ from plexrt.charts import style
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
 from plexrt.export.slides import (
+    FACTOR_TESTS_TITLE,
     SUBGROUPS_TITLE,
     figure_title,
     fit_height,
@@ -66,21 +67,11 @@ def test_report_tables(inp):
     assert list(tables) == [
         "Irradiated sites",
         SUBGROUPS_TITLE,
+        FACTOR_TESTS_TITLE,
         "Key figures",
     ]
     assert len(tables["Irradiated sites"]) == 12
     assert "fisher_p" not in tables[SUBGROUPS_TITLE].columns
-    # the report showed the frame's own names ('n_patients', 'fisher'): headers in words, as the
-    # Pain page has them
-    assert list(tables[SUBGROUPS_TITLE].columns) == [
-        "Factor",
-        "Group",
-        "n sites",
-        "n patients",
-        "Responders (95% CI)",
-        "Complete (95% CI)",
-        "Fisher exact test of the responder rate (two-sided)",
-    ]
     figures = dict(tables["Key figures"].itertuples(index=False))
     assert figures["Responders"].startswith("100% of sites (12/12; 95% CI 74–100%) · ")
 
@@ -90,7 +81,7 @@ def test_report_tables_of_no_sites_keep_their_columns(inp):
     no rows had no columns). Empty tables with the columns of a full one, and counts of 0."""
     full = dict(report_tables(inp))
     none = dict(report_tables(replace(inp, sites=inp.sites.iloc[0:0])))
-    for title in ("Irradiated sites", SUBGROUPS_TITLE):
+    for title in ("Irradiated sites", SUBGROUPS_TITLE, FACTOR_TESTS_TITLE):
         assert none[title].empty and list(none[title].columns) == list(full[title].columns)
     figures = dict(none["Key figures"].itertuples(index=False))
     assert figures["Cohort"].startswith("n = 0 sites, 0 patients")
@@ -215,3 +206,31 @@ def test_key_figure_notes_name_both_units_and_denominators_of_the_key_figures(in
     assert f"/{n_sites};" in figures["Responders"] and f"/{n_patients};" in figures["Responders"]
     assert f"Treated = every site in the cohort (n = {n_sites})" in first
     assert "per patient beside them, where a patient counts when every one of their" in first
+
+
+def test_report_subgroups_are_headed_as_on_the_page_with_the_unit_of_each_n(inp):
+    # The report printed the subgroup table's store columns ('factor', 'level', 'n', 'n_patients',
+    # 'fisher'): an 'n' without its unit, and the factor's Fisher test repeated on every group.
+    tables = dict(report_tables(inp))
+    sub = tables[SUBGROUPS_TITLE]
+    assert list(sub.columns) == [
+        "Factor",
+        "Group",
+        "n sites",
+        "n patients",
+        "Responders (95% CI)",
+        "Complete (95% CI)",
+    ]
+    psoas = sub[(sub["Factor"] == "Involved muscle") & (sub["Group"] == "psoas")].iloc[0]
+    # Table 1: psoas sites 1.1, 1.2, 3.1, 4.1, 5.1, 7.1, 9.1, 10.1 of patients 1, 3, 4, 5, 7, 9, 10
+    site_ids = inp.sites.loc[inp.sites["involved_muscle"] == "psoas", "patient_id"]
+    assert (psoas["n sites"], psoas["n patients"]) == (len(site_ids), site_ids.nunique())
+    tests = tables[FACTOR_TESTS_TITLE]
+    assert "Fisher exact test of the responder rate (two-sided)" in tests.columns
+    muscle = tests[tests["Factor"] == "Involved muscle"].iloc[0]
+    # 4/4 piriformis and 8/8 psoas responders: Fisher's exact p = 1 (scipy)
+    from scipy.stats import fisher_exact
+
+    p = fisher_exact([[4, 0], [8, 0]]).pvalue
+    assert muscle["Groups compared"] == "piriformis vs psoas"
+    assert muscle["Fisher exact test of the responder rate (two-sided)"] == f"p = {p:.2f}"

@@ -47,6 +47,12 @@ SUBGROUP_HEADERS = {
     "complete": "Complete (95% CI)",
     "fisher": "Fisher exact test of the responder rate (two-sided)",
 }
+#: The columns of ``factor_tests`` (one row per factor) as a reader sees them.
+FACTOR_TEST_HEADERS = {
+    "factor": SUBGROUP_HEADERS["factor"],
+    "groups": "Groups compared",
+    "fisher": SUBGROUP_HEADERS["fisher"],
+}
 
 
 def _dose_band(gy: pd.Series) -> pd.Series:

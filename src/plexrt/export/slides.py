@@ -239,17 +239,29 @@ SUBGROUPS_TITLE = (
 )
 
 
+FACTOR_TESTS_TITLE = (
+    "Subgroups compared (descriptive: sites counted as independent; no test with n this small can "
+    "show a difference or its absence)"
+)
+
+
 def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.DataFrame]]:
-    """The tables of the report's pain section: the sites, the subgroups, the key figures."""
+    """The tables of the report's pain section: the sites, the subgroups and their tests, the key
+    figures."""
     sub = response_summary.subgroup_table(
         inp.sites, inp.definition, method, inp.all_sites, inp.aggregate
     )
+    tests = response_summary.factor_tests(sub)
     return [
         ("Irradiated sites", cohort_table(inp.sites, omed_header=omed_header(inp))),
+        # headed as on the pain page; the test belongs to a factor, not to each of its groups
         (
             SUBGROUPS_TITLE,
-            sub.drop(columns="fisher_p").rename(columns=response_summary.SUBGROUP_HEADERS),
+            sub.drop(columns=["fisher_p", "fisher"]).rename(
+                columns=response_summary.SUBGROUP_HEADERS
+            ),
         ),
+        (FACTOR_TESTS_TITLE, tests.rename(columns=response_summary.FACTOR_TEST_HEADERS)),
         ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
     ]
 

@@ -234,3 +234,23 @@ def test_report_subgroups_are_headed_as_on_the_page_with_the_unit_of_each_n(inp)
     p = fisher_exact([[4, 0], [8, 0]]).pvalue
     assert muscle["Groups compared"] == "piriformis vs psoas"
     assert muscle["Fisher exact test of the responder rate (two-sided)"] == f"p = {p:.2f}"
+
+
+def test_report_sites_table_reads_as_the_cohort_page(con, inp):
+    # The report printed the sites' floats as pandas left them ('50.700', '42.250000' in an own
+    # series, OMED '30.0') where the cohort page and its CSV give 1 decimal (0 for OMED), and left
+    # out the page's 'Disputed in the paper' column.
+    from plexrt.charts.tables import dispute_notes
+
+    disputes = dispute_notes(store.discrepancies(con))
+    sites = dict(report_tables(inp, disputes=disputes))["Irradiated sites"].set_index("Site")
+    row = sites.loc["3.1"]  # Table 1: 59.4 Gy in 33 fractions of 1.8 Gy
+    eqd2 = 59.4 * (1.8 + 10) / (2 + 10)  # 58.41 Gy
+    bed = 59.4 * (1 + 1.8 / 10)  # 70.092 Gy
+    assert row["EQD2₁₀ (Gy)"] == f"{eqd2:.1f}" == "58.4"
+    assert row["BED₁₀ (Gy)"] == f"{bed:.1f}" == "70.1"
+    assert row["Dose per fraction (Gy)"] == "1.8"
+    omed = next(c for c in sites.columns if c.startswith("Baseline OMED"))
+    assert sites[omed].map(lambda v: v is None or "." not in v).all()
+    # site 5.1's dose is stated two ways in the paper (discrepancy X1)
+    assert "X1" in sites.loc["5.1", "Disputed in the paper"]

@@ -27,7 +27,7 @@ from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.forest import forest_figure
 from plexrt.charts.km import km_figure
 from plexrt.charts.paired import paired_figure
-from plexrt.charts.tables import cohort_table
+from plexrt.charts.tables import cohort_decimals, cohort_table
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import (
@@ -40,6 +40,7 @@ from plexrt.clinical import (
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
 from plexrt.export.large_slides import swimmer_slide, waterfall_slide
+from plexrt.export.tabular import with_decimals
 
 
 @dataclass(frozen=True)
@@ -245,15 +246,20 @@ FACTOR_TESTS_TITLE = (
 )
 
 
-def report_tables(inp: BoardInput, method: str = "exact") -> list[tuple[str, pd.DataFrame]]:
-    """The tables of the report's pain section: the sites, the subgroups and their tests, the key
-    figures."""
+def report_tables(
+    inp: BoardInput, method: str = "exact", disputes: dict[str, str] | None = None
+) -> list[tuple[str, pd.DataFrame]]:
+    """The tables of the report's pain section: the sites (as the cohort page shows them: its
+    decimals, and ``disputes``, ``charts.tables.dispute_notes``, naming the discrepancies about
+    each site), the subgroups and their tests, the key figures."""
     sub = response_summary.subgroup_table(
         inp.sites, inp.definition, method, inp.all_sites, inp.aggregate
     )
     tests = response_summary.factor_tests(sub)
+    omed = omed_header(inp)
+    decimals = cohort_decimals(omed)
     return [
-        ("Irradiated sites", cohort_table(inp.sites, omed_header=omed_header(inp))),
+        ("Irradiated sites", with_decimals(cohort_table(inp.sites, disputes, omed), decimals)),
         # headed as on the pain page; the test belongs to a factor, not to each of its groups
         (
             SUBGROUPS_TITLE,

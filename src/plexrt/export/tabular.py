@@ -45,6 +45,17 @@ def safe_csv(df: pd.DataFrame, decimals: Mapping[str, int] | None = None) -> byt
     return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def with_decimals(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame:
+    """``df`` with each float column named in ``decimals`` written as text of that many decimals,
+    rounded as ``safe_csv`` rounds (a table of the report reads as the page's CSV); an unknown
+    stays unknown (None: ``html_table`` shows it as a dash)."""
+    out = df.copy()
+    for col, d in decimals.items():
+        if col in out and pd.api.types.is_float_dtype(out[col]):
+            out[col] = [None if is_missing(v) else f"{v:.{d}f}" for v in out[col].round(d)]
+    return out
+
+
 def _rounded(value: object) -> object:
     """A float inside a text column (mixed types) rounded as a float column is."""
     if isinstance(value, float):

@@ -21,6 +21,7 @@ from plexrt.board.summary import (
     reconstruction_note,
 )
 from plexrt.charts import style
+from plexrt.charts.tables import dispute_notes
 from plexrt.export import handout, images, rendering
 from plexrt.export.board_pack import board_pack
 from plexrt.export.case_material import CaseMaterial, case_section
@@ -288,9 +289,10 @@ def _report_sections(
     conflict_notes = [
         f"{k.conflict_id}: {k.description} — {k.dropped}" for k in conflicts.itertuples()
     ]
-    disc = db.table("discrepancies")[_DISCREPANCY_COLUMNS]
+    discrepancies = db.table("discrepancies")
+    disc = discrepancies[_DISCREPANCY_COLUMNS]
     return [
-        Section("Pain response", pain, report_tables(inp)),
+        Section("Pain response", pain, report_tables(inp, disputes=dispute_notes(discrepancies))),
         Section("Time to event", tte_figs, [], [*method_notes, *conflict_notes]),
         Section("Literature", [(s.title, s.fig) for s in slides if s.key == "forest"]),
         Section(

@@ -83,3 +83,18 @@ def test_a_series_of_one_is_counted_in_the_singular():
     assert median_line("All", est, "days", "survival").startswith("**All** (n = 1, 1 event): ")
     big = pd.DataFrame({"duration_days": np.arange(1200.0), "event": np.ones(1200, dtype=int)})
     assert endpoint_notes.km_footnote(big, "KM.").startswith("n = 1,200 patients, 1,200 events")
+
+
+def test_time_to_event_footnotes_say_1_patient_1_event():
+    # A filter leaving one patient wrote 'n = 1 patients, 0 events' under the curves and in the
+    # board's exports (the relapse figure '1 relapses, 1 deaths').
+    import pandas as pd
+
+    from plexrt.clinical.endpoint_notes import cif_footnote, km_footnote
+
+    one = pd.DataFrame({"patient_id": ["7"], "duration_days": [30.0], "event": [1]})
+    assert km_footnote(one, "M.").startswith("n = 1 patient, 1 event<br>")
+    cif = survival.cumulative_incidence(np.array([10.0, 20.0]), np.array([1, 2]))
+    assert cif_footnote(cif).startswith(
+        "n = 2 assessable patients, 1 relapse, 1 death before relapse<br>"
+    )

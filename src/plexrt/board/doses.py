@@ -7,11 +7,10 @@ never 0.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from plexrt.clinical import dose
-from plexrt.data.values import is_missing
+from plexrt.data.values import half_up, is_missing
 
 
 def site_eqd2(dose_gy: Any, fractions: Any, alpha_beta: float = dose.DEFAULT_ALPHA_BETA) -> float:
@@ -29,5 +28,5 @@ def site_regimen(dose_gy: Any, fractions: Any) -> str | None:
 
 
 def one_decimal(x: float) -> str:
-    """One decimal, halves rounded up as clinicians read them (42.25 -> '42.3')."""
-    return str(Decimal(repr(float(x))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    """One decimal, halves rounded up as clinicians read them (42.25 -> '42.3'; ``half_up``)."""
+    return f"{float(half_up(x, 1)):.1f}"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from plexrt.data.values import is_missing, missing_mask
+from plexrt.data.values import half_up, is_missing, missing_mask
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +36,12 @@ def safe_csv(df: pd.DataFrame, decimals: Mapping[str, int] | None = None) -> byt
     decimals = decimals or {}
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(decimals.get(str(col), NOISE_DECIMALS))
+            shown = decimals.get(str(col))  # as on screen: halves up (values.half_up)
+            out[col] = (
+                out[col].round(NOISE_DECIMALS)
+                if shown is None
+                else pd.Series(half_up(out[col], shown), index=out.index)
+            )
         elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(_rounded).map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
@@ -52,7 +57,7 @@ def with_decimals(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame
     out = df.copy()
     for col, d in decimals.items():
         if col in out and pd.api.types.is_float_dtype(out[col]):
-            out[col] = [None if is_missing(v) else f"{v:.{d}f}" for v in out[col].round(d)]
+            out[col] = [None if is_missing(v) else f"{v:.{d}f}" for v in half_up(out[col], d)]
     return out
 
 

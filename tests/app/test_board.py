@@ -261,6 +261,6 @@ def test_the_board_pack_says_how_its_key_figures_were_counted(app):
     shown = " ".join(sh.text_frame.text for sh in last.shapes if sh.has_text_frame)
     notes = last.notes_slide.notes_text_frame.text
     for text in (shown, notes):
-        assert "exact (Clopper-Pearson) 95% CI" in text
+        assert "Exact (Clopper-Pearson) 95% CI." in text
         assert "Treated = every site in the cohort (n = 12)" in text  # Table 1: 12 sites
         assert "per patient beside them" in text  # patient 1 has two sites

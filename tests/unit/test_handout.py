@@ -45,7 +45,7 @@ def test_handout_states_the_case_the_figures_the_method_and_the_source(data):
         "18/18 patients = 100% (95% CI 81–100%)",
         "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT",
         "Percentages and ranges count irradiated sites",
-        "exact (Clopper-Pearson) 95% CI",
+        "Exact (Clopper-Pearson) 95% CI.",
         html.escape(SCORE_NOTE),
     ):
         assert text in page, text

@@ -12,7 +12,7 @@ from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
 from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.data.own_schema import AGE_CAP, AGE_TOP_TEXT
 from plexrt.data.values import NOT_AVAILABLE, counted, is_missing
-from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
+from plexrt.stats.proportions import Proportion, method_sentence, proportion
 
 # The paper's "improvement": an NRS fall of this many points or more.
 PAPER_IMPROVEMENT = DEFINITIONS["paper"].k
@@ -228,5 +228,5 @@ def rates_footnote(several: bool, source: str = PUBLISHED) -> str:
         f"Percentages count irradiated sites ({words(source).site_unit}): NRS 0 = sites scored 0 / "
         "sites "
         f"with a score at completion; improved = sites with a fall of {PAPER_IMPROVEMENT} or more "
-        f"/ sites with both scores{unit}. {METHOD_LABELS['exact']}."
+        f"/ sites with both scores{unit}. {method_sentence('exact')}"
     )

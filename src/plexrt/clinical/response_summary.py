@@ -23,7 +23,7 @@ from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
 from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.data.values import counted
 from plexrt.data.vocab import INTENT_LABELS
-from plexrt.stats.proportions import METHOD_LABELS, Proportion, proportion
+from plexrt.stats.proportions import Proportion, method_sentence, proportion
 
 # Subgroup factors shown on the pain page: label -> how to split a site.
 SUBGROUPS = {
@@ -333,7 +333,7 @@ def rates_footnote(
         f"{summary.definition.footnote} Treated = every site in the cohort "
         f"(n = {summary.n_treated}); assessable = NRS known before and at completion "
         f"(n = {summary.n_assessable}). Percentages and ranges count irradiated sites "
-        f"({words(source).site_unit}){unit}. {METHOD_LABELS[ci_method]}."
+        f"({words(source).site_unit}){unit}. {method_sentence(ci_method)}"
     )
 
 

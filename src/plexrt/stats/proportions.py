@@ -17,6 +17,14 @@ METHOD_LABELS = {
     "exact": "exact (Clopper-Pearson) 95% CI",
     "wilson": "Wilson score 95% CI",
 }
+
+
+def method_sentence(method: str) -> str:
+    """The interval method as a sentence of a footnote: 'Exact (Clopper-Pearson) 95% CI.'"""
+    label = METHOD_LABELS[method]
+    return f"{label[0].upper()}{label[1:]}."
+
+
 # The same methods as a choice on a page.
 METHOD_CHOICES = {"exact": "Exact (Clopper–Pearson)", "wilson": "Wilson"}
 

@@ -117,6 +117,10 @@ def test_case_is_not_stored_unless_saved(app, tmp_path, monkeypatch):
     at.button(key="save_case").click().run()
     assert len(store.cases(me)) == n + 1
     assert store.audit_log(me).iloc[0]["action"] == "create"  # saved under the local account
+    # The saved cases' download is a patient-level export: deferred, checked and recorded when
+    # pressed (ui.exports.audited_download), never a file made on each run and recorded nowhere.
+    (dl,) = [e for e in at.get("download_button") if e.proto.label.startswith("Download saved")]
+    assert dl.proto.deferred_file_id and "recorded in the audit trail" in dl.proto.help
 
 
 def test_presentation_toggle_and_slides(app):

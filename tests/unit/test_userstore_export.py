@@ -84,3 +84,19 @@ def test_only_an_admin_reads_or_exports_the_trail_and_the_export_is_recorded(sha
         "filter": {"series_id": sid},
     }
     assert us.verify_audit().ok
+
+
+def test_the_download_of_saved_board_cases_is_recorded(shared):
+    """The Tumour board's 'Download saved cases (CSV)' (patients discussed at the board: cancer,
+    NRS, dose, a label) was a plain download, recorded nowhere. It passes the one record of
+    patient-level exports now (ui.exports.record, as every audited download does)."""
+    from plexrt.ui.exports import record
+
+    us, sid = shared
+    record(us, ANN, None, "saved board cases", 2)
+    row = us.audit_log(BOSS, action="export").iloc[0]
+    assert (row["actor"], row["series_id"]) == ("ann@h.example", None)
+    assert json.loads(row["detail"]) == {"what": "saved board cases", "rows": 2}
+    with pytest.raises(PermissionDenied):  # a series' rows: still checked first
+        record(us, BOB, sid, "cohort CSV", 4)
+    assert us.audit_count(BOSS, action="export") == 1

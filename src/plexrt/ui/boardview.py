@@ -16,6 +16,7 @@ from plexrt.data.values import is_missing
 from plexrt.export.case_material import CaseMaterial, case_material
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, widgets, writes
+from plexrt.ui.exports import audited_download
 from plexrt.ui.safe_text import md
 
 ALL_SEARCHED = "all sites searched"
@@ -135,10 +136,15 @@ def saved_cases() -> None:
             return
         shown = saved_cases_table(cases)
         st.dataframe(shown, hide_index=True, width="stretch")
-        st.download_button(
+        # A saved case describes a patient discussed at the board: its download is recorded
+        # in the audit trail, as every patient-level export is.
+        audited_download(
             "Download saved cases (CSV)",
-            safe_csv(shown),
-            "plexrt_cases.csv",
+            series_id=None,
+            what="saved board cases",
+            make=lambda: safe_csv(shown),
+            rows=len(shown),
+            file_name="plexrt_cases.csv",
             mime="text/csv",
             key="dl_cases",
         )

@@ -14,13 +14,15 @@ from typing import Any
 
 import streamlit as st
 
+from plexrt.data.access import Principal
+from plexrt.data.userstore import UserStore
 from plexrt.ui import db
 
 
 def audited_download(
     label: str,
     *,
-    series_id: str,
+    series_id: str | None,
     what: str,
     make: Callable[[], bytes],
     rows: int | None,
@@ -30,12 +32,12 @@ def audited_download(
     container: Any = st,
 ) -> None:
     """A download button (in ``container``) for a patient-level export of the own series
-    ``series_id``."""
+    ``series_id``, or (None) of the person's own records outside any series (saved board cases)."""
 
     store, who = db.user_store(), db.principal()  # the click runs outside this script run
 
     def checked() -> bytes:
-        store.record_export(who, series_id, what=what, rows=rows)  # refuses, or records
+        record(store, who, series_id, what, rows)  # refuses, or records
         return make()
 
     container.download_button(
@@ -46,6 +48,19 @@ def audited_download(
         on_click="ignore",
         key=key,
         help="Patient-level data: the download is recorded in the audit trail.",
+    )
+
+
+def record(
+    store: UserStore, who: Principal, series_id: str | None, what: str, rows: int | None
+) -> None:
+    """Check and record one patient-level export: of an own series (``record_export``: refused
+    unless ``who`` may read it now), or of the person's records outside any series."""
+    if series_id is not None:
+        store.record_export(who, series_id, what=what, rows=rows)
+        return
+    store.log_event(
+        who, "export", detail={"what": what, **({"rows": rows} if rows is not None else {})}
     )
 
 

@@ -122,13 +122,9 @@ def _example_csv(change: dict[tuple[str, int], dict[str, str]] | None = None) ->
     return out.getvalue().encode()
 
 
-def test_an_updated_file_shows_its_changes_before_they_are_applied(app, user_db):
-    store = UserStore(user_db)
-    first = prepare_import(EXAMPLES / "SYNTHETIC_example.xlsx")
-    assert first.frames is not None
-    sid = store.apply_import(local_principal(), "Ours", first.frames, pseudonymised=False).series_id
-    # SYN-002's first course (RT start 2015-09-04, maximum response 2015-09-25) gets a relapse
-    # on 2015-12-03: 26 + 31 + 30 + 3 = 90 days after its first RT start.
+def _relapse_update(app, sid: str):
+    """The page with the example's files uploaded as an update of ``sid``, SYN-002's first course
+    given a relapse on 2015-12-03."""
     updated = _example_csv({("SYN-002", 1): {"relapse_date": "2015-12-03"}})
     at = _page(app)
     at.file_uploader(key="oi_courses_0").upload("courses.csv", updated, "text/csv")
@@ -136,7 +132,17 @@ def test_an_updated_file_shows_its_changes_before_they_are_applied(app, user_db)
         "assessments.csv", (EXAMPLES / "SYNTHETIC_example_assessments.csv").read_bytes()
     )
     _ok(at.run())
-    _ok(at.selectbox(key="oi_target").set_value(sid).run())
+    return _ok(at.selectbox(key="oi_target").set_value(sid).run())
+
+
+def test_an_updated_file_shows_its_changes_before_they_are_applied(app, user_db):
+    store = UserStore(user_db)
+    first = prepare_import(EXAMPLES / "SYNTHETIC_example.xlsx")
+    assert first.frames is not None
+    sid = store.apply_import(local_principal(), "Ours", first.frames, pseudonymised=False).series_id
+    # SYN-002's first course (RT start 2015-09-04, maximum response 2015-09-25) gets a relapse
+    # on 2015-12-03: 26 + 31 + 30 + 3 = 90 days after its first RT start.
+    at = _relapse_update(app, sid)
     diff = _table(at, *DIFF_COLUMNS)
     assert diff.to_dict("records") == [
         {

@@ -15,6 +15,7 @@ from tests.app.test_own_import_page import (
     _example_csv,
     _ok,
     _page,
+    _relapse_update,
     _state,
     _table,
 )
@@ -78,14 +79,7 @@ def test_an_update_of_a_series_changed_meanwhile_is_checked_again(app, user_db):
     assert first.frames is not None
     me = local_principal()
     sid = store.apply_import(me, "Ours", first.frames, pseudonymised=False).series_id
-    updated = _example_csv({("SYN-002", 1): {"relapse_date": "2015-12-03"}})
-    at = _page(app)
-    at.file_uploader(key="oi_courses_0").upload("courses.csv", updated, "text/csv")
-    at.file_uploader(key="oi_assessments_0").upload(
-        "assessments.csv", (EXAMPLES / "SYNTHETIC_example_assessments.csv").read_bytes()
-    )
-    _ok(at.run())
-    _ok(at.selectbox(key="oi_target").set_value(sid).run())
+    at = _relapse_update(app, sid)
     assert len(_table(at, *DIFF_COLUMNS)) == 1
     store.record_follow_up(me, sid, [Change.update("patients", ("SYN-001",), death_day=400)])
     before = _state(store), len(store.history(me, sid))

@@ -22,14 +22,20 @@ ONE = ["A1,70,F,Ovarian cancer,psoas,upper,left,palliative,30,10,8,2,2023-01-02,
 @pytest.fixture(params=["no age or NRS, one regimen", "one patient"])
 def small_series(request, tmp_path, monkeypatch):
     rows = SPARSE if request.param.startswith("no age") else ONE
+    path, sid = _imported(tmp_path, monkeypatch, rows, "Small")
+    with on_user_db(monkeypatch, path):
+        yield sid
+
+
+def _imported(tmp_path, monkeypatch, rows: list[str], name: str):
+    """``rows`` imported through the CLI as the series ``name`` into a user database of this test:
+    (its path, the series id)."""
     courses = tmp_path / "courses.csv"
     courses.write_text(csv_text(COURSE_HEADER, rows), encoding="utf-8")
     path = tmp_path / "user.duckdb"
     monkeypatch.setenv("PLEXRT_USER_DB", str(path))
-    assert main(["import", str(courses), "--series", "Small", "--study-codes"]) == 0
-    sid = str(UserStore(path).own_series(local_principal())["series_id"].iloc[0])
-    with on_user_db(monkeypatch, path):
-        yield sid
+    assert main(["import", str(courses), "--series", name, "--study-codes"]) == 0
+    return path, str(UserStore(path).own_series(local_principal())["series_id"].iloc[0])
 
 
 def test_the_sidebar_and_the_pages_run_on_a_small_or_sparse_series(app, small_series):
@@ -66,12 +72,7 @@ def test_compare_with_a_series_followed_for_no_time_says_the_test_cannot_be_comp
         )
         for i in range(3)
     ]
-    courses = tmp_path / "courses.csv"
-    courses.write_text(csv_text(COURSE_HEADER, rows), encoding="utf-8")
-    path = tmp_path / "user.duckdb"
-    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
-    assert main(["import", str(courses), "--series", "Day zero", "--study-codes"]) == 0
-    sid = str(UserStore(path).own_series(local_principal())["series_id"].iloc[0])
+    path, sid = _imported(tmp_path, monkeypatch, rows, "Day zero")
     with on_user_db(monkeypatch, path):
         at = app(series="compare", vs=sid).run()
     assert not at.exception, [e.value for e in at.exception]

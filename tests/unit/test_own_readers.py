@@ -316,3 +316,47 @@ def test_a_time_of_day_that_is_not_one_is_refused(bad):
     assert [p.message for p in r.report.problems] == [
         "is not a date written YYYY-MM-DD (with a time of day as HH:MM or HH:MM:SS, if any)"
     ]
+
+
+def test_merged_cells_are_named_where_their_other_cells_read_as_empty():
+    """Age merged over a patient's two courses (B2:B3) gave 'line 3, column age: differs from
+    line 2' with no hint that a merged range keeps its value in its first cell only."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    header = COURSE_HEADER.split(",")
+    first = course_row().split(",")
+    second = course_row(rt_start_date="2022-03-01", rt_end_date="2022-03-05").split(",")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "courses"
+    for row in (header, first, second):
+        ws.append(row)
+    ws.merge_cells("B2:B3")  # column B is age
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert load_workbook(io.BytesIO(buf.getvalue())).active["B3"].value is None
+    r = read_upload(buf.getvalue(), "s.xlsx")
+    assert (
+        "s.xlsx [courses]: merged cells (B2:B3); a merged range holds its value in its first "
+        "cell only, and its other cells are read as empty: unmerge it and fill each cell."
+    ) in r.notices
+    assert r.tables["courses"].frame["age"].tolist() == ["70", ""]
+    assert own_xlsx.merged_ranges(buf.getvalue(), "xl/worksheets/sheet1.xml") == ["B2:B3"]
+
+
+def test_merged_ranges_are_all_found_across_read_chunks(monkeypatch):
+    """The sheet's XML is read in chunks: a tag cut by a chunk's end is found whole, once."""
+    import io
+    import zipfile
+
+    refs = [f"A{i}:C{i + 1}" for i in range(1, 200, 2)]
+    xml = "<worksheet><mergeCells>" + "".join(f'<mergeCell ref="{r}"/>' for r in refs)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", xml + "</mergeCells></worksheet>")
+    monkeypatch.setattr(own_xlsx, "_CHUNK", 37)  # shorter than one tag, and not a divisor of it
+    assert own_xlsx.merged_ranges(buf.getvalue(), "/xl/worksheets/sheet1.xml") == refs
+    notice = own_xlsx._merged_notice("s.xlsx [courses]", refs)
+    assert "(A1:C2, A3:C4, A5:C6, A7:C8, A9:C10 and 95 more)" in notice

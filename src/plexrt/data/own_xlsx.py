@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -53,9 +54,45 @@ def read_workbook(data: bytes, label: str, roles: tuple[str, str]) -> Workbook:
         msg = f"cannot be read as an Excel workbook ({type(exc).__name__})"
         return Workbook(problems=[Problem(label, None, None, msg)])
     try:
-        return _sheets(wb, label, roles)
+        book = _sheets(wb, label, roles)
+        for name in [sheet.name for sheet in book.sheets.values()]:
+            merged = merged_ranges(data, getattr(wb[name], "_worksheet_path", ""))
+            if merged:
+                book.notices.append(_merged_notice(f"{label} [{name}]", merged))
+        return book
     finally:
         wb.close()
+
+
+# A sheet's merged ranges, as its XML lists them (<mergeCell ref="B2:B3"/>): a workbook opened
+# read-only (for size and speed) does not report them.
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_CHUNK = 1 << 20
+
+
+def merged_ranges(data: bytes, part: str) -> list[str]:
+    """The merged ranges of the sheet stored at ``part`` of the archive, read in chunks."""
+    found: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)).open(part.lstrip("/")) as xml:
+            tail = b""
+            while chunk := xml.read(_CHUNK):
+                text = tail + chunk
+                cut = max(0, len(text) - 64)  # a tag cut by the chunk is searched again whole
+                found += [m.group(1).decode() for m in _MERGE.finditer(text) if m.start() < cut]
+                tail = text[cut:]
+            found += [m.group(1).decode() for m in _MERGE.finditer(tail)]
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return []
+    return found
+
+
+def _merged_notice(where: str, merged: list[str]) -> str:
+    shown = ", ".join(merged[:5]) + (f" and {len(merged) - 5} more" if len(merged) > 5 else "")
+    return (
+        f"{where}: merged cells ({shown}); a merged range holds its value in its first cell "
+        "only, and its other cells are read as empty: unmerge it and fill each cell."
+    )
 
 
 def archive_problems(data: bytes, label: str) -> list[Problem]:

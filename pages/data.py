@@ -4,7 +4,7 @@ import streamlit as st
 
 from plexrt.data.vocab import SOURCE_LABELS
 from plexrt.ui import db, own_data, provenance, shell, widgets
-from plexrt.ui.tables import paged_rows
+from plexrt.ui.tables import dataframe, paged_rows
 
 shell.require()
 
@@ -77,7 +77,7 @@ with tab_facts:
             f"event › Constraints & conflicts*); **{len(facts) - used}** are deliberately not used, "
             "each with the reason."
         )
-        st.dataframe(
+        dataframe(
             facts[
                 ["fact_id", "patient_id", "fact", "location", "constraint_id", "status", "reason"]
             ],
@@ -97,7 +97,7 @@ with tab_facts:
 with tab_cases:
     if widgets.shows(tab_cases):
         st.markdown("**Case narratives** (the paper describes patients 1, 5 and 8 in detail)")
-        st.dataframe(
+        dataframe(
             db.table("case_details")[provenance.CASE_DETAIL_COLUMNS],
             hide_index=True,
             width="stretch",
@@ -109,7 +109,7 @@ with tab_cases:
         st.markdown(
             "**Toxicity as reported** (CTCAE grade; v4.0 per Methods, v5.0 per reference list)"
         )
-        st.dataframe(
+        dataframe(
             db.table("toxicities")[provenance.TOXICITY_COLUMNS],
             hide_index=True,
             width="stretch",

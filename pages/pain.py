@@ -12,7 +12,7 @@ from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.stats.proportions import METHOD_CHOICES
 from plexrt.ui import db, large_charts, shell, sidebar, widgets
-from plexrt.ui.tables import paged_dataframe
+from plexrt.ui.tables import dataframe, paged_dataframe
 
 shell.require()
 
@@ -60,9 +60,9 @@ if summary.icpre_readings is not None:
         "number is needed.",
         icon=":material/info:",
     )
-    st.dataframe(readings.table(), hide_index=True, width="stretch")
+    dataframe(readings.table(), hide_index=True, width="stretch")
     with st.expander("Best and worst case allocations (least favourable reading)"):
-        st.dataframe(widgets.scenario_table(b), hide_index=True, width="stretch")
+        dataframe(widgets.scenario_table(b), hide_index=True, width="stretch")
 else:
     widgets.proportion_metric(cols[0], "Responders, all treated sites", summary.responders_treated)
     widgets.proportion_metric(cols[1], "Complete, all treated sites", summary.complete_treated)
@@ -107,7 +107,7 @@ with tab_t:
             k: st.column_config.NumberColumn(f"{k.capitalize()} (weeks)", format="%.1f")
             for k in ("mean", "median", "min", "max")
         }
-        st.dataframe(
+        dataframe(
             ttm.summary.drop(columns="group"),
             hide_index=True,
             column_config={"label": "Group", "n": "Sites with a known time (n)", **weeks},
@@ -125,7 +125,7 @@ with tab_d:
             ),
             "dose",
         )
-        st.dataframe(
+        dataframe(
             dose_view.regimens,
             hide_index=True,
             column_config={
@@ -169,7 +169,7 @@ with tab_a:
 
 st.header("Subgroups")
 sub = response_summary.subgroup_table(df, definition, ci, db.all_sites(), agg)
-st.dataframe(
+dataframe(
     sub.drop(columns=["fisher_p", "fisher"]),
     hide_index=True,
     width="stretch",
@@ -183,7 +183,7 @@ st.dataframe(
     },
 )
 tests = response_summary.factor_tests(sub)
-st.dataframe(
+dataframe(
     tests,
     hide_index=True,
     width="stretch",

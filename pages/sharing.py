@@ -4,6 +4,7 @@ import streamlit as st
 
 from plexrt.data.userstore import UserDataUnavailable
 from plexrt.ui import db, sharing_view, shell
+from plexrt.ui.tables import dataframe
 
 shell.require()
 
@@ -24,7 +25,7 @@ try:
     if listing.empty:
         st.info("There is no own series you can see.", icon=":material/folder_off:")
         st.stop()
-    st.dataframe(sharing_view.overview(listing), hide_index=True)
+    dataframe(sharing_view.overview(listing), hide_index=True)
     row = sharing_view.chosen(listing)
     if row is not None:
         sharing_view.details(store, who, row)

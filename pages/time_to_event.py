@@ -14,6 +14,7 @@ from plexrt.stats import timescale
 from plexrt.ui import db, ensemble_job, large_charts, pooled_estimates, shell, sidebar, widgets
 from plexrt.ui.safe_text import md
 from plexrt.ui.series_state import PatientIds
+from plexrt.ui.tables import dataframe
 
 shell.require()
 
@@ -100,7 +101,7 @@ def km_section(endpoint: str, refs: list, key: str) -> None:
     for label, est in ests.items():
         st.markdown(f"- {te.median_line(md(label), est, unit, what[0].lower() + what[1:])}")
     what_at = "Survival" if endpoint == "survival" else "Still relieved (no relapse)"
-    st.dataframe(
+    dataframe(
         tte_rates.fixed_time_table(pooled_estimates.fixed_time_rates(pids, endpoint, t0), what_at),
         hide_index=True,
     )
@@ -177,7 +178,7 @@ with tab_c:
                 footnote=f"{cohort_line} · {notes.cif_footnote(cif)} {timescale.unit_sentence(unit)}",
             )
             widgets.chart(fig, "cif")
-            st.dataframe(
+            dataframe(
                 tte_rates.fixed_time_table(
                     pooled_estimates.relapse_incidence(pids), "Relapse (cumulative incidence)"
                 ),
@@ -222,7 +223,7 @@ with tab_k:
                 f"**Published constraints and rules: {held} of {total} hold** in the stored "
                 "default reconstruction (dropped ones are the conflicts above)."
             )
-            st.dataframe(
+            dataframe(
                 checks.drop(columns="series_id", errors="ignore"),
                 hide_index=True,
                 width="stretch",

@@ -73,6 +73,26 @@ def test_every_page_on_an_own_series(app, own_id, page):
     assert at.sidebar.selectbox(key="series_pick").value == own_id
 
 
+TABLE_PAGES = ("pages/cohort.py", "pages/pain.py", "pages/time_to_event.py", "pages/data.py")
+
+
+@pytest.mark.parametrize("page", [*TABLE_PAGES, "pages/follow_up.py", "pages/sharing.py"])
+def test_every_table_shows_an_unknown_as_a_dash(app, own_id, page):
+    """The own example series has unknown values (plexus level, NRS after RT, OMED): the tables
+    showed Streamlit's grey 'None' where the report, handout and pack show a dash. Every table
+    is drawn with the dash now (ui.tables.dataframe), and no page calls st.dataframe itself."""
+    at = _run(app, page, series=own_id)
+    assert at.dataframe, page
+    assert {d.proto.placeholder for d in at.dataframe} == {"—"}
+    root = Path(__file__).resolve().parents[2]
+    callers = [
+        str(f.relative_to(root))
+        for f in [*(root / "src" / "plexrt").rglob("*.py"), *(root / "pages").glob("*.py")]
+        if "st.dataframe(" in f.read_text(encoding="utf-8")
+    ]
+    assert callers == ["src/plexrt/ui/tables.py"]
+
+
 def test_cohort_numbers_are_the_own_series(app, own_id):
     at = _run(app, "pages/cohort.py", series=own_id)
     metrics = {m.label: m.value for m in at.metric}

@@ -14,6 +14,7 @@ import streamlit as st
 from plexrt.data.access import Principal
 from plexrt.data.userstore import UserStore
 from plexrt.data.userstore.audit import ACTIONS
+from plexrt.ui.tables import dataframe
 
 PAGE_SIZE = 50
 ALL = "(all)"
@@ -84,7 +85,7 @@ def page_of(store: UserStore, who: Principal, chosen: dict[str, str | None]) -> 
     shown = log.drop(columns=["prev_hash", "hash"]).assign(
         action=[ACTION_WORDS.get(a, a) for a in log["action"]]
     )
-    st.dataframe(
+    dataframe(
         shown.rename(
             columns={
                 "seq": "#",

@@ -18,6 +18,7 @@ from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, widgets, writes
 from plexrt.ui.exports import audited_download
 from plexrt.ui.safe_text import md
+from plexrt.ui.tables import dataframe
 
 ALL_SEARCHED = "all sites searched"
 
@@ -135,7 +136,7 @@ def saved_cases() -> None:
             st.caption("None saved. A case is kept only when you press Save this case.")
             return
         shown = saved_cases_table(cases)
-        st.dataframe(shown, hide_index=True, width="stretch")
+        dataframe(shown, hide_index=True, width="stretch")
         # A saved case describes a patient discussed at the board: its download is recorded
         # in the audit trail, as every patient-level export is.
         audited_download(

@@ -24,6 +24,7 @@ from plexrt.data.values import counted
 from plexrt.stats import timescale
 from plexrt.ui import db, series_state, widgets
 from plexrt.ui.safe_text import md
+from plexrt.ui.tables import dataframe
 
 
 def _own_label(own_id: str) -> str:
@@ -108,7 +109,7 @@ def sc_title(endpoint: str) -> str:
 
 
 def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
-    st.dataframe(
+    dataframe(
         sc.response_table(sides, definition),
         hide_index=True,
         width="stretch",

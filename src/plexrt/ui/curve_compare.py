@@ -20,6 +20,7 @@ from plexrt.clinical.curve_series import OUTCOME_ENDPOINTS
 from plexrt.data.userstore import UserDataUnavailable
 from plexrt.data.vocab import CURVE_OUTCOMES
 from plexrt.ui import db, widgets
+from plexrt.ui.tables import dataframe
 
 
 def _stored() -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -45,7 +46,7 @@ def _tests(cmp) -> None:
     if cmp.cox is None:
         return
     rows = cmp.cox.table.iloc[1:].dropna(subset=["hazard_ratio"])
-    st.dataframe(
+    dataframe(
         pd.DataFrame(
             {
                 "Curve": [flagged(g) for g in rows["group"]],
@@ -112,7 +113,7 @@ def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
     # Unknown stays unknown, in words (the paper did not state it).
     for col in ("arm", "figure", "time_zero"):
         rows[col] = rows[col].where(rows[col].notna(), "not stated")
-    st.dataframe(
+    dataframe(
         rows[["citation", "arm", "figure", "time_zero", "n_patients", "total_events"]].rename(
             columns={
                 "citation": "Published curve",

@@ -23,6 +23,7 @@ from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
 from plexrt.ui import widgets, writes
 from plexrt.ui.safe_text import md
+from plexrt.ui.tables import dataframe
 
 _FILE_TYPES = ["csv", "txt", "tsv"]
 
@@ -124,7 +125,7 @@ def _preview(details, rec) -> None:
         )
         for note in rec.method_notes:
             st.markdown(f"- {note}")
-        st.dataframe(rec.intervals, hide_index=True)
+        dataframe(rec.intervals, hide_index=True)
 
 
 def _save_form(store: UserStore, principal: Principal, values: dict) -> None:

@@ -22,6 +22,7 @@ from plexrt.ingest import own_followup as fu
 from plexrt.ingest import own_preview
 from plexrt.ui import db, writes
 from plexrt.ui.safe_text import md
+from plexrt.ui.tables import dataframe
 
 DAY, DATE = "day", "date"
 _DRAWN = "fu_drawn"  # the series, patient, kind and course the entry form was last drawn for
@@ -73,7 +74,7 @@ def _patient(frames: OwnSeriesFrames, pid: str) -> None:
         rows = own_preview.first_rows(only, table, n=200)
         if table != "patients":
             rows = rows.drop(columns=["patient_id"])
-        st.dataframe(rows, hide_index=True, width="stretch")
+        dataframe(rows, hide_index=True, width="stretch")
 
 
 def _courses(frames: OwnSeriesFrames, pid: str) -> dict[int, str]:
@@ -253,13 +254,13 @@ def _refused(problems: list[str]) -> None:
         f"Not saved: {counted(len(problems), 'problem')}. Nothing was written.",
         icon=":material/block:",
     )
-    st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")
+    dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")
 
 
 def _history(store: UserStore, sid: str, can_edit: bool) -> None:
     history = store.history(db.principal(), sid)
     st.header("History")
-    st.dataframe(fu.history_table(history), hide_index=True, width="stretch")
+    dataframe(fu.history_table(history), hide_index=True, width="stretch")
     latest = fu.latest_undoable(history)
     if not can_edit or latest is None:
         st.caption("Nothing to undo: the series holds only what was imported." if can_edit else "")

@@ -12,6 +12,7 @@ from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.data.values import is_missing
 from plexrt.ui import widgets, writes
 from plexrt.ui.safe_text import md
+from plexrt.ui.tables import dataframe
 
 # The figures of a series, in the order of the literature schema (plexrt.data.literature.COLUMNS,
 # the one home of their names, kinds and labels); each gets a matching source field.
@@ -102,7 +103,7 @@ def series_editor(store: UserStore, principal: Principal) -> None:
         st.caption("No user-added series yet.")
         return
     st.markdown("## Series added by users")
-    st.dataframe(user_series_table(user, lit.COLUMN_LABELS), hide_index=True, width="stretch")
+    dataframe(user_series_table(user, lit.COLUMN_LABELS), hide_index=True, width="stretch")
     names = dict(zip(user["series_key"], user["citation"].fillna("(no citation)"), strict=True))
     gone = writes.pressed_for_gone(_EDITED, names, (writes.SERIES_SAVE, writes.SERIES_DELETE))
     if gone is not None:

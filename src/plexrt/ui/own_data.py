@@ -9,6 +9,7 @@ import streamlit as st
 from plexrt.clinical import own_overview
 from plexrt.clinical.own_series import __doc__ as RULES
 from plexrt.ui import db, safe_text
+from plexrt.ui.tables import dataframe
 
 
 def render(series_id: str) -> None:
@@ -47,9 +48,9 @@ def render(series_id: str) -> None:
         ["What this series is", "Import and follow-up history", "How the figures are computed"]
     )
     with tab_what:
-        st.dataframe(own_overview.series_facts(record, frames), hide_index=True, width="stretch")
+        dataframe(own_overview.series_facts(record, frames), hide_index=True, width="stretch")
     with tab_history:
-        st.dataframe(own_overview.batches(history), hide_index=True, width="stretch")
+        dataframe(own_overview.batches(history), hide_index=True, width="stretch")
         st.caption("Newest first; each import, follow-up entry or undo is one change.")
     with tab_rules:
         st.markdown(RULES.split("Clinical rules", 1)[-1].split(":", 1)[-1])

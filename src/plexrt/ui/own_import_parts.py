@@ -10,7 +10,7 @@ from plexrt.export.tabular import safe_csv
 from plexrt.ingest import own_mapping, own_preview
 from plexrt.ingest.own_import import PreparedImport
 from plexrt.ui.safe_text import bullets, md
-from plexrt.ui.tables import paged_dataframe
+from plexrt.ui.tables import dataframe, paged_dataframe
 
 NOT_IN_FILE = ""
 WHOLE_TABLE_MAX = 200  # problems shown as one static table; more in a scrolling grid
@@ -130,7 +130,7 @@ def preview(prepared: PreparedImport) -> None:
         with tab:
             rows = own_preview.first_rows(frames, table)
             st.caption(f"First {len(rows)} of {len(frames.table(table))} rows, as stored.")
-            st.dataframe(rows, hide_index=True, width="stretch")
+            dataframe(rows, hide_index=True, width="stretch")
 
 
 def changes(prepared: PreparedImport) -> bool:

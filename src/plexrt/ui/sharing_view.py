@@ -18,6 +18,7 @@ from plexrt.data.access import SHARING_WORDS, SHARINGS, PermissionDenied, Princi
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.ui import writes
 from plexrt.ui.safe_text import md
+from plexrt.ui.tables import dataframe
 
 PARAM = "manage"  # the series being managed, kept in the address (not ?series=, the switcher)
 
@@ -223,7 +224,7 @@ def details(store: UserStore, who: Principal, row: pd.Series) -> None:
         st.caption("Not shared with anyone by name.")
     else:
         shown = grants.assign(can_edit=grants["can_edit"].map({True: "yes", False: "no"}))
-        st.dataframe(
+        dataframe(
             shown.rename(
                 columns={
                     "grantee": "Shared with",

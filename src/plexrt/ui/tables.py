@@ -6,6 +6,15 @@ import streamlit as st
 
 from plexrt.charts.tables import COHORT_HEADERS as _H
 from plexrt.charts.tables import cohort_decimals
+from plexrt.export.tabular import UNKNOWN_MARK
+
+
+def dataframe(data, **kwargs):
+    """``st.dataframe`` with an unknown value shown as a dash, as the report, handout and pack
+    show it (``export.tabular.UNKNOWN_MARK``), not as Streamlit's 'None'. Every table of the app
+    is drawn through here."""
+    kwargs.setdefault("placeholder", UNKNOWN_MARK)
+    return st.dataframe(data, **kwargs)
 
 
 def cohort_columns(omed_header: str) -> dict:
@@ -45,11 +54,11 @@ def paged_rows(n_rows: int, rows, key: str, size: int = PAGE_SIZE, **kwargs) -> 
     (a query, so that a table of millions of rows is never loaded whole), with a page selector
     when there is more than one page (and the rows shown stated)."""
     if n_rows <= size:
-        st.dataframe(rows(0, n_rows), **kwargs)
+        dataframe(rows(0, n_rows), **kwargs)
         return
     _, _, pages = page_bounds(n_rows, 1, size)
     page = st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=key)
     start, stop, _ = page_bounds(n_rows, page, size)
     st.caption(f"Rows {start + 1:,}–{stop:,} of {n_rows:,} ({size:,} per page)")
     kwargs.pop("height", None)
-    st.dataframe(rows(start, stop), **kwargs)
+    dataframe(rows(start, stop), **kwargs)

@@ -100,3 +100,33 @@ def test_a_curve_that_ends_with_an_event_is_known_past_it():
     rates = tte_rates.rates_at(events, [], events["patient_id"].tolist(), "survival", months=(1, 3))
     assert not rates["beyond_follow_up"].any()
     assert rates["estimate"].tolist() == pytest.approx([3 / 4, 0.0])
+
+
+def test_no_interval_is_claimed_where_no_patient_had_the_event_yet():
+    # Survival from RT end (day 10): one patient censored alive at day 40 (30 days), three followed
+    # 400 days alive, one dead at 200 days. At 3 months (91.3 days) the Kaplan-Meier survival is
+    # 1 (no death yet), and R's survfit_confint on the log(-log) scale gives NA there
+    # (xx <- ifelse(p == 0 | p == 1, NA, p)): the interval was shown as '100% (95% CI 100–100%)'.
+    # At 12 months (365.25 days): one death among the 4 still at risk at day 200 -> S = 3/4, whose
+    # log(-log) interval exists (checked against lifelines below).
+    rows = [("a", 10, 40, False, 20, 40, False)]
+    rows += [(f"b{i}", 10, 410, False, 20, 410, False) for i in range(3)]
+    rows.append(("c", 10, 210, True, 20, 210, False))
+    events = _events(rows)
+    pids = events["patient_id"].tolist()
+    rates = tte_rates.rates_at(events, [], pids, "survival", months=(3, 12))
+    assert rates["estimate"].tolist() == pytest.approx([1.0, 3 / 4])
+    table = tte_rates.fixed_time_table(rates, "Alive")
+    assert table["Alive"].iloc[0] == "100% (CI not estimable)"
+    from lifelines import KaplanMeierFitter
+
+    kmf = KaplanMeierFitter().fit([30, 400, 400, 400, 200], [0, 0, 0, 0, 1])
+    ci = kmf.confidence_interval_survival_function_.loc[200.0]
+    assert rates["low"].iloc[1] == pytest.approx(ci.iloc[0], abs=1e-12)
+    assert rates["high"].iloc[1] == pytest.approx(ci.iloc[1], abs=1e-12)
+    # Relapse: nobody relapsed by 1 month, incidence 0; its log(-log) interval does not exist
+    # (lifelines' AalenJohansenFitter gives NaN limits at an incidence of 0), was '0% (95% CI 0–0%)'.
+    cif = tte_rates.relapse_incidence_at(events, [], pids, (1,))
+    assert cif["estimate"].iloc[0] == 0
+    text = tte_rates.fixed_time_table(cif, "Relapse")["Relapse"].iloc[0]
+    assert text == "0% (CI not estimable)"

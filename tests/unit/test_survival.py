@@ -722,3 +722,46 @@ def test_logrank_drops_a_group_without_expected_events_like_r():
     assert r.statistic == pytest.approx(ll.test_statistic, rel=1e-12)
     assert r.df == 1
     assert r.p_value == pytest.approx(stats.chi2.sf(r.statistic, 1), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("t", "e", "g"),
+    [
+        # events and censorings on the same day in both groups
+        (
+            [2, 2, 2, 3, 3, 5, 5, 7, 2, 2, 4, 4, 5, 6],
+            [1, 1, 0, 1, 0, 1, 1, 0] + [1, 0, 1, 1, 0, 1],
+            ["A"] * 8 + ["B"] * 6,
+        ),
+        # durations of 0 with events and censorings
+        ([0, 0, 1, 2, 2, 0, 1, 1, 3], [1, 0, 1, 1, 0, 1, 1, 0, 1], ["A"] * 5 + ["B"] * 4),
+        # every event on one day
+        ([4, 4, 4, 4, 4], [1, 1, 1, 1, 0], ["A"] * 3 + ["B"] * 2),
+    ],
+)
+def test_logrank_with_ties_matches_lifelines(t, e, g):
+    from lifelines.statistics import multivariate_logrank_test
+
+    ref = multivariate_logrank_test(np.array(t), np.array(g), np.array(e))
+    r = logrank(t, e, g)
+    assert r.statistic == pytest.approx(ref.test_statistic, rel=1e-12)
+    assert r.p_value == pytest.approx(ref.p_value, rel=1e-12)
+
+
+def test_aalen_johansen_with_tied_event_types_by_hand():
+    # Day 2: n=7, two relapses, one death, one censored (events first). CIF = 2/7; S = 4/7.
+    # Day 3: n=3, one relapse: CIF = 2/7 + 4/7 * 1/3 = 10/21.
+    # Var at day 2 (one term, F_j - F_i = 0): S(t-)^2 d1 (n - d1) / n^3 = 2 * 5 / 343.
+    # Var at day 3, F_3 - F_2 = 4/21: (4/21)^2 * 3/(7*4) + 10/343 - 2 (4/21) * 2/49
+    #                                  + (4/7)^2 * 1 * 2 / 27 (day-3 term, F_j - F_i = 0).
+    r = cumulative_incidence([2, 2, 2, 2, 3, 3, 5], [1, 2, 0, 1, 1, 0, 2], 1).table
+    np.testing.assert_allclose(r["cif"], [0, 2 / 7, 10 / 21, 10 / 21], atol=1e-15)
+    var3 = (4 / 21) ** 2 * 3 / 28 + 10 / 343 - 2 * (4 / 21) * 2 / 49 + (4 / 7) ** 2 * 2 / 27
+    np.testing.assert_allclose(
+        r["std_err"][1:3], [math.sqrt(10 / 343), math.sqrt(var3)], atol=1e-15
+    )
+    # Everyone has an event on one day, 2 of 3 the event of interest: the multinomial 2/3 with
+    # variance p(1-p)/n = 2/27.
+    one_day = cumulative_incidence([4, 4, 4], [1, 1, 2], 1).table
+    assert one_day["cif"].iloc[-1] == pytest.approx(2 / 3, abs=1e-15)
+    assert one_day["std_err"].iloc[-1] == pytest.approx(math.sqrt(2 / 27), abs=1e-15)

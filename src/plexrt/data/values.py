@@ -254,10 +254,10 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 def half_up(values: Any, decimals: int) -> np.ndarray:
     """``values`` rounded to ``decimals`` with halves away from zero as they read in decimal
-    (42.25 -> 42.3; 2.675 -> 2.68 although binary stores it a hair below), the rule of the
-    screen's number columns and of a clinician reading a figure; NaN stays NaN. Python's and
-    numpy's ``round`` send halves to the even digit (42.25 -> 42.2), so a CSV and the page it
-    comes from disagreed."""
+    (42.25 -> 42.3; 2.675 -> 2.68 although binary stores it a hair below), as a clinician reads
+    a figure and as the screen's number columns round a half that binary holds exactly (42.25);
+    NaN stays NaN. Python's and numpy's ``round`` send halves to the even digit (42.25 -> 42.2),
+    so a CSV and the page it comes from disagreed."""
     if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
         x = pd.Series(values).to_numpy(dtype=float, na_value=np.nan)  # pd.NA -> NaN
     else:

@@ -130,3 +130,23 @@ def test_no_interval_is_claimed_where_no_patient_had_the_event_yet():
     assert cif["estimate"].iloc[0] == 0
     text = tte_rates.fixed_time_table(cif, "Relapse")["Relapse"].iloc[0]
     assert text == "0% (CI not estimable)"
+
+
+def test_pooled_rates_claim_no_interval_where_no_reconstruction_had_the_event_yet():
+    # The same five patients as reconstructed times, two reconstructions agreeing: at 3 months
+    # every reconstruction is at survival 1, so the pooled survival is 1 and its log(-log)
+    # interval does not exist either (was '100% (95% CI 100–100%)'). At 12 months each is at 3/4.
+    rows = [("a", 10, 40, False, 20, 40, False)]
+    rows += [(f"b{i}", 10, 410, False, 20, 410, False) for i in range(3)]
+    rows.append(("c", 10, 210, True, 20, 210, False))
+    events = _events(rows).assign(last_contact_day_source="reconstructed")
+    pids = events["patient_id"].tolist()
+    rates = tte_rates.rates_at(events, [events, events], pids, "survival", months=(3, 12))
+    assert rates.attrs["m"] == 2
+    assert rates["estimate"].tolist() == pytest.approx([1.0, 3 / 4])
+    assert rates["low"].isna().tolist() == [True, False]
+    assert (
+        tte_rates.fixed_time_table(rates, "Alive")["Alive"]
+        .iloc[0]
+        .startswith("100% (CI not estimable)")
+    )

@@ -73,7 +73,8 @@ def _beyond(durations: Any, censored: Any, days: np.ndarray) -> np.ndarray:
 
 
 def _no_interval_at_bound(out: pd.DataFrame, bound: float) -> pd.DataFrame:
-    """Real times: no interval where the estimate sits at ``bound`` (survival 1, incidence 0). On
+    """No interval where the estimate sits at ``bound`` (survival 1, incidence 0; pooled, only when
+    every reconstruction sits there). On
     the log(-log) scale it does not exist there (R's survfit_confint gives NA at a survival of 1;
     lifelines' Aalen-Johansen NaN at an incidence of 0); '100% (95% CI 100–100%)' claimed
     certainty from a few patients without an event."""
@@ -127,8 +128,7 @@ def rates_at(
             "member_high": hi,
         },
     )
-    if len(members) < 2:
-        out = _no_interval_at_bound(out, 1.0)
+    out = _no_interval_at_bound(out, 1.0)
     out = _unknown_beyond(out, beyond)
     out.attrs["m"] = len(members) if len(members) >= 2 else 0
     return out
@@ -173,8 +173,7 @@ def relapse_incidence_at(
             "member_high": np.asarray(hi),
         },
     )
-    if len(members) < 2:
-        out = _no_interval_at_bound(out, 0.0)
+    out = _no_interval_at_bound(out, 0.0)
     out = _unknown_beyond(out, beyond)
     out.attrs["m"] = len(members) if len(members) >= 2 else 0
     return out

@@ -13,7 +13,14 @@ from PIL import Image
 
 from plexrt.charts import style
 from plexrt.export import images
-from tests.unit.export_figures import CITATION, FOOTNOTE, png_size, running_renderer, small_fig
+from tests.unit.export_figures import (
+    CITATION,
+    FOOTNOTE,
+    need_browser,
+    png_size,
+    running_renderer,
+    small_fig,
+)
 
 # The plain message promised to users (typed here from the specification, not read from the module).
 PLAIN = (
@@ -160,3 +167,41 @@ def test_citation_drawn_bottom_right_inside_image(renderer):
     assert dark_pixels(stamped, (0, 719, 1280, 720)) == 0  # nothing touches the bottom edge
     # The footnote is still drawn (left half, above the citation row).
     assert dark_pixels(stamped, (0, 620, 640, 700)) > 50
+
+
+def test_a_browser_slow_to_start_once_is_given_a_second_try(monkeypatch):
+    """On a loaded machine kaleido's browser did not answer within the start timeout once, and
+    the whole board pack was refused as 'not installed'. A start that times out is tried once
+    more; only a second timeout makes the export unavailable."""
+    import concurrent.futures
+
+    from plexrt.export.renderer import Renderer
+
+    need_browser()
+    real = Renderer._launch
+    calls = []
+
+    def slow_once(self, kaleido):
+        calls.append(1)
+        if len(calls) == 1:
+            raise concurrent.futures.TimeoutError()
+        return real(self, kaleido)
+
+    monkeypatch.setattr(Renderer, "_launch", slow_once)
+    r = images.Renderer()
+    r.start()
+    try:
+        assert r.running and len(calls) == 2
+        assert png_size(r.png(small_fig(), width=400, height=300)) == (400, 300)
+    finally:
+        r.close()
+    calls.clear()
+
+    def always_slow(self, kaleido):
+        calls.append(1)
+        raise concurrent.futures.TimeoutError()
+
+    monkeypatch.setattr(Renderer, "_launch", always_slow)
+    with pytest.raises(images.ExportUnavailable):
+        images.Renderer().start()
+    assert len(calls) == 2

@@ -158,31 +158,45 @@ class Renderer:
             except ImportError as exc:
                 raise ExportUnavailable() from exc
 
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=loop.run_forever, name="plexrt-kaleido", daemon=True)
-            thread.start()
-            image_timeout, tabs = self._image_timeout, self._tabs
-
-            async def _open() -> Any:
-                # mathjax=False: no CDN fetch (the server is offline); figures use no LaTeX.
-                k = kaleido.Kaleido(n=tabs, timeout=image_timeout, mathjax=False)
+            # A browser that does not answer in time on a loaded machine (the first launch reads
+            # Chromium from disk) is given one more try before the export is called unavailable.
+            for attempt in (1, 2):
                 try:
-                    await k.open()
-                except BaseException:
-                    with contextlib.suppress(Exception):
-                        await k.close()
-                    raise
-                return k
+                    self._kaleido, self._loop, self._thread = self._launch(kaleido)
+                    return
+                except concurrent.futures.TimeoutError as exc:
+                    _log.warning("kaleido did not start in time (attempt %d)", attempt)
+                    if attempt == 2:
+                        raise ExportUnavailable() from exc
+                except Exception as exc:
+                    _log.warning("kaleido failed to start: %r", exc)
+                    raise ExportUnavailable() from exc
 
-            future = asyncio.run_coroutine_threadsafe(_open(), loop)
+    def _launch(self, kaleido: Any) -> tuple[Any, asyncio.AbstractEventLoop, threading.Thread]:
+        """Open kaleido's browser on a loop of its own; the loop is stopped again on failure."""
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="plexrt-kaleido", daemon=True)
+        thread.start()
+        image_timeout, tabs = self._image_timeout, self._tabs
+
+        async def _open() -> Any:
+            # mathjax=False: no CDN fetch (the server is offline); figures use no LaTeX.
+            k = kaleido.Kaleido(n=tabs, timeout=image_timeout, mathjax=False)
             try:
-                self._kaleido = future.result(timeout=self._start_timeout)
-            except Exception as exc:
-                future.cancel()
-                _stop_loop(loop, thread)
-                _log.warning("kaleido failed to start: %r", exc)
-                raise ExportUnavailable() from exc
-            self._loop, self._thread = loop, thread
+                await k.open()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await k.close()
+                raise
+            return k
+
+        future = asyncio.run_coroutine_threadsafe(_open(), loop)
+        try:
+            return future.result(timeout=self._start_timeout), loop, thread
+        except BaseException:
+            future.cancel()
+            _stop_loop(loop, thread)
+            raise
 
     def close(self) -> None:
         """Stop the browser (safe to call twice)."""

@@ -149,7 +149,7 @@ def plexrt_series(
     if definition.kind == "icpre" and counts["n_unknown"]:
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]
-    elif len(df) and not counts["n_assessable"]:
+    elif len(df) and not known:  # not settled by ICPRE above: no site assessable
         display["responders"] = NOT_ASSESSABLE
         display["complete_responders"] = NOT_ASSESSABLE
     elif known and several_sites(df):

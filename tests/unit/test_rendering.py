@@ -13,7 +13,7 @@ import time
 import pytest
 
 from plexrt.export import rendering
-from plexrt.export.renderer import UNAVAILABLE_MESSAGE, ExportUnavailable, Renderer
+from plexrt.export.renderer import START_FAILED_MESSAGE, ExportUnavailable, Renderer
 from tests.unit.export_figures import need_browser, png_size, small_fig
 
 A4_IN = (8.27, 11.69)
@@ -105,7 +105,7 @@ def test_a_killed_browser_is_replaced():
     assert rendering._renderer is not old and rendering.running()
 
 
-def test_a_browser_that_cannot_start_gives_the_plain_message(monkeypatch):
+def test_a_browser_that_cannot_start_says_so_not_that_none_is_installed(monkeypatch):
     false = shutil.which("false")
     if false is None:
         pytest.skip("no `false` executable to stand in for a broken browser")
@@ -114,7 +114,7 @@ def test_a_browser_that_cannot_start_gives_the_plain_message(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", false)
     with pytest.raises(ExportUnavailable) as err:
         rendering.image(small_fig(), "png", 100, 100)
-    assert str(err.value) == UNAVAILABLE_MESSAGE
+    assert str(err.value) == START_FAILED_MESSAGE
     assert not rendering.running()
 
 

@@ -38,6 +38,10 @@ UNAVAILABLE_MESSAGE = (
     "Image export needs Chromium, which is not installed on this server; "
     "the HTML report is still available."
 )
+START_FAILED_MESSAGE = (
+    "Image export could not start Chromium on this server (it exited or did not answer); "
+    "the HTML report is still available."
+)
 DRAW_FAILED_MESSAGE = (
     "Image export failed while drawing the chart; the HTML report is still available."
 )
@@ -49,7 +53,8 @@ _CSS_PX_PER_INCH = 96
 
 
 class ExportUnavailable(RuntimeError):
-    """Static image export cannot run here (no Chromium, or it failed); the message is for users."""
+    """Static image export cannot run here (no Chromium, or it failed to start or to draw); the
+    message is for users and says which."""
 
     def __init__(self, message: str = UNAVAILABLE_MESSAGE) -> None:
         super().__init__(message)
@@ -167,10 +172,10 @@ class Renderer:
                 except concurrent.futures.TimeoutError as exc:
                     _log.warning("kaleido did not start in time (attempt %d)", attempt)
                     if attempt == 2:
-                        raise ExportUnavailable() from exc
+                        raise ExportUnavailable(START_FAILED_MESSAGE) from exc
                 except Exception as exc:
                     _log.warning("kaleido failed to start: %r", exc)
-                    raise ExportUnavailable() from exc
+                    raise ExportUnavailable(START_FAILED_MESSAGE) from exc
 
     def _launch(self, kaleido: Any) -> tuple[Any, asyncio.AbstractEventLoop, threading.Thread]:
         """Open kaleido's browser on a loop of its own; the loop is stopped again on failure."""

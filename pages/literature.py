@@ -10,6 +10,7 @@ from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
 from plexrt.ui.pooled_estimates import plexrt_medians
 from plexrt.ui.safe_text import md
+from plexrt.ui.tables import static_table
 
 shell.require()
 
@@ -67,7 +68,9 @@ with tab_t:
     if widgets.shows(tab_t):
         # the row labels have a header of their own (an empty header cell is unreadable by a screen
         # reader: axe empty-table-header)
-        st.table(literature_comparison.side_by_side(recs, labs).set_index("").rename_axis("Figure"))
+        static_table(
+            literature_comparison.side_by_side(recs, labs).set_index("").rename_axis("Figure")
+        )
         widgets.footnote(
             f"PlexRT column: {cohort_line}; computed live from the store. Published columns show only "
             "figures with a stated source; 'not reported' means the figure is not available, never 0. "

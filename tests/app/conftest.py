@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -16,6 +17,26 @@ def as_read(markdown: str) -> str:
     """Markdown as a reader sees it, its backslash escapes taken out (user text shown in
     Markdown is escaped: plexrt.ui.safe_text)."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def table_as_read(element) -> pd.DataFrame:
+    """A static table (``st.table``, whose cells are Markdown, escaped by the app) as a reader
+    sees it: every text cell, header and row label with its backslash escapes taken out."""
+    frame = element.value.map(lambda v: as_read(v) if isinstance(v, str) else v)
+    frame.columns = [as_read(str(c)) for c in frame.columns]
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame.index = pd.Index([as_read(str(i)) for i in frame.index], name=frame.index.name)
+    return frame
+
+
+def page_table(at, *columns: str) -> pd.DataFrame:
+    """The first table on the page (interactive or static, the static one as read) whose columns
+    start with ``columns``."""
+    frames = [d.value for d in at.dataframe] + [table_as_read(t) for t in at.table]
+    for value in frames:
+        if list(value.columns)[: len(columns)] == list(columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from plexrt.ui.safe_text import md
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, table_as_read
 
 SUBMIT = "FormSubmitter:case_form-Find similar sites"
 SOURCE = "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT"
@@ -47,7 +47,7 @@ def test_case_matcher(app):
     at.selectbox(key="case_cancer").set_value("Gastric cancer")
     at.button(key=SUBMIT).click().run()
     assert not at.exception
-    top = at.table[0].value
+    top = table_as_read(at.table[0])
     # identical to site 10.1 (gastric, psoas, palliative, NRS 8, 39 Gy/13): 12 of 12 points
     assert top.iloc[0]["Best-matching site"] == "10.1" and top.iloc[0]["Score (of 12)"] == 12
     # one row per patient: patient 1 (sites 1.1 and 1.2, 9 points each) once
@@ -71,14 +71,14 @@ def test_matcher_searches_all_sites_unless_asked(app):
     assert (
         "Searching all 12 sites of the series; the sidebar filter (piriformis) keeps 4" in captions
     )
-    assert at.table[0].value.iloc[0]["Best-matching site"] == "10.1"
+    assert table_as_read(at.table[0]).iloc[0]["Best-matching site"] == "10.1"
     # asked to search only the filtered sites: piriformis patients only, said in a warning
     at.toggle(key="match_filtered").set_value(True).run()
-    top = at.table[0].value
+    top = table_as_read(at.table[0])
     assert set(top["Best-matching site"]) <= {"2.1", "6.1", "8.1", "11.1"}
     assert any("Searching only the 4 of 12 sites" in w.value for w in at.warning)
     at.button(key="search_all").click().run()
-    assert at.table[0].value.iloc[0]["Best-matching site"] == "10.1"
+    assert table_as_read(at.table[0]).iloc[0]["Best-matching site"] == "10.1"
     assert not any("Searching only" in w.value for w in at.warning)
 
 
@@ -205,7 +205,7 @@ def test_matcher_works_when_the_filter_leaves_no_site(app):
     at = _board(app, muscle="piriformis", sex="F", intent="palliative")
     at.button(key=SUBMIT).click().run()
     assert not at.exception
-    top = at.table[0].value
+    top = table_as_read(at.table[0])
     assert len(top) == 5 and top["Patient"].is_unique
     assert any("No site matches the current filters" in w.value for w in at.warning)
 

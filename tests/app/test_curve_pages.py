@@ -8,7 +8,7 @@ import pytest
 
 from plexrt.clinical.curve_comparison import BUNDLED_WARNING
 from plexrt.data.curve_schema import CURVE_FLAG
-from tests.app.conftest import on_user_db
+from tests.app.conftest import on_user_db, table_as_read
 from tests.fixtures import FIXTURES
 
 EX = FIXTURES / "curve_example"
@@ -80,7 +80,7 @@ def test_preview_then_save_then_compare(app, fresh_user_db):
     assert any(BUNDLED_WARNING[:60] in w.value for w in at.warning)
     assert any(m.value.startswith("Log-rank test across the 2 curves") for m in at.markdown)
     # The series joins the side-by-side table and the durations, its median flagged.
-    side = at.table[0].value
+    side = table_as_read(at.table[0])
     cell = side.loc["Median survival", "Synthetic 2024 (added)"]
     assert cell.endswith(f"months ({CURVE_FLAG})")
     durations = next(f for f in _figures(at) if "Synthetic 2024 (added)" in str(f["data"]))

@@ -17,6 +17,7 @@ from plexrt.data.userstore import engine as eng
 from plexrt.ingest.own_followup import HISTORY_COLUMNS
 from plexrt.ingest.own_import import prepare_import
 from plexrt.ui.safe_text import md
+from tests.app.conftest import page_table
 from tests.unit.own_files import (
     ASSESSMENT_HEADER,
     COURSE_HEADER,
@@ -54,14 +55,6 @@ def _ok(at):
     return at
 
 
-def _table(at, *columns: str) -> pd.DataFrame:
-    for d in [*at.dataframe, *at.table]:
-        value = getattr(d.value, "data", d.value)  # a Styler's frame
-        if list(value.columns)[: len(columns)] == list(columns):
-            return value
-    raise AssertionError(f"no table with columns {columns}")
-
-
 def _page(app, patient: str):
     at = _ok(app().run())
     _ok(at.switch_page(PAGE).run())
@@ -87,7 +80,7 @@ def test_relapse_by_date_history_and_undo(app, series):
     _ok(at.button(key="fu_save").click().run())
     assert at.success and "Saved" in at.success[0].value
     assert _course(store, sid, "S01", 2)["relapse_day"] == 120
-    history = _table(at, *HISTORY_COLUMNS)
+    history = page_table(at, *HISTORY_COLUMNS)
     latest = history.iloc[0]
     assert latest["kind"] == "follow-up"
     assert latest["by"] == local_principal().user_id
@@ -104,7 +97,7 @@ def test_relapse_by_date_history_and_undo(app, series):
     _ok(at.button(key="fu_undo_yes").click().run())
     assert at.success and "undone" in at.success[0].value
     assert pd.isna(_course(store, sid, "S01", 2)["relapse_day"])
-    history = _table(at, *HISTORY_COLUMNS)
+    history = page_table(at, *HISTORY_COLUMNS)
     assert list(history["kind"][:2]) == ["undo", "follow-up"]
     assert history.iloc[0]["old -> new"] == "120 -> (empty)"
     assert history.iloc[1]["undone"] == f"by entry {history.iloc[0]['entry']}"
@@ -120,7 +113,7 @@ def test_an_entry_against_the_rules_is_refused_with_its_problem(app, series):
     at.number_input(key="fu_day_relapse").set_value(10)  # in the form: sent with Save
     _ok(at.button(key="fu_save").click().run())
     assert at.error and "Nothing was written" in at.error[0].value
-    problems = list(_table(at, "problem")["problem"])
+    problems = list(page_table(at, "problem")["problem"])
     assert any("relapse of pain (day 10) is before RT start (day 33)" in p for p in problems)
     assert pd.isna(_course(store, sid, "S01", 2)["relapse_day"])
     assert len(store.history(local_principal(), sid).drop_duplicates("batch_id")) == 1
@@ -155,7 +148,7 @@ def test_the_same_assessment_saved_twice_is_refused_the_second_time(app, series)
         at.number_input(key="fu_nrs").set_value(4)
         _ok(at.button(key="fu_save").click().run())
     assert at.error and at.error[0].value.startswith("Not saved: 1 problem. Nothing was written")
-    assert list(_table(at, "problem")["problem"]) == [
+    assert list(page_table(at, "problem")["problem"]) == [
         "patient S01, course 1, day 40: the same assessment is already stored (assessment 3)"
     ]
     a = store.series_frames(local_principal(), sid).assessments
@@ -245,12 +238,12 @@ def test_a_change_written_elsewhere_shows_on_the_next_run(app, series):
     at = _ok(app(series=sid).run())
     _ok(at.switch_page("pages/cohort.py").run())
     column = "NRS at RT completion (0–10)"
-    before = _table(at, "Site").set_index("Site")[column]
+    before = page_table(at, "Site").set_index("Site")[column]
     assert pd.isna(before["S02.1"]) and before["S01.1"] == 2
     store.record_follow_up(
         local_principal(), sid, [Change.update("courses", ("S02", 1), nrs_after=0)]
     )
-    after = _table(_ok(at.run()), "Site").set_index("Site")[column]
+    after = page_table(_ok(at.run()), "Site").set_index("Site")[column]
     assert after["S02.1"] == 0 and after["S01.1"] == 2
 
 

@@ -53,9 +53,24 @@ def hostile_store(tmp_path, monkeypatch):
         yield
 
 
+def _table_texts(at) -> list[str]:
+    """Every cell, header and row label of the static tables (``st.table`` renders them as
+    Markdown, links and images included)."""
+    texts = []
+    for el in at.table:
+        frame = el.value
+        texts += [str(v) for v in frame.to_numpy().ravel()]
+        texts += [str(c) for c in frame.columns] + [str(i) for i in frame.index]
+    return texts
+
+
 def _interpreted(at) -> list[str]:
     """Markdown-rendered elements that would interpret the hostile text."""
-    bad = []
+    bad = [
+        f"table: {t[:120]}"
+        for t in _table_texts(at)
+        if IMAGE in t or "](javascript:" in t or re.search(r"(?<!\\)<script", t)
+    ]
     for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header"):
         for el in at.get(kind):
             value = str(getattr(el, "value", ""))
@@ -149,6 +164,7 @@ def _markdown_hostile(at) -> list[str]:
     for el in at.get("tab"):
         if _MARKDOWN_HOSTILE.search(str(el.label)):
             bad.append(f"tab: {el.label[:160]}")
+    bad += [f"table: {t[:160]}" for t in _table_texts(at) if _MARKDOWN_HOSTILE.search(t)]
     return bad
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -17,6 +18,7 @@ from plexrt.ingest.own_import import prepare_import
 from plexrt.ingest.own_mapping import stored_mapping
 from plexrt.ingest.own_preview import DIFF_COLUMNS
 from plexrt.ingest.synth import EXAMPLE_NAME
+from tests.app.conftest import page_table
 from tests.unit.own_files import COURSE_HEADER, GOOD_COURSES, course_row, csv_text
 
 EXAMPLES = DEFAULT_DATA_DIR / "examples"
@@ -45,15 +47,6 @@ def _ok(at):
 
 def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def _table(at, *columns: str):
-    """The first dataframe on the page whose columns start with ``columns``."""
-    for d in [*at.dataframe, *at.table]:
-        value = getattr(d.value, "data", d.value)  # a Styler's frame
-        if list(value.columns)[: len(columns)] == list(columns):
-            return value
-    raise AssertionError(f"no table with columns {columns}")
 
 
 def _keys(at, widget: str = "button") -> set[str]:
@@ -89,7 +82,7 @@ def test_example_preview_commit_and_identical_reimport(app, user_db):
         "Assessments": str(assessments),
         "Ages stored as 90+": "0",
     }
-    assert len(_table(at, "patient_id", "course_no", "involved_muscle")) == 10  # first rows
+    assert len(page_table(at, "patient_id", "course_no", "involved_muscle")) == 10  # first rows
     store = UserStore(user_db)
     assert store.own_series(local_principal()).empty  # nothing written before Commit
     _ok(at.button(key="oi_commit").click().run())
@@ -143,7 +136,7 @@ def test_an_updated_file_shows_its_changes_before_they_are_applied(app, user_db)
     # SYN-002's first course (RT start 2015-09-04, maximum response 2015-09-25) gets a relapse
     # on 2015-12-03: 26 + 31 + 30 + 3 = 90 days after its first RT start.
     at = _relapse_update(app, sid)
-    diff = _table(at, *DIFF_COLUMNS)
+    diff = page_table(at, *DIFF_COLUMNS)
     assert diff.to_dict("records") == [
         {
             "table": "courses",
@@ -197,7 +190,7 @@ def test_mapping_override_and_the_mapping_remembered_per_series(app, user_db):
     choice = {s.key.rsplit("_courses_", 1)[1]: s for s in at.selectbox if "_courses_" in s.key}
     assert choice["sex"].value == "Gender"  # suggested by name
     assert choice["patient_id"].value == ""  # not guessed: the user must choose
-    refused = _table(at, "file", "row", "column", "value", "problem")
+    refused = page_table(at, "file", "row", "column", "value", "problem")
     assert list(refused["column"]) == ["patient_id"]  # the required column is missing
     _ok(choice["patient_id"].set_value("Kod").run())
     assert _metrics(at)["Patients"] == "2"
@@ -216,12 +209,15 @@ def test_mapping_override_and_the_mapping_remembered_per_series(app, user_db):
     assert any("No change" in i.value for i in at.info)
 
 
+# A cell written as Markdown (an image and a link from elsewhere); the problem table quotes it.
+HOSTILE_CELL = "![i](//ev.il/i.png) [c](//ev.il/c) P_1_"
+
 # Each row of this file breaks one rule; (line, column) of each as the file has it.
 BROKEN = [
     course_row(patient_id="X1", nrs_before="11"),  # line 2: NRS 11
     course_row(patient_id="X2", death_date="2022-01-05"),  # 3: death before RT start
     course_row(patient_id="X3", fractions="0"),  # 4: fractions 0
-    course_row(patient_id="X4", intent="curative"),  # 5: unknown intent
+    course_row(patient_id="X4", intent=HOSTILE_CELL),  # 5: unknown intent (a link)
     course_row(patient_id="X5", relapse_date="2022-02-01"),  # 6: relapse before response
     course_row(patient_id="X6", age="70"),  # 7
     course_row(  # 8: the age differs from line 7
@@ -255,9 +251,13 @@ def test_a_broken_file_lists_every_problem_and_writes_nothing(app, user_db):
     at.file_uploader(key="oi_courses_0").upload("broken.csv", broken, "text/csv")
     _ok(at.run())
     assert at.error and "Nothing was written" in at.error[0].value
-    report = _table(at, "file", "row", "column", "value", "problem")
+    report = page_table(at, "file", "row", "column", "value", "problem")
     assert set(zip(report["row"].astype(int), report["column"], strict=True)) >= BROKEN_AT
     assert set(report["row"].astype(int)) == {line for line, _ in BROKEN_AT}
+    # the static table's cells are Markdown: the value is quoted as written, not drawn as links
+    assert HOSTILE_CELL in set(report["value"])
+    raw = at.table[0].value.to_numpy().ravel()
+    assert not [v for v in raw if re.search(r"(?<!\\)\]\(", str(v))]
     assert [b.proto.label for b in at.get("download_button")] == [
         "Download the problem report (CSV)"
     ]
@@ -285,7 +285,7 @@ def test_an_update_of_a_pseudonymised_series_needs_its_key(app, user_db):
     assert not at.get("download_button")  # offered once: gone once the user moves on
     at.file_uploader(key="oi_courses_1").upload("ward.csv", _ward(), "text/csv")
     _ok(at.run())
-    refused = _table(at, "file", "row", "column", "value", "problem")
+    refused = page_table(at, "file", "row", "column", "value", "problem")
     assert list(refused["file"]) == ["key"]
     assert "stored with pseudonyms" in refused["problem"].iloc[0]
     # Pseudonyms in order of first appearance: 40012345 -> P001, 40067890 -> P002.

@@ -18,7 +18,7 @@ from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, widgets, writes
 from plexrt.ui.exports import audited_download
 from plexrt.ui.safe_text import md
-from plexrt.ui.tables import dataframe
+from plexrt.ui.tables import dataframe, static_table
 
 ALL_SEARCHED = "all sites searched"
 
@@ -73,7 +73,7 @@ def case_results(case: Case, inp: BoardInput) -> CaseMaterial:
     st.markdown("\n".join(f"- {line}" for line in m.position))
     st.markdown("**Most similar patients** (one row per patient, at their best-matching site)")
     # A static table: five rows whose explanations must be read whole, not clipped.
-    st.table(m.matches, hide_index=True)
+    static_table(m.matches, hide_index=True)
     widgets.footnote(*m.match_notes)
     for (label, fig), key in zip(m.figures, ("waterfall", "dose"), strict=True):
         st.markdown(f"**{label}**")
@@ -82,7 +82,7 @@ def case_results(case: Case, inp: BoardInput) -> CaseMaterial:
     if m.benchmark.empty:
         st.info(m.benchmark_note)
     else:
-        st.table(m.benchmark.set_index("Series"))
+        static_table(m.benchmark.set_index("Series"))
         st.caption(m.benchmark_note)
     _save(case)
     return m

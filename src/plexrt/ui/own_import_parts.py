@@ -10,7 +10,7 @@ from plexrt.export.tabular import safe_csv
 from plexrt.ingest import own_mapping, own_preview
 from plexrt.ingest.own_import import PreparedImport
 from plexrt.ui.safe_text import bullets, md
-from plexrt.ui.tables import dataframe, paged_dataframe
+from plexrt.ui.tables import dataframe, paged_dataframe, static_table
 
 NOT_IN_FILE = ""
 WHOLE_TABLE_MAX = 200  # problems shown as one static table; more in a scrolling grid
@@ -70,7 +70,7 @@ def refusal(prepared: PreparedImport, file_label: str) -> None:
     )
     frame = prepared.report.frame()
     if len(frame) <= WHOLE_TABLE_MAX:  # every problem on the page at once (and printable)
-        st.table(frame.astype({"row": "string"}).fillna("").style.hide(axis="index"))
+        static_table(frame.astype({"row": "string"}).fillna(""), hide_index=True)
     else:
         st.caption(f"{len(frame):,} problems: page through the table, or download the report.")
         paged_dataframe(

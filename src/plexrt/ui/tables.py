@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from plexrt.charts.tables import COHORT_HEADERS as _H
 from plexrt.charts.tables import cohort_decimals
 from plexrt.export.tabular import UNKNOWN_MARK
+from plexrt.ui.safe_text import md
 
 
 def dataframe(data, **kwargs):
@@ -15,6 +17,22 @@ def dataframe(data, **kwargs):
     is drawn through here."""
     kwargs.setdefault("placeholder", UNKNOWN_MARK)
     return st.dataframe(data, **kwargs)
+
+
+def static_table(frame, **kwargs):
+    """``st.table`` (a table shown whole, its text wrapped, not clipped). Its cells are Markdown,
+    so every text cell, header and label is escaped (``safe_text.md``): a patient code 'P_1_2',
+    or a link or image typed into a file, is shown as written. An unknown value is the dash
+    ``dataframe`` shows."""
+    shown = frame.astype(object).where(frame.notna(), UNKNOWN_MARK)
+    shown = shown.map(lambda v: md(v) if isinstance(v, str) else v)
+    shown.columns = [md(c) for c in shown.columns]
+    if not isinstance(shown.index, pd.RangeIndex):
+        name = shown.index.name
+        shown.index = pd.Index(
+            [md(i) for i in shown.index], name=None if name is None else md(name)
+        )
+    return st.table(shown, **kwargs)
 
 
 def cohort_columns(omed_header: str) -> dict:

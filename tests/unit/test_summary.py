@@ -13,6 +13,7 @@ from plexrt.board.summary import (
     key_figures,
     relapse_curves,
     source_line,
+    sources_line,
 )
 from plexrt.data import store
 
@@ -27,6 +28,17 @@ def test_source_line_comes_from_the_series_table(con):
     assert source_line(pd.Series({"short_name": "X", "doi": "", "licence": "CC0"})) == (
         "Data: X (CC0), via PlexRT"
     )
+
+
+def test_a_registry_of_several_series_is_named_whole_not_by_its_first_centre():
+    one = pd.DataFrame({"short_name": ["Sanuki 2022"], "doi": ["10.7759/x"], "licence": [None]})
+    assert sources_line(one) == "Data: Sanuki 2022, doi:10.7759/x, via PlexRT"
+    four = pd.DataFrame({"short_name": [f"centre {i}" for i in range(1, 5)], "doi": [None] * 4})
+    assert sources_line(four) == "Data: centre 1; centre 2; centre 3 and 1 more series, via PlexRT"
+    assert sources_line(four.head(2)) == "Data: centre 1; centre 2, via PlexRT"
+    five = pd.concat([four, four.head(1)])
+    assert sources_line(five).endswith("centre 3 and 2 more series, via PlexRT")
+    assert sources_line(four.head(0)) == "Data: no series recorded, via PlexRT"
 
 
 def test_header_line_says_what_is_reconstructed(inp):

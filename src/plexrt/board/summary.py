@@ -64,12 +64,32 @@ def source_line(series: Mapping[str, Any] | pd.Series) -> str:
     """The data-source line of one row of the ``series`` table, as every export and slide states it:
     'Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT'. A missing doi or
     licence is left out, never invented."""
-    text = f"Data: {series['short_name']}"
+    return f"Data: {_source(series)}, via PlexRT"
+
+
+_NAMED_SOURCES = 3  # a registry's series named in the line; the rest counted
+
+
+def sources_line(series: pd.DataFrame) -> str:
+    """The data-source line of a store's whole ``series`` table: one series as ``source_line``; a
+    registry of several names each up to ``_NAMED_SOURCES`` and counts the rest ('Data: centre 1;
+    centre 2; centre 3 and 1 more series, via PlexRT'), never one centre for all."""
+    rows = [row for _, row in series.iterrows()]
+    if not rows:
+        return "Data: no series recorded, via PlexRT"
+    named = "; ".join(_source(r) for r in rows[:_NAMED_SOURCES])
+    rest = len(rows) - _NAMED_SOURCES
+    more = f" and {counted(rest, 'more series', 'more series')}" if rest > 0 else ""
+    return f"Data: {named}{more}, via PlexRT"
+
+
+def _source(series: Mapping[str, Any] | pd.Series) -> str:
+    text = str(series["short_name"])
     if not is_missing(series.get("doi")):
         text += f", doi:{series['doi']}"
     if not is_missing(series.get("licence")):
         text += f" ({series['licence']})"
-    return f"{text}, via PlexRT"
+    return text
 
 
 def omed_header(inp: BoardInput) -> str:

@@ -23,7 +23,7 @@ from plexrt.ui.series_state import per_series
 
 def board_input(flt: CohortFilter, resp_key: str = "paper"):
     """Everything the board needs for the current filter and response definition."""
-    from plexrt.board.summary import BoardInput, source_line
+    from plexrt.board.summary import BoardInput, sources_line
     from plexrt.clinical.definitions import DEFINITIONS
 
     return BoardInput(
@@ -35,7 +35,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
         filter_text=flt.describe(),
         definition=DEFINITIONS.get(resp_key, DEFINITIONS["paper"]),
         aggregate=analgesic_aggregate(),
-        source=source_line(table("series").iloc[0]),
+        source=sources_line(table("series")),
         draws=ensemble_events(),
         factors=table("opioid_factors"),
         words=words(),

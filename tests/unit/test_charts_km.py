@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -343,3 +344,15 @@ def test_published_curve_names_in_the_comparison_stay_within_two_lines(toy):
     assert names[1] == (
         "A 2025: reconstructed from published curve (n=5):<br>this curve's median 3.0 mo"
     )
+
+
+def test_a_curve_label_is_drawn_as_written_not_as_markup():
+    """An own series' name (or a recorded primary cancer) written with plotly's own tags: shown
+    as typed, its '<b>' never bold, in the legend, the hover text and the number-at-risk rows."""
+    from plexrt.stats.survival import kaplan_meier
+
+    res = kaplan_meier([3.0, 5.0, 8.0], [1, 0, 1])
+    fig = km_figure([("Ours <b>x</b> & co", res)], unit="days", footnote="n = 3")
+    spec = json.dumps(fig.to_dict())
+    assert "<b>x</b>" not in spec
+    assert "Ours &lt;b&gt;x&lt;/b&gt; &amp; co" in spec

@@ -37,6 +37,7 @@ from plexrt.charts.km_inputs import (
 from plexrt.charts.km_legend import km_legend_name
 from plexrt.charts.km_risk_table import add_risk_rows, label_margin, style_risk_table
 from plexrt.charts.scale import CENSOR_TICKS_MAX, censor_note, censor_ticks
+from plexrt.charts.series_style import esc
 from plexrt.charts.steps import band_trace, step_band, thin_steps
 from plexrt.stats.survival import KMResult
 from plexrt.stats.timescale import UNITS, to_unit
@@ -329,7 +330,9 @@ def km_figure(
     label)`` pairs drawn as labelled dashed vertical lines. The number-at-risk table (numbers from
     ``plexrt.stats.at_risk`` at the x ticks) sits under the plot on the same x axis.
     """
-    items = check_curves(curves)
+    # a curve's label may be a user's text (an own series' name, a recorded primary cancer):
+    # drawn as written, its '<b>' never read as bold
+    items = [(esc(label), res) for label, res in check_curves(curves)]
     unit = check_unit(unit)
     footnote = check_footnote(footnote)
     band = check_flag(band, "band")

@@ -40,6 +40,30 @@ def page_table(at, *columns: str) -> pd.DataFrame:
 
 
 @pytest.fixture
+def press(monkeypatch):
+    """``press(button)``: the file a deferred download button gives when pressed. The callables
+    the app registers for deferred downloads (``MediaFileManager.add_deferred``) are kept, and
+    pressing runs the button's one, as Streamlit does on a click."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    kept: dict[str, object] = {}
+    real = MediaFileManager.add_deferred
+
+    def add_deferred(self, callable_, *args, **kwargs):
+        file_id = real(self, callable_, *args, **kwargs)
+        kept[file_id] = callable_
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+
+    def run(download) -> bytes:
+        data = kept[download.proto.deferred_file_id]()
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+    return run
+
+
+@pytest.fixture
 def app():
     """A fresh AppTest of the whole app (entry point + navigation), not yet run."""
 

@@ -3,6 +3,7 @@ no exception, no 'reconstructed' anywhere on real times, the series' numbers on 
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -131,6 +132,36 @@ def test_compare_mode(app, own_id):
         "Sanuki 2022 (reconstructed times)",
     }
     assert table["n"].notna().any()
+
+
+def test_compare_mode_report_is_what_the_page_shows_and_is_recorded(app, own_id, press):
+    at = _run(app, None, series="compare", unit="weeks")
+    (dl,) = [e for e in at.get("download_button") if e.proto.label == "Download report (HTML)"]
+    assert dl.proto.deferred_file_id  # made, checked and recorded only when pressed
+    store = UserStore()
+    before = len(store.audit_log(local_principal()))
+    page = html.unescape(press(dl).decode("utf-8"))
+    log = store.audit_log(local_principal())
+    assert len(log) == before + 1 and log.iloc[0]["action"] == "export"
+    assert "comparison HTML report" in log.iloc[0]["detail"]
+    assert "<h1>PlexRT comparison · Example clinic (own series) and Sanuki 2022</h1>" in page
+    assert "Each series is shown whole; the cohort filters do not apply in compare mode." in page
+    assert "Example clinic (own series): imported into PlexRT. Data: Sanuki 2022, doi:" in page
+    for section in (
+        "Survival after RT",
+        "Duration of pain relief",
+        "Response rates",
+        "Forest plot",
+    ):
+        assert f"<h2>{section}</h2>" in page
+    # both endpoints: the page's two medians (in weeks, as chosen) and its test, word for word
+    lines = [as_read(m.value).removeprefix("- ").replace("**", "") for m in at.markdown]
+    shown = [ln for ln in lines if "): median " in ln or ln.startswith("Log-rank test")]
+    assert len(shown) == 6 and all(" wk" in ln for ln in shown if "median" in ln)
+    assert all(f"<li>{ln}</li>" in page for ln in shown)
+    # the response rates as the page's table has them, each series a row
+    for cell in at.dataframe[0].value["Series"]:
+        assert f"<td>{cell}</td>" in page
 
 
 @pytest.mark.parametrize("value", ["nonsense", "own-000000000000", "<script>"])

@@ -5,6 +5,8 @@ each page computes only the tab that is open, and the sites to leave out are typ
 from __future__ import annotations
 
 import gc
+import html
+import re
 import subprocess
 import sys
 
@@ -176,7 +178,7 @@ def test_a_registry_is_not_described_in_the_papers_words(at_registry):
     assert "paper" not in shown.lower() and "Real per-patient times from the data folder" in shown
 
 
-def test_compare_mode_beside_a_registry_names_it_and_not_the_paper(at_registry):
+def test_compare_mode_beside_a_registry_names_it_and_not_the_paper(at_registry, press):
     """An own series beside a registry served as the bundled data: the registry by its own
     names, its real times never called reconstructed, nothing said of Sanuki 2022 or the paper."""
     import json
@@ -222,3 +224,22 @@ def test_compare_mode_beside_a_registry_names_it_and_not_the_paper(at_registry):
     for word in ("Sanuki", "paper", "reconstructed"):
         assert word not in text, (word, text[max(0, text.find(word) - 300) : text.find(word) + 100])
     assert "of the last course in the bundled data" in text
+    # its report says so too, and names the registry's centres as its source, not the first alone
+    (dl,) = [e for e in at.get("download_button") if e.proto.label == "Download report (HTML)"]
+    report = html.unescape(press(dl).decode("utf-8"))
+    assert (
+        "Data: SYNTHETIC centre 1; SYNTHETIC centre 2; SYNTHETIC centre 3 and 1 more series, "
+        "via PlexRT" in report
+    )
+    words = " ".join(re.findall(r"<(?:h1|h2|dd|li|th|td|figcaption)>(.*?)</", report))
+    words = words.replace(Definition.from_key("paper").label, "")
+    assert "Log-rank test between the series" in words
+    assert not {"Sanuki", "paper", "reconstructed"} & set(re.findall(r"\w+", words))
+
+
+def test_the_board_names_every_centre_of_a_registry_as_its_source(at_registry):
+    at = at_registry().run()
+    at.switch_page("pages/board.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    header = as_read(at.caption[0].value)
+    assert "Data: SYNTHETIC centre 1; SYNTHETIC centre 2; SYNTHETIC centre 3 and 1 more" in header

@@ -27,6 +27,9 @@ from plexrt.stats.survival import KMResult
 
 _SEP = "|"  # between a series label and a patient id in the combined frames
 
+# What compare mode counts: both series whole, whatever the sidebar's filters say.
+WHOLE_SERIES = "Each series is shown whole; the cohort filters do not apply in compare mode."
+
 
 @dataclass(frozen=True)
 class Side:

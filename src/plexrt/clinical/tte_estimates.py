@@ -194,11 +194,13 @@ def group_medians(
     return out
 
 
-def median_line(label: str, est: MedianEstimate, unit: str, what: str) -> str:
+def median_line(label: str, est: MedianEstimate, unit: str, what: str, *, bold: bool = True) -> str:
     """The median under a Kaplan-Meier chart, saying which curve it belongs to: for real times
     the curve's own median; for reconstructed times the pooled median, then where the curve drawn
-    (one reconstruction, whose legend gives it) crosses 0.5."""
-    head = f"**{label}** (n = {est.n:,}, {counted(est.n_events, 'event')}): median {what}"
+    (one reconstruction, whose legend gives it) crosses 0.5. The label is Markdown bold unless
+    ``bold`` is False (plain text for a report)."""
+    name = f"**{label}**" if bold else label
+    head = f"{name} (n = {est.n:,}, {counted(est.n_events, 'event')}): median {what}"
     if not est.pooled:
         return f"{head} {est.text(unit)}."
     return (

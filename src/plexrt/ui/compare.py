@@ -7,10 +7,12 @@ compare is chosen; the cohort filters do not apply (each series is shown whole).
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from plexrt.charts.forest import forest_figure
 from plexrt.charts.km import km_figure
+from plexrt.charts.series_style import esc
 from plexrt.clinical import literature_comparison as lc
 from plexrt.clinical import literature_notes
 from plexrt.clinical import series_compare as sc
@@ -21,8 +23,10 @@ from plexrt.clinical.series_medians import series_medians
 from plexrt.clinical.series_words import bundled_name, bundled_side_label, is_published
 from plexrt.data import store
 from plexrt.data.values import counted
+from plexrt.export.compare_report import comparison_report
+from plexrt.export.report import Section
 from plexrt.stats import timescale
-from plexrt.ui import db, series_state, widgets
+from plexrt.ui import db, exports, series_state, widgets
 from plexrt.ui.safe_text import md
 from plexrt.ui.tables import dataframe
 
@@ -62,17 +66,21 @@ def _comparison(own_id: str, version: str, endpoint: str) -> sc.Comparison:
     return sc.compare_endpoint(_sides(own_id), endpoint)
 
 
-def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
+def _km(own_id: str, version: str, endpoint: str, unit: str) -> Section:
+    """One endpoint's curves, medians and test drawn; the same as a section of the report."""
+    title = sc_title(endpoint)
     cmp = _comparison(own_id, version, endpoint)
+    notes: list[str] = []
     if len(cmp.curves) < 2:
-        st.info("One of the series has no patient who can be assessed for this endpoint.")
+        notes.append("One of the series has no patient who can be assessed for this endpoint.")
+        st.info(notes[-1])
     if not cmp.curves:
-        return
+        return Section(title, notes=notes)
     # each series' own completion (see the note), not 'as in the paper' for both
     note = db.words().note
     zero = "maximum response" if endpoint == "relief" else db.words().time_zero["completion"]
-    counts = "; ".join(
-        f"{label}: n = {counted(e.n, 'patient')}, {counted(e.n_events, 'event')}"
+    counts = "; ".join(  # chart text: the series' names escaped for plotly
+        f"{esc(label)}: n = {counted(e.n, 'patient')}, {counted(e.n_events, 'event')}"
         for label, e in cmp.medians.items()
     )
     m = max((e.m for e in cmp.medians.values()), default=0)
@@ -80,26 +88,29 @@ def _km(own_id: str, version: str, endpoint: str, unit: str) -> None:
         cmp.curves,
         unit=unit,
         reconstructed=cmp.reconstructed,
-        title=f"{sc_title(endpoint)}: own series and {_bundled_label()}",
+        title=f"{title}: own series and {_bundled_label()}",
         x_title=f"{unit.capitalize()} from {zero}",
         footnote=f"{counts}<br>{note} "
         + (te.reconstruction_note(m) + " " if m else "")
         + timescale.unit_sentence(unit),
     )
     widgets.chart(fig, f"compare_km_{endpoint}")
+    what = title[:1].lower() + title[1:]
     for label, est in cmp.medians.items():
-        st.markdown(
-            f"- {te.median_line(md(label), est, unit, sc_title(endpoint)[:1].lower() + sc_title(endpoint)[1:])}"
-        )
+        st.markdown(f"- {te.median_line(md(label), est, unit, what)}")
+        notes.append(te.median_line(label, est, unit, what, bold=False))
     if cmp.test is not None:
-        st.markdown(f"Log-rank test between the series: {cmp.test.text()}.")
+        notes.append(f"Log-rank test between the series: {cmp.test.text()}.")
+        st.markdown(notes[-1])
     if m:
-        st.warning(
-            f"**{_bundled_name()}'s times are reconstructed** from published aggregates: its curve "
-            "is one reconstruction, and its median and the test between the series are pooled over "
-            f"{m} reconstructions. A p-value here cannot be read as evidence of a difference.",
-            icon=":material/warning:",
+        warning = (
+            "{name}'s times are reconstructed from published aggregates: its curve is one "
+            "reconstruction, and its median and the test between the series are pooled over "
+            f"{m} reconstructions. A p-value here cannot be read as evidence of a difference."
         )
+        st.warning(warning.format(name=f"**{md(_bundled_name())}**"), icon=":material/warning:")
+        notes.append(warning.format(name=_bundled_name()))
+    return Section(title, [("Kaplan–Meier curves of both series", fig)], notes=notes)
 
 
 def sc_title(endpoint: str) -> str:
@@ -108,9 +119,10 @@ def sc_title(endpoint: str) -> str:
     return ENDPOINTS[endpoint]
 
 
-def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
+def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> Section:
+    table = sc.response_table(sides, definition)
     dataframe(
-        sc.response_table(sides, definition),
+        table,
         hide_index=True,
         width="stretch",
         # counts of a registry grouped by thousands, as in the rates beside them
@@ -121,15 +133,21 @@ def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
         if is_published(_bundled_series())
         else ""
     )
-    widgets.footnote(
+    footnote = (
         f"{definition.label}. Exact (Clopper–Pearson) 95% intervals; n = the sites or patients "
         f"counted. 'Not available' = the definition cannot be settled from that series' data"
-        f"{aggregate}. Each series is shown whole; the cohort filters do not apply in compare mode."
+        f"{aggregate}. {sc.WHOLE_SERIES}"
+    )
+    widgets.footnote(footnote)
+    return Section(
+        "Response rates", tables=[("Response rates side by side", table)], notes=[footnote]
     )
 
 
-def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
+def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> Section:
     own, pub = sides
+    figures: list[tuple[str, go.Figure]] = []
+    notes: list[str] = []
     bundled = _bundled_name()
     records = []
     for side, key, name in ((own, lc.OWN_KEY, own.label), (pub, lc.PLEXRT_KEY, bundled)):
@@ -164,11 +182,15 @@ def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> None:
             f"<br>{literature_notes.forest_footnote(pooled)}",
         )
         widgets.chart(fig, f"compare_forest_{measure}")
-        widgets.footnote(  # names the series left out: escaped
+        caption = (
             literature_notes.forest_caption(pooled, data.attrs.get("dropped", []))
             + f" The own series and {bundled} in PlexRT are drawn as their own rows and never "
             "pooled."
         )
+        widgets.footnote(caption)  # names the series left out: escaped
+        figures.append((f"{title} across series", fig))
+        notes.append(caption)
+    return Section("Forest plot", figures, notes=notes)
 
 
 def render() -> None:
@@ -178,7 +200,8 @@ def render() -> None:
     version = str(st.session_state.get(series_state.VERSIONS, {}).get(own_id, ""))
     sides = _sides(own_id)
     st.title(f"Compare: {md(sides[0].label)} and {md(_bundled_name())}")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns([1, 2, 1], vertical_alignment="bottom")
+    download_slot = c3.empty()  # filled once every tab has been drawn
     unit = widgets.page_choice(
         "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1
     )
@@ -190,10 +213,29 @@ def render() -> None:
         ["Survival after RT", "Duration of pain relief", "Response rates", "Forest plot"]
     )
     with tab_s:
-        _km(own_id, version, "survival", unit)
+        sections = [_km(own_id, version, "survival", unit)]
     with tab_r:
-        _km(own_id, version, "relief", unit)
+        sections.append(_km(own_id, version, "relief", unit))
     with tab_p:
-        _responses(sides, definition)
+        sections.append(_responses(sides, definition))
     with tab_f:
-        _forest(sides, definition)
+        sections.append(_forest(sides, definition))
+    _report_download(download_slot, sides, sections)
+
+
+def _report_download(slot, sides: tuple[sc.Side, sc.Side], sections: list[Section]) -> None:
+    """The comparison as drawn (these choices of unit and definition) in one offline HTML file."""
+    own, bundled = sides[0].label, _bundled_series()
+
+    def make() -> bytes:
+        return comparison_report(own, bundled, sections).encode("utf-8")
+
+    exports.download(
+        slot,
+        "Download report (HTML)",
+        make,
+        "plexrt_comparison.html",
+        mime="text/html",
+        what="comparison HTML report",
+        key="dl_compare_html",
+    )

@@ -21,7 +21,8 @@ HELP_TITLE = "How to read these charts"
 HELP_TEXT = """
 - **Kaplan–Meier curve** (survival, duration of relief): the step line is the share of patients
   still alive (or still relieved) at each time. It starts at 1 (everyone) and steps down at each
-  event. **Time zero** is named on the axis: RT completion unless you choose RT start.
+  event. **Time zero** is named on the axis: for survival RT completion unless you choose RT
+  start; for duration of relief the maximum response.
 - **Censoring ticks** ( | ) mark a patient who left observation without the event (alive at last
   contact, or died while still relieved). After a tick the curve rests on fewer patients. A curve
   of a large series groups its ticks (at most {ticks} per curve, as its footnote says): hover over
@@ -44,7 +45,8 @@ HELP_TEXT = """
 - **Forest plot**: one row per series, a square at its response rate and a line for its exact 95%
   CI; the diamond is the random-effects pool of the published series (PlexRT never pooled).
   Definitions of response differ between series: read the definition row first.
-- **Units**: counts say *sites* or *patients*; times say *months* (365.25/12 days) or *weeks*.
+- **Units**: counts say *sites* or *patients*; times say *months* (365.25/12 days), *weeks* or
+  *days*.
 """
 
 

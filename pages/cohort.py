@@ -74,8 +74,8 @@ exports.download(
     mime="text/csv",
     what="cohort CSV",
     rows=len(shown),
-    help="Exactly the rows and columns shown; text cells that a spreadsheet would run as a formula "
-    "are prefixed with an apostrophe",
+    help="The rows and columns of this table (every page of it, when it has several); text cells "
+    "that a spreadsheet would run as a formula are prefixed with an apostrophe",
 )
 widgets.footnote(
     f"EQD2 and BED with α/β {DEFAULT_ALPHA_BETA:g} Gy. Baseline OMED = oral morphine equivalent of "

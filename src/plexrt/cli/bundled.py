@@ -146,7 +146,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument(
         "--replace",
         action="store_true",
-        help="replace a store that was built from another data folder",
+        help="replace a store that was built from another data folder, or a file that is not a "
+        "PlexRT store (never a user database, nor a file another program holds open for writing)",
     )
     b.set_defaults(func=_build)
     m = sub.add_parser(

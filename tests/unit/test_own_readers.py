@@ -273,6 +273,22 @@ def test_a_title_above_the_column_names_is_named_with_the_line_of_the_names():
     assert "are on line 2, not on the first line" in r.report.problems[0].message
 
 
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_csv_title_line_without_separators_is_named_with_the_line_of_the_names(delimiter):
+    """A title typed alone on the first line of a CSV (no separators after it) made the reader
+    take it for a one-column header: 'the file has a header but no data rows' and 'this row has
+    18 cells, the header has 1' on every line, never saying where the column names were."""
+    rows = [COURSE_HEADER, *GOOD_COURSES]
+    text = "Psoas RT series 2019-2024\n" + "\n".join(r.replace(",", delimiter) for r in rows)
+    r = prepare_import(Upload("c.csv", (text + "\n").encode()))
+    messages = [p.message for p in r.report.problems]
+    assert messages == [
+        "the column names (patient_id, ...) are on line 2, not on the first line: delete the "
+        "lines above them and import again"
+    ]
+    assert r.report.problems[0].line == 1
+
+
 def test_problems_of_one_line_come_in_the_order_of_their_columns(tmp_path):
     """'column 2 ...' before 'column 10 ...', as a reader counts (not as text sorts)."""
     path = tmp_path / "courses.csv"

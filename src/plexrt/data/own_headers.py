@@ -4,6 +4,8 @@ over values or holding an invisible character, and column names further down tha
 
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 import pandas as pd
 
@@ -69,9 +71,35 @@ def _header_further_down(
     for i in range(min(_HEADER_SEARCH_ROWS, len(frame))):
         cells = {str(v).strip().lower() for v in frame.iloc[i]}
         if len(cells & names) >= 2:
-            msg = (
-                f"the column names (patient_id, ...) are on line {int(lines[i])}, not on the "
-                "first line: delete the lines above them and import again"
-            )
-            return [Problem(label, 1, None, msg)]
+            return [_names_on_line(label, int(lines[i]))]
     return []
+
+
+def csv_title_above_names(label: str, text: str) -> list[Problem]:
+    """The same for a CSV file whose first line holds no column name: a title typed alone on that
+    line (no separators after it) would be read as a header of one column, so every row below is
+    'too long' and the file seems to have no rows. Each line is split by the separator it holds
+    most of, as the first line is (``own_readers._delimiter``)."""
+    names = every_known_column()
+    start = 0
+    for number in range(1, _HEADER_SEARCH_ROWS + 1):
+        end = text.find("\n", start)
+        line, start = (text[start:], len(text)) if end < 0 else (text[start:end], end + 1)
+        delimiter = max((",", ";", "\t"), key=line.count)
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error:  # a quote opened on this line: not a line of names
+            cells = []
+        if len({c.strip().lower() for c in cells} & names) >= 2:
+            return [] if number == 1 else [_names_on_line(label, number)]
+        if (number == 1 and any(c.strip().lower() in names for c in cells)) or end < 0:
+            return []
+    return []
+
+
+def _names_on_line(label: str, line: int) -> Problem:
+    msg = (
+        f"the column names (patient_id, ...) are on line {line}, not on the first line: delete "
+        "the lines above them and import again"
+    )
+    return Problem(label, 1, None, msg)

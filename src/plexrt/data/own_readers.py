@@ -26,7 +26,7 @@ import pyarrow as pa
 from plexrt.data import own_xlsx
 from plexrt.data.csvcolumns import arrow_text_table
 from plexrt.data.csvfile import Problem
-from plexrt.data.own_headers import NO_ROWS, header_problems, too_wide
+from plexrt.data.own_headers import NO_ROWS, csv_title_above_names, header_problems, too_wide
 from plexrt.data.own_problems import TEXT, shown
 from plexrt.data.own_template import (
     ASSESSMENTS,
@@ -117,6 +117,9 @@ def read_csv_bytes(data: bytes, label: str, role: str = COURSES) -> ReadResult:
     wide = too_wide(label, _header_width(text, delimiter))
     if wide:  # before any cell is read: a 50,000-column header would take minutes
         return ReadResult(problems=wide, notices=notices)
+    title = csv_title_above_names(label, text)
+    if title:  # every other problem would come from reading the title as the header
+        return ReadResult(problems=title, notices=notices)
     fast = _arrow_table(text, label, delimiter)
     if fast is not None:
         table, problems = fast

@@ -257,8 +257,8 @@ _RETRY_S = 15.0  # after a failure, the user data are not tried again for this l
 
 def user_data(quiet: bool = False):
     """The user store when it can be used now, else None: the reason is shown once per session
-    (pages then show the bundled data) and the store is not tried again for a few seconds, so no
-    rerun waits on a busy or broken database. ``quiet`` (the series switcher, on every page)
+    (pages then show the bundled data) and the store is not tried again for ``_RETRY_S`` seconds,
+    so no rerun waits on a busy or broken database. ``quiet`` (the series switcher, on every page)
     remembers a failure without saying it; the pages that use the user data say it."""
     import time
 

@@ -89,6 +89,37 @@ def test_import_stores_the_series_then_a_reimport_reports_the_change(tmp_path, c
         assert date.encode() not in raw  # no calendar date reaches the database
 
 
+def test_an_update_keeps_the_institution_and_period_it_is_not_given(tmp_path, capsys):
+    """--institution and --period are 'shown with the series'; an update run without them erased
+    the stored ones. Now kept unless given (an empty value clears one). Identical rows are no
+    update, as the docs say: nothing is written then."""
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    base = [str(c), str(a), "--series", "S", "--user-db", str(db)]
+    assert main(["import", *base, "--institution", "Hosp A", "--period", "2015-2023"]) == 0
+    changed = [GOOD_COURSES[0].replace(",7,3,2023-04-03", ",7,1,2023-04-03"), *GOOD_COURSES[1:]]
+    c2, _ = write(tmp_path, changed, GOOD_ASSESSMENTS)
+    assert main(["import", str(c2), str(a), "--series", "S", "--user-db", str(db)]) == 0
+    assert "updated series 'S'" in capsys.readouterr().out
+
+    def stored() -> list:
+        listing = UserStore(db).own_series(local_principal())
+        return listing[["institution", "period_text"]].iloc[0].tolist()
+
+    assert stored() == ["Hosp A", "2015-2023"]
+    assert main(["import", str(c2), str(a), "--series", "S", "--user-db", str(db)]) == 0
+    assert stored() == ["Hosp A", "2015-2023"]  # nothing changed, nothing written
+    c3, _ = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)  # the first rows again: an update
+    assert (
+        main(
+            ["import", str(c3), str(a), "--series", "S", "--user-db", str(db)]
+            + ["--institution", ""]
+        )
+        == 0
+    )
+    assert stored() == [None, "2015-2023"]
+
+
 def test_an_output_path_that_cannot_be_written_is_a_message_and_nothing_is_stored(tmp_path, capsys):
     db = str(tmp_path / "u.duckdb")
     c, _ = write(tmp_path, [course_row(patient_id="12345678")])

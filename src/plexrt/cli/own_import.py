@@ -63,8 +63,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument(
         "--report", type=Path, default=None, help="write the problem report (CSV) here when refused"
     )
-    i.add_argument("--institution", default="", help="institution shown with the series")
-    i.add_argument("--period", default="", help="treatment period, e.g. 2015-2023")
+    i.add_argument(
+        "--institution",
+        default=None,
+        help="institution shown with the series (an update keeps the stored one unless given)",
+    )
+    i.add_argument(
+        "--period",
+        default=None,
+        help="treatment period, e.g. 2015-2023 (an update keeps the stored one unless given)",
+    )
     i.add_argument(
         "--allow-removals",
         action="store_true",
@@ -293,6 +301,14 @@ def _stored(
     return frames, bool(target["pseudonymised"])
 
 
+def _given_or_stored(given: str | None, target: dict[str, Any] | None, column: str) -> Any:
+    """A text of the series as given on the command line; not given, the stored one of the
+    series updated (None for a new series)."""
+    if given is not None or target is None:
+        return given
+    return target.get(column)
+
+
 def _write(
     store: UserStore,
     prepared: PreparedImport,
@@ -309,8 +325,8 @@ def _write(
             prepared.frames,
             mapping=prepared.mapping,
             pseudonymised=prepared.pseudonymised,
-            institution=args.institution,
-            period=args.period,
+            institution=_given_or_stored(args.institution, target, "institution"),
+            period=_given_or_stored(args.period, target, "period_text"),
             validate=validate_own_series,
             series_id=None if target is None else str(target["series_id"]),
             create_only=target is None,

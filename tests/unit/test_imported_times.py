@@ -58,6 +58,9 @@ def test_real_times_are_used_as_given(imported, tmp_path):
     prov = store.provenance(c)
     assert "reconstructed" not in set(prov["source"])
     assert "imported" in set(prov["source"])
+    imported = prov[prov["source"] == "imported"]
+    # each real time names the file it was read from
+    assert set(imported["location"]) == {"events.csv", "course_times.csv"}
     # survival from completion for patient 1: course 1.2 ends on day 34 -> 120 - 34 = 86 days
     surv = tte.survival_data(store.events(c), ["1"], "completion")
     assert surv.iloc[0]["duration_days"] == 86

@@ -57,3 +57,16 @@ def test_case_details_provenance_follows_natural_order(con):
     prov = store.provenance(con)
     keys = list(dict.fromkeys(prov.loc[prov["table_name"] == "case_details", "row_key"]))
     assert keys == [f"D{i}" for i in range(1, 15)]
+
+
+def test_every_value_read_from_the_paper_says_where(con):
+    """A value the paper states (Table 1, Results, a case narrative) names its place in the paper:
+    the event values stated for one patient (patient 4's relapse, Results para 2; patient 5 alive,
+    her case narrative) had none."""
+    prov = store.provenance(con)
+    paper = prov[prov["source"].isin(["table1", "results_text", "case_narrative"])]
+    assert not paper["location"].isna().any(), paper[paper["location"].isna()]
+    events = prov[prov["table_name"] == "events"].set_index(["row_key", "column_name"])
+    assert events.loc[("4", "relapse"), "location"] == "Results para 2"
+    assert events.loc[("5", "death"), "location"] == "Case presentation: Patient 5"
+    assert events.loc[("1", "relapse"), "location"] == "Case presentation: Patient 1"

@@ -16,6 +16,7 @@ from plexrt.data.sources import SeriesData
 from plexrt.data.specs import ROW_KEYS, TRACED_TABLES
 from plexrt.data.values import missing_mask
 from plexrt.ingest.derived import DERIVED_NOTES
+from plexrt.reconstruct.constraints import PATIENT_RE
 from plexrt.reconstruct.timeline import DERIVED_LOCATION, DERIVED_RULES
 
 RECONSTRUCTED_NOTE = (
@@ -170,15 +171,17 @@ def cell_provenance(sd: SeriesData, derived: pd.DataFrame) -> pd.DataFrame:
 
 def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Provenance rows from the *_source flags of the event tables."""
+    places = _stated_places(times.get("published_times"))
     out = []
     for table, key in (("events", "patient_id"), ("course_events", "course_id")):
         frame = times[table]
         n = len(frame)
-        row_key = _texts(np.arange(n), frame[key].map(str))
+        keys = frame[key].map(str)
+        row_key = _texts(np.arange(n), keys)
         for col in [c for c in frame.columns if c.endswith("_source")]:
             value_col = col[: -len("_source")]
             codes, sources = pd.factorize(frame[col], use_na_sentinel=False)
-            notes = [_event_note(src, value_col) for src in sources]
+            notes = [_event_note(src, value_col, table) for src in sources]
             out.append(
                 pd.DataFrame(
                     {
@@ -187,7 +190,9 @@ def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.Da
                         "row_key": row_key,
                         "column_name": _same(value_col, n),
                         "source": _texts(codes, list(sources)),
-                        "location": _texts(codes, [t[0] for t in notes]),
+                        "location": _stated_locations(
+                            _texts(codes, [t[0] for t in notes]), frame[col], keys, places
+                        ),
                         "note": _texts(codes, [t[1] for t in notes]),
                     }
                 )
@@ -195,11 +200,52 @@ def event_provenance(series_id: str, times: Mapping[str, pd.DataFrame]) -> pd.Da
     return stack(out)
 
 
-def _event_note(source: str, column: str) -> tuple[str | None, str | None]:
+# A patient's event value read from the paper (not reconstructed) rests on what the paper states
+# about that patient by name: its place is that of the statement, in the section of its source.
+_STATED_IN = {"results_text": ("Results", "Abstract"), "case_narrative": ("Case presentation",)}
+_STATED_NOTE = "Stated in the paper for this patient (not reconstructed)"
+# Real per-patient times are read from these files of the series' folder.
+_IMPORTED_FROM = {"events": "events.csv", "course_events": "course_times.csv"}
+
+
+def _stated_places(published: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """(patient id, source) -> where the paper states facts about that patient, from the series'
+    published_times.csv (its rows naming one patient)."""
+    if published is None:
+        return {}
+    found: dict[tuple[str, str], list[str]] = {}
+    for applies_to, location in published[["applies_to", "location"]].itertuples(index=False):
+        named = PATIENT_RE.match(str(applies_to))
+        for source, sections in _STATED_IN.items():
+            if named and str(location).startswith(sections):
+                places = found.setdefault((named.group(1), source), [])
+                if location not in places:
+                    places.append(str(location))
+    return {k: "; ".join(v) for k, v in found.items()}
+
+
+def _stated_locations(
+    locations: pd.Categorical, sources: pd.Series, keys: pd.Series, places: Mapping
+) -> pd.Categorical:
+    """``locations`` with, for each value stated in the paper, the place of that statement."""
+    stated = sources.isin(list(_STATED_IN)).to_numpy()
+    if not stated.any():
+        return locations
+    out = np.asarray(locations, dtype=object)
+    out[stated] = [places.get((k, s)) for k, s in zip(keys[stated], sources[stated], strict=True)]
+    return pd.Categorical(out)
+
+
+def _event_note(source: str, column: str, table: str) -> tuple[str | None, str | None]:
     """(location, note) of one event time: a reconstructed value points to the constraints, a
-    derived one states its rule (reconstruct.timeline.DERIVED_RULES)."""
+    derived one states its rule (reconstruct.timeline.DERIVED_RULES), a value stated in the paper
+    for the patient says so (its place: ``_stated_locations``), an imported one names its file."""
     if source == "reconstructed":
         return "published_times.csv constraints", RECONSTRUCTED_NOTE
     if source == "derived" and column in DERIVED_RULES:
         return DERIVED_LOCATION, f"Derived by a rule, not published: {DERIVED_RULES[column]}"
+    if source in _STATED_IN:
+        return None, _STATED_NOTE
+    if source == "imported":
+        return _IMPORTED_FROM[table], "Per-patient time as given in the series' own file"
     return None, None

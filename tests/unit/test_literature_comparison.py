@@ -172,7 +172,7 @@ def test_plexrt_series_medians_and_display(cohort):
     d = rec["_display"]
     # each PlexRT median names its estimator and time zero (published series rarely do)
     assert d["median_relief_months"] == (
-        "not reached (95% CI 1.4 to not reached; reconstructed times); "
+        "not reached (95% CI 1.4 months to not reached; reconstructed times); "
         "Kaplan–Meier from maximum response"
     )
     assert d["median_survival_months"] == (
@@ -190,9 +190,25 @@ def test_median_display_wording():
     assert cmp.median_display(5.94, (1.28, 9.04), True) == (
         "5.9 months (95% CI 1.3 to 9.0; reconstructed times)"
     )
-    assert cmp.median_display(None, (2.0, None), False) == "not reached (95% CI 2.0 to not reached)"
+    assert cmp.median_display(None, (2.0, None), False) == (
+        "not reached (95% CI 2.0 months to not reached)"
+    )
     assert (
         cmp.median_display(None, None, False) == "not reached (95% CI not reached to not reached)"
+    )
+
+
+def test_a_median_not_reached_names_the_unit_of_its_interval():
+    """A median not reached gives no unit: its interval's lower limit was a bare number on the
+    Literature page ('not reached (95% CI 1.5 to not reached; ...)'), and the reconstructions'
+    medians read 'not reached to not reached'."""
+    shown = cmp.median_display(None, (1.54, None), True, (None, None), 200)
+    assert shown == (
+        "not reached (95% CI 1.5 months to not reached; pooled over 200 reconstructions; "
+        "the reconstructions' medians not reached)"
+    )
+    assert cmp.median_display(None, (1.54, None), True, (3.0, None), 200).endswith(
+        "medians 3.0 months to not reached)"
     )
 
 

@@ -88,7 +88,7 @@ def test_unreached_medians_names_each_with_its_interval():
     values = {"median_relief_months": 5.9, "median_survival_months": None}
     cis = {"median_survival_months": (1.25, None)}
     assert notes.unreached_medians(values, cis, True) == (
-        "PlexRT medians not reached, so not drawn: Median survival (not reached (95% CI 1.2 to "
+        "PlexRT medians not reached, so not drawn: Median survival (not reached (95% CI 1.2 months to "
         "not reached; reconstructed times))."
     )
     assert notes.unreached_medians({"median_relief_months": 5.9}, {}, False) is None

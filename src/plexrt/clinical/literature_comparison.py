@@ -190,19 +190,25 @@ def median_display(
     ensemble: tuple[float | None, float | None] | None = None,
     pooled_over: int = 0,
 ) -> str:
-    """'5.9 months (95% CI 1.3 to not reached)', 'not reached (...)'; for reconstructed times
+    """'5.9 months (95% CI 1.3 to not reached)', 'not reached (95% CI 2.0 months to not
+    reached)' (the limits carry the unit when the median gives none); for reconstructed times
     flagged, and when pooled: '5.4 months (95% CI 1.0 to not reached; pooled over 200
-    reconstructions; the reconstructions' medians 4.4 to 6.2)' (their 5th-95th percentile)."""
+    reconstructions; the reconstructions' medians 4.4 to 6.2)' (their 5th-95th percentile;
+    'not reached' once when neither is reached)."""
+    unit = "" if value is not None else " months"
 
     def f(v: float | None) -> str:
-        return "not reached" if v is None else f"{v:.1f}"
+        return "not reached" if v is None else f"{v:.1f}{unit}"
+
+    def span(a: float | None, b: float | None) -> str:
+        return f(a) if a is None and b is None else f"{f(a)} to {f(b)}"
 
     lo, hi = ci if ci else (None, None)
     head = "not reached" if value is None else f"{value:.1f} months"
     if reconstructed and pooled_over:
         tail = f"; pooled over {pooled_over} reconstructions"
         if ensemble is not None:
-            tail += f"; the reconstructions' medians {f(ensemble[0])} to {f(ensemble[1])}"
+            tail += f"; the reconstructions' medians {span(*ensemble)}"
     else:
         tail = "; reconstructed times" if reconstructed else ""
     low = missing_limit_words(value, lower=True) if lo is None else f(lo)

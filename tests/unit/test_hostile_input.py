@@ -182,3 +182,24 @@ def test_store_refuses_text_beyond_its_limits(user_db):
     with pytest.raises(Exception, match="name: is longer than 200"):
         us.apply_import(ANN, "n" * (NAME_CHARS + 1), make_frames(2), pseudonymised=False)
     assert set(_counts(us).values()) == {0}  # nothing written, not even an audit entry
+
+
+@pytest.mark.parametrize("field", ["name", "institution", "period"])
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\n"])
+def test_an_own_series_is_not_named_with_hidden_characters(user_db, field, hidden):
+    """A direction override (or a zero-width space, a line break) in an own series' name showed it
+    in another order than written in the series picker, the sharing page and the audit filter,
+    while a saved case's label and a literature citation refused it."""
+    us = UserStore(user_db)
+    text = {"name": "Ours", "institution": "Clinic", "period": "2015-2023"}
+    text[field] = f"Ours {hidden}2023"
+    with pytest.raises(SeriesInvalid, match=f"{field}: line breaks, control characters"):
+        us.apply_import(
+            ANN,
+            text["name"],
+            make_frames(2),
+            pseudonymised=False,
+            institution=text["institution"],
+            period=text["period"],
+        )
+    assert set(_counts(us).values()) == {0}

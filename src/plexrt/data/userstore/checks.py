@@ -28,6 +28,7 @@ from plexrt.data.own_schema import (
     row_names,
 )
 from plexrt.data.text_limits import (
+    HIDDEN_MESSAGE,
     NAME_CHARS,
     STORED_TEXT_CHARS,
     hidden_character,
@@ -294,12 +295,19 @@ def frame_problems(frames: OwnSeriesFrames) -> list[str]:
     return out
 
 
-def _short_text_problem(field: str, value: Any, required: bool = False) -> str | None:
+def _short_text_problem(
+    field: str, value: Any, required: bool = False, one_line: bool = False
+) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return f"{field}: is required" if required else None
     if not isinstance(value, str):
         return f"{field}: is not text"
     problem = text_problem(value, MAX_NAME)
+    if problem is None and one_line and hidden_character(value):
+        # The name, institution and period name the series in lists, pickers and exports: a line
+        # break, a direction override or an invisible character makes one read as another (a
+        # saved case's label is refused the same).
+        problem = HIDDEN_MESSAGE
     return f"{field}: {problem}" if problem else None
 
 
@@ -310,9 +318,9 @@ def metadata_problems(
     out = [
         p
         for p in (
-            _short_text_problem("name", name, required=True),
-            _short_text_problem("institution", institution),
-            _short_text_problem("period", period),
+            _short_text_problem("name", name, required=True, one_line=True),
+            _short_text_problem("institution", institution, one_line=True),
+            _short_text_problem("period", period, one_line=True),
         )
         if p
     ]

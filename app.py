@@ -50,8 +50,9 @@ with runlog.timed() as run:
     choice = SeriesChoice()
     with guarded("the series switcher"):
         choice = series.render()
-    if choice.is_compare:
-        # Compare mode shows the comparison in place of the page (each series whole, no filters).
+    if choice.is_compare and page.url_path not in DATA_ENTRY:
+        # Compare mode shows the comparison in place of a page that shows a series (each series
+        # whole, no filters); importing, follow-up, sharing and the audit trail stay themselves.
         run.page = "compare"
         with guarded("the comparison"):
             compare.render()

@@ -79,3 +79,24 @@ def test_compare_with_a_series_followed_for_no_time_says_the_test_cannot_be_comp
     tests = [m.value for m in at.markdown if m.value.startswith("Log-rank test between")]
     assert tests and all("nan" not in t for t in tests)
     assert "Log-rank test between the series: not computable" in tests[0]
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("pages/own_import.py", "Import a series"),
+        ("pages/follow_up.py", "Follow-up"),
+        ("pages/sharing.py", "Series & sharing"),
+        ("pages/audit.py", "Audit trail"),
+    ],
+)
+def test_compare_mode_leaves_the_pages_that_enter_or_manage_data_as_they_are(
+    app, small_series, page, title
+):
+    """With compare chosen, 'Import a series', 'Follow-up', 'Series & sharing' and 'Audit trail'
+    showed the Kaplan-Meier comparison under their own name in the navigation: no series could be
+    imported, shared or followed up, nor the trail read, until compare was left."""
+    at = app(series="compare", vs=small_series).run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == [title]

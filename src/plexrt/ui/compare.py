@@ -1,8 +1,9 @@
 """Compare mode (``?series=compare&vs=<own series>``): the own series beside the bundled data
 (Sanuki 2022, or a registry served in its place, each named from its own series table) on one
 Kaplan-Meier plot per endpoint with the log-rank test, response rates side by side, and both as
-their own rows of the literature forest plot (never pooled). Shown in place of any page while
-compare is chosen; the cohort filters do not apply (each series is shown whole)."""
+their own rows of the literature forest plot (never pooled). Shown in place of any page that shows
+a series while compare is chosen (not in place of import, follow-up, sharing or the audit trail);
+the cohort filters do not apply (each series is shown whole)."""
 
 from __future__ import annotations
 

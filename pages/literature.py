@@ -4,7 +4,7 @@ import streamlit as st
 
 from plexrt.charts.durations import duration_figure
 from plexrt.charts.forest import forest_figure
-from plexrt.clinical import definitions, literature_comparison, literature_notes
+from plexrt.clinical import definitions, literature_comparison, literature_notes, series_words
 from plexrt.clinical.forest import forest_data
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
@@ -34,6 +34,7 @@ plexrt = literature_comparison.plexrt_series(
     medians.ranges,
     medians.m,
     name=db.series_name(),
+    design=series_words.series_designs(db.table("series")),
 )
 records = [plexrt, *published.to_dict("records")]
 labels = literature_comparison.series_labels(records)

@@ -116,6 +116,16 @@ def test_data_page_says_what_the_series_is(app, own_id):
     assert len(at.dataframe[1].value) == 1  # one import
 
 
+def test_literature_page_states_the_own_series_design_not_the_papers(app, own_id):
+    """The side-by-side column of an own series gave the paper's design ('retrospective
+    single-centre case series'), a fact of Sanuki 2022, not of the department's series."""
+    at = _run(app, "pages/literature.py", series=own_id)
+    design = at.table[0].value.iloc[:, 0]["Design"]
+    assert design == "department's own series (imported)"
+    at = _run(app, "pages/literature.py")  # the bundled series: its series.csv
+    assert at.table[0].value.iloc[:, 0]["Design"] == "retrospective single-centre case series"
+
+
 def test_compare_mode(app, own_id):
     at = _run(app, None, series="compare")
     assert at.title[0].value.startswith("Compare: Example clinic")

@@ -259,3 +259,12 @@ def test_choice_labels_cover_the_options():
     assert list(METHOD_CHOICES) == list(METHODS)
     assert list(COLOUR_BY_CHOICES) == list(COLOUR_BY)
     assert COLOUR_BY_CHOICES["muscle"] == "involved muscle"
+
+
+def test_series_designs_as_the_series_table_states_them():
+    from plexrt.clinical.series_words import series_designs
+
+    table = pd.DataFrame({"design": ["registry", None, "registry", " case series "]})
+    assert series_designs(table) == "registry; case series"
+    assert series_designs(pd.DataFrame({"design": [None]})) is None
+    assert series_designs(pd.DataFrame({"short_name": ["X"]})) is None

@@ -103,10 +103,11 @@ def plexrt_series(
     pooled_over: int = 0,
     *,
     name: str = "Sanuki 2022",
-    design: str = "retrospective single-centre case series",
+    design: str | None = None,
     key: str = PLEXRT_KEY,
 ) -> dict[str, Any]:
-    """The filtered cohort as one literature-style record (responders counted per site). For
+    """The filtered cohort as one literature-style record (responders counted per site); ``design``
+    as the series' own ``series`` table states it (``series_words.series_designs``). For
     reconstructed times, ``median_cis`` are pooled over ``pooled_over`` reconstructions and
     ``median_ranges`` hold the 5th-95th percentile of the reconstructions' own medians."""
     counts = response_counts(df, definition)

@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from plexrt.data.values import is_missing
+
 PUBLISHED, REGISTRY, OWN, COMPARE = "published", "registry", "own", "compare"
 SOURCES = (PUBLISHED, REGISTRY, OWN, COMPARE)
 
@@ -228,6 +230,15 @@ def series_names(series: Any) -> str:
     if not names:
         return ""
     return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+
+
+def series_designs(series: Any) -> str | None:
+    """The design(s) a store's ``series`` table states ('retrospective single-centre case series',
+    "department's own series (imported)"), each once; None when none is stated."""
+    if "design" not in series:
+        return None
+    designs = [str(d).strip() for d in series["design"] if not is_missing(d) and str(d).strip()]
+    return "; ".join(dict.fromkeys(designs)) or None
 
 
 def is_published(series: Any) -> bool:

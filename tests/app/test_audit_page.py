@@ -41,4 +41,6 @@ def test_the_trail_of_a_deleted_series_can_be_chosen(app, deleted):
     assert not at.exception, [e.value for e in at.exception]
     log = at.dataframe[0].value
     assert list(log["What"]) == ["delete", "import"]
-    assert set(log["Series"]) == {deleted}
+    assert set(log["Series id"]) == {deleted}
+    # by name, as the filter names it (the id alone named it nowhere else on screen)
+    assert set(log["Series"]) == {"Gone (deleted)"}

@@ -85,6 +85,12 @@ def page_of(store: UserStore, who: Principal, chosen: dict[str, str | None]) -> 
     shown = log.drop(columns=["prev_hash", "hash"]).assign(
         action=[ACTION_WORDS.get(a, a) for a in log["action"]]
     )
+    names = store.audit_series(who)  # deleted series too, as the filter names them
+    shown.insert(
+        shown.columns.get_loc("series_id"),
+        "series_name",
+        [names.get(s, s) if isinstance(s, str) else None for s in log["series_id"]],
+    )
     dataframe(
         shown.rename(
             columns={
@@ -92,7 +98,8 @@ def page_of(store: UserStore, who: Principal, chosen: dict[str, str | None]) -> 
                 "at_utc": "When (UTC)",
                 "actor": "Who",
                 "action": "What",
-                "series_id": "Series",
+                "series_name": "Series",
+                "series_id": "Series id",
                 "patient_id": "Patient",
                 "detail": "Detail",
             }

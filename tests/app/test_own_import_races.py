@@ -10,6 +10,7 @@ from plexrt.data.access import local_principal
 from plexrt.data.userstore import Change, UserStore
 from plexrt.ingest.own_import import prepare_import
 from plexrt.ingest.own_preview import DIFF_COLUMNS
+from tests.app.conftest import page_table
 from tests.app.test_own_import_page import (
     EXAMPLES,
     _example_csv,
@@ -17,7 +18,6 @@ from tests.app.test_own_import_page import (
     _page,
     _relapse_update,
     _state,
-    _table,
 )
 from tests.unit.own_frames import make_frames
 
@@ -45,7 +45,7 @@ def test_a_new_series_stored_meanwhile_under_its_name_is_not_replaced(app, user_
     assert error.startswith(f"Not stored: the series '{name}' is not as it was when the changes")
     assert _state(store) == before
     # Shown now as what it is, an update of that series, with the rows it would remove.
-    assert _table(at, *DIFF_COLUMNS).shape[0] > 0 and at.warning
+    assert page_table(at, *DIFF_COLUMNS).shape[0] > 0 and at.warning
     stored = store.series_frames(local_principal(), other.series_id)
     assert sorted(stored.patients["patient_id"]) == sorted(make_frames(2).patients["patient_id"])
 
@@ -66,7 +66,7 @@ def test_a_name_typed_with_commit_that_means_a_stored_series_is_checked_first(ap
     assert _state(store) == before
     stored = store.series_frames(local_principal(), other.series_id)
     assert sorted(stored.patients["patient_id"]) == sorted(make_frames(2).patients["patient_id"])
-    assert len(_table(at, *DIFF_COLUMNS)) > 0
+    assert len(page_table(at, *DIFF_COLUMNS)) > 0
 
 
 def test_an_update_of_a_series_changed_meanwhile_is_checked_again(app, user_db):
@@ -80,13 +80,13 @@ def test_an_update_of_a_series_changed_meanwhile_is_checked_again(app, user_db):
     me = local_principal()
     sid = store.apply_import(me, "Ours", first.frames, pseudonymised=False).series_id
     at = _relapse_update(app, sid)
-    assert len(_table(at, *DIFF_COLUMNS)) == 1
+    assert len(page_table(at, *DIFF_COLUMNS)) == 1
     store.record_follow_up(me, sid, [Change.update("patients", ("SYN-001",), death_day=400)])
     before = _state(store), len(store.history(me, sid))
     _ok(at.button(key="oi_commit").click().run())
     assert at.error and "is not as it was when the changes were shown" in at.error[0].value
     assert (_state(store), len(store.history(me, sid))) == before
-    assert len(_table(at, *DIFF_COLUMNS)) == 2  # the relapse, and the death day it would undo
+    assert len(page_table(at, *DIFF_COLUMNS)) == 2  # the relapse, and the death day it would undo
     _ok(at.button(key="oi_commit").click().run())
     assert at.success[0].value.startswith("Updated the series")
 

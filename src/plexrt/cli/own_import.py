@@ -330,6 +330,7 @@ def _write(
             validate=validate_own_series,
             series_id=None if target is None else str(target["series_id"]),
             create_only=target is None,
+            previous=prepared.previous,
         )
     except SeriesInvalid as exc:
         print("plexrt import: the store refused the series; nothing was written.", file=sys.stderr)

@@ -73,7 +73,8 @@ class ImportReport:
 class PreparedImport:
     """What an import would store. ``frames`` is None when refused (see ``report``). ``key``
     (original code -> pseudonym) is offered once and never stored; ``mapping`` is the column
-    mapping used ({table: {file header: template column}}); ``diff`` is against ``previous``."""
+    mapping used ({table: {file header: template column}}); ``diff`` is against ``previous``, the
+    stored rows it was given (the store refuses the update once the series no longer holds them)."""
 
     frames: OwnSeriesFrames | None
     report: ImportReport
@@ -81,6 +82,7 @@ class PreparedImport:
     pseudonymised: bool = False
     mapping: dict[str, dict[str, str]] = field(default_factory=dict)
     diff: FramesDiff | None = None
+    previous: OwnSeriesFrames | None = None
 
     @property
     def ok(self) -> bool:
@@ -234,7 +236,7 @@ def _finish(
     )
     diff = diff_frames(previous if previous is not None else OwnSeriesFrames.empty(), frames)
     report = ImportReport((), tuple(notices))
-    return PreparedImport(frames, report, new_key, pseudonymised, mapping, diff)
+    return PreparedImport(frames, report, new_key, pseudonymised, mapping, diff, previous)
 
 
 def _cap_ages(built: Built, notices: list[str]) -> None:

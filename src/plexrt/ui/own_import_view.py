@@ -272,6 +272,7 @@ def _commit(
             validate=validate_own_series,
             series_id=series_id,
             create_only=series_id is None,
+            previous=prepared.previous,
         )
     except SeriesInvalid as exc:
         st.error("The series was refused; nothing was written.\n\n" + bullets(exc.messages))

@@ -293,6 +293,7 @@ class PreparedImport:
     frames: OwnSeriesFrames
     digest: str
     meta: dict[str, Any]
+    seen: str | None = None  # fingerprint of the stored rows an update's changes were shown against
 
 
 def prepare_import(
@@ -305,8 +306,10 @@ def prepare_import(
     institution: str | None,
     period: str | None,
     validate: Validator | None,
+    previous: OwnSeriesFrames | None = None,
 ) -> PreparedImport:
-    """Everything an import checks that needs no database (done before the write lock is taken)."""
+    """Everything an import checks that needs no database (done before the write lock is taken).
+    ``previous``: the stored rows an update's changes were worked out (and shown) against."""
     require_role(p, "editor", "import a series")
     new = _validated(frames, validate, metadata_problems(name, institution, period, mapping))
     meta = {
@@ -315,7 +318,8 @@ def prepare_import(
         "pseudonymised": bool(pseudonymised),
         "column_mapping": None if mapping is None else audit.canonical(dict(mapping)),
     }
-    return PreparedImport(name.strip(), new, content_hash(new), meta)
+    seen = None if previous is None else content_hash(previous)
+    return PreparedImport(name.strip(), new, content_hash(new), meta, seen)
 
 
 def apply_import(
@@ -355,7 +359,20 @@ def apply_import(
     if prepared.digest == row["content_hash"]:
         changes = pd.DataFrame(columns=list(HISTORY_COLUMNS))  # the same rows: no change
     else:
-        changes = diff(load_frames(conn, series_id), new)
+        stored = load_frames(conn, series_id)
+        if prepared.seen is not None and content_hash(stored) != prepared.seen:
+            # The update's changes (and the removals its user allowed) were worked out against
+            # rows another session has changed since: writing the file's rows now would remove,
+            # unseen, a follow-up entry recorded meanwhile.
+            raise SeriesInvalid(
+                [
+                    f"series: '{key_shown(name)}' was changed in another session since this "
+                    "update's changes were worked out (follow-up recorded or undone, or another "
+                    "import); nothing was written: import the files again to see what the update "
+                    "changes now"
+                ]
+            )
+        changes = diff(stored, new)
     sizes = _sizes(new)
     meta_changed = {k: v for k, v in meta.items() if row[k] != v}
     if changes.empty and not meta_changed:

@@ -180,12 +180,15 @@ class UserStore:
         validate: Validator | None = None,
         series_id: str | None = None,
         create_only: bool = False,
+        previous: OwnSeriesFrames | None = None,
     ) -> ImportResult:
         """Create the series ``name``, or replace its rows with ``frames`` (an identical import
         changes nothing); rows, change history and audit entry in one transaction. The series
         updated is ``series_id`` when given, else the one ``name`` means for this principal
         (``import_target``). ``create_only``: the import was checked and shown as a new series; refused
-        when ``name`` now means a stored one (another session stored it meanwhile)."""
+        when ``name`` now means a stored one (another session stored it meanwhile). ``previous``:
+        the stored rows the update's changes were shown against; refused when the series no longer
+        holds them (another session changed it meanwhile)."""
         prepared = own.prepare_import(
             principal,
             name,
@@ -195,6 +198,7 @@ class UserStore:
             institution=institution,
             period=period,
             validate=validate,
+            previous=previous,
         )
         with self._write() as conn:
             return own.apply_import(conn, principal, prepared, series_id, create_only=create_only)

@@ -1,0 +1,88 @@
+"""Several programs writing one PostgreSQL user store at once (a team's replicas and ``plexrt``
+commands): what one of them works out from the stored rows is not undone by another's commit in
+between. Real processes against a real server; a write is held open in the test so that the other
+program's write has to wait for it, which makes each race happen every time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+
+from plexrt.data.access import local_principal
+from plexrt.data.userstore import Change, UserStore, followup
+from tests.conftest import ROOT
+
+PLEXRT = str(Path(sys.executable).with_name("plexrt"))
+REFUSED = 2  # the exit code of `plexrt import` when the store refuses the series
+
+
+def _example(folder: Path) -> tuple[Path, Path]:
+    run = subprocess.run(
+        [PLEXRT, "synth", "--example", "--out", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    return folder / "SYNTHETIC_example_courses.csv", folder / "SYNTHETIC_example_assessments.csv"
+
+
+def _import(url: str, courses: Path, assessments: Path) -> list[str]:
+    return [PLEXRT, "import", str(courses), str(assessments), "--series", "S", "--study-codes"] + [
+        "--user-db",
+        url,
+    ]
+
+
+def _wait_until_blocked(url: str, proc: subprocess.Popen) -> None:
+    """Until ``proc`` waits for the write the test holds open (a lock not granted)."""
+    with psycopg.connect(url, autocommit=True) as watch:
+        while not watch.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0]:
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.02)
+
+
+def test_an_import_update_keeps_follow_up_recorded_while_it_ran(pg_server, tmp_path):
+    """`plexrt import` worked out an update's changes from the stored rows ('0 removed'), then
+    wrote the file's rows: a follow-up entry another session committed in between was removed,
+    without a word and without --allow-removals. Now the update is refused; nothing is written."""
+    url = pg_server.new_database()
+    courses, assessments = _example(tmp_path)
+    first = subprocess.run(
+        _import(url, courses, assessments), capture_output=True, text=True, timeout=300
+    )
+    assert first.returncode == 0, first.stderr
+    text = courses.read_text()
+    row = "SYN-002,67,F,Melanoma,psoas,upper,left,local_control,50,25,"
+    assert f"{row}9," in text
+    courses.write_text(text.replace(f"{row}9,", f"{row}8,"))  # the update: one NRS before RT
+    us = UserStore(url)
+    me = local_principal()
+    sid = str(us.own_series(me)["series_id"].iloc[0])
+    courses_before = us.series_frames(me, sid).courses
+    entry = Change.add("assessments", ("SYN-001", 1, 99), day=200, nrs=1)
+    with us._write() as conn:  # a follow-up entry, committed while the import works
+        followup.record(conn, me, sid, [entry], None)
+        update = subprocess.Popen(
+            _import(url, courses, assessments),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _wait_until_blocked(url, update)
+    out, err = update.communicate(timeout=300)
+    assert "0 removed" in out  # what it had shown: its changes against the rows it had read
+    assert update.returncode == REFUSED, err
+    assert "changed in another session" in err and "nothing was written" in err
+    stored = us.series_frames(me, sid)
+    assert 99 in set(stored.assessments["assessment_no"])  # the follow-up entry is kept
+    pd.testing.assert_frame_equal(stored.courses, courses_before)  # nothing of the update
+    check = us.verify_audit()
+    assert check.ok and check.entries == 2  # the first import and the follow-up entry

@@ -14,7 +14,7 @@ import pandas as pd
 import psycopg
 
 from plexrt.data.access import local_principal
-from plexrt.data.userstore import Change, UserStore, followup
+from plexrt.data.userstore import Change, UserStore, followup, sharing
 from tests.conftest import ROOT
 
 PLEXRT = str(Path(sys.executable).with_name("plexrt"))
@@ -40,10 +40,12 @@ def _import(url: str, courses: Path, assessments: Path) -> list[str]:
     ]
 
 
-def _wait_until_blocked(url: str, proc: subprocess.Popen) -> None:
-    """Until ``proc`` waits for the write the test holds open (a lock not granted)."""
+def _wait_until_blocked(url: str, proc: subprocess.Popen, waiting: int = 1) -> None:
+    """Until ``proc`` (and the others started, ``waiting`` in all) waits for the write the test
+    holds open (a lock not granted)."""
+    query = "SELECT count(*) FROM pg_locks WHERE NOT granted"
     with psycopg.connect(url, autocommit=True) as watch:
-        while not watch.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()[0]:
+        while watch.execute(query).fetchone()[0] < waiting:
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.02)
 
@@ -86,3 +88,53 @@ def test_an_import_update_keeps_follow_up_recorded_while_it_ran(pg_server, tmp_p
     pd.testing.assert_frame_equal(stored.courses, courses_before)  # nothing of the update
     check = us.verify_audit()
     assert check.ok and check.entries == 2  # the first import and the follow-up entry
+
+
+_DELETE = """
+import sys
+from plexrt.data.access import local_principal
+from plexrt.data.userstore import SeriesInvalid, UserStore
+try:
+    UserStore(sys.argv[1]).delete_own_series(local_principal(), sys.argv[2])
+except SeriesInvalid as exc:
+    print("refused:", exc)
+"""
+
+
+def test_a_series_deleted_by_another_program_meanwhile_is_said_in_words(pg_server, tmp_path):
+    """Two programs deleting one series at once, and `plexrt import` updating a series another
+    program deletes while it works: the second write failed with a bare KeyError ('no own series
+    own-…'; on a page: 'Something went wrong'). Now it is refused in words; nothing is written."""
+    url = pg_server.new_database()
+    courses, assessments = _example(tmp_path)
+    first = subprocess.run(
+        _import(url, courses, assessments), capture_output=True, text=True, timeout=300
+    )
+    assert first.returncode == 0, first.stderr
+    courses.write_text(courses.read_text().replace("SYN-001,70,", "SYN-001,71,"))
+    us = UserStore(url)
+    me = local_principal()
+    sid = str(us.own_series(me)["series_id"].iloc[0])
+    with us._write() as conn:  # the series is deleted while the others work
+        sharing.delete(conn, me, sid)
+        others = [
+            subprocess.Popen(
+                cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for cmd in (
+                _import(url, courses, assessments),
+                [sys.executable, "-c", _DELETE, url, sid],
+            )
+        ]
+        for proc in others:
+            _wait_until_blocked(url, proc, waiting=len(others))
+    (update_out, update_err), (delete_out, delete_err) = [
+        p.communicate(timeout=300) for p in others
+    ]
+    assert others[0].returncode == REFUSED, update_err
+    assert f"series: {sid} is not stored" in update_err and "nothing was written" in update_err
+    assert others[1].returncode == 0, delete_err
+    assert delete_out.startswith(f"refused: series: {sid} is not stored")
+    assert us.own_series(me).empty
+    check = us.verify_audit()
+    assert check.ok and check.entries == 2  # the import and the one deletion

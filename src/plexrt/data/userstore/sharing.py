@@ -36,14 +36,17 @@ _SELECT = f"SELECT {', '.join(SERIES_COLUMNS)} FROM own_series"  # noqa: S608 --
 
 
 def series_row(conn: sa.Connection, series_id: str) -> dict[str, Any]:
-    """The series' record; KeyError naming it when there is none."""
+    """The series' record; SeriesInvalid naming it when there is none (deleted by another
+    session or program since the caller listed it)."""
     row = (
         conn.execute(sa.text(f"{_SELECT} WHERE series_id = :s"), {"s": series_id})
         .mappings()
         .first()
     )
     if row is None:
-        raise KeyError(f"no own series {series_id!r}")
+        raise SeriesInvalid(
+            [f"series: {key_shown(series_id)} is not stored (deleted in another session?)"]
+        )
     return dict(row)
 
 

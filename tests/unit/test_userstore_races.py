@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 import psycopg
+import pytest
 
 from plexrt.data.access import local_principal
-from plexrt.data.userstore import Change, UserStore, followup, sharing
+from plexrt.data.userstore import Change, UserDataUnavailable, UserStore, followup, sharing
+from plexrt.data.userstore import engine as eng
 from tests.conftest import ROOT
 
 PLEXRT = str(Path(sys.executable).with_name("plexrt"))
+PUBLISHED = {"citation": "First F. 2020", "n_patients": "3", "n_patients_source": "T1"}
 REFUSED = 2  # the exit code of `plexrt import` when the store refuses the series
 
 
@@ -138,3 +141,33 @@ def test_a_series_deleted_by_another_program_meanwhile_is_said_in_words(pg_serve
     assert us.own_series(me).empty
     check = us.verify_audit()
     assert check.ok and check.entries == 2  # the import and the one deletion
+
+
+def test_a_database_that_takes_no_writes_now_is_said_in_words(pg_server, tmp_path):
+    """A team's database switched to read-only (a standby after a failover, maintenance:
+    default_transaction_read_only) while PlexRT runs: reads go on, and every write failed with
+    psycopg's InternalError, its SQL and values shown ('plexrt import: failed (InternalError: ...
+    [SQL: INSERT ...])', on a page 'Something went wrong'). Now it is the store's message."""
+    url = pg_server.new_database()
+    courses, assessments = _example(tmp_path)
+    us = UserStore(url)
+    database = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+    eng.release(us.location)  # a connection takes the setting when it opens
+    refused = subprocess.run(
+        _import(url, courses, assessments), capture_output=True, text=True, timeout=300
+    )
+    assert refused.returncode == 1, refused.stderr
+    assert "accepts no changes now" in refused.stderr and "Nothing was written" in refused.stderr
+    assert "SQL" not in refused.stderr
+    with pytest.raises(UserDataUnavailable) as info:
+        us.add_series(local_principal(), PUBLISHED)
+    assert "accepts no changes now" in info.value.reason
+    assert us.own_series(local_principal()).empty  # reading goes on
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SET default_transaction_read_only = off")
+        admin.execute(f"ALTER DATABASE {database} RESET default_transaction_read_only")
+    eng.release(us.location)
+    us.add_series(local_principal(), PUBLISHED)  # writable again, nothing half-written before
+    assert us.verify_audit().entries == 1 and us.own_series(local_principal()).empty

@@ -281,18 +281,31 @@ def translate(loc: Location, exc: BaseException) -> BaseException:
             return UserDataUnavailable(loc.shown, reason)
         return UserDataUnavailable(loc.shown, f"the file is damaged or cut short ({msg})")
     if module.startswith("psycopg"):
-        kind = type(orig).__name__
-        if kind == "InsufficientPrivilege":
-            return UserDataUnavailable(loc.shown, f"the database account may not do this ({msg})")
-        if isinstance(exc, sa_exc.OperationalError) or kind in (
-            "OperationalError",
-            "AdminShutdown",
+        state = str(getattr(orig, "sqlstate", None) or "")
+        said = next((r for code, r in _PG_REASONS if state.startswith(code)), None)
+        if said is None and (
+            isinstance(exc, sa_exc.OperationalError) or type(orig).__name__ == "OperationalError"
         ):
-            return UserDataUnavailable(
-                loc.shown,
-                f"the PostgreSQL server cannot be reached or refused the connection ({msg})",
-            )
+            said = _PG_UNREACHABLE
+        if said is not None:
+            return UserDataUnavailable(loc.shown, f"{said} ({msg})")
     return exc
+
+
+_PG_UNREACHABLE = "the PostgreSQL server cannot be reached or refused the connection"
+# The server's state, by PostgreSQL's error code (SQLSTATE, or its class): the reason each gives.
+# Any other code is PlexRT's own SQL going wrong and passes unchanged.
+_PG_REASONS = (
+    ("08", _PG_UNREACHABLE),
+    ("57P0", _PG_UNREACHABLE),  # the server shut down or is starting
+    ("25P03", "the PostgreSQL server ended a connection left idle in a transaction"),
+    ("42501", "the database account may not do this"),
+    ("25006", "the database accepts no changes now (read-only: a standby, or maintenance)"),
+    ("40", "the change met another one made at the same moment; do it again"),
+    ("55P03", "the change waited too long for another one (the server's lock_timeout)"),
+    ("57014", "the server cancelled the change (its statement_timeout, or an administrator)"),
+    ("53", "the PostgreSQL server is out of disk space, memory or connections"),
+)
 
 
 @contextmanager

@@ -43,6 +43,13 @@ logging.getLogger("sqlalchemy.pool").addHandler(logging.NullHandler())
 IDLE_S = 1.0  # a DuckDB file is released after this long unused
 BUSY_WAIT_S = 3.0  # how long one call waits for another process to release a DuckDB file
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: an unreachable server is reported after this long
+# PostgreSQL writers take turns on one lock. A replica that froze or lost its network in the middle
+# of a write would otherwise hold it until the server noticed the dead client (hours): every
+# write of every replica, sign-in included, would wait that long. The server ends a write left
+# idle this long (releasing the lock), and a writer waits at most WRITE_WAIT_S for its turn, then
+# is told so. A write of 100,000 courses holds the lock a few seconds and is never idle that long.
+WRITE_IDLE_S = 60
+WRITE_WAIT_S = 180
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 FILE_NAME = "plexrt-user.duckdb"
 _PG_URL = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
@@ -302,7 +309,7 @@ _PG_REASONS = (
     ("42501", "the database account may not do this"),
     ("25006", "the database accepts no changes now (read-only: a standby, or maintenance)"),
     ("40", "the change met another one made at the same moment; do it again"),
-    ("55P03", "the change waited too long for another one (the server's lock_timeout)"),
+    ("55P03", "the change waited too long for another program's change to finish; do it again"),
     ("57014", "the server cancelled the change (its statement_timeout, or an administrator)"),
     ("53", "the PostgreSQL server is out of disk space, memory or connections"),
 )
@@ -365,12 +372,19 @@ def writing(loc: Location, wait_s: float = BUSY_WAIT_S) -> Iterator[sa.Connectio
         try:
             with conn.begin():
                 if loc.is_postgres:
+                    _bounded_write(conn)
                     conn.execute(sa.text("LOCK TABLE audit IN EXCLUSIVE MODE"))
                 yield conn
             if not loc.is_postgres:
                 _checkpoint(conn)
         finally:
             conn.close()
+
+
+def _bounded_write(conn: sa.Connection) -> None:
+    """This write transaction's limits on PostgreSQL (``WRITE_IDLE_S``, ``WRITE_WAIT_S``)."""
+    conn.execute(sa.text(f"SET LOCAL idle_in_transaction_session_timeout = '{int(WRITE_IDLE_S)}s'"))
+    conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(WRITE_WAIT_S)}s'"))
 
 
 def _checkpoint(conn: sa.Connection) -> None:

@@ -13,7 +13,7 @@ from plexrt.cli import main
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
 from plexrt.ui import safe_text
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, table_as_read
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
 PAGES = (
@@ -120,10 +120,10 @@ def test_literature_page_states_the_own_series_design_not_the_papers(app, own_id
     """The side-by-side column of an own series gave the paper's design ('retrospective
     single-centre case series'), a fact of Sanuki 2022, not of the department's series."""
     at = _run(app, "pages/literature.py", series=own_id)
-    design = at.table[0].value.iloc[:, 0]["Design"]
+    design = table_as_read(at.table[0]).iloc[:, 0]["Design"]
     assert design == "department's own series (imported)"
     at = _run(app, "pages/literature.py")  # the bundled series: its series.csv
-    assert at.table[0].value.iloc[:, 0]["Design"] == "retrospective single-centre case series"
+    assert table_as_read(at.table[0]).iloc[:, 0]["Design"] == "retrospective single-centre case series"
 
 
 def test_compare_mode(app, own_id):

@@ -42,8 +42,9 @@ def safe_csv(df: pd.DataFrame, decimals: Mapping[str, int] | None = None) -> byt
                 if shown is None
                 else pd.Series(half_up(out[col], shown), index=out.index)
             )
-        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_rounded).map(neutralise)
+        elif _holds_text(out[col]):
+            cells = pd.Series(out[col].to_numpy(dtype=object), index=out.index)
+            out[col] = cells.map(_rounded).map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a bare CR, which would
     # otherwise end the row there and start a new one with the rest of the cell (a formula).
@@ -59,6 +60,14 @@ def with_decimals(df: pd.DataFrame, decimals: Mapping[str, int]) -> pd.DataFrame
         if col in out and pd.api.types.is_float_dtype(out[col]):
             out[col] = [None if is_missing(v) else f"{v:.{d}f}" for v in half_up(out[col], d)]
     return out
+
+
+def _holds_text(col: pd.Series) -> bool:
+    """Whether a column can hold a cell a spreadsheet reads as text, whatever its dtype: a
+    formula opens as readily from a categorical, sparse or Arrow column as from an object one."""
+    if col.dtype == object or pd.api.types.is_string_dtype(col):
+        return True
+    return any(isinstance(v, str) for v in col.to_numpy(dtype=object))
 
 
 def _rounded(value: object) -> object:

@@ -174,3 +174,16 @@ def test_build_if_stale(data_copy, tmp_path, capsys):
     assert not is_current(db, data_copy)
     assert cli_main(["build-db", "--if-stale", "--data", str(data_copy), "--db", str(db)]) == 0
     assert is_current(db, data_copy)
+
+
+def test_a_value_under_a_not_published_rule_is_refused(data_copy, tmp_path):
+    # analgesics.route is not published (provenance source 'not_published'): a route typed into
+    # analgesics.csv would be shown as coming from nowhere
+    _edit(data_copy / "sanuki2022" / "analgesics.csv", 2, "route", "oral")
+    lines = (data_copy / "sanuki2022" / "provenance.csv").read_text().splitlines()
+    line = 1 + next(i for i, ln in enumerate(lines) if ln.startswith("analgesics,route,"))
+    with pytest.raises(DataError) as info:  # (as ``plexrt manifest`` checks the edited folder)
+        build_db(data_copy, tmp_path / "out.duckdb", manifest=False)
+    msg = str(info.value)
+    assert f"sanuki2022/provenance.csv, line {line}, column 'source'" in msg
+    assert "analgesics.route of row" in msg and "does not publish it" in msg

@@ -10,6 +10,7 @@ import pytest
 from plexrt.clinical import cohort_summary as cohort
 from plexrt.data import store
 from plexrt.data.filters import CohortFilter
+from plexrt.data.vocab import SOURCE_LABELS
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +134,25 @@ def test_every_stored_value_has_provenance(con):
         "derived",
         "reconstructed",
         "reference",
+        "not_published",
     }
     # Laterality of patient 9 is not stated: the provenance says unknown.
     lat9 = prov[(prov.row_key == "9.1") & (prov.column_name == "laterality")].iloc[0]
     assert "unknown" in lat9["note"].lower()
+
+
+def test_an_unpublished_value_claims_no_source_in_the_paper(con):
+    # The route of the analgesics is published nowhere (not_published.csv, N3): its provenance
+    # said 'Results / Methods text', location 'not stated', beside a note saying it is unknown.
+    prov = store.provenance(con)
+    route = prov[(prov.table_name == "analgesics") & (prov.column_name == "route")]
+    assert len(route) == len(store.analgesics(con))
+    assert {SOURCE_LABELS[s] for s in route["source"]} == {"not published"}
+    assert set(route["location"]) == {"not in the paper (What the paper does not publish, N3)"}
+    assert all(note.startswith("Not stated in the paper (unknown)") for note in route["note"])
+    n3 = store.not_published(con).set_index("item_id").loc["N3", "topic"]
+    assert n3 == "No route of administration"
+    assert ("not published", len(route)) in store.source_counts(con)
 
 
 def test_discrepancies_recorded(con):

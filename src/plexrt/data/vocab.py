@@ -78,7 +78,10 @@ OPIOID_ROUTES = ("oral", "transdermal", "subcutaneous", "intravenous", "rectal",
 PLEXUS_LEVELS = ("upper", "lower")
 LATERALITIES = ("left", "right", "bilateral")
 
-# Where a stored value comes from (provenance.source), and how that is said on screen.
+# Where a stored value comes from (provenance.source), and how that is said on screen. A value the
+# paper does not publish at all (listed under "What the paper does not publish") is unknown and
+# claims no place in the paper: its cells are empty (refused otherwise at build).
+NOT_PUBLISHED_SOURCE = "not_published"
 SOURCE_LABELS = {
     "table1": "Table 1",
     "results_text": "Results / Methods text",
@@ -87,6 +90,7 @@ SOURCE_LABELS = {
     "reconstructed": "reconstructed by PlexRT",
     "reference": "reference table",
     "imported": "imported per-patient data",
+    NOT_PUBLISHED_SOURCE: "not published",
 }
 PROVENANCE_SOURCES = tuple(SOURCE_LABELS)
 

@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from plexrt.data.csvfile import DataError, Problem
 from plexrt.data.sources import SeriesData
 from plexrt.data.specs import ROW_KEYS, TRACED_TABLES
 from plexrt.data.values import missing_mask
+from plexrt.data.vocab import NOT_PUBLISHED_SOURCE
 from plexrt.ingest.derived import DERIVED_NOTES
 from plexrt.reconstruct.constraints import PATIENT_RE
 from plexrt.reconstruct.timeline import DERIVED_LOCATION, DERIVED_RULES
@@ -116,9 +118,11 @@ def _unknown(note: object) -> str:
     return f"{_UNKNOWN}. {note}" if note else _UNKNOWN
 
 
-def _table_rows(series_id: str, table: str, frame: pd.DataFrame, rules: _Rules) -> pd.DataFrame:
+def _table_rows(
+    series_id: str, table: str, frame: pd.DataFrame, rules: _Rules, folder: str
+) -> pd.DataFrame:
     """One provenance row per cell of ``frame``, row by row (row 0's columns in file order, then
-    row 1's, ...)."""
+    row 1's, ...); ``folder`` names the series' folder in a refusal."""
     cols = [c for c in frame.columns if c not in ("_line", "series_id")]
     if frame.empty or not cols:
         return pd.DataFrame(columns=_COLUMNS)
@@ -127,6 +131,7 @@ def _table_rows(series_id: str, table: str, frame: pd.DataFrame, rules: _Rules) 
     listed = list(rules.values())
     rule = np.stack([_column_rules(rules, table, c, row_key, first_key) for c in cols], axis=1)
     gone = np.stack([missing_mask(frame[c]).to_numpy() for c in cols], axis=1)
+    _refuse_unpublished_values(folder, table, cols, row_key, listed, np.where(gone, -1, rule))
     notes = [getattr(r, "note", None) for r in listed]
     return pd.DataFrame(
         {
@@ -142,6 +147,37 @@ def _table_rows(series_id: str, table: str, frame: pd.DataFrame, rules: _Rules) 
             ),
         }
     )
+
+
+def _refuse_unpublished_values(
+    folder: str,
+    table: str,
+    cols: Sequence[str],
+    row_key: pd.Series,
+    listed: Sequence[object],
+    given_rule: np.ndarray,
+) -> None:
+    """A value the paper does not publish is unknown: a cell holding a value under such a rule
+    would be shown as published nowhere while it came from somewhere. ``given_rule``: the rule of
+    each cell holding a value, -1 for an empty one."""
+    unpublished = [
+        i for i, r in enumerate(listed) if getattr(r, "source", None) == NOT_PUBLISHED_SOURCE
+    ]
+    held = np.isin(given_rule, unpublished)
+    if held.any():
+        i, j = np.argwhere(held)[0]
+        rule = listed[given_rule[i, j]]
+        raise DataError(
+            [
+                Problem(
+                    f"{folder}/provenance.csv",
+                    getattr(rule, "line", None),
+                    "source",
+                    f"{table}.{cols[j]} of row {row_key[i]} holds a value, but the rule says the "
+                    "paper does not publish it",
+                )
+            ]
+        )
 
 
 def _derived_rows(series_id: str, ids: pd.Series) -> pd.DataFrame:
@@ -163,9 +199,12 @@ def _derived_rows(series_id: str, ids: pd.Series) -> pd.DataFrame:
 
 def cell_provenance(sd: SeriesData, derived: pd.DataFrame) -> pd.DataFrame:
     """One row per stored cell of the traced tables and of the derived values."""
-    rules = sd.tables["provenance_rules"]
+    rules = sd.tables["provenance_rules"].rename(columns={"_line": "line"})  # (a tuple's field)
     by_key = {(r.table_name, r.column_name, r.row_key): r for r in rules.itertuples()}
-    out = [_table_rows(sd.series_id, table, sd.tables[table], by_key) for table in TRACED_TABLES]
+    out = [
+        _table_rows(sd.series_id, table, sd.tables[table], by_key, sd.folder.name)
+        for table in TRACED_TABLES
+    ]
     return stack([*out, _derived_rows(sd.series_id, derived["course_id"])])
 
 

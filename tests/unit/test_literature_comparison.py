@@ -89,8 +89,9 @@ def test_plexrt_series_paper_definition(cohort):
     assert rec["responders"] == 12
     assert rec["complete_responders"] == 9
     # Weeks to maximum response 3,3,1,4,4,2,12,2,2,3,1,1: sum 38 / 12 = 3.17 -> 3.2; range 1-12.
+    # counted per site over the sites with a week recorded (all 12)
     assert rec["time_to_response"] == (
-        "maximum response at mean 3.2 weeks (range 1–12) from RT start"
+        "from RT start to maximum response: mean 3.2 weeks (range 1–12), n = 12 sites"
     )
     assert rec["response_definition"] == PAPER.label
     assert rec["population"] == "lumbosacral_plexopathy"
@@ -135,8 +136,8 @@ def test_plexrt_series_filtered_piriformis(cohort):
     assert (rec["n_patients"], rec["n_sites"]) == (4, 4)
     assert (rec["responders"], rec["complete_responders"]) == (4, 3)
     # weeks 1, 12, 2, 1: mean 16 / 4 = 4.0
-    assert (
-        rec["time_to_response"] == "maximum response at mean 4.0 weeks (range 1–12) from RT start"
+    assert rec["time_to_response"] == (
+        "from RT start to maximum response: mean 4.0 weeks (range 1–12), n = 4 sites"
     )
     assert set(rec["schedules"].split("; ")) == {"54 Gy/30 ×2", "59.4 Gy/33 ×1", "30 Gy/10 ×1"}
     assert rec["citation"] == "Sanuki 2022 in PlexRT (piriformis)"

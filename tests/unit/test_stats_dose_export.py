@@ -193,7 +193,10 @@ def test_cohort_text_and_banner_words():
 
 def test_weeks_to_max_text():
     # (1 + 2 + 12 + missing) -> mean of the known three = 5.0
-    assert weeks_to_max_text(pd.Series([1, 2, 12, None])) == "mean 5.0 weeks (range 1–12)"
+    # n counts the sites with a week recorded, not the unknown one
+    assert weeks_to_max_text(pd.Series([1, 2, 12, None])) == (
+        "mean 5.0 weeks (range 1–12), n = 3 sites"
+    )
     assert weeks_to_max_text(pd.Series([None, None], dtype=float)) is None
 
 

@@ -202,8 +202,7 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
         )
     weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
     if weeks:
-        n_known = int(inp.sites["weeks_to_max_response"].notna().sum())
-        rows.append(("Weeks to maximum response", f"{weeks}, n = {counted(n_known, 'site')}"))
+        rows.append(("Weeks to maximum response", weeks))
     med = series_records(inp).medians
     for col, label in (
         ("median_survival_months", "Median survival after RT"),

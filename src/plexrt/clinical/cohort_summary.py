@@ -181,12 +181,16 @@ def texts(s: CohortSummary) -> CohortTexts:
 
 
 def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
-    """'mean 3.2 weeks (range 1–12)' of the known weeks from RT start to maximum response; None
+    """'mean 3.2 weeks (range 1–12), n = 12 sites' of the known weeks from RT start to maximum
+    response, counted per site (Table 1 gives one per site) over the sites that have one; None
     when no site has one."""
     weeks = weeks_to_max.dropna()
     if not len(weeks):
         return None
-    return f"mean {weeks.mean():.1f} weeks (range {weeks.min():g}–{weeks.max():g})"
+    return (
+        f"mean {weeks.mean():.1f} weeks (range {weeks.min():g}–{weeks.max():g}), "
+        f"n = {counted(len(weeks), 'site')}"
+    )
 
 
 def sites_patients(n_sites: int, n_patients: int) -> str:

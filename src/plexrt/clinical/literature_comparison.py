@@ -129,7 +129,7 @@ def plexrt_series(
         "response_definition": definition.label,
         "responders": counts["responders"] if known else None,
         "complete_responders": counts["complete"] if known else None,
-        "time_to_response": f"maximum response at {weeks} from RT start" if weeks else None,
+        "time_to_response": f"from RT start to maximum response: {weeks}" if weeks else None,
         "schedules": "; ".join(f"{regimen_label(d, f)} ×{n}" for (d, f), n in regimens.items())
         or None,
     }

@@ -33,6 +33,7 @@ plexrt = literature_comparison.plexrt_series(
     medians.reconstructed,
     medians.ranges,
     medians.m,
+    not_available=medians.not_available,
     name=db.series_name(),
     design=series_words.series_designs(db.table("series")),
 )

@@ -281,3 +281,56 @@ def test_compare_response_table_gives_n_where_no_rate_can_be_given(own_con):
     by = table.set_index("Counted over")
     assert by.loc["assessable sites", "Responders"] == "not available"
     assert list(table["n"]) == [len(sites), 0, 0]
+
+
+def _without_follow_up():
+    """Three one-course patients with nothing recorded after RT completion (no last contact, no
+    death, no response, no assessment after RT): every follow-up is 0 days."""
+    from plexrt.data.own_schema import OwnSeriesFrames, typed
+    from tests.unit.own_hand import COURSES, PATIENTS
+
+    ids = ("P2", "P3", "P5")
+    pts = [p | {"last_contact_day": None, "death_day": None} for p in PATIENTS]
+    crs = [c | {"max_response_day": None, "relapse_day": None} for c in COURSES]
+    base = hand_frames().assessments
+    return OwnSeriesFrames(
+        typed(pd.DataFrame([p for p in pts if p["patient_id"] in ids]), "patients"),
+        typed(pd.DataFrame([c for c in crs if c["patient_id"] in ids]), "courses"),
+        base[base["patient_id"].isin(ids) & (base["day"] == 0)].reset_index(drop=True),
+    )
+
+
+def test_median_follow_up_is_not_available_when_nobody_has_follow_up(factors):
+    from plexrt.clinical import literature_comparison as lc
+    from plexrt.clinical.series_medians import series_medians
+
+    t = analytic_frames(_without_follow_up(), "own-0002", factors)
+    assert (t.events["followup_from_completion_days"] == 0).all()
+    pids = list(t.events["patient_id"])
+    # The reverse Kaplan-Meier falls to 0 at day 0 (R survfit: median 0, limits NA); that 0 is
+    # no follow-up, so no median: it was shown as '0.0 months'.
+    est = te.median_estimate(t.events, [], pids, "followup")
+    assert est is not None and est.median_days is None and est.ci_days == (None, None)
+    assert est.text() == f"not available ({te.NO_FOLLOW_UP})"
+    med = series_medians(t.events, pids)
+    assert "median_followup_months" not in med.values
+    assert med.not_available == {"median_followup_months": est.text()}
+    sites = t.courses.assign(weeks_to_max_response=np.nan)
+    rec = lc.plexrt_series(sites, DEFINITIONS["paper"], med.values, not_available=med.not_available)
+    table = lc.side_by_side([rec], ["own"]).set_index("")
+    assert table.loc["Median follow-up", "own"] == (
+        f"not available ({te.NO_FOLLOW_UP}); reverse Kaplan–Meier from RT completion"
+    )
+    # nothing drawn on the durations plot for it
+    assert lc.duration_rows([rec], ["own"]).empty
+
+
+def test_median_follow_up_of_a_single_followed_patient_is_still_computed(tables):
+    # One patient followed, the others at 0 days: the ordinary reverse Kaplan-Meier median (0
+    # here, 4 of 5 censored at day 0), as before.
+    ev = tables.events.copy()
+    ev["last_contact_day"] = ev["rt_end_day"]
+    ev.loc[0, "last_contact_day"] = ev.loc[0, "rt_end_day"] + 30
+    ev["death"] = False
+    est = te.median_estimate(ev, [], list(ev["patient_id"]), "followup")
+    assert est is not None and est.not_available is None and est.median_days == 0.0

@@ -142,6 +142,7 @@ def series_records(inp: BoardInput) -> SeriesRecords:
         med.reconstructed,
         med.ranges,
         med.m,
+        not_available=med.not_available,
     )
     lit = inp.literature[
         inp.literature["population"].isin(literature_comparison.DEFAULT_POPULATIONS)

@@ -102,6 +102,7 @@ def plexrt_series(
     median_ranges: dict[str, tuple[float | None, float | None]] | None = None,
     pooled_over: int = 0,
     *,
+    not_available: dict[str, str] | None = None,
     name: str = "Sanuki 2022",
     design: str | None = None,
     key: str = PLEXRT_KEY,
@@ -109,7 +110,8 @@ def plexrt_series(
     """The filtered cohort as one literature-style record (responders counted per site); ``design``
     as the series' own ``series`` table states it (``series_words.series_designs``). For
     reconstructed times, ``median_cis`` are pooled over ``pooled_over`` reconstructions and
-    ``median_ranges`` hold the 5th-95th percentile of the reconstructions' own medians."""
+    ``median_ranges`` hold the 5th-95th percentile of the reconstructions' own medians;
+    ``not_available`` the words of a median that cannot be computed (``SeriesMedians``)."""
     counts = response_counts(df, definition)
     known = rates_known(counts)
     regimens = (
@@ -147,6 +149,8 @@ def plexrt_series(
                 )
                 + f"; {ESTIMATORS[col]}"
             )
+        elif col in (not_available or {}):
+            display[col] = f"{(not_available or {})[col]}; {ESTIMATORS[col]}"
     if definition.kind == "icpre" and counts["n_unknown"]:
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]

@@ -26,7 +26,8 @@ SERIES_MEDIANS = {
 class SeriesMedians:
     """Kaplan-Meier medians of a cohort in months, in the literature table's column names, with
     their intervals and, for reconstructed times, the 5th-95th percentile of the reconstructions'
-    own medians (``ranges``) and the number pooled (``m``; 0 for real times)."""
+    own medians (``ranges``) and the number pooled (``m``; 0 for real times). A median that cannot
+    be computed is in ``not_available`` (its words, with the reason), not in ``values``."""
 
     values: dict[str, float | None]
     cis: dict[str, tuple[float | None, float | None]]
@@ -34,6 +35,7 @@ class SeriesMedians:
     note: str
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     m: int = 0
+    not_available: dict[str, str] = field(default_factory=dict)
 
 
 def _months(v: float | None) -> float | None:
@@ -73,10 +75,14 @@ def series_medians(
     values: dict[str, float | None] = {}
     cis: dict[str, tuple[float | None, float | None]] = {}
     ranges: dict[str, tuple[float | None, float | None]] = {}
+    not_available: dict[str, str] = {}
     m = 0
     for col, endpoint in SERIES_MEDIANS.items():
         est = median_estimate(events, draws, ids, endpoint)
         if est is None:
+            continue
+        if est.not_available:
+            not_available[col] = est.text()
             continue
         values[col] = _months(est.median_days)
         cis[col] = (_months(est.ci_days[0]), _months(est.ci_days[1]))
@@ -85,4 +91,4 @@ def series_medians(
             ranges[col] = (_months(lo), _months(hi))
         m = max(m, est.m)
     rec = tte.is_reconstructed(events[events["patient_id"].astype(str).isin(ids)])
-    return SeriesMedians(values, cis, rec, _series_note(rec, m), ranges, m)
+    return SeriesMedians(values, cis, rec, _series_note(rec, m), ranges, m, not_available)

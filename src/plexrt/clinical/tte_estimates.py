@@ -28,7 +28,7 @@ from plexrt.clinical.tte_members import (
     member_pairs,
     uses_ensemble,
 )
-from plexrt.data.values import counted
+from plexrt.data.values import NOT_AVAILABLE, counted
 from plexrt.stats import timescale
 from plexrt.stats.survival import kaplan_meier, missing_limit_words
 from plexrt.stats.survival.pooled import pooled_km, pooled_logrank
@@ -40,6 +40,13 @@ MEDIAN_ENDPOINTS = (*tte.ENDPOINTS, "followup")
 TEST_NOT_COMPUTABLE = (
     "not computable (no event occurred while more than one group still had a patient at risk)"
 )
+
+
+# Median follow-up when every patient's follow-up time is 0 (an own series with no last contact and
+# nothing recorded after RT completion): the reverse Kaplan-Meier falls to 0 at time 0, so R's
+# survfit, like PlexRT's estimator, gives a median of 0 (limits NA). That 0 is the time zero, not
+# a follow-up: the median is not available, and says why.
+NO_FOLLOW_UP = "no patient has any follow-up time recorded: every follow-up is 0 days"
 
 
 def reconstruction_note(m: int) -> str:
@@ -75,7 +82,8 @@ class MedianEstimate:
     """A median with its interval (days; None = not reached). For reconstructed times: pooled over
     ``m`` reconstructions, with the 5th-95th percentile of their own medians
     (``ensemble_range_days``) and the median of the curve drawn (the default reconstruction).
-    For real times ``m`` is 0 and ``ensemble_range_days`` None."""
+    For real times ``m`` is 0 and ``ensemble_range_days`` None. ``not_available``: why there is
+    no median at all (``NO_FOLLOW_UP``); the median and its limits are then None."""
 
     median_days: float | None
     ci_days: tuple[float | None, float | None]
@@ -85,6 +93,7 @@ class MedianEstimate:
     n: int
     n_events: int
     method_note: str
+    not_available: str | None = None
 
     @property
     def pooled(self) -> bool:
@@ -100,7 +109,10 @@ class MedianEstimate:
 
     def text(self, unit: str = "months") -> str:
         """'5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions); the
-        reconstructions' own medians 4.4 mo to 6.2 mo (5th–95th percentile)'."""
+        reconstructions' own medians 4.4 mo to 6.2 mo (5th–95th percentile)'; 'not available
+        (why)' when there is none."""
+        if self.not_available:
+            return f"{NOT_AVAILABLE} ({self.not_available})"
         lo, hi = self.ci_limits(unit)
         pooled = f"; pooled over {self.m} reconstructions" if self.pooled else ""
         head = f"{fmt_time(self.median_days, unit)} (95% CI {lo} to {hi}{pooled})"
@@ -124,7 +136,7 @@ class MedianEstimate:
             "patients": self.n,
             "events": self.n_events,
             "method": self.method_note,
-        }
+        } | ({"not_available": self.not_available} if self.not_available else {})
 
 
 def median_estimate(
@@ -136,7 +148,8 @@ def median_estimate(
 ) -> MedianEstimate | None:
     """The median of ``endpoint`` ("survival", "relief" or "followup") for the patients, pooled
     over ``draws`` when the times are reconstructed, else the ordinary Kaplan-Meier median with
-    its log-log interval. None when no patient of the cohort has data for the endpoint."""
+    its log-log interval. None when no patient of the cohort has data for the endpoint; for
+    "followup", not available (``NO_FOLLOW_UP``) when no patient has any follow-up time."""
     if endpoint not in MEDIAN_ENDPOINTS:
         raise ValueError(f"endpoint must be one of {', '.join(MEDIAN_ENDPOINTS)}, got {endpoint!r}")
     pids = [str(p) for p in patient_ids]
@@ -144,6 +157,18 @@ def median_estimate(
     if d0.empty:
         return None
     drawn = kaplan_meier(d0["duration_days"], d0["event"])
+    if endpoint == "followup" and not (d0["duration_days"] > 0).any():
+        return MedianEstimate(
+            None,
+            (None, None),
+            None,
+            None,
+            0,
+            drawn.n,
+            drawn.n_events,
+            drawn.method_note,
+            NO_FOLLOW_UP,
+        )
     members = (
         ensemble_members(draws, pids, endpoint, time_zero) if uses_ensemble(events, draws) else []
     )

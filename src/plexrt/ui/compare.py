@@ -163,6 +163,7 @@ def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> Section:
                 med.reconstructed,
                 med.ranges,
                 med.m,
+                not_available=med.not_available,
                 name=name,
                 key=key,
             )

@@ -79,7 +79,8 @@ def test_giving_away_a_series_is_confirmed_without_a_warning(team, tmp_path, oth
     at.checkbox(key="sure").check()
     at.button(key=writes.SHARING_TRANSFER).click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [as_read(s.value) for s in at.success] == ["The series now belongs to Bob@H.example."]
+    # named as stored (an e-mail address without case), not as typed
+    assert [as_read(s.value) for s in at.success] == ["The series now belongs to bob@h.example."]
     assert not at.warning and not at.error
     left = "There is no own series you can see."
     assert [i.value for i in at.info if i.value == left] == ([left] if not others else [])
@@ -127,3 +128,20 @@ def test_stopping_the_last_share_says_the_series_is_private_again(app, owned):
     ]
     assert at.radio(key="sharing_level_choice").value == "private"
     assert store.own_series(me).iloc[0]["sharing"] == "private"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [(" Bob@X.org ", "bob@x.org"), ("jose\u0301@example.org", "jos\u00e9@example.org")],
+)
+def test_a_grant_is_confirmed_with_the_name_as_stored(app, owned, typed, stored):
+    """The confirmation echoed the name as typed ('Shared with Bob@X.org.', a decomposed accent),
+    while the store keeps it normalised, as the list of grants and 'Stop sharing with' name it."""
+    at = _sharing(app)
+    at.text_input(key="grant_who").set_value(typed)
+    at.button(key=writes.SHARING_GRANT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [as_read(s.value) for s in at.success] == [f"Shared with {stored}."]
+    store = UserStore(owned)
+    sid = str(store.own_series(local_principal()).iloc[0]["series_id"])
+    assert list(store.grants(local_principal(), sid)["grantee"]) == [stored]

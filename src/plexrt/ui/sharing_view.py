@@ -151,7 +151,7 @@ def _grant_form(store: UserStore, who: Principal, sid: str) -> None:
         if st.form_submit_button("Share", key=writes.SHARING_GRANT):
             _attempt(
                 lambda: store.grant(who, sid, grantee, can_edit=edit),
-                f"Shared with {grantee.strip()}.",
+                lambda stored: f"Shared with {stored}.",  # as the list of grants names it
             )
 
 
@@ -183,7 +183,7 @@ def _transfer_form(store: UserStore, who: Principal, sid: str) -> None:
             else:
                 _attempt(
                     lambda: store.transfer(who, sid, new_owner),
-                    f"The series now belongs to {new_owner.strip()}.",
+                    lambda stored: f"The series now belongs to {stored}.",
                     given_away=True,
                 )
 

@@ -154,8 +154,9 @@ def _person(field: str, value: object, wanted: str) -> str:
     return access.normalise_grantee(str(value))
 
 
-def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_edit: bool) -> None:
-    """Share with one user (or group:<name>); a private series becomes shared with named users."""
+def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_edit: bool) -> str:
+    """Share with one user (or group:<name>); a private series becomes shared with named users.
+    The grantee as stored (``access.normalise_grantee``), for the confirmation to name."""
     who = _person("grantee", grantee, _GRANTEE)
     row = checked(conn, p, series_id, "manage")
     if access.normalise_id(row["owner"]) == who:
@@ -177,6 +178,7 @@ def grant(conn: sa.Connection, p: Principal, series_id: str, grantee: str, can_e
     sharing = "users" if row["sharing"] == "private" else row["sharing"]
     detail = {"grant": who, "can_edit": bool(can_edit), "sharing": sharing}
     _sharing_changed(conn, p, series_id, detail, sharing=sharing)
+    return who
 
 
 def _drop_spellings(conn: sa.Connection, series_id: str, who: str, keep: str | None = None) -> int:
@@ -216,8 +218,9 @@ def revoke(conn: sa.Connection, p: Principal, series_id: str, grantee: str) -> s
     return str(sharing)
 
 
-def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) -> None:
-    """Give the series to another owner (for example when it moves from a laptop to the server)."""
+def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) -> str:
+    """Give the series to another owner (for example when it moves from a laptop to the server);
+    the new owner as stored (``access.normalise_grantee``)."""
     who = _person("new owner", new_owner, _NEW_OWNER)
     if who.startswith(access.GROUP_PREFIX):
         # An owner is one person: a group as owner would let every editor in it manage, give away
@@ -244,6 +247,7 @@ def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) 
             ]
         )
     _sharing_changed(conn, p, series_id, {"owner": who, "was": row["owner"]}, owner=who)
+    return who
 
 
 def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:

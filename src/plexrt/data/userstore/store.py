@@ -254,9 +254,10 @@ class UserStore:
 
     def grant(
         self, principal: Principal, series_id: str, grantee: str, *, can_edit: bool = False
-    ) -> None:
+    ) -> str:
+        """Share with one grantee; the grantee as stored (normalised: 'Bob@X.org' -> 'bob@x.org')."""
         with self._write() as conn:
-            sharing.grant(conn, principal, series_id, grantee, can_edit)
+            return sharing.grant(conn, principal, series_id, grantee, can_edit)
 
     def revoke(self, principal: Principal, series_id: str, grantee: str) -> str:
         """Stop sharing with one grantee; the sharing level afterwards ('private' once the last
@@ -264,9 +265,10 @@ class UserStore:
         with self._write() as conn:
             return sharing.revoke(conn, principal, series_id, grantee)
 
-    def transfer(self, principal: Principal, series_id: str, new_owner: str) -> None:
+    def transfer(self, principal: Principal, series_id: str, new_owner: str) -> str:
+        """Give the series to another owner; the new owner as stored (normalised)."""
         with self._write() as conn:
-            sharing.transfer(conn, principal, series_id, new_owner)
+            return sharing.transfer(conn, principal, series_id, new_owner)
 
     def grants(self, principal: Principal, series_id: str) -> pd.DataFrame:
         with self._read() as conn:

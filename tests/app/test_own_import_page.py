@@ -18,7 +18,7 @@ from plexrt.ingest.own_import import prepare_import
 from plexrt.ingest.own_mapping import stored_mapping
 from plexrt.ingest.own_preview import DIFF_COLUMNS
 from plexrt.ingest.synth import EXAMPLE_NAME
-from tests.app.conftest import page_table
+from tests.app.conftest import as_read, page_table
 from tests.unit.own_files import COURSE_HEADER, GOOD_COURSES, course_row, csv_text
 
 EXAMPLES = DEFAULT_DATA_DIR / "examples"
@@ -334,3 +334,23 @@ def test_one_name_of_two_series_is_chosen_by_owner_and_the_chosen_one_is_updated
         stored = store.series_frames(me, ids[owner]).courses
         mine = (stored["patient_id"] == "SYN-002") & (stored["course_no"] == 1)
         assert list(stored.loc[mine, "relapse_day"].dropna()) == relapse, owner
+
+
+def test_a_file_named_with_a_date_does_not_name_the_series(app, user_db):
+    """The series' name was proposed from the file's, so Commit stored an export named for its
+    patient ('Smith_John_1970-01-01.csv') as the series 'Smith_John_1970-01-01', date of birth
+    and all, in the series list and the audit trail. Such a name is no longer proposed, and the
+    store refuses a date typed into it."""
+    at = _page(app)
+    good = csv_text(COURSE_HEADER, GOOD_COURSES).encode()
+    at.file_uploader(key="oi_courses_0").upload("Smith_John_1970-01-01.csv", good, "text/csv")
+    _ok(at.run())
+    name = next(t for t in at.text_input if t.key.startswith("oi_name_"))
+    assert name.value == ""
+    _ok(name.set_value("Smith 1970-01-01").run())
+    _ok(at.button(key="oi_commit").click().run())
+    assert any("name: looks like a calendar date" in as_read(e.value) for e in at.error)
+    assert UserStore(user_db).own_series(local_principal()).empty
+    _ok(name.set_value("Ward 3").run())
+    _ok(at.button(key="oi_commit").click().run())
+    assert list(UserStore(user_db).own_series(local_principal())["name"]) == ["Ward 3"]

@@ -45,6 +45,20 @@ HIDDEN_MESSAGE = (
 )
 UNENCODABLE = "is not valid Unicode text (a lone surrogate, as a wrongly decoded file leaves)"
 
+# A calendar date (ISO, or day/month with a four-digit year): no calendar date of a patient may
+# reach the store (issue 12), so it is refused in every text kept with an own series (its cells,
+# its name, institution, period and column mapping) and in a saved board case. Two-digit years are
+# not guessed at.
+_CALENDAR_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)"
+    r"|(?<!\d)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d(?!\d)"
+)
+DATE_MESSAGE = "looks like a calendar date (dates are never stored)"
+
+
+def looks_like_date(text: str) -> bool:
+    return _CALENDAR_DATE.search(text) is not None
+
 
 # Literature text (citations, notes) is pasted from papers: line breaks, tabs, soft hyphens and
 # zero-width joiners are ordinary there. What it may not hold are the other control characters and

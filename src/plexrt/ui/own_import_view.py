@@ -23,6 +23,7 @@ from plexrt.data.deidentify import key_csv, merge_keys, read_key
 from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.paths import DEFAULT_DATA_DIR
+from plexrt.data.text_limits import looks_like_date
 from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
 from plexrt.ingest import own_mapping
 from plexrt.ingest.own_import import PreparedImport, Upload, prepare_import
@@ -157,8 +158,9 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
     writes.drawn(_TARGET_DRAWN, None if target == NEW else target, names.get(target, ""))
     row = None if target == NEW else editable[editable["series_id"] == target].iloc[0].to_dict()
     if row is None:
-        default = EXAMPLE_NAME if source.example else Path(source.courses.name).stem
-        name = b.text_input("Series name *", default, key=f"oi_name_{source.digest()}")
+        name = b.text_input(
+            "Series name *", _proposed_name(source), key=f"oi_name_{source.digest()}"
+        )
         try:  # the series this name means for this person, as the store will take it
             row = store.import_target(db.principal(), name)
         except SeriesInvalid as exc:
@@ -182,6 +184,16 @@ def _target(store: UserStore, source: Source) -> tuple[dict[str, Any] | None, st
         placeholder="e.g. 2015-2023",
     )
     return row, name, inst, period
+
+
+def _proposed_name(source: Source) -> str:
+    """The file's name as the new series' name, unless it holds a calendar date: an export named
+    for its patient ('Smith_John_1970-01-01.csv') must not name the series (the store refuses a
+    date in a name; the user types one instead)."""
+    if source.example:
+        return EXAMPLE_NAME
+    stem = Path(source.courses.name).stem
+    return "" if looks_like_date(stem) else stem
 
 
 def _text(row: dict[str, Any] | None, col: str) -> str:

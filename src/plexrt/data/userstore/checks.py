@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,10 +27,12 @@ from plexrt.data.own_schema import (
     row_names,
 )
 from plexrt.data.text_limits import (
+    DATE_MESSAGE,
     HIDDEN_MESSAGE,
     NAME_CHARS,
     STORED_TEXT_CHARS,
     hidden_character,
+    looks_like_date,
     text_problem,
 )
 
@@ -39,16 +40,6 @@ MAX_TEXT = STORED_TEXT_CHARS  # characters in one text value of an own series
 MAX_NAME = NAME_CHARS  # series name, institution, period
 MAX_ROWS_LISTED = 10
 MAX_INT = 2**31 - 1  # INTEGER columns of both backends
-# A calendar date in a text value (ISO, or day/month with a four-digit year): refused, since no
-# calendar date of a patient may reach the store (issue 12); two-digit years are not guessed at.
-_DATE = re.compile(
-    r"(?<!\d)(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)"
-    r"|(?<!\d)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d(?!\d)"
-)
-
-
-def looks_like_date(text: str) -> bool:
-    return bool(_DATE.search(text))
 
 
 def _rows(mask: pd.Series) -> list[int]:
@@ -100,8 +91,8 @@ def _text_value_problem(value: Any, col: StoredColumn) -> str | None:
     if col.name == "patient_id" and value != value.strip():
         # The import strips cells, so ' S01' would be a second patient S01 entered by hand.
         return "has a space at its start or end"
-    if _DATE.search(value):
-        return "looks like a calendar date (dates are never stored)"
+    if looks_like_date(value):
+        return DATE_MESSAGE
     if col.choices is not None and value not in col.choices:
         return f"is not one of: {', '.join(col.choices)}"
     return None
@@ -145,7 +136,7 @@ def _typed_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Serie
 # Text that passes ``value_problem`` for certain, found whole-column: a coded value among its
 # choices; free text of printable ASCII (no NUL, no control or odd space character) with a letter or
 # digit (so never blank), at most MAX_TEXT characters, without a digit-separator-digits-separator-
-# digit run (every match of _DATE has one), not starting or ending with a space. Only the other
+# digit run (every calendar date ``looks_like_date`` finds has one), not starting or ending with a space. Only the other
 # values are checked one by one.
 _PLAIN = "[0-9A-Za-z _.,;:()'+%&/-]*"
 _PLAIN_WORD = f"{_PLAIN}[0-9A-Za-z]{_PLAIN}"
@@ -308,6 +299,11 @@ def _short_text_problem(
         # break, a direction override or an invisible character makes one read as another (a
         # saved case's label is refused the same).
         problem = HIDDEN_MESSAGE
+    if problem is None and looks_like_date(value):
+        # Kept with the series and copied into the audit trail, which no one can change: a name
+        # taken from a file such as 'Smith_John_1970-01-01.csv', or a header holding a date, would
+        # keep a patient's calendar date for good. A period is given in years ('2015-2023').
+        problem = DATE_MESSAGE
     return f"{field}: {problem}" if problem else None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from plexrt.board.case import CaseInputError, make_case
 from plexrt.data.access import Principal
 from plexrt.data.userstore import SeriesInvalid, UserStore
 from plexrt.data.userstore import engine as eng
@@ -64,3 +65,29 @@ def test_a_column_mapping_holds_no_calendar_date(store):
     plain = {"courses": {"Kod": "patient_id", "age": "age"}}
     store.apply_import(ANN, "Ours", make_frames(3), mapping=plain, pseudonymised=False)
     assert _rows(store)["own_series"] == 1
+
+
+def _case(**given):
+    values = {
+        "involved_muscle": "psoas",
+        "nrs_before": "8",
+        "intent": "palliative",
+        "dose_gy": "30",
+        "fractions": "10",
+    }
+    return make_case(**(values | given))
+
+
+def test_a_saved_board_case_holds_no_calendar_date(store):
+    """A saved case is the patient at the board: its label ('J. Smith b. 1970-01-01') and its
+    primary cancer were kept as typed, date of birth included."""
+    with pytest.raises(SeriesInvalid, match="label: looks like a calendar date"):
+        store.save_case(ANN, _case(), label="J. Smith b. 1970-01-01")
+    with pytest.raises(CaseInputError, match="primary_cancer: looks like a calendar date"):
+        _case(primary_cancer="Lung cancer, seen 04.03.2021")
+    assert set(_rows(store).values()) == {0}
+    case_id = store.save_case(ANN, _case(primary_cancer="Lung cancer"), label="Bed 4")
+    with pytest.raises(SeriesInvalid, match="label: looks like a calendar date"):
+        store.relabel_case(ANN, case_id, "Bed 4, 2021-03-04")
+    assert list(store.cases(ANN)["label"]) == ["Bed 4"]
+    assert _rows(store)["audit"] == 1  # the save; nothing of the refused relabel

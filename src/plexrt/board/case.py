@@ -17,7 +17,7 @@ from plexrt.data.own_template import (
     FRACTIONS_RANGE,
     NRS_RANGE,
 )
-from plexrt.data.text_limits import CODE_CHARS, text_problem
+from plexrt.data.text_limits import CODE_CHARS, DATE_MESSAGE, looks_like_date, text_problem
 from plexrt.data.values import is_missing, number_problem, parse_number
 from plexrt.data.vocab import (
     INTENT_ALIASES,
@@ -187,6 +187,10 @@ def _convert(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]
         problems.append(("primary_cancer", f"must be text, got {cancer!r}"))
     elif text_problem(cancer, CODE_CHARS):
         problems.append(("primary_cancer", str(text_problem(cancer, CODE_CHARS))))
+    elif looks_like_date(cancer):
+        # The case is a patient at the board, and a saved case keeps this text: no calendar date
+        # of a patient is kept (as in an own series' primary_cancer).
+        problems.append(("primary_cancer", DATE_MESSAGE))
     else:
         out["primary_cancer"] = canonical_cancer(cancer)
 

@@ -10,7 +10,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data.access import PermissionDenied, Principal, is_person, require_role
-from plexrt.data.text_limits import HIDDEN_MESSAGE, NAME_CHARS, hidden_character, text_problem
+from plexrt.data.text_limits import (
+    DATE_MESSAGE,
+    HIDDEN_MESSAGE,
+    NAME_CHARS,
+    hidden_character,
+    looks_like_date,
+    text_problem,
+)
 from plexrt.data.userstore import audit
 from plexrt.data.userstore.errors import SeriesInvalid
 from plexrt.data.userstore.literature import now
@@ -38,6 +45,10 @@ def _label(label: str | None) -> str | None:
         # A label is one line naming the case in a list, as a series name does: a line break,
         # a direction override or an invisible character makes it read as another label.
         problem = HIDDEN_MESSAGE
+    if problem is None and text is not None and looks_like_date(text):
+        # A saved case is a patient at the board: its label names them to whoever saved it, and
+        # a date typed there ('J. Smith b. 1970-01-01') would be the patient's calendar date.
+        problem = DATE_MESSAGE
     if problem:
         raise SeriesInvalid([f"label: {problem}"])
     return text

@@ -1,6 +1,6 @@
-"""No calendar date of a patient reaches the user store through the text kept around a series or
-a board case: each attempt is refused whole, and nothing of it is written (not even an audit
-entry, which could never be removed)."""
+"""No calendar date of a patient, and no identifier PlexRT can see, reaches the user store through
+the text kept around a series or a board case: each attempt is refused whole, and nothing of it is
+written (not even an audit entry, which could never be removed)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ import sqlalchemy as sa
 
 from plexrt.board.case import CaseInputError, make_case
 from plexrt.data.access import Principal
-from plexrt.data.userstore import SeriesInvalid, UserStore
+from plexrt.data.deidentify import IDENTIFIER_MESSAGE
+from plexrt.data.text_limits import DATE_MESSAGE
+from plexrt.data.userstore import Change, SeriesInvalid, UserStore
 from plexrt.data.userstore import engine as eng
+from plexrt.ingest.own_import import prepare_import
+from tests.unit.own_files import course_row, write
 from tests.unit.own_frames import make_frames
 
 ANN = Principal("ann", "editor")
@@ -91,3 +95,55 @@ def test_a_saved_board_case_holds_no_calendar_date(store):
         store.relabel_case(ANN, case_id, "Bed 4, 2021-03-04")
     assert list(store.cases(ANN)["label"]) == ["Bed 4"]
     assert _rows(store)["audit"] == 1  # the save; nothing of the refused relabel
+
+
+# Free text kept with a patient that holds an identifier PlexRT can see.
+IDENTIFIERS = [
+    "Lung cancer jane.doe@example.org",
+    "Lung cancer 1234567",  # a hospital number (plain ASCII: the store's fast path)
+    "Lung cancer NHS 943 476 5919",
+    "Lung cancer MRN １２３４５６７",  # full-width digits
+]
+
+
+@pytest.mark.parametrize("text", IDENTIFIERS)
+def test_free_text_of_a_patient_holds_no_identifier(store, text):
+    """An e-mail address, a hospital, NHS or telephone number in a primary cancer or an opioid's
+    name was stored as typed (imported, or recorded as follow-up), though the same text as a
+    patient code is replaced by a pseudonym."""
+    frames = make_frames(3)
+    patients = frames.patients.copy()
+    patients.loc[1, "primary_cancer"] = text
+    with pytest.raises(SeriesInvalid, match="primary_cancer: holds an e-mail address or a number"):
+        store.apply_import(ANN, "Ours", frames.replace(patients=patients), pseudonymised=False)
+    assert set(_rows(store).values()) == {0}
+    sid = store.apply_import(ANN, "Ours", frames, pseudonymised=False).series_id
+    pid, course = frames.courses.iloc[0][["patient_id", "course_no"]]
+    entry = Change.add("assessments", (pid, int(course), 99), day=400, opioid_drug=text)
+    with pytest.raises(SeriesInvalid, match="opioid_drug: holds an e-mail address or a number"):
+        store.record_follow_up(ANN, sid, [entry])
+    assert _rows(store)["change_batches"] == 1  # the import only
+    with pytest.raises(CaseInputError, match="primary_cancer: holds an e-mail address or a number"):
+        _case(primary_cancer=text)
+
+
+def test_the_import_reports_a_date_or_an_identifier_in_free_text_by_line(tmp_path):
+    """The file's checks let a date or an identifier in a primary cancer or an opioid's name
+    through (a dry run said the file would be stored, the store then refused it, or, for an
+    identifier, stored it); each is now a problem of its line, the value not repeated."""
+    courses, assessments = write(
+        tmp_path,
+        [
+            course_row(patient_id="X1", primary_cancer="Lung cancer seen 2021-03-04"),
+            course_row(patient_id="X2", primary_cancer="Lung cancer jane.doe@example.org"),
+        ],
+        ["X1,1,2022-01-10,8,morphine 07700 900123,,"],
+    )
+    prepared = prepare_import(courses, assessments)
+    assert prepared.frames is None
+    found = {(p.file, p.line, p.column, p.message, p.value) for p in prepared.report.problems}
+    assert found == {
+        ("courses.csv", 2, "primary_cancer", DATE_MESSAGE, ""),
+        ("courses.csv", 3, "primary_cancer", IDENTIFIER_MESSAGE, ""),
+        ("assessments.csv", 2, "opioid_drug", IDENTIFIER_MESSAGE, ""),
+    }

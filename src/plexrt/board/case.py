@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Any, TypedDict
 
 from plexrt.clinical import dose
+from plexrt.data.deidentify import IDENTIFIER_MESSAGE, identifier_in_text
 from plexrt.data.own_template import (
     DOSE_GY_MAX,
     DOSE_PER_FRACTION_GY_MAX,
@@ -171,6 +172,20 @@ def _choice(
     return None, f"must be one of {', '.join(allowed)}, got {v!r}"
 
 
+def _cancer_problem(cancer: object) -> str | None:
+    """What keeps a typed primary cancer out of a case (None when it can be kept)."""
+    if not isinstance(cancer, str):
+        return f"must be text, got {cancer!r}"
+    problem = text_problem(cancer, CODE_CHARS)
+    # The case is a patient at the board, and a saved case keeps this text: no calendar date of a
+    # patient is kept (as in an own series' primary_cancer), nor an identifier that can be seen.
+    if problem is None and looks_like_date(cancer):
+        problem = DATE_MESSAGE
+    if problem is None and identifier_in_text(cancer):
+        problem = IDENTIFIER_MESSAGE
+    return problem
+
+
 def _convert(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Form values -> clean values; fields that fail to convert are left out of the result."""
     out: dict[str, Any] = {}
@@ -181,18 +196,11 @@ def _convert(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]
             problems.append((name, f"is not a case field (fields: {', '.join(sorted(known))})"))
 
     cancer = raw.get("primary_cancer")
-    if is_missing(cancer):
-        out["primary_cancer"] = None
-    elif not isinstance(cancer, str):
-        problems.append(("primary_cancer", f"must be text, got {cancer!r}"))
-    elif text_problem(cancer, CODE_CHARS):
-        problems.append(("primary_cancer", str(text_problem(cancer, CODE_CHARS))))
-    elif looks_like_date(cancer):
-        # The case is a patient at the board, and a saved case keeps this text: no calendar date
-        # of a patient is kept (as in an own series' primary_cancer).
-        problems.append(("primary_cancer", DATE_MESSAGE))
+    problem = None if is_missing(cancer) else _cancer_problem(cancer)
+    if problem:
+        problems.append(("primary_cancer", problem))
     else:
-        out["primary_cancer"] = canonical_cancer(cancer)
+        out["primary_cancer"] = canonical_cancer(cancer) if isinstance(cancer, str) else None
 
     # The primary group may be left empty (unknown); muscle and intent are required.
     choices: list[tuple[str, tuple[str, ...], dict[str, str]]] = [

@@ -214,6 +214,25 @@ def _flags_of(code: str) -> tuple[bool, bool]:
     return long_run or many or date_like, name_like
 
 
+# Free text kept with a patient (a primary cancer, an opioid's name, a board case's cancer) is no
+# place for an identifier, and two kinds can be seen there: an e-mail address, and a number as long
+# as a hospital, NHS, insurance or telephone number (the code rule above: 6 or more digits in a
+# row, 9 or more in all). No cancer or drug name holds either. A name typed there cannot be seen.
+IDENTIFIER_MESSAGE = (
+    "holds an e-mail address or a number as long as a hospital, NHS or telephone number "
+    "(identifiers are never stored)"
+)
+
+
+def identifier_in_text(text: str) -> bool:
+    """Whether free text (not a patient code) holds an e-mail address or an identifying number;
+    full-width and other scripts' digits count (NFKC, as for codes)."""
+    plain = unicodedata.normalize("NFKC", text)
+    if "@" in plain or _UNICODE[0].search(plain):
+        return True
+    return sum(ch.isdecimal() for ch in plain) >= _MANY_DIGITS
+
+
 _PSEUDONYM = re.compile(r"P(\d+)")
 
 

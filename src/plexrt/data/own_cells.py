@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plexrt.data.csvfile import Problem
+from plexrt.data.deidentify import IDENTIFIER_MESSAGE, identifier_in_text
 from plexrt.data.own_problems import TEXT, Locator, ProblemLog
 from plexrt.data.own_readers import RawTable
 from plexrt.data.own_schema import RESPELLED_HOW, respelled
@@ -30,7 +31,7 @@ from plexrt.data.own_template import (
     automatic_mapping,
     suggest_mapping,
 )
-from plexrt.data.text_limits import HIDDEN, HIDDEN_MESSAGE
+from plexrt.data.text_limits import DATE_MESSAGE, HIDDEN, HIDDEN_MESSAGE, looks_like_date
 from plexrt.data.values import NUMBER_TEXT
 
 # A cell a spreadsheet would run as a formula (CSV injection); a patient code also goes into the
@@ -146,12 +147,39 @@ def _texts(table: str, col: TemplateColumn, text: pd.Series, given: np.ndarray, 
     formula = _mask(text.str.match(start)) & given & ~control & ~too_long
     log.add(table, formula, col.name, "starts like a spreadsheet formula", text)
     bad = control | too_long | formula
+    if col.kind != "choice" and col.name != "patient_id":
+        for message, where in _private(text, given & ~bad).items():
+            log.add(table, where, col.name, message)  # the value is not repeated
+            bad = bad | where
     if col.kind == "choice":
         values = _choices(col, text)
     else:
         values = text.str.replace(r"\s+", " ", regex=True).astype(object)
     keep = given & ~bad
     return pd.Series(np.where(keep, values.to_numpy(dtype=object), None), index=text.index), bad
+
+
+def _private(text: pd.Series, given: np.ndarray) -> dict[str, np.ndarray]:
+    """Free text kept with a patient (a primary cancer, an opioid's name) that holds a calendar
+    date or an identifier: the store refuses both, so they are reported here with their line.
+    Only a text with a digit, an '@' or a character outside plain ASCII can; each such distinct
+    text is asked once."""
+    ask = given & ~_mask(text.str.fullmatch(r"[A-Za-z _.,;:()'+%&/-]*"))
+    asked = text[ask].tolist()
+    verdict = {
+        v: DATE_MESSAGE
+        if looks_like_date(v)
+        else IDENTIFIER_MESSAGE
+        if identifier_in_text(v)
+        else ""
+        for v in dict.fromkeys(asked)
+    }
+    out = {}
+    for message in (DATE_MESSAGE, IDENTIFIER_MESSAGE):
+        where = np.zeros(len(text), dtype=bool)
+        where[np.flatnonzero(ask)] = [verdict[v] == message for v in asked]
+        out[message] = where
+    return out
 
 
 def _choices(col: TemplateColumn, text: pd.Series) -> pd.Series:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from plexrt.data.deidentify import IDENTIFIER_MESSAGE, identifier_in_text
 from plexrt.data.own_problems import arrow_text
 from plexrt.data.own_schema import (
     RESPELLED_HOW,
@@ -93,6 +94,8 @@ def _text_value_problem(value: Any, col: StoredColumn) -> str | None:
         return "has a space at its start or end"
     if looks_like_date(value):
         return DATE_MESSAGE
+    if col.choices is None and col.name != "patient_id" and identifier_in_text(value):
+        return IDENTIFIER_MESSAGE  # a patient code is the pseudonym rule's (at import)
     if col.choices is not None and value not in col.choices:
         return f"is not one of: {', '.join(col.choices)}"
     return None
@@ -136,8 +139,9 @@ def _typed_problems(present: pd.Series, col: StoredColumn) -> dict[str, pd.Serie
 # Text that passes ``value_problem`` for certain, found whole-column: a coded value among its
 # choices; free text of printable ASCII (no NUL, no control or odd space character) with a letter or
 # digit (so never blank), at most MAX_TEXT characters, without a digit-separator-digits-separator-
-# digit run (every calendar date ``looks_like_date`` finds has one), not starting or ending with a space. Only the other
-# values are checked one by one.
+# digit run (every calendar date ``looks_like_date`` finds has one), not starting or ending with a
+# space, and (but for a patient code) with fewer than 6 digits (an identifying number has more).
+# Only the other values are checked one by one.
 _PLAIN = "[0-9A-Za-z _.,;:()'+%&/-]*"
 _PLAIN_WORD = f"{_PLAIN}[0-9A-Za-z]{_PLAIN}"
 _DATE_LIKE = r"\d[-/.]\d{1,2}[-/.]\d"
@@ -149,6 +153,8 @@ def _surely_fine(values: pd.Series, col: StoredColumn) -> np.ndarray:
     text, unencodable = arrow_text(values)
     fine = ~unencodable & text.str.fullmatch(_PLAIN_WORD) & (text.str.len() <= MAX_TEXT)
     fine &= ~text.str.contains(_DATE_LIKE) & ~text.str.contains("^ | $")
+    if col.name != "patient_id":  # asked one by one: may hold an identifying number
+        fine &= text.str.count(r"\d") < 6
     return fine.to_numpy(dtype=bool, na_value=False)
 
 

@@ -123,7 +123,9 @@ def test_literature_page_states_the_own_series_design_not_the_papers(app, own_id
     design = table_as_read(at.table[0]).iloc[:, 0]["Design"]
     assert design == "department's own series (imported)"
     at = _run(app, "pages/literature.py")  # the bundled series: its series.csv
-    assert table_as_read(at.table[0]).iloc[:, 0]["Design"] == "retrospective single-centre case series"
+    assert (
+        table_as_read(at.table[0]).iloc[:, 0]["Design"] == "retrospective single-centre case series"
+    )
 
 
 def test_compare_mode(app, own_id):

@@ -95,3 +95,16 @@ def make_frames(n_patients: int = 6, seed: int = 0, prefix: str = "S") -> OwnSer
         }
     )
     return OwnSeriesFrames(patients, courses, assessments).conformed()
+
+
+def import_described(store, who, details: dict, n_patients: int = 2):
+    """``store.apply_import`` of ``make_frames(n_patients)`` under the series details ``details``
+    (name, institution, period)."""
+    return store.apply_import(
+        who,
+        details["name"],
+        make_frames(n_patients),
+        pseudonymised=False,
+        institution=details.get("institution"),
+        period=details.get("period"),
+    )

@@ -19,7 +19,7 @@ from plexrt.data.literature_rules import validate_series
 from plexrt.data.text_limits import CITATION_CHARS, NAME_CHARS, NOTE_CHARS
 from plexrt.data.userstore import SeriesInvalid, UserStore
 from plexrt.data.userstore import engine as eng
-from tests.unit.own_frames import make_frames
+from tests.unit.own_frames import import_described, make_frames
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ANN = Principal("ann", "editor")
@@ -194,12 +194,5 @@ def test_an_own_series_is_not_named_with_hidden_characters(user_db, field, hidde
     text = {"name": "Ours", "institution": "Clinic", "period": "2015-2023"}
     text[field] = f"Ours {hidden}2023"
     with pytest.raises(SeriesInvalid, match=f"{field}: line breaks, control characters"):
-        us.apply_import(
-            ANN,
-            text["name"],
-            make_frames(2),
-            pseudonymised=False,
-            institution=text["institution"],
-            period=text["period"],
-        )
+        import_described(us, ANN, text)
     assert set(_counts(us).values()) == {0}

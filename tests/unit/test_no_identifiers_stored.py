@@ -15,7 +15,7 @@ from plexrt.data.userstore import Change, SeriesInvalid, UserStore
 from plexrt.data.userstore import engine as eng
 from plexrt.ingest.own_import import prepare_import
 from tests.unit.own_files import course_row, write
-from tests.unit.own_frames import make_frames
+from tests.unit.own_frames import import_described, make_frames
 
 ANN = Principal("ann", "editor")
 TABLES = ("own_series", "own_patients", "user_cases", "change_batches", "audit")
@@ -47,14 +47,7 @@ def test_a_series_record_holds_no_calendar_date(store, field, text):
     audit trail: a file named for its patient kept that patient's date of birth for good."""
     given = {"name": "Ours", "institution": None, "period": "2019-2021", field: text}
     with pytest.raises(SeriesInvalid, match=f"{field}: looks like a calendar date"):
-        store.apply_import(
-            ANN,
-            given["name"],
-            make_frames(3),
-            pseudonymised=False,
-            institution=given["institution"],
-            period=given["period"],
-        )
+        import_described(store, ANN, given, n_patients=3)
     assert set(_rows(store).values()) == {0}
 
 

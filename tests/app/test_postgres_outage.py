@@ -45,7 +45,7 @@ def team_db(pg_server_alone, monkeypatch):
     )
     # a failure is not retried for _RETRY_S seconds in a session; here at once, so the test needs
     # no clock: what is checked is that the series comes back, not when
-    monkeypatch.setattr("plexrt.ui.db._RETRY_S", 0.0)
+    monkeypatch.setattr("plexrt.ui.user_data._RETRY_S", 0.0)
     with on_user_db(monkeypatch, url):
         yield pg_server_alone
 
@@ -115,7 +115,7 @@ def test_a_save_pressed_during_an_outage_says_nothing_was_written(
 
     url = pg_server_alone.new_database()
     store = UserStore(url)
-    monkeypatch.setattr("plexrt.ui.db._RETRY_S", 0.0)
+    monkeypatch.setattr("plexrt.ui.user_data._RETRY_S", 0.0)
     with on_user_db(monkeypatch, url):
         sid = _import(store, tmp_path, "Ours")
         entry = _last_contact_typed(app, sid, "S01", 200)

@@ -150,7 +150,7 @@ def test_a_sign_in_the_store_fails_to_record_is_said_and_recorded_later(team, mo
     notices = [w.value for w in at.warning if "the server went away" in w.value]
     assert len(notices) == 1 and "Only the bundled data are shown" in notices[0]
     monkeypatch.setattr(UserStore, "log_event", real)
-    monkeypatch.setattr("plexrt.ui.db._RETRY_S", 0.0)
+    monkeypatch.setattr("plexrt.ui.user_data._RETRY_S", 0.0)
     at.run()
     boss = team(user("boss@h.example")).run()
     boss.switch_page("pages/audit.py").run()

@@ -128,7 +128,7 @@ def test_a_user_file_held_by_another_program_is_tried_once_per_session(app, tmp_
     _store_with_rows(path)
     monkeypatch.setenv("PLEXRT_USER_DB", str(path))
     # the pause before trying again, longer than a slow page run on a busy test machine
-    monkeypatch.setattr("plexrt.ui.db._RETRY_S", 3600.0)
+    monkeypatch.setattr("plexrt.ui.user_data._RETRY_S", 3600.0)
     st.cache_resource.clear()
     st.cache_data.clear()
     holder = subprocess.Popen(

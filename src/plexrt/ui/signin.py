@@ -25,6 +25,7 @@ from plexrt.data.access import Principal, local_principal
 from plexrt.data.identity import expiry, is_expired, principal_from_claims
 from plexrt.data.roles import RolesConfig, RolesError, load_roles, roles_path
 from plexrt.ui.safe_text import md
+from plexrt.ui.user_data import user_data, user_data_failed
 
 _SIGNED_IN: set[tuple[str, str, Any]] = set()  # (database, user id, token) recorded here
 _LOCK = threading.Lock()
@@ -87,9 +88,8 @@ def _audit(principal: Principal, action: str, detail: dict[str, Any], once: Any 
     """Record a sign-in or sign-out; with ``once``, only the first time per user database and
     app process."""
     from plexrt.data.userstore import UserDataUnavailable
-    from plexrt.ui import db
 
-    store = db.user_data()
+    store = user_data()
     if store is None:
         return
     key = None if once is None else (store.where, principal.user_id, once)
@@ -104,7 +104,7 @@ def _audit(principal: Principal, action: str, detail: dict[str, Any], once: Any 
         if key is not None:
             with _LOCK:
                 _SIGNED_IN.discard(key)  # recorded on a later run, once the store is back
-        db.user_data_failed(exc)
+        user_data_failed(exc)
 
 
 def _record_sign_in(principal: Principal, claims: Mapping[str, Any]) -> None:

@@ -24,7 +24,7 @@ from plexrt.clinical import endpoints as tte
 from plexrt.clinical import series_medians as sm
 from plexrt.clinical import tte_estimates as te
 from plexrt.data import store
-from plexrt.stats.survival import kaplan_meier, missing_limit_words
+from plexrt.stats.survival import ALL_NOT_REACHED, kaplan_meier
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12, typed here as the independent reference
 
@@ -433,8 +433,8 @@ def test_reverse_km_median_followup_by_hand():
     assert tte.reverse_km_median_followup(data.iloc[:0]) is None
 
 
-def _estimate(median, ci, m=0, ensemble=None):
-    return te.MedianEstimate(median, ci, ensemble, median, m, 10, 5, "note")
+def _estimate(median, ci, m=0, ensemble=None, missing=ALL_NOT_REACHED):
+    return te.MedianEstimate(median, ci, ensemble, median, m, 10, 5, "note", missing=missing)
 
 
 def test_median_text_wording():
@@ -450,23 +450,20 @@ def test_median_text_wording():
     )
 
 
-def test_a_missing_lower_limit_of_a_reached_median_is_not_estimable():
+def test_the_limits_of_a_one_patient_curve_are_not_estimable():
     # One patient, dead at day 150: S falls from 1 to 0 there, so the median is 150; the
-    # log-log interval is undefined at S = 0 (R: median 150, LCL NA, UCL NA). The lower limit
-    # cannot be "not reached" (the lower curve lies under the curve, which reaches 0.5).
+    # log-log interval is undefined at S = 0 (R: median 150, LCL NA, UCL NA). Neither limit can
+    # be "not reached": the lower curve lies under the curve, which reaches 0.5, and no one is
+    # left at risk after day 150 for the upper curve to be read at.
     res = kaplan_meier([150.0], [1])
     assert res.median == 150.0 and res.median_ci == (None, None)
-    assert _estimate(res.median, res.median_ci).text("days") == (
-        "150.0 d (95% CI not estimable to not reached)"
+    assert _estimate(res.median, res.median_ci, missing=res.missing).text("days") == (
+        "150.0 d (95% CI not estimable to not estimable)"
     )
     assert (
         km_legend_name("One", res, "days")
-        == "One (n=1):<br>median 150 d (95% CI not estimable–not reached)"
+        == "One (n=1):<br>median 150 d (95% CI not estimable–not estimable)"
     )
-    assert (
-        missing_limit_words(None, lower=True) == "not reached"
-    )  # the median is not reached either
-    assert missing_limit_words(150.0, lower=False) == "not reached"
 
 
 def test_median_text_on_a_curve_that_stays_above_half():
@@ -475,7 +472,7 @@ def test_median_text_on_a_curve_that_stays_above_half():
     # lower = 0.75 ** exp(1.96 * 0.2887 / 0.2877) = 0.75 ** 7.15 = 0.128 <= 0.5 -> lower CI 10;
     # upper = 0.75 ** exp(-1.967) = 0.96 -> not reached.
     res = kaplan_meier([10, 20, 30, 40], [1, 0, 0, 0])
-    assert _estimate(res.median, res.median_ci).text("days") == (
+    assert _estimate(res.median, res.median_ci, missing=res.missing).text("days") == (
         "not reached (95% CI 10.0 d to not reached)"
     )
 

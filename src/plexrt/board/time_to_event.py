@@ -143,7 +143,7 @@ def pooled_curves(
     short = []
     for k, e in ests.items():
         lo, hi = e.ci_limits(unit)
-        median = te.fmt_time(e.median_days, unit)
+        median = e.median_text(unit)
         short.append(
             f"{k}: pooled median {median} (95% CI {lo} to {hi}) over {e.m} reconstructions"
         )

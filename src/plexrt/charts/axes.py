@@ -10,6 +10,7 @@ import math
 from numbers import Real
 from typing import Any
 
+from plexrt.stats.survival import NOT_REACHED
 from plexrt.stats.timescale import UNIT_ABBREV, UNITS, to_unit
 
 __all__ = [
@@ -81,10 +82,11 @@ def nice_ticks(max_days: Any, unit: str = "months") -> list[float]:
     return [round(i * step, 10) for i in range(k + 1)]
 
 
-def fmt_time(days: float | None, unit: str) -> str:
-    """A time in ``unit`` for a legend: whole days, or weeks / months to one decimal."""
+def fmt_time(days: float | None, unit: str, missing: str = NOT_REACHED) -> str:
+    """A time in ``unit`` for a legend: whole days, or weeks / months to one decimal; a missing
+    median or limit in the words of why it is missing (``KMResult.missing``)."""
     if days is None or not math.isfinite(days):
-        return "not reached"
+        return missing
     v = to_unit(days, unit)
     return f"{v:.0f}" if unit == "days" else f"{v:.1f}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from plexrt.charts.axes import fmt_time, unit_abbrev
-from plexrt.stats.survival import KMResult, missing_limit_words
+from plexrt.stats.survival import KMResult
 
 __all__ = ["LEGEND_LINE_CHARS", "km_legend_name", "refit_legend_name"]
 
@@ -20,13 +20,14 @@ def km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> s
     LEGEND_LINE_CHARS: a line break after the colon."""
     level = f"{100 * (1 - res.alpha):g}% CI"
     low, high = res.median_ci
+    why_med, why_low, why_high = res.missing  # the words of a missing value, from the curve
     med = fmt_time(res.median, unit)
-    med_text = "not reached" if res.median is None else f"{med} {unit_abbrev(unit)}"
+    med_text = why_med if res.median is None else f"{med} {unit_abbrev(unit)}"
     if own:
         median = f"this curve's median {med_text}"
     else:
-        lo = missing_limit_words(res.median, lower=True) if low is None else fmt_time(low, unit)
-        median = f"median {med_text} ({level} {lo}–{fmt_time(high, unit)})"
+        lo, hi = fmt_time(low, unit, why_low), fmt_time(high, unit, why_high)
+        median = f"median {med_text} ({level} {lo}–{hi})"
     return _legend_lines(f"{label} (n={res.n:,}):", median)
 
 

@@ -28,7 +28,7 @@ from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.literature_entered import ENTERED_TEXT, from_json
 from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
-from plexrt.stats.survival import missing_limit_words
+from plexrt.stats.survival import ALL_NOT_REACHED, NOT_REACHED, MissingWords
 
 PLEXRT_KEY = "plexrt"
 # A department's own series beside the bundled one (compare mode): its own row, never pooled.
@@ -194,30 +194,31 @@ def median_display(
     reconstructed: bool,
     ensemble: tuple[float | None, float | None] | None = None,
     pooled_over: int = 0,
+    missing: MissingWords = ALL_NOT_REACHED,
 ) -> str:
     """'5.9 months (95% CI 1.3 to not reached)', 'not reached (95% CI 2.0 months to not
     reached)' (the limits carry the unit when the median gives none); for reconstructed times
     flagged, and when pooled: '5.4 months (95% CI 1.0 to not reached; pooled over 200
     reconstructions; the reconstructions' medians 4.4 to 6.2)' (their 5th-95th percentile;
-    'not reached' once when neither is reached)."""
+    'not reached' once when neither is reached). ``missing``: the words of a missing median,
+    lower and upper limit (``MedianEstimate.missing``: 'not reached' or 'not estimable')."""
     unit = "" if value is not None else " months"
 
-    def f(v: float | None) -> str:
-        return "not reached" if v is None else f"{v:.1f}{unit}"
+    def f(v: float | None, why: str = NOT_REACHED) -> str:
+        return why if v is None else f"{v:.1f}{unit}"
 
     def span(a: float | None, b: float | None) -> str:
         return f(a) if a is None and b is None else f"{f(a)} to {f(b)}"
 
     lo, hi = ci if ci else (None, None)
-    head = "not reached" if value is None else f"{value:.1f} months"
+    head = missing[0] if value is None else f"{value:.1f} months"
     if reconstructed and pooled_over:
         tail = f"; pooled over {pooled_over} reconstructions"
         if ensemble is not None:
             tail += f"; the reconstructions' medians {span(*ensemble)}"
     else:
         tail = "; reconstructed times" if reconstructed else ""
-    low = missing_limit_words(value, lower=True) if lo is None else f(lo)
-    return f"{head} (95% CI {low} to {f(hi)}{tail})"
+    return f"{head} (95% CI {f(lo, missing[1])} to {f(hi, missing[2])}{tail})"
 
 
 def _cell(record: dict[str, Any], column: str, unit: str) -> str:

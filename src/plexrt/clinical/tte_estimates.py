@@ -30,7 +30,13 @@ from plexrt.clinical.tte_members import (
 )
 from plexrt.data.values import NOT_AVAILABLE, counted
 from plexrt.stats import timescale
-from plexrt.stats.survival import kaplan_meier, missing_limit_words
+from plexrt.stats.survival import (
+    ALL_NOT_REACHED,
+    NOT_ESTIMABLE,
+    NOT_REACHED,
+    MissingWords,
+    kaplan_meier,
+)
 from plexrt.stats.survival.pooled import pooled_km, pooled_logrank
 
 # The endpoints a median is given for; "followup" is the reverse Kaplan-Meier of survival data.
@@ -71,16 +77,19 @@ def reconstruction_short(m: int) -> str:
     )
 
 
-def fmt_time(days: float | None, unit: str) -> str:
+def fmt_time(days: float | None, unit: str, missing: str = NOT_REACHED) -> str:
+    """'5.4 mo'; a missing time in the words of why it is missing (``MedianEstimate.missing``)."""
     if days is None:
-        return "not reached"
+        return missing
     return f"{timescale.to_unit(days, unit):.1f} {timescale.UNIT_ABBREV[unit]}"
 
 
 @dataclass(frozen=True)
 class MedianEstimate:
-    """A median with its interval (days; None = not reached). For reconstructed times: pooled over
-    ``m`` reconstructions, with the 5th-95th percentile of their own medians
+    """A median with its interval (days; None where R gives NA, ``missing`` holding the words of
+    each: 'not reached' or 'not estimable', ``r_conventions.why_missing``; the reconstructions' own
+    medians and the drawn curve's median are None only when not reached). For reconstructed times:
+    pooled over ``m`` reconstructions, with the 5th-95th percentile of their own medians
     (``ensemble_range_days``) and the median of the curve drawn (the default reconstruction).
     For real times ``m`` is 0 and ``ensemble_range_days`` None. ``not_available``: why there is
     no median at all (``NO_FOLLOW_UP``); the median and its limits are then None."""
@@ -94,18 +103,20 @@ class MedianEstimate:
     n_events: int
     method_note: str
     not_available: str | None = None
+    missing: MissingWords = ALL_NOT_REACHED
 
     @property
     def pooled(self) -> bool:
         return self.m > 0
 
+    def median_text(self, unit: str = "months") -> str:
+        """The median alone ('5.4 mo', 'not reached', 'not estimable')."""
+        return fmt_time(self.median_days, unit, self.missing[0])
+
     def ci_limits(self, unit: str = "months") -> tuple[str, str]:
         """The interval's limits in words ('1.0 mo', 'not reached', 'not estimable')."""
         lo, hi = self.ci_days
-        low = (
-            missing_limit_words(self.median_days, lower=True) if lo is None else fmt_time(lo, unit)
-        )
-        return low, fmt_time(hi, unit)
+        return fmt_time(lo, unit, self.missing[1]), fmt_time(hi, unit, self.missing[2])
 
     def text(self, unit: str = "months") -> str:
         """'5.4 mo (95% CI 1.0 mo to not reached; pooled over 200 reconstructions); the
@@ -115,7 +126,7 @@ class MedianEstimate:
             return f"{NOT_AVAILABLE} ({self.not_available})"
         lo, hi = self.ci_limits(unit)
         pooled = f"; pooled over {self.m} reconstructions" if self.pooled else ""
-        head = f"{fmt_time(self.median_days, unit)} (95% CI {lo} to {hi}{pooled})"
+        head = f"{self.median_text(unit)} (95% CI {lo} to {hi}{pooled})"
         if self.ensemble_range_days is None:
             return head
         a, b = self.ensemble_range_days
@@ -125,18 +136,27 @@ class MedianEstimate:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON form (days): median_days, ci_days, ensemble_range_days, and how it was made."""
-        return {
-            "median_days": self.median_days,
-            "ci_days": list(self.ci_days),
-            "ensemble_range_days": None
-            if self.ensemble_range_days is None
-            else list(self.ensemble_range_days),
-            "reconstructions_pooled": self.m,
-            "patients": self.n,
-            "events": self.n_events,
-            "method": self.method_note,
-        } | ({"not_available": self.not_available} if self.not_available else {})
+        """The JSON form (days): median_days, ci_days, ensemble_range_days, and how it was made;
+        ``missing`` gives why each null median or limit is null ('not reached', 'not
+        estimable')."""
+        values = (self.median_days, *self.ci_days)
+        names = ("median", "ci_lower", "ci_upper")
+        why = {k: w for k, v, w in zip(names, values, self.missing, strict=True) if v is None}
+        return (
+            {
+                "median_days": self.median_days,
+                "ci_days": list(self.ci_days),
+                "ensemble_range_days": None
+                if self.ensemble_range_days is None
+                else list(self.ensemble_range_days),
+                "reconstructions_pooled": self.m,
+                "patients": self.n,
+                "events": self.n_events,
+                "method": self.method_note,
+            }
+            | ({"missing": why} if why else {})
+            | ({"not_available": self.not_available} if self.not_available else {})
+        )
 
 
 def median_estimate(
@@ -168,6 +188,7 @@ def median_estimate(
             drawn.n_events,
             drawn.method_note,
             NO_FOLLOW_UP,
+            (NOT_ESTIMABLE, NOT_ESTIMABLE, NOT_ESTIMABLE),
         )
     members = (
         ensemble_members(draws, pids, endpoint, time_zero) if uses_ensemble(events, draws) else []
@@ -182,6 +203,7 @@ def median_estimate(
             drawn.n,
             drawn.n_events,
             drawn.method_note,
+            missing=drawn.missing,
         )
     res = pooled_km(member_pairs(members))
     return MedianEstimate(
@@ -193,6 +215,7 @@ def median_estimate(
         n=drawn.n,
         n_events=drawn.n_events,
         method_note=res.method_note,
+        missing=res.missing,
     )
 
 

@@ -42,18 +42,29 @@ from plexrt.stats.survival.kaplan_meier import (
     survival_at,
 )
 from plexrt.stats.survival.logrank import LogRankResult, logrank
-from plexrt.stats.survival.r_conventions import missing_limit_words
+from plexrt.stats.survival.r_conventions import (
+    ALL_NOT_REACHED,
+    NOT_ESTIMABLE,
+    NOT_REACHED,
+    MissingWords,
+    missing_words,
+    why_missing,
+)
 
 __all__ = [
+    "ALL_NOT_REACHED",
     "CIF_COLUMNS",
     "CONF_TYPES",
     "CONF_TYPE_LABELS",
     "COX_COLUMNS",
     "KM_COLUMNS",
+    "NOT_ESTIMABLE",
+    "NOT_REACHED",
     "CIFResult",
     "CoxResult",
     "KMResult",
     "LogRankResult",
+    "MissingWords",
     "at_risk_at",
     "cif_at",
     "cox_hazard_ratio",
@@ -61,7 +72,8 @@ __all__ = [
     "kaplan_meier",
     "km_curve_on_grid",
     "logrank",
-    "missing_limit_words",
+    "missing_words",
     "one_minus_km",
     "survival_at",
+    "why_missing",
 ]

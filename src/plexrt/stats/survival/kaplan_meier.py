@@ -23,7 +23,12 @@ from plexrt.stats.survival._checks import (
     step_lookup,
     z_value,
 )
-from plexrt.stats.survival.r_conventions import km_ci, median_from_table
+from plexrt.stats.survival.r_conventions import (
+    MissingWords,
+    km_ci,
+    median_from_table,
+    missing_words,
+)
 
 CONF_TYPE_LABELS = {
     "log-log": "the log(-log) scale",
@@ -41,7 +46,8 @@ class KMResult:
     ``table`` has one row per distinct observed time plus a first row at time 0 (survival 1), with
     columns ``time, at_risk, events, censored, survival, lower, upper, std_err`` (``std_err`` is the
     Greenwood standard error of the survival estimate). Limits are NaN where the estimate is 0, as
-    R reports NA there. ``median`` / ``median_ci`` are None when not reached.
+    R reports NA there. ``median`` / ``median_ci`` are None when R reports NA; ``missing`` says
+    for each of the three what a None means ('not reached' or 'not estimable', ``why_missing``).
     """
 
     table: pd.DataFrame
@@ -52,6 +58,7 @@ class KMResult:
     conf_type: str
     alpha: float
     method_note: str
+    missing: MissingWords
 
 
 def _product_limit(
@@ -84,7 +91,7 @@ def kaplan_meier(
     ``conf_type``: "log-log" (default; R ``survfit(conf.type="log-log")``), "log" (R's default) or
     "plain". The median and its CI follow R's ``print.survfit``: first time the curve, the lower and
     the upper confidence curves fall to 0.5 or below (midpoint of a flat stretch exactly at 0.5);
-    None when not reached. Raises ValueError for invalid input.
+    None when R gives NA (``KMResult.missing`` says why). Raises ValueError for invalid input.
     """
     t = check_durations(durations)
     e = check_events(events, t.size)
@@ -111,9 +118,8 @@ def kaplan_meier(
             "std_err": np.concatenate(([0.0], std_err)),
         }
     )
-    median, median_ci = median_from_table(
-        *(table[col].to_numpy() for col in ("time", "survival", "lower", "upper"))
-    )
+    columns = [table[col].to_numpy() for col in ("time", "survival", "lower", "upper")]
+    median, median_ci = median_from_table(*columns)
     note = (
         "Kaplan-Meier product-limit estimate with Greenwood variance and "
         f"{level_text(alpha)} pointwise confidence intervals on {CONF_TYPE_LABELS[conf_type]} "
@@ -129,6 +135,7 @@ def kaplan_meier(
         conf_type=conf_type,
         alpha=alpha,
         method_note=note,
+        missing=missing_words(*columns),
     )
 
 

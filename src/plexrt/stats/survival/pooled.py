@@ -28,7 +28,12 @@ from plexrt.stats.survival._checks import check_alpha, level_text, step_lookup
 from plexrt.stats.survival.competing_risks import CIFResult, cumulative_incidence
 from plexrt.stats.survival.kaplan_meier import KMResult, km_curve_on_grid, km_greenwood_on_grid
 from plexrt.stats.survival.logrank import logrank
-from plexrt.stats.survival.r_conventions import median_from_table, r_findq
+from plexrt.stats.survival.r_conventions import (
+    MissingWords,
+    median_from_table,
+    missing_words,
+    r_findq,
+)
 
 # R's tolerance for "exactly at" a quantile (r_conventions)
 _TOL = float(np.sqrt(np.finfo(float).eps))
@@ -98,8 +103,9 @@ def _on_grid(ms: list[tuple[np.ndarray, ...]], grid: np.ndarray) -> tuple[np.nda
 @dataclass(frozen=True)
 class PooledKM:
     """A Kaplan-Meier curve pooled over ``m`` members: ``table`` (time, survival, lower, upper,
-    scale) from time 0, the pooled ``median`` and ``median_ci`` (None = not reached), the members'
-    own medians (NaN = not reached), the range of their sizes and events, and the method note."""
+    scale) from time 0, the pooled ``median`` and ``median_ci`` (None when R's rule gives NA;
+    ``missing`` says why, as for one curve: ``why_missing``), the members' own medians (NaN = not
+    reached), the range of their sizes and events, and the method note."""
 
     table: pd.DataFrame
     median: float | None
@@ -110,6 +116,7 @@ class PooledKM:
     events_range: tuple[int, int]
     alpha: float
     method_note: str
+    missing: MissingWords
 
     @property
     def member_range(self) -> tuple[float | None, float | None]:
@@ -154,6 +161,7 @@ def pooled_km(members: Sequence[tuple[Any, Any]], alpha: float = 0.05) -> Pooled
         events_range=(min(events), max(events)),
         alpha=alpha,
         method_note=note,
+        missing=missing_words(grid, pooled.estimate, pooled.low, pooled.high),
     )
 
 

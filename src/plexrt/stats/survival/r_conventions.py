@@ -96,12 +96,51 @@ def median_from_table(
     return med, (low, high)
 
 
-def missing_limit_words(median: float | None, lower: bool) -> str:
-    """What a confidence limit of a median that is missing (R's NA) means. The lower limit of a
-    median that is reached would reach 0.5 no later than the median itself, since the lower
-    confidence curve lies under the curve; missing, it could not be estimated (the curve's
-    interval is undefined there, as for a single patient's curve falling to 0): 'not estimable'.
-    Any other missing limit is one the confidence curve never reached: 'not reached'."""
-    if lower and median is not None:
-        return "not estimable"
-    return "not reached"
+# What a median or a confidence limit that R reports as NA means, in words.
+NOT_REACHED = "not reached"
+NOT_ESTIMABLE = "not estimable"
+#: The words for a missing (median, lower limit, upper limit), in that order.
+MissingWords = tuple[str, str, str]
+#: Where only the numbers are known (a published median): a missing value is one not reached.
+ALL_NOT_REACHED: MissingWords = (NOT_REACHED, NOT_REACHED, NOT_REACHED)
+
+
+def why_missing(time: np.ndarray, curve: np.ndarray) -> str:
+    """Why ``r_findq`` finds no time where ``curve`` (the estimate or one of its confidence
+    curves, on the table's ``time`` from the time-0 row) reaches 0.5: the rule of every median and
+    limit PlexRT words.
+
+    R's quantile.survfit gives NA in three situations that read differently:
+    * the curve is defined to the end of follow-up and stays above 0.5: the follow-up ends
+      censored with patients still at risk, and a longer follow-up could bring the curve to 0.5
+      -- 'not reached';
+    * the curve is undefined (NaN, R's NA) at the end: the Kaplan-Meier estimate fell to 0 (the
+      last patient at risk had the event), where the Greenwood variance is infinite and
+      survfit_confint gives NA, and findq drops those points. A confidence curve still above 0.5
+      before that has no time at which it could be read, and no further follow-up exists (no one
+      is left at risk) -- 'not estimable' (for [1, 2, 3] all events, log-log: the upper curve
+      is 0.95, 0.77, then NA, so the upper limit of the median 2 is not estimable);
+    * there is no follow-up after time 0 (every time 0, or no time at all): nothing was observed
+      that could reach 0.5 -- 'not estimable'.
+    The first situation is the only one where the estimate stays above 0, so the rule is one
+    word per curve: the lower limit of a median that is reached is missing only when the curve
+    fell from above 0.5 straight to 0 (the lower curve lies under the curve), as for one patient.
+    The pooled curve of reconstructions (Rubin's rules) follows the same rule: its limits are NaN
+    once some reconstruction's curve has fallen to 0 (``mi.pool_probabilities``)."""
+    t = np.asarray(time, dtype=float)
+    c = np.asarray(curve, dtype=float)
+    if t.size == 0 or not (t > 0).any() or np.isnan(c[-1]):
+        return NOT_ESTIMABLE
+    return NOT_REACHED
+
+
+def missing_words(
+    time: np.ndarray, surv: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> MissingWords:
+    """``why_missing`` for the median, its lower and its upper limit (``median_from_table``'s
+    arrays); each word applies only where that value is None."""
+    return (
+        why_missing(time, surv),
+        why_missing(time, lower),
+        why_missing(time, upper),
+    )

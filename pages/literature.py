@@ -34,6 +34,7 @@ plexrt = literature_comparison.plexrt_series(
     medians.ranges,
     medians.m,
     not_available=medians.not_available,
+    median_missing=medians.missing,
     name=db.series_name(),
     design=series_words.series_designs(db.table("series")),
 )
@@ -102,14 +103,21 @@ with tab_f:
             widgets.footnote(literature_notes.forest_caption(pooled, dropped))
 with tab_d:
     if widgets.shows(tab_d):
-        rows = literature_comparison.duration_rows(recs, labs, medians.cis, medians.reconstructed)
+        rows = literature_comparison.duration_rows(
+            recs, labs, medians.cis, medians.reconstructed, medians.missing
+        )
         if rows.empty:
             st.info("No series in the selection reports a median duration.")
         else:
             fig = duration_figure(rows, footnote=f"{cohort_line}<br>{medians.note}")
             widgets.chart(fig, "durations")
         unreached = literature_notes.unreached_medians(
-            medians.values, medians.cis, medians.reconstructed, medians.ranges, medians.m
+            medians.values,
+            medians.cis,
+            medians.reconstructed,
+            medians.ranges,
+            medians.m,
+            medians.missing,
         )
         if unreached:
             st.caption(unreached)

@@ -426,6 +426,7 @@ def test_duration_rows_leave_out_missing_and_flag_plexrt(literature):
         "high",
         "is_plexrt",
         "reconstructed",
+        "high_missing",
     ]
     got = list(zip(rows["label"], rows["measure"], rows["value"], strict=True))
     assert got == [
@@ -457,6 +458,7 @@ def test_duration_rows_empty_when_nothing_reported(literature):
         "high",
         "is_plexrt",
         "reconstructed",
+        "high_missing",
     ]
 
 

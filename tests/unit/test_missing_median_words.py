@@ -21,8 +21,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from plexrt.board.summary import median_figure
+from plexrt.charts.durations import duration_figure
 from plexrt.charts.km_legend import km_legend_name
+from plexrt.clinical import literature_comparison as cmp
 from plexrt.clinical import tte_estimates as te
+from plexrt.clinical.definitions import DEFINITIONS
+from plexrt.clinical.literature_notes import unreached_medians
+from plexrt.clinical.series_medians import series_medians
+from plexrt.data import store
 from plexrt.stats.survival import kaplan_meier
 
 
@@ -117,9 +124,55 @@ def test_pooled_upper_limit_after_the_curves_fall_to_zero_is_not_estimable():
     )
 
 
+def test_literature_and_board_wording_of_a_limit_not_estimable(con):
+    # The literature table and the board's key figures word the median through series_medians.
+    med = series_medians(_events([1, 2, 3], [1, 1, 1]), _ids(3))
+    col = "median_survival_months"
+    # 2 days / 30.4375 = 0.066 months; 1 day = 0.033 months
+    text = cmp.median_display(med.values[col], med.cis[col], False, missing=med.missing[col])
+    assert text == "0.1 months (95% CI 0.0 to not estimable)"
+    record = cmp.plexrt_series(
+        store.cohort(con),
+        DEFINITIONS["paper"],
+        med.values,
+        "all sites",
+        med.cis,
+        median_missing=med.missing,
+    )
+    assert record["_display"][col].startswith("0.1 months (95% CI 0.0 to not estimable)")
+    assert median_figure(med, col).startswith("0.1 months (95% CI 0.0 to not estimable)")
+
+
+def test_unreached_medians_names_a_median_not_estimable():
+    med = series_medians(_events([0, 0, 0], [0, 0, 0]), _ids(3))
+    note = unreached_medians(med.values, med.cis, False, missing=med.missing)
+    assert note == (
+        "PlexRT medians not estimable, so not drawn: Median survival (not estimable (95% CI "
+        "not estimable to not estimable))."
+    )
+
+
 def test_json_says_why_a_limit_is_null():
     est = te.median_estimate(_events([1, 2, 3], [1, 1, 1]), [], _ids(3), "survival")
     assert est is not None
     d = est.as_dict()
     assert d["ci_days"] == [1.0, None]
     assert d["missing"] == {"ci_upper": "not estimable"}
+
+
+def test_duration_plot_hover_says_upper_limit_not_estimable():
+    rows = pd.DataFrame(
+        {
+            "label": ["PlexRT"],
+            "measure": ["median_survival_months"],
+            "value": [2.0],
+            "low": [1.0],
+            "high": [None],
+            "high_missing": ["not estimable"],
+            "is_plexrt": [True],
+            "reconstructed": [False],
+        }
+    )
+    fig = duration_figure(rows, footnote="Test")
+    hovers = " ".join(str(t.hovertemplate) for t in fig.data)
+    assert "upper limit not estimable" in hovers and "not reached" not in hovers

@@ -143,6 +143,7 @@ def series_records(inp: BoardInput) -> SeriesRecords:
         med.ranges,
         med.m,
         not_available=med.not_available,
+        median_missing=med.missing,
     )
     lit = inp.literature[
         inp.literature["population"].isin(literature_comparison.DEFAULT_POPULATIONS)
@@ -222,7 +223,12 @@ def median_figure(med: series_medians.SeriesMedians, col: str) -> str:
     """A median as the board states it: with its interval, pooled over the reconstructions and
     with their range when the times are reconstructed, and the month named."""
     text = literature_comparison.median_display(
-        med.values[col], med.cis.get(col), med.reconstructed, med.ranges.get(col), med.m
+        med.values[col],
+        med.cis.get(col),
+        med.reconstructed,
+        med.ranges.get(col),
+        med.m,
+        med.missing.get(col, survival.ALL_NOT_REACHED),
     )
     # Unpooled, the interval's own words already say "reconstructed times".
     flag = RECONSTRUCTED_FLAG if med.reconstructed and med.m else ""

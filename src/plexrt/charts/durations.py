@@ -28,6 +28,7 @@ from plexrt.charts.series_style import (
 from plexrt.clinical.inputs import number, yes_no
 from plexrt.data.literature import MEDIAN_COLUMNS
 from plexrt.data.values import NOT_REPORTED, is_missing
+from plexrt.stats.survival import NOT_REACHED
 
 __all__ = ["MEASURE_NAMES", "RECONSTRUCTED_NOTE", "duration_figure"]
 
@@ -52,6 +53,7 @@ class _Point:
     value: float | None
     low: float | None
     high: float | None
+    high_missing: str  # the words of a missing upper limit (not reached / not estimable)
     is_plexrt: bool
     reconstructed: bool
 
@@ -91,6 +93,7 @@ def _point(record: dict[str, Any]) -> _Point:
         value=number(record["value"], f"rows: value of {label!r}"),
         low=number(record.get("low"), f"rows: low of {label!r}"),
         high=number(record.get("high"), f"rows: high of {label!r}"),
+        high_missing=_words(record.get("high_missing")),
         is_plexrt=yes_no(record["is_plexrt"], f"rows: is_plexrt of {label!r}"),
         reconstructed=False
         if is_missing(reconstructed)
@@ -98,6 +101,11 @@ def _point(record: dict[str, Any]) -> _Point:
     )
     _check_interval(p)
     return p
+
+
+def _words(value: Any) -> str:
+    """The given words of a missing upper limit; 'not reached' where none are given."""
+    return NOT_REACHED if is_missing(value) else str(value)
 
 
 def _read_rows(rows: pd.DataFrame) -> list[_Point]:
@@ -173,7 +181,7 @@ def _add_ci_lines(fig: go.Figure, drawn: list[_Point], lay: _Layout, present: bo
                 dash="dash" if p.high is None else "solid",
                 hovertemplate=(
                     f"{esc(p.label)}: 95% CI {p.low:.1f}–"
-                    + ("upper limit not reached" if p.high is None else f"{p.high:.1f}")
+                    + (f"upper limit {p.high_missing}" if p.high is None else f"{p.high:.1f}")
                     + " months<extra></extra>"
                 ),
             )
@@ -183,7 +191,7 @@ def _add_ci_lines(fig: go.Figure, drawn: list[_Point], lay: _Layout, present: bo
 def _hover(p: _Point) -> str:
     text = f"<b>{esc(p.label)}</b><br>{MEASURE_NAMES[p.measure]}: {p.value:.1f} months"
     if p.low is not None:
-        upper = "not reached" if p.high is None else f"{p.high:.1f}"
+        upper = p.high_missing if p.high is None else f"{p.high:.1f}"
         text += f"<br>95% CI {p.low:.1f}–{upper}"
     if p.reconstructed:
         text += "<br>rests on reconstructed times"
@@ -263,8 +271,9 @@ def duration_figure(
 
     ``rows`` has columns label, measure (a key of MEASURE_NAMES), value (months; missing = not
     reported, and then simply not drawn), is_plexrt, and optionally low, high (95% CI, drawn as a
-    line; a lower bound without an upper one means "upper limit not reached" and is drawn dashed
-    to the edge) and reconstructed (values resting on reconstructed times, drawn hollow with a
+    line; a lower bound without an upper one is drawn dashed to the edge, its hover saying
+    "upper limit not reached" or, as the optional column high_missing gives it, "upper limit
+    not estimable") and reconstructed (values resting on reconstructed times, drawn hollow with a
     visible note). Series keep a fixed vertical slot within each measure row so equal values do not
     hide each other. Raises ValueError for missing columns, unknown measures, negative values,
     a CI not containing its value, or a label repeated within one measure.

@@ -103,6 +103,7 @@ def plexrt_series(
     pooled_over: int = 0,
     *,
     not_available: dict[str, str] | None = None,
+    median_missing: dict[str, MissingWords] | None = None,
     name: str = "Sanuki 2022",
     design: str | None = None,
     key: str = PLEXRT_KEY,
@@ -111,7 +112,8 @@ def plexrt_series(
     as the series' own ``series`` table states it (``series_words.series_designs``). For
     reconstructed times, ``median_cis`` are pooled over ``pooled_over`` reconstructions and
     ``median_ranges`` hold the 5th-95th percentile of the reconstructions' own medians;
-    ``not_available`` the words of a median that cannot be computed (``SeriesMedians``)."""
+    ``not_available`` the words of a median that cannot be computed and ``median_missing`` what
+    a missing median or limit means (``SeriesMedians``)."""
     counts = response_counts(df, definition)
     known = rates_known(counts)
     regimens = (
@@ -146,6 +148,7 @@ def plexrt_series(
                     reconstructed,
                     (median_ranges or {}).get(col),
                     pooled_over,
+                    (median_missing or {}).get(col, ALL_NOT_REACHED),
                 )
                 + f"; {ESTIMATORS[col]}"
             )
@@ -293,8 +296,11 @@ def duration_rows(
     labels: list[str],
     plexrt_ci: dict[str, tuple[float | None, float | None]] | None = None,
     reconstructed: bool = True,
+    plexrt_missing: dict[str, MissingWords] | None = None,
 ) -> pd.DataFrame:
-    """label, measure, value, low, high, is_plexrt, reconstructed -- missing values left out."""
+    """label, measure, value, low, high, is_plexrt, reconstructed, high_missing (the words of a
+    missing upper limit: 'not reached' or 'not estimable', ``plexrt_missing``) -- missing values
+    left out."""
     rows = []
     for rec, label in zip(records, labels, strict=True):
         is_p = rec.get("series_key") in PLEXRT_KEYS
@@ -303,6 +309,7 @@ def duration_rows(
             if is_missing(v):
                 continue
             lo, hi = (plexrt_ci or {}).get(measure, (None, None)) if is_p else (None, None)
+            why = (plexrt_missing or {}).get(measure, ALL_NOT_REACHED) if is_p else ALL_NOT_REACHED
             rows.append(
                 {
                     "label": label,
@@ -310,6 +317,7 @@ def duration_rows(
                     "value": float(v),
                     "low": lo,
                     "high": hi,
+                    "high_missing": why[2],
                     "is_plexrt": is_p,
                     # PlexRT's own times, or a median read off a published curve's reconstruction.
                     "reconstructed": bool(is_p and reconstructed)
@@ -317,7 +325,7 @@ def duration_rows(
                 }
             )
     cols = ["label", "measure", "value", "low", "high", "is_plexrt", "reconstructed"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=[*cols, "high_missing"])
 
 
 # ---------------------------------------------------------------------------------------------

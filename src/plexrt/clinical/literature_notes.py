@@ -1,6 +1,7 @@
 """What the literature comparison says under its figures: the method line under a forest plot
 (per-series intervals, the pool or why there is none), the warning when the series drawn define
-response differently, and the PlexRT medians not reached (so not drawn on the duration plot).
+response differently, and the PlexRT medians not reached or not estimable (so not drawn on the
+duration plot).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 from plexrt.clinical.literature_comparison import PLEXRT_KEYS, TABLE_LABELS, median_display
 from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult
+from plexrt.stats.survival import ALL_NOT_REACHED, MissingWords
 
 FOREST_NOTE = (
     "Exact (Clopper–Pearson) 95% CI per series; denominators in the series' own unit (sites or "
@@ -75,15 +77,21 @@ def unreached_medians(
     reconstructed: bool,
     ranges: dict[str, tuple[float | None, float | None]] | None = None,
     pooled_over: int = 0,
+    missing: dict[str, MissingWords] | None = None,
 ) -> str | None:
-    """The PlexRT medians that are not reached (so not drawn on the duration plot), with their
-    intervals (pooled over ``pooled_over`` reconstructions, with their range, when given); None
-    when every median is reached."""
+    """The PlexRT medians that are missing (so not drawn on the duration plot), with their
+    intervals (pooled over ``pooled_over`` reconstructions, with their range, when given), said
+    'not reached' or 'not estimable' as ``missing`` (``SeriesMedians.missing``) has it; None
+    when every median is there."""
     ranges = ranges or {}
+    gone = [col for col, v in values.items() if v is None]
+    why = {col: (missing or {}).get(col, ALL_NOT_REACHED) for col in gone}
     parts = [
-        f"{TABLE_LABELS[col]} "
-        f"({median_display(None, cis.get(col), reconstructed, ranges.get(col), pooled_over)})"
-        for col, v in values.items()
-        if v is None
+        f"{TABLE_LABELS[col]} ("
+        + median_display(None, cis.get(col), reconstructed, ranges.get(col), pooled_over, why[col])
+        + ")"
+        for col in gone
     ]
-    return f"PlexRT medians not reached, so not drawn: {'; '.join(parts)}." if parts else None
+    # 'not reached', 'not estimable' or both, in the order the medians come.
+    words = " or ".join(dict.fromkeys(w[0] for w in why.values()))
+    return f"PlexRT medians {words}, so not drawn: {'; '.join(parts)}." if parts else None

@@ -13,6 +13,7 @@ import pandas as pd
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.tte_estimates import median_estimate
 from plexrt.stats import timescale
+from plexrt.stats.survival import MissingWords
 
 # Literature-table column -> endpoint of its median (from RT completion, as the paper counts).
 SERIES_MEDIANS = {
@@ -27,7 +28,8 @@ class SeriesMedians:
     """Kaplan-Meier medians of a cohort in months, in the literature table's column names, with
     their intervals and, for reconstructed times, the 5th-95th percentile of the reconstructions'
     own medians (``ranges``) and the number pooled (``m``; 0 for real times). A median that cannot
-    be computed is in ``not_available`` (its words, with the reason), not in ``values``."""
+    be computed is in ``not_available`` (its words, with the reason), not in ``values``;
+    ``missing`` holds what a missing median, lower or upper limit means (``MedianEstimate``)."""
 
     values: dict[str, float | None]
     cis: dict[str, tuple[float | None, float | None]]
@@ -36,6 +38,7 @@ class SeriesMedians:
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     m: int = 0
     not_available: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, MissingWords] = field(default_factory=dict)
 
 
 def _months(v: float | None) -> float | None:
@@ -76,6 +79,7 @@ def series_medians(
     cis: dict[str, tuple[float | None, float | None]] = {}
     ranges: dict[str, tuple[float | None, float | None]] = {}
     not_available: dict[str, str] = {}
+    missing: dict[str, MissingWords] = {}
     m = 0
     for col, endpoint in SERIES_MEDIANS.items():
         est = median_estimate(events, draws, ids, endpoint)
@@ -86,9 +90,11 @@ def series_medians(
             continue
         values[col] = _months(est.median_days)
         cis[col] = (_months(est.ci_days[0]), _months(est.ci_days[1]))
+        missing[col] = est.missing
         if est.ensemble_range_days is not None:
             lo, hi = est.ensemble_range_days
             ranges[col] = (_months(lo), _months(hi))
         m = max(m, est.m)
     rec = tte.is_reconstructed(events[events["patient_id"].astype(str).isin(ids)])
-    return SeriesMedians(values, cis, rec, _series_note(rec, m), ranges, m, not_available)
+    note = _series_note(rec, m)
+    return SeriesMedians(values, cis, rec, note, ranges, m, not_available, missing)

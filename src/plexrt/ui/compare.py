@@ -164,6 +164,7 @@ def _forest(sides: tuple[sc.Side, sc.Side], definition: Definition) -> Section:
                 med.ranges,
                 med.m,
                 not_available=med.not_available,
+                median_missing=med.missing,
                 name=name,
                 key=key,
             )

@@ -27,6 +27,7 @@ from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats import timescale
 from plexrt.stats.guyot import CITATION, Reconstruction, reconstruct
 from plexrt.stats.guyot_fit import fit_lines
+from plexrt.stats.survival import NOT_REACHED
 
 __all__ = [
     "OUTCOME_ENDPOINTS",
@@ -213,7 +214,7 @@ def _notes(details: CurveDetails, rec: Reconstruction) -> str:
     arm = f", {details.arm}" if details.arm else ""
     median = rec.fit.median_reconstructed
     median_text = (
-        "median not reached on the curve"
+        f"median {NOT_REACHED} on the curve"  # a reconstructed curve has follow-up (guyot_fit)
         if median is None
         else f"reconstructed median {median:.2f} {details.time_unit}"
     )

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.stats.curve_points import CleanCurve
-from plexrt.stats.survival import KMResult, at_risk_at, survival_at
+from plexrt.stats.survival import NOT_REACHED, KMResult, at_risk_at, survival_at
 
 __all__ = [
     "FIT_WARNING_GAP",
@@ -135,7 +135,10 @@ def curve_fit(
 
 
 def _median(v: float | None) -> str:
-    return "not reached" if v is None else f"{v:.2f}"
+    # A median of a digitised curve or of its reconstruction is missing only when the curve stays
+    # above 0.5: a curve that falls to 0 passes 0.5 on the way, and a digitised curve has
+    # follow-up, so 'not estimable' (r_conventions.why_missing) cannot apply here.
+    return NOT_REACHED if v is None else f"{v:.2f}"
 
 
 def fit_lines(fit: CurveFit, unit: str = "time units") -> list[str]:

@@ -30,9 +30,11 @@ HELP_TEXT = """
 - **Number at risk** under the plot: how many patients are still followed at each time. With 2 or
   3 at risk, a step is one patient: read the right end of a curve with care.
 - **95% CI band / interval**: the range of values compatible with the data. With 12 sites it is
-  wide; a median (or an upper limit) "not reached" means the curve (or its upper limit) never
-  fell to 0.5; a lower limit "not estimable" means the interval cannot be computed where the
-  curve falls to 0.5 (a curve of one patient, say).
+  wide; a median (or a limit) "not reached" means the curve (or that limit) stayed above 0.5
+  to the end of follow-up, which ended with a patient censored: more follow-up could reach it.
+  "Not estimable" means it cannot be computed: the curve fell to 0 (the last patient followed
+  had the event, so the interval is undefined there and no further follow-up exists), as for a
+  curve of one patient, or there is no follow-up at all.
 - **Reconstructed times**: the paper (Sanuki 2022) gives no per-patient dates, only aggregates.
   PlexRT generates individual times that satisfy every published figure; the curve drawn is one
   such reconstruction, medians and rates are pooled over many. Treat them as illustrations of

@@ -4,7 +4,13 @@ import streamlit as st
 
 from plexrt.charts.durations import duration_figure
 from plexrt.charts.forest import forest_figure
-from plexrt.clinical import definitions, literature_comparison, literature_notes, series_words
+from plexrt.clinical import (
+    definitions,
+    literature_comparison,
+    literature_notes,
+    response_summary,
+    series_words,
+)
 from plexrt.clinical.forest import forest_data
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import curve_compare, curve_form, db, forms, shell, sidebar, widgets
@@ -79,6 +85,8 @@ with tab_t:
             "figures with a stated source; 'not reported' means the figure is not available, never 0. "
             "Response definitions differ between series: read the 'Response definition' row before "
             "comparing rates.",
+            # how the PlexRT column's rates are counted, as under the board's key figures
+            f"PlexRT response: {response_summary.rates_note(df, definition, db.words().source)}",
             medians.note,
         )
 with tab_f:

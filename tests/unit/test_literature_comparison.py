@@ -100,8 +100,8 @@ def test_plexrt_series_paper_definition(cohort):
         assert rec[col] is None
     # patient 1 has two sites: the rates per patient beside the rates per site
     assert rec["_display"] == {
-        "responders": "12/12 sites (100%) · 11/11 patients (100%)",
-        "complete_responders": "9/12 sites (75%) · 8/11 patients (73%)",
+        "responders": "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)",
+        "complete_responders": "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)",
     }
 
 
@@ -251,9 +251,15 @@ def test_side_by_side_plexrt_cells(cohort):
     t = _table([cmp.plexrt_series(cohort, PAPER)], ["P"])["P"]
     assert t["Patients (n)"] == "11"
     assert t["Irradiated sites (n)"] == "12"
-    assert t["Responders"] == "12/12 sites (100%) · 11/11 patients (100%)"
+    assert (
+        t["Responders"]
+        == "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+    )
     # 9 / 12 = 75% of sites; 8 / 11 = 73% of patients (patient 1's two sites both at NRS 0)
-    assert t["Complete responders"] == "9/12 sites (75%) · 8/11 patients (73%)"
+    assert (
+        t["Complete responders"]
+        == "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+    )
     assert t["Population"] == "malignant lumbosacral plexopathy"
     assert t["Median survival"] == cmp.NOT_REPORTED
     ti = _table([cmp.plexrt_series(cohort, ICPRE)], ["P"])["P"]
@@ -502,3 +508,48 @@ def test_labels_of_same_author_and_year_stay_distinct():
 def test_default_populations_are_the_same_condition_only():
     # broader comparators (e.g. painful non-bone lesions) must be chosen, never pooled by default
     assert set(cmp.DEFAULT_POPULATIONS) == {"malignant_psoas_syndrome", "lumbosacral_plexopathy"}
+
+
+def test_plexrt_responders_read_as_the_board_and_the_forest_count_them(cohort, inp):
+    # Site 4.1 (NRS 8 -> 3, a responder) without its score after RT: 12 sites treated, 11
+    # assessable. The side-by-side cell gave 11/11 sites (100%) where the forest plot of the same
+    # page drew 11/12 and the board's key figures said 92% of sites (11/12): every surface now
+    # counts ALL treated sites (a site without both scores is not a responder: the paper's rule),
+    # with the exact interval. Clopper-Pearson by hand from the beta quantiles (scipy):
+    from dataclasses import replace
+
+    from scipy.stats import beta
+
+    from plexrt.board.summary import key_figures
+
+    sites = cohort.copy()
+    sites["nrs_after"] = sites["nrs_after"].astype("Float64")
+    sites.loc[sites["course_id"] == "4.1", "nrs_after"] = pd.NA
+
+    def cp(k: int, n: int) -> str:
+        lo = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+        hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+        return f"{100 * k / n:.0f}%", f"{100 * lo:.0f}–{100 * hi:.0f}%"
+
+    # sites 11/12 (92%; 62-100%); patients: patient 4 (one site) not assessable -> 10/10 (69-100%)
+    (pct, ci), (ppct, pci) = cp(11, 12), cp(10, 10)
+    assert (pct, ci, ppct, pci) == ("92%", "62–100%", "100%", "69–100%")
+    responders = f"{pct} of sites (11/12; 95% CI {ci}) · {ppct} of patients (10/10; 95% CI {pci})"
+    # complete: 9 sites at NRS 0 of 12 (43-95%); patients 8 of 10 (44-97%)
+    (cpct, cci), (cppct, cpci) = cp(9, 12), cp(8, 10)
+    complete = f"{cpct} of sites (9/12; 95% CI {cci}) · {cppct} of patients (8/10; 95% CI {cpci})"
+
+    rec = cmp.plexrt_series(sites, PAPER)
+    t = _table([rec], ["P"])["P"]
+    assert (t["Responders"], t["Complete responders"]) == (responders, complete)
+    board = dict(key_figures(replace(inp, sites=sites, all_sites=sites)))
+    assert (board["Responders"], board["Complete response"]) == (responders, complete)
+    forest = cmp.forest_rows([rec], ["P"]).iloc[0]
+    assert (forest["events"], forest["total"]) == (11, 12)
+
+    # one site per patient (1.2 left out): per site only, over the 11 treated sites
+    one = sites[sites["course_id"] != "1.2"]
+    pct1, ci1 = cp(10, 11)
+    cell = _table([cmp.plexrt_series(one, PAPER)], ["P"])["P"]["Responders"]
+    assert cell == f"{pct1} of sites (10/11; 95% CI {ci1})"
+    assert dict(key_figures(replace(inp, sites=one, all_sites=one)))["Responders"] == cell

@@ -104,8 +104,14 @@ def test_key_figures_name_both_units(inp, sites):
 
 def test_literature_row_gives_both_units(sites):
     rec = literature_comparison.plexrt_series(sites, Definition("paper"))
-    assert rec["_display"]["complete_responders"] == "9/12 sites (75%) · 8/11 patients (73%)"
-    assert rec["_display"]["responders"] == "12/12 sites (100%) · 11/11 patients (100%)"
+    assert (
+        rec["_display"]["complete_responders"]
+        == "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+    )
+    assert (
+        rec["_display"]["responders"]
+        == "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+    )
 
 
 def test_patient_proportion_none_without_assessable_sites():

@@ -21,7 +21,7 @@ from plexrt.clinical.definitions import (
     response_counts,
 )
 from plexrt.clinical.dose import regimen_label
-from plexrt.clinical.per_patient import several_sites
+from plexrt.clinical.per_patient import both_units, several_sites
 from plexrt.clinical.response_summary import summarise
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
@@ -160,27 +160,27 @@ def plexrt_series(
     elif len(df) and not known:  # not settled by ICPRE above: no site assessable
         display["responders"] = NOT_ASSESSABLE
         display["complete_responders"] = NOT_ASSESSABLE
-    elif known and several_sites(df):
-        display.update(_both_units(df, definition, counts))
+    elif known:
+        display.update(_rates(df, definition))
     rec["_display"] = display
     return rec
 
 
-def _both_units(df: pd.DataFrame, definition: Definition, counts: dict) -> dict[str, str]:
-    """Responders and complete responders per site and, beside them, per patient
-    (``per_patient.PATIENT_RULE``): '9/12 sites (75%) · 8/11 patients (73%)'."""
+def _rates(df: pd.DataFrame, definition: Definition) -> dict[str, str]:
+    """Responders and complete responders as the board's key figures state them
+    (``per_patient.both_units``): per site over ALL treated sites (a site without both pain
+    scores is not a responder, the paper's rule; the forest plot counts the same), with the exact
+    95% CI, and per patient beside them when a patient has several sites
+    (``per_patient.PATIENT_RULE``): '75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11;
+    95% CI 39–94%)'."""
     s = summarise(df, definition)
-    out = {}
-    for col, k, per in (
-        ("responders", counts["responders"], s.responders_patients),
-        ("complete_responders", counts["complete"], s.complete_patients),
-    ):
-        n = counts["n_classified"]
-        text = f"{k}/{n} sites ({100 * k / n:.0f}%)"
-        if per is not None:
-            text += f" · {per.k}/{per.n} patients ({100 * per.estimate:.0f}%)"
-        out[col] = text
-    return out
+    several = several_sites(df)
+    return {
+        "responders": both_units(s.responders_treated, s.responders_patients if several else None),
+        "complete_responders": both_units(
+            s.complete_treated, s.complete_patients if several else None
+        ),
+    }
 
 
 # How PlexRT's medians are estimated and from which time zero (published series rarely say).

@@ -19,7 +19,7 @@ from plexrt.clinical.definitions import (
 )
 from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds
 from plexrt.clinical.icpre_readings import IcpreReadings, icpre_readings
-from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
+from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion, several_sites
 from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.data.values import counted
 from plexrt.data.vocab import INTENT_LABELS
@@ -335,6 +335,20 @@ def rates_footnote(
         f"(n = {summary.n_assessable}). Percentages and ranges count irradiated sites "
         f"({words(source).site_unit}){unit}. {method_sentence(ci_method)}"
     )
+
+
+def rates_note(
+    df: pd.DataFrame,
+    definition: Definition,
+    source: str = PUBLISHED,
+    method: str = "exact",
+    all_sites: pd.DataFrame | None = None,
+    aggregate: Aggregate | None = None,
+) -> str:
+    """``rates_footnote`` of the sites ``df``: how the rates every surface states for them (the
+    pain page, the board's key figures, the literature table) are counted."""
+    s = summarise(df, definition, method, all_sites, aggregate)
+    return rates_footnote(s, method, several_sites(df), source)
 
 
 def patients_caption(summary: ResponseSummary) -> str | None:

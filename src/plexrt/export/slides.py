@@ -34,7 +34,6 @@ from plexrt.clinical import (
     literature_comparison,
     literature_notes,
     pain_views,
-    per_patient,
     response_summary,
 )
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
@@ -276,11 +275,12 @@ def key_figure_notes(inp: BoardInput, method: str = "exact") -> list[str]:
     """How the key figures (``board.summary.key_figures``) were counted, in words: the response
     definition, the denominators and units of the percentages and their interval, the method of
     the medians."""
-    s = response_summary.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
-    several = per_patient.several_sites(inp.sites)
     # the pain page's footnote of the same rates: both denominators, the unit (per patient beside
     # per site when a patient has several sites, and the rule), the interval
-    notes = [f"Response: {response_summary.rates_footnote(s, method, several, inp.words.source)}"]
+    note = response_summary.rates_note(
+        inp.sites, inp.definition, inp.words.source, method, inp.all_sites, inp.aggregate
+    )
+    notes = [f"Response: {note}"]
     if len(inp.events):
         notes.append(series_records(inp).medians.note)
     return notes

@@ -450,6 +450,34 @@ def test_median_text_wording():
     )
 
 
+def test_an_unreached_range_of_reconstructions_reads_as_on_the_literature_page():
+    # Sanuki 2022's relief: pooled median and upper limit not reached (2 relapses in 9), and no
+    # reconstruction's own median reached. The Time to event page and compare mode said "the
+    # reconstructions' own medians not reached to not reached" and "crosses 0.5 at not
+    # reached", where the Literature table and the board's key figures say "the
+    # reconstructions' medians not reached": one wording of the same unreached range.
+    from plexrt.clinical.literature_comparison import median_display
+
+    est = te.MedianEstimate(None, (45.0, None), (None, None), None, 200, 9, 2, "note")
+    # 45 / 30.4375 = 1.48 -> 1.5
+    assert est.text() == (
+        "not reached (95% CI 1.5 mo to not reached; pooled over 200 reconstructions); "
+        "the reconstructions' own medians not reached (5th–95th percentile)"
+    )
+    assert median_display(None, (45 / 30.4375, None), True, (None, None), 200).endswith(
+        "the reconstructions' medians not reached)"
+    )
+    line = te.median_line("All", est, "months", "duration of pain relief")
+    assert "not reached to not reached" not in line
+    assert line.endswith(
+        "The curve drawn (one reconstruction) does not reach 0.5 (median not reached), as its "
+        "legend says."
+    )
+    # one end reached: both ends given
+    half = te.MedianEstimate(None, (45.0, None), (200.0, None), 200.0, 200, 9, 2, "note")
+    assert "own medians 6.6 mo to not reached" in half.text()  # 200 / 30.4375 = 6.57
+
+
 def test_the_limits_of_a_one_patient_curve_are_not_estimable():
     # One patient, dead at day 150: S falls from 1 to 0 there, so the median is 150; the
     # log-log interval is undefined at S = 0 (R: median 150, LCL NA, UCL NA). Neither limit can

@@ -28,7 +28,7 @@ from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.literature_entered import ENTERED_TEXT, from_json
 from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
-from plexrt.stats.survival import ALL_NOT_REACHED, NOT_REACHED, MissingWords
+from plexrt.stats.survival import ALL_NOT_REACHED, NOT_REACHED, MissingWords, range_words
 
 PLEXRT_KEY = "plexrt"
 # A department's own series beside the bundled one (compare mode): its own row, never pooled.
@@ -211,7 +211,7 @@ def median_display(
         return why if v is None else f"{v:.1f}{unit}"
 
     def span(a: float | None, b: float | None) -> str:
-        return f(a) if a is None and b is None else f"{f(a)} to {f(b)}"
+        return range_words(f(a), f(b))
 
     lo, hi = ci if ci else (None, None)
     head = missing[0] if value is None else f"{value:.1f} months"

@@ -36,6 +36,7 @@ from plexrt.stats.survival import (
     NOT_REACHED,
     MissingWords,
     kaplan_meier,
+    range_words,
 )
 from plexrt.stats.survival.pooled import pooled_km, pooled_logrank
 
@@ -131,8 +132,8 @@ class MedianEstimate:
             return head
         a, b = self.ensemble_range_days
         return (
-            f"{head}; the reconstructions' own medians {fmt_time(a, unit)} to "
-            f"{fmt_time(b, unit)} (5th–95th percentile)"
+            f"{head}; the reconstructions' own medians "
+            f"{range_words(fmt_time(a, unit), fmt_time(b, unit))} (5th–95th percentile)"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -251,10 +252,15 @@ def median_line(label: str, est: MedianEstimate, unit: str, what: str, *, bold: 
     head = f"{name} (n = {est.n:,}, {counted(est.n_events, 'event')}): median {what}"
     if not est.pooled:
         return f"{head} {est.text(unit)}."
+    # the drawn curve's median is None only when that curve stays above 0.5
+    crosses = (
+        f"crosses 0.5 at {fmt_time(est.drawn_median_days, unit)}"
+        if est.drawn_median_days is not None
+        else f"does not reach 0.5 (median {NOT_REACHED})"
+    )
     return (
         f"{head}, pooled over the reconstructions: {est.text(unit)}. The curve drawn (one "
-        f"reconstruction) crosses 0.5 at {fmt_time(est.drawn_median_days, unit)}, as its legend "
-        "says."
+        f"reconstruction) {crosses}, as its legend says."
     )
 
 

@@ -48,6 +48,7 @@ from plexrt.stats.survival.r_conventions import (
     NOT_REACHED,
     MissingWords,
     missing_words,
+    range_words,
     why_missing,
 )
 
@@ -75,5 +76,6 @@ __all__ = [
     "missing_words",
     "one_minus_km",
     "survival_at",
+    "range_words",
     "why_missing",
 ]

@@ -105,6 +105,13 @@ MissingWords = tuple[str, str, str]
 ALL_NOT_REACHED: MissingWords = (NOT_REACHED, NOT_REACHED, NOT_REACHED)
 
 
+def range_words(low: str, high: str) -> str:
+    """A range of medians in words ('4.4 mo to 6.2 mo'): the reconstructions' own medians are
+    None only when not reached, and a range neither end of which is reached reads 'not reached'
+    once, as every surface states it (never 'not reached to not reached')."""
+    return low if low == high == NOT_REACHED else f"{low} to {high}"
+
+
 def why_missing(time: np.ndarray, curve: np.ndarray) -> str:
     """Why ``r_findq`` finds no time where ``curve`` (the estimate or one of its confidence
     curves, on the table's ``time`` from the time-0 row) reaches 0.5: the rule of every median and

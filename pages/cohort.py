@@ -41,7 +41,14 @@ widgets.proportion_metric(
     s.improved2,
     help=words.improvement_help.format(k=cohort.PAPER_IMPROVEMENT),
 )
-c[2].metric("Weeks to max. response, mean (range)", t.weeks_to_max, help=words.weeks_help)
+c[2].metric(
+    "Weeks to max. response, mean (range)",
+    t.weeks_to_max,
+    delta=t.weeks_n,  # the sites counted: those with a week recorded
+    delta_color="off",
+    delta_arrow="off",
+    help=words.weeks_help,
+)
 c[3].metric("Mean NRS before → at completion", t.mean_nrs)
 several = per_patient.several_sites(df)
 if several:

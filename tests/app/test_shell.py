@@ -34,6 +34,9 @@ def test_cohort_figures_unfiltered(app):
     m = next(m for m in at.metric if m.label == "NRS 0 at RT completion")
     assert m.delta == "9/12 sites · 95% CI 43–95%"
     assert _metric(at, "Weeks to max. response, mean (range)") == "3.2 (1–12)"
+    # the sites counted, as the Literature table and the board's key figures name them
+    weeks = next(m for m in at.metric if m.label.startswith("Weeks to max."))
+    assert weeks.delta == "n = 12 sites"
     assert _metric(at, "Median age (years)") == "70"
 
 

@@ -197,6 +197,20 @@ def test_cohort_texts_of_the_paper(con):
     assert t.age_range.count("–") == 1
 
 
+def test_cohort_weeks_to_max_name_the_sites_counted_as_the_literature_and_board_do(con):
+    # Site 6.1's week (12) not recorded: the mean is over the 11 sites that have one, 1+1+1+2+2+2
+    # +3+3+3+4+4 = 26 / 11 = 2.36 -> 2.4 (range 1–4). The Cohort page said '2.4 (1–4)' with no
+    # n, so a reader took it for all 12 sites, while the Literature table and the board's key
+    # figures say 'n = 11 sites'.
+    sites = store.cohort(con)
+    sites.loc[sites["course_id"] == "6.1", "weeks_to_max_response"] = None
+    t = cohort_summary.texts(cohort_summary.summarise(sites))
+    assert (t.weeks_to_max, t.weeks_n) == ("2.4 (1–4)", "n = 11 sites")
+    assert cohort_summary.weeks_to_max_text(sites["weeks_to_max_response"]) == (
+        "mean 2.4 weeks (range 1–4), n = 11 sites"
+    )
+
+
 def test_cohort_texts_show_unknown_as_not_available():
     empty = cohort_summary.summarise(
         pd.DataFrame(
@@ -212,7 +226,7 @@ def test_cohort_texts_show_unknown_as_not_available():
     )
     t = cohort_summary.texts(empty)
     assert t.median_age == "not available"
-    assert t.weeks_to_max == "not available (not available–not available)"
+    assert (t.weeks_to_max, t.weeks_n) == ("not available", None)
 
 
 def test_rates_footnote_states_both_denominators():

@@ -152,7 +152,8 @@ class CohortTexts:
     age_range: str  # '51–84'
     median_nrs: str  # '8 → 3.5' (before RT -> at completion)
     mean_nrs: str  # '7.6 → 3.3'
-    weeks_to_max: str  # '3.2 (1–12)': mean (range)
+    weeks_to_max: str  # '3.2 (1–12)': mean (range); 'not available' when no site has one
+    weeks_n: str | None  # 'n = 12 sites': the sites counted (those with a week recorded)
 
 
 def _age_texts(s: CohortSummary) -> tuple[str, str]:
@@ -176,7 +177,10 @@ def texts(s: CohortSummary) -> CohortTexts:
         weeks_to_max=(
             f"{fmt(s.mean_weeks_to_max, 1)} ({fmt(s.min_weeks_to_max, 0)}–"
             f"{fmt(s.max_weeks_to_max, 0)})"
+            if s.n_weeks_known
+            else NOT_AVAILABLE
         ),
+        weeks_n=weeks_counted(s.n_weeks_known) if s.n_weeks_known else None,
     )
 
 
@@ -189,8 +193,15 @@ def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
         return None
     return (
         f"mean {weeks.mean():.1f} weeks (range {weeks.min():g}–{weeks.max():g}), "
-        f"n = {counted(len(weeks), 'site')}"
+        f"{weeks_counted(len(weeks))}"
     )
+
+
+def weeks_counted(n: int) -> str:
+    """'n = 12 sites': the weeks to maximum response are counted per site, over the sites that
+    have one (an own series may leave a site's maximum response unrecorded), wherever the mean is
+    stated (the cohort page, the literature table, the board's key figures)."""
+    return f"n = {counted(n, 'site')}"
 
 
 def sites_patients(n_sites: int, n_patients: int) -> str:

@@ -553,3 +553,41 @@ def test_plexrt_responders_read_as_the_board_and_the_forest_count_them(cohort, i
     cell = _table([cmp.plexrt_series(one, PAPER)], ["P"])["P"]["Responders"]
     assert cell == f"{pct1} of sites (10/11; 95% CI {ci1})"
     assert dict(key_figures(replace(inp, sites=one, all_sites=one)))["Responders"] == cell
+
+
+def test_plexrt_figures_no_site_or_patient_has_say_not_available_everywhere(cohort, con, inp):
+    # No maximum response recorded (an own series may leave it blank): no site has a week to
+    # maximum response and no patient can be assessed for the duration of relief. The
+    # Literature table's PlexRT column said 'not reported' (the literature's word for a figure a
+    # paper omits), the board's key figures left both rows out and `plexrt summary` gave relief as
+    # null (its help: null = not reached). Each now says it is not available, and why.
+    from dataclasses import replace
+
+    from plexrt.board.summary import key_figures
+    from plexrt.clinical.series_medians import series_medians
+    from plexrt.clinical.series_summary import series_summary
+
+    sites = cohort.assign(weeks_to_max_response=None)
+    events = store.events(con).assign(assessable_for_relief=False)
+    pids = sorted(sites["patient_id"].astype(str).unique())
+    relief = "not available (no patient in the cohort can be assessed for this endpoint)"
+    weeks = "not available (no site has a maximum response recorded)"
+
+    med = series_medians(events, pids)
+    assert med.not_available["median_relief_months"] == relief
+    assert "median_survival_months" in med.values  # survival is still estimated
+    rec = cmp.plexrt_series(
+        sites, PAPER, med.values, "all sites", med.cis, med.reconstructed,
+        not_available=med.not_available, median_missing=med.missing,
+    )  # fmt: skip
+    t = _table([rec], ["P"])["P"]
+    assert t["Median duration of relief"] == f"{relief}; Kaplan–Meier from maximum response"
+    assert t["Time to response"] == weeks
+    board = dict(key_figures(replace(inp, sites=sites, all_sites=sites, events=events, draws=())))
+    assert board["Median duration of relief"] == relief
+    assert board["Weeks to maximum response"] == weeks
+    summary = series_summary("S", sites, events)
+    assert summary["relief"]["not_available"] == (
+        "no patient in the cohort can be assessed for this endpoint"
+    )
+    assert "median_days" not in summary["relief"]

@@ -314,7 +314,11 @@ def test_median_follow_up_is_not_available_when_nobody_has_follow_up(factors):
     assert est.text() == f"not available ({te.NO_FOLLOW_UP})"
     med = series_medians(t.events, pids)
     assert "median_followup_months" not in med.values
-    assert med.not_available == {"median_followup_months": est.text()}
+    # (no maximum response recorded either: relief has no patient to assess)
+    assert med.not_available == {
+        "median_followup_months": est.text(),
+        "median_relief_months": f"not available ({te.NO_PATIENT})",
+    }
     sites = t.courses.assign(weeks_to_max_response=np.nan)
     rec = lc.plexrt_series(sites, DEFINITIONS["paper"], med.values, not_available=med.not_available)
     table = lc.side_by_side([rec], ["own"]).set_index("")

@@ -203,8 +203,7 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
             )
         )
     weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
-    if weeks:
-        rows.append(("Weeks to maximum response", weeks))
+    rows.append(("Weeks to maximum response", weeks or cohort_summary.NO_WEEKS))
     med = series_records(inp).medians
     for col, label in (
         ("median_survival_months", "Median survival after RT"),
@@ -212,6 +211,8 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
     ):
         if col in med.values:
             rows.append((label, median_figure(med, col)))
+        elif col in med.not_available:  # in the words of the literature table
+            rows.append((label, med.not_available[col]))
     return rows
 
 

@@ -197,6 +197,10 @@ def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
     )
 
 
+# No site of the cohort has its maximum response recorded (an own series may leave it blank).
+NO_WEEKS = f"{NOT_AVAILABLE} (no site has a maximum response recorded)"
+
+
 def weeks_counted(n: int) -> str:
     """'n = 12 sites': the weeks to maximum response are counted per site, over the sites that
     have one (an own series may leave a site's maximum response unrecorded), wherever the mean is

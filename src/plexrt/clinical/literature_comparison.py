@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from plexrt.clinical.cohort_summary import weeks_to_max_text
+from plexrt.clinical.cohort_summary import NO_WEEKS, weeks_to_max_text
 from plexrt.clinical.definitions import (
     NOT_ASSESSABLE,
     Definition,
@@ -154,6 +154,8 @@ def plexrt_series(
             )
         elif col in (not_available or {}):
             display[col] = f"{(not_available or {})[col]}; {ESTIMATORS[col]}"
+    if len(df) and not weeks:  # PlexRT's own figure is unknown, not 'not reported'
+        display["time_to_response"] = NO_WEEKS
     if definition.kind == "icpre" and counts["n_unknown"]:
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]

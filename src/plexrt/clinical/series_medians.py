@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 
 from plexrt.clinical import endpoints as tte
-from plexrt.clinical.tte_estimates import median_estimate
+from plexrt.clinical.tte_estimates import NO_PATIENT, median_estimate
+from plexrt.data.values import NOT_AVAILABLE
 from plexrt.stats import timescale
 from plexrt.stats.survival import MissingWords
 
@@ -83,7 +84,8 @@ def series_medians(
     m = 0
     for col, endpoint in SERIES_MEDIANS.items():
         est = median_estimate(events, draws, ids, endpoint)
-        if est is None:
+        if est is None:  # no patient of the cohort has data for it
+            not_available[col] = f"{NOT_AVAILABLE} ({NO_PATIENT})"
             continue
         if est.not_available:
             not_available[col] = est.text()

@@ -34,11 +34,13 @@ def _median(
     pids: list[str],
     endpoint: str,
     origin: str,
-) -> dict[str, Any] | None:
+) -> dict[str, Any]:
     """The median with its interval, and ``time_origin``: where the times count from, in words
     (days in every series count from the start of each patient's first course)."""
     est = te.median_estimate(events, draws, pids, endpoint, TIME_ZERO)
-    return None if est is None else {"time_origin": origin, **est.as_dict()}
+    if est is None:  # no patient can be assessed: null alone would read 'not reached'
+        return {"time_origin": origin, "not_available": te.NO_PATIENT}
+    return {"time_origin": origin, **est.as_dict()}
 
 
 def response_figures(sites: pd.DataFrame) -> dict[str, Any]:

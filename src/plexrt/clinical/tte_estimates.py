@@ -55,6 +55,11 @@ TEST_NOT_COMPUTABLE = (
 # a follow-up: the median is not available, and says why.
 NO_FOLLOW_UP = "no patient has any follow-up time recorded: every follow-up is 0 days"
 
+# A median of an endpoint no patient of the cohort can be assessed for (relief where no patient
+# has a maximum response recorded): not 'not reached', which would promise a longer follow-up
+# could reach it, nor 'not reported', which is the literature's word for a figure a paper omits.
+NO_PATIENT = "no patient in the cohort can be assessed for this endpoint"
+
 
 def reconstruction_note(m: int) -> str:
     """The footnote sentence every figure from reconstructed times carries."""

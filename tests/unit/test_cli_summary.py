@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from plexrt.cli import main
@@ -143,3 +144,39 @@ def test_summary_of_an_own_series(capsys, tmp_path, test_db):
     argv[2] = bob_id
     rc, out, _ = _run(capsys, *argv, "--user-db", user_db)
     assert rc == 0 and json.loads(out)["patients"] == 5
+
+
+def test_summary_states_the_rates_as_the_board_does(con, inp):
+    # Site 4.1 without its score after RT: `plexrt summary` gave 11 responders of 11 evaluable
+    # sites (no treated count, no interval) where the board's key figures and the Literature
+    # table say 92% of sites (11/12; 95% CI 62–100%). It now gives the treated sites and the
+    # same text. Clopper-Pearson from scipy's beta quantiles: 11/12 -> 61.5–99.8%; patients 10/10
+    # (patient 4 has no assessable site) -> 69.2–100%.
+    from dataclasses import replace
+
+    from scipy.stats import beta
+
+    from plexrt.board.summary import key_figures
+    from plexrt.clinical.series_summary import series_summary
+
+    sites = store.cohort(con)
+    sites["nrs_after"] = sites["nrs_after"].astype("Float64")
+    sites.loc[sites["course_id"] == "4.1", "nrs_after"] = pd.NA
+    lo, hi, plo = beta.ppf(0.025, 11, 2), beta.ppf(0.975, 12, 1), beta.ppf(0.025, 10, 1)
+    expected = (
+        f"92% of sites (11/12; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%) · "
+        f"100% of patients (10/10; 95% CI {100 * plo:.0f}–100%)"
+    )
+    r = series_summary("sanuki2022", sites, store.events(con).iloc[:0])["response"]
+    assert (r["responders"], r["evaluable"], r["treated"]) == (11, 11, 12)
+    assert r["responders_text"] == expected
+    assert r["interval"] == "Exact (Clopper-Pearson) 95% CI."
+    board = dict(key_figures(replace(inp, sites=sites, all_sites=sites)))
+    assert (board["Responders"], board["Complete response"]) == (
+        r["responders_text"],
+        r["complete_text"],
+    )
+    # no site assessable: no patient either (0, as compare mode counts them), rates unknown
+    none = series_summary("x", sites.assign(nrs_after=pd.NA), sites.iloc[:0])["response"]
+    assert none["per_patient"]["evaluable"] == 0
+    assert none["responders_text"] == "not available"

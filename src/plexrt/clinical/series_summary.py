@@ -19,9 +19,10 @@ import pandas as pd
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITIONS, response_counts
-from plexrt.clinical.per_patient import PATIENT_RULE
+from plexrt.clinical.per_patient import PATIENT_RULE, both_units, several_sites
 from plexrt.clinical.response_summary import summarise
 from plexrt.clinical.series_words import PUBLISHED, words
+from plexrt.stats.proportions import method_sentence
 
 # Survival after RT is counted from RT completion, as the paper (and issue 12) count it: of the
 # last course in the published series, of the first in an own series (``series_words``).
@@ -51,17 +52,25 @@ def response_figures(sites: pd.DataFrame) -> dict[str, Any]:
     counts = response_counts(sites, paper)
     s = summarise(sites, paper)
     resp, comp = s.responders_patients, s.complete_patients
+    several = several_sites(sites)
     return {
         "definition": paper.label,
         "unit": "sites",
         "responders": counts["responders"],
         "evaluable": counts["n_classified"],
+        "treated": counts["n_treated"],
         "complete": counts["complete"],
+        # the rates as the pages, the board and the literature table state them: over all
+        # treated sites (a site without both scores is not a responder), with the exact interval
+        "responders_text": both_units(s.responders_treated, resp if several else None),
+        "complete_text": both_units(s.complete_treated, comp if several else None),
+        "interval": method_sentence("exact"),
         "per_patient": {
             "rule": PATIENT_RULE,
             "responders": None if resp is None else resp.k,
             "complete": None if comp is None else comp.k,
-            "evaluable": None if resp is None else resp.n,
+            # patients with an assessable site: none when no site is (as compare mode counts)
+            "evaluable": (0 if not counts["n_assessable"] else None) if resp is None else resp.n,
         },
     }
 

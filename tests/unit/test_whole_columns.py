@@ -4,9 +4,14 @@ cell by cell, the CSV fast path against the exact reader."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plexrt.clinical.analgesics import omed_by_course, omed_mg
 from plexrt.data.csvcolumns import read_columns
@@ -134,10 +139,33 @@ def _write(path, text):
         "a,b\n1,2\n9\n\n4,5\n",
         'a,b\n"x\ny",2\n3,4\n',  # a cell spanning lines: the exact reader
         "a\n1\n\n2\n",
+        "a\n,",  # blank cells of another width: skipped as blank, not reported as a short row
+        "a,b\n1,2\n\xa0\n3,4\n",  # a non-breaking space alone is a blank line too
+        'a,b\n"x"y,2\n3,4\n',  # text after a closing quote: refused by the exact reader, named
     ],
 )
 def test_columns_match_the_exact_reader(tmp_path, text):
-    path = _write(tmp_path / "f.csv", text)
+    _assert_fast_is_exact(_write(tmp_path / "f.csv", text))
+
+
+# Rows as files of registry data hold them, and what trips a reader: blanks of every kind (NBSP,
+# ideographic space, the separators str.strip removes), quotes, stray commas, short and long rows.
+CELL_TEXT = st.text(alphabet='ab1 ,"\t\xa0\u3000\x1c\x85\u2028\ufeffé', max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True),
+    st.lists(st.lists(CELL_TEXT, max_size=4), max_size=6),
+    st.booleans(),
+)
+def test_any_rows_read_as_the_exact_reader_reads_them(header, rows, final_newline):
+    text = "\n".join([",".join(header), *(",".join(r) for r in rows)]) + "\n" * final_newline
+    with tempfile.TemporaryDirectory() as tmp:
+        _assert_fast_is_exact(_write(Path(tmp) / "f.csv", text))
+
+
+def _assert_fast_is_exact(path):
     table, problems = read_csv(path, "f.csv")
     cols, col_problems = read_columns(path, "f.csv")
     assert cols.header == table.header

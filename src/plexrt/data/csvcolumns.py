@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,10 @@ from plexrt.data.csvfile import Problem, read_csv
 
 # A line longer than this goes to the exact reader (and its limits), never the fast path.
 _FAST_MAX_LINE = 10_000
+# A quoted cell as the exact reader takes it: opened where the cell starts, its quotes doubled,
+# closed where the cell ends. Arrow also reads what the exact reader refuses ('"x"y', '"x" '): a
+# file with any other quote goes to the exact reader, which names the line.
+_QUOTED_CELL = re.compile(r'(?:^|(?<=[,\n]))"(?:[^"]|"")*"(?=[,\n]|\Z)')
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,7 @@ def _text(path: Path) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    if not text or text.count('"') % 2:
+    if not text or ('"' in text and '"' in _QUOTED_CELL.sub("", text)):
         return None
     if max(map(len, text.split("\n", 50)[:50])) > _FAST_MAX_LINE:
         return None
@@ -122,6 +127,12 @@ def _fast(path: Path, label: str) -> tuple[CsvColumns, list[Problem]] | None:
     return _columns(table, header, skipped, n_lines, label)
 
 
+def _blank(row: str) -> bool:
+    """A row of another width that ``read_csv`` skips as blank: every cell blank to ``str.strip``
+    (',,', a non-breaking space alone), not only spaces and tabs."""
+    return not any(cell.strip() for cell in next(csv.reader([row]), []))
+
+
 def _columns(
     table: pa.Table, header: tuple[str, ...], skipped: list, n_lines: int, label: str
 ) -> tuple[CsvColumns, list[Problem]]:
@@ -132,7 +143,7 @@ def _columns(
     for j in range(data.num_columns):
         trimmed = pc.utf8_trim_whitespace(data.column(j))
         blank &= pc.equal(pc.utf8_length(trimmed), 0).to_numpy(zero_copy_only=False)
-    wrong = [r for r in skipped if r.text.strip(" \t") and r.number > 1]
+    wrong = [r for r in skipped if r.number > 1 and not _blank(r.text)]
     # Row numbers count every non-blank row after the header, kept or reported, in line order.
     kept_lines = line_of[~blank]
     every = np.sort(np.concatenate([kept_lines, [r.number for r in wrong]]).astype(np.int64))

@@ -37,6 +37,12 @@ def test_byte_order_mark_is_not_part_of_the_header(tmp_path):
     [
         (None, "x.csv: file is missing"),
         (b"", "x.csv, line 1: file is empty (no header row)"),
+        # a blank first line gave no header, no rows and no problem: an empty table taken as read
+        (b"\n", "x.csv, line 1: the first line is blank; the column names must be on line 1"),
+        (
+            b"\n\na,b\n1,2\n",
+            "x.csv, line 1: the first line is blank; the column names must be on line 1",
+        ),
         (
             b"a,b\n\xff\xfe,1\n",
             "x.csv, line 2: not UTF-8 text (invalid start byte, byte 0xff); save the file as "

@@ -118,6 +118,9 @@ def _read_rows(reader, label: str) -> tuple[CsvTable, list[Problem]]:
         return CsvTable((), ()), [Problem(label, 1, None, "file is empty (no header row)")]
     except csv.Error as exc:
         return CsvTable((), ()), [Problem(label, 1, None, _syntax_message(exc))]
+    if not header:  # a blank first line: read as no columns, every row below it would be lost
+        message = "the first line is blank; the column names must be on line 1"
+        return CsvTable((), ()), [Problem(label, 1, None, message)]
     problems: list[Problem] = []
     rows: list[CsvRow] = []
     previous_line = reader.line_num

@@ -7,9 +7,9 @@ abbreviations come from ``plexrt.stats.timescale`` (a month is 365.25 / 12 days)
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Any
 
+from plexrt.data.values import finite_float
 from plexrt.stats.survival import NOT_REACHED
 from plexrt.stats.timescale import UNIT_ABBREV, UNITS, to_unit
 
@@ -62,7 +62,7 @@ def nice_ticks(max_days: Any, unit: str = "months") -> list[float]:
     the larger step, i.e. fewer ticks).
     """
     unit = check_unit(unit)
-    if isinstance(max_days, bool) or not isinstance(max_days, Real) or not math.isfinite(max_days):
+    if finite_float(max_days) is None:
         raise ValueError(f"max_days must be a finite number, got {max_days!r}")
     if max_days <= 0:
         raise ValueError(f"max_days must be positive, got {max_days!r}")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -12,6 +10,7 @@ import pandas as pd
 
 from plexrt.charts import style
 from plexrt.clinical.inputs import require_columns
+from plexrt.data.values import finite_float
 from plexrt.stats.survival import KMResult
 
 __all__ = [
@@ -63,7 +62,7 @@ def check_reference_lines(reference_lines: Any) -> list[tuple[float, str]]:
         return []
     out = []
     for value, label in _pairs(reference_lines, "reference_lines", "(value_days, label)"):
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        if finite_float(value) is None:
             raise ValueError(f"reference_lines: value_days must be a finite number, got {value!r}")
         if value < 0:
             raise ValueError(f"reference_lines: value_days must not be negative, got {value!r}")

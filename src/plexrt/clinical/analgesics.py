@@ -9,7 +9,6 @@ display of OMED should say so.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical.inputs import require_columns
-from plexrt.data.values import is_missing
+from plexrt.data.values import finite_float, is_missing
 
 DEFAULT_FACTOR_TABLE = "cdc2022"
 FACTOR_COLUMNS = ("table_key", "table_label", "drug", "route", "factor", "source")
@@ -118,9 +117,10 @@ def _opioid_mg(row: Mapping[str, Any], drug: str) -> float:
     mg = row["mg_per_day"]
     if isinstance(mg, bool | np.bool_) or not isinstance(mg, numbers.Real) or is_missing(mg):
         raise ValueError(f"mg_per_day of opioid {drug!r} must be a number, got {mg!r}")
-    if mg < 0 or math.isinf(mg):
+    x = finite_float(mg)
+    if x is None or x < 0:  # an infinite dose, or one beyond any float (10**400)
         raise ValueError(f"mg_per_day of opioid {drug!r} must be 0 or more, got {mg!r}")
-    return float(mg)
+    return x
 
 
 def _factor(row: Mapping[str, Any], drug: str, fmap: _Factors, table: str) -> float | None:

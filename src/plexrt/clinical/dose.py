@@ -7,8 +7,9 @@ D total dose, d dose per fraction. alpha/beta 10 Gy for tumour and acute effects
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
+
+from plexrt.data.values import finite_float
 
 DEFAULT_ALPHA_BETA = 10.0  # tumour and acute effects
 LATE_ALPHA_BETA = 3.0  # late-responding normal tissue
@@ -22,16 +23,12 @@ ALPHA_BETA_CHOICES = {
 
 def check_alpha_beta(alpha_beta: Any) -> float:
     """An alpha/beta ratio: a finite positive number of Gy, as float."""
-    if (
-        isinstance(alpha_beta, bool)
-        or not isinstance(alpha_beta, numbers.Real)
-        or not math.isfinite(alpha_beta)
-        or alpha_beta <= 0
-    ):
+    x = finite_float(alpha_beta)
+    if x is None or x <= 0:
         raise ValueError(
             f"alpha_beta (the alpha/beta ratio) must be a positive number of Gy, got {alpha_beta!r}"
         )
-    return float(alpha_beta)
+    return x
 
 
 def _check(total_gy: float, fractions: float, alpha_beta: float) -> None:

@@ -9,14 +9,10 @@ whose OMED after RT is unknown can still be settled when every band gives the sa
 
 from __future__ import annotations
 
-import math
-import numbers
 from typing import Any
 
-import numpy as np
-
 from plexrt.clinical.pain_scores import PROGRESSION_RISE, check_nrs
-from plexrt.data.values import is_missing
+from plexrt.data.values import finite_float, is_missing
 
 ICPRE_CATEGORIES = ("complete", "partial", "indeterminate", "progression")
 
@@ -39,11 +35,12 @@ def check_omed(v: Any, name: str) -> float | None:
     """An OMED in mg/day as float, None when missing; ValueError for anything else."""
     if is_missing(v):
         return None
-    if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) or math.isinf(v):
+    x = finite_float(v)
+    if x is None:
         raise ValueError(f"{name} must be a number of mg oral morphine per day, got {v!r}")
-    if v < 0:
+    if x < 0:
         raise ValueError(f"{name} must not be negative, got {v!r}")
-    return float(v)
+    return x
 
 
 def omed_band(before: float, after: float) -> str:

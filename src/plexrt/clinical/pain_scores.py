@@ -3,14 +3,13 @@ can be assessed for response (the denominator rule every response figure uses)."
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from plexrt.clinical.inputs import require_columns
-from plexrt.data.values import is_missing, missing_mask
+from plexrt.data.values import finite_float, is_missing, missing_mask
 
 NRS_MIN, NRS_MAX = 0, 10
 
@@ -21,10 +20,8 @@ PROGRESSION_RISE = 2
 
 def check_nrs(v: Any, name: str) -> int:
     """A pain score as int; ValueError unless a whole number 0..10 (9.0 from pandas is accepted)."""
-    if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) or is_missing(v):
-        raise ValueError(f"{name} must be a whole number from 0 to 10 (NRS), got {v!r}")
-    x = float(v)
-    if x != int(x) or not NRS_MIN <= x <= NRS_MAX:
+    x = finite_float(v)
+    if x is None or x != int(x) or not NRS_MIN <= x <= NRS_MAX:
         raise ValueError(f"{name} must be a whole number from 0 to 10 (NRS), got {v!r}")
     return int(x)
 

@@ -90,6 +90,19 @@ def number_problem(value: Any, *, whole: bool = False) -> str | None:
     return None
 
 
+def finite_float(value: Any) -> float | None:
+    """``value`` as a float when it is a finite real number (not a bool, not text); None for
+    anything else, an int or fraction beyond any float (10**400) included, which ``float()``
+    refuses with OverflowError."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        x = float(value)
+    except OverflowError:
+        return None
+    return x if math.isfinite(x) else None
+
+
 def shown_value(value: Any, limit: int = 40) -> str:
     """``value`` as a message quotes it, cut to ``limit`` characters ('1000…(401 digits)');
     an int too long for ``str`` (over 4,300 digits) as '1.00e+5000'."""

@@ -31,6 +31,7 @@ from scipy import stats as _st
 
 from plexrt.stats.proportions import METHODS as CI_METHODS
 from plexrt.stats.proportions import check_count_pair, proportion_ci
+from plexrt.stats.survival._checks import finite_float
 
 __all__ = ["PooledResult", "pool_proportions", "series_ci"]
 
@@ -39,8 +40,8 @@ def _count(value: object, name: str) -> int:
     """A count as int; ValueError naming ``name`` unless it is a finite whole number."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a number, got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
+    x = finite_float(value)
+    if x is None:
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if x != int(x):
         raise ValueError(f"{name} must be a whole number, got {value!r}")

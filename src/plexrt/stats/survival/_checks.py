@@ -3,7 +3,6 @@ its input here and raises ValueError naming the argument."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import lru_cache
 from numbers import Real
@@ -16,10 +15,23 @@ from scipy import special as _special
 CONF_TYPES = ("log-log", "log", "plain")
 
 
+def finite_float(value: Any) -> float | None:
+    """``value`` as a float when it is a finite real number (not a bool, not text); None for
+    anything else, an int beyond any float (10**400) included. (stats imports nothing else from
+    plexrt: the rule of ``plexrt.data.values.finite_float``, for the statistics' own checks.)"""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        return None
+    try:
+        x = float(value)
+    except OverflowError:
+        return None
+    return x if np.isfinite(x) else None
+
+
 def _as_float_any(values: Any, name: str) -> np.ndarray:
     try:
         return np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond any float
         raise ValueError(f"{name} must be numbers, got {values!r}") from None
 
 
@@ -73,9 +85,10 @@ def check_codes(event_codes: Any, n: int) -> np.ndarray:
 
 
 def check_alpha(alpha: Any) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < float(alpha) < 1:
+    x = finite_float(alpha)
+    if x is None or not 0 < x < 1:
         raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha!r}")
-    return float(alpha)
+    return x
 
 
 def check_conf_type(conf_type: Any) -> str:
@@ -85,18 +98,12 @@ def check_conf_type(conf_type: Any) -> str:
 
 
 def check_event_of_interest(event_of_interest: Any) -> int:
-    ok = (
-        not isinstance(event_of_interest, bool)
-        and isinstance(event_of_interest, Real)
-        and math.isfinite(event_of_interest)
-        and float(event_of_interest) == int(float(event_of_interest))
-        and float(event_of_interest) >= 1
-    )
-    if not ok:
+    x = finite_float(event_of_interest)
+    if x is None or x != int(x) or x < 1:
         raise ValueError(
             f"event_of_interest must be a positive whole number (1, 2, ...), got {event_of_interest!r}"
         )
-    return int(float(event_of_interest))
+    return int(x)
 
 
 def check_times(times: Any, name: str = "times") -> np.ndarray:

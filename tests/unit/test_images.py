@@ -13,6 +13,7 @@ from PIL import Image
 
 from plexrt.charts import style
 from plexrt.export import images
+from plexrt.export import renderer as renderer_module
 from tests.unit.export_figures import (
     CITATION,
     FOOTNOTE,
@@ -131,6 +132,13 @@ def test_browser_that_fails_to_start_raises_instead_of_hanging(monkeypatch):
 def test_renderer_arguments_are_checked():
     with pytest.raises(ValueError, match="start_timeout"):
         images.Renderer(start_timeout=0)
+    # beyond any float (OverflowError before), or endless: refused in words
+    for huge in (10**400, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="image_timeout must be a positive number"):
+            images.Renderer(image_timeout=huge)
+        with pytest.raises(ValueError, match="scale must be a number greater than 0"):
+            renderer_module._check_scale(huge)
+    assert renderer_module._check_scale(2) == 2.0
     with pytest.raises(RuntimeError, match="not running"):
         images.Renderer().png(small_fig())
 

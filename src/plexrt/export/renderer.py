@@ -24,13 +24,13 @@ import logging
 import os
 import tempfile
 import threading
-from numbers import Real
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 
 from plexrt.charts.markup import safe_spec
+from plexrt.data.values import finite_float
 
 _log = logging.getLogger(__name__)
 
@@ -94,9 +94,10 @@ def check_size(name: str, value: object) -> int:
 
 
 def _check_scale(scale: object) -> float:
-    if isinstance(scale, bool) or not isinstance(scale, Real) or not 0 < float(scale) <= 10:
+    x = finite_float(scale)
+    if x is None or not 0 < x <= 10:
         raise ValueError("scale must be a number greater than 0 and at most 10")
-    return float(scale)
+    return x
 
 
 class Renderer:
@@ -116,7 +117,8 @@ class Renderer:
         tabs: int = 1,
     ) -> None:
         for name, value in (("start_timeout", start_timeout), ("image_timeout", image_timeout)):
-            if isinstance(value, bool) or not isinstance(value, Real) or value <= 0:
+            seconds = finite_float(value)
+            if seconds is None or seconds <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds")
         if isinstance(tabs, bool) or not isinstance(tabs, int) or not 1 <= tabs <= 8:
             raise ValueError("tabs must be a whole number from 1 to 8")

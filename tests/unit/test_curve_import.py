@@ -5,6 +5,7 @@ transaction, audited, deleted together, readable by every role and written by ed
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from plexrt.clinical.curve_series import details_from_text, reconstruct_curve, to_store
+from plexrt.clinical.literature_comparison import side_by_side
 from plexrt.data.access import PermissionDenied, Principal
 from plexrt.data.curve_files import load_points, load_risk_table
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
@@ -274,5 +276,10 @@ def test_board_benchmark_lists_the_curve_series_flagged(tmp_path):
     store.add_curve_series(ED, curve)
     bench = benchmark_table(literature_benchmark(LIKE_10_1, store.series(VIEWER)))
     row = bench.set_index("Series").loc[FORM["citation"]]
-    assert row["Median survival"] == f"{rec.fit.median_reconstructed:g} months ({CURVE_FLAG})"
+    # read off the reconstructed curve: to the tenth (halves up), as PlexRT's own medians, flagged
+    tenth = Decimal(repr(rec.fit.median_reconstructed)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert row["Median survival"] == f"{tenth} months ({CURVE_FLAG})"
+    assert len(str(rec.fit.median_reconstructed)) > len(str(tenth))  # it had more decimals
+    lit = side_by_side([store.series(VIEWER).iloc[0].to_dict()], ["added"]).set_index("")
+    assert lit.loc["Median survival", "added"] == f"{tenth} months ({CURVE_FLAG})"
     assert row["Responders (exact 95% CI)"] == "not reported"

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt.board.doses import one_decimal
-from plexrt.data.values import half_up
+from plexrt.data.values import half_up, one_decimal
 from plexrt.export.tabular import with_decimals
 
 

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from plexrt.clinical import dose
-from plexrt.data.values import half_up, is_missing
+from plexrt.data.values import is_missing
 
 
 def site_eqd2(dose_gy: Any, fractions: Any, alpha_beta: float = dose.DEFAULT_ALPHA_BETA) -> float:
@@ -25,8 +25,3 @@ def site_regimen(dose_gy: Any, fractions: Any) -> str | None:
     if is_missing(dose_gy) or is_missing(fractions):
         return None
     return dose.regimen_label(float(dose_gy), int(fractions))
-
-
-def one_decimal(x: float) -> str:
-    """One decimal, halves rounded up as clinicians read them (42.25 -> '42.3'; ``half_up``)."""
-    return f"{float(half_up(x, 1)):.1f}"

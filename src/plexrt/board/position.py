@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 from plexrt.board.case import Case, checked_case
-from plexrt.board.doses import one_decimal, site_eqd2
+from plexrt.board.doses import site_eqd2
 from plexrt.board.similarity import checked_sites
 from plexrt.clinical import dose
 from plexrt.data import vocab
-from plexrt.data.values import counted
+from plexrt.data.values import counted, one_decimal
 
 
 def _share(count: int, n: int) -> float | None:

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from plexrt.board.case import Case, checked_case
-from plexrt.board.doses import one_decimal, site_eqd2, site_regimen
+from plexrt.board.doses import site_eqd2, site_regimen
 from plexrt.board.relief import relief_columns, relief_sentence, states_a_fact
 from plexrt.clinical import dose
 from plexrt.clinical.inputs import require_columns
-from plexrt.data.values import is_missing
+from plexrt.data.values import is_missing, one_decimal
 from plexrt.data.vocab import INTENT_LABELS, cancer_key, label
 
 #: Points per shared feature. Anatomy first: the involved muscle decides which plexus (upper for

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from plexrt.clinical.literature_comparison import figure_text
 from plexrt.clinical.pain_views import regimen_texts
 from plexrt.data import vocab
-from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.own_schema import age_texts
 from plexrt.data.values import NOT_REPORTED, is_missing
 
@@ -73,8 +73,7 @@ def cohort_table(
 def _months(v, source=None) -> str:
     if is_missing(v):
         return NOT_REPORTED
-    flag = f" ({CURVE_FLAG})" if is_curve_source(source) else ""
-    return f"{float(v):g} months{flag}"
+    return figure_text(float(v), " months", source)
 
 
 def benchmark_table(bench: pd.DataFrame) -> pd.DataFrame:

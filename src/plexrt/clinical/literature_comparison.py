@@ -26,7 +26,7 @@ from plexrt.clinical.response_summary import summarise
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.literature_entered import ENTERED_TEXT, from_json
-from plexrt.data.values import NOT_REPORTED, is_missing
+from plexrt.data.values import NOT_REPORTED, is_missing, one_decimal
 from plexrt.stats.meta import PooledResult, pool_proportions
 from plexrt.stats.survival import ALL_NOT_REACHED, NOT_REACHED, MissingWords, range_words
 
@@ -242,10 +242,18 @@ def _cell(record: dict[str, Any], column: str, unit: str) -> str:
             return f"{int(v)}"
         word = "sites" if denom_col == "n_sites" else "patients"
         return f"{int(v)}/{int(n)} {word} ({100 * int(v) / int(n):.0f}%)"
-    flag = f" ({CURVE_FLAG})" if is_curve_source(record.get(f"{column}_source")) else ""
-    if isinstance(v, float):
-        return f"{v:g}{unit}{flag}"
-    return f"{v}{unit}{flag}"
+    return figure_text(v, unit, record.get(f"{column}_source"))
+
+
+def figure_text(value: Any, unit: str, source: Any) -> str:
+    """A literature figure with its unit ('3.5 months'): as the paper gives it; read off a
+    reconstructed published curve (``source`` says so), to the tenth as PlexRT's own medians,
+    and flagged."""
+    if is_curve_source(source):
+        return f"{one_decimal(float(value))}{unit} ({CURVE_FLAG})"
+    if isinstance(value, float):
+        return f"{value:g}{unit}"
+    return f"{value}{unit}"
 
 
 def side_by_side(records: list[dict[str, Any]], labels: list[str]) -> pd.DataFrame:

@@ -280,3 +280,8 @@ def half_up(values: Any, decimals: int) -> np.ndarray:
     # than any real difference in a clinical figure.
     with np.errstate(invalid="ignore"):
         return np.sign(x) * np.floor(np.abs(x) * scale + 0.5 + 1e-9) / scale
+
+
+def one_decimal(x: float) -> str:
+    """One decimal, halves rounded up as clinicians read them (42.25 -> '42.3'; ``half_up``)."""
+    return f"{float(half_up(x, 1)):.1f}"

@@ -11,14 +11,14 @@ from dataclasses import dataclass, fields
 from typing import Any, TypedDict
 
 from plexrt.clinical import dose
-from plexrt.data.deidentify import IDENTIFIER_MESSAGE, identifier_in_text
+from plexrt.data.deidentify import private_text_problem
 from plexrt.data.own_template import (
     DOSE_GY_MAX,
     DOSE_PER_FRACTION_GY_MAX,
     FRACTIONS_RANGE,
     NRS_RANGE,
 )
-from plexrt.data.text_limits import CODE_CHARS, DATE_MESSAGE, looks_like_date, text_problem
+from plexrt.data.text_limits import CODE_CHARS, text_problem
 from plexrt.data.values import is_missing, number_problem, parse_number
 from plexrt.data.vocab import (
     INTENT_ALIASES,
@@ -176,14 +176,9 @@ def _cancer_problem(cancer: object) -> str | None:
     """What keeps a typed primary cancer out of a case (None when it can be kept)."""
     if not isinstance(cancer, str):
         return f"must be text, got {cancer!r}"
-    problem = text_problem(cancer, CODE_CHARS)
     # The case is a patient at the board, and a saved case keeps this text: no calendar date of a
     # patient is kept (as in an own series' primary_cancer), nor an identifier that can be seen.
-    if problem is None and looks_like_date(cancer):
-        problem = DATE_MESSAGE
-    if problem is None and identifier_in_text(cancer):
-        problem = IDENTIFIER_MESSAGE
-    return problem
+    return text_problem(cancer, CODE_CHARS) or private_text_problem(cancer)
 
 
 def _convert(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:

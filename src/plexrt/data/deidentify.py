@@ -31,6 +31,7 @@ from plexrt.data.csvfile import Problem
 from plexrt.data.own_problems import TEXT
 from plexrt.data.own_schema import plain_code
 from plexrt.data.own_template import AGE_RANGE
+from plexrt.data.text_limits import DATE_MESSAGE, looks_like_date
 
 AGE_CAP = 90  # == own_schema.AGE_CAP; ages over 89 are stored as 90 ("90+")
 
@@ -183,7 +184,8 @@ def identifier_problems(
 # codes. Digits and letters of every script count ('１２３４５６７' as a Japanese keyboard types a
 # number, Arabic-Indic digits): codes outside ASCII are compatibility-normalised (NFKC) and matched
 # with Python's Unicode classes; ASCII codes, where both regex engines agree, whole-column in Arrow.
-_LONG_RUN = r"\d{6,}"
+LONG_RUN_DIGITS = 6
+_LONG_RUN = rf"\d{{{LONG_RUN_DIGITS},}}"
 _DATE_LIKE = r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"
 _NAME_LIKE = r"@|[^\W\d_]{2,}[ ,^_]+[^\W\d_]{2,}"
 _MANY_DIGITS = 9
@@ -231,6 +233,16 @@ def identifier_in_text(text: str) -> bool:
     if "@" in plain or _UNICODE[0].search(plain):
         return True
     return sum(ch.isdecimal() for ch in plain) >= _MANY_DIGITS
+
+
+def private_text_problem(text: str) -> str | None:
+    """Why free text kept with a patient cannot be stored (a calendar date, then an identifier),
+    or None: the one check of a primary cancer or an opioid's name, imported or typed."""
+    if looks_like_date(text):
+        return DATE_MESSAGE
+    if identifier_in_text(text):
+        return IDENTIFIER_MESSAGE
+    return None
 
 
 _PSEUDONYM = re.compile(r"P(\d+)")

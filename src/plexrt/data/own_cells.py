@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from plexrt.data.csvfile import Problem
-from plexrt.data.deidentify import IDENTIFIER_MESSAGE, identifier_in_text
+from plexrt.data.deidentify import IDENTIFIER_MESSAGE, private_text_problem
 from plexrt.data.own_problems import TEXT, Locator, ProblemLog
 from plexrt.data.own_readers import RawTable
 from plexrt.data.own_schema import RESPELLED_HOW, respelled
@@ -31,7 +31,7 @@ from plexrt.data.own_template import (
     automatic_mapping,
     suggest_mapping,
 )
-from plexrt.data.text_limits import DATE_MESSAGE, HIDDEN, HIDDEN_MESSAGE, looks_like_date
+from plexrt.data.text_limits import DATE_MESSAGE, HIDDEN, HIDDEN_MESSAGE
 from plexrt.data.values import NUMBER_TEXT
 
 # A cell a spreadsheet would run as a formula (CSV injection); a patient code also goes into the
@@ -166,14 +166,7 @@ def _private(text: pd.Series, given: np.ndarray) -> dict[str, np.ndarray]:
     text is asked once."""
     ask = given & ~_mask(text.str.fullmatch(r"[A-Za-z _.,;:()'+%&/-]*"))
     asked = text[ask].tolist()
-    verdict = {
-        v: DATE_MESSAGE
-        if looks_like_date(v)
-        else IDENTIFIER_MESSAGE
-        if identifier_in_text(v)
-        else ""
-        for v in dict.fromkeys(asked)
-    }
+    verdict = {v: private_text_problem(v) for v in dict.fromkeys(asked)}
     out = {}
     for message in (DATE_MESSAGE, IDENTIFIER_MESSAGE):
         where = np.zeros(len(text), dtype=bool)

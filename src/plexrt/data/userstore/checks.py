@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.data.deidentify import IDENTIFIER_MESSAGE, identifier_in_text
+from plexrt.data.deidentify import IDENTIFIER_MESSAGE, LONG_RUN_DIGITS, identifier_in_text
 from plexrt.data.own_problems import arrow_text
 from plexrt.data.own_schema import (
     RESPELLED_HOW,
@@ -154,7 +154,7 @@ def _surely_fine(values: pd.Series, col: StoredColumn) -> np.ndarray:
     fine = ~unencodable & text.str.fullmatch(_PLAIN_WORD) & (text.str.len() <= MAX_TEXT)
     fine &= ~text.str.contains(_DATE_LIKE) & ~text.str.contains("^ | $")
     if col.name != "patient_id":  # asked one by one: may hold an identifying number
-        fine &= text.str.count(r"\d") < 6
+        fine &= text.str.count(r"\d") < LONG_RUN_DIGITS
     return fine.to_numpy(dtype=bool, na_value=False)
 
 

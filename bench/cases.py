@@ -229,8 +229,10 @@ def _own_import_case(n: int):
     from plexrt.ingest.own_import import prepare_import
     from plexrt.ingest.synth import write_registry
 
-    courses, assessments = write_registry(Path(tempfile.mkdtemp(prefix="plexrt-bench-")), n)
+    folder = tempfile.TemporaryDirectory(prefix="plexrt-bench-", ignore_cleanup_errors=True)
+    courses, assessments = write_registry(Path(folder.name), n)
+    # The folder is held by the closure, so it is removed once the case has been timed.
     return (
         f"ingest.own_import.prepare_import ({n:,} synthetic courses + assessments)",
-        lambda: prepare_import(courses, assessments),
+        lambda folder=folder: prepare_import(courses, assessments),
     )

@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from plexrt.ingest.build import build_db
 
-    tmp = Path(tempfile.mkdtemp(prefix="plexrt-bench-"))
+    folder = tempfile.TemporaryDirectory(prefix="plexrt-bench-", ignore_cleanup_errors=True)
+    tmp = Path(folder.name)
     db = tmp / "plexrt.duckdb"
     t0 = time.perf_counter()
     build_db(ROOT / "data", db)

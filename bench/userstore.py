@@ -162,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", type=Path, help="also write the table into this Markdown file")
     args = parser.parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="plexrt-bench-store-"))
+    folder = tempfile.TemporaryDirectory(prefix="plexrt-bench-store-", ignore_cleanup_errors=True)
+    tmp = Path(folder.name)
     base_before = _median(baseline_work, 7) * 1000
     rows: list[tuple[str, float]] = []
     for label, new_db in _backends(tmp):

@@ -59,8 +59,12 @@ def table_file(draw, names: tuple[str, ...]) -> bytes:
     return draw(st.one_of(st.just(_csv_bytes(header, rows)), edge, st.binary(max_size=300)))
 
 
+# One folder for the module's thousands of examples, removed when the run ends.
+_TMP = tempfile.TemporaryDirectory(prefix="plexrt-hostile-")
+
+
 def _written(data: bytes, name: str) -> Path:
-    folder = Path(tempfile.mkdtemp())
+    folder = Path(tempfile.mkdtemp(dir=_TMP.name))
     (folder / name).write_bytes(data)
     return folder / name
 

@@ -1,6 +1,6 @@
 """A series in a few numbers, for scripts and checks (``plexrt summary``): patients, courses, deaths,
-median survival after RT and median duration of relief with their intervals, and responders under
-the paper's definition.
+median survival after RT, median duration of relief and median follow-up (reverse Kaplan-Meier)
+with their intervals, and responders under the paper's definition.
 
 One function call summarises any series: ``series_summary(name, sites, events, draws)``. A series
 with real per-patient times (an imported one) passes no ``draws`` and gets the ordinary Kaplan-Meier
@@ -105,5 +105,10 @@ def series_summary(
             _median(events, draws, pids, "survival", w.survival_origin) if has_times else None
         ),
         "relief": _median(events, draws, pids, "relief", w.relief_origin) if has_times else None,
+        # reverse Kaplan-Meier, from the same time zero as survival; 'not_available' says why
+        # there is none (every patient died: follow-up complete; no follow-up recorded)
+        "followup": (
+            _median(events, draws, pids, "followup", w.survival_origin) if has_times else None
+        ),
         "response": response_figures(sites),
     }

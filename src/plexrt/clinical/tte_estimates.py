@@ -23,6 +23,7 @@ import pandas as pd
 
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.tte_members import (
+    Member,
     endpoint_frame,
     ensemble_members,
     member_pairs,
@@ -54,6 +55,13 @@ TEST_NOT_COMPUTABLE = (
 # survfit, like PlexRT's estimator, gives a median of 0 (limits NA). That 0 is the time zero, not
 # a follow-up: the median is not available, and says why.
 NO_FOLLOW_UP = "no patient has any follow-up time recorded: every follow-up is 0 days"
+
+# Median follow-up when every patient died (no one censored): the reverse Kaplan-Meier (Schemper &
+# Smith 1996) estimates the distribution of potential follow-up from the censored times, and there
+# is none. R's survfit on the reversed status gives a curve with no drop, so quantile() is NA, which
+# PlexRT's words for a curve that stays above 0.5 would read 'not reached' -- a promise that longer
+# follow-up could reach it, when follow-up is already complete. Not available, and says why.
+ALL_DIED = "every patient died; follow-up complete"
 
 # A median of an endpoint no patient of the cohort can be assessed for (relief where no patient
 # has a maximum response recorded): not 'not reached', which would promise a longer follow-up
@@ -98,7 +106,7 @@ class MedianEstimate:
     pooled over ``m`` reconstructions, with the 5th-95th percentile of their own medians
     (``ensemble_range_days``) and the median of the curve drawn (the default reconstruction).
     For real times ``m`` is 0 and ``ensemble_range_days`` None. ``not_available``: why there is
-    no median at all (``NO_FOLLOW_UP``); the median and its limits are then None."""
+    no median at all (``ALL_DIED``, ``NO_FOLLOW_UP``); the median and its limits are then None."""
 
     median_days: float | None
     ci_days: tuple[float | None, float | None]
@@ -175,7 +183,8 @@ def median_estimate(
     """The median of ``endpoint`` ("survival", "relief" or "followup") for the patients, pooled
     over ``draws`` when the times are reconstructed, else the ordinary Kaplan-Meier median with
     its log-log interval. None when no patient of the cohort has data for the endpoint; for
-    "followup", not available (``NO_FOLLOW_UP``) when no patient has any follow-up time."""
+    "followup", not available when every patient died (``ALL_DIED``, in the curve drawn and in
+    every reconstruction) or no patient has any follow-up time (``NO_FOLLOW_UP``)."""
     if endpoint not in MEDIAN_ENDPOINTS:
         raise ValueError(f"endpoint must be one of {', '.join(MEDIAN_ENDPOINTS)}, got {endpoint!r}")
     pids = [str(p) for p in patient_ids]
@@ -183,7 +192,11 @@ def median_estimate(
     if d0.empty:
         return None
     drawn = kaplan_meier(d0["duration_days"], d0["event"])
-    if endpoint == "followup" and not (d0["duration_days"] > 0).any():
+    members = (
+        ensemble_members(draws, pids, endpoint, time_zero) if uses_ensemble(events, draws) else []
+    )
+    why = _no_follow_up_median(d0, members) if endpoint == "followup" else None
+    if why is not None:
         return MedianEstimate(
             None,
             (None, None),
@@ -193,12 +206,9 @@ def median_estimate(
             drawn.n,
             drawn.n_events,
             drawn.method_note,
-            NO_FOLLOW_UP,
+            why,
             (NOT_ESTIMABLE, NOT_ESTIMABLE, NOT_ESTIMABLE),
         )
-    members = (
-        ensemble_members(draws, pids, endpoint, time_zero) if uses_ensemble(events, draws) else []
-    )
     if len(members) < 2:
         return MedianEstimate(
             drawn.median,
@@ -223,6 +233,18 @@ def median_estimate(
         method_note=res.method_note,
         missing=res.missing,
     )
+
+
+def _no_follow_up_median(d0: pd.DataFrame, members: Sequence[Member]) -> str | None:
+    """Why the reverse Kaplan-Meier of ``d0`` (follow-up: event 1 = censored alive) gives no
+    median follow-up, or None: every patient died, in the frame and in every reconstruction
+    (``ALL_DIED``: no censored time to estimate from), or every follow-up is 0 days
+    (``NO_FOLLOW_UP``)."""
+    if not d0["event"].any() and not any(e.any() for _, _, e in members):
+        return ALL_DIED
+    if not (d0["duration_days"] > 0).any():
+        return NO_FOLLOW_UP
+    return None
 
 
 def group_medians(

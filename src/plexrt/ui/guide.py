@@ -40,7 +40,9 @@ HELP_TEXT = """
   such reconstruction, medians and rates are pooled over many. Treat them as illustrations of
   what the paper allows, not as measured data.
 - **Survival vs follow-up**: survival counts deaths; *median follow-up* is how long patients were
-  observed (deaths censored). They are different numbers.
+  observed (deaths censored). They are different numbers. When every patient died, follow-up is
+  complete and there is no censored time to estimate it from: median follow-up reads "not
+  available (every patient died; follow-up complete)", not "not reached".
 - **Waterfall**: one bar per irradiated site, the change in pain score (NRS 0–10) from before RT
   to RT completion, sorted; bars below zero are less pain. Fill pattern and colour both show the
   response category.

@@ -8,7 +8,7 @@ from plexrt.clinical import (
     definitions,
     literature_comparison,
     literature_notes,
-    response_summary,
+    response_words,
     series_words,
 )
 from plexrt.clinical.forest import forest_data
@@ -86,7 +86,7 @@ with tab_t:
             "Response definitions differ between series: read the 'Response definition' row before "
             "comparing rates.",
             # how the PlexRT column's rates are counted, as under the board's key figures
-            f"PlexRT response: {response_summary.rates_note(df, definition, db.words().source)}",
+            f"PlexRT response: {response_words.rates_note(df, definition, db.words().source)}",
             medians.note,
         )
 with tab_f:

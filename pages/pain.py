@@ -7,7 +7,14 @@ from plexrt.charts.paired import paired_figure
 from plexrt.charts.tables import dose_dispute_note
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import COLOUR_BY_CHOICES
-from plexrt.clinical import analgesics, dose, pain_views, per_patient, response_summary
+from plexrt.clinical import (
+    analgesics,
+    dose,
+    pain_views,
+    per_patient,
+    response_summary,
+    response_words,
+)
 from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.stats.proportions import METHOD_CHOICES
@@ -71,11 +78,11 @@ else:
     )
     widgets.proportion_metric(cols[3], "Complete, assessable sites", summary.complete_assessable)
 several = per_patient.several_sites(df)
-patients_line = response_summary.patients_caption(summary) if several else None
+patients_line = response_words.patients_caption(summary) if several else None
 if patients_line:
     st.caption(patients_line)
 widgets.footnote(
-    cohort_line, response_summary.rates_footnote(summary, ci, several, db.words().source)
+    cohort_line, response_words.rates_footnote(summary, ci, several, db.words().source)
 )
 
 # --- plots ---------------------------------------------------------------------------------------

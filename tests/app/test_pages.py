@@ -296,7 +296,10 @@ def test_cohort_and_pain_pages_count_patients_beside_sites(app):
     assert "count irradiated sites" in " ".join(m.value for m in at.markdown) + captions
     pain = _page(app, "pages/pain.py")
     words = " ".join(c.value for c in pain.caption)
-    assert "Per patient: responders 100% of patients (11/11" in words
+    assert (
+        "Per patient: responders 100% of treated patients (11/11; 95% CI 72–100%), 100% of "
+        "assessable patients (11/11" in words
+    )
     sub = next(df.value for df in pain.dataframe if "n_patients" in df.value.columns)
     assert sub.set_index("level").loc["psoas", "n_patients"] == 7  # patients 1 3 4 5 7 9 10
 

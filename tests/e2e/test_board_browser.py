@@ -139,7 +139,7 @@ def test_case_matcher_and_board_pack(server, page, page_errors):
     # the last slide holds the key figures: 12/12 responders (exact 95% CI 74-100%)
     rows = {r.cells[0].text: r.cells[1].text for r in _table(slides[-1]).rows}
     assert rows["Responders"] == (
-        "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+        "100% of treated sites (12/12; 95% CI 74–100%) · 100% of treated patients (11/11; 95% CI 72–100%)"
     )
     assert page_errors == []
 

@@ -150,8 +150,12 @@ def test_summary_states_the_rates_as_the_board_does(con, inp):
     # Site 4.1 without its score after RT: `plexrt summary` gave 11 responders of 11 evaluable
     # sites (no treated count, no interval) where the board's key figures and the Literature
     # table say 92% of sites (11/12; 95% CI 62–100%). It now gives the treated sites and the
-    # same text. Clopper-Pearson from scipy's beta quantiles: 11/12 -> 61.5–99.8%; patients 10/10
-    # (patient 4 has no assessable site) -> 69.2–100%.
+    # same text. Beside it the line gave '100% of patients (10/10)': over the patients with an
+    # assessable site, so patient 4 (whose only site has no score) was left out while site 4.1
+    # counted as a non-responder -- two denominators read as one. Per patient is now over the
+    # treated patients too, patient 4 a non-responder as their site is: 10/11, and each part
+    # names its denominator. Clopper-Pearson from scipy's beta quantiles: 11/12 -> 61.5–99.8%;
+    # 10/11 -> 58.7–99.8%; over the 10 assessable patients 10/10 (kept in per_patient).
     from dataclasses import replace
 
     from scipy.stats import beta
@@ -162,14 +166,18 @@ def test_summary_states_the_rates_as_the_board_does(con, inp):
     sites = store.cohort(con)
     sites["nrs_after"] = sites["nrs_after"].astype("Float64")
     sites.loc[sites["course_id"] == "4.1", "nrs_after"] = pd.NA
-    lo, hi, plo = beta.ppf(0.025, 11, 2), beta.ppf(0.975, 12, 1), beta.ppf(0.025, 10, 1)
+    lo, hi = beta.ppf(0.025, 11, 2), beta.ppf(0.975, 12, 1)
+    plo, phi = beta.ppf(0.025, 10, 2), beta.ppf(0.975, 11, 1)
     expected = (
-        f"92% of sites (11/12; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%) · "
-        f"100% of patients (10/10; 95% CI {100 * plo:.0f}–100%)"
+        f"92% of treated sites (11/12; 95% CI {100 * lo:.0f}–{100 * hi:.0f}%) · "
+        f"91% of treated patients (10/11; 95% CI {100 * plo:.0f}–{100 * phi:.0f}%)"
     )
     r = series_summary("sanuki2022", sites, store.events(con).iloc[:0])["response"]
     assert (r["responders"], r["evaluable"], r["treated"]) == (11, 11, 12)
     assert r["responders_text"] == expected
+    pp = r["per_patient"]
+    assert (pp["responders"], pp["evaluable"]) == (10, 10)
+    assert (pp["responders_of_treated"], pp["treated"]) == (10, 11)
     assert r["interval"] == "Exact (Clopper-Pearson) 95% CI."
     board = dict(key_figures(replace(inp, sites=sites, all_sites=sites)))
     assert (board["Responders"], board["Complete response"]) == (

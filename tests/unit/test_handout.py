@@ -41,7 +41,7 @@ def test_handout_states_the_case_the_figures_the_method_and_the_source(data):
         "39 Gy/13 (3 Gy per fraction)",
         "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher.",
         # 12/12 responders, exact interval 0.025 ** (1/12) = 73.5% -> 74-100%
-        "100% of sites (12/12; 95% CI 74–100%)",
+        "100% of treated sites (12/12; 95% CI 74–100%)",
         "18/18 patients = 100% (95% CI 81–100%)",
         "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT",
         "Percentages and ranges count irradiated sites",

@@ -100,8 +100,8 @@ def test_plexrt_series_paper_definition(cohort):
         assert rec[col] is None
     # patient 1 has two sites: the rates per patient beside the rates per site
     assert rec["_display"] == {
-        "responders": "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)",
-        "complete_responders": "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)",
+        "responders": "100% of treated sites (12/12; 95% CI 74–100%) · 100% of treated patients (11/11; 95% CI 72–100%)",
+        "complete_responders": "75% of treated sites (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI 39–94%)",
     }
 
 
@@ -253,12 +253,12 @@ def test_side_by_side_plexrt_cells(cohort):
     assert t["Irradiated sites (n)"] == "12"
     assert (
         t["Responders"]
-        == "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+        == "100% of treated sites (12/12; 95% CI 74–100%) · 100% of treated patients (11/11; 95% CI 72–100%)"
     )
-    # 9 / 12 = 75% of sites; 8 / 11 = 73% of patients (patient 1's two sites both at NRS 0)
+    # 9 / 12 = 75% of sites; 8 / 11 = 73% of treated patients (patient 1's two sites both at NRS 0)
     assert (
         t["Complete responders"]
-        == "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+        == "75% of treated sites (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI 39–94%)"
     )
     assert t["Population"] == "malignant lumbosacral plexopathy"
     assert t["Median survival"] == cmp.NOT_REPORTED
@@ -515,7 +515,9 @@ def test_plexrt_responders_read_as_the_board_and_the_forest_count_them(cohort, i
     # assessable. The side-by-side cell gave 11/11 sites (100%) where the forest plot of the same
     # page drew 11/12 and the board's key figures said 92% of sites (11/12): every surface now
     # counts ALL treated sites (a site without both scores is not a responder: the paper's rule),
-    # with the exact interval. Clopper-Pearson by hand from the beta quantiles (scipy):
+    # with the exact interval, and the patients beside them over ALL treated patients too (they
+    # were counted over assessable patients, 10/10, on a line that read as one denominator).
+    # Clopper-Pearson by hand from the beta quantiles (scipy):
     from dataclasses import replace
 
     from scipy.stats import beta
@@ -531,13 +533,21 @@ def test_plexrt_responders_read_as_the_board_and_the_forest_count_them(cohort, i
         hi = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
         return f"{100 * k / n:.0f}%", f"{100 * lo:.0f}–{100 * hi:.0f}%"
 
-    # sites 11/12 (92%; 62-100%); patients: patient 4 (one site) not assessable -> 10/10 (69-100%)
-    (pct, ci), (ppct, pci) = cp(11, 12), cp(10, 10)
-    assert (pct, ci, ppct, pci) == ("92%", "62–100%", "100%", "69–100%")
-    responders = f"{pct} of sites (11/12; 95% CI {ci}) · {ppct} of patients (10/10; 95% CI {pci})"
-    # complete: 9 sites at NRS 0 of 12 (43-95%); patients 8 of 10 (44-97%)
-    (cpct, cci), (cppct, cpci) = cp(9, 12), cp(8, 10)
-    complete = f"{cpct} of sites (9/12; 95% CI {cci}) · {cppct} of patients (8/10; 95% CI {cpci})"
+    # sites 11/12 (92%; 62-100%); patients: patient 4 (one site, not assessable) is not a
+    # responder, as their site is not -> 10/11 (59-100%)
+    (pct, ci), (ppct, pci) = cp(11, 12), cp(10, 11)
+    assert (pct, ci, ppct, pci) == ("92%", "62–100%", "91%", "59–100%")
+    responders = (
+        f"{pct} of treated sites (11/12; 95% CI {ci}) · {ppct} of treated patients (10/11; 95% "
+        f"CI {pci})"
+    )
+    # complete: 9 sites at NRS 0 of 12 (43-95%); patients 8 of 11 (patients 1 2 3 5 7 8 10 11;
+    # 39-94%)
+    (cpct, cci), (cppct, cpci) = cp(9, 12), cp(8, 11)
+    complete = (
+        f"{cpct} of treated sites (9/12; 95% CI {cci}) · {cppct} of treated patients (8/11; 95% "
+        f"CI {cpci})"
+    )
 
     rec = cmp.plexrt_series(sites, PAPER)
     t = _table([rec], ["P"])["P"]
@@ -551,7 +561,7 @@ def test_plexrt_responders_read_as_the_board_and_the_forest_count_them(cohort, i
     one = sites[sites["course_id"] != "1.2"]
     pct1, ci1 = cp(10, 11)
     cell = _table([cmp.plexrt_series(one, PAPER)], ["P"])["P"]["Responders"]
-    assert cell == f"{pct1} of sites (10/11; 95% CI {ci1})"
+    assert cell == f"{pct1} of treated sites (10/11; 95% CI {ci1})"
     assert dict(key_figures(replace(inp, sites=one, all_sites=one)))["Responders"] == cell
 
 

@@ -227,6 +227,55 @@ def test_compare_response_table_counts(own_con):
     # paper: fall >= 2 or NRS 0; P1.1 8->2, P1.2 8->2, P4.1 7->0, P4.2 8->2, P5.1 5->3 respond;
     # P2.1 6->6 does not; P3.1 has no score after RT (not assessable): 5 of 7 treated
     assert treated["n"] == 7 and treated["Responders"].startswith("71% (5/7")
+    by = table.set_index("Counted over")
+    assert by.loc["assessable sites", "Responders"].startswith("83% (5/6")
+    # per patient, every site must respond: P1 (both), P4 (both), P5 respond; P2 does not; P3's
+    # only site has no score: not a responder over the 5 treated patients (3/5), left out over
+    # the 4 assessable ones (3/4)
+    assert by.loc["all treated patients", "Responders"].startswith("60% (3/5")
+    assert by.loc["assessable patients", "Responders"].startswith("75% (3/4")
+
+
+def test_response_line_names_each_denominator_on_the_hand_series(own_con):
+    # The board, the Literature table and `plexrt summary` state one line. It paired 5/7 treated
+    # sites with 3/4 assessable patients ('71% of sites (5/7) · 75% of patients (3/4)'), which a
+    # clinician reads as one denominator; both are now over the treated, and say so. Complete
+    # (NRS 0 from a painful baseline): P4.1 7->0 only, so no patient has every site complete.
+    from plexrt.clinical.literature_comparison import plexrt_series
+    from plexrt.clinical.response_summary import summarise
+    from plexrt.clinical.response_words import patients_caption, treated_rates
+    from plexrt.clinical.series_summary import response_figures
+
+    sites = store.cohort(own_con)
+    s = summarise(sites, DEFINITIONS["paper"])
+    responders, complete = treated_rates(s, several=True)
+    assert (
+        responders.startswith("71% of treated sites (5/7; ")
+        and " · 60% of treated patients (3/5; " in responders
+    )
+    assert (
+        complete.startswith("14% of treated sites (1/7; ")
+        and " · 0% of treated patients (0/5; " in complete
+    )
+    rec = plexrt_series(sites, DEFINITIONS["paper"])
+    assert (rec["_display"]["responders"], rec["_display"]["complete_responders"]) == (
+        responders,
+        complete,
+    )
+    r = response_figures(sites)
+    assert (r["responders_text"], r["complete_text"]) == (responders, complete)
+    pp = r["per_patient"]
+    assert (pp["responders_of_treated"], pp["treated"], pp["responders"], pp["evaluable"]) == (
+        3,
+        5,
+        3,
+        4,
+    )
+    # the Pain page, beside its treated and assessable sites, gives both
+    caption = patients_caption(s)
+    assert caption is not None
+    assert caption.startswith("Per patient: responders 60% of treated patients (3/5; ")
+    assert ", 75% of assessable patients (3/4; " in caption
 
 
 def test_batches_of_the_history():
@@ -280,7 +329,8 @@ def test_compare_response_table_gives_n_where_no_rate_can_be_given(own_con):
     table = sc.response_table([sc.Side("Hand", sites, store.events(own_con))], DEFINITIONS["paper"])
     by = table.set_index("Counted over")
     assert by.loc["assessable sites", "Responders"] == "not available"
-    assert list(table["n"]) == [len(sites), 0, 0]
+    # 5 patients treated (no rate), none assessable
+    assert list(table["n"]) == [len(sites), 0, 5, 0]
 
 
 def _without_follow_up():

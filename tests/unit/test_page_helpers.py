@@ -14,7 +14,7 @@ import pytest
 
 from plexrt.charts.tables import dose_dispute_note
 from plexrt.charts.waterfall import COLOUR_BY, COLOUR_BY_CHOICES
-from plexrt.clinical import cohort_summary, endpoint_notes, response_summary
+from plexrt.clinical import cohort_summary, endpoint_notes, response_summary, response_words
 from plexrt.clinical import literature_comparison as cmp
 from plexrt.clinical import literature_notes as notes
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
@@ -240,7 +240,7 @@ def test_rates_footnote_states_both_denominators():
         complete_assessable=proportion(9, 11),
         categories={},
     )
-    text = response_summary.rates_footnote(summary, "wilson")
+    text = response_words.rates_footnote(summary, "wilson")
     assert text.startswith(Definition("paper").footnote)
     assert "(n = 12); assessable = NRS known before and at completion (n = 11)." in text
     assert text.endswith(" Wilson score 95% CI.")

@@ -40,6 +40,12 @@ def test_the_rule_counts_a_patient_when_every_site_does():
     ok = [True, True, True, True, False, None]
     assert patient_counts(pid, ok) == (2, 3)
     assert "every one of their assessable sites" in PATIENT_RULE
+    # over treated patients: patient 4 counts, their unassessable site not a responder
+    assert patient_counts(pid, ok, "treated") == (2, 4)
+    # no site assessable: no count over either denominator (no rate, not 0 of n)
+    assert patient_counts(pid, [None] * 6, "treated") == (0, 0)
+    with pytest.raises(ValueError, match="over must be"):
+        patient_counts(pid, ok, "all")
 
 
 @settings(max_examples=200, deadline=None)
@@ -63,6 +69,12 @@ def test_the_rule_on_any_sites_matches_a_patient_by_patient_count(rows, as_serie
     expected = (sum(all(v) for v in by_patient.values()), len(by_patient))
     given_ok = pd.Series(ok, index=range(100, 100 + len(ok)), dtype=object) if as_series else ok
     assert patient_counts(pd.Series(pid, dtype=object), given_ok) == expected
+    # over treated patients: every patient counts, a site not assessable is not a responder
+    treated: dict[str, bool] = {}
+    for p, o in rows:
+        treated[p] = treated.get(p, True) and o is True
+    expected_treated = (sum(treated.values()), len(treated)) if by_patient else (0, 0)
+    assert patient_counts(pd.Series(pid, dtype=object), given_ok, "treated") == expected_treated
     # the subgroup table passes the ids as integer codes, factorised once: the same grouping
     codes = pd.factorize(pd.Series(pid, dtype=object))[0]
     assert patient_counts(pd.Series(codes, dtype="int64"), given_ok) == expected
@@ -75,8 +87,10 @@ def test_bundled_cohort_counts_both_units(sites):
     assert (s.improved2_patients.k, s.improved2_patients.n) == (11, 11)
     assert round(s.nrs0_after_patients.low, 3) == 0.390
     assert round(s.nrs0_after_patients.high, 3) == 0.940
-    assert both_units(s.nrs0_after, s.nrs0_after_patients) == (
-        "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+    # (both over the sites and patients with a score: the denominator is named)
+    assert both_units(s.nrs0_after, s.nrs0_after_patients, "assessable") == (
+        "75% of assessable sites (9/12; 95% CI 43–95%) · 73% of assessable patients (8/11; 95% "
+        "CI 39–94%)"
     )
     assert several_sites(sites)
     assert not several_sites(sites[sites["course_id"] != "1.2"])
@@ -92,25 +106,27 @@ def test_response_summary_per_patient(sites):
 def test_key_figures_name_both_units(inp, sites):
     rows = dict(key_figures(inp))
     assert rows["Responders"] == (
-        "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+        "100% of treated sites (12/12; 95% CI 74–100%) · 100% of treated patients (11/11; 95% CI 72–100%)"
     )
     assert rows["Complete response"] == (
-        "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+        "75% of treated sites (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI 39–94%)"
     )
     # one site per patient: per site only (the units coincide), still named
     one = replace(inp, sites=sites[sites["course_id"] != "1.2"])
-    assert dict(key_figures(one))["Complete response"] == "73% of sites (8/11; 95% CI 39–94%)"
+    assert (
+        dict(key_figures(one))["Complete response"] == "73% of treated sites (8/11; 95% CI 39–94%)"
+    )
 
 
 def test_literature_row_gives_both_units(sites):
     rec = literature_comparison.plexrt_series(sites, Definition("paper"))
     assert (
         rec["_display"]["complete_responders"]
-        == "75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11; 95% CI 39–94%)"
+        == "75% of treated sites (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI 39–94%)"
     )
     assert (
         rec["_display"]["responders"]
-        == "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+        == "100% of treated sites (12/12; 95% CI 74–100%) · 100% of treated patients (11/11; 95% CI 72–100%)"
     )
 
 

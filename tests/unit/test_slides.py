@@ -73,7 +73,7 @@ def test_report_tables(inp):
     assert len(tables["Irradiated sites"]) == 12
     assert "fisher_p" not in tables[SUBGROUPS_TITLE].columns
     figures = dict(tables["Key figures"].itertuples(index=False))
-    assert figures["Responders"].startswith("100% of sites (12/12; 95% CI 74–100%) · ")
+    assert figures["Responders"].startswith("100% of treated sites (12/12; 95% CI 74–100%) · ")
 
 
 def test_report_tables_of_no_sites_keep_their_columns(inp):
@@ -195,11 +195,11 @@ def test_slide_footnotes_fit_a_projector(con, inp):
 
 
 def test_key_figure_notes_name_both_units_and_denominators_of_the_key_figures(inp):
-    # The key figures give '% of sites (k/12)' and, as patient 1 has two sites, '% of patients
-    # (k/11)'; the note said only "Percentages count irradiated sites", untrue of the second,
-    # and never which sites or patients are the denominators.
+    # The key figures give '% of treated sites (k/12)' and, as patient 1 has two sites, '% of
+    # treated patients (k/11)'; the note said only "Percentages count irradiated sites", untrue
+    # of the second, and never which sites or patients are the denominators.
     figures = dict(key_figures(inp))
-    assert "of patients" in figures["Responders"]
+    assert "of treated patients" in figures["Responders"]
     first = key_figure_notes(inp)[0]
     n_sites = len(inp.sites)  # every treated site: 12 (Table 1)
     n_patients = inp.sites["patient_id"].nunique()  # 11

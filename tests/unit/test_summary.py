@@ -54,9 +54,9 @@ def test_key_figures(inp):
     # 12/12 responders, exact lower limit 0.025 ** (1/12) = 73.5%; 9/12 complete, 42.8-94.5%
     # per site and, as patient 1 has two sites, per patient (11/11: 0.025^(1/11) = 71.5%)
     assert rows["Responders"] == (
-        "100% of sites (12/12; 95% CI 74–100%) · 100% of patients (11/11; 95% CI 72–100%)"
+        "100% of treated sites (12/12; 95% CI 74–100%) · 100% of treated patients (11/11; 95% CI 72–100%)"
     )
-    assert rows["Complete response"].startswith("75% of sites (9/12; 95% CI 43–95%) · ")
+    assert rows["Complete response"].startswith("75% of treated sites (9/12; 95% CI 43–95%) · ")
     assert rows["Weeks to maximum response"] == "mean 3.2 weeks (range 1–12), n = 12 sites"
     # said once (it was said twice: in the interval's words and as a flag after it)
     assert rows["Median survival after RT"].count("reconstructed times") == 1

@@ -20,6 +20,7 @@ from plexrt.clinical import (
     literature_comparison,
     per_patient,
     response_summary,
+    response_words,
     series_medians,
 )
 from plexrt.clinical import endpoints as tte
@@ -184,24 +185,11 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
             )
         )
     else:
-        # per site (the paper's unit), and per patient beside it when a patient has several sites
-        several = per_patient.several_sites(inp.sites)
-        rows.append(
-            (
-                "Responders",
-                per_patient.both_units(
-                    s.responders_treated, s.responders_patients if several else None
-                ),
-            )
-        )
-        rows.append(
-            (
-                "Complete response",
-                per_patient.both_units(
-                    s.complete_treated, s.complete_patients if several else None
-                ),
-            )
-        )
+        # per treated site (the paper's unit), and per treated patient beside it when a patient
+        # has several sites
+        responders, complete = response_words.treated_rates(s, per_patient.several_sites(inp.sites))
+        rows.append(("Responders", responders))
+        rows.append(("Complete response", complete))
     weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
     rows.append(("Weeks to maximum response", weeks or cohort_summary.NO_WEEKS))
     med = series_records(inp).medians

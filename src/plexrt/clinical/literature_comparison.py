@@ -21,8 +21,9 @@ from plexrt.clinical.definitions import (
     response_counts,
 )
 from plexrt.clinical.dose import regimen_label
-from plexrt.clinical.per_patient import both_units, several_sites
+from plexrt.clinical.per_patient import several_sites
 from plexrt.clinical.response_summary import summarise
+from plexrt.clinical.response_words import treated_rates
 from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.literature_entered import ENTERED_TEXT, from_json
@@ -170,19 +171,11 @@ def plexrt_series(
 
 def _rates(df: pd.DataFrame, definition: Definition) -> dict[str, str]:
     """Responders and complete responders as the board's key figures state them
-    (``per_patient.both_units``): per site over ALL treated sites (a site without both pain
-    scores is not a responder, the paper's rule; the forest plot counts the same), with the exact
-    95% CI, and per patient beside them when a patient has several sites
-    (``per_patient.PATIENT_RULE``): '75% of sites (9/12; 95% CI 43–95%) · 73% of patients (8/11;
-    95% CI 39–94%)'."""
-    s = summarise(df, definition)
-    several = several_sites(df)
-    return {
-        "responders": both_units(s.responders_treated, s.responders_patients if several else None),
-        "complete_responders": both_units(
-            s.complete_treated, s.complete_patients if several else None
-        ),
-    }
+    (``response_words.treated_rates``): over all treated sites, and over all treated patients
+    beside them when a patient has several sites, with the exact 95% CI: '75% of treated sites
+    (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI 39–94%)'."""
+    responders, complete = treated_rates(summarise(df, definition), several_sites(df))
+    return {"responders": responders, "complete_responders": complete}
 
 
 # How PlexRT's medians are estimated and from which time zero (published series rarely say).

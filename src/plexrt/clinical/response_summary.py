@@ -19,11 +19,10 @@ from plexrt.clinical.definitions import (
 )
 from plexrt.clinical.icpre_bounds import SITE_COLUMNS, IcpreBounds
 from plexrt.clinical.icpre_readings import IcpreReadings, icpre_readings
-from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion, several_sites
-from plexrt.clinical.series_words import PUBLISHED, words
+from plexrt.clinical.per_patient import TREATED, patient_proportion
 from plexrt.data.values import counted
 from plexrt.data.vocab import INTENT_LABELS
-from plexrt.stats.proportions import Proportion, method_sentence, proportion
+from plexrt.stats.proportions import Proportion, proportion
 
 # Subgroup factors shown on the pain page: label -> how to split a site.
 SUBGROUPS = {
@@ -125,6 +124,9 @@ class ResponseSummary:
     # per patient (per_patient.PATIENT_RULE), among patients with an assessable, settled site
     responders_patients: Proportion | None = None
     complete_patients: Proportion | None = None
+    # per patient among all treated patients (a site without both scores is not a responder)
+    responders_patients_treated: Proportion | None = None
+    complete_patients_treated: Proportion | None = None
 
     @property
     def icpre_bounds(self) -> IcpreBounds | None:
@@ -180,6 +182,12 @@ def summarise(
         icpre_readings=readings,
         responders_patients=patient_proportion(df, responder, method) if settled else None,
         complete_patients=patient_proportion(df, complete, method) if settled else None,
+        responders_patients_treated=(
+            patient_proportion(df, responder, method, TREATED) if known else None
+        ),
+        complete_patients_treated=(
+            patient_proportion(df, complete, method, TREATED) if known else None
+        ),
     )
 
 
@@ -312,53 +320,4 @@ def bound_proportions(
     n = bounds.n_sites
     return proportion(bounds.responders_min, n, method), proportion(
         bounds.responders_max, n, method
-    )
-
-
-def rates_footnote(
-    summary: ResponseSummary, ci_method: str, several: bool = False, source: str = PUBLISHED
-) -> str:
-    """Under the response rates: the definition, both denominators with their n, the unit counted
-    (per patient beside per site when a patient has ``several`` sites), the interval
-    (``source``: where the series comes from, ``series_words``)."""
-    if several:
-        unit = f"; per patient beside them, where {PATIENT_RULE}" + (
-            " (ICPRE ranges: per site only, as the analgesic aggregate is)"
-            if summary.icpre_readings
-            else ""
-        )
-    else:
-        unit = "; one site per patient here"
-    return (
-        f"{summary.definition.footnote} Treated = every site in the cohort "
-        f"(n = {summary.n_treated}); assessable = NRS known before and at completion "
-        f"(n = {summary.n_assessable}). Percentages and ranges count irradiated sites "
-        f"({words(source).site_unit}){unit}. {method_sentence(ci_method)}"
-    )
-
-
-def rates_note(
-    df: pd.DataFrame,
-    definition: Definition,
-    source: str = PUBLISHED,
-    method: str = "exact",
-    all_sites: pd.DataFrame | None = None,
-    aggregate: Aggregate | None = None,
-) -> str:
-    """``rates_footnote`` of the sites ``df``: how the rates every surface states for them (the
-    pain page, the board's key figures, the literature table) are counted."""
-    s = summarise(df, definition, method, all_sites, aggregate)
-    return rates_footnote(s, method, several_sites(df), source)
-
-
-def patients_caption(summary: ResponseSummary) -> str | None:
-    """'Per patient: responders ...; complete ...' (None without per-patient figures)."""
-    if summary.responders_patients is None:
-        return None
-    complete = (
-        summary.complete_patients.text(unit="patients") if summary.complete_patients else "n/a"
-    )
-    return (
-        f"Per patient: responders {summary.responders_patients.text(unit='patients')}; "
-        f"complete {complete}."
     )

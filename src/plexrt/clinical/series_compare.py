@@ -103,21 +103,28 @@ def compare_endpoint(
 def response_table(
     sides: Sequence[Side], definition: Definition, method: str = "exact"
 ) -> pd.DataFrame:
-    """Responders and complete responders per series under ``definition``: per site (treated and
-    assessable) and per patient, as 'k/n (x%; 95% CI a-b%)' with n always given; 'not available'
-    where the definition cannot be settled from the series' data (e.g. ICPRE without per-site
-    analgesics after RT)."""
+    """Responders and complete responders per series under ``definition``: per site and per
+    patient, each over all treated and over assessable ones, as 'k/n (x%; 95% CI a-b%)' with n
+    always given; 'not available' where the definition cannot be settled from the series' data
+    (e.g. ICPRE without per-site analgesics after RT)."""
     rows = []
     for s in sides:
         r = summarise(s.sites, definition, method)
-        # The sites counted are known even where no rate is (none assessable, or a definition
-        # not settled): n is given then too. Patients are counted over those with an assessable,
-        # settled site: none when no site is assessable, unknown when the outcomes are unsettled.
+        # The sites and patients treated are known even where no rate is (none assessable, or a
+        # definition not settled): n is given then too. Assessable patients are those with an
+        # assessable, settled site: none when no site is assessable, unknown when the outcomes
+        # are unsettled.
         for unit, resp, comp, n in (
             ("all treated sites", r.responders_treated, r.complete_treated, r.n_treated),
             ("assessable sites", r.responders_assessable, r.complete_assessable, r.n_assessable),
             (
-                "patients",
+                "all treated patients",
+                r.responders_patients_treated,
+                r.complete_patients_treated,
+                len(tte.cohort_patients(s.sites)),
+            ),
+            (
+                "assessable patients",
                 r.responders_patients,
                 r.complete_patients,
                 0 if not r.n_assessable else None,

@@ -19,8 +19,9 @@ import pandas as pd
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITIONS, response_counts
-from plexrt.clinical.per_patient import PATIENT_RULE, both_units, several_sites
+from plexrt.clinical.per_patient import RATES_PATIENT_RULE, several_sites
 from plexrt.clinical.response_summary import summarise
+from plexrt.clinical.response_words import treated_rates
 from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.stats.proportions import method_sentence
 
@@ -52,7 +53,8 @@ def response_figures(sites: pd.DataFrame) -> dict[str, Any]:
     counts = response_counts(sites, paper)
     s = summarise(sites, paper)
     resp, comp = s.responders_patients, s.complete_patients
-    several = several_sites(sites)
+    resp_t, comp_t = s.responders_patients_treated, s.complete_patients_treated
+    responders_text, complete_text = treated_rates(s, several_sites(sites))
     return {
         "definition": paper.label,
         "unit": "sites",
@@ -60,17 +62,23 @@ def response_figures(sites: pd.DataFrame) -> dict[str, Any]:
         "evaluable": counts["n_classified"],
         "treated": counts["n_treated"],
         "complete": counts["complete"],
-        # the rates as the pages, the board and the literature table state them: over all
-        # treated sites (a site without both scores is not a responder), with the exact interval
-        "responders_text": both_units(s.responders_treated, resp if several else None),
-        "complete_text": both_units(s.complete_treated, comp if several else None),
+        # the rates as the board and the literature table state them: over all treated sites
+        # (a site without both scores is not a responder) and all treated patients, with the
+        # exact interval (response_words.treated_rates)
+        "responders_text": responders_text,
+        "complete_text": complete_text,
         "interval": method_sentence("exact"),
         "per_patient": {
-            "rule": PATIENT_RULE,
+            "rule": RATES_PATIENT_RULE,
+            # over patients with an assessable site ('evaluable'): none when no site is (as
+            # compare mode counts)
             "responders": None if resp is None else resp.k,
             "complete": None if comp is None else comp.k,
-            # patients with an assessable site: none when no site is (as compare mode counts)
             "evaluable": (0 if not counts["n_assessable"] else None) if resp is None else resp.n,
+            # over all treated patients (a site without both scores is not a responder)
+            "responders_of_treated": None if resp_t is None else resp_t.k,
+            "complete_of_treated": None if comp_t is None else comp_t.k,
+            "treated": len(tte.cohort_patients(sites)) if len(sites) else 0,
         },
     }
 

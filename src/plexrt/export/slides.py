@@ -35,6 +35,7 @@ from plexrt.clinical import (
     literature_notes,
     pain_views,
     response_summary,
+    response_words,
 )
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
@@ -277,7 +278,7 @@ def key_figure_notes(inp: BoardInput, method: str = "exact") -> list[str]:
     the medians."""
     # the pain page's footnote of the same rates: both denominators, the unit (per patient beside
     # per site when a patient has several sites, and the rule), the interval
-    note = response_summary.rates_note(
+    note = response_words.rates_note(
         inp.sites, inp.definition, inp.words.source, method, inp.all_sites, inp.aggregate
     )
     notes = [f"Response: {note}"]

@@ -20,6 +20,7 @@ from plexrt.clinical import series_compare as sc
 from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.clinical.forest import forest_data
+from plexrt.clinical.per_patient import RATES_PATIENT_RULE
 from plexrt.clinical.series_medians import series_medians
 from plexrt.clinical.series_words import bundled_name, bundled_side_label, is_published
 from plexrt.data import store
@@ -136,7 +137,7 @@ def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> Sectio
     )
     footnote = (
         f"{definition.label}. Exact (Clopper–Pearson) 95% intervals; n = the sites or patients "
-        f"counted. 'Not available' = the definition cannot be settled from that series' data"
+        f"counted; per patient, {RATES_PATIENT_RULE}. 'Not available' = the definition cannot be settled from that series' data"
         f"{aggregate}. {sc.WHOLE_SERIES}"
     )
     widgets.footnote(footnote)

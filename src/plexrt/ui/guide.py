@@ -51,6 +51,11 @@ HELP_TEXT = """
   Definitions of response differ between series: read the definition row first.
 - **Units**: counts say *sites* or *patients*; times say *months* (365.25/12 days), *weeks* or
   *days*.
+- **Response rates, treated and assessable**: a rate over *treated* sites or patients counts
+  everyone treated, a site without a pain score both before and after RT as not responding; a rate
+  over *assessable* ones counts only those with both scores. A patient responds when every one of
+  their sites does. The board and the Literature table give the treated rates, per site and per
+  patient, each line naming its denominator.
 """
 
 

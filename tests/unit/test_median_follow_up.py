@@ -20,6 +20,7 @@ from plexrt.clinical import tte_estimates as te
 from plexrt.clinical.definitions import DEFINITIONS
 from plexrt.clinical.series_medians import series_medians
 from plexrt.clinical.series_summary import series_summary
+from plexrt.clinical.series_words import OWN, PUBLISHED, words
 from plexrt.data import store
 from plexrt.stats.survival import NOT_ESTIMABLE
 from tests.unit.test_missing_median_words import _events, _ids
@@ -80,3 +81,8 @@ def test_every_surface_says_follow_up_complete(con):
     fu = series_summary("t", sites, ev)["followup"]
     assert fu["not_available"] == te.ALL_DIED and fu["median_days"] is None
     assert fu["missing"]["median"] == NOT_ESTIMABLE
+    # its origin says what its events are (alive at last contact), not survival's (death)
+    assert fu["time_origin"] == words(PUBLISHED).followup_origin
+    assert "alive at last contact is the event, death censors" in fu["time_origin"]
+    own = series_summary("t", sites, ev, source=OWN)["followup"]["time_origin"]
+    assert own.startswith("the completion of the patient's first course of RT; reverse")

@@ -116,7 +116,7 @@ def series_summary(
         # reverse Kaplan-Meier, from the same time zero as survival; 'not_available' says why
         # there is none (every patient died: follow-up complete; no follow-up recorded)
         "followup": (
-            _median(events, draws, pids, "followup", w.survival_origin) if has_times else None
+            _median(events, draws, pids, "followup", w.followup_origin) if has_times else None
         ),
         "response": response_figures(sites),
     }

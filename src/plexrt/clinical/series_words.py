@@ -43,6 +43,7 @@ class SeriesWords:
     time_zero: dict[str, str]  # the survival time-zero choices {'completion'|'start': label}
     survival_origin: str  # where survival after RT counts from, in words
     relief_origin: str  # where duration of relief counts from and to, in words
+    followup_origin: str  # where median follow-up counts from (survival's zero), in words
     note: str  # the time-zero sentence shown under time-to-event figures ('' = none needed)
     improvement_help: str  # the help of the cohort page's 'Improved by >= 2 points'
     weeks_help: str  # the help of 'Weeks to max. response'
@@ -55,6 +56,8 @@ class SeriesWords:
 
 
 _START = "RT start (first course)"
+# Median follow-up counts from survival's time zero with the status reversed.
+_REVERSE = "reverse Kaplan–Meier: alive at last contact is the event, death censors"
 
 _PUBLISHED = SeriesWords(
     source=PUBLISHED,
@@ -62,6 +65,9 @@ _PUBLISHED = SeriesWords(
     survival_origin=(
         "the completion of the patient's last course of RT (as the paper counts); death is the "
         "event, last contact censors"
+    ),
+    followup_origin=(
+        f"the completion of the patient's last course of RT (as the paper counts); {_REVERSE}"
     ),
     relief_origin=f"the patient's first maximum response {_RELIEF_END}",
     note="",
@@ -96,6 +102,7 @@ _OWN = SeriesWords(
         "the completion of the patient's first course of RT; death is the event, last contact "
         "censors"
     ),
+    followup_origin=f"the completion of the patient's first course of RT; {_REVERSE}",
     relief_origin=(
         "the maximum response of the patient's first course that has one, to the relapse of pain "
         "at that site (event), censored at last contact or death"
@@ -141,6 +148,7 @@ _REGISTRY = SeriesWords(
         "the completion of the patient's last course of RT; death is the event, last contact "
         "censors"
     ),
+    followup_origin=f"the completion of the patient's last course of RT; {_REVERSE}",
     relief_origin=f"the patient's first maximum response {_RELIEF_END}",
     note=(
         "Real per-patient times from the data folder. Survival after RT counts from the "
@@ -170,6 +178,10 @@ _COMPARE = SeriesWords(
         "RT completion: of the patient's first course in the own series, of the last course in "
         "the published series (as the paper counts)"
     ),
+    followup_origin=(
+        "RT completion: of the patient's first course in the own series, of the last course in "
+        f"the published series (as the paper counts); {_REVERSE}"
+    ),
     relief_origin=f"maximum response in both series {_RELIEF_END}",
     note=(
         "Survival after RT counts from RT completion: of the patient's first course in the own "
@@ -195,6 +207,10 @@ _COMPARE_REGISTRY = replace(
     survival_origin=(
         "RT completion: of the patient's first course in the own series, of the last course in "
         "the bundled data"
+    ),
+    followup_origin=(
+        "RT completion: of the patient's first course in the own series, of the last course in "
+        f"the bundled data; {_REVERSE}"
     ),
     relief_origin=_COMPARE.relief_origin,
     note=(

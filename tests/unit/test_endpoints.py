@@ -418,21 +418,6 @@ def test_compare_none_with_fewer_than_two_groups():
     assert tte.compare(data.iloc[:5], _km_groups()) is None
 
 
-def test_reverse_km_median_followup_by_hand():
-    data = pd.DataFrame(
-        {
-            "patient_id": list("abcde"),
-            "duration_days": [1.0, 2.0, 3.0, 4.0, 5.0],
-            "event": [1, 0, 1, 0, 0],
-        }
-    )
-    # Reverse KM: censoring is the "event", deaths censor.
-    # 1 death (censored); 2: n=4, 1 -> 3/4; 3 death (censored); 4: n=2, 1 -> 3/8 <= 0.5.
-    # Median follow-up 4 (the naive median of all times would be 3).
-    assert tte.reverse_km_median_followup(data) == 4.0
-    assert tte.reverse_km_median_followup(data.iloc[:0]) is None
-
-
 def _estimate(median, ci, m=0, ensemble=None, missing=ALL_NOT_REACHED):
     return te.MedianEstimate(median, ci, ensemble, median, m, 10, 5, "note", missing=missing)
 

@@ -51,6 +51,14 @@ def test_one_survivor_keeps_the_reverse_km_median():
     assert est is not None and est.not_available is None and est.median_days == 90.0
 
 
+def test_mixed_follow_up_by_hand():
+    # Reverse KM over 1..5 days, deaths at 1 and 3: the death at 1 censors; at 2, 1 of 4 at risk
+    # is censored alive -> 3/4; the death at 3 censors; at 4, 1 of 2 -> 3/8 <= 0.5. Median 4 d
+    # (the plain median of all times would be 3).
+    est = te.median_estimate(_events([1, 2, 3, 4, 5], [1, 0, 1, 0, 0]), [], _ids(5), "followup")
+    assert est is not None and est.median_days == 4.0
+
+
 def test_no_deaths_is_the_km_of_follow_up_times_by_hand():
     est = te.median_estimate(_events([30, 60, 90], [0, 0, 0]), [], _ids(3), "followup")
     assert est is not None and est.not_available is None

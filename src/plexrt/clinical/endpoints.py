@@ -265,15 +265,6 @@ def compare(data: pd.DataFrame, groups: pd.Series) -> LogRankResult | None:
     return logrank(sub["duration_days"], sub["event"], sub["patient_id"].map(groups))
 
 
-def reverse_km_median_followup(data: pd.DataFrame) -> float | None:
-    """Median follow-up by the reverse Kaplan-Meier method (censoring as the event; Schemper &
-    Smith 1996), in days."""
-    if data.empty:
-        return None
-    res = kaplan_meier(data["duration_days"], 1 - data["event"])
-    return res.median
-
-
 def relapse_competing_risks(
     events: pd.DataFrame, patient_ids: Iterable[Any]
 ) -> tuple[CIFResult, pd.DataFrame] | None:

@@ -51,6 +51,31 @@ def test_a_series_record_holds_no_calendar_date(store, field, text):
     assert set(_rows(store).values()) == {0}
 
 
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("name", "Smith series j.smith@h.example"),
+        ("name", "RT of MRN 4412093"),
+        ("institution", "RT dept, call 020 7946 0958"),
+    ],
+)
+def test_a_series_name_or_institution_holds_no_identifier(store, field, text):
+    """An e-mail address or a number as long as a hospital or telephone number in a series' name
+    or institution was stored, and the name copied into the audit trail for good, though the same
+    text is refused as a primary cancer."""
+    given = {"name": "Ours", "institution": None, "period": "2019-2021", field: text}
+    with pytest.raises(SeriesInvalid, match=f"{field}: {IDENTIFIER_MESSAGE[:20]}"):
+        import_described(store, ANN, given, n_patients=3)
+    assert set(_rows(store).values()) == {0}
+
+
+def test_a_period_of_two_year_ranges_is_not_taken_for_an_identifier(store):
+    """A period is years: two ranges hold 16 digits, which in words would read as a number."""
+    given = {"name": "Ours 2010-2015", "period": "2010-2015, 2016-2023"}
+    import_described(store, ANN, given, n_patients=3)
+    assert store.own_series(ANN).iloc[0]["period_text"] == "2010-2015, 2016-2023"
+
+
 def test_a_column_mapping_holds_no_calendar_date(store):
     """A header chosen on the Import page for a template column is kept with the series: a header
     holding a date ('Smith John 1970-01-01' chosen as the patient code) was stored with it."""

@@ -293,7 +293,7 @@ def frame_problems(frames: OwnSeriesFrames) -> list[str]:
 
 
 def _short_text_problem(
-    field: str, value: Any, required: bool = False, one_line: bool = False
+    field: str, value: Any, required: bool = False, one_line: bool = False, words: bool = False
 ) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return f"{field}: is required" if required else None
@@ -310,22 +310,30 @@ def _short_text_problem(
         # taken from a file such as 'Smith_John_1970-01-01.csv', or a header holding a date, would
         # keep a patient's calendar date for good. A period is given in years ('2015-2023').
         problem = DATE_MESSAGE
+    if problem is None and words and identifier_in_text(value):
+        # A name or institution is words: an e-mail address or a hospital or telephone number
+        # there ('Smith john.smith@h.org') would be kept for good in the audit trail too. Not a
+        # period, which is years ('2010-2015, 2016-2023' holds 16 digits and identifies no one).
+        problem = IDENTIFIER_MESSAGE
     return f"{field}: {problem}" if problem else None
+
+
+def details_problems(name: Any, institution: Any, period: Any) -> dict[str, str]:
+    """The series' own fields, a name (required), institution and period (free text): {field:
+    the message naming it} for each that cannot be stored ({} when all can)."""
+    found = {
+        "name": _short_text_problem("name", name, required=True, one_line=True, words=True),
+        "institution": _short_text_problem("institution", institution, one_line=True, words=True),
+        "period": _short_text_problem("period", period, one_line=True),
+    }
+    return {field: problem for field, problem in found.items() if problem}
 
 
 def metadata_problems(
     name: Any, institution: Any, period: Any, mapping: Mapping[str, Any] | None
 ) -> list[str]:
-    """The series' own fields: a name (required), institution and period (free text)."""
-    out = [
-        p
-        for p in (
-            _short_text_problem("name", name, required=True, one_line=True),
-            _short_text_problem("institution", institution, one_line=True),
-            _short_text_problem("period", period, one_line=True),
-        )
-        if p
-    ]
+    """The series' own fields (``details_problems``) and its column mapping."""
+    out = list(details_problems(name, institution, period).values())
     if mapping is not None:
         if not isinstance(mapping, Mapping) or len(mapping) > 200:
             out.append("mapping: must be a mapping of at most 200 file headers to columns")

@@ -12,7 +12,8 @@ st.title("Series & sharing")
 st.caption(
     "A department's own series: who owns each, and who may see it. Private series are seen by "
     "their owner (and admins) only; shared series by the people or groups named; department "
-    "series by everyone signed in. Every change is recorded in the audit trail."
+    "series by everyone signed in. Whoever may record follow-up on a series changes its name, "
+    "institution and period under *Edit details*. Every change is recorded in the audit trail."
 )
 store = db.user_data()
 if store is None:

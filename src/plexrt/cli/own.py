@@ -1,5 +1,5 @@
-"""``plexrt template``, ``plexrt import`` (``plexrt.cli.own_import``) and ``plexrt synth``: a
-department's own series."""
+"""``plexrt template``, ``plexrt import`` (``plexrt.cli.own_import``), ``plexrt own rename``
+(``plexrt.cli.own_details``) and ``plexrt synth``: a department's own series."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from plexrt.cli import own_import
+from plexrt.cli import own_details, own_import
 from plexrt.cli.args import whole_number
 from plexrt.cli.own_import import REFUSED
 from plexrt.data.own_template_files import FORMATS, template_paths, write_template
@@ -91,6 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.set_defaults(func=_template)
 
     own_import.register(sub)
+    own_details.register(sub)
 
     s = sub.add_parser("synth", help="write a SYNTHETIC registry in the own-series template")
     s.add_argument(

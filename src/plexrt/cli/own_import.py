@@ -200,7 +200,7 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  - {e}", file=sys.stderr)
         return REFUSED
     try:
-        target = _target(store, args.series)
+        target = target_of(store, args.series)
     except SeriesInvalid as exc:
         print("plexrt import: --series names no one series; nothing was written.", file=sys.stderr)
         for problem in exc.messages:
@@ -280,7 +280,7 @@ def _held_back(prepared: PreparedImport, allow_removals: bool) -> int | None:
     return None
 
 
-def _target(store: UserStore, series: str) -> dict[str, Any] | None:
+def target_of(store: UserStore, series: str) -> dict[str, Any] | None:
     """The stored series ``--series`` names for the local user: the series of that id, else the one
     the name means (``UserStore.import_target``, as on the Import page); None for a new series."""
     listing = store.own_series(local_principal())

@@ -1,6 +1,7 @@
 """The "Series & sharing" page: the own series this person may see, who owns each and with whom it
-is shared; the owner (or an admin) makes it private, shares it with named people or groups or the
-whole department, grants and revokes, or gives it to another owner.
+is shared; whoever may edit a series changes its name, institution and period ("Edit details"); the
+owner (or an admin) makes it private, shares it with named people or groups or the whole
+department, grants and revokes, or gives it to another owner.
 
 Nothing here decides who may do what: the listing holds only what the store lets this person see,
 and every change goes to the store, which refuses it (``PermissionDenied``) when the person may not.
@@ -15,7 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from plexrt.data.access import SHARING_WORDS, SHARINGS, PermissionDenied, Principal
-from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.data.text_limits import NAME_CHARS
+from plexrt.data.userstore import SeriesDetails, SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.data.userstore.details import stored_problems
+from plexrt.data.values import key_shown
 from plexrt.ui import writes
 from plexrt.ui.safe_text import md
 from plexrt.ui.tables import dataframe
@@ -48,7 +52,13 @@ def overview(listing: pd.DataFrame) -> pd.DataFrame:
 # another series, which the form's change must not reach instead.
 _DRAWN = "_sharing_drawn"
 _STALE = "_sharing_stale"
-_FORMS = (writes.SHARING_SAVE, writes.SHARING_GRANT, writes.SHARING_REVOKE, writes.SHARING_TRANSFER)
+_FORMS = (
+    writes.SHARING_SAVE,
+    writes.SHARING_GRANT,
+    writes.SHARING_REVOKE,
+    writes.SHARING_TRANSFER,
+    writes.SERIES_DETAILS,
+)
 
 
 def chosen(listing: pd.DataFrame) -> pd.Series | None:
@@ -188,6 +198,78 @@ def _transfer_form(store: UserStore, who: Principal, sid: str) -> None:
                 )
 
 
+# The series and stored details the "Edit details" inputs were filled from: an edit is sent with
+# them (``previous``), so one begun before another session changed the details is refused (by the
+# store, in words), and the inputs are then filled again from the details stored now, as they are
+# whenever those change (but never over what a successful send typed).
+_DETAILS_OF = "_details_of"
+_DETAIL_KEYS = {
+    "name": "details_name",
+    "institution": "details_institution",
+    "period": "details_period",
+}
+
+
+def details_saved(changed: list[str]) -> str:
+    """The confirmation of an edit of the details, naming what changed."""
+    if not changed:
+        return "Nothing to save: the details given are those stored."
+    words = {"name": "name", "institution": "institution", "period": "treatment period"}
+    listed = [words[f] for f in changed]
+    text = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return f"Saved: the series' {text}."
+
+
+def _stored_note(stored: SeriesDetails, can_edit: bool) -> None:
+    """A stored detail today's checks refuse (a series stored before them): shown, escaped, with
+    why it must be changed."""
+    problems = stored_problems(stored)
+    if not problems:
+        return
+    shown = f"'{md(key_shown(stored.name))}'"
+    then = (
+        "Change it below: until then no import can update the series."
+        if can_edit
+        else "Someone who may edit the series must change it: until then no import can update it."
+    )
+    st.warning(
+        f"The series {shown} was stored before PlexRT refused such text: "
+        + md("; ".join(problems))
+        + f". {then}",
+        icon=":material/warning:",
+    )
+
+
+def _details_form(store: UserStore, who: Principal, row: pd.Series) -> None:
+    sid = str(row["series_id"])
+    stored = SeriesDetails.of(row)
+    drawn = st.session_state.get(_DETAILS_OF)
+    sent = bool(st.session_state.get(writes.SERIES_DETAILS))
+    handled = False
+    if sent and drawn is not None and drawn[0] == sid and drawn[1] != stored:
+        # Sent from inputs filled before another session changed the details: the store refuses
+        # it (in words), and the inputs are filled with the details stored now.
+        typed = SeriesDetails(*(st.session_state.get(k) for k in _DETAIL_KEYS.values()))
+        seen = drawn[1]
+        _attempt(lambda: store.edit_details(who, sid, typed, previous=seen), details_saved)
+        handled = True
+    if drawn is None or drawn[0] != sid or (drawn[1] != stored and (handled or not sent)):
+        drawn = (sid, stored)
+        st.session_state[_DETAILS_OF] = drawn
+        for field, key in _DETAIL_KEYS.items():
+            st.session_state[key] = getattr(stored, field) or ""
+    expanded = bool(stored_problems(stored))
+    with st.expander("Edit details", expanded=expanded), st.form("series_details"):
+        name = st.text_input("Name", key=_DETAIL_KEYS["name"])
+        institution = st.text_input("Institution", key=_DETAIL_KEYS["institution"])
+        period = st.text_input(
+            "Treatment period (in years, e.g. 2015-2023)", key=_DETAIL_KEYS["period"]
+        )
+        if st.form_submit_button("Save details", key=writes.SERIES_DETAILS) and not handled:
+            new = SeriesDetails(name, institution, period)
+            _attempt(lambda: store.edit_details(who, sid, new, previous=stored), details_saved)
+
+
 def _export(store: UserStore, who: Principal, row: pd.Series) -> None:
     """The series' courses (days from first RT, no dates) as CSV: an audited patient-level export."""
     from plexrt.export.tabular import safe_csv
@@ -215,10 +297,14 @@ def details(store: UserStore, who: Principal, row: pd.Series) -> None:
     sid = row["series_id"]
     owner = str(row["owner"]).replace("`", "'")  # a code span: an address is not made a link
     st.markdown(
-        f"**{md(str(row['name']))}** · owner `{owner}` · "
+        # hidden characters of a name stored before they were refused are shown as escapes
+        f"**{md(key_shown(row['name'], NAME_CHARS))}** · owner `{owner}` · "
         f"{SHARING_WORDS.get(row['sharing'], row['sharing'])}"
     )
+    _stored_note(SeriesDetails.of(row), bool(row["can_edit"]))
     _export(store, who, row)
+    if row["can_edit"]:
+        _details_form(store, who, row)
     grants = store.grants(who, sid)
     if grants.empty:
         st.caption("Not shared with anyone by name.")

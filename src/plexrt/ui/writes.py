@@ -26,6 +26,7 @@ SHARING_SAVE = "w_sharing_save"
 SHARING_GRANT = "w_sharing_grant"
 SHARING_REVOKE = "w_sharing_revoke"
 SHARING_TRANSFER = "w_sharing_transfer"
+SERIES_DETAILS = "w_series_details"
 CASE_SAVE = "save_case"
 CASE_RELABEL = "relabel_case"
 CASE_DELETE = "delete_case"
@@ -42,6 +43,7 @@ WRITES = {
     SHARING_GRANT: "the new share",
     SHARING_REVOKE: "the end of the share",
     SHARING_TRANSFER: "the transfer of the series",
+    SERIES_DETAILS: "the series' new name, institution and period",
     CASE_SAVE: "the case",
     CASE_RELABEL: "the case's new label",
     CASE_DELETE: "the deletion of the case",

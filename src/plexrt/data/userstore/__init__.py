@@ -2,16 +2,18 @@
 rebuild (own series and their follow-up, saved board cases, user-added literature series, sharing,
 and the audit trail). A DuckDB file by default, PostgreSQL for a team (``$PLEXRT_USER_DB``).
 
-Every call takes the acting ``plexrt.data.access.Principal``. Modules: ``store`` (the API),
-``engine`` (opening either backend), ``migrate`` (Alembic on open), ``own`` / ``followup`` /
-``sharing`` / ``literature`` / ``cases`` (the operations), ``changes`` (diffs and follow-up edits),
-``checks`` (storage rules), ``bulk`` (fast whole-table writes), ``audit`` (the hash-chained trail).
+Every call takes the acting ``plexrt.data.access.Principal``. Modules: ``store`` (the API, its
+audit calls in ``store_audit``), ``engine`` (opening either backend), ``migrate`` (Alembic on open),
+``own`` / ``details`` (a series' name, institution, period) / ``followup`` / ``sharing`` /
+``literature`` / ``cases`` (the operations), ``changes`` (diffs and follow-up edits), ``checks``
+(storage rules), ``bulk`` (fast whole-table writes), ``audit`` (the hash-chained trail).
 """
 
 from __future__ import annotations
 
 from plexrt.data.userstore.audit import AuditCheck
 from plexrt.data.userstore.changes import Change, apply_changes, diff
+from plexrt.data.userstore.details import SeriesDetails
 from plexrt.data.userstore.engine import default_target
 from plexrt.data.userstore.errors import (
     NothingToUndo,
@@ -27,6 +29,7 @@ __all__ = [
     "Change",
     "ImportResult",
     "NothingToUndo",
+    "SeriesDetails",
     "SeriesInvalid",
     "UserDataBusy",
     "UserDataUnavailable",

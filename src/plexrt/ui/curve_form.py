@@ -169,7 +169,8 @@ def _save(store: UserStore, principal: Principal, values: dict) -> None:
     except SeriesInvalid as exc:
         _problems("Not saved — please correct:", exc.messages)
     except (UserDataUnavailable, PermissionDenied) as exc:
-        st.error(f"Not saved: {md(str(exc))} What you entered is kept in the form.")
+        lead = writes.unless_unknown("Not saved: ", exc)
+        st.error(f"{lead}{md(str(exc))} What you entered is kept in the form.")
     else:
         # Rerun so that every tab shows the new series; the message waits for that run.
         st.session_state["curve_saved"] = (

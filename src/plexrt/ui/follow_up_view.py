@@ -238,7 +238,9 @@ def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) 
         _refused(exc.messages)
         return
     except (PermissionDenied, UserDataUnavailable) as exc:
-        st.error(f"{md(exc)} Nothing was saved.", icon=":material/error:")
+        st.error(
+            f"{md(exc)}{writes.unless_unknown(' Nothing was saved.', exc)}", icon=":material/error:"
+        )
         return
     if batch is None:
         st.info("Nothing changed: the series already holds this value.")
@@ -282,7 +284,9 @@ def _history(store: UserStore, sid: str, can_edit: bool) -> None:
                 db.principal(), sid, expected_batch=latest, validate=validate_own_series
             )
         except (NothingToUndo, SeriesInvalid, PermissionDenied, UserDataUnavailable) as exc:
-            st.error(f"Not undone: {md(exc)}", icon=":material/error:")
+            st.error(
+                f"{writes.unless_unknown('Not undone: ', exc)}{md(exc)}", icon=":material/error:"
+            )
             return
         st.session_state["fu_flash"] = f"Entry {latest} undone (recorded as entry {undo})."
         st.rerun()

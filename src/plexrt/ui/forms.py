@@ -78,6 +78,10 @@ def _show_errors(messages: list[str]) -> None:
     st.error("Not saved — please correct:\n\n" + "\n".join(lines), icon=":material/error:")
 
 
+def _not(done: str, exc: Exception) -> str:
+    return writes.unless_unknown(f"Not {done}: ", exc)
+
+
 def _plain(exc: Exception) -> str:
     if isinstance(exc, (UserDataUnavailable, PermissionDenied)):
         return md(str(exc))
@@ -135,7 +139,7 @@ def _add_form(store: UserStore, principal: Principal) -> None:
         except SeriesInvalid as exc:
             _show_errors(exc.messages)
         except (UserDataUnavailable, PermissionDenied, DBAPIError) as exc:
-            st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
+            st.error(f"{_not('saved', exc)}{_plain(exc)} What you typed is kept in the form.")
         else:
             widgets.flash(
                 f"Saved “{md(rec['citation'])}” ({key}). It now appears in the side-by-side table "
@@ -163,7 +167,7 @@ def _save_changes(store: UserStore, principal: Principal, key: str, rec: dict) -
     except KeyError:
         st.error("Not saved: this series was deleted in another session. Reload the page.")
     except (UserDataUnavailable, PermissionDenied, DBAPIError) as exc:
-        st.error(f"Not saved: {_plain(exc)} What you typed is kept in the form.")
+        st.error(f"{_not('saved', exc)}{_plain(exc)} What you typed is kept in the form.")
     else:
         widgets.flash(f"Saved your changes to “{md(rec['citation'])}”.")
         st.rerun()
@@ -178,7 +182,7 @@ def _delete(store: UserStore, principal: Principal, key: str, confirm: bool) -> 
     except KeyError:
         st.info("Already deleted in another session.")
     except (UserDataUnavailable, PermissionDenied) as exc:
-        st.error(f"Not deleted: {_plain(exc)}")
+        st.error(f"{_not('deleted', exc)}{_plain(exc)}")
         return
     widgets.flash("Deleted the series. The bundled series are unchanged.")
     st.rerun()

@@ -21,6 +21,7 @@ from plexrt.data.userstore.errors import (
     SeriesInvalid,
     UserDataBusy,
     UserDataUnavailable,
+    WriteOutcomeUnknown,
 )
 from plexrt.data.userstore.own import ImportResult
 from plexrt.data.userstore.store import UserStore
@@ -35,6 +36,7 @@ __all__ = [
     "UserDataBusy",
     "UserDataUnavailable",
     "UserStore",
+    "WriteOutcomeUnknown",
     "apply_changes",
     "default_target",
     "diff",

@@ -25,6 +25,8 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from plexrt.data.userstore import outcome
+
 GENESIS = "0" * 64
 ACTIONS = (
     "sign_in",
@@ -92,6 +94,7 @@ def append(
         ),
         entry,
     )
+    outcome.note(entry)  # the write's id, should its connection be lost during COMMIT
     return seq
 
 

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import NullPool
 
+from plexrt.data.userstore import outcome
 from plexrt.data.userstore.errors import UserDataBusy
 from plexrt.data.userstore.failures import preflight, translated
 
@@ -248,15 +249,27 @@ def reading(loc: Location, wait_s: float = BUSY_WAIT_S) -> Iterator[sa.Connectio
 
 @contextmanager
 def writing(loc: Location, wait_s: float = BUSY_WAIT_S) -> Iterator[sa.Connection]:
-    """One write transaction; writers of every process take turns (see the module docstring)."""
-    with write_lock(loc), translated(loc):
+    """One write transaction; writers of every process take turns (see the module docstring).
+    PostgreSQL: a connection lost during COMMIT is resolved by ``outcome.settle``."""
+    with write_lock(loc), translated(loc), outcome.recording() as ids:
         conn = connect(loc, wait_s)
         try:
-            with conn.begin():
+            trans = conn.begin()
+            try:
                 if loc.is_postgres:
                     _bounded_write(conn)
                     conn.execute(sa.text("LOCK TABLE audit IN EXCLUSIVE MODE"))
                 yield conn
+            except BaseException:
+                with contextlib.suppress(sa_exc.DBAPIError):  # a lost connection: nothing to end
+                    trans.rollback()
+                raise
+            try:
+                trans.commit()
+            except sa_exc.DBAPIError as exc:
+                if not (loc.is_postgres and ids and outcome.lost(exc)):
+                    raise
+                outcome.settle(loc.shown, engine(loc), ids[0], exc)
             if not loc.is_postgres:
                 _checkpoint(conn)
         finally:

@@ -38,5 +38,24 @@ class UserDataBusy(UserDataUnavailable):
         )
 
 
+class WriteOutcomeUnknown(UserDataUnavailable):
+    """The connection to the PostgreSQL server was lost while a change was being committed, and
+    the server could not be asked afterwards: the change may have been saved or not. ``entry``
+    names the audit entry that is stored only if it was."""
+
+    def __init__(self, where: str, reason: str, entry: str):
+        self.where = where
+        self.reason = reason
+        self.entry = entry
+        RuntimeError.__init__(
+            self,
+            f"Your own series and cases ({where}): the connection to the PostgreSQL server was "
+            "lost while a change was being saved, and the server could not be reached afterwards "
+            f"to ask ({reason}). It is not known whether the change was saved. Before doing it "
+            f"again, check the Audit trail page (admins) or `plexrt audit export` for {entry}: "
+            "it is there only if the change was saved.",
+        )
+
+
 class NothingToUndo(LookupError):
     """The series has no change that undo could reverse; the message says why."""

@@ -57,7 +57,7 @@ def preflight(loc: Location) -> None:
         )
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -71,7 +71,7 @@ def translate(loc: Location, exc: BaseException) -> BaseException:
     """The plain-words error for a failure of the database itself; ``exc`` unchanged otherwise."""
     orig = getattr(exc, "orig", None) or exc
     module = type(orig).__module__
-    msg = _first_line(orig)
+    msg = first_line(orig)
     if _is_lock_error(orig):
         return UserDataBusy(loc.shown)
     if module.startswith(("duckdb", "_duckdb")):

@@ -3,10 +3,11 @@ file, the :class:`Constraint` type, and reading + validating the file."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -157,15 +158,35 @@ def count(cons: Sequence[Constraint], quantity: str) -> int | None:
     return int(best.number)
 
 
-def parse_date(text: str) -> tuple[date, date]:
-    """First and last day of 'YYYY-MM' (a calendar month) or the day itself for 'YYYY-MM-DD'."""
+def _month_or_day(text: str) -> tuple[date, date] | None:
+    if not _DATE_RE.match(text):
+        return None
     parts = [int(p) for p in text.split("-")]
-    if len(parts) == 3:
-        d = date(parts[0], parts[1], parts[2])
-        return d, d
-    first = date(parts[0], parts[1], 1)
-    nxt = date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
+    try:
+        if len(parts) == 3:
+            d = date(parts[0], parts[1], parts[2])
+            return d, d
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return date(parts[0], parts[1], 1), date(parts[0], parts[1], last)
+    except (ValueError, calendar.IllegalMonthError):
+        return None
+
+
+def date_problem(text: str) -> str | None:
+    """Why ``text`` is not a calendar month ('YYYY-MM') or day ('YYYY-MM-DD'), or None."""
+    if _month_or_day(text) is None:
+        return f"{text!r} is not a date (YYYY-MM or YYYY-MM-DD)"
+    return None
+
+
+def parse_date(text: str, where: str = "") -> tuple[date, date]:
+    """First and last day of 'YYYY-MM' (a calendar month) or the day itself for 'YYYY-MM-DD'.
+    ValueError naming ``where`` (the file and line, or the constraint) and the value otherwise."""
+    days = _month_or_day(text)
+    if days is None:
+        problem = str(date_problem(text))
+        raise ValueError(f"{where}: {problem}" if where else problem)
+    return days
 
 
 # -- validation of one row -------------------------------------------------------------------------
@@ -207,16 +228,6 @@ def _vocabulary_problems(rec: dict[str, str]) -> list[tuple[str, str]]:
     return bad
 
 
-def _is_date(raw: str) -> bool:
-    if not _DATE_RE.match(raw):
-        return False
-    try:
-        parse_date(raw)
-    except ValueError:
-        return False
-    return True
-
-
 def _value_problem(raw: str, kind: str, unit: str, quantity: str = "") -> str | None:
     """Why the value cell does not fit the kind and unit, or None."""
     if kind == "order":
@@ -224,7 +235,7 @@ def _value_problem(raw: str, kind: str, unit: str, quantity: str = "") -> str | 
     if quantity in VALUELESS_QUANTITIES:
         return f"must be empty for {quantity} (a fact without a number)" if raw else None
     if unit == "date":
-        return None if _is_date(raw) else f"{raw!r} is not a date (YYYY-MM or YYYY-MM-DD)"
+        return date_problem(raw)
     problem = number_problem(raw)
     if problem:
         return problem

@@ -197,7 +197,11 @@ def order_floor(orders: Sequence[Constraint], tl: Timeline, i: int) -> tuple[int
 
 
 def _calendar(cons: Sequence[Constraint]) -> dict[str, tuple[date, date]]:
-    return {c.quantity: parse_date(str(c.value)) for c in cons if c.quantity in DATE_QUANTITIES}
+    return {
+        c.quantity: parse_date(str(c.value), f"constraint {c.constraint_id} ({c.location}), value")
+        for c in cons
+        if c.quantity in DATE_QUANTITIES
+    }
 
 
 def span_days(cons: Sequence[Constraint]) -> int | None:

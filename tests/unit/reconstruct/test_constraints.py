@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from plexrt import reconstruct as R
-from plexrt.reconstruct.constraints import Constraint, constraint_from_record
+from plexrt.reconstruct.constraints import Constraint, constraint_from_record, parse_date
+from plexrt.reconstruct.timeline import span_days
 from tests.unit.reconstruct.paper import PAPER
 
 # -- the transcription -----------------------------------------------------------------------------
@@ -171,3 +173,51 @@ def test_loader_header_and_path_errors(tmp_path):
         R.load_published_times(tmp_path / "nope.csv")
     with pytest.raises(ValueError, match="fields"):
         R.load_published_times(_write(tmp_path, GOOD + "x,count\n"))
+
+
+# -- dates -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["2021-13", "2021", "abc", "2021-02-29", "２０２１-０３", "0000-01"]
+)
+def test_a_date_that_is_not_one_is_refused_naming_where_and_the_value(text):
+    """Not Python's own words ('month must be in 1..12', 'invalid literal for int()', or an
+    IndexError for '2021')."""
+    with pytest.raises(ValueError) as exc:
+        parse_date(text, "times.csv, line 4")
+    assert str(exc.value) == f"times.csv, line 4: {text!r} is not a date (YYYY-MM or YYYY-MM-DD)"
+
+
+def test_a_calendar_month_runs_to_its_last_day():
+    assert parse_date("2020-02") == (date(2020, 2, 1), date(2020, 2, 29))
+    assert parse_date("2021-03-05") == (date(2021, 3, 5), date(2021, 3, 5))
+    assert parse_date("9999-12") == (date(9999, 12, 1), date(9999, 12, 31))  # no year 10000 needed
+
+
+def test_a_bad_date_in_the_file_names_file_row_line_and_value(tmp_path):
+    row = "b,fact,data_cutoff,2021-00,date,series,calendar month,q,Results para 3"
+    with pytest.raises(ValueError) as exc:
+        R.load_published_times(_write(tmp_path, GOOD + row + "\n"))
+    assert str(exc.value) == (
+        "times.csv, row 2 (line 3), constraint 'b', column 'value': "
+        "'2021-00' is not a date (YYYY-MM or YYYY-MM-DD)"
+    )
+
+
+def test_a_bad_date_in_a_constraint_made_in_code_names_the_constraint():
+    def fact(cid: str, quantity: str, value: str) -> Constraint:
+        return Constraint(cid, "fact", quantity, value, "date", "series", "exact", "q", "Table 1")
+
+    cons = [fact("start", "accrual_start", "2019-01"), fact("cut", "data_cutoff", "2021-13")]
+    with pytest.raises(ValueError) as exc:
+        span_days(cons)
+    assert str(exc.value) == (
+        "constraint cut (Table 1), value: '2021-13' is not a date (YYYY-MM or YYYY-MM-DD)"
+    )
+    assert (
+        span_days(
+            [fact("start", "accrual_start", "2019-01"), fact("cut", "data_cutoff", "2019-02")]
+        )
+        == 58
+    )

@@ -34,6 +34,32 @@ def test_content_key_follows_the_figure_and_the_size():
         rendering.content_key({"data": []}, "png", 1, 1)
 
 
+HUGE = 10**5000  # an int str() refuses to write out (over 4,300 digits)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda f: rendering.image(f, "png", HUGE, 100), "width must be a whole number of pixels"),
+        (lambda f: rendering.image(f, "png", 100, -HUGE), "height must be a whole number of"),
+        (lambda f: rendering.image(f, "png", 100, 100, HUGE), "scale must be a number greater"),
+        (lambda f: rendering.pngs([f], (HUGE, 100)), "width must be a whole number of pixels"),
+        (lambda f: rendering.content_key(f, "svg", 100, HUGE), "height must be a whole number"),
+        (lambda f: rendering.image(f, "gif", 100, 100), "fmt must be 'png' or 'svg'"),
+        (lambda f: rendering.pdf("<p>x</p>", (HUGE, 11.0), 0.5), "paper_in must be two positive"),
+        (lambda f: rendering.pdf("<p>x</p>", (8.5, HUGE), 0.5), "paper_in must be two positive"),
+        (lambda f: rendering.pdf("<p>x</p>", (8.5, 11.0), HUGE), "margin_in must be positive"),
+    ],
+)
+def test_an_option_out_of_range_is_refused_in_the_renderers_words(call, message):
+    """Checked before the cache key writes it out: not Python's 'Exceeds the limit (4300
+    digits)' nor an OverflowError, and no browser is needed to say so."""
+    with pytest.raises(ValueError) as err:
+        call(small_fig())
+    assert str(err.value).startswith(message)
+    assert "4300" not in str(err.value)
+
+
 def test_cache_drops_the_least_recently_used_beyond_its_size():
     cache = rendering._Cache(limit=10)
     cache.put("a", b"1234")

@@ -100,6 +100,28 @@ def _check_scale(scale: object) -> float:
     return x
 
 
+def image_options(fmt: object, width: object, height: object, scale: object = 1) -> dict[str, Any]:
+    """kaleido's options for one image, each checked first: a format, size or scale out of range
+    is refused in the renderer's words, whatever the value (an int of any length included)."""
+    if fmt not in ("png", "svg"):
+        raise ValueError("fmt must be 'png' or 'svg'")
+    width, height = check_size("width", width), check_size("height", height)
+    return {"format": fmt, "width": width, "height": height, "scale": _check_scale(scale)}
+
+
+def page_options(paper_in: object, margin_in: object) -> tuple[tuple[float, float], float]:
+    """((width, height), margin) in inches of a printed page, each checked first, as
+    ``image_options`` checks an image's."""
+    sides = [finite_float(x) for x in paper_in] if isinstance(paper_in, tuple) else []
+    if len(sides) != 2 or any(x is None or x <= 0 for x in sides):
+        raise ValueError("paper_in must be two positive numbers of inches (width, height)")
+    w_in, h_in = float(paper_in[0]), float(paper_in[1])  # type: ignore[index]
+    margin = finite_float(margin_in)
+    if margin is None or not 0 < margin < min(w_in, h_in) / 2:
+        raise ValueError("margin_in must be positive and leave room on the page")
+    return (w_in, h_in), margin
+
+
 class Renderer:
     """One headless Chromium (via kaleido) with ``tabs`` drawing tabs; a context manager.
 
@@ -231,11 +253,7 @@ class Renderer:
         """Start drawing ``fig`` and return at once; ``result(future)`` gives the bytes."""
         if not isinstance(fig, go.Figure):
             raise ValueError(f"fig must be a plotly go.Figure, got {type(fig).__name__}")
-        if fmt not in ("png", "svg"):
-            raise ValueError("fmt must be 'png' or 'svg'")
-        check_size("width", width)
-        check_size("height", height)
-        opts = {"format": fmt, "width": width, "height": height, "scale": _check_scale(scale)}
+        opts = image_options(fmt, width, height, scale)
         k, loop = self._running()
         spec = safe_spec(fig)  # snapshot in the caller's thread, text drawn as written
         return asyncio.run_coroutine_threadsafe(k.calc_fig(spec, opts=opts), loop)
@@ -266,14 +284,12 @@ class Renderer:
         the printable height, scaled down until it fits on one page."""
         if not isinstance(html, str) or not html.strip():
             raise ValueError("html must be a non-empty string")
-        w_in, h_in = paper_in
-        if not (0 < margin_in < min(w_in, h_in) / 2):
-            raise ValueError("margin_in must be positive and leave room on the page")
+        (w_in, h_in), margin = page_options(paper_in, margin_in)
         k, loop = self._running()
         with tempfile.TemporaryDirectory(prefix="plexrt-print-") as tmp:
             page = Path(tmp) / "page.html"
             page.write_text(html, encoding="utf-8")
-            coro = _print_pdf(k, page.as_uri(), (w_in, h_in), margin_in)
+            coro = _print_pdf(k, page.as_uri(), (w_in, h_in), margin)
             future = asyncio.run_coroutine_threadsafe(coro, loop)
             try:
                 return future.result(timeout=self.wait_s)

@@ -26,6 +26,8 @@ from plexrt.export.renderer import (
     ExportUnavailable,
     Renderer,
     browser_available,
+    image_options,
+    page_options,
 )
 
 _log = logging.getLogger(__name__)
@@ -81,11 +83,14 @@ _renderer: Renderer | None = None
 
 
 def content_key(fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1) -> str:
-    """The cache key of an image: SHA-256 of the figure's JSON with the format and size."""
+    """The cache key of an image: SHA-256 of the figure's JSON with the format and size (checked
+    first: ValueError in the renderer's words when one is out of range)."""
     if not isinstance(fig, go.Figure):
         raise ValueError(f"fig must be a plotly go.Figure, got {type(fig).__name__}")
+    opts = image_options(fmt, width, height, scale)  # checked before any is written out
     spec = fig.to_json(validate=False)
-    return hashlib.sha256(f"{fmt}|{width}x{height}@{scale}|{spec}".encode()).hexdigest()
+    size = f"{opts['width']}x{opts['height']}@{opts['scale']}"
+    return hashlib.sha256(f"{fmt}|{size}|{spec}".encode()).hexdigest()
 
 
 def _running() -> Renderer:
@@ -203,7 +208,8 @@ def _as_completed(
 
 def pdf(html: str, paper_in: tuple[float, float], margin_in: float) -> bytes:
     """``html`` printed to one page by the shared browser (cached by content and paper)."""
-    key = hashlib.sha256(f"pdf|{paper_in}|{margin_in}|{html}".encode()).hexdigest()
+    paper, margin = page_options(paper_in, margin_in)  # checked before any is written out
+    key = hashlib.sha256(f"pdf|{paper}|{margin}|{html}".encode()).hexdigest()
     data = _cache.get(key)
     if data is None:
         data = _with_renderer(lambda r: r.pdf(html, paper_in, margin_in))

@@ -11,7 +11,7 @@ from plexrt.board.similarity import scope_note
 from plexrt.board.summary import BoardInput
 from plexrt.charts.tables import saved_cases_table
 from plexrt.data.access import PermissionDenied
-from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, unless_unknown
 from plexrt.data.values import is_missing
 from plexrt.export.case_material import CaseMaterial, case_material
 from plexrt.export.tabular import safe_csv
@@ -103,7 +103,7 @@ def _save(case: Case) -> None:
         try:
             key = db.user_store().save_case(db.principal(), case, label)
         except (UserDataUnavailable, PermissionDenied, SeriesInvalid) as exc:
-            st.error(f"{writes.unless_unknown('Not saved: ', exc)}{md(str(exc))}")
+            st.error(f"{unless_unknown('Not saved: ', exc)}{md(str(exc))}")
         else:
             message = f"Saved as {key} in your PlexRT data (not in the bundled series)."
             st.success(message, icon=":material/check_circle:")
@@ -187,7 +187,7 @@ def _run(action, done: str) -> None:
         st.error(f"Not done: {md(exc.args[0] if exc.args else exc)}")
         return
     except (UserDataUnavailable, PermissionDenied, SeriesInvalid) as exc:
-        st.error(f"{writes.unless_unknown('Not done: ', exc)}{md(str(exc))}")
+        st.error(f"{unless_unknown('Not done: ', exc)}{md(str(exc))}")
         return
     widgets.flash(done)
     st.rerun()

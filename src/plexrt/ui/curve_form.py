@@ -18,7 +18,7 @@ from plexrt.data import literature as lit
 from plexrt.data.access import PermissionDenied, Principal
 from plexrt.data.csvfile import DataError
 from plexrt.data.curve_files import POINTS_FORMAT, RISK_FORMAT, read_points, read_risk_table
-from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore, unless_unknown
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats.guyot_fit import fit_lines, fit_warnings
 from plexrt.ui import widgets, writes
@@ -169,7 +169,7 @@ def _save(store: UserStore, principal: Principal, values: dict) -> None:
     except SeriesInvalid as exc:
         _problems("Not saved — please correct:", exc.messages)
     except (UserDataUnavailable, PermissionDenied) as exc:
-        lead = writes.unless_unknown("Not saved: ", exc)
+        lead = unless_unknown("Not saved: ", exc)
         st.error(f"{lead}{md(str(exc))} What you entered is kept in the form.")
     else:
         # Rerun so that every tab shows the new series; the message waits for that run.

@@ -15,7 +15,13 @@ from plexrt.data.access import PermissionDenied
 from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template import YEAR_RANGE
 from plexrt.data.own_validation import validate_own_series
-from plexrt.data.userstore import NothingToUndo, SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.data.userstore import (
+    NothingToUndo,
+    SeriesInvalid,
+    UserDataUnavailable,
+    UserStore,
+    unless_unknown,
+)
 from plexrt.data.values import counted, natural_sorted
 from plexrt.data.vocab import OPIOID_ROUTES
 from plexrt.ingest import own_followup as fu
@@ -238,9 +244,7 @@ def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) 
         _refused(exc.messages)
         return
     except (PermissionDenied, UserDataUnavailable) as exc:
-        st.error(
-            f"{md(exc)}{writes.unless_unknown(' Nothing was saved.', exc)}", icon=":material/error:"
-        )
+        st.error(f"{md(exc)}{unless_unknown(' Nothing was saved.', exc)}", icon=":material/error:")
         return
     if batch is None:
         st.info("Nothing changed: the series already holds this value.")
@@ -284,9 +288,7 @@ def _history(store: UserStore, sid: str, can_edit: bool) -> None:
                 db.principal(), sid, expected_batch=latest, validate=validate_own_series
             )
         except (NothingToUndo, SeriesInvalid, PermissionDenied, UserDataUnavailable) as exc:
-            st.error(
-                f"{writes.unless_unknown('Not undone: ', exc)}{md(exc)}", icon=":material/error:"
-            )
+            st.error(f"{unless_unknown('Not undone: ', exc)}{md(exc)}", icon=":material/error:")
             return
         st.session_state["fu_flash"] = f"Entry {latest} undone (recorded as entry {undo})."
         st.rerun()

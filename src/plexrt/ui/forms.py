@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from plexrt.charts.tables import user_series_table
 from plexrt.data import literature as lit
 from plexrt.data.access import PermissionDenied, Principal
-from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore, unless_unknown
 from plexrt.data.values import is_missing
 from plexrt.ui import widgets, writes
 from plexrt.ui.safe_text import md
@@ -79,7 +79,7 @@ def _show_errors(messages: list[str]) -> None:
 
 
 def _not(done: str, exc: Exception) -> str:
-    return writes.unless_unknown(f"Not {done}: ", exc)
+    return unless_unknown(f"Not {done}: ", exc)
 
 
 def _plain(exc: Exception) -> str:

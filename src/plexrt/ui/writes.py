@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection, Iterable
 
 import streamlit as st
 
-from plexrt.data.userstore import WriteOutcomeUnknown
 from plexrt.ui.safe_text import md
 
 SERIES_ADD = "w_series_add"
@@ -68,12 +67,6 @@ def say_unwritten(available: Callable[[], bool]) -> None:
         "(see the notice below). Nothing was written; do it again once they can be used.",
         icon=":material/block:",
     )
-
-
-def unless_unknown(words: str, exc: BaseException) -> str:
-    """``words`` that say a write failed ('Not saved: '), or nothing when the store cannot tell
-    whether it was saved (``WriteOutcomeUnknown``: its message says so and where to check)."""
-    return "" if isinstance(exc, WriteOutcomeUnknown) else words
 
 
 def drawn(slot: str, ident: str | None, name: str = "") -> None:

@@ -22,6 +22,7 @@ from plexrt.data.userstore.errors import (
     UserDataBusy,
     UserDataUnavailable,
     WriteOutcomeUnknown,
+    unless_unknown,
 )
 from plexrt.data.userstore.own import ImportResult
 from plexrt.data.userstore.store import UserStore
@@ -37,6 +38,7 @@ __all__ = [
     "UserDataUnavailable",
     "UserStore",
     "WriteOutcomeUnknown",
+    "unless_unknown",
     "apply_changes",
     "default_target",
     "diff",

@@ -57,5 +57,12 @@ class WriteOutcomeUnknown(UserDataUnavailable):
         )
 
 
+def unless_unknown(words: str, exc: BaseException) -> str:
+    """``words`` that say a write failed ('Not saved: ', ' Nothing was written.'), or nothing when
+    the store cannot tell whether it was saved (``WriteOutcomeUnknown``: its message says so and
+    where to check)."""
+    return "" if isinstance(exc, WriteOutcomeUnknown) else words
+
+
 class NothingToUndo(LookupError):
     """The series has no change that undo could reverse; the message says why."""

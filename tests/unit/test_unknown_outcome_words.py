@@ -1,0 +1,57 @@
+"""A write whose outcome the store cannot tell (``WriteOutcomeUnknown``: the PostgreSQL connection
+was lost during COMMIT and the server could not be asked afterwards; the real fault is made in
+test_userstore_lost_commit) must not be reported as 'Nothing was written' by the command line or
+the pages: the store's own message, which says it is not known and where to look, stands alone.
+Here the store call raises it; every other failure keeps 'Nothing was written'."""
+
+from __future__ import annotations
+
+import pytest
+
+from plexrt.cli import main
+from plexrt.data.userstore import (
+    UserDataUnavailable,
+    UserStore,
+    WriteOutcomeUnknown,
+    unless_unknown,
+)
+from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, write
+
+UNKNOWN = WriteOutcomeUnknown("PostgreSQL at db.example", "connection refused", "entry 7 (import)")
+DOWN = UserDataUnavailable("PostgreSQL at db.example", "connection refused")
+
+
+def test_the_words_are_dropped_only_for_an_unknown_outcome():
+    assert unless_unknown(" Nothing was written.", UNKNOWN) == ""
+    assert unless_unknown(" Nothing was written.", DOWN) == " Nothing was written."
+
+
+def _raising(exc):
+    def call(*args, **kwargs):
+        raise exc
+
+    return call
+
+
+@pytest.mark.parametrize(("exc", "says_nothing_written"), [(UNKNOWN, False), (DOWN, True)])
+def test_plexrt_import(tmp_path, capsys, monkeypatch, exc, says_nothing_written):
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    monkeypatch.setattr(UserStore, "apply_import", _raising(exc))
+    args = ["import", str(c), str(a), "--series", "S", "--user-db", str(tmp_path / "u.duckdb")]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert str(exc) in err
+    assert ("Nothing was written" in err) is says_nothing_written
+
+
+@pytest.mark.parametrize(("exc", "says_nothing_written"), [(UNKNOWN, False), (DOWN, True)])
+def test_plexrt_own_rename(tmp_path, capsys, monkeypatch, exc, says_nothing_written):
+    db = str(tmp_path / "u.duckdb")
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    assert main(["import", str(c), str(a), "--series", "S", "--user-db", db]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(UserStore, "edit_details", _raising(exc))
+    assert main(["own", "rename", "--series", "S", "--name", "T", "--user-db", db]) == 1
+    err = capsys.readouterr().err
+    assert str(exc) in err
+    assert ("Nothing was written" in err) is says_nothing_written

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
+from html.parser import HTMLParser
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -59,3 +61,52 @@ def test_csv_exports_neutralise_every_formula_start():
     back = pd.read_csv(io.BytesIO(safe_csv(pd.DataFrame({"t": cells}))), encoding="utf-8-sig")
     assert [v for v in back["t"]][:6] == ["'" + c for c in cells[:6]]
     assert back["t"].iloc[6] == "ok"
+
+
+ADDRESSES = "Series http://evil.example/x www.evil.example a@evil.example"
+
+
+class _Tags(HTMLParser):
+    """The start tags of a document (a script's content is not parsed: it holds none)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+
+
+def test_bare_addresses_in_the_html_report_are_text_not_links():
+    fig = go.Figure(go.Scatter(x=[1], y=[1], name=ADDRESSES))
+    doc = report.html_report(
+        ADDRESSES,
+        ADDRESSES,
+        ADDRESSES,
+        [
+            report.Section(
+                ADDRESSES, [(ADDRESSES, fig)], [(ADDRESSES, pd.DataFrame({"s": [ADDRESSES]}))]
+            )
+        ],
+        [ADDRESSES],
+    )
+    parser = _Tags()
+    parser.feed(doc)
+    assert "a" not in parser.tags
+    assert doc.count(ADDRESSES) >= 5  # shown as typed: headings, notes, table
+
+
+def test_bare_addresses_in_the_pptx_are_text_not_hyperlinks(tmp_path):
+    from pptx import Presentation
+
+    from plexrt.export import board_pack
+
+    prs = Presentation()
+    board_pack._key_figures_slide(prs, [(ADDRESSES, ADDRESSES)], ADDRESSES)
+    path = tmp_path / "p.pptx"
+    prs.save(path)
+    with zipfile.ZipFile(path) as z:
+        slide = z.read("ppt/slides/slide1.xml").decode("utf-8")
+        rels = z.read("ppt/slides/_rels/slide1.xml.rels").decode("utf-8")
+    assert "hlinkClick" not in slide and "hyperlink" not in rels
+    assert slide.count(ADDRESSES) >= 3

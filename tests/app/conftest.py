@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,13 +9,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.streamlit_markdown import as_read  # Markdown as a reader sees it (safe_text.md)
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def as_read(markdown: str) -> str:
-    """Markdown as a reader sees it, its backslash escapes taken out (user text shown in
-    Markdown is escaped: plexrt.ui.safe_text)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def table_as_read(element) -> pd.DataFrame:

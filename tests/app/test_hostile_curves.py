@@ -12,7 +12,7 @@ from plexrt.cli import main
 from plexrt.clinical.literature_notes import FOREST_LEFT_OUT
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
-from tests.app.conftest import on_user_db
+from tests.app.conftest import as_read, on_user_db
 from tests.app.test_hostile_text import OWN_NAME, _chart_tags, _markdown_hostile
 from tests.fixtures import FIXTURES
 
@@ -72,7 +72,7 @@ def test_series_named_in_words_on_the_literature_page_stay_text(app, hostile_cur
         seen += [c.value for c in at.caption]
         assert _markdown_hostile(at) == []
         assert _chart_tags(at) == []
-    said = " ".join(seen).replace("\\", "")  # as read: Markdown escapes taken out
+    said = as_read(" ".join(seen))
     assert FOREST_LEFT_OUT in said  # the caption naming the curve series was drawn
     if mode == "own":
         assert "has no counterpart for this outcome" in said and "Cox proportional" in said

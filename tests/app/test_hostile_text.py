@@ -14,6 +14,7 @@ from plexrt.board.case import make_case
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
 from tests.app.conftest import as_read, on_user_db
+from tests.streamlit_markdown import replaced
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = "![t](http://evil.example/x.png)"
@@ -227,3 +228,31 @@ def test_the_saved_confirmation_shows_a_typed_citation_as_text(app, tmp_path, mo
             if run == "added":
                 edit.click().run()
                 assert not at.exception, [e.value for e in at.exception]
+
+
+# Bare addresses, an icon and an arrow: Streamlit links, draws or replaces them even escaped
+# (tests.streamlit_markdown); typed, they must read as typed.
+ADDRESSES = "See http://evil.example/x, www.evil.example or a@evil.example -> :material/home:"
+
+
+def _replaced_where_read(at, marker: str) -> tuple[list[str], list[str]]:
+    """(every Markdown text on the page that holds ``marker`` as read, what Streamlit would draw
+    as something else in them)."""
+    texts = [str(getattr(el, "value", "")) for kind in _KINDS for el in at.get(kind)]
+    texts += [str(el.label) for el in at.get("tab")] + _table_texts(at)
+    held = [t for t in texts if marker in as_read(t)]
+    return [as_read(t) for t in held], [r for t in held for r in replaced(t)]
+
+
+def test_a_typed_citation_with_bare_addresses_reads_as_typed(app, tmp_path, monkeypatch):
+    with on_user_db(monkeypatch, tmp_path / "user.duckdb"):
+        at = app().run()
+        at.switch_page("pages/literature.py").run()
+        typed = {"citation": ADDRESSES, "n_patients": "9", "n_patients_source": "Table 1"}
+        for field, value in typed.items():
+            at.text_input(key=f"add_{field}").input(value)
+        next(b for b in at.button if b.label == "Save series").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        read, drawn_otherwise = _replaced_where_read(at, "evil.example")
+        assert drawn_otherwise == []
+        assert any(ADDRESSES in t for t in read)  # the confirmation, at least

@@ -169,7 +169,7 @@ def test_an_update_that_removes_rows_says_so_before_commit(app, user_db):
     _ok(at.run())
     _ok(at.selectbox(key="oi_target").set_value(sid).run())
     n = _example_sizes()[2]
-    assert [w.value.replace("\\", "") for w in at.warning] == [
+    assert [as_read(w.value) for w in at.warning] == [
         f"This update removes stored rows that the files no longer hold: {n} assessments. "
         "Commit only if they are to go; a commit can be undone on the Follow-up page."
     ]
@@ -311,7 +311,7 @@ def test_one_name_of_two_series_is_chosen_by_owner_and_the_chosen_one_is_updated
     before = _state(store)
     at = _page(app)
     _ok(at.button(key="oi_try_example").click().run())
-    (error,) = [e.value.replace("\\", "") for e in at.error]  # markdown escapes removed
+    (error,) = [as_read(e.value) for e in at.error]  # as a reader sees it
     assert error.startswith("Choose the series to update under 'Store as', or give another name")
     assert "2 series you can see are called" in error and "alice@x.org, carol@x.org" in error
     assert "oi_commit" not in _keys(at) and _state(store) == before

@@ -10,7 +10,7 @@ from plexrt.data.access import local_principal
 from plexrt.data.userstore import Change, UserStore
 from plexrt.ingest.own_import import prepare_import
 from plexrt.ingest.own_preview import DIFF_COLUMNS
-from tests.app.conftest import page_table
+from tests.app.conftest import as_read, page_table
 from tests.app.test_own_import_page import (
     EXAMPLES,
     _example_csv,
@@ -41,7 +41,7 @@ def test_a_new_series_stored_meanwhile_under_its_name_is_not_replaced(app, user_
     other = store.apply_import(local_principal(), name, make_frames(2), pseudonymised=False)
     before = _state(store)
     _ok(at.button(key="oi_commit").click().run())
-    (error,) = [e.value.replace("\\", "") for e in at.error]
+    (error,) = [as_read(e.value) for e in at.error]
     assert error.startswith(f"Not stored: the series '{name}' is not as it was when the changes")
     assert _state(store) == before
     # Shown now as what it is, an update of that series, with the rows it would remove.

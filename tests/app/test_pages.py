@@ -8,6 +8,8 @@ import json
 import numpy as np
 import pytest
 
+from tests.app.conftest import as_read
+
 
 def _charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
@@ -322,7 +324,7 @@ def test_saving_a_series_deleted_meanwhile_changes_no_other(app, tmp_path, monke
         trail = len(store.audit_log(me))
         next(b for b in at.button if b.key == writes.SERIES_SAVE).click().run()
         assert not at.exception
-        said = [e.value.replace("\\", "") for e in at.error]
+        said = [as_read(e.value) for e in at.error]
         assert any(e.startswith("Not saved: the series “Second S. 2021” was deleted") for e in said)
         assert not [s for s in at.success if "Saved your changes" in s.value]
         assert len(store.audit_log(me)) == trail  # nothing recorded: nothing was changed

@@ -26,7 +26,7 @@ def owned(tmp_path, monkeypatch):
 
 def _errors(at) -> list[str]:
     """The page's error messages as read (markdown escapes removed)."""
-    return [e.value.replace("\\", "") for e in at.error]
+    return [as_read(e.value) for e in at.error]
 
 
 def _sharing(app):
@@ -122,7 +122,7 @@ def test_stopping_the_last_share_says_the_series_is_private_again(app, owned):
     assert at.radio(key="sharing_level_choice").value == "users"
     at.button(key=writes.SHARING_REVOKE).click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [s.value.replace("\\", "") for s in at.success] == [
+    assert [as_read(s.value) for s in at.success] == [
         "No longer shared with bob@x.org. No one else was named, so the series is "
         "private (owner only) again."
     ]

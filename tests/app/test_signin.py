@@ -13,6 +13,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import as_read
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 AUTH = {
@@ -208,5 +210,7 @@ def test_a_person_without_a_role_is_refused(team):
     team.roles.write_text('default = "none"\n[email]\n"ann@h.example" = "viewer"\n')
     at = team(user("eve*@h.example")).run()
     assert not at.exception and not at.metric
-    assert r"eve\*@h\.example has no role in PlexRT" in " ".join(e.value for e in at.error)
+    shown = " ".join(e.value for e in at.error)
+    assert "eve*@h.example has no role in PlexRT" in as_read(shown)
+    assert r"eve\*" in shown  # escaped: not read as emphasis
     assert not team(user("ann@h.example")).run().error

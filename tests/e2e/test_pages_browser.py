@@ -123,3 +123,27 @@ def test_tables_leave_only_through_plexrt_downloads(server, page, page_errors):
     expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
     expect(page.get_by_role("button", name="Download this table (CSV)")).to_be_visible()
     assert page_errors == []
+
+
+# Bare addresses, an icon name and an arrow in a typed citation: Streamlit made links, the icon and
+# the arrow of them even escaped (plexrt.ui.safe_text). They must read exactly as typed.
+TYPED = "Hostile H. See http://evil.example/x, www.evil.example, a@evil.example -> :material/home:"
+
+
+def test_typed_text_reads_as_typed_and_never_links(server, page, page_errors):
+    _open(page, server, "literature", height=2400)
+    page.get_by_role("tab", name="Add or edit a series").click()
+    add_form = page.locator('[data-testid="stForm"]').filter(has_text="Add a published series")
+    form = {"Citation *": TYPED, "Patients (n) *": "9", "Source of: Patients (n)": "Table 1"}
+    for label, value in form.items():
+        add_form.get_by_role("textbox", name=label, exact=True).fill(value)
+    add_form.get_by_role("button", name="Save series").click()
+    saved = page.get_by_test_id("stAlert").filter(has_text="Saved “Hostile H.")
+    expect(saved).to_be_visible(timeout=30_000)
+    settle(page)
+    # what a reader sees (and copies) is the citation as typed, and nothing became a link or icon
+    assert f"“{TYPED}”" in saved.inner_text()
+    expect(page.locator("a", has_text="evil.example")).to_have_count(0)
+    expect(saved.get_by_role("img")).to_have_count(0)
+    shot(page, "literature-typed-addresses")
+    assert page_errors == []

@@ -208,17 +208,23 @@ def test_an_own_series_text_stays_text(app, hostile_own, monkeypatch, page, mode
     assert _chart_tags(at) == []
 
 
+def _citation_saved(app, citation: str):
+    """The Literature page after a series with ``citation`` was typed into its form and saved."""
+    at = app().run()
+    at.switch_page("pages/literature.py").run()
+    typed = {"citation": citation, "n_patients": "9", "n_patients_source": "Table 1"}
+    for field, value in typed.items():
+        at.text_input(key=f"add_{field}").input(value)
+    next(b for b in at.button if b.label == "Save series").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_the_saved_confirmation_shows_a_typed_citation_as_text(app, tmp_path, monkeypatch):
     """Saving (and then changing) a literature series confirms it by its citation: the citation as
     typed, never its Markdown (an image loaded from elsewhere, a link)."""
     with on_user_db(monkeypatch, tmp_path / "user.duckdb"):
-        at = app().run()
-        at.switch_page("pages/literature.py").run()
-        typed = {"citation": HOSTILE, "n_patients": "9", "n_patients_source": "Table 1"}
-        for field, value in typed.items():
-            at.text_input(key=f"add_{field}").input(value)
-        next(b for b in at.button if b.label == "Save series").click().run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = _citation_saved(app, HOSTILE)
         edit = next(b for b in at.button if b.label == "Save changes")
         for run in ("added", "changed"):
             (saved,) = [s.value for s in at.success if s.value.startswith("Saved")]
@@ -246,13 +252,7 @@ def _replaced_where_read(at, marker: str) -> tuple[list[str], list[str]]:
 
 def test_a_typed_citation_with_bare_addresses_reads_as_typed(app, tmp_path, monkeypatch):
     with on_user_db(monkeypatch, tmp_path / "user.duckdb"):
-        at = app().run()
-        at.switch_page("pages/literature.py").run()
-        typed = {"citation": ADDRESSES, "n_patients": "9", "n_patients_source": "Table 1"}
-        for field, value in typed.items():
-            at.text_input(key=f"add_{field}").input(value)
-        next(b for b in at.button if b.label == "Save series").click().run()
-        assert not at.exception, [e.value for e in at.exception]
+        at = _citation_saved(app, ADDRESSES)
         read, drawn_otherwise = _replaced_where_read(at, "evil.example")
         assert drawn_otherwise == []
         assert any(ADDRESSES in t for t in read)  # the confirmation, at least

@@ -182,7 +182,7 @@ def test_exports_carry_the_case(app):
     assert "Build printable handout" in labels
     at.button(key="build_html").click().run()
     assert not at.exception
-    page = at.session_state["export_html"]
+    page = at.session_state["export_html"][1]
     assert "<h2>The patient at the board</h2>" in page
     assert "1.1 (also 1.2 (9 points))" in page
     assert "Baseline NRS 8: 7 of 12 sites lower, 4 the same, 1 higher." in page
@@ -193,7 +193,7 @@ def test_handout_without_a_case(app):
     at.radio(key="handout_paper").set_value("Letter").run()
     at.button(key="build_handout").click().run()
     assert not at.exception
-    paper, page, pdf = at.session_state["export_handout"]
+    paper, page, pdf = at.session_state["export_handout"][1]
     assert paper == "Letter" and "@page { size: letter;" in page
     assert "No patient was entered at the board." in page
     assert pdf is None or pdf.startswith(b"%PDF")
@@ -261,7 +261,7 @@ def test_the_board_pack_says_how_its_key_figures_were_counted(app):
     at = _board(app)
     at.button(key="build_pptx").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    last = Presentation(io.BytesIO(at.session_state["export_pptx"])).slides[-1]
+    last = Presentation(io.BytesIO(at.session_state["export_pptx"][1])).slides[-1]
     shown = " ".join(sh.text_frame.text for sh in last.shapes if sh.has_text_frame)
     notes = last.notes_slide.notes_text_frame.text
     for text in (shown, notes):

@@ -8,6 +8,7 @@ when this panel is first shown and kept; the pack shows a progress bar while its
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +31,7 @@ from plexrt.export.slides import Slide, key_figure_notes, pack_heading, report_t
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, exports, widgets
 from plexrt.ui.safe_text import md
+from plexrt.ui.series_state import series_key
 
 PACK_TITLE = "PlexRT · malignant lumbosacral plexopathy"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -43,6 +45,32 @@ def start_renderer() -> None:
     Exports tab, so that the browser's start (4.5 CPU s over the board's first three steps at
     100,000 courses, measured) does not slow the board's first filter changes on the same cores."""
     rendering.warm_up()
+
+
+def built_for(inp: BoardInput, today: str) -> tuple:
+    """What a built export shows: the series in view (and its last change), the filter, the
+    response definition, the case at the board and the sites it is matched against, the date.
+    A file built for other ones is not offered (it would give another series' patients, or
+    figures the page no longer shows, under this page's download and audit)."""
+    case = st.session_state.get("board_case")
+    return (
+        series_key(),
+        inp.filter_text,
+        inp.definition,
+        repr(case),
+        bool(st.session_state.get("match_filtered")),
+        today,
+    )
+
+
+def _keep(name: str, made_for: tuple, value: object) -> None:
+    st.session_state[name] = (made_for, value)
+
+
+def _kept(name: str, made_for: tuple) -> Any:
+    """The export ``name`` when it was built for ``made_for``, else None."""
+    got = st.session_state.get(name)
+    return got[1] if got and got[0] == made_for else None
 
 
 def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: CaseFor) -> None:
@@ -61,13 +89,14 @@ def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: Cas
         else "No patient entered: the exports describe the cohort only (enter a case in the "
         "first tab to include it)."
     )
+    made_for = built_for(inp, today)
     st.markdown("## One chart")
-    _one_chart(inp, slides, can_render)
+    _one_chart(inp, slides, can_render, made_for)
     st.markdown("## Report, board pack and handout")
     c = st.columns(3)
-    _html_report(c[0], inp, slides, case_for)
-    _board_pack(c[1], inp, slides, today, can_render, case_for)
-    _handout(c[2], inp, slides, today, can_render, case_for)
+    _html_report(c[0], inp, slides, case_for, made_for)
+    _board_pack(c[1], inp, slides, today, can_render, case_for, made_for)
+    _handout(c[2], inp, slides, today, can_render, case_for, made_for)
     st.caption("Every exported chart carries its cohort and method footnote and the data source.")
     exports.download(
         st,
@@ -80,7 +109,7 @@ def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: Cas
     )
 
 
-def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool) -> None:
+def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool, made_for: tuple) -> None:
     """One slide's chart, stamped with the data source, as PNG or SVG."""
     c = st.columns([3, 1, 1])
     choice = c[0].selectbox(
@@ -92,11 +121,11 @@ def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool) -> None:
             with col.status(f"Rendering {fmt.upper()}…") as status:
                 try:
                     data = images.figure_png(fig) if fmt == "png" else images.figure_svg(fig)
-                    st.session_state[f"export_{fmt}"] = (slides[choice].key, data)
+                    _keep(f"export_{fmt}", made_for, (slides[choice].key, data))
                     status.update(label=f"{fmt.upper()} ready", state="complete")
                 except images.ExportUnavailable as exc:
                     status.update(label=str(exc), state="error")
-        got = st.session_state.get(f"export_{fmt}")
+        got = _kept(f"export_{fmt}", made_for)
         if got and got[0] == slides[choice].key:
             exports.download(
                 col,
@@ -109,16 +138,19 @@ def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool) -> None:
             )
 
 
-def _html_report(col: DeltaGenerator, inp: BoardInput, slides: list[Slide], case_for: CaseFor):
+def _html_report(
+    col: DeltaGenerator, inp: BoardInput, slides: list[Slide], case_for: CaseFor, made_for: tuple
+):
     if col.button("Build HTML report (opens offline)", key="build_html"):
         with col.status("Building the report…") as status:
-            st.session_state.export_html = _report(inp, slides, case_for(False))
+            _keep("export_html", made_for, _report(inp, slides, case_for(False)))
             status.update(label="Report ready", state="complete")
-    if st.session_state.get("export_html"):
+    page = _kept("export_html", made_for)
+    if page:
         exports.download(
             col,
             "Download HTML report",
-            st.session_state.export_html,
+            page,
             "plexrt_report.html",
             mime="text/html",
             what="HTML report",
@@ -133,6 +165,7 @@ def _board_pack(
     today: str,
     can_render: bool,
     case_for: CaseFor,
+    made_for: tuple,
 ) -> None:
     if col.button("Build board pack (PPTX)", key="build_pptx", disabled=not can_render):
         bar = col.progress(0.0, text="Preparing the charts…")
@@ -141,7 +174,7 @@ def _board_pack(
             bar.progress(done / total, text=f"Drawn {done} of {total} charts")
 
         try:
-            st.session_state.export_pptx = board_pack(
+            pack = board_pack(
                 PACK_TITLE,
                 cohort_text(inp),
                 inp.source,
@@ -152,15 +185,17 @@ def _board_pack(
                 on_progress=progress,
                 summary_notes=key_figure_notes(inp),
             )
+            _keep("export_pptx", made_for, pack)
             bar.progress(1.0, text="Board pack ready")
         except images.ExportUnavailable as exc:
             bar.empty()
             col.error(md(str(exc)))
-    if st.session_state.get("export_pptx"):
+    pack = _kept("export_pptx", made_for)
+    if pack:
         exports.download(
             col,
             "Download board pack (PPTX)",
-            st.session_state.export_pptx,
+            pack,
             "plexrt_board_pack.pptx",
             mime=PPTX_MIME,
             what="board pack PPTX",
@@ -187,6 +222,7 @@ def _handout(
     today: str,
     can_render: bool,
     case_for: CaseFor,
+    made_for: tuple,
 ) -> None:
     paper = col.radio("Paper", list(handout.PAPERS), horizontal=True, key="handout_paper")
     if col.button("Build printable handout", key="build_handout"):
@@ -194,14 +230,14 @@ def _handout(
             case = case_for(False)
             chart = _handout_chart(slides, case) if can_render else None
             page = handout.handout_html(handout_input(inp, today, case), paper, chart)
-            st.session_state.export_handout = (paper, page, None)
+            _keep("export_handout", made_for, (paper, page, None))
             if can_render:
                 try:
-                    st.session_state.export_handout = (paper, page, handout.pdf(page, paper))
+                    _keep("export_handout", made_for, (paper, page, handout.pdf(page, paper)))
                 except images.ExportUnavailable as exc:
                     col.warning(md(str(exc)))
             status.update(label="Handout ready", state="complete")
-    got = st.session_state.get("export_handout")
+    got = _kept("export_handout", made_for)
     if got:
         got_paper, page, pdf = got
         if pdf is not None:

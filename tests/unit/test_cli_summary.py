@@ -187,4 +187,4 @@ def test_summary_states_the_rates_as_the_board_does(con, inp):
     # no site assessable: no patient either (0, as compare mode counts them), rates unknown
     none = series_summary("x", sites.assign(nrs_after=pd.NA), sites.iloc[:0])["response"]
     assert none["per_patient"]["evaluable"] == 0
-    assert none["responders_text"] == "not available"
+    assert none["responders_text"] == "not assessable (no site has an NRS both before and after RT)"

@@ -211,6 +211,19 @@ def classify_frame(df: pd.DataFrame, definition: Definition) -> pd.Series:
 
 # What a response rate reads when no site of the cohort has both pain scores.
 NOT_ASSESSABLE = "not assessable (no site has an NRS both before and after RT)"
+# ... when ICPRE cannot classify an assessable site: its opioid dose after RT is not recorded (and
+# no published aggregate bounds the rate).
+NOT_CLASSIFIED = (
+    "not available (ICPRE needs the opioid dose after RT, which is not recorded for every "
+    "assessable site)"
+)
+
+
+def unrated(n_assessable: int) -> str:
+    """Why the response rates of a cohort are not given (``rates_known`` is False): no site has
+    both pain scores, or some assessable site cannot be classified (ICPRE without the opioid dose
+    after RT). The words every surface states in place of the rate."""
+    return NOT_ASSESSABLE if n_assessable == 0 else NOT_CLASSIFIED
 
 
 def rates_known(counts: Mapping[str, Any]) -> bool:

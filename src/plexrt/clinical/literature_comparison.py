@@ -15,10 +15,10 @@ import pandas as pd
 
 from plexrt.clinical.cohort_summary import NO_WEEKS, weeks_to_max_text
 from plexrt.clinical.definitions import (
-    NOT_ASSESSABLE,
     Definition,
     rates_known,
     response_counts,
+    unrated,
 )
 from plexrt.clinical.dose import regimen_label
 from plexrt.clinical.per_patient import several_sites
@@ -161,8 +161,8 @@ def plexrt_series(
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]
     elif len(df) and not known:  # not settled by ICPRE above: no site assessable
-        display["responders"] = NOT_ASSESSABLE
-        display["complete_responders"] = NOT_ASSESSABLE
+        display["responders"] = unrated(counts["n_assessable"])
+        display["complete_responders"] = display["responders"]
     elif known:
         display.update(_rates(df, definition))
     rec["_display"] = display

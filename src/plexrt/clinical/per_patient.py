@@ -95,11 +95,17 @@ def patient_proportion(
     return proportion(k, n, method)
 
 
-def both_units(site: Proportion | None, patient: Proportion | None, over: str = TREATED) -> str:
+def both_units(
+    site: Proportion | None,
+    patient: Proportion | None,
+    over: str = TREATED,
+    missing: str = NOT_AVAILABLE,
+) -> str:
     """'75% of treated sites (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI
     39–94%)': the rate per site and, when given, per patient, each naming its denominator
-    (``over``, the same for both)."""
+    (``over``, the same for both); ``missing`` (why there is no rate: ``definitions.unrated``)
+    without one."""
     if site is None:
-        return NOT_AVAILABLE
+        return missing
     text = site.text(unit=f"{over} sites")
     return text if patient is None else f"{text} · {patient.text(unit=f'{over} patients')}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from plexrt.clinical.definitions import Definition
+from plexrt.clinical.definitions import Definition, unrated
 from plexrt.clinical.per_patient import (
     ASSESSABLE,
     RATES_PATIENT_RULE,
@@ -26,11 +26,16 @@ def treated_rates(summary: ResponseSummary, several: bool) -> tuple[str, str]:
     responder, the paper's rule; the forest plot counts the same) and, when a patient has
     ``several`` sites, over all treated patients beside them, each naming its denominator:
     '75% of treated sites (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI
-    39–94%)'."""
+    39–94%)'. Without a rate, why not (``definitions.unrated``)."""
     s = summary
+    why = unrated(s.n_assessable)
     return (
-        both_units(s.responders_treated, s.responders_patients_treated if several else None),
-        both_units(s.complete_treated, s.complete_patients_treated if several else None),
+        both_units(
+            s.responders_treated, s.responders_patients_treated if several else None, missing=why
+        ),
+        both_units(
+            s.complete_treated, s.complete_patients_treated if several else None, missing=why
+        ),
     )
 
 

@@ -202,3 +202,19 @@ def test_titles_stay_on_one_line():
     # the title box is 13.333 - 2 x 0.5 = 12.333 in = 888 pt wide; a bold glyph ~0.55 em:
     # 28 pt holds 888 / 15.4 = 57.7 characters, 24 pt 67.3, 20 pt 80.7
     assert [title_size("x" * n) for n in (57, 58, 67, 68, 80, 81)] == [28, 24, 24, 20, 20, 16]
+
+
+def test_the_title_and_key_figures_slides_name_the_source_once():
+    # The board passes its source line ('Data: Dept series, via PlexRT'); the title slide and
+    # the key-figures footer put 'Data source: ' before it: 'Data source: Data: Dept series, via
+    # PlexRT' on every pack, for the published series and every own series.
+    need_browser()
+    from plexrt.board.summary import source_line
+
+    line = source_line({"short_name": "Dept series", "doi": None, "licence": None})
+    data = board_pack("T", "all sites", line, "today", [("Pain", small_fig("Pain"))], SUMMARY)
+    slides = list(_pptx(data).slides)
+    texts = [t for slide in (slides[0], slides[-1]) for t in _texts(slide)]
+    assert not any("Data source: Data:" in t for t in texts)
+    assert _texts(slides[0])[1].split("\n")[-1] == "Data: Dept series, via PlexRT"
+    assert any(t.endswith("· Data: Dept series, via PlexRT") for t in _texts(slides[-1]))

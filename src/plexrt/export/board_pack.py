@@ -38,6 +38,13 @@ def footnote_lines(fig: go.Figure) -> list[str]:
     return [*drawn, *style.methods_of(fig)]
 
 
+def source_text(source: str) -> str:
+    """The data source as the pack's title and key-figures slides state it: a line that names
+    itself ('Data: Dept series, via PlexRT', ``board.summary.source_line``) as it is, any other
+    after 'Data source: ' (never 'Data source: Data: ...')."""
+    return source if source.startswith("Data:") else f"Data source: {source}"
+
+
 def pack_picture(fig: go.Figure, source: str) -> go.Figure:
     """The chart as a pack picture (a copy): its title left out (the slide's editable title says
     it, and the top margin shrinks by the title's room), the data source stamped under the
@@ -83,7 +90,7 @@ def board_pack(
     )
     prs = parts.new_presentation(title)
     cohort = cohort_text.strip() or "All cases"
-    _title_slide(prs, title, [f"Cohort: {cohort}", date_text, f"Data source: {source}"])
+    _title_slide(prs, title, [f"Cohort: {cohort}", date_text, source_text(source)])
     drawn = iter(zip(all_charts, pictures, strict=True))
     if case is not None:
         _case_slides(prs, case, source)
@@ -92,7 +99,7 @@ def board_pack(
         _benchmark_slide(prs, case, source)
     for (label, fig), png in drawn:
         _chart_slide(prs, label, png, [*footnote_lines(fig), source])
-    _key_figures_slide(prs, summary, f"Cohort: {cohort} · Data source: {source}", summary_notes)
+    _key_figures_slide(prs, summary, f"Cohort: {cohort} · {source_text(source)}", summary_notes)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

@@ -85,7 +85,7 @@ def test_report_tables_of_no_sites_keep_their_columns(inp):
         assert none[title].empty and list(none[title].columns) == list(full[title].columns)
     figures = dict(none["Key figures"].itertuples(index=False))
     assert figures["Cohort"].startswith("n = 0 sites, 0 patients")
-    assert figures["Responders"] == "not available"
+    assert figures["Responders"] == "not available (no site in the cohort)"
 
 
 def test_slides_laid_out_to_a_height(inp):

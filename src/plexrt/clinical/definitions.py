@@ -219,10 +219,16 @@ NOT_CLASSIFIED = (
 )
 
 
-def unrated(n_assessable: int) -> str:
-    """Why the response rates of a cohort are not given (``rates_known`` is False): no site has
-    both pain scores, or some assessable site cannot be classified (ICPRE without the opioid dose
-    after RT). The words every surface states in place of the rate."""
+# ... when the cohort holds no site at all (a filter that keeps none).
+NO_SITES = "not available (no site in the cohort)"
+
+
+def unrated(n_assessable: int, n_treated: int) -> str:
+    """Why the response rates of a cohort are not given (``rates_known`` is False): no site at
+    all, no site with both pain scores, or some assessable site that cannot be classified (ICPRE
+    without the opioid dose after RT). The words every surface states in place of the rate."""
+    if n_treated == 0:
+        return NO_SITES
     return NOT_ASSESSABLE if n_assessable == 0 else NOT_CLASSIFIED
 
 

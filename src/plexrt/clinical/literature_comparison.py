@@ -161,7 +161,7 @@ def plexrt_series(
         display["responders"] = "range only (after-RT analgesics published in aggregate)"
         display["complete_responders"] = display["responders"]
     elif len(df) and not known:  # not settled by ICPRE above: no site assessable
-        display["responders"] = unrated(counts["n_assessable"])
+        display["responders"] = unrated(counts["n_assessable"], counts["n_treated"])
         display["complete_responders"] = display["responders"]
     elif known:
         display.update(_rates(df, definition))

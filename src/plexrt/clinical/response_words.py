@@ -28,7 +28,7 @@ def treated_rates(summary: ResponseSummary, several: bool) -> tuple[str, str]:
     '75% of treated sites (9/12; 95% CI 43–95%) · 73% of treated patients (8/11; 95% CI
     39–94%)'. Without a rate, why not (``definitions.unrated``)."""
     s = summary
-    why = unrated(s.n_assessable)
+    why = unrated(s.n_assessable, s.n_treated)
     return (
         both_units(
             s.responders_treated, s.responders_patients_treated if several else None, missing=why

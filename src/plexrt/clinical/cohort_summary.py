@@ -11,7 +11,7 @@ from plexrt.clinical.pain_scores import assessable, nrs_change
 from plexrt.clinical.per_patient import PATIENT_RULE, patient_proportion
 from plexrt.clinical.series_words import PUBLISHED, words
 from plexrt.data.own_schema import AGE_CAP, AGE_TOP_TEXT
-from plexrt.data.values import NOT_AVAILABLE, counted, is_missing
+from plexrt.data.values import NOT_AVAILABLE, counted, half_up, is_missing, one_decimal
 from plexrt.stats.proportions import Proportion, method_sentence, proportion
 
 # The paper's "improvement": an NRS fall of this many points or more.
@@ -138,7 +138,8 @@ def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
     """A number for the screen; unknown is shown as 'not available', never as 0."""
     if value is None or is_missing(value):
         return NOT_AVAILABLE
-    text = f"{value:.{digits}f}"
+    # halves up, as clinicians read them (values.half_up; f-strings send them to the even digit)
+    text = f"{float(half_up(value, digits)):.{digits}f}"
     if digits and text.endswith("." + "0" * digits) and float(value).is_integer():
         text = text[: -(digits + 1)]
     return f"{text}{unit}"
@@ -192,7 +193,7 @@ def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:
     if not len(weeks):
         return None
     return (
-        f"mean {weeks.mean():.1f} weeks (range {weeks.min():g}–{weeks.max():g}), "
+        f"mean {one_decimal(weeks.mean())} weeks (range {weeks.min():g}–{weeks.max():g}), "
         f"{weeks_counted(len(weeks))}"
     )
 

@@ -20,6 +20,7 @@ __all__ = [
     "fmt_time",
     "nice_ticks",
     "time_axis_range",
+    "time_ticks",
     "time_axis_title",
     "unit_abbrev",
 ]
@@ -80,6 +81,16 @@ def nice_ticks(max_days: Any, unit: str = "months") -> list[float]:
         raise ValueError(f"no tick step found for max_days={max_days!r} in {unit}")
     _, step, k = best
     return [round(i * step, 10) for i in range(k + 1)]
+
+
+def time_ticks(max_days: float, unit: str) -> list[float]:
+    """``nice_ticks`` of a figure whose longest time is ``max_days``, the axis spanning at least
+    the unit's shortest round span (its smallest step four times: 1 month, 4 weeks, 4 days), so
+    that a cohort followed for no time or hours (everyone dead the day RT ended) is not drawn on
+    an axis of hundredths of a month."""
+    unit = check_unit(unit)
+    floor = _STEPS[unit][0] * (_MIN_TICKS - 1) * UNITS[unit]
+    return nice_ticks(max(float(max_days), floor), unit)
 
 
 def fmt_time(days: float | None, unit: str, missing: str = NOT_REACHED) -> str:

@@ -16,9 +16,9 @@ from plexrt.charts.axes import (
     PROPORTION_AXIS,
     check_unit,
     curve_width,
-    nice_ticks,
     time_axis_range,
     time_axis_title,
+    time_ticks,
     unit_abbrev,
 )
 from plexrt.charts.checks import check_flag, check_footnote
@@ -49,7 +49,7 @@ def _ticks(cif_result: CIFResult, one_minus_km_table: pd.DataFrame | None, unit:
     max_days = float(cif_result.table["time"].max())
     if one_minus_km_table is not None and not one_minus_km_table.empty:
         max_days = max(max_days, float(one_minus_km_table["time"].max()))
-    return nice_ticks(max(max_days, 1.0), unit)
+    return time_ticks(max_days, unit)
 
 
 def _one_minus_km_trace(

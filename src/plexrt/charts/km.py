@@ -22,9 +22,9 @@ from plexrt.charts.axes import (
     PROPORTION_AXIS,
     check_unit,
     curve_width,
-    nice_ticks,
     time_axis_range,
     time_axis_title,
+    time_ticks,
     unit_abbrev,
 )
 from plexrt.charts.checks import check_flag, check_footnote
@@ -75,7 +75,7 @@ def _axis(
         max_days = max(max_days, float(env["time_days"].max()))
     if refs:
         max_days = max(max_days, max(v for v, _ in refs))
-    ticks = nice_ticks(max(max_days, 1.0), unit)
+    ticks = time_ticks(max_days, unit)
     return _Axis(unit, ticks, [t * UNITS[unit] for t in ticks])
 
 

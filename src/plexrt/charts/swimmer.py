@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from plexrt.charts import style
-from plexrt.charts.axes import check_unit, nice_ticks, unit_abbrev
+from plexrt.charts.axes import check_unit, time_ticks, unit_abbrev
 from plexrt.charts.checks import check_flag, check_footnote
 from plexrt.charts.swimmer_input import KINDS, Course, Patients, read_patients, read_sites
 from plexrt.stats.timescale import to_unit
@@ -176,7 +176,7 @@ def _undrawn_note(p: Patients) -> str | None:
 
 
 def _style_axes(fig: go.Figure, p: Patients, unit: str, x_title: str | None) -> None:
-    ticks = nice_ticks(max(float(p.last.max()), 1.0), unit)
+    ticks = time_ticks(float(p.last.max()), unit)
     axis_max = ticks[-1]
     fig.update_xaxes(
         range=[-0.01 * axis_max, axis_max * 1.04],

@@ -282,3 +282,21 @@ def test_series_designs_as_the_series_table_states_them():
     assert series_designs(table) == "registry; case series"
     assert series_designs(pd.DataFrame({"design": [None]})) is None
     assert series_designs(pd.DataFrame({"short_name": ["X"]})) is None
+
+
+def test_rates_footnote_groups_thousands_as_the_rates_do():
+    # 100,000 treated sites, 99,999 assessable: the rates above the footnote read '100,000'
+    # (Proportion.text), so the footnote's n do too.
+    summary = response_summary.ResponseSummary(
+        definition=Definition("paper"),
+        n_treated=100_000,
+        n_assessable=99_999,
+        responders_treated=proportion(60_000, 100_000),
+        responders_assessable=proportion(60_000, 99_999),
+        complete_treated=proportion(30_000, 100_000),
+        complete_assessable=proportion(30_000, 99_999),
+        categories={},
+    )
+    text = response_words.rates_footnote(summary, "wilson")
+    assert "(n = 100,000); assessable = NRS known before and at completion (n = 99,999)." in text
+    assert "100,000" in summary.responders_treated.text()

@@ -53,7 +53,7 @@ def _regimen_labels(sites: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame
     rows = []
     for e, grp in sites.groupby(sites["eqd2"].round(6), sort=True):
         regs = list(dict.fromkeys(grp["regimen"]))
-        text = " + ".join(f"{r} (n = {counts[r]})" for r in regs)
+        text = " + ".join(f"{r} (n = {counts[r]:,})" for r in regs)
         rows.append((float(e), text, regs))
     return pd.DataFrame(rows, columns=["eqd2", "text", "regimens"])
 
@@ -145,7 +145,7 @@ def dose_response_figure(
                 y=sub["change"].to_numpy(dtype=float),
                 customdata=sub["eqd2"].to_numpy(dtype=float),
                 mode="markers",
-                name=f"{reg} (n = {counts[reg]})",
+                name=f"{reg} (n = {counts[reg]:,})",
                 marker={
                     "size": 16 if present else 12,
                     "color": colours[reg],

@@ -200,7 +200,7 @@ def _add_pooled(
     ticks[1].append("<b>Pooled (random effects)</b>")
     text = (
         f"{pct_text(pooled.estimate)}% ({pct_text(pooled.low)}–{pct_text(pooled.high)}%), "
-        f"n = {pooled.n_total}"
+        f"n = {pooled.n_total:,}"
     )
     _column_text(fig, y_d, text, POOLED_COLOUR, "pooled_text", fs, bold=True)
     y_text = y_d + _DIAMOND_HALF_HEIGHT + 0.55

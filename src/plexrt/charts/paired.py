@@ -100,7 +100,7 @@ def paired_figure(
             x=x,
             y=y,
             mode="lines+markers",
-            name=f"Sites (n = {len(data)})",
+            name=f"Sites (n = {len(data):,})",
             line={"color": style.OKABE_ITO[0], "width": 3 if present else 2},
             marker={"size": 12 if present else 9, "color": style.OKABE_ITO[0]},
             opacity=0.75,

@@ -36,7 +36,7 @@ def _summary_text(r: Any) -> str:
     if r.n == 0:
         return f"{r.label}: n = 0"
     return (
-        f"{r.label}: n = {r.n}, mean {num(r.mean)}, median {num(r.median)}, "
+        f"{r.label}: n = {r.n:,}, mean {num(r.mean)}, median {num(r.median)}, "
         f"range {num(r.min)}–{num(r.max)} weeks"
     )
 
@@ -119,7 +119,7 @@ def time_to_max_figure(
         showlegend=False,
         xaxis={
             "tickvals": list(range(len(summary))),
-            "ticktext": [f"{r.label}<br>n = {r.n}" for r in summary.itertuples()],
+            "ticktext": [f"{r.label}<br>n = {r.n:,}" for r in summary.itertuples()],
             "range": [-0.6, len(summary) - 0.4],
             "showgrid": False,
             "zeroline": False,

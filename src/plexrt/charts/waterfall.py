@@ -104,7 +104,7 @@ def _colour_groups(
             colour = RESPONSE_COLOURS.get(value, UNKNOWN_COLOUR)
         else:
             colour = palette_colour(value, canonical, order)
-        groups.append((f"{category_label(value, labels)} (n = {len(rows)})", colour, rows))
+        groups.append((f"{category_label(value, labels)} (n = {len(rows):,})", colour, rows))
     return groups
 
 

@@ -151,7 +151,7 @@ def small_groups(parts: dict[str, pd.DataFrame]) -> list[str]:
     for label, part in parts.items():
         n, ev = len(part), int(part["event"].sum())
         if n < MIN_GROUP_N or ev < MIN_GROUP_EVENTS:
-            out.append(f"{label}: n = {n}, {counted(ev, 'event')}")
+            out.append(f"{label}: n = {n:,}, {counted(ev, 'event')}")
     return out
 
 

@@ -55,8 +55,8 @@ def rates_footnote(
         unit = "; one site per patient here"
     return (
         f"{summary.definition.footnote} Treated = every site in the cohort "
-        f"(n = {summary.n_treated}); assessable = NRS known before and at completion "
-        f"(n = {summary.n_assessable}). Percentages and ranges count irradiated sites "
+        f"(n = {summary.n_treated:,}); assessable = NRS known before and at completion "
+        f"(n = {summary.n_assessable:,}). Percentages and ranges count irradiated sites "
         f"({words(source).site_unit}){unit}. {method_sentence(ci_method)}"
     )
 

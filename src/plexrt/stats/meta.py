@@ -167,7 +167,7 @@ class PooledResult:
         parts = " + ".join(str(t) for t in self.totals)
         return (
             f"Random effects (DL τ², {interval}, logit), k = {self.k} series, "
-            f"n = {self.n_total} ({parts}), I² {i2}, τ² = {self.tau2:.3g}"
+            f"n = {self.n_total:,} ({parts}), I² {i2}, τ² = {self.tau2:.3g}"
         )
 
 

@@ -149,10 +149,10 @@ def test_km_legend_shows_median_and_ci(toy):
     # it never falls to 0.5 -> "not reached".
     fig = km_figure([("Toy", toy)], unit="days", footnote=FOOT)
     name = one(fig, "km", "Toy").name
-    assert name == "Toy (n=5): median 90 d (95% CI 30–not reached)"
+    assert name == "Toy (n=5): median 90 d (95% CI 30 to not reached)"
     # In months: 90 / 30.4375 = 2.96 -> "3.0"; 30 / 30.4375 = 0.99 -> "1.0".
     fig_m = km_figure([("Toy", toy)], unit="months", footnote=FOOT)
-    assert one(fig_m, "km", "Toy").name == "Toy (n=5): median 3.0 mo (95% CI 1.0–not reached)"
+    assert one(fig_m, "km", "Toy").name == "Toy (n=5): median 3.0 mo (95% CI 1.0 to not reached)"
 
 
 def test_km_legend_median_not_reached():
@@ -303,7 +303,7 @@ def test_long_legend_entries_and_risk_labels_keep_the_figure_readable(toy):
     long = "SYNTHETIC centre 1 and 3 more"
     fig = km_figure([(long, toy), ("Example clinic (own series)", toy)], unit="days", footnote=FOOT)
     assert one(fig, "km", long).name == (
-        "SYNTHETIC centre 1 and 3 more (n=5):<br>median 90 d (95% CI 30–not reached)"
+        "SYNTHETIC centre 1 and 3 more (n=5):<br>median 90 d (95% CI 30 to not reached)"
     )
     # The risk table's labels widen the left margin: 14 + 0.62 x 14 px x 29 characters = 265 px,
     # 195 px more than the usual 70, so the footnote (which starts at the plot's left edge) holds

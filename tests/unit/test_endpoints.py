@@ -425,7 +425,7 @@ def _estimate(median, ci, m=0, ensemble=None, missing=ALL_NOT_REACHED):
 def test_median_text_wording():
     # 180 / 30.4375 = 5.914; 40 / 30.4375 = 1.314
     assert _estimate(180.0, (40.0, None)).text() == "5.9 mo (95% CI 1.3 mo to not reached)"
-    assert _estimate(None, (None, None)).text() == "not reached (95% CI not reached to not reached)"
+    assert _estimate(None, (None, None)).text() == "not reached (95% CI not reached)"
     assert _estimate(60.0, (30.0, 90.0)).text("days") == "60.0 d (95% CI 30.0 d to 90.0 d)"
     pooled = _estimate(165.0, (31.0, None), m=200, ensemble=(134.0, 190.0))
     # 165 / 30.4375 = 5.42; 31 -> 1.02; 134 -> 4.40; 190 -> 6.24
@@ -471,12 +471,9 @@ def test_the_limits_of_a_one_patient_curve_are_not_estimable():
     res = kaplan_meier([150.0], [1])
     assert res.median == 150.0 and res.median_ci == (None, None)
     assert _estimate(res.median, res.median_ci, missing=res.missing).text("days") == (
-        "150.0 d (95% CI not estimable to not estimable)"
+        "150.0 d (95% CI not estimable)"
     )
-    assert (
-        km_legend_name("One", res, "days")
-        == "One (n=1):<br>median 150 d (95% CI not estimable–not estimable)"
-    )
+    assert km_legend_name("One", res, "days") == "One (n=1): median 150 d (95% CI not estimable)"
 
 
 def test_median_text_on_a_curve_that_stays_above_half():

@@ -78,7 +78,7 @@ def test_upper_limit_of_a_curve_that_falls_to_zero_is_not_estimable():
     # All three die: the upper curve is 0.95, 0.77 and then undefined (S = 0, nobody at risk):
     # no follow-up could ever bring it to 0.5, so its limit is not estimable.
     res = kaplan_meier([1, 2, 3], [1, 1, 1])
-    assert km_legend_name("All", res, "days") == "All (n=3): median 2 d (95% CI 1–not estimable)"
+    assert km_legend_name("All", res, "days") == "All (n=3): median 2 d (95% CI 1 to not estimable)"
     est = te.median_estimate(_events([1, 2, 3], [1, 1, 1]), [], _ids(3), "survival")
     assert est is not None
     assert est.text("days") == "2.0 d (95% CI 1.0 d to not estimable)"
@@ -86,7 +86,7 @@ def test_upper_limit_of_a_curve_that_falls_to_zero_is_not_estimable():
     # follow-up ending censored, so a longer follow-up could reach 0.5 -- 'not reached'.
     alive = kaplan_meier([1, 2, 3], [1, 1, 0])
     assert alive.median_ci == res.median_ci
-    assert km_legend_name("All", alive, "days") == "All (n=3): median 2 d (95% CI 1–not reached)"
+    assert km_legend_name("All", alive, "days") == "All (n=3): median 2 d (95% CI 1 to not reached)"
 
 
 def test_median_with_every_time_zero_is_not_estimable():
@@ -95,11 +95,13 @@ def test_median_with_every_time_zero_is_not_estimable():
     res = kaplan_meier([0, 0, 0], [0, 0, 0])
     assert res.median is None and res.median_ci == (None, None)
     assert km_legend_name("All", res, "days") == (
-        "All (n=3):<br>median not estimable (95% CI not estimable–not estimable)"
+        "All (n=3):<br>median not estimable: no patient was followed beyond day 0 (95% CI not estimable)"
     )
     est = te.median_estimate(_events([0, 0, 0], [0, 0, 0]), [], _ids(3), "survival")
     assert est is not None
-    assert est.text("days") == "not estimable (95% CI not estimable to not estimable)"
+    assert est.text("days") == (
+        "not estimable: no patient was followed beyond day 0 (95% CI not estimable)"
+    )
 
 
 def test_median_with_every_time_zero_and_one_death_is_not_estimable():
@@ -108,7 +110,10 @@ def test_median_with_every_time_zero_and_one_death_is_not_estimable():
     est = te.median_estimate(_events([0, 0, 0], [1, 0, 0]), [], _ids(3), "survival")
     assert est is not None
     assert (est.median_days, est.ci_days) == (None, (0.0, None))
-    assert est.text("days") == "not estimable (95% CI 0.0 d to not estimable)"
+    assert (
+        est.text("days")
+        == "not estimable: no patient was followed beyond day 0 (95% CI 0.0 d to not estimable)"
+    )
 
 
 def test_pooled_upper_limit_after_the_curves_fall_to_zero_is_not_estimable():
@@ -147,8 +152,8 @@ def test_unreached_medians_names_a_median_not_estimable():
     med = series_medians(_events([0, 0, 0], [0, 0, 0]), _ids(3))
     note = unreached_medians(med.values, med.cis, False, missing=med.missing)
     assert note == (
-        "PlexRT medians not estimable, so not drawn: Median survival (not estimable (95% CI "
-        "not estimable to not estimable))."
+        "PlexRT medians not estimable, so not drawn: Median survival (not estimable: no patient "
+        "was followed beyond day 0 (95% CI not estimable))."
     )
 
 
@@ -176,3 +181,29 @@ def test_duration_plot_hover_says_upper_limit_not_estimable():
     fig = duration_figure(rows, footnote="Test")
     hovers = " ".join(str(t.hovertemplate) for t in fig.data)
     assert "upper limit not estimable" in hovers and "not reached" not in hovers
+
+
+def test_every_patient_dead_at_day_0_says_why_the_interval_is_not_estimable():
+    # Three deaths the day RT ended: S falls from 1 to 0 at time 0, so the median is 0 days and
+    # its limits are NA (no time after 0 to read them at). The interval says why, once, on
+    # every surface: the median's text, the key figures' wording and the KM legend.
+    why = "not estimable: every patient had the event at day 0"
+    est = te.median_estimate(_events([0, 0, 0], [1, 1, 1]), [], _ids(3), "survival")
+    assert est is not None
+    assert (est.median_days, est.ci_days) == (0.0, (None, None))
+    assert est.text() == f"0.0 mo (95% CI {why})"
+    assert cmp.median_display(0.0, est.ci_days, False, missing=est.missing) == (
+        f"0.0 months (95% CI {why})"
+    )
+    res = kaplan_meier([0, 0, 0], [1, 1, 1])
+    assert km_legend_name("All", res, "months") == f"All (n=3):<br>median 0.0 mo (95% CI {why})"
+    assert est.as_dict()["missing"] == {"ci_lower": why, "ci_upper": why}
+
+
+def test_legend_states_the_interval_in_the_key_figures_words():
+    # Deaths at 1, 2 and 3 days: median 2, lower limit 1, upper limit not estimable (module
+    # docstring). The legend and the key figures both read '1 to not estimable'.
+    res = kaplan_meier([1, 2, 3], [1, 1, 1])
+    assert km_legend_name("All", res, "days") == "All (n=3): median 2 d (95% CI 1 to not estimable)"
+    shown = cmp.median_display(2.0, (1.0, None), False, missing=res.missing)
+    assert shown == "2.0 months (95% CI 1.0 to not estimable)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from plexrt.charts.axes import fmt_time, unit_abbrev
-from plexrt.stats.survival import KMResult
+from plexrt.stats.survival import KMResult, interval_words
 
 __all__ = ["LEGEND_LINE_CHARS", "km_legend_name", "refit_legend_name"]
 
@@ -15,7 +15,8 @@ LEGEND_LINE_CHARS = 56
 
 
 def km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> str:
-    """'All (n=11): median 5.4 mo (95% CI 1.0–8.2)'; ``own``: only where this curve crosses 0.5
+    """'All (n=11): median 5.4 mo (95% CI 1.0 to 8.2)', in the words of the key figures and
+    tables (``range_words``: '0.8 to not estimable'); ``own``: only where this curve crosses 0.5
     (a reconstructed curve, whose pooled median is stated elsewhere). Longer than
     LEGEND_LINE_CHARS: a line break after the colon."""
     level = f"{100 * (1 - res.alpha):g}% CI"
@@ -27,7 +28,7 @@ def km_legend_name(label: str, res: KMResult, unit: str, own: bool = False) -> s
         median = f"this curve's median {med_text}"
     else:
         lo, hi = fmt_time(low, unit, why_low), fmt_time(high, unit, why_high)
-        median = f"median {med_text} ({level} {lo}–{hi})"
+        median = f"median {med_text} ({level} {interval_words(lo, hi, med_text)})"
     return _legend_lines(f"{label} (n={res.n:,}):", median)
 
 

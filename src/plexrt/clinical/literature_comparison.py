@@ -29,7 +29,13 @@ from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.literature_entered import ENTERED_TEXT, from_json
 from plexrt.data.values import NOT_REPORTED, is_missing, one_decimal
 from plexrt.stats.meta import PooledResult, pool_proportions
-from plexrt.stats.survival import ALL_NOT_REACHED, NOT_REACHED, MissingWords, range_words
+from plexrt.stats.survival import (
+    ALL_NOT_REACHED,
+    NOT_REACHED,
+    MissingWords,
+    interval_words,
+    range_words,
+)
 
 PLEXRT_KEY = "plexrt"
 # A department's own series beside the bundled one (compare mode): its own row, never pooled.
@@ -216,7 +222,7 @@ def median_display(
             tail += f"; the reconstructions' medians {span(*ensemble)}"
     else:
         tail = "; reconstructed times" if reconstructed else ""
-    return f"{head} (95% CI {f(lo, missing[1])} to {f(hi, missing[2])}{tail})"
+    return f"{head} (95% CI {interval_words(f(lo, missing[1]), f(hi, missing[2]), head)}{tail})"
 
 
 def _cell(record: dict[str, Any], column: str, unit: str) -> str:

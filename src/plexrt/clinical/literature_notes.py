@@ -93,5 +93,5 @@ def unreached_medians(
         for col in gone
     ]
     # 'not reached', 'not estimable' or both, in the order the medians come.
-    words = " or ".join(dict.fromkeys(w[0] for w in why.values()))
+    words = " or ".join(dict.fromkeys(w[0].split(":")[0] for w in why.values()))
     return f"PlexRT medians {words}, so not drawn: {'; '.join(parts)}." if parts else None

@@ -36,6 +36,7 @@ from plexrt.stats.survival import (
     NOT_ESTIMABLE,
     NOT_REACHED,
     MissingWords,
+    interval_words,
     kaplan_meier,
     range_words,
 )
@@ -138,9 +139,10 @@ class MedianEstimate:
         (why)' when there is none."""
         if self.not_available:
             return f"{NOT_AVAILABLE} ({self.not_available})"
-        lo, hi = self.ci_limits(unit)
+        median = self.median_text(unit)
+        ci = interval_words(*self.ci_limits(unit), median)
         pooled = f"; pooled over {self.m} reconstructions" if self.pooled else ""
-        head = f"{self.median_text(unit)} (95% CI {lo} to {hi}{pooled})"
+        head = f"{median} (95% CI {ci}{pooled})"
         if self.ensemble_range_days is None:
             return head
         a, b = self.ensemble_range_days

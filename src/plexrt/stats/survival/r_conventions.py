@@ -105,11 +105,35 @@ MissingWords = tuple[str, str, str]
 ALL_NOT_REACHED: MissingWords = (NOT_REACHED, NOT_REACHED, NOT_REACHED)
 
 
+#: Why a median or limit of a cohort followed for no time after day 0 is not estimable, after
+#: NOT_ESTIMABLE: the median of a cohort all of whom had the event at day 0 is 0 days, but its
+#: interval has no time to be read at, and a bare "not estimable" would not say why.
+ALL_EVENTS_AT_0 = "every patient had the event at day 0"
+NO_TIME_AFTER_0 = "no patient was followed beyond day 0"
+
+
+def _is_missing_word(text: str) -> bool:
+    return text == NOT_REACHED or text.startswith(NOT_ESTIMABLE)
+
+
 def range_words(low: str, high: str) -> str:
-    """A range of medians in words ('4.4 mo to 6.2 mo'): the reconstructions' own medians are
-    None only when not reached, and a range neither end of which is reached reads 'not reached'
-    once, as every surface states it (never 'not reached to not reached')."""
-    return low if low == high == NOT_REACHED else f"{low} to {high}"
+    """A range in words ('4.4 mo to 6.2 mo'; a median's interval, '0.8 to not estimable'): the
+    reconstructions' own medians are None only when not reached, and a range both ends of which
+    are missing for the same reason states it once, as every surface states it (never 'not
+    reached to not reached', nor 'not estimable: ... to not estimable: ...')."""
+    return low if low == high and _is_missing_word(low) else f"{low} to {high}"
+
+
+def interval_words(low: str, high: str, median: str) -> str:
+    """The interval of a median in words (``range_words``), with the reason of a missing interval
+    stated once: where the median itself is missing for the reason a limit is ('not estimable:
+    no patient was followed beyond day 0'), that limit reads 'not estimable' after it, not the
+    reason a second time."""
+
+    def bare(end: str) -> str:
+        return end.split(":")[0] if end == median and _is_missing_word(end) else end
+
+    return range_words(bare(low), bare(high))
 
 
 def why_missing(time: np.ndarray, curve: np.ndarray) -> str:
@@ -145,9 +169,17 @@ def missing_words(
     time: np.ndarray, surv: np.ndarray, lower: np.ndarray, upper: np.ndarray
 ) -> MissingWords:
     """``why_missing`` for the median, its lower and its upper limit (``median_from_table``'s
-    arrays); each word applies only where that value is None."""
+    arrays); each word applies only where that value is None. With no follow-up after day 0 the
+    words say so: 'not estimable: every patient had the event at day 0' (the curve ends at 0),
+    else 'not estimable: no patient was followed beyond day 0'."""
+    words = (why_missing(time, surv), why_missing(time, lower), why_missing(time, upper))
+    t = np.asarray(time, dtype=float)
+    if t.size and (t > 0).any():
+        return words
+    s = np.asarray(surv, dtype=float)
+    reason = ALL_EVENTS_AT_0 if s.size and s[-1] == 0 else NO_TIME_AFTER_0
     return (
-        why_missing(time, surv),
-        why_missing(time, lower),
-        why_missing(time, upper),
+        f"{words[0]}: {reason}",
+        f"{words[1]}: {reason}",
+        f"{words[2]}: {reason}",
     )

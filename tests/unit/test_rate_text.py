@@ -55,7 +55,18 @@ def test_one_patient_relapsed_by_six_months_has_no_interval_and_it_is_said(inp):
     for text in (panel.footnote, *panel.methods):
         assert "nan" not in text.lower()
     assert "Relapse by 6 months: 100% (CI not estimable)." in panel.footnote
-    assert "Relapse by 6 months: 100% (CI not estimable)." in panel.methods
+
+
+def test_the_relapse_slide_states_the_rate_and_the_month_once(inp):
+    # Real times give the same relapse line in full and short: the footnote carries it, and the
+    # methods (which the speaker notes, report and presentation mode give after the footnote)
+    # must not repeat it, nor the month's length the footnote's method line already states.
+    one = dataclasses.replace(inp, sites=inp.sites[inp.sites["patient_id"].astype(str) == "8"])
+    panel = cif_panel(one)
+    assert panel is not None
+    notes = " ".join([*panel.footnote.split("<br>"), *panel.methods])
+    assert notes.count("Relapse by 6 months") == 1
+    assert notes.count("30.44 days") == 1
 
 
 def _events(rows: list[tuple]) -> pd.DataFrame:

@@ -91,6 +91,11 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
         curves, pooled, medians, short = pooled_curves(inp, data, endpoint, unit)
         zero = "maximum response" if endpoint == "relief" else "RT completion"
         n, n_events = tte.event_counts(data)
+        note = footnote(
+            f"{line} · n = {counted(n, 'patient')}, {counted(n_events, 'event')}",
+            short,
+            _method_line("Kaplan–Meier with 95% CI (log-log)", unit),
+        )
         out.append(
             KMPanel(
                 key=f"km_{endpoint}",
@@ -98,13 +103,10 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
                 title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
                 x_title=f"{unit.capitalize()} from {zero}",
                 curves=curves,
-                footnote=footnote(
-                    f"{line} · n = {counted(n, 'patient')}, {counted(n_events, 'event')}",
-                    short,
-                    _method_line("Kaplan–Meier with 95% CI (log-log)", unit),
-                ),
+                footnote=note,
                 reconstructed=inp.reconstructed,
-                methods=_lines(
+                methods=_left_out(
+                    note,
                     medians,
                     curves[0][1].method_note,
                     te.reconstruction_short(pooled) if pooled else "",
@@ -115,8 +117,11 @@ def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
     return out
 
 
-def _lines(*parts: str) -> tuple[str, ...]:
-    return tuple(p for p in parts if p)
+def _left_out(note: str, *parts: str) -> tuple[str, ...]:
+    """The methods lines a slide's footnote ``note`` leaves out: the speaker notes, the report
+    and presentation mode give the footnote and then these, so a line the footnote already
+    states (the relapse rate of real times, the month's length) is not given twice."""
+    return tuple(p for p in parts if p and p not in note)
 
 
 def _method_line(method: str, unit: str) -> str:
@@ -142,11 +147,9 @@ def pooled_curves(
     words = "; ".join(f"{k}: pooled median {e.text(unit)}" for k, e in ests.items())
     short = []
     for k, e in ests.items():
-        lo, hi = e.ci_limits(unit)
         median = e.median_text(unit)
-        short.append(
-            f"{k}: pooled median {median} (95% CI {lo} to {hi}) over {e.m} reconstructions"
-        )
+        ci = survival.interval_words(*e.ci_limits(unit), median)
+        short.append(f"{k}: pooled median {median} (95% CI {ci}) over {e.m} reconstructions")
     return curves, pooled, words + ".", "; ".join(short) + "; the curve drawn is one of them."
 
 
@@ -157,6 +160,11 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
     if relapse is None:
         return None
     at, at_short = relapse_at(inp)
+    note = footnote(
+        f"Cohort: {cohort_text(inp)} · n = {counted(relapse.n_patients, 'assessable patient')}",
+        at_short,
+        _method_line("Aalen–Johansen with 95% CI (log-log)", unit),
+    )
     return CIFPanel(
         key="cif",
         name="Pain relapse (competing risks)" + _flag(inp),
@@ -164,13 +172,9 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
         x_title=f"{unit.capitalize()} from maximum response",
         cif=relapse.cif,
         one_minus_km=relapse.one_minus_km,
-        footnote=footnote(
-            f"Cohort: {cohort_text(inp)} · n = {relapse.n_patients} assessable patients",
-            at_short,
-            _method_line("Aalen–Johansen with 95% CI (log-log)", unit),
-        ),
+        footnote=note,
         reconstructed=inp.reconstructed,
-        methods=_lines(relapse.cif.method_note, at, timescale.unit_note(unit)),
+        methods=_left_out(note, relapse.cif.method_note, at, timescale.unit_note(unit)),
     )
 
 

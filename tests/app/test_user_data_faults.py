@@ -175,7 +175,9 @@ def test_a_store_failing_in_the_middle_of_a_page_is_the_outage_notice(app, tmp_p
         raise UserDataUnavailable(str(path), "the server went away")
 
     with on_user_db(monkeypatch, path):
-        monkeypatch.setattr(UserStore, "series_frames", down)
+        # the Follow-up page reads the patient codes, then one patient's rows (never the series)
+        for read in ("series_frames", "patient_codes", "patient_frames"):
+            monkeypatch.setattr(UserStore, read, down)
         at = app().run()
         at.switch_page("pages/follow_up.py").run()
         assert not at.exception, [e.value for e in at.exception]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from plexrt.data.deidentify import days_from
-from plexrt.data.own_schema import OwnSeriesFrames
+from plexrt.data.own_schema import OwnSeriesFrames, plain_code
 from plexrt.data.userstore import Change
-from plexrt.data.values import is_missing, utc_shown
+from plexrt.data.values import counted, is_missing, natural_sorted, utc_shown
 
 # What can be recorded, and the stored column each one sets.
 KINDS = {
@@ -45,6 +46,62 @@ class Entry:
     opioid_drug: str | None = None
     opioid_mg_per_day: float | None = None
     opioid_route: str | None = None
+
+
+# A series with fewer patients lists every code in one choice; a larger one is searched by code
+# (a list of 81,000 codes sent to the browser on every rerun took 800 KB).
+PICK_LIST_LIMIT = 1000
+MATCHES_SHOWN = 50  # codes listed for what is typed in a larger series
+
+
+@dataclass(frozen=True)
+class PatientCodes:
+    """The patient codes of a series in natural order ('P9' before 'P10'), with each code's plain
+    form (``plain_code``: case and full-width folded) to match what is typed."""
+
+    codes: tuple[str, ...]
+    plain: tuple[str, ...]
+
+    @classmethod
+    def of(cls, codes: Iterable[str]) -> PatientCodes:
+        ordered = tuple(natural_sorted(str(c) for c in codes))
+        return cls(ordered, tuple(plain_code(c) for c in ordered))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a typed code finds: the code itself when the series holds it as typed (``exact``),
+    else the codes that start with it, case and width aside (the first ``shown``, of ``total``)."""
+
+    typed: str
+    exact: str | None
+    shown: tuple[str, ...]
+    total: int
+
+
+def find_patient(codes: PatientCodes, typed: str, limit: int = MATCHES_SHOWN) -> Found:
+    """The patient a typed study code names (surrounding spaces ignored: a stored code has
+    none), or the first ``limit`` codes, in natural order, that start with it."""
+    text = typed.strip()
+    if not text:
+        return Found(text, None, (), 0)
+    if text in codes.codes:
+        return Found(text, text, (text,), 1)
+    start = plain_code(text)
+    hits = [c for c, p in zip(codes.codes, codes.plain, strict=True) if p.startswith(start)]
+    return Found(text, None, tuple(hits[:limit]), len(hits))
+
+
+def found_words(found: Found) -> str:
+    """'3 matches', 'first 50 of 1,234 matches', or that no code starts with what is typed."""
+    if found.total == 0:
+        return f"No patient code of this series starts with '{found.typed}'."
+    if found.total > len(found.shown):
+        return f"first {len(found.shown):,} of {counted(found.total, 'match', 'matches')}"
+    return counted(found.total, "match", "matches")
 
 
 def day_between(event: dt.date | None, first_rt_start: dt.date | None) -> int | None:

@@ -91,6 +91,21 @@ def _own_connection(series_id: str, version: str, _principal) -> duckdb.DuckDBPy
     return build(record, frames, store.opioid_factors(bundled), store.literature(bundled))
 
 
+def own_patient_codes(store_, series_id: str, version: str):
+    """The patient codes of an own series the principal may read (``ingest.own_followup.
+    PatientCodes``), read once per version of the series (its last change, as listed on this run:
+    a patient added or removed in another session gives a new version, hence a new read)."""
+    who = principal()
+    return _own_patient_codes(store_.where, series_id, version, who.user_id, store_, who)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _own_patient_codes(where: str, series_id: str, version: str, user_id: str, _store, _who):
+    from plexrt.ingest.own_followup import PatientCodes
+
+    return PatientCodes.of(_store.patient_codes(_who, series_id))
+
+
 def check_rebuilt() -> None:
     """Called at the start of every script run: when `plexrt build-db` has replaced the file
     since the last run, close the old connection (DuckDB would otherwise keep serving the old file

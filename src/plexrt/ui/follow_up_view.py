@@ -22,11 +22,12 @@ from plexrt.data.userstore import (
     UserStore,
     unless_unknown,
 )
-from plexrt.data.values import counted, natural_sorted
+from plexrt.data.values import counted
 from plexrt.data.vocab import OPIOID_ROUTES
 from plexrt.ingest import own_followup as fu
 from plexrt.ingest import own_preview
 from plexrt.ui import db, writes
+from plexrt.ui.patient_pick import pick_patient
 from plexrt.ui.safe_text import md
 from plexrt.ui.tables import dataframe
 
@@ -42,7 +43,9 @@ def _flash() -> None:
         st.success(msg, icon=":material/check_circle:")
 
 
-def _pick(store: UserStore) -> tuple[dict, str, OwnSeriesFrames] | None:
+def _pick(store: UserStore) -> tuple[dict, str | None, OwnSeriesFrames | None] | None:
+    """The series chosen, and its patient chosen with that patient's rows only (None, None until
+    a patient is chosen); None when the user has no series."""
     listing = store.own_series(db.principal())
     if listing.empty:
         st.info("No own series yet: import one first.", icon=":material/upload_file:")
@@ -59,25 +62,16 @@ def _pick(store: UserStore) -> tuple[dict, str, OwnSeriesFrames] | None:
         )
     )
     row = listing[listing["series_id"] == sid].iloc[0].to_dict()
-    frames = store.series_frames(db.principal(), sid)
-    ids = natural_sorted(frames.patients["patient_id"].astype(str))
-    if not ids:
-        st.info("This series holds no patient.")
-        return None
-    pid = b.selectbox("Patient", ids, key=f"fu_patient_{sid}")
-    return row, pid, frames
+    pid = pick_patient(store, row, b)
+    if pid is None:
+        return row, None, None
+    return row, pid, store.patient_frames(db.principal(), sid, pid)
 
 
-def _patient(frames: OwnSeriesFrames, pid: str) -> None:
-    only = frames.replace(
-        **{
-            t: frames.table(t)[frames.table(t)["patient_id"] == pid]
-            for t in ("patients", "courses", "assessments")
-        }
-    )
+def _patient(frames: OwnSeriesFrames) -> None:
     st.caption("What is stored now (days from the patient's first RT start).")
     for table in ("patients", "courses", "assessments"):
-        rows = own_preview.first_rows(only, table, n=200)
+        rows = own_preview.first_rows(frames, table, n=200)
         if table != "patients":
             rows = rows.drop(columns=["patient_id"])
         dataframe(rows, hide_index=True, width="stretch")
@@ -310,13 +304,16 @@ def render() -> None:
         return
     row, pid, frames = picked
     sid = str(row["series_id"])
-    _patient(frames, pid)
-    if row["can_edit"]:
-        st.header("New entry")
-        entry = _form(frames, row, pid)
-        if entry is not None:
-            _save(store, sid, frames, entry)
-    else:
+    if pid is None or frames is None:  # no patient chosen yet (or none held): no entry form
         _save_lost()
-        st.info("You may read this series but not record follow-up in it.")
+    else:
+        _patient(frames)
+        if row["can_edit"]:
+            st.header("New entry")
+            entry = _form(frames, row, pid)
+            if entry is not None:
+                _save(store, sid, frames, entry)
+        else:
+            _save_lost()
+            st.info("You may read this series but not record follow-up in it.")
     _history(store, sid, bool(row["can_edit"]))

@@ -6,8 +6,9 @@ Every call takes the acting ``plexrt.data.access.Principal``. Modules: ``store``
 audit calls in ``store_audit``), ``engine`` (opening either backend), ``failures`` (the database's
 errors in words), ``migrate`` (Alembic on open), ``own`` / ``details`` (a series' name,
 institution, period) / ``followup`` / ``sharing`` / ``literature`` / ``cases`` (the operations),
-``changes`` (diffs and follow-up edits), ``checks`` (storage rules), ``bulk`` (fast whole-table
-writes), ``audit`` (the hash-chained trail).
+``patients`` (one patient's rows, the patient codes), ``changes`` (diffs and follow-up edits),
+``checks`` (storage rules), ``bulk`` (fast whole-table writes), ``audit`` (the hash-chained
+trail).
 """
 
 from __future__ import annotations

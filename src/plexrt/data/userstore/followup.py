@@ -36,9 +36,9 @@ from plexrt.data.userstore.own import (
     Validator,
     load_frames,
     run_validator,
-    same_patient_codes,
     write_batch,
 )
+from plexrt.data.userstore.patients import same_patient_codes
 
 AUDIT_DETAIL_LIMIT = 50  # values listed in one audit entry; larger batches give counts only
 PATIENT_SCOPE_LIMIT = 1000  # an undo touching more patients reads the whole series

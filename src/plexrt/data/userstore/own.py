@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from plexrt.data.access import Principal, require_role
-from plexrt.data.own_schema import TABLES, OwnSeriesFrames, plain_code
+from plexrt.data.own_schema import TABLES, OwnSeriesFrames
 from plexrt.data.userstore import audit, sharing
 from plexrt.data.userstore.bulk import insert_frame, kinds_of, next_id, read_frame
 from plexrt.data.userstore.changes import HISTORY_COLUMNS, counts, decode, diff
@@ -72,17 +72,6 @@ def _sql_table(table: str) -> str:
 
 def _scope(patients: Sequence[str] | None) -> str:
     return "" if patients is None else " AND patient_id IN :ids"
-
-
-def same_patient_codes(conn: sa.Connection, series_id: str, codes: Sequence[str]) -> list[str]:
-    """The series' patient codes that are ``codes`` written otherwise (``plain_code``): a new
-    patient 'Ｘ１' is checked against the stored 'X1'."""
-    given = set(codes)
-    wanted = {plain_code(c) for c in given}
-    stored = conn.execute(
-        sa.text("SELECT patient_id FROM own_patients WHERE series_id = :s"), {"s": series_id}
-    ).scalars()
-    return [c for c in stored if plain_code(c) in wanted and c not in given]
 
 
 def load_frames(

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from plexrt.data.access import Principal, require_role
 from plexrt.data.curve_schema import CurveSeries
 from plexrt.data.own_schema import OwnSeriesFrames
-from plexrt.data.userstore import cases, curves, followup, migrate, own, sharing
+from plexrt.data.userstore import cases, curves, followup, migrate, own, patients, sharing
 from plexrt.data.userstore import details as details_mod
 from plexrt.data.userstore import engine as eng
 from plexrt.data.userstore import literature as user_lit
@@ -166,6 +166,20 @@ class UserStore(AuditCalls):
         with self._read() as conn:
             sharing.checked(conn, principal, series_id, "read")
             return own.load_frames(conn, series_id)
+
+    def patient_codes(self, principal: Principal, series_id: str) -> list[str]:
+        """Every patient code of the series (to find one patient; no other column is read)."""
+        with self._read() as conn:
+            sharing.checked(conn, principal, series_id, "read")
+            return patients.codes(conn, series_id)
+
+    def patient_frames(
+        self, principal: Principal, series_id: str, patient_id: str
+    ) -> OwnSeriesFrames:
+        """The rows of one patient of the series (empty tables for a code it does not hold)."""
+        with self._read() as conn:
+            sharing.checked(conn, principal, series_id, "read")
+            return patients.one_patient(conn, series_id, patient_id)
 
     def apply_import(
         self,

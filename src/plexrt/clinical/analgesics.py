@@ -263,6 +263,20 @@ def _omed_columns(df: pd.DataFrame, fmap: _Factors, table: str) -> pd.Series:
     return pd.Series(contribution).groupby(df["course_id"].to_numpy(), sort=False).sum()
 
 
+def single_opioid_omed(
+    opioids: pd.DataFrame, factors: pd.DataFrame, table: str = DEFAULT_FACTOR_TABLE
+) -> np.ndarray:
+    """``omed_mg`` of each row of ``opioids`` (``drug``, ``mg_per_day``, ``route``) taken alone as
+    one opioid, over whole columns; NaN where ``omed_mg`` refuses the row (no factor for the drug
+    or route, a dose not given, negative or infinite)."""
+    df = opioids[["drug", "mg_per_day", "route"]].assign(is_opioid=True)
+    fmap = _factor_map(factors, table)
+    factor, refused = _row_factors(df, fmap, table)
+    mg = df["mg_per_day"].to_numpy(dtype="float64")
+    refused |= ~(np.isfinite(mg) & (mg >= 0))
+    return np.where(refused, np.nan, 0.0 + factor * np.where(refused, 0.0, mg))
+
+
 def analgesic_table(
     analgesics: pd.DataFrame, factors: pd.DataFrame, table: str = DEFAULT_FACTOR_TABLE
 ) -> pd.DataFrame:

@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_mg
+from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, single_opioid_omed
 from plexrt.data.own_schema import DERIVED_COURSE_COLUMNS, OwnSeriesFrames
-from plexrt.data.values import is_missing
+from plexrt.data.values import is_missing, missing_mask
 
 SOURCE = "imported"  # the provenance of every own-series time (vocab.SOURCE_LABELS)
 
@@ -93,68 +93,95 @@ def last_known_day(patient: pd.Series, courses: pd.DataFrame, assessments: pd.Da
     return float(days.max())
 
 
-def _patient_events(
-    patient: pd.Series, courses: pd.DataFrame, assessments: pd.DataFrame
-) -> dict[str, Any]:
-    """One patient's ``events`` row (``courses`` in course order, the patient's only)."""
-    first_end = float(courses["rt_end_day"].iloc[0])
-    death = not is_missing(patient["death_day"])
-    last = last_known_day(patient, courses, assessments)
-    responded = courses[courses["max_response_day"].notna()]
-    row: dict[str, Any] = {
-        "patient_id": patient["patient_id"],
-        "rt_end_day": int(first_end),
-        "death": death,
-        "death_day": last if death else None,
-        "last_contact_day": int(last),
-        "followup_from_completion_days": int(last - first_end),
-        "assessable_for_relief": len(responded) > 0,
-        "max_response_day": None,
-        # no response to follow: whether any of the patient's sites relapsed, as recorded
-        "relapse": bool(courses["relapse_day"].notna().any()),
-        "relapse_day": None,
-        "relief_end_day": None,
-        "relief_days": None,
-        "relief_event": None,
-    }
-    if len(responded):
-        first = responded.iloc[0]
-        mr, relapse_day = float(first["max_response_day"]), _num(first["relapse_day"])
-        end = relapse_day if relapse_day is not None else last
-        row |= {
-            "max_response_day": int(mr),
-            "relapse": relapse_day is not None,
-            "relapse_day": relapse_day,
-            "relief_end_day": end,
-            "relief_days": end - mr,
-            "relief_event": int(relapse_day is not None),
-        }
-    return row
+def _floats(values: pd.Series) -> pd.Series:
+    """A column of days as float64, unknown (``is_missing``) as NaN."""
+    return values.astype(object).where(~missing_mask(values), np.nan).astype("float64")
+
+
+def _optional(values: np.ndarray, whole: bool = False) -> Any:
+    """A column of values that may be unknown (NaN), typed as a frame built from rows with None
+    for unknown: none unknown gives float64 (int64 when ``whole``), some give float64 with NaN,
+    all unknown (or none at all) gives None objects."""
+    known = ~np.isnan(values)
+    if not known.any():
+        return np.full(len(values), None, dtype=object)
+    if whole and known.all():
+        return values.astype("int64")
+    return values
 
 
 def events_frame(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
-    """One ``events`` row per patient (every value 'imported'), in the patients' order."""
-    c = _ordered_courses(frames)
-    by_patient = dict(tuple(c.groupby("patient_id", sort=False)))
-    # each patient's assessments picked from one grouping: a comparison of the whole table per
-    # patient took minutes at 100,000 courses (patients x assessments)
-    a = frames.assessments
-    a_by_patient = dict(tuple(a.groupby("patient_id", sort=False)))
-    none = a.iloc[0:0]
-    rows = [
-        _patient_events(p, by_patient[p["patient_id"]], a_by_patient.get(p["patient_id"], none))
-        for _, p in frames.patients.iterrows()
-        if p["patient_id"] in by_patient
-    ]
-    ev = pd.DataFrame(rows, columns=["patient_id", *EVENT_VALUE_COLUMNS])
+    """One ``events`` row per patient (every value 'imported'), in the patients' order.
+
+    Whole columns, one grouping per fact (first course, first responded course, latest day
+    seen): a loop over the patients took minutes at 100,000 courses."""
+    return _events_frame(_ordered_courses(frames), frames, series_id)
+
+
+def _events_frame(c: pd.DataFrame, frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
+    columns = ["patient_id", *EVENT_VALUE_COLUMNS]
+    p = frames.patients[frames.patients["patient_id"].isin(c["patient_id"])]
+    if p.empty:
+        ev = pd.DataFrame([], columns=columns)
+    else:
+        ev = _events_columns(p, c, frames.assessments)[columns]
     for col in EVENT_VALUE_COLUMNS:
         ev[f"{col}_source"] = SOURCE
     return ev.assign(series_id=series_id, seed=None)
 
 
+def _events_columns(p: pd.DataFrame, c: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
+    """The ``events`` values of the patients ``p`` (each with courses in ``c``, course order)."""
+    ids = p["patient_id"]
+    day = {k: _floats(c[k]) for k in ("rt_end_day", "max_response_day", "relapse_day")}
+    by = c["patient_id"]
+    first_end = day["rt_end_day"].groupby(by, sort=False).first().reindex(ids).to_numpy()
+    # the latest day anything was recorded for the patient (courses, then assessments)
+    seen = pd.concat([day[k].groupby(by, sort=False).max() for k in day], axis=1).max(axis=1)
+    a_seen = _floats(a["day"]).groupby(a["patient_id"], sort=False).max()
+    seen = np.fmax(seen.reindex(ids).to_numpy(), a_seen.reindex(ids).to_numpy())
+    death_day, contact = _floats(p["death_day"]).to_numpy(), _floats(p["last_contact_day"])
+    death = ~np.isnan(death_day)
+    last = np.where(death, death_day, np.where(contact.isna(), seen, contact.to_numpy()))
+    # the patient's first course with a maximum response (its relapse, if any)
+    responded = pd.DataFrame({"mr": day["max_response_day"], "rd": day["relapse_day"]})
+    responded = responded.set_index(by.to_numpy())[day["max_response_day"].notna().to_numpy()]
+    first = responded[~responded.index.duplicated()].reindex(ids)
+    mr, rd = first["mr"].to_numpy(), first["rd"].to_numpy()
+    assessable = ~np.isnan(mr)
+    relapsed = np.where(assessable, ~np.isnan(rd), _any_recorded(day["relapse_day"], by, ids))
+    end = np.where(np.isnan(rd), last, rd)
+    end = np.where(assessable, end, np.nan)
+    return pd.DataFrame(
+        {
+            "patient_id": ids.to_numpy(),
+            "rt_end_day": np.trunc(first_end).astype("int64"),
+            "death": death,
+            "death_day": _optional(np.where(death, last, np.nan)),
+            "last_contact_day": np.trunc(last).astype("int64"),
+            "followup_from_completion_days": np.trunc(last - first_end).astype("int64"),
+            "assessable_for_relief": assessable,
+            "max_response_day": _optional(np.trunc(mr), whole=True),
+            "relapse": relapsed.astype(bool),
+            "relapse_day": _optional(rd),
+            "relief_end_day": _optional(end),
+            "relief_days": _optional(end - mr),
+            "relief_event": _optional(np.where(assessable, relapsed.astype(float), np.nan), True),
+        }
+    )
+
+
+def _any_recorded(days: pd.Series, by: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Per patient of ``ids``: whether any of the patient's ``days`` is recorded."""
+    return days.notna().groupby(by, sort=False).any().reindex(ids).to_numpy(dtype=bool)
+
+
 def course_events_frame(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
     """One ``course_events`` row per course (every time 'imported')."""
-    c = _ordered_courses(frames)
+    return _course_events_frame(_ordered_courses(frames), series_id)
+
+
+def _course_events_frame(c: pd.DataFrame, series_id: str) -> pd.DataFrame:
     out = c[["course_id", "patient_id", *COURSE_EVENT_COLUMNS]].copy()
     for col in COURSE_EVENT_COLUMNS:
         out[f"{col}_source"] = SOURCE
@@ -183,7 +210,12 @@ def _timepoint_rows(courses: pd.DataFrame, assessments: pd.DataFrame) -> pd.Data
 def analgesics_frame(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
     """The bundled ``analgesics`` shape: one row per opioid named at a course's baseline or
     after-RT assessment (drug lowercase, mg/day, route; is_opioid true)."""
-    picked = _timepoint_rows(_ordered_courses(frames), frames.assessments)
+    return _analgesics_frame(
+        _timepoint_rows(_ordered_courses(frames), frames.assessments), series_id
+    )
+
+
+def _analgesics_frame(picked: pd.DataFrame, series_id: str) -> pd.DataFrame:
     picked = picked[picked["opioid_drug"].notna()]
     out = pd.DataFrame(
         {
@@ -208,22 +240,31 @@ def omed_at(
     """OMED (mg/day) per course_id at 'baseline' or 'after' (NaN = unknown, see the rules)."""
     courses = _ordered_courses(frames)
     picked = _timepoint_rows(courses, frames.assessments)
+    return _omed_at(courses, picked, factors, timepoint, table)
+
+
+def _omed_at(
+    courses: pd.DataFrame, picked: pd.DataFrame, factors: pd.DataFrame, timepoint: str, table: str
+) -> pd.Series:
     picked = picked[picked["timepoint"] == timepoint]
     out = pd.Series(np.nan, index=pd.Index(courses["course_id"], name="course_id"), dtype=float)
-    for row in picked.itertuples():
-        if is_missing(row.opioid_drug):
-            out[row.course_id] = 0.0
-            continue
-        drug = {
-            "drug": str(row.opioid_drug).strip().lower(),
-            "mg_per_day": _num(row.opioid_mg_per_day),
-            "route": row.opioid_route,
-            "is_opioid": True,
-        }
-        try:
-            out[row.course_id] = omed_mg([drug], factors, table)
-        except ValueError:  # no factor for this drug or route, or no dose: unknown
-            continue
+    no_opioid = missing_mask(picked["opioid_drug"]).to_numpy(dtype=bool)
+    opioids = picked[~no_opioid]
+    omed = single_opioid_omed(
+        pd.DataFrame(
+            {
+                "drug": opioids["opioid_drug"].astype(str).str.strip().str.lower(),
+                "mg_per_day": _floats(opioids["opioid_mg_per_day"]),
+                "route": opioids["opioid_route"],
+            }
+        ),
+        factors,
+        table,
+    )
+    values = pd.Series(0.0, index=picked["course_id"].to_numpy())
+    values[~no_opioid] = omed
+    known = values.dropna()
+    out.loc[known.index] = known.to_numpy()
     return out
 
 
@@ -257,14 +298,16 @@ def analytic_frames(frames: OwnSeriesFrames, series_id: str, factors: pd.DataFra
     """Every table of an own series in the bundled shapes (``factors``: the opioid factor table;
     baseline and after-RT OMED with its default table)."""
     c = _ordered_courses(frames)
+    picked = _timepoint_rows(c, frames.assessments)
+    omed = {t: _omed_at(c, picked, factors, t, DEFAULT_FACTOR_TABLE) for t in ("baseline", "after")}
     derived = c[["course_id", *DERIVED_COURSE_COLUMNS]].assign(series_id=series_id)
-    derived["baseline_omed_mg"] = omed_at(frames, factors, "baseline").to_numpy()
-    derived["omed_after_mg"] = omed_at(frames, factors, "after").to_numpy()
+    derived["baseline_omed_mg"] = omed["baseline"].to_numpy()
+    derived["omed_after_mg"] = omed["after"].to_numpy()
     return OwnAnalytic(
         patients=_patients(frames, series_id),
         courses=_courses(c, series_id),
         course_derived=derived,
-        analgesics=analgesics_frame(frames, series_id),
-        events=events_frame(frames, series_id),
-        course_events=course_events_frame(frames, series_id),
+        analgesics=_analgesics_frame(picked, series_id),
+        events=_events_frame(c, frames, series_id),
+        course_events=_course_events_frame(c, series_id),
     )

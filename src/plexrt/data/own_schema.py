@@ -47,7 +47,12 @@ def age_texts(ages: pd.Series, top_coded: pd.Series | None) -> list[str]:
     """``age_text`` of each row (``top_coded`` None: no age was top-coded, as in the bundled
     series)."""
     flags = [None] * len(ages) if top_coded is None else list(top_coded)
-    return [age_text(a, f) for a, f in zip(ages, flags, strict=True)]
+    # once per distinct (age, flag): a registry repeats a few dozen ages over 100,000 rows
+    pairs = pd.DataFrame({"age": list(ages), "flag": flags}, dtype=object)
+    groups = pairs.groupby(["age", "flag"], dropna=False, sort=False)
+    first = groups.head(1)
+    texts = [age_text(a, f) for a, f in zip(first["age"], first["flag"], strict=True)]
+    return [texts[i] for i in groups.ngroup()]
 
 
 PATIENT_COLUMNS: tuple[StoredColumn, ...] = (

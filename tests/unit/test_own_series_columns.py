@@ -1,0 +1,281 @@
+"""Opening an own series at registry scale: ``own_series.events_frame`` and ``own_series.omed_at``
+looped over the patients (about 0.6 ms each) and over the picked assessments (a factor table
+rebuilt for each), so a 100,000-course series took about 90 s to open. They now work on whole
+columns. The loops they replaced are kept here as the reference: on random small series (unknown
+contact and death days, relapses without a response, patients without courses, assessments before
+RT, unknown drugs, routes and doses) the new frames are identical, dtypes included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_mg
+from plexrt.clinical.own_series import (
+    EVENT_VALUE_COLUMNS,
+    SOURCE,
+    _ordered_courses,
+    _timepoint_rows,
+    events_frame,
+    last_known_day,
+    omed_at,
+)
+from plexrt.data import store
+from plexrt.data.own_schema import OwnSeriesFrames, age_text, age_texts
+from plexrt.data.values import is_missing
+from tests.unit.own_frames import make_frames
+
+# ------------------------------------------------------------------------------------------------
+# The reference: the per-patient and per-row loops as they were before (commit 5a85f7a).
+# ------------------------------------------------------------------------------------------------
+
+
+def _num(value: Any) -> float | None:
+    return None if is_missing(value) else float(value)
+
+
+def _patient_events(
+    patient: pd.Series, courses: pd.DataFrame, assessments: pd.DataFrame
+) -> dict[str, Any]:
+    first_end = float(courses["rt_end_day"].iloc[0])
+    death = not is_missing(patient["death_day"])
+    last = last_known_day(patient, courses, assessments)
+    responded = courses[courses["max_response_day"].notna()]
+    row: dict[str, Any] = {
+        "patient_id": patient["patient_id"],
+        "rt_end_day": int(first_end),
+        "death": death,
+        "death_day": last if death else None,
+        "last_contact_day": int(last),
+        "followup_from_completion_days": int(last - first_end),
+        "assessable_for_relief": len(responded) > 0,
+        "max_response_day": None,
+        "relapse": bool(courses["relapse_day"].notna().any()),
+        "relapse_day": None,
+        "relief_end_day": None,
+        "relief_days": None,
+        "relief_event": None,
+    }
+    if len(responded):
+        first = responded.iloc[0]
+        mr, relapse_day = float(first["max_response_day"]), _num(first["relapse_day"])
+        end = relapse_day if relapse_day is not None else last
+        row |= {
+            "max_response_day": int(mr),
+            "relapse": relapse_day is not None,
+            "relapse_day": relapse_day,
+            "relief_end_day": end,
+            "relief_days": end - mr,
+            "relief_event": int(relapse_day is not None),
+        }
+    return row
+
+
+def reference_events_frame(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
+    c = _ordered_courses(frames)
+    by_patient = dict(tuple(c.groupby("patient_id", sort=False)))
+    a = frames.assessments
+    a_by_patient = dict(tuple(a.groupby("patient_id", sort=False)))
+    none = a.iloc[0:0]
+    rows = [
+        _patient_events(p, by_patient[p["patient_id"]], a_by_patient.get(p["patient_id"], none))
+        for _, p in frames.patients.iterrows()
+        if p["patient_id"] in by_patient
+    ]
+    ev = pd.DataFrame(rows, columns=["patient_id", *EVENT_VALUE_COLUMNS])
+    for col in EVENT_VALUE_COLUMNS:
+        ev[f"{col}_source"] = SOURCE
+    return ev.assign(series_id=series_id, seed=None)
+
+
+def reference_omed_at(
+    frames: OwnSeriesFrames,
+    factors: pd.DataFrame,
+    timepoint: str,
+    table: str = DEFAULT_FACTOR_TABLE,
+) -> pd.Series:
+    courses = _ordered_courses(frames)
+    picked = _timepoint_rows(courses, frames.assessments)
+    picked = picked[picked["timepoint"] == timepoint]
+    out = pd.Series(np.nan, index=pd.Index(courses["course_id"], name="course_id"), dtype=float)
+    for row in picked.itertuples():
+        if is_missing(row.opioid_drug):
+            out[row.course_id] = 0.0
+            continue
+        drug = {
+            "drug": str(row.opioid_drug).strip().lower(),
+            "mg_per_day": _num(row.opioid_mg_per_day),
+            "route": row.opioid_route,
+            "is_opioid": True,
+        }
+        try:
+            out[row.course_id] = omed_mg([drug], factors, table)
+        except ValueError:
+            continue
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Random small series, valid as stored (conformed), with the cases the rules single out.
+# ------------------------------------------------------------------------------------------------
+
+DRUGS = ("morphine", " Oxycodone ", "HYDROMORPHONE", "fentanyl", "tramadol", "", "  ", None, "xyz")
+ROUTES = ("oral", "PO", "po", "", None, "transdermal", "iv", "subcutaneous")
+DOSES = (10.0, 30.0, 0.0, 12.5, np.nan, -5.0, np.inf)
+
+
+def _with_nulls(values: pd.Series, rng: np.random.Generator, share: float) -> pd.Series:
+    return values.mask(rng.random(len(values)) < share)
+
+
+def random_frames(seed: int) -> OwnSeriesFrames:
+    rng = np.random.default_rng(seed)
+    base = make_frames(int(rng.integers(1, 25)), seed=seed)
+    p, c, a = base.patients.copy(), base.courses.copy(), base.assessments.copy()
+    kind = seed % 6
+    p["last_contact_day"] = _with_nulls(p["last_contact_day"], rng, 0.4)
+    if kind == 1:  # nobody dead
+        p["death_day"] = pd.array([None] * len(p), dtype="Int64")
+    elif kind == 2:  # everybody dead, some on the day RT ended
+        p["death_day"] = pd.array(rng.integers(0, 400, len(p)), dtype="Int64")
+    if kind == 3:  # nobody responded; some relapses recorded all the same
+        c["max_response_day"] = pd.array([None] * len(c), dtype="Int64")
+    if kind in (3, 4):  # relapses on courses without a response
+        days = pd.Series(rng.integers(20, 300, len(c)), index=c.index).astype("Int64")
+        c["relapse_day"] = c["relapse_day"].fillna(days.where(rng.random(len(c)) < 0.5))
+    if kind == 5:  # everybody responded and relapsed
+        c["max_response_day"] = c["rt_end_day"] + 7
+        c["relapse_day"] = c["rt_end_day"] + 70
+    # a patient without courses, assessments of a patient not in the series, patients shuffled
+    p = pd.concat([p, p.head(1).assign(patient_id="NOCOURSE")], ignore_index=True)
+    p = p.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    a["day"] = a["day"] - rng.integers(0, 60, len(a))  # some before RT start: baseline picks
+    n = len(a)
+    a["opioid_drug"] = [DRUGS[i] for i in rng.integers(0, len(DRUGS), n)]
+    a["opioid_route"] = [ROUTES[i] for i in rng.integers(0, len(ROUTES), n)]
+    a["opioid_mg_per_day"] = [DOSES[i] for i in rng.integers(0, len(DOSES), n)]
+    stray = a.head(2).assign(patient_id="STRAY", day=9999)
+    a = pd.concat([a, stray], ignore_index=True).sample(frac=1.0, random_state=seed)
+    return OwnSeriesFrames(p, c, a.reset_index(drop=True)).conformed()
+
+
+@pytest.fixture(scope="module")
+def factors(con):
+    return store.opioid_factors(con)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_events_are_those_of_the_per_patient_loop(seed):
+    frames = random_frames(seed)
+    new, old = events_frame(frames, "s"), reference_events_frame(frames, "s")
+    pd.testing.assert_frame_equal(new, old)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_omed_is_that_of_the_per_row_loop(seed, factors):
+    frames = random_frames(seed)
+    for timepoint in ("baseline", "after"):
+        new = omed_at(frames, factors, timepoint)
+        pd.testing.assert_series_equal(new, reference_omed_at(frames, factors, timepoint))
+
+
+def test_the_random_series_hold_the_cases_the_rules_single_out(factors):
+    """The equivalence above is worth something: across the seeds every branch occurs."""
+    events = [reference_events_frame(random_frames(s), "s") for s in range(60)]
+    ev = pd.DataFrame(
+        {
+            c: np.concatenate([e[c].to_numpy(dtype=bool) for e in events])
+            for c in ("death", "assessable_for_relief", "relapse")
+        }
+    )
+    assert ev["death"].any() and not ev["death"].all()
+    assert ev["assessable_for_relief"].any() and not ev["assessable_for_relief"].all()
+    assert (ev["relapse"] & ~ev["assessable_for_relief"]).any()
+    assert (ev["relapse"] & ev["assessable_for_relief"]).any()
+    omed = pd.concat(
+        [
+            reference_omed_at(random_frames(s), factors, t)
+            for s in range(60)
+            for t in ("baseline", "after")
+        ]
+    )
+    assert omed.isna().any() and (omed == 0).any() and (omed > 0).any()
+
+
+def test_a_series_of_one_kind_of_column_types_as_before():
+    """All unknown, none unknown, no patient with courses: the same column types as the loop's."""
+    for seed in (1, 2, 3, 5):  # nobody dead, all dead, nobody responded, all relapsed
+        frames = random_frames(seed)
+        pd.testing.assert_frame_equal(
+            events_frame(frames, "s"), reference_events_frame(frames, "s")
+        )
+    empty = random_frames(0)
+    empty = empty.replace(courses=empty.courses.iloc[0:0])
+    pd.testing.assert_frame_equal(events_frame(empty, "s"), reference_events_frame(empty, "s"))
+
+
+def _frame_lookups(monkeypatch, fn) -> int:
+    """How many times ``fn()`` takes a column or rows out of a pandas frame (``frame[...]``)."""
+    calls = [0]
+    real = pd.DataFrame.__getitem__
+
+    def counted(self, key):
+        calls[0] += 1
+        return real(self, key)
+
+    with monkeypatch.context() as m:
+        m.setattr(pd.DataFrame, "__getitem__", counted)
+        fn()
+    return calls[0]
+
+
+@pytest.mark.parametrize("build", ["events", "omed"])
+def test_the_work_does_not_grow_with_the_patients(monkeypatch, factors, build):
+    """No step per patient or per assessment: as many frame look-ups for 400 patients as for 20
+    (the loops took about ten per patient, so 100,000 courses took about 90 s to open)."""
+
+    def run(n: int) -> int:
+        frames = make_frames(n, seed=3)
+        if build == "events":
+            return _frame_lookups(monkeypatch, lambda: events_frame(frames, "s"))
+        return _frame_lookups(monkeypatch, lambda: omed_at(frames, factors, "after"))
+
+    assert run(400) == run(20)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_age_texts_are_those_of_age_text(seed):
+    """``age_texts`` works once per distinct (age, flag); the texts are ``age_text``'s, row by
+    row, unknown ages and flags included."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 40))
+    ages = pd.Series([(None, np.nan, 71, 71.0, 90, 35, "")[i] for i in rng.integers(0, 7, n)])
+    flags = pd.Series([(True, False, None, pd.NA)[i] for i in rng.integers(0, 4, n)], dtype=object)
+    expected = [age_text(a, f) for a, f in zip(ages, flags, strict=True)]
+    assert age_texts(ages, flags) == expected
+    assert age_texts(ages, None) == [age_text(a, None) for a in ages]
+    typed = pd.array(rng.integers(30, 91, n), dtype="Int64")
+    top = pd.array(rng.random(n) < 0.2, dtype="boolean")
+    assert age_texts(pd.Series(typed), pd.Series(top)) == [
+        age_text(a, f) for a, f in zip(typed, top, strict=True)
+    ]
+
+
+def test_age_texts_work_once_per_distinct_age(monkeypatch):
+    """100,000 rows of a registry: ``age_text`` once per distinct (age, flag), not per row."""
+    from plexrt.data import own_schema
+
+    calls = [0]
+    real = own_schema.age_text
+
+    def counted(age, flag):
+        calls[0] += 1
+        return real(age, flag)
+
+    monkeypatch.setattr(own_schema, "age_text", counted)
+    texts = age_texts(pd.Series([71, 90, None] * 1000), pd.Series([False, True, None] * 1000))
+    assert texts == ["71", "90+", ""] * 1000
+    assert calls[0] == 3

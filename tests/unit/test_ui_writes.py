@@ -26,14 +26,3 @@ def test_every_write_key_is_the_key_of_a_button_drawn_by_the_app():
             used |= set(re.findall(r"button\([^)]*key=writes\.([A-Z_]+)", path.read_text()))
     assert used == {names[k] for k in writes.WRITES}
 
-
-def test_a_write_whose_outcome_is_unknown_is_not_called_not_saved():
-    """The store could not tell whether the change was saved: no 'Not saved:' before its words."""
-    from plexrt.data.userstore import UserDataUnavailable, WriteOutcomeUnknown
-
-    unknown = WriteOutcomeUnknown("db", "connection refused", "entry 3 (edit by ann at ...)")
-    assert writes.unless_unknown("Not saved: ", unknown) == ""
-    assert "not known whether the change was saved" in str(unknown)
-    assert "Nothing was changed" not in str(unknown)
-    assert writes.unless_unknown("Not saved: ", UserDataUnavailable("db", "gone")) == "Not saved: "
-    assert isinstance(unknown, UserDataUnavailable)  # every page's handler still catches it

@@ -23,7 +23,11 @@ DOWN = UserDataUnavailable("PostgreSQL at db.example", "connection refused")
 
 def test_the_words_are_dropped_only_for_an_unknown_outcome():
     assert unless_unknown(" Nothing was written.", UNKNOWN) == ""
+    assert unless_unknown("Not saved: ", UNKNOWN) == ""
     assert unless_unknown(" Nothing was written.", DOWN) == " Nothing was written."
+    assert "not known whether the change was saved" in str(UNKNOWN)
+    assert "Nothing was changed" not in str(UNKNOWN)
+    assert isinstance(UNKNOWN, UserDataUnavailable)  # every page's handler still catches it
 
 
 def _raising(exc):

@@ -63,11 +63,12 @@ def stored_mapping(text: object) -> dict[str, TableMapping]:
 
 def proposed(headers: list[str], table: str, remembered: Mapping[str, str] | None = None):
     """{header: template column}: the remembered mapping where its header is in the file and its
-    column is known, then suggestions by name for the rest; each column and header once."""
+    column is known, then suggestions by name for the rest; each column and header once. A
+    header with no name is never proposed: the form cannot choose it (``from_choices``)."""
     known = set(known_columns(table))
     out: TableMapping = {}
     for header, name in (remembered or {}).items():
-        if header in headers and name in known and name not in out.values():
+        if header and header in headers and name in known and name not in out.values():
             out[header] = name
     for header, name in suggest_mapping(headers, table).items():
         if header not in out and name not in out.values():

@@ -45,7 +45,8 @@ plexrt = literature_comparison.plexrt_series(
     design=series_words.series_designs(db.table("series")),
 )
 records = [plexrt, *published.to_dict("records")]
-labels = literature_comparison.series_labels(records)
+cohort_label = series_words.cohort_label(db.series_name(), db.words().source)
+labels = literature_comparison.series_labels(records, (cohort_label,))
 cohort_line = widgets.cohort_line(flt, df)
 
 pops, default_pops = literature_comparison.population_choices(published)
@@ -81,12 +82,12 @@ with tab_t:
             literature_comparison.side_by_side(recs, labs).set_index("").rename_axis("Figure")
         )
         widgets.footnote(
-            f"PlexRT column: {cohort_line}; computed live from the store. Published columns show only "
+            f"{cohort_label} column: {cohort_line}; computed live from the store. Published columns show only "
             "figures with a stated source; 'not reported' means the figure is not available, never 0. "
             "Response definitions differ between series: read the 'Response definition' row before "
             "comparing rates.",
-            # how the PlexRT column's rates are counted, as under the board's key figures
-            f"PlexRT response: {response_words.rates_note(df, definition, db.words().source)}",
+            # how the cohort column's rates are counted, as under the board's key figures
+            f"{cohort_label} response: {response_words.rates_note(df, definition, db.words().source)}",
             medians.note,
         )
 with tab_f:

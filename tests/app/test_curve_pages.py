@@ -75,7 +75,7 @@ def test_preview_then_save_then_compare(app, fresh_user_db):
     at.run()
     km = next(f for f in _figures(at) if "published curves beside this cohort" in str(f["layout"]))
     curves = [n for n in _names(km) if "median" in n]
-    assert any(n.startswith("Sanuki 2022 (this cohort)") for n in curves)
+    assert any(n.startswith("PlexRT (this cohort)") for n in curves)
     assert any(n.startswith(f"Synthetic 2024 (added): {CURVE_FLAG} (n=60)") for n in curves)
     assert any(BUNDLED_WARNING[:60] in w.value for w in at.warning)
     assert any(m.value.startswith("Log-rank test across the 2 curves") for m in at.markdown)

@@ -128,6 +128,17 @@ def test_literature_page_states_the_own_series_design_not_the_papers(app, own_id
     )
 
 
+def test_literature_page_names_the_own_series_not_plexrt(app, own_id):
+    """The side-by-side column (and forest row) of an own series read 'PlexRT (this cohort)',
+    not the series' name; the bundled paper keeps its label."""
+    at = _run(app, "pages/literature.py", series=own_id)
+    assert table_as_read(at.table[0]).columns[0] == "Example clinic (this cohort)"
+    assert "Example clinic (this cohort) column: Cohort: n = " in _texts(at)
+    assert "PlexRT (this cohort)" not in _texts(at)
+    at = _run(app, "pages/literature.py")
+    assert table_as_read(at.table[0]).columns[0] == "PlexRT (this cohort)"
+
+
 def test_compare_mode(app, own_id):
     at = _run(app, None, series="compare")
     assert at.title[0].value.startswith("Compare: Example clinic")

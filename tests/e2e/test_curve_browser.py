@@ -61,7 +61,7 @@ def test_import_curve_and_see_it_on_the_km_comparison(server, page, page_errors)
     expect(km).to_contain_text(
         "Chromium 2025 (added): reconstructed from published curve", timeout=30_000
     )
-    expect(km).to_contain_text("Sanuki 2022 (this cohort)")
+    expect(km).to_contain_text("PlexRT (this cohort)")
     expect(km_panel.get_by_text(re.compile("Log-rank test across the 2 curves"))).to_be_visible()
     expect(km_panel.get_by_text(re.compile("themselves reconstructed"))).to_be_visible()
     shot(page, "literature-km-comparison")

@@ -497,7 +497,7 @@ def test_labels_of_same_author_and_year_stay_distinct():
         {"series_key": "user-smith2020-bbbbbb"},
         {"series_key": "user-smith2020-cccccc"},
     ]
-    assert cmp.series_labels(recs) == [
+    assert cmp.series_labels(recs, ("PlexRT (this cohort)",)) == [
         "PlexRT (this cohort)",
         "Smith 2020 (added)",
         "Smith 2020 (added) [2]",

@@ -25,7 +25,7 @@ from plexrt.clinical import (
 )
 from plexrt.clinical import endpoints as tte
 from plexrt.clinical.definitions import Definition
-from plexrt.clinical.series_words import PUBLISHED, SeriesWords, words
+from plexrt.clinical.series_words import PUBLISHED, SeriesWords, cohort_label, words
 from plexrt.data.values import counted, is_missing, natural_sorted
 from plexrt.stats import survival, timescale
 
@@ -50,6 +50,9 @@ class BoardInput:
     factors: pd.DataFrame | None = None
     # the footnotes that depend on where the series comes from (published or own)
     words: SeriesWords = words(PUBLISHED)
+    # the series in view by its short name (``series_words.series_names``), as its forest row and
+    # the literature record name it
+    name: str = "Sanuki 2022"
 
     # Both are asked for by every slide: worked out once per input (a registry has 100,000 rows).
     @cached_property
@@ -145,12 +148,14 @@ def series_records(inp: BoardInput) -> SeriesRecords:
         med.m,
         not_available=med.not_available,
         median_missing=med.missing,
+        name=inp.name,
     )
     lit = inp.literature[
         inp.literature["population"].isin(literature_comparison.DEFAULT_POPULATIONS)
     ]
     records = [plexrt, *lit.to_dict("records")]
-    return SeriesRecords(records, literature_comparison.series_labels(records), med)
+    first = (cohort_label(inp.name, inp.words.source),)
+    return SeriesRecords(records, literature_comparison.series_labels(records, first), med)
 
 
 @dataclass(frozen=True)

@@ -91,11 +91,10 @@ def unique_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def series_labels(
-    records: list[dict[str, Any]], first: Sequence[str] = ("PlexRT (this cohort)",)
-) -> list[str]:
+def series_labels(records: list[dict[str, Any]], first: Sequence[str]) -> list[str]:
     """Display labels of [PlexRT record(s), *published records], unique: ``first`` names the
-    leading PlexRT record(s) (two in compare mode: the own series and Sanuki 2022)."""
+    leading PlexRT record(s) (``series_words.cohort_label``; two in compare mode: the own series
+    and Sanuki 2022)."""
     return unique_labels([*first, *[short_label(r) for r in records[len(first) :]]])
 
 

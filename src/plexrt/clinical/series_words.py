@@ -32,6 +32,8 @@ from plexrt.data.values import is_missing
 PUBLISHED, REGISTRY, OWN, COMPARE = "published", "registry", "own", "compare"
 SOURCES = (PUBLISHED, REGISTRY, OWN, COMPARE)
 
+PAPER_COHORT_LABEL = "PlexRT (this cohort)"
+
 _RELIEF_END = "to relapse of pain (event), censored at last contact or death"
 
 
@@ -289,6 +291,17 @@ def bundled_name(series: Any) -> str:
     """The bundled side of the compare view by name: 'Sanuki 2022', or a registry's own names
     ('SYNTHETIC centre 1 and 3 more'); 'Bundled data' for a store without a series."""
     return series_names(series) or "Bundled data"
+
+
+def cohort_label(name: str, source: str) -> str:
+    """The series in view as one row or curve beside published series (the Literature page's side
+    by side and forest plots, the board's forest slide, the curve comparison): the published
+    series keeps 'PlexRT (this cohort)' (its paper is a published row of its own); any other
+    series by its own name ('Example clinic (this cohort)'), never as PlexRT's or the paper's.
+    ``source`` as ``words`` takes it."""
+    if source == PUBLISHED:
+        return PAPER_COHORT_LABEL
+    return f"{name or 'Bundled data'} (this cohort)"
 
 
 def bundled_side_label(series: Any, reconstructed: bool) -> str:

@@ -13,6 +13,7 @@ from plexrt.ui.db import (
     events,
     literature_all,
     principal,
+    series_name,
     table,
     user_data,
     user_data_failed,
@@ -39,6 +40,7 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
         draws=ensemble_events(),
         factors=table("opioid_factors"),
         words=words(),
+        name=series_name(),
     )
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from plexrt.charts.curve_km import curve_km_figure
 from plexrt.clinical import endpoints as tte
+from plexrt.clinical import series_words
 from plexrt.clinical.curve_comparison import (
     BUNDLED_WARNING,
     COMPARISON_NOTE,
@@ -86,7 +87,8 @@ def km_comparison(df: pd.DataFrame, cohort_line: str) -> None:
     # the series in view by its own name (Sanuki 2022, a registry, an own series), with its
     # own time zero (db.words: last course in the paper, first course in an own series)
     name = db.series_name()
-    cmp = compare_curves(bundled, f"{name} (this cohort)", published_curves(meta, ipd, outcome))
+    label = series_words.cohort_label(name, db.words().source)
+    cmp = compare_curves(bundled, label, published_curves(meta, ipd, outcome))
     zero = "maximum response" if endpoint == "relief" else db.words().time_zero["completion"]
     fig = curve_km_figure(
         cmp.curves,

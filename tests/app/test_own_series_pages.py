@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,15 @@ def test_codes_written_two_ways_in_an_old_series_are_named_on_the_data_page(
     at = _run(app, "pages/data.py", series=series)
     (warning,) = [w.value for w in at.warning if "written two ways" in w.value]
     assert safe_text.md(f"'{wide}' (also written '{first}')") in warning
+
+
+def test_board_tables_convert_without_a_traceback(app, own_id, caplog):
+    """The most similar patients of an own series mix unknown outcomes with numbers: the dash
+    beside numbers in one column made Streamlit log an Arrow conversion traceback on the server."""
+    caplog.set_level(logging.INFO, logger="streamlit")
+    at = _run(app, "pages/board.py", series=own_id)
+    at.button(key="FormSubmitter:case_form-Find similar sites").click().run()
+    assert not at.exception
+    top = table_as_read(at.table[0])
+    assert (top == "—").any().any()  # some value is unknown: the dash
+    assert not [r for r in caplog.records if "Arrow" in r.getMessage()]

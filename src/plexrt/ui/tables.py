@@ -24,8 +24,7 @@ def static_table(frame, **kwargs):
     so every text cell, header and label is escaped (``safe_text.md``): a patient code 'P_1_2',
     or a link or image typed into a file, is shown as written. An unknown value is the dash
     ``dataframe`` shows."""
-    shown = frame.astype(object).where(frame.notna(), UNKNOWN_MARK)
-    shown = shown.map(lambda v: md(v) if isinstance(v, str) else v)
+    shown = static_cells(frame)
     shown.columns = [md(c) for c in shown.columns]
     if not isinstance(shown.index, pd.RangeIndex):
         name = shown.index.name
@@ -33,6 +32,27 @@ def static_table(frame, **kwargs):
             [md(i) for i in shown.index], name=None if name is None else md(name)
         )
     return st.table(shown, **kwargs)
+
+
+def static_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells ``static_table`` shows, one type per column: a column of numbers only stays
+    numbers; any other column (one with an unknown value or with text) is text throughout, its
+    unknown values the dash, its text escaped (``safe_text.md``), its numbers written as Python
+    writes them. A dash beside numbers in one column could not be converted to Arrow: Streamlit
+    logged a conversion traceback on the server for each such table."""
+    shown = frame.astype(object)
+    for i in range(shown.shape[1]):
+        values = shown.iloc[:, i]
+        missing = frame.iloc[:, i].isna()
+        if missing.any() or any(isinstance(v, str) for v in values):
+            shown.isetitem(
+                i,
+                [
+                    UNKNOWN_MARK if gone else md(v) if isinstance(v, str) else str(v)
+                    for v, gone in zip(values, missing, strict=True)
+                ],
+            )
+    return shown
 
 
 def cohort_columns(omed_header: str) -> dict:

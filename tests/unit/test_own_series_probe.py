@@ -39,3 +39,36 @@ def test_static_table_cells_have_one_type_per_column():
     assert shown["site"].tolist() == [md("10.1"), "—"]  # text escaped as before
     assert shown["code"].tolist() == [md("P_1"), "2"]
     pa.Table.from_pandas(shown)  # converts as it is (no Arrow error for Streamlit to fix)
+
+
+def _sites_above_summary(inp):
+    """The bundled sites repeated to one more site than the pages show per site, each its own
+    patient and site (a synthetic series just above ``SUMMARY_ABOVE``)."""
+    import pandas as pd
+
+    from plexrt.charts.scale import SUMMARY_ABOVE
+
+    n = SUMMARY_ABOVE + 1
+    rows = pd.concat([inp.sites] * (n // len(inp.sites) + 1), ignore_index=True).iloc[:n].copy()
+    rows["patient_id"] = [f"S{i}" for i in range(n)]
+    rows["course_id"] = [f"S{i}.1" for i in range(n)]
+    return rows
+
+
+def test_report_leaves_out_the_site_table_above_the_summary_size(inp):
+    """The board's HTML report held every site with its patient code (53 MB at 100,000 courses):
+    above the size where the pages show summaries it gives the summaries and says so."""
+    from plexrt.export import slides
+
+    sites = _sites_above_summary(inp)
+    big = replace(inp, sites=sites, all_sites=sites, events=inp.events.iloc[0:0])
+    tables = dict(slides.report_tables(big))
+    assert "Irradiated sites" not in tables and "Key figures" in tables
+    site_table_note, report_tables = slides.site_table_note, slides.report_tables
+    assert site_table_note(len(sites)) == (
+        "Site table left out: n = 301 sites, above the 300 from which the pages show summaries; "
+        "the subgroups and key figures summarise them. Every row: 'Download this table (CSV)' "
+        "on the Cohort page."
+    )
+    assert site_table_note(100_000).startswith("Site table left out: n = 100,000 sites")
+    assert site_table_note(300) == "" and "Irradiated sites" in dict(report_tables(inp))

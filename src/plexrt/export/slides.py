@@ -21,7 +21,7 @@ from plexrt.board.summary import (
     omed_header,
     series_records,
 )
-from plexrt.charts import style
+from plexrt.charts import scale, style
 from plexrt.charts.cif import cif_figure
 from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.forest import forest_figure
@@ -251,15 +251,23 @@ def report_tables(
 ) -> list[tuple[str, pd.DataFrame]]:
     """The tables of the report's pain section: the sites (as the cohort page shows them: its
     decimals, and ``disputes``, ``charts.tables.dispute_notes``, naming the discrepancies about
-    each site), the subgroups and their tests, the key figures."""
+    each site; left out above ``SUMMARY_ABOVE`` sites, ``site_table_note``), the subgroups and
+    their tests, the key figures."""
     sub = response_summary.subgroup_table(
         inp.sites, inp.definition, method, inp.all_sites, inp.aggregate
     )
     tests = response_summary.factor_tests(sub)
     omed = omed_header(inp)
     decimals = cohort_decimals(omed)
+    sites = (
+        []
+        if site_table_note(len(inp.sites))  # too many rows for a report: left out, and said so
+        else [
+            ("Irradiated sites", with_decimals(cohort_table(inp.sites, disputes, omed), decimals))
+        ]
+    )
     return [
-        ("Irradiated sites", with_decimals(cohort_table(inp.sites, disputes, omed), decimals)),
+        *sites,
         # headed as on the pain page; the test belongs to a factor, not to each of its groups
         (
             SUBGROUPS_TITLE,
@@ -270,6 +278,20 @@ def report_tables(
         (FACTOR_TESTS_TITLE, tests.rename(columns=response_summary.FACTOR_TEST_HEADERS)),
         ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
     ]
+
+
+def site_table_note(n_sites: int) -> str:
+    """Why the report leaves out its table of sites ('' when it keeps it): above
+    ``charts.scale.SUMMARY_ABOVE`` sites, where the pages switch to summary views, a row per site
+    (with every patient code) would make the report tens of megabytes; the subgroups and key
+    figures summarise them and the Cohort page's download has every row."""
+    if n_sites <= scale.SUMMARY_ABOVE:
+        return ""
+    return (
+        f"Site table left out: n = {n_sites:,} sites, above the {scale.SUMMARY_ABOVE:,} from "
+        "which the pages show summaries; the subgroups and key figures summarise them. Every "
+        "row: 'Download this table (CSV)' on the Cohort page."
+    )
 
 
 def key_figure_notes(inp: BoardInput, method: str = "exact") -> list[str]:

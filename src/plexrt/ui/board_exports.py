@@ -27,7 +27,13 @@ from plexrt.export import handout, images, rendering
 from plexrt.export.board_pack import board_pack
 from plexrt.export.case_material import CaseMaterial, case_section
 from plexrt.export.report import Section, html_report
-from plexrt.export.slides import Slide, key_figure_notes, pack_heading, report_tables
+from plexrt.export.slides import (
+    Slide,
+    key_figure_notes,
+    pack_heading,
+    report_tables,
+    site_table_note,
+)
 from plexrt.export.tabular import safe_csv
 from plexrt.ui import db, exports, widgets
 from plexrt.ui.safe_text import md
@@ -328,7 +334,12 @@ def _report_sections(
     discrepancies = db.table("discrepancies")
     disc = discrepancies[_DISCREPANCY_COLUMNS]
     return [
-        Section("Pain response", pain, report_tables(inp, disputes=dispute_notes(discrepancies))),
+        Section(
+            "Pain response",
+            pain,
+            report_tables(inp, disputes=dispute_notes(discrepancies)),
+            [note] if (note := site_table_note(len(inp.sites))) else [],
+        ),
         Section("Time to event", tte_figs, [], [*method_notes, *conflict_notes]),
         Section("Literature", [(s.title, s.fig) for s in slides if s.key == "forest"]),
         Section(

@@ -72,3 +72,19 @@ def test_report_leaves_out_the_site_table_above_the_summary_size(inp):
     )
     assert site_table_note(100_000).startswith("Site table left out: n = 100,000 sites")
     assert site_table_note(300) == "" and "Irradiated sites" in dict(report_tables(inp))
+
+
+def test_paper_definition_is_worded_as_a_definition_not_as_the_data(inp):
+    """'Response definition: Sanuki 2022: ...' on an own series read as if naming its data."""
+    from plexrt.board.summary import key_figures
+    from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
+
+    own = dict(key_figures(replace(inp, words=words(OWN), name="Example clinic")))
+    assert own["Response definition"] == (
+        "As in Sanuki 2022 (improvement = NRS fall ≥2; complete = NRS 0 at end of RT, any fall)"
+    )
+    assert DEFINITION_LABELS["paper"] == own["Response definition"]
+    assert Definition("paper").footnote.startswith(
+        "As in Sanuki 2022, improved = NRS fall of 2 or more; complete = NRS 0"
+    )
+    assert not any(v.startswith("Sanuki 2022:") for v in DEFINITION_LABELS.values())

@@ -142,7 +142,7 @@ def test_untitled_and_figure_title():
 
 def test_key_figure_notes(inp):
     first, medians = key_figure_notes(inp)
-    assert first.startswith("Response: Sanuki 2022: improved = NRS fall of 2 or more")
+    assert first.startswith("Response: As in Sanuki 2022, improved = NRS fall of 2 or more")
     assert first.endswith(". Exact (Clopper-Pearson) 95% CI.")  # a sentence of its own
     assert medians.startswith("PlexRT medians: Kaplan–Meier")
     assert "one reconstruction of times not published per patient" in medians

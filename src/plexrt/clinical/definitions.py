@@ -78,10 +78,12 @@ class Definition:
 
     @property
     def label(self) -> str:
-        """One line for a chart legend or a select box."""
+        """One line for a chart legend or a select box. Worded as a definition ('As in Sanuki
+        2022 (...)'), never as a series' name: it is shown for every series it is applied to."""
         if self.kind == "paper":
             return (
-                "Sanuki 2022: improvement = NRS fall ≥2; complete = NRS 0 at end of RT (any fall)"
+                "As in Sanuki 2022 (improvement = NRS fall ≥2; complete = NRS 0 at end of RT, "
+                "any fall)"
             )
         if self.kind == "threshold":
             pts = "point" if self.k == 1 else "points"
@@ -102,9 +104,9 @@ class Definition:
                 "Sanuki 2022 scored pain at RT completion. OMED factors are population estimates."
             )
         k = self.k
-        source = "Sanuki 2022" if self.kind == "paper" else f"What-if threshold of {k}"
+        source = "As in Sanuki 2022," if self.kind == "paper" else f"What-if threshold of {k}:"
         return (
-            f"{source}: improved = NRS fall of {k} or more; complete = NRS 0 at completion of RT "
+            f"{source} improved = NRS fall of {k} or more; complete = NRS 0 at completion of RT "
             f"(any fall); progression = rise of {PROGRESSION_RISE} or more; "
             "otherwise stable. Responders = complete + improved. A site with no pain at baseline "
             "cannot improve and counts as stable (or progression)."

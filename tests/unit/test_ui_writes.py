@@ -25,4 +25,3 @@ def test_every_write_key_is_the_key_of_a_button_drawn_by_the_app():
         if path.name != "writes.py":
             used |= set(re.findall(r"button\([^)]*key=writes\.([A-Z_]+)", path.read_text()))
     assert used == {names[k] for k in writes.WRITES}
-

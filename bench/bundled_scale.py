@@ -45,7 +45,7 @@ def _floor(folder: Path) -> float:
     return read_csv_floor(sorted(folder.rglob("*.csv")))
 
 
-def _bare_page(tmp: Path) -> float:
+def bare_page(tmp: Path) -> float:
     from streamlit.testing.v1 import AppTest
 
     script = tmp / "bare.py"
@@ -67,7 +67,7 @@ WARM_IMPORTS = (
 )
 
 
-def _warm_imports() -> float:
+def warm_imports() -> float:
     import importlib
 
     return _cpu(lambda: [importlib.import_module(m) for m in WARM_IMPORTS])
@@ -82,11 +82,16 @@ def _new_age_ranges(at, page: str) -> list[tuple[int, int]]:
     return [(lo + k, hi) for k in range(first, first + FILTER_RUNS)]
 
 
-def _page(page: str) -> tuple[float | None, float | None]:
-    """(first render, median filter change) of one page in CPU s; None when it timed out."""
+def page_times(
+    page: str, params: dict[str, str] | None = None
+) -> tuple[float | None, float | None]:
+    """(first render, median filter change) of one page in CPU s; None when it timed out.
+    ``params``: the URL's query parameters (``?series=<own series id>``)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PAGE_TIMEOUT_S)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
 
     def first() -> None:
         at.run()
@@ -131,17 +136,17 @@ def measure(folder: str, pages: bool) -> dict:
     if pages:
         os.environ["PLEXRT_DATA"], os.environ["PLEXRT_DB"] = str(folder_p), str(db)
         os.environ["PLEXRT_USER_DB"] = str(folder_p.parent / f"{folder_p.name}-user.duckdb")
-        out["bare"] = _bare_page(folder_p.parent)
-        out["imports"] = _warm_imports()
-        out["pages"] = {page: _page(page) for page in PAGES}
+        out["bare"] = bare_page(folder_p.parent)
+        out["imports"] = warm_imports()
+        out["pages"] = {page: page_times(page) for page in PAGES}
     return out
 
 
-def _s(value: float | None) -> str:
+def seconds_text(value: float | None) -> str:
     return f"> {PAGE_TIMEOUT_S:.0f}" if value is None else f"{value:.2f}"
 
 
-def _ratio(value: float | None, base: float) -> str:
+def ratio_text(value: float | None, base: float) -> str:
     return "–" if value is None else f"{value / base:.0f}"
 
 
@@ -166,8 +171,8 @@ def table(rows: list[dict]) -> str:
         for r in with_pages:
             for page, (first, change) in r["pages"].items():
                 lines.append(
-                    f"| {r['courses']:,} | {page} | {_s(first)} | {_s(change)} | "
-                    f"{_ratio(first, r['bare'])} | {_ratio(change, r['bare'])} |"
+                    f"| {r['courses']:,} | {page} | {seconds_text(first)} | {seconds_text(change)} | "
+                    f"{ratio_text(first, r['bare'])} | {ratio_text(change, r['bare'])} |"
                 )
             lines.append(f"| {r['courses']:,} | (bare page) | {r['bare']:.3f} | – | 1 | – |")
             if "imports" in r:

@@ -268,7 +268,8 @@ def test_details_problems_name_the_field(change, message):
 
 def test_board_benchmark_lists_the_curve_series_flagged(tmp_path):
     from plexrt.board.benchmarks import literature_benchmark
-    from plexrt.charts.tables import benchmark_table
+    from plexrt.charts.tables import benchmark_table, user_series_table
+    from plexrt.data.literature import COLUMN_LABELS
     from tests.unit.board_cases import LIKE_10_1
 
     store = UserStore(tmp_path / "u.duckdb")
@@ -282,4 +283,7 @@ def test_board_benchmark_lists_the_curve_series_flagged(tmp_path):
     assert len(str(rec.fit.median_reconstructed)) > len(str(tenth))  # it had more decimals
     lit = side_by_side([store.series(VIEWER).iloc[0].to_dict()], ["added"]).set_index("")
     assert lit.loc["Median survival", "added"] == f"{tenth} months ({CURVE_FLAG})"
+    # and in the list of series added by users (its header gives the unit)
+    listed = user_series_table(store.series(VIEWER), COLUMN_LABELS).iloc[0]
+    assert listed[COLUMN_LABELS["median_survival_months"]] == f"{tenth} ({CURVE_FLAG})"
     assert row["Responders (exact 95% CI)"] == "not reported"

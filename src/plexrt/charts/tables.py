@@ -197,7 +197,10 @@ def user_series_table(user: pd.DataFrame, labels: dict[str, str]) -> pd.DataFram
     out = pd.DataFrame({labels["citation"]: user["citation"].fillna("")})
     for col in ("n_patients", "responders", "median_relief_months", "median_survival_months"):
         typed = [from_json(t).get(col) for t in user.get(ENTERED_TEXT, [None] * len(user))]
-        out[labels[col]] = [figure_text(v, w) for v, w in zip(user[col], typed, strict=True)]
+        sources = user.get(f"{col}_source", [None] * len(user))
+        out[labels[col]] = [
+            figure_text(v, w, source=s) for v, w, s in zip(user[col], typed, sources, strict=True)
+        ]
     for col in ("created_by", "created_at", "updated_at"):
         raw = user[col] if col in user else pd.Series([None] * len(user))
         out[ADDED_HEADERS[col]] = _when(raw) if col != "created_by" else raw.fillna("—")

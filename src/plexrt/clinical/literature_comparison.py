@@ -24,10 +24,10 @@ from plexrt.clinical.dose import regimen_label
 from plexrt.clinical.per_patient import several_sites
 from plexrt.clinical.response_summary import summarise
 from plexrt.clinical.response_words import treated_rates
-from plexrt.data.curve_schema import CURVE_FLAG, is_curve_source
+from plexrt.data.curve_schema import curve_figure, is_curve_source
 from plexrt.data.literature import MEDIAN_COLUMNS, POPULATIONS
 from plexrt.data.literature_entered import ENTERED_TEXT, from_json
-from plexrt.data.values import NOT_REPORTED, is_missing, one_decimal
+from plexrt.data.values import NOT_REPORTED, is_missing
 from plexrt.stats.meta import PooledResult, pool_proportions
 from plexrt.stats.survival import (
     ALL_NOT_REACHED,
@@ -248,7 +248,7 @@ def figure_text(value: Any, unit: str, source: Any) -> str:
     reconstructed published curve (``source`` says so), to the tenth as PlexRT's own medians,
     and flagged."""
     if is_curve_source(source):
-        return f"{one_decimal(float(value))}{unit} ({CURVE_FLAG})"
+        return curve_figure(value, unit)
     if isinstance(value, float):
         return f"{value:g}{unit}"
     return f"{value}{unit}"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.text_limits import text_problem
-from plexrt.data.values import is_missing
+from plexrt.data.values import is_missing, one_decimal
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 
 __all__ = ["CURVE_FLAG", "TEXT_LIMIT", "CurveSeries", "curve_problems", "is_curve_source", "text"]
@@ -32,6 +32,12 @@ TEXT_LIMIT = 4000
 def is_curve_source(source: Any) -> bool:
     """True when a figure's source says it was reconstructed from a published curve."""
     return not is_missing(source) and str(source).strip().startswith(CURVE_FLAG)
+
+
+def curve_figure(value: Any, unit: str = "") -> str:
+    """A figure read off a reconstructed published curve ('6.6 months (reconstructed from
+    published curve)'): to the tenth, as PlexRT's own medians, and flagged."""
+    return f"{one_decimal(float(value))}{unit} ({CURVE_FLAG})"
 
 
 @dataclass(frozen=True)

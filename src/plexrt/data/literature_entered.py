@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from plexrt.data.curve_schema import curve_figure, is_curve_source
 from plexrt.data.literature import INTEGER_COLUMNS, NUMBER_COLUMNS
 from plexrt.data.values import NOT_REPORTED, entered_number, is_missing
 
@@ -44,10 +45,11 @@ def from_json(stored: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-def figure_text(value: Any, wording: str | None, unit: str = "") -> str:
+def figure_text(value: Any, wording: str | None, unit: str = "", source: Any = None) -> str:
     """'3.5 months (as entered: "approximately 3.5 months")'; the bare value when typed bare;
-    'not reported' when there is no value."""
+    read off a reconstructed published curve (``source`` says so), to the tenth and flagged
+    (``curve_schema.curve_figure``); 'not reported' when there is no value."""
     if is_missing(value):
         return NOT_REPORTED
-    shown = f"{float(value):g}{unit}"
+    shown = curve_figure(value, unit) if is_curve_source(source) else f"{float(value):g}{unit}"
     return shown if not wording else f'{shown} (as entered: "{wording}")'

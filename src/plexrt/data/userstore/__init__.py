@@ -3,12 +3,12 @@ rebuild (own series and their follow-up, saved board cases, user-added literatur
 and the audit trail). A DuckDB file by default, PostgreSQL for a team (``$PLEXRT_USER_DB``).
 
 Every call takes the acting ``plexrt.data.access.Principal``. Modules: ``store`` (the API, its
-audit calls in ``store_audit``), ``engine`` (opening either backend), ``failures`` (the database's
-errors in words), ``migrate`` (Alembic on open), ``own`` / ``details`` (a series' name,
-institution, period) / ``followup`` / ``sharing`` / ``literature`` / ``cases`` (the operations),
-``patients`` (one patient's rows, the patient codes), ``changes`` (diffs and follow-up edits),
-``checks`` (storage rules), ``bulk`` (fast whole-table writes), ``audit`` (the hash-chained
-trail).
+audit calls in ``store_audit``), ``location`` (where it is), ``engine`` (opening either backend),
+``failures`` (the database's errors in words), ``outcome`` (a write whose COMMIT lost its
+connection), ``migrate`` (Alembic on open), ``own`` / ``details`` (a series' name, institution,
+period) / ``patients`` (one patient's rows) / ``followup`` / ``sharing`` / ``literature`` /
+``cases`` (the operations), ``changes`` (diffs and follow-up edits), ``checks`` (storage rules),
+``bulk`` (fast whole-table writes), ``audit`` (the hash-chained trail).
 """
 
 from __future__ import annotations

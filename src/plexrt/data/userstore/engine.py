@@ -1,4 +1,5 @@
-"""Where the user database is, and how it is opened: one SQLAlchemy engine per database per process.
+"""How the user database is opened (where it is: ``location``): one SQLAlchemy engine per database
+per process.
 
 - DuckDB file (default): ``$PLEXRT_USER_DB`` or the platform data folder. DuckDB lets one process
   hold a file; inside that process every connection to the file shares one database instance
@@ -19,14 +20,10 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-import os
-import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -35,6 +32,9 @@ from sqlalchemy.pool import NullPool
 from plexrt.data.userstore import outcome
 from plexrt.data.userstore.errors import UserDataBusy
 from plexrt.data.userstore.failures import preflight, translated
+from plexrt.data.userstore.location import Location
+from plexrt.data.userstore.location import default_target as default_target
+from plexrt.data.userstore.location import locate as locate
 
 # A connection the driver invalidated (a full disk during a commit) fails again when the pool
 # resets it; SQLAlchemy logs that at ERROR with a traceback, which Python prints on stderr when the
@@ -52,53 +52,6 @@ CONNECT_TIMEOUT_S = 5  # PostgreSQL: an unreachable server is reported after thi
 # is told so. A write of 100,000 courses holds the lock a few seconds and is never idle that long.
 WRITE_IDLE_S = 60
 WRITE_WAIT_S = 180
-FILE_NAME = "plexrt-user.duckdb"
-_PG_URL = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
-
-
-def _platform_dir() -> Path:
-    # Outside the checkout and the virtualenv, so a re-clone or a new .venv keeps the user's rows.
-    import platformdirs
-
-    return platformdirs.user_data_path("plexrt", appauthor=False)
-
-
-def default_target() -> str:
-    """``$PLEXRT_USER_DB`` (a file path or a postgresql:// URL), else the user's data folder
-    (Linux: ~/.local/share/plexrt/plexrt-user.duckdb)."""
-    return os.environ.get("PLEXRT_USER_DB") or str(_platform_dir() / FILE_NAME)
-
-
-@dataclass(frozen=True)
-class Location:
-    """One user database: its backend, SQLAlchemy URL and (DuckDB) file path."""
-
-    backend: str  # "duckdb" | "postgresql"
-    url: sa.URL
-    path: Path | None = None
-
-    @property
-    def shown(self) -> str:
-        """For messages: the file, or the server URL without its password."""
-        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
-
-    @property
-    def key(self) -> str:
-        return self.url.render_as_string(hide_password=False)
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.backend == "postgresql"
-
-
-def locate(target: str | os.PathLike[str] | None = None) -> Location:
-    text = default_target() if target is None else os.fspath(target)
-    if _PG_URL.match(text):
-        return Location("postgresql", sa.make_url(text).set(drivername="postgresql+psycopg"))
-    path = Path(text).expanduser().absolute()
-    return Location("duckdb", sa.URL.create("duckdb", database=str(path)), path)
-
-
 # -- engines, keepers and write locks: one of each per database per process -------------------
 
 _GUARD = threading.Lock()

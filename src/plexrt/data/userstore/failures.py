@@ -18,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from plexrt.data.userstore.errors import UserDataBusy, UserDataUnavailable
 
 if TYPE_CHECKING:
-    from plexrt.data.userstore.engine import Location
+    from plexrt.data.userstore.location import Location
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 

@@ -150,6 +150,33 @@ def ratio_text(value: float | None, base: float) -> str:
     return "–" if value is None else f"{value / base:.0f}"
 
 
+def pages_table(rows: list[dict]) -> list[str]:
+    """The page timings of the sizes that have them (``page_times``), with the bare page and the
+    imports made once per process; [] when none has."""
+    with_pages = [r for r in rows if "pages" in r]
+    if not with_pages:
+        return []
+    lines = [
+        "",
+        "| courses | page | first render (CPU s) | filter change, median (CPU s) "
+        "| first / bare page | change / bare page |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in with_pages:
+        for page, (first, change) in r["pages"].items():
+            lines.append(
+                f"| {r['courses']:,} | {page} | {seconds_text(first)} | {seconds_text(change)} | "
+                f"{ratio_text(first, r['bare'])} | {ratio_text(change, r['bare'])} |"
+            )
+        lines.append(f"| {r['courses']:,} | (bare page) | {r['bare']:.3f} | – | 1 | – |")
+        if "imports" in r:
+            lines.append(
+                f"| {r['courses']:,} | (imports, once per process, before the pages) | "
+                f"{r['imports']:.2f} | – | – | – |"
+            )
+    return lines
+
+
 def table(rows: list[dict]) -> str:
     lines = [
         "| courses | build (CPU s / wall s) | peak memory | DuckDB read_csv floor (CPU s) | build / floor |",
@@ -161,25 +188,7 @@ def table(rows: list[dict]) -> str:
             f"{r['peak_mb']:.0f} MB | {r['floor_cpu']:.2f} | "
             f"{r['build_cpu'] / max(r['floor_cpu'], 1e-3):.1f}x |"
         )
-    with_pages = [r for r in rows if "pages" in r]
-    if with_pages:
-        lines += [
-            "",
-            "| courses | page | first render (CPU s) | filter change, median (CPU s) | first / bare page | change / bare page |",
-            "|---:|---|---:|---:|---:|---:|",
-        ]
-        for r in with_pages:
-            for page, (first, change) in r["pages"].items():
-                lines.append(
-                    f"| {r['courses']:,} | {page} | {seconds_text(first)} | {seconds_text(change)} | "
-                    f"{ratio_text(first, r['bare'])} | {ratio_text(change, r['bare'])} |"
-                )
-            lines.append(f"| {r['courses']:,} | (bare page) | {r['bare']:.3f} | – | 1 | – |")
-            if "imports" in r:
-                lines.append(
-                    f"| {r['courses']:,} | (imports, once per process, before the pages) | "
-                    f"{r['imports']:.2f} | – | – | – |"
-                )
+    lines += pages_table(rows)
     return "\n".join(lines)
 
 

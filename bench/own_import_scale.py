@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.blocks import replace_block  # noqa: E402 -- after the path is set
-from bench.bundled_scale import ratio_text, seconds_text  # noqa: E402
+from bench.bundled_scale import pages_table  # noqa: E402
 from bench.floor import per_size, read_csv_floor  # noqa: E402
 
 OWN_PAGES = ("cohort", "pain", "time_to_event", "board")
@@ -105,24 +105,9 @@ def table(rows: list[dict]) -> str:
             f"{r['total_cpu']:.2f} / {r['total_wall']:.2f} | {r['peak_mb']:,.0f} MB | "
             f"{r['floor_cpu']:.2f} | {r['total_cpu'] / max(r['floor_cpu'], 1e-3):.1f}x |"
         )
-    with_pages = [r for r in rows if "pages" in r]
-    if with_pages:
-        lines += [
-            "",
-            "Pages with the imported series chosen (AppTest, CPU s; a bare page is "
-            + ", ".join(f"{r['bare'] * 1000:.1f} ms" for r in with_pages)
-            + "):",
-            "",
-            "| courses | page | first render (CPU s) | filter change, median (CPU s) "
-            "| first / bare page | change / bare page |",
-            "|---:|---|---:|---:|---:|---:|",
-        ]
-        for r in with_pages:
-            for page, (first, change) in r["pages"].items():
-                lines.append(
-                    f"| {r['courses']:,} | {page} | {seconds_text(first)} | {seconds_text(change)} | "
-                    f"{ratio_text(first, r['bare'])} | {ratio_text(change, r['bare'])} |"
-                )
+    if any("pages" in r for r in rows):
+        lines += ["", "Pages with the imported series chosen (`?series=<its id>`):"]
+        lines += pages_table(rows)
     return "\n".join(lines)
 
 

@@ -66,9 +66,9 @@ class OwnAnalytic:
     course_events: pd.DataFrame
 
 
-def course_id(patient_id: Any, course_no: Any) -> str:
-    """The site id of a course, as the bundled series names them: '<patient>.<course_no>'."""
-    return f"{patient_id}.{int(course_no)}"
+def course_ids(patient_ids: pd.Series, course_nos: pd.Series) -> pd.Series:
+    """The site id of each course, as the bundled series names them: '<patient>.<course_no>'."""
+    return patient_ids.astype(str) + "." + course_nos.astype("int64").astype(str)
 
 
 def _num(value: Any) -> float | None:
@@ -77,8 +77,16 @@ def _num(value: Any) -> float | None:
 
 def _ordered_courses(frames: OwnSeriesFrames) -> pd.DataFrame:
     c = frames.courses.sort_values(["patient_id", "course_no"], kind="stable").copy()
-    c["course_id"] = [course_id(p, n) for p, n in zip(c["patient_id"], c["course_no"], strict=True)]
+    c["course_id"] = course_ids(c["patient_id"], c["course_no"])
     return c.reset_index(drop=True)
+
+
+def _drug_names(values: pd.Series) -> pd.Series:
+    """Drug names as the factor table spells them (stripped, lowercase), worked out once per
+    distinct name: a registry repeats a handful of names 100,000 times."""
+    codes, names = pd.factorize(values.astype(str))
+    clean = np.asarray([n.strip().lower() for n in names], dtype=object)
+    return pd.Series(clean[codes], index=values.index, dtype=object)
 
 
 def last_known_day(patient: pd.Series, courses: pd.DataFrame, assessments: pd.DataFrame) -> float:
@@ -196,10 +204,13 @@ def weeks_to_max_response(courses: pd.DataFrame) -> pd.Series:
 
 def _timepoint_rows(courses: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
     """The assessment that stands for each course at 'baseline' and 'after' (see the rules)."""
-    a = assessments.merge(
-        courses[["patient_id", "course_no", "course_id", "rt_start_day", "rt_end_day"]],
-        on=["patient_id", "course_no"],
-    ).sort_values(["course_id", "day", "assessment_no"], kind="stable")
+    # in course_id order: each course's rank in that order (one text sort of the courses, not
+    # of every assessment), then day and assessment number
+    keyed = courses[["patient_id", "course_no", "course_id", "rt_start_day", "rt_end_day"]].assign(
+        _order=courses["course_id"].rank(method="dense").to_numpy()
+    )
+    a = assessments.merge(keyed, on=["patient_id", "course_no"])
+    a = a.sort_values(["_order", "day", "assessment_no"], kind="stable").drop(columns="_order")
     base = a[a["day"] <= a["rt_start_day"]].groupby("course_id", sort=False).tail(1)
     after = a[a["day"] >= a["rt_end_day"]].groupby("course_id", sort=False).head(1)
     return pd.concat(
@@ -222,7 +233,7 @@ def _analgesics_frame(picked: pd.DataFrame, series_id: str) -> pd.DataFrame:
             "series_id": series_id,
             "course_id": picked["course_id"],
             "timepoint": picked["timepoint"],
-            "drug": picked["opioid_drug"].astype(str).str.strip().str.lower(),
+            "drug": _drug_names(picked["opioid_drug"]),
             "mg_per_day": picked["opioid_mg_per_day"].astype("float64"),
             "route": picked["opioid_route"],
             "is_opioid": True,
@@ -253,7 +264,7 @@ def _omed_at(
     omed = single_opioid_omed(
         pd.DataFrame(
             {
-                "drug": opioids["opioid_drug"].astype(str).str.strip().str.lower(),
+                "drug": _drug_names(opioids["opioid_drug"]),
                 "mg_per_day": _floats(opioids["opioid_mg_per_day"]),
                 "route": opioids["opioid_route"],
             }

@@ -1,0 +1,113 @@
+"""How an own series is loaded into its in-memory store (``plexrt.ingest.own_store``): the store
+answers every query exactly as one whose ``course_summary`` is the bundled view; and the analytic
+frames of a patient whose courses are numbered past 9, with drug names typed in capitals and
+spaces, against values worked out by hand."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from plexrt.clinical.own_series import analytic_frames
+from plexrt.data import bundled_write, store
+from plexrt.data.filters import CohortFilter
+from plexrt.data.own_schema import OwnSeriesFrames, typed
+from plexrt.ingest import own_store
+from tests.unit.own_hand import _course, _patient, hand_frames
+
+RECORD = {"series_id": "own-0001", "name": "Hand series", "institution": "Clinic A"}
+
+
+def _view_store(frames: OwnSeriesFrames, factors: pd.DataFrame, literature: pd.DataFrame):
+    """The same series with ``course_summary`` left a view over the loaded tables (the reference)."""
+    tables = analytic_frames(frames, RECORD["series_id"], factors)
+    con = duckdb.connect(":memory:")
+    con.execute(own_store.own_schema_sql())
+    con.execute("ALTER TABLE course_derived ADD COLUMN omed_after_mg DOUBLE")
+    con.execute("ALTER TABLE patients ADD COLUMN age_90_plus BOOLEAN DEFAULT FALSE")
+    con.execute(own_store._OMED_VIEW)
+    bundled_write.insert(con, "opioid_factors", factors)
+    bundled_write.insert(con, "literature", literature)
+    bundled_write.insert(con, "series", own_store.series_row(RECORD, frames))
+    for name in own_store._TABLES:
+        bundled_write.insert(con, name, getattr(tables, name))
+    return con
+
+
+FILTERS = [
+    CohortFilter(),
+    CohortFilter(primary_groups=("gynecological",), nrs_min=6),
+    CohortFilter(age_min=61),  # nobody
+]
+
+
+def test_the_store_answers_as_with_course_summary_a_view(con):
+    factors, literature = store.opioid_factors(con), store.literature(con)
+    own = own_store.own_connection(RECORD, hand_frames(), factors, literature)
+    ref = _view_store(hand_frames(), factors, literature)
+    try:
+        kind = (
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'course_summary'"
+        )
+        assert own.execute(kind).fetchall() == [("BASE TABLE",)]
+        assert ref.execute(kind).fetchall() == [("VIEW",)]
+        assert store.options(own) == store.options(ref)
+        assert store.ranges(own) == store.ranges(ref)
+        for flt in FILTERS:
+            for query in (store.cohort, store.analgesics):
+                got, want = query(own, flt), query(ref, flt)
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert len(store.cohort(own)) == 7 and store.cohort(own, FILTERS[2]).empty
+        for query in (store.events, store.course_events, store.series):
+            pd.testing.assert_frame_equal(query(own), query(ref), check_exact=True)
+        assert store.source_counts(own) == store.source_counts(ref)
+        # loaded on one thread, queried on the default number
+        default = duckdb.connect(":memory:").execute("SELECT current_setting('threads')")
+        assert own.execute("SELECT current_setting('threads')").fetchone() == default.fetchone()
+    finally:
+        own.close()
+        ref.close()
+
+
+def _tenth_course_frames() -> OwnSeriesFrames:
+    # P1's courses 2 (days 0-10) and 10 (days 50-60): ids 'P1.2' and 'P1.10', which sort as text
+    # 'P1.10' < 'P1.2' (the order of the analgesics rows, baseline ones first). Baseline = latest assessment on/before the start, after = first on/after
+    # the end; drug names as typed.
+    cols = ["patient_id", "course_no", "assessment_no", "day", "nrs"]
+    cols += ["opioid_drug", "opioid_mg_per_day", "opioid_route"]
+    assessments = [
+        ("P1", 2, 1, 0, 8, " MorPhine ", 30.0, "oral"),  # course 2 baseline: 30 x 1 = 30
+        ("P1", 2, 2, 10, 4, "Oxycodone", 10.0, "oral"),  # course 2 after: 10 x 1.5 = 15
+        ("P1", 10, 1, 40, 7, "codeine", 60.0, "oral"),  # not the latest before day 50
+        ("P1", 10, 2, 45, 7, "morphine ", 20.0, "oral"),  # course 10 baseline: 20
+        ("P1", 10, 3, 61, 3, "HYDROMORPHONE", 4.0, "oral"),  # course 10 after: 4 x 5 = 20
+    ]
+    return OwnSeriesFrames(
+        typed(pd.DataFrame([_patient("P1", 300, None)]), "patients"),
+        typed(
+            pd.DataFrame(
+                [_course("P1", 2, 0, 10, None, None), _course("P1", 10, 50, 60, None, None)]
+            ),
+            "courses",
+        ),
+        typed(pd.DataFrame(assessments, columns=cols), "assessments"),
+    )
+
+
+def test_courses_numbered_past_nine_and_drug_names_as_typed(con):
+    tables = analytic_frames(_tenth_course_frames(), "own-0001", store.opioid_factors(con))
+    assert list(tables.courses["course_id"]) == ["P1.2", "P1.10"]  # by course number
+    got = tables.analgesics[["course_id", "timepoint", "drug", "mg_per_day"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        ("P1.10", "baseline", "morphine", 20.0),
+        ("P1.2", "baseline", "morphine", 30.0),
+        ("P1.10", "after", "hydromorphone", 4.0),
+        ("P1.2", "after", "oxycodone", 10.0),
+    ]
+    derived = tables.course_derived.set_index("course_id")
+    assert derived.loc["P1.2", "baseline_omed_mg"] == pytest.approx(30.0)
+    assert derived.loc["P1.10", "baseline_omed_mg"] == pytest.approx(20.0)
+    assert derived.loc["P1.2", "omed_after_mg"] == pytest.approx(15.0)
+    assert derived.loc["P1.10", "omed_after_mg"] == pytest.approx(20.0)
+    assert list(tables.course_events["course_id"]) == ["P1.2", "P1.10"]

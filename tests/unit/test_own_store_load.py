@@ -111,3 +111,30 @@ def test_courses_numbered_past_nine_and_drug_names_as_typed(con):
     assert derived.loc["P1.2", "omed_after_mg"] == pytest.approx(15.0)
     assert derived.loc["P1.10", "omed_after_mg"] == pytest.approx(20.0)
     assert list(tables.course_events["course_id"]) == ["P1.2", "P1.10"]
+
+
+def test_computed_tables_keep_their_primary_keys_added_after_the_load(con):
+    factors = store.opioid_factors(con)
+    own = own_store.own_connection(RECORD, hand_frames(), factors)
+    keyed = own.execute(
+        "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+        "WHERE constraint_type = 'PRIMARY KEY' AND table_name IN "
+        "('course_derived', 'analgesics', 'events', 'course_events') ORDER BY table_name"
+    ).fetchall()
+    own.close()
+    assert keyed == [
+        ("analgesics", ["series_id", "course_id", "timepoint", "drug"]),
+        ("course_derived", ["series_id", "course_id"]),
+        ("course_events", ["series_id", "course_id"]),
+        ("events", ["series_id", "patient_id"]),
+    ]
+    # a duplicate row is refused when the key is added, as an insert into the keyed table is
+    schema, add_keys = own_store.keys_after_load(own_store.own_schema_sql())
+    tables = analytic_frames(hand_frames(), RECORD["series_id"], factors)
+    dup = duckdb.connect(":memory:")
+    dup.execute(schema)
+    events = pd.concat([tables.events, tables.events.iloc[:1]], ignore_index=True)
+    bundled_write.insert(dup, "events", events)
+    with pytest.raises(duckdb.ConstraintException):
+        dup.execute(next(s for s in add_keys if "TABLE events" in s))
+    dup.close()

@@ -204,18 +204,19 @@ def weeks_to_max_response(courses: pd.DataFrame) -> pd.Series:
 
 def _timepoint_rows(courses: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
     """The assessment that stands for each course at 'baseline' and 'after' (see the rules)."""
-    # in course_id order: each course's rank in that order (one text sort of the courses, not
-    # of every assessment), then day and assessment number
+    # In course_id order, then day and assessment number. Each course by its rank in course_id
+    # order (one text sort of the courses) so that the assessments are sorted and grouped by a
+    # whole number, not by their text.
     keyed = courses[["patient_id", "course_no", "course_id", "rt_start_day", "rt_end_day"]].assign(
-        _order=courses["course_id"].rank(method="dense").to_numpy()
+        _course=courses["course_id"].rank(method="dense").astype("int64")
     )
     a = assessments.merge(keyed, on=["patient_id", "course_no"])
-    a = a.sort_values(["_order", "day", "assessment_no"], kind="stable").drop(columns="_order")
-    base = a[a["day"] <= a["rt_start_day"]].groupby("course_id", sort=False).tail(1)
-    after = a[a["day"] >= a["rt_end_day"]].groupby("course_id", sort=False).head(1)
+    a = a.sort_values(["_course", "day", "assessment_no"], kind="stable")
+    base = a[a["day"] <= a["rt_start_day"]].groupby("_course", sort=False).tail(1)
+    after = a[a["day"] >= a["rt_end_day"]].groupby("_course", sort=False).head(1)
     return pd.concat(
         [base.assign(timepoint="baseline"), after.assign(timepoint="after")], ignore_index=True
-    )
+    ).drop(columns="_course")
 
 
 def analgesics_frame(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:

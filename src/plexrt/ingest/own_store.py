@@ -19,6 +19,7 @@ stored as the rows its view gives rather than joined again by every query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -81,6 +82,29 @@ def own_schema_sql() -> str:
     return schema.replace(whole, real)
 
 
+# The computed tables no other table refers to: their primary keys are added once their rows are
+# in (one index built over a whole table costs about half of one kept up row by row; at 100,000
+# courses 0.1 s of CPU); a duplicate or missing key is refused all the same, by the ALTER.
+_KEYED_AFTER_LOAD = ("course_derived", "analgesics", "events", "course_events")
+_KEY_CLAUSE = re.compile(r",\s*PRIMARY KEY \(([^)]*)\)")
+
+
+def keys_after_load(schema: str) -> tuple[str, list[str]]:
+    """``schema`` without the primary keys of ``_KEYED_AFTER_LOAD``, and the statements that add
+    them to the loaded tables."""
+    adds = []
+    for table in _KEYED_AFTER_LOAD:
+        start = schema.index(f"CREATE TABLE {table} (")
+        end = schema.index("\n);", start)
+        block = schema[start:end]
+        keys = _KEY_CLAUSE.findall(block)
+        if len(keys) != 1:  # the schema changed under this module
+            raise RuntimeError(f"{table}: its primary key not found once in the bundled schema")
+        schema = schema[:start] + _KEY_CLAUSE.sub("", block) + schema[end:]
+        adds.append(f"ALTER TABLE {table} ADD PRIMARY KEY ({keys[0]})")
+    return schema, adds
+
+
 def citation(record: Mapping[str, Any]) -> str:
     """How an own series is cited on screen and in exports: its name, institution and period as
     recorded at import, 'own series'."""
@@ -125,7 +149,8 @@ def own_connection(
     # courses); the queries afterwards run on the default threads.
     con = duckdb.connect(":memory:", config={"threads": 1})
     try:
-        con.execute(own_schema_sql())
+        schema, add_keys = keys_after_load(own_schema_sql())
+        con.execute(schema)
         con.execute("ALTER TABLE course_derived ADD COLUMN omed_after_mg DOUBLE")
         con.execute("ALTER TABLE patients ADD COLUMN age_90_plus BOOLEAN DEFAULT FALSE")
         con.execute(_OMED_VIEW)
@@ -135,6 +160,8 @@ def own_connection(
         bundled_write.insert(con, "series", series_row(record, frames))
         for name in _TABLES:
             bundled_write.insert(con, name, getattr(tables, name))
+        for statement in add_keys:
+            con.execute(statement)
         bundled_write.set_meta(con, "own_series", sid)
         con.execute(_SUMMARY_TABLE)
         con.execute("RESET threads")

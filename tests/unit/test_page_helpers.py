@@ -229,17 +229,23 @@ def test_cohort_texts_show_unknown_as_not_available():
     assert (t.weeks_to_max, t.weeks_n) == ("not available", None)
 
 
-def test_rates_footnote_states_both_denominators():
-    summary = response_summary.ResponseSummary(
+def _summary(treated, assessable, responders, complete):
+    """A paper-definition ResponseSummary: ``responders`` and ``complete`` as (k over treated,
+    k over assessable)."""
+    return response_summary.ResponseSummary(
         definition=Definition("paper"),
-        n_treated=12,
-        n_assessable=11,
-        responders_treated=proportion(12, 12),
-        responders_assessable=proportion(11, 11),
-        complete_treated=proportion(9, 12),
-        complete_assessable=proportion(9, 11),
+        n_treated=treated,
+        n_assessable=assessable,
+        responders_treated=proportion(responders[0], treated),
+        responders_assessable=proportion(responders[1], assessable),
+        complete_treated=proportion(complete[0], treated),
+        complete_assessable=proportion(complete[1], assessable),
         categories={},
     )
+
+
+def test_rates_footnote_states_both_denominators():
+    summary = _summary(12, 11, responders=(12, 11), complete=(9, 9))
     text = response_words.rates_footnote(summary, "wilson")
     assert text.startswith(Definition("paper").footnote)
     assert "(n = 12); assessable = NRS known before and at completion (n = 11)." in text
@@ -287,16 +293,7 @@ def test_series_designs_as_the_series_table_states_them():
 def test_rates_footnote_groups_thousands_as_the_rates_do():
     # 100,000 treated sites, 99,999 assessable: the rates above the footnote read '100,000'
     # (Proportion.text), so the footnote's n do too.
-    summary = response_summary.ResponseSummary(
-        definition=Definition("paper"),
-        n_treated=100_000,
-        n_assessable=99_999,
-        responders_treated=proportion(60_000, 100_000),
-        responders_assessable=proportion(60_000, 99_999),
-        complete_treated=proportion(30_000, 100_000),
-        complete_assessable=proportion(30_000, 99_999),
-        categories={},
-    )
+    summary = _summary(100_000, 99_999, responders=(60_000, 60_000), complete=(30_000, 30_000))
     text = response_words.rates_footnote(summary, "wilson")
     assert "(n = 100,000); assessable = NRS known before and at completion (n = 99,999)." in text
     assert "100,000" in summary.responders_treated.text()

@@ -32,7 +32,9 @@ COMMIT = b"COMMIT\x00"  # the statement as the driver sends it (simple or extend
 class CuttingProxy:
     """TCP between the store and the server. ``arm(mode)``: the next connection that sends COMMIT
     is cut, the COMMIT delivered and its answer withheld ("deliver") or not delivered ("drop");
-    with ``refuse_after`` every later connection is closed at once (the server unreachable)."""
+    "hang" does not deliver it either but cuts only the store's side, leaving the server's open as
+    a network partition does (the server does not learn the client is gone); with
+    ``refuse_after`` every later connection is closed at once (the server unreachable)."""
 
     def __init__(self, server_port: int) -> None:
         self.server_port = server_port
@@ -42,6 +44,7 @@ class CuttingProxy:
         self.refusing = False
         self.refuse_after = False
         self.cut = threading.Event()
+        self.held: list[socket.socket] = []  # the server sides left open by "hang"
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -66,7 +69,7 @@ class CuttingProxy:
         with self._lock:
             self.mode = None
             self.refusing = self.refuse_after
-        for side in ("client", "server"):
+        for side in pair.keys() & {"client", "server"}:
             with contextlib.suppress(OSError):
                 pair[side].shutdown(socket.SHUT_RDWR)
             pair[side].close()
@@ -86,6 +89,10 @@ class CuttingProxy:
                 mode = self.mode if COMMIT in data else None
             if mode == "drop":
                 self._end(pair)
+                return
+            if mode == "hang":
+                self.held.append(pair["server"])
+                self._end({"client": pair["client"]})
                 return
             if mode == "deliver":
                 pair["withhold"] = True
@@ -111,6 +118,8 @@ class CuttingProxy:
 
     def close(self) -> None:
         self.listener.close()
+        for server in self.held:
+            server.close()
 
 
 @pytest.fixture
@@ -174,6 +183,26 @@ def test_when_the_server_cannot_be_asked_the_outcome_is_said_to_be_unknown(
     # where to look: the entry the write appended, which is there only if it was saved
     assert "Audit trail page" in text and "entry 1 (create by " in text
     assert _stored(direct) == ([], 0)  # (this one was not: the COMMIT never arrived)
+
+
+def test_a_lost_write_whose_commit_never_arrived_is_ended_and_reported_not_saved(
+    through_proxy, monkeypatch
+):
+    """The server still holds the lost write open (it never saw the client go): the look-up ends
+    it rather than wait for the server's idle limit. The look-up's own wait is cut far below that
+    limit here, so without ending it the outcome would be called unknown."""
+    us, proxy, direct = through_proxy
+    monkeypatch.setattr(outcome, "LOOKUP_WAIT_S", 3)
+    assert outcome.LOOKUP_WAIT_S < eng.WRITE_IDLE_S
+    proxy.arm("hang")
+    with pytest.raises(UserDataUnavailable) as info:
+        us.add_series(local_principal(), PUBLISHED)
+    assert proxy.cut.is_set() and proxy.held  # the server's side was left open
+    assert not isinstance(info.value, WriteOutcomeUnknown)
+    assert "it was not saved: do it again" in str(info.value)
+    assert _stored(direct) == ([], 0)
+    us.add_series(local_principal(), PUBLISHED)  # the writers' lock is free again
+    assert _stored(direct) == (["Lost C. 2024"], 1)
 
 
 def test_the_look_up_outwaits_a_lost_write_the_server_ends_when_idle():

@@ -207,10 +207,10 @@ def writing(loc: Location, wait_s: float = BUSY_WAIT_S) -> Iterator[sa.Connectio
     with write_lock(loc), translated(loc), outcome.recording() as ids:
         conn = connect(loc, wait_s)
         try:
-            trans = conn.begin()
+            trans, backend = conn.begin(), None
             try:
                 if loc.is_postgres:
-                    _bounded_write(conn)
+                    backend = _bounded_write(conn)
                     conn.execute(sa.text("LOCK TABLE audit IN EXCLUSIVE MODE"))
                 yield conn
             except BaseException:
@@ -222,17 +222,19 @@ def writing(loc: Location, wait_s: float = BUSY_WAIT_S) -> Iterator[sa.Connectio
             except sa_exc.DBAPIError as exc:
                 if not (loc.is_postgres and ids and outcome.lost(exc)):
                     raise
-                outcome.settle(loc.shown, engine(loc), ids[0], exc)
+                outcome.settle(loc.shown, engine(loc), ids[0], exc, backend)
             if not loc.is_postgres:
                 _checkpoint(conn)
         finally:
             conn.close()
 
 
-def _bounded_write(conn: sa.Connection) -> None:
-    """This write transaction's limits on PostgreSQL (``WRITE_IDLE_S``, ``WRITE_WAIT_S``)."""
+def _bounded_write(conn: sa.Connection) -> int:
+    """This write transaction's limits on PostgreSQL (``WRITE_IDLE_S``, ``WRITE_WAIT_S``); returns
+    the server process id running it (to end it if its COMMIT is lost: ``outcome``)."""
     conn.execute(sa.text(f"SET LOCAL idle_in_transaction_session_timeout = '{int(WRITE_IDLE_S)}s'"))
     conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(WRITE_WAIT_S)}s'"))
+    return int(conn.connection.dbapi_connection.info.backend_pid)  # type: ignore[union-attr]
 
 
 def _checkpoint(conn: sa.Connection) -> None:

@@ -13,8 +13,12 @@ tries) and looks the entry up:
   ``WriteOutcomeUnknown`` says plainly that it is not known, and how to check (the audit entry).
 
 The look-up first takes a lock every writer's lock excludes, so it waits for the lost write to end
-(committed, or rolled back by the server: a client gone before COMMIT arrived is ended after
-``engine.WRITE_IDLE_S`` idle) before it reads. A failure the server answered (a refused constraint,
+(committed, or rolled back) before it reads. A lost write whose COMMIT never arrived sits idle in
+its transaction, holding the writers' lock: the server would end it only after
+``engine.WRITE_IDLE_S``. The look-up ends it at once instead (``pg_terminate_backend`` of the
+server process that ran the write, known by its process id, and only while that process is idle in
+a transaction holding the writers' lock), which rolls it back: the answer "not saved" then comes in
+about a second. Where the server refuses that (a role without the right), the look-up waits as before. A failure the server answered (a refused constraint,
 a conflict) is not a lost connection: the server rolled the write back, and it passes unchanged.
 DuckDB runs inside the process: a failed commit is rolled back, and a process killed while
 committing leaves the old state or the new one on the next open.
@@ -103,13 +107,16 @@ def lost(exc: BaseException) -> bool:
     )
 
 
-def settle(where: str, engine: sa.Engine, write: WriteId, exc: BaseException) -> None:
-    """Return when the write was saved; raise why not, or that it is not known."""
+def settle(
+    where: str, engine: sa.Engine, write: WriteId, exc: BaseException, backend: int | None = None
+) -> None:
+    """Return when the write was saved; raise why not, or that it is not known. ``backend``: the
+    server process id of the lost write's connection, if known."""
     why = first_line(getattr(exc, "orig", None) or exc)
     delay = LOOKUP_DELAY_S
     for attempt in range(LOOKUP_TRIES):
         try:
-            saved = _look_up(engine, write)
+            saved = _look_up(engine, write, backend)
         except sa_exc.DBAPIError as failed:
             why = first_line(failed.orig or failed)
             if str(getattr(failed.orig, "sqlstate", None) or "") == "55P03":
@@ -129,9 +136,35 @@ def settle(where: str, engine: sa.Engine, write: WriteId, exc: BaseException) ->
     raise WriteOutcomeUnknown(where, why, write.shown()) from exc
 
 
-def _look_up(engine: sa.Engine, write: WriteId) -> bool:
+# The lost write's server process, while its COMMIT has not arrived: idle in its transaction and
+# holding the writers' lock on the audit table (a process id reused since would hold neither).
+_END_LOST_WRITE = sa.text(
+    "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a"
+    " WHERE a.pid = :pid AND a.state LIKE 'idle in transaction%'"
+    " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
+    " AND l.relation = 'audit'::regclass AND l.mode = 'ExclusiveLock')"
+)
+
+
+def _end_lost_write(conn: sa.Connection, backend: int) -> None:
+    """Roll back the lost write if its COMMIT never arrived (see the module docstring)."""
+    try:
+        with conn.begin():
+            ended = conn.execute(_END_LOST_WRITE, {"pid": backend}).scalar()
+    except sa_exc.DBAPIError as refused:
+        if str(getattr(refused.orig, "sqlstate", None) or "") != "42501":
+            raise  # not a refused right: the connection failed, tried again by ``settle``
+        _log.warning("cannot end the lost write's server process %s: waiting for it", backend)
+        return
+    if ended:
+        _log.warning("ended the lost write's server process %s (its COMMIT never arrived)", backend)
+
+
+def _look_up(engine: sa.Engine, write: WriteId, backend: int | None = None) -> bool:
     """Whether the write's audit entry is stored, read once the lost write has ended."""
     with engine.connect() as conn:
+        if backend is not None:
+            _end_lost_write(conn, backend)
         conn.execution_options(isolation_level="READ COMMITTED")  # sees what committed meanwhile
         with conn.begin():
             conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(LOOKUP_WAIT_S)}s'"))

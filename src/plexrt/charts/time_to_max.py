@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plexrt.charts import scale, style
 from plexrt.charts.checks import check_flag, check_footnote
 from plexrt.charts.layout import centred_ranks, extent, finish, num, palette_colour, with_method
+from plexrt.clinical.large_views import weeks_counts
 from plexrt.clinical.pain_views import GROUP_BY, TimeToMax
 
 __all__ = ["STRIP_MAX_HALF", "STRIP_STEP", "time_to_max_figure"]
@@ -43,7 +44,6 @@ def _summary_text(r: Any) -> str:
 
 def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, present: bool):
     """Median bar (behind), one dot per site, mean diamond (on top) for group ``r`` at x = i."""
-    weeks = sub["weeks_to_max_response"].astype(float).to_numpy()
     text = _summary_text(r)
     if r.n:
         fig.add_scatter(
@@ -55,25 +55,10 @@ def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, p
             hovertext=[text, text],
             hovertemplate="%{hovertext}<extra></extra>",
         )
-    webgl = scale.uses_webgl(len(weeks))
-    fig.add_trace(
-        (go.Scattergl if webgl else go.Scatter)(
-            x=i + _stack_offsets(weeks),
-            y=weeks,
-            mode="markers",
-            name=r.label,
-            marker={"size": 15 if present else 11, "color": colour, "line": {"width": 1}},
-            hovertext=None
-            if webgl
-            else [
-                f"Patient {p}, site {c}: {num(w)} weeks<br>{text}"
-                for p, c, w in zip(sub["patient_id"], sub["course_id"], weeks, strict=True)
-            ],
-            hovertemplate=f"%{{y}} weeks<br>{text}<extra></extra>"
-            if webgl
-            else "%{hovertext}<extra></extra>",
-        )
-    )
+    if len(sub) > scale.SUMMARY_ABOVE:
+        _add_counts(fig, i, r, sub, colour, present)
+    else:
+        _add_dots(fig, i, r, sub, colour, present)
     if r.n:
         fig.add_scatter(
             x=[float(i)],
@@ -89,6 +74,53 @@ def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, p
             hovertext=[text],
             hovertemplate="%{hovertext}<extra></extra>",
         )
+
+
+def _add_dots(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, present: bool):
+    """One dot per site, equal values spread sideways."""
+    weeks = sub["weeks_to_max_response"].astype(float).to_numpy()
+    text = _summary_text(r)
+    fig.add_scatter(
+        x=i + _stack_offsets(weeks),
+        y=weeks,
+        mode="markers",
+        name=r.label,
+        marker={"size": 15 if present else 11, "color": colour, "line": {"width": 1}},
+        hovertext=[
+            f"Patient {p}, site {c}: {num(w)} weeks<br>{text}"
+            for p, c, w in zip(sub["patient_id"], sub["course_id"], weeks, strict=True)
+        ],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
+#: The largest dot (px across) of the summary, drawn for the value with the most sites.
+COUNT_DOT_MAX = 40
+
+
+def _add_counts(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, present: bool):
+    """Above ``scale.SUMMARY_ABOVE`` sites: one dot per value of weeks, its area in proportion
+    to its sites (``clinical.large_views.weeks_counts``)."""
+    counts = weeks_counts(sub["weeks_to_max_response"])
+    text = _summary_text(r)
+    fig.add_scatter(
+        x=[float(i)] * len(counts),
+        y=counts["weeks"].to_numpy(float),
+        mode="markers",
+        name=r.label,
+        marker={
+            "size": counts["n_sites"].to_numpy(float),
+            "sizemode": "area",
+            "sizeref": float(counts["n_sites"].max()) / COUNT_DOT_MAX**2 if len(counts) else 1,
+            "sizemin": 3,
+            "color": colour,
+            "line": {"width": 1},
+        },
+        hovertext=[
+            f"{num(w)} weeks: {int(k):,} sites<br>{text}" for w, k in counts.itertuples(index=False)
+        ],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
 
 
 def time_to_max_figure(
@@ -129,10 +161,17 @@ def time_to_max_figure(
             "range": [0, max(y_max, 4.0) + 1],
         },
     )
+    largest = int(summary["n"].max()) if len(summary) else 0
+    dots = (
+        "One dot per site (equal values spread sideways)"
+        if largest <= scale.SUMMARY_ABOVE
+        else f"A group of more than {scale.SUMMARY_ABOVE:,} sites (the largest: n = {largest:,}): "
+        "one dot per value of weeks, its area in proportion to its sites (hover for n), instead "
+        "of one dot per site; a smaller group: one dot per site (equal values spread sideways)"
+    )
     method = (
-        "One dot per site (equal values spread sideways); open diamond = mean, bar = median. "
-        "Maximum response = lowest NRS, recorded weekly from the start of RT. "
-        + scale.webgl_note(int(summary["n"].max()) if len(summary) else 0)
+        f"{dots}; open diamond = mean, bar = median. "
+        "Maximum response = lowest NRS, recorded weekly from the start of RT."
         + "<br>"
         + "<br>".join(_summary_text(r) for r in summary.itertuples())
     )

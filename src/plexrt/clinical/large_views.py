@@ -1,6 +1,7 @@
 """What the pages show in place of one bar per site or one lane per patient when the cohort is
 large (the threshold is ``plexrt.charts.scale.SUMMARY_ABOVE``): the distribution of the change in
-pain score behind the waterfall, and follow-up by status behind the swimmer plot. Every count here
+pain score behind the waterfall, the sites per pair of scores behind the paired plot, and follow-up
+by status behind the swimmer plot. Every count here
 is a count of the rows given; nothing is estimated.
 """
 
@@ -18,6 +19,8 @@ from plexrt.stats.timescale import to_unit
 PERCENT_BIN = 10.0
 
 CHANGE_COLUMNS = ["bin_start", "bin_label", "category", "n_sites"]
+PAIR_COLUMNS = ["nrs_before", "nrs_after", "n_sites"]
+WEEKS_COLUMNS = ["weeks", "n_sites"]
 FOLLOWUP_COLUMNS = ["bin_start", "bin_label", "status", "n_patients"]
 DIED, ALIVE = "died", "alive at last contact"
 
@@ -49,6 +52,28 @@ def change_distribution(data: pd.DataFrame) -> pd.DataFrame:
     )
     counts["bin_label"] = [_change_label(s, percent) for s in counts["bin_start"]]
     return counts[CHANGE_COLUMNS]
+
+
+def score_pairs(paired: pd.DataFrame) -> pd.DataFrame:
+    """Sites of ``pain_views.paired_data`` counted per pair of scores (NRS before RT, NRS at RT
+    completion): one row per pair that has sites, ascending by the score before, then after."""
+    require_columns(paired, "paired", ("nrs_before", "nrs_after"))
+    return (
+        paired.groupby(["nrs_before", "nrs_after"], sort=True)
+        .size()
+        .rename("n_sites")
+        .reset_index()[PAIR_COLUMNS]
+    )
+
+
+def weeks_counts(weeks: pd.Series) -> pd.DataFrame:
+    """Sites counted per weeks to maximum response (``pain_views.time_to_max_sites``' column
+    ``weeks_to_max_response`` of one group): one row per value, ascending; missing not counted."""
+    known = pd.to_numeric(weeks, errors="raise").dropna().astype("float64")
+    counts = known.value_counts(sort=False).sort_index()
+    return pd.DataFrame({"weeks": counts.index.to_numpy(), "n_sites": counts.to_numpy()})[
+        WEEKS_COLUMNS
+    ]
 
 
 def _change_label(start: float, percent: bool) -> str:

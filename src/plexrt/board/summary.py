@@ -132,11 +132,17 @@ class SeriesRecords:
     medians: series_medians.SeriesMedians  # the cohort's median survival and relief, with intervals
 
 
+def cohort_medians(inp: BoardInput) -> series_medians.SeriesMedians:
+    """The cohort's median survival and relief with their intervals (what the key figures and
+    their notes state; computed once per export by ``ui.board_exports``: 0.7 s at 100,000)."""
+    return series_medians.series_medians(inp.events, inp.patient_ids, inp.draws)
+
+
 def series_records(inp: BoardInput) -> SeriesRecords:
     """The cohort as a series (its response and Kaplan-Meier medians, pooled over the
     reconstructions when the times are reconstructed) and the published series of malignant psoas
     syndrome and lumbosacral plexopathy, labelled for the forest plot."""
-    med = series_medians.series_medians(inp.events, inp.patient_ids, inp.draws)
+    med = cohort_medians(inp)
     plexrt = literature_comparison.plexrt_series(
         inp.sites,
         inp.definition,
@@ -177,8 +183,13 @@ def relapse_curves(inp: BoardInput) -> RelapseCurves | None:
     return RelapseCurves(cif.n, cif, omk)
 
 
-def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]:
-    """The summary slide: key figures with their intervals and n."""
+def key_figures(
+    inp: BoardInput,
+    method: str = "exact",
+    medians: series_medians.SeriesMedians | None = None,
+) -> list[tuple[str, str]]:
+    """The summary slide: key figures with their intervals and n. ``medians``: the cohort's
+    ``cohort_medians`` when already computed."""
     s = response_summary.summarise(inp.sites, inp.definition, method, inp.all_sites, inp.aggregate)
     rows = [("Cohort", cohort_text(inp)), ("Response definition", inp.definition.label)]
     if s.icpre_readings is not None:
@@ -197,7 +208,7 @@ def key_figures(inp: BoardInput, method: str = "exact") -> list[tuple[str, str]]
         rows.append(("Complete response", complete))
     weeks = cohort_summary.weeks_to_max_text(inp.sites["weeks_to_max_response"])
     rows.append(("Weeks to maximum response", weeks or cohort_summary.NO_WEEKS))
-    med = series_records(inp).medians
+    med = medians if medians is not None else cohort_medians(inp)
     for col, label in (
         ("median_survival_months", "Median survival after RT"),
         ("median_relief_months", "Median duration of relief"),

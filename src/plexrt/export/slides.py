@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plexrt.board import time_to_event
 from plexrt.board.summary import (
     BoardInput,
+    cohort_medians,
     cohort_text,
     key_figures,
     omed_header,
@@ -39,6 +40,7 @@ from plexrt.clinical import (
 )
 from plexrt.clinical.dose import DEFAULT_ALPHA_BETA
 from plexrt.clinical.forest import forest_data
+from plexrt.clinical.series_medians import SeriesMedians
 from plexrt.export.large_slides import swimmer_slide, waterfall_slide
 from plexrt.export.tabular import with_decimals
 
@@ -247,12 +249,16 @@ FACTOR_TESTS_TITLE = (
 
 
 def report_tables(
-    inp: BoardInput, method: str = "exact", disputes: dict[str, str] | None = None
+    inp: BoardInput,
+    method: str = "exact",
+    disputes: dict[str, str] | None = None,
+    figures: list[tuple[str, str]] | None = None,
 ) -> list[tuple[str, pd.DataFrame]]:
     """The tables of the report's pain section: the sites (as the cohort page shows them: its
     decimals, and ``disputes``, ``charts.tables.dispute_notes``, naming the discrepancies about
     each site; left out above ``SUMMARY_ABOVE`` sites, ``site_table_note``), the subgroups and
-    their tests, the key figures."""
+    their tests, the key figures (``figures``: ``key_figures(inp, method)`` when already
+    computed)."""
     sub = response_summary.subgroup_table(
         inp.sites, inp.definition, method, inp.all_sites, inp.aggregate
     )
@@ -276,7 +282,13 @@ def report_tables(
             ),
         ),
         (FACTOR_TESTS_TITLE, tests.rename(columns=response_summary.FACTOR_TEST_HEADERS)),
-        ("Key figures", pd.DataFrame(key_figures(inp, method), columns=["Figure", "Value"])),
+        (
+            "Key figures",
+            pd.DataFrame(
+                figures if figures is not None else key_figures(inp, method),
+                columns=["Figure", "Value"],
+            ),
+        ),
     ]
 
 
@@ -294,10 +306,13 @@ def site_table_note(n_sites: int) -> str:
     )
 
 
-def key_figure_notes(inp: BoardInput, method: str = "exact") -> list[str]:
+def key_figure_notes(
+    inp: BoardInput, method: str = "exact", medians: SeriesMedians | None = None
+) -> list[str]:
     """How the key figures (``board.summary.key_figures``) were counted, in words: the response
     definition, the denominators and units of the percentages and their interval, the method of
-    the medians."""
+    the medians (``medians``: the cohort's ``board.summary.cohort_medians`` when already
+    computed)."""
     # the pain page's footnote of the same rates: both denominators, the unit (per patient beside
     # per site when a patient has several sites, and the rule), the interval
     note = response_words.rates_note(
@@ -305,5 +320,5 @@ def key_figure_notes(inp: BoardInput, method: str = "exact") -> list[str]:
     )
     notes = [f"Response: {note}"]
     if len(inp.events):
-        notes.append(series_records(inp).medians.note)
+        notes.append((medians if medians is not None else cohort_medians(inp)).note)
     return notes

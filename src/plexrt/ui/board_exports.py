@@ -8,6 +8,7 @@ when this panel is first shown and kept; the pack shows a progress bar while its
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from plexrt.board.summary import (
     BoardInput,
+    cohort_medians,
     cohort_text,
     header_line,
     key_figures,
@@ -69,6 +71,27 @@ def built_for(inp: BoardInput, today: str) -> tuple:
     )
 
 
+class Counted:
+    """The key figures and how they were counted, for one run of the panel: computed when first
+    asked for and then shared by the key-figures CSV, the report, the pack and the handout (each
+    computed them again: the cohort's medians three times, 2 CPU s at 100,000 courses)."""
+
+    def __init__(self, inp: BoardInput) -> None:
+        self.inp = inp
+
+    @cached_property
+    def medians(self):
+        return cohort_medians(self.inp)
+
+    @cached_property
+    def figures(self) -> list[tuple[str, str]]:
+        return key_figures(self.inp, medians=self.medians)
+
+    @cached_property
+    def notes(self) -> list[str]:
+        return key_figure_notes(self.inp, medians=self.medians)
+
+
 def _keep(name: str, made_for: tuple, value: object) -> None:
     st.session_state[name] = (made_for, value)
 
@@ -96,18 +119,19 @@ def export_panel(inp: BoardInput, slides: list[Slide], today: str, case_for: Cas
         "first tab to include it)."
     )
     made_for = built_for(inp, today)
+    counted = Counted(inp)
     st.markdown("## One chart")
     _one_chart(inp, slides, can_render, made_for)
     st.markdown("## Report, board pack and handout")
     c = st.columns(3)
-    _html_report(c[0], inp, slides, case_for, made_for)
-    _board_pack(c[1], inp, slides, today, can_render, case_for, made_for)
-    _handout(c[2], inp, slides, today, can_render, case_for, made_for)
+    _html_report(c[0], counted, slides, case_for, made_for)
+    _board_pack(c[1], counted, slides, today, can_render, case_for, made_for)
+    _handout(c[2], counted, slides, today, can_render, case_for, made_for)
     st.caption("Every exported chart carries its cohort and method footnote and the data source.")
     exports.download(
         st,
         "Download key figures (CSV)",
-        safe_csv(pd.DataFrame(key_figures(inp), columns=["Figure", "Value"])),
+        safe_csv(pd.DataFrame(counted.figures, columns=["Figure", "Value"])),
         "plexrt_key_figures.csv",
         mime="text/csv",
         what="key figures CSV",
@@ -145,11 +169,11 @@ def _one_chart(inp: BoardInput, slides: list[Slide], can_render: bool, made_for:
 
 
 def _html_report(
-    col: DeltaGenerator, inp: BoardInput, slides: list[Slide], case_for: CaseFor, made_for: tuple
+    col: DeltaGenerator, counted: Counted, slides: list[Slide], case_for: CaseFor, made_for: tuple
 ):
     if col.button("Build HTML report (opens offline)", key="build_html"):
         with col.status("Building the report…") as status:
-            _keep("export_html", made_for, _report(inp, slides, case_for(False)))
+            _keep("export_html", made_for, _report(counted, slides, case_for(False)))
             status.update(label="Report ready", state="complete")
     page = _kept("export_html", made_for)
     if page:
@@ -166,7 +190,7 @@ def _html_report(
 
 def _board_pack(
     col: DeltaGenerator,
-    inp: BoardInput,
+    counted: Counted,
     slides: list[Slide],
     today: str,
     can_render: bool,
@@ -179,6 +203,7 @@ def _board_pack(
         def progress(done: int, total: int) -> None:
             bar.progress(done / total, text=f"Drawn {done} of {total} charts")
 
+        inp = counted.inp
         try:
             pack = board_pack(
                 PACK_TITLE,
@@ -186,10 +211,10 @@ def _board_pack(
                 inp.source,
                 today,
                 [(pack_heading(s), s.fig) for s in slides],
-                key_figures(inp),
+                counted.figures,
                 case=case_for(True),
                 on_progress=progress,
-                summary_notes=key_figure_notes(inp),
+                summary_notes=counted.notes,
             )
             _keep("export_pptx", made_for, pack)
             bar.progress(1.0, text="Board pack ready")
@@ -209,21 +234,22 @@ def _board_pack(
         )
 
 
-def handout_input(inp: BoardInput, today: str, case: CaseMaterial | None) -> handout.HandoutInput:
+def handout_input(counted: Counted, today: str, case: CaseMaterial | None) -> handout.HandoutInput:
+    inp = counted.inp
     return handout.HandoutInput(
         title="PlexRT · tumour board handout",
         date_text=today,
         cohort_text=cohort_text(inp),
         source=inp.source,
-        key_figures=key_figures(inp),
-        method_notes=key_figure_notes(inp),
+        key_figures=counted.figures,
+        method_notes=counted.notes,
         case=case,
     )
 
 
 def _handout(
     col: DeltaGenerator,
-    inp: BoardInput,
+    counted: Counted,
     slides: list[Slide],
     today: str,
     can_render: bool,
@@ -235,7 +261,7 @@ def _handout(
         with col.status("Building the one-page handout…") as status:
             case = case_for(False)
             chart = _handout_chart(slides, case) if can_render else None
-            page = handout.handout_html(handout_input(inp, today, case), paper, chart)
+            page = handout.handout_html(handout_input(counted, today, case), paper, chart)
             _keep("export_handout", made_for, (paper, page, None))
             if can_render:
                 try:
@@ -293,13 +319,14 @@ _DISCREPANCY_COLUMNS = [
 ]
 
 
-def _report(inp: BoardInput, slides: list[Slide], case: CaseMaterial | None) -> str:
+def _report(counted: Counted, slides: list[Slide], case: CaseMaterial | None) -> str:
+    inp = counted.inp
     checks, conflicts = db.reconstruction_report()
-    notes = [header_line(inp), *key_figure_notes(inp)]
+    notes = [header_line(inp), *counted.notes]
     note = reconstruction_note(inp, checks)  # what is drawn, kept and pooled
     if note:
         notes.append(note)
-    sections = _report_sections(inp, slides, conflicts)
+    sections = _report_sections(counted, slides, conflicts)
     if case is not None:
         sections.insert(0, case_section(case))
     return html_report(
@@ -312,9 +339,10 @@ def _report(inp: BoardInput, slides: list[Slide], case: CaseMaterial | None) -> 
 
 
 def _report_sections(
-    inp: BoardInput, slides: list[Slide], conflicts: pd.DataFrame
+    counted: Counted, slides: list[Slide], conflicts: pd.DataFrame
 ) -> list[Section]:
     """Pain response, time to event, literature, provenance: the slides' figures with tables."""
+    inp = counted.inp
     by_key = {s.key: s for s in slides}
     pain = [
         (by_key[k].title, by_key[k].fig)
@@ -337,7 +365,7 @@ def _report_sections(
         Section(
             "Pain response",
             pain,
-            report_tables(inp, disputes=dispute_notes(discrepancies)),
+            report_tables(inp, disputes=dispute_notes(discrepancies), figures=counted.figures),
             [note] if (note := site_table_note(len(inp.sites))) else [],
         ),
         Section("Time to event", tte_figs, [], [*method_notes, *conflict_notes]),

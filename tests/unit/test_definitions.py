@@ -256,3 +256,36 @@ def test_classify_frame_repeated_scores_and_gaps_keep_their_rows():
         "progression",
         None,
     ]
+
+
+def test_classify_frame_calls_classify_once_per_pair_of_scores_whatever_the_omed(monkeypatch):
+    # The paper's and the threshold definitions ignore the OMED: a registry's thousands of
+    # distinct doses cost a call of ``classify`` each (65,000 calls for one board export at
+    # 100,000 sites); now one call per (before, after). ICPRE still tells the doses apart.
+    from plexrt.clinical import definitions
+
+    n = 400
+    df = pd.DataFrame(
+        {
+            "nrs_before": [8, 8, 5, 0] * (n // 4),
+            "nrs_after": [0, 6, 5, 2] * (n // 4),
+            "omed_before": [float(k) for k in range(n)],
+            "omed_after": [float(k) + 0.5 for k in range(n)],
+        }
+    )
+    calls = []
+    real = definitions.classify
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(definitions, "classify", counted)
+    cats = classify_frame(df, DEFINITIONS["paper"])
+    assert len(calls) == 4
+    # by hand: 8->0 complete, 8->6 improved (fall 2), 5->5 stable, 0->2 progression (rise 2)
+    assert list(cats) == ["complete", "improved", "stable", "progression"] * (n // 4)
+    calls.clear()
+    icpre = classify_frame(df, ICPRE)
+    assert len(calls) == n  # every row's doses differ
+    assert list(icpre) == [real(b, a, ICPRE, o1, o2) for b, a, o1, o2 in df.itertuples(index=False)]

@@ -199,9 +199,11 @@ def classify_frame(df: pd.DataFrame, definition: Definition) -> pd.Series:
     )[keep]
     out = np.full(len(df), None, dtype=object)
     if len(inputs):
-        # ``classify`` once per distinct (before, after, OMED before, OMED after): at most a few
-        # hundred whatever the number of sites
-        groups = inputs.groupby(list(inputs.columns), dropna=False, sort=False)
+        # ``classify`` once per distinct (before, after), with OMED before and after for ICPRE
+        # (the other definitions ignore the OMED, whose thousands of distinct doses in a
+        # registry cost a call each): at most a few hundred whatever the number of sites
+        by = list(inputs.columns) if getattr(definition, "kind", None) == "icpre" else ["b", "a"]
+        groups = inputs.groupby(by, dropna=False, sort=False)
         first = groups.head(1)
         cats = [
             classify(b, a, definition, o1, o2)

@@ -354,3 +354,34 @@ def test_a_file_named_with_a_date_does_not_name_the_series(app, user_db):
     _ok(name.set_value("Ward 3").run())
     _ok(at.button(key="oi_commit").click().run())
     assert list(UserStore(user_db).own_series(local_principal())["name"]) == ["Ward 3"]
+
+
+def test_a_period_that_may_identify_is_refused_at_commit(app, user_db):
+    store = UserStore(user_db)
+    at = _page(app)
+    _ok(at.button(key="oi_try_example").click().run())
+    at.text_input(key="oi_period_").set_value("since 12 March 2018")
+    _ok(at.run())
+    _ok(at.button(key="oi_commit").click().run())
+    (error,) = [as_read(e.value) for e in at.error]
+    assert error.startswith("The series was refused; nothing was written.")
+    assert "period: holds a calendar date with its day: give the period in years" in error
+    assert store.own_series(local_principal()).empty
+
+
+def test_study_codes_written_like_dates_are_refused_by_line(app, user_db):
+    store = UserStore(user_db)
+    at = _page(app)
+    rows = [course_row(patient_id="12.03.56"), course_row(patient_id="S001")]
+    at.file_uploader(key="oi_courses_0").upload(
+        "courses.csv", csv_text(COURSE_HEADER, rows).encode(), "text/csv"
+    )
+    _ok(at.run())
+    _ok(at.checkbox(key="oi_study_codes").check().run())
+    report = page_table(at, "file", "row", "column", "value", "problem")
+    assert report[["file", "row", "column"]].astype(str).values.tolist() == [
+        ["courses.csv", "2", "patient_id"]
+    ]
+    assert report["problem"].iloc[0].startswith("is a patient code written like a calendar date")
+    assert "12.03.56" not in " ".join(report["value"].astype(str))
+    assert "oi_commit" not in _keys(at) and store.own_series(local_principal()).empty

@@ -147,3 +147,20 @@ def test_a_name_stored_before_todays_checks_is_shown_and_changed(app, owned):
     assert [as_read(s.value) for s in at.success] == ["Saved: the series' name."]
     assert not at.warning
     assert _stored(owned).name == "Psoas RT"
+
+
+def test_a_period_that_may_identify_is_refused_in_words(app, owned):
+    """The period was not checked for identifiers: a telephone number or a day of a date typed
+    there was stored. Now refused with the name's problem in one message; nothing written."""
+    at = _page(app)
+    _typed(at, name="Ours a@b.org", period="2015-2020, ring 020 7946 0958")
+    assert [as_read(e.value) for e in at.error] == [
+        "Not changed: name: holds an e-mail address or a number as long as a hospital, NHS or "
+        "telephone number (identifiers are never stored); period: holds a number that is neither "
+        "a year nor a month (a telephone, hospital or record number): give the period in years, "
+        "or months and years ('2010-2015', 'Jan 2010 to Dec 2015', '2010/01-2015/12'); "
+        "identifiers and dates are never stored"
+    ]
+    assert _stored(owned) == SeriesDetails("Ours", "RT dept", "2015-2020")
+    _typed(at, name="Ours", period="2015–2020, 2021–2023")
+    assert _stored(owned) == SeriesDetails("Ours", "RT dept", "2015–2020, 2021–2023")

@@ -258,3 +258,36 @@ def test_the_problem_report_is_never_written_over_a_file_the_import_reads(tmp_pa
     assert main(["import", str(c), "--series", "S", "--user-db", db, "--report", str(c)]) == 2
     assert f"--report {c} is a file this import reads" in capsys.readouterr().err
     assert c.read_bytes() == before
+
+
+def test_import_refuses_a_period_that_may_identify_and_writes_nothing(tmp_path, capsys):
+    """The period was stored unchecked for identifiers (the name's rule trips on years). Now
+    `plexrt import --period` holding a telephone number is refused by the store, exit 2, naming
+    the field; an ordinary period passes."""
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    base = ["import", str(c), str(a), "--series", "S", "--user-db", str(db)]
+    assert main([*base, "--period", "2015-2023, tel 020 7946 0958"]) == 2
+    err = capsys.readouterr().err
+    assert "the store refused the series; nothing was written" in err
+    assert "  - period: holds a number that is neither a year nor a month" in err
+    assert UserStore(db).own_series(local_principal()).empty
+    assert main([*base, "--period", "2010–2015, 2016–2023"]) == 0
+    stored = UserStore(db).own_series(local_principal())
+    assert list(stored["period_text"]) == ["2010–2015, 2016–2023"]
+
+
+def test_import_refuses_study_codes_written_like_dates_naming_each_line(tmp_path, capsys):
+    db = tmp_path / "user.duckdb"
+    rows = [course_row(patient_id="12/03/1956"), course_row(patient_id="S001")]
+    c, _ = write(tmp_path, rows)
+    args = ["import", str(c), "--series", "S", "--study-codes", "--user-db", str(db)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "refused (1 problem); nothing was written" in err
+    assert (
+        "courses.csv, line 2, column 'patient_id': is a patient code written like a calendar date"
+        in err
+    )
+    assert "12/03/1956" not in err
+    assert UserStore(db).own_series(local_principal()).empty

@@ -103,3 +103,33 @@ def test_a_series_stored_with_a_name_now_refused_is_renamed(tmp_path, capsys):
     assert main(["own", "rename", "--series", sid, "--name", "Ours", "--user-db", db]) == 0
     assert capsys.readouterr().out == f"updated series {sid} ('Ours'): name changed.\n"
     assert _details(us, sid) == SeriesDetails("Ours", "RT dept", "2015-2020")
+
+
+def test_a_period_that_may_identify_is_refused_with_the_other_problems(tmp_path, capsys):
+    db, us, sid = _store(tmp_path)
+    rc = main(
+        ["own", "rename", "--series", "Ours", "--institution", "j@h.org", "--period",
+         "since 3 May 2018", "--user-db", db]
+    )  # fmt: skip
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "the store refused the details; nothing was written." in err
+    assert "  - institution: holds an e-mail address" in err
+    assert "  - period: holds a calendar date with its day: give the period in years" in err
+    assert _details(us, sid) == SeriesDetails("Ours", "RT dept", "2015-2020")
+    assert (
+        main(
+            [
+                "own",
+                "rename",
+                "--series",
+                "Ours",
+                "--period",
+                "Jan 2015 to Dec 2020",
+                "--user-db",
+                db,
+            ]
+        )
+        == 0
+    )
+    assert _details(us, sid).period == "Jan 2015 to Dec 2020"

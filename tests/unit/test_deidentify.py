@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from plexrt.data import deidentify as d
-from plexrt.ingest.own_import import prepare_import
+from plexrt.ingest.own_import import DATED_CODE, prepare_import
 from tests.unit.own_files import COURSE_HEADER, GOOD_ASSESSMENTS, GOOD_COURSES, course_row, write
 
 IDENTIFIER_HEADERS = [
@@ -274,3 +274,57 @@ def test_a_key_code_respelled_in_an_update_is_refused_not_a_second_patient(tmp_p
         p.message.startswith(f"patient code '{wide}' is the key's '10203040' written with other")
         for p in r.report.problems
     ), r.report.problems
+
+
+# ---- Study codes written like calendar dates ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "dated"),
+    [
+        ("12.03.56", True),
+        ("1956-03-12", True),
+        ("12/03/1956", True),
+        ("3/7/56", True),
+        ("pt 12-03-1956", True),
+        ("１２.０３.５６", True),  # full-width digits
+        ("S001", False),
+        ("P-12", False),
+        ("CTR2-017", False),
+        ("C3-01234", False),
+        ("2-1-5", False),
+        ("12", False),
+        ("S1.2", False),
+    ],
+)
+def test_codes_written_like_dates(code, dated):
+    assert d.codes_like_dates(pd.Series([code, None, "S01"])).tolist() == [dated, False, False]
+
+
+DATED = [r.replace("S01", "12.03.56").replace("S02", "1956-03-12") for r in GOOD_COURSES]
+DATED_ASSESSMENTS = [
+    r.replace("S01", "12.03.56").replace("S02", "1956-03-12") for r in GOOD_ASSESSMENTS
+]
+
+
+def test_study_codes_written_like_dates_are_refused_naming_every_row(tmp_path):
+    """Confirmed as study codes, '12.03.56' was stored as written (a patient's birth date kept for
+    good). Now every row holding such a code is refused by file, line and column, without its
+    value, together with the file's other problems; the same codes not confirmed as study codes
+    are replaced by pseudonyms, as before; codes such as S001 are kept."""
+    c, a = write(
+        tmp_path, [*DATED, course_row(patient_id="S001", nrs_before="11")], DATED_ASSESSMENTS
+    )
+    r = prepare_import(c, a, study_codes=True)
+    assert not r.ok
+    got = [(p.file, p.line, p.column, p.message, p.value) for p in r.report.problems]
+    lines = [("assessments.csv", n) for n in (2, 3, 4, 5)] + [("courses.csv", n) for n in (2, 3, 4)]
+    dated = [(f, line, "patient_id", DATED_CODE, "") for f, line in lines]
+    assert [g for g in got if g[2] == "patient_id"] == dated
+    assert [g[1:3] for g in got if g[2] != "patient_id"] == [(5, "nrs_before")]
+    assert "give the patient a code that is not a date" in DATED_CODE
+    replaced = prepare_import(*write(tmp_path, DATED, DATED_ASSESSMENTS))
+    assert replaced.ok and replaced.pseudonymised
+    assert set(replaced.frames.patients["patient_id"]) == {"P001", "P002"}
+    kept = prepare_import(*write(tmp_path, [course_row(patient_id="S001")]), study_codes=True)
+    assert kept.ok and list(kept.frames.patients["patient_id"]) == ["S001"]

@@ -29,6 +29,12 @@ IDENT = (
 )
 
 
+HIDDEN_NAME = (
+    "name: '{}' is not available for this series (a name is unique among all series of the "
+    "series' owner); give another name"
+)
+
+
 def _import(us: UserStore, who: Principal, name: str, seed: int = 0, **kw) -> str:
     frames = make_frames(3, seed=seed)
     return us.apply_import(who, name, frames, pseudonymised=False, **kw).series_id
@@ -131,12 +137,11 @@ def test_only_those_who_may_edit_the_series_change_its_details(user_db):
             us.edit_details(who, sid, SeriesDetails("Renamed"))
     assert _record(us, sid)[0] == "Ours"
     us.grant(ANN, sid, BOB.user_id, can_edit=True)
-    # an editor granted edit renames it; the owner's other series' name is still taken
+    # an editor granted edit renames it; the owner's other series' name is still taken, and
+    # the refusal says no more than Bob may see ('Other' is private to Ann)
     with pytest.raises(SeriesInvalid) as refused:
         us.edit_details(BOB, sid, SeriesDetails("Other"))
-    assert refused.value.messages == [
-        "name: its owner ann@x.org already has another series called 'Other'; give another name"
-    ]
+    assert refused.value.messages == [HIDDEN_NAME.format("Other")]
     assert us.edit_details(BOB, sid, SeriesDetails("Renamed")) == ["name"]
     assert _record(us, sid) == ("Renamed", None, None, "bob@x.org")
 
@@ -219,3 +224,97 @@ def test_a_series_stored_with_a_name_now_refused_is_renamed_then_updated(user_db
     pid = newer.patients.loc[0, "patient_id"]
     assert us.record_follow_up(ANN, sid, [Change.update("patients", (pid,), death_day=900)])
     assert us.verify_audit().ok
+
+
+def test_a_taken_name_is_named_only_to_one_who_may_see_the_series_holding_it(user_db):
+    """Bob edits Ann's 'Ours' (granted edit). A name of Ann's private series, or of one shared
+    with Vic only, is refused without a word of that series; once Bob may see it (shared with
+    him, or department-wide) the refusal says whose series holds the name. An admin sees every
+    series. Free names pass."""
+    us = UserStore(user_db)
+    sid = _import(us, ANN, "Ours")
+    us.grant(ANN, sid, BOB.user_id, can_edit=True)
+    private = _import(us, ANN, "Private plan", seed=1)
+    others = _import(us, ANN, "Vic's view", seed=2)
+    us.grant(ANN, others, VIEWER.user_id)
+    bobs = _import(us, BOB, "Bob's own", seed=3)
+    for name in ("Private plan", "Vic's view"):
+        with pytest.raises(SeriesInvalid) as refused:
+            us.edit_details(BOB, sid, SeriesDetails(name))
+        assert refused.value.messages == [HIDDEN_NAME.format(name)]
+        assert "ann@x.org" not in refused.value.messages[0] and private not in str(refused.value)
+    seen = "name: its owner ann@x.org already has another series called '{}'; give another name"
+    us.grant(ANN, others, BOB.user_id)
+    with pytest.raises(SeriesInvalid) as refused:
+        us.edit_details(BOB, sid, SeriesDetails("Vic's view"))
+    assert refused.value.messages == [seen.format("Vic's view")]
+    us.set_sharing(ANN, private, "department")
+    with pytest.raises(SeriesInvalid) as refused:
+        us.edit_details(BOB, sid, SeriesDetails("Private plan"))
+    assert refused.value.messages == [seen.format("Private plan")]
+    # Bob's own series' name is free for Ann's series (names are unique per owner)
+    assert us.edit_details(BOB, sid, SeriesDetails("Bob's own")) == ["name"]
+    assert _record(us, bobs)[0] == "Bob's own"
+
+
+def test_a_transfer_to_one_who_has_the_name_says_no_more_than_the_giver_may_see(user_db):
+    us = UserStore(user_db)
+    anns = _import(us, ANN, "Ours")
+    bobs = _import(us, BOB, "Ours", seed=1)  # private: Ann may not see it
+    with pytest.raises(SeriesInvalid) as refused:
+        us.transfer(ANN, anns, BOB.user_id)
+    assert refused.value.messages == [
+        "new owner: bob@x.org cannot be given this series under its name 'Ours'; give it another "
+        "name first"
+    ]
+    us.grant(BOB, bobs, ANN.user_id)
+    with pytest.raises(SeriesInvalid) as refused:
+        us.transfer(ANN, anns, BOB.user_id)
+    assert refused.value.messages == [
+        "new owner: bob@x.org already owns a series called 'Ours'; one of the two needs another "
+        "name first"
+    ]
+
+
+def test_a_refusal_of_a_series_one_may_not_see_names_it_by_its_id_only(user_db):
+    us = UserStore(user_db)
+    sid = _import(us, ANN, "Secret plan")
+    with pytest.raises(PermissionDenied) as refused:
+        us.edit_details(BOB, sid, SeriesDetails("Mine"))
+    assert str(refused.value) == f"bob@x.org (role editor) may not change the series {sid}."
+    with pytest.raises(PermissionDenied) as refused:
+        us.series_frames(BOB, sid)
+    assert "Secret plan" not in str(refused.value)
+    us.grant(ANN, sid, BOB.user_id)  # read only: he sees it, and is told its name
+    with pytest.raises(PermissionDenied, match="may not change the series 'Secret plan'"):
+        us.edit_details(BOB, sid, SeriesDetails("Mine"))
+
+
+PERIOD_REFUSED = (
+    "give the period in years, or months and years ('2010-2015', 'Jan 2010 to Dec 2015', "
+    "'2010/01-2015/12'); identifiers and dates are never stored"
+)
+
+
+def test_a_period_that_may_identify_is_refused_on_edit_and_import_with_every_problem(user_db):
+    us = UserStore(user_db)
+    sid = _import(us, ANN, "Ours", period="2010–2015, 2016–2023")
+    entries = _entries(us)
+    with pytest.raises(SeriesInvalid) as refused:
+        us.edit_details(
+            ANN, sid, SeriesDetails("Ours x@h.org", None, "2010-2015 ring 020 7946 0958")
+        )
+    assert refused.value.messages == [
+        f"name: {IDENT}",
+        "period: holds a number that is neither a year nor a month (a telephone, hospital or "
+        f"record number): {PERIOD_REFUSED}",
+    ]
+    with pytest.raises(SeriesInvalid) as refused:
+        _import(us, ANN, "New", period="15 Jan 2010 to 2015, j.doe@h.org")
+    assert refused.value.messages == [
+        f"period: holds an e-mail address and a calendar date with its day: {PERIOD_REFUSED}"
+    ]
+    assert _record(us, sid)[2] == "2010–2015, 2016–2023" and _entries(us) == entries
+    assert us.edit_details(ANN, sid, SeriesDetails("Ours", None, "Jan 2010 to Dec 2015")) == [
+        "period"
+    ]

@@ -90,8 +90,8 @@ def test_a_series_is_not_given_to_an_owner_who_has_one_of_its_name(user_db):
     _import(us, BOB, "Ours")
     with pytest.raises(SeriesInvalid) as refused:
         us.transfer(ALICE, alices, "Bob@X.org")
-    assert refused.value.messages == [
-        "new owner: bob@x.org already owns a series called 'Ours'; one of the two needs another "
+    assert refused.value.messages == [  # Bob's 'Ours' is private: Alice is not told of it
+        "new owner: bob@x.org cannot be given this series under its name 'Ours'; give it another "
         "name first"
     ]
     assert us.own_series(ALICE).iloc[0]["owner"] == "alice@x.org"

@@ -8,7 +8,8 @@
 - Patient codes that may be hospital numbers (or other identifiers) are replaced by series-local
   pseudonyms P001, P002, ... unless the user confirms they are study codes. The key (original ->
   pseudonym) is given to the user once and never stored; a later import of the same series needs
-  it to match its patients.
+  it to match its patients. Codes kept as study codes are stored as written: one written like a
+  calendar date ('12.03.56') is refused by the import (``codes_like_dates``).
 
 The header check is a safety net, not a guarantee: it cannot see an identifier in a column called
 'notes' (such columns are ignored, never stored) or a name typed into 'primary_cancer'.
@@ -214,6 +215,23 @@ def _flags_of(code: str) -> tuple[bool, bool]:
     long_run, date_like, name_like = (bool(p.search(text)) for p in _UNICODE)
     many = sum(ch.isdecimal() for ch in text) >= _MANY_DIGITS
     return long_run or many or date_like, name_like
+
+
+# A code kept as a study code is stored as written: one written like a calendar date ('12.03.56',
+# '1956-03-12', '12/03/1956', a birth date used as a code) would keep a patient's date for good.
+# Such a code is a day, month and year (two or four digits) joined by '-', '.' or '/', in either
+# order, with no digit before or after; 'S001', 'P-12', 'CTR2-017' and 'C3-01234' are none.
+_CODE_DATE = re.compile(
+    r"(?:^|\D)(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))(?:\D|$)"
+)
+
+
+def codes_like_dates(codes: pd.Series) -> np.ndarray:
+    """Whether each code is written like a calendar date (full-width and other scripts' digits
+    count: NFKC, as above); each distinct code is judged once."""
+    distinct = codes.dropna().astype(str).unique()
+    dated = {c for c in distinct if _CODE_DATE.search(unicodedata.normalize("NFKC", c))}
+    return codes.isin(dated).to_numpy(dtype=bool)
 
 
 # Free text kept with a patient (a primary cancer, an opioid's name, a board case's cancer) is no

@@ -110,6 +110,8 @@ def prepare_import(
         return _refused(problems, notices)
     log = ProblemLog()
     parsed = {t: _parse(raw, t, log, (mapping or {}).get(t), notices) for t, raw in raws.items()}
+    if study_codes and not key:
+        _dated_codes(parsed, log)
     built = build_frames(parsed[COURSES], parsed.get(ASSESSMENTS), log)
     _cap_ages(built, notices)
     problems += log.problems(_file_locator(parsed))
@@ -175,6 +177,23 @@ def _parse(raw: RawTable, table: str, log: ProblemLog, mapping, notices: list[st
         disagreements(parsed, log)
     duplicates(parsed, log)
     return parsed
+
+
+DATED_CODE = (
+    "is a patient code written like a calendar date, and study codes are stored as written "
+    "(dates never are): give the patient a code that is not a date (such as S001), or do not "
+    "confirm study codes (--study-codes, or the tick box on the Import page) so that every code "
+    "is replaced by a pseudonym"
+)
+
+
+def _dated_codes(parsed: dict[str, ParsedTable], log: ProblemLog) -> None:
+    """Codes to be kept as study codes that are written like a calendar date: every row of each
+    file holding one, by line and column (the value is not repeated)."""
+    for table, p in parsed.items():
+        log.add(
+            table, deidentify.codes_like_dates(p.values["patient_id"]), "patient_id", DATED_CODE
+        )
 
 
 def _file_locator(parsed: dict[str, ParsedTable]) -> Locator:

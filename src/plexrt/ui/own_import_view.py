@@ -207,8 +207,8 @@ def _codes(row: dict[str, Any] | None) -> tuple[bool, Upload | None]:
         "The patient codes are study codes, not hospital numbers: keep them",
         key="oi_study_codes",
         help="Codes that may be hospital numbers (6 or more digits in a row, 9 or more digits, a "
-        "date) are replaced by series-local pseudonyms unless you confirm this. Codes that look "
-        "like names or e-mail addresses are always replaced.",
+        "date) are replaced by series-local pseudonyms unless you confirm this; a code written "
+        "like a date (12.03.56) is then refused. Names and e-mail addresses are always replaced.",
     )
     if row is None or not bool(row.get("pseudonymised")):
         return study, None

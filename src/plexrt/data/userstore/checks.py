@@ -27,6 +27,7 @@ from plexrt.data.own_schema import (
     respelled,
     row_names,
 )
+from plexrt.data.period_text import period_problem
 from plexrt.data.text_limits import (
     DATE_MESSAGE,
     HIDDEN_MESSAGE,
@@ -293,7 +294,12 @@ def frame_problems(frames: OwnSeriesFrames) -> list[str]:
 
 
 def _short_text_problem(
-    field: str, value: Any, required: bool = False, one_line: bool = False, words: bool = False
+    field: str,
+    value: Any,
+    required: bool = False,
+    one_line: bool = False,
+    words: bool = False,
+    period: bool = False,
 ) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return f"{field}: is required" if required else None
@@ -315,6 +321,10 @@ def _short_text_problem(
         # there ('Smith john.smith@h.org') would be kept for good in the audit trail too. Not a
         # period, which is years ('2010-2015, 2016-2023' holds 16 digits and identifies no one).
         problem = IDENTIFIER_MESSAGE
+    if problem is None and period:
+        # A period has its own rule (``period_text``): years and months pass; an e-mail address,
+        # a telephone or hospital number, a day of a date do not.
+        problem = period_problem(value)
     return f"{field}: {problem}" if problem else None
 
 
@@ -324,7 +334,7 @@ def details_problems(name: Any, institution: Any, period: Any) -> dict[str, str]
     found = {
         "name": _short_text_problem("name", name, required=True, one_line=True, words=True),
         "institution": _short_text_problem("institution", institution, one_line=True, words=True),
-        "period": _short_text_problem("period", period, one_line=True),
+        "period": _short_text_problem("period", period, one_line=True, period=True),
     }
     return {field: problem for field, problem in found.items() if problem}
 

@@ -67,14 +67,19 @@ def stored_problems(stored: SeriesDetails) -> list[str]:
 
 
 def _taken(conn: sa.Connection, row: Mapping[str, Any], p: Principal, name: str) -> str | None:
-    """Why ``name`` cannot be the series' (None when it can): its owner has another of that name."""
-    owners = conn.execute(
-        sa.text("SELECT owner FROM own_series WHERE name = :n AND series_id <> :s"),
-        {"n": name, "s": row["series_id"]},
-    ).scalars()
-    owner = access.normalise_id(str(row["owner"]))
-    if not any(access.normalise_id(str(o)) == owner for o in owners):
+    """Why ``name`` cannot be the series' (None when it can): its owner has another of that name.
+    The words say no more than ``p`` may see: the other series is named as such only when ``p``
+    may read it; otherwise the name is only said to be unavailable (a refusal cannot be avoided,
+    for names are unique per owner, but it names no series, owner or id ``p`` could not see)."""
+    same = sharing.same_name(conn, name, row["series_id"], access.normalise_id(str(row["owner"])))
+    if not same:
         return None
+    seen = any(sharing.readable(conn, p, r) for r in same)
+    if not seen:
+        return (
+            f"name: '{key_shown(name)}' is not available for this series (a name is unique "
+            "among all series of the series' owner); give another name"
+        )
     whose = (
         "you already have"
         if access.is_person(p, row["owner"])

@@ -32,16 +32,14 @@ SERIES_COLUMNS = (
     "updated_at",
     "updated_by",
 )
-_SELECT = f"SELECT {', '.join(SERIES_COLUMNS)} FROM own_series"  # noqa: S608 -- schema names
+SELECT = f"SELECT {', '.join(SERIES_COLUMNS)} FROM own_series"  # noqa: S608 -- schema names
 
 
 def series_row(conn: sa.Connection, series_id: str) -> dict[str, Any]:
     """The series' record; SeriesInvalid naming it when there is none (deleted by another
     session or program since the caller listed it)."""
     row = (
-        conn.execute(sa.text(f"{_SELECT} WHERE series_id = :s"), {"s": series_id})
-        .mappings()
-        .first()
+        conn.execute(sa.text(f"{SELECT} WHERE series_id = :s"), {"s": series_id}).mappings().first()
     )
     if row is None:
         raise SeriesInvalid(
@@ -78,7 +76,7 @@ def named(p: Principal, rows: Iterable[Mapping[str, Any]], name: str) -> Mapping
 
 def series_named(conn: sa.Connection, p: Principal, name: str) -> dict[str, Any] | None:
     """The stored record ``named`` picks for ``p`` (SeriesInvalid when it is ambiguous)."""
-    result = conn.execute(sa.text(f"{_SELECT} WHERE name = :n"), {"n": name}).mappings()
+    result = conn.execute(sa.text(f"{SELECT} WHERE name = :n"), {"n": name}).mappings()
     rows = [dict(r) for r in result]
     seen = [r for r in rows if access.can_read(p, access_of(r, grants_of(conn, r["series_id"])))]
     row = named(p, seen, name)
@@ -109,7 +107,9 @@ def checked(conn: sa.Connection, p: Principal, series_id: str, need: str) -> dic
     acc = access_of(row, grants_of(conn, series_id))
     rule = {"read": access.can_read, "edit": access.can_edit, "manage": access.can_manage}[need]
     words = {"read": "see", "edit": "change", "manage": "manage the sharing of"}[need]
-    require(rule(p, acc), p, f"{words} the series {row['name']!r}")
+    # The series is named only to one who may see it: its id alone tells nothing more.
+    shown = repr(row["name"]) if access.can_read(p, acc) else str(row["series_id"])
+    require(rule(p, acc), p, f"{words} the series {shown}")
     return row
 
 
@@ -235,19 +235,32 @@ def transfer(conn: sa.Connection, p: Principal, series_id: str, new_owner: str) 
     if access.normalise_id(row["owner"]) == who:
         raise SeriesInvalid([f"new owner: {key_shown(who)} already owns this series"])
     # A name is unique per owner: the new owner may not already have a series of this name.
-    same = conn.execute(
-        sa.text("SELECT owner FROM own_series WHERE name = :n AND series_id <> :s"),
-        {"n": row["name"], "s": series_id},
-    ).scalars()
-    if any(access.normalise_id(owner) == who for owner in same):
-        raise SeriesInvalid(
-            [
-                f"new owner: {key_shown(who)} already owns a series called "
-                f"'{key_shown(row['name'])}'; one of the two needs another name first"
-            ]
+    same = same_name(conn, row["name"], series_id, who)
+    if same:
+        # Said as such only when p may see that series: else the words tell nothing about it.
+        held = (
+            f"already owns a series called '{key_shown(row['name'])}'; one of the two needs "
+            "another name first"
+            if any(readable(conn, p, r) for r in same)
+            else f"cannot be given this series under its name '{key_shown(row['name'])}'; give "
+            "it another name first"
         )
+        raise SeriesInvalid([f"new owner: {key_shown(who)} {held}"])
     _sharing_changed(conn, p, series_id, {"owner": who, "was": row["owner"]}, owner=who)
     return who
+
+
+def same_name(conn: sa.Connection, name: str, series_id: str, owner: str) -> list[dict[str, Any]]:
+    """The records of ``owner`` (normalised) called ``name``, other than ``series_id``."""
+    result = conn.execute(
+        sa.text(f"{SELECT} WHERE name = :n AND series_id <> :s"), {"n": name, "s": series_id}
+    ).mappings()
+    return [dict(r) for r in result if access.normalise_id(str(r["owner"])) == owner]
+
+
+def readable(conn: sa.Connection, p: Principal, row: Mapping[str, Any]) -> bool:
+    """Whether ``p`` may see the series of this record."""
+    return access.can_read(p, access_of(row, grants_of(conn, row["series_id"])))
 
 
 def listing(conn: sa.Connection, p: Principal) -> pd.DataFrame:

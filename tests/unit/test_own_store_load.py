@@ -5,12 +5,16 @@ spaces, against values worked out by hand."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
 import duckdb
 import pandas as pd
 import pytest
 
-from plexrt.clinical.own_series import analytic_frames
-from plexrt.data import bundled_write, store
+from plexrt.clinical import own_series
+from plexrt.clinical.own_series import LATER_TABLES, analytic_frames
+from plexrt.data import bundled_write, deferred, store
 from plexrt.data.filters import CohortFilter
 from plexrt.data.own_schema import OwnSeriesFrames, typed
 from plexrt.ingest import own_store
@@ -30,7 +34,7 @@ def _view_store(frames: OwnSeriesFrames, factors: pd.DataFrame, literature: pd.D
     bundled_write.insert(con, "opioid_factors", factors)
     bundled_write.insert(con, "literature", literature)
     bundled_write.insert(con, "series", own_store.series_row(RECORD, frames))
-    for name in own_store._TABLES:
+    for name in (*own_store._TABLES, *LATER_TABLES):
         bundled_write.insert(con, name, getattr(tables, name))
     return con
 
@@ -113,14 +117,20 @@ def test_courses_numbered_past_nine_and_drug_names_as_typed(con):
     assert list(tables.course_events["course_id"]) == ["P1.2", "P1.10"]
 
 
-def test_computed_tables_keep_their_primary_keys_added_after_the_load(con):
-    factors = store.opioid_factors(con)
-    own = own_store.own_connection(RECORD, hand_frames(), factors)
-    keyed = own.execute(
+def _keys(con) -> list:
+    return con.execute(
         "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
         "WHERE constraint_type = 'PRIMARY KEY' AND table_name IN "
         "('course_derived', 'analgesics', 'events', 'course_events') ORDER BY table_name"
     ).fetchall()
+
+
+def test_computed_tables_keep_their_primary_keys_added_after_the_load(con):
+    factors = store.opioid_factors(con)
+    own = own_store.own_connection(RECORD, hand_frames(), factors)
+    assert _keys(own) == [("course_derived", ["series_id", "course_id"])]  # the others: not read
+    store.events(own), store.course_events(own), store.analgesics(own)
+    keyed = _keys(own)
     own.close()
     assert keyed == [
         ("analgesics", ["series_id", "course_id", "timepoint", "drug"]),
@@ -129,12 +139,92 @@ def test_computed_tables_keep_their_primary_keys_added_after_the_load(con):
         ("events", ["series_id", "patient_id"]),
     ]
     # a duplicate row is refused when the key is added, as an insert into the keyed table is
-    schema, add_keys = own_store.keys_after_load(own_store.own_schema_sql())
+    schema, keys = own_store.keys_after_load(own_store.own_schema_sql())
     tables = analytic_frames(hand_frames(), RECORD["series_id"], factors)
     dup = duckdb.connect(":memory:")
     dup.execute(schema)
     events = pd.concat([tables.events, tables.events.iloc[:1]], ignore_index=True)
     bundled_write.insert(dup, "events", events)
     with pytest.raises(duckdb.ConstraintException):
-        dup.execute(next(s for s in add_keys if "TABLE events" in s))
+        dup.execute(own_store.add_key("events", keys["events"]))
     dup.close()
+
+
+def _columns(con, table: str) -> list[tuple]:
+    return con.execute(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+
+
+def test_per_patient_tables_are_built_when_first_read(con, monkeypatch):
+    # events, course_events and analgesics are worked out and loaded only when a query reads
+    # them (the cohort page never does); then with the rows, columns and types of a store that
+    # loaded them at once
+    factors, literature = store.opioid_factors(con), store.literature(con)
+    built: list[str] = []
+    real = own_series.own_tables
+
+    def counted(*args):
+        t = real(*args)
+
+        def later(name):
+            return lambda: built.append(name) or t.later[name]()
+
+        return replace(t, later={name: later(name) for name in t.later})
+
+    monkeypatch.setattr(own_store, "own_tables", counted)
+    own = own_store.own_connection(RECORD, hand_frames(), factors, literature)
+    ref = _view_store(hand_frames(), factors, literature)
+    try:
+        for query in (store.cohort, store.options, store.ranges, store.source_counts):
+            query(own)
+        assert built == []
+        for table in LATER_TABLES:  # not there under its name: never an empty table
+            with pytest.raises(duckdb.CatalogException):
+                own.cursor().execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        pd.testing.assert_frame_equal(store.events(own), store.events(ref), check_exact=True)
+        assert built == ["events"]
+        store.events(own)
+        for flt in FILTERS:
+            got, want = store.analgesics(own, flt), store.analgesics(ref, flt)
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+        got, want = store.course_events(own), store.course_events(ref)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert built == ["events", "analgesics", "course_events"]  # each once
+        for table in LATER_TABLES:
+            assert _columns(own, table) == _columns(ref, table)
+            assert not deferred.is_pending(own, table)
+    finally:
+        own.close()
+        ref.close()
+
+
+def test_a_table_whose_rows_break_its_key_stays_unloaded():
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE events (series_id VARCHAR, patient_id VARCHAR, n INTEGER)")
+    rows = pd.DataFrame({"series_id": ["s", "s"], "patient_id": ["P1", "P1"], "n": [1, 2]})
+    deferred.defer(con, "events", lambda: rows, "series_id, patient_id")
+    # refused by the ALTER, or when its transaction commits
+    with pytest.raises((duckdb.ConstraintException, duckdb.TransactionException), match="key"):
+        deferred.fill(con, "events")
+    assert deferred.is_pending(con, "events")
+    with pytest.raises(duckdb.CatalogException):
+        con.execute("SELECT * FROM events")
+    assert con.execute("SELECT count(*) FROM pending_events").fetchone() == (0,)  # rolled back
+    con.close()
+
+
+def test_two_sessions_reading_a_pending_table_at_once_build_it_once(con):
+    factors = store.opioid_factors(con)
+    calls: list[int] = []
+    own = own_store.own_connection(RECORD, hand_frames(), factors)
+    rows, key = deferred._STORES[own].tables["events"]
+    deferred._STORES[own].tables["events"] = (lambda: calls.append(1) or rows(), key)
+    with ThreadPoolExecutor(4) as pool:
+        frames = list(pool.map(lambda _: store.events(own), range(4)))
+    own.close()
+    assert calls == [1]
+    for frame in frames[1:]:
+        pd.testing.assert_frame_equal(frame, frames[0], check_exact=True)

@@ -5,6 +5,8 @@
 ``course_derived`` (the tables behind the bundled ``course_summary`` view), ``analgesics`` (one row
 per opioid at baseline and after RT), ``events`` (one row per patient) and ``course_events`` (one
 row per course). Every time is real: each ``*_source`` is 'imported', nothing is reconstructed.
+``own_tables`` gives the same tables with the last three left to be built when asked for (the
+in-memory store loads them when a query first reads them).
 
 Clinical rules (issue 12; days count from the patient's first RT start, day 0):
 - Survival after RT runs from the completion of the patient's FIRST course (``events.rt_end_day``
@@ -25,6 +27,7 @@ Clinical rules (issue 12; days count from the patient's first RT start, day 0):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -306,20 +309,48 @@ def _courses(c: pd.DataFrame, series_id: str) -> pd.DataFrame:
     )
 
 
-def analytic_frames(frames: OwnSeriesFrames, series_id: str, factors: pd.DataFrame) -> OwnAnalytic:
-    """Every table of an own series in the bundled shapes (``factors``: the opioid factor table;
-    baseline and after-RT OMED with its default table)."""
+# The tables built only when asked for (``OwnTables.later``): some pages never read them.
+LATER_TABLES = ("analgesics", "events", "course_events")
+
+
+@dataclass(frozen=True)
+class OwnTables:
+    """The tables behind ``course_summary`` (``patients``, ``courses``, ``course_derived``), and
+    for each of ``LATER_TABLES`` the function that builds it (the frame ``analytic_frames`` gives)."""
+
+    patients: pd.DataFrame
+    courses: pd.DataFrame
+    course_derived: pd.DataFrame
+    later: Mapping[str, Callable[[], pd.DataFrame]]
+
+
+def own_tables(frames: OwnSeriesFrames, series_id: str, factors: pd.DataFrame) -> OwnTables:
+    """The course tables of an own series now, the others when called (see ``analytic_frames``)."""
     c = _ordered_courses(frames)
     picked = _timepoint_rows(c, frames.assessments)
     omed = {t: _omed_at(c, picked, factors, t, DEFAULT_FACTOR_TABLE) for t in ("baseline", "after")}
     derived = c[["course_id", *DERIVED_COURSE_COLUMNS]].assign(series_id=series_id)
     derived["baseline_omed_mg"] = omed["baseline"].to_numpy()
     derived["omed_after_mg"] = omed["after"].to_numpy()
-    return OwnAnalytic(
+    return OwnTables(
         patients=_patients(frames, series_id),
         courses=_courses(c, series_id),
         course_derived=derived,
-        analgesics=_analgesics_frame(picked, series_id),
-        events=_events_frame(c, frames, series_id),
-        course_events=_course_events_frame(c, series_id),
+        later={
+            "analgesics": lambda: _analgesics_frame(picked, series_id),
+            "events": lambda: _events_frame(c, frames, series_id),
+            "course_events": lambda: _course_events_frame(c, series_id),
+        },
+    )
+
+
+def analytic_frames(frames: OwnSeriesFrames, series_id: str, factors: pd.DataFrame) -> OwnAnalytic:
+    """Every table of an own series in the bundled shapes (``factors``: the opioid factor table;
+    baseline and after-RT OMED with its default table)."""
+    t = own_tables(frames, series_id, factors)
+    return OwnAnalytic(
+        patients=t.patients,
+        courses=t.courses,
+        course_derived=t.course_derived,
+        **{name: t.later[name]() for name in LATER_TABLES},
     )

@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from plexrt.data import deferred
 from plexrt.data.filters import CohortFilter, Options
 from plexrt.data.paths import default_db_path
 from plexrt.data.vocab import SOURCE_LABELS
@@ -132,6 +133,7 @@ def ranges(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[float, float]]:
 
 def analgesics(con: duckdb.DuckDBPyConnection, flt: CohortFilter | None = None) -> pd.DataFrame:
     where, params = (flt or CohortFilter()).where()
+    deferred.fill(con, "analgesics")
     return _df(
         con,
         "SELECT a.* FROM analgesics a WHERE (a.series_id, a.course_id) IN "  # noqa: S608
@@ -264,10 +266,12 @@ def literature(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per-patient event times (reconstructed or real), with their *_source flags."""
+    deferred.fill(con, "events")
     return _all(con, "events", natural("patient_id"))
 
 
 def course_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    deferred.fill(con, "course_events")
     return _all(con, "course_events", natural("course_id"))
 
 

@@ -14,7 +14,9 @@ needs no own-series code path. Three differences, all additions:
 Nothing reconstructed is stored: ``published_times`` and the reconstruction tables stay empty,
 ``events``/``course_events`` flag every time 'imported'. The database lives as long as its
 connection and is never written to disk; once loaded it is only read, so ``course_summary`` is
-stored as the rows its view gives rather than joined again by every query.
+stored as the rows its view gives rather than joined again by every query. ``events``,
+``course_events`` and ``analgesics`` are built and loaded when a query first reads them
+(``plexrt.data.deferred``): a page that never reads them (the cohort) does not wait for them.
 """
 
 from __future__ import annotations
@@ -27,15 +29,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from plexrt.clinical.own_series import analytic_frames
-from plexrt.data import bundled_write
+from plexrt.clinical.own_series import LATER_TABLES, own_tables
+from plexrt.data import bundled_write, deferred
 from plexrt.data.ddl import column_ddl
 from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.specs import COURSES
 from plexrt.data.values import is_missing
 
-# The analytic tables in the order they are written (references first).
-_TABLES = ("patients", "courses", "course_derived", "analgesics", "events", "course_events")
+# The tables loaded with the store, in the order they are written (references first); the
+# others (``own_series.LATER_TABLES``) when first read (``plexrt.data.deferred``).
+_TABLES = ("patients", "courses", "course_derived")
 
 _OMED_VIEW = """
 ALTER VIEW course_summary RENAME TO course_summary_base;
@@ -89,20 +92,25 @@ _KEYED_AFTER_LOAD = ("course_derived", "analgesics", "events", "course_events")
 _KEY_CLAUSE = re.compile(r",\s*PRIMARY KEY \(([^)]*)\)")
 
 
-def keys_after_load(schema: str) -> tuple[str, list[str]]:
-    """``schema`` without the primary keys of ``_KEYED_AFTER_LOAD``, and the statements that add
-    them to the loaded tables."""
-    adds = []
+def keys_after_load(schema: str) -> tuple[str, dict[str, str]]:
+    """``schema`` without the primary keys of ``_KEYED_AFTER_LOAD``, and each one's key columns
+    (to add to the loaded table: ``add_key``)."""
+    keys = {}
     for table in _KEYED_AFTER_LOAD:
         start = schema.index(f"CREATE TABLE {table} (")
         end = schema.index("\n);", start)
         block = schema[start:end]
-        keys = _KEY_CLAUSE.findall(block)
-        if len(keys) != 1:  # the schema changed under this module
+        found = _KEY_CLAUSE.findall(block)
+        if len(found) != 1:  # the schema changed under this module
             raise RuntimeError(f"{table}: its primary key not found once in the bundled schema")
         schema = schema[:start] + _KEY_CLAUSE.sub("", block) + schema[end:]
-        adds.append(f"ALTER TABLE {table} ADD PRIMARY KEY ({keys[0]})")
-    return schema, adds
+        keys[table] = found[0]
+    return schema, keys
+
+
+def add_key(table: str, key: str) -> str:
+    """The statement that adds the primary key ``key`` (its columns) to the loaded ``table``."""
+    return f"ALTER TABLE {table} ADD PRIMARY KEY ({key})"
 
 
 def citation(record: Mapping[str, Any]) -> str:
@@ -143,13 +151,13 @@ def own_connection(
     when given, the bundled ``literature`` so every store query answers as for the bundled
     series."""
     sid = str(record["series_id"])
-    tables = analytic_frames(frames, sid, factors)
+    tables = own_tables(frames, sid, factors)
     # Loaded on one thread: DuckDB's parallel insert of a few hundred thousand rows into tables
     # with primary keys spends more CPU, and no less time, than one thread (measured at 100,000
     # courses); the queries afterwards run on the default threads.
     con = duckdb.connect(":memory:", config={"threads": 1})
     try:
-        schema, add_keys = keys_after_load(own_schema_sql())
+        schema, keys = keys_after_load(own_schema_sql())
         con.execute(schema)
         con.execute("ALTER TABLE course_derived ADD COLUMN omed_after_mg DOUBLE")
         con.execute("ALTER TABLE patients ADD COLUMN age_90_plus BOOLEAN DEFAULT FALSE")
@@ -160,8 +168,10 @@ def own_connection(
         bundled_write.insert(con, "series", series_row(record, frames))
         for name in _TABLES:
             bundled_write.insert(con, name, getattr(tables, name))
-        for statement in add_keys:
-            con.execute(statement)
+        con.execute(add_key("course_derived", keys["course_derived"]))
+        # the per-patient tables are built and loaded when a query first reads them
+        for name in LATER_TABLES:
+            deferred.defer(con, name, tables.later[name], keys[name])
         bundled_write.set_meta(con, "own_series", sid)
         con.execute(_SUMMARY_TABLE)
         con.execute("RESET threads")

@@ -51,3 +51,20 @@ def test_nothing_typed_finds_nothing_and_nothing_found_says_so():
 def test_the_limit_is_the_stated_one():
     assert fu.find_patient(CODES, "C", limit=3).shown == ("C1-00001", "C1-00002", "C1-00003")
     assert len(fu.find_patient(CODES, "C").shown) == fu.MATCHES_SHOWN == 50
+
+
+def test_what_finds_nothing_is_quoted_short_with_invisible_characters_written_out():
+    """The warning quoted what was typed as it came: a pasted zero-width space, a direction
+    override or a control character was invisible, so it named 'C1-00001', a code the series
+    holds; and 100,000 characters typed were all repeated. No stored code holds such characters
+    (the import refuses them), so they are written out, and the text is cut at 60 characters."""
+    zero_width = fu.find_patient(CODES, "C1-00001\u200b")
+    assert zero_width.total == 0
+    said = fu.found_words(zero_width)
+    assert said == "No patient code of this series starts with 'C1-00001\\u200b'."
+    override = fu.found_words(fu.find_patient(CODES, "\u202e10000-1C"))
+    assert override == "No patient code of this series starts with '\\u202e10000-1C'."
+    nul = fu.found_words(fu.find_patient(CODES, "C1\x00"))
+    assert nul == "No patient code of this series starts with 'C1\\x00'."
+    long = fu.found_words(fu.find_patient(CODES, "x" * 100_000))
+    assert long == "No patient code of this series starts with '" + "x" * 60 + "…'."

@@ -18,7 +18,7 @@ import pandas as pd
 from plexrt.data.deidentify import days_from
 from plexrt.data.own_schema import OwnSeriesFrames, plain_code
 from plexrt.data.userstore import Change
-from plexrt.data.values import counted, is_missing, natural_sorted, utc_shown
+from plexrt.data.values import counted, is_missing, key_shown, natural_sorted, utc_shown
 
 # What can be recorded, and the stored column each one sets.
 KINDS = {
@@ -96,9 +96,11 @@ def find_patient(codes: PatientCodes, typed: str, limit: int = MATCHES_SHOWN) ->
 
 
 def found_words(found: Found) -> str:
-    """'3 matches', 'first 50 of 1,234 matches', or that no code starts with what is typed."""
+    """'3 matches', 'first 50 of 1,234 matches', or that no code starts with what is typed (as
+    ``key_shown`` quotes it: cut short, and an invisible or control character, which no stored
+    code holds, written out, so that the text does not read as a code the series holds)."""
     if found.total == 0:
-        return f"No patient code of this series starts with '{found.typed}'."
+        return f"No patient code of this series starts with '{key_shown(found.typed)}'."
     if found.total > len(found.shown):
         return f"first {len(found.shown):,} of {counted(found.total, 'match', 'matches')}"
     return counted(found.total, "match", "matches")

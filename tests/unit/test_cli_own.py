@@ -291,3 +291,25 @@ def test_import_refuses_study_codes_written_like_dates_naming_each_line(tmp_path
     )
     assert "12/03/1956" not in err
     assert UserStore(db).own_series(local_principal()).empty
+
+
+def test_audit_export_of_a_series_id_no_entry_names_says_so(tmp_path, capsys):
+    """`plexrt audit export --series` with a mistyped id printed the CSV header alone and exited
+    0, saying nothing: it read as 'this series has no history'. The header is still printed (the
+    filter is valid), and standard error says that no entry names that id."""
+    db = tmp_path / "user.duckdb"
+    c, a = write(tmp_path, GOOD_COURSES, GOOD_ASSESSMENTS)
+    assert main(["import", str(c), str(a), "--series", "S", "--user-db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["audit", "export", "--series", "own-nope\u200b", "--user-db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert pd.read_csv(io.StringIO(out.lstrip("\ufeff"))).empty
+    assert err == (
+        "plexrt audit export: no entry of the audit trail names the series id "
+        "'own-nope\\u200b' (the CSV holds its header only); check the id.\n"
+    )
+    (sid,) = UserStore(db).own_series(local_principal())["series_id"]
+    assert main(["audit", "export", "--series", sid, "--user-db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert list(pd.read_csv(io.StringIO(out.lstrip("\ufeff")))["action"]) == ["import"]
+    assert err == ""

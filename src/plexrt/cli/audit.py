@@ -10,6 +10,7 @@ from plexrt.cli.userdb import add_user_db, open_existing
 from plexrt.data.access import local_principal
 from plexrt.data.text_limits import NAME_CHARS
 from plexrt.data.userstore import UserDataUnavailable
+from plexrt.data.values import key_shown
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -34,6 +35,12 @@ def _export(args: argparse.Namespace) -> int:
         print(f"plexrt audit export: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(safe_csv(log).decode("utf-8-sig"))
+    if args.series is not None and log.empty:  # a mistyped id would give a bare header silently
+        print(
+            f"plexrt audit export: no entry of the audit trail names the series id "
+            f"'{key_shown(args.series)}' (the CSV holds its header only); check the id.",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -376,3 +376,18 @@ def test_merged_ranges_are_all_found_across_read_chunks(monkeypatch):
     assert own_xlsx.merged_ranges(buf.getvalue(), "/xl/worksheets/sheet1.xml") == refs
     notice = own_xlsx._merged_notice("s.xlsx [courses]", refs)
     assert "(A1:C2, A3:C4, A5:C6, A7:C8, A9:C10 and 95 more)" in notice
+
+
+def test_a_file_named_as_a_workbook_that_holds_none_is_refused_as_such():
+    """'courses.xlsx' that is not a workbook (cut short, or another file renamed) was read as CSV
+    text: its first line became the header, and the import listed every required column as
+    missing and its text as an ignored column. Now one problem says what the file is not."""
+    for name in ("courses.xlsx", "C.XLSM", "old.xls"):
+        p = prepare_import(Upload(name, b"not a zip\nat all\n"))
+        assert [(x.file, x.line, x.column) for x in p.report.problems] == [(name, None, None)]
+        suffix = name[name.rfind(".") :]
+        assert p.report.problems[0].message == (
+            f"the file is named {suffix} but is not an Excel workbook (damaged, cut short, or "
+            "another kind of file renamed): save it again from Excel, or if it is CSV text, name "
+            "it .csv and import it again"
+        )

@@ -81,14 +81,28 @@ def read_path(path: Path | str, role: str = COURSES) -> ReadResult:
     return read_upload(data, label, role)
 
 
+# A file named as an Excel workbook that does not hold one (cut short, or another file renamed):
+# read as CSV text, its first bytes became a header and every required column was 'missing'.
+_WORKBOOK_NAMES = (".xlsx", ".xlsm", ".xls")
+
+
 def read_upload(data: bytes, label: str, role: str = COURSES) -> ReadResult:
-    """Read a file's bytes: an XLSX workbook (by its content, whatever its name) or CSV text."""
+    """Read a file's bytes: an XLSX workbook (by its content, whatever its name) or CSV text; a
+    file named as a workbook that holds none is refused."""
     if len(data) > MAX_FILE_BYTES:
         return ReadResult(problems=[_too_big(label, len(data))])
     if not data.strip():
         return ReadResult(problems=[Problem(label, None, None, "the file is empty")])
     if data.startswith(own_xlsx.ZIP_MAGIC) or data.startswith(own_xlsx.OLE_MAGIC):
         return _from_xlsx(data, label)
+    if label.lower().endswith(_WORKBOOK_NAMES):
+        suffix = label[label.rfind(".") :]
+        what = (
+            f"the file is named {suffix} but is not an Excel workbook (damaged, cut short, or "
+            f"another kind of file renamed): save it again from Excel, or if it is CSV text, "
+            f"name it .csv and import it again"
+        )
+        return ReadResult(problems=[Problem(label, None, None, what)])
     return read_csv_bytes(data, label, role)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from plexrt.cli import main
 from plexrt.data.userstore import UserStore
+from plexrt.data.userstore.location import locate
 from tests.fixtures import FIXTURES
 
 POINTS = str(FIXTURES / "curve_example" / "points.csv")
@@ -189,3 +190,36 @@ def test_template_never_writes_over_a_file_of_its_names(tmp_path, capsys):
     assert not out.exists()
     assert main(["template", str(out), "--replace"]) == 0
     assert out.exists() and beside.read_text() != "mine\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import", "c.csv", "--series", "S"],
+        ["own", "rename", "--series", "S", "--name", "T"],
+        ["summary", "--series", "S"],
+    ],
+    ids=["import", "own-rename", "summary"],
+)
+def test_an_address_of_another_database_is_refused_not_made_a_file(
+    argv, tmp_path, capsys, monkeypatch
+):
+    """--user-db 'mysql://u:secret@host/db' (or a SQLAlchemy 'sqlite:///' address) was taken
+    for a file path: a new DuckDB database was created at './mysql:/host/db' and written to. It is
+    refused, shown by its scheme alone (the rest may hold a password), and nothing is created."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.csv").write_text("not read\n", encoding="utf-8")
+    err = _one_line_failure([*argv, "--user-db", "mysql://u:secret@host/db"], capsys)
+    assert err.endswith(
+        "Your own series and cases (mysql://…) cannot be used: that is an address of another "
+        "kind of database; give a DuckDB file path or a postgresql:// URL. Nothing was changed."
+        + (" Nothing was written." if argv[0] != "summary" else "")
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]
+
+
+def test_a_postgresql_address_naming_another_driver_is_postgresql():
+    """'postgresql+psycopg2://' (SQLAlchemy's usual spelling) was not a PostgreSQL URL either."""
+    loc = locate("postgresql+psycopg2://me:pw@db.example/plexrt")
+    assert loc.is_postgres and loc.path is None
+    assert loc.shown == "postgresql+psycopg://me:***@db.example/plexrt"

@@ -10,8 +10,18 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from plexrt.data.userstore.errors import UserDataUnavailable
+
 FILE_NAME = "plexrt-user.duckdb"
-_PG_URL = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
+# Any driver named after the dialect ('postgresql+psycopg2://', as SQLAlchemy's examples write it)
+# is a PostgreSQL URL: PlexRT connects through psycopg 3 whatever the URL names.
+_PG_URL = re.compile(r"^postgres(ql)?(\+[a-z0-9_]+)?://", re.IGNORECASE)
+# Any other address with a scheme ('mysql://...', 'sqlite:///...') was taken for a file path: a
+# new, empty DuckDB database was created at './mysql:/...' and written to.
+_OTHER_URL = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+NOT_A_STORE = (
+    "that is an address of another kind of database; give a DuckDB file path or a postgresql:// URL"
+)
 
 
 def _platform_dir() -> Path:
@@ -53,5 +63,8 @@ def locate(target: str | os.PathLike[str] | None = None) -> Location:
     text = default_target() if target is None else os.fspath(target)
     if _PG_URL.match(text):
         return Location("postgresql", sa.make_url(text).set(drivername="postgresql+psycopg"))
+    other = _OTHER_URL.match(text)
+    if other:  # shown by its scheme alone: the rest may hold a password
+        raise UserDataUnavailable(f"{other.group(1)}://…", NOT_A_STORE)
     path = Path(text).expanduser().absolute()
     return Location("duckdb", sa.URL.create("duckdb", database=str(path)), path)

@@ -141,3 +141,29 @@ def test_a_mistyped_point_in_the_first_lines_is_reported_not_taken_for_a_header(
     with pytest.raises(DataError) as info:
         read_points(b"nan,1\n3,0.8\n6,0.5\n", "pts.csv")
     assert messages(info) == ["pts.csv, line 1, column 'time': not a number: 'nan'"]
+
+
+def test_a_risk_table_with_a_repeated_header_is_refused_naming_it():
+    """'time,at_risk,time': the row was read by name, so the second 'time' (1) hid the first (0)
+    and the refusal said the first row must be time 0, on a row that starts with 0."""
+    with pytest.raises(DataError) as exc_info:
+        read_risk_table(b"time,at_risk,time\n0,30,1\n10,15,11\n", "r.csv")
+    assert [(p.line, p.column, p.message) for p in exc_info.value.problems] == [
+        (1, "time", "the header appears more than once (columns 1, 3)")
+    ]
+
+
+def test_a_curve_file_over_its_size_limit_is_refused_before_it_is_read(tmp_path):
+    """A 75 MB file of 3 million points was read and reconstructed for minutes before any answer;
+    a file over 2 MB is refused at once, from disk without reading it and as uploaded bytes."""
+    line = b"0.123456,0.654321\n"
+    big = line * (2 * 1024 * 1024 // len(line) + 1)
+    said = f"the file is {len(big) / 1024 / 1024:.1f} MB; a curve or risk table file may be at most 2 MB"
+    path = tmp_path / "p.csv"
+    path.write_bytes(big)
+    for read in (lambda: load_points(path), lambda: read_risk_table(big, "r.csv")):
+        with pytest.raises(DataError) as exc_info:
+            read()
+        (p,) = exc_info.value.problems
+        assert (p.line, p.column, p.message) == (None, None, said)
+    assert len(read_points(line * 1000, "p.csv").time) == 1000  # 18 KB: read

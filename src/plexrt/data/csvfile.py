@@ -153,7 +153,8 @@ def _read_rows(reader, label: str) -> tuple[CsvTable, list[Problem]]:
 
 
 def header_problems(header: Iterable[str], expected: Iterable[str], label: str) -> list[Problem]:
-    """Required columns missing from the header, then columns the file should not have."""
+    """Required columns missing from the header, then columns the file should not have, then
+    names the header repeats."""
     header, expected = list(header), list(expected)
     problems = [
         Problem(label, 1, name, "required column is missing from the header")
@@ -165,4 +166,10 @@ def header_problems(header: Iterable[str], expected: Iterable[str], label: str) 
         for name in header
         if name not in expected
     ]
+    # A repeated name: the rows were read by name, so one of its columns was silently dropped.
+    for name in dict.fromkeys(n for n in header if header.count(n) > 1):
+        where = ", ".join(str(i) for i, n in enumerate(header, 1) if n == name)
+        problems.append(
+            Problem(label, 1, name, f"the header appears more than once (columns {where})")
+        )
     return problems

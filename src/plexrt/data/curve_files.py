@@ -62,6 +62,15 @@ RISK_FORMAT = (
 )
 _DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
 _MAX_HEADER_LINES = 2
+# A digitised curve is some hundreds of points (WebPlotDigitizer), a risk table a few rows; 2 MB
+# holds some 100,000 points. A 75 MB file of 3 million points took minutes before any answer.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def _too_big(label: str, size: int) -> DataError:
+    mb = MAX_FILE_BYTES // (1024 * 1024)
+    what = f"the file is {size / 1024 / 1024:.1f} MB; a curve or risk table file may be at most {mb} MB"
+    return DataError([Problem(label, None, None, what)])
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,8 @@ class RiskRows:
 
 
 def _text(data: bytes, label: str) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(label, len(data))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -277,6 +288,9 @@ def read_risk_table(data: bytes, label: str) -> RiskRows:
 def _read_bytes(path: Path | str) -> tuple[bytes, str]:
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # not read into memory first
+            raise _too_big(str(path), size)
         return path.read_bytes(), str(path)
     except FileNotFoundError:
         raise DataError([Problem(str(path), None, None, "file is missing")]) from None

@@ -19,7 +19,7 @@ from plexrt.cli.own_import import FAILED, REFUSED, target_of
 from plexrt.cli.userdb import add_user_db, open_store
 from plexrt.data.access import PermissionDenied, local_principal
 from plexrt.data.text_limits import NAME_CHARS
-from plexrt.data.userstore import SeriesDetails, SeriesInvalid, UserDataUnavailable, unless_unknown
+from plexrt.data.userstore import SeriesDetails, SeriesInvalid, UserDataUnavailable, nothing_written
 from plexrt.data.values import key_shown
 
 _WHAT = "plexrt own rename"
@@ -56,7 +56,7 @@ def _rename(args: argparse.Namespace) -> int:
     except SeriesInvalid as exc:
         return _refused("the store refused the details", exc.messages)
     except (PermissionDenied, UserDataUnavailable) as exc:
-        print(f"{_WHAT}: {exc}{unless_unknown(' Nothing was written.', exc)}", file=sys.stderr)
+        print(f"{_WHAT}: {exc}{nothing_written(exc)}", file=sys.stderr)
         return FAILED
     shown = f"series {target['series_id']} ('{key_shown(new.cleaned().name)}')"
     if not changed:

@@ -18,7 +18,7 @@ from plexrt.data.deidentify import key_csv, merge_keys, read_key
 from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.text_limits import NAME_CHARS
-from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore, unless_unknown
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore, nothing_written
 from plexrt.data.values import counted
 from plexrt.ingest.own_import import PreparedImport, prepare_import
 
@@ -338,9 +338,7 @@ def _write(
             print(f"  - {problem}", file=sys.stderr)
         return REFUSED
     except (PermissionDenied, UserDataUnavailable) as exc:
-        print(
-            f"plexrt import: {exc}{unless_unknown(' Nothing was written.', exc)}", file=sys.stderr
-        )
+        print(f"plexrt import: {exc}{nothing_written(exc)}", file=sys.stderr)
         return FAILED
     verb = "created" if result.created else "updated"
     print(

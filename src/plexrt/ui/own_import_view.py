@@ -24,7 +24,7 @@ from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.paths import DEFAULT_DATA_DIR
 from plexrt.data.text_limits import looks_like_date
-from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore, unless_unknown
+from plexrt.data.userstore import SeriesInvalid, UserDataUnavailable, UserStore, nothing_written
 from plexrt.ingest import own_mapping
 from plexrt.ingest.own_import import PreparedImport, Upload, prepare_import
 from plexrt.ingest.synth import EXAMPLE_NAME, EXAMPLE_STEM
@@ -290,9 +290,7 @@ def _commit(
         st.error("The series was refused; nothing was written.\n\n" + bullets(exc.messages))
         return
     except (PermissionDenied, UserDataUnavailable) as exc:
-        st.error(
-            f"{md(exc)}{unless_unknown(' Nothing was written.', exc)}", icon=":material/error:"
-        )
+        st.error(f"{md(exc)}{nothing_written(exc)}", icon=":material/error:")
         return
     st.session_state["oi_done"] = {
         "result": result,

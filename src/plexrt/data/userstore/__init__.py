@@ -23,6 +23,7 @@ from plexrt.data.userstore.errors import (
     UserDataBusy,
     UserDataUnavailable,
     WriteOutcomeUnknown,
+    nothing_written,
     unless_unknown,
 )
 from plexrt.data.userstore.own import ImportResult
@@ -39,6 +40,7 @@ __all__ = [
     "UserDataUnavailable",
     "UserStore",
     "WriteOutcomeUnknown",
+    "nothing_written",
     "unless_unknown",
     "apply_changes",
     "default_target",

@@ -64,5 +64,12 @@ def unless_unknown(words: str, exc: BaseException) -> str:
     return "" if isinstance(exc, WriteOutcomeUnknown) else words
 
 
+def nothing_written(exc: BaseException) -> str:
+    """' Nothing was written.' after the message of a write that failed, unless the message says
+    so already (the store could not be used: 'Nothing was changed.') or the store cannot tell
+    (``WriteOutcomeUnknown``)."""
+    return "" if isinstance(exc, UserDataUnavailable) else " Nothing was written."
+
+
 class NothingToUndo(LookupError):
     """The series has no change that undo could reverse; the message says why."""

@@ -83,6 +83,31 @@ def test_duplicate_and_missing_headers():
     assert any("has values but no header" in p.message for p in r.problems)
 
 
+@pytest.mark.parametrize(("extra", "said"), [("patient_id", "appears twice"), ("", "no header")])
+def test_a_refused_header_is_not_also_said_to_be_ignored(extra, said):
+    """A repeated or empty header is refused; it was also listed as a column 'ignored (not in the
+    template)' under the name the reader gave it ('patient_id (column 19)'), which contradicted
+    the refusal. A column merely not in the template is still said to be ignored."""
+    r = prepare_import(
+        Upload("c.csv", body(course_row() + ",x", header=f"{COURSE_HEADER},{extra}"))
+    )
+    assert [p.message for p in r.report.problems if said in p.message]
+    assert not [n for n in r.report.notices if "ignored" in n]
+    r = prepare_import(Upload("c.csv", body(course_row() + ",x", header=f"{COURSE_HEADER},notes")))
+    assert r.report.notices == ("c.csv: column ignored (not in the template): notes.",)
+
+
+@pytest.mark.parametrize("column", ["patient_id", "primary_cancer", "age", "rt_start_date"])
+def test_an_oversized_cell_is_one_problem(column):
+    """A cell over the reader's limit was refused twice: by the reader (its length) and again by
+    the column's own reading ('longer than 200 characters', 'not a number', ...)."""
+    row = course_row(**{column: "9" * 3000})
+    r = prepare_import(Upload("c.csv", body(row)))
+    assert [(p.line, p.column, p.message) for p in r.report.problems] == [
+        (2, column, "the cell holds 3,000 characters; at most 2,000")
+    ]
+
+
 def test_size_row_and_cell_limits(monkeypatch):
     monkeypatch.setattr(own_readers, "MAX_FILE_BYTES", 100)
     (p,) = read_upload(body(course_row()), "c.csv").problems

@@ -23,6 +23,7 @@ from plexrt.data.own_template import (
     COURSES,
     FILE_COURSE_KEY,
     FILE_COURSE_NO,
+    MAX_CELL_CHARS,
     MAX_TEXT_CHARS,
     PATIENT_LEVEL,
     TEMPLATES,
@@ -74,7 +75,8 @@ def parse_table(
     notices = notices if notices is not None else []
     mapping = dict(mapping) if mapping is not None else automatic_mapping(list(raw.frame), table)
     headers = {name: header for header, name in mapping.items() if header in raw.frame}
-    ignored = [h for h in raw.frame.columns if h not in mapping]
+    # a column the reader named (an empty or repeated header) is refused already, not ignored
+    ignored = [h for h in raw.frame.columns if h not in mapping and h not in raw.renamed]
     if ignored:
         notices.append(
             f"{raw.label}: {'column' if len(ignored) == 1 else 'columns'} ignored (not in the template): {', '.join(ignored)}."
@@ -120,7 +122,9 @@ def _parse_column(
     parsed: ParsedTable, col: TemplateColumn, cells: pd.Series, log: ProblemLog
 ) -> None:
     text = cells.astype(TEXT).fillna("").str.strip()
-    given = _mask(text.ne(""))
+    # a cell over MAX_CELL_CHARS is refused by the reader, with its length: not read again here
+    oversized = _mask(text.str.len().gt(MAX_CELL_CHARS))
+    given = _mask(text.ne("")) & ~oversized
     kind = col.kind
     if kind in ("integer", "number"):
         values, bad = _numbers(parsed.table, col, text, given, log)
@@ -129,7 +133,7 @@ def _parse_column(
     else:
         values, bad = _texts(parsed.table, col, text, given, log)
     parsed.values[col.name] = values
-    parsed.bad[col.name] = bad
+    parsed.bad[col.name] = bad | oversized
 
 
 def _mask(flags: pd.Series) -> np.ndarray:

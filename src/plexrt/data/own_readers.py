@@ -52,6 +52,8 @@ class RawTable:
     lines: np.ndarray
     column_lines: dict[str, np.ndarray] = field(default_factory=dict)
     shown: dict[str, str] = field(default_factory=dict)
+    # columns named by the reader for an empty or repeated header: refused as header problems
+    renamed: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -323,22 +325,22 @@ def _finish(
     problems = header_problems(label, header, frame, lines) + problems
     named = [j for j, h in enumerate(header) if h or frame[j].str.strip().ne("").any()]
     frame = frame[named]
-    names, seen = [], set()
+    names, seen, renamed = [], set(), set()
     for j in named:  # an empty or repeated header (reported above) gets a name of its own
-        name = (
-            header[j]
-            if header[j] and header[j].lower() not in seen
-            else f"{header[j]} (column {j + 1})"
-        )
+        if header[j] and header[j].lower() not in seen:
+            name = header[j]
+        else:
+            name = f"{header[j]} (column {j + 1})".strip()
+            renamed.add(name)
         seen.add(header[j].lower())
-        names.append(name.strip())
+        names.append(name)
     frame.columns = names
     for h in frame.columns:
         too_long = frame[h].str.len().to_numpy(dtype="int64", na_value=0) > MAX_CELL_CHARS
         for i in np.flatnonzero(too_long)[:1000]:
             msg = f"the cell holds {len(frame[h].iat[i]):,} characters; at most {MAX_CELL_CHARS:,}"
             problems.append(Problem(label, int(lines[i]), h, msg, value=shown(frame[h].iat[i])))
-    return RawTable(label, frame, lines), problems
+    return RawTable(label, frame, lines, renamed=frozenset(renamed)), problems
 
 
 def _header_width(text: str, delimiter: str) -> int:

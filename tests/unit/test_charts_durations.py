@@ -123,3 +123,23 @@ def test_duration_requires_columns_and_footnote():
         duration_figure(_durations().drop(columns="measure"), footnote=FOOT)
     with pytest.raises(ValueError, match="footnote"):
         duration_figure(_durations(), footnote="  ")
+
+
+def test_duration_hovers_word_the_interval_as_every_surface_does():
+    # The median's 95% CI reads "low to high" (r_conventions.interval_words), never with a dash,
+    # on the marker and on the interval line; an open upper limit reads "to not reached".
+    rows = _durations()
+    rows.loc[5, "high"] = None
+    fig = duration_figure(rows, footnote=FOOT)
+    plexrt = next(t for t in fig.data if t.mode == "markers" and t.meta["label"] == "PlexRT")
+    assert list(plexrt.text) == [
+        "<b>PlexRT</b><br>Median duration of pain relief: 4.0 months<br>95% CI 2.0 to 7.0",
+        "<b>PlexRT</b><br>Median survival: 6.0 months<br>95% CI 3.0 to not reached"
+        "<br>rests on reconstructed times",
+    ]
+    lines = [str(t.hovertemplate) for t in fig.data if t.meta.get("role") == "ci"]
+    assert lines == [
+        "PlexRT: median 4.0 months, 95% CI 2.0 to 7.0<extra></extra>",
+        "PlexRT: median 6.0 months, 95% CI 3.0 to not reached<extra></extra>",
+    ]
+    assert not any("–" in h for h in [*plexrt.text, *lines])

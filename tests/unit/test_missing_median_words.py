@@ -180,7 +180,7 @@ def test_duration_plot_hover_says_upper_limit_not_estimable():
     )
     fig = duration_figure(rows, footnote="Test")
     hovers = " ".join(str(t.hovertemplate) for t in fig.data)
-    assert "upper limit not estimable" in hovers and "not reached" not in hovers
+    assert "95% CI 1.0 to not estimable" in hovers and "not reached" not in hovers
 
 
 def test_every_patient_dead_at_day_0_says_why_the_interval_is_not_estimable():

@@ -28,7 +28,7 @@ from plexrt.charts.series_style import (
 from plexrt.clinical.inputs import number, yes_no
 from plexrt.data.literature import MEDIAN_COLUMNS
 from plexrt.data.values import NOT_REPORTED, is_missing
-from plexrt.stats.survival import NOT_REACHED
+from plexrt.stats.survival import NOT_REACHED, interval_words
 
 __all__ = ["MEASURE_NAMES", "RECONSTRUCTED_NOTE", "duration_figure"]
 
@@ -180,19 +180,23 @@ def _add_ci_lines(fig: go.Figure, drawn: list[_Point], lay: _Layout, present: bo
                 meta={"measure": p.measure},
                 dash="dash" if p.high is None else "solid",
                 hovertemplate=(
-                    f"{esc(p.label)}: 95% CI {p.low:.1f}–"
-                    + (f"upper limit {p.high_missing}" if p.high is None else f"{p.high:.1f}")
-                    + " months<extra></extra>"
+                    f"{esc(p.label)}: median {p.value:.1f} months, {_ci_words(p)}<extra></extra>"
                 ),
             )
         )
 
 
+def _ci_words(p: _Point) -> str:
+    """'95% CI 1.3 to 6.0', '95% CI 1.3 to not reached': a median's interval in the words every
+    surface gives it (``interval_words``); the point has a value and a lower limit."""
+    upper = p.high_missing if p.high is None else f"{p.high:.1f}"
+    return f"95% CI {interval_words(f'{p.low:.1f}', upper, f'{p.value:.1f}')}"
+
+
 def _hover(p: _Point) -> str:
     text = f"<b>{esc(p.label)}</b><br>{MEASURE_NAMES[p.measure]}: {p.value:.1f} months"
     if p.low is not None:
-        upper = p.high_missing if p.high is None else f"{p.high:.1f}"
-        text += f"<br>95% CI {p.low:.1f}–{upper}"
+        text += f"<br>{_ci_words(p)}"
     if p.reconstructed:
         text += "<br>rests on reconstructed times"
     return text
@@ -272,8 +276,8 @@ def duration_figure(
     ``rows`` has columns label, measure (a key of MEASURE_NAMES), value (months; missing = not
     reported, and then simply not drawn), is_plexrt, and optionally low, high (95% CI, drawn as a
     line; a lower bound without an upper one is drawn dashed to the edge, its hover saying
-    "upper limit not reached" or, as the optional column high_missing gives it, "upper limit
-    not estimable") and reconstructed (values resting on reconstructed times, drawn hollow with a
+    "95% CI 1.3 to not reached" or, as the optional column high_missing gives it, "1.3 to not
+    estimable": the interval in the words of every surface, ``interval_words``) and reconstructed (values resting on reconstructed times, drawn hollow with a
     visible note). Series keep a fixed vertical slot within each measure row so equal values do not
     hide each other. Raises ValueError for missing columns, unknown measures, negative values,
     a CI not containing its value, or a label repeated within one measure.

@@ -158,6 +158,34 @@ def test_compare_mode(app, own_id):
     assert table["n"].notna().any()
 
 
+def test_compare_mode_definition_choice_is_short_with_the_whole_definition_under_it(app, own_id):
+    # The choice sits in a narrow column: its options name each definition in a few words (the
+    # whole label was cut off at 1280 px), and the whole definition is written under the row.
+    from plexrt.clinical.definitions import DEFINITIONS
+
+    at = _run(app, None, series="compare", resp="threshold3")
+    box = at.selectbox(key="pp_resp")
+    assert box.options == [
+        "As in Sanuki 2022",
+        "What-if: NRS fall ≥1",
+        "What-if: NRS fall ≥2",
+        "What-if: NRS fall ≥3",
+        "What-if: NRS fall ≥4",
+        "What-if: NRS fall ≥5",
+        "ICPRE 2012",
+    ]
+    assert max(len(o) for o in box.options) <= 20
+    captions = [as_read(c.value) for c in at.caption]
+    whole = "What-if: improvement = NRS fall ≥3 points; complete = NRS 0 (any fall)"
+    assert whole == DEFINITIONS["threshold3"].label
+    assert f"Response definition: {whole}" in captions
+    box.set_value("icpre").run()
+    captions = [as_read(c.value) for c in at.caption]
+    assert (
+        "Response definition: ICPRE 2012: pain score and oral morphine equivalent dose" in captions
+    )
+
+
 def test_compare_mode_report_is_what_the_page_shows_and_is_recorded(app, own_id, press):
     at = _run(app, None, series="compare", unit="weeks")
     (dl,) = [e for e in at.get("download_button") if e.proto.label == "Download report (HTML)"]

@@ -91,6 +91,17 @@ class Definition:
         return "ICPRE 2012: pain score and oral morphine equivalent dose"
 
     @property
+    def short_label(self) -> str:
+        """The definition named in a few words, for an option where the whole ``label`` does
+        not fit (shown with the ``label`` under it): 'As in Sanuki 2022', 'What-if: NRS fall
+        ≥3', 'ICPRE 2012'."""
+        if self.kind == "paper":
+            return "As in Sanuki 2022"
+        if self.kind == "threshold":
+            return f"What-if: NRS fall ≥{self.k}"
+        return "ICPRE 2012"
+
+    @property
     def footnote(self) -> str:
         """Plain-English statement of the rules, for a chart footnote."""
         if self.kind == "icpre":
@@ -125,6 +136,8 @@ DEFINITIONS: dict[str, Definition] = {
 
 #: The definitions a page offers, in words (URL key -> label).
 DEFINITION_LABELS: dict[str, str] = {key: d.label for key, d in DEFINITIONS.items()}
+#: The same in a few words each (URL key -> short label), where the whole label does not fit.
+DEFINITION_SHORT_LABELS: dict[str, str] = {key: d.short_label for key, d in DEFINITIONS.items()}
 
 
 def definition_from_key(key: str) -> Definition:

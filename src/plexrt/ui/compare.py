@@ -18,7 +18,7 @@ from plexrt.clinical import literature_comparison as lc
 from plexrt.clinical import literature_notes
 from plexrt.clinical import series_compare as sc
 from plexrt.clinical import tte_estimates as te
-from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
+from plexrt.clinical.definitions import DEFINITION_SHORT_LABELS, Definition
 from plexrt.clinical.forest import forest_data
 from plexrt.clinical.per_patient import RATES_PATIENT_RULE
 from plexrt.clinical.series_medians import series_medians
@@ -209,10 +209,13 @@ def render() -> None:
     unit = widgets.page_choice(
         "unit", "Time unit", {u: u for u in timescale.UNITS}, "months", container=c1
     )
+    # The column is too narrow for a definition's whole label: the option names it in a few
+    # words, and the whole definition is written under the row.
     def_key = widgets.page_choice(
-        "resp", "Response definition", DEFINITION_LABELS, "paper", container=c2
+        "resp", "Response definition", DEFINITION_SHORT_LABELS, "paper", container=c2
     )
     definition = Definition.from_key(def_key)
+    st.caption(f"Response definition: {definition.label}")
     tab_s, tab_r, tab_p, tab_f = st.tabs(
         ["Survival after RT", "Duration of pain relief", "Response rates", "Forest plot"]
     )

@@ -150,3 +150,51 @@ def test_changes_written_in_another_session_show_on_the_next_run(app, big, regis
 
 def _with(frame: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, more], ignore_index=True)
+
+
+def test_the_history_shown_is_the_patients_or_a_counted_page_of_the_series(app, big, monkeypatch):
+    store, sid = big
+    monkeypatch.setattr(fu, "HISTORY_PAGE", 2)
+    for pid, day in (("C1-00001", 5000), ("C2-00002", 5001), ("C1-00001", 5002)):
+        store.record_follow_up(ME, sid, [Change.update("patients", (pid,), last_contact_day=day)])
+    at = _typed(_open(app, sid), sid, "C1-00001")
+    shown = page_table(at, *fu.HISTORY_COLUMNS)
+    assert shown["row"].tolist() == ["patient C1-00001", "patient C1-00001"]
+    assert shown["old -> new"].str.endswith(("5002", "5000")).all()
+    assert "Lines 1 to 2 of 2, newest first: patient C1-00001's changes." in [
+        as_read(c.value) for c in at.caption
+    ]
+    # The whole series: 4 lines (3 entries and the import), 2 a page, the newest page first.
+    _ok(at.toggle(key="fu_history_mine").set_value(False).run())
+    shown = page_table(at, *fu.HISTORY_COLUMNS)
+    assert shown["row"].tolist() == ["patient C1-00001", "patient C2-00002"]
+    captions = [as_read(c.value) for c in at.caption]
+    assert "Lines 1 to 2 of 4, newest first: every change of the series." in captions
+    page = at.number_input(key=f"fu_history_page_{sid}_None")
+    assert page.label == "Page (of 2)"
+    _ok(page.set_value(2).run())
+    shown = page_table(at, *fu.HISTORY_COLUMNS)
+    assert shown["row"].tolist() == ["patient C1-00001", ""]
+    assert shown["kind"].tolist() == ["follow-up", "import"]
+    assert "Lines 3 to 4 of 4, newest first: every change of the series." in [
+        as_read(c.value) for c in at.caption
+    ]
+
+
+def test_saving_an_entry_does_not_read_the_patient_codes_again(app, big, registry, monkeypatch):
+    store, sid = big
+    reads = []
+    codes = UserStore.patient_codes
+    monkeypatch.setattr(
+        UserStore, "patient_codes", lambda self, *a: reads.append(a) or codes(self, *a)
+    )
+    p = registry.patients
+    pid = str(p[p["death_day"].isna()]["patient_id"].iloc[0])
+    day = int(p.loc[p["patient_id"] == pid, "last_contact_day"].iloc[0]) + 30
+    at = _typed(_open(app, sid), sid, pid)
+    assert len(reads) == 1
+    _ok(at.radio(key="fu_kind").set_value("last_contact").run())
+    at.number_input(key="fu_day_last_contact").set_value(day)
+    _ok(at.button(key="fu_save").click().run())
+    assert at.success and "Saved" in at.success[0].value
+    assert len(reads) == 1  # the entry changed a value, not the series' patients

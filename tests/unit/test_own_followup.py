@@ -145,35 +145,6 @@ def test_history_as_shown():
     assert list(got["undone"]) == ["", "by entry 3", ""]
 
 
-def test_latest_undoable_walks_past_undone_entries_and_stops_at_the_import():
-    assert fu.latest_undoable(_history(HISTORY)) is None
-    more = [
-        (
-            4,
-            "follow_up",
-            "bob",
-            AT,
-            None,
-            None,
-            "patients",
-            "changed",
-            "S01",
-            None,
-            None,
-            "death_day",
-            None,
-            200,
-        ),
-        *HISTORY,
-    ]
-    assert fu.latest_undoable(_history(more)) == 4
-    reimport = [
-        (4, "reimport", "bob", AT, None, None, None, None, None, None, None, None, None, None),
-        *HISTORY,
-    ]
-    assert fu.latest_undoable(_history(reimport)) == 4
-
-
 @pytest.mark.parametrize(
     ("entry", "words"),
     [
@@ -243,3 +214,15 @@ def test_the_history_shows_times_to_the_second():
     )
     shown = fu.history_table(history)
     assert shown["when (UTC)"].tolist() == ["2026-12-04 07:58:19", "2026-12-03 23:59:59"]
+
+
+def test_history_pages_and_words():
+    assert [fu.history_pages(n, 100) for n in (0, 1, 100, 101, 12_345)] == [1, 1, 1, 2, 124]
+    assert fu.history_words(100, 100, 12_345, None) == (
+        "Lines 101 to 200 of 12,345, newest first: every change of the series."
+    )
+    assert (
+        fu.history_words(0, 1, 1, "S01")
+        == "Lines 1 to 1 of 1, newest first: patient S01's changes."
+    )
+    assert fu.history_words(0, 0, 0, "S01") == ("No line to show (patient S01's changes: 0 lines).")

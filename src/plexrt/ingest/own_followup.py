@@ -217,6 +217,23 @@ _BATCH_KIND = {"import": "import", "follow_up": "follow-up", "undo": "undo"}
 HISTORY_COLUMNS = ["entry", "kind", "by", "when (UTC)", "row", "column", "old -> new", "undone"]
 
 
+HISTORY_PAGE = 100  # lines of the history read and shown at a time
+
+
+def history_pages(total: int, page: int = HISTORY_PAGE) -> int:
+    """How many pages of ``page`` lines the history holds (1 for an empty one)."""
+    return max(1, -(-int(total) // page))
+
+
+def history_words(first: int, shown: int, total: int, patient: str | None) -> str:
+    """What the history table shows: 'Lines 101 to 200 of 12,345, newest first: every change of
+    the series.' (``first`` lines skipped); for one patient, their changes only, or none yet."""
+    whose = "every change of the series" if patient is None else f"patient {patient}'s changes"
+    if total == 0 or shown == 0:
+        return f"No line to show ({whose}: {counted(total, 'line')})."
+    return f"Lines {first + 1:,} to {first + shown:,} of {total:,}, newest first: {whose}."
+
+
 def _value(v: object) -> str:
     if v is None or (not isinstance(v, (str, dict, list)) and pd.isna(v)):
         return "(empty)"
@@ -247,7 +264,7 @@ def _change(r: pd.Series) -> str:
     return f"row {kind}"
 
 
-def history_table(history: pd.DataFrame, limit: int = 500) -> pd.DataFrame:
+def history_table(history: pd.DataFrame, limit: int = HISTORY_PAGE) -> pd.DataFrame:
     """The store's history (newest first) as shown: one line per changed value with who, when
     (UTC), which row and column, old -> new, and which later entry undid it; at most ``limit``
     lines (the newest)."""
@@ -268,14 +285,3 @@ def history_table(history: pd.DataFrame, limit: int = 500) -> pd.DataFrame:
         }
     )
     return out[HISTORY_COLUMNS]
-
-
-def latest_undoable(history: pd.DataFrame) -> int | None:
-    """The newest follow-up entry not undone yet (what 'Undo latest entry' reverses), or None.
-    An undo walks back: an undo entry itself is never undone, and the first import is not."""
-    batches = history.drop_duplicates("batch_id")
-    for r in batches.itertuples(index=False):
-        if r.kind == "undo" or not pd.isna(r.undone_by_batch):
-            continue
-        return None if r.kind == "import" else int(r.batch_id)
-    return None

@@ -91,16 +91,19 @@ def _own_connection(series_id: str, version: str, _principal) -> duckdb.DuckDBPy
     return build(record, frames, store.opioid_factors(bundled), store.literature(bundled))
 
 
-def own_patient_codes(store_, series_id: str, version: str):
+def own_patient_codes(store_, series_id: str):
     """The patient codes of an own series the principal may read (``ingest.own_followup.
-    PatientCodes``), read once per version of the series (its last change, as listed on this run:
-    a patient added or removed in another session gives a new version, hence a new read)."""
+    PatientCodes``), read again only when the series' patients may have changed: the cache is
+    keyed by the last change that could add or remove one (``patient_codes_version``, asked on
+    every run, so a patient added or removed in another session shows on the next run), not by
+    each follow-up entry (saving one re-read 81,000 codes)."""
     who = principal()
+    version = store_.patient_codes_version(who, series_id)
     return _own_patient_codes(store_.where, series_id, version, who.user_id, store_, who)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _own_patient_codes(where: str, series_id: str, version: str, user_id: str, _store, _who):
+def _own_patient_codes(where: str, series_id: str, version: int, user_id: str, _store, _who):
     from plexrt.ingest.own_followup import PatientCodes
 
     return PatientCodes.of(_store.patient_codes(_who, series_id))

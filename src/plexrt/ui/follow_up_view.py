@@ -16,7 +16,6 @@ from plexrt.data.own_schema import OwnSeriesFrames
 from plexrt.data.own_template import YEAR_RANGE
 from plexrt.data.own_validation import validate_own_series
 from plexrt.data.userstore import (
-    NothingToUndo,
     SeriesInvalid,
     UserDataUnavailable,
     UserStore,
@@ -26,7 +25,7 @@ from plexrt.data.values import counted
 from plexrt.data.vocab import OPIOID_ROUTES
 from plexrt.ingest import own_followup as fu
 from plexrt.ingest import own_preview
-from plexrt.ui import db, writes
+from plexrt.ui import db, follow_up_history, writes
 from plexrt.ui.patient_pick import pick_patient
 from plexrt.ui.safe_text import md
 from plexrt.ui.tables import dataframe
@@ -257,37 +256,6 @@ def _refused(problems: list[str]) -> None:
     dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")
 
 
-def _history(store: UserStore, sid: str, can_edit: bool) -> None:
-    history = store.history(db.principal(), sid)
-    st.header("History")
-    dataframe(fu.history_table(history), hide_index=True, width="stretch")
-    latest = fu.latest_undoable(history)
-    if not can_edit or latest is None:
-        st.caption("Nothing to undo: the series holds only what was imported." if can_edit else "")
-        return
-    if st.session_state.get("fu_undo") != latest:
-        if st.button("Undo latest entry", icon=":material/undo:", key="fu_undo_ask"):
-            st.session_state["fu_undo"] = latest
-            st.rerun()
-        return
-    st.warning(f"Undo entry {latest}? Its changes are reversed (and kept in the history).")
-    a, b, _ = st.columns([1, 1, 4])
-    if b.button("Cancel", key="fu_undo_cancel"):
-        st.session_state.pop("fu_undo", None)
-        st.rerun()
-    if a.button("Yes, undo it", type="primary", key=writes.FOLLOW_UP_UNDO):
-        st.session_state.pop("fu_undo", None)
-        try:
-            undo = store.undo_last(
-                db.principal(), sid, expected_batch=latest, validate=validate_own_series
-            )
-        except (NothingToUndo, SeriesInvalid, PermissionDenied, UserDataUnavailable) as exc:
-            st.error(f"{unless_unknown('Not undone: ', exc)}{md(exc)}", icon=":material/error:")
-            return
-        st.session_state["fu_flash"] = f"Entry {latest} undone (recorded as entry {undo})."
-        st.rerun()
-
-
 def render() -> None:
     st.title("Follow-up")
     st.caption(
@@ -316,4 +284,4 @@ def render() -> None:
         else:
             _save_lost()
             st.info("You may read this series but not record follow-up in it.")
-    _history(store, sid, bool(row["can_edit"]))
+    follow_up_history.history(store, sid, pid, bool(row["can_edit"]))

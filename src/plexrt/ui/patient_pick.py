@@ -15,7 +15,7 @@ def pick_patient(store, row: dict, column) -> str | None:
     """The code of the patient chosen in the series ``row`` (None when none is chosen yet, or
     the series holds no patient); the widgets in ``column``, the matches below it."""
     sid = str(row["series_id"])
-    codes = db.own_patient_codes(store, sid, str(row["updated_at"]))
+    codes = db.own_patient_codes(store, sid)
     if not len(codes):
         st.info("This series holds no patient.")
         return None

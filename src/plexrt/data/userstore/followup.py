@@ -223,22 +223,67 @@ def undo_last(
     return undo
 
 
-def history(conn: sa.Connection, p: Principal, series_id: str) -> pd.DataFrame:
-    """Every recorded change of the series, newest batch first, values as plain values."""
+_HISTORY_FROM = (
+    "FROM change_batches b LEFT JOIN change_history h ON h.batch_id = b.batch_id "
+    "WHERE b.series_id = :s"
+)
+_OF_PATIENT = " AND h.patient_id = :p"
+
+
+def _scope(series_id: str, patient_id: str | None) -> tuple[str, dict[str, Any]]:
+    """The rows of the history of the series, or of one patient's rows in it (bound code)."""
+    if patient_id is None:
+        return _HISTORY_FROM, {"s": series_id}
+    return _HISTORY_FROM + _OF_PATIENT, {"s": series_id, "p": str(patient_id)}
+
+
+def history(
+    conn: sa.Connection,
+    p: Principal,
+    series_id: str,
+    patient_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """The recorded changes of the series, newest batch first, values as plain values: every
+    line, or (``patient_id``) only the lines of that patient's rows (a batch that changed no row
+    of theirs, such as the first import, has none); at most ``limit`` lines when given, after
+    skipping the ``offset`` newest."""
     sharing.checked(conn, p, series_id, "read")
-    result = conn.execute(
-        sa.text(
-            "SELECT b.batch_id, b.kind, b.actor, b.at_utc, b.undoes_batch, b.undone_by_batch, "
-            "h.table_name, h.change_kind, h.patient_id, h.course_no, h.assessment_no, "
-            "h.column_name, h.old_value, h.new_value "
-            "FROM change_batches b LEFT JOIN change_history h ON h.batch_id = b.batch_id "
-            "WHERE b.series_id = :s ORDER BY b.batch_id DESC, h.change_id"
-        ),
-        {"s": series_id},
+    where, params = _scope(series_id, patient_id)
+    sql = (
+        "SELECT b.batch_id, b.kind, b.actor, b.at_utc, b.undoes_batch, b.undone_by_batch, "
+        "h.table_name, h.change_kind, h.patient_id, h.course_no, h.assessment_no, "
+        f"h.column_name, h.old_value, h.new_value {where} ORDER BY b.batch_id DESC, h.change_id"
     )
+    if limit is not None:
+        sql += " LIMIT :n"
+        params["n"] = max(0, int(limit))
+    if offset:
+        sql += " OFFSET :skip"
+        params["skip"] = max(0, int(offset))
+    result = conn.execute(sa.text(sql), params)
     df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     for col in ("old_value", "new_value"):
         df[col] = [decode(v) for v in df[col]]
     for col in ("undoes_batch", "undone_by_batch", "course_no", "assessment_no"):
         df[col] = pd.to_numeric(df[col]).astype("Int64")
     return df
+
+
+def history_size(
+    conn: sa.Connection, p: Principal, series_id: str, patient_id: str | None = None
+) -> int:
+    """How many lines ``history`` gives without a limit (counted, not read)."""
+    sharing.checked(conn, p, series_id, "read")
+    where, params = _scope(series_id, patient_id)
+    return int(conn.execute(sa.text(f"SELECT count(*) {where}"), params).scalar_one())  # noqa: S608
+
+
+def latest_undoable(conn: sa.Connection, p: Principal, series_id: str) -> int | None:
+    """The newest entry 'Undo latest entry' reverses (None when only the import is left)."""
+    sharing.checked(conn, p, series_id, "read")
+    try:
+        return _latest_undoable(conn, series_id)[0]
+    except NothingToUndo:
+        return None

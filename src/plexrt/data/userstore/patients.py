@@ -22,6 +22,24 @@ def codes(conn: sa.Connection, series_id: str) -> list[str]:
     )
 
 
+def codes_version(conn: sa.Connection, series_id: str) -> int:
+    """The newest change batch of the series that could change its patient codes: an import
+    (which writes the rows, not a history line, when it creates the series), or any batch with a
+    history line adding or removing a patient row. A follow-up entry that changes a value or adds
+    an assessment leaves it as it is; 0 for a series without a batch."""
+    return int(
+        conn.execute(
+            sa.text(
+                "SELECT coalesce(max(b.batch_id), 0) FROM change_batches b WHERE b.series_id = :s "
+                "AND (b.kind = 'import' OR EXISTS (SELECT 1 FROM change_history h "
+                "WHERE h.batch_id = b.batch_id AND h.table_name = 'patients' "
+                "AND h.change_kind <> 'changed'))"
+            ),
+            {"s": series_id},
+        ).scalar_one()
+    )
+
+
 def same_patient_codes(conn: sa.Connection, series_id: str, codes_: Sequence[str]) -> list[str]:
     """The series' patient codes that are ``codes_`` written otherwise (``plain_code``): a new
     patient 'Ｘ１' is checked against the stored 'X1'."""

@@ -167,6 +167,13 @@ class UserStore(AuditCalls):
             sharing.checked(conn, principal, series_id, "read")
             return own.load_frames(conn, series_id)
 
+    def patient_codes_version(self, principal: Principal, series_id: str) -> int:
+        """The last change of the series that could add or remove a patient (its import, or
+        a later batch adding or removing a patient row): the code list is the same while it is."""
+        with self._read() as conn:
+            sharing.checked(conn, principal, series_id, "read")
+            return patients.codes_version(conn, series_id)
+
     def patient_codes(self, principal: Principal, series_id: str) -> list[str]:
         """Every patient code of the series (to find one patient; no other column is read)."""
         with self._read() as conn:
@@ -251,9 +258,31 @@ class UserStore(AuditCalls):
         with self._write() as conn:
             return followup.undo_last(conn, principal, series_id, expected_batch, validate)
 
-    def history(self, principal: Principal, series_id: str) -> pd.DataFrame:
+    def history(
+        self,
+        principal: Principal,
+        series_id: str,
+        *,
+        patient_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """The change history of the series (or of one patient's rows), newest first; at most
+        ``limit`` lines after the ``offset`` newest (read in SQL, never the whole history)."""
         with self._read() as conn:
-            return followup.history(conn, principal, series_id)
+            return followup.history(conn, principal, series_id, patient_id, limit, offset)
+
+    def history_size(
+        self, principal: Principal, series_id: str, *, patient_id: str | None = None
+    ) -> int:
+        """How many lines ``history`` holds for the same scope."""
+        with self._read() as conn:
+            return followup.history_size(conn, principal, series_id, patient_id)
+
+    def latest_undoable(self, principal: Principal, series_id: str) -> int | None:
+        """The entry 'Undo latest entry' would reverse now (None when there is none)."""
+        with self._read() as conn:
+            return followup.latest_undoable(conn, principal, series_id)
 
     def edit_details(
         self,

@@ -279,18 +279,19 @@ def test_response_line_names_each_denominator_on_the_hand_series(own_con):
 
 
 def test_batches_of_the_history():
-    history = pd.DataFrame(
+    rows = pd.DataFrame(
         {
-            "batch_id": [2, 1, 1],
-            "kind": ["follow_up", "import", "import"],
-            "actor": ["ann", "ann", "ann"],
-            "at_utc": ["2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"],
-            "undone_by_batch": pd.array([None, None, None], dtype="Int64"),
-            "table_name": ["own_courses", "own_patients", "own_courses"],
+            "batch_id": [1, 2],
+            "kind": ["import", "follow_up"],
+            "actor": ["ann", "bob"],
+            "at_utc": ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"],
+            "undone_by_batch": pd.array([None, None], dtype="Int64"),
+            "values_changed": [0, 3],
         }
     )
-    out = own_overview.batches(history)
-    assert list(out["Change"]) == [2, 1] and list(out["Values changed"]) == [1, 2]
+    out = own_overview.batches(rows)
+    assert list(out["Change"]) == [2, 1] and list(out["Values changed"]) == [3, 0]
+    assert list(out["By"]) == ["bob", "ann"]
 
 
 def test_codes_written_two_ways_in_an_old_series_are_named():

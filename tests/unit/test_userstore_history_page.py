@@ -96,3 +96,16 @@ def test_the_codes_version_moves_only_when_a_patient_may_come_or_go(stored):
     assert gone not in store.patient_codes(ANN, sid)
     back = store.apply_import(ANN, "S", frames, pseudonymised=False).batch_id
     assert store.patient_codes_version(ANN, sid) == back > removed
+
+
+def test_the_batches_are_counted_as_the_whole_history_holds_them(stored):
+    store, sid, _ = stored
+    first = _entry(store, sid, "S000007", 5000)
+    undo = store.undo_last(ANN, sid, expected_batch=first)
+    whole = store.history(ANN, sid)
+    got = store.history_batches(ANN, sid)
+    assert got["batch_id"].tolist() == [undo, first, int(whole["batch_id"].iloc[-1])]
+    assert got["kind"].tolist() == ["undo", "follow_up", "import"]
+    counted = whole.groupby("batch_id", sort=False)["table_name"].count()
+    assert got["values_changed"].tolist() == counted.tolist() == [1, 1, 0]
+    assert got["undone_by_batch"].tolist()[1] == undo

@@ -41,20 +41,20 @@ def series_facts(record: Mapping[str, Any], frames: OwnSeriesFrames) -> pd.DataF
     return pd.DataFrame(rows, columns=["What", "Value"])
 
 
-def batches(history: pd.DataFrame) -> pd.DataFrame:
-    """One row per change batch (newest first): its number, kind (import, follow-up, undo), who,
-    when, how many values it changed, and the batch that undid it."""
-    if history.empty:
+def batches(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per change batch (newest first), as the store counts them (``UserStore.
+    history_batches``): its number, kind (import, follow-up, undo), who, when, how many values it
+    changed, and the batch that undid it."""
+    if rows.empty:
         return pd.DataFrame(columns=list(BATCH_COLUMNS))
-    g = history.groupby("batch_id", sort=False)
     out = pd.DataFrame(
         {
-            "Change": g["batch_id"].first(),
-            "Kind": g["kind"].first(),
-            "By": g["actor"].first(),
-            "When (UTC)": utc_shown(g["at_utc"].first()),
-            "Values changed": g["table_name"].count(),
-            "Undone by": g["undone_by_batch"].first(),
+            "Change": rows["batch_id"].to_numpy(),
+            "Kind": rows["kind"].to_numpy(),
+            "By": rows["actor"].to_numpy(),
+            "When (UTC)": utc_shown(rows["at_utc"]),
+            "Values changed": rows["values_changed"].to_numpy(),
+            "Undone by": rows["undone_by_batch"].to_numpy(),
         }
     )
     return out.sort_values("Change", ascending=False).reset_index(drop=True)

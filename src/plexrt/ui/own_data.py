@@ -27,7 +27,7 @@ def render(series_id: str) -> None:
             return
         record = rows.iloc[0].to_dict()
         frames = store.series_frames(db.principal(), series_id)
-        history = store.history(db.principal(), series_id)
+        history = store.history_batches(db.principal(), series_id)
     except UserDataUnavailable as exc:
         db.user_data_failed(exc)
         return

@@ -280,6 +280,25 @@ def history_size(
     return int(conn.execute(sa.text(f"SELECT count(*) {where}"), params).scalar_one())  # noqa: S608
 
 
+def batches(conn: sa.Connection, p: Principal, series_id: str) -> pd.DataFrame:
+    """One row per change batch of the series, newest first: batch_id, kind, actor, at_utc,
+    undone_by_batch and values_changed (its history lines), counted in SQL."""
+    sharing.checked(conn, p, series_id, "read")
+    result = conn.execute(
+        sa.text(
+            "SELECT b.batch_id, b.kind, b.actor, b.at_utc, b.undone_by_batch, "
+            f"count(h.change_id) AS values_changed {_HISTORY_FROM} "
+            "GROUP BY b.batch_id, b.kind, b.actor, b.at_utc, b.undone_by_batch "
+            "ORDER BY b.batch_id DESC"
+        ),
+        {"s": series_id},
+    )
+    df = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    df["undone_by_batch"] = pd.to_numeric(df["undone_by_batch"]).astype("Int64")
+    df["values_changed"] = pd.to_numeric(df["values_changed"]).astype("int64")
+    return df
+
+
 def latest_undoable(conn: sa.Connection, p: Principal, series_id: str) -> int | None:
     """The newest entry 'Undo latest entry' reverses (None when only the import is left)."""
     sharing.checked(conn, p, series_id, "read")

@@ -279,6 +279,12 @@ class UserStore(AuditCalls):
         with self._read() as conn:
             return followup.history_size(conn, principal, series_id, patient_id)
 
+    def history_batches(self, principal: Principal, series_id: str) -> pd.DataFrame:
+        """One row per import, follow-up entry or undo of the series, newest first, with the
+        number of values it changed (counted in SQL; the lines themselves are not read)."""
+        with self._read() as conn:
+            return followup.batches(conn, principal, series_id)
+
     def latest_undoable(self, principal: Principal, series_id: str) -> int | None:
         """The entry 'Undo latest entry' would reverse now (None when there is none)."""
         with self._read() as conn:

@@ -326,3 +326,28 @@ def test_board_tables_convert_without_a_traceback(app, own_id, caplog):
     top = table_as_read(at.table[0])
     assert (top == "—").any().any()  # some value is unknown: the dash
     assert not [r for r in caplog.records if "Arrow" in r.getMessage()]
+
+
+def test_the_data_page_reads_the_whole_series_once_per_change_of_it(app, tmp_path, monkeypatch):
+    from plexrt.data.userstore import Change
+
+    path = str(tmp_path / "user.duckdb")
+    monkeypatch.setenv("PLEXRT_USER_DB", path)
+    assert main(["import", str(EXAMPLE), "--series", "Reread clinic"]) == 0
+    reads = []
+    whole = UserStore.series_frames
+    monkeypatch.setattr(
+        UserStore, "series_frames", lambda self, *a: reads.append(a) or whole(self, *a)
+    )
+    store = UserStore(path)
+    series = str(store.own_series(local_principal())["series_id"].iloc[0])
+    at = _run(app, "pages/data.py", series=series)
+    first = len(reads)  # the Data page's facts (and the pages' in-memory store), once
+    assert not at.run().exception and len(reads) == first  # a rerun reads no row of the series
+    pid = str(store.patient_codes(local_principal(), series)[0])
+    store.record_follow_up(  # another session
+        local_principal(), series, [Change.update("patients", (pid,), last_contact_day=9000)]
+    )
+    at.run()
+    assert len(reads) > first  # the series changed: read again
+    assert len(at.dataframe[1].value) == 2  # the import and the entry

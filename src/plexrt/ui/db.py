@@ -109,6 +109,24 @@ def _own_patient_codes(where: str, series_id: str, version: int, user_id: str, _
     return PatientCodes.of(_store.patient_codes(_who, series_id))
 
 
+def own_overview(store_, record: dict):
+    """What the Data page shows of an own series' rows (``own_overview.series_facts`` and
+    ``respelled_codes``), worked out from the whole series once per version of it (its last
+    change, as listed on this run, with every field of its record shown: a change in another
+    session gives a new version), not on every rerun (reading 100,000 courses took 0.9 s)."""
+    who = principal()
+    sid, version = str(record["series_id"]), repr(sorted(record.items()))
+    return _own_overview(store_.where, sid, version, who.user_id, store_, who, record)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _own_overview(where: str, sid: str, version: str, user_id: str, _store, _who, _record):
+    from plexrt.clinical import own_overview as ov
+
+    frames = _store.series_frames(_who, sid)
+    return ov.series_facts(_record, frames), ov.respelled_codes(frames)
+
+
 def check_rebuilt() -> None:
     """Called at the start of every script run: when `plexrt build-db` has replaced the file
     since the last run, close the old connection (DuckDB would otherwise keep serving the old file

@@ -26,7 +26,7 @@ def render(series_id: str) -> None:
             st.info("This series is no longer available to you.")
             return
         record = rows.iloc[0].to_dict()
-        frames = store.series_frames(db.principal(), series_id)
+        facts, twice = db.own_overview(store, record)
         history = store.history_batches(db.principal(), series_id)
     except UserDataUnavailable as exc:
         db.user_data_failed(exc)
@@ -36,7 +36,6 @@ def render(series_id: str) -> None:
         "of days from the patient's first RT start (no calendar date is stored), and every "
         "figure uses these times as recorded."
     )
-    twice = own_overview.respelled_codes(frames)
     if twice:
         st.warning(
             "Patient codes written two ways (another case, full-width or compatibility characters), "
@@ -48,7 +47,7 @@ def render(series_id: str) -> None:
         ["What this series is", "Import and follow-up history", "How the figures are computed"]
     )
     with tab_what:
-        dataframe(own_overview.series_facts(record, frames), hide_index=True, width="stretch")
+        dataframe(facts, hide_index=True, width="stretch")
     with tab_history:
         dataframe(own_overview.batches(history), hide_index=True, width="stretch")
         st.caption("Newest first; each import, follow-up entry or undo is one change.")

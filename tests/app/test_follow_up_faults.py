@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from plexrt.data.access import local_principal
-from plexrt.data.userstore import UserStore
+from plexrt.data.access import PermissionDenied, local_principal
+from plexrt.data.userstore import UserDataUnavailable, UserStore
 from plexrt.ingest.own_import import prepare_import
 from tests.app.test_follow_up_page import PAGE, _ok
 from tests.unit.own_files import GOOD_ASSESSMENTS, GOOD_COURSES, write
@@ -87,3 +87,29 @@ def test_an_entry_for_a_patient_removed_meanwhile_is_not_saved_for_another(app, 
     _ok(at.button(key="fu_save").click().run())
     _refused(at)
     assert _last_contacts(store, sid) == {"S01": 184}
+
+
+@pytest.mark.parametrize(
+    ("exc", "said"),
+    [
+        (UserDataUnavailable("user.duckdb", "the disk is full"), "Nothing was changed."),
+        (PermissionDenied(ME, "record follow-up on this series"), "Nothing was written."),
+    ],
+)
+def test_a_failed_save_says_once_that_nothing_was_written(
+    app, store, tmp_path, monkeypatch, exc, said
+):
+    """A store that could not be used says 'Nothing was changed.' in its own message; the page
+    added ' Nothing was saved.' after it. A refusal that does not say so gets it once."""
+    sid = _import(store, tmp_path, "Alpha")
+    at = _last_contact_typed(app, sid, "S01", 200)
+
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(UserStore, "record_follow_up", fail)
+    _ok(at.button(key="fu_save").click().run())
+    (error,) = at.error
+    text = error.value.replace("\\", "")  # the page's Markdown escapes
+    assert text.endswith(said)
+    assert text.count("Nothing was") == 1

@@ -19,7 +19,7 @@ from plexrt.data.userstore import (
     SeriesInvalid,
     UserDataUnavailable,
     UserStore,
-    unless_unknown,
+    nothing_written,
 )
 from plexrt.data.values import counted
 from plexrt.data.vocab import OPIOID_ROUTES
@@ -237,7 +237,7 @@ def _save(store: UserStore, sid: str, frames: OwnSeriesFrames, entry: fu.Entry) 
         _refused(exc.messages)
         return
     except (PermissionDenied, UserDataUnavailable) as exc:
-        st.error(f"{md(exc)}{unless_unknown(' Nothing was saved.', exc)}", icon=":material/error:")
+        st.error(f"{md(exc)}{nothing_written(exc)}", icon=":material/error:")
         return
     if batch is None:
         st.info("Nothing changed: the series already holds this value.")

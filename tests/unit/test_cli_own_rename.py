@@ -133,3 +133,12 @@ def test_a_period_that_may_identify_is_refused_with_the_other_problems(tmp_path,
         == 0
     )
     assert _details(us, sid).period == "Jan 2015 to Dec 2020"
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(tmp_path, capsys):
+    db, us, sid = _store(tmp_path)
+    args = ["own", "rename", "--series", "Ours", "--period", "2020-2010", "--user-db", db]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "  - period: '2020-2010' ends before it starts: give the first year first" in err
+    assert _details(us, sid) == SeriesDetails("Ours", "RT dept", "2015-2020")

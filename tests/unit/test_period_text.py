@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from plexrt.data.period_text import PERIOD_ADVICE, period_kinds, period_problem
+from plexrt.data.period_text import PERIOD_ADVICE, period_kinds, period_problem, reversed_ranges
 from plexrt.data.userstore.checks import details_problems
 
 ACCEPTED = [
@@ -69,6 +69,36 @@ def test_the_message_names_every_kind_and_what_to_give():
     assert period_problem("ring 020 7946 0958") == (
         "holds a number that is neither a year nor a month (a telephone, hospital or record "
         f"number): {PERIOD_ADVICE}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "backwards"),
+    [
+        ("2020-2010", ["2020-2010"]),
+        ("2010-2015, 2023–2016", ["2023–2016"]),
+        ("2015 to 2010", ["2015 to 2010"]),
+        ("２０２０-２０１０", ["2020-2010"]),  # full-width digits, read as typed in ASCII
+        ("2010-2015", []),
+        ("2015-2015", []),
+        ("2010/01-2015/12", []),
+        ("01/2015-12/2010", []),  # month/year: not two years side by side
+        ("2010-15", []),
+    ],
+)
+def test_a_range_of_years_that_ends_before_it_starts(period, backwards):
+    assert reversed_ranges(period) == backwards
+    problem = period_problem(period)
+    if backwards:
+        assert problem == f"'{backwards[0]}' ends before it starts: give the first year first"
+    elif period_kinds(period) == []:
+        assert problem is None
+
+
+def test_a_reversed_range_is_named_beside_what_identifies():
+    assert period_problem("2020-2010, x@y.org") == (
+        f"holds an e-mail address: {PERIOD_ADVICE}; '2020-2010' ends before it starts: "
+        "give the first year first"
     )
 
 

@@ -15,6 +15,8 @@ spaces, dots, hyphens, dashes, slashes, brackets or '+') is read: a year is 4 di
   '15.01.2010', '15.01'), or, in a group of 4 or more numbers none of them a year, a number
   written in pairs ('06 12 34 56 78');
 - a day written beside a month's name ('15 Jan 2010', 'Jan 15, 2010', '3. März 2015').
+
+A range of two years that ends before it starts ('2020-2010') is refused too (a typing slip).
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ _DAY_AND_MONTH = re.compile(
     rf"(?<!\d){_DAY}\s*{_MONTH}|(?<![^\W\d_]){_MONTH}\s*{_DAY}(?!\d)", re.IGNORECASE
 )
 LONG_RUN = 5  # digits in a row: no year or month has as many
+# a range of two years ('2010-2015', '2010 to 2015', '2010/2015'): its end may not come first
+_YEARS = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)\s*(?:[-/\u2010-\u2015]|to|bis|au|à)\s*((?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
 
 KINDS = {
     "email": "an e-mail address",
@@ -77,10 +84,18 @@ def period_kinds(text: str) -> list[str]:
     return [k for k in KINDS if k in found]
 
 
+def reversed_ranges(text: str) -> list[str]:
+    """The ranges of years in a period that end before they start ('2020-2010'), as written."""
+    plain = unicodedata.normalize("NFKC", text)
+    return [m.group(0) for m in _YEARS.finditer(plain) if int(m.group(2)) < int(m.group(1))]
+
+
 def period_problem(text: str) -> str | None:
     """Why ``text`` cannot be a series' period (None when it can): what it holds, and what to
-    give instead."""
-    kinds = period_kinds(text)
-    if not kinds:
-        return None
-    return f"holds {' and '.join(KINDS[k] for k in kinds)}: {PERIOD_ADVICE}"
+    give instead; a range of years that ends before it starts."""
+    kinds, backwards = period_kinds(text), reversed_ranges(text)
+    said = [f"holds {' and '.join(KINDS[k] for k in kinds)}: {PERIOD_ADVICE}"] if kinds else []
+    if backwards:
+        ranges = ", ".join(f"'{r}'" for r in backwards)
+        said.append(f"{ranges} ends before it starts: give the first year first")
+    return "; ".join(said) or None

@@ -7,6 +7,7 @@ RT, unknown drugs, routes and doses) the new frames are identical, dtypes includ
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -14,18 +15,21 @@ import pandas as pd
 import pytest
 
 from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_mg
+from plexrt.clinical.own_keys import ordered_courses
 from plexrt.clinical.own_series import (
     EVENT_VALUE_COLUMNS,
+    LATER_TABLES,
     SOURCE,
-    _ordered_courses,
-    _timepoint_rows,
+    analytic_frames,
     events_frame,
     last_known_day,
     omed_at,
 )
+from plexrt.clinical.own_timepoints import picked as picked_rows
 from plexrt.data import store
 from plexrt.data.own_schema import OwnSeriesFrames, age_text, age_texts
 from plexrt.data.values import is_missing
+from tests.unit import own_reference
 from tests.unit.own_frames import make_frames
 
 # ------------------------------------------------------------------------------------------------
@@ -75,7 +79,7 @@ def _patient_events(
 
 
 def reference_events_frame(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
-    c = _ordered_courses(frames)
+    c = own_reference.ordered_courses(frames)
     by_patient = dict(tuple(c.groupby("patient_id", sort=False)))
     a = frames.assessments
     a_by_patient = dict(tuple(a.groupby("patient_id", sort=False)))
@@ -97,8 +101,8 @@ def reference_omed_at(
     timepoint: str,
     table: str = DEFAULT_FACTOR_TABLE,
 ) -> pd.Series:
-    courses = _ordered_courses(frames)
-    picked = _timepoint_rows(courses, frames.assessments)
+    courses = own_reference.ordered_courses(frames)
+    picked = own_reference.timepoint_rows(courses, frames.assessments)
     picked = picked[picked["timepoint"] == timepoint]
     out = pd.Series(np.nan, index=pd.Index(courses["course_id"], name="course_id"), dtype=float)
     for row in picked.itertuples():
@@ -279,3 +283,104 @@ def test_age_texts_work_once_per_distinct_age(monkeypatch):
     texts = age_texts(pd.Series([71, 90, None] * 1000), pd.Series([False, True, None] * 1000))
     assert texts == ["71", "90+", ""] * 1000
     assert calls[0] == 3
+
+
+# ------------------------------------------------------------------------------------------------
+# The tables built on integer codes of the patients and courses are those the text-keyed code
+# built (own_reference, commit a18a996), rows, values and column types.
+# ------------------------------------------------------------------------------------------------
+
+
+def _text_order_apart(frames: OwnSeriesFrames) -> OwnSeriesFrames:
+    """The series with its courses numbered 6, 12, ... ('S1.12' sorts before 'S1.6') and a
+    patient whose code extends another's ('S000001.1': its course ids sort before S000001's):
+    course-id order and (patient, course number) order differ."""
+    renamed = {}
+    ids = sorted(frames.courses["patient_id"].unique())
+    if len(ids) > 1:
+        renamed = {ids[1]: f"{ids[0]}.1"}
+
+    def moved(t: pd.DataFrame, numbered: bool) -> pd.DataFrame:
+        t = t.assign(patient_id=t["patient_id"].replace(renamed))
+        return t.assign(course_no=t["course_no"] * 6) if numbered else t
+
+    p, c, a = frames.patients, frames.courses, frames.assessments
+    return OwnSeriesFrames(moved(p, False), moved(c, True), moved(a, True)).conformed()
+
+
+def _variants(seed: int) -> list[OwnSeriesFrames]:
+    """The random series; its courses and numbers apart in text order; its courses shuffled (a
+    store gives them sorted; these must be sorted here)."""
+    frames = random_frames(seed)
+    shuffled = frames.courses.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    return [frames, _text_order_apart(frames), frames.replace(courses=shuffled)]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_tables_are_those_of_the_text_keyed_code(seed, factors):
+    for frames in _variants(seed):
+        new = analytic_frames(frames, "s", factors)
+        old = own_reference.analytic_frames(frames, "s", factors)
+        for table in ("patients", "courses", "course_derived", *LATER_TABLES):
+            pd.testing.assert_frame_equal(
+                getattr(new, table), getattr(old, table), check_exact=True
+            )
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_picked_assessments_are_those_of_the_per_course_loop(seed):
+    for frames in _variants(seed):
+        courses = own_reference.ordered_courses(frames)
+        picked = picked_rows(ordered_courses(frames), frames.assessments).rows
+        got = {
+            (r.course_id, r.timepoint): (r.patient_id, r.course_no, r.assessment_no)
+            for r in picked.itertuples()
+        }
+        assert len(got) == len(picked)
+        assert got == own_reference.looped_picks(courses, frames.assessments)
+        pd.testing.assert_frame_equal(
+            picked, own_reference.timepoint_rows(courses, frames.assessments), check_exact=True
+        )
+
+
+def test_the_text_order_apart_series_orders_course_ids_apart():
+    """The variant above is worth something: course-id order is not (patient, number) order."""
+    courses = own_reference.ordered_courses(_text_order_apart(random_frames(7)))
+    assert not courses["course_id"].is_monotonic_increasing
+
+
+def test_the_tables_group_merge_and_sort_no_text_ids(monkeypatch, factors):
+    """At 100,000 courses each grouping, merge or sort on the text patient and course ids cost
+    hundredths of a second, over and over (0.6 CPU s in all): the tables of a series as a store
+    gives it (courses in order) are built on integer codes, without one (the opioid factor
+    look-up, once per distinct drug and route, is not theirs)."""
+    ours = (
+        "plexrt.clinical.own_series",
+        "plexrt.clinical.own_keys",
+        "plexrt.clinical.own_timepoints",
+    )
+    frames = make_frames(40, seed=5)
+    calls: list[str] = []
+    for owner, name in (
+        (pd.DataFrame, "groupby"),
+        (pd.Series, "groupby"),
+        (pd.DataFrame, "merge"),
+        (pd.DataFrame, "sort_values"),
+        (pd.Series, "sort_values"),
+        (pd.Series, "rank"),
+        (pd.Series, "reindex"),
+        (pd.DataFrame, "reindex"),
+    ):
+        real = getattr(owner, name)
+
+        def counted(*args, _real=real, _name=name, **kwargs):
+            if sys._getframe(1).f_globals.get("__name__") in ours:
+                calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+    tables = analytic_frames(frames, "s", factors)
+    monkeypatch.undo()
+    assert calls == []
+    old = own_reference.analytic_frames(frames, "s", factors)
+    pd.testing.assert_frame_equal(tables.events, old.events, check_exact=True)

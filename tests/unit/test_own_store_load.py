@@ -18,14 +18,20 @@ from plexrt.data import bundled_write, deferred, store
 from plexrt.data.filters import CohortFilter
 from plexrt.data.own_schema import OwnSeriesFrames, typed
 from plexrt.ingest import own_store
+from tests.unit import own_reference
 from tests.unit.own_hand import _course, _patient, hand_frames
+from tests.unit.test_own_series_columns import _variants
 
 RECORD = {"series_id": "own-0001", "name": "Hand series", "institution": "Clinic A"}
 
 
-def _view_store(frames: OwnSeriesFrames, factors: pd.DataFrame, literature: pd.DataFrame):
-    """The same series with ``course_summary`` left a view over the loaded tables (the reference)."""
-    tables = analytic_frames(frames, RECORD["series_id"], factors)
+def _view_store(
+    frames: OwnSeriesFrames, factors: pd.DataFrame, literature: pd.DataFrame, tables=None
+):
+    """The same series with ``course_summary`` left a view over the loaded tables (the reference;
+    ``tables``: those to load, else ``analytic_frames``')."""
+    if tables is None:
+        tables = analytic_frames(frames, RECORD["series_id"], factors)
     con = duckdb.connect(":memory:")
     con.execute(own_store.own_schema_sql())
     con.execute("ALTER TABLE course_derived ADD COLUMN omed_after_mg DOUBLE")
@@ -206,6 +212,7 @@ def test_a_table_whose_rows_break_its_key_stays_unloaded():
     con.execute("CREATE TABLE events (series_id VARCHAR, patient_id VARCHAR, n INTEGER)")
     rows = pd.DataFrame({"series_id": ["s", "s"], "patient_id": ["P1", "P1"], "n": [1, 2]})
     deferred.defer(con, "events", lambda: rows, "series_id, patient_id")
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     # refused by the ALTER, or when its transaction commits
     with pytest.raises((duckdb.ConstraintException, duckdb.TransactionException), match="key"):
         deferred.fill(con, "events")
@@ -213,6 +220,7 @@ def test_a_table_whose_rows_break_its_key_stays_unloaded():
     with pytest.raises(duckdb.CatalogException):
         con.execute("SELECT * FROM events")
     assert con.execute("SELECT count(*) FROM pending_events").fetchone() == (0,)  # rolled back
+    assert con.execute("SELECT current_setting('threads')").fetchone() == (threads,)
     con.close()
 
 
@@ -228,3 +236,63 @@ def test_two_sessions_reading_a_pending_table_at_once_build_it_once(con):
     assert calls == [1]
     for frame in frames[1:]:
         pd.testing.assert_frame_equal(frame, frames[0], check_exact=True)
+
+
+def test_pending_tables_load_on_one_thread_and_give_the_setting_back(con):
+    """The rows go in and the key is built on one thread (less CPU, as the store was loaded);
+    the queries afterwards run on the threads set before."""
+    own = own_store.own_connection(RECORD, hand_frames(), store.opioid_factors(con))
+    own.execute("SET threads = 3")
+    seen: list[tuple] = []
+    for table in LATER_TABLES:
+        rows, key = deferred._STORES[own].tables[table]
+
+        def spied(rows=rows):
+            seen.append(own.execute("SELECT current_setting('threads')").fetchone())
+            return rows()
+
+        deferred._STORES[own].tables[table] = (spied, key)
+    deferred.fill(own, *LATER_TABLES)
+    try:
+        assert seen == [(1,)] * len(LATER_TABLES)
+        assert own.execute("SELECT current_setting('threads')").fetchone() == (3,)
+    finally:
+        own.close()
+
+
+_KEYS = {
+    "patients": "patient_id",
+    "courses": "course_id",
+    "course_derived": "course_id",
+    "course_summary": "course_id",
+    "events": "patient_id",
+    "course_events": "course_id",
+    "analgesics": "course_id, timepoint, drug",
+}
+
+
+@pytest.mark.parametrize("seed", range(0, 60, 4))
+def test_a_random_series_loads_as_the_text_keyed_tables_did(con, seed):
+    """Every table of the store (the per-patient ones read first) holds the rows, values and
+    column types of one loaded from the tables the text-keyed code built (own_reference)."""
+    factors, literature = store.opioid_factors(con), store.literature(con)
+    for frames in _variants(seed):
+        # doses the import refuses (negative, infinite) left unknown: the store's checks hold
+        a = frames.assessments
+        dose = a["opioid_mg_per_day"]
+        frames = frames.replace(
+            assessments=a.assign(opioid_mg_per_day=dose.where(dose.between(0, 1000)))
+        )
+        own = own_store.own_connection(RECORD, frames, factors, literature)
+        old = own_reference.analytic_frames(frames, RECORD["series_id"], factors)
+        ref = _view_store(frames, factors, literature, old)
+        try:
+            deferred.fill(own, *LATER_TABLES)
+            for table, key in _KEYS.items():
+                sql = f"SELECT * FROM {table} ORDER BY {key}"  # noqa: S608 -- fixed names
+                got, want = own.execute(sql).df(), ref.execute(sql).df()
+                pd.testing.assert_frame_equal(got, want, check_exact=True)
+                assert _columns(own, table) == _columns(ref, table)
+        finally:
+            own.close()
+            ref.close()

@@ -327,6 +327,22 @@ def test_tables_are_those_of_the_text_keyed_code(seed, factors):
             )
 
 
+def test_a_series_without_courses_or_assessments_as_before(factors):
+    frames = random_frames(0)
+    none_c, none_a = frames.courses.iloc[0:0], frames.assessments.iloc[0:0]
+    for empty in (
+        frames.replace(courses=none_c),
+        frames.replace(assessments=none_a),
+        frames.replace(courses=none_c, assessments=none_a),
+    ):
+        new = analytic_frames(empty, "s", factors)
+        old = own_reference.analytic_frames(empty, "s", factors)
+        for table in ("patients", "courses", "course_derived", *LATER_TABLES):
+            pd.testing.assert_frame_equal(
+                getattr(new, table), getattr(old, table), check_exact=True
+            )
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_the_picked_assessments_are_those_of_the_per_course_loop(seed):
     for frames in _variants(seed):

@@ -12,6 +12,7 @@ import pandas as pd
 
 from plexrt.charts.dose import dose_response_figure
 from plexrt.charts.paired import paired_figure
+from plexrt.charts.scale import SUMMARY_ABOVE
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.charts.waterfall import waterfall_figure
 from plexrt.clinical import pain_views
@@ -35,6 +36,22 @@ TABLE1_NRS = {
     "10.1": (8, 0),  # -8
     "11.1": (8, 0),  # -8
 }
+# The "large" cohort (tests/unit/conftest.py): Table 1's 12 sites this many times, just above
+# the threshold from which the charts summarise.
+COPIES = SUMMARY_ABOVE // 12 + 1
+
+
+def table1_copies(one: pd.DataFrame, copies: int = COPIES) -> pd.DataFrame:
+    """Table 1's sites (``store.cohort``) ``copies`` times, course and patient ids made unique."""
+    return pd.concat(
+        [
+            one.assign(course_id=one["course_id"] + f"-{k}", patient_id=one["patient_id"] + f"-{k}")
+            for k in range(copies)
+        ],
+        ignore_index=True,
+    )
+
+
 # Largest fall first, equal falls in course order:
 # -9: 1.1 | -8: 1.2, 10.1, 11.1 | -5: 4.1 | -4: 2.1, 5.1, 7.1 | -3: 3.1, 8.1, 9.1 | -2: 6.1
 WATERFALL_ORDER = ["1.1", "1.2", "10.1", "11.1", "4.1", "2.1", "5.1", "7.1", "3.1", "8.1", "9.1"]

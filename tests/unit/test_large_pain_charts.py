@@ -16,20 +16,7 @@ from plexrt.charts.paired import PAIR_WIDTH_MAX, paired_figure
 from plexrt.charts.time_to_max import time_to_max_figure
 from plexrt.clinical import large_views, pain_views
 from plexrt.data import store
-from tests.unit.pain_cases import TABLE1_NRS
-
-COPIES = scale.SUMMARY_ABOVE // 12 + 1  # 12 sites a copy: just above the threshold
-
-
-@pytest.fixture(scope="module")
-def large(con) -> pd.DataFrame:
-    """Table 1's 12 sites, COPIES times (course ids made unique)."""
-    one = store.cohort(con)
-    copies = [
-        one.assign(course_id=one["course_id"] + f"-{k}", patient_id=one["patient_id"] + f"-{k}")
-        for k in range(COPIES)
-    ]
-    return pd.concat(copies, ignore_index=True)
+from tests.unit.pain_cases import COPIES, TABLE1_NRS
 
 
 def test_score_pairs_counts_the_sites_of_each_pair():

@@ -1,7 +1,10 @@
 """Dose view: change in NRS against EQD2, one point per site, one colour and label per regimen.
 
 Draws ``plexrt.clinical.pain_views.dose_response`` (EQD2 from ``plexrt.clinical.dose``); the only
-things computed here are label rows and where coincident points sit sideways.
+things computed here are label rows and where coincident points sit sideways. Above
+``charts.scale.SUMMARY_ABOVE`` sites, one dot per regimen and change in NRS
+(``clinical.large_views.dose_counts``), its area by its sites: a point per site would be a
+solid block, and slow for a browser to draw (seconds per picture at 100,000 sites).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from plexrt.charts.layout import (
     text_px,
     with_method,
 )
+from plexrt.clinical.large_views import dose_counts
 from plexrt.clinical.pain_views import DoseResponse
 
 __all__ = ["DOSE_JITTER_FRACTION", "dose_response_figure", "point_positions"]
@@ -112,6 +116,84 @@ def _add_regimen_labels(
     return max(rows) + 1
 
 
+def _add_points(
+    fig: go.Figure,
+    sites: pd.DataFrame,
+    regimens: list[str],
+    colours: dict[str, str],
+    counts: dict[str, int],
+    ab: float,
+    present: bool,
+) -> None:
+    """One point per site, one trace per regimen, coincident points spread sideways."""
+    x = point_positions(sites)
+    for i, reg in enumerate(regimens):
+        mine = (sites["regimen"] == reg).to_numpy()
+        sub = sites[mine]
+        fig.add_trace(
+            go.Scatter(
+                x=x[mine],
+                y=sub["change"].to_numpy(dtype=float),
+                customdata=sub["eqd2"].to_numpy(dtype=float),
+                mode="markers",
+                name=f"{reg} (n = {counts[reg]:,})",
+                marker={
+                    "size": 16 if present else 12,
+                    "color": colours[reg],
+                    "symbol": style.nth(style.SYMBOLS, i),  # not by colour alone
+                    "line": {"width": 1},
+                },
+                hovertext=[_hover(r, ab) for r in sub.itertuples()],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+
+
+def _add_counts(
+    fig: go.Figure,
+    sites: pd.DataFrame,
+    regimens: list[str],
+    colours: dict[str, str],
+    counts: dict[str, int],
+    ab: float,
+) -> str:
+    """Above ``scale.SUMMARY_ABOVE`` sites: one dot per regimen and change in NRS at the
+    regimen's EQD2, its area in proportion to its sites (``large_views.dose_counts``); returns
+    the sentence of the method that says so."""
+    table = dose_counts(sites)
+    most = int(table["n_sites"].max()) if len(table) else 1
+    for i, reg in enumerate(regimens):
+        sub = table[table["regimen"] == reg]
+        fig.add_trace(
+            go.Scatter(
+                x=sub["eqd2"].to_numpy(dtype=float),
+                y=sub["change"].to_numpy(dtype=float),
+                mode="markers",
+                name=f"{reg} (n = {counts[reg]:,})",
+                marker={
+                    "size": sub["n_sites"].to_numpy(dtype=float),
+                    "sizemode": "area",
+                    "sizeref": most / scale.COUNT_DOT_MAX**2,
+                    "sizemin": 3,
+                    "color": colours[reg],
+                    "symbol": style.nth(style.SYMBOLS, i),  # not by colour alone
+                    "line": {"width": 1},
+                },
+                hovertext=[
+                    f"{reg}: EQD2 {num(e)} Gy (α/β {num(ab)} Gy)<br>change {int(c):+d}: "
+                    f"{int(n):,} sites"
+                    for e, c, n in zip(sub["eqd2"], sub["change"], sub["n_sites"], strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return (
+        scale.summary_note(len(sites), "sites", "one point per site", "").rstrip()
+        + f" One dot per regimen and change in NRS at the regimen's EQD2 ({len(table):,} dots), "
+        f"its area in proportion to its sites (n = {most:,} the largest); hover for n."
+    )
+
+
 def dose_response_figure(
     view: DoseResponse,
     *,
@@ -123,12 +205,14 @@ def dose_response_figure(
     per regimen (named "39 Gy/13 (n = 3)"). Each distinct EQD2 gets one label above the plot
     (regimens with equal EQD2 share it), stacked in rows so labels never overlap; a dotted guide
     in the regimen's colour joins label and points. Coincident points are spread sideways; the
-    exact EQD2 is in ``customdata`` and the hover. ``view``: ``pain_views.dose_response``."""
+    exact EQD2 is in ``customdata`` and the hover. Above ``scale.SUMMARY_ABOVE`` sites, one dot
+    per regimen and change at the regimen's EQD2, its area by its sites, the footnote giving n and
+    the hover each dot's n. ``view``: ``pain_views.dose_response``."""
     if not isinstance(view, DoseResponse):
         raise ValueError("view must be a DoseResponse from plexrt.clinical.pain_views")
     footnote = check_footnote(footnote)
     present = check_flag(present, "present")
-    ab, sites = view.alpha_beta, view.sites.assign(x=point_positions(view.sites))
+    ab, sites = view.alpha_beta, view.sites
     counts = dict(zip(view.regimens["regimen"], view.regimens["n_sites"], strict=True))
     fs = style.font_sizes(present)
     regimens = list(dict.fromkeys(sites.sort_values(["eqd2", "regimen"])["regimen"]))
@@ -136,27 +220,12 @@ def dose_response_figure(
     fig = go.Figure()
     # labels and guides first: plotly copies the figure on each vertical line it adds
     n_rows = _add_regimen_labels(fig, _regimen_labels(sites, counts), colours, fs["tick"])
-    for i, reg in enumerate(regimens):
-        sub = sites[sites["regimen"] == reg]
-        webgl = scale.uses_webgl(len(sites))
-        fig.add_trace(
-            (go.Scattergl if webgl else go.Scatter)(
-                x=sub["x"].to_numpy(dtype=float),
-                y=sub["change"].to_numpy(dtype=float),
-                customdata=sub["eqd2"].to_numpy(dtype=float),
-                mode="markers",
-                name=f"{reg} (n = {counts[reg]:,})",
-                marker={
-                    "size": 16 if present else 12,
-                    "color": colours[reg],
-                    "symbol": style.nth(style.SYMBOLS, i),  # not by colour alone
-                    "line": {"width": 1},
-                },
-                hovertext=None if webgl else [_hover(r, ab) for r in sub.itertuples()],
-                hovertemplate=f"{reg}: EQD2 %{{customdata:.1f}} Gy, change %{{y:+d}}<extra></extra>"
-                if webgl
-                else "%{hovertext}<extra></extra>",
-            )
+    if len(sites) > scale.SUMMARY_ABOVE:
+        drawn = _add_counts(fig, sites, regimens, colours, counts, ab)
+    else:
+        _add_points(fig, sites, regimens, colours, counts, ab, present)
+        drawn = (
+            "one point per site; coincident points are spread sideways (exact EQD2 in the hover)."
         )
     bottom, top = extent(sites["change"])
     y_lo, y_hi = min(-10.0, bottom) - 0.5, max(2.0, top) + 0.5
@@ -165,11 +234,7 @@ def dose_response_figure(
         xaxis={"title": {"text": f"EQD2 (Gy), α/β = {num(ab)} Gy"}, "zeroline": False},
         yaxis={"title": {"text": "Change in NRS (points)"}, "range": [y_lo, y_hi]},
     )
-    method = (
-        f"EQD2 = D (d + α/β) / (2 + α/β), linear-quadratic model, α/β = {num(ab)} Gy; "
-        "one point per site; coincident points are spread sideways (exact EQD2 in the hover)."
-    )
-    method += (" " + scale.webgl_note(len(sites))).rstrip()
+    method = f"EQD2 = D (d + α/β) / (2 + α/β), linear-quadratic model, α/β = {num(ab)} Gy; {drawn}"
     return finish(
         fig,
         title=title or "Pain change by dose (EQD2)",

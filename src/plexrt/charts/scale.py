@@ -4,8 +4,9 @@ Above ``WEBGL_ABOVE`` points a per-point trace is drawn with WebGL (``go.Scatter
 draws tens of thousands of markers without slowing down) and without a hover text per point.
 Above ``SUMMARY_ABOVE`` sites or patients the waterfall and the swimmer plot, whose bars and lanes
 would be thinner than a pixel, are replaced by a summary (the distribution of the change in pain
-score; follow-up by status), with a way to draw one patient's lane; the counts come from
-``plexrt.clinical.large_views``.
+score; follow-up by status), with a way to draw one patient's lane, and the paired, weeks and
+dose plots draw one mark per value (pair of scores, weeks, regimen and change) sized by its
+sites; the counts come from ``plexrt.clinical.large_views``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "SUMMARY_ABOVE",
     "WEBGL_ABOVE",
     "CENSOR_TICKS_MAX",
+    "COUNT_DOT_MAX",
     "censor_ticks",
     "censor_note",
     "scatter_trace",
@@ -32,6 +34,9 @@ __all__ = [
 
 WEBGL_ABOVE = 2000
 SUMMARY_ABOVE = 300
+#: The largest dot (px across) of a summary that sizes its dots by their sites (weeks to maximum
+#: response, dose), drawn for the dot with the most sites.
+COUNT_DOT_MAX = 40
 # Above this many sites in the series in view a page computes only the tab that is open (choosing
 # another tab reruns the page for it, about a second at 100,000 sites); at or below it every tab is
 # drawn at once, so switching tabs needs no rerun. The size at which the views switch to summaries:

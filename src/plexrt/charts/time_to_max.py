@@ -94,10 +94,6 @@ def _add_dots(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, pr
     )
 
 
-#: The largest dot (px across) of the summary, drawn for the value with the most sites.
-COUNT_DOT_MAX = 40
-
-
 def _add_counts(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, present: bool):
     """Above ``scale.SUMMARY_ABOVE`` sites: one dot per value of weeks, its area in proportion
     to its sites (``clinical.large_views.weeks_counts``)."""
@@ -111,7 +107,9 @@ def _add_counts(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, 
         marker={
             "size": counts["n_sites"].to_numpy(float),
             "sizemode": "area",
-            "sizeref": float(counts["n_sites"].max()) / COUNT_DOT_MAX**2 if len(counts) else 1,
+            "sizeref": float(counts["n_sites"].max()) / scale.COUNT_DOT_MAX**2
+            if len(counts)
+            else 1,
             "sizemin": 3,
             "color": colour,
             "line": {"width": 1},

@@ -1,7 +1,8 @@
 """What the pages show in place of one bar per site or one lane per patient when the cohort is
 large (the threshold is ``plexrt.charts.scale.SUMMARY_ABOVE``): the distribution of the change in
 pain score behind the waterfall, the sites per pair of scores behind the paired plot, and follow-up
-by status behind the swimmer plot. Every count here
+by status behind the swimmer plot, the sites per regimen and change in pain behind the dose
+plot. Every count here
 is a count of the rows given; nothing is estimated.
 """
 
@@ -21,6 +22,7 @@ PERCENT_BIN = 10.0
 CHANGE_COLUMNS = ["bin_start", "bin_label", "category", "n_sites"]
 PAIR_COLUMNS = ["nrs_before", "nrs_after", "n_sites"]
 WEEKS_COLUMNS = ["weeks", "n_sites"]
+DOSE_COLUMNS = ["regimen", "eqd2", "change", "n_sites"]
 FOLLOWUP_COLUMNS = ["bin_start", "bin_label", "status", "n_patients"]
 DIED, ALIVE = "died", "alive at last contact"
 
@@ -74,6 +76,20 @@ def weeks_counts(weeks: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"weeks": counts.index.to_numpy(), "n_sites": counts.to_numpy()})[
         WEEKS_COLUMNS
     ]
+
+
+def dose_counts(sites: pd.DataFrame) -> pd.DataFrame:
+    """Sites of ``pain_views.dose_response_data`` counted per regimen and change in NRS: one row
+    per (regimen, change) that has sites, with the regimen's EQD2, ascending by EQD2, then
+    regimen, then change. Sites without a change (an NRS missing) are not counted."""
+    require_columns(sites, "sites", ("regimen", "eqd2", "change"))
+    known = sites[sites["change"].notna() & sites["eqd2"].notna()]
+    return (
+        known.groupby(["eqd2", "regimen", "change"], sort=True)
+        .size()
+        .rename("n_sites")
+        .reset_index()[DOSE_COLUMNS]
+    )
 
 
 def _change_label(start: float, percent: bool) -> str:

@@ -316,9 +316,14 @@ def dose_response_data(
     d = in_course_order(df)
     keep = pain_scores.assessable(d) & d[["dose_gy", "fractions"]].notna().all(axis=1)
     d = d[keep].reset_index(drop=True)
-    eqd2 = [
-        dose.eqd2(float(a), int(b), ab) for a, b in zip(d["dose_gy"], d["fractions"], strict=True)
+    # once per distinct regimen (a registry has thousands of sites per regimen), then per site
+    groups = d[["dose_gy", "fractions"]].groupby(["dose_gy", "fractions"], sort=False)
+    first = groups.head(1)
+    per_regimen = [
+        dose.eqd2(float(a), int(b), ab)
+        for a, b in zip(first["dose_gy"], first["fractions"], strict=True)
     ]
+    eqd2 = np.asarray(per_regimen, dtype=float)[groups.ngroup().to_numpy()]
     out = pd.DataFrame(
         {
             "course_id": d["course_id"],

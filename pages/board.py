@@ -21,7 +21,7 @@ resp = st.session_state.get("pp_resp", st.query_params.get("resp", "paper"))
 resp = resp if resp in DEFS else "paper"
 inp = board_input(flt, resp)
 if presentation.presenting():
-    presentation.presentation_view(lambda h: board_slides(flt, resp, height=h), inp.source)
+    presentation.presentation_view(lambda h: board_slides(flt, resp, height=h, inp=inp), inp.source)
     st.stop()
 
 st.title("Tumour board")
@@ -98,4 +98,6 @@ def case_for(present: bool):
 with tab_export:
     if widgets.shows(tab_export):
         board_exports.start_renderer()
-        board_exports.export_panel(inp, board_slides(flt, resp), date.today().isoformat(), case_for)
+        board_exports.export_panel(
+            inp, board_slides(flt, resp, inp=inp), date.today().isoformat(), case_for
+        )

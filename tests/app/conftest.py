@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import base64
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from plexrt.charts.scale import SUMMARY_ABOVE
 from tests.streamlit_markdown import as_read  # Markdown as a reader sees it (safe_text.md)
+
+
+def plotly_values(arr) -> np.ndarray:
+    """A numeric array of a chart's spec: Plotly 7 may encode them as {'dtype', 'bdata'}."""
+    if isinstance(arr, dict) and "bdata" in arr:
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
+    return np.asarray(arr, dtype=float)
+
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -83,3 +94,37 @@ def on_user_db(monkeypatch, path) -> Iterator[Path]:
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+#: The courses of ``large_series``: a little above ``SUMMARY_ABOVE``, where the views summarise.
+LARGE_COURSES = SUMMARY_ABOVE + 20
+
+
+@contextlib.contextmanager
+def synthetic_series(tmp_path, monkeypatch, courses: int):
+    """(series id, courses) of a synthetic own series of ``courses`` courses (as `plexrt synth`
+    writes and `plexrt import` imports it), the app on its user database."""
+    import csv
+
+    from plexrt.cli import main
+    from plexrt.data.access import local_principal
+    from plexrt.data.userstore import UserStore
+
+    folder = tmp_path / "synth"
+    assert main(["synth", "--courses", str(courses), "--out", str(folder)]) == 0
+    path = tmp_path / "user.duckdb"
+    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
+    files = [str(folder / "courses.csv"), str(folder / "assessments.csv")]
+    assert main(["import", *files, "--series", "Large", "--study-codes"]) == 0
+    sid = str(UserStore(path).own_series(local_principal())["series_id"].iloc[0])
+    with (folder / "courses.csv").open(encoding="utf-8") as f:
+        n_courses = sum(1 for _ in csv.DictReader(f))
+    with on_user_db(monkeypatch, path):
+        yield sid, n_courses
+
+
+@pytest.fixture
+def large_series(tmp_path, monkeypatch):
+    """``synthetic_series`` of ``LARGE_COURSES`` courses."""
+    with synthetic_series(tmp_path, monkeypatch, LARGE_COURSES) as series:
+        yield series

@@ -3,32 +3,8 @@ table of sites, and the report says so with n (a synthetic own series, as `plexr
 
 from __future__ import annotations
 
-import csv
-
-import pytest
-
 from plexrt.charts.scale import SUMMARY_ABOVE
-from plexrt.cli import main
-from plexrt.data.access import local_principal
-from plexrt.data.userstore import UserStore
-from tests.app.conftest import on_user_db
-
-COURSES = SUMMARY_ABOVE + 20
-
-
-@pytest.fixture
-def large_series(tmp_path, monkeypatch):
-    folder = tmp_path / "synth"
-    assert main(["synth", "--courses", str(COURSES), "--out", str(folder)]) == 0
-    path = tmp_path / "user.duckdb"
-    monkeypatch.setenv("PLEXRT_USER_DB", str(path))
-    files = [str(folder / "courses.csv"), str(folder / "assessments.csv")]
-    assert main(["import", *files, "--series", "Large", "--study-codes"]) == 0
-    sid = str(UserStore(path).own_series(local_principal())["series_id"].iloc[0])
-    with (folder / "courses.csv").open(encoding="utf-8") as f:
-        n_courses = sum(1 for _ in csv.DictReader(f))
-    with on_user_db(monkeypatch, path):
-        yield sid, n_courses
+from tests.app.conftest import LARGE_COURSES as COURSES
 
 
 def test_the_report_of_a_large_board_says_its_site_table_is_left_out(app, large_series):

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import json
 
 import numpy as np
 import pytest
 
-from tests.app.conftest import as_read
+from tests.app.conftest import as_read, plotly_values
 
 
 def _charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def _values(arr) -> np.ndarray:
-    """Plotly 7 may encode numeric arrays as {'dtype', 'bdata'}."""
-    if isinstance(arr, dict) and "bdata" in arr:
-        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
-    return np.asarray(arr, dtype=float)
 
 
 def _metric(at, label):
@@ -48,7 +40,7 @@ def test_pain_page_default(app):
     expected = _falls_from_csv()
     assert waterfall["layout"]["xaxis"]["categoryarray"] == list(expected)
     # ... and every bar's height is its own site's change (not just the right labels).
-    drawn = {x: y for t in bars for x, y in zip(t["x"], _values(t["y"]), strict=True)}
+    drawn = {x: y for t in bars for x, y in zip(t["x"], plotly_values(t["y"]), strict=True)}
     assert drawn == expected
     # The subgroups' footnote says where a site of unknown level goes (in no group).
     notes = " ".join(c.value for c in at.caption)
@@ -112,7 +104,9 @@ def test_pain_percent_toggle(app):
     at = _page(app, "pages/pain.py")
     at.toggle(key="wf_percent").set_value(True).run()
     assert not at.exception
-    ys = np.concatenate([_values(t["y"]) for t in _charts(at)[0]["data"] if t["type"] == "bar"])
+    ys = np.concatenate(
+        [plotly_values(t["y"]) for t in _charts(at)[0]["data"] if t["type"] == "bar"]
+    )
     assert sorted(np.round(ys, 1))[:1] == [-100.0]
 
 

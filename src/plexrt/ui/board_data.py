@@ -44,10 +44,17 @@ def board_input(flt: CohortFilter, resp_key: str = "paper"):
     )
 
 
-def board_slides(flt: CohortFilter, resp_key: str, present: bool = True, height: int | None = None):
+def board_slides(
+    flt: CohortFilter,
+    resp_key: str,
+    present: bool = True,
+    height: int | None = None,
+    inp=None,
+):
     """The board's figures for a filter (cached: slide navigation must be instant), laid out to
     ``height`` px when given (presentation). The cache key includes the user's series, so a newly
-    added series appears on the forest slide at once."""
+    added series appears on the forest slide at once. ``inp``: ``board_input(flt, resp_key)`` when
+    the page has it already (not part of the key: it follows from the filter and definition)."""
     from plexrt.data.userstore import UserDataUnavailable
 
     store = user_data()
@@ -60,7 +67,7 @@ def board_slides(flt: CohortFilter, resp_key: str, present: bool = True, height:
         version = "unavailable"
     else:
         version = f"{len(user)}:{user['updated_at'].max() if len(user) else ''}"
-    return _board_slides(flt, resp_key, present, version, height)
+    return _board_slides(flt, resp_key, present, version, height, _inp=inp)
 
 
 @per_series(show_spinner="Drawing the board's charts…", max_entries=16)
@@ -70,7 +77,9 @@ def _board_slides(
     present: bool,
     user_version: str = "",
     height: int | None = None,
+    _inp=None,  # the page's board_input(flt, resp_key), left out of the key (leading underscore)
 ):
     from plexrt.export.slides import slides
 
-    return slides(board_input(flt, resp_key), present=present, height=height)
+    inp = _inp if _inp is not None else board_input(flt, resp_key)
+    return slides(inp, present=present, height=height)

@@ -4,7 +4,8 @@ does), the write into a new DuckDB user database (the store's own checks and the
 again, then one transaction with its change history and audit entry), peak memory, beside the
 DuckDB `read_csv` floor of the same files (``bench.floor``). Then the pages with the imported
 series chosen (``?series=<its id>``): the first render of a new session and the median filter
-change, beside a bare page, as ``bench.bundled_scale`` times them. Each size runs in a fresh
+change, beside a bare page, as ``bench.bundled_scale`` times them (the board's presentation
+too). Each size runs in a fresh
 process (peak memory is the process's, taken before the pages). CPU seconds, because the machine
 is shared; wall seconds too.
 
@@ -81,14 +82,14 @@ def _pages(folder: Path, series_id: str) -> dict:
     store built here, with the signed-out local user (who owns the series)."""
     import os
 
-    from bench.bundled_scale import bare_page, page_times, warm_imports
+    from bench.bundled_scale import all_page_times, bare_page, warm_imports
     from plexrt.ingest.build import build_db
 
     os.environ["PLEXRT_DB"] = str(folder / "bundled.duckdb")
     os.environ["PLEXRT_USER_DB"] = str(folder / "user.duckdb")
     build_db(ROOT / "data", Path(os.environ["PLEXRT_DB"]))
     out: dict = {"bare": bare_page(folder), "imports": warm_imports()}
-    out["pages"] = {page: page_times(page, {"series": series_id}) for page in OWN_PAGES}
+    out["pages"] = all_page_times({"series": series_id}, OWN_PAGES)
     return out
 
 

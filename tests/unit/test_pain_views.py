@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from plexrt.clinical import pain_views
-from plexrt.data import store
+from plexrt.data import store, vocab
 from tests.unit.pain_cases import PAPER, WATERFALL_ORDER, WATERFALL_VALUES
 
 
@@ -186,8 +186,6 @@ def test_dose_response_counts_sites_without_scores(df):
 
 
 def test_category_words_and_order_come_from_the_vocabulary():
-    from plexrt.data import vocab
-
     assert pain_views.category_label("local_control", vocab.INTENT_LABELS) == "Local control"
     assert pain_views.category_label("gynecological") == "Gynecological"
     assert pain_views.category_label(None) == "Not stated"
@@ -200,6 +198,26 @@ def test_category_words_and_order_come_from_the_vocabulary():
         "zz",
         "not stated",
     ]
+
+
+def test_category_order_looks_at_each_distinct_value_once(monkeypatch):
+    # a registry's cohort: 100,000 values of a few categories; is_missing was asked per value
+    seen = []
+    real = pain_views.is_missing
+
+    def counted(v):
+        seen.append(v)
+        return real(v)
+
+    monkeypatch.setattr(pain_views, "is_missing", counted)
+    values = pd.Series(["urological", None, "zz", "gynecological", np.nan] * 2000, dtype=object)
+    assert pain_views.category_order(values, vocab.PRIMARY_GROUPS) == [
+        "gynecological",
+        "urological",
+        "zz",
+        "not stated",
+    ]
+    assert len(seen) <= 5  # four codes and the missing (None and NaN may count as two)
 
 
 def test_regimen_text():

@@ -159,7 +159,8 @@ def test_a_database_that_takes_no_writes_now_is_said_in_words(pg_server, tmp_pat
         _import(url, courses, assessments), capture_output=True, text=True, timeout=300
     )
     assert refused.returncode == 1, refused.stderr
-    assert "accepts no changes now" in refused.stderr and "Nothing was written" in refused.stderr
+    assert "accepts no changes now" in refused.stderr
+    assert refused.stderr.count("Nothing was") == 1  # the store's 'Nothing was changed.', once
     assert "SQL" not in refused.stderr
     with pytest.raises(UserDataUnavailable) as info:
         us.add_series(local_principal(), PUBLISHED)

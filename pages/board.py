@@ -10,7 +10,7 @@ from plexrt.clinical import definitions
 from plexrt.data import vocab
 from plexrt.data.vocab import KNOWN_PRIMARY_CANCERS
 from plexrt.ui import board_exports, boardview, presentation, shell, sidebar, widgets
-from plexrt.ui.board_data import board_input, board_slides
+from plexrt.ui.board_data import board_deck, board_input, board_slides
 from plexrt.ui.safe_text import bullets, md
 
 shell.require()
@@ -21,7 +21,7 @@ resp = st.session_state.get("pp_resp", st.query_params.get("resp", "paper"))
 resp = resp if resp in DEFS else "paper"
 inp = board_input(flt, resp)
 if presentation.presenting():
-    presentation.presentation_view(lambda h: board_slides(flt, resp, height=h, inp=inp), inp.source)
+    presentation.presentation_view(*board_deck(flt, resp, inp=inp), inp.source)
     st.stop()
 
 st.title("Tumour board")

@@ -14,10 +14,12 @@ from plexrt.data.filters import CohortFilter
 from plexrt.export.slides import (
     FACTOR_TESTS_TITLE,
     SUBGROUPS_TITLE,
+    deck,
     figure_title,
     fit_height,
     key_figure_notes,
     report_tables,
+    slide,
     slides,
     untitled,
 )
@@ -60,6 +62,43 @@ def test_empty_cohort_has_no_slides(con, inp):
         con, CohortFilter(muscles=("piriformis",), sexes=("F",), intents=("palliative",))
     )
     assert slides(replace(inp, sites=empty)) == []
+
+
+def _no_relief(inp):
+    events = inp.events.assign(assessable_for_relief=False)
+    return replace(inp, events=events, draws=())
+
+
+@pytest.mark.parametrize(
+    ("variant", "keys"),
+    [
+        (lambda i: i, "waterfall paired time_to_max dose km_survival km_relief cif swimmer forest"),
+        (
+            lambda i: replace(i, events=i.events.iloc[:0]),
+            "waterfall paired time_to_max dose forest",
+        ),
+        (_no_relief, "waterfall paired time_to_max dose km_survival swimmer forest"),
+        (lambda i: replace(i, sites=i.sites.iloc[:0]), ""),
+    ],
+    ids=["whole", "no events", "no one assessable for relief", "no site"],
+)
+def test_deck_names_the_slides_drawn_without_drawing_them(inp, variant, keys):
+    board = variant(inp)
+    names = deck(board)
+    assert [k for k, _ in names] == keys.split()
+    assert names == [(s.key, s.title) for s in slides(board)]
+    for key, title in names:
+        one = slide(board, key, height=620)
+        assert (one.key, one.title) == (key, title)
+        # the forest keeps its own height when it is shorter (as ``slides`` lays it out)
+        assert one.fig.layout.height == 620 or (key == "forest" and one.fig.layout.height < 620)
+
+
+def test_a_slide_the_deck_does_not_have_is_refused(inp):
+    with pytest.raises(ValueError, match="no slide 'cif'"):
+        slide(_no_relief(inp), "cif")
+    with pytest.raises(ValueError, match="no slide 'nope'"):
+        slide(inp, "nope")
 
 
 def test_report_tables(inp):
@@ -254,3 +293,19 @@ def test_report_sites_table_reads_as_the_cohort_page(con, inp):
     assert sites[omed].map(lambda v: v is None or "." not in v).all()
     # site 5.1's dose is stated two ways in the paper (discrepancy X1)
     assert "X1" in sites.loc["5.1", "Disputed in the paper"]
+
+
+def test_the_forest_counts_do_not_need_the_cohort_medians(inp):
+    # the forest (and the deck's check for it) reads the records without the medians
+    import pandas as pd
+
+    from plexrt.board.summary import forest_records, series_records
+    from plexrt.clinical.literature_comparison import forest_rows
+
+    full = series_records(inp)
+    records, labels = forest_records(inp)
+    assert labels == full.labels and len(records) == len(full.records) > 1
+    assert records[0]["responders"] == full.records[0]["responders"] is not None
+    pd.testing.assert_frame_equal(
+        forest_rows(records, labels), forest_rows(full.records, full.labels)
+    )

@@ -156,12 +156,29 @@ def series_records(inp: BoardInput) -> SeriesRecords:
         median_missing=med.missing,
         name=inp.name,
     )
+    records, labels = _with_literature(inp, plexrt)
+    return SeriesRecords(records, labels, med)
+
+
+def forest_records(inp: BoardInput) -> tuple[list[dict[str, Any]], list[str]]:
+    """``series_records``' records and labels without the cohort's medians, which the forest
+    plot does not show (its counts: responders of the sites or patients): the medians take most
+    of a second at 100,000 courses."""
+    plexrt = literature_comparison.plexrt_series(
+        inp.sites, inp.definition, None, inp.filter_text, name=inp.name
+    )
+    return _with_literature(inp, plexrt)
+
+
+def _with_literature(
+    inp: BoardInput, plexrt: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[str]]:
     lit = inp.literature[
         inp.literature["population"].isin(literature_comparison.DEFAULT_POPULATIONS)
     ]
     records = [plexrt, *lit.to_dict("records")]
     first = (cohort_label(inp.name, inp.words.source),)
-    return SeriesRecords(records, literature_comparison.series_labels(records, first), med)
+    return records, literature_comparison.series_labels(records, first)
 
 
 @dataclass(frozen=True)

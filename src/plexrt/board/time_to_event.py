@@ -80,41 +80,66 @@ class SwimmerPanel:
     reconstructed: bool
 
 
+# The time-to-event slides' names (their headings in the PPTX and the report).
+CIF_NAME = "Pain relapse (competing risks)"
+SWIMMER_NAME = "Swimmer plot"
+KM_ENDPOINTS = ("survival", "relief")
+
+
 def km_panels(inp: BoardInput, unit: str = "months") -> list[KMPanel]:
     """Survival after RT and duration of relief (when any patient can be assessed for it)."""
+    return [p for e in KM_ENDPOINTS if (p := km_panel(inp, e, unit)) is not None]
+
+
+def km_panel(inp: BoardInput, endpoint: str, unit: str = "months") -> KMPanel | None:
+    """The Kaplan-Meier slide of ``endpoint`` (survival or relief); None when no patient of the
+    cohort can be assessed for it."""
+    data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, TIME_ZERO)
+    if data.empty:
+        return None
     line = f"Cohort: {cohort_text(inp)}"
-    out = []
-    for endpoint in ("survival", "relief"):
-        data = tte.endpoint_data(inp.events, inp.patient_ids, endpoint, TIME_ZERO)
-        if data.empty:
-            continue
-        curves, pooled, medians, short = pooled_curves(inp, data, endpoint, unit)
-        zero = "maximum response" if endpoint == "relief" else "RT completion"
-        n, n_events = tte.event_counts(data)
-        note = footnote(
-            f"{line} · n = {counted(n, 'patient')}, {counted(n_events, 'event')}",
-            short,
-            _method_line("Kaplan–Meier with 95% CI (log-log)", unit),
-        )
-        out.append(
-            KMPanel(
-                key=f"km_{endpoint}",
-                name=tte.ENDPOINTS[endpoint] + _flag(inp),
-                title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
-                x_title=f"{unit.capitalize()} from {zero}",
-                curves=curves,
-                footnote=note,
-                reconstructed=inp.reconstructed,
-                methods=_left_out(
-                    note,
-                    medians,
-                    curves[0][1].method_note,
-                    te.reconstruction_short(pooled) if pooled else "",
-                    timescale.unit_note(unit),
-                ),
-            )
-        )
-    return out
+    curves, pooled, medians, short = pooled_curves(inp, data, endpoint, unit)
+    zero = "maximum response" if endpoint == "relief" else "RT completion"
+    n, n_events = tte.event_counts(data)
+    note = footnote(
+        f"{line} · n = {counted(n, 'patient')}, {counted(n_events, 'event')}",
+        short,
+        _method_line("Kaplan–Meier with 95% CI (log-log)", unit),
+    )
+    return KMPanel(
+        key=f"km_{endpoint}",
+        name=tte.ENDPOINTS[endpoint] + _flag(inp),
+        title=f"{tte.ENDPOINTS[endpoint]} (from {zero})",
+        x_title=f"{unit.capitalize()} from {zero}",
+        curves=curves,
+        footnote=note,
+        reconstructed=inp.reconstructed,
+        methods=_left_out(
+            note,
+            medians,
+            curves[0][1].method_note,
+            te.reconstruction_short(pooled) if pooled else "",
+            timescale.unit_note(unit),
+        ),
+    )
+
+
+def panel_names(inp: BoardInput) -> list[tuple[str, str]]:
+    """(key, name) of the time-to-event slides, in the order drawn, without computing a curve:
+    a Kaplan-Meier slide per endpoint some patient is assessable for, the relapse slide when
+    someone is assessable for relief (``cif_panel`` is None otherwise), the swimmer plot; none
+    without events."""
+    if not len(inp.events):
+        return []
+    shown = [
+        e
+        for e in KM_ENDPOINTS
+        if not tte.endpoint_data(inp.events, inp.patient_ids, e, TIME_ZERO).empty
+    ]
+    out = [(f"km_{e}", tte.ENDPOINTS[e] + _flag(inp)) for e in shown]
+    if "relief" in shown:
+        out.append(("cif", CIF_NAME + _flag(inp)))
+    return [*out, ("swimmer", SWIMMER_NAME + _flag(inp))]
 
 
 def _left_out(note: str, *parts: str) -> tuple[str, ...]:
@@ -167,7 +192,7 @@ def cif_panel(inp: BoardInput, unit: str = "months") -> CIFPanel | None:
     )
     return CIFPanel(
         key="cif",
-        name="Pain relapse (competing risks)" + _flag(inp),
+        name=CIF_NAME + _flag(inp),
         title="Pain relapse with death as a competing event",
         x_title=f"{unit.capitalize()} from maximum response",
         cif=relapse.cif,
@@ -182,7 +207,7 @@ def swimmer_panel(inp: BoardInput, unit: str = "months") -> SwimmerPanel:
     """Every line style is explained in the footnote itself: no methods left for the notes."""
     return SwimmerPanel(
         key="swimmer",
-        name="Swimmer plot" + _flag(inp),
+        name=SWIMMER_NAME + _flag(inp),
         title="Each patient from the start of RT",
         patients=tte.swimmer_patients(inp.events, inp.patient_ids),
         sites=tte.swimmer_sites(inp.course_events, inp.patient_ids),

@@ -18,9 +18,9 @@ from plexrt.board.summary import (
     BoardInput,
     cohort_medians,
     cohort_text,
+    forest_records,
     key_figures,
     omed_header,
-    series_records,
 )
 from plexrt.charts import scale, style
 from plexrt.charts.cif import cif_figure
@@ -55,30 +55,71 @@ class Slide:
     reconstructed: bool = False
 
 
+#: The pain slides: (key, title), in the order shown.
+PAIN_SLIDES = (
+    ("waterfall", "Change in pain score per site"),
+    ("paired", "Pain score before RT and at completion"),
+    ("time_to_max", "Weeks from RT start to maximum response"),
+    ("dose", f"Dose (EQD2, α/β {DEFAULT_ALPHA_BETA:g} Gy) and change in pain"),
+)
+FOREST_SLIDE = ("forest", "Response across published series")
+
+
 def slides(
     inp: BoardInput, present: bool = True, unit: str = "months", height: int | None = None
 ) -> list[Slide]:
-    """The board's charts, one per slide, each with its cohort/method footnote.
+    """The board's charts, one per slide, each with its cohort/method footnote: ``slide`` of
+    every key of ``deck``.
 
     ``height`` (px): every figure laid out to exactly that height (the presentation fits the
     screen with it); None keeps each figure's own height.
     """
-    if height is not None and (isinstance(height, bool) or not isinstance(height, int)):
-        raise ValueError("height must be a whole number of pixels or None")
+    _check_height(height)
+    return [slide(inp, key, present, unit, height) for key, _ in deck(inp)]
+
+
+def deck(inp: BoardInput) -> list[tuple[str, str]]:
+    """(key, title) of every slide ``slides`` draws, in order, without drawing one (the
+    presentation draws only the slide on screen): the pain slides, the time-to-event slides the
+    cohort has (``board.time_to_event.panel_names``), the forest when a series has counts."""
     if inp.sites.empty:
         return []
-    out = [
-        Slide(s.key, s.title, fit_height(s.fig, height) if height else s.fig)
-        for s in _pain_slides(inp, present)
-    ]
-    if len(inp.events):
-        out += _time_to_event_slides(inp, present, unit, height)
-    forest = _forest(inp, present)
-    if forest is not None:
-        if height is not None and (forest.layout.height or 0) > height:
-            forest = fit_height(forest, height)
-        out.append(Slide("forest", "Response across published series", forest))
+    out = [*PAIN_SLIDES, *time_to_event.panel_names(inp)]
+    if not _forest_data(inp).empty:
+        out.append(FOREST_SLIDE)
     return out
+
+
+def slide(
+    inp: BoardInput,
+    key: str,
+    present: bool = True,
+    unit: str = "months",
+    height: int | None = None,
+) -> Slide:
+    """The slide ``key`` of ``deck(inp)``, drawn as ``slides`` draws it. Raises ValueError for a
+    key the deck does not have."""
+    _check_height(height)
+    titles = dict(PAIN_SLIDES)
+    if key in titles:
+        fig = _pain_figure(inp, key, present)
+        return Slide(key, titles[key], fit_height(fig, height) if height else fig)
+    if key == FOREST_SLIDE[0]:
+        forest = _forest(inp, present)
+        if forest is not None:
+            if height is not None and (forest.layout.height or 0) > height:
+                forest = fit_height(forest, height)
+            return Slide(key, FOREST_SLIDE[1], forest)
+    elif len(inp.events):
+        drawn = _time_to_event_slide(inp, key, present, unit, height)
+        if drawn is not None:
+            return drawn
+    raise ValueError(f"the board has no slide {key!r} for this cohort")
+
+
+def _check_height(height: int | None) -> None:
+    if height is not None and (isinstance(height, bool) or not isinstance(height, int)):
+        raise ValueError("height must be a whole number of pixels or None")
 
 
 #: The smallest plot area (px) ``fit_height`` leaves between the margins.
@@ -144,49 +185,36 @@ def pack_heading(slide: Slide) -> str:
     return title
 
 
-def _pain_slides(inp: BoardInput, present: bool) -> list[Slide]:
+def _pain_figure(inp: BoardInput, key: str, present: bool) -> go.Figure:
     line = f"Cohort: {cohort_text(inp)}"
     d = inp.definition
-    return [
-        Slide(
-            "waterfall",
-            "Change in pain score per site",
-            waterfall_slide(
-                pain_views.waterfall_data(inp.sites, d),
-                d,
-                footnote=f"{line}<br>{d.label}",
-                present=present,
-            ),
-        ),
-        Slide(
-            "paired",
-            "Pain score before RT and at completion",
-            paired_figure(pain_views.paired_data(inp.sites), footnote=line, present=present),
-        ),
-        Slide(
-            "time_to_max",
-            "Weeks from RT start to maximum response",
-            time_to_max_figure(pain_views.time_to_max(inp.sites), footnote=line, present=present),
-        ),
-        Slide(
-            "dose",
-            f"Dose (EQD2, α/β {DEFAULT_ALPHA_BETA:g} Gy) and change in pain",
-            dose_response_figure(
-                pain_views.dose_response(inp.sites, DEFAULT_ALPHA_BETA),
-                footnote=line,
-                present=present,
-            ),
-        ),
-    ]
+    if key == "waterfall":
+        return waterfall_slide(
+            pain_views.waterfall_data(inp.sites, d),
+            d,
+            footnote=f"{line}<br>{d.label}",
+            present=present,
+        )
+    if key == "paired":
+        return paired_figure(pain_views.paired_data(inp.sites), footnote=line, present=present)
+    if key == "time_to_max":
+        return time_to_max_figure(pain_views.time_to_max(inp.sites), footnote=line, present=present)
+    return dose_response_figure(
+        pain_views.dose_response(inp.sites, DEFAULT_ALPHA_BETA), footnote=line, present=present
+    )
 
 
-def _time_to_event_slides(
-    inp: BoardInput, present: bool, unit: str, height: int | None = None
-) -> list[Slide]:
-    """Kaplan-Meier of survival and relief, relapse with death competing, the swimmer plot: what
-    they show and say comes from ``plexrt.board.time_to_event``; drawn here."""
-    out = []
-    for k in time_to_event.km_panels(inp, unit):
+def _time_to_event_slide(
+    inp: BoardInput, key: str, present: bool, unit: str, height: int | None = None
+) -> Slide | None:
+    """A Kaplan-Meier slide (survival, relief), relapse with death competing, the swimmer plot
+    (None when the cohort has no such slide): what they show and say comes from
+    ``plexrt.board.time_to_event``; drawn here."""
+    endpoint = key.removeprefix("km_")
+    if key.startswith("km_") and endpoint in time_to_event.KM_ENDPOINTS:
+        k = time_to_event.km_panel(inp, endpoint, unit)
+        if k is None:
+            return None
         fig = km_figure(
             k.curves,
             unit=unit,
@@ -197,9 +225,11 @@ def _time_to_event_slides(
             footnote=k.footnote,
             height=height,
         )
-        out.append(Slide(k.key, k.name, style.set_methods(fig, k.methods), k.reconstructed))
-    c = time_to_event.cif_panel(inp, unit)
-    if c is not None:
+        return Slide(k.key, k.name, style.set_methods(fig, k.methods), k.reconstructed)
+    if key == "cif":
+        c = time_to_event.cif_panel(inp, unit)
+        if c is None:
+            return None
         fig = cif_figure(
             c.cif,
             c.one_minus_km,
@@ -213,17 +243,22 @@ def _time_to_event_slides(
             footnote=c.footnote,
             height=height,
         )
-        out.append(Slide(c.key, c.name, style.set_methods(fig, c.methods), c.reconstructed))
-    w = time_to_event.swimmer_panel(inp, unit)
-    fig = swimmer_slide(w, unit=unit, present=present, height=height)
-    out.append(Slide(w.key, w.name, fig, w.reconstructed))
-    return out
+        return Slide(c.key, c.name, style.set_methods(fig, c.methods), c.reconstructed)
+    if key == "swimmer":
+        w = time_to_event.swimmer_panel(inp, unit)
+        fig = swimmer_slide(w, unit=unit, present=present, height=height)
+        return Slide(w.key, w.name, fig, w.reconstructed)
+    return None
+
+
+def _forest_data(inp: BoardInput) -> pd.DataFrame:
+    """The forest's rows: the cohort and the published series with counts (empty: no forest)."""
+    records, labels = forest_records(inp)
+    return forest_data(literature_comparison.forest_rows(records, labels, "responders"))
 
 
 def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
-    series = series_records(inp)
-    rows = literature_comparison.forest_rows(series.records, series.labels, "responders")
-    data = forest_data(rows)
+    data = _forest_data(inp)
     if data.empty:
         return None
     pooled = literature_comparison.pool(data)

@@ -163,23 +163,23 @@ def apply_key(key: str | None, n: int) -> bool:
     return True
 
 
-def presentation_view(slides_at: Any, source: str) -> None:
-    """The presentation: ``slides_at(height)`` gives the board's slides laid out to a height."""
+def presentation_view(deck: list[tuple[str, str]], draw: Any, source: str) -> None:
+    """The presentation: ``deck`` the board's slides as (key, title), ``draw(key, height)`` the
+    one on screen laid out to a height (the others are not drawn)."""
     st.html(PRESENT_CSS)
     key, (_, window_h) = keyboard()
     height = figure_height(window_h)
-    slides: list[Slide] = slides_at(height)
-    if not slides:
+    if not deck:
         st.info("No site matches the current filters.")
         st.button("Exit presentation", on_click=_exit)
         return
-    n = len(slides)
+    n = len(deck)
     _slide_index(n)
     if not apply_key(key, n):
         st.rerun()
     i = st.session_state.slide_i
     st.query_params["slide"] = str(i + 1)
-    s = slides[i]
+    s: Slide = draw(deck[i][0], height)
     with st.container(key="slide_header"):
         top = st.columns([6, 1, 1, 1], vertical_alignment="center", gap="small")
         # The chart's own title names the quantity (and the reconstructed times): the counter

@@ -22,6 +22,16 @@ def test_rate_text_groups_large_counts():
     assert proportion(9, 12).text().startswith("75% (9/12;")
 
 
+def test_the_line_under_a_big_percentage_groups_large_counts():
+    """The metric boxes of the Pain page read '1579/2000 sites' beside '1,230/1,626' in the
+    sentence under them."""
+    p = proportion(1579, 2000, "exact")
+    low = beta.ppf(0.025, 1579, 2000 - 1579 + 1)
+    high = beta.ppf(0.975, 1579 + 1, 2000 - 1579)
+    assert p.detail() == f"1,579/2,000 sites · 95% CI {100 * low:.0f}–{100 * high:.0f}%"
+    assert proportion(9, 12).detail("patients").startswith("9/12 patients · 95% CI ")
+
+
 def test_cohort_lines_group_large_counts():
     assert sites_patients(100000, 81252) == "100,000 sites, 81,252 patients"
     assert sites_patients(1, 1) == "1 site, 1 patient"

@@ -96,9 +96,11 @@ class Proportion:
         return f"{100 * self.estimate:.{digits}f}%"
 
     def detail(self, unit: str = "sites", digits: int = 0) -> str:
-        """'9/12 sites · 95% CI 43–95%' -- the line under a big percentage."""
+        """'9/12 sites · 95% CI 43–95%' -- the line under a big percentage; counts grouped as in
+        ``text`` ('1,579/2,000 sites')."""
         f = f"{{:.{digits}f}}"
-        return f"{self.k}/{self.n} {unit} · 95% CI {f.format(100 * self.low)}–{f.format(100 * self.high)}%"
+        ci = f"{f.format(100 * self.low)}–{f.format(100 * self.high)}%"
+        return f"{self.k:,}/{self.n:,} {unit} · 95% CI {ci}"
 
     def text(self, digits: int = 0, unit: str | None = None) -> str:
         """'75% (9/12; 95% CI 43-95%)' -- n always beside the percentage; with ``unit`` the unit

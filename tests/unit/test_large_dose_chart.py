@@ -104,3 +104,39 @@ def test_eqd2_is_computed_once_per_regimen_whatever_the_sites(large, monkeypatch
     by_hand = {g: e for g, e, _, _ in DOSE_COUNTS_BY_HAND}
     np.testing.assert_allclose(sites["eqd2"], [by_hand[g] for g in sites["regimen"]])
     assert pain_views.dose_response_data(large.iloc[:0], 10.0)["eqd2"].tolist() == []
+
+
+# Twelve regimens between 20 and 36 Gy EQD2: their labels centred on their EQD2 would need more
+# rows above the plot than it can spare (ten, at 2,000 sites of a registry, seen on a slide).
+MANY_REGIMENS = [
+    (8, 1), (20, 5), (25, 5), (30, 10), (36, 12), (24, 6),
+    (27, 9), (21, 7), (30, 12), (28, 8), (32, 16), (26, 13),
+]  # fmt: skip
+
+
+def _with_regimens(large: pd.DataFrame, regimens) -> pd.DataFrame:
+    out = large.copy()
+    picks = [regimens[i % len(regimens)] for i in range(len(out))]
+    out["dose_gy"] = [float(d) for d, _ in picks]
+    out["fractions"] = [f for _, f in picks]
+    return out
+
+
+def _labels(fig) -> list[str]:
+    return [a.text for a in fig.layout.annotations if a.name == "regimen label"]
+
+
+def test_too_many_regimens_for_labels_are_named_in_a_legend_above_the_plot(large):
+    fig = dose_response_figure(
+        pain_views.dose_response(_with_regimens(large, MANY_REGIMENS)), footnote="cohort"
+    )
+    assert _labels(fig) == []
+    assert fig.layout.showlegend is True and fig.layout.legend.orientation == "h"
+    names = [t.name for t in fig.data]
+    assert len(names) == len(MANY_REGIMENS) and all(" (n = " in n for n in names)
+    guides = [s for s in fig.layout.shapes if s.name == "regimen guide"]
+    assert len(guides) == len({dose.eqd2(d, f) for d, f in MANY_REGIMENS})
+    # Table 1's six regimens keep their labels above the plot and no legend
+    few = dose_response_figure(pain_views.dose_response(large), footnote="cohort")
+    assert len(_labels(few)) == 6 and not few.layout.showlegend
+    assert "21 Gy/7 (n = " in _labels(few)[0]

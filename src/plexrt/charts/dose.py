@@ -9,6 +9,7 @@ solid block, and slow for a browser to draw (seconds per picture at 100,000 site
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,9 @@ from plexrt.clinical.pain_views import DoseResponse
 __all__ = ["DOSE_JITTER_FRACTION", "dose_response_figure", "point_positions"]
 
 DOSE_JITTER_FRACTION = 0.025  # sideways step between coincident points, as a share of the EQD2 span
+# More rows of regimen labels than this above the plot would squeeze it (a registry's dozen
+# regimens between 20 and 60 Gy EQD2 need ten rows): the regimens are then named in a legend.
+MAX_LABEL_ROWS = 4
 
 
 def point_positions(sites: pd.DataFrame) -> np.ndarray:
@@ -78,7 +82,8 @@ def _add_regimen_labels(
 ) -> int:
     """One label per distinct EQD2 above the plot, stacked in rows so that no two labels overlap
     on a plot at least ASSUMED_PLOT_WIDTH_PX wide, plus a dotted guide down to its points. Sets
-    the x range; returns the number of label rows."""
+    the x range; returns the number of label rows, 0 when more than ``MAX_LABEL_ROWS`` would be
+    needed: then only the guides are drawn and the regimens are left to the legend."""
     if not len(labels):
         return 0
     widths = [text_px(t, font_px) for t in labels["text"]]
@@ -86,6 +91,7 @@ def _add_regimen_labels(
     px_per_gy = ASSUMED_PLOT_WIDTH_PX / (x_hi - x_lo)
     centres = [(e - x_lo) * px_per_gy for e in labels["eqd2"]]
     rows = stack_rows([(c - w / 2, c + w / 2) for c, w in zip(centres, widths, strict=True)])
+    labelled = max(rows) < MAX_LABEL_ROWS
     for r, row in zip(labels.itertuples(), rows, strict=True):
         colour = colours[r.regimens[0]]
         fig.add_shape(  # a vertical line over the plot height (add_vline copies the figure)
@@ -99,6 +105,8 @@ def _add_regimen_labels(
             line={"dash": "dot", "color": colour, "width": 1},
             name="regimen guide",
         )
+        if not labelled:
+            continue
         fig.add_annotation(
             text=r.text,
             x=r.eqd2,
@@ -112,8 +120,23 @@ def _add_regimen_labels(
             font={"size": font_px, "color": colour},
             name="regimen label",
         )
+    if not labelled:  # no label to fit: the points' own span
+        lo, hi = float(labels["eqd2"].min()), float(labels["eqd2"].max())
+        pad = max(hi - lo, 10.0) * 0.08
+        x_lo, x_hi = lo - pad, hi + pad
     fig.update_xaxes(range=[x_lo, x_hi])
-    return max(rows) + 1
+    return max(rows) + 1 if labelled else 0
+
+
+_LEGEND_SYMBOL_PX = 40  # a legend entry's symbol and the gaps around it
+
+
+def _legend_grid(names: list[str], font_px: int) -> tuple[int, int]:
+    """(text width of every entry, rows) of a legend laid out in equal columns across a plot
+    ASSUMED_PLOT_WIDTH_PX wide: the rows reserved above the plot for it."""
+    entry_px = max(text_px(name, font_px) for name in names)
+    per_row = max(1, int(ASSUMED_PLOT_WIDTH_PX // (entry_px + _LEGEND_SYMBOL_PX)))
+    return int(math.ceil(entry_px)), -(-len(names) // per_row)
 
 
 def _add_points(
@@ -204,7 +227,8 @@ def dose_response_figure(
     """NRS change against EQD2 at the view's alpha/beta, one point per site, one trace and colour
     per regimen (named "39 Gy/13 (n = 3)"). Each distinct EQD2 gets one label above the plot
     (regimens with equal EQD2 share it), stacked in rows so labels never overlap; a dotted guide
-    in the regimen's colour joins label and points. Coincident points are spread sideways; the
+    in the regimen's colour joins label and points. When the labels would need more than
+    ``MAX_LABEL_ROWS`` rows, a legend beside the plot names the regimens instead. Coincident points are spread sideways; the
     exact EQD2 is in ``customdata`` and the hover. Above ``scale.SUMMARY_ABOVE`` sites, one dot
     per regimen and change at the regimen's EQD2, its area by its sites, the footnote giving n and
     the hover each dot's n. ``view``: ``pain_views.dose_response``."""
@@ -229,8 +253,27 @@ def dose_response_figure(
         )
     bottom, top = extent(sites["change"])
     y_lo, y_hi = min(-10.0, bottom) - 0.5, max(2.0, top) + 0.5
+    # the regimens named above the plot by their guides, or (too many rows) in a legend there,
+    # entries side by side in rows, by EQD2
+    legend = n_rows == 0 and bool(regimens)
+    if legend:
+        names = [str(trace.name) for trace in fig.data]
+        entry_px, n_rows = _legend_grid(names, fs["tick"])
+        fig.update_layout(
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1,
+                "yanchor": "bottom",
+                "font": {"size": fs["tick"]},
+                "itemsizing": "constant",  # a dot's size is its sites, not its regimen's
+                "entrywidthmode": "pixels",
+                "entrywidth": entry_px,
+            }
+        )
     fig.update_layout(
-        showlegend=False,
+        showlegend=legend,
         xaxis={"title": {"text": f"EQD2 (Gy), α/β = {num(ab)} Gy"}, "zeroline": False},
         yaxis={"title": {"text": "Change in NRS (points)"}, "range": [y_lo, y_hi]},
     )

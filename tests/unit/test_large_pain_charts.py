@@ -81,3 +81,20 @@ def test_a_large_group_of_weeks_to_maximum_response_is_one_dot_per_value(large):
     note = style.footnote_text(fig).replace("<br>", " ")
     assert f"more than {scale.SUMMARY_ABOVE:,} sites" in note
     assert f"n = {len(one) * COPIES:,}" in note
+
+
+def test_summarised_groups_share_one_scale_of_dot_areas(large):
+    """Each group's dots were sized against its own largest dot, so a dot of a small group was as
+    large as a dot of ten times its sites in another. One scale now: the largest dot of all."""
+    small = large.assign(intent="palliative")
+    big = pd.concat([large] * 3, ignore_index=True).assign(intent="curative")
+    both = pd.concat([small, big], ignore_index=True)
+    assert min(len(small), len(big)) > scale.SUMMARY_ABOVE
+    fig = time_to_max_figure(pain_views.time_to_max(both, "intent"), footnote="cohort")
+    counts = [t for t in fig.data if t.marker.sizemode == "area"]
+    assert len(counts) == 2
+    # the largest dot of all: the most frequent value of weeks in Table 1, in the 3-fold copy
+    one = pain_views.time_to_max_sites(large.iloc[:12])["weeks_to_max_response"]
+    most = max(Counter(one.tolist()).values()) * COPIES * 3
+    assert max(float(max(t.marker.size)) for t in counts) == most
+    assert {t.marker.sizeref for t in counts} == {most / scale.COUNT_DOT_MAX**2}

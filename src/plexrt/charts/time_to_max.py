@@ -42,8 +42,11 @@ def _summary_text(r: Any) -> str:
     )
 
 
-def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, present: bool):
-    """Median bar (behind), one dot per site, mean diamond (on top) for group ``r`` at x = i."""
+def _add_group(
+    fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, present: bool, most: int
+):
+    """Median bar (behind), one dot per site, mean diamond (on top) for group ``r`` at x = i;
+    ``most``: the largest count of any dot of every summarised group (one scale of areas)."""
     text = _summary_text(r)
     if r.n:
         fig.add_scatter(
@@ -56,7 +59,7 @@ def _add_group(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, p
             hovertemplate="%{hovertext}<extra></extra>",
         )
     if len(sub) > scale.SUMMARY_ABOVE:
-        _add_counts(fig, i, r, sub, colour, present)
+        _add_counts(fig, i, r, weeks_counts(sub["weeks_to_max_response"]), colour, most)
     else:
         _add_dots(fig, i, r, sub, colour, present)
     if r.n:
@@ -94,10 +97,10 @@ def _add_dots(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, pr
     )
 
 
-def _add_counts(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, present: bool):
+def _add_counts(fig: go.Figure, i: int, r: Any, counts: pd.DataFrame, colour: str, most: int):
     """Above ``scale.SUMMARY_ABOVE`` sites: one dot per value of weeks, its area in proportion
-    to its sites (``clinical.large_views.weeks_counts``)."""
-    counts = weeks_counts(sub["weeks_to_max_response"])
+    to its sites (``clinical.large_views.weeks_counts``), on the scale of the largest dot of every
+    group (``most`` sites), so that areas compare across groups."""
     text = _summary_text(r)
     fig.add_scatter(
         x=[float(i)] * len(counts),
@@ -107,9 +110,7 @@ def _add_counts(fig: go.Figure, i: int, r: Any, sub: pd.DataFrame, colour: str, 
         marker={
             "size": counts["n_sites"].to_numpy(float),
             "sizemode": "area",
-            "sizeref": float(counts["n_sites"].max()) / scale.COUNT_DOT_MAX**2
-            if len(counts)
-            else 1,
+            "sizeref": max(most, 1) / scale.COUNT_DOT_MAX**2,
             "sizemin": 3,
             "color": colour,
             "line": {"width": 1},
@@ -141,9 +142,18 @@ def time_to_max_figure(
     summary, sites = view.summary, view.sites
     order = list(summary["group"])
     fig = go.Figure()
-    for i, r in enumerate(summary.itertuples()):
+    groups = [sites[sites["group"] == g] for g in order]
+    most = max(
+        (
+            int(weeks_counts(g["weeks_to_max_response"])["n_sites"].max())
+            for g in groups
+            if len(g) > scale.SUMMARY_ABOVE
+        ),
+        default=1,
+    )
+    for i, (r, sub) in enumerate(zip(summary.itertuples(), groups, strict=True)):
         colour = style.OKABE_ITO[0] if col is None else palette_colour(r.group, canonical, order)
-        _add_group(fig, i, r, sites[sites["group"] == r.group], colour, present)
+        _add_group(fig, i, r, sub, colour, present, most)
     y_max = extent(summary["max"])[1]
     fig.update_layout(
         showlegend=False,

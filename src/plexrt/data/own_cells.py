@@ -121,9 +121,11 @@ def _missing_column(label: str, table: str, col: TemplateColumn, headers: list[s
 def _parse_column(
     parsed: ParsedTable, col: TemplateColumn, cells: pd.Series, log: ProblemLog
 ) -> None:
-    text = cells.astype(TEXT).fillna("").str.strip()
-    # a cell over MAX_CELL_CHARS is refused by the reader, with its length: not read again here
-    oversized = _mask(text.str.len().gt(MAX_CELL_CHARS))
+    raw = cells.astype(TEXT).fillna("")
+    # a cell over MAX_CELL_CHARS as written (spaces included) is refused by the reader, with its
+    # length: not read again here
+    oversized = _mask(raw.str.len().gt(MAX_CELL_CHARS))
+    text = raw.str.strip()
     given = _mask(text.ne("")) & ~oversized
     kind = col.kind
     if kind in ("integer", "number"):

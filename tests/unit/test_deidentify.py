@@ -295,6 +295,12 @@ def test_a_key_code_respelled_in_an_update_is_refused_not_a_second_patient(tmp_p
         ("2-1-5", False),
         ("12", False),
         ("S1.2", False),
+        # a letter glued on does not make a date safe to keep ('S12.03.56'): a centre's code of
+        # that shape is refused too, and the user is offered pseudonyms instead
+        ("S12.03.56", True),
+        ("12.03.56b", True),
+        ("CTR2-01-17", True),
+        ("pt_12.03.56", True),
     ],
 )
 def test_codes_written_like_dates(code, dated):

@@ -220,7 +220,11 @@ def _flags_of(code: str) -> tuple[bool, bool]:
 # A code kept as a study code is stored as written: one written like a calendar date ('12.03.56',
 # '1956-03-12', '12/03/1956', a birth date used as a code) would keep a patient's date for good.
 # Such a code is a day, month and year (two or four digits) joined by '-', '.' or '/', in either
-# order, with no digit before or after; 'S001', 'P-12', 'CTR2-017' and 'C3-01234' are none.
+# order, with no digit before or after; 'S001', 'P-12', 'CTR2-017' and 'C3-01234' are none. A
+# letter may stand before or after: 'S12.03.56' is a birth date with a prefix, so a centre's code
+# of the same shape ('CTR2-01-17') is refused too; the message offers pseudonyms instead. This is
+# the firm refusal of a code the user keeps; ``_DATE_LIKE`` above is the wider suspicion that
+# makes a code be replaced by a pseudonym unless the user confirms it is a study code.
 _CODE_DATE = re.compile(
     r"(?:^|\D)(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2}))(?:\D|$)"
 )

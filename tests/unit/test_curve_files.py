@@ -158,7 +158,8 @@ def test_a_curve_file_over_its_size_limit_is_refused_before_it_is_read(tmp_path)
     a file over 2 MB is refused at once, from disk without reading it and as uploaded bytes."""
     line = b"0.123456,0.654321\n"
     big = line * (2 * 1024 * 1024 // len(line) + 1)
-    said = f"the file is {len(big) / 1024 / 1024:.1f} MB; a curve or risk table file may be at most 2 MB"
+    said = f"the file is {len(big):,} bytes; at most 2,097,152 bytes (2 MB) are accepted"
+    assert len(big) == 2_097_162  # 116,509 lines of 18 bytes: just over 2 MiB
     path = tmp_path / "p.csv"
     path.write_bytes(big)
     for read in (lambda: load_points(path), lambda: read_risk_table(big, "r.csv")):

@@ -173,3 +173,11 @@ def header_problems(header: Iterable[str], expected: Iterable[str], label: str) 
             Problem(label, 1, name, f"the header appears more than once (columns {where})")
         )
     return problems
+
+
+def file_too_big(label: str, size: int, limit: int) -> Problem:
+    """A file over ``limit`` bytes, refused before it is read; both sizes exact, in bytes (a
+    rounded '2.0 MB; at most 2 MB' would read as no excess at all)."""
+    mb = f" ({limit / 1024 / 1024:g} MB)" if limit >= 1024 * 1024 else ""
+    said = f"the file is {size:,} bytes; at most {limit:,} bytes{mb} are accepted"
+    return Problem(label, None, None, said)

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from plexrt.data.csvfile import DataError, Problem, header_problems
+from plexrt.data.csvfile import DataError, Problem, file_too_big, header_problems
 from plexrt.data.literature_rules import MAX_COUNT
 from plexrt.data.values import counted, is_missing, parse_number
 
@@ -68,9 +68,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def _too_big(label: str, size: int) -> DataError:
-    mb = MAX_FILE_BYTES // (1024 * 1024)
-    what = f"the file is {size / 1024 / 1024:.1f} MB; a curve or risk table file may be at most {mb} MB"
-    return DataError([Problem(label, None, None, what)])
+    return DataError([file_too_big(label, size, MAX_FILE_BYTES)])
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from plexrt.data import own_xlsx
 from plexrt.data.csvcolumns import arrow_text_table
-from plexrt.data.csvfile import Problem
+from plexrt.data.csvfile import Problem, file_too_big
 from plexrt.data.own_headers import NO_ROWS, csv_title_above_names, header_problems, too_wide
 from plexrt.data.own_problems import TEXT, shown
 from plexrt.data.own_template import (
@@ -109,10 +109,7 @@ def read_upload(data: bytes, label: str, role: str = COURSES) -> ReadResult:
 
 
 def _too_big(label: str, size: int) -> Problem:
-    mb = MAX_FILE_BYTES // (1024 * 1024)
-    return Problem(
-        label, None, None, f"the file is {size / 1024 / 1024:.0f} MB; at most {mb} MB are accepted"
-    )
+    return file_too_big(label, size, MAX_FILE_BYTES)  # read at call time: tests lower the limit
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,14 +3,16 @@ its import and follow-up history (one row per change batch)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from plexrt.data.own_schema import OwnSeriesFrames, respelled
+from plexrt.data.own_schema import respelled
 from plexrt.data.values import NOT_AVAILABLE, is_missing, key_shown, utc_shown
 
+if TYPE_CHECKING:
+    from plexrt.data.userstore.overview import SeriesCounts
 BATCH_COLUMNS = ("Change", "Kind", "By", "When (UTC)", "Values changed", "Undone by")
 
 
@@ -18,10 +20,10 @@ def _text(value: Any) -> str:
     return NOT_AVAILABLE if is_missing(value) or not str(value).strip() else str(value)
 
 
-def series_facts(record: Mapping[str, Any], frames: OwnSeriesFrames) -> pd.DataFrame:
+def series_facts(record: Mapping[str, Any], counted: SeriesCounts) -> pd.DataFrame:
     """Two columns (What, Value): institution, period, owner, sharing, patient codes, and the
-    counts of patients, courses, assessments, deaths and relapses as stored."""
-    p, c = frames.patients, frames.courses
+    counts of patients, courses, assessments, deaths and relapses as stored (``UserStore.
+    series_counts``, counted in SQL)."""
     codes = "series-local pseudonyms" if bool(record.get("pseudonymised")) else "study codes"
     rows = [
         ("Name", _text(record.get("name"))),
@@ -30,11 +32,11 @@ def series_facts(record: Mapping[str, Any], frames: OwnSeriesFrames) -> pd.DataF
         ("Owner", _text(record.get("owner"))),
         ("Shared with", _text(record.get("sharing"))),
         ("Patient codes", codes),
-        ("Patients", str(len(p))),
-        ("Irradiated sites (courses)", str(len(c))),
-        ("Assessments", str(len(frames.assessments))),
-        ("Deaths recorded", str(int(p["death_day"].notna().sum()))),
-        ("Relapses of pain recorded (sites)", str(int(c["relapse_day"].notna().sum()))),
+        ("Patients", str(counted.patients)),
+        ("Irradiated sites (courses)", str(counted.courses)),
+        ("Assessments", str(counted.assessments)),
+        ("Deaths recorded", str(counted.deaths)),
+        ("Relapses of pain recorded (sites)", str(counted.relapses)),
         ("Created", f"{_text(record.get('created_at'))} by {_text(record.get('created_by'))}"),
         ("Last change", f"{_text(record.get('updated_at'))} by {_text(record.get('updated_by'))}"),
     ]
@@ -73,12 +75,14 @@ def series_labels(listing: pd.DataFrame) -> dict[str, str]:
     return dict(zip(listing["series_id"].astype(str), labels, strict=True))
 
 
-def respelled_codes(frames: OwnSeriesFrames) -> list[str]:
+def respelled_codes(stored: Sequence[str]) -> list[str]:
     """Patient codes of a stored series that are one code written two ways (full-width 'Ｘ１'
-    beside 'X1', ``own_schema.respelled``), as "'Ｘ１' (also written 'X1')". PlexRT refuses such a
+    beside 'X1', ``own_schema.respelled``), as "'Ｘ１' (also written 'X1')", from its codes in the
+    order the series is read (all of them, or ``SeriesCounts.candidates``: every code that may be
+    written two ways, with its other spellings). PlexRT refuses such a
     pair in every write now; a series stored before that rule may still hold one, and it counts
     as two patients in every figure until the series is imported again with one spelling."""
-    codes = frames.patients["patient_id"].dropna().astype(str)
+    codes = pd.Series(list(stored), dtype=object).dropna().astype(str)
     usual = respelled(codes)
     pairs = dict.fromkeys(zip(codes[usual.notna()], usual.dropna(), strict=True))
     return [f"'{key_shown(c)}' (also written '{key_shown(u)}')" for c, u in pairs]

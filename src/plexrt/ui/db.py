@@ -111,9 +111,10 @@ def _own_patient_codes(where: str, series_id: str, version: int, user_id: str, _
 
 def own_overview(store_, record: dict):
     """What the Data page shows of an own series' rows (``own_overview.series_facts`` and
-    ``respelled_codes``), worked out from the whole series once per version of it (its last
-    change, as listed on this run, with every field of its record shown: a change in another
-    session gives a new version), not on every rerun (reading 100,000 courses took 0.9 s)."""
+    ``respelled_codes``), from the counts and the few candidate codes the store works out in SQL
+    (``UserStore.series_counts``; no row of the series is read), once per version of the series
+    (its last change, as listed on this run, with every field of its record shown: a change in
+    another session gives a new version), not on every rerun."""
     who = principal()
     sid, version = str(record["series_id"]), repr(sorted(record.items()))
     return _own_overview(store_.where, sid, version, who.user_id, store_, who, record)
@@ -123,8 +124,8 @@ def own_overview(store_, record: dict):
 def _own_overview(where: str, sid: str, version: str, user_id: str, _store, _who, _record):
     from plexrt.clinical import own_overview as ov
 
-    frames = _store.series_frames(_who, sid)
-    return ov.series_facts(_record, frames), ov.respelled_codes(frames)
+    counted = _store.series_counts(_who, sid)
+    return ov.series_facts(_record, counted), ov.respelled_codes(counted.candidates)
 
 
 def check_rebuilt() -> None:

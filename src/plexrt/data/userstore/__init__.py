@@ -6,7 +6,8 @@ Every call takes the acting ``plexrt.data.access.Principal``. Modules: ``store``
 audit calls in ``store_audit``), ``location`` (where it is), ``engine`` (opening either backend),
 ``failures`` (the database's errors in words), ``outcome`` (a write whose COMMIT lost its
 connection), ``migrate`` (Alembic on open), ``own`` / ``details`` (a series' name, institution,
-period) / ``patients`` (one patient's rows) / ``followup`` / ``sharing`` / ``literature`` /
+period) / ``patients`` (one patient's rows) / ``overview`` (the Data page's counts, in SQL) /
+``followup`` / ``sharing`` / ``literature`` /
 ``cases`` (the operations), ``changes`` (diffs and follow-up edits), ``checks`` (storage rules),
 ``bulk`` (fast whole-table writes), ``audit`` (the hash-chained trail).
 """

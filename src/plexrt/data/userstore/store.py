@@ -24,6 +24,7 @@ from plexrt.data.userstore import cases, curves, followup, migrate, own, patient
 from plexrt.data.userstore import details as details_mod
 from plexrt.data.userstore import engine as eng
 from plexrt.data.userstore import literature as user_lit
+from plexrt.data.userstore import overview as overview_mod
 from plexrt.data.userstore.changes import Change
 from plexrt.data.userstore.details import SeriesDetails
 from plexrt.data.userstore.errors import UserDataUnavailable
@@ -166,6 +167,13 @@ class UserStore(AuditCalls):
         with self._read() as conn:
             sharing.checked(conn, principal, series_id, "read")
             return own.load_frames(conn, series_id)
+
+    def series_counts(self, principal: Principal, series_id: str) -> overview_mod.SeriesCounts:
+        """How many patients, courses, assessments, deaths and relapses the series holds, and the
+        codes that may be one code written two ways (counted in SQL; no row of the series read)."""
+        with self._read() as conn:
+            sharing.checked(conn, principal, series_id, "read")
+            return overview_mod.counts(conn, series_id)
 
     def patient_codes_version(self, principal: Principal, series_id: str) -> int:
         """The last change of the series that could add or remove a patient (its import, or

@@ -293,7 +293,7 @@ def test_names_unique_per_owner_keep_every_row(user_db, tmp_path):
     before = {t: _rows(loc, t, order) for t, order in KEPT.items()}
     eng.release(loc)
     us = UserStore(user_db)  # upgrades to head on open
-    assert us.revision == migrate.head_revision() == "0004"
+    assert us.revision == migrate.head_revision()
     assert {t: _rows(loc, t, order) for t, order in KEPT.items()} == before
     assert len(before["own_series"]) == 2 and us.verify_audit().ok
     carol = Principal("carol@x.org", "editor", email="carol@x.org")
@@ -306,3 +306,65 @@ def test_names_unique_per_owner_keep_every_row(user_db, tmp_path):
                 "created_by, updated_at, updated_by FROM own_series WHERE name = 'Older'"
             )
         )
+
+
+HISTORY_INDEX = "change_history_patient"
+KEPT_WITH_HISTORY = {
+    **KEPT,
+    "own_patients": "series_id, patient_id",
+    "own_assessments": "series_id, patient_id, course_no, assessment_no",
+    "change_batches": "batch_id",
+    "change_history": "change_id",
+    "audit": "seq",
+}
+
+
+def _indexes(loc: eng.Location, table: str) -> set[str]:
+    with eng.reading(loc) as conn:
+        if loc.is_postgres:
+            sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :t"
+        else:
+            sql = "SELECT index_name FROM duckdb_indexes() WHERE table_name = :t"
+        return set(conn.execute(sa.text(sql), {"t": table}).scalars())
+
+
+def test_a_new_store_indexes_the_history_by_patient(user_db):
+    assert HISTORY_INDEX in _indexes(UserStore(user_db).location, "change_history")
+
+
+def test_the_history_index_is_added_to_a_store_of_0004_keeping_every_row(user_db, tmp_path):
+    """A store an older PlexRT left at 0004, with follow-up history and audit entries, is upgraded
+    in place: every row and the audit chain as they were, one patient's history the same."""
+    from plexrt.data.userstore import Change, followup, own
+
+    loc = eng.locate(user_db)
+    assert migrate.ensure_current(loc, script_location=_scripts_until(tmp_path, "0004")) == "0004"
+    with eng.writing(loc) as conn:  # the store's own calls on the 0004 database
+        prepared = own.prepare_import(
+            ADMIN,
+            "Followed",
+            make_frames(6),
+            mapping=None,
+            pseudonymised=False,
+            institution=None,
+            period=None,
+            validate=None,
+        )
+        sid = own.apply_import(conn, ADMIN, prepared).series_id
+    pid = sorted(make_frames(6).patients["patient_id"])[1]
+    for day in (400, 500):
+        with eng.writing(loc) as conn:
+            change = Change.update("patients", (pid,), last_contact_day=day)
+            followup.record(conn, ADMIN, sid, [change], None)
+    before = {t: _rows(loc, t, order) for t, order in KEPT_WITH_HISTORY.items()}
+    with eng.reading(loc) as conn:
+        history = followup.history(conn, ADMIN, sid, pid)
+    assert HISTORY_INDEX not in _indexes(loc, "change_history") and len(history) == 2
+    eng.release(loc)
+    us = UserStore(user_db)  # upgrades to head on open
+    assert us.revision == migrate.head_revision()
+    assert HISTORY_INDEX in _indexes(loc, "change_history")
+    assert {t: _rows(loc, t, order) for t, order in KEPT_WITH_HISTORY.items()} == before
+    assert us.verify_audit().ok and len(before["audit"]) == 3 and len(before["change_history"]) == 2
+    pd.testing.assert_frame_equal(us.history(ADMIN, sid, patient_id=pid), history)
+    assert us.history_size(ADMIN, sid, patient_id=pid) == 2

@@ -227,7 +227,9 @@ _HISTORY_FROM = (
     "FROM change_batches b LEFT JOIN change_history h ON h.batch_id = b.batch_id "
     "WHERE b.series_id = :s"
 )
-_OF_PATIENT = " AND h.patient_id = :p"
+# The lines of one patient: by the (series_id, patient_id) index of change_history (0005); every
+# line of a batch has the batch's series.
+_OF_PATIENT = " AND h.series_id = :s AND h.patient_id = :p"
 
 
 def _scope(series_id: str, patient_id: str | None) -> tuple[str, dict[str, Any]]:

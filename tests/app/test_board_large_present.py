@@ -1,6 +1,6 @@
 """The board's presentation of a series a little above ``SUMMARY_ABOVE`` sites (a synthetic own
-series, as `plexrt synth` writes it): every slide is drawn, the dose slide as its summary with n,
-and the board's input is built once per run (the presentation reuses the page's)."""
+series, as `plexrt synth` writes it): the slide on screen is drawn, the dose slide as its summary
+with n, and the board's input is built once per run (the presentation reuses the page's)."""
 
 from __future__ import annotations
 

@@ -226,3 +226,12 @@ def test_history_pages_and_words():
         == "Lines 1 to 1 of 1, newest first: patient S01's changes."
     )
     assert fu.history_words(0, 0, 0, "S01") == ("No line to show (patient S01's changes: 0 lines).")
+
+
+def test_history_words_quote_the_code_as_every_message_does():
+    """The patient code in the history's caption is quoted by ``key_shown``, as the search's
+    words quote it: a long code is cut to 60 characters."""
+    code = "S" * 70
+    assert fu.history_words(0, 1, 1, code) == (
+        f"Lines 1 to 1 of 1, newest first: patient {'S' * 60}…'s changes."
+    )

@@ -8,123 +8,24 @@ RT, unknown drugs, routes and doses) the new frames are identical, dtypes includ
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from plexrt.clinical.analgesics import DEFAULT_FACTOR_TABLE, omed_mg
 from plexrt.clinical.own_keys import ordered_courses
 from plexrt.clinical.own_series import (
-    EVENT_VALUE_COLUMNS,
     LATER_TABLES,
-    SOURCE,
     analytic_frames,
     events_frame,
-    last_known_day,
     omed_at,
 )
 from plexrt.clinical.own_timepoints import picked as picked_rows
 from plexrt.data import store
 from plexrt.data.own_schema import OwnSeriesFrames, age_text, age_texts
-from plexrt.data.values import is_missing
 from tests.unit import own_reference
 from tests.unit.own_frames import make_frames
-
-# ------------------------------------------------------------------------------------------------
-# The reference: the per-patient and per-row loops as they were before (commit 5a85f7a).
-# ------------------------------------------------------------------------------------------------
-
-
-def _num(value: Any) -> float | None:
-    return None if is_missing(value) else float(value)
-
-
-def _patient_events(
-    patient: pd.Series, courses: pd.DataFrame, assessments: pd.DataFrame
-) -> dict[str, Any]:
-    first_end = float(courses["rt_end_day"].iloc[0])
-    death = not is_missing(patient["death_day"])
-    last = last_known_day(patient, courses, assessments)
-    responded = courses[courses["max_response_day"].notna()]
-    row: dict[str, Any] = {
-        "patient_id": patient["patient_id"],
-        "rt_end_day": int(first_end),
-        "death": death,
-        "death_day": last if death else None,
-        "last_contact_day": int(last),
-        "followup_from_completion_days": int(last - first_end),
-        "assessable_for_relief": len(responded) > 0,
-        "max_response_day": None,
-        "relapse": bool(courses["relapse_day"].notna().any()),
-        "relapse_day": None,
-        "relief_end_day": None,
-        "relief_days": None,
-        "relief_event": None,
-    }
-    if len(responded):
-        first = responded.iloc[0]
-        mr, relapse_day = float(first["max_response_day"]), _num(first["relapse_day"])
-        end = relapse_day if relapse_day is not None else last
-        row |= {
-            "max_response_day": int(mr),
-            "relapse": relapse_day is not None,
-            "relapse_day": relapse_day,
-            "relief_end_day": end,
-            "relief_days": end - mr,
-            "relief_event": int(relapse_day is not None),
-        }
-    return row
-
-
-def reference_events_frame(frames: OwnSeriesFrames, series_id: str) -> pd.DataFrame:
-    c = own_reference.ordered_courses(frames)
-    by_patient = dict(tuple(c.groupby("patient_id", sort=False)))
-    a = frames.assessments
-    a_by_patient = dict(tuple(a.groupby("patient_id", sort=False)))
-    none = a.iloc[0:0]
-    rows = [
-        _patient_events(p, by_patient[p["patient_id"]], a_by_patient.get(p["patient_id"], none))
-        for _, p in frames.patients.iterrows()
-        if p["patient_id"] in by_patient
-    ]
-    ev = pd.DataFrame(rows, columns=["patient_id", *EVENT_VALUE_COLUMNS])
-    for col in EVENT_VALUE_COLUMNS:
-        ev[f"{col}_source"] = SOURCE
-    return ev.assign(series_id=series_id, seed=None)
-
-
-def reference_omed_at(
-    frames: OwnSeriesFrames,
-    factors: pd.DataFrame,
-    timepoint: str,
-    table: str = DEFAULT_FACTOR_TABLE,
-) -> pd.Series:
-    courses = own_reference.ordered_courses(frames)
-    picked = own_reference.timepoint_rows(courses, frames.assessments)
-    picked = picked[picked["timepoint"] == timepoint]
-    out = pd.Series(np.nan, index=pd.Index(courses["course_id"], name="course_id"), dtype=float)
-    for row in picked.itertuples():
-        if is_missing(row.opioid_drug):
-            out[row.course_id] = 0.0
-            continue
-        drug = {
-            "drug": str(row.opioid_drug).strip().lower(),
-            "mg_per_day": _num(row.opioid_mg_per_day),
-            "route": row.opioid_route,
-            "is_opioid": True,
-        }
-        try:
-            out[row.course_id] = omed_mg([drug], factors, table)
-        except ValueError:
-            continue
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
-# Random small series, valid as stored (conformed), with the cases the rules single out.
-# ------------------------------------------------------------------------------------------------
+from tests.unit.own_reference import reference_events_frame, reference_omed_at
 
 DRUGS = ("morphine", " Oxycodone ", "HYDROMORPHONE", "fentanyl", "tramadol", "", "  ", None, "xyz")
 ROUTES = ("oral", "PO", "po", "", None, "transdermal", "iv", "subcutaneous")

@@ -79,16 +79,17 @@ class Definition:
     @property
     def label(self) -> str:
         """One line for a chart legend or a select box. Worded as a definition ('As in Sanuki
-        2022 (...)'), never as a series' name: it is shown for every series it is applied to."""
+        2022 (...)'), never as a series' name: it is shown for every series it is applied to.
+        The paper's and ICPRE's begin with their ``short_label``."""
         if self.kind == "paper":
             return (
-                "As in Sanuki 2022 (improvement = NRS fall ≥2; complete = NRS 0 at end of RT, "
+                f"{self.short_label} (improvement = NRS fall ≥2; complete = NRS 0 at end of RT, "
                 "any fall)"
             )
         if self.kind == "threshold":
             pts = "point" if self.k == 1 else "points"
             return f"What-if: improvement = NRS fall ≥{self.k} {pts}; complete = NRS 0 (any fall)"
-        return "ICPRE 2012: pain score and oral morphine equivalent dose"
+        return f"{self.short_label}: pain score and oral morphine equivalent dose"
 
     @property
     def short_label(self) -> str:

@@ -228,7 +228,11 @@ def history_pages(total: int, page: int = HISTORY_PAGE) -> int:
 def history_words(first: int, shown: int, total: int, patient: str | None) -> str:
     """What the history table shows: 'Lines 101 to 200 of 12,345, newest first: every change of
     the series.' (``first`` lines skipped); for one patient, their changes only, or none yet."""
-    whose = "every change of the series" if patient is None else f"patient {patient}'s changes"
+    whose = (
+        "every change of the series"
+        if patient is None
+        else f"patient {key_shown(patient)}'s changes"
+    )
     if total == 0 or shown == 0:
         return f"No line to show ({whose}: {counted(total, 'line')})."
     return f"Lines {first + 1:,} to {first + shown:,} of {total:,}, newest first: {whose}."

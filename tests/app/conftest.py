@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,3 +129,12 @@ def large_series(tmp_path, monkeypatch):
     """``synthetic_series`` of ``LARGE_COURSES`` courses."""
     with synthetic_series(tmp_path, monkeypatch, LARGE_COURSES) as series:
         yield series
+
+
+def slide_counter(at) -> tuple[int, int] | None:
+    """(slide, of n) from the presentation header '**Slide 3 of 9** · title', or None."""
+    for m in at.markdown:
+        got = re.match(r"\*\*Slide (\d+) of (\d+)\*\*", m.value)
+        if got:
+            return int(got.group(1)), int(got.group(2))
+    return None

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from plexrt.ui.safe_text import md
-from tests.app.conftest import as_read, table_as_read
+from tests.app.conftest import as_read, slide_counter, table_as_read
 
 SUBMIT = "FormSubmitter:case_form-Find similar sites"
 SOURCE = "Data: Sanuki 2022, doi:10.7759/cureus.20939 (CC-BY 4.0), via PlexRT"
-
-
-def _counter(at) -> tuple[int, int] | None:
-    """(slide, of n) from the presentation header '**Slide 3 of 9** · title'."""
-    for m in at.markdown:
-        got = re.match(r"\*\*Slide (\d+) of (\d+)\*\*", m.value)
-        if got:
-            return int(got.group(1)), int(got.group(2))
-    return None
 
 
 def _chart_spec(at) -> dict:
@@ -128,21 +118,21 @@ def test_presentation_toggle_and_slides(app):
     at.toggle(key="present_on").set_value(True).run()
     assert not at.exception
     # the nine board charts of the whole cohort (tests/unit/test_slides.py lists them)
-    assert _counter(at) == (1, 9)
+    assert slide_counter(at) == (1, 9)
     at.button(key="next_slide").click().run()
-    assert _counter(at) == (2, 9)
+    assert slide_counter(at) == (2, 9)
     assert at.query_params["slide"] in ("2", ["2"])
     at.button(key="prev_slide").click().run()
     at.button(key="prev_slide").click().run()  # wraps around to the last slide
-    assert _counter(at) == (9, 9)
+    assert slide_counter(at) == (9, 9)
     at.button(key="exit_present").click().run()
     assert "present" not in at.query_params
-    assert _counter(at) is None
+    assert slide_counter(at) is None
 
 
 def test_presentation_slide_fits_the_default_screen_and_carries_the_source(app):
     at = _board(app, present="1", slide="5")
-    assert _counter(at) == (5, 9)
+    assert slide_counter(at) == (5, 9)
     spec = _chart_spec(at)
     # before the browser reports its window, the slide is laid out for 1280 x 720:
     # 720 - 96 px of header and padding = 624 -> 620 (20 px steps)
@@ -153,7 +143,7 @@ def test_presentation_slide_fits_the_default_screen_and_carries_the_source(app):
 
 def test_presentation_by_url(app):
     at = _board(app, present="1", slide="3")
-    assert _counter(at) == (3, 9)
+    assert slide_counter(at) == (3, 9)
     # no banner in presentation mode: each slide's footnote carries the cohort
     assert not any("sites (11 patients) shown" in i.value for i in at.info)
 

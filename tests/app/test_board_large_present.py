@@ -11,18 +11,10 @@ import pytest
 
 from plexrt.charts.scale import SUMMARY_ABOVE
 from plexrt.ui import board_data
-from tests.app.conftest import plotly_values, synthetic_series
+from tests.app.conftest import plotly_values, slide_counter, synthetic_series
 
 # enough courses that more than SUMMARY_ABOVE sites have both NRS scores (the dose plot's sites)
 COURSES = SUMMARY_ABOVE + 100
-
-
-def _counter(at) -> tuple[int, int] | None:
-    for m in at.markdown:
-        got = re.match(r"\*\*Slide (\d+) of (\d+)\*\*", m.value)
-        if got:
-            return int(got.group(1)), int(got.group(2))
-    return None
 
 
 @pytest.fixture
@@ -47,7 +39,7 @@ def test_the_presentation_of_a_large_series_draws_the_dose_summary(app, series, 
     assert not at.exception, [e.value for e in at.exception]
     # the page's board input, reused by the slides: once per run (twice before)
     assert len(built) == 1
-    slide, n_slides = _counter(at)
+    slide, n_slides = slide_counter(at)
     assert slide == 4 and n_slides >= 4
     (chart,) = at.get("plotly_chart")
     spec = json.loads(chart.proto.spec)

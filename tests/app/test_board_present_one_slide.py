@@ -4,21 +4,12 @@ bundled series and on a synthetic own series above ``SUMMARY_ABOVE`` sites."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import streamlit as st
 
 from plexrt.charts.scale import SUMMARY_ABOVE
 from plexrt.export import slides as slides_mod
-
-
-def _counter(at) -> tuple[int, int] | None:
-    for m in at.markdown:
-        got = re.match(r"\*\*Slide (\d+) of (\d+)\*\*", m.value)
-        if got:
-            return int(got.group(1)), int(got.group(2))
-    return None
+from tests.app.conftest import slide_counter
 
 
 @pytest.fixture
@@ -78,19 +69,19 @@ def _check(at, drawn, decks, n_sites_above: int):
     # the slide list is the full deck's, key for key and title for title
     full = [(s.key, s.title) for s in slides_mod.slides(inp)]
     assert names == full
-    assert _counter(at) == (2, len(full))
+    assert slide_counter(at) == (2, len(full))
     drawn.clear()
     # a filter change draws the one slide on screen again, nothing else
     lo, hi = at.slider(key="f_age").value
     at.slider(key="f_age").set_value((lo + 1, hi)).run()
     assert not at.exception
     assert drawn == ["paired"]
-    assert _counter(at) == (2, len(decks[-1][1]))
+    assert slide_counter(at) == (2, len(decks[-1][1]))
     # the next slide is drawn when asked for; going back finds the one drawn (cached)
     at.button(key="next_slide").click().run()
     assert drawn == ["paired", "time_to_max"]
     at.button(key="prev_slide").click().run()
-    assert drawn == ["paired", "time_to_max"] and _counter(at)[0] == 2
+    assert drawn == ["paired", "time_to_max"] and slide_counter(at)[0] == 2
     return full
 
 

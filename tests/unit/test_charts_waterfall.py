@@ -111,7 +111,7 @@ def test_waterfall_percent_mode(df):
 def test_waterfall_percent_excludes_nrs_zero_before(df):
     extra = with_site(df, "12.1", before=0, after=1)
     data = pain_views.waterfall_data(extra, PAPER, percent=True)
-    assert data.attrs["undefined"] == ["12.1"]
+    assert list(data.attrs["undefined"]) == ["12.1"]
     assert np.isnan(data.loc[data["course_id"] == "12.1", "value"].iloc[0])
     assert data["label"].iloc[-1] == "12.1"  # undefined sorts last
     fig = waterfall(extra, PAPER, percent=True, footnote=FOOT)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from plexrt.clinical.course_order import CourseIds
 from plexrt.clinical.inputs import require_columns
 from plexrt.stats.timescale import to_unit
 
@@ -146,7 +147,13 @@ def one_patient(frame: pd.DataFrame, patient_id: str) -> pd.DataFrame:
     out = frame[frame["patient_id"].astype(str) == str(patient_id).strip()].reset_index(drop=True)
     courses = set(out["course_id"].astype(str)) if "course_id" in out else set()
     out.attrs = {
-        k: [c for c in v if str(c) in courses] if isinstance(v, list) else v
+        k: _kept_ids(v, courses) if isinstance(v, list | CourseIds) else v
         for k, v in frame.attrs.items()
     }
     return out
+
+
+def _kept_ids(ids: list | CourseIds, courses: set[str]) -> list | CourseIds:
+    """The ids of ``ids`` among ``courses`` (compared as text), as the same kind of list."""
+    kept = [c for c in ids if str(c) in courses]
+    return CourseIds(kept) if isinstance(ids, CourseIds) else kept

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from plexrt.clinical import definitions, dose, pain_scores
+from plexrt.clinical.course_order import CourseIds, in_course_order
 from plexrt.clinical.endpoints import MIN_GROUP_N
 from plexrt.clinical.inputs import flag, require_columns
 from plexrt.data import vocab
-from plexrt.data.values import NOT_STATED, counted, is_missing, natural_order
+from plexrt.data.values import NOT_STATED, counted, is_missing
 
 __all__ = [
     "GROUP_BY",
@@ -58,11 +59,6 @@ GROUP_BY: dict[str | None, tuple[str | None, tuple[str, ...], dict[str, str]]] =
 # ---------------------------------------------------------------------------------------------
 # Shared rules: course order, category order and words, regimen text
 # ---------------------------------------------------------------------------------------------
-
-
-def in_course_order(df: pd.DataFrame) -> pd.DataFrame:
-    """Sites in the natural order of their course ids ('2.1' before '10.1'), index reset."""
-    return natural_order(df, ["course_id"])
 
 
 def category_label(value: Any, labels: dict[str, str] | None = None) -> str:
@@ -153,7 +149,7 @@ def waterfall_data(
     category, excluded (``change_values``), regimen, plus involved_muscle / intent /
     primary_group when present. Sites with no value sort last. ``attrs["undefined"]`` lists the
     course ids with NRS 0 before RT whose percent change is undefined (percent mode only);
-    ``attrs["not_assessable"]`` those missing a score.
+    ``attrs["not_assessable"]`` those missing a score (both ``CourseIds``: never deep-copied).
     """
     require_columns(df, "df", SITE_COLUMNS)
     d = in_course_order(df)
@@ -176,20 +172,21 @@ def waterfall_data(
             out[col] = d[col]
     # Stable sort keeps course order among equal values.
     out = out.sort_values("value", kind="stable", na_position="last").reset_index(drop=True)
-    out.attrs["undefined"] = list(out.loc[out["excluded"] == "NRS 0 before RT", "course_id"])
-    out.attrs["not_assessable"] = list(out.loc[out["excluded"] == "NRS missing", "course_id"])
+    out.attrs["undefined"] = CourseIds(out.loc[out["excluded"] == "NRS 0 before RT", "course_id"])
+    out.attrs["not_assessable"] = CourseIds(out.loc[out["excluded"] == "NRS missing", "course_id"])
     out.attrs["percent"] = percent
     return out
 
 
 def paired_data(df: pd.DataFrame) -> pd.DataFrame:
     """One row per site with both NRS scores known, in course order: course_id, patient_id, label,
-    nrs_before, nrs_after, regimen. ``attrs["not_assessable"]`` lists the sites left out;
+    nrs_before, nrs_after, regimen. ``attrs["not_assessable"]`` lists the sites left out
+    (``CourseIds``);
     ``attrs["medians"]`` is (median NRS before RT, median at RT completion), None without sites."""
     require_columns(df, "df", SITE_COLUMNS)
     d = in_course_order(df)
     keep = pain_scores.assessable(d)
-    left_out = list(d.loc[~keep, "course_id"])
+    left_out = CourseIds(d.loc[~keep, "course_id"])
     d = d[keep].reset_index(drop=True)
     out = pd.DataFrame(
         {

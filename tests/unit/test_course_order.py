@@ -1,5 +1,6 @@
 """Sites in course order worked out once per cohort (``clinical.course_order``), the course-id
-lists of the pain views never deep-copied."""
+lists of the pain views never deep-copied, and the board's large waterfall slide drawn without
+the bars' order."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import copy
 import pandas as pd
 import pytest
 
+from plexrt.charts import scale
+from plexrt.charts.summaries import change_distribution_figure
 from plexrt.clinical import course_order, large_views, pain_views
 from plexrt.clinical.definitions import DEFINITIONS
 from plexrt.data import values
+from plexrt.export import large_slides, slides
 
 # Course ids out of natural order on purpose: by hand, the natural order is
 # 2.1, 2.2, 10.1, P9.1, P10.1 ('2' < '10' as numbers, digits before letters).
@@ -112,3 +116,26 @@ def test_the_course_id_lists_in_attrs_are_shared_not_deep_copied():
     one = large_views.one_patient(wf, "2")
     assert list(one.attrs["not_assessable"]) == ["2.1"] and list(one.attrs["undefined"]) == []
     assert copy.deepcopy(one.attrs)["not_assessable"] is one.attrs["not_assessable"]
+
+
+def test_the_large_waterfall_slide_counts_without_ordering_the_bars(inp, counted_keys, monkeypatch):
+    """Above SUMMARY_ABOVE sites the board's waterfall slide is the distribution of change: the
+    sites are not put in course order (no sort key worked out), and the counts are those of the
+    ordered waterfall's rows."""
+    monkeypatch.setattr(scale, "SUMMARY_ABOVE", 3)
+    slides.slide(inp, "waterfall")  # the bundled cohort's 12 sites
+    assert counted_keys == []
+    d = DEFINITIONS["paper"]
+    fig = large_slides.waterfall_slide(_sites(), d, footnote="Cohort", present=True)
+    assert counted_keys == []
+    # by hand: 4 sites with a change (2.1 has no NRS after RT): -6, 0, 0, +2
+    assert sum(sum(t.y) for t in fig.data) == 4
+    # the same figure as drawn before from the ordered waterfall's rows
+    note = scale.summary_note(5, "sites", "one bar per site", "")
+    before = change_distribution_figure(
+        large_views.change_distribution(pain_views.waterfall_data(_sites(), d)),
+        x_title="Change in NRS (points, after − before)",
+        footnote=f"Cohort<br>{note}",
+        present=True,
+    )
+    assert fig.to_plotly_json() == before.to_plotly_json()

@@ -169,7 +169,7 @@ def test_board_slides_switch_to_the_summary_above_the_threshold(wf_points, lanes
     fig = large_slides.swimmer_slide(w, unit="months", present=False, height=None)
     assert all(t.type != "bar" for t in fig.data)  # lanes
     d = DEFINITIONS["paper"]
-    fig = large_slides.waterfall_slide(wf_points, d, footnote="Cohort", present=False)
+    fig = large_slides.waterfall_slide(_points_sites(), d, footnote="Cohort", present=False)
     assert len(fig.layout.xaxis.categoryarray) == 6  # one bar per shown site
 
     saved = scale.SUMMARY_ABOVE
@@ -177,7 +177,7 @@ def test_board_slides_switch_to_the_summary_above_the_threshold(wf_points, lanes
     try:
         fig = large_slides.swimmer_slide(w, unit="months", present=False, height=None)
         assert sum(sum(t.y) for t in fig.data) == 5  # every patient counted once
-        fig = large_slides.waterfall_slide(wf_points, d, footnote="Cohort", present=False)
+        fig = large_slides.waterfall_slide(_points_sites(), d, footnote="Cohort", present=False)
         assert sum(sum(t.y) for t in fig.data) == 6
         assert "more than 3" in fig.layout.annotations[-1].text or any(
             "more than 3" in (a.text or "") for a in fig.layout.annotations

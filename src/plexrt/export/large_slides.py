@@ -11,17 +11,22 @@ from plexrt.charts import scale
 from plexrt.charts.summaries import change_distribution_figure, followup_distribution_figure
 from plexrt.charts.swimmer import swimmer_figure
 from plexrt.charts.waterfall import waterfall_figure
-from plexrt.clinical import large_views
+from plexrt.clinical import large_views, pain_views
 from plexrt.clinical.definitions import Definition
 
 
-def waterfall_slide(wf: pd.DataFrame, d: Definition, *, footnote: str, present: bool) -> go.Figure:
-    """The waterfall of ``pain_views.waterfall_data`` rows, or its distribution when large."""
-    if len(wf) <= scale.SUMMARY_ABOVE:
+def waterfall_slide(
+    sites: pd.DataFrame, d: Definition, *, footnote: str, present: bool
+) -> go.Figure:
+    """The waterfall of the cohort's ``sites`` (``pain_views.waterfall_data``), or when large the
+    distribution of their change, as the Pain page draws it: then only the change per site is
+    worked out (``pain_views.change_values``), not the bars in order, which it does not show."""
+    if len(sites) <= scale.SUMMARY_ABOVE:
+        wf = pain_views.waterfall_data(sites, d)
         return waterfall_figure(wf, d, footnote=footnote, present=present)
-    note = scale.summary_note(len(wf), "sites", "one bar per site", "")
+    note = scale.summary_note(len(sites), "sites", "one bar per site", "")
     return change_distribution_figure(
-        large_views.change_distribution(wf),
+        large_views.change_distribution(pain_views.change_values(sites, d)),
         x_title="Change in NRS (points, after − before)",
         footnote=f"{footnote}<br>{note}",
         present=present,

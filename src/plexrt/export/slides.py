@@ -190,7 +190,7 @@ def _pain_figure(inp: BoardInput, key: str, present: bool) -> go.Figure:
     d = inp.definition
     if key == "waterfall":
         return waterfall_slide(
-            pain_views.waterfall_data(inp.sites, d),
+            inp.sites,
             d,
             footnote=f"{line}<br>{d.label}",
             present=present,

@@ -109,3 +109,30 @@ def test_the_batches_are_counted_as_the_whole_history_holds_them(stored):
     counted = whole.groupby("batch_id", sort=False)["table_name"].count()
     assert got["values_changed"].tolist() == counted.tolist() == [1, 1, 0]
     assert got["undone_by_batch"].tolist()[1] == undo
+
+
+def test_a_history_page_and_its_count_are_read_together(stored, monkeypatch):
+    """The page's 'Lines 1 to 100 of N' and its lines came from two reads: an entry saved by
+    another session in between made them disagree. One transaction now; a page beyond the last
+    (a scope holding fewer lines) is moved into range."""
+    from plexrt.data.userstore import followup
+
+    store, sid, _ = stored
+    for i in range(4):
+        _entry(store, sid, f"S0000{10 + i}", 6000 + i)
+    real = followup.history
+
+    def another_session_writes_first(*args, **kwargs):
+        _entry(UserStore(store.location.shown), sid, "S000020", 7000)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(followup, "history", another_session_writes_first)
+    total, page, lines = store.history_page(ANN, sid, limit=100, page=1)
+    assert (total, page, len(lines)) == (5, 1, 5)  # the import's line and four values
+    monkeypatch.setattr(followup, "history", real)
+    assert store.history_size(ANN, sid) == 6  # the other session's entry is stored
+    total, page, lines = store.history_page(ANN, sid, limit=4, page=9)
+    assert (total, page) == (6, 2)
+    _same(lines, store.history(ANN, sid).iloc[4:])
+    total, page, lines = store.history_page(ANN, sid, patient_id="S000010", limit=4, page=0)
+    assert (total, page, len(lines)) == (1, 1, 1)

@@ -35,25 +35,27 @@ def _scope(pid: str | None) -> str | None:
     return pid if mine else None
 
 
-def _page(sid: str, scope: str | None, total: int) -> int:
-    """The lines skipped (the newest ones) for the page chosen; a choice only beyond one page."""
+def _pager(key: str, total: int, page: int) -> None:
+    """The page choice, beyond one page; ``page``: the one shown (moved into range by the store,
+    as a scope may hold fewer pages than the one chosen before)."""
     pages = fu.history_pages(total, fu.HISTORY_PAGE)
     if pages == 1:
-        return 0
-    key = f"fu_history_page_{sid}_{scope}"
-    if st.session_state.get(key, 1) > pages:  # pages only grow, but a scope may hold fewer
-        st.session_state[key] = pages
-    number = st.number_input(f"Page (of {pages:,})", 1, pages, 1, step=1, key=key)
-    return (int(number) - 1) * fu.HISTORY_PAGE
+        return
+    if st.session_state.get(key, 1) != page:  # pages only grow, but a scope may hold fewer
+        st.session_state[key] = page
+    st.number_input(f"Page (of {pages:,})", 1, pages, 1, step=1, key=key)
 
 
 def history(store: UserStore, sid: str, pid: str | None, can_edit: bool) -> None:
     st.header("History")
     who = db.principal()
     scope = _scope(pid)
-    total = store.history_size(who, sid, patient_id=scope)
-    first = _page(sid, scope, total)
-    lines = store.history(who, sid, patient_id=scope, limit=fu.HISTORY_PAGE, offset=first)
+    key = f"fu_history_page_{sid}_{scope}"
+    total, page, lines = store.history_page(
+        who, sid, patient_id=scope, limit=fu.HISTORY_PAGE, page=st.session_state.get(key, 1)
+    )
+    _pager(key, total, page)
+    first = (page - 1) * fu.HISTORY_PAGE
     dataframe(fu.history_table(lines, fu.HISTORY_PAGE), hide_index=True, width="stretch")
     st.caption(md(fu.history_words(first, len(lines), total, scope)))
     latest = store.latest_undoable(who, sid) if can_edit else None

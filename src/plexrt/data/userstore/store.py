@@ -287,6 +287,25 @@ class UserStore(AuditCalls):
         with self._read() as conn:
             return followup.history_size(conn, principal, series_id, patient_id)
 
+    def history_page(
+        self,
+        principal: Principal,
+        series_id: str,
+        *,
+        patient_id: str | None = None,
+        limit: int,
+        page: int,
+    ) -> tuple[int, int, pd.DataFrame]:
+        """(lines in all, the page shown, its lines): page ``page`` (from 1) of ``limit`` lines
+        of ``history``, moved into range, with the count read in the same transaction, so that
+        a write by another session in between cannot make them disagree."""
+        with self._read() as conn:
+            total = followup.history_size(conn, principal, series_id, patient_id)
+            page = min(max(int(page), 1), max(1, -(-total // limit)))
+            offset = (page - 1) * limit
+            lines = followup.history(conn, principal, series_id, patient_id, limit, offset)
+            return total, page, lines
+
     def history_batches(self, principal: Principal, series_id: str) -> pd.DataFrame:
         """One row per import, follow-up entry or undo of the series, newest first, with the
         number of values it changed (counted in SQL; the lines themselves are not read)."""

@@ -256,3 +256,22 @@ def test_a_typed_citation_with_bare_addresses_reads_as_typed(app, tmp_path, monk
         read, drawn_otherwise = _replaced_where_read(at, "evil.example")
         assert drawn_otherwise == []
         assert any(ADDRESSES in t for t in read)  # the confirmation, at least
+
+
+def test_refused_series_form_quotes_what_was_typed_as_text(app, tmp_path, monkeypatch):
+    """The 'add a series' form refuses a figure that is not a number and quotes it back: the
+    quote is what was typed, shown as written (an image that loads from elsewhere was drawn as
+    one), under the field's label in the form ('Patients (n)', not the column 'n_patients')."""
+    from tests.app.test_pages import FORM, _fill, _page, _save
+
+    with on_user_db(monkeypatch, tmp_path / "user.duckdb"):
+        at = _page(app, "pages/literature.py")
+        _fill(at, "add", {**FORM, "n_patients": IMAGE, "year": f"{LINK} 5"})
+        _save(at).click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        (error,) = [e.value for e in at.error]
+        assert replaced(error) == []
+        assert IMAGE not in error and "](http" not in error
+        said = as_read(error)
+        assert f"- **Patients (n)**: must be a whole number, got '{IMAGE}'" in said
+        assert f"- **Year**: must be one whole number, got '{LINK} 5'" in said

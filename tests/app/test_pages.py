@@ -180,8 +180,8 @@ def test_literature_page_and_form(app):
     # invalid: responders > n -> refused with a message naming the field, nothing saved
     _fill(at, "add", {**FORM, "responders": "12"})
     _save(at).click().run()
-    errors = " ".join(e.value for e in at.error)
-    assert "responders" in errors and "cannot exceed" in errors
+    errors = " ".join(as_read(e.value) for e in at.error)
+    assert "**Responders (n)**: (12) cannot exceed" in errors
     assert not any("Example 2023 (added)" in str(c) for c in _charts(at))
     # the form keeps what was typed (nothing lost)
     assert at.text_input(key="add_citation").value == FORM["citation"]

@@ -71,10 +71,13 @@ def _fields(prefix: str, current: dict) -> dict:
 
 
 def _show_errors(messages: list[str]) -> None:
+    """Every problem on its own line, named by the field's label in the form; the message quotes
+    what was typed, so it is escaped (shown as written, never as a link or a picture)."""
     lines = []
     for m in messages:
         field, _, what = m.partition(":")
-        lines.append(f"- **{field}**:{what}")
+        label = lit.COLUMN_LABELS.get(field.strip(), field)
+        lines.append(f"- **{md(label)}**: {md(what)}")
     st.error("Not saved — please correct:\n\n" + "\n".join(lines), icon=":material/error:")
 
 

@@ -38,6 +38,24 @@ def test_survival_far_outside_the_axis_is_refused(bad):
         clean_points([0, 1, 2], bad)
 
 
+@pytest.mark.parametrize(
+    ("surv", "said"),
+    [
+        # read as percentages (divided by 100), as the curve's other values are
+        ([100, 1e20, 50], "lies 1e+18 above 1 (the point at time 1)"),
+        ([1.0, 0.8, -1e300], "lies 1e+300 below 0 (the point at time 2)"),
+        ([1.0, 0.8, -0.2], "lies 0.2 below 0 (the point at time 2)"),
+    ],
+)
+def test_a_survival_far_outside_the_axis_is_named_in_a_few_digits(surv, said):
+    """A value read off a miscalibrated axis was written with every digit (a 1e300 as a number
+    of 301 digits) and the point was not named."""
+    with pytest.raises(ValueError) as refused:
+        clean_points([0, 1, 2], surv)
+    assert said in str(refused.value)
+    assert len(str(refused.value)) < 200
+
+
 def test_time_slightly_below_zero_is_set_to_zero_far_below_refused():
     c = clean_points([-0.1, 5, 10], [1.0, 0.7, 0.4])  # 1% of 10 below 0
     np.testing.assert_array_equal(c.time, [0, 5, 10])

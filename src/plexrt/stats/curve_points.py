@@ -115,13 +115,16 @@ def _scale(t: np.ndarray, s: np.ndarray, notes: list[str]) -> tuple[np.ndarray, 
     return s, "proportion"
 
 
-def _clip_survival(s: np.ndarray, notes: list[str]) -> np.ndarray:
+def _clip_survival(t: np.ndarray, s: np.ndarray, notes: list[str]) -> np.ndarray:
     worst = max(float(s.max()) - 1.0, -float(s.min()))
     if worst > AXIS_SLACK:
-        where = "above 1" if float(s.max()) - 1.0 >= -float(s.min()) else "below 0"
+        above = float(s.max()) - 1.0 >= -float(s.min())
+        where = "above 1" if above else "below 0"
+        at = float(t[int(s.argmax() if above else s.argmin())])
+        # :.3g, not :.3f: a value read off a miscalibrated axis (1e20) is not 21 digits long
         raise ValueError(
-            f"a survival value lies {worst:.3f} {where}, more than digitising noise "
-            f"({AXIS_SLACK:g}): check the y-axis calibration in the digitiser"
+            f"a survival value lies {worst:.3g} {where} (the point at time {at:g}), more than "
+            f"digitising noise ({AXIS_SLACK:g}): check the y-axis calibration in the digitiser"
         )
     outside = (s > 1.0) | (s < 0.0)
     if outside.any():
@@ -274,7 +277,7 @@ def clean_points(time: Any, survival: Any) -> CleanCurve:
     n_read = int(t.size)
     notes: list[str] = []
     s, scale = _scale(t, s, notes)
-    s = _clip_survival(s, notes)
+    s = _clip_survival(t, s, notes)
     t = _clip_time(t, notes)
     t, s = _order(t, s, notes)
     s = _never_rising(t, s, notes)

@@ -258,9 +258,26 @@ def test_a_store_of_revision_0001_gains_the_curve_tables_and_keeps_its_rows(user
         ({"n_patients": "0"}, "n_patients: must be 1 or more"),
         ({"published_median": "x"}, "published_median: must be a number"),
         ({"population": "martians"}, "population: unknown 'martians'"),
+        # a median beyond a century was stored (outcome 'other' keeps it with the curve only) and
+        # shown with its 309 digits, or refused as 'median_survival_months ... got inf'
+        (
+            {"published_median": "1e308"},
+            "published_median: 1e+308 months is beyond 100 years after time zero",
+        ),
+        ({"published_median": "10", "time_unit": "years"}, None),
+        ({"published_median": "101", "time_unit": "years"}, "published_median: 101 years is"),
+        # text kept with the curve: a bidirectional override in the arm was said to be in the
+        # notes (where the arm is kept too); in the time zero it was stored
+        ({"arm": "Arm \u202eB"}, "arm: holds a control character or a bidirectional override"),
+        ({"figure": "Fig \u202e2"}, "figure: holds a control character or a bidirectional"),
+        ({"time_zero": "start\x01"}, "time_zero: holds a control character or a bidirectional"),
+        ({"time_zero": "start\x00"}, "time_zero: contains a NUL character"),
     ],
 )
 def test_details_problems_name_the_field(change, message):
+    if message is None:  # within the bounds
+        assert details_from_text({**FORM, **change})[1] == []
+        return
     details, problems = details_from_text({**FORM, **change})
     assert details is None
     assert any(p.startswith(message) for p in problems), problems

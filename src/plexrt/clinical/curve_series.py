@@ -18,10 +18,16 @@ import numpy as np
 import pandas as pd
 
 from plexrt.data.curve_files import CurvePoints, RiskRows
-from plexrt.data.curve_schema import CURVE_FLAG, CurveSeries
+from plexrt.data.curve_schema import CURVE_FLAG, TEXT_LIMIT, CurveSeries
 from plexrt.data.literature import POPULATIONS
 from plexrt.data.literature_rules import MAX_COUNT
-from plexrt.data.text_limits import NAME_CHARS, NOTE_CHARS
+from plexrt.data.text_limits import (
+    NAME_CHARS,
+    NOTE_CHARS,
+    SPOOFING_MESSAGE,
+    spoofing_character,
+    text_problem,
+)
 from plexrt.data.values import is_missing, number_shown, parse_number
 from plexrt.data.vocab import CURVE_OUTCOMES, CURVE_TIME_UNITS
 from plexrt.stats import timescale
@@ -110,6 +116,38 @@ def _number_problems(values: Mapping[str, Any]) -> tuple[dict[str, Any], list[st
     return parsed, problems
 
 
+# Text typed with the curve that PlexRT keeps: checked here, under the name it was typed in (the
+# figure and the arm are kept inside the notes too, where a problem would be said as the notes').
+_TYPED_TEXT = ("figure", "arm", "time_zero", "notes", "published_median_source")
+
+
+def _text_problems(values: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for name in _TYPED_TEXT:
+        text = _text(values.get(name)) or ""
+        limit = USER_TEXT_CHARS.get(name, TEXT_LIMIT)  # time zero: as the store keeps it
+        if len(text) > limit:
+            problems.append(f"{name}: at most {limit:,} characters, got {len(text):,}")
+        elif problem := text_problem(text, limit):
+            problems.append(f"{name}: {problem}")
+        elif spoofing_character(text):
+            problems.append(f"{name}: {SPOOFING_MESSAGE}")
+    return problems
+
+
+def _median_problem(median: float | None, unit: str) -> list[str]:
+    """A published median beyond ``MAX_CURVE_YEARS`` is a misread number or unit (as a time of the
+    curve is; 1e308 was stored and shown with every digit)."""
+    if median is None or unit not in CURVE_TIME_UNITS:
+        return []
+    if median * timescale.AXIS_UNITS[unit] > MAX_CURVE_DAYS:
+        return [
+            f"published_median: {number_shown(median)} {unit} is beyond {MAX_CURVE_YEARS} years "
+            "after time zero; check the number and its unit"
+        ]
+    return []
+
+
 def details_from_text(values: Mapping[str, Any]) -> tuple[CurveDetails | None, list[str]]:
     """Typed form or command-line values as CurveDetails, or None and every problem (each
     starting with its field name)."""
@@ -123,10 +161,8 @@ def details_from_text(values: Mapping[str, Any]) -> tuple[CurveDetails | None, l
     population = values.get("population")
     if not is_missing(population) and population not in POPULATIONS:
         problems.append(f"population: unknown {population!r}; use one of {', '.join(POPULATIONS)}")
-    for name, limit in USER_TEXT_CHARS.items():
-        text = _text(values.get(name)) or ""
-        if len(text) > limit:
-            problems.append(f"{name}: at most {limit:,} characters, got {len(text):,}")
+    problems += _text_problems(values)
+    problems += _median_problem(parsed.get("published_median"), unit)
     if problems:
         return None, problems
     return (

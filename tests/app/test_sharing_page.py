@@ -62,6 +62,25 @@ def test_a_name_with_an_invisible_character_is_not_shared_with(app, owned):
     assert store.grants(local_principal(), sid).empty
 
 
+def test_a_look_alike_address_is_not_shared_with_and_a_capitalised_group_is(app, owned):
+    """'аlice@h.example' (a Cyrillic a) reads as Alice's address and was stored as a grant;
+    'Group: RadOnc' was stored as a user id, a grant reaching no member of the group."""
+    at = _sharing(app)
+    at.text_input(key="grant_who").set_value("аlice@h.example")
+    at.button(key=writes.SHARING_GRANT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = _errors(at)
+    assert error.startswith("Not changed: grantee: mixes Latin letters with Cyrillic ones")
+    store = UserStore(owned)
+    sid = str(store.own_series(local_principal()).iloc[0]["series_id"])
+    assert store.grants(local_principal(), sid).empty
+    store.release()
+    at.text_input(key="grant_who").set_value("Group: RadOnc")
+    at.button(key=writes.SHARING_GRANT).click().run()
+    assert not at.exception and _errors(at) == []
+    assert list(UserStore(owned).grants(local_principal(), sid)["grantee"]) == ["group:RadOnc"]
+
+
 @pytest.mark.parametrize("others", [0, 1])
 def test_giving_away_a_series_is_confirmed_without_a_warning(team, tmp_path, others):  # noqa: F811
     """An editor gives her series to Bob and can no longer see it: the page confirmed nothing when

@@ -15,6 +15,7 @@ from plexrt.data.access import (
     can_read,
     local_principal,
     normalise_grantee,
+    person_problem,
     resolve_role,
 )
 
@@ -127,3 +128,43 @@ def test_local_mode_is_the_operating_system_account_as_admin():
     me = local_principal()
     assert me.user_id == getpass.getuser()
     assert me.role == "admin"
+
+
+def test_a_group_typed_with_a_capital_or_a_space_is_the_group():
+    """'Group:RadOnc' and 'group: RadOnc' were stored as typed: as a user id, or as the group
+    ' RadOnc', a grant that reached no member of RadOnc, and said nothing."""
+    member = Principal("d", "viewer", groups=frozenset({"RadOnc"}))
+    for typed in ("Group:RadOnc", "group: RadOnc", "GROUP:  RadOnc "):
+        assert person_problem(typed, "x") is None
+        grant = normalise_grantee(typed)
+        assert grant == "group:RadOnc"
+        assert can_read(member, series("users", **{typed: False}))  # a grant stored before
+    assert person_problem("Group:  ", "a name") == "names no group; give group:<name>"
+
+
+@pytest.mark.parametrize(
+    ("typed", "letter"),
+    [
+        ("\u0430lice@corp.org", "'\u0430' is U+0430 CYRILLIC SMALL LETTER A"),
+        ("b\u03bfb@corp.org", "'\u03bf' is U+03BF GREEK SMALL LETTER OMICRON"),
+    ],
+)
+def test_a_name_mixing_latin_with_look_alike_letters_is_refused(typed, letter):
+    """'\u0430lice@corp.org' with a Cyrillic a reads as Alice's address everywhere it is shown and
+    is someone else's (or no one's): the grant was stored."""
+    problem = person_problem(typed, "x")
+    assert problem is not None and problem.startswith("mixes Latin letters with")
+    assert letter in problem
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "alice@corp.org",
+        "\u0430\u043b\u0438\u0441\u0430@\u043f\u043e\u0447\u0442\u0430.\u0440\u0444",
+        "\u5c71\u7530@corp.jp",
+        "bob+tag@corp.org",
+    ],
+)
+def test_names_in_one_script_or_with_other_scripts_are_kept(typed):
+    assert person_problem(typed, "x") is None

@@ -53,6 +53,9 @@ def normalise_id(identity: str) -> str:
     keyboards send it, is the provider's 'josé'), trimmed, and without case when it holds '@' (an
     e-mail address, or a provider's subject written like one)."""
     s = unicodedata.normalize("NFC", identity).strip()
+    if s[: len(GROUP_PREFIX)].lower() == GROUP_PREFIX:
+        # 'Group: RadOnc' as typed is the group 'RadOnc': stored as typed, it matched no one
+        s = GROUP_PREFIX + s[len(GROUP_PREFIX) :].strip()
     return s.lower() if "@" in s else s
 
 
@@ -118,8 +121,32 @@ def person_problem(value: object, wanted: str) -> str | None:
         return problem
     if hidden_character(text):
         return HIDDEN_MESSAGE
-    if text.startswith(GROUP_PREFIX) and not text[len(GROUP_PREFIX) :].strip():
+    if text[: len(GROUP_PREFIX)].lower() == GROUP_PREFIX and not text[len(GROUP_PREFIX) :].strip():
         return f"names no group; give {GROUP_PREFIX}<name>"
+    return _look_alike(text)
+
+
+# Scripts whose letters look like Latin ones: 'аlice@corp.org' with a Cyrillic 'а' is shown as
+# Alice's address and is not (a grant that reaches someone else, or no one).
+_LOOK_ALIKE_SCRIPTS = ("CYRILLIC", "GREEK")
+
+
+def _look_alike(text: str) -> str | None:
+    """Why a name mixing Latin letters with Cyrillic or Greek ones cannot be used (None when it
+    does not): the first such letter, by its Unicode name."""
+    scripts = {
+        ch: unicodedata.name(ch, "").split(" ")[0]
+        for ch in text
+        if unicodedata.category(ch)[0] == "L"
+    }
+    if "LATIN" not in scripts.values():
+        return None
+    for ch, script in scripts.items():
+        if script in _LOOK_ALIKE_SCRIPTS:
+            return (
+                f"mixes Latin letters with {script.title()} ones, which look the same "
+                f"('{ch}' is U+{ord(ch):04X} {unicodedata.name(ch)}); retype it"
+            )
     return None
 
 

@@ -301,3 +301,29 @@ def test_implausible_figures_are_refused_by_the_form():
     fields = {m.split(":")[0] for m in msgs}
     assert fields == {"n_patients", "year", "median_survival_months"}
     assert validate_series({**base, "year": "1850"})[0].startswith("year:")
+
+
+@pytest.mark.parametrize(
+    ("doi", "said"),
+    [
+        ("10.7759/cureus.20939", None),
+        ("10.1111/j.1440-1673.1990.tb02831.x", None),
+        (
+            "https://doi.org/10.7759/cureus.20939",
+            "doi: give the DOI alone, '10.7759/cureus.20939', not "
+            "'https://doi.org/10.7759/cureus.20939'",
+        ),
+        ("doi:10.7759/x", "doi: give the DOI alone, '10.7759/x', not 'doi:10.7759/x'"),
+        ("PMID 35173834", "doi: is not a DOI (10.<registrant>/<suffix>"),
+        ("javascript:alert(1)", "doi: is not a DOI (10.<registrant>/<suffix>"),
+        ("10.7759/ cureus", "doi: is not a DOI"),
+    ],
+)
+def test_a_doi_that_is_not_one_is_refused(doi, said):
+    """Any text was kept as the series' DOI (a web address, a PubMed id, a script link)."""
+    rec = {"citation": "A 2020", "n_patients": "10", "n_patients_source": "T1", "doi": doi}
+    problems = validate_series(rec)
+    if said is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problems[0].startswith(said), problems

@@ -6,6 +6,7 @@ source for every figure (the columns: ``plexrt.data.literature``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +25,13 @@ from plexrt.data.text_limits import (
     spoofing_character,
     text_problem,
 )
-from plexrt.data.values import entered_number, is_missing, number_shown, parse_number
+from plexrt.data.values import (
+    entered_number,
+    is_missing,
+    key_shown,
+    number_shown,
+    parse_number,
+)
 
 __all__ = ["MAX_COUNT", "MAX_MONTHS", "record_problems", "validate_series"]
 
@@ -54,6 +61,7 @@ def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
                 problem = SPOOFING_MESSAGE
             if problem:
                 problems.append((spec.name, problem))
+    problems += _doi_problem(record.get("doi"))
     if is_missing(record.get("citation")):
         problems.append(("citation", "a citation is required"))
     population = record.get("population")
@@ -65,6 +73,31 @@ def _text_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
             )
         )
     return problems
+
+
+# A DOI: the directory '10.', a registrant code of digits (dot-separated), '/', a suffix without
+# spaces (DOI Handbook 2.2). A web address or 'doi:' before it is how it is linked, not the DOI.
+_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
+_DOI_LINK = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)(10\..*)", re.IGNORECASE)
+
+
+def _doi_problem(value: Any) -> list[tuple[str, str]]:
+    """A DOI given that is not one: a web address, a title, a PubMed id typed in its field."""
+    if is_missing(value) or _DOI.fullmatch(str(value).strip()):
+        return []
+    text = str(value).strip()
+    link = _DOI_LINK.fullmatch(text)
+    if link and _DOI.fullmatch(link.group(1)):
+        return [
+            ("doi", f"give the DOI alone, '{key_shown(link.group(1))}', not '{key_shown(text)}'")
+        ]
+    return [
+        (
+            "doi",
+            f"is not a DOI (10.<registrant>/<suffix>, e.g. 10.7759/cureus.20939), got "
+            f"'{key_shown(text)}'; leave it blank when the paper has none",
+        )
+    ]
 
 
 _Parsed = dict[str, float | int | None]
@@ -179,7 +212,8 @@ def validate_series(record: Mapping[str, Any]) -> list[str]:
     Keys are the CSV column names. Rules: citation required; n_patients a positive whole number;
     responders and complete_responders whole numbers with 0 <= complete <= responders <= n (n =
     n_sites when given, else n_patients); medians non-negative; every figure given has a non-empty
-    ``<figure>_source``; population one of POPULATIONS. Each message starts with the field name.
+    ``<figure>_source``; population one of POPULATIONS; a DOI, when given,
+    is one (10.<registrant>/<suffix>), not its web address. Each message starts with the field name.
     """
     if not isinstance(record, Mapping):
         raise ValueError(f"record must be a mapping of field -> value, got {type(record).__name__}")

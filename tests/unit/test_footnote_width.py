@@ -25,3 +25,25 @@ def test_page_footnote_lines_keep_their_width_at_any_size():
         assert len(lines) > 1
         assert max(len(line) for line in lines) <= style.footnote_chars(present)
         assert " ".join(lines) == words  # nothing lost in the wrapping
+
+
+def test_method_sentence_is_wrapped_as_wide_as_the_footnote():
+    # The Pain figures' method sentence was wrapped at the 560 px plot width (58 characters on a
+    # slide, 66 on a page), a narrow column under a full-width plot; it now fills the footnote's
+    # line. 40 words of 4 letters: 19 to a 95-character slide line, 20 to a 102-character page
+    # line.
+    from plexrt.charts.layout import with_method
+
+    sentence = " ".join(["word"] * 40)
+    assert style.footnote_chars(True) == 95 and style.footnote_chars(False) == 102
+    slide = with_method("Cohort: n = 2,000 sites", sentence, True).split("<br>")
+    assert slide == [
+        "Cohort: n = 2,000 sites",
+        " ".join(["word"] * 19),
+        " ".join(["word"] * 19),
+        "word word",
+    ]
+    page = with_method("", sentence, False).split("<br>")
+    assert page == [" ".join(["word"] * 20), " ".join(["word"] * 20)]
+    hyphen = with_method("", "x " * 45 + "Clopper-Pearson interval", True).split("<br>")
+    assert "Clopper-Pearson interval" in hyphen[-1]

@@ -46,10 +46,10 @@ UNKNOWN_COLOUR = style.GREY  # "not stated" / "unknown" is never a category colo
 
 
 def with_method(footnote: str, sentence: str, present: bool) -> str:
-    """The page's footnote followed by the figure's own method sentence, wrapped to the assumed
-    plot width (never at a hyphen: 'Clopper-Pearson' stays whole)."""
-    size = style.font_sizes(present)["footnote"]
-    sentence = style.wrap_to_px(sentence, ASSUMED_PLOT_WIDTH_PX, size, break_on_hyphens=False)
+    """The page's footnote followed by the figure's own method sentence, wrapped as wide as the
+    footnote's own lines (``style.footnote_chars``; never at a hyphen: 'Clopper-Pearson' stays
+    whole)."""
+    sentence = style.wrap_footnote(sentence, style.footnote_chars(present), break_on_hyphens=False)
     return f"{footnote}<br>{sentence}" if footnote else sentence
 
 

@@ -19,7 +19,7 @@ from plexrt.clinical.cohort_summary import GROUPINGS
 from plexrt.clinical.definitions import DEFINITION_LABELS, Definition
 from plexrt.stats.proportions import METHOD_CHOICES
 from plexrt.ui import db, large_charts, shell, sidebar, widgets
-from plexrt.ui.tables import dataframe, paged_dataframe
+from plexrt.ui.tables import count_column, dataframe, paged_dataframe
 
 shell.require()
 
@@ -183,10 +183,8 @@ dataframe(
     height=widgets.table_height(len(sub)),
     column_config={
         **response_summary.SUBGROUP_HEADERS,
-        "n": st.column_config.NumberColumn(response_summary.SUBGROUP_HEADERS["n"]),
-        "n_patients": st.column_config.NumberColumn(
-            response_summary.SUBGROUP_HEADERS["n_patients"]
-        ),
+        "n": count_column(response_summary.SUBGROUP_HEADERS["n"]),
+        "n_patients": count_column(response_summary.SUBGROUP_HEADERS["n_patients"]),
     },
 )
 tests = response_summary.factor_tests(sub)

@@ -243,3 +243,36 @@ def test_the_board_names_every_centre_of_a_registry_as_its_source(at_registry):
     assert not at.exception, [e.value for e in at.exception]
     header = as_read(at.caption[0].value)
     assert "Data: SYNTHETIC centre 1; SYNTHETIC centre 2; SYNTHETIC centre 3 and 1 more" in header
+
+
+def test_cohort_counts_carry_thousands_separators(at_registry, registry):
+    # The Cohort page showed '2200' sites beside '1,608' everywhere else; its counts are now
+    # separated like every other count, and both NRS figures say 'at RT completion'.
+    _, db, ids = registry
+    con = store.connect(db)
+    try:
+        patients = store.cohort(con, store.CohortFilter())["patient_id"].nunique()
+    finally:
+        con.close()
+    at = at_registry().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = {m.label: m.value for m in at.metric}
+    assert len(ids) >= 1000 and patients >= 1000
+    assert shown["Irradiated sites"] == f"{len(ids):,}"
+    assert shown["Patients"] == f"{patients:,}"
+    assert "Mean NRS before → at RT completion" in shown
+
+
+def test_subgroup_counts_are_grouped_by_thousands(at_registry):
+    # The Pain page's subgroup table showed '1496' sites beside '81% (409/504 ...)': its two
+    # count columns were plain numbers; they are now grouped by thousands, as in the compare view.
+    import json
+
+    at = at_registry().run()
+    at.switch_page("pages/pain.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (sub,) = [d for d in at.dataframe if "n_patients" in d.value.columns]
+    assert sub.value["n"].max() >= 1000  # a registry's subgroup: the separator shows
+    config = json.loads(sub.proto.columns)
+    for column in ("n", "n_patients"):
+        assert config[column]["type_config"]["format"] == "localized", config[column]

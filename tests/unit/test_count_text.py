@@ -7,6 +7,7 @@ from scipy.stats import beta
 
 from plexrt.charts.km_risk_table import add_risk_rows
 from plexrt.clinical.cohort_summary import banner_text, sites_patients
+from plexrt.clinical.literature_comparison import side_by_side
 from plexrt.stats import survival
 from plexrt.stats.proportions import proportion
 
@@ -108,3 +109,13 @@ def test_time_to_event_footnotes_say_1_patient_1_event():
     assert cif_footnote(cif).startswith(
         "n = 2 assessable patients, 1 relapse, 1 death before relapse<br>"
     )
+
+
+def test_registry_counts_are_grouped_by_thousands():
+    # The side-by-side table showed a registry's '1626' patients and '2000' sites beside
+    # '1,579/2,000' in the responders row; its counts are now grouped by thousands.
+    record = {"n_patients": 1626, "n_sites": 2000, "responders": 1579}
+    t = side_by_side([record], ["Registry"]).set_index("")
+    assert t.loc["Patients (n)", "Registry"] == "1,626"
+    assert t.loc["Irradiated sites (n)", "Registry"] == "2,000"
+    assert t.loc["Responders", "Registry"] == "1,579/2,000 sites (79%)"

@@ -149,6 +149,8 @@ def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
 class CohortTexts:
     """The summary figures as the Cohort page shows them (unknown = 'not available')."""
 
+    n_sites: str  # '2,000' (thousands separated, as every count on screen)
+    n_patients: str  # '1,626'
     median_age: str  # '70'
     age_range: str  # '51–84'
     median_nrs: str  # '8 → 3.5' (before RT -> at completion)
@@ -171,6 +173,8 @@ def _age_texts(s: CohortSummary) -> tuple[str, str]:
 def texts(s: CohortSummary) -> CohortTexts:
     median_age, age_range = _age_texts(s)
     return CohortTexts(
+        n_sites=f"{s.n_sites:,}",
+        n_patients=f"{s.n_patients:,}",
         median_age=median_age,
         age_range=age_range,
         median_nrs=f"{fmt(s.median_nrs_before)} → {fmt(s.median_nrs_after)}",

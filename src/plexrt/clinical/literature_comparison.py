@@ -237,9 +237,11 @@ def _cell(record: dict[str, Any], column: str, unit: str) -> str:
         denom_col = "n_sites" if not is_missing(record.get("n_sites")) else "n_patients"
         n: Any = record.get(denom_col)
         if is_missing(n) or not n:
-            return f"{int(v)}"
+            return f"{int(v):,}"
         word = "sites" if denom_col == "n_sites" else "patients"
-        return f"{int(v)}/{int(n)} {word} ({100 * int(v) / int(n):.0f}%)"
+        return f"{int(v):,}/{int(n):,} {word} ({100 * int(v) / int(n):.0f}%)"
+    if column in ("n_patients", "n_sites") and float(v).is_integer():
+        return f"{int(v):,}{unit}"  # a registry's '1,626' as every count on screen
     return figure_text(v, unit, record.get(f"{column}_source"))
 
 

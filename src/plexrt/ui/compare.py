@@ -30,7 +30,7 @@ from plexrt.export.report import Section
 from plexrt.stats import timescale
 from plexrt.ui import db, exports, series_state, widgets
 from plexrt.ui.safe_text import md
-from plexrt.ui.tables import dataframe
+from plexrt.ui.tables import count_column, dataframe
 
 
 def _own_label(own_id: str) -> str:
@@ -128,7 +128,7 @@ def _responses(sides: tuple[sc.Side, sc.Side], definition: Definition) -> Sectio
         hide_index=True,
         width="stretch",
         # counts of a registry grouped by thousands, as in the rates beside them
-        column_config={"n": st.column_config.NumberColumn("n", format="localized")},
+        column_config={"n": count_column("n")},
     )
     aggregate = (
         " (Sanuki 2022 publishes the analgesic changes after RT only in aggregate)"

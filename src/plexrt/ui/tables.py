@@ -55,6 +55,12 @@ def static_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def count_column(label: str):
+    """A column of counts, grouped by thousands ('1,496' sites, as the rates beside them say it),
+    not Streamlit's plain '1496'."""
+    return st.column_config.NumberColumn(label, format="localized")
+
+
 def cohort_columns(omed_header: str) -> dict:
     """Column formats of the cohort table: the decimals of ``charts.tables.COHORT_DECIMALS`` (the
     CSV download rounds to the same), the change signed, the free text wide."""

@@ -119,3 +119,21 @@ def test_registry_counts_are_grouped_by_thousands():
     assert t.loc["Patients (n)", "Registry"] == "1,626"
     assert t.loc["Irradiated sites (n)", "Registry"] == "2,000"
     assert t.loc["Responders", "Registry"] == "1,579/2,000 sites (79%)"
+
+
+def test_forest_text_and_series_facts_group_large_counts():
+    # The forest plot's text read '1579/2000 = 79% (77–81%)' and the Data page's series facts
+    # '1626' patients, '5977' assessments; both now group by thousands.
+    from plexrt.clinical.forest import proportion_display
+    from plexrt.clinical.own_overview import series_facts
+    from plexrt.data.userstore.overview import SeriesCounts
+
+    assert proportion_display(1579, 2000, 0.77, 0.81) == "1,579/2,000 = 79% (77–81%)"
+    assert proportion_display(3, 4, 0.19, 0.99) == "3/4 = 75% (19–99%)"
+    facts = series_facts({"name": "R"}, SeriesCounts(1626, 2000, 5977, 1322, 341))
+    shown = dict(zip(facts["What"], facts["Value"], strict=True))
+    assert shown["Patients"] == "1,626"
+    assert shown["Irradiated sites (courses)"] == "2,000"
+    assert shown["Assessments"] == "5,977"
+    assert shown["Deaths recorded"] == "1,322"
+    assert shown["Relapses of pain recorded (sites)"] == "341"

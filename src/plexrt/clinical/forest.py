@@ -28,7 +28,7 @@ def pct_text(p: float) -> str:
 
 def proportion_display(k: int, n: int, low: float, high: float) -> str:
     """'3/4 = 75% (19–99%)': the text beside a series in the forest plot."""
-    return f"{k}/{n} = {pct_text(k / n)}% ({pct_text(low)}–{pct_text(high)}%)"
+    return f"{k:,}/{n:,} = {pct_text(k / n)}% ({pct_text(low)}–{pct_text(high)}%)"
 
 
 def _check_rows(rows: Any) -> list[str]:

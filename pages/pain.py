@@ -202,10 +202,7 @@ if single:
     )
 widgets.footnote(
     "Rates count sites; n patients beside n sites. Fisher's exact test (two-sided) only where a "
-    "factor has two groups that both have sites; sites are counted as independent (a patient "
-    "with two sites contributes two); "
-    f"{response_summary.UNKNOWN_LEVEL_NOTE}. "
-    "With n this small no test can show a difference or its absence: the p-values are descriptive, "
-    "not evidence.",
+    f"factor has two groups that both have sites; {response_summary.UNKNOWN_LEVEL_NOTE}. "
+    f"{response_summary.SUBGROUP_TESTS_NOTE}",
     cohort_line,
 )

@@ -309,3 +309,16 @@ def test_the_forest_counts_do_not_need_the_cohort_medians(inp):
     pd.testing.assert_frame_equal(
         forest_rows(records, labels), forest_rows(full.records, full.labels)
     )
+
+
+def test_subgroup_wording_holds_at_any_size():
+    """The report's table titles and the Pain page said the p-values were descriptive because 'n
+    is too small for inference', which is false of a registry's thousands of sites (its p-values
+    are small). They give the reasons that hold at any size."""
+    from plexrt.clinical.response_summary import DESCRIPTIVE_REASONS, SUBGROUP_TESTS_NOTE
+
+    for text in (SUBGROUPS_TITLE, FACTOR_TESTS_TITLE, SUBGROUP_TESTS_NOTE):
+        assert "this small" not in text and "too small" not in text
+    assert DESCRIPTIVE_REASONS in FACTOR_TESTS_TITLE and DESCRIPTIVE_REASONS in SUBGROUP_TESTS_NOTE
+    assert "treatment not randomised" in DESCRIPTIVE_REASONS
+    assert "without correction" in DESCRIPTIVE_REASONS

@@ -35,6 +35,17 @@ LARGE_FRACTION_GY = 3.0  # the dose-per-fraction split of the subgroups
 # A site whose level is unknown (no dose per fraction, no primary group...) is left out of that
 # factor's groups, never put in one of them; the pages and the report say so.
 UNKNOWN_LEVEL_NOTE = "a site whose factor is not known is in no group of that factor"
+#: Why the subgroup comparisons are descriptive at any size: not only a small series' power (a
+#: registry's thousands of sites give small p-values too), but sites counted as independent,
+#: factors compared without correction for their number, and treatment not randomised.
+DESCRIPTIVE_REASONS = (
+    "sites counted as independent (a patient with two sites counts twice), several factors "
+    "compared without correction, treatment not randomised"
+)
+SUBGROUP_TESTS_NOTE = (
+    f"The p-values are descriptive, not evidence ({DESCRIPTIVE_REASONS}); with few sites a test "
+    "can show neither a difference nor its absence."
+)
 #: The columns of ``subgroup_table`` (and ``factor_tests``) as a reader sees them, on the Pain page
 #: and in the report (which showed the frame's own names: 'n_patients', 'fisher').
 SUBGROUP_HEADERS = {

@@ -273,13 +273,12 @@ def _forest(inp: BoardInput, present: bool) -> go.Figure | None:
 
 
 SUBGROUPS_TITLE = (
-    f"Subgroups (descriptive; n too small for inference; {response_summary.UNKNOWN_LEVEL_NOTE})"
+    f"Subgroups (descriptive, not for inference; {response_summary.UNKNOWN_LEVEL_NOTE})"
 )
 
 
 FACTOR_TESTS_TITLE = (
-    "Subgroups compared (descriptive: sites counted as independent; no test with n this small can "
-    "show a difference or its absence)"
+    f"Subgroups compared (descriptive p-values: {response_summary.DESCRIPTIVE_REASONS})"
 )
 
 

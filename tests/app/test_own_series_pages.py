@@ -13,7 +13,7 @@ import pytest
 from plexrt.cli import main
 from plexrt.data.access import local_principal
 from plexrt.data.userstore import UserStore
-from plexrt.ui import safe_text
+from plexrt.ui import own_data, safe_text, widgets
 from tests.app.conftest import as_read, table_as_read
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "SYNTHETIC_example.xlsx"
@@ -110,11 +110,22 @@ def test_time_to_event_draws_the_real_curves(app, own_id):
     assert "first course" in text and "(n = 42, " in text
 
 
-def test_data_page_says_what_the_series_is(app, own_id):
+def test_data_page_says_what_the_series_is(app, own_id, monkeypatch):
+    heights = []
+    real = own_data.dataframe
+
+    def drawn(data, **kwargs):
+        heights.append(kwargs.get("height"))
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(own_data, "dataframe", drawn)
     at = _run(app, "pages/data.py", series=own_id)
     facts = at.dataframe[0].value.set_index("What")["Value"]
     assert facts["Name"] == "Example clinic" and facts["Patients"] == "42"
     assert len(at.dataframe[1].value) == 1  # one import
+    # every fact in view: the table was drawn at Streamlit's default height, which hid its last
+    # rows behind an inner scroll (seen at 1280x720)
+    assert heights[0] == widgets.table_height(len(facts))
 
 
 def test_literature_page_states_the_own_series_design_not_the_papers(app, own_id):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from plexrt.clinical import own_overview
 from plexrt.clinical.own_series import __doc__ as RULES
-from plexrt.ui import db, safe_text
+from plexrt.ui import db, safe_text, widgets
 from plexrt.ui.tables import dataframe
 
 
@@ -47,7 +47,8 @@ def render(series_id: str) -> None:
         ["What this series is", "Import and follow-up history", "How the figures are computed"]
     )
     with tab_what:
-        dataframe(facts, hide_index=True, width="stretch")
+        # every fact in view: no inner scroll hiding the last rows
+        dataframe(facts, hide_index=True, width="stretch", height=widgets.table_height(len(facts)))
     with tab_history:
         dataframe(own_overview.batches(history), hide_index=True, width="stretch")
         st.caption("Newest first; each import, follow-up entry or undo is one change.")

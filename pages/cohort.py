@@ -27,7 +27,13 @@ c = st.columns(4)
 c[0].metric("Irradiated sites", t.n_sites, help="One row per irradiated site (course of RT)")
 c[1].metric("Patients", t.n_patients)
 c[2].metric("Median age (years)", t.median_age, help=f"Per patient; range {t.age_range}")
-c[3].metric("Median NRS before → at RT completion", t.median_nrs)
+c[3].metric(
+    "Median NRS before → at RT completion",
+    t.median_nrs,
+    delta=t.nrs_n,  # the sites counted: those with each score recorded
+    delta_color="off",
+    delta_arrow="off",
+)
 c = st.columns(4)
 widgets.proportion_metric(
     c[0],
@@ -49,7 +55,13 @@ c[2].metric(
     delta_arrow="off",
     help=words.weeks_help,
 )
-c[3].metric("Mean NRS before → at RT completion", t.mean_nrs)
+c[3].metric(
+    "Mean NRS before → at RT completion",
+    t.mean_nrs,
+    delta=t.nrs_n,
+    delta_color="off",
+    delta_arrow="off",
+)
 several = per_patient.several_sites(df)
 if several:
     for col, prop in ((c[0], s.nrs0_after_patients), (c[1], s.improved2_patients)):

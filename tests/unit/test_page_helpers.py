@@ -211,6 +211,23 @@ def test_cohort_weeks_to_max_name_the_sites_counted_as_the_literature_and_board_
     )
 
 
+def test_cohort_nrs_name_the_sites_counted(con):
+    """The Cohort page's median and mean NRS (before -> at RT completion) had no n beside them.
+    Table 1: every site has both scores (n = 12); with site 3.1's score at completion not
+    recorded, the 'after' figures count 11 sites. Median after of the 11 left, by hand: Table 1's
+    after-RT scores without 3.1's."""
+    sites = store.cohort(con)
+    t = cohort_summary.texts(cohort_summary.summarise(sites))
+    assert t.nrs_n == "n = 12 sites"
+    after = sites.loc[sites["course_id"] != "3.1", "nrs_after"].sort_values().tolist()
+    sites.loc[sites["course_id"] == "3.1", "nrs_after"] = None
+    t = cohort_summary.texts(cohort_summary.summarise(sites))
+    assert t.nrs_n == "n = 12 sites before, 11 at completion"
+    assert len(after) == 11 and t.median_nrs.endswith(f"→ {after[5]:g}")
+    assert cohort_summary.nrs_counted(1, 1) == "n = 1 site"
+    assert cohort_summary.nrs_counted(2000, 1999) == "n = 2,000 sites before, 1,999 at completion"
+
+
 def test_cohort_texts_show_unknown_as_not_available():
     empty = cohort_summary.summarise(
         pd.DataFrame(

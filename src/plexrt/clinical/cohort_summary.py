@@ -50,6 +50,9 @@ class CohortSummary:
     # (the true median is at least ``median_age``), the oldest is one
     median_age_top_coded: bool = False
     age_max_top_coded: bool = False
+    # the sites with a pain score before RT and at its completion (the medians' and means' n)
+    n_nrs_before: int = 0
+    n_nrs_after: int = 0
 
 
 def _med(s: pd.Series) -> float | None:
@@ -115,6 +118,8 @@ def summarise(df: pd.DataFrame, ci_method: str = "exact") -> CohortSummary:
         n_weeks_known=len(weeks),
         median_age_top_coded=median_top,
         age_max_top_coded=max_top,
+        n_nrs_before=int(df["nrs_before"].notna().sum()),
+        n_nrs_after=int(df["nrs_after"].notna().sum()),
     )
 
 
@@ -157,6 +162,7 @@ class CohortTexts:
     mean_nrs: str  # '7.6 → 3.3'
     weeks_to_max: str  # '3.2 (1–12)': mean (range); 'not available' when no site has one
     weeks_n: str | None  # 'n = 12 sites': the sites counted (those with a week recorded)
+    nrs_n: str = ""  # 'n = 12 sites' or 'n = 12 sites before, 11 at completion': scores counted
 
 
 def _age_texts(s: CohortSummary) -> tuple[str, str]:
@@ -186,7 +192,16 @@ def texts(s: CohortSummary) -> CohortTexts:
             else NOT_AVAILABLE
         ),
         weeks_n=weeks_counted(s.n_weeks_known) if s.n_weeks_known else None,
+        nrs_n=nrs_counted(s.n_nrs_before, s.n_nrs_after),
     )
+
+
+def nrs_counted(before: int, after: int) -> str:
+    """The sites whose pain scores a median or mean NRS counts, before RT and at its completion:
+    'n = 12 sites' when the same number has each, else 'n = 12 sites before, 11 at completion'."""
+    if before == after:
+        return f"n = {counted(before, 'site')}"
+    return f"n = {counted(before, 'site')} before, {after:,} at completion"
 
 
 def weeks_to_max_text(weeks_to_max: pd.Series) -> str | None:

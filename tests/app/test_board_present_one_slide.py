@@ -10,6 +10,7 @@ import streamlit as st
 from plexrt.charts.scale import SUMMARY_ABOVE
 from plexrt.export import slides as slides_mod
 from tests.app.conftest import slide_counter
+from tests.unit.test_slides import WHOLE_COHORT_SLIDES
 
 
 @pytest.fixture
@@ -88,18 +89,7 @@ def _check(at, drawn, decks, n_sites_above: int):
 def test_the_presentation_of_the_bundled_series_draws_one_slide(app, spied):
     drawn, decks = spied
     full = _check(_present(app), drawn, decks, 0)
-    # the nine charts of the whole cohort (tests/unit/test_slides.py lists them)
-    assert [k for k, _ in full] == [
-        "waterfall",
-        "paired",
-        "time_to_max",
-        "dose",
-        "km_survival",
-        "km_relief",
-        "cif",
-        "swimmer",
-        "forest",
-    ]
+    assert [k for k, _ in full] == WHOLE_COHORT_SLIDES  # the nine charts of the whole cohort
 
 
 def test_the_presentation_of_a_large_own_series_draws_one_slide(app, large_series, spied):

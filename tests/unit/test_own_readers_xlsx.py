@@ -12,6 +12,7 @@ from plexrt.data.own_readers import read_upload
 from plexrt.data.own_template import ASSESSMENT_TEMPLATE
 from plexrt.ingest.own_import import Upload, prepare_import
 from tests.unit.own_files import (
+    ASSESSMENT_HEADER,
     COURSE_HEADER,
     course_row,
 )
@@ -63,17 +64,7 @@ def test_xlsx_formula_and_error_cells_are_refused_by_cell():
 
 
 def test_xlsx_with_the_assessments_sheet():
-    a = [
-        [
-            "patient_id",
-            "course_no",
-            "assessment_date",
-            "nrs",
-            "opioid_drug",
-            "opioid_mg_per_day",
-            "opioid_route",
-        ]
-    ]
+    a = [ASSESSMENT_HEADER.split(",")]
     a.append(["X1", 1, "2022-01-10", 8, "morphine", 60, "oral"])
     r = prepare_import(Upload("s.xlsx", workbook(header_and_row(), a)))
     assert r.ok and len(r.frames.assessments) == 1

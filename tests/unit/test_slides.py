@@ -24,21 +24,24 @@ from plexrt.export.slides import (
     untitled,
 )
 
+# The board's slides for the whole bundled cohort, in order (the presentation's AppTest too).
+WHOLE_COHORT_SLIDES = [
+    "waterfall",
+    "paired",
+    "time_to_max",
+    "dose",
+    "km_survival",
+    "km_relief",
+    "cif",
+    "swimmer",
+    "forest",
+]
+
 
 def test_slides_cover_every_view_with_footnotes(inp):
     board_slides = slides(inp)
     keys = [s.key for s in board_slides]
-    assert keys == [
-        "waterfall",
-        "paired",
-        "time_to_max",
-        "dose",
-        "km_survival",
-        "km_relief",
-        "cif",
-        "swimmer",
-        "forest",
-    ]
+    assert keys == WHOLE_COHORT_SLIDES
     for s in board_slides:
         foot = style.footnote_text(s.fig)
         assert foot and "n = 12 sites, 11 patients" in foot.replace("<br>", " ")

@@ -27,13 +27,8 @@ c = st.columns(4)
 c[0].metric("Irradiated sites", t.n_sites, help="One row per irradiated site (course of RT)")
 c[1].metric("Patients", t.n_patients)
 c[2].metric("Median age (years)", t.median_age, help=f"Per patient; range {t.age_range}")
-c[3].metric(
-    "Median NRS before → at RT completion",
-    t.median_nrs,
-    delta=t.nrs_n,  # the sites counted: those with each score recorded
-    delta_color="off",
-    delta_arrow="off",
-)
+# the sites counted: those with each score recorded
+widgets.counted_metric(c[3], "Median NRS before → at RT completion", t.median_nrs, t.nrs_n)
 c = st.columns(4)
 widgets.proportion_metric(
     c[0],
@@ -47,21 +42,14 @@ widgets.proportion_metric(
     s.improved2,
     help=words.improvement_help.format(k=cohort.PAPER_IMPROVEMENT),
 )
-c[2].metric(
+widgets.counted_metric(
+    c[2],
     "Weeks to max. response, mean (range)",
     t.weeks_to_max,
-    delta=t.weeks_n,  # the sites counted: those with a week recorded
-    delta_color="off",
-    delta_arrow="off",
+    t.weeks_n,  # the sites counted: those with a week recorded
     help=words.weeks_help,
 )
-c[3].metric(
-    "Mean NRS before → at RT completion",
-    t.mean_nrs,
-    delta=t.nrs_n,
-    delta_color="off",
-    delta_arrow="off",
-)
+widgets.counted_metric(c[3], "Mean NRS before → at RT completion", t.mean_nrs, t.nrs_n)
 several = per_patient.several_sites(df)
 if several:
     for col, prop in ((c[0], s.nrs0_after_patients), (c[1], s.improved2_patients)):

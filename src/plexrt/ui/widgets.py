@@ -45,14 +45,18 @@ def readable_labels() -> None:
     st.html(READABLE_CSS)
 
 
+def counted_metric(container, label: str, value: str, n: str | None, help: str | None = None):
+    """A big figure with what it counts under it ('n = 12 sites', 'k/n · 95% CI'), in grey and
+    without an arrow (it is not a change)."""
+    container.metric(label, value, delta=n, delta_color="off", delta_arrow="off", help=help)
+
+
 def proportion_metric(container, label: str, prop, help: str | None = None, unit: str = "sites"):
     """A big percentage with 'k/n · 95% CI' under it; 'not available' when n = 0."""
     if prop is None:
         container.metric(label, NOT_AVAILABLE, help=help)
         return
-    container.metric(
-        label, prop.pct(), delta=prop.detail(unit), delta_color="off", delta_arrow="off", help=help
-    )
+    counted_metric(container, label, prop.pct(), prop.detail(unit), help=help)
 
 
 # Streamlit's data grid: header and rows 35 px each, a 2 px border, and room kept under the last
